@@ -1,0 +1,3 @@
+from apexlint.cli import main
+
+main()

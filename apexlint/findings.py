@@ -1,0 +1,112 @@
+"""What a scan produces: findings and the scan result handed to reporters.
+
+Rules return `Finding` values; the engine adds suppression and baseline state; reporters only
+format what is here and never compute anything new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from apexlint.ir import Notification, Span
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"note": 1, "warning": 2, "error": 3}[self.value]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    path: str  # relative to the scan root, forward slashes
+    span: Span
+    snippet: str | None = None  # exact text of `span` (None when it must not be shown)
+    label: str = ""  # short description ("session ID read here", "sent to https://...")
+
+
+@dataclass(frozen=True, slots=True)
+class FlowStep:
+    """One step of the source → sink path (a SARIF threadFlow location)."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical rewrite that is safe to apply (becomes SARIF `fixes`)."""
+
+    description: str
+    path: str
+    replacements: tuple[Replacement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionInfo:
+    justification: str
+    kind: str = "inSource"  # "inSource" | "external" (baseline/config)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    level: Level
+    message: str
+    location: Location  # primary: the sink (or the source itself when there is no sink)
+    source: Location | None = None  # the session-ID source, as a related location
+    flow: tuple[FlowStep, ...] = ()
+    fingerprint: str = ""  # stable hash: rule + normalised sink/source text + enclosing method
+    properties: tuple[tuple[str, str], ...] = ()  # confidence, endpoint, metadataType ...
+    fix: Fix | None = None
+    suppression: SuppressionInfo | None = None
+    baseline_state: str | None = None  # "new" | "unchanged" when a baseline was given
+
+    def sort_key(self) -> tuple[str, int, int, int, int, str, str]:
+        s = self.location.span
+        return (self.location.path, s.start_line, s.start_col, s.end_line, s.end_col,
+                self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVerdict:
+    """Which rules a session-ID source ended in (SPEC: every source ends in one verdict)."""
+
+    source_id: str
+    path: str
+    span: Span
+    rule_ids: tuple[str, ...]
+    in_test: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PackageInfo:
+    name: str
+    namespace: str
+    layout: str  # "sfdx" | "mdapi" | "files"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    package: PackageInfo
+    findings: tuple[Finding, ...]
+    notifications: tuple[Notification, ...]
+    verdicts: tuple[SourceVerdict, ...] = ()
+    files_scanned: int = 0
+    lines_scanned: int = 0
+    rules_run: tuple[str, ...] = ()
+    test_sources: int = 0  # sources in test code, not reported without --include-tests
+    category: str | None = None
+    stats: dict[str, float] = field(default_factory=dict)
+    execution_successful: bool = True

@@ -1,0 +1,369 @@
+"""The intermediate form: what lowering produces from one file and every later stage reads.
+
+Everything here is a frozen, slotted dataclass of plain values so that a file's lowered form
+can be built in a worker process, pickled back, and cached by content hash. Nothing downstream
+of lowering ever sees a syntax tree.
+
+Apex names are case-insensitive: every Apex identifier stored here has gone through
+`apex_name()` (lower case) once, at lowering; `display` fields keep the spelling for messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+def apex_name(text: str) -> str:
+    """Normalise an Apex identifier or dotted name: Apex is case-insensitive everywhere."""
+    return text.strip().lower()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a file: 1-based lines, 1-based UTF-16 columns, end column exclusive (SARIF)."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+
+class FileKind(StrEnum):
+    APEX_CLASS = "apex-class"
+    APEX_TRIGGER = "apex-trigger"
+    VISUALFORCE_PAGE = "visualforce-page"
+    VISUALFORCE_COMPONENT = "visualforce-component"
+    EMAIL_TEMPLATE = "email-template"
+    STATIC_RESOURCE = "static-resource"
+    JAVASCRIPT = "javascript"
+    METADATA = "metadata"
+
+
+class NoticeLevel(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A problem with the input or the tool itself, reported as a SARIF tool notification."""
+
+    code: str  # stable id, e.g. "parse-error", "undecodable-bytes", "file-too-large"
+    message: str
+    level: NoticeLevel = NoticeLevel.WARNING
+    path: str | None = None
+    span: Span | None = None
+
+
+class SourceKind(StrEnum):
+    """Where a session ID comes from (SPEC "Sources")."""
+
+    APEX_GET_SESSION_ID = "apex-getsessionid"  # UserInfo.getSessionId()
+    VF_CONTENT = "visualforce-content"  # Page.X.getContent() of a page that renders a session
+    MERGE_FIELD = "merge-field"  # {!$Api.Session_ID} / {!GETSESSIONID()}
+    JS_SFORCE_SESSION = "js-sforce-connection-sessionid"  # sforce.connection.sessionId
+    JS_SFDC_SESSION = "js-sfdcsessionid"  # __sfdcSessionId
+    OUTBOUND_MESSAGE = "outbound-message"  # <includeSessionId>true</includeSessionId>
+    TOKEN_LITERAL = "token-literal"  # a literal shaped like a live session ID / access token
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSite:
+    """One place a session ID is retrieved or appears. `id` is unique in the package."""
+
+    id: str
+    kind: SourceKind
+    path: str
+    span: Span
+    text: str  # the source's own text, for messages and fingerprints (redacted for tokens)
+    context: str = ""  # where it sits: "script", "attribute href of <a>", "formula", "html comment"...
+    owner: str = ""  # enclosing Apex method ("cls.method"), page name or metadata component
+    in_test: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline `apexlint:disable-next-line SIDnnn -- reason` comment."""
+
+    rule_ids: tuple[str, ...]
+    reason: str  # empty when none was given: the suppression itself is then reported
+    line: int  # line of the comment
+    target_line: int  # the line it applies to
+    span: Span
+
+
+# --------------------------------------------------------------------------------------
+# Apex: expressions and statements (flattened per method; control flow is not kept)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Lit(Expr):
+    """A literal. `value` is the decoded string for string literals, else the source text."""
+
+    value: str
+    is_string: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    """A bare identifier: a local, parameter, field, or class reference (resolved later)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class This(Expr):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Super(Expr):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldGet(Expr):
+    obj: Expr
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """A method invocation. `obj` is None for an unqualified call `m(x)`."""
+
+    obj: Expr | None
+    name: str
+    args: tuple[Expr, ...]
+    text: str  # source text of the call, shortened, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class New(Expr):
+    """`new T(args)` and collection/array creation `new T{items}` / `new Map<K,V>{k => v}`."""
+
+    type: str
+    args: tuple[Expr, ...] = ()
+    items: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Ternary(Expr):
+    cond: Expr
+    then: Expr
+    other: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Cast(Expr):
+    type: str
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Expr):
+    obj: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Soql(Expr):
+    """An inline SOQL/SOSL query; `binds` are the `:expr` bind expressions."""
+
+    binds: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRead(Expr):
+    """`UserInfo.getSessionId()` (any case, with or without `System.`): a session source."""
+
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque(Expr):
+    """Anything the analyses need not understand; its sub-expressions are still kept."""
+
+    parts: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stmt:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Stmt):
+    """`target = value` (also compound `+=`) and local declarations with an initialiser."""
+
+    target: Expr
+    value: Expr
+    op: str = "="
+
+
+@dataclass(frozen=True, slots=True)
+class Eval(Stmt):
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Return(Stmt):
+    expr: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Throw(Stmt):
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Dml(Stmt):
+    """`insert x;`, `update x;`, `upsert x;`, `delete x;` ..."""
+
+    op: str
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class MethodIR:
+    """A method, constructor, property accessor, initializer, or trigger body."""
+
+    name: str  # lower case; "<init>" for constructors, "get:prop"/"set:prop" for accessors
+    display: str
+    kind: str  # "method" | "constructor" | "getter" | "setter" | "initializer" | "trigger"
+    params: tuple[Param, ...]
+    return_type: str
+    modifiers: frozenset[str]
+    annotations: frozenset[str]
+    body: tuple[Stmt, ...]
+    locals: tuple[Param, ...]  # every local with its declared type (name, type)
+    span: Span  # the declaration's name
+    body_span: Span
+    is_test: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIR:
+    name: str
+    display: str
+    type: str
+    modifiers: frozenset[str]
+    annotations: frozenset[str]
+    span: Span
+    init: Expr | None = None
+    is_property: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassIR:
+    """A class, interface or enum; inner classes are separate entries named `outer.inner`."""
+
+    name: str  # lower case, qualified for inner classes: "outer.inner"
+    display: str
+    kind: str  # "class" | "interface" | "enum"
+    path: str
+    span: Span
+    superclass: str | None
+    interfaces: tuple[str, ...]
+    modifiers: frozenset[str]
+    annotations: frozenset[str]
+    fields: tuple[FieldIR, ...]
+    methods: tuple[MethodIR, ...]
+    outer: str | None = None
+    is_test: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerIR:
+    name: str
+    display: str
+    sobject: str  # lower case, e.g. "account", "order_event__e"
+    events: tuple[str, ...]  # "before insert", "after update"...
+    path: str
+    span: Span
+    body: MethodIR
+
+
+# --------------------------------------------------------------------------------------
+# Visualforce, JavaScript and metadata (non-Apex files)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UrlUse:
+    """A URL-valued place outside Apex that may carry a session (link, form, redirect, request).
+
+    `url` is the URL text with merge fields and unknown parts kept as written; `sources` are the
+    ids of session sources that flow into it; `sink` names the API or markup that uses it.
+    """
+
+    sink: str  # e.g. "fetch", "XMLHttpRequest.open", "a.href", "weblink", "custom-tab"
+    url: str
+    sources: tuple[str, ...]
+    path: str
+    span: Span
+    text: str
+    in_query: bool = False  # a session lands in the URL itself (query or path), not a header/body
+    header_or_body: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageIR:
+    """A Visualforce page or component: what the package model needs to know about it."""
+
+    name: str  # lower case page/component name without extension
+    display: str
+    path: str
+    controller: str | None = None
+    extensions: tuple[str, ...] = ()
+    merge_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields (controller bindings)
+    script_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields inside <script>
+    emits_session: bool = False  # any session merge field in the rendered output (comments count)
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataIR:
+    """Facts read from one metadata XML file."""
+
+    type: str  # e.g. "NamedCredential", "Workflow", "CustomObject", "WebLink", "CustomTab"
+    full_name: str
+    path: str
+    endpoint: str | None = None  # NamedCredential/ExternalCredential/RemoteSiteSetting URL
+
+
+@dataclass(frozen=True, slots=True)
+class FileIR:
+    """Everything lowering learnt from one file. Picklable; cached by content hash."""
+
+    path: str  # relative, forward slashes, as reports show it
+    kind: FileKind
+    line_count: int
+    notifications: tuple[Notification, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    sources: tuple[SourceSite, ...] = ()
+    classes: tuple[ClassIR, ...] = ()
+    triggers: tuple[TriggerIR, ...] = ()
+    pages: tuple[PageIR, ...] = ()
+    url_uses: tuple[UrlUse, ...] = ()
+    metadata: tuple[MetadataIR, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
