@@ -1,1 +1,74 @@
-"""discover stage."""
+"""Discover stage: which files to scan, of which kind, in which package.
+
+Knows nothing of parsing. `discover()` accepts an SFDX project (`sfdx-project.json`), a
+metadata-API tree (`package.xml`, or `src/package.xml`), any folder (packages nested in it are
+found and each keeps its own namespace), or explicit files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from apexlint.discover.classify import Classification, classify
+from apexlint.discover.markers import PackageScope
+from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project
+from apexlint.discover.walk import TreeWalk
+
+__all__ = [
+    "Classification",
+    "DiscoveredFile",
+    "DiscoveryError",
+    "Project",
+    "classify",
+    "discover",
+]
+
+
+def discover(
+    paths: Sequence[Path],
+    root: Path | None = None,
+    exclude: Sequence[str] = (),
+    namespace: str | None = None,
+) -> Project:
+    """Find every file to scan under `paths`; report paths are relative to `root` (default: cwd).
+
+    `exclude` holds gitignore-style patterns; `namespace` overrides the one the project files
+    declare. Raises `DiscoveryError` only when the scan cannot start; every other problem is a
+    notification in the result.
+    """
+    if not paths:
+        raise DiscoveryError("no path to scan")
+    report_root = Path(os.path.abspath(root if root is not None else os.getcwd()))
+    if root is not None and not report_root.is_dir():
+        raise DiscoveryError(f"root is not a directory: {root}")
+    for path in paths:
+        if not os.path.exists(path):
+            raise DiscoveryError(f"path does not exist: {path}")
+    walk = TreeWalk(report_root, exclude, namespace)
+    tops = [walk.scan(Path(path)) for path in paths]
+    top = _top_scope(tops[0], walk.packages)
+    return Project(
+        root=report_root,
+        name=top.name or report_root.name,
+        namespace=namespace if namespace is not None else _project_namespace(top, walk.packages),
+        layout=top.layout,
+        files=tuple(sorted(walk.files.values(), key=lambda found: found.rel)),
+        notifications=tuple(walk.notes),
+    )
+
+
+def _top_scope(first: PackageScope, packages: list[PackageScope]) -> PackageScope:
+    """The first PATH's package; a folder whose `src/` is a metadata-API tree counts as it."""
+    if first.layout != "files":
+        return first
+    src = first.root / "src"
+    return next((package for package in packages if package.root == src), first)
+
+
+def _project_namespace(top: PackageScope, packages: list[PackageScope]) -> str:
+    """The top package's namespace; for a folder of packages, the first one found."""
+    if top.layout != "files" or not packages:
+        return top.namespace
+    return packages[0].namespace

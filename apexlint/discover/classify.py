@@ -1,0 +1,149 @@
+"""Which kind of file a name is, from its suffix and the folders it sits in.
+
+Salesforce names files by metadata type: `Foo.cls` in either format, `Foo.workflow` in the
+metadata-API format and `Foo.workflow-meta.xml` in the SFDX source format. The `-meta.xml`
+companions of classes, triggers, pages and components hold only API versions: skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from apexlint.ir import FileKind
+
+META_SUFFIX = "-meta.xml"
+
+# Metadata types whose files can carry session merge fields, outbound messages, endpoints or
+# security settings, by the suffix both formats share (`X.<suffix>` / `X.<suffix>-meta.xml`).
+METADATA_TYPES: dict[str, str] = {
+    "workflow": "Workflow",
+    "object": "CustomObject",
+    "tab": "CustomTab",
+    "weblink": "CustomPageWebLink",  # top-level `weblinks/` custom buttons and links
+    "homePageComponent": "HomePageComponent",
+    "namedCredential": "NamedCredential",
+    "externalCredential": "ExternalCredential",
+    "remoteSite": "RemoteSiteSetting",
+    "connectedApp": "ConnectedApp",
+    "cspTrustedSite": "CspTrustedSite",
+    "corsWhitelistOrigin": "CorsWhitelistOrigin",
+    "authprovider": "AuthProvider",
+    "eca": "ExternalClientApplication",
+    "ecaOauth": "ExtlClntAppOauthSettings",
+    "ecaGlblOauth": "ExtlClntAppGlobalOauthSettings",
+    "ecaOauthPlcy": "ExtlClntAppOauthConfigurablePolicies",
+    "ecaPlcy": "ExtlClntAppConfigurablePolicies",
+    "flow": "Flow",
+    "settings": "Settings",
+    "md": "CustomMetadata",
+    "labels": "CustomLabels",
+}
+
+# Children of a decomposed object exist only in the source format:
+# `objects/Account/fields/Link__c.field-meta.xml`, `objects/Account/webLinks/Go.webLink-meta.xml`.
+SOURCE_ONLY_TYPES: dict[str, str] = {
+    "field": "CustomField",
+    "webLink": "WebLink",
+    "validationRule": "ValidationRule",
+}
+
+# Suffixes common outside Salesforce (README.md, data.tab): in the metadata-API format they
+# count only in their own folder, unless the file was named on the command line.
+MDAPI_FOLDER: dict[str, str] = {
+    "md": "custommetadata",
+    "tab": "tabs",
+    "flow": "flows",
+    "settings": "settings",
+    "labels": "labels",
+}
+
+SOURCE_KINDS: dict[str, FileKind] = {
+    "cls": FileKind.APEX_CLASS,
+    "trigger": FileKind.APEX_TRIGGER,
+    "page": FileKind.VISUALFORCE_PAGE,
+    "component": FileKind.VISUALFORCE_COMPONENT,
+    "email": FileKind.EMAIL_TEMPLATE,
+    "resource": FileKind.STATIC_RESOURCE,
+}
+KIND_METADATA_TYPES: dict[FileKind, str] = {
+    FileKind.EMAIL_TEMPLATE: "EmailTemplate",
+    FileKind.STATIC_RESOURCE: "StaticResource",
+}
+
+SCRIPT_FOLDERS = frozenset({"staticresources", "lwc", "aura"})
+STATIC_RESOURCE_FOLDER = "staticresources"
+# SFDX keeps a single-file resource under its MIME type's extension: `jquery.js`, `lib.zip`.
+ARCHIVE_SUFFIXES = frozenset({"zip", "bin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    kind: FileKind
+    metadata_type: str | None = None
+
+
+def _casefolded(table: dict[str, str]) -> dict[str, str]:
+    return {key.lower(): value for key, value in table.items()}
+
+
+_METADATA_FOLDED = _casefolded(METADATA_TYPES)
+_SOURCE_ONLY_FOLDED = _casefolded(SOURCE_ONLY_TYPES)
+
+
+def _lookup(table: dict[str, str], folded: dict[str, str], suffix: str) -> str | None:
+    """Exact suffix first (`webLink` ≠ `weblink`), then any case (case-insensitive file systems)."""
+    return table.get(suffix) or folded.get(suffix.lower())
+
+
+def suffix_of(name: str) -> str:
+    """`Foo.cls` → `cls`; `Foo.cls-meta.xml` → `cls`; `Foo` → ``."""
+    base = name[: -len(META_SUFFIX)] if name.endswith(META_SUFFIX) else name
+    return base.rsplit(".", 1)[1] if "." in base else ""
+
+
+def classify(
+    name: str, folders: Sequence[str], *, js_anywhere: bool = False, explicit: bool = False
+) -> Classification | None:
+    """The kind of the file `name` in `folders` (outermost first), or None to skip it.
+
+    `js_anywhere`: count every `.js` file (loose folders and named files), not only those in
+    static resources and Lightning bundles. `explicit`: the file was named on the command line,
+    so its suffix is trusted without the folder it normally lives in.
+    """
+    if not name or name.startswith("."):
+        return None
+    suffix = suffix_of(name)
+    if not suffix:
+        return None
+    if name.endswith(META_SUFFIX):
+        return _classify_source_meta(suffix)
+    kind = SOURCE_KINDS.get(suffix.lower())
+    if kind is not None:
+        return Classification(kind, KIND_METADATA_TYPES.get(kind))
+    lowered_folders = [folder.lower() for folder in folders]
+    if suffix.lower() == "js" and (js_anywhere or explicit or SCRIPT_FOLDERS.intersection(lowered_folders)):
+        return Classification(FileKind.JAVASCRIPT)
+    if suffix.lower() in ARCHIVE_SUFFIXES and lowered_folders[-1:] == [STATIC_RESOURCE_FOLDER]:
+        return Classification(FileKind.STATIC_RESOURCE, "StaticResource")
+    return _classify_mdapi(suffix, lowered_folders, explicit)
+
+
+def _classify_source_meta(suffix: str) -> Classification | None:
+    metadata_type = (
+        SOURCE_ONLY_TYPES.get(suffix)
+        or METADATA_TYPES.get(suffix)
+        or _SOURCE_ONLY_FOLDED.get(suffix.lower())
+        or _METADATA_FOLDED.get(suffix.lower())
+    )
+    return Classification(FileKind.METADATA, metadata_type) if metadata_type else None
+
+
+def _classify_mdapi(suffix: str, lowered_folders: list[str], explicit: bool) -> Classification | None:
+    metadata_type = _lookup(METADATA_TYPES, _METADATA_FOLDED, suffix)
+    if metadata_type is None:
+        return None
+    folder = MDAPI_FOLDER.get(suffix.lower())
+    if folder is not None and not explicit and folder not in lowered_folders[-1:]:
+        return None
+    return Classification(FileKind.METADATA, metadata_type)

@@ -1,0 +1,37 @@
+"""What discovery hands to the read stage: the files to scan, each with its kind and package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from apexlint.ir import FileKind, Notification
+
+
+class DiscoveryError(Exception):
+    """The scan cannot start (a PATH that does not exist): the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFile:
+    """One file to read. `rel` is what reports show: relative, forward slashes, never absolute."""
+
+    path: Path  # absolute, resolved
+    rel: str
+    kind: FileKind
+    metadata_type: str | None = None  # "Workflow", "CustomObject", "NamedCredential", ...
+    size: int = 0
+    namespace: str = ""  # the namespace of the package this file belongs to
+    content_type: str | None = None  # static resources: <contentType> of the .resource-meta.xml
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything found under the scanned PATHs."""
+
+    root: Path  # the directory `rel` paths are relative to
+    name: str
+    namespace: str  # the top (first) package's namespace, or the --namespace override
+    layout: str  # "sfdx" | "mdapi" | "files"
+    files: tuple[DiscoveredFile, ...]  # sorted by rel
+    notifications: tuple[Notification, ...]

@@ -1,0 +1,310 @@
+"""Walking the scanned PATHs: which files, under which package, reported under which path.
+
+The walk never stops on a bad entry: broken symlinks, symlink loops, unreadable folders and
+folders named like source files become notifications. Each real directory is entered once
+(symlinks can make a tree a graph), entries are visited in name order, and report paths are
+always relative, so two scans of the same tree give the same result.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from apexlint.discover.classify import classify
+from apexlint.discover.markers import (
+    PackageScope,
+    compile_patterns,
+    detect_package,
+    find_enclosing_package,
+    loose_scope,
+)
+from apexlint.discover.project import DiscoveredFile
+from apexlint.ir import FileKind, NoticeLevel, Notification
+
+# Tool and VCS folders that never hold package source (hidden entries are skipped as well).
+ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".sfdx", ".sf", ".apexlint_cache"})
+RESOURCE_META_SUFFIX = ".resource-meta.xml"
+MAX_META_BYTES = 65536
+_CONTENT_TYPE = re.compile(rb"<contentType>\s*([^<\s]+)\s*</contentType>")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A directory waiting to be listed; `detect`: it may be the root of a nested package."""
+
+    directory: Path  # absolute, as reached (symlinks unresolved, so report paths follow the tree)
+    scope: PackageScope
+    detect: bool
+
+
+class TreeWalk:
+    """The state of one discovery run: created by `discover()`, discarded after it."""
+
+    def __init__(self, report_root: Path, exclude: Sequence[str], namespace_override: str | None) -> None:
+        self.report_root = report_root
+        self.namespace_override = namespace_override
+        self.files: dict[Path, DiscoveredFile] = {}
+        self.notes: list[Notification] = []
+        self.packages: list[PackageScope] = []
+        self._exclude = list(exclude)
+        self._visited: set[Path] = set()
+        self._anchor = report_root
+        self._outside_noted: set[Path] = set()
+        root_rules, notes = compile_patterns(self._exclude, report_root, "--exclude", self.rel_of)
+        self.notes.extend(notes)
+        self._root_rules = [root_rules] if root_rules is not None else []
+        self._exclude_rules = list(self._root_rules)
+
+    # ---- entry points ------------------------------------------------------------------
+
+    def scan(self, path: Path) -> PackageScope:
+        """Walk one PATH; return the scope that applies at PATH itself."""
+        anchor = Path(os.path.abspath(path))
+        self._start_anchor(anchor)
+        if not anchor.is_dir():
+            scope = self._enclosing(anchor.parent) or self._loose(anchor.parent)
+            if self._ignored(anchor, scope, is_dir=False):
+                self._note("excluded-path", f"{self.rel_of(anchor)}: excluded by ignore rules", anchor)
+            else:
+                self._add_file(anchor, scope, explicit=True)
+            return scope
+        own, notes = detect_package(anchor, self.rel_of)
+        self.notes.extend(notes)
+        if own is not None:
+            if self._claim(anchor):
+                self._enter_package(own, anchor)
+            return own
+        enclosing = self._enclosing(anchor.parent) if anchor.parent != anchor else None
+        detect = enclosing is None  # inside a package, nested markers are not packages
+        scope = enclosing or self._loose(anchor)
+        if self._ignored(anchor, scope, is_dir=True):
+            self._note("excluded-path", f"{self.rel_of(anchor)}: excluded by ignore rules", anchor)
+            return scope
+        self._drain([_Pending(anchor, scope, detect)])
+        return scope
+
+    def rel_of(self, path: Path) -> str:
+        """The report path: relative to the report root, else to the scanned PATH's parent."""
+        absolute = Path(os.path.abspath(path))
+        rel = _relative(absolute, self.report_root)
+        if rel is None:  # the root or the path may be spelt through a symlink
+            rel = _relative(Path(os.path.realpath(absolute)), Path(os.path.realpath(self.report_root)))
+        if rel is not None:
+            return rel
+        if self._anchor not in self._outside_noted:
+            self._outside_noted.add(self._anchor)
+            where = _relative(self._anchor, self._anchor.parent) or self._anchor.name
+            message = (
+                f"{where}: outside {self.report_root.name or 'the root'}; paths are reported from its parent"
+            )
+            self.notes.append(Notification("outside-root", message, NoticeLevel.NOTE, where))
+        return _relative(absolute, self._anchor.parent) or absolute.name
+
+    # ---- packages and scopes -----------------------------------------------------------
+
+    def _start_anchor(self, anchor: Path) -> None:
+        """Exclude patterns match paths relative to the report root and to the scanned PATH."""
+        self._anchor = anchor
+        base = anchor if anchor.is_dir() else anchor.parent
+        rules, _ = compile_patterns(self._exclude, base, "--exclude", self.rel_of)  # reported once, above
+        self._exclude_rules = self._root_rules + ([rules] if rules is not None else [])
+
+    def _enclosing(self, directory: Path) -> PackageScope | None:
+        scope, notes = find_enclosing_package(directory, self.rel_of)
+        if scope is not None:
+            self.notes.extend(notes)
+            self._record(scope)
+        return scope
+
+    def _loose(self, directory: Path) -> PackageScope:
+        scope, notes = loose_scope(directory, self.rel_of)
+        self.notes.extend(notes)
+        return scope
+
+    def _record(self, scope: PackageScope) -> None:
+        if all(known.root != scope.root for known in self.packages):
+            self.packages.append(scope)
+
+    def _enter_package(self, scope: PackageScope, directory: Path) -> None:
+        """Walk a package's directories (an SFDX project's packageDirectories, or the tree)."""
+        self._record(scope)
+        pending = [_Pending(d, scope, False) for d in scope.package_dirs if d != directory]
+        if directory in scope.package_dirs:  # already claimed by the caller: list it directly
+            stack: list[_Pending] = []
+            self._list(directory, scope, False, stack)
+            pending.extend(reversed(stack))
+        self._drain(list(reversed(pending)))
+
+    # ---- the walk ----------------------------------------------------------------------
+
+    def _drain(self, stack: list[_Pending]) -> None:
+        while stack:
+            item = stack.pop()
+            if not self._claim(item.directory):
+                continue
+            if item.detect:
+                found, notes = detect_package(item.directory, self.rel_of)
+                self.notes.extend(notes)
+                if found is not None:
+                    self._enter_package(found, item.directory)
+                    continue
+            self._list(item.directory, item.scope, item.detect, stack)
+
+    def _claim(self, directory: Path) -> bool:
+        """True the first time a real directory is reached; a symlink back is reported."""
+        real = Path(os.path.realpath(directory))
+        if real not in self._visited:
+            self._visited.add(real)
+            return True
+        if directory.is_symlink():
+            parent = Path(os.path.realpath(directory.parent))
+            if parent == real or parent.is_relative_to(real):
+                self._note(
+                    "symlink-loop",
+                    f"{self.rel_of(directory)}: symlink loop to an enclosing folder, not followed",
+                    directory,
+                )
+            else:
+                self._note(
+                    "duplicate-path",
+                    f"{self.rel_of(directory)}: symlink to a folder already scanned",
+                    directory,
+                    NoticeLevel.NOTE,
+                )
+        return False
+
+    def _list(self, directory: Path, scope: PackageScope, detect: bool, stack: list[_Pending]) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as err:
+            self._note(
+                "unreadable-path",
+                f"{self.rel_of(directory)}: folder cannot be read ({_reason(err)})",
+                directory,
+            )
+            return
+        subdirs: list[_Pending] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in ALWAYS_SKIPPED:
+                continue
+            child = directory / entry.name
+            is_dir = self._entry_is_dir(entry, child)
+            if is_dir is None or self._ignored(child, scope, is_dir):
+                continue
+            if is_dir:
+                self._note_misnamed_folder(child, scope)
+                subdirs.append(_Pending(child, scope, detect))
+            else:
+                self._add_file(child, scope, explicit=False)
+        stack.extend(reversed(subdirs))
+
+    def _entry_is_dir(self, entry: os.DirEntry[str], child: Path) -> bool | None:
+        """True for a folder, False for a file, None (noted if broken) for anything else."""
+        try:
+            if entry.is_dir():
+                return True
+            if entry.is_file():
+                return False
+        except OSError as err:
+            self._note_unreadable(child, err)
+            return None
+        if entry.is_symlink():
+            try:
+                os.stat(child)
+            except OSError as err:
+                self._note_unreadable(child, err, "broken symlink")
+        return None  # sockets, pipes, devices: not source
+
+    def _note_unreadable(self, path: Path, err: OSError, what: str = "cannot be read") -> None:
+        if err.errno == errno.ELOOP:
+            self._note("symlink-loop", f"{self.rel_of(path)}: symlink loop, not followed", path)
+        else:
+            self._note("unreadable-path", f"{self.rel_of(path)}: {what} ({_reason(err)})", path)
+
+    def _note_misnamed_folder(self, directory: Path, scope: PackageScope) -> None:
+        if classify(directory.name, self._folders(directory.parent, scope)) is not None:
+            message = f"{self.rel_of(directory)}: a folder named like a source file; its contents are scanned"
+            self._note("not-a-file", message, directory, NoticeLevel.NOTE)
+
+    def _ignored(self, path: Path, scope: PackageScope, is_dir: bool) -> bool:
+        if scope.ignore is not None and scope.ignore.matches(path, is_dir):
+            return True
+        return any(rules.matches(path, is_dir) for rules in self._exclude_rules)
+
+    # ---- files -------------------------------------------------------------------------
+
+    def _add_file(self, path: Path, scope: PackageScope, explicit: bool) -> None:
+        found = classify(
+            path.name,
+            self._folders(path.parent, scope),
+            js_anywhere=scope.layout == "files",
+            explicit=explicit,
+        )
+        if found is None:
+            if explicit:
+                self._note(
+                    "unsupported-file",
+                    f"{self.rel_of(path)}: not a kind of file apexlint reads",
+                    path,
+                    NoticeLevel.NOTE,
+                )
+            return
+        try:
+            size = path.stat().st_size
+            real = Path(os.path.realpath(path))
+        except OSError as err:
+            self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
+            return
+        rel = self.rel_of(path)
+        known = self.files.get(real)
+        if known is not None and known.rel <= rel:  # one file reached twice: keep one name for it
+            return
+        content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
+        namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
+        self.files[real] = DiscoveredFile(
+            real, rel, found.kind, found.metadata_type, size, namespace, content_type
+        )
+
+    def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
+        """Folder names from the package root down: location decides `.js` and `.md` files."""
+        for base in (scope.root, self._anchor):
+            if directory == base or directory.is_relative_to(base):
+                return directory.relative_to(base).parts
+        return directory.parts
+
+    def _note(self, code: str, message: str, path: Path, level: NoticeLevel = NoticeLevel.WARNING) -> None:
+        self.notes.append(Notification(code, message, level, self.rel_of(path)))
+
+
+def _content_type(resource: Path) -> str | None:
+    """`<contentType>` of the resource's `.resource-meta.xml` (`foo.zip` → `foo.resource-meta.xml`)."""
+    stem = resource.name.rsplit(".", 1)[0]
+    meta = resource.with_name(stem + RESOURCE_META_SUFFIX)
+    try:
+        with meta.open("rb") as stream:
+            head = stream.read(MAX_META_BYTES)
+    except OSError:
+        return None
+    match = _CONTENT_TYPE.search(head)
+    return match.group(1).decode("ascii", errors="replace") if match else None
+
+
+def _relative(path: Path, base: Path) -> str | None:
+    """`path` relative to `base` with forward slashes, or None when it lies outside `base`."""
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:  # another drive (Windows)
+        return None
+    if rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or err.__class__.__name__

@@ -1,0 +1,136 @@
+"""Bytes → text: the first half of the read stage.
+
+Salesforce source is UTF-8, but packages collect files saved by many editors: a BOM, a
+Windows-1252 comment, a binary `.resource` named like text. None of that may stop a scan; every
+surprise becomes a notification and the file is read as well as it can be, or skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from apexlint.ir import NoticeLevel, Notification, Span
+from apexlint.read.namespace_tokens import replace_tokens
+from apexlint.read.source import SourceText
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+BINARY_SAMPLE_BYTES = 8192
+# Control characters other than tab, newline, form feed, carriage return and escape.
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_CONTROL_RATIO = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Ceilings that keep one hostile or oversized file from exhausting memory or time."""
+
+    max_file_bytes: int = 20_000_000
+    max_resource_bytes: int = 50_000_000  # a static resource, and the total expanded from its zip
+    max_member_bytes: int = 10_000_000  # one zip member, expanded
+    max_members: int = 2000  # zip entries examined
+    max_line_chars: int = 1_000_000
+    max_compression_ratio: int = 200  # expanded / compressed, above which a zip member is a bomb
+
+
+def read_file_bytes(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
+    """A file's bytes, or None with a notification when it is too large or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [_too_large(rel, size, max_bytes)]
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)  # the file may have grown since stat()
+    except OSError as err:
+        message = f"{rel}: cannot be read ({err.strerror or err.__class__.__name__})"
+        return None, [Notification("unreadable-path", message, NoticeLevel.WARNING, rel)]
+    if len(data) > max_bytes:
+        return None, [_too_large(rel, len(data), max_bytes)]
+    return data, []
+
+
+def _too_large(rel: str, size: int, limit: int) -> Notification:
+    message = f"{rel}: skipped, {size} bytes is more than the {limit}-byte limit"
+    return Notification("file-too-large", message, NoticeLevel.WARNING, rel)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters near the start: an image, archive or executable."""
+    sample = data[:BINARY_SAMPLE_BYTES]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    return controls / len(sample) > _CONTROL_RATIO
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool, list[Notification]]:
+    """Decoded text, whether decoding lost information, and notifications about it.
+
+    UTF-8 (a BOM is dropped, so columns match what editors show); a UTF-16 BOM is honoured;
+    anything else is read as Windows-1252, the usual culprit, and reported.
+    """
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    elif data.startswith(UTF16_BOMS):
+        return _decode_utf16(data, path)
+    try:
+        return data.decode("utf-8"), False, []
+    except UnicodeDecodeError as err:
+        return data.decode("cp1252", errors="replace"), True, [_undecodable(data, err.start, path)]
+
+
+def _decode_utf16(data: bytes, path: str) -> tuple[str, bool, list[Notification]]:
+    try:
+        return data.decode("utf-16"), False, []
+    except UnicodeDecodeError as err:
+        text = data.decode("utf-16", errors="replace")
+        message = f"{path}: invalid UTF-16 at byte offset {err.start}; unreadable characters replaced"
+        return text, True, [Notification("undecodable-bytes", message, NoticeLevel.WARNING, path)]
+
+
+def _undecodable(data: bytes, offset: int, path: str) -> Notification:
+    """Name the line and column of the first byte that is not UTF-8."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("cp1252", errors="replace")) + 1
+    message = (
+        f"{path}:{line}: byte 0x{data[offset]:02x} is not valid UTF-8; the file was read as Windows-1252"
+    )
+    return Notification(
+        "undecodable-bytes", message, NoticeLevel.WARNING, path, Span(line, col, line, col + 1)
+    )
+
+
+def read_source(
+    rel: str, data: bytes, namespace: str, limits: ReadLimits | None = None
+) -> tuple[SourceText | None, list[Notification]]:
+    """Bytes of one file → `SourceText` ready to parse, or None (with a reason) to skip it."""
+    limits = limits or ReadLimits()
+    if len(data) > limits.max_file_bytes:
+        return None, [_too_large(rel, len(data), limits.max_file_bytes)]
+    if not data.startswith(UTF16_BOMS) and looks_binary(data):
+        message = f"{rel}: skipped, the content is binary, not text"
+        return None, [Notification("binary-file", message, NoticeLevel.NOTE, rel)]
+    text, lossy, notes = decode(data, rel)
+    long_line = _first_long_line(text, limits.max_line_chars)
+    if long_line:
+        message = (
+            f"{rel}:{long_line}: skipped, a line is longer than {limits.max_line_chars} characters "
+            "(minified or generated content)"
+        )
+        return None, [*notes, Notification("line-too-long", message, NoticeLevel.WARNING, rel)]
+    parse_text, edits = replace_tokens(text, namespace)
+    return SourceText(path=rel, text=text, parse_text=parse_text, edits=edits, lossy=lossy), notes
+
+
+def _first_long_line(text: str, max_chars: int) -> int:
+    """1-based number of the first line longer than `max_chars`, or 0."""
+    if len(text) <= max_chars:
+        return 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > max_chars:
+            return number
+    return 0

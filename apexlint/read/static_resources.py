@@ -1,0 +1,165 @@
+"""The script inside a static resource: a plain JavaScript file or the members of a zip.
+
+Static resources are uploaded by the package author but may bundle third-party archives, so the
+zip reader treats every archive as hostile: nothing is written to disk (member names such as
+`../../x.js` are harmless), the number of entries, each member's expanded size (declared and
+actual) and the total are capped, and a member that expands far beyond its compressed size is
+refused as a zip bomb. A bad archive or member becomes a notification; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from apexlint.ir import NoticeLevel, Notification
+from apexlint.read.decode import ReadLimits, looks_binary
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
+SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".html", ".htm")
+JAVASCRIPT_TYPES = frozenset(
+    {
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "text/javascript",
+        "text/ecmascript",
+        "text/x-javascript",
+    }
+)
+UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream", "text/plain"})
+_CHUNK = 65536
+_RATIO_FLOOR = 1_000_000  # expansions below this many bytes are never called bombs
+_SNIFF_BYTES = 65536
+_JAVASCRIPT_SHAPE = re.compile(
+    rb"\bfunction\b|\b(?:var|let|const)\s+[A-Za-z_$]|=>|\b(?:window|document|sforce|console)\.|__sfdcSessionId"
+)
+
+Members = list[tuple[str, bytes]]
+
+
+def resource_members(
+    data: bytes, rel: str, content_type: str | None, limits: ReadLimits
+) -> tuple[Members, list[Notification]]:
+    """(member name, bytes) for every script in the resource; name "" for a plain JS resource.
+
+    Members ending in `.html`/`.htm` are returned too (their `<script>` blocks hold code); the
+    caller chooses a parser by the member's suffix.
+    """
+    if data.startswith(ZIP_MAGIC):
+        return _zip_members(data, rel, limits)
+    if _is_javascript(data, content_type):
+        return [("", data)], []
+    return [], []
+
+
+def _is_javascript(data: bytes, content_type: str | None) -> bool:
+    """Trust a JavaScript content type; sniff only when the type says nothing."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind in JAVASCRIPT_TYPES:
+        return True
+    if kind not in UNTYPED or looks_binary(data):
+        return False
+    return _JAVASCRIPT_SHAPE.search(data[:_SNIFF_BYTES]) is not None
+
+
+def is_script_member(name: str) -> bool:
+    """A zip member worth reading: a script or HTML page, not a macOS resource fork."""
+    lowered = name.lower()
+    if lowered.startswith("__macosx/") or "/__macosx/" in lowered:
+        return False
+    return lowered.endswith(SCRIPT_SUFFIXES)
+
+
+@dataclass(slots=True)
+class _Budget:
+    """What may still be expanded from this archive (local to one call)."""
+
+    remaining: int
+
+
+def _zip_members(data: bytes, rel: str, limits: ReadLimits) -> tuple[Members, list[Notification]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as err:
+        message = f"{rel}: the static resource is not a readable zip archive ({err})"
+        return [], [Notification("corrupt-zip", message, NoticeLevel.WARNING, rel)]
+    members: Members = []
+    notes: list[Notification] = []
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.max_members:
+            message = (
+                f"{rel}: the archive has {len(infos)} entries; only the first "
+                f"{limits.max_members} were examined"
+            )
+            notes.append(Notification("zip-too-many-members", message, NoticeLevel.WARNING, rel))
+            infos = infos[: limits.max_members]
+        budget = _Budget(limits.max_resource_bytes)
+        for info in infos:
+            if info.is_dir() or not is_script_member(info.filename):
+                continue
+            if budget.remaining <= 0:
+                message = f"{rel}: stopped after {limits.max_resource_bytes} expanded bytes (zip bomb?)"
+                notes.append(Notification("zip-bomb", message, NoticeLevel.WARNING, rel))
+                break
+            content, note = _read_member(archive, info, rel, limits, budget)
+            if note is not None:
+                notes.append(note)
+            if content is not None:
+                members.append((info.filename, content))
+    return members, notes
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, limits: ReadLimits, budget: _Budget
+) -> tuple[bytes | None, Notification | None]:
+    """One member's bytes, or a notification saying why it was refused."""
+    refusal = _refuse_by_header(info, rel, limits)
+    if refusal is not None:
+        return None, refusal
+    cap = min(limits.max_member_bytes, budget.remaining)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                budget.remaining -= len(chunk)
+                if size > cap:
+                    return None, _member_note("zip-bomb", rel, info, f"expands beyond {cap} bytes")
+                if _ratio_exceeded(size, info.compress_size, limits):
+                    return None, _member_note("zip-bomb", rel, info, "expands far beyond its compressed size")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as err:
+        return None, _member_note("zip-member-skipped", rel, info, f"cannot be read ({err})")
+    return b"".join(chunks), None
+
+
+def _refuse_by_header(info: zipfile.ZipInfo, rel: str, limits: ReadLimits) -> Notification | None:
+    if info.flag_bits & 0x1:
+        return _member_note("zip-member-skipped", rel, info, "is encrypted")
+    if _ratio_exceeded(info.file_size, info.compress_size, limits):
+        ratio = info.file_size // max(info.compress_size, 1)
+        return _member_note("zip-bomb", rel, info, f"claims a {ratio}:1 compression ratio")
+    if info.file_size > limits.max_member_bytes:
+        return _member_note(
+            "zip-member-skipped",
+            rel,
+            info,
+            f"is {info.file_size} bytes expanded, more than the {limits.max_member_bytes}-byte limit",
+        )
+    return None
+
+
+def _ratio_exceeded(expanded: int, compressed: int, limits: ReadLimits) -> bool:
+    return expanded > _RATIO_FLOOR and expanded > limits.max_compression_ratio * max(compressed, 1)
+
+
+def _member_note(code: str, rel: str, info: zipfile.ZipInfo, why: str) -> Notification:
+    return Notification(
+        code, f"{rel}: zip member {info.filename!r} skipped: it {why}", NoticeLevel.WARNING, rel
+    )

@@ -1,0 +1,262 @@
+"""Reading: bytes to text, namespace tokens, static resources and hostile zips."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+from pathlib import Path
+
+from tree_sitter import Node
+
+from apexlint.ir import NoticeLevel, Span
+from apexlint.read.decode import ReadLimits, decode, read_file_bytes, read_source
+from apexlint.read.namespace_tokens import replace_filename_tokens, replace_tokens
+from apexlint.read.parsers import parse
+from apexlint.read.static_resources import resource_members
+
+TOKEN_CLASS = "public class %%%NAMESPACE%%%Foo { String s = '%%%NAMESPACE%%%Bar__c'; }"
+
+
+def find(node: Node, node_type: str) -> list[Node]:
+    found = [node] if node.type == node_type else []
+    for child in node.children:
+        found.extend(find(child, node_type))
+    return found
+
+
+def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# ---- decoding ------------------------------------------------------------------------
+
+
+def test_utf8_bom_is_dropped() -> None:
+    text, lossy, notes = decode(b"\xef\xbb\xbfpublic class A {}", "A.cls")
+    assert (text, lossy, notes) == ("public class A {}", False, [])
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    text, lossy, _ = decode("public class Ä {}".encode("utf-16"), "A.cls")
+    assert (text, lossy) == ("public class Ä {}", False)
+
+
+def test_windows_1252_falls_back_and_names_the_line() -> None:
+    data = b"public class A {\n  // caf\xe9\n}\n"
+    text, lossy, notes = decode(data, "A.cls")
+    assert text == "public class A {\n  // café\n}\n"
+    assert lossy
+    assert [(n.code, n.level, n.span) for n in notes] == [
+        ("undecodable-bytes", NoticeLevel.WARNING, Span(2, 9, 2, 10))
+    ]
+    assert "A.cls:2:" in notes[0].message
+
+
+def test_binary_content_is_skipped_with_a_note() -> None:
+    source, notes = read_source("logo.resource", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "")
+    assert source is None
+    assert [(n.code, n.level) for n in notes] == [("binary-file", NoticeLevel.NOTE)]
+
+
+def test_control_characters_count_as_binary() -> None:
+    source, notes = read_source("x.cls", bytes(range(1, 9)) * 100, "")
+    assert source is None and notes[0].code == "binary-file"
+
+
+def test_text_keeps_carriage_returns_and_lines() -> None:
+    source, notes = read_source("A.cls", b"public class A {\r\n}\r\n", "")
+    assert source is not None and notes == []
+    assert source.text == "public class A {\r\n}\r\n"
+    assert source.lines[0] == "public class A {\r"
+    assert source.line_count == 2
+
+
+def test_oversized_file_is_skipped() -> None:
+    source, notes = read_source("A.cls", b"x" * 11, "", ReadLimits(max_file_bytes=10))
+    assert source is None and [n.code for n in notes] == ["file-too-large"]
+
+
+def test_overlong_line_is_skipped() -> None:
+    source, notes = read_source("min.js", b"var a=1;" * 20, "", ReadLimits(max_line_chars=100))
+    assert source is None and [n.code for n in notes] == ["line-too-long"]
+
+
+def test_read_file_bytes_refuses_large_and_missing_files(tmp_path: Path) -> None:
+    big = tmp_path / "big.cls"
+    big.write_bytes(b"x" * 100)
+    assert read_file_bytes(big, "big.cls", 1000) == (b"x" * 100, [])
+    data, notes = read_file_bytes(big, "big.cls", 10)
+    assert data is None and [n.code for n in notes] == ["file-too-large"]
+    data, notes = read_file_bytes(tmp_path / "gone.cls", "gone.cls", 10)
+    assert data is None and [n.code for n in notes] == ["unreadable-path"]
+
+
+# ---- namespace tokens ----------------------------------------------------------------
+
+
+def test_namespace_tokens_take_cumulusci_values() -> None:
+    text = (
+        "%%%NAMESPACE%%%A %%%NAMESPACE_DOT%%%B %%%NAMESPACE_OR_C%%%:c "
+        "%%%NAMESPACED_ORG%%%D %%%NAMESPACED_RT%%%E"
+    )
+    assert replace_tokens(text, "ns")[0] == "ns__A ns.B ns:c ns__D ns.E"
+    assert replace_tokens(text, "")[0] == "A B c:c D E"
+
+
+def test_text_without_tokens_is_returned_unchanged() -> None:
+    assert replace_tokens("public class A {}", "ns") == ("public class A {}", {})
+
+
+def test_filename_tokens_are_replaced() -> None:
+    assert replace_filename_tokens("___NAMESPACE___Settings.page", "ns") == "ns__Settings.page"
+    assert replace_filename_tokens("___NAMESPACE___Settings.page", "") == "Settings.page"
+
+
+def test_tokenised_class_parses_and_maps_back_to_original_columns() -> None:
+    for namespace in ("ns", ""):
+        source, _ = read_source("classes/Foo.cls", TOKEN_CLASS.encode(), namespace)
+        assert source is not None
+        tree = parse("apex", source.buffer)
+        assert not tree.root_node.has_error, namespace
+
+        literal = find(tree.root_node, "string_literal")[0]
+        span = source.span(literal.start_point, literal.end_point)
+        assert source.text_of(span) == "'%%%NAMESPACE%%%Bar__c'"
+
+        name = find(tree.root_node, "class_declaration")[0].child_by_field_name("name")
+        assert name is not None
+        span = source.span(name.start_point, name.end_point)
+        # `ns__Foo` covers the whole token as written; with no namespace, `Foo` starts after it.
+        start = 14 if namespace else 29
+        assert span == Span(1, start, 1, 32)
+
+        semicolon = [n for n in find(tree.root_node, ";")][-1]
+        span = source.span(semicolon.start_point, semicolon.end_point)
+        assert span.start_col == TOKEN_CLASS.rindex(";") + 1
+
+
+def test_tokens_on_a_line_with_non_ascii_text_map_in_utf16_columns() -> None:
+    text = "String s = '😀' + '%%%NAMESPACE%%%X__c';"
+    source, _ = read_source("A.cls", text.encode(), "ns")
+    assert source is not None
+    tree = parse("apex", source.buffer)
+    literal = find(tree.root_node, "string_literal")[-1]
+    span = source.span(literal.start_point, literal.end_point)
+    assert source.text_of(span) == "'%%%NAMESPACE%%%X__c'"
+    assert span.start_col == 19  # 18 characters before it, the emoji being two UTF-16 code units
+
+
+# ---- static resources ----------------------------------------------------------------
+
+
+def test_zip_members_with_scripts_are_read_in_memory() -> None:
+    data = zip_bytes(
+        {
+            "js/app.js": b"var s = sforce.connection.sessionId;",
+            "index.html": b"<script>x()</script>",
+            "img/logo.png": b"\x89PNG",
+            "__MACOSX/js/._app.js": b"\x00\x05",
+            "../../escape.js": b"var a;",
+        }
+    )
+    members, notes = resource_members(data, "staticresources/lib.resource", "application/zip", ReadLimits())
+    assert notes == []
+    assert dict(members) == {
+        "js/app.js": b"var s = sforce.connection.sessionId;",
+        "index.html": b"<script>x()</script>",
+        "../../escape.js": b"var a;",
+    }
+
+
+def test_zip_is_recognised_by_content_not_name_or_type() -> None:
+    data = zip_bytes({"a.js": b"var a;"})
+    members, _ = resource_members(data, "lib.resource", "text/plain", ReadLimits())
+    assert members == [("a.js", b"var a;")]
+
+
+def test_highly_compressed_member_is_refused_as_a_zip_bomb() -> None:
+    data = zip_bytes({"bomb.js": b"\x00" * 5_000_000, "ok.js": b"var a;"})
+    members, notes = resource_members(data, "bomb.resource", None, ReadLimits())
+    assert members == [("ok.js", b"var a;")]
+    assert [n.code for n in notes] == ["zip-bomb"]
+
+
+def test_member_that_expands_beyond_the_limit_is_refused() -> None:
+    data = zip_bytes({"big.js": bytes(range(256)) * 100, "ok.js": b"var a;"})
+    limits = ReadLimits(max_member_bytes=1000)
+    members, notes = resource_members(data, "big.resource", None, limits)
+    assert members == [("ok.js", b"var a;")]
+    assert [n.code for n in notes] == ["zip-member-skipped"]
+
+
+def test_member_whose_header_understates_its_size_is_refused() -> None:
+    data = bytearray(zip_bytes({"liar.js": b"var a = 1;\n" * 50_000}))
+    struct.pack_into("<I", data, 22, 100)  # local header: uncompressed size
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)  # central directory: uncompressed size
+    members, notes = resource_members(bytes(data), "liar.resource", None, ReadLimits())
+    assert members == []
+    assert [n.code for n in notes] == ["zip-member-skipped"]
+
+
+def test_total_expanded_size_is_capped() -> None:
+    chunk = bytes(range(256)) * 40  # ~10 KB, barely compressible
+    data = zip_bytes({f"m{i}.js": chunk for i in range(5)})
+    limits = ReadLimits(max_resource_bytes=25_000)
+    members, notes = resource_members(data, "many.resource", None, limits)
+    assert len(members) == 2
+    assert {n.code for n in notes} == {"zip-bomb"}
+
+
+def test_member_count_is_capped() -> None:
+    data = zip_bytes({f"m{i}.js": b"var a;" for i in range(10)})
+    members, notes = resource_members(data, "many.resource", None, ReadLimits(max_members=3))
+    assert len(members) == 3
+    assert [n.code for n in notes] == ["zip-too-many-members"]
+
+
+def test_encrypted_member_is_skipped() -> None:
+    data = bytearray(zip_bytes({"secret.js": b"var a;"}, zipfile.ZIP_STORED))
+    struct.pack_into("<H", data, 6, 1)  # local header: general purpose flag, encrypted
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 8, 1)
+    members, notes = resource_members(bytes(data), "enc.resource", None, ReadLimits())
+    assert members == []
+    assert [n.code for n in notes] == ["zip-member-skipped"]
+    assert "encrypted" in notes[0].message
+
+
+def test_corrupt_zip_is_reported_not_raised() -> None:
+    data = zip_bytes({"a.js": b"var a = 1;" * 100})
+    members, notes = resource_members(data[: len(data) // 2], "bad.resource", None, ReadLimits())
+    assert members == []
+    assert [n.code for n in notes] == ["corrupt-zip"]
+
+
+def test_corrupt_member_data_is_reported_not_raised() -> None:
+    data = bytearray(zip_bytes({"a.js": random.Random(7).randbytes(4000)}))
+    data[1000:1020] = b"\xff" * 20  # inside the compressed stream
+    members, notes = resource_members(bytes(data), "bad.resource", None, ReadLimits())
+    assert members == []
+    assert [n.code for n in notes] == ["zip-member-skipped"]
+
+
+def test_plain_javascript_resource_is_one_unnamed_member() -> None:
+    script = b"document.title = 'x';"
+    assert resource_members(script, "app.resource", "application/javascript", ReadLimits()) == (
+        [("", script)],
+        [],
+    )
+    assert resource_members(script, "app.resource", None, ReadLimits()) == ([("", script)], [])
+
+
+def test_other_resources_have_no_script() -> None:
+    assert resource_members(b"body { color: red; }", "a.resource", "text/css", ReadLimits()) == ([], [])
+    assert resource_members(b"\x89PNG\x00\x00", "b.resource", None, ReadLimits()) == ([], [])
+    assert resource_members(b"just some words", "c.resource", "text/plain", ReadLimits()) == ([], [])
