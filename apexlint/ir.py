@@ -152,6 +152,7 @@ class New(Expr):
     type: str
     args: tuple[Expr, ...] = ()
     items: tuple[Expr, ...] = ()
+    field_names: tuple[str, ...] = ()  # `new Account(Name = x)`: one name per arg, "" if positional
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,349 @@
+"""Call resolution, the package call graph, and reachability from async entry points.
+
+A call resolves to package methods (static, instance through a typed receiver, `this`/`super`,
+constructors, inner classes, interface and base-type dispatch to every implementation) or
+stays a *system call* `(class or type, method)` that the data flow looks up in the catalogue.
+Calls that resolve to nothing known are kept as unresolved, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from apexlint.ir import (
+    Assign,
+    Binary,
+    Call,
+    Cast,
+    Dml,
+    Eval,
+    Expr,
+    FieldGet,
+    Index,
+    Lit,
+    Name,
+    New,
+    Opaque,
+    Return,
+    Soql,
+    Stmt,
+    Super,
+    Ternary,
+    This,
+    Throw,
+)
+from apexlint.model.catalog import ASYNC_ANNOTATIONS, ORG_URL_CALLS, strip_system
+from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
+
+# Return types of system calls the resolver needs to keep typing a call chain.
+_SYSTEM_RETURNS: dict[tuple[str, str], str] = {
+    ("pagereference", "getparameters"): "pagereference.parameters",
+    ("http", "send"): "httpresponse",
+    ("type", "forname"): "type",
+    ("type", "newinstance"): "object",
+    ("httprequest", "getendpoint"): "string",
+    ("httprequest", "getbody"): "string",
+    ("httprequest", "getheader"): "string",
+    ("httpresponse", "getbody"): "string",
+    ("url", "toexternalform"): "string",
+    ("url", "gethost"): "string",
+    ("string", "valueof"): "string",
+    ("string", "format"): "string",
+    ("string", "join"): "string",
+    ("json", "serialize"): "string",
+    ("encodingutil", "urlencode"): "string",
+    ("encodingutil", "base64encode"): "string",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a call means: package targets, or a system call, or dynamic/unknown."""
+
+    targets: tuple[MethodInfo, ...] = ()
+    system: tuple[str, str] | None = None  # (class or receiver type, method), lower case
+    receiver_type: str | None = None  # static type of an instance receiver
+    is_static: bool = False
+    dynamic: bool = False  # dispatch apexlint cannot follow (Type.forName(...).newInstance())
+
+
+class Scope:
+    """Static types visible in one method: its locals, parameters, and class fields."""
+
+    def __init__(self, model: PackageModel, info: MethodInfo) -> None:
+        self.model = model
+        self.info = info
+        self.cls = info.cls.name if info.cls else None
+        self.types: dict[str, str] = {}
+        for p in info.method.params:
+            self.types[p.name] = p.type
+        for loc in info.method.locals:
+            self.types.setdefault(loc.name, loc.type)
+
+    def is_local(self, name: str) -> bool:
+        return name in self.types
+
+    def type_of(self, expr: Expr | None) -> str | None:
+        """Static type of an expression, as far as declarations tell (lower case)."""
+        m = self.model
+        if expr is None:
+            return None
+        if isinstance(expr, Name):
+            if expr.name in self.types:
+                return self.types[expr.name]
+            if self.cls and (ft := m.field_type(self.cls, expr.name)) is not None:
+                return ft
+            if self.info.trigger is not None and expr.name == "trigger":
+                return "trigger"
+            return None
+        if isinstance(expr, This):
+            return self.cls
+        if isinstance(expr, Super):
+            sup = m.superclass_chain(self.cls)[1:2] if self.cls else []
+            return sup[0] if sup else None
+        if isinstance(expr, FieldGet):
+            cls_name = self.class_ref(expr.obj)
+            if cls_name is not None:
+                return m.field_type(cls_name, expr.name)
+            owner = self.type_of(expr.obj)
+            if owner is not None and (pc := m.resolve_class(owner, self.cls)) is not None:
+                return m.field_type(pc, expr.name)
+            return None
+        if isinstance(expr, New):
+            return expr.type
+        if isinstance(expr, Cast):
+            return expr.type
+        if isinstance(expr, Lit):
+            return "string" if expr.is_string else None
+        if isinstance(expr, Binary) and expr.op == "+":
+            lt, rt = self.type_of(expr.left), self.type_of(expr.right)
+            return "string" if "string" in (lt, rt) else None
+        if isinstance(expr, Index):
+            coll = self.type_of(expr.obj)
+            return element_type(coll) if coll else None
+        if isinstance(expr, Call):
+            r = self.resolve(expr)
+            if r.targets:
+                return r.targets[0].method.return_type or None
+            if r.system is not None:
+                if r.system in ORG_URL_CALLS:
+                    return "url"
+                if r.system[1] == "get" and r.receiver_type:
+                    return element_type(r.receiver_type) or None
+                return _SYSTEM_RETURNS.get(r.system)
+        return None
+
+    def class_ref(self, expr: Expr) -> str | None:
+        """The package class an expression names (`Foo`, `Outer.Inner`, `ns.Foo`), if it is one."""
+        dotted = _dotted(expr)
+        if dotted is None or dotted.split(".")[0] in self.types:
+            return None
+        if self.cls and dotted.split(".")[0] not in self.types and \
+                self.model.field_owner(self.cls, dotted.split(".")[0]) is not None:
+            return None
+        return self.model.resolve_class(dotted, self.cls)
+
+    def system_ref(self, expr: Expr) -> str | None:
+        """A system class name used as a static receiver (`System.Url`, `Cache.Org`, `JSON`)."""
+        dotted = _dotted(expr)
+        if dotted is None or dotted.split(".")[0] in self.types:
+            return None
+        if self.cls and self.model.field_owner(self.cls, dotted.split(".")[0]) is not None:
+            return None
+        return strip_system(dotted)
+
+    def resolve(self, call: Call) -> Resolution:
+        m = self.model
+        arity = len(call.args)
+        obj = call.obj
+        if obj is None or isinstance(obj, This):
+            if self.cls is None:
+                return Resolution()
+            targets = self._own(call.name, arity, virtual=True)
+            return Resolution(targets=tuple(targets))
+        if isinstance(obj, Super):
+            chain = m.superclass_chain(self.cls)[1:] if self.cls else []
+            for c in chain:
+                found = m.methods_named(c, call.name, arity)
+                if found:
+                    return Resolution(targets=tuple(found))
+            return Resolution()
+        cls_ref = self.class_ref(obj)
+        if cls_ref is not None:
+            return Resolution(targets=tuple(m.methods_named(cls_ref, call.name, arity)), is_static=True,
+                              system=None if m.methods_named(cls_ref, call.name, arity) else (cls_ref, call.name))
+        rtype = self.type_of(obj)
+        if rtype is None and isinstance(obj, (Name, FieldGet)):
+            sys_ref = self.system_ref(obj)
+            if sys_ref is not None:
+                return Resolution(system=(sys_ref, call.name), is_static=True)
+        if rtype is None:
+            if isinstance(obj, Call) and self.resolve(obj).system == ("type", "forname"):
+                return Resolution(dynamic=True)
+            return Resolution(system=("?", call.name))
+        pc = m.resolve_class(rtype, self.cls)
+        if pc is not None:
+            return Resolution(targets=tuple(m.dispatch(pc, call.name, arity)), receiver_type=pc)
+        if base_type(rtype) in ("type", "object") and call.name in ("newinstance", "call"):
+            return Resolution(dynamic=True, receiver_type=base_type(rtype))
+        return Resolution(system=(base_type(rtype), call.name), receiver_type=rtype)
+
+    def _own(self, name: str, arity: int, virtual: bool) -> list[MethodInfo]:
+        """Unqualified call: this class chain (with overrides), then enclosing classes."""
+        m = self.model
+        c = self.cls
+        while c:
+            found = m.dispatch(c, name, arity) if virtual else m.methods_named(c, name, arity)
+            if found:
+                return found
+            c = c.rpartition(".")[0]
+        return []
+
+    def constructors(self, new: New) -> list[MethodInfo]:
+        pc = self.model.resolve_class(new.type, self.cls)
+        if pc is None:
+            return []
+        return [mi for mi in self.model.by_class.get(pc, {}).get("<init>", []) if len(mi.method.params) == len(new.args)]
+
+
+def _dotted(expr: Expr) -> str | None:
+    if isinstance(expr, Name):
+        return expr.name
+    if isinstance(expr, FieldGet):
+        inner = _dotted(expr.obj)
+        return f"{inner}.{expr.name}" if inner is not None else None
+    return None
+
+
+def walk_exprs(stmt: Stmt) -> Iterator[Expr]:
+    """Every expression in a statement, outermost first."""
+    roots: list[Expr] = []
+    if isinstance(stmt, Assign):
+        roots = [stmt.target, stmt.value]
+    elif isinstance(stmt, (Eval,)) or (isinstance(stmt, (Return,)) and stmt.expr is not None) or isinstance(stmt, (Throw, Dml)):
+        roots = [stmt.expr]
+    stack = list(reversed(roots))
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(reversed(_children(e)))
+
+
+def _children(e: Expr) -> list[Expr]:
+    if isinstance(e, Call):
+        return ([e.obj] if e.obj is not None else []) + list(e.args)
+    if isinstance(e, FieldGet):
+        return [e.obj]
+    if isinstance(e, New):
+        return list(e.args) + list(e.items)
+    if isinstance(e, Binary):
+        return [e.left, e.right]
+    if isinstance(e, Ternary):
+        return [e.cond, e.then, e.other]
+    if isinstance(e, Cast):
+        return [e.expr]
+    if isinstance(e, Index):
+        return [e.obj, e.index]
+    if isinstance(e, Soql):
+        return list(e.binds)
+    if isinstance(e, Opaque):
+        return list(e.parts)
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    caller: str
+    callee: str
+    call: Expr  # the Call or New expression
+
+
+@dataclass
+class CallGraph:
+    edges: dict[str, list[Edge]] = field(default_factory=dict)  # caller id -> edges
+    callers: dict[str, list[Edge]] = field(default_factory=dict)  # callee id -> edges
+    unresolved: dict[str, list[Expr]] = field(default_factory=dict)  # caller id -> calls
+
+    def has_callers(self, method_id: str) -> bool:
+        return bool(self.callers.get(method_id))
+
+
+def build_call_graph(model: PackageModel) -> CallGraph:
+    graph = CallGraph()
+    for mid in sorted(model.methods):
+        info = model.methods[mid]
+        scope = Scope(model, info)
+        for stmt in info.method.body:
+            for e in walk_exprs(stmt):
+                targets: list[MethodInfo] = []
+                if isinstance(e, Call):
+                    r = scope.resolve(e)
+                    targets = list(r.targets)
+                    if not targets:
+                        graph.unresolved.setdefault(mid, []).append(e)
+                elif isinstance(e, New):
+                    targets = scope.constructors(e)
+                    pc = model.resolve_class(e.type, scope.cls)
+                    if pc is not None and (fi := model.by_class.get(pc, {}).get("<fields>")):
+                        targets += fi
+                for t in targets:
+                    edge = Edge(mid, t.id, e)
+                    graph.edges.setdefault(mid, []).append(edge)
+                    graph.callers.setdefault(t.id, []).append(edge)
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncEntry:
+    method_id: str
+    reason: str  # "Queueable.execute", "@future method", "trigger on platform event Order_Event__e"
+
+
+def async_entry_points(model: PackageModel) -> list[AsyncEntry]:
+    """Where the platform starts asynchronous Apex: no user session is guaranteed there."""
+    entries: list[AsyncEntry] = []
+    for mid in sorted(model.methods):
+        info = model.methods[mid]
+        m = info.method
+        if m.is_test:
+            continue
+        if ASYNC_ANNOTATIONS & m.annotations:
+            entries.append(AsyncEntry(mid, "@future method"))
+        elif info.cls is not None and m.kind == "method":
+            for iface_method in model.async_interface_methods(info.cls.name):
+                if m.name == iface_method:
+                    iface = _async_interface_name(model, info.cls.name, m.name)
+                    entries.append(AsyncEntry(mid, f"{iface}.{m.display}"))
+                    break
+        elif info.trigger is not None and info.trigger.sobject.endswith("__e"):
+            entries.append(AsyncEntry(mid, f"trigger on platform event {info.trigger.sobject}"))
+    return entries
+
+
+def _async_interface_name(model: PackageModel, cls: str, method: str) -> str:
+    from apexlint.model.catalog import ASYNC_INTERFACES
+    names = {"database.batchable": "Database.Batchable", "queueable": "Queueable",
+             "schedulable": "Schedulable", "finalizer": "System.Finalizer"}
+    for sup in model.supertypes(cls):
+        if method in ASYNC_INTERFACES.get(sup, ()):
+            return names.get(sup, sup)
+    return "async"
+
+
+def reachable_from(graph: CallGraph, entries: list[AsyncEntry]) -> dict[str, tuple[str, ...]]:
+    """Method id -> shortest call path from an async entry point (entry first)."""
+    paths: dict[str, tuple[str, ...]] = {}
+    queue: deque[str] = deque()
+    for e in entries:
+        if e.method_id not in paths:
+            paths[e.method_id] = (e.method_id,)
+            queue.append(e.method_id)
+    while queue:
+        mid = queue.popleft()
+        for edge in graph.edges.get(mid, []):
+            if edge.callee not in paths:
+                paths[edge.callee] = (*paths[mid], edge.callee)
+                queue.append(edge.callee)
+    return paths

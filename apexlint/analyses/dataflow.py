@@ -1,0 +1,608 @@
+"""Whole-package data flow of session IDs through Apex, on the intermediate form only.
+
+Each method is analysed once per change into a *summary*: its return value, what it does to
+its parameters' objects, what it writes to class fields, and which sinks its parameters reach
+— all in terms of symbolic parameters, so a helper called from fifty places is analysed once
+and instantiated at each call. Class fields are one global store per (class, field). A worklist
+re-analyses callers when a summary changes and readers when a field changes, until nothing
+changes (values only grow and are bounded, and a per-method cap guarantees termination).
+
+Within a method the analysis is flow-insensitive: statements are iterated to a local fixpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from apexlint.analyses.callgraph import CallGraph, Scope
+from apexlint.analyses.values import (
+    EMPTY,
+    ORG,
+    SESSION,
+    UNKNOWN,
+    Step,
+    Trace,
+    Value,
+    add_step,
+    concat,
+    derived,
+    join,
+    join_all,
+    literal,
+    param_marker,
+    substitute,
+    with_facet,
+)
+from apexlint.ir import (
+    Assign,
+    Binary,
+    Call,
+    Cast,
+    Dml,
+    Eval,
+    Expr,
+    FieldGet,
+    Index,
+    Lit,
+    Name,
+    New,
+    Opaque,
+    Return,
+    SessionRead,
+    Soql,
+    SourceKind,
+    SourceSite,
+    Span,
+    Stmt,
+    Super,
+    Ternary,
+    This,
+    Throw,
+)
+from apexlint.model import catalog as api
+from apexlint.model.package import MethodInfo, PackageModel, base_type
+
+MAX_VISITS = 25
+_APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
+LOCAL_ROUNDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class SinkSite:
+    """Where a session-carrying value is used in a way that decides a verdict."""
+
+    kind: str  # callout | soap-callout | log | persist | url | client | unresolved | event
+    api: str  # the API, as a reader would name it: "Http.send", "System.debug" ...
+    method_id: str
+    path: str
+    span: Span
+    text: str
+    detail: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SinkHit:
+    site: SinkSite
+    value: Value  # what reaches the sink (an HttpRequest with its endpoint/headers/body ...)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHit:
+    """A concrete session source reaching a sink, with its path."""
+
+    site: SinkSite
+    source_id: str
+    trace: Trace
+    value: Value
+
+
+@dataclass
+class Summary:
+    ret: Value = EMPTY
+    param_effects: dict[int, Value] = field(default_factory=dict)
+    field_effects: dict[tuple[str, str], Value] = field(default_factory=dict)
+    sinks: dict[tuple[SinkSite, str], SinkHit] = field(default_factory=dict)
+
+
+@dataclass
+class FlowResult:
+    hits: list[SourceHit]
+    summaries: dict[str, Summary]
+    fields: dict[tuple[str, str], Value]
+    visits: int
+
+
+class DataFlow:
+    def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
+                 client_getters: frozenset[tuple[str, str]] = frozenset()) -> None:
+        self.model = model
+        self.graph = graph
+        self.logger_classes = logger_classes
+        self.client_getters = client_getters  # (class, property) bound into Visualforce pages
+        self.summaries: dict[str, Summary] = {}
+        self.fields: dict[tuple[str, str], Value] = {}
+        self.readers: dict[tuple[str, str], set[str]] = {}
+        self.hits: dict[tuple[SinkSite, str], SourceHit] = {}
+
+    def run(self) -> FlowResult:
+        order = sorted(self.model.methods)
+        queue: deque[str] = deque(order)
+        queued = set(order)
+        visits: dict[str, int] = {}
+        total = 0
+        while queue:
+            mid = queue.popleft()
+            queued.discard(mid)
+            visits[mid] = visits.get(mid, 0) + 1
+            if visits[mid] > MAX_VISITS:
+                continue
+            total += 1
+            info = self.model.methods[mid]
+            run = _MethodRun(self, info)
+            summary, changed_fields = run.execute()
+            again: list[str] = []
+            if summary != self.summaries.get(mid):
+                self.summaries[mid] = summary
+                again.extend(e.caller for e in self.graph.callers.get(mid, []))
+            for key in changed_fields:
+                again.extend(sorted(self.readers.get(key, ())))
+            for m in again:
+                if m not in queued:
+                    queued.add(m)
+                    queue.append(m)
+        hits = sorted(self.hits.values(), key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
+        return FlowResult(hits, self.summaries, self.fields, total)
+
+    def summary(self, mid: str) -> Summary:
+        return self.summaries.get(mid) or Summary()
+
+    def report(self, site: SinkSite, value: Value) -> None:
+        for src, trace in value.deep_taint().items():
+            key = (site, src)
+            if key not in self.hits:
+                final = Step(site.path, site.span, f"reaches {site.api}")
+                self.hits[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final),
+                                           value)
+
+    def emitting_page(self, page_ref: Value) -> str | None:
+        """The name of a page that renders a session ID, if `page_ref` may point at one."""
+        for shape in sorted(page_ref.strings):
+            head = shape[0] if shape and not shape[0].startswith("\x00") else ""
+            match = _APEX_PAGE_URL.search(head)
+            if match is None:
+                continue
+            name = match.group(1).lower()
+            ns = self.model.namespace
+            if ns and name.startswith(ns + "__"):
+                name = name[len(ns) + 2:]
+            page = self.model.pages.get(name)
+            if page is not None and page.emits_session:
+                return page.display
+        return None
+
+    def register_page_source(self, info: MethodInfo, call: Call, page: str) -> str:
+        """A getContent() of a session-emitting page is itself a source (SID007)."""
+        sid = f"{info.path}:{call.span.start_line}:{call.span.start_col}"
+        if sid not in self.model.sources:
+            self.model.sources[sid] = SourceSite(
+                id=sid, kind=SourceKind.VF_CONTENT, path=info.path, span=call.span, text=call.text,
+                context=page, owner=info.id, in_test=info.method.is_test)
+        return sid
+
+    def write_field(self, key: tuple[str, str], value: Value) -> bool:
+        old = self.fields.get(key, EMPTY)
+        new = join(old, value)
+        if new != old:
+            self.fields[key] = new
+            return True
+        return False
+
+
+def _concrete(v: Value) -> Value:
+    """The part of a value that does not depend on the method's parameters."""
+    if not v.params and not v.facets:
+        return v
+    return Value(v.taint, {}, frozenset(s for s in v.strings if not any(p.startswith("\x00p") for p in s)),
+                 v.types, {k: _concrete(f) for k, f in v.facets.items()})
+
+
+class _MethodRun:
+    """One analysis of one method body against the current summaries and field store."""
+
+    def __init__(self, flow: DataFlow, info: MethodInfo) -> None:
+        self.flow = flow
+        self.model = flow.model
+        self.info = info
+        self.scope = Scope(flow.model, info)
+        self.path = info.path
+        self.env: dict[str, Value] = {}
+        self.sinks: dict[tuple[SinkSite, str], SinkHit] = {}
+        self.field_effects: dict[tuple[str, str], Value] = {}
+        self.changed_fields: set[tuple[str, str]] = set()
+        self.returns: list[tuple[Span, Value]] = []
+        for i, p in enumerate(info.method.params):
+            entry = Step(self.path, info.method.span, f"parameter '{p.name}' of {info.label}")
+            self.env[p.name] = Value(params={i: (entry,)}, strings=frozenset({(param_marker(i),)}),
+                                     types=frozenset({base_type(p.type)}))
+        self._initial = dict(self.env)
+
+    # -- driver -------------------------------------------------------------------------------
+    def execute(self) -> tuple[Summary, set[tuple[str, str]]]:
+        for _ in range(LOCAL_ROUNDS):
+            before = dict(self.env)
+            self.returns = []
+            for stmt in self.info.method.body:
+                self.stmt(stmt)
+            if self.env == before:
+                break
+        ret = join_all([v for _, v in self.returns])
+        self.check_client_exposure()
+        effects = {}
+        for i, p in enumerate(self.info.method.params):
+            v = self.env.get(p.name, EMPTY)
+            if v.facets and v != self._initial.get(p.name):
+                effects[i] = Value(facets=v.facets)
+        summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks)
+        return summary, self.changed_fields
+
+    def check_client_exposure(self) -> None:
+        """Session IDs returned to Lightning, remoting, SOAP/REST clients or a Visualforce page."""
+        m, info = self.info.method, self.info
+        exposed = ""
+        if api.CLIENT_ANNOTATIONS & m.annotations:
+            exposed = "@" + sorted(api.CLIENT_ANNOTATIONS & m.annotations)[0]
+        elif api.CLIENT_MODIFIERS & m.modifiers:
+            exposed = "webservice"
+        elif api.REST_METHOD_ANNOTATIONS & m.annotations:
+            exposed = "@RestResource"
+        elif info.cls is not None and m.kind in ("getter", "method"):
+            prop = m.name[4:] if m.kind == "getter" else (m.name[3:] if m.name.startswith("get") else "")
+            if prop and (info.cls.name, prop) in self.flow.client_getters:
+                exposed = "Visualforce page binding"
+        if not exposed:
+            return
+        for span, v in self.returns:
+            if v.deep_taint():
+                site = SinkSite("client", exposed, info.id, self.path, span, f"return from {info.label}")
+                self.flow.report(site, v)
+
+    # -- statements ------------------------------------------------------------------------------
+    def stmt(self, s: Stmt) -> None:
+        if isinstance(s, Assign):
+            v = self.eval(s.value)
+            if s.op == "+=":
+                v = concat(self.eval(s.target), v)
+            self.write(s.target, add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}")))
+        elif isinstance(s, Eval):
+            self.eval(s.expr)
+        elif isinstance(s, Return):
+            v = self.eval(s.expr) if s.expr is not None else EMPTY
+            self.returns.append((s.span, add_step(v, Step(self.path, s.span, f"returned from {self.info.label}"))))
+        elif isinstance(s, Throw):
+            self.eval(s.expr)
+        elif isinstance(s, Dml):
+            v = self.eval(s.expr)
+            if v.carries_session():
+                self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v)
+
+    def sink(self, kind: str, api_name: str, span: Span, text: str, v: Value,
+             detail: tuple[tuple[str, str], ...] = ()) -> None:
+        site = SinkSite(kind, api_name, self.info.id, self.path, span, text, detail)
+        if v.deep_taint():
+            self.flow.report(site, v)
+        if v.deep_params():
+            self.sinks[(site, kind)] = SinkHit(site, v)
+
+    # -- writes ------------------------------------------------------------------------------------
+    def write(self, target: Expr, v: Value) -> None:
+        if isinstance(target, Name):
+            if self.scope.is_local(target.name):
+                self.env[target.name] = join(self.env.get(target.name, EMPTY), v)
+            elif self.scope.cls and (owner := self.model.field_owner(self.scope.cls, target.name)):
+                self.write_field((owner, target.name), v)
+        elif isinstance(target, FieldGet):
+            owner = self.field_target(target)
+            if owner is not None:
+                self.write_field((owner, target.name), v)
+            else:
+                self.write(target.obj, with_facet(target.name, v))
+        elif isinstance(target, Index):
+            self.write(target.obj, v)
+
+    def field_target(self, fg: FieldGet) -> str | None:
+        """The package class whose field `fg` writes or reads, if it is one."""
+        cref = self.scope.class_ref(fg.obj)
+        if cref is None:
+            if isinstance(fg.obj, This):
+                cref = self.scope.cls
+            else:
+                t = self.scope.type_of(fg.obj)
+                cref = self.model.resolve_class(t, self.scope.cls) if t else None
+        if cref is None:
+            return None
+        return self.model.field_owner(cref, fg.name) or None
+
+    def write_field(self, key: tuple[str, str], v: Value) -> None:
+        if v.deep_params():
+            self.field_effects[key] = join(self.field_effects.get(key, EMPTY), v)
+        if self.flow.write_field(key, _concrete(v)):
+            self.changed_fields.add(key)
+
+    def read_field(self, key: tuple[str, str]) -> Value:
+        self.flow.readers.setdefault(key, set()).add(self.info.id)
+        return self.flow.fields.get(key, EMPTY)
+
+    # -- expressions --------------------------------------------------------------------------------
+    def eval(self, e: Expr | None) -> Value:
+        if e is None:
+            return EMPTY
+        if isinstance(e, Lit):
+            return literal(e.value) if e.is_string else EMPTY
+        if isinstance(e, SessionRead):
+            if e.source_id not in self.model.sources:
+                return EMPTY
+            step = Step(self.path, e.span, "session ID read by UserInfo.getSessionId()")
+            return Value(taint={e.source_id: (step,)}, strings=frozenset({(SESSION,)}),
+                         types=frozenset({"string"}))
+        if isinstance(e, Name):
+            return self.eval_name(e)
+        if isinstance(e, This):
+            return self.object_value(self.scope.cls)
+        if isinstance(e, Super):
+            return EMPTY
+        if isinstance(e, FieldGet):
+            return self.eval_field(e)
+        if isinstance(e, Call):
+            return self.eval_call(e)
+        if isinstance(e, New):
+            return self.eval_new(e)
+        if isinstance(e, Binary):
+            left, right = self.eval(e.left), self.eval(e.right)
+            return concat(left, right) if e.op == "+" else EMPTY
+        if isinstance(e, Ternary):
+            self.eval(e.cond)
+            return join(self.eval(e.then), self.eval(e.other))
+        if isinstance(e, Cast):
+            return self.eval(e.expr)
+        if isinstance(e, Index):
+            self.eval(e.index)
+            return self.eval(e.obj)
+        if isinstance(e, (Soql, Opaque)):
+            for part in (e.binds if isinstance(e, Soql) else e.parts):
+                self.eval(part)
+            return EMPTY
+        return EMPTY
+
+    def eval_name(self, e: Name) -> Value:
+        if self.scope.is_local(e.name):
+            return self.env.get(e.name, EMPTY)
+        if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
+            return self.read_field((owner, e.name))
+        return EMPTY
+
+    def eval_field(self, e: FieldGet) -> Value:
+        owner = self.field_target(e)
+        if owner is not None:
+            return self.read_field((owner, e.name))
+        if isinstance(e.obj, Name) and e.obj.name == "trigger" and self.info.trigger is not None:
+            return self.read_field(("sobject", self.info.trigger.sobject))
+        if isinstance(e.obj, Name) and e.obj.name == "page" and not self.scope.is_local("page"):
+            return Value(strings=frozenset({(f"/apex/{e.name}",)}), types=frozenset({"pagereference"}))
+        v = self.eval(e.obj)
+        if e.name in v.facets:
+            return v.facets[e.name]
+        return v if not v.facets else EMPTY
+
+    def object_value(self, cls: str | None) -> Value:
+        """An instance of a package class: its fields as parts (instance state is per class)."""
+        if cls is None:
+            return EMPTY
+        facets: dict[str, Value] = {}
+        for c in self.model.superclass_chain(cls):
+            ci = self.model.classes.get(c)
+            for f in ci.fields if ci else ():
+                v = self.read_field((c, f.name))
+                if not v.is_empty:
+                    facets[f.name] = v
+        return Value(types=frozenset({cls}), facets=facets)
+
+    # -- calls ---------------------------------------------------------------------------------------
+    def eval_call(self, call: Call) -> Value:
+        r = self.scope.resolve(call)
+        receiver = EMPTY
+        if call.obj is not None and not r.is_static:
+            receiver = self.eval(call.obj)
+        args = [self.eval(a) for a in call.args]
+        if r.targets:
+            logger = self.logger_call(r.targets[0], call)
+            if logger:
+                self.sink("log", logger, call.span, call.text, join_all(args))
+                return EMPTY
+            return self.invoke(r.targets, call, args)
+        if r.dynamic:
+            joined = join_all([receiver, *args])
+            if joined.carries_session():
+                self.sink("unresolved", "dynamic dispatch", call.span, call.text, joined)
+            return derived(joined)
+        if r.system is not None:
+            return self.system_call(r.system, call, receiver, args)
+        joined = join_all(args)
+        if joined.carries_session():
+            self.sink("unresolved", call.name, call.span, call.text, joined)
+        return derived(joined)
+
+    def logger_call(self, target: MethodInfo, call: Call) -> str:
+        """`Logger.error(x)` on a package logging class: a log sink, not code to descend into."""
+        owner = target.owner.rpartition(".")[2]
+        if call.name not in api.LOGGER_METHODS:
+            return ""
+        if owner.endswith(api.LOGGER_CLASS_SUFFIXES) or target.owner in self.flow.logger_classes:
+            label = target.cls.display if target.cls else owner
+            return f"{label}.{call.name}"
+        return ""
+
+    def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value]) -> Value:
+        result = EMPTY
+        call_args = call.args if isinstance(call, (Call, New)) else ()
+        for t in targets:
+            s = self.flow.summary(t.id)
+            step = Step(self.path, call.span, f"passed to {t.label}")
+            result = join(result, substitute(s.ret, args, Step(self.path, call.span, f"returned by {t.label}")))
+            for hit in s.sinks.values():
+                v = substitute(hit.value, args, step)
+                if v.deep_taint():
+                    self.flow.report(hit.site, v)
+                if v.deep_params():
+                    self.sinks[(hit.site, hit.site.kind)] = SinkHit(hit.site, v)
+            for key, eff in s.field_effects.items():
+                self.write_field(key, substitute(eff, args, step))
+            for i, eff in s.param_effects.items():
+                if i < len(call_args):
+                    self.write(call_args[i], substitute(eff, args, step))
+        return result
+
+    def eval_new(self, e: New) -> Value:
+        args = [self.eval(a) for a in e.args]
+        items = [self.eval(i) for i in e.items]
+        pc = self.model.resolve_class(e.type, self.scope.cls)
+        if pc is not None:
+            ctors = self.scope.constructors(e)
+            fields_init = self.model.by_class.get(pc, {}).get("<fields>", [])
+            self.invoke(ctors + fields_init, e, args)
+            return Value(types=frozenset({pc}))
+        base = base_type(e.type)
+        joined = join_all(args)
+        if e.field_names:  # an SObject built with its fields: the record holds each value
+            facets = {n: v for n, v in zip(e.field_names, args, strict=False) if n and not v.is_empty}
+            return Value(types=frozenset({base}), facets=facets)
+        if base == "pagereference":
+            if joined.carries_session():
+                self.sink("url", "PageReference", e.span, "new PageReference(...)", joined)
+            return Value(strings=joined.strings, types=frozenset({"pagereference"}))
+        if base.endswith("exception"):
+            if joined.carries_session():
+                self.sink("log", f"{e.type} message", e.span, f"new {e.type}(...)", joined)
+            return Value(types=frozenset({base}))
+        if base in api.COLLECTION_TYPES or base == "list":
+            return join(join_all(items + args), Value(types=frozenset({base})))
+        if joined.carries_session() and base not in api.HTTP_REQUEST_TYPES:
+            self.sink("unresolved", f"new {e.type}", e.span, f"new {e.type}(...)", joined)
+            return derived(joined, types=frozenset({base}))
+        return Value(types=frozenset({base}))
+
+    def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value]) -> Value:
+        cls, name = system
+        joined = join_all(args)
+        if system in api.LOG_STATIC:
+            if joined.carries_session():
+                self.sink("log", "System.debug", call.span, call.text, joined)
+            return EMPTY
+        if system in api.ORG_URL_CALLS:
+            return Value(strings=frozenset({(ORG,)}), types=frozenset({"url"}))
+        if cls == "url" and name == "toexternalform":
+            return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
+        if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
+            self.set_request_part(call, args)
+            return EMPTY
+        if cls in api.HTTP_TYPES and name == "send":
+            request = args[0] if args else EMPTY
+            self.sink("callout", "Http.send", call.span, call.text, request)
+            return Value(types=frozenset({"httpresponse"}))
+        if system == api.SOAP_INVOKE:
+            return self.soap_invoke(call, args)
+        if name in api.PAGE_CONTENT_CALLS and (cls == "pagereference" or "pagereference" in receiver.types):
+            return self.page_content(call, receiver)
+        if cls == "pagereference.parameters" and name == "put":
+            self.sink("url", "PageReference.getParameters().put", call.span, call.text, joined)
+            return EMPTY
+        if (cls in api.PLATFORM_CACHE_TYPES and name in api.PLATFORM_CACHE_WRITERS) or system in api.DML_STATIC:
+            if joined.carries_session():
+                self.sink("persist", f"{cls}.{name}", call.span, call.text, joined)
+            return EMPTY
+        if system in api.EVENT_PUBLISH:
+            for a_expr, a_val in zip(call.args, args, strict=False):
+                t = self.scope.type_of(a_expr)
+                if t and a_val.carries_session():
+                    self.sink("event", "EventBus.publish", call.span, call.text, a_val)
+                    self.write_field(("sobject", base_type(t)), a_val)
+            return EMPTY
+        if cls in api.COLLECTION_TYPES or cls == "list" or receiver.types & api.COLLECTION_TYPES:
+            if name in api.COLLECTION_WRITERS and call.obj is not None:
+                self.write(call.obj, joined)
+                return EMPTY
+            if name in api.COLLECTION_READERS:
+                return receiver
+        if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
+            return derived(joined, keep_strings=name == "valueof", types=frozenset({"string"}))
+        if cls.endswith("exception") and name == "setmessage":
+            if joined.carries_session():
+                self.sink("log", "exception message", call.span, call.text, joined)
+            return EMPTY
+        if name in api.STRING_METHODS and (cls in ("string", "blob", "?") or receiver.strings):
+            return derived(join(receiver, joined), keep_strings=name in ("tostring", "trim"))
+        both = join(receiver, joined)
+        if joined.carries_session() or (receiver.carries_session() and cls not in ("string", "?")):
+            self.sink("unresolved", f"{cls}.{name}" if cls != "?" else name, call.span, call.text, both)
+        return derived(both) if both.carries_session() else EMPTY
+
+    def page_content(self, call: Call, receiver: Value) -> Value:
+        """`Page.X.getContent()`: when page X renders a session ID, the result is a session source."""
+        page = self.flow.emitting_page(receiver)
+        if page is None:
+            return Value(types=frozenset({"blob"}))
+        source_id = self.flow.register_page_source(self.info, call, page)
+        step = Step(self.path, call.span, f"page '{page}' rendered by {call.name}(), session ID included")
+        return Value(taint={source_id: (step,)}, strings=frozenset({(SESSION,)}), types=frozenset({"blob"}))
+
+    def set_request_part(self, call: Call, args: list[Value]) -> None:
+        """`req.setEndpoint(x)`, `req.setHeader('Authorization', x)`: the request object holds them."""
+        if call.obj is None or not args:
+            return
+        part = api.HTTP_REQUEST_SETTERS[call.name]
+        if part == "header":
+            header = call.args[0].value.lower() if isinstance(call.args[0], Lit) and call.args[0].is_string \
+                else "?"
+            part = f"header:{header}"
+        value = add_step(args[-1], Step(self.path, call.span, f"set as the request {_part_label(part)}"))
+        self.write(call.obj, with_facet(part, value))
+
+    def soap_invoke(self, call: Call, args: list[Value]) -> Value:
+        """`WebServiceCallout.invoke(this, request, response, new String[]{endpoint, action, ns, op...})`."""
+        stub = args[0] if args else EMPTY
+        detail: list[tuple[str, str]] = []
+        endpoint = EMPTY
+        if len(call.args) >= 4 and isinstance(call.args[3], New) and call.args[3].items:
+            items = call.args[3].items
+            endpoint = self.eval(items[0])
+            for label, idx in (("soapAction", 1), ("namespace", 2), ("operation", 3)):
+                if idx < len(items) and isinstance(items[idx], Lit):
+                    detail.append((label, items[idx].value))
+        request = Value(facets={"endpoint": endpoint, "header:soap": Value(stub.deep_taint(), stub.deep_params()),
+                                "body": args[1] if len(args) > 1 else EMPTY})
+        self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
+        return EMPTY
+
+
+def _part_label(part: str) -> str:
+    if part.startswith("header:"):
+        return f"header '{part[7:]}'"
+    return part
+
+
+def _describe(e: Expr) -> str:
+    if isinstance(e, Name):
+        return e.name
+    if isinstance(e, FieldGet):
+        return f"{_describe(e.obj)}.{e.name}"
+    if isinstance(e, This):
+        return "this"
+    if isinstance(e, Index):
+        return f"{_describe(e.obj)}[…]"
+    if isinstance(e, Call):
+        return e.text
+    return "a value"
+
+
+__all__ = ["UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary"]

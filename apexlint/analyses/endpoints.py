@@ -1,0 +1,212 @@
+"""Where a callout goes: resolve an endpoint's possible shapes to the org itself or elsewhere.
+
+Same org: `URL.getOrgDomainUrl()` and friends, relative `/services/...` URLs, and `callout:NAME`
+when the package's Named Credential points at a Salesforce host. External: any other literal
+host, and `callout:NAME` without such metadata. Unresolved: the endpoint comes from a custom
+setting, a parameter, or anything else apexlint cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from apexlint.analyses.values import ORG, SESSION, Shape, Value, marker_param
+from apexlint.model.package import PackageModel
+
+SALESFORCE_HOST = re.compile(
+    r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"
+    r"salesforce-sites\.com|site\.com|visualforce\.com|lightning\.com)$")
+
+METADATA_WRITE_OPERATIONS = (
+    "createmetadata", "updatemetadata", "upsertmetadata", "deletemetadata", "renamemetadata", "deploy",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    scope: str  # "same-org" | "external" | "unresolved"
+    url: str  # for messages: "https://api.example.com/x", "<org>/services/data/v59.0/query"
+    host: str = ""
+    api: str = ""  # "data", "soap-data", "tooling", "metadata", "apexrest", "oauth", "other"
+    named_credential: str = ""
+    why: str = ""  # for unresolved: where the endpoint came from
+
+
+def shape_text(shape: Shape) -> str:
+    out = []
+    for piece in shape:
+        if piece == ORG:
+            out.append("<org URL>")
+        elif piece == SESSION:
+            out.append("<session ID>")
+        elif marker_param(piece) is not None:
+            out.append("<parameter>")
+        elif piece.startswith("\x00"):
+            out.append("<unknown>")
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
+    """Every place the endpoint value may point to (deduplicated, sorted)."""
+    if not endpoint.strings:
+        return [Endpoint("unresolved", "<unknown>", why="the endpoint is never set from a value apexlint can read")]
+    found = {_resolve_shape(s, model) for s in endpoint.strings}
+    return sorted(found, key=lambda e: (e.scope, e.url))
+
+
+def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
+    head = shape[0] if shape else ""
+    text = shape_text(shape)
+    if head == ORG:
+        path = _literal_prefix(shape[1:])
+        return Endpoint("same-org", text, api=api_of_path(path))
+    if head.startswith("\x00"):
+        why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
+        return Endpoint("unresolved", text, why=f"the endpoint comes from {why}")
+    lowered = head.lower()
+    if lowered.startswith("callout:"):
+        return _named_credential(head, shape, model)
+    if lowered.startswith("/"):
+        return Endpoint("same-org", text, api=api_of_path(_literal_prefix(shape)))
+    if lowered.startswith(("http://", "https://")):
+        parts = urlsplit(head)
+        host = (parts.hostname or "").lower()
+        if not host:
+            return Endpoint("unresolved", text, why="the host is built at run time")
+        if SALESFORCE_HOST.search(host):
+            return Endpoint("same-org", text, host=host, api=api_of_path(parts.path))
+        return Endpoint("external", text, host=host)
+    return Endpoint("unresolved", text, why="the endpoint is not a URL apexlint can read")
+
+
+def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
+    rest = head[len("callout:"):]
+    name, _, path = rest.partition("/")
+    target = model.named_credential_endpoint(name)
+    text = shape_text(shape)
+    if target is None:
+        return Endpoint("external", text, named_credential=name,
+                        why=f"the package has no Named Credential metadata for '{name}'")
+    host = (urlsplit(target).hostname or "").lower()
+    if (host and SALESFORCE_HOST.search(host)) or target.startswith("{!$"):
+        return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
+                        named_credential=name)
+    return Endpoint("external", text, host=host or target, named_credential=name)
+
+
+def _literal_prefix(pieces: tuple[str, ...] | Shape) -> str:
+    out = []
+    for p in pieces:
+        if p.startswith("\x00"):
+            break
+        out.append(p)
+    return "".join(out)
+
+
+def api_of_path(path: str) -> str:
+    """Which Salesforce API a same-org URL path belongs to."""
+    p = path.lower().split("?")[0]
+    if re.search(r"/services/data/v[0-9.]+/tooling", p) or p.startswith("/services/soap/t/"):
+        return "tooling"
+    if p.startswith("/services/data/") or p.startswith("/services/async/"):
+        return "data"
+    if p.startswith(("/services/soap/u/", "/services/soap/c/")):
+        return "soap-data"
+    if p.startswith("/services/soap/m/"):
+        return "metadata"
+    if p.startswith("/services/apexrest/"):
+        return "apexrest"
+    if p.startswith("/services/oauth2/"):
+        return "oauth"
+    return "other" if p else ""
+
+
+def query_carries(endpoint: Value, source_id: str) -> bool:
+    """The session itself is part of the URL (query string or path), not a header or body."""
+    return source_id in endpoint.deep_taint()
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutUse:
+    """One session source reaching one callout: where it goes and where in the request it sits."""
+
+    endpoints: tuple[Endpoint, ...]
+    parts: tuple[str, ...]  # "URL", "header 'authorization'", "body", "SOAP session header"
+    in_url: bool
+    methods: tuple[str, ...]  # HTTP methods, when set from literals
+    operation: str  # SOAP operation (WSDL2Apex stubs), "" otherwise
+    metadata_write: bool  # a Metadata API write or a Tooling API create/update/delete
+    metadata_types: tuple[str, ...]  # metadata types the write names, when readable
+    full_names: tuple[str, ...] = ()  # metadata full names the write names, when readable
+
+
+_WRITE_METHODS = ("post", "patch", "put", "delete")
+_XSI_TYPE = re.compile(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
+_FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?fullName>([^<]{1,255})</")
+_TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
+
+
+def classify_callout(value: Value, source_id: str, model: PackageModel,
+                     detail: tuple[tuple[str, str], ...] = ()) -> CalloutUse:
+    facets = value.facets
+    endpoint = facets.get("endpoint", Value())
+    endpoints = tuple(resolve_endpoints(endpoint, model))
+    parts: list[str] = []
+    for name in sorted(facets):
+        if source_id not in facets[name].deep_taint():
+            continue
+        if name == "endpoint":
+            parts.append("URL")
+        elif name == "header:soap":
+            parts.append("SOAP session header")
+        elif name.startswith("header:"):
+            parts.append(f"header '{name[7:]}'")
+        elif name == "body":
+            parts.append("body")
+    if not parts:
+        parts.append("request")
+    methods = tuple(sorted({"".join(s).upper() for s in facets.get("method", Value()).strings
+                            if s and not any(p.startswith("\x00") for p in s)}))
+    operation = dict(detail).get("operation", "")
+    body_text = " ".join("".join(p for p in s if not p.startswith("\x00"))
+                         for s in sorted(facets.get("body", Value()).strings))
+    write, types = _metadata_write(endpoints, methods, operation, body_text)
+    names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
+    return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
+
+
+def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,
+                    body: str) -> tuple[bool, tuple[str, ...]]:
+    lowered = body.lower()
+    for ep in endpoints:
+        if ep.api == "metadata" or operation:
+            op = operation.lower() or next((w for w in METADATA_WRITE_OPERATIONS if w in lowered), "")
+            if op in METADATA_WRITE_OPERATIONS:
+                return True, tuple(sorted(set(_XSI_TYPE.findall(body))))
+        if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
+            return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url))))
+    return False, ()
+
+
+def classify_url(url: str) -> Endpoint:
+    """A URL written in markup or JavaScript: relative is the org, a literal host is external."""
+    text = url.strip()
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://", "//")):
+        host = (urlsplit(text if not text.startswith("//") else "https:" + text).hostname or "").lower()
+        if not host or "{" in host:
+            return Endpoint("unresolved", text, why="the host is built at run time")
+        if SALESFORCE_HOST.search(host):
+            return Endpoint("same-org", text, host=host, api=api_of_path(urlsplit(text).path))
+        return Endpoint("external", text, host=host)
+    if lowered.startswith("/") or not lowered:
+        return Endpoint("same-org", text, api=api_of_path(text))
+    if lowered.startswith(("{", "{!", "<")):
+        return Endpoint("unresolved", text, why="the URL is built at run time")
+    if lowered.startswith(("javascript:", "mailto:", "#")):
+        return Endpoint("same-org", text)
+    return Endpoint("same-org", text, api=api_of_path("/" + text))

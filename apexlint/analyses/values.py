@@ -1,0 +1,233 @@
+"""Abstract values for the session-ID data flow: what a variable may hold.
+
+A `Value` says which session sources may be in it (with the path each took), which of the
+enclosing method's parameters flow into it (for method summaries), what string shapes it may
+have (to resolve callout endpoints), what types it may be, and its parts (`facets`) for objects
+that hold state: an `HttpRequest`'s endpoint/headers/body, an SObject's fields, a collection.
+Values are immutable and only ever grow by `join`, so the fixpoint terminates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from apexlint.ir import Span
+
+# A string shape is a tuple of pieces: literal text, or a marker for a part we only know the
+# kind of. Markers start with NUL so they can never collide with literal text.
+ORG = "\x00org"  # the org's own URL (URL.getOrgDomainUrl() ...)
+UNKNOWN = "\x00?"  # anything
+SESSION = "\x00session"  # a session ID
+SETTING = "\x00setting"  # a custom setting / custom metadata value
+MAX_PIECES = 6
+K = TypeVar("K", str, int)
+MAX_SHAPES = 6
+MAX_FACETS = 24
+MAX_TRACE = 24
+
+
+def param_marker(index: int) -> str:
+    return f"\x00p{index}"
+
+
+def marker_param(piece: str) -> int | None:
+    if piece.startswith("\x00p") and piece[2:].isdigit():
+        return int(piece[2:])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a flow: where the value was and what happened to it there."""
+
+    path: str
+    span: Span
+    message: str
+
+
+Trace = tuple[Step, ...]
+Shape = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Value:
+    taint: dict[str, Trace] = field(default_factory=dict)  # source id -> path from the source
+    params: dict[int, Trace] = field(default_factory=dict)  # parameter index -> path from entry
+    strings: frozenset[Shape] = frozenset()
+    types: frozenset[str] = frozenset()
+    facets: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.taint or self.params or self.strings or self.types or self.facets)
+
+    def deep_taint(self) -> dict[str, Trace]:
+        """Sources in this value or in any of its parts (a record whose field holds a session)."""
+        if not self.facets:
+            return self.taint
+        out = dict(self.taint)
+        for f in sorted(self.facets):
+            for k, t in self.facets[f].deep_taint().items():
+                out.setdefault(k, t)
+        return out
+
+    def deep_params(self) -> dict[int, Trace]:
+        if not self.facets:
+            return self.params
+        out = dict(self.params)
+        for f in sorted(self.facets):
+            for k, t in self.facets[f].deep_params().items():
+                out.setdefault(k, t)
+        return out
+
+    def carries_session(self) -> bool:
+        return bool(self.deep_taint() or self.deep_params())
+
+
+EMPTY = Value()
+
+
+def join(a: Value, b: Value) -> Value:
+    """Least upper bound. Keeps the first-found trace for each source, so repeated joins settle."""
+    if b.is_empty or a is b:
+        return a
+    if a.is_empty:
+        return b
+    taint = a.taint if not b.taint else _join_traces(a.taint, b.taint)
+    params = a.params if not b.params else _join_traces(a.params, b.params)
+    strings = _cap_shapes(a.strings | b.strings)
+    types = a.types | b.types
+    facets = a.facets
+    if b.facets:
+        facets = dict(a.facets)
+        for k, v in b.facets.items():
+            facets[k] = join(facets[k], v) if k in facets else v
+        if len(facets) > MAX_FACETS:
+            facets = dict(sorted(facets.items())[:MAX_FACETS])
+    return Value(taint, params, strings, types, facets)
+
+
+def _join_traces(a: dict[K, Trace], b: dict[K, Trace]) -> dict[K, Trace]:
+    if all(k in a for k in b):
+        return a
+    out = dict(a)
+    for k, t in b.items():
+        out.setdefault(k, t)
+    return out
+
+
+def _cap_shapes(shapes: frozenset[Shape]) -> frozenset[Shape]:
+    if len(shapes) <= MAX_SHAPES:
+        return shapes
+    return frozenset(sorted(shapes)[:MAX_SHAPES - 1]) | {(UNKNOWN,)}
+
+
+def join_all(values: list[Value]) -> Value:
+    out = EMPTY
+    for v in values:
+        out = join(out, v)
+    return out
+
+
+def literal(text: str) -> Value:
+    return Value(strings=frozenset({(text,)}))
+
+
+def concat(a: Value, b: Value) -> Value:
+    """String concatenation: sources and parameters of both sides, shapes glued together."""
+    left = a.strings or frozenset({(UNKNOWN,)})
+    right = b.strings or frozenset({(UNKNOWN,)})
+    shapes = frozenset(_glue(x, y) for x in left for y in right)
+    taint = _join_traces(a.deep_taint(), b.deep_taint()) if (a.taint or b.taint or a.facets or b.facets) else {}
+    params = _join_traces(a.deep_params(), b.deep_params())
+    return Value(taint, params, _cap_shapes(shapes), frozenset({"string"}))
+
+
+def _glue(x: Shape, y: Shape) -> Shape:
+    if x and y and not x[-1].startswith("\x00") and not y[0].startswith("\x00"):
+        out = (*x[:-1], x[-1] + y[0], *y[1:])
+    else:
+        out = (*x, *y)
+    if len(out) > MAX_PIECES:
+        out = (*out[: MAX_PIECES - 1], UNKNOWN)
+    return out
+
+
+def derived(v: Value, *, keep_strings: bool = False, types: frozenset[str] = frozenset()) -> Value:
+    """A value computed from `v` (trim, encode, serialize...): same sources, unknown text."""
+    if not v.carries_session() and not keep_strings:
+        return Value(strings=frozenset({(UNKNOWN,)}), types=types) if v.strings else Value(types=types)
+    shapes = v.strings if keep_strings else frozenset({(SESSION,)} if v.deep_taint() else {(UNKNOWN,)})
+    return Value(v.deep_taint(), v.deep_params(), shapes, types)
+
+
+def with_facet(name: str, v: Value) -> Value:
+    return Value(facets={name: v})
+
+
+def extend(trace: Trace, step: Step) -> Trace:
+    if trace and trace[-1] == step:
+        return trace
+    if len(trace) >= MAX_TRACE:
+        return (*trace[: MAX_TRACE - 2], trace[-1], step)
+    return (*trace, step)
+
+
+def add_step(v: Value, step: Step) -> Value:
+    """Record that the value passed through `step` (an assignment, a call, a return)."""
+    if not v.taint and not v.params and not v.facets:
+        return v
+    taint = {k: extend(t, step) for k, t in v.taint.items()}
+    params = {k: extend(t, step) for k, t in v.params.items()}
+    facets = {k: add_step(f, step) for k, f in v.facets.items()}
+    return Value(taint, params, v.strings, v.types, facets)
+
+
+def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
+    """Instantiate a callee's symbolic value with the caller's arguments.
+
+    Parameter `i` in `v` stands for whatever argument `i` held; its sources get the caller's
+    path, then the call, then the callee's path from its entry.
+    """
+    out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args), v.types,
+                {k: substitute(f, args, call_step) for k, f in v.facets.items()})
+    for i, inner in sorted(v.params.items()):
+        if i >= len(args):
+            continue
+        arg = args[i]
+        for src, outer in arg.deep_taint().items():
+            if src not in out.taint:
+                trace = extend(outer, call_step) if call_step else outer
+                out.taint[src] = _concat_trace(trace, inner)
+        for j, outer in arg.deep_params().items():
+            if j not in out.params:
+                trace = extend(outer, call_step) if call_step else outer
+                out.params[j] = _concat_trace(trace, inner)
+        if arg.facets or arg.types:
+            out = join(out, Value(types=arg.types, facets=arg.facets))
+    return out
+
+
+def _concat_trace(a: Trace, b: Trace) -> Trace:
+    out = a
+    for s in b:
+        out = extend(out, s)
+    return out
+
+
+def _substitute_shapes(shapes: frozenset[Shape], args: list[Value]) -> frozenset[Shape]:
+    if not any(marker_param(p) is not None for s in shapes for p in s):
+        return shapes
+    out: set[Shape] = set()
+    for shape in shapes:
+        partial: list[Shape] = [()]
+        for piece in shape:
+            i = marker_param(piece)
+            if i is None:
+                partial = [_glue(p, (piece,)) for p in partial]
+                continue
+            options = (args[i].strings if i < len(args) else frozenset()) or frozenset({(UNKNOWN,)})
+            partial = [_glue(p, o) for p in partial for o in sorted(options)][:MAX_SHAPES]
+        out.update(partial)
+    return _cap_shapes(frozenset(out))

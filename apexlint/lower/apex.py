@@ -1,0 +1,573 @@
+"""Apex classes and triggers: syntax tree -> `ClassIR` / `TriggerIR` (the only Apex tree walker).
+
+Method bodies are flattened to a sequence of simple statements over small expression trees;
+branches and loops are not kept because the analyses are flow-insensitive within a method.
+Sources (`UserInfo.getSessionId()`) become `SessionRead` expressions and `SourceSite`s here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from apexlint.ir import (
+    Assign,
+    Binary,
+    Call,
+    Cast,
+    ClassIR,
+    Dml,
+    Eval,
+    Expr,
+    FieldGet,
+    FieldIR,
+    FileIR,
+    FileKind,
+    Index,
+    Lit,
+    MethodIR,
+    Name,
+    New,
+    NoticeLevel,
+    Notification,
+    Opaque,
+    Param,
+    Return,
+    SessionRead,
+    Soql,
+    SourceKind,
+    SourceSite,
+    Span,
+    Stmt,
+    Super,
+    Suppression,
+    Ternary,
+    This,
+    Throw,
+    TriggerIR,
+    apex_name,
+)
+from apexlint.lower.secrets import has_token, redact
+from apexlint.lower.suppressions import parse_directive
+from apexlint.read.parsers import parse, problem_nodes
+from apexlint.read.source import SourceText
+
+_TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
+_PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
+_STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
+
+
+class _FileLowering:
+    """Walks one Apex file once; collects classes, triggers, sources and notes."""
+
+    def __init__(self, src: SourceText) -> None:
+        self.src = src
+        self.classes: list[ClassIR] = []
+        self.triggers: list[TriggerIR] = []
+        self.sources: list[SourceSite] = []
+        self.notes: list[Notification] = []
+        self.suppressions: list[Suppression] = []
+        # per-method state
+        self._stmts: list[Stmt] = []
+        self._locals: list[Param] = []
+        self._owner = ""
+        self._in_test = False
+
+    # -- positions and text ---------------------------------------------------------------
+    def span(self, node: Node) -> Span:
+        return self.src.span(node.start_point, node.end_point)
+
+    def text(self, node: Node) -> str:
+        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+
+    def short(self, node: Node, limit: int = 100) -> str:
+        t = " ".join(self.text(node).split())
+        t = redact(t)
+        return t if len(t) <= limit else t[: limit - 1] + "…"
+
+    # -- declarations -----------------------------------------------------------------------
+    def lower_root(self, root: Node) -> None:
+        for child in root.children:
+            if child.type in _TYPE_DECLS:
+                self.lower_type(child, outer=None, outer_test=False)
+            elif child.type == "trigger_declaration":
+                self.lower_trigger(child)
+            elif child.type in ("line_comment", "block_comment"):
+                self.comment(child)
+
+    def comment(self, node: Node) -> None:
+        text = self.text(node)
+        if "apexlint:" not in text:
+            return
+        directive = parse_directive(text)
+        if directive is None:
+            return
+        rule_ids, reason = directive
+        sp = self.span(node)
+        self.suppressions.append(Suppression(
+            rule_ids=rule_ids, reason=reason, line=sp.start_line,
+            target_line=_next_code_line(self.src.lines, sp.end_line), span=sp))
+
+    def modifiers(self, decl: Node) -> tuple[frozenset[str], frozenset[str]]:
+        mods: set[str] = set()
+        annos: set[str] = set()
+        for child in decl.children:
+            if child.type != "modifiers":
+                continue
+            for m in child.children:
+                if m.type == "annotation":
+                    name = m.child_by_field_name("name")
+                    if name is not None:
+                        annos.add(apex_name(self.text(name)))
+                elif m.type == "modifier":
+                    mods.add(apex_name(self.text(m)).replace(" ", "_"))
+        return frozenset(mods), frozenset(annos)
+
+    def type_text(self, node: Node | None) -> str:
+        return "" if node is None else "".join(apex_name(self.text(node)).split())
+
+    def lower_type(self, node: Node, outer: str | None, outer_test: bool) -> None:
+        name_node = node.child_by_field_name("name")
+        display = self.text(name_node) if name_node is not None else "?"
+        name = apex_name(display) if outer is None else f"{outer}.{apex_name(display)}"
+        mods, annos = self.modifiers(node)
+        is_test = outer_test or "istest" in annos
+        superclass = None
+        interfaces: list[str] = []
+        for child in node.children:
+            if child.type == "superclass":
+                superclass = self.type_text(child.named_children[-1]) if child.named_children else None
+            elif child.type in ("interfaces", "extends_interfaces"):
+                for tl in child.named_children:
+                    interfaces.extend(self.type_text(t) for t in tl.named_children) if tl.type == "type_list" \
+                        else interfaces.append(self.type_text(tl))
+        body = node.child_by_field_name("body")
+        fields: list[FieldIR] = []
+        methods: list[MethodIR] = []
+        kind = node.type.split("_")[0]
+        if body is not None:
+            for member in body.children:
+                self.lower_member(member, name, is_test, fields, methods)
+        self.classes.append(ClassIR(
+            name=name, display=display if outer is None else f"{outer}.{display}", kind=kind,
+            path=self.src.path, span=self.span(name_node or node), superclass=superclass,
+            interfaces=tuple(i for i in interfaces if i), modifiers=mods, annotations=annos,
+            fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
+
+    def lower_member(self, member: Node, cls: str, cls_test: bool,
+                     fields: list[FieldIR], methods: list[MethodIR]) -> None:
+        t = member.type
+        if t in _TYPE_DECLS:
+            self.lower_type(member, outer=cls, outer_test=cls_test)
+        elif t == "field_declaration":
+            self.lower_field(member, cls, cls_test, fields, methods)
+        elif t in ("method_declaration", "constructor_declaration"):
+            methods.append(self.lower_method(member, cls, cls_test))
+        elif t in ("static_initializer", "block"):
+            block = member if t == "block" else next((c for c in member.children if c.type == "block"), None)
+            if block is not None:
+                methods.append(self.lower_body(
+                    name="<clinit>" if t == "static_initializer" else "<init-block>", display="{initializer}",
+                    kind="initializer", cls=cls, params=(), return_type="void",
+                    modifiers=frozenset({"static"}) if t == "static_initializer" else frozenset(),
+                    annotations=frozenset(), name_node=member, body=block, is_test=cls_test))
+        elif t in ("line_comment", "block_comment"):
+            self.comment(member)
+        elif t == "enum_constant":
+            pass
+
+    def lower_field(self, node: Node, cls: str, cls_test: bool,
+                    fields: list[FieldIR], methods: list[MethodIR]) -> None:
+        mods, annos = self.modifiers(node)
+        ftype = self.type_text(node.child_by_field_name("type"))
+        accessors = next((c for c in node.children if c.type == "accessor_list"), None)
+        for decl in node.children_by_field_name("declarator"):
+            name_node = decl.child_by_field_name("name")
+            if name_node is None:
+                continue
+            display = self.text(name_node)
+            value = decl.child_by_field_name("value")
+            self._begin(f"{cls}.{apex_name(display)}", cls_test)
+            init = self.expr(value) if value is not None else None
+            self._stmts.clear()
+            fields.append(FieldIR(
+                name=apex_name(display), display=display, type=ftype, modifiers=mods, annotations=annos,
+                span=self.span(name_node), init=init, is_property=accessors is not None))
+            if accessors is None:
+                continue
+            for acc in accessors.children:
+                if acc.type != "accessor_declaration":
+                    continue
+                which = acc.child_by_field_name("accessor")
+                body = next((c for c in acc.children if c.type == "block"), None)
+                if which is None or body is None:
+                    continue
+                is_get = apex_name(self.text(which)) == "get"
+                prop = apex_name(display)
+                methods.append(self.lower_body(
+                    name=("get:" if is_get else "set:") + prop, display=display,
+                    kind="getter" if is_get else "setter", cls=cls,
+                    params=() if is_get else (Param("value", ftype),), return_type=ftype if is_get else "void",
+                    modifiers=mods, annotations=annos, name_node=name_node, body=body, is_test=cls_test))
+
+    def lower_method(self, node: Node, cls: str, cls_test: bool) -> MethodIR:
+        mods, annos = self.modifiers(node)
+        name_node = node.child_by_field_name("name") or node
+        is_ctor = node.type == "constructor_declaration"
+        params: list[Param] = []
+        plist = node.child_by_field_name("parameters")
+        if plist is not None:
+            for p in plist.named_children:
+                pn = p.child_by_field_name("name")
+                if pn is not None:
+                    params.append(Param(apex_name(self.text(pn)), self.type_text(p.child_by_field_name("type"))))
+        body = node.child_by_field_name("body")
+        is_test = cls_test or "istest" in annos or "testmethod" in mods
+        display = self.text(name_node)
+        return self.lower_body(
+            name="<init>" if is_ctor else apex_name(display), display=display,
+            kind="constructor" if is_ctor else "method", cls=cls, params=tuple(params),
+            return_type="void" if is_ctor else self.type_text(node.child_by_field_name("type")),
+            modifiers=mods, annotations=annos, name_node=name_node, body=body, is_test=is_test)
+
+    def lower_body(self, *, name: str, display: str, kind: str, cls: str, params: tuple[Param, ...],
+                   return_type: str, modifiers: frozenset[str], annotations: frozenset[str],
+                   name_node: Node, body: Node | None, is_test: bool) -> MethodIR:
+        self._begin(f"{cls}.{name}", is_test)
+        if body is not None:
+            self.stmt(body)
+        stmts, local_vars = tuple(self._stmts), tuple(self._locals)
+        self._stmts, self._locals = [], []
+        return MethodIR(
+            name=name, display=display, kind=kind, params=params, return_type=return_type,
+            modifiers=modifiers, annotations=annotations, body=stmts, locals=local_vars,
+            span=self.span(name_node), body_span=self.span(body if body is not None else name_node),
+            is_test=is_test)
+
+    def _begin(self, owner: str, is_test: bool) -> None:
+        self._stmts, self._locals = [], []
+        self._owner, self._in_test = owner, is_test
+
+    def lower_trigger(self, node: Node) -> None:
+        names = [c for c in node.children if c.type == "identifier"]
+        if not names:
+            return
+        display = self.text(names[0])
+        sobject = apex_name(self.text(names[1])) if len(names) > 1 else ""
+        events = tuple(" ".join(apex_name(self.text(e)).replace("_", " ").split())
+                       for e in node.children if e.type == "trigger_event")
+        body = next((c for c in node.children if c.type == "trigger_body"), None)
+        for c in node.children:
+            if c.type in ("line_comment", "block_comment"):
+                self.comment(c)
+        method = self.lower_body(
+            name="<trigger>", display=display, kind="trigger", cls=f"trigger:{apex_name(display)}",
+            params=(), return_type="void", modifiers=frozenset(), annotations=frozenset(),
+            name_node=names[0], body=body, is_test=False)
+        self.triggers.append(TriggerIR(
+            name=apex_name(display), display=display, sobject=sobject, events=events,
+            path=self.src.path, span=self.span(names[0]), body=method))
+
+    # -- statements -------------------------------------------------------------------------
+    def stmt(self, node: Node) -> None:
+        t = node.type
+        if t in ("line_comment", "block_comment"):
+            self.comment(node)
+        elif t == "local_variable_declaration":
+            self.local_decl(node)
+        elif t == "expression_statement":
+            for c in node.named_children:
+                self.expr_stmt(c)
+        elif t == "return_statement":
+            value = next((c for c in node.named_children if c.type not in ("line_comment", "block_comment")), None)
+            self._stmts.append(Return(self.span(node), self.expr(value) if value is not None else None))
+        elif t == "throw_statement":
+            value = next(iter(node.named_children), None)
+            if value is not None:
+                self._stmts.append(Throw(self.span(node), self.expr(value)))
+        elif t == "enhanced_for_statement":
+            self.foreach(node)
+        elif t == "catch_clause" or t == "formal_parameter":
+            self.catch_param(node)
+        elif t in _TYPE_DECLS or t == "ERROR":
+            for c in node.named_children:
+                self.stmt(c)
+        elif _is_expression(node):
+            self.expr_stmt(node)
+        else:
+            for c in node.children:
+                if c.type not in _STATEMENT_SKIP:
+                    self.stmt(c)
+
+    def local_decl(self, node: Node) -> None:
+        vtype = self.type_text(node.child_by_field_name("type"))
+        for decl in node.children_by_field_name("declarator"):
+            name_node = decl.child_by_field_name("name")
+            if name_node is None:
+                continue
+            name = apex_name(self.text(name_node))
+            self._locals.append(Param(name, vtype))
+            value = decl.child_by_field_name("value")
+            if value is not None:
+                self._stmts.append(Assign(self.span(decl), Name(self.span(name_node), name), self.expr(value)))
+
+    def foreach(self, node: Node) -> None:
+        named = [c for c in node.named_children if c.type not in ("line_comment", "block_comment")]
+        ident = next((c for c in named if c.type == "identifier"), None)
+        if ident is not None:
+            idx = named.index(ident)
+            vtype = self.type_text(named[idx - 1]) if idx > 0 else ""
+            name = apex_name(self.text(ident))
+            self._locals.append(Param(name, vtype))
+            if idx + 1 < len(named):
+                coll = self.expr(named[idx + 1])
+                self._stmts.append(Assign(self.span(node), Name(self.span(ident), name),
+                                          Index(coll.span, coll, Lit(coll.span, "*"))))
+            for c in named[idx + 2:]:
+                self.stmt(c)
+        else:
+            for c in named:
+                self.stmt(c)
+
+    def catch_param(self, node: Node) -> None:
+        for c in node.named_children:
+            if c.type == "formal_parameter":
+                pn = c.child_by_field_name("name")
+                if pn is not None:
+                    self._locals.append(Param(apex_name(self.text(pn)),
+                                              self.type_text(c.child_by_field_name("type"))))
+            else:
+                self.stmt(c)
+
+    def expr_stmt(self, node: Node) -> None:
+        if node.type == "dml_expression":
+            target = next((c for c in node.named_children if c.type != "dml_type"), None)
+            op_node = next((c for c in node.named_children if c.type == "dml_type"), None)
+            op = apex_name(self.text(op_node)) if op_node is not None else "dml"
+            if target is not None:
+                self._stmts.append(Dml(self.span(node), op, self.expr(target)))
+            return
+        value = self.expr(node)
+        if node.type != "assignment_expression":
+            self._stmts.append(Eval(value.span, value))
+
+    # -- expressions ------------------------------------------------------------------------
+    def expr(self, node: Node) -> Expr:
+        t = node.type
+        sp = self.span(node)
+        if t in _PASSTHROUGH:
+            inner = [c for c in node.named_children if c.type not in ("line_comment", "block_comment")]
+            return self.expr(inner[0]) if inner else Opaque(sp)
+        if t == "string_literal":
+            return self.string_literal(node, sp)
+        if t in ("int", "decimal", "boolean", "null_literal"):
+            return Lit(sp, self.text(node))
+        if t in ("identifier", "type_identifier"):
+            return Name(sp, apex_name(self.text(node)))
+        if t == "this":
+            return This(sp)
+        if t == "super":
+            return Super(sp)
+        if t == "field_access":
+            obj = node.child_by_field_name("object")
+            fld = node.child_by_field_name("field")
+            if obj is None or fld is None:
+                return self.opaque(node, sp)
+            return FieldGet(sp, self.expr(obj), apex_name(self.text(fld)))
+        if t == "method_invocation":
+            return self.call(node, sp)
+        if t == "object_creation_expression":
+            return self.object_creation(node, sp)
+        if t in ("array_creation_expression", "map_creation_expression"):
+            return self.collection(node, sp)
+        if t == "binary_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            if left is None or right is None:
+                return self.opaque(node, sp)
+            return Binary(sp, self.text(op) if op is not None else "?", self.expr(left), self.expr(right))
+        if t == "ternary_expression":
+            parts = [c for c in node.named_children if c.type not in ("line_comment", "block_comment", "ERROR")]
+            if len(parts) >= 3:
+                return Ternary(sp, self.expr(parts[0]), self.expr(parts[1]), self.expr(parts[2]))
+            return self.opaque(node, sp)
+        if t == "cast_expression":
+            named = node.named_children
+            return Cast(sp, self.type_text(named[0]), self.expr(named[-1])) if len(named) >= 2 \
+                else self.opaque(node, sp)
+        if t == "array_access":
+            arr, idx = node.child_by_field_name("array"), node.child_by_field_name("index")
+            named = node.named_children
+            arr = arr or (named[0] if named else None)
+            idx = idx or (named[1] if len(named) > 1 else None)
+            if arr is None:
+                return self.opaque(node, sp)
+            return Index(sp, self.expr(arr), self.expr(idx) if idx is not None else Lit(sp, "*"))
+        if t == "assignment_expression":
+            return self.assignment(node, sp)
+        if t == "query_expression":
+            return Soql(sp, tuple(self.expr(b) for b in _descendants(node, "bound_apex_expression")))
+        return self.opaque(node, sp)
+
+    def string_literal(self, node: Node, sp: Span) -> Expr:
+        raw = self.text(node)
+        value = _unquote_apex(raw)
+        if has_token(value):
+            self.sources.append(SourceSite(
+                id=f"{self.src.path}:{sp.start_line}:{sp.start_col}", kind=SourceKind.TOKEN_LITERAL,
+                path=self.src.path, span=sp, text=redact(raw), context="string literal",
+                owner=self._owner, in_test=self._in_test))
+        return Lit(sp, value, is_string=True)
+
+    def call(self, node: Node, sp: Span) -> Expr:
+        obj_node = node.child_by_field_name("object")
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return self.opaque(node, sp)
+        name = apex_name(self.text(name_node))
+        obj = self.expr(obj_node) if obj_node is not None else None
+        args = self.args(node.child_by_field_name("arguments"))
+        if name == "getsessionid" and not args and _is_userinfo(obj):
+            return self.session_read(node, sp, obj)
+        return Call(sp, obj, name, args, self.short(node))
+
+    def session_read(self, node: Node, sp: Span, obj: Expr | None) -> Expr:
+        qualified = isinstance(obj, FieldGet)
+        site = SourceSite(
+            id=f"{self.src.path}:{sp.start_line}:{sp.start_col}", kind=SourceKind.APEX_GET_SESSION_ID,
+            path=self.src.path, span=sp, text=self.short(node),
+            context="System.UserInfo" if qualified else "UserInfo", owner=self._owner, in_test=self._in_test)
+        self.sources.append(site)
+        return SessionRead(sp, site.id)
+
+    def args(self, node: Node | None) -> tuple[Expr, ...]:
+        if node is None:
+            return ()
+        return tuple(self.expr(c) for c in node.named_children
+                     if c.type not in ("line_comment", "block_comment"))
+
+    def object_creation(self, node: Node, sp: Span) -> Expr:
+        """`new T(a, b)`, and `new Account(Name = x, Token__c = y)` with its field names."""
+        type_text = self.type_text(node.child_by_field_name("type"))
+        arg_list = node.child_by_field_name("arguments")
+        args: list[Expr] = []
+        names: list[str] = []
+        for c in arg_list.named_children if arg_list is not None else ():
+            if c.type in ("line_comment", "block_comment"):
+                continue
+            left, right = c.child_by_field_name("left"), c.child_by_field_name("right")
+            if c.type == "assignment_expression" and left is not None and right is not None:
+                names.append(apex_name(self.text(left)))
+                args.append(self.expr(right))
+            else:
+                names.append("")
+                args.append(self.expr(c))
+        return New(sp, type_text, tuple(args), (), tuple(names) if any(names) else ())
+
+    def collection(self, node: Node, sp: Span) -> Expr:
+        type_node = node.child_by_field_name("type")
+        items: list[Expr] = []
+        for init in node.named_children:
+            if init.type in ("array_initializer", "map_initializer"):
+                for item in init.named_children:
+                    if item.type == "map_key_initializer":
+                        items.extend(self.expr(c) for c in item.named_children)
+                    elif item.type not in ("line_comment", "block_comment"):
+                        items.append(self.expr(item))
+        if type_node is None:
+            type_node = next((c for c in node.named_children if "type" in c.type), None)
+        return New(sp, self.type_text(type_node), (), tuple(items))
+
+    def assignment(self, node: Node, sp: Span) -> Expr:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = node.child_by_field_name("operator")
+        if left is None or right is None:
+            return self.opaque(node, sp)
+        value = self.expr(right)
+        self._stmts.append(Assign(sp, self.expr(left), value, self.text(op) if op is not None else "="))
+        return value
+
+    def opaque(self, node: Node, sp: Span) -> Expr:
+        return Opaque(sp, tuple(self.expr(c) for c in node.named_children
+                                if c.type not in ("line_comment", "block_comment") and _is_expression(c)))
+
+
+_EXPRESSION_TYPES = {
+    "string_literal", "int", "decimal", "boolean", "null_literal", "identifier", "this", "super",
+    "field_access", "method_invocation", "object_creation_expression", "array_creation_expression",
+    "map_creation_expression", "binary_expression", "ternary_expression", "cast_expression",
+    "array_access", "assignment_expression", "query_expression", "parenthesized_expression",
+    "unary_expression", "update_expression", "instanceof_expression", "dml_expression",
+    "bound_apex_expression", "version_expression", "java_field_access",
+}
+
+
+def _is_expression(node: Node) -> bool:
+    return node.type in _EXPRESSION_TYPES
+
+
+def _is_userinfo(obj: Expr | None) -> bool:
+    """`UserInfo` or `System.UserInfo` as the receiver of getSessionId()."""
+    if isinstance(obj, Name):
+        return obj.name == "userinfo"
+    return isinstance(obj, FieldGet) and obj.name == "userinfo" and isinstance(obj.obj, Name) \
+        and obj.obj.name == "system"
+
+
+def _next_code_line(lines: list[str], after: int) -> int:
+    """The first non-blank line after line `after` (1-based): what a disable-next-line covers."""
+    for row in range(after, len(lines)):
+        stripped = lines[row].strip()
+        if stripped and not stripped.startswith("//"):
+            return row + 1
+    return after + 1
+
+
+def _descendants(node: Node, node_type: str) -> Iterator[Node]:
+    stack = list(reversed(node.children))
+    while stack:
+        n = stack.pop()
+        if n.type == node_type:
+            yield n
+        else:
+            stack.extend(reversed(n.children))
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
+
+
+def _unquote_apex(raw: str) -> str:
+    body = raw[1:-1] if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'" else raw
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
+    """Parse and lower one `.cls` or `.trigger` file."""
+    tree = parse("apex", src.buffer)
+    lowering = _FileLowering(src)
+    lowering.lower_root(tree.root_node)
+    notes = [
+        Notification(
+            code="parse-error", level=NoticeLevel.WARNING, path=src.path, span=lowering.span(n),
+            message=(f"Apex could not be fully parsed near line {n.start_point[0] + 1}"
+                     f" ({'missing ' + n.type if n.is_missing else 'unexpected text'}); "
+                     "findings from the rest of the file are still reported"))
+        for n in problem_nodes(tree.root_node, limit=5)
+    ]
+    return FileIR(
+        path=src.path, kind=kind, line_count=src.line_count, notifications=tuple(notes),
+        suppressions=tuple(lowering.suppressions), sources=tuple(lowering.sources),
+        classes=tuple(lowering.classes), triggers=tuple(lowering.triggers))

@@ -1,0 +1,291 @@
+"""The whole package, joined from every file's intermediate form.
+
+Classes (with inner classes as `outer.inner`), their methods with overloads, inheritance and
+implemented interfaces, triggers, Visualforce pages, metadata, and every session source.
+Type-name resolution lives here because every analysis needs the same answer to "which package
+class does this name mean in this class".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from apexlint.ir import (
+    Assign,
+    ClassIR,
+    FieldGet,
+    FileIR,
+    MetadataIR,
+    MethodIR,
+    Name,
+    PageIR,
+    SourceSite,
+    Span,
+    This,
+    TriggerIR,
+    UrlUse,
+)
+from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
+
+
+@dataclass(frozen=True, slots=True)
+class MethodInfo:
+    """A method of the package with where it lives. `id` is unique and stable."""
+
+    id: str
+    owner: str  # class name, or "trigger:<name>"
+    method: MethodIR
+    path: str
+    cls: ClassIR | None = None
+    trigger: TriggerIR | None = None
+
+    @property
+    def label(self) -> str:
+        owner = self.cls.display if self.cls else (self.trigger.display if self.trigger else self.owner)
+        if self.method.kind == "constructor":
+            return f"{owner} constructor"
+        if self.method.kind == "trigger":
+            return f"trigger {owner}"
+        if self.method.kind == "initializer":
+            return f"{owner} initializer"
+        return f"{owner}.{self.method.display}"
+
+    @property
+    def is_static(self) -> bool:
+        return "static" in self.method.modifiers
+
+
+def base_type(type_name: str) -> str:
+    """`List<Account>` -> `list`, `String[]` -> `list`, `System.HttpRequest` -> `httprequest`."""
+    t = type_name.strip().lower()
+    if t.endswith("[]"):
+        return "list"
+    if "<" in t:
+        t = t[: t.index("<")]
+    return strip_system(t)
+
+
+def element_type(type_name: str) -> str:
+    """The element type of a collection type (`List<X>`, `X[]`, `Map<K, V>` values)."""
+    t = type_name.strip().lower()
+    if t.endswith("[]"):
+        return t[:-2]
+    if "<" in t and t.endswith(">"):
+        args = t[t.index("<") + 1: -1]
+        depth, parts, cur = 0, [], ""
+        for ch in args:
+            if ch == "<":
+                depth += 1
+            elif ch == ">":
+                depth -= 1
+            if ch == "," and depth == 0:
+                parts.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        parts.append(cur)
+        return parts[-1].strip()
+    return ""
+
+
+@dataclass
+class PackageModel:
+    namespace: str
+    classes: dict[str, ClassIR] = field(default_factory=dict)
+    methods: dict[str, MethodInfo] = field(default_factory=dict)
+    by_class: dict[str, dict[str, list[MethodInfo]]] = field(default_factory=dict)
+    triggers: list[TriggerIR] = field(default_factory=list)
+    pages: dict[str, PageIR] = field(default_factory=dict)
+    metadata: list[MetadataIR] = field(default_factory=list)
+    url_uses: list[UrlUse] = field(default_factory=list)
+    sources: dict[str, SourceSite] = field(default_factory=dict)
+    subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
+
+    # -- building ------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, files: Iterable[FileIR], namespace: str) -> PackageModel:
+        model = cls(namespace=namespace.lower())
+        for f in sorted(files, key=lambda f: f.path):
+            for c in f.classes:
+                model.classes.setdefault(c.name, c)
+            model.triggers.extend(f.triggers)
+            for p in f.pages:
+                model.pages.setdefault(p.name, p)
+            model.metadata.extend(f.metadata)
+            model.url_uses.extend(f.url_uses)
+            for s in f.sources:
+                model.sources[s.id] = s
+        for name in sorted(model.classes):
+            model._add_class_methods(model.classes[name])
+        for t in model.triggers:
+            info = MethodInfo(id=f"trigger:{t.name}", owner=f"trigger:{t.name}", method=t.body,
+                              path=t.path, trigger=t)
+            model.methods[info.id] = info
+        model._index_subtypes()
+        model._drop_shadowed_sources()
+        return model
+
+    def _add_class_methods(self, c: ClassIR) -> None:
+        table = self.by_class.setdefault(c.name, {})
+        counts: dict[str, int] = {}
+        methods = list(c.methods)
+        init = _field_initializer(c)
+        if init is not None:
+            methods.append(init)
+        for m in methods:
+            n = counts.get(m.name, 0)
+            counts[m.name] = n + 1
+            info = MethodInfo(id=f"{c.name}.{m.name}" + (f"#{n}" if n else ""), owner=c.name, method=m,
+                              path=c.path, cls=c)
+            self.methods[info.id] = info
+            table.setdefault(m.name, []).append(info)
+
+    def _index_subtypes(self) -> None:
+        for name in sorted(self.classes):
+            seen: set[str] = set()
+            for sup in self.supertypes(name):
+                if sup in seen:
+                    continue
+                seen.add(sup)
+                self.subtypes.setdefault(sup, set()).add(name)
+
+    def _drop_shadowed_sources(self) -> None:
+        """A package class named UserInfo shadows System.UserInfo for unqualified calls."""
+        if "userinfo" not in self.classes:
+            return
+        for sid in [k for k, s in self.sources.items() if s.context == "UserInfo"]:
+            del self.sources[sid]
+
+    # -- questions ------------------------------------------------------------------------------
+    def resolve_class(self, name: str, context: str | None = None) -> str | None:
+        """Which package class a (possibly inner, namespaced or `System.`) type name means."""
+        if not name:
+            return None
+        n = base_type(name) if ("<" in name or name.endswith("[]")) else name.lower()
+        if self.namespace and n.startswith(self.namespace + "."):
+            n = n[len(self.namespace) + 1:]
+        if context is not None:
+            outer = context
+            while outer:
+                candidate = f"{outer}.{n}"
+                if candidate in self.classes:
+                    return candidate
+                outer = outer.rpartition(".")[0]
+        if n in self.classes:
+            return n
+        return None
+
+    def supertypes(self, cls: str) -> list[str]:
+        """Superclasses and interfaces of a package class, transitively (package and system)."""
+        out: list[str] = []
+        todo = [cls]
+        seen = {cls}
+        while todo:
+            c = self.classes.get(todo.pop(0))
+            if c is None:
+                continue
+            for sup in ([c.superclass] if c.superclass else []) + list(c.interfaces):
+                resolved = self.resolve_class(sup, c.outer or c.name) or base_type(sup)
+                if resolved not in seen:
+                    seen.add(resolved)
+                    out.append(resolved)
+                    todo.append(resolved)
+        return out
+
+    def superclass_chain(self, cls: str) -> list[str]:
+        chain = [cls]
+        c = self.classes.get(cls)
+        while c is not None and c.superclass:
+            sup = self.resolve_class(c.superclass, c.outer or c.name)
+            if sup is None or sup in chain:
+                break
+            chain.append(sup)
+            c = self.classes.get(sup)
+        return chain
+
+    def async_interface_methods(self, cls: str) -> tuple[str, ...]:
+        """Method names the platform runs asynchronously for this class (Batchable, Queueable...)."""
+        names: list[str] = []
+        for sup in self.supertypes(cls):
+            names.extend(ASYNC_INTERFACES.get(sup, ()))
+        return tuple(names)
+
+    def field_type(self, cls: str, name: str) -> str | None:
+        for c in self.superclass_chain(cls):
+            ci = self.classes.get(c)
+            if ci is None:
+                continue
+            for f in ci.fields:
+                if f.name == name:
+                    return f.type
+        return None
+
+    def field_owner(self, cls: str, name: str) -> str | None:
+        """The class (in `cls`'s superclass chain or its outer classes) that declares field `name`."""
+        candidates = list(self.superclass_chain(cls))
+        outer = cls.rpartition(".")[0]
+        while outer:
+            candidates.append(outer)
+            outer = outer.rpartition(".")[0]
+        for c in candidates:
+            ci = self.classes.get(c)
+            if ci is not None and any(f.name == name for f in ci.fields):
+                return c
+        return None
+
+    def methods_named(self, cls: str, name: str, arity: int) -> list[MethodInfo]:
+        """The nearest declaration of `name`/`arity` up the superclass chain of `cls`."""
+        for c in self.superclass_chain(cls):
+            found = [m for m in self.by_class.get(c, {}).get(name, []) if len(m.method.params) == arity]
+            if found:
+                return found
+        return []
+
+    def dispatch(self, cls: str, name: str, arity: int) -> list[MethodInfo]:
+        """Virtual dispatch: the declaration in `cls` and every override in its subtypes."""
+        found = list(self.methods_named(cls, name, arity))
+        for sub in sorted(self.subtypes.get(cls, ())):
+            for m in self.by_class.get(sub, {}).get(name, []):
+                if len(m.method.params) == arity and m not in found:
+                    found.append(m)
+        return found
+
+    def method_at(self, path: str, span: Span) -> MethodInfo | None:
+        """The innermost method of `path` whose body contains `span` (overloads share names)."""
+        best: MethodInfo | None = None
+        for info in self.methods.values():
+            body = info.method.body_span
+            if info.path != path or info.method.name == "<fields>":
+                continue
+            if (body.start_line, body.start_col) <= (span.start_line, span.start_col) and \
+                    (span.end_line, span.end_col) <= (body.end_line, body.end_col):
+                if best is None or (body.start_line, body.start_col) >= \
+                        (best.method.body_span.start_line, best.method.body_span.start_col):
+                    best = info
+        return best
+
+    def named_credential_endpoint(self, name: str) -> str | None:
+        n = name.lower()
+        if self.namespace and n.startswith(self.namespace + "__"):
+            n = n[len(self.namespace) + 2:]
+        for md in self.metadata:
+            if md.type == "NamedCredential" and md.full_name.lower() == n:
+                return md.endpoint
+        return None
+
+
+def _field_initializer(c: ClassIR) -> MethodIR | None:
+    """Field initialisers as one synthetic method, so the analyses see them as assignments."""
+    body = []
+    for f in c.fields:
+        if f.init is None:
+            continue
+        owner = Name(f.span, c.name) if "static" in f.modifiers else This(f.span)
+        body.append(Assign(f.span, FieldGet(f.span, owner, f.name), f.init))
+    if not body:
+        return None
+    return MethodIR(
+        name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
+        modifiers=frozenset(), annotations=frozenset(), body=tuple(body), locals=(), span=c.span,
+        body_span=c.span, is_test=c.is_test)
