@@ -1,0 +1,130 @@
+"""What a rule unit sees: the package model and the analyses' answers, plus finding builders.
+
+Rules never read files or walk trees; they ask questions here and return `Verdict`s: a finding
+and the session sources it gives a verdict to (SPEC: every source ends in exactly one verdict).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from apexlint.analyses.callgraph import AsyncEntry, CallGraph
+from apexlint.analyses.dataflow import FlowResult, SinkSite, SourceHit
+from apexlint.analyses.endpoints import CalloutUse, classify_callout
+from apexlint.analyses.values import Step
+from apexlint.catalogue import RuleMeta
+from apexlint.findings import Finding, Fix, FlowStep, Level, Location
+from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
+from apexlint.model.package import PackageModel
+
+SOURCE_LABELS = {
+    SourceKind.APEX_GET_SESSION_ID: "UserInfo.getSessionId()",
+    SourceKind.VF_CONTENT: "Visualforce page content",
+    SourceKind.MERGE_FIELD: "merge field",
+    SourceKind.JS_SFORCE_SESSION: "sforce.connection.sessionId",
+    SourceKind.JS_SFDC_SESSION: "__sfdcSessionId",
+    SourceKind.OUTBOUND_MESSAGE: "outbound message",
+    SourceKind.TOKEN_LITERAL: "token literal",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    finding: Finding
+    source_ids: tuple[str, ...]
+
+
+@dataclass
+class CheckContext:
+    model: PackageModel
+    graph: CallGraph
+    flow: FlowResult
+    async_paths: dict[str, tuple[str, ...]]
+    async_entries: dict[str, AsyncEntry]
+    rules: Mapping[str, RuleMeta]
+    include_tests: bool = False
+    covered: dict[str, set[str]] = field(default_factory=dict)  # source id -> violation rule ids
+    _callouts: dict[tuple[SinkSite, str], CalloutUse] = field(default_factory=dict)
+
+    # -- questions ----------------------------------------------------------------------------
+    def reportable(self, source_id: str) -> bool:
+        """Sources in test code are not shipped behaviour: no verdict unless --include-tests."""
+        src = self.model.sources.get(source_id)
+        return src is not None and (self.include_tests or not src.in_test)
+
+    def hits(self, *kinds: str) -> list[SourceHit]:
+        return [h for h in self.flow.hits if h.site.kind in kinds and self.reportable(h.source_id)]
+
+    def sources(self, *kinds: SourceKind) -> list[SourceSite]:
+        return [s for sid, s in sorted(self.model.sources.items())
+                if s.kind in kinds and self.reportable(sid)]
+
+    def callout_use(self, hit: SourceHit) -> CalloutUse:
+        """Where a callout carrying this source goes and where the session sits in it (memoised)."""
+        key = (hit.site, hit.source_id)
+        if key not in self._callouts:
+            self._callouts[key] = classify_callout(hit.value, hit.source_id, self.model, hit.site.detail)
+        return self._callouts[key]
+
+    def url_uses(self) -> list[UrlUse]:
+        return [u for u in self.model.url_uses if any(self.reportable(s) for s in u.sources)]
+
+    def describe_source(self, source_id: str) -> str:
+        """"session ID from UserInfo.getSessionId() at Foo.cls:12"."""
+        s = self.model.sources[source_id]
+        what = SOURCE_LABELS.get(s.kind, s.kind.value)
+        if s.kind == SourceKind.MERGE_FIELD:
+            what = s.text
+        return f"session ID from {what} at {_short_path(s.path)}:{s.span.start_line}"
+
+    def uncalled_note(self, method_id: str) -> str:
+        if method_id.startswith("trigger:") or self.graph.has_callers(method_id):
+            return ""
+        info = self.model.methods.get(method_id)
+        if info is None or _is_entry_point(info.method.annotations, info.method.modifiers, info.method.kind):
+            return ""
+        return f" ({info.label} has no callers in the package)"
+
+    # -- builders -----------------------------------------------------------------------------
+    def location(self, path: str, span: Span, label: str = "") -> Location:
+        return Location(path=path, span=span, label=label)
+
+    def source_location(self, source_id: str) -> Location:
+        s = self.model.sources[source_id]
+        return Location(s.path, s.span, label="session ID source")
+
+    def finding(self, rule_id: str, message: str, location: Location, *, source_id: str | None = None,
+                trace: tuple[Step, ...] = (), level: Level | None = None, method: str = "",
+                properties: Mapping[str, str] | None = None, fix: Fix | None = None,
+                anchor_text: str = "") -> Finding:
+        meta = self.rules[rule_id]
+        source = self.source_location(source_id) if source_id else None
+        flow = tuple(FlowStep(Location(s.path, s.span), s.message) for s in trace)
+        src_text = self.model.sources[source_id].text if source_id else ""
+        fp = _fingerprint(rule_id, anchor_text or location.path, src_text, method,
+                          PurePosixPath(location.path).name)
+        return Finding(
+            rule_id=rule_id, level=level or Level(meta.level), message=message, location=location,
+            source=source if source and source != location else None, flow=flow, fingerprint=fp,
+            properties=tuple(sorted((properties or {}).items())), fix=fix)
+
+
+def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind: str) -> bool:
+    from apexlint.model import catalog as api
+    entry_annotations = (api.CLIENT_ANNOTATIONS | api.REST_METHOD_ANNOTATIONS | api.ASYNC_ANNOTATIONS
+                         | {"invocablemethod", "testsetup", "istest"})
+    return bool(entry_annotations & annotations) or "webservice" in modifiers or "global" in modifiers \
+        or kind in ("getter", "setter", "initializer")
+
+
+def _short_path(path: str) -> str:
+    return PurePosixPath(path.split("!/")[-1]).name
+
+
+def _fingerprint(*parts: str) -> str:
+    """Stable across unrelated edits: no line numbers, only what the finding is about."""
+    normalised = "\x1f".join(" ".join(p.split()).lower() for p in parts)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,45 @@
+"""SID006 session-id-in-url: a session ID placed in a URL.
+
+URLs end up in browser history, proxy and server logs and Referer headers; a session ID in a
+query parameter leaks to all of them, whoever the URL points at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apexlint.checks.context import CheckContext, Verdict
+from apexlint.findings import Location
+
+RULE_ID = "SID006"
+
+
+def check(ctx: CheckContext) -> Iterator[Verdict]:
+    for hit in ctx.hits("url"):
+        message = f"{ctx.describe_source(hit.source_id)} is put into a URL by {hit.site.api}"
+        message += ctx.uncalled_note(hit.site.method_id)
+        yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
+                       message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
+    for hit in ctx.hits("callout", "soap-callout"):
+        use = ctx.callout_use(hit)
+        if not use.in_url:
+            continue
+        url = " or ".join(e.url for e in use.endpoints)
+        message = f"{ctx.describe_source(hit.source_id)} is put into the URL of a callout to {url}"
+        yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
+                       message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
+    for use in ctx.url_uses():
+        if not use.in_query:
+            continue
+        sources = tuple(s for s in use.sources if ctx.reportable(s))
+        what = ", ".join(ctx.describe_source(s) for s in sources)
+        message = f"{what} is put into the URL {use.url} ({use.sink})"
+        loc = Location(use.path, use.span, label="session in URL")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=use.text,
+                                  properties={"confidence": "high", "sink": use.sink}), sources)
+
+
+def _verdict(ctx: CheckContext, source_id: str, loc: Location, message: str, text: str, method: str,
+             trace: tuple, sink: str) -> Verdict:  # type: ignore[type-arg]
+    return Verdict(ctx.finding(RULE_ID, message, loc, source_id=source_id, trace=trace, method=method,
+                               anchor_text=text, properties={"confidence": "high", "sink": sink}), (source_id,))

@@ -1,0 +1,28 @@
+"""SID003 session-id-logged: a session ID written to a log, an exception message, or storage.
+
+A session ID is a bearer credential: debug logs, logging frameworks, records, custom settings
+and Platform Cache are read by people and processes that must never hold the user's session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apexlint.checks.context import CheckContext, Verdict
+from apexlint.findings import Location
+
+RULE_ID = "SID003"
+WHAT = {"log": "written to a log by", "persist": "persisted by"}
+
+
+def check(ctx: CheckContext) -> Iterator[Verdict]:
+    for hit in ctx.hits("log", "persist"):
+        verb = WHAT[hit.site.kind]
+        if hit.site.api.endswith("message"):
+            verb = "put into an exception message by"
+        message = f"{ctx.describe_source(hit.source_id)} is {verb} {hit.site.api}"
+        message += ctx.uncalled_note(hit.site.method_id)
+        loc = Location(hit.site.path, hit.site.span, label=f"{verb.split(' by')[0]} here")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
+                                  method=hit.site.method_id, anchor_text=hit.site.text,
+                                  properties={"confidence": "high", "sink": hit.site.api}), (hit.source_id,))

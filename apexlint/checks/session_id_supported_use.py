@@ -1,0 +1,62 @@
+"""SID010 session-id-supported-use: every use of this session ID is a supported case.
+
+Same-org SOAP/REST data API calls, Metadata API reads, writes of the package's own metadata,
+and the standard UI's XHR (AJAX Toolkit, CometD) may use the session. Not a violation: a
+reminder to document the use for the security review and, for writes, to notify the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apexlint.analyses.endpoints import classify_url
+from apexlint.checks.context import CheckContext, Verdict
+from apexlint.findings import Location
+
+RULE_ID = "SID010"
+UI_SINKS = ("sforce.connection", "cometd")
+API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
+              "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",
+              "other": "page or service", "": "endpoint"}
+
+
+def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple]]:  # type: ignore[type-arg]
+    """(location, description, method id, trace) of each supported use of one source."""
+    uses = []
+    for hit in ctx.flow.hits:
+        if hit.source_id != source_id or hit.site.kind not in ("callout", "soap-callout"):
+            continue
+        use = ctx.callout_use(hit)
+        for ep in use.endpoints:
+            if ep.scope != "same-org":
+                continue
+            what = API_LABELS.get(ep.api, "endpoint")
+            if use.metadata_write:
+                what = "write of the package's own metadata (notify the admin before it runs)"
+            uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
+                         f"a same-org {what} ({ep.url})", hit.site.method_id, hit.trace))
+    for u in ctx.model.url_uses:
+        if source_id not in u.sources:
+            continue
+        if u.sink in UI_SINKS or (classify_url(u.url).scope == "same-org" and not u.in_query):
+            uses.append((Location(u.path, u.span, label="supported use"),
+                         f"standard UI request through {u.sink}", "", ()))
+    return uses
+
+
+def check(ctx: CheckContext) -> Iterator[Verdict]:
+    for sid in sorted(ctx.model.sources):
+        if sid in ctx.covered or not ctx.reportable(sid) or not _needs_verdict(ctx, sid):
+            continue
+        if any(h.source_id == sid and h.site.kind == "unresolved" for h in ctx.flow.hits):
+            continue
+        for loc, what, method, trace in supported_uses(ctx, sid):
+            message = (f"{ctx.describe_source(sid)} is used for {what}: a supported use; document it for the "
+                       "security review")
+            yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
+                                      anchor_text=what, properties={"confidence": "high"}), (sid,))
+
+
+def _needs_verdict(ctx: CheckContext, sid: str) -> bool:
+    from apexlint.ir import SourceKind
+    return ctx.model.sources[sid].kind not in (SourceKind.OUTBOUND_MESSAGE, SourceKind.TOKEN_LITERAL)

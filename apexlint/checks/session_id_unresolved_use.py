@@ -1,0 +1,52 @@
+"""SID011 session-id-unresolved-use: a session-ID use apexlint cannot resolve to any case.
+
+The value goes into code outside the package, dynamic dispatch or reflection, or nowhere
+apexlint can follow. The reviewer will ask what happens to it: document it, or replace the
+session with a Named Credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apexlint.checks.context import CheckContext, Verdict
+from apexlint.findings import Location
+from apexlint.ir import SourceKind
+
+RULE_ID = "SID011"
+
+
+def check(ctx: CheckContext) -> Iterator[Verdict]:
+    for sid in sorted(ctx.model.sources):
+        src = ctx.model.sources[sid]
+        if sid in ctx.covered or not ctx.reportable(sid):
+            continue
+        if src.kind in (SourceKind.OUTBOUND_MESSAGE, SourceKind.TOKEN_LITERAL):
+            continue
+        unresolved = [h for h in ctx.flow.hits if h.source_id == sid and h.site.kind == "unresolved"]
+        if unresolved:
+            for hit in unresolved:
+                message = (f"{ctx.describe_source(sid)} is passed to {hit.site.api}, which apexlint cannot "
+                           "follow: document what it does with the session, or use a Named Credential")
+                loc = Location(hit.site.path, hit.site.span, label="passed on here")
+                yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=hit.trace,
+                                          method=hit.site.method_id, anchor_text=hit.site.text,
+                                          properties={"confidence": "medium", "sink": hit.site.api}), (sid,))
+            continue
+        yield Verdict(ctx.finding(RULE_ID, _unused_message(ctx, sid), ctx.source_location(sid),
+                                  method=src.owner, anchor_text=src.text,
+                                  properties={"confidence": "low"}), (sid,))
+
+
+def _unused_message(ctx: CheckContext, sid: str) -> str:
+    src = ctx.model.sources[sid]
+    info = ctx.model.method_at(src.path, src.span)
+    note = ctx.uncalled_note(info.id) if info is not None else ""
+    if src.context == "html comment":
+        where = "is rendered inside an HTML comment (Visualforce still renders it into the page)"
+    elif src.kind == SourceKind.MERGE_FIELD:
+        where = "is rendered into the page"
+    else:
+        where = "is read"
+    return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
+            "remove it or document its use")

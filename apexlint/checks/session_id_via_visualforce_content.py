@@ -1,0 +1,38 @@
+"""SID007 session-id-via-visualforce-content: the Visualforce session trick.
+
+`Page.X.getContent()` renders page X server-side; when X prints `{!$Api.Session_ID}` or
+`{!GETSESSIONID()}`, the Apex code reads a full UI session out of the page body — a way around
+the API session's restrictions that the security review rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apexlint.analyses.values import Step
+from apexlint.checks.context import CheckContext, Verdict
+from apexlint.ir import SourceKind
+
+RULE_ID = "SID007"
+
+
+def check(ctx: CheckContext) -> Iterator[Verdict]:
+    for src in ctx.sources(SourceKind.VF_CONTENT):
+        page = ctx.model.pages.get(src.context.lower())
+        steps: list[Step] = []
+        page_source = None
+        if page is not None:
+            page_source = next((s for s in ctx.model.sources.values()
+                                if s.path == page.path and s.kind == SourceKind.MERGE_FIELD), None)
+        if page_source is not None:
+            steps.append(Step(page_source.path, page_source.span, f"page {page.display if page else src.context} "
+                              f"renders the session ID with {page_source.text}"))
+        steps.append(Step(src.path, src.span, "the rendered page, session ID included, is read into Apex"))
+        where = f" ({page_source.text} at {page_source.path.rsplit('/', 1)[-1]}:{page_source.span.start_line})" \
+            if page_source else ""
+        message = (f"{src.text} renders Visualforce page '{src.context}', which emits the session ID{where}: "
+                   "this reads a UI session into Apex (the Visualforce session trick)")
+        info = ctx.model.method_at(src.path, src.span)
+        yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), trace=tuple(steps),
+                                  method=info.id if info else "", anchor_text=src.text,
+                                  properties={"confidence": "high", "page": src.context}), (src.id,))
