@@ -1,0 +1,265 @@
+"""The scan pipeline: discover → read & lower (in workers, cached) → model → analyses → rules.
+
+`scan()` is the one entry point the CLI, the tests and the benchmark call. Syntax trees never
+leave the workers: only the compact intermediate form comes back, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from apexlint import __version__
+from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
+from apexlint.analyses.dataflow import DataFlow
+from apexlint.cache import LoweringCache
+from apexlint.catalogue import RuleMeta, load_catalogue
+from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdict
+from apexlint.discover import DiscoveredFile, Project, discover
+from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceVerdict
+from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
+from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
+from apexlint.lower.secrets import has_token
+from apexlint.model.package import PackageModel
+from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
+
+PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    paths: tuple[Path, ...]
+    root: Path | None = None
+    namespace: str | None = None
+    exclude: tuple[str, ...] = ()
+    include_tests: bool = False
+    logger_classes: tuple[str, ...] = ()
+    jobs: int | None = None  # None: one per core
+    cache_dir: Path | None = None  # None: no cache
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    category: str | None = None
+
+
+@dataclass
+class _Timer:
+    stats: dict[str, float] = field(default_factory=dict)
+    _start: float = field(default_factory=time.perf_counter)
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stats[name] = round(now - self._start, 6)
+        self._start = now
+
+
+def scan(options: ScanOptions) -> ScanResult:
+    timer = _Timer()
+    project = discover(list(options.paths), root=options.root, exclude=options.exclude,
+                       namespace=options.namespace)
+    timer.lap("discover")
+    lowered = lower_files(project.files, options)
+    timer.lap("lower")
+    irs = [f for lo in lowered for f in lo.files]
+    notes: list[Notification] = list(project.notifications)
+    notes.extend(n for lo in lowered for f in lo.files for n in f.notifications)
+    notes.extend(n for lo in lowered for n in lo.notifications)
+    rules = load_catalogue()
+    verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options)
+    notes.extend(analysis_notes)
+    timer.lap("analyse")
+    findings = finish_findings(findings, irs, project)
+    findings = _apply_suppressions(findings, irs, notes)
+    timer.lap("report")
+    reportable = {v.source_id for v in verdicts}
+    return ScanResult(
+        package=PackageInfo(project.name, project.namespace, project.layout),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        notifications=tuple(notes),
+        verdicts=tuple(sorted(verdicts, key=lambda v: (v.path, v.span, v.source_id))),
+        files_scanned=len(project.files),
+        lines_scanned=sum(f.line_count for f in irs),
+        rules_run=tuple(sorted(rules)),
+        test_sources=sum(1 for f in irs for s in f.sources if s.in_test and s.id not in reportable),
+        category=options.category,
+        stats=timer.stats,
+    )
+
+
+# -- lowering -------------------------------------------------------------------------------------
+def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
+    jobs = options.jobs or os.cpu_count() or 1
+    tasks = [(f, options.limits, options.cache_dir) for f in files]
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return [_lower_one(*t) for t in tasks]
+    chunk = max(1, len(tasks) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_lower_star, tasks, chunksize=chunk))
+
+
+def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None]) -> Lowered:
+    return _lower_one(*task)
+
+
+def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None) -> Lowered:
+    """Read one file, then lower it (or take its lowered form from the cache)."""
+    max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
+    data, notes = read_file_bytes(f.path, f.rel, max_bytes)
+    if data is None:
+        return Lowered((), tuple(notes), 0.0)
+    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type)
+    cache = LoweringCache(cache_dir, __version__) if cache_dir is not None else None
+    key = job.cache_key(__version__) if cache is not None else ""
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return replace(hit, notifications=(*notes, *hit.notifications))
+    lowered = lower_job(job, limits)
+    if cache is not None:
+        cache.put(key, lowered)
+    return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
+
+
+# -- analyses and rules ---------------------------------------------------------------------------
+def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta],
+            options: ScanOptions) -> tuple[list[SourceVerdict], list[Finding], list[Notification]]:
+    model = PackageModel.build(irs, namespace)
+    graph = build_call_graph(model)
+    entries = async_entry_points(model)
+    flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
+                    _client_getters(model)).run()
+    ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries),
+                       async_entries={e.method_id: e for e in entries}, rules=rules,
+                       include_tests=options.include_tests)
+    notes: list[Notification] = []
+    verdicts: list[Verdict] = []
+    for group in (VIOLATION_RULES, (VERDICT_RULES[0],), (VERDICT_RULES[1],)):
+        found = [v for module in group for v in _run_rule(module, ctx, notes)]
+        for v in found:
+            for sid in v.source_ids:
+                ctx.covered.setdefault(sid, set()).add(v.finding.rule_id)
+        verdicts.extend(found)
+    source_verdicts = [
+        SourceVerdict(sid, src.path, src.span, tuple(sorted(ctx.covered.get(sid, ()))), src.in_test)
+        for sid, src in sorted(model.sources.items()) if ctx.reportable(sid)]
+    return source_verdicts, [v.finding for v in verdicts], notes
+
+
+def _run_rule(module: object, ctx: CheckContext, notes: list[Notification]) -> list[Verdict]:
+    """Run one rule unit; an internal error in it is a notification, not a lost scan."""
+    try:
+        return list(module.check(ctx))  # type: ignore[attr-defined]
+    except Exception as exc:
+        notes.append(Notification(
+            code="internal-error", level=NoticeLevel.ERROR,
+            message=f"rule {getattr(module, 'RULE_ID', '?')} failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                    "its findings are missing from this scan"))
+        return []
+
+
+def _client_getters(model: PackageModel) -> frozenset[tuple[str, str]]:
+    """(controller class, property) pairs that a page binds into its JavaScript."""
+    pairs: set[tuple[str, str]] = set()
+    for page in model.pages.values():
+        for cls in (page.controller, *page.extensions):
+            if not cls:
+                continue
+            resolved = model.resolve_class(cls)
+            if resolved is None:
+                continue
+            for ref in page.script_refs:
+                pairs.add((resolved, ref.lower()))
+    return frozenset(pairs)
+
+
+# -- finishing findings ---------------------------------------------------------------------------
+def finish_findings(findings: list[Finding], irs: list[FileIR], project: Project) -> list[Finding]:
+    """Add exact snippets, move findings inside zipped resources onto the archive, dedupe."""
+    texts = _texts_for(findings, project)
+    out: list[Finding] = []
+    seen: set[tuple[str, str, tuple[int, int, int, int], str]] = set()
+    for f in findings:
+        f = replace(f, location=_finish_location(f.location, texts),
+                    source=_finish_location(f.source, texts) if f.source else None)
+        if MEMBER_SEPARATOR in f.location.path or (f.source and MEMBER_SEPARATOR in f.source.path):
+            f = _onto_archive(f)
+        span = f.location.span
+        key = (f.rule_id, f.location.path, (span.start_line, span.start_col, span.end_line, span.end_col),
+               f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return _unique_fingerprints(out)
+
+
+def _texts_for(findings: list[Finding], project: Project) -> dict[str, list[str] | None]:
+    """Lines of each file that holds a finding (read again: only files with findings)."""
+    wanted = {loc.path for f in findings for loc in (f.location, f.source) if loc is not None}
+    by_rel = {f.rel: f for f in project.files}
+    texts: dict[str, list[str] | None] = {}
+    for rel in sorted(wanted):
+        df = by_rel.get(rel)
+        if df is None:
+            texts[rel] = None
+            continue
+        data, _ = read_file_bytes(df.path, rel, 50_000_000)
+        src = read_source(rel, data, df.namespace)[0] if data is not None else None
+        texts[rel] = None if src is None or src.lossy else src.text.split("\n")
+    return texts
+
+
+def _finish_location(loc: Location, texts: dict[str, list[str] | None]) -> Location:
+    lines = texts.get(loc.path)
+    if lines is None:
+        return loc
+    from apexlint.read.source import SourceText
+    st = SourceText(loc.path, "\n".join(lines), "\n".join(lines))
+    snippet = st.text_of(loc.span)
+    return replace(loc, snippet=None if has_token(snippet) or not snippet else snippet)
+
+
+def _onto_archive(f: Finding) -> Finding:
+    """A file inside a zipped static resource has no path of its own: point at the archive."""
+    from apexlint.ir import Span
+
+    def move(loc: Location) -> Location:
+        if MEMBER_SEPARATOR not in loc.path:
+            return loc
+        archive, member = loc.path.split(MEMBER_SEPARATOR, 1)
+        return Location(archive, Span(1, 1, 1, 2), None, f"{member} line {loc.span.start_line}")
+
+    archive_note = ""
+    if MEMBER_SEPARATOR in f.location.path:
+        member = f.location.path.split(MEMBER_SEPARATOR, 1)[1]
+        archive_note = f" (in {member}, line {f.location.span.start_line})"
+    flow = tuple(replace(s, location=move(s.location)) for s in f.flow)
+    return replace(f, location=move(f.location), source=move(f.source) if f.source else None, flow=flow,
+                   message=f.message + archive_note)
+
+
+def _unique_fingerprints(findings: list[Finding]) -> list[Finding]:
+    """Two findings with the same fingerprint get an occurrence suffix, in position order."""
+    counts: dict[str, int] = {}
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        n = counts.get(f.fingerprint, 0)
+        counts[f.fingerprint] = n + 1
+        out.append(f if n == 0 else replace(f, fingerprint=f"{f.fingerprint}:{n}"))
+    return out
+
+
+def _apply_suppressions(findings: list[Finding], irs: list[FileIR], notes: list[Notification]) -> list[Finding]:
+    suppressions: dict[str, list[Suppression]] = {}
+    for f in irs:
+        if f.suppressions:
+            suppressions.setdefault(f.path, []).extend(f.suppressions)
+    try:
+        from apexlint.gate import apply_suppressions
+    except ImportError:
+        return findings
+    result, more = apply_suppressions(findings, suppressions)
+    notes.extend(more)
+    return list(result)

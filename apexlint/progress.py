@@ -1,0 +1,54 @@
+"""A progress line on stderr for long scans: shown only on a terminal, only after ~2 seconds."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from types import TracebackType
+
+DELAY = 2.0
+FRAMES = "|/-\\"
+
+
+class Progress:
+    """Context manager; `advance()` may be called from the scan to count finished files."""
+
+    def __init__(self, enabled: bool, total: int = 0) -> None:
+        self.enabled = enabled
+        self.total = total
+        self.done = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._shown = False
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        if self._stop.wait(DELAY):
+            return
+        i = 0
+        while not self._stop.wait(0.2):
+            elapsed = time.monotonic() - start
+            count = f" {self.done}/{self.total} files" if self.total else ""
+            sys.stderr.write(f"\r{FRAMES[i % 4]} apexlint: scanning{count} ({elapsed:.0f}s)")
+            sys.stderr.flush()
+            self._shown = True
+            i += 1
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
