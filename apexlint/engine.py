@@ -21,6 +21,7 @@ from apexlint.catalogue import RuleMeta, load_catalogue
 from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdict
 from apexlint.discover import DiscoveredFile, Project, discover
 from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceVerdict
+from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.secrets import has_token
@@ -256,10 +257,6 @@ def _apply_suppressions(findings: list[Finding], irs: list[FileIR], notes: list[
     for f in irs:
         if f.suppressions:
             suppressions.setdefault(f.path, []).extend(f.suppressions)
-    try:
-        from apexlint.gate import apply_suppressions
-    except ImportError:
-        return findings
     result, more = apply_suppressions(findings, suppressions)
     notes.extend(more)
     return list(result)

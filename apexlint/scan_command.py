@@ -14,7 +14,15 @@ from apexlint.config import Config, ConfigError, load_config
 from apexlint.discover import DiscoveryError
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import ScanResult
-from apexlint.gate import BaselineError, apply_baseline, apply_levels, exit_code, filter_rules, load_baseline
+from apexlint.gate import (
+    BaselineError,
+    apply_baseline,
+    apply_levels,
+    exit_code,
+    filter_rules,
+    load_baseline_counts,
+    rules_with_levels,
+)
 from apexlint.progress import Progress
 from apexlint.read.decode import ReadLimits
 from apexlint.report import ReportOptions, render_report
@@ -62,11 +70,11 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
     findings = apply_levels(findings, config.levels)
     if baseline is not None:
         try:
-            findings = apply_baseline(findings, load_baseline(baseline))
+            findings = apply_baseline(findings, load_baseline_counts(baseline))
         except BaselineError as exc:
             raise CliError(str(exc)) from None
     result = replace(result, findings=tuple(findings))
-    rules = load_catalogue()
+    rules = rules_with_levels(load_catalogue(), config.levels)
     fmt = fmt or "text"
     options = ReportOptions(
         color=fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,

@@ -21,6 +21,7 @@ from apexlint.analyses.values import (
     EMPTY,
     ORG,
     SESSION,
+    SETTING,
     UNKNOWN,
     Step,
     Trace,
@@ -369,8 +370,12 @@ class _MethodRun:
         if isinstance(e, Index):
             self.eval(e.index)
             return self.eval(e.obj)
-        if isinstance(e, (Soql, Opaque)):
-            for part in (e.binds if isinstance(e, Soql) else e.parts):
+        if isinstance(e, Soql):  # records from the database: their text is unknown, never a session
+            for part in e.binds:
+                self.eval(part)
+            return Value(strings=frozenset({(SETTING,)}))
+        if isinstance(e, Opaque):
+            for part in e.parts:
                 self.eval(part)
             return EMPTY
         return EMPTY
@@ -467,6 +472,10 @@ class _MethodRun:
         args = [self.eval(a) for a in e.args]
         items = [self.eval(i) for i in e.items]
         pc = self.model.resolve_class(e.type, self.scope.cls)
+        if pc is not None and _is_exception(self.model, pc):
+            joined = join_all(args)
+            if joined.carries_session():
+                self.sink("log", f"{self.model.classes[pc].display} message", e.span, f"new {e.type}(...)", joined)
         if pc is not None:
             ctors = self.scope.constructors(e)
             fields_init = self.model.by_class.get(pc, {}).get("<fields>", [])
@@ -501,6 +510,8 @@ class _MethodRun:
             return EMPTY
         if system in api.ORG_URL_CALLS:
             return Value(strings=frozenset({(ORG,)}), types=frozenset({"url"}))
+        if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
+            return Value(strings=frozenset({(SETTING,)}), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
             return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
@@ -562,8 +573,7 @@ class _MethodRun:
             return
         part = api.HTTP_REQUEST_SETTERS[call.name]
         if part == "header":
-            header = call.args[0].value.lower() if isinstance(call.args[0], Lit) and call.args[0].is_string \
-                else "?"
+            header = call.args[0].value if isinstance(call.args[0], Lit) and call.args[0].is_string else "?"
             part = f"header:{header}"
         value = add_step(args[-1], Step(self.path, call.span, f"set as the request {_part_label(part)}"))
         self.write(call.obj, with_facet(part, value))
@@ -583,6 +593,11 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _is_exception(model: PackageModel, cls: str) -> bool:
+    """A package exception class: its message ends up in logs and error emails."""
+    return any(base_type(t).endswith("exception") for t in model.supertypes(cls))
 
 
 def _part_label(part: str) -> str:

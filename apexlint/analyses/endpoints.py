@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from apexlint.analyses.values import ORG, SESSION, Shape, Value, marker_param
+from apexlint.analyses.values import ORG, SESSION, SETTING, Shape, Value, marker_param
 from apexlint.model.package import PackageModel
 
 SALESFORCE_HOST = re.compile(
@@ -43,6 +43,8 @@ def shape_text(shape: Shape) -> str:
             out.append("<session ID>")
         elif marker_param(piece) is not None:
             out.append("<parameter>")
+        elif piece == SETTING:
+            out.append("<configured value>")
         elif piece.startswith("\x00"):
             out.append("<unknown>")
         else:
@@ -66,6 +68,8 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
         return Endpoint("same-org", text, api=api_of_path(path))
     if head.startswith("\x00"):
         why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
+        if head == SETTING:
+            why = "a custom setting, custom metadata or a query"
         return Endpoint("unresolved", text, why=f"the endpoint comes from {why}")
     lowered = head.lower()
     if lowered.startswith("callout:"):

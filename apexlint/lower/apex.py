@@ -90,7 +90,7 @@ class _FileLowering:
     def lower_root(self, root: Node) -> None:
         for child in root.children:
             if child.type in _TYPE_DECLS:
-                self.lower_type(child, outer=None, outer_test=False)
+                self.lower_type(child, outer=None, outer_test=False, outer_display=None)
             elif child.type == "trigger_declaration":
                 self.lower_trigger(child)
             elif child.type in ("line_comment", "block_comment"):
@@ -127,7 +127,7 @@ class _FileLowering:
     def type_text(self, node: Node | None) -> str:
         return "" if node is None else "".join(apex_name(self.text(node)).split())
 
-    def lower_type(self, node: Node, outer: str | None, outer_test: bool) -> None:
+    def lower_type(self, node: Node, outer: str | None, outer_test: bool, outer_display: str | None) -> None:
         name_node = node.child_by_field_name("name")
         display = self.text(name_node) if name_node is not None else "?"
         name = apex_name(display) if outer is None else f"{outer}.{apex_name(display)}"
@@ -146,20 +146,21 @@ class _FileLowering:
         fields: list[FieldIR] = []
         methods: list[MethodIR] = []
         kind = node.type.split("_")[0]
+        full_display = display if outer_display is None else f"{outer_display}.{display}"
         if body is not None:
             for member in body.children:
-                self.lower_member(member, name, is_test, fields, methods)
+                self.lower_member(member, name, full_display, is_test, fields, methods)
         self.classes.append(ClassIR(
-            name=name, display=display if outer is None else f"{outer}.{display}", kind=kind,
+            name=name, display=display if outer_display is None else f"{outer_display}.{display}", kind=kind,
             path=self.src.path, span=self.span(name_node or node), superclass=superclass,
             interfaces=tuple(i for i in interfaces if i), modifiers=mods, annotations=annos,
             fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
 
-    def lower_member(self, member: Node, cls: str, cls_test: bool,
+    def lower_member(self, member: Node, cls: str, cls_display: str, cls_test: bool,
                      fields: list[FieldIR], methods: list[MethodIR]) -> None:
         t = member.type
         if t in _TYPE_DECLS:
-            self.lower_type(member, outer=cls, outer_test=cls_test)
+            self.lower_type(member, outer=cls, outer_test=cls_test, outer_display=cls_display)
         elif t == "field_declaration":
             self.lower_field(member, cls, cls_test, fields, methods)
         elif t in ("method_declaration", "constructor_declaration"):
@@ -326,6 +327,10 @@ class _FileLowering:
                                           Index(coll.span, coll, Lit(coll.span, "*"))))
             for c in named[idx + 2:]:
                 self.stmt(c)
+            if idx + 1 < len(named) and isinstance(coll, (Name, FieldGet)):
+                # Records changed through the loop variable are the collection's records.
+                self._stmts.append(Assign(self.span(node), Index(coll.span, coll, Lit(coll.span, "*")),
+                                          Name(self.span(ident), name)))
         else:
             for c in named:
                 self.stmt(c)

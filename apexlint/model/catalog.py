@@ -87,6 +87,10 @@ DYNAMIC_DISPATCH = frozenset({("type", "forname"), ("callable", "call")})
 # {endpoint, soapAction, namespace, operation, ...}.
 SOAP_INVOKE = ("webservicecallout", "invoke")
 
+# Custom settings and custom metadata: configuration the subscriber controls, unknown to apexlint.
+SETTING_SUFFIXES = ("__c", "__mdt")
+SETTING_READERS = frozenset({"getorgdefaults", "getinstance", "getvalues", "getall"})
+
 # PageReference methods that render the page server-side and hand its output to Apex.
 PAGE_CONTENT_CALLS = frozenset({"getcontent", "getcontentaspdf"})
 
