@@ -126,9 +126,10 @@ class DataFlow:
         self.fields: dict[tuple[str, str], Value] = {}
         self.readers: dict[tuple[str, str], set[str]] = {}
         self.hits: dict[tuple[SinkSite, str], SourceHit] = {}
+        self.soap_ports = _soap_ports(model)
 
     def run(self) -> FlowResult:
-        order = sorted(self.model.methods)
+        order = _bottom_up(self.model, self.graph)
         queue: deque[str] = deque(order)
         queued = set(order)
         visits: dict[str, int] = {}
@@ -307,7 +308,8 @@ class _MethodRun:
             owner = self.field_target(target)
             if owner is not None:
                 self.write_field((owner, target.name), v)
-            else:
+            if owner is None or _rooted_in_local(target.obj, self.scope):
+                # the local object itself carries the part too: `service.SessionHeader.sessionId = s`
                 self.write(target.obj, with_facet(target.name, v))
         elif isinstance(target, Index):
             self.write(target.obj, v)
@@ -382,7 +384,10 @@ class _MethodRun:
 
     def eval_name(self, e: Name) -> Value:
         if self.scope.is_local(e.name):
-            return self.env.get(e.name, EMPTY)
+            declared = self.scope.types.get(e.name, "")
+            v = self.env.get(e.name, EMPTY)
+            pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
+            return join(v, Value(types=frozenset({pc}))) if pc is not None and pc not in v.types else v
         if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
             return self.read_field((owner, e.name))
         return EMPTY
@@ -400,8 +405,12 @@ class _MethodRun:
             return v.facets[e.name]
         return v if not v.facets else EMPTY
 
-    def object_value(self, cls: str | None) -> Value:
-        """An instance of a package class: its fields as parts (instance state is per class)."""
+    def object_value(self, cls: str | None, depth: int = 2) -> Value:
+        """An instance of a package class: its fields as parts (instance state is per class).
+
+        Fields whose type is a package class contribute that class's fields too (to `depth`), so
+        a port's `SessionHeader.sessionId` counts as part of the port.
+        """
         if cls is None:
             return EMPTY
         facets: dict[str, Value] = {}
@@ -409,9 +418,15 @@ class _MethodRun:
             ci = self.model.classes.get(c)
             for f in ci.fields if ci else ():
                 v = self.read_field((c, f.name))
+                inner = self.model.resolve_class(f.type, c) if depth > 0 else None
+                if inner is not None and inner != cls:
+                    v = join(v, self.object_value(inner, depth - 1))
                 if not v.is_empty:
                     facets[f.name] = v
         return Value(types=frozenset({cls}), facets=facets)
+
+    def graph_has_callers(self) -> bool:
+        return self.flow.graph.has_callers(self.info.id)
 
     # -- calls ---------------------------------------------------------------------------------------
     def eval_call(self, call: Call) -> Value:
@@ -420,6 +435,8 @@ class _MethodRun:
         if call.obj is not None and not r.is_static:
             receiver = self.eval(call.obj)
         args = [self.eval(a) for a in call.args]
+        if r.targets and not r.is_static and r.targets[0].owner in self.flow.soap_ports:
+            return self.port_call(r.targets[0], call, receiver, args)
         if r.targets:
             logger = self.logger_call(r.targets[0], call)
             if logger:
@@ -578,8 +595,59 @@ class _MethodRun:
         value = add_step(args[-1], Step(self.path, call.span, f"set as the request {_part_label(part)}"))
         self.write(call.obj, with_facet(part, value))
 
+    def port_call(self, target: MethodInfo, call: Call, receiver: Value, args: list[Value]) -> Value:
+        """A call to a WSDL2Apex port (`service.createMetadata(...)`): the SOAP callout happens here.
+
+        The port's own `WebServiceCallout.invoke` is generated code; the caller is where the
+        operation, the metadata written, and the session in the port's header come together.
+        """
+        port = target.owner
+        stub = receiver if receiver.carries_session() else self.object_value(port)
+        endpoint = self.read_field((port, "endpoint_x"))
+        body = join_all(args)
+        types = sorted(self._metadata_types(body, call)) if target.method.name != "deploy" else []
+        names = sorted(self._full_names(body))
+        detail = [("operation", target.method.display)]
+        if types:
+            detail.append(("metadataTypes", ",".join(types)))
+        if names:
+            detail.append(("fullNames", ",".join(names)))
+        request = Value(facets={"endpoint": endpoint, "header:soap": Value(stub.deep_taint(), stub.deep_params()),
+                                "body": body})
+        self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
+                  call.text, request, tuple(detail))
+        return Value(types=frozenset({base_type(target.method.return_type)}))
+
+    def _metadata_types(self, body: Value, call: Call) -> set[str]:
+        """Metadata types a port call writes: the wrapper classes passed in, or a type-name literal."""
+        out: set[str] = set()
+        for t in body.types:
+            ci = self.model.classes.get(t)
+            if ci is not None and ci.outer is not None:
+                out.add(ci.display.rpartition(".")[2])
+        if call.args and isinstance(call.args[0], Lit) and call.args[0].is_string:
+            out.add(call.args[0].value)
+        return out
+
+    def _full_names(self, body: Value) -> set[str]:
+        """Full names written: from the objects passed in, else from the wrapper class's field."""
+        local = body.facets.get("fullname")
+        if local is not None and local.strings:
+            return {shape[0] for shape in local.strings if len(shape) == 1 and not shape[0].startswith("\x00")}
+        out: set[str] = set()
+        for t in body.types:
+            v = self.flow.fields.get((t, "fullname"))
+            if v is None:
+                continue
+            for shape in v.strings:
+                if len(shape) == 1 and not shape[0].startswith("\x00"):
+                    out.add(shape[0])
+        return out
+
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
         """`WebServiceCallout.invoke(this, request, response, new String[]{endpoint, action, ns, op...})`."""
+        if self.info.owner in self.flow.soap_ports and self.graph_has_callers():
+            return EMPTY  # reported at each call of the port method (see port_call)
         stub = args[0] if args else EMPTY
         detail: list[tuple[str, str]] = []
         endpoint = EMPTY
@@ -593,6 +661,51 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _rooted_in_local(e: Expr, scope: Scope) -> bool:
+    while isinstance(e, FieldGet):
+        e = e.obj
+    return isinstance(e, Name) and scope.is_local(e.name)
+
+
+def _bottom_up(model: PackageModel, graph: CallGraph) -> list[str]:
+    """Callees before callers (DFS post-order), so most summaries are ready when first used."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for root in sorted(model.methods):
+        if root in seen:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        seen.add(root)
+        while stack:
+            mid, i = stack[-1]
+            edges = graph.edges.get(mid, [])
+            if i < len(edges):
+                stack[-1] = (mid, i + 1)
+                callee = edges[i].callee
+                if callee not in seen:
+                    seen.add(callee)
+                    stack.append((callee, 0))
+            else:
+                stack.pop()
+                order.append(mid)
+    return order
+
+
+def _soap_ports(model: PackageModel) -> frozenset[str]:
+    """Package classes whose methods make SOAP callouts (WSDL2Apex ports such as MetadataPort)."""
+    from apexlint.analyses.callgraph import walk_exprs
+    ports = set()
+    for info in model.methods.values():
+        if info.cls is None or info.owner in ports:
+            continue
+        for stmt in info.method.body:
+            if any(isinstance(e, Call) and e.name == "invoke" and isinstance(e.obj, Name)
+                   and e.obj.name == "webservicecallout" for e in walk_exprs(stmt)):
+                ports.add(info.owner)
+                break
+    return frozenset(ports)
 
 
 def _is_exception(model: PackageModel, cls: str) -> bool:

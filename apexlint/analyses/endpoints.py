@@ -175,11 +175,16 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         parts.append("request")
     methods = tuple(sorted({"".join(s).upper() for s in facets.get("method", Value()).strings
                             if s and not any(p.startswith("\x00") for p in s)}))
-    operation = dict(detail).get("operation", "")
+    details = dict(detail)
+    operation = details.get("operation", "")
     body_text = " ".join("".join(p for p in s if not p.startswith("\x00"))
                          for s in sorted(facets.get("body", Value()).strings))
     write, types = _metadata_write(endpoints, methods, operation, body_text)
     names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
+    if details.get("metadataTypes"):
+        types = tuple(sorted(set(types) | set(details["metadataTypes"].split(","))))
+    if details.get("fullNames"):
+        names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
 
 

@@ -56,7 +56,13 @@ class CheckContext:
         return src is not None and (self.include_tests or not src.in_test)
 
     def hits(self, *kinds: str) -> list[SourceHit]:
-        return [h for h in self.flow.hits if h.site.kind in kinds and self.reportable(h.source_id)]
+        """Concrete source→sink hits of these kinds, outside test code."""
+        return [h for h in self.flow.hits if h.site.kind in kinds and self.reportable(h.source_id)
+                and not self.in_test_code(h.site.method_id)]
+
+    def in_test_code(self, method_id: str) -> bool:
+        info = self.model.methods.get(method_id)
+        return info is not None and info.method.is_test and not self.include_tests
 
     def sources(self, *kinds: SourceKind) -> list[SourceSite]:
         return [s for sid, s in sorted(self.model.sources.items())

@@ -23,8 +23,8 @@ API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata":
 def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple]]:  # type: ignore[type-arg]
     """(location, description, method id, trace) of each supported use of one source."""
     uses = []
-    for hit in ctx.flow.hits:
-        if hit.source_id != source_id or hit.site.kind not in ("callout", "soap-callout"):
+    for hit in ctx.hits("callout", "soap-callout"):
+        if hit.source_id != source_id:
             continue
         use = ctx.callout_use(hit)
         for ep in use.endpoints:
@@ -48,7 +48,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
     for sid in sorted(ctx.model.sources):
         if sid in ctx.covered or not ctx.reportable(sid) or not _needs_verdict(ctx, sid):
             continue
-        if any(h.source_id == sid and h.site.kind == "unresolved" for h in ctx.flow.hits):
+        if any(h.source_id == sid for h in ctx.hits("unresolved")):
             continue
         for loc, what, method, trace in supported_uses(ctx, sid):
             message = (f"{ctx.describe_source(sid)} is used for {what}: a supported use; document it for the "

@@ -23,7 +23,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         if src.kind in (SourceKind.OUTBOUND_MESSAGE, SourceKind.TOKEN_LITERAL):
             continue
-        unresolved = [h for h in ctx.flow.hits if h.source_id == sid and h.site.kind == "unresolved"]
+        unresolved = [h for h in ctx.hits("unresolved") if h.source_id == sid]
         if unresolved:
             for hit in unresolved:
                 message = (f"{ctx.describe_source(sid)} is passed to {hit.site.api}, which apexlint cannot "

@@ -482,7 +482,10 @@ class _FileLowering:
                         items.append(self.expr(item))
         if type_node is None:
             type_node = next((c for c in node.named_children if "type" in c.type), None)
-        return New(sp, self.type_text(type_node), (), tuple(items))
+        type_text = self.type_text(type_node)
+        if node.type == "array_creation_expression" and "<" not in type_text and not type_text.endswith("[]"):
+            type_text += "[]"  # `new T[]{...}`: an array of T, not a T
+        return New(sp, type_text, (), tuple(items))
 
     def assignment(self, node: Node, sp: Span) -> Expr:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
