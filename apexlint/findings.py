@@ -98,6 +98,21 @@ class PackageInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceContext:
+    """A run of a scanned file's lines, so a report can show a finding's code with its surroundings.
+
+    The engine adds one per finding location it wants shown in context (the HTML report shows up
+    to 3 lines either side). Lines are the decoded file text as read, without line terminators,
+    not redacted; reporters redact and escape them. A location no context covers is shown from
+    its `snippet` alone.
+    """
+
+    path: str  # as in Location.path
+    first_line: int  # 1-based line number of lines[0]
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     package: PackageInfo
     findings: tuple[Finding, ...]
@@ -110,3 +125,4 @@ class ScanResult:
     category: str | None = None
     stats: dict[str, float] = field(default_factory=dict)
     execution_successful: bool = True
+    contexts: tuple[SourceContext, ...] = ()  # code around findings, for the HTML report
