@@ -20,7 +20,7 @@ from apexlint.cache import LoweringCache
 from apexlint.catalogue import RuleMeta, load_catalogue
 from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdict
 from apexlint.discover import DiscoveredFile, Project, discover
-from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceVerdict
+from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
@@ -28,7 +28,8 @@ from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 
-PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves
+PARALLEL_THRESHOLD = 64
+CONTEXT_LINES = 3  # below this many files a worker pool costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def scan(options: ScanOptions) -> ScanResult:
     verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options)
     notes.extend(analysis_notes)
     timer.lap("analyse")
-    findings = finish_findings(findings, irs, project)
+    texts = _texts_for(findings, project)
+    findings = finish_findings(findings, texts)
     findings = _apply_suppressions(findings, irs, notes)
     timer.lap("report")
     reportable = {v.source_id for v in verdicts}
@@ -86,6 +88,7 @@ def scan(options: ScanOptions) -> ScanResult:
         test_sources=sum(1 for f in irs for s in f.sources if s.in_test and s.id not in reportable),
         category=options.category,
         stats=timer.stats,
+        contexts=_contexts(findings, texts),
     )
 
 
@@ -176,9 +179,8 @@ def _client_getters(model: PackageModel) -> frozenset[tuple[str, str]]:
 
 
 # -- finishing findings ---------------------------------------------------------------------------
-def finish_findings(findings: list[Finding], irs: list[FileIR], project: Project) -> list[Finding]:
+def finish_findings(findings: list[Finding], texts: dict[str, list[str] | None]) -> list[Finding]:
     """Add exact snippets, move findings inside zipped resources onto the archive, dedupe."""
-    texts = _texts_for(findings, project)
     out: list[Finding] = []
     seen: set[tuple[str, str, tuple[int, int, int, int], str]] = set()
     for f in findings:
@@ -210,6 +212,22 @@ def _texts_for(findings: list[Finding], project: Project) -> dict[str, list[str]
         src = read_source(rel, data, df.namespace)[0] if data is not None else None
         texts[rel] = None if src is None or src.lossy else src.text.split("\n")
     return texts
+
+
+def _contexts(findings: list[Finding], texts: dict[str, list[str] | None]) -> tuple[SourceContext, ...]:
+    """The lines around each finding's primary and source locations (for the HTML report)."""
+    out: dict[tuple[str, int], SourceContext] = {}
+    for f in findings:
+        for loc in (f.location, f.source):
+            lines = texts.get(loc.path) if loc is not None else None
+            if loc is None or lines is None:
+                continue
+            first = max(1, loc.span.start_line - CONTEXT_LINES)
+            last = min(len(lines), loc.span.end_line + CONTEXT_LINES)
+            key = (loc.path, first)
+            if key not in out:
+                out[key] = SourceContext(loc.path, first, tuple(x.rstrip("\r") for x in lines[first - 1:last]))
+    return tuple(out[k] for k in sorted(out))
 
 
 def _finish_location(loc: Location, texts: dict[str, list[str] | None]) -> Location:
