@@ -1,0 +1,120 @@
+"""JavaScript: static resources on their own, and the scripts inside Visualforce pages.
+
+Sources: `sforce.connection.sessionId` (also `sforce.connection["sessionId"]`), the AJAX
+Toolkit's session, and `__sfdcSessionId`, the global a Visualforce page sets for it. Only code
+counts: the same words in a comment or an ordinary string literal are not a read. In a static
+resource, `{!$Api.Session_ID}` is just text (Visualforce never renders static resources), so
+merge fields are sources only in scripts embedded in pages (see `visualforce.py`).
+
+Where session values go is followed by `js_flow` (limits documented there); its sinks are
+listed in `js_sinks`.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node, Tree
+
+from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
+from apexlint.lower import js_sinks as sinks
+from apexlint.lower.js_flow import ScriptFlow
+from apexlint.lower.js_values import ScriptUnit, dotted
+from apexlint.lower.markup_comments import js_suppressions
+from apexlint.lower.text_scan import component_name, parse_notifications, source_id, token_literal_sources
+from apexlint.read.merge_fields import TextPositions
+from apexlint.read.parsers import parse
+from apexlint.read.source import SourceText
+
+_SFORCE_NEEDLE = b"sessionId"
+_SFDC_NEEDLE = sinks.SFDC_SESSION_GLOBAL.encode()
+_ASSIGNMENT_TYPES = ("assignment_expression", "augmented_assignment_expression")
+
+
+def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> FileIR:
+    """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
+    owner = component_name(src.path).lower()
+    unit = ScriptUnit(raw=src.buffer, base_point=(0, 0))
+    tree = parse("javascript", unit.raw)
+    sources = find_js_sources(src, unit, tree, owner, "javascript")
+    uses = script_flows(src, [(unit, tree)]) if sources else []
+    positions = TextPositions(src.parse_text)
+    sources += token_literal_sources(src, positions, owner)
+    return FileIR(
+        path=src.path,
+        kind=kind,
+        line_count=src.line_count,
+        notifications=tuple(parse_notifications(src, tree.root_node, "JavaScript")),
+        suppressions=tuple(js_suppressions(src, unit, tree)),
+        sources=tuple(sources),
+        url_uses=tuple(uses),
+    )
+
+
+def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]]) -> list[UrlUse]:
+    """Sinks reached by session values, over scripts that share one page scope."""
+    return ScriptFlow(src, units).run() if units else []
+
+
+def find_js_sources(src: SourceText, unit: ScriptUnit, tree: Tree, owner: str, context: str) -> list[SourceSite]:
+    """Session reads in code; registers each in `unit.js_sources` for the flow analysis."""
+    found: list[SourceSite] = []
+    root = tree.root_node
+    for needle, check in ((_SFORCE_NEEDLE, _sforce_read), (_SFDC_NEEDLE, _sfdc_read)):
+        pos = unit.raw.find(needle)
+        while pos >= 0:
+            leaf = root.descendant_for_byte_range(pos, pos + len(needle))
+            read = check(unit, leaf) if leaf is not None else None
+            key = (read[0].start_byte, read[0].end_byte) if read is not None else None
+            if read is not None and key is not None and key not in unit.js_sources:
+                node, kind = read
+                span = unit.span(src, node)
+                site = SourceSite(
+                    id=source_id(src.path, span), kind=kind, path=src.path, span=span,
+                    text=dotted(unit, node) or unit.text(node), context=context, owner=owner,
+                )
+                unit.js_sources[key] = site.id
+                found.append(site)
+            pos = unit.raw.find(needle, pos + 1)
+    return found
+
+
+def _sforce_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
+    """`sforce.connection.sessionId` / `sforce.connection["sessionId"]` read (not written)."""
+    node: Node | None = leaf
+    if leaf.type == "string_fragment":
+        node = leaf.parent.parent if leaf.parent is not None else None
+        if node is None or node.type != "subscript_expression":
+            return None
+    elif leaf.type == "property_identifier" and leaf.parent is not None:
+        node = leaf.parent
+    else:
+        return None
+    if node is None or node.type not in ("member_expression", "subscript_expression"):
+        return None
+    name = dotted(unit, node) or ""
+    if not (name == sinks.SFORCE_SESSION or name.endswith("." + sinks.SFORCE_SESSION)):
+        return None
+    return None if _is_written(node) else (node, SourceKind.JS_SFORCE_SESSION)
+
+
+def _sfdc_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
+    """A read of the `__sfdcSessionId` global (bare or as `window.__sfdcSessionId`)."""
+    if unit.text(leaf) != sinks.SFDC_SESSION_GLOBAL:
+        return None
+    node = leaf
+    if leaf.type == "property_identifier" and leaf.parent is not None:
+        node = leaf.parent
+    elif leaf.type != "identifier":
+        return None
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+        return None
+    return None if _is_written(node) else (node, SourceKind.JS_SFDC_SESSION)
+
+
+def _is_written(node: Node) -> bool:
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type in _ASSIGNMENT_TYPES
+        and parent.child_by_field_name("left") == node
+    )

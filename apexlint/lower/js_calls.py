@@ -1,0 +1,129 @@
+"""What calls return: same-page functions run with their arguments, and known helpers.
+
+A call to a function declared in the same page or file is evaluated with its arguments bound
+to its parameters (three calls deep, memoised per argument taint), which is how a session
+passed to `send(token)` reaches the sink inside `send`. Encoders and string methods carry a
+session through; any other call returns an untainted value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from apexlint.lower.js_sinks import (
+    CONSTRUCTOR_KINDS,
+    PROPAGATING_CALLS,
+    PROPAGATING_METHODS,
+    call_shape,
+)
+from apexlint.lower.js_values import (
+    UNKNOWN,
+    UNKNOWN_TEXT,
+    JsValue,
+    ScriptUnit,
+    arguments_of,
+    concat,
+    dotted,
+    union,
+    unwrap_function,
+)
+
+if TYPE_CHECKING:
+    from apexlint.lower.js_flow import ScriptFlow
+
+MAX_CALLS = 3  # nested calls into same-page functions
+_TEXT_METHODS = frozenset({"trim", "toString", "valueOf", "toLowerCase", "toUpperCase"})
+
+
+def call_value(flow: ScriptFlow, node: Node) -> JsValue:
+    """The value a call returns, as far as same-page functions and known helpers tell."""
+    fn = node.child_by_field_name("function")
+    args = arguments_of(node)
+    shape = call_shape(flow.cur, fn)
+    if shape.callee in flow.functions:
+        unit, target = flow.functions[shape.callee]
+        return invoke(flow, unit, target, [flow.value(a) for a in args])
+    inner = unwrap_function(fn)
+    if inner is not None:
+        return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+    if shape.callee in PROPAGATING_CALLS:
+        values = [flow.value(a) for a in args]
+        text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
+        return JsValue(union(*values).sources, text)
+    if shape.method == "createElement" and args and args[0].type == "string":
+        return JsValue(kind=flow.cur.text(args[0])[1:-1].lower())
+    if shape.method in PROPAGATING_METHODS and fn is not None:
+        receiver = flow.value(fn.child_by_field_name("object"))
+        values = [flow.value(a) for a in args]
+        if shape.method == "concat":
+            return concat(receiver, *values)
+        text = receiver.text if shape.method in _TEXT_METHODS else UNKNOWN_TEXT
+        return JsValue(receiver.sources | union(*values).sources, text)
+    return UNKNOWN
+
+
+def new_value(flow: ScriptFlow, node: Node) -> JsValue:
+    ctor = dotted(flow.cur, node.child_by_field_name("constructor")) or ""
+    kind = CONSTRUCTOR_KINDS.get(ctor) or ("cometd" if "cometd" in ctor.lower() else "")
+    values = [flow.value(a) for a in arguments_of(node)]
+    first = values[0] if values else UNKNOWN
+    if kind in ("headers", "params"):
+        return JsValue(first.sources, UNKNOWN_TEXT, first.props, kind)
+    if kind in ("websocket", "eventsource"):
+        return JsValue(text=first.text, kind=kind)
+    return JsValue(kind=kind)
+
+
+def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) -> JsValue:
+    """Run a same-page function with bound arguments; its return value."""
+    if flow.calls >= MAX_CALLS:
+        return JsValue(frozenset().union(*(a.sources for a in args)))
+    key = (id(unit), fn.id, tuple(a.sources for a in args), flow.emit)
+    if key in flow.memo:
+        return flow.memo[key]
+    flow.memo[key] = UNKNOWN  # recursion guard
+    caller, flow.cur = flow.cur, unit
+    params = parameter_names(unit, fn)
+    saved = {p: flow.env.get(p) for p in params}
+    for i, name in enumerate(params):
+        flow.env[name] = args[i] if i < len(args) else UNKNOWN
+    flow.calls += 1
+    flow.returns.append([])
+    body = fn.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        flow.walk(body)
+    elif body is not None:
+        flow.returns[-1] = [flow.value(body)]
+    results = flow.returns.pop() or []
+    flow.calls -= 1
+    for name, old in saved.items():
+        if old is None:
+            flow.env.pop(name, None)
+        else:
+            flow.env[name] = old
+    flow.cur = caller
+    result = union(*results) if results else UNKNOWN
+    flow.memo[key] = result
+    return result
+
+
+def parameter_names(unit: ScriptUnit, fn: Node) -> list[str]:
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    if params is None:
+        return []
+    if params.type == "identifier":  # `x => ...`
+        return [unit.text(params)]
+    names: list[str] = []
+    for p in params.named_children:
+        if p.type == "identifier":
+            names.append(unit.text(p))
+        elif p.type == "assignment_pattern":
+            left = p.child_by_field_name("left")
+            names.append(unit.text(left) if left is not None else "")
+        elif p.type == "rest_pattern" and p.named_children:
+            names.append(unit.text(p.named_children[0]))
+        else:
+            names.append("")  # destructured parameter: position kept, name unbound
+    return names

@@ -1,0 +1,422 @@
+"""Value flow inside a page's JavaScript: which session values reach which requests.
+
+What is followed: variables, object properties (`opts.headers.Authorization`), string
+concatenation and template literals, `+=`, object and array literals, encoders and string
+methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating calls
+(`headers.append`, `params.set`), and calls to functions declared in the same page or file
+(arguments bound to parameters, return values carried back, three calls deep). Every
+`<script>` of a page shares one scope, as they do in the browser.
+
+Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
+before its assignment in the text is still seen) and scope-blind (one flat name space, so
+same-named locals in different functions are one variable); it does not follow values
+through the DOM, storage, events, promises' resolved values, object methods called through
+`this`, or other files. Unknown calls return untainted values. A sink is recorded only when
+a session value reaches it (sinks themselves are in `js_sinks`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from tree_sitter import Node, Tree
+
+from apexlint.ir import Span, UrlUse
+from apexlint.lower import js_calls as calls
+from apexlint.lower import js_sinks as sinks
+from apexlint.lower.js_values import (
+    FUNCTION_TYPES,
+    UNKNOWN,
+    UNKNOWN_TEXT,
+    JsValue,
+    ScriptUnit,
+    concat,
+    dotted,
+    union,
+)
+from apexlint.lower.text_scan import shorten
+from apexlint.read.source import SourceText
+
+MAX_DEPTH = 120  # expression nesting evaluated exactly; deeper code is over-approximated
+MAX_SINK_TEXT = 120
+_LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
+_NO_FLOW_TYPES = frozenset({"unary_expression", "update_expression", "string_fragment"})
+_SITE_TYPES = FUNCTION_TYPES | {
+    "variable_declarator", "assignment_expression", "augmented_assignment_expression", "call_expression",
+    "new_expression", "return_statement",
+}
+_PASS_THROUGH = frozenset(
+    {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
+)
+
+
+@dataclass(slots=True)
+class _Use:
+    sink: str
+    url: str
+    sources: set[str]
+    span: Span
+    text: str
+    in_query: bool
+    header_or_body: bool
+    receiver: str = ""  # XHR receiver whose open() URL fills an empty `url` at the end
+
+
+class ScriptFlow:
+    """Two passes over a page's scripts: the first builds the environment, the second reports."""
+
+    def __init__(self, src: SourceText, units: list[tuple[ScriptUnit, Tree]]) -> None:
+        self.src = src
+        self.units = units
+        self.cur: ScriptUnit = units[0][0] if units else ScriptUnit(b"", (0, 0))
+        self.env: dict[str, JsValue] = {}
+        self.functions: dict[str, tuple[ScriptUnit, Node]] = {}
+        self.open_urls: dict[str, JsValue] = {}
+        self.request_urls: list[JsValue] = []
+        self.returns: list[list[JsValue] | None] = []
+        self.form_action = JsValue(text="")
+        self.uses: dict[tuple[str, Span], _Use] = {}
+        self.memo: dict[tuple[object, ...], JsValue] = {}
+        self.emit = False
+        self.depth = 0
+        self.calls = 0
+        self.has_submit = any(b".submit(" in u.raw for u, _ in units)
+
+    # ------------------------------------------------------------------ driving
+
+    def run(self) -> list[UrlUse]:
+        for emit in (False, True):
+            self.emit = emit
+            self.memo.clear()
+            for unit, tree in self.units:
+                self.cur = unit
+                self.walk(tree.root_node)
+        return self._finish()
+
+    def walk(self, start: Node) -> None:
+        """Iterative pre-order walk with a cursor: minified code nests deeper than Python's stack."""
+        cursor = start.walk()
+        leaving: list[tuple[int, int]] = []  # (depth, action) to undo when that node is done
+        depth = 0
+        while True:
+            node = cursor.node
+            if node is not None and node.type in _SITE_TYPES:
+                action = self._enter(node)
+                if action:
+                    leaving.append((depth, action))
+            if cursor.goto_first_child():
+                depth += 1
+                continue
+            while True:
+                while leaving and leaving[-1][0] >= depth:
+                    self._leave(leaving.pop()[1])
+                if depth == 0:
+                    return
+                if cursor.goto_next_sibling():
+                    break
+                cursor.goto_parent()
+                depth -= 1
+
+    def _leave(self, action: int) -> None:
+        if action == 1:
+            self.returns.pop()
+        else:
+            self.request_urls.pop()
+
+    def _enter(self, node: Node) -> int:
+        """Handle one node; 1 or 2 when leaving it must pop a function / request context."""
+        t = node.type
+        if t in FUNCTION_TYPES:
+            self._register_function(node)
+            self.returns.append(None)
+            return 1
+        if t == "variable_declarator":
+            self._declare(node)
+        elif t in ("assignment_expression", "augmented_assignment_expression"):
+            self._assign(node)
+        elif t == "call_expression":
+            return 2 if sinks.call_site(self, node) else 0
+        elif t == "new_expression":
+            sinks.new_site(self, node)
+        elif t == "return_statement" and self.returns and self.returns[-1] is not None:
+            inner = [c for c in node.named_children if c.type != "comment"]
+            self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+        return 0
+
+    # ------------------------------------------------------------------ bindings
+
+    def _register_function(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None and node.type != "method_definition":
+            self.functions[self.cur.text(name)] = (self.cur, node)
+
+    def _declare(self, node: Node) -> None:
+        target = node.child_by_field_name("name")
+        init = node.child_by_field_name("value")
+        if target is None or init is None:
+            return
+        if init.type in FUNCTION_TYPES and target.type == "identifier":
+            self.functions[self.cur.text(target)] = (self.cur, init)
+        value = self.value(init)
+        self._bind_pattern(target, value)
+        if target.type == "identifier":
+            sinks.assignment_sink(self, node, self.cur.text(target), value)
+
+    def _bind_pattern(self, target: Node, value: JsValue) -> None:
+        """Bind a name or destructuring pattern; destructured names get the property or taint."""
+        if target.type == "identifier":
+            self.assign_name(self.cur.text(target), value)
+            return
+        tainted = JsValue(value.sources)
+        pending = [target]
+        while pending:  # iterative: patterns can nest as deep as the input likes
+            for child in pending.pop().named_children:
+                if child.type == "shorthand_property_identifier_pattern":
+                    name = self.cur.text(child)
+                    self.assign_name(name, value.prop(name) or tainted)
+                elif child.type == "identifier":
+                    self.assign_name(self.cur.text(child), tainted)
+                elif child.type in ("pair_pattern", "object_pattern", "array_pattern", "rest_pattern",
+                                    "assignment_pattern"):
+                    inner = child.child_by_field_name("value") or child.child_by_field_name("left")
+                    if inner is not None and inner.type == "identifier":
+                        self.assign_name(self.cur.text(inner), tainted)
+                    else:
+                        pending.append(inner or child)
+
+    def assign_name(self, name: str, value: JsValue) -> None:
+        """Bind `name`; sessions accumulate (flow-insensitive), the latest text wins."""
+        old = self.env.get(name)
+        if old is not None and old.sources - value.sources:
+            value = JsValue(old.sources | value.sources, value.text, value.props or old.props,
+                            value.kind or old.kind)
+        self.env[name] = value
+        base, _, key = name.rpartition(".")
+        if base and base in self.env:
+            self.env[base] = self.env[base].with_prop(key, value)
+
+    def _assign(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        value = self.value(node)
+        name = dotted(self.cur, left)
+        if right.type in FUNCTION_TYPES and name:
+            self.functions[name] = (self.cur, right)
+        if name is not None:
+            self.assign_name(name, value)
+        elif left.type == "subscript_expression":  # arr[i] = sid taints arr
+            base = dotted(self.cur, left.child_by_field_name("object"))
+            if base:
+                self.assign_name(base, union(self.env.get(base, UNKNOWN), JsValue(value.sources)))
+        if name is not None:
+            sinks.assignment_sink(self, node, name, value)
+
+    # ------------------------------------------------------------------ values
+
+    def value(self, node: Node | None) -> JsValue:
+        if node is None:
+            return UNKNOWN
+        if self.depth > MAX_DEPTH:
+            return self.shallow(node)
+        self.depth += 1
+        try:
+            return self._value(node)
+        finally:
+            self.depth -= 1
+
+    def _value(self, node: Node) -> JsValue:
+        t = node.type
+        unit = self.cur
+        if t == "string":
+            return JsValue(self.merge_sources(node), unit.text(node)[1:-1])
+        if t == "template_string":
+            return self._template(node)
+        if t == "identifier":
+            return self._identifier(node)
+        if t in ("member_expression", "subscript_expression"):
+            return self._member(node)
+        if t == "binary_expression":
+            return self._binary(node)
+        if t == "ternary_expression":
+            return union(self.value(node.child_by_field_name("consequence")),
+                         self.value(node.child_by_field_name("alternative")))
+        if t in _PASS_THROUGH or t == "sequence_expression":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return self.value(inner[-1]) if inner else UNKNOWN
+        if t == "assignment_expression":
+            return self.value(node.child_by_field_name("right"))
+        if t == "augmented_assignment_expression":
+            name = dotted(unit, node.child_by_field_name("left"))
+            old = self.env.get(name, UNKNOWN) if name else UNKNOWN
+            return concat(old, self.value(node.child_by_field_name("right")))
+        if t == "call_expression":
+            return calls.call_value(self, node)
+        if t == "new_expression":
+            return calls.new_value(self, node)
+        if t == "object":
+            return self._object(node)
+        if t == "array":
+            return union(*(self.value(c) for c in node.named_children if c.type != "comment"))
+        if t in FUNCTION_TYPES:
+            return JsValue(kind="function")
+        if t in _LITERAL_TYPES:
+            return JsValue(text=unit.text(node))
+        if t in _NO_FLOW_TYPES:
+            return UNKNOWN
+        return self.shallow(node)
+
+    def _template(self, node: Node) -> JsValue:
+        parts: list[JsValue] = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                inner = child.named_children
+                parts.append(self.value(inner[0]) if inner else UNKNOWN)
+            else:
+                parts.append(JsValue(self.merge_sources(child), self.cur.text(child)))
+        return concat(*parts) if parts else JsValue(text="")
+
+    def _identifier(self, node: Node) -> JsValue:
+        merged = self.merge_value(node)
+        if merged is not None:
+            return merged
+        name = self.cur.text(node)
+        source = self.cur.js_sources.get((node.start_byte, node.end_byte))
+        found = self.env.get(name)
+        if source is not None:
+            return union(JsValue(frozenset({source}), "{" + name + "}"), found or UNKNOWN)
+        return found if found is not None else UNKNOWN
+
+    def _member(self, node: Node) -> JsValue:
+        unit = self.cur
+        name = dotted(unit, node)
+        source = unit.js_sources.get((node.start_byte, node.end_byte))
+        if source is not None:
+            return union(JsValue(frozenset({source}), "{" + (name or "…") + "}"), self.env.get(name or "", UNKNOWN))
+        if name is not None and name in self.env:
+            return self.env[name]
+        if name is not None and sinks.is_browser_location(name):
+            return JsValue(text="{" + name + "}")
+        obj = self.value(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property") or node.child_by_field_name("index")
+        key = "" if prop is None else unit.text(prop).strip("'\"`")
+        found = obj.prop(key) if key else None
+        if found is not None:
+            return found
+        index_sources = self.value(prop).sources if node.type == "subscript_expression" else frozenset()
+        return JsValue(obj.sources | index_sources)
+
+    def _binary(self, node: Node) -> JsValue:
+        """`+` concatenates (flattened iteratively: long chains are a left-deep tree)."""
+        op = node.child_by_field_name("operator")
+        op_text = op.type if op is not None else ""
+        if op_text in ("||", "&&", "??"):
+            return union(self.value(node.child_by_field_name("left")),
+                         self.value(node.child_by_field_name("right")))
+        if op_text != "+":
+            return UNKNOWN
+        operands: list[Node] = []
+        cur: Node | None = node
+        while cur is not None and cur.type == "binary_expression":
+            cur_op = cur.child_by_field_name("operator")
+            if cur_op is None or cur_op.type != "+":
+                break
+            right = cur.child_by_field_name("right")
+            if right is not None:
+                operands.append(right)
+            cur = cur.child_by_field_name("left")
+        if cur is not None:
+            operands.append(cur)
+        return concat(*(self.value(n) for n in reversed(operands)))
+
+    def _object(self, node: Node) -> JsValue:
+        props: list[tuple[str, JsValue]] = []
+        sources: set[str] = set()
+        for child in node.named_children:
+            if child.type == "pair":
+                key_node = child.child_by_field_name("key")
+                value = self.value(child.child_by_field_name("value"))
+                key = self.cur.text(key_node).strip("'\"`") if key_node is not None else ""
+                props.append((key, value))
+            elif child.type == "shorthand_property_identifier":
+                value = self.env.get(self.cur.text(child), UNKNOWN)
+                props.append((self.cur.text(child), value))
+            elif child.type == "spread_element":
+                value = self.value(child)
+                props.extend(value.props)
+            else:
+                continue
+            sources |= value.sources
+        return JsValue(frozenset(sources), UNKNOWN_TEXT, tuple(props))
+
+    def field(self, node: Node | None, key: str) -> JsValue | None:
+        """Property `key` of the object an argument denotes (literal, variable or property)."""
+        if node is None:
+            return None
+        if node.type == "object":
+            return self._object(node).prop(key)
+        name = dotted(self.cur, node)
+        if name is not None and f"{name}.{key}" in self.env:
+            return self.env[f"{name}.{key}"]
+        return self.value(node).prop(key)
+
+    def merge_sources(self, node: Node) -> frozenset[str]:
+        """Sessions of the merge fields inside a node's bytes (Visualforce fills them in)."""
+        fields = self.cur.merge_fields
+        if not fields:
+            return frozenset()
+        lo = bisect_right(self.cur.merge_ends, node.start_byte)
+        hi = bisect_left(self.cur.merge_starts, node.end_byte)
+        return frozenset(m.source_id for m in fields[lo:hi] if m.source_id is not None)
+
+    def merge_value(self, node: Node) -> JsValue | None:
+        """A masked merge field stands where the parser saw an identifier: its own value."""
+        fields = self.cur.merge_fields
+        i = bisect_right(self.cur.merge_starts, node.start_byte) - 1
+        if i < 0 or node.end_byte > fields[i].end:
+            return None
+        m = fields[i]
+        return JsValue(frozenset({m.source_id}) if m.source_id else frozenset(), m.text)
+
+    def shallow(self, node: Node) -> JsValue:
+        """Over-approximation for code not evaluated exactly: every session inside its text."""
+        found = set(self.merge_sources(node))
+        for (start, end), source in self.cur.js_sources.items():
+            if node.start_byte <= start and end <= node.end_byte:
+                found.add(source)
+        return JsValue(frozenset(found))
+
+    # ------------------------------------------------------------------ calls
+
+    # ------------------------------------------------------------------ sinks
+
+    def use(self, sink: str, site: Node, url: JsValue | None, *, query: frozenset[str] = frozenset(),
+            carried: frozenset[str] = frozenset(), receiver: str = "") -> None:
+        """Record that sessions reach a sink: `query` in its URL, `carried` in header/body."""
+        if not self.emit or not (query or carried):
+            return
+        span = self.cur.span(self.src, site)
+        key = (sink, span)
+        acc = self.uses.get(key)
+        url_text = url.text if url is not None else ""
+        if acc is None:
+            text = shorten(self.cur.text(site), MAX_SINK_TEXT)
+            self.uses[key] = _Use(sink, url_text, set(query | carried), span, text, bool(query), bool(carried),
+                                  receiver)
+            return
+        acc.sources |= query | carried
+        acc.in_query |= bool(query)
+        acc.header_or_body |= bool(carried)
+
+    def _finish(self) -> list[UrlUse]:
+        out: list[UrlUse] = []
+        for acc in self.uses.values():
+            url = acc.url
+            if acc.receiver and not url and acc.receiver in self.open_urls:
+                url = self.open_urls[acc.receiver].text
+            out.append(UrlUse(acc.sink, url, tuple(sorted(acc.sources)), self.src.path, acc.span,
+                              acc.text, acc.in_query, acc.header_or_body))
+        out.sort(key=lambda u: (u.span, u.sink))
+        return out

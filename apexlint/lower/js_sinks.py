@@ -1,0 +1,363 @@
+"""Where a JavaScript value leaves the page: the request, navigation and messaging APIs.
+
+Declarative tables read by the flow walker in `js_flow.py` (CodeQL's habit: sources and sinks
+as data, the engine generic). Sink names are the short API names reports show and rules
+match on; the rules decide which are exports and which are supported same-org uses
+(the AJAX Toolkit `sforce.connection` and CometD streaming to the org are supported UI XHR).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from apexlint.lower.js_values import (
+    FUNCTION_TYPES,
+    UNKNOWN,
+    JsValue,
+    ScriptUnit,
+    arguments_of,
+    dotted,
+    union,
+    unwrap_function,
+)
+
+if TYPE_CHECKING:
+    from apexlint.lower.js_flow import ScriptFlow
+
+# Names of the browser's location object: assigning to it (or its href) navigates there.
+LOCATION_NAMES = frozenset(
+    {
+        "location", "window.location", "document.location", "self.location", "top.location",
+        "parent.location", "window.top.location", "window.parent.location", "window.self.location",
+    }
+)
+LOCATION_METHODS = frozenset({"assign", "replace"})
+WINDOW_OPEN = frozenset({"window.open", "top.open", "parent.open", "self.open", "window.top.open"})
+FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
+BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
+JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
+JQUERY_AJAX = "ajax"
+JQUERY_SHORTHANDS = {"get": "GET", "getJSON": "GET", "post": "POST"}
+JQUERY_SETUP = "ajaxSetup"
+DOCUMENT_WRITE = frozenset({"document.write", "document.writeln"})
+
+# The AJAX Toolkit (connection.js) reads the session from `sforce.connection.sessionId`, or
+# from a global `__sfdcSessionId` that a Visualforce page sets before loading it.
+SFORCE_SESSION = "sforce.connection.sessionId"
+SFORCE_PREFIX = "sforce.connection."
+SFDC_SESSION_GLOBAL = "__sfdcSessionId"
+SFDC_SESSION_NAMES = frozenset({SFDC_SESSION_GLOBAL, "window." + SFDC_SESSION_GLOBAL})
+
+# Values carried through these calls keep their session: encoders, serialisers, string builders.
+PROPAGATING_CALLS = frozenset(
+    {
+        "encodeURIComponent", "encodeURI", "escape", "btoa", "String", "JSON.stringify",
+        "$.param", "jQuery.param", "window.btoa", "window.encodeURIComponent", "Object.assign",
+    }
+)
+# Methods whose result is derived from the receiver's (and arguments') text.
+PROPAGATING_METHODS = frozenset(
+    {
+        "concat", "toString", "trim", "replace", "replaceAll", "substring", "substr", "slice",
+        "join", "toLowerCase", "toUpperCase", "split", "valueOf", "padStart", "padEnd", "at",
+    }
+)
+# Methods that store their arguments in the receiver (headers, URLSearchParams, arrays, FormData).
+MUTATING_METHODS = frozenset({"append", "set", "push", "unshift", "add"})
+ELEMENT_URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "poster"})
+# Element kinds created by constructors the walker recognises.
+CONSTRUCTOR_KINDS = {
+    "XMLHttpRequest": "xhr",
+    "window.XMLHttpRequest": "xhr",
+    "ActiveXObject": "xhr",
+    "Image": "img",
+    "window.Image": "img",
+    "Headers": "headers",
+    "URLSearchParams": "params",
+    "FormData": "params",
+    "WebSocket": "websocket",
+    "window.WebSocket": "websocket",
+    "EventSource": "eventsource",
+    "window.EventSource": "eventsource",
+}
+
+
+WINDOW_NAMES = frozenset({"window", "top", "parent", "self", "window.top", "window.parent"})
+_MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CallShape:
+    """A call's callee split into the parts sink matching needs."""
+
+    callee: str  # dotted text, e.g. "$.ajax", "xhr.open"; "" when not a plain dotted name
+    receiver: str  # dotted text of the object a method is called on ("" if none or complex)
+    method: str  # the property called ("" for a plain function)
+
+    @property
+    def is_jquery(self) -> bool:
+        return self.receiver in JQUERY_NAMES
+
+    @property
+    def mentions_cometd(self) -> bool:
+        return "cometd" in self.callee.lower()
+
+
+def call_shape(unit: ScriptUnit, fn: Node | None) -> CallShape:
+    callee = dotted(unit, fn) or ""
+    if fn is None or fn.type != "member_expression":
+        return CallShape(callee, "", "")
+    prop = fn.child_by_field_name("property")
+    receiver = dotted(unit, fn.child_by_field_name("object")) or ""
+    return CallShape(callee, receiver, unit.text(prop) if prop is not None else "")
+
+
+def element_sink(kind: str, attribute: str) -> str:
+    """Sink name for a URL attribute of a DOM element, e.g. "img.src", "element.src"."""
+    return f"{kind or 'element'}.{attribute}"
+
+
+def is_location(name: str) -> bool:
+    return name in LOCATION_NAMES or (name.endswith(".href") and name[:-5] in LOCATION_NAMES)
+
+
+def is_browser_location(name: str) -> bool:
+    """`window.location.hostname` & co.: the page's own origin, shown by name in URL texts
+    (`{window.location.origin}/services/...`) so that rules can see a same-origin request."""
+    base = name.rpartition(".")[0]
+    return base in LOCATION_NAMES or name in LOCATION_NAMES
+
+
+def markup_url(html: str) -> str | None:
+    """The first URL attribute in markup written by script (`document.write('<img src=…>')`)."""
+    m = _MARKUP_URL.search(html)
+    return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------------- call sites
+
+Handler = Callable[["ScriptFlow", Node, CallShape, list[Node]], "bool | None"]
+
+
+def call_site(flow: ScriptFlow, node: Node) -> bool:
+    """Check a call against the sink table; True when its arguments form a request context
+    (callbacks inside `$.ajax({beforeSend: ...})` set headers on that request)."""
+    fn = node.child_by_field_name("function")
+    shape = call_shape(flow.cur, fn)
+    if shape.callee in flow.functions or unwrap_function(fn) is not None:
+        flow.value(node)  # runs the function with its arguments, reporting sinks inside it
+    args = arguments_of(node)
+    for handler in _CALL_HANDLERS:
+        matched = handler(flow, node, shape, args)
+        if matched is not None:
+            return matched
+    return False
+
+
+def _arg(args: list[Node], i: int) -> Node | None:
+    return args[i] if i < len(args) else None
+
+
+def _sources(value: JsValue | None) -> frozenset[str]:
+    return value.sources if value is not None else frozenset()
+
+
+def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    if shape.callee not in FETCH_NAMES:
+        return None
+    url = flow.value(_arg(args, 0))
+    init = _arg(args, 1)
+    carried = _sources(flow.field(init, "headers")) | _sources(flow.field(init, "body"))
+    flow.use("fetch", node, url, query=url.sources, carried=carried)
+    flow.request_urls.append(url)
+    return True
+
+
+def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`$.ajax(settings)`, `$.ajax(url, settings)`, `$.get/post/getJSON(url, data)`, `$.ajaxSetup`.
+
+    jQuery appends `data` to the URL for GET requests, so a session there is in the URL."""
+    method = shape.method
+    if not shape.is_jquery or method not in (JQUERY_AJAX, JQUERY_SETUP, *JQUERY_SHORTHANDS):
+        return None
+    if method in JQUERY_SHORTHANDS:
+        url = flow.value(_arg(args, 0))
+        data_node = _arg(args, 1)
+        data = None if data_node is None or data_node.type in FUNCTION_TYPES else flow.value(data_node)
+        headers, verb = None, JQUERY_SHORTHANDS[method]
+    else:
+        settings = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
+        url = flow.value(args[0]) if len(args) >= 2 else (flow.field(settings, "url") or JsValue(text=""))
+        headers, data = flow.field(settings, "headers"), flow.field(settings, "data")
+        verb_value = flow.field(settings, "type") or flow.field(settings, "method")
+        verb = verb_value.text.upper() if verb_value is not None else "GET"
+    in_url = verb in ("GET", "HEAD", "DELETE")
+    query = url.sources | (_sources(data) if in_url else frozenset())
+    carried = _sources(headers) | (frozenset() if in_url else _sources(data))
+    flow.use(f"jQuery.{method}", node, url, query=query, carried=carried)
+    flow.request_urls.append(url)
+    return True
+
+
+def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    if shape.callee in WINDOW_OPEN:
+        sink = "window.open"
+    elif shape.method in LOCATION_METHODS and is_location(shape.receiver):
+        sink = "window.location"
+    else:
+        return None
+    url = flow.value(_arg(args, 0))
+    flow.use(sink, node, url, query=url.sources)
+    return False
+
+
+def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    method, receiver = shape.method, shape.receiver
+    known = flow.env.get(receiver, UNKNOWN)
+    if method == "open" and len(args) >= 2 and receiver not in WINDOW_NAMES:
+        url = flow.value(args[1])
+        flow.open_urls[receiver] = url
+        flow.use("XMLHttpRequest.open", node, url, query=url.sources)
+    elif method == "setRequestHeader" and len(args) >= 2:
+        request = flow.open_urls.get(receiver) or (flow.request_urls[-1] if flow.request_urls else None)
+        header = union(flow.value(args[0]), flow.value(args[1]))
+        flow.use("XMLHttpRequest.setRequestHeader", node, request, carried=header.sources, receiver=receiver)
+    elif method == "send" and known.kind in ("websocket",):
+        flow.use("WebSocket.send", node, known, carried=flow.value(_arg(args, 0)).sources)
+    elif method == "send" and (receiver in flow.open_urls or known.kind == "xhr"):
+        body = flow.value(_arg(args, 0))
+        flow.use("XMLHttpRequest.send", node, flow.open_urls.get(receiver), carried=body.sources,
+                 receiver=receiver)
+    else:
+        return None
+    return False
+
+
+def _beacon(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    if shape.callee not in BEACON_NAMES:
+        return None
+    url = flow.value(_arg(args, 0))
+    flow.use("navigator.sendBeacon", node, url, query=url.sources,
+             carried=flow.value(_arg(args, 1)).sources)
+    return False
+
+
+def _post_message(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`target.postMessage(message, targetOrigin)`: the URL shown is the target origin."""
+    if shape.method != "postMessage" and shape.callee != "postMessage":
+        return None
+    message = flow.value(_arg(args, 0))
+    origin = flow.value(_arg(args, 1)) if len(args) >= 2 else JsValue(text="")
+    flow.use("postMessage", node, origin, carried=message.sources)
+    return False
+
+
+def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """AJAX Toolkit calls (`sforce.connection.init(sid, serverUrl)`, `.query`...): same org."""
+    if not shape.callee.startswith(SFORCE_PREFIX):
+        return None
+    values = [flow.value(a) for a in args]
+    url = values[1] if shape.method == "init" and len(values) >= 2 else None
+    flow.use("sforce.connection", node, url, carried=union(*values).sources)
+    return False
+
+
+def _cometd(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """CometD clients (`$.cometd.configure`, `new org.cometd.CometD().init`): Streaming API."""
+    if not (shape.mentions_cometd or flow.env.get(shape.receiver, UNKNOWN).kind == "cometd"):
+        return None
+    first = _arg(args, 0)
+    url = flow.value(first) if first is not None and first.type == "string" else flow.field(first, "url")
+    values = [flow.value(a) for a in args]
+    flow.use("cometd", node, url, carried=union(*values).sources)
+    return False
+
+
+def _set_attribute(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`el.setAttribute('src', url)` and jQuery's `$(el).attr('href', url)`."""
+    if shape.method not in ("setAttribute", "attr") or len(args) < 2 or args[0].type != "string":
+        return None
+    attribute = flow.cur.text(args[0])[1:-1].lower()
+    if attribute not in ELEMENT_URL_ATTRIBUTES:
+        return None
+    value = flow.value(args[1])
+    kind = flow.env.get(shape.receiver, UNKNOWN).kind
+    flow.use(element_sink(kind, attribute), node, value, query=value.sources)
+    return False
+
+
+def _document_write(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    if shape.callee not in DOCUMENT_WRITE:
+        return None
+    written = union(*(flow.value(a) for a in args))
+    url = markup_url(written.text)
+    if url is not None:
+        flow.use("document.write", node, JsValue(text=url), query=written.sources)
+    return False
+
+
+def _mutation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`headers.append('Authorization', h)`, `params.set('sid', s)`: the receiver now holds it."""
+    if shape.method not in MUTATING_METHODS or not shape.receiver:
+        return None
+    values = [flow.value(a) for a in args]
+    added = union(*values)
+    if added.sources:
+        holder = flow.env.get(shape.receiver, UNKNOWN)
+        if len(args) >= 2 and args[0].type == "string":
+            holder = holder.with_prop(flow.cur.text(args[0])[1:-1], values[1])
+        flow.assign_name(shape.receiver, JsValue(holder.sources | added.sources, holder.text,
+                                                 holder.props, holder.kind))
+    return False
+
+
+_CALL_HANDLERS: tuple[Handler, ...] = (
+    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _cometd,
+    _set_attribute, _document_write, _mutation,
+)
+
+
+# ---------------------------------------------------------------------- assignments
+
+
+def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> None:
+    """`location.href = u`, `img.src = u`, `form.action = u`, `sforce.connection.sessionId = s`."""
+    if name == SFORCE_SESSION or name in SFDC_SESSION_NAMES:
+        flow.use("sforce.connection", site, None, carried=value.sources)
+        return
+    if is_location(name):
+        flow.use("window.location", site, value, query=value.sources)
+        return
+    base, _, prop = name.rpartition(".")
+    if not base:
+        return
+    if prop == "action":
+        flow.form_action = value
+    if prop in ELEMENT_URL_ATTRIBUTES:
+        kind = flow.env.get(base, UNKNOWN).kind or ("form" if prop == "action" else "")
+        flow.use(element_sink(kind, prop), site, value, query=value.sources)
+    elif prop == "value" and flow.has_submit:
+        # A field of a form the script submits: the value travels in the request body.
+        flow.use("form.submit", site, flow.form_action, carried=value.sources)
+    elif prop in ("innerHTML", "outerHTML"):
+        url = markup_url(value.text)
+        if url is not None:
+            flow.use(f"element.{prop}", site, JsValue(text=url), query=value.sources)
+
+
+def new_site(flow: ScriptFlow, node: Node) -> None:
+    """`new WebSocket(url)`, `new EventSource(url)`, CometD clients built with a session."""
+    ctor = dotted(flow.cur, node.child_by_field_name("constructor")) or ""
+    kind = CONSTRUCTOR_KINDS.get(ctor, "")
+    args = arguments_of(node)
+    if kind in ("websocket", "eventsource"):
+        url = flow.value(_arg(args, 0))
+        flow.use("WebSocket" if kind == "websocket" else "EventSource", node, url, query=url.sources)
+    elif "cometd" in ctor.lower() and args:
+        values = [flow.value(a) for a in args]
+        flow.use("cometd", node, flow.field(args[0], "url"), carried=union(*values).sources)

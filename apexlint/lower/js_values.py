@@ -1,0 +1,148 @@
+"""The values JavaScript flow analysis reasons about, and the pieces of script it reads.
+
+A `JsValue` is what is known of a runtime value: the session sources that flow into it, its
+text as far as literals tell (unknown parts as `{…}`, which is how URLs appear in reports),
+object properties, and a kind for the few objects whose identity matters (an
+`XMLHttpRequest`, a DOM element, a `Headers` object, a CometD client).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from apexlint.ir import Span
+from apexlint.read.source import Point, SourceText, shift_point
+
+UNKNOWN_TEXT = "{…}"
+MAX_TEXT = 400  # characters of URL approximation kept
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration", "function_expression", "arrow_function", "method_definition",
+        "generator_function_declaration", "generator_function", "function",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JsValue:
+    """What the analysis knows of a value: the sessions in it and its text, as far as known."""
+
+    sources: frozenset[str] = frozenset()
+    text: str = UNKNOWN_TEXT
+    props: tuple[tuple[str, JsValue], ...] = ()
+    kind: str = ""  # "xhr", "img", "headers", "websocket", "cometd", "function"...
+
+    def prop(self, name: str) -> JsValue | None:
+        for key, value in self.props:
+            if key == name:
+                return value
+        return None
+
+    def with_prop(self, name: str, value: JsValue) -> JsValue:
+        props = (*((k, v) for k, v in self.props if k != name), (name, value))
+        return JsValue(self.sources | value.sources, self.text, props, self.kind)
+
+
+UNKNOWN = JsValue()
+
+
+def concat(*parts: JsValue) -> JsValue:
+    text = "".join(p.text for p in parts)
+    return JsValue(frozenset().union(*(p.sources for p in parts)), _clip(text))
+
+
+def union(*values: JsValue) -> JsValue:
+    """Either of several values (branches, `||`): every session, the first known text."""
+    if not values:
+        return UNKNOWN
+    text = next((v.text for v in values if v.text != UNKNOWN_TEXT), UNKNOWN_TEXT)
+    kind = next((v.kind for v in values if v.kind), "")
+    props = tuple(p for v in values for p in v.props)
+    return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptMergeField:
+    """A merge field inside a script; offsets are bytes relative to the script's start."""
+
+    start: int
+    end: int
+    text: str
+    source_id: str | None  # set when the merge field reads the session
+
+
+@dataclass(slots=True)
+class ScriptUnit:
+    """One piece of JavaScript: a static file, a `<script>` body, an event-handler attribute."""
+
+    raw: bytes  # the script as in the parse buffer, merge fields intact
+    base_point: Point  # file point of raw[0]
+    merge_fields: tuple[ScriptMergeField, ...] = ()
+    js_sources: dict[tuple[int, int], str] = field(default_factory=dict)  # node byte range -> id
+    # Maps a byte offset of `raw` to a file point when `raw` is decoded text (an XML element's
+    # content with entities decoded) rather than a slice of the parse buffer.
+    point_at: Callable[[int], Point] | None = None
+    merge_starts: list[int] = field(init=False, repr=False, compare=False)
+    merge_ends: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.merge_starts = [m.start for m in self.merge_fields]
+        self.merge_ends = [m.end for m in self.merge_fields]
+
+    def text(self, node: Node) -> str:
+        return self.raw[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def span(self, src: SourceText, node: Node) -> Span:
+        if self.point_at is not None:
+            return src.span(self.point_at(node.start_byte), self.point_at(node.end_byte))
+        start = shift_point(self.base_point, (node.start_point[0], node.start_point[1]))
+        end = shift_point(self.base_point, (node.end_point[0], node.end_point[1]))
+        return src.span(start, end)
+
+
+def dotted(unit: ScriptUnit, node: Node | None) -> str | None:
+    """`a.b.c` / `a["b"]` as text, or None when the chain holds a call or computed index."""
+    parts: list[str] = []
+    while node is not None:
+        t = node.type
+        if t in ("identifier", "this", "property_identifier"):
+            parts.append(unit.text(node))
+            break
+        if t == "member_expression":
+            prop = node.child_by_field_name("property")
+            if prop is None:
+                return None
+            parts.append(unit.text(prop))
+            node = node.child_by_field_name("object")
+        elif t == "subscript_expression":
+            index = node.child_by_field_name("index")
+            if index is None or index.type != "string":
+                return None
+            parts.append(unit.text(index)[1:-1])
+            node = node.child_by_field_name("object")
+        elif t == "parenthesized_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        else:
+            return None
+    return ".".join(reversed(parts)) if parts else None
+
+
+def arguments_of(node: Node) -> list[Node]:
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def unwrap_function(node: Node | None) -> Node | None:
+    """The function of an immediately invoked `(function () {...})()`, else None."""
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count:
+        node = node.named_children[0]
+    return node if node is not None and node.type in FUNCTION_TYPES else None

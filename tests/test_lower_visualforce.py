@@ -1,0 +1,278 @@
+"""Visualforce pages, components and email templates: sources, contexts, page facts, sinks."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
+from apexlint.lower.visualforce import lower_visualforce
+from apexlint.read.decode import read_source
+
+PATH = "force-app/main/default/pages/AcmeSetup.page"
+
+
+def lower(markup: str, kind: FileKind = FileKind.VISUALFORCE_PAGE, path: str = PATH) -> FileIR:
+    src, _ = read_source(path, markup.encode("utf-8"), "")
+    assert src is not None
+    return lower_visualforce(src, kind)
+
+
+def sessions(ir: FileIR) -> list[SourceSite]:
+    return [s for s in ir.sources if s.kind == SourceKind.MERGE_FIELD]
+
+
+def sink(ir: FileIR, name: str) -> UrlUse:
+    found = [u for u in ir.url_uses if u.sink == name]
+    assert len(found) == 1, [(u.sink, u.url) for u in ir.url_uses]
+    return found[0]
+
+
+def page(body: str) -> str:
+    return f'<apex:page controller="AcmeSetupController">\n{body}\n</apex:page>\n'
+
+
+def test_merge_field_source_has_position_text_context_and_owner() -> None:
+    (source,) = sessions(lower(page('<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>')))
+    assert source.id == f"{PATH}:2:35"
+    assert (source.span.start_line, source.span.start_col, source.span.end_col) == (2, 35, 53)
+    assert source.text == "{!$Api.Session_ID}"
+    assert source.context == "attribute href of <a>"
+    assert source.owner == "acmesetup"
+
+
+def test_merge_field_in_html_comment_is_a_source_and_the_page_emits_a_session() -> None:
+    ir = lower(page("<!-- debug: {!$Api.Session_ID} -->"))
+    (source,) = sessions(ir)
+    assert source.context == "html comment"
+    assert ir.pages[0].emits_session
+    assert ir.url_uses == ()
+
+
+def test_session_mentions_in_javascript_comments_are_not_sources() -> None:
+    ir = lower(page("<script>\n// uses $Api.Session_ID and sforce.connection.sessionId\nvar a = 1;\n</script>"))
+    assert ir.sources == ()
+    assert not ir.pages[0].emits_session
+
+
+def test_merge_field_inside_a_javascript_comment_is_still_rendered() -> None:
+    (source,) = sessions(lower(page("<script>\n// var old = '{!$Api.Session_ID}';\n</script>")))
+    assert source.context == "script comment"
+
+
+def test_string_literal_mentioning_sforce_session_is_not_a_source() -> None:
+    ir = lower(page("<script>var help = 'read sforce.connection.sessionId';</script>"))
+    assert ir.sources == ()
+
+
+def test_contexts_of_merge_fields() -> None:
+    ir = lower(page(
+        '<apex:outputText value="{!$Api.Session_ID}"/>\n'
+        "<p>{!GETSESSIONID()}</p>\n"
+        "<script>var s = '{! $API.session_id }';</script>\n"
+        '<apex:outputLink value="https://x.example.com">'
+        '<apex:param name="s" value="{!$Api.Session_ID}"/></apex:outputLink>'
+    ))
+    assert [s.context for s in sessions(ir)] == [
+        "attribute value of <apex:outputText>", "text", "script", "attribute value of <apex:param>",
+    ]
+
+
+def test_displaying_a_session_is_not_a_sink() -> None:
+    ir = lower(page('<apex:outputText value="{!$Api.Session_ID}"/>'))
+    assert len(sessions(ir)) == 1 and ir.url_uses == ()
+
+
+def test_page_facts_for_the_package_model() -> None:
+    ir = lower(page(
+        "<script>var t = {!sessionToken}; var n = '{!acct.Name}';</script>\n"
+        "<p>{!greeting} {!$User.FirstName}</p>"
+    ).replace('controller="AcmeSetupController"', 'controller="AcmeSetupController" extensions="ExtA, ns__ExtB"'))
+    (info,) = ir.pages
+    assert (info.name, info.display, info.path) == ("acmesetup", "AcmeSetup", PATH)
+    assert info.controller == "acmesetupcontroller"
+    assert info.extensions == ("exta", "ns__extb")
+    assert info.merge_refs == ("sessiontoken", "acct", "greeting")
+    assert info.script_refs == ("sessiontoken", "acct")
+    assert not info.emits_session
+
+
+def test_component_gets_page_facts_and_email_template_does_not() -> None:
+    comp = lower('<apex:component controller="C">{!$Api.Session_ID}</apex:component>',
+                 FileKind.VISUALFORCE_COMPONENT, "components/Widget.component")
+    assert comp.pages[0].name == "widget" and comp.pages[0].emits_session
+    email = lower('<messaging:emailTemplate subject="x"><messaging:htmlEmailBody>{!$Api.Session_ID}'
+                  "</messaging:htmlEmailBody></messaging:emailTemplate>", FileKind.EMAIL_TEMPLATE,
+                  "email/unfiled/Welcome.email")
+    assert email.pages == ()
+    assert [s.owner for s in sessions(email)] == ["welcome"]
+
+
+def test_static_html_does_not_evaluate_merge_fields() -> None:
+    ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
+    assert ir.sources == () and ir.url_uses == () and ir.pages == ()
+
+
+def test_unicode_before_a_merge_field_gives_utf16_columns() -> None:
+    (source,) = sessions(lower("<p>😀é {!$Api.Session_ID}</p>"))
+    # "<p>" is 3 units, the emoji 2, "é" 1, the space 1: the merge field starts at column 8.
+    assert (source.span.start_col, source.span.end_col) == (8, 26)
+
+
+def test_crlf_page_positions() -> None:
+    ir = lower('<apex:page>\r\n<p>x</p>\r\n<a href="/x?s={!$Api.Session_ID}">y</a>\r\n</apex:page>\r\n')
+    (source,) = sessions(ir)
+    assert (source.span.start_line, source.span.start_col) == (3, 15)
+    assert sink(ir, "a.href").span.start_line == 3
+
+
+def test_truncated_page_reports_a_parse_problem_and_keeps_earlier_sources() -> None:
+    ir = lower('<apex:page>\n<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>\n<div class="a')
+    assert any(n.code == "parse-error" and n.path == PATH for n in ir.notifications)
+    assert len(sessions(ir)) == 1
+    assert sink(ir, "a.href").in_query
+
+
+def test_truncated_link_still_encloses_its_parameter() -> None:
+    ir = lower('<apex:page>\n<apex:outputLink value="https://x.example.com">'
+               '<apex:param name="s" value="{!$Api.Session_ID}"/>\n<div class="a')
+    assert sink(ir, "apex:outputLink").url == "https://x.example.com?s={!$Api.Session_ID}"
+
+
+def test_merge_fields_that_look_like_markup_do_not_break_the_page() -> None:
+    ir = lower(page('<p title="{!IF(a > b, "x", "y")}">{!IF(a > b, "<b>", "")}</p>'))
+    assert ir.notifications == ()
+
+
+def test_markup_url_sinks() -> None:
+    ir = lower(page(
+        '<a href="https://x.example.com/?sid={!$Api.Session_ID}&amp;a=1">a</a>\n'
+        '<iframe src="https://f.example.com/?s={!GETSESSIONID()}"></iframe>\n'
+        '<apex:iframe src="https://g.example.com/?s={!$Api.Session_ID}"/>\n'
+        '<meta http-equiv="refresh" content="0; url=https://m.example.com/?s={!$Api.Session_ID}"/>\n'
+        '<img src="https://i.example.com/p.gif?s={!$Api.Session_ID}"/>\n'
+        '<a href="/apex/Other">safe</a>'
+    ))
+    assert sink(ir, "a.href").url == "https://x.example.com/?sid={!$Api.Session_ID}&a=1"
+    assert sink(ir, "iframe.src").in_query
+    assert sink(ir, "apex:iframe").in_query
+    assert sink(ir, "meta.refresh").url == "https://m.example.com/?s={!$Api.Session_ID}"
+    assert sink(ir, "img.src").sources == (f"{PATH}:6:41",)
+    assert len(ir.url_uses) == 5
+
+
+def test_link_parameter_puts_the_session_in_the_link_url() -> None:
+    ir = lower(page(
+        '<apex:outputLink value="https://x.example.com/launch">\n'
+        '  <apex:param name="sid" value="{!$Api.Session_ID}"/>Launch\n'
+        "</apex:outputLink>"
+    ))
+    use = sink(ir, "apex:outputLink")
+    assert use.url == "https://x.example.com/launch?sid={!$Api.Session_ID}"
+    assert use.in_query and use.span.start_line == 3
+
+
+def test_form_field_goes_to_the_form_action() -> None:
+    ir = lower(page(
+        '<form action="https://x.example.com/sso" method="POST">\n'
+        '<input type="hidden" name="sid" value="{!$Api.Session_ID}"/>\n</form>\n'
+        '<form action="https://y.example.com/get"><input name="s" value="{!$Api.Session_ID}"/></form>'
+    ))
+    post, get = sorted((u for u in ir.url_uses if u.sink == "form.submit"), key=lambda u: u.span)
+    assert (post.url, post.header_or_body, post.in_query) == ("https://x.example.com/sso", True, False)
+    assert (get.url, get.in_query) == ("https://y.example.com/get", True)
+
+
+def test_script_flow_from_merge_field_to_request_header() -> None:
+    ir = lower(page(
+        "<script>\n"
+        "var sid = '{!$Api.Session_ID}';\n"
+        "var h = 'Bearer ' + sid;\n"
+        "var xhr = new XMLHttpRequest();\n"
+        "xhr.open('GET', 'https://api.example.com/v1');\n"
+        "xhr.setRequestHeader('Authorization', h);\n"
+        "</script>"
+    ))
+    use = sink(ir, "XMLHttpRequest.setRequestHeader")
+    assert use.url == "https://api.example.com/v1"
+    assert use.sources == (f"{PATH}:3:12",)
+    assert (use.span.start_line, use.span.start_col) == (7, 1)
+
+
+def test_scripts_of_a_page_share_one_scope() -> None:
+    ir = lower(page(
+        "<script>var sid = '{!GETSESSIONID()}';</script>\n"
+        "<script>fetch('https://later.example.com/?s=' + sid);</script>"
+    ))
+    assert sink(ir, "fetch").url == "https://later.example.com/?s={!GETSESSIONID()}"
+
+
+def test_ajax_toolkit_session_global_is_a_supported_sink() -> None:
+    ir = lower(page(
+        '<script src="/soap/ajax/58.0/connection.js"></script>\n'
+        "<script>var __sfdcSessionId = '{!GETSESSIONID()}';</script>"
+    ))
+    assert sink(ir, "sforce.connection").header_or_body
+
+
+def test_event_handler_attribute_is_javascript() -> None:
+    ir = lower(page("<button onclick=\"window.open('https://x.example.com/?s={!$Api.Session_ID}')\">x</button>"))
+    (source,) = sessions(ir)
+    assert source.context == "attribute onclick of <button>"
+    assert sink(ir, "window.open").url == "https://x.example.com/?s={!$Api.Session_ID}"
+    assert ir.pages[0].script_refs == ()
+
+
+def test_session_kept_in_an_unused_variable_yields_no_sink() -> None:
+    ir = lower(page("<script>var sid = '{!$Api.Session_ID}';</script>"))
+    assert len(sessions(ir)) == 1 and ir.url_uses == ()
+
+
+def test_javascript_sources_in_page_scripts() -> None:
+    ir = lower(page("<script>fetch('https://x.example.com/?s=' + sforce.connection.sessionId);</script>"))
+    (source,) = ir.sources
+    assert source.kind == SourceKind.JS_SFORCE_SESSION and source.context == "script"
+    assert sink(ir, "fetch").sources == (source.id,)
+
+
+def test_suppressions_in_markup_and_script_comments() -> None:
+    ir = lower(page(
+        "<!-- apexlint:disable-next-line SID002 -- partner SSO, reviewed -->\n"
+        '<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>\n'
+        "<script>\n// apexlint:disable-next-line SID010 -- toolkit\n"
+        "sforce.connection.sessionId = '{!$Api.Session_ID}';\n</script>"
+    ))
+    markup, script = ir.suppressions
+    assert (markup.rule_ids, markup.reason) == (("SID002",), "partner SSO, reviewed")
+    assert (markup.line, markup.target_line) == (2, 3)
+    assert (script.rule_ids, script.line, script.target_line) == (("SID010",), 5, 6)
+
+
+def test_token_literals_outside_html_comments_are_redacted_sources() -> None:
+    token = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
+    ir = lower(page(f"<!-- {token} -->\n<script>var t = '{token}';</script>"))
+    (source,) = ir.sources
+    assert source.kind == SourceKind.TOKEN_LITERAL and source.span.start_line == 3
+    assert token not in source.text
+
+
+def test_one_megabyte_single_line_page_is_fast() -> None:
+    unit = '<div class="row"><span title="{!item.Name}">Hello {!user.Name} é</span><a href="/apex/x">x</a></div>'
+    body = unit * (990_000 // len(unit))
+    markup = '<apex:page controller="C">' + body + '<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a></apex:page>'
+    start = time.perf_counter()
+    ir = lower(markup)
+    assert time.perf_counter() - start < 1.5
+    assert len(sessions(ir)) == 1 and sink(ir, "a.href").in_query
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<", ">", "</", "/>", "<script>", "</script>", "<!--", "-->", "{!", "}", "$Api.Session_ID", "GETSESSIONID()",
+    '"', "'", "=", "a", " href", "<a", "<apex:param value=", "<form", "onclick=", "sforce.connection.sessionId",
+    "\n", "é", "&amp;", "var x = ",
+])).map("".join), st.sampled_from([FileKind.VISUALFORCE_PAGE, FileKind.EMAIL_TEMPLATE, FileKind.STATIC_RESOURCE]))
+def test_any_markup_lowers_without_raising(markup: str, kind: FileKind) -> None:
+    lower(markup, kind)
