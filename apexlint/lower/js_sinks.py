@@ -38,6 +38,8 @@ LOCATION_NAMES = frozenset(
 )
 LOCATION_METHODS = frozenset({"assign", "replace"})
 WINDOW_OPEN = frozenset({"window.open", "top.open", "parent.open", "self.open", "window.top.open"})
+# Salesforce mobile / Lightning Experience navigation from a Visualforce page.
+ONE_NAVIGATION = frozenset({"sforce.one.navigateToURL", "window.sforce.one.navigateToURL"})
 FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
 BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
 JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
@@ -207,6 +209,8 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
 def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     if shape.callee in WINDOW_OPEN:
         sink = "window.open"
+    elif shape.callee in ONE_NAVIGATION:
+        sink = "sforce.one.navigateToURL"
     elif shape.method in LOCATION_METHODS and is_location(shape.receiver):
         sink = "window.location"
     else:

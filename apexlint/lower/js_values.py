@@ -8,6 +8,7 @@ object properties, and a kind for the few objects whose identity matters (an
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -98,6 +99,30 @@ class ScriptUnit:
 
     def text(self, node: Node) -> str:
         return self.raw[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def merge_sources(self, node: Node) -> frozenset[str]:
+        """Sessions of the merge fields inside a node's bytes (Visualforce fills them in)."""
+        if not self.merge_fields:
+            return frozenset()
+        lo = bisect_right(self.merge_ends, node.start_byte)
+        hi = bisect_left(self.merge_starts, node.end_byte)
+        return frozenset(m.source_id for m in self.merge_fields[lo:hi] if m.source_id is not None)
+
+    def merge_value(self, node: Node) -> JsValue | None:
+        """A masked merge field stands where the parser saw an identifier: its own value."""
+        i = bisect_right(self.merge_starts, node.start_byte) - 1
+        if i < 0 or node.end_byte > self.merge_fields[i].end:
+            return None
+        m = self.merge_fields[i]
+        return JsValue(frozenset({m.source_id}) if m.source_id else frozenset(), m.text)
+
+    def sources_within(self, node: Node) -> frozenset[str]:
+        """Every session source (merge field or JavaScript read) inside a node's bytes."""
+        found = set(self.merge_sources(node))
+        for (start, end), source in self.js_sources.items():
+            if node.start_byte <= start and end <= node.end_byte:
+                found.add(source)
+        return frozenset(found)
 
     def span(self, src: SourceText, node: Node) -> Span:
         if self.point_at is not None:
