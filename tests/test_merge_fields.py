@@ -98,9 +98,10 @@ def test_hostile_ten_megabyte_lines_scan_in_linear_time() -> None:
         find_merge_fields(text)
         assert time.perf_counter() - start < 8, unit
     start = time.perf_counter()
+    find_merge_fields("{!" * 5_000_000)
     find_merge_fields("{!'" + "a" * 10_000_000)
     find_merge_fields(("{!" + "a" * 25_000) * 400 + "}")
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < 4
 
 
 @settings(max_examples=300, deadline=None)

@@ -27,6 +27,7 @@ from apexlint.read.source import Point, line_starts
 MAX_EXPRESSION = 20_000  # chars; real merge expressions are far shorter
 _SCAN_BUDGET_FACTOR = 4  # exact scanning may read each char this many times before falling back
 
+_OPEN_RUN = re.compile(r"(?:\{!)+")
 _SPECIAL = re.compile(r"[{}'\"\n]")
 _STRING_END = {"'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
 _SIMPLE = re.compile(r"[$A-Za-z_][A-Za-z0-9_.]*")
@@ -178,6 +179,9 @@ class _MergeFieldFinder:
             start = text.find("{!", pos)
             if start < 0:
                 return found
+            if text.startswith("{!", start + 2):  # `{!{!{!…`: only the last opener can hold anything
+                run = _OPEN_RUN.match(text, start)
+                start = run.end() - 2 if run is not None else start
             end, terminated = self._close(start)
             found.append(_make_field(text, start, end, terminated))
             pos = max(end, start + 2)
