@@ -1,0 +1,119 @@
+"""What runs inside each measured subprocess: one scan, or the parse-only floor.
+
+    python3 -m benchmarks.measure scan PATH [--jobs N] [--cache-dir DIR]
+    python3 -m benchmarks.measure floor PATH
+
+Each prints one JSON object on stdout. A scan runs in its own process so that its start-up,
+imports and peak memory are its own; `run.py` times the process from outside as well.
+
+The floor is what no linter built on tree-sitter can beat: read every file the scan would read
+and parse it with its grammar (Apex, HTML for Visualforce, JavaScript, XML), on one core, with no
+decoding, lowering or analysis. Scripts inside zipped static resources are unpacked and parsed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+START = time.perf_counter()
+
+LANGUAGE_BY_KIND = {
+    "apex-class": "apex", "apex-trigger": "apex", "visualforce-page": "html", "visualforce-component": "html",
+    "email-template": "html", "javascript": "javascript", "metadata": "xml",
+}
+
+
+def measure_scan(path: Path, jobs: int | None, cache_dir: Path | None) -> dict[str, object]:
+    """One scan as the CLI runs it, plus rendering the JSON report; stage times from ScanResult.stats."""
+    from apexlint import __version__
+    from apexlint.catalogue import load_catalogue
+    from apexlint.engine import ScanOptions, scan
+    from apexlint.report import ReportOptions, render_report
+
+    imported = time.perf_counter()
+    result = scan(ScanOptions(paths=(path,), root=path, jobs=jobs, cache_dir=cache_dir))
+    scanned = time.perf_counter()
+    with open("/dev/null", "w", encoding="utf-8") as sink:
+        render_report("json", result, load_catalogue(), sink, ReportOptions(color=False, tool_version=__version__))
+    rendered = time.perf_counter()
+    return {
+        "startup_s": imported - START,
+        "scan_s": scanned - imported,
+        "render_s": rendered - scanned,
+        "stats": dict(result.stats),
+        "files_scanned": result.files_scanned,
+        "lines_scanned": result.lines_scanned,
+        "findings_by_rule": dict(sorted(Counter(f.rule_id for f in result.findings).items())),
+        "verdicts": len(result.verdicts),
+        "notifications": dict(sorted(Counter(n.code for n in result.notifications).items())),
+        "internal_errors": [f"{n.path}: {n.message}" for n in result.notifications
+                            if n.code == "internal-error"][:20],
+        "maxrss_main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+
+
+def measure_floor(path: Path) -> dict[str, object]:
+    """Read and tree-sitter-parse every file the scan discovers, on this one core."""
+    from apexlint.discover import discover
+    from apexlint.read.decode import ReadLimits
+    from apexlint.read.parsers import parse
+    from apexlint.read.static_resources import resource_members
+
+    found = discover([path], root=path)
+    for language in ("apex", "html", "javascript", "xml"):
+        parse(language, b"")  # build the parsers outside the timed loop: a scan does it once per process
+    files: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
+    parse_s: dict[str, float] = {}
+    start = time.perf_counter()
+    for f in found.files:
+        data = f.path.read_bytes()
+        units: list[tuple[str, bytes]] = []
+        if f.kind.value == "static-resource":
+            members, _ = resource_members(data, f.rel, f.content_type, ReadLimits())
+            units = [("html" if name.lower().endswith((".html", ".htm")) else "javascript", body)
+                     for name, body in members]
+        elif f.kind.value in LANGUAGE_BY_KIND:
+            units = [(LANGUAGE_BY_KIND[f.kind.value], data)]
+        files[f.kind.value] += 1
+        for language, body in units:
+            t = time.perf_counter()
+            parse(language, body)  # type: ignore[arg-type]
+            parse_s[f.kind.value] = parse_s.get(f.kind.value, 0.0) + time.perf_counter() - t
+            lines[f.kind.value] += body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    floor = time.perf_counter() - start
+    return {
+        "floor_s": floor,
+        "parse_only_s": sum(parse_s.values()),
+        "files": sum(files.values()),
+        "files_by_kind": dict(sorted(files.items())),
+        "lines": sum(lines.values()),
+        "lines_by_kind": dict(sorted(lines.items())),
+        "parse_s_by_kind": {k: round(v, 4) for k, v in sorted(parse_s.items())},
+        "apex_lines": lines["apex-class"] + lines["apex-trigger"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("scan", "floor"))
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    path = args.path.resolve()
+    out = measure_scan(path, args.jobs, args.cache_dir) if args.mode == "scan" else measure_floor(path)
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""Time apexlint on generated and real packages; print Markdown, save JSON under benchmarks/results/.
+
+    python3 benchmarks/run.py [PATH ...] [--generate 2000] [--jobs J] [--repeat R] [--sizes 250,500,1000,2000]
+
+For every package: file and line counts; the full cold scan (`--no-cache`, J jobs, a fresh process
+each time, median of R) as files/s and lines/s; the time split by stage; the parse-only floor (read
+and tree-sitter-parse every file on one core) and the scan / floor ratio; peak memory; a one-core
+scan (to separate lowering from parsing); and the re-scan after changing one class with a warm cache.
+Then a scaling series over generated packages of growing size. `benchmarks/README.md` explains every
+number. Packages are scanned in place; the re-scan works on a scratch copy (never in the repo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import itertools
+
+from benchmarks.generate import generate
+from benchmarks.procs import REPO, RunOutcome, run_measure
+from benchmarks.report import Row, machine, markdown, results_path
+
+STAGES = ("discover", "lower", "analyse", "report")
+
+
+class Budget:
+    """Per-run limits, so one pathological scan cannot take the machine down with it."""
+
+    def __init__(self, timeout_s: float, max_tree_mb: float) -> None:
+        self.timeout_s = timeout_s
+        self.max_tree_mb = max_tree_mb
+
+    def run(self, args: list[str], cwd: Path) -> RunOutcome:
+        outcome = run_measure(args, cwd, self.timeout_s, self.max_tree_mb)
+        if outcome.status != "ok":
+            print(f"  ! {' '.join(args[:2])}: {outcome.status} after {outcome.wall_s:.0f} s "
+                  f"(tree {outcome.peak_tree_mb:.0f} MB) {outcome.stderr[-300:]}", file=sys.stderr)
+        return outcome
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _num(data: dict[str, object], key: str) -> float:
+    value = data.get(key)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def measure_package(name: str, path: Path, jobs: int, repeat: int, budget: Budget, work: Path,
+                    single_core: bool = True, rescan: bool = True) -> Row:
+    """All per-package numbers; stops early (and says why) when a scan times out."""
+    print(f"== {name}: {path}", file=sys.stderr)
+    row: Row = {"name": name, "path": str(path), "jobs": jobs, "repeat": repeat}
+    floors = [budget.run(["floor", str(path)], work) for _ in range(repeat)]
+    ok_floors = [f for f in floors if f.status == "ok"]
+    if ok_floors:
+        first = ok_floors[0].data
+        row.update({k: first[k] for k in ("files_by_kind", "lines_by_kind", "parse_s_by_kind", "apex_lines")})
+        row["total_lines"] = first["lines"]
+        row["floor_s"] = _median([_num(f.data, "floor_s") for f in ok_floors])
+    cold = _scans(path, jobs, repeat, budget, work)
+    row["cold_runs"] = [_run_summary(r) for r in cold]
+    done = [r for r in cold if r.status == "ok"]
+    row["status"] = "ok" if len(done) == len(cold) else cold[-1].status
+    if not done:
+        return row
+    _cold_numbers(row, done)
+    if single_core:
+        one = _scans(path, 1, 1, budget, work)[0]
+        if one.status == "ok":
+            row["lower_1core_s"] = _num(_stats(one), "lower")
+            row["scan_1core_s"] = one.wall_s
+            if isinstance(row.get("floor_s"), float):
+                row["lowering_1core_s"] = _num(_stats(one), "lower") - _num(row, "floor_s")
+    if rescan:
+        row.update(_rescan(path, jobs, repeat, budget, work))
+        if row.get("rescan_s") is not None:
+            row["rescan_ratio"] = float(row["rescan_s"]) / float(row["scan_s"])  # type: ignore[arg-type]
+    return row
+
+
+def _scans(path: Path, jobs: int, repeat: int, budget: Budget, work: Path,
+           cache: Path | None = None) -> list[RunOutcome]:
+    args = ["scan", str(path), "--jobs", str(jobs)] + (["--cache-dir", str(cache)] if cache else [])
+    runs: list[RunOutcome] = []
+    for _ in range(repeat):
+        runs.append(budget.run(args, work))
+        if runs[-1].status != "ok":
+            break  # a timeout will time out again: do not spend R × the budget on it
+    return runs
+
+
+def _run_summary(r: RunOutcome) -> Row:
+    keep = ("startup_s", "scan_s", "render_s", "stats", "maxrss_main_kb", "maxrss_workers_kb")
+    return {"status": r.status, "wall_s": round(r.wall_s, 3), "peak_tree_pss_mb": round(r.peak_tree_mb, 1),
+            **{k: r.data[k] for k in keep if k in r.data}}
+
+
+def _cold_numbers(row: Row, done: list[RunOutcome]) -> None:
+    """Medians of the finished cold runs, and the numbers derived from them."""
+    last = done[-1].data
+    wall = _median([r.wall_s for r in done]) or 0.0
+    row.update({
+        "files": last["files_scanned"], "lines_scanned": last["lines_scanned"], "scan_s": wall,
+        "startup_s": _median([_num(r.data, "startup_s") for r in done]),
+        "render_s": _median([_num(r.data, "render_s") for r in done]),
+        "peak_rss_main_mb": max(_num(r.data, "maxrss_main_kb") for r in done) / 1024,
+        "peak_rss_worker_mb": max(_num(r.data, "maxrss_workers_kb") for r in done) / 1024,
+        "peak_tree_pss_mb": max(r.peak_tree_mb for r in done),
+        "notifications": last["notifications"], "internal_errors": last["internal_errors"],
+        "findings_by_rule": last["findings_by_rule"], "verdicts": last["verdicts"],
+    })
+    for stage in STAGES:
+        row[f"{stage}_s"] = _median([_num(_stats(r), stage) for r in done])
+    row["files_per_s"] = float(row["files"]) / wall if wall else None  # type: ignore[arg-type]
+    row["lines_per_s"] = float(row.get("total_lines") or row["lines_scanned"]) / wall if wall else None  # type: ignore[arg-type]
+    floor = row.get("floor_s")
+    if isinstance(floor, float) and floor > 0:
+        row["scan_over_floor"] = wall / floor
+        row["parse_est_s"] = floor / max(1, int(row["jobs"]))  # type: ignore[call-overload]
+        row["lowering_est_s"] = float(row["lower_s"]) - float(row["parse_est_s"])  # type: ignore[arg-type]
+
+
+def _stats(r: RunOutcome) -> dict[str, object]:
+    stats = r.data.get("stats")
+    return stats if isinstance(stats, dict) else {}
+
+
+def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> Row:
+    """Warm the cache on a scratch copy, change one class, scan again (R times, a new change each)."""
+    copy = work / f"rescan-{path.name}"
+    cache = work / f"rescan-cache-{path.name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.copytree(path, copy, ignore=shutil.ignore_patterns(".git", ".apexlint_cache"), symlinks=True)
+    try:
+        classes = sorted(p for p in copy.rglob("*.cls") if p.is_file() and not p.is_symlink())
+        if not classes:
+            return {"rescan_status": "no Apex class to change"}
+        target = classes[len(classes) // 2]
+        warm = _scans(copy, jobs, 1, budget, work, cache)[0]
+        if warm.status != "ok":
+            return {"rescan_status": f"warm-up {warm.status}"}
+        unchanged = _scans(copy, jobs, 1, budget, work, cache)[0]
+        walls = []
+        for i in range(repeat):
+            with target.open("a", encoding="utf-8") as fh:
+                fh.write(f"\n// touched by the apexlint benchmark ({i})\n")
+            run = _scans(copy, jobs, 1, budget, work, cache)[0]
+            if run.status != "ok":
+                return {"rescan_status": run.status}
+            walls.append(run.wall_s)
+        return {"rescan_s": _median(walls),
+                "rescan_unchanged_s": unchanged.wall_s if unchanged.status == "ok" else None,
+                "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def scaling_series(sizes: list[int], jobs: int, repeat: int, budget: Budget, work: Path, seed: int) -> list[Row]:
+    """Cold scans of generated packages of growing size: does doubling the size at most double the time?"""
+    rows: list[Row] = []
+    for n in sizes:
+        out = work / f"scale-{n}"
+        summary = generate(out, n, seed).summary()
+        row = measure_package(f"generated-{n}", out, jobs, repeat, budget, work, single_core=False, rescan=False)
+        rows.append({"classes": n, "apex_lines": summary["apex_lines"], "files": row.get("files"),
+                     "floor_s": row.get("floor_s"), "scan_s": row.get("scan_s"), "status": row.get("status")})
+        shutil.rmtree(out, ignore_errors=True)
+        if row.get("status") != "ok":
+            break
+    for prev, cur in itertools.pairwise(rows):
+        if isinstance(prev.get("scan_s"), float) and isinstance(cur.get("scan_s"), float):
+            cur["size_ratio"] = float(cur["apex_lines"]) / float(prev["apex_lines"])  # type: ignore[arg-type]
+            cur["time_ratio"] = float(cur["scan_s"]) / float(prev["scan_s"])  # type: ignore[arg-type]
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, help="packages to scan in place (e.g. a real repository)")
+    parser.add_argument("--generate", type=int, metavar="N", help="also generate and measure an N-class package")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="scan workers (default: cores)")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs per package; medians are reported")
+    parser.add_argument("--sizes", default="250,500,1000,2000", help="scaling series sizes in classes ('' to skip)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
+    parser.add_argument("--max-memory-mb", type=float, default=8000.0, help="process-tree PSS before a run is killed")
+    parser.add_argument("--no-single-core", action="store_true", help="skip the --jobs 1 scan")
+    parser.add_argument("--no-rescan", action="store_true", help="skip the one-file re-scan")
+    parser.add_argument("--results-dir", type=Path, default=REPO / "benchmarks" / "results")
+    args = parser.parse_args(argv)
+    budget = Budget(args.timeout, args.max_memory_mb)
+    info = machine()
+    packages: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="apexlint-bench-") as tmp:
+        work = Path(tmp)
+        targets = [(p.resolve().name, p.resolve()) for p in args.paths]
+        if args.generate:
+            out = work / f"generated-{args.generate}"
+            generate(out, args.generate, args.seed)
+            targets.insert(0, (f"generated-{args.generate}", out))
+        for name, path in targets:
+            packages.append(measure_package(name, path, args.jobs, args.repeat, budget, work,
+                                            not args.no_single_core, not args.no_rescan))
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        scaling = scaling_series(sizes, args.jobs, args.repeat, budget, work, args.seed) if sizes else []
+    info["loadavg_at_end"] = list(os.getloadavg())
+    text = markdown(info, packages, scaling, args.jobs, args.repeat)
+    print(text)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    target = results_path(info, args.results_dir)
+    target.write_text(json.dumps({"machine": info, "jobs": args.jobs, "repeat": args.repeat, "packages": packages,
+                                  "scaling": scaling, "markdown": text}, indent=2, default=str) + "\n",
+                      encoding="utf-8")
+    print(f"results: {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
