@@ -31,6 +31,7 @@ from apexlint.analyses.values import (
     derived,
     join,
     join_all,
+    keeps_facet,
     literal,
     param_marker,
     substitute,
@@ -194,6 +195,11 @@ class DataFlow:
         return sid
 
     def write_field(self, key: tuple[str, str], value: Value) -> bool:
+        """Join into the global field store. Types are not stored: declarations give them."""
+        if value.types:
+            value = Value(value.taint, value.params, value.strings, frozenset(), value.facets)
+        if value.is_empty:
+            return False
         old = self.fields.get(key, EMPTY)
         new = join(old, value)
         if new != old:
@@ -224,7 +230,10 @@ class _MethodRun:
         self.field_effects: dict[tuple[str, str], Value] = {}
         self.changed_fields: set[tuple[str, str]] = set()
         self.returns: list[tuple[Span, Value]] = []
+        self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value]] = {}
         for i, p in enumerate(info.method.params):
+            if _cannot_carry(p.type):
+                continue  # an Integer or Id parameter never brings a session in
             entry = Step(self.path, info.method.span, f"parameter '{p.name}' of {info.label}")
             self.env[p.name] = Value(params={i: (entry,)}, strings=frozenset({(param_marker(i),)}),
                                      types=frozenset({base_type(p.type)}))
@@ -239,7 +248,7 @@ class _MethodRun:
                 self.stmt(stmt)
             if self.env == before:
                 break
-        ret = join_all([v for _, v in self.returns])
+        ret = join_all([v for _, v in self.returns]) if not _cannot_carry(self.info.method.return_type) else EMPTY
         self.check_client_exposure()
         effects = {}
         for i, p in enumerate(self.info.method.params):
@@ -299,8 +308,12 @@ class _MethodRun:
 
     # -- writes ------------------------------------------------------------------------------------
     def write(self, target: Expr, v: Value) -> None:
+        if v.is_empty:
+            return
         if isinstance(target, Name):
             if self.scope.is_local(target.name):
+                if _cannot_carry(self.scope.types.get(target.name, "")):
+                    return
                 self.env[target.name] = join(self.env.get(target.name, EMPTY), v)
             elif self.scope.cls and (owner := self.model.field_owner(self.scope.cls, target.name)):
                 self.write_field((owner, target.name), v)
@@ -328,6 +341,8 @@ class _MethodRun:
         return self.model.field_owner(cref, fg.name) or None
 
     def write_field(self, key: tuple[str, str], v: Value) -> None:
+        if key[0] in self.model.classes and _cannot_carry(self.model.field_type(key[0], key[1]) or ""):
+            return
         if v.deep_params():
             self.field_effects[key] = join(self.field_effects.get(key, EMPTY), v)
         if self.flow.write_field(key, _concrete(v)):
@@ -363,7 +378,9 @@ class _MethodRun:
             return self.eval_new(e)
         if isinstance(e, Binary):
             left, right = self.eval(e.left), self.eval(e.right)
-            return concat(left, right) if e.op == "+" else EMPTY
+            if e.op != "+" or _arithmetic(left, right):
+                return EMPTY
+            return concat(left, right)
         if isinstance(e, Ternary):
             self.eval(e.cond)
             return join(self.eval(e.then), self.eval(e.other))
@@ -421,7 +438,7 @@ class _MethodRun:
                 inner = self.model.resolve_class(f.type, c) if depth > 0 else None
                 if inner is not None and inner != cls:
                     v = join(v, self.object_value(inner, depth - 1))
-                if not v.is_empty:
+                if not v.is_empty and keeps_facet(f.name, v):
                     facets[f.name] = v
         return Value(types=frozenset({cls}), facets=facets)
 
@@ -466,6 +483,17 @@ class _MethodRun:
         return ""
 
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value]) -> Value:
+        """Apply the callees' summaries at this call, reusing the last round's answer when unchanged."""
+        summaries = tuple(self.flow.summaries.get(t.id) for t in targets)
+        memo = self._calls.get(call.span)
+        if memo is not None and memo[0] == summaries and memo[1] == args:
+            return memo[2]
+        result = self._apply_summaries(targets, call, args)
+        self._calls[call.span] = (summaries, args, result)
+        return result
+
+    def _apply_summaries(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr,
+                         args: list[Value]) -> Value:
         result = EMPTY
         call_args = call.args if isinstance(call, (Call, New)) else ()
         for t in targets:
@@ -501,7 +529,8 @@ class _MethodRun:
         base = base_type(e.type)
         joined = join_all(args)
         if e.field_names:  # an SObject built with its fields: the record holds each value
-            facets = {n: v for n, v in zip(e.field_names, args, strict=False) if n and not v.is_empty}
+            facets = {n: v for n, v in zip(e.field_names, args, strict=False)
+                      if n and not v.is_empty and keeps_facet(n, v)}
             return Value(types=frozenset({base}), facets=facets)
         if base == "pagereference":
             if joined.carries_session():
@@ -514,7 +543,8 @@ class _MethodRun:
         if base in api.COLLECTION_TYPES or base == "list":
             return join(join_all(items + args), Value(types=frozenset({base})))
         if joined.carries_session() and base not in api.HTTP_REQUEST_TYPES:
-            self.sink("unresolved", f"new {e.type}", e.span, f"new {e.type}(...)", joined)
+            if api.is_external_class(e.type.lower()):
+                self.sink("unresolved", f"new {e.type}", e.span, f"new {e.type}(...)", joined)
             return derived(joined, types=frozenset({base}))
         return Value(types=frozenset({base}))
 
@@ -571,8 +601,10 @@ class _MethodRun:
         if name in api.STRING_METHODS and (cls in ("string", "blob", "?") or receiver.strings):
             return derived(join(receiver, joined), keep_strings=name in ("tostring", "trim"))
         both = join(receiver, joined)
-        if joined.carries_session() or (receiver.carries_session() and cls not in ("string", "?")):
-            self.sink("unresolved", f"{cls}.{name}" if cls != "?" else name, call.span, call.text, both)
+        if both.carries_session() and system in api.DYNAMIC_DISPATCH:
+            self.sink("unresolved", f"dynamic dispatch ({cls}.{name})", call.span, call.text, both)
+        elif both.carries_session() and api.is_external_class(cls):
+            self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
         return derived(both) if both.carries_session() else EMPTY
 
     def page_content(self, call: Call, receiver: Value) -> Value:
@@ -661,6 +693,17 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _cannot_carry(type_name: str) -> bool:
+    return bool(type_name) and base_type(type_name) in api.NON_CARRIER_TYPES
+
+
+def _arithmetic(left: Value, right: Value) -> bool:
+    """`a + b` on numbers or dates: the result is not text, whatever flowed into the operands."""
+    numeric = api.NON_CARRIER_TYPES
+    text = {"string", "blob", "object"}
+    return not ((left.types | right.types) & text) and bool((left.types | right.types) & numeric)
 
 
 def _rooted_in_local(e: Expr, scope: Scope) -> bool:

@@ -77,12 +77,11 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
     if lowered.startswith("/"):
         return Endpoint("same-org", text, api=api_of_path(_literal_prefix(shape)))
     if lowered.startswith(("http://", "https://")):
-        parts = urlsplit(head)
-        host = (parts.hostname or "").lower()
+        host = _host(head)
         if not host:
             return Endpoint("unresolved", text, why="the host is built at run time")
         if SALESFORCE_HOST.search(host):
-            return Endpoint("same-org", text, host=host, api=api_of_path(parts.path))
+            return Endpoint("same-org", text, host=host, api=api_of_path(_path(head)))
         return Endpoint("external", text, host=host)
     return Endpoint("unresolved", text, why="the endpoint is not a URL apexlint can read")
 
@@ -95,7 +94,7 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     if target is None:
         return Endpoint("external", text, named_credential=name,
                         why=f"the package has no Named Credential metadata for '{name}'")
-    host = (urlsplit(target).hostname or "").lower()
+    host = _host(target) or ""
     if (host and SALESFORCE_HOST.search(host)) or target.startswith("{!$"):
         return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
                         named_credential=name)
@@ -201,16 +200,31 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
     return False, ()
 
 
+def _host(url: str) -> str | None:
+    """The host of a URL, or None when the text is not a parseable URL (any text can arrive here)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+
+
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def classify_url(url: str) -> Endpoint:
     """A URL written in markup or JavaScript: relative is the org, a literal host is external."""
     text = url.strip()
     lowered = text.lower()
     if lowered.startswith(("http://", "https://", "//")):
-        host = (urlsplit(text if not text.startswith("//") else "https:" + text).hostname or "").lower()
+        host = _host(text if not text.startswith("//") else "https:" + text)
         if not host or "{" in host:
             return Endpoint("unresolved", text, why="the host is built at run time")
         if SALESFORCE_HOST.search(host):
-            return Endpoint("same-org", text, host=host, api=api_of_path(urlsplit(text).path))
+            return Endpoint("same-org", text, host=host, api=api_of_path(_path(text)))
         return Endpoint("external", text, host=host)
     if lowered.startswith("/") or not lowered:
         return Endpoint("same-org", text, api=api_of_path(text))

@@ -20,11 +20,15 @@ ORG = "\x00org"  # the org's own URL (URL.getOrgDomainUrl() ...)
 UNKNOWN = "\x00?"  # anything
 SESSION = "\x00session"  # a session ID
 SETTING = "\x00setting"  # a custom setting / custom metadata value
+TOP = "\x00top"  # too many strings to tell apart
+TOP_SHAPE: tuple[str, ...] = (TOP,)
+ANY_PART = "*"  # too many parts to tell apart: one part stands for all of them
 MAX_PIECES = 6
 K = TypeVar("K", str, int)
 MAX_SHAPES = 6
-MAX_FACETS = 24
+MAX_FACETS = 12
 MAX_TRACE = 24
+MAX_DEPTH = 2  # levels of object parts kept: request.header, record.field, port.header.sessionId
 
 
 def param_marker(index: int) -> str:
@@ -57,35 +61,51 @@ class Value:
     strings: frozenset[Shape] = frozenset()
     types: frozenset[str] = frozenset()
     facets: dict[str, Value] = field(default_factory=dict)
+    # memoised derived facts (values are immutable); not part of equality
+    _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:
         return not (self.taint or self.params or self.strings or self.types or self.facets)
 
+    @property
+    def depth(self) -> int:
+        """Levels of parts below this value (0 for a plain value)."""
+        if not self.facets:
+            return 0
+        if "depth" not in self._memo:
+            self._memo["depth"] = 1 + max(f.depth for f in self.facets.values())
+        return self._memo["depth"]  # type: ignore[return-value]
+
     def deep_taint(self) -> dict[str, Trace]:
         """Sources in this value or in any of its parts (a record whose field holds a session)."""
         if not self.facets:
             return self.taint
-        out = dict(self.taint)
-        for f in sorted(self.facets):
-            for k, t in self.facets[f].deep_taint().items():
-                out.setdefault(k, t)
-        return out
+        if "taint" not in self._memo:
+            out = dict(self.taint)
+            for f in sorted(self.facets):
+                for k, t in self.facets[f].deep_taint().items():
+                    out.setdefault(k, t)
+            self._memo["taint"] = out
+        return self._memo["taint"]  # type: ignore[return-value]
 
     def deep_params(self) -> dict[int, Trace]:
         if not self.facets:
             return self.params
-        out = dict(self.params)
-        for f in sorted(self.facets):
-            for k, t in self.facets[f].deep_params().items():
-                out.setdefault(k, t)
-        return out
+        if "params" not in self._memo:
+            out = dict(self.params)
+            for f in sorted(self.facets):
+                for k, t in self.facets[f].deep_params().items():
+                    out.setdefault(k, t)
+            self._memo["params"] = out
+        return self._memo["params"]  # type: ignore[return-value]
 
     def carries_session(self) -> bool:
         return bool(self.deep_taint() or self.deep_params())
 
 
 EMPTY = Value()
+ANY_STRING: frozenset[tuple[str, ...]] = frozenset({TOP_SHAPE})
 
 
 def join(a: Value, b: Value) -> Value:
@@ -93,7 +113,7 @@ def join(a: Value, b: Value) -> Value:
     if b.is_empty or a is b:
         return a
     if a.is_empty:
-        return b
+        return _truncate(b, MAX_DEPTH)
     taint = a.taint if not b.taint else _join_traces(a.taint, b.taint)
     params = a.params if not b.params else _join_traces(a.params, b.params)
     strings = _cap_shapes(a.strings | b.strings)
@@ -103,8 +123,9 @@ def join(a: Value, b: Value) -> Value:
         facets = dict(a.facets)
         for k, v in b.facets.items():
             facets[k] = join(facets[k], v) if k in facets else v
-        if len(facets) > MAX_FACETS:
-            facets = dict(sorted(facets.items())[:MAX_FACETS])
+        if len(facets) > MAX_FACETS or (ANY_PART in facets and len(facets) > 1):
+            facets = {ANY_PART: join_all(list(facets.values()))}
+        return _truncate(Value(taint, params, strings, types, facets), MAX_DEPTH)
     return Value(taint, params, strings, types, facets)
 
 
@@ -118,9 +139,10 @@ def _join_traces(a: dict[K, Trace], b: dict[K, Trace]) -> dict[K, Trace]:
 
 
 def _cap_shapes(shapes: frozenset[Shape]) -> frozenset[Shape]:
+    """Too many possible strings: the value is 'any string' (absorbing, so joins stay monotone)."""
     if len(shapes) <= MAX_SHAPES:
-        return shapes
-    return frozenset(sorted(shapes)[:MAX_SHAPES - 1]) | {(UNKNOWN,)}
+        return shapes if TOP_SHAPE not in shapes or len(shapes) == 1 else ANY_STRING
+    return ANY_STRING
 
 
 def join_all(values: list[Value]) -> Value:
@@ -162,8 +184,33 @@ def derived(v: Value, *, keep_strings: bool = False, types: frozenset[str] = fro
     return Value(v.deep_taint(), v.deep_params(), shapes, types)
 
 
+# Parts worth keeping even when no session is in them: what resolves a callout's destination
+# and what names the metadata a port writes.
+PLAIN_FACETS = frozenset({"endpoint", "method", "body", "fullname", "type", "type_x"})
+
+
+def keeps_facet(name: str, v: Value) -> bool:
+    """Most objects never hold a session: tracking all their fields would cost without telling."""
+    return name in PLAIN_FACETS or v.carries_session()
+
+
 def with_facet(name: str, v: Value) -> Value:
-    return Value(facets={name: v})
+    """A value whose part `name` is `v`; parts deeper than MAX_DEPTH are flattened into it."""
+    if not keeps_facet(name, v):
+        return EMPTY
+    return Value(facets={name: _truncate(v, MAX_DEPTH - 1)})
+
+
+def _truncate(v: Value, depth: int) -> Value:
+    """Keep `depth` levels of parts; below that, a part's sources and types fold into its parent.
+
+    Self-referential structures (`node.next = node`) would otherwise nest without end.
+    """
+    if not v.facets or v.depth <= depth:
+        return v
+    if depth <= 0:
+        return Value(v.deep_taint(), v.deep_params(), v.strings, v.types)
+    return Value(v.taint, v.params, v.strings, v.types, {k: _truncate(f, depth - 1) for k, f in v.facets.items()})
 
 
 def extend(trace: Trace, step: Step) -> Trace:
@@ -190,6 +237,8 @@ def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
     Parameter `i` in `v` stands for whatever argument `i` held; its sources get the caller's
     path, then the call, then the callee's path from its entry.
     """
+    if not v.params and not v.facets and not _has_param_marker(v.strings):
+        return v
     out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args), v.types,
                 {k: substitute(f, args, call_step) for k, f in v.facets.items()})
     for i, inner in sorted(v.params.items()):
@@ -207,6 +256,10 @@ def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
         if arg.facets or arg.types:
             out = join(out, Value(types=arg.types, facets=arg.facets))
     return out
+
+
+def _has_param_marker(shapes: frozenset[Shape]) -> bool:
+    return any(p.startswith("\x00p") for s in shapes for p in s)
 
 
 def _concat_trace(a: Trace, b: Trace) -> Trace:

@@ -79,10 +79,10 @@ def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR],
         notes.extend(more)
         if src is None:
             continue
-        kind = FileKind.VISUALFORCE_PAGE if name.lower().endswith((".html", ".htm")) else FileKind.JAVASCRIPT
-        if kind == FileKind.VISUALFORCE_PAGE:
+        if name.lower().endswith((".html", ".htm")):
+            # static HTML: Visualforce does not render it, so merge fields in it are not sources
             from apexlint.lower.visualforce import lower_visualforce
-            files.append(lower_visualforce(src, kind))
+            files.append(lower_visualforce(src, FileKind.STATIC_RESOURCE))
         else:
             from apexlint.lower.javascript import lower_javascript
             files.append(lower_javascript(src, FileKind.JAVASCRIPT))

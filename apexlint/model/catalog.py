@@ -94,6 +94,30 @@ SETTING_READERS = frozenset({"getorgdefaults", "getinstance", "getvalues", "geta
 # PageReference methods that render the page server-side and hand its output to Apex.
 PAGE_CONTENT_CALLS = frozenset({"getcontent", "getcontentaspdf"})
 
+# Types whose values cannot hold a session ID (an Id is validated; numbers, dates, flags are not text).
+NON_CARRIER_TYPES = frozenset({
+    "integer", "long", "decimal", "double", "boolean", "date", "datetime", "time", "id", "void",
+    "schema.sobjecttype", "schema.sobjectfield", "system.type", "type", "savepoint", "loggingLevel",
+})
+
+# Apex namespaces of the platform itself; a dotted class name in any other namespace belongs to
+# another package, so a session handed to it leaves code apexlint can read.
+PLATFORM_NAMESPACES = frozenset({
+    "system", "schema", "database", "cache", "auth", "connectapi", "dom", "eventbus", "flow", "messaging",
+    "process", "quickaction", "reports", "search", "site", "support", "territorymgmt", "txnsecurity",
+    "userprovisioning", "wave", "commercepayments", "invocable", "functions", "datasource", "canvas",
+    "metadata", "kbmanagement", "lxscheduler", "slack", "sfc", "pref_center", "datacloud", "externalservice",
+    "appointmentscheduling", "commerce", "dataweave", "formula", "richmessaging", "componentmetadata",
+})
+
+
+def is_external_class(name: str) -> bool:
+    """`partnerns.Bridge` (another package's class), not `Database.QueryLocator` or `String`."""
+    if "." not in name or name.startswith("?"):
+        return False
+    return name.split(".", 1)[0] not in PLATFORM_NAMESPACES
+
+
 SYSTEM_NAMESPACE = "system"
 
 
