@@ -9,7 +9,7 @@ setting, a parameter, or anything else apexlint cannot read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.values import ORG, SESSION, SETTING, Shape, Value, marker_param
@@ -216,20 +216,67 @@ def _path(url: str) -> str:
 
 
 def classify_url(url: str) -> Endpoint:
-    """A URL written in markup or JavaScript: relative is the org, a literal host is external."""
+    """A URL written in markup or JavaScript: relative is the org, a literal host is external.
+
+    Besides literal URLs, two run-time prefixes are known to stay in the org: the browser's own
+    location (`{window.location.origin}/services/...`, as JavaScript flow writes it) and the
+    Visualforce globals that render the org's URLs (`{!URLFOR(...)}`, `{!$Page.X}`,
+    `{!$Api.Partner_Server_URL_590}`). A `postMessage` target origin of `*` is any window.
+    """
     text = url.strip()
     lowered = text.lower()
+    if text == "*":
+        return Endpoint("external", text, host="any origin ('*')")
     if lowered.startswith(("http://", "https://", "//")):
-        host = _host(text if not text.startswith("//") else "https:" + text)
-        if not host or "{" in host:
-            return Endpoint("unresolved", text, why="the host is built at run time")
-        if SALESFORCE_HOST.search(host):
-            return Endpoint("same-org", text, host=host, api=api_of_path(_path(text)))
-        return Endpoint("external", text, host=host)
+        return _absolute_url(text)
     if lowered.startswith("/") or not lowered:
         return Endpoint("same-org", text, api=api_of_path(text))
-    if lowered.startswith(("{", "{!", "<")):
+    if lowered.startswith("{"):
+        return _runtime_url(text)
+    if lowered.startswith("<"):
         return Endpoint("unresolved", text, why="the URL is built at run time")
     if lowered.startswith(("javascript:", "mailto:", "#")):
         return Endpoint("same-org", text)
     return Endpoint("same-org", text, api=api_of_path("/" + text))
+
+
+def _absolute_url(text: str) -> Endpoint:
+    host = _host(text if not text.startswith("//") else "https:" + text)
+    if not host or "{" in host:
+        return Endpoint("unresolved", text, why="the host is built at run time")
+    if SALESFORCE_HOST.search(host):
+        return Endpoint("same-org", text, host=host, api=api_of_path(_path(text)))
+    return Endpoint("external", text, host=host)
+
+
+# `{window.location.origin}`, `{location.protocol}//{location.hostname}:{location.port}`...: the
+# browser's own location, as the JavaScript flow names it in URL texts.
+_LOCATION = r"\{(?:(?:window|document|self|top|parent)\.)*location%s\}"
+_BROWSER_ORIGIN = re.compile(
+    r"^(?:(?:" + _LOCATION % r"\.protocol" + r"|https?:)?//)?"
+    + _LOCATION % r"(?:\.(?:origin|host|hostname|href))?"
+    + r"(?::(?:" + _LOCATION % r"\.port" + r"|\d+))?(?P<path>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_PROTOCOL_THEN_HOST = re.compile((_LOCATION % r"\.protocol") + r"(?=//[^{/])", re.IGNORECASE)
+# Visualforce globals and functions that render a URL of the org itself.
+_ORG_MERGE_FIELD = re.compile(
+    r"^\{!\s*(?:URLFOR\s*\(|\$(?:Page|Resource|Site|Action)\.|"
+    r"\$Api\.(?:Partner|Enterprise|Metadata|Apex)_Server_URL_\d+)",
+    re.IGNORECASE,
+)
+
+
+def _runtime_url(text: str) -> Endpoint:
+    """A URL that starts with a value known only at run time (a JS value or a merge field)."""
+    protocol = _PROTOCOL_THEN_HOST.match(text)
+    if protocol is not None:
+        return replace(_absolute_url("https:" + text[protocol.end():]), url=text)
+    origin = _BROWSER_ORIGIN.match(text)
+    if origin is not None:
+        path = origin.group("path")
+        return Endpoint("same-org", text, api=api_of_path(path if path.startswith("/") else "/" + path))
+    if _ORG_MERGE_FIELD.match(text):
+        close = text.find("}")
+        return Endpoint("same-org", text, api=api_of_path(text[close + 1:] if close >= 0 else ""))
+    return Endpoint("unresolved", text, why="the URL is built at run time")

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from apexlint.analyses.endpoints import Endpoint, classify_url
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
+from apexlint.ir import SourceKind
 
 RULE_ID = "SID002"
+EMAIL_SUFFIX = ".email"  # email templates, in both source and metadata-API formats
 CONFIDENCE = {"external": "high", "unresolved": "low"}
 
 
@@ -31,17 +33,42 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                       method=hit.site.method_id, anchor_text=hit.site.text + ep.url,
                                       properties=props), (hit.source_id,))
-    for use in ctx.url_uses():
-        ep = classify_url(use.url)
-        if ep.scope != "external":
+    exported: set[str] = set()
+    for page_use in ctx.url_uses():
+        ep = classify_url(page_use.url)
+        if ep.scope == "same-org":
             continue
-        sources = tuple(s for s in use.sources if ctx.reportable(s))
+        sources = tuple(s for s in page_use.sources if ctx.reportable(s))
+        exported.update(sources)
         what = ", ".join(ctx.describe_source(s) for s in sources)
-        message = f"{what} is sent to {ep.host} (an external host) by {use.sink}"
-        loc = Location(use.path, use.span, label=f"sent to {ep.url}")
-        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=use.text,
-                                  properties={"confidence": "high", "endpoint": ep.url, "sink": use.sink}),
+        message = f"{what} is sent by {page_use.sink} {_url_destination(ep)}"
+        loc = Location(page_use.path, page_use.span, label=f"sent to {ep.url}")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=page_use.text,
+                                  properties={"confidence": CONFIDENCE[ep.scope], "endpoint": ep.url,
+                                              "sink": page_use.sink}),
                       sources)
+    yield from _emailed(ctx, exported)
+
+
+def _emailed(ctx: CheckContext, exported: set[str]) -> Iterator[Verdict]:
+    """A session merge field in an email template is rendered into every message it sends, so
+    it reaches each recipient's mailbox, outside Salesforce, whatever markup surrounds it."""
+    for src in ctx.sources(SourceKind.MERGE_FIELD):
+        if not src.path.lower().endswith(EMAIL_SUFFIX) or src.id in exported:
+            continue
+        message = (f"{ctx.describe_source(src.id)} is rendered into the emails this template sends: "
+                   "every recipient's mailbox receives the sender's session ID")
+        yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), method=src.owner,
+                                  anchor_text=src.text, properties={"confidence": "medium", "sink": "email"}),
+                      (src.id,))
+
+
+def _url_destination(ep: Endpoint) -> str:
+    """Where a page's request goes; a URL built at run time is treated as leaving the org (SPEC)."""
+    if ep.scope == "external":
+        return f"to {ep.host} (an external host)"
+    return (f"to a URL apexlint could not resolve ({ep.url}: {ep.why}); unless it is this org, "
+            "the session leaves Salesforce")
 
 
 def _destination(ep: Endpoint) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
 
@@ -28,18 +29,18 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         message = f"{ctx.describe_source(hit.source_id)} is put into the URL of a callout to {url}"
         yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
                        message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
-    for use in ctx.url_uses():
-        if not use.in_query:
+    for page_use in ctx.url_uses():
+        if not page_use.in_query:
             continue
-        sources = tuple(s for s in use.sources if ctx.reportable(s))
+        sources = tuple(s for s in page_use.sources if ctx.reportable(s))
         what = ", ".join(ctx.describe_source(s) for s in sources)
-        message = f"{what} is put into the URL {use.url} ({use.sink})"
-        loc = Location(use.path, use.span, label="session in URL")
-        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=use.text,
-                                  properties={"confidence": "high", "sink": use.sink}), sources)
+        message = f"{what} is put into the URL {page_use.url} ({page_use.sink})"
+        loc = Location(page_use.path, page_use.span, label="session in URL")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=page_use.text,
+                                  properties={"confidence": "high", "sink": page_use.sink}), sources)
 
 
 def _verdict(ctx: CheckContext, source_id: str, loc: Location, message: str, text: str, method: str,
-             trace: tuple, sink: str) -> Verdict:  # type: ignore[type-arg]
+             trace: tuple[Step, ...], sink: str) -> Verdict:
     return Verdict(ctx.finding(RULE_ID, message, loc, source_id=source_id, trace=trace, method=method,
                                anchor_text=text, properties={"confidence": "high", "sink": sink}), (source_id,))

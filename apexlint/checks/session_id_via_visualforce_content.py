@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
-from apexlint.ir import SourceKind
+from apexlint.ir import SourceKind, SourceSite
 
 RULE_ID = "SID007"
 
@@ -20,10 +20,8 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
     for src in ctx.sources(SourceKind.VF_CONTENT):
         page = ctx.model.pages.get(src.context.lower())
         steps: list[Step] = []
-        page_source = None
-        if page is not None:
-            page_source = next((s for s in ctx.model.sources.values()
-                                if s.path == page.path and s.kind == SourceKind.MERGE_FIELD), None)
+        rendered = _rendered_sources(ctx, page.path) if page is not None else []
+        page_source = rendered[0] if rendered else None
         if page_source is not None:
             steps.append(Step(page_source.path, page_source.span, f"page {page.display if page else src.context} "
                               f"renders the session ID with {page_source.text}"))
@@ -35,4 +33,11 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         info = ctx.model.method_at(src.path, src.span)
         yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), trace=tuple(steps),
                                   method=info.id if info else "", anchor_text=src.text,
-                                  properties={"confidence": "high", "page": src.context}), (src.id,))
+                                  properties={"confidence": "high", "page": src.context}),
+                      (src.id, *(s.id for s in rendered)))
+
+
+def _rendered_sources(ctx: CheckContext, page_path: str) -> list[SourceSite]:
+    """The page's session merge fields: their use is this read, so this verdict is theirs too
+    (otherwise they would look unused, SID011, though the reader of the page is known)."""
+    return [s for s in ctx.sources(SourceKind.MERGE_FIELD) if s.path == page_path]
