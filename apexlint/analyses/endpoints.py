@@ -261,7 +261,7 @@ _BROWSER_ORIGIN = re.compile(
 _PROTOCOL_THEN_HOST = re.compile((_LOCATION % r"\.protocol") + r"(?=//[^{/])", re.IGNORECASE)
 # Visualforce globals and functions that render a URL of the org itself.
 _ORG_MERGE_FIELD = re.compile(
-    r"^\{!\s*(?:URLFOR\s*\(|\$(?:Page|Resource|Site|Action)\.|"
+    r"^\{!\s*(?:(?:LEFT|SUBSTITUTE|MID|TRIM)\s*\(\s*)?(?:URLFOR\s*\(|\$(?:Page|Resource|Site|Action)\.|"
     r"\$Api\.(?:Partner|Enterprise|Metadata|Apex)_Server_URL_\d+)",
     re.IGNORECASE,
 )

@@ -23,7 +23,7 @@ import re
 from tree_sitter import Tree
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, SourceKind, SourceSite, Span, UrlUse
-from apexlint.lower.javascript import script_flows
+from apexlint.lower.javascript import find_js_sources, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
 from apexlint.lower.text_scan import (
@@ -47,6 +47,7 @@ FORMULA_ELEMENTS = frozenset({"formula", "errorConditionFormula", "defaultValue"
 URL_SINKS = {
     ("url", "webLinks"): "weblink",
     ("url", "WebLink"): "weblink",
+    ("url", "CustomPageWebLink"): "weblink",  # top-level custom links (`weblinks/`)
     ("url", "CustomTab"): "custom-tab",
     ("body", "HomePageComponent"): "home-page-component",
 }
@@ -55,6 +56,8 @@ OUTBOUND_CONTAINERS = frozenset({"outboundMessages", "WorkflowOutboundMessage"})
 _ENDPOINT_PARAMETER_TYPES = frozenset({"url", "authproviderurl"})
 _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
 _FUNCTION_CALL = re.compile(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
+_JS_SESSION_NAMES = ("sessionId", "__sfdcSessionId")
+_REQUIRESCRIPT = re.compile(r"\{!\s*REQUIRESCRIPT\s*\(", re.IGNORECASE)
 _MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 
 
@@ -152,18 +155,18 @@ class _MetadataLowering:
 
     def _merge_text(self, element: XmlElement) -> None:
         text = element.text()
-        if text is None or "{!" not in text.text:
-            return
-        merges = find_merge_fields(text.text)
-        sites = [(m, self._session_site(text, m.start, m.end, element)) for m in merges if m.is_session]
-        if not sites:
+        if text is None:
             return
         parent = element.parent.name if element.parent is not None else self.root_name
         sink = URL_SINKS.get((element.name, parent)) or URL_SINKS.get((element.name, self.root_name))
-        if sink is None:
-            return
         if sink == "weblink" and _link_type(element) == "javascript":
-            self._javascript_link(text, {m.start: s.id for m, s in sites}, merges)
+            self._javascript_link(text, element)
+            return
+        if "{!" not in text.text:
+            return
+        merges = find_merge_fields(text.text)
+        sites = [(m, self._session_site(text, m.start, m.end, element)) for m in merges if m.is_session]
+        if not sites or sink is None:
             return
         ids = tuple(sorted(s.id for _, s in sites))
         url, in_query = text.text.strip(), True
@@ -183,12 +186,20 @@ class _MetadataLowering:
         for function, arg_start, arg_end in _url_arguments(text.text):
             inside = [s.id for ref, s in sites if arg_start <= ref.start < arg_end]
             if inside:
-                url = " ".join(text.text[arg_start:arg_end].split())
+                url = formula_url_text(text.text[arg_start:arg_end])
                 self._use(FORMULA_URL_FUNCTIONS[function], url, tuple(sorted(inside)), element, in_query=True)
 
-    def _javascript_link(self, text: XmlText, sessions: dict[int, str], merges: list[MergeField]) -> None:
-        """A JavaScript button/link: its code, with merge fields filled in, runs in the browser."""
+    def _javascript_link(self, text: XmlText, element: XmlElement) -> None:
+        """A JavaScript button/link: its code, with merge fields filled in, runs in the browser.
+
+        Its sources are the session merge fields and the AJAX Toolkit's session
+        (`sforce.connection.sessionId`, `__sfdcSessionId`) read in the code.
+        """
         code = text.text
+        if "{!" not in code and not any(n in code for n in _JS_SESSION_NAMES):
+            return
+        merges = find_merge_fields(code) if "{!" in code else []
+        sessions = {m.start: self._session_site(text, m.start, m.end, element).id for m in merges if m.is_session}
         data = code.encode("utf-8", "surrogatepass")
         fields = []
         for merge in merges:
@@ -197,10 +208,13 @@ class _MetadataLowering:
             fields.append(ScriptMergeField(start, end, code[merge.start:merge.end], sessions.get(merge.start)))
         masked = bytearray(data)
         for f in fields:
-            masked[f.start:f.end] = bytes(b if b == 0x0A else 0x5F for b in data[f.start:f.end])
+            masked[f.start:f.end] = _mask_link_merge_field(f.text, data[f.start:f.end])
         unit = ScriptUnit(raw=data, base_point=(0, 0), merge_fields=tuple(fields),
                           point_at=lambda b: text.point(len(data[:b].decode("utf-8", "ignore"))))
-        self.scripts.append((unit, parse("javascript", bytes(masked))))
+        tree = parse("javascript", bytes(masked))
+        self.sources += find_js_sources(self.src, unit, tree, self._owner(element), "javascript link")
+        if sessions or unit.js_sources:
+            self.scripts.append((unit, tree))
 
     def _use(self, sink: str, url: str, ids: tuple[str, ...], element: XmlElement, *, in_query: bool) -> None:
         span = self._span(element)
@@ -208,6 +222,18 @@ class _MetadataLowering:
             sink=sink, url=url, sources=ids, path=self.src.path, span=span,
             text=node_text(self.src.buffer, element.node), in_query=in_query,
         ))
+
+
+def _mask_link_merge_field(text: str, raw: bytes) -> bytes:
+    """What the JavaScript parser sees in place of a merge field (same length, newlines kept).
+
+    Most merge fields render a value: an identifier stands in for it. `{!REQUIRESCRIPT(...)}`
+    renders a whole statement that loads a script, often on the line of the code it precedes,
+    so it becomes an empty statement instead.
+    """
+    if _REQUIRESCRIPT.match(text) and raw:
+        return bytes(b if b == 0x0A else 0x20 for b in raw[:-1]) + b";"
+    return bytes(b if b == 0x0A else 0x5F for b in raw)
 
 
 def _link_type(element: XmlElement) -> str:
@@ -232,6 +258,63 @@ def _url_arguments(formula: str) -> list[tuple[str, int, int]]:
         end = _argument_end(formula, start)
         found.append((m.group(1).lower(), start, end))
     return found
+
+
+def formula_url_text(argument: str) -> str:
+    """The URL a formula argument builds, as a URL text the endpoint analysis can read.
+
+    `"https://x.example.com/?id=" & Id & "&sid=" & GETSESSIONID()` becomes
+    `https://x.example.com/?id={!Id}&sid={!GETSESSIONID()}`: literals as they are, every other
+    term as the merge field it is, so that the host (or an org URL global such as
+    `$Api.Partner_Server_URL_590` in front) is seen where the browser will see it.
+    """
+    out: list[str] = []
+    for term, is_literal in _concatenated_terms(argument):
+        if is_literal or (term.startswith("{!") and term.endswith("}")):
+            out.append(term)
+        else:
+            out.append("{!" + " ".join(term.split()) + "}")
+    return "".join(out)
+
+
+def _concatenated_terms(expression: str) -> list[tuple[str, bool]]:
+    """Top-level operands of `&` / `+` concatenation: (string content, True) or (term, False)."""
+    terms: list[tuple[str, bool]] = []
+    depth, quote, start = 0, "", 0
+    literal: list[str] | None = None
+    i = 0
+    while i < len(expression):
+        ch = expression[i]
+        if quote:
+            if ch == "\\" and i + 1 < len(expression):
+                if literal is not None:
+                    literal.append(expression[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = ""
+            elif literal is not None:
+                literal.append(ch)
+        elif ch in "'\"":
+            quote = ch
+            if depth == 0 and not expression[start:i].strip():
+                literal = []
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch in "&+" and depth == 0:
+            terms.append(_term(expression[start:i], literal))
+            start, literal = i + 1, None
+        i += 1
+    terms.append(_term(expression[start:], literal))
+    return [t for t in terms if t[0] or t[1]]
+
+
+def _term(raw: str, literal: list[str] | None) -> tuple[str, bool]:
+    stripped = raw.strip()
+    if literal is not None and len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "'\"":
+        return "".join(literal), True
+    return stripped, False
 
 
 def _argument_end(text: str, pos: int) -> int:
