@@ -44,6 +44,9 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     note = ctx.uncalled_note(info.id) if info is not None else ""
     if src.context == "html comment":
         where = "is rendered inside an HTML comment (Visualforce still renders it into the page)"
+    elif src.context == "script comment":
+        where = "is rendered inside a JavaScript comment (Visualforce fills merge fields in before the browser " \
+                "sees the comment)"
     elif src.kind == SourceKind.MERGE_FIELD:
         where = "is rendered into the page"
     else:

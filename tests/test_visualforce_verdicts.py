@@ -1,0 +1,53 @@
+"""Verdicts of Visualforce sources whose words matter, beyond the rule ids the annotations check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.findings import ScanResult
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = "fixtures/visualforce-sfdx/force-app/main/default/pages"
+
+
+@pytest.fixture(scope="module")
+def result() -> ScanResult:
+    return scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+
+
+def _at(result: ScanResult, path: str, line: int, rule: str) -> str:
+    (finding,) = [f for f in result.findings if f.location.path == path and f.location.span.start_line == line
+                  and f.rule_id == rule]
+    return finding.message
+
+
+def test_html_comment_merge_field_says_it_is_still_rendered(result: ScanResult) -> None:
+    message = _at(result, f"{PAGES}/CommentedOut.page", 5, "SID011")
+    assert "rendered inside an HTML comment" in message
+
+
+def test_javascript_comment_merge_field_says_it_is_still_rendered(result: ScanResult) -> None:
+    message = _at(result, f"{PAGES}/CommentedOut.page", 14, "SID011")
+    assert "rendered inside a JavaScript comment" in message
+
+
+def test_page_read_by_get_content_owes_its_verdict_to_the_reader(result: ScanResult) -> None:
+    """The page's merge field gets SID007 (no finding of its own) rather than 'unused' SID011."""
+    holder = [v for v in result.verdicts if v.path == f"{PAGES}/SessionHolder.page"]
+    assert [v.rule_ids for v in holder] == [("SID007",)]
+    assert not [f for f in result.findings if f.location.path == f"{PAGES}/SessionHolder.page"]
+
+
+def test_run_time_url_is_a_low_confidence_export(result: ScanResult) -> None:
+    (finding,) = [f for f in result.findings if f.rule_id == "SID002" and f.location.path.endswith(
+        "PartnerFrame.component") and f.location.span.start_line == 10]
+    assert dict(finding.properties)["confidence"] == "low"
+    assert "could not resolve" in finding.message
+
+
+def test_emailed_session_is_an_export_at_the_merge_field(result: ScanResult) -> None:
+    (finding,) = [f for f in result.findings if f.location.path.endswith("SessionBody.email")]
+    assert finding.rule_id == "SID002" and "recipient" in finding.message
