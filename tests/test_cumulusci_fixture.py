@@ -38,7 +38,7 @@ def test_namespace_tokens_raise_no_notifications(result: ScanResult) -> None:
 
 @pytest.mark.parametrize(("rel", "line", "rule", "needle"), [
     (f"{DEFAULT}/classes/PartnerSync.cls", 7, "SID003", "UserInfo.getSessionId()"),
-    (f"{DEFAULT}/pages/Landing.page", 4, "SID002", "{!$Api.Session_ID}"),
+    (f"{DEFAULT}/pages/PartnerLanding.page", 4, "SID002", "{!$Api.Session_ID}"),
     (f"{DEFAULT}/objects/Account/webLinks/Open_Landing.webLink-meta.xml", 11, "SID006", "{!$Api.Session_ID}"),
 ])
 def test_sources_after_tokens_keep_their_written_column(result: ScanResult, rel: str, line: int, rule: str,
@@ -53,4 +53,4 @@ def test_sources_after_tokens_keep_their_written_column(result: ScanResult, rel:
 
 def test_tokens_take_the_namespace_in_messages(result: ScanResult) -> None:
     messages = " ".join(f.message for f in result.findings)
-    assert "ccx__Landing" in messages and "%%%" not in messages
+    assert "ccx__PartnerLanding" in messages and "%%%" not in messages
