@@ -227,7 +227,7 @@ def classify_url(url: str) -> Endpoint:
     lowered = text.lower()
     if text == "*":
         return Endpoint("external", text, host="any origin ('*')")
-    if lowered.startswith(("http://", "https://", "//")):
+    if lowered.startswith("//") or _SCHEME.match(lowered):
         return _absolute_url(text)
     if lowered.startswith("/") or not lowered:
         return Endpoint("same-org", text, api=api_of_path(text))
@@ -238,6 +238,10 @@ def classify_url(url: str) -> Endpoint:
     if lowered.startswith(("javascript:", "mailto:", "#")):
         return Endpoint("same-org", text)
     return Endpoint("same-org", text, api=api_of_path("/" + text))
+
+
+# Any URL with a scheme and an authority: http(s), but also ws(s) sockets and the like.
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _absolute_url(text: str) -> Endpoint:

@@ -1,0 +1,46 @@
+"""Where a URL written in markup, JavaScript or metadata points: the org, elsewhere, or unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from apexlint.analyses.endpoints import classify_url
+
+
+@pytest.mark.parametrize(("url", "scope", "api"), [
+    ("/services/data/v59.0/query?q=x", "same-org", "data"),
+    ("/apex/vfx__Landing?sid={!$Api.Session_ID}", "same-org", "other"),
+    ("", "same-org", ""),
+    ("https://acme.my.salesforce.com/services/Soap/m/59.0", "same-org", "metadata"),
+    ("{window.location.origin}/services/data/v59.0/limits", "same-org", "data"),
+    ("{window.location.protocol}//{window.location.hostname}/cometd/59.0/", "same-org", "other"),
+    ("{location.protocol}//{location.host}:{location.port}/services/apexrest/x", "same-org", "apexrest"),
+    ("{!URLFOR($Page.Landing)}", "same-org", ""),
+    ("{!$Api.Partner_Server_URL_590}", "same-org", ""),
+    ("{!LEFT($Api.Partner_Server_URL_590, 40)}apex/X?sid={!$Api.Session_ID}", "same-org", "other"),
+])
+def test_same_org(url: str, scope: str, api: str) -> None:
+    ep = classify_url(url)
+    assert (ep.scope, ep.api) == (scope, api)
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("https://api.partner.example.com/v1?sid=x", "api.partner.example.com"),
+    ("//cdn.partner.example.com/p.gif", "cdn.partner.example.com"),
+    ("wss://push.partner.example.com/live", "push.partner.example.com"),
+    ("{location.protocol}//evil.example.com/x", "evil.example.com"),
+    ("*", "any origin ('*')"),
+])
+def test_external(url: str, host: str) -> None:
+    ep = classify_url(url)
+    assert (ep.scope, ep.host, ep.url) == ("external", host, url)
+
+
+@pytest.mark.parametrize("url", [
+    "{…}",
+    "{…}/services/data/v59.0/limits",
+    "{!$Setup.Partner_Settings__c.Endpoint__c}?sid={!$Api.Session_ID}",
+    "https://{!host}/x",
+])
+def test_built_at_run_time_is_unresolved(url: str) -> None:
+    assert classify_url(url).scope == "unresolved"
