@@ -2,8 +2,10 @@
 
 A scan's memory is its main process (the whole-package model) plus its worker pool. The main
 process and the largest worker report their own `ru_maxrss`; from outside, a sampler thread sums the
-proportional set size (PSS: shared pages counted once) of the whole tree every 50 ms. A run that
-exceeds the time or memory budget is killed with its process group, and says so.
+resident set size of the whole tree every 0.1 s (cheap: it guards the memory budget) and the
+proportional set size (PSS: pages shared by the forked workers counted once) every second, because
+reading PSS walks page tables and would itself steal a noticeable share of a small machine's CPU.
+A run that exceeds the time or memory budget is killed with its process group, and says so.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_EVERY_S = 0.05
+SAMPLE_EVERY_S = 0.1
+PSS_EVERY = 10  # samples
 
 
 @dataclass
@@ -28,16 +31,22 @@ class RunOutcome:
     """One subprocess run: its JSON report (when it finished) and what was seen from outside."""
 
     wall_s: float
-    peak_tree_mb: float
+    peak_tree_mb: float  # PSS
+    peak_tree_rss_mb: float
     status: str = "ok"  # "ok" | "timeout" | "memory-limit" | "failed"
     data: dict[str, object] = field(default_factory=dict)
     stderr: str = ""
 
 
-def run_measure(args: list[str], cwd: Path, timeout_s: float, max_tree_mb: float) -> RunOutcome:
-    """`python3 -m benchmarks.measure ARGS` in its own session, timed and sampled."""
+def run_measure(args: list[str], cwd: Path, timeout_s: float, max_tree_mb: float,
+                src: Path | None = None) -> RunOutcome:
+    """`python3 -m benchmarks.measure ARGS` in its own session, timed and sampled.
+
+    `src`: a directory holding the `apexlint` package to measure instead of the working tree's.
+    """
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
+    paths = [str(src)] if src is not None else []
+    env["PYTHONPATH"] = os.pathsep.join([*paths, str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.measure", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -54,7 +63,7 @@ def run_measure(args: list[str], cwd: Path, timeout_s: float, max_tree_mb: float
     sampler.stop()
     if sampler.over_limit:
         status = "memory-limit"
-    outcome = RunOutcome(wall, sampler.peak_mb, status, stderr=err[-4000:])
+    outcome = RunOutcome(wall, sampler.peak_pss_mb, sampler.peak_rss_mb, status, stderr=err[-4000:])
     if status == "ok":
         try:
             outcome.data = json.loads(out.strip().splitlines()[-1])
@@ -88,16 +97,22 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.max_mb = max_mb
-        self.peak_mb = 0.0
+        self.peak_rss_mb = 0.0
+        self.peak_pss_mb = 0.0
         self.over_limit = False
         self._halt = threading.Event()
 
     def run(self) -> None:
+        n = 0
         while not self._halt.is_set():
-            mb = sum(_pss_kb(p) for p in _tree(self.pid)) / 1024
-            self.peak_mb = max(self.peak_mb, mb)
-            if mb > self.max_mb:
-                self.over_limit = True
+            tree = _tree(self.pid)
+            rss = sum(_memory_kb(p, "status", "VmRSS:") for p in tree) / 1024
+            self.peak_rss_mb = max(self.peak_rss_mb, rss)
+            if n % PSS_EVERY == 0:
+                pss = sum(_memory_kb(p, "smaps_rollup", "Pss:") for p in tree) / 1024
+                self.peak_pss_mb = max(self.peak_pss_mb, pss)
+                self.over_limit = self.over_limit or pss > self.max_mb
+            n += 1
             self._halt.wait(SAMPLE_EVERY_S)
 
     def stop(self) -> None:
@@ -120,14 +135,13 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _pss_kb(pid: int) -> int:
-    """Proportional set size (falls back to RSS where smaps_rollup is missing); 0 once gone."""
-    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
-        try:
-            with open(name, encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith(key):
-                        return int(line.split()[1])
-        except OSError:
-            continue
+def _memory_kb(pid: int, name: str, key: str) -> int:
+    """One `key: N kB` line of /proc/PID/NAME; 0 once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/{name}", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return 0

@@ -89,16 +89,19 @@ def markdown(info: dict[str, object], packages: list[Row], scaling: list[Row], j
     parts += ["", "Where the time goes (seconds; medians):", ""]
     parts.append(_table(
         ["package", "start-up", "discover", "read+parse+lower", "≈ parse (floor/jobs)", "≈ lowering", "analyse",
-         "finish findings", "render JSON", "1-core read+parse+lower", "1-core lowering over floor"],
+         "finish findings", "render JSON", "1-core full scan", "1-core read+parse+lower", "1-core lowering over floor"],
         [[str(p["name"]), _s(p.get("startup_s")), _s(p.get("discover_s")), _s(p.get("lower_s")),
           _s(p.get("parse_est_s")), _s(p.get("lowering_est_s")), _s(p.get("analyse_s")), _s(p.get("report_s")),
-          _s(p.get("render_s")), _s(p.get("lower_1core_s")), _s(p.get("lowering_1core_s"))] for p in packages]))
+          _s(p.get("render_s")), _s(p.get("scan_1core_s")), _s(p.get("lower_1core_s")), _s(p.get("lowering_1core_s"))]
+         for p in packages]))
     if scaling:
         parts += ["", "Scaling (generated packages, same seed):", ""]
         parts.append(_table(
-            ["classes", "Apex lines", "files", "floor s", "full scan s", "size × prev", "time × prev", "status"],
+            ["classes", "Apex lines", "files", "floor s", "full scan s", "read+parse+lower s", "analyse s",
+             "peak RSS main MB", "size × prev", "time × prev", "status"],
             [[_n(r["classes"]), _n(r.get("apex_lines")), _n(r.get("files")), _s(r.get("floor_s")), _s(r.get("scan_s")),
-              _s(r.get("size_ratio")), _s(r.get("time_ratio")), str(r.get("status"))] for r in scaling]))
+              _s(r.get("lower_s")), _s(r.get("analyse_s")), _n(r.get("peak_rss_main_mb")), _s(r.get("size_ratio")),
+              _s(r.get("time_ratio")), str(r.get("status"))] for r in scaling]))
     notes = [f"- {p['name']}: notifications {p.get('notifications')}; findings {p.get('findings_by_rule')}"
              for p in packages]
     parts += ["", *notes, ""]

@@ -13,11 +13,14 @@ number. Packages are scanned in place; the re-scan works on a scratch copy (neve
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -36,12 +39,13 @@ STAGES = ("discover", "lower", "analyse", "report")
 class Budget:
     """Per-run limits, so one pathological scan cannot take the machine down with it."""
 
-    def __init__(self, timeout_s: float, max_tree_mb: float) -> None:
+    def __init__(self, timeout_s: float, max_tree_mb: float, src: Path | None = None) -> None:
         self.timeout_s = timeout_s
         self.max_tree_mb = max_tree_mb
+        self.src = src  # apexlint exported from a commit, or None for the working tree
 
     def run(self, args: list[str], cwd: Path) -> RunOutcome:
-        outcome = run_measure(args, cwd, self.timeout_s, self.max_tree_mb)
+        outcome = run_measure(args, cwd, self.timeout_s, self.max_tree_mb, self.src)
         if outcome.status != "ok":
             print(f"  ! {' '.join(args[:2])}: {outcome.status} after {outcome.wall_s:.0f} s "
                   f"(tree {outcome.peak_tree_mb:.0f} MB) {outcome.stderr[-300:]}", file=sys.stderr)
@@ -104,6 +108,7 @@ def _scans(path: Path, jobs: int, repeat: int, budget: Budget, work: Path,
 def _run_summary(r: RunOutcome) -> Row:
     keep = ("startup_s", "scan_s", "render_s", "stats", "maxrss_main_kb", "maxrss_workers_kb")
     return {"status": r.status, "wall_s": round(r.wall_s, 3), "peak_tree_pss_mb": round(r.peak_tree_mb, 1),
+            "peak_tree_rss_mb": round(r.peak_tree_rss_mb, 1),
             **{k: r.data[k] for k in keep if k in r.data}}
 
 
@@ -177,7 +182,9 @@ def scaling_series(sizes: list[int], jobs: int, repeat: int, budget: Budget, wor
         summary = generate(out, n, seed).summary()
         row = measure_package(f"generated-{n}", out, jobs, repeat, budget, work, single_core=False, rescan=False)
         rows.append({"classes": n, "apex_lines": summary["apex_lines"], "files": row.get("files"),
-                     "floor_s": row.get("floor_s"), "scan_s": row.get("scan_s"), "status": row.get("status")})
+                     "floor_s": row.get("floor_s"), "scan_s": row.get("scan_s"), "lower_s": row.get("lower_s"),
+                     "analyse_s": row.get("analyse_s"), "peak_rss_main_mb": row.get("peak_rss_main_mb"),
+                     "status": row.get("status")})
         shutil.rmtree(out, ignore_errors=True)
         if row.get("status") != "ok":
             break
@@ -186,6 +193,19 @@ def scaling_series(sizes: list[int], jobs: int, repeat: int, budget: Budget, wor
             cur["size_ratio"] = float(cur["apex_lines"]) / float(prev["apex_lines"])  # type: ignore[arg-type]
             cur["time_ratio"] = float(cur["scan_s"]) / float(prev["scan_s"])  # type: ignore[arg-type]
     return rows
+
+
+def export_commit(ref: str, work: Path) -> tuple[Path, str]:
+    """`apexlint/`, `rules/` and `reports/` as of `ref`, so edits in progress do not move the numbers."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=REPO, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    src = work / f"apexlint-{sha}"
+    src.mkdir()
+    archive = subprocess.run(["git", "archive", sha, "apexlint", "rules", "reports"], cwd=REPO,
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(src, filter="data")
+    return src, sha
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,13 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-memory-mb", type=float, default=8000.0, help="process-tree PSS before a run is killed")
     parser.add_argument("--no-single-core", action="store_true", help="skip the --jobs 1 scan")
     parser.add_argument("--no-rescan", action="store_true", help="skip the one-file re-scan")
+    parser.add_argument("--commit", metavar="REF",
+                        help="measure apexlint as committed at REF (default: the working tree, edits included)")
     parser.add_argument("--results-dir", type=Path, default=REPO / "benchmarks" / "results")
     args = parser.parse_args(argv)
-    budget = Budget(args.timeout, args.max_memory_mb)
     info = machine()
     packages: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="apexlint-bench-") as tmp:
         work = Path(tmp)
+        src = None
+        if args.commit:
+            src, info["apexlint_commit"] = export_commit(args.commit, work)
+            info["apexlint_dirty"] = False
+        budget = Budget(args.timeout, args.max_memory_mb, src)
         targets = [(p.resolve().name, p.resolve()) for p in args.paths]
         if args.generate:
             out = work / f"generated-{args.generate}"
