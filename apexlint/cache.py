@@ -8,6 +8,7 @@ half-written entry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -68,7 +69,5 @@ def _verified(raw: bytes) -> bytes | None:
 
 
 def _discard(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -114,6 +114,12 @@ def open_output(output: Path | None) -> TextIO | nullcontext[TextIO]:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def _error(message: str) -> None:
+    """One line on stderr; token-shaped text from paths or files never reaches it unredacted."""
+    from apexlint.lower.secrets import redact
+    click.echo(f"apexlint: {redact(' '.join(message.split()))}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: click in non-standalone mode so every error is one line and exit code 2."""
     try:
@@ -122,16 +128,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_ERROR)
     except click.UsageError as exc:
-        click.echo(f"apexlint: error: {exc.format_message()}", err=True)
+        _error(f"error: {exc.format_message()}")
         sys.exit(EXIT_ERROR)
     except click.Abort:
         click.echo("apexlint: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
-        click.echo(f"apexlint: error: {exc.format_message()}", err=True)
+        _error(f"error: {exc.format_message()}")
         sys.exit(EXIT_ERROR)
     except CliError as exc:
-        click.echo(f"apexlint: error: {exc}", err=True)
+        _error(f"error: {exc}")
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("apexlint: interrupted", err=True)
@@ -139,5 +145,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         os._exit(EXIT_ERROR)
     except Exception as exc:
-        click.echo(f"apexlint: internal error: {type(exc).__name__}: {exc}", err=True)
+        _error(f"internal error: {type(exc).__name__}: {exc}")
         sys.exit(EXIT_ERROR)

@@ -44,6 +44,7 @@ class ScanOptions:
     cache_dir: Path | None = None  # None: no cache
     limits: ReadLimits = field(default_factory=ReadLimits)
     category: str | None = None
+    file_timeout: float | None = 30.0  # seconds to read and lower one file
 
 
 @dataclass
@@ -95,7 +96,7 @@ def scan(options: ScanOptions) -> ScanResult:
 # -- lowering -------------------------------------------------------------------------------------
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
     jobs = options.jobs or os.cpu_count() or 1
-    tasks = [(f, options.limits, options.cache_dir) for f in files]
+    tasks = [(f, options.limits, options.cache_dir, options.file_timeout) for f in files]
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         return [_lower_one(*t) for t in tasks]
     chunk = max(1, len(tasks) // (jobs * 8))
@@ -103,11 +104,12 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
         return list(pool.map(_lower_star, tasks, chunksize=chunk))
 
 
-def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None]) -> Lowered:
+def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None, float | None]) -> Lowered:
     return _lower_one(*task)
 
 
-def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None) -> Lowered:
+def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
+               timeout: float | None = None) -> Lowered:
     """Read one file, then lower it (or take its lowered form from the cache)."""
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
     data, notes = read_file_bytes(f.path, f.rel, max_bytes)
@@ -120,9 +122,9 @@ def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None) ->
         hit = cache.get(key)
         if hit is not None:
             return replace(hit, notifications=(*notes, *hit.notifications))
-    lowered = lower_job(job, limits)
-    if cache is not None:
-        cache.put(key, lowered)
+    lowered = lower_job(job, limits, timeout)
+    if cache is not None and not any(n.code == "file-timeout" for n in lowered.notifications):
+        cache.put(key, lowered)  # a timeout depends on the machine's load, not on the file
     return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
 
 

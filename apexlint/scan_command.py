@@ -50,7 +50,8 @@ def _scan(config: Config, paths: tuple[Path, ...], no_cache: bool, quiet: bool) 
         paths=paths, root=Path(config.root) if config.root else None, namespace=config.namespace,
         exclude=tuple(config.exclude), include_tests=config.include_tests,
         logger_classes=tuple(config.logger_classes), jobs=config.jobs, cache_dir=cache_dir,
-        limits=ReadLimits(max_file_bytes=config.max_file_bytes), category=config.category)
+        limits=ReadLimits(max_file_bytes=config.max_file_bytes), category=config.category,
+        file_timeout=config.file_timeout_seconds)
     with Progress(enabled=not quiet and sys.stderr.isatty()):
         try:
             return scan(options)
@@ -93,5 +94,7 @@ def write_baseline(file: Path, paths: tuple[Path, ...], config_file: Path | None
     result = _scan(config, paths, no_cache, quiet=True)
     try:
         write(result, load_catalogue(), file)
+    except BaselineError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write {file}: {exc.strerror or exc}") from None

@@ -44,12 +44,7 @@ CASES: dict[str, Args] = {
     "config-not-toml": ("scan", "pkg", "--config", "bad.toml"),
     "baseline-write-into-missing-directory": ("baseline", "write", "nodir/b.sarif", "pkg"),
 }
-KNOWN_BUGS = {
-    "baseline-write-into-missing-directory": (
-        "apexlint/scan_command.py write_baseline catches OSError, but apexlint/gate.py write_baseline raises "
-        "BaselineError ('cannot write baseline (No such file or directory)'), which cli.main's catch-all "
-        "reports as 'apexlint: internal error: BaselineError: ...': a user mistake labelled a tool failure."),
-}
+KNOWN_BUGS: dict[str, str] = {}  # name -> reason, for a case that must fail until a bug is fixed
 
 
 def _cli(cwd: Path, args: Args, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -122,11 +117,6 @@ def test_an_unreadable_file_gets_one_error_line_and_exit_code_2(tmp_path: Path) 
     assert len(proc.stderr.splitlines()) == 1, proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a named pipe given as PATH hangs the scan forever: apexlint/discover/walk.py TreeWalk.scan adds an "
-    "explicit PATH that is not a directory without checking it is a regular file (inside folders, "
-    "non-regular files are skipped), and apexlint/read/decode.py read_file_bytes then blocks in "
-    "path.open('rb') waiting for a writer. Should be a one-line error (exit 2) or a notification."))
 def test_a_named_pipe_given_as_path_does_not_hang(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "Pipe.cls")
     try:

@@ -188,10 +188,6 @@ def test_a_token_in_a_file_or_folder_name_never_appears_in_any_output(fmt: str, 
     assert not leaks, f"the token's secret part appears in {leaks}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "apexlint/scan_command.py _config raises CliError(f'path does not exist: {p}') and apexlint/cli.py main "
-    "prints CliError/ClickException messages as they are: a PATH argument named like a token reaches stderr "
-    "(a CI log) unredacted. Passing the one-line error through redact() in cli.main would cover every error."))
 def test_a_token_in_a_command_line_error_is_redacted(tmp_path: Path) -> None:
     proc = _cli(tmp_path, "scan", f"{TOKEN}.cls")
     assert proc.returncode == 2

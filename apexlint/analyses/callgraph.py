@@ -81,6 +81,7 @@ class Scope:
             self.types[p.name] = p.type
         for loc in info.method.locals:
             self.types.setdefault(loc.name, loc.type)
+        self._resolved: dict[int, Resolution] = {}
 
     def is_local(self, name: str) -> bool:
         return name in self.types
@@ -155,6 +156,15 @@ class Scope:
         return strip_system(dotted)
 
     def resolve(self, call: Call) -> Resolution:
+        """Resolve a call (memoised: call chains would otherwise be re-resolved at every link)."""
+        key = id(call)
+        hit = self._resolved.get(key)
+        if hit is None:
+            hit = self._resolve(call)
+            self._resolved[key] = hit
+        return hit
+
+    def _resolve(self, call: Call) -> Resolution:
         m = self.model
         arity = len(call.args)
         obj = call.obj
@@ -205,7 +215,8 @@ class Scope:
         pc = self.model.resolve_class(new.type, self.cls)
         if pc is None:
             return []
-        return [mi for mi in self.model.by_class.get(pc, {}).get("<init>", []) if len(mi.method.params) == len(new.args)]
+        ctors = self.model.by_class.get(pc, {}).get("<init>", [])
+        return [mi for mi in ctors if len(mi.method.params) == len(new.args)]
 
 
 def _dotted(expr: Expr) -> str | None:
@@ -222,8 +233,8 @@ def walk_exprs(stmt: Stmt) -> Iterator[Expr]:
     roots: list[Expr] = []
     if isinstance(stmt, Assign):
         roots = [stmt.target, stmt.value]
-    elif isinstance(stmt, (Eval,)) or (isinstance(stmt, (Return,)) and stmt.expr is not None) or isinstance(stmt, (Throw, Dml)):
-        roots = [stmt.expr]
+    elif isinstance(stmt, (Eval, Throw, Dml)) or (isinstance(stmt, Return) and stmt.expr is not None):
+        roots = [stmt.expr] if stmt.expr is not None else []
     stack = list(reversed(roots))
     while stack:
         e = stack.pop()

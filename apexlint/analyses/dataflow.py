@@ -687,8 +687,9 @@ class _MethodRun:
             items = call.args[3].items
             endpoint = self.eval(items[0])
             for label, idx in (("soapAction", 1), ("namespace", 2), ("operation", 3)):
-                if idx < len(items) and isinstance(items[idx], Lit):
-                    detail.append((label, items[idx].value))
+                item = items[idx] if idx < len(items) else None
+                if isinstance(item, Lit):
+                    detail.append((label, item.value))
         request = Value(facets={"endpoint": endpoint, "header:soap": Value(stub.deep_taint(), stub.deep_params()),
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))

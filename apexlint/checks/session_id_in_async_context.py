@@ -7,6 +7,7 @@ null (always for the Automated Process user), so the code is a bug whatever it m
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
@@ -37,7 +38,7 @@ def _call_steps(ctx: CheckContext, path: tuple[str, ...]) -> Iterator[Step]:
     first = ctx.model.methods[path[0]]
     entry = ctx.async_entries[path[0]]
     yield Step(first.path, first.method.span, f"async entry point: {entry.reason}")
-    for caller, callee in zip(path, path[1:], strict=False):
+    for caller, callee in pairwise(path):
         edge = next((e for e in ctx.graph.edges.get(caller, []) if e.callee == callee), None)
         if edge is not None:
             yield Step(ctx.model.methods[caller].path, edge.call.span,

@@ -8,6 +8,8 @@ never raises: any failure becomes a notification naming the file, and the scan g
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import time
 from dataclasses import dataclass
 
@@ -47,16 +49,42 @@ class Lowered:
     seconds: float
 
 
-def lower_job(job: LoweringJob, limits: ReadLimits) -> Lowered:
-    """Lower one file; contain every failure to a notification about that file."""
+class FileTimeout(Exception):
+    """Lowering one file took longer than the per-file limit."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise FileTimeout
+
+
+def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None) -> Lowered:
+    """Lower one file; contain every failure (and any overrun of `timeout` seconds) to a notification."""
     start = time.perf_counter()
+    # SIGALRM works only in the main thread; an alarm someone else armed is left alone.
+    alarm = bool(timeout) and threading.current_thread() is threading.main_thread() \
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    if alarm and timeout:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         files, notes = _lower(job, limits)
-    except Exception as exc:
+    except FileTimeout:
+        files, notes = [], [Notification(
+            code="file-timeout", level=NoticeLevel.WARNING, path=job.rel,
+            message=f"skipped: reading and parsing this file took longer than the {timeout:g}-second limit")]
+    except RecursionError:
+        files, notes = [], [Notification(
+            code="nesting-too-deep", level=NoticeLevel.WARNING, path=job.rel,
+            message="skipped: the file nests too deeply to analyse")]
+    except Exception as exc:  # one bad file must never lose the other files' findings
         files, notes = [], [Notification(
             code="internal-error", level=NoticeLevel.ERROR, path=job.rel,
             message=f"apexlint failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
                     "the rest of the scan is unaffected")]
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     return Lowered(tuple(files), tuple(notes), time.perf_counter() - start)
 
 

@@ -55,6 +55,7 @@ from apexlint.read.source import SourceText
 
 _TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
 _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
+MAX_NESTING = 150  # deeper code is pathological (generated or hostile); kept opaque
 _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
 
 
@@ -73,6 +74,8 @@ class _FileLowering:
         self._locals: list[Param] = []
         self._owner = ""
         self._in_test = False
+        self._nesting = 0
+        self._too_deep_noted = False
 
     # -- positions and text ---------------------------------------------------------------
     def span(self, node: Node) -> Span:
@@ -272,6 +275,16 @@ class _FileLowering:
 
     # -- statements -------------------------------------------------------------------------
     def stmt(self, node: Node) -> None:
+        if self._nesting >= MAX_NESTING:
+            self.too_deep(node)
+            return
+        self._nesting += 1
+        try:
+            self._stmt(node)
+        finally:
+            self._nesting -= 1
+
+    def _stmt(self, node: Node) -> None:
         t = node.type
         if t in ("line_comment", "block_comment"):
             self.comment(node)
@@ -359,6 +372,25 @@ class _FileLowering:
 
     # -- expressions ------------------------------------------------------------------------
     def expr(self, node: Node) -> Expr:
+        """Lower an expression; nesting beyond MAX_NESTING is kept opaque, never a RecursionError."""
+        if self._nesting >= MAX_NESTING:
+            self.too_deep(node)
+            return Opaque(self.span(node))
+        self._nesting += 1
+        try:
+            return self._expr(node)
+        finally:
+            self._nesting -= 1
+
+    def too_deep(self, node: Node) -> None:
+        if not self._too_deep_noted:
+            self._too_deep_noted = True
+            self.notes.append(Notification(
+                code="nesting-too-deep", level=NoticeLevel.WARNING, path=self.src.path, span=self.span(node),
+                message=f"code nested more than {MAX_NESTING} levels deep near line {node.start_point[0] + 1} "
+                        "is not analysed; the rest of the file is"))
+
+    def _expr(self, node: Node) -> Expr:
         t = node.type
         sp = self.span(node)
         if t in _PASSTHROUGH:
@@ -386,6 +418,8 @@ class _FileLowering:
             return self.object_creation(node, sp)
         if t in ("array_creation_expression", "map_creation_expression"):
             return self.collection(node, sp)
+        if t == "binary_expression" and _operator(node) == "+":
+            return self.concatenation(node, sp)
         if t == "binary_expression":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             op = node.child_by_field_name("operator")
@@ -414,6 +448,20 @@ class _FileLowering:
         if t == "query_expression":
             return Soql(sp, tuple(self.expr(b) for b in _descendants(node, "bound_apex_expression")))
         return self.opaque(node, sp)
+
+    def concatenation(self, node: Node, sp: Span) -> Expr:
+        """`a + b + c + ...` as a balanced tree: a 10,000-term chain must not nest 10,000 deep."""
+        operands: list[Node] = []
+        cur: Node | None = node
+        while cur is not None and cur.type == "binary_expression" and _operator(cur) == "+":
+            right = cur.child_by_field_name("right")
+            if right is not None:
+                operands.append(right)
+            cur = cur.child_by_field_name("left")
+        if cur is not None:
+            operands.append(cur)
+        operands.reverse()
+        return _balanced([self.expr(o) for o in operands], sp)
 
     def string_literal(self, node: Node, sp: Span) -> Expr:
         raw = self.text(node)
@@ -511,6 +559,18 @@ _EXPRESSION_TYPES = {
 }
 
 
+def _operator(node: Node) -> str:
+    op = node.child_by_field_name("operator")
+    return op.type if op is not None else ""
+
+
+def _balanced(parts: list[Expr], sp: Span) -> Expr:
+    if len(parts) == 1:
+        return parts[0]
+    mid = len(parts) // 2
+    return Binary(sp, "+", _balanced(parts[:mid], sp), _balanced(parts[mid:], sp))
+
+
 def _is_expression(node: Node) -> bool:
     return node.type in _EXPRESSION_TYPES
 
@@ -575,6 +635,7 @@ def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
                      "findings from the rest of the file are still reported"))
         for n in problem_nodes(tree.root_node, limit=5)
     ]
+    notes.extend(lowering.notes)
     return FileIR(
         path=src.path, kind=kind, line_count=src.line_count, notifications=tuple(notes),
         suppressions=tuple(lowering.suppressions), sources=tuple(lowering.sources),

@@ -45,7 +45,8 @@ STRING_METHODS = frozenset({
     "replacefirst", "tolowercase", "touppercase", "left", "right", "mid", "abbreviate", "escapehtml4",
     "escapeecmascript", "escapexml", "escapecsv", "escapejava", "escapeunicode", "escapesinglequotes",
     "unescapehtml4", "tostring", "split", "remove", "removeend", "removestart", "normalizespace",
-    "deletewhitespace", "strip", "reverse", "capitalize", "leftpad", "rightpad", "repeat", "toexternalform", "format", "append", "join", "valueof", "getbody", "clone",
+    "deletewhitespace", "strip", "reverse", "capitalize", "leftpad", "rightpad", "repeat", "toexternalform",
+    "format", "append", "join", "valueof", "getbody", "clone",
 })
 
 # HttpRequest mutators: which part of the request each one fills.

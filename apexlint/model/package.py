@@ -258,11 +258,11 @@ class PackageModel:
             body = info.method.body_span
             if info.path != path or info.method.name == "<fields>":
                 continue
-            if (body.start_line, body.start_col) <= (span.start_line, span.start_col) and \
-                    (span.end_line, span.end_col) <= (body.end_line, body.end_col):
-                if best is None or (body.start_line, body.start_col) >= \
-                        (best.method.body_span.start_line, best.method.body_span.start_col):
-                    best = info
+            inside = (body.start_line, body.start_col) <= (span.start_line, span.start_col) and \
+                (span.end_line, span.end_col) <= (body.end_line, body.end_col)
+            if inside and (best is None or (body.start_line, body.start_col) >=
+                           (best.method.body_span.start_line, best.method.body_span.start_col)):
+                best = info
         return best
 
     def named_credential_endpoint(self, name: str) -> str | None:

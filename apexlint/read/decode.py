@@ -7,6 +7,7 @@ surprise becomes a notification and the file is read as well as it can be, or sk
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,11 @@ class ReadLimits:
 def read_file_bytes(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
     """A file's bytes, or None with a notification when it is too large or cannot be read."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            message = f"{rel}: skipped, not a regular file"
+            return None, [Notification("not-a-file", message, NoticeLevel.WARNING, rel)]
+        size = st.st_size
         if size > max_bytes:
             return None, [_too_large(rel, size, max_bytes)]
         with path.open("rb") as stream:

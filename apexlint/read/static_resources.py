@@ -134,7 +134,8 @@ def _read_member(
                 if _ratio_exceeded(size, info.compress_size, limits):
                     return None, _member_note("zip-bomb", rel, info, "expands far beyond its compressed size")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as err:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as err:
+        # ValueError: a member whose offsets point outside the archive ('negative seek value')
         return None, _member_note("zip-member-skipped", rel, info, f"cannot be read ({err})")
     return b"".join(chunks), None
 
