@@ -38,6 +38,7 @@ class SourceText:
     _buffer: bytes | None = None
     _lines: list[str] | None = None
     _parse_lines: list[str] | None = None
+    _ascii: list[bool] | None = None
 
     @property
     def buffer(self) -> bytes:
@@ -95,10 +96,20 @@ class SourceText:
             return char_col + 1
         return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
 
+    def _ascii_rows(self) -> list[bool]:
+        """Rows where bytes, characters and UTF-16 units coincide (no edits, ASCII only)."""
+        if self._ascii is None:
+            self._ascii = [line.isascii() and i not in self.edits for i, line in enumerate(self.lines)]
+        return self._ascii
+
     def span(self, start: Point, end: Point) -> Span:
         """Span of the original text between two parse-buffer points (end exclusive)."""
         sr, sc = start
         er, ec = end
+        ascii_rows = self._ascii_rows()
+        if sr < len(ascii_rows) and er < len(ascii_rows) and ascii_rows[sr] and ascii_rows[er] \
+                and (er, ec) > (sr, sc) and sc <= len(self.lines[sr]):
+            return Span(sr + 1, sc + 1, er + 1, ec + 1)
         s_char = self._char_col(sr, sc)
         e_char = self._char_col(er, ec)
         sl, el = sr + 1, er + 1
