@@ -115,6 +115,8 @@ def api_of_path(path: str) -> str:
     p = path.lower().split("?")[0]
     if re.search(r"/services/data/v[0-9.]+/tooling", p) or p.startswith("/services/soap/t/"):
         return "tooling"
+    if re.search(r"/services/data/v[0-9.]+/metadata", p):
+        return "metadata"  # the Metadata API's REST resources (deployRequest)
     if p.startswith("/services/data/") or p.startswith("/services/async/"):
         return "data"
     if p.startswith(("/services/soap/u/", "/services/soap/c/")):
@@ -197,6 +199,8 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                 return True, tuple(sorted(set(_XSI_TYPE.findall(body))))
         if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
             return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url))))
+        if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):
+            return True, ()  # POST deployRequest: a deployment through the REST Metadata API
     return False, ()
 
 
