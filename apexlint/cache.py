@@ -9,6 +9,7 @@ half-written entry.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -20,9 +21,19 @@ from apexlint.lower import Lowered
 MAGIC = b"APEXLINT-CACHE-1\n"
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of apexlint's own source: entries from other code (a development checkout) never match."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 class LoweringCache:
     def __init__(self, root: Path, tool_version: str) -> None:
-        self.dir = root / tool_version
+        self.dir = root / f"{tool_version}-{code_fingerprint()}"
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"

@@ -29,7 +29,9 @@ from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 
 PARALLEL_THRESHOLD = 64
-CONTEXT_LINES = 3  # below this many files a worker pool costs more than it saves
+CONTEXT_LINES = 3
+# A timeout depends on the machine's load and an internal error on the code, not on the file.
+UNCACHEABLE = frozenset({"file-timeout", "internal-error"})  # below this many files a worker pool costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,8 @@ def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
         if hit is not None:
             return replace(hit, notifications=(*notes, *hit.notifications))
     lowered = lower_job(job, limits, timeout)
-    if cache is not None and not any(n.code == "file-timeout" for n in lowered.notifications):
-        cache.put(key, lowered)  # a timeout depends on the machine's load, not on the file
+    if cache is not None and not any(n.code in UNCACHEABLE for n in lowered.notifications):
+        cache.put(key, lowered)
     return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
 
 
