@@ -28,10 +28,10 @@ from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 
-PARALLEL_THRESHOLD = 64
+PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves
 CONTEXT_LINES = 3
 # A timeout depends on the machine's load and an internal error on the code, not on the file.
-UNCACHEABLE = frozenset({"file-timeout", "internal-error"})  # below this many files a worker pool costs more than it saves
+UNCACHEABLE = frozenset({"file-timeout", "internal-error"})
 
 
 @dataclass(frozen=True)
