@@ -38,9 +38,14 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
     for u in ctx.model.url_uses:
         if source_id not in u.sources:
             continue
-        if u.sink in UI_SINKS or (classify_url(u.url).scope == "same-org" and not u.in_query):
-            uses.append((Location(u.path, u.span, label="supported use"),
-                         f"standard UI request through {u.sink}", "", ()))
+        ep = classify_url(u.url)
+        if u.sink in UI_SINKS:
+            what = f"standard UI request through {u.sink}"
+        elif ep.scope == "same-org" and not u.in_query:
+            what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request through {u.sink} ({u.url or 'this page'})"
+        else:
+            continue
+        uses.append((Location(u.path, u.span, label="supported use"), what, "", ()))
     return uses
 
 
