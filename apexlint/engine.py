@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +47,7 @@ class ScanOptions:
     limits: ReadLimits = field(default_factory=ReadLimits)
     category: str | None = None
     file_timeout: float | None = 30.0  # seconds to read and lower one file
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (done, total) files
 
 
 @dataclass
@@ -99,11 +100,19 @@ def scan(options: ScanOptions) -> ScanResult:
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
     jobs = options.jobs or os.cpu_count() or 1
     tasks = [(f, options.limits, options.cache_dir, options.file_timeout) for f in files]
+    report = options.progress or (lambda done, total: None)
+    out: list[Lowered] = []
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [_lower_one(*t) for t in tasks]
+        for t in tasks:
+            out.append(_lower_one(*t))
+            report(len(out), len(tasks))
+        return out
     chunk = max(1, len(tasks) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_lower_star, tasks, chunksize=chunk))
+        for lowered in pool.map(_lower_star, tasks, chunksize=chunk):
+            out.append(lowered)
+            report(len(out), len(tasks))
+    return out
 
 
 def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None, float | None]) -> Lowered:

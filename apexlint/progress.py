@@ -22,8 +22,9 @@ class Progress:
         self._thread: threading.Thread | None = None
         self._shown = False
 
-    def advance(self, n: int = 1) -> None:
-        self.done += n
+    def update(self, done: int, total: int) -> None:
+        """Files lowered so far (called by the engine); the analysis follows the last file."""
+        self.done, self.total = done, total
 
     def __enter__(self) -> Progress:
         if self.enabled:
@@ -38,11 +39,19 @@ class Progress:
         i = 0
         while not self._stop.wait(0.2):
             elapsed = time.monotonic() - start
-            count = f" {self.done}/{self.total} files" if self.total else ""
-            sys.stderr.write(f"\r{FRAMES[i % 4]} apexlint: scanning{count} ({elapsed:.0f}s)")
+            sys.stderr.write(f"\r{FRAMES[i % 4]} apexlint: {self._bar()} ({elapsed:.0f}s)")
             sys.stderr.flush()
             self._shown = True
             i += 1
+
+    def _bar(self) -> str:
+        if not self.total:
+            return "discovering files"
+        if self.done >= self.total:
+            return "analysing the package"
+        width = 24
+        filled = width * self.done // self.total
+        return f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files"
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

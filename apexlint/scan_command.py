@@ -52,9 +52,9 @@ def _scan(config: Config, paths: tuple[Path, ...], no_cache: bool, quiet: bool) 
         logger_classes=tuple(config.logger_classes), jobs=config.jobs, cache_dir=cache_dir,
         limits=ReadLimits(max_file_bytes=config.max_file_bytes), category=config.category,
         file_timeout=config.file_timeout_seconds)
-    with Progress(enabled=not quiet and sys.stderr.isatty()):
+    with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         try:
-            return scan(options)
+            return scan(replace(options, progress=progress.update))
         except DiscoveryError as exc:
             raise CliError(str(exc)) from None
 
