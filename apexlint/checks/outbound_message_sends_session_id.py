@@ -7,12 +7,15 @@ security update for outbound messages with session IDs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
-from apexlint.ir import SourceKind
+from apexlint.findings import Fix, Replacement
+from apexlint.ir import SourceKind, SourceSite
 
 RULE_ID = "SID005"
+_ELEMENT = re.compile(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*true\s*</\1>")
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
@@ -21,4 +24,18 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         message = (f"outbound message '{src.owner}' sends the session ID of the triggering user{endpoint}; "
                    "set includeSessionId to false and authenticate the receiver through an External Client App")
         yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), anchor_text=src.owner + src.text,
-                                  properties={"confidence": "very-high", "endpoint": src.context}), (src.id,))
+                                  properties={"confidence": "very-high", "endpoint": src.context},
+                                  fix=_stop_sending(src)), (src.id,))
+
+
+def _stop_sending(src: SourceSite) -> Fix | None:
+    """`<includeSessionId>true</includeSessionId>` → `false`: safe, and the receiver must then
+    authenticate its calls back to the org another way (an External Client App)."""
+    text = " ".join(src.text.split())
+    match = _ELEMENT.fullmatch(text)
+    if match is None or src.span.start_line != src.span.end_line:
+        return None
+    return Fix(
+        description="Stop sending the session ID with this outbound message (includeSessionId false)",
+        path=src.path,
+        replacements=(Replacement(src.span, f"<{match.group(1)}>false</{match.group(1)}>"),))
