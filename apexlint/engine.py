@@ -146,7 +146,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta],
     graph = build_call_graph(model)
     entries = async_entry_points(model)
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
-                    _client_getters(model)).run()
+                    _client_getters(model), include_tests=options.include_tests).run()
     ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries),
                        async_entries={e.method_id: e for e in entries}, rules=rules,
                        include_tests=options.include_tests)

@@ -118,11 +118,13 @@ class FlowResult:
 
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
-                 client_getters: frozenset[tuple[str, str]] = frozenset()) -> None:
+                 client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False) -> None:
         self.model = model
         self.graph = graph
         self.logger_classes = logger_classes
         self.client_getters = client_getters  # (class, property) bound into Visualforce pages
+        # Test code is not shipped behaviour: unless asked, it is not analysed at all.
+        self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
         self.fields: dict[tuple[str, str], Value] = {}
         self.readers: dict[tuple[str, str], set[str]] = {}
@@ -130,7 +132,8 @@ class DataFlow:
         self.soap_ports = _soap_ports(model)
 
     def run(self) -> FlowResult:
-        order = _bottom_up(self.model, self.graph)
+        order = [m for m in _bottom_up(self.model, self.graph)
+                 if self.include_tests or not self.model.methods[m].method.is_test]
         queue: deque[str] = deque(order)
         queued = set(order)
         visits: dict[str, int] = {}
@@ -152,7 +155,7 @@ class DataFlow:
             for key in changed_fields:
                 again.extend(sorted(self.readers.get(key, ())))
             for m in again:
-                if m not in queued:
+                if m not in queued and (self.include_tests or not self.model.methods[m].method.is_test):
                     queued.add(m)
                     queue.append(m)
         hits = sorted(self.hits.values(), key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
@@ -231,6 +234,8 @@ class _MethodRun:
         self.changed_fields: set[tuple[str, str]] = set()
         self.returns: list[tuple[Span, Value]] = []
         self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value]] = {}
+        self._read: set[str] = set()
+        self._backward = False
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -244,9 +249,13 @@ class _MethodRun:
         for _ in range(LOCAL_ROUNDS):
             before = dict(self.env)
             self.returns = []
+            self._read = set()
+            self._backward = False
             for stmt in self.info.method.body:
                 self.stmt(stmt)
-            if self.env == before:
+            # Another round only helps when a local changed after an earlier statement read it
+            # (a loop, or a variable reused); straight-line code is done in one pass.
+            if self.env == before or not self._backward:
                 break
         ret = join_all([v for _, v in self.returns]) if not _cannot_carry(self.info.method.return_type) else EMPTY
         self.check_client_exposure()
@@ -314,6 +323,8 @@ class _MethodRun:
             if self.scope.is_local(target.name):
                 if _cannot_carry(self.scope.types.get(target.name, "")):
                     return
+                if target.name in self._read:
+                    self._backward = True
                 self.env[target.name] = join(self.env.get(target.name, EMPTY), v)
             elif self.scope.cls and (owner := self.model.field_owner(self.scope.cls, target.name)):
                 self.write_field((owner, target.name), v)
@@ -401,6 +412,7 @@ class _MethodRun:
 
     def eval_name(self, e: Name) -> Value:
         if self.scope.is_local(e.name):
+            self._read.add(e.name)
             declared = self.scope.types.get(e.name, "")
             v = self.env.get(e.name, EMPTY)
             pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
