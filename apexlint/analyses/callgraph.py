@@ -105,6 +105,9 @@ class Scope:
             sup = m.superclass_chain(self.cls)[1:2] if self.cls else []
             return sup[0] if sup else None
         if isinstance(expr, FieldGet):
+            if isinstance(expr.obj, Name) and expr.obj.name == "page" and self.class_ref(expr.obj) is None \
+                    and not self.is_local("page") and self.system_ref(expr.obj) == "page":
+                return "pagereference"  # `Page.X`: a reference to Visualforce page X
             cls_name = self.class_ref(expr.obj)
             if cls_name is not None:
                 return m.field_type(cls_name, expr.name)

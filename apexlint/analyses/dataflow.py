@@ -180,9 +180,8 @@ class DataFlow:
             if match is None:
                 continue
             name = match.group(1).lower()
-            ns = self.model.namespace
-            if ns and name.startswith(ns + "__"):
-                name = name[len(ns) + 2:]
+            if "__" in name:  # `ns__Page`: pages are known by their own names, whatever the package
+                name = name.split("__", 1)[1]
             page = self.model.pages.get(name)
             if page is not None and page.emits_session:
                 return page.display
@@ -605,7 +604,8 @@ class _MethodRun:
             if name in api.COLLECTION_READERS:
                 return receiver
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
-            return derived(joined, keep_strings=name == "valueof", types=frozenset({"string"}))
+            # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
+            return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
         if cls.endswith("exception") and name == "setmessage":
             if joined.carries_session():
                 self.sink("log", "exception message", call.span, call.text, joined)
