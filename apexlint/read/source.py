@@ -127,13 +127,14 @@ class SourceText:
         out: list[str] = []
         for row in range(span.start_line - 1, min(span.end_line, len(lines))):
             line = lines[row]
-            start = _utf16_to_char(line, span.start_col) if row == span.start_line - 1 else 0
-            end = _utf16_to_char(line, span.end_col) if row == span.end_line - 1 else len(line)
+            start = utf16_to_char(line, span.start_col) if row == span.start_line - 1 else 0
+            end = utf16_to_char(line, span.end_col) if row == span.end_line - 1 else len(line)
             out.append(line[start:end])
         return "\n".join(out)
 
 
-def _utf16_to_char(line: str, col: int) -> int:
+def utf16_to_char(line: str, col: int) -> int:
+    """SARIF columns count UTF-16 code units from 1; Python indexes code points from 0."""
     if line.isascii():
         return min(col - 1, len(line))
     units = 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from apexlint.findings import Location, SourceContext
 from apexlint.ir import Span
 from apexlint.lower.secrets import has_token
+from apexlint.read.source import utf16_to_char
 from apexlint.report import scrub
 
 __all__ = ["CONTEXT_LINES", "CodeLine", "ContextIndex", "Excerpt", "Place", "context_index", "place"]
@@ -47,16 +48,6 @@ class Place:
     excerpt: Excerpt | None
 
 
-def _char_index(line: str, column: int) -> int:
-    """SARIF columns count UTF-16 code units from 1; Python indexes code points from 0."""
-    units = 0
-    for index, char in enumerate(line):
-        if units >= column - 1:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-    return len(line)
-
-
 def _clip_left(text: str, keep: int) -> str:
     return text if len(text) <= keep else "…" + text[-keep:]
 
@@ -71,8 +62,8 @@ def _code_line(number: int, text: str, span: Span, whole: bool) -> CodeLine:
         return CodeLine(number, scrub(_clip_right(text, MAX_BEFORE + MAX_MARKED)), "", "", False)
     if has_token(text):
         return CodeLine(number, "", scrub(text), "", True)
-    start = 0 if whole or number != span.start_line else _char_index(text, span.start_col)
-    end = len(text) if whole or number != span.end_line else max(start, _char_index(text, span.end_col))
+    start = 0 if whole or number != span.start_line else utf16_to_char(text, span.start_col)
+    end = len(text) if whole or number != span.end_line else max(start, utf16_to_char(text, span.end_col))
     before = _clip_left(text[:start], MAX_BEFORE)
     marked = _clip_right(text[start:end], MAX_MARKED)
     after = _clip_right(text[end:], MAX_AFTER)
