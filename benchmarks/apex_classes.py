@@ -187,6 +187,8 @@ def _plant(plan: ClassPlan, kind: str, out: list[str], rel: str) -> list[Planted
         out.append(f"    {text}")
         if "getSessionId()" in text and expect:
             planted.append(Planted(rel, len(out), kind, expect))
+        elif "getContent()" in text:  # the page trick: the Apex call is a source of its own (SID007)
+            planted.append(Planted(rel, len(out), f"{kind}-apex", ("SID007",)))
     out.append("")
     return planted
 

@@ -57,6 +57,13 @@ def test_every_planted_source_is_found(package: tuple[Generated, ScanResult]) ->
     assert gen.planted and missing == []
 
 
+def test_background_code_holds_no_session_source(package: tuple[Generated, ScanResult]) -> None:
+    """Only planted sources: otherwise the benchmark's findings would not be known in advance."""
+    gen, result = package
+    planted = {(p.path, p.line) for p in gen.planted}
+    assert [(v.path, v.span.start_line) for v in result.verdicts if (v.path, v.span.start_line) not in planted] == []
+
+
 def test_planted_sources_end_in_their_expected_rules(package: tuple[Generated, ScanResult]) -> None:
     gen, result = package
     rules = {(v.path, v.span.start_line): set(v.rule_ids) for v in result.verdicts}
