@@ -28,6 +28,7 @@ from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
+from apexlint.read.source import SourceText
 
 PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves
 CONTEXT_LINES = 3
@@ -205,7 +206,7 @@ def _client_getters(model: PackageModel) -> frozenset[tuple[str, str]]:
 
 
 # -- finishing findings ---------------------------------------------------------------------------
-def finish_findings(findings: list[Finding], texts: dict[str, list[str] | None]) -> list[Finding]:
+def finish_findings(findings: list[Finding], texts: dict[str, SourceText | None]) -> list[Finding]:
     """Add exact snippets, move findings inside zipped resources onto the archive, dedupe."""
     out: list[Finding] = []
     seen: set[tuple[str, str, tuple[int, int, int, int], str]] = set()
@@ -224,11 +225,11 @@ def finish_findings(findings: list[Finding], texts: dict[str, list[str] | None])
     return _unique_fingerprints(out)
 
 
-def _texts_for(findings: list[Finding], project: Project) -> dict[str, list[str] | None]:
+def _texts_for(findings: list[Finding], project: Project) -> dict[str, SourceText | None]:
     """Lines of each file that holds a finding (read again: only files with findings)."""
     wanted = {loc.path for f in findings for loc in (f.location, f.source) if loc is not None}
     by_rel = {f.rel: f for f in project.files}
-    texts: dict[str, list[str] | None] = {}
+    texts: dict[str, SourceText | None] = {}
     for rel in sorted(wanted):
         df = by_rel.get(rel)
         if df is None:
@@ -236,18 +237,19 @@ def _texts_for(findings: list[Finding], project: Project) -> dict[str, list[str]
             continue
         data, _ = read_file_bytes(df.path, rel, 50_000_000)
         src = read_source(rel, data, df.namespace)[0] if data is not None else None
-        texts[rel] = None if src is None or src.lossy else src.text.split("\n")
+        texts[rel] = None if src is None or src.lossy else src
     return texts
 
 
-def _contexts(findings: list[Finding], texts: dict[str, list[str] | None]) -> tuple[SourceContext, ...]:
+def _contexts(findings: list[Finding], texts: dict[str, SourceText | None]) -> tuple[SourceContext, ...]:
     """The lines around each finding's primary and source locations (for the HTML report)."""
     out: dict[tuple[str, int], SourceContext] = {}
     for f in findings:
         for loc in (f.location, f.source):
-            lines = texts.get(loc.path) if loc is not None else None
-            if loc is None or lines is None:
+            src = texts.get(loc.path) if loc is not None else None
+            if loc is None or src is None:
                 continue
+            lines = src.lines
             first = max(1, loc.span.start_line - CONTEXT_LINES)
             last = min(len(lines), loc.span.end_line + CONTEXT_LINES)
             key = (loc.path, first)
@@ -256,12 +258,10 @@ def _contexts(findings: list[Finding], texts: dict[str, list[str] | None]) -> tu
     return tuple(out[k] for k in sorted(out))
 
 
-def _finish_location(loc: Location, texts: dict[str, list[str] | None]) -> Location:
-    lines = texts.get(loc.path)
-    if lines is None:
+def _finish_location(loc: Location, texts: dict[str, SourceText | None]) -> Location:
+    st = texts.get(loc.path)
+    if st is None:
         return loc
-    from apexlint.read.source import SourceText
-    st = SourceText(loc.path, "\n".join(lines), "\n".join(lines))
     snippet = st.text_of(loc.span)
     return replace(loc, snippet=None if has_token(snippet) or not snippet else snippet)
 
