@@ -50,6 +50,7 @@ class ScanOptions:
     category: str | None = None
     file_timeout: float | None = 30.0  # seconds to read and lower one file
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (done, total) files
+    exhaustive: bool = False  # analyse every method, not only the demand set (same result; for tests)
 
 
 @dataclass
@@ -160,7 +161,8 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta],
     graph = build_call_graph(model)
     entries = async_entry_points(model)
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
-                    _client_getters(model), include_tests=options.include_tests).run()
+                    _client_getters(model), include_tests=options.include_tests,
+                    exhaustive=options.exhaustive).run()
     ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries),
                        async_entries={e.method_id: e for e in entries}, rules=rules,
                        include_tests=options.include_tests)

@@ -261,6 +261,9 @@ class MethodIR:
     span: Span  # the declaration's name
     body_span: Span
     is_test: bool = False
+    # Every identifier the body mentions (names, fields, called methods, created types' last
+    # segment): what the demand-driven analysis searches instead of walking every body.
+    refs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

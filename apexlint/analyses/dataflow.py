@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from apexlint.analyses.callgraph import CallGraph, Scope
+from apexlint.analyses.demand import Demand
 from apexlint.analyses.values import (
     EMPTY,
     ORG,
@@ -114,11 +115,13 @@ class FlowResult:
     summaries: dict[str, Summary]
     fields: dict[tuple[str, str], Value]
     visits: int
+    analysed: int = 0  # methods in the demand set
 
 
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
-                 client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False) -> None:
+                 client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False,
+                 exhaustive: bool = False) -> None:
         self.model = model
         self.graph = graph
         self.logger_classes = logger_classes
@@ -128,49 +131,129 @@ class DataFlow:
         self.summaries: dict[str, Summary] = {}
         self.fields: dict[tuple[str, str], Value] = {}
         self.readers: dict[tuple[str, str], set[str]] = {}
-        self.hits: dict[tuple[SinkSite, str], SourceHit] = {}
+        # What each method's latest analysis reported: a later run (with more of the package
+        # known) replaces an earlier one, so the result does not depend on the order of runs.
+        self.reports: dict[str, dict[tuple[SinkSite, str], SourceHit]] = {}
+        self._current = ""
         self.soap_ports = _soap_ports(model)
+        # Every method (`exhaustive`), or only those a session can reach (the default, same result).
+        self.exhaustive = exhaustive
+        self.demand = Demand(model, graph, include_tests, self.soap_ports)
+        self.active: set[str] = set()
+        self._demanded_fields: set[tuple[str, str]] = set()
+        self._tainted_fields: set[tuple[str, str]] = set()
+        self._effects_on: dict[tuple[str, str], set[str]] = {}
 
     def run(self) -> FlowResult:
-        order = [m for m in _bottom_up(self.model, self.graph)
-                 if self.include_tests or not self.model.methods[m].method.is_test]
-        queue: deque[str] = deque(order)
-        queued = set(order)
+        self._queue: deque[str] = deque()
+        self._queued: set[str] = set()
+        if self.exhaustive:
+            for m in _bottom_up(self.model, self.graph):
+                if self._analysable(m):
+                    self.active.add(m)
+                    self._enqueue(m)
+        else:
+            for m in self.demand.seeds():
+                self.activate(m)
         visits: dict[str, int] = {}
         total = 0
-        while queue:
-            mid = queue.popleft()
-            queued.discard(mid)
+        while self._queue:
+            mid = self._queue.popleft()
+            self._queued.discard(mid)
             visits[mid] = visits.get(mid, 0) + 1
             if visits[mid] > MAX_VISITS:
                 continue
             total += 1
             info = self.model.methods[mid]
+            self._current = mid
+            self.reports[mid] = {}
             run = _MethodRun(self, info)
             summary, changed_fields = run.execute()
-            again: list[str] = []
             if summary != self.summaries.get(mid):
                 self.summaries[mid] = summary
-                again.extend(e.caller for e in self.graph.callers.get(mid, []))
+                for e in self.graph.callers.get(mid, []):
+                    if e.caller in self.active:
+                        self._enqueue(e.caller)
+                self._summary_demands(mid, summary)
             for key in changed_fields:
-                again.extend(sorted(self.readers.get(key, ())))
-            for m in again:
-                if m not in queued and (self.include_tests or not self.model.methods[m].method.is_test):
-                    queued.add(m)
-                    queue.append(m)
-        hits = sorted(self.hits.values(), key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
-        return FlowResult(hits, self.summaries, self.fields, total)
+                for m in sorted(self.readers.get(key, ())):
+                    self._enqueue(m)
+                if key not in self._tainted_fields and self.fields.get(key, EMPTY).deep_taint():
+                    self._tainted_fields.add(key)
+                    for m in self.demand.readers(key):
+                        self.activate(m)
+        return FlowResult(self._hits(), self.summaries, self.fields, total, len(self.active))
+
+    # -- the demand set (see analyses/demand.py) ------------------------------------------------
+    def _analysable(self, mid: str) -> bool:
+        return self.include_tests or not self.model.methods[mid].method.is_test
+
+    def _enqueue(self, mid: str) -> None:
+        if mid not in self._queued and mid in self.active:
+            self._queued.add(mid)
+            self._queue.append(mid)
+
+    def activate(self, mid: str) -> None:
+        """Add a method and the methods it calls (callees first) to what is analysed."""
+        if mid in self.active or not self._analysable(mid):
+            return
+        self.active.add(mid)
+        stack = [(mid, iter(self.demand.callees(mid)))]
+        while stack:
+            m, callees = stack[-1]
+            nxt = next((c for c in callees if c not in self.active), None)
+            if nxt is None:
+                stack.pop()
+                self._enqueue(m)
+            else:
+                self.active.add(nxt)
+                stack.append((nxt, iter(self.demand.callees(nxt))))
+
+    def _summary_demands(self, mid: str, summary: Summary) -> None:
+        """Callers must see a summary that holds a session, or writes a field someone reads."""
+        for key in summary.field_effects:
+            self._effects_on.setdefault(key, set()).add(mid)
+        if self.exhaustive:
+            return
+        if _summary_tainted(summary) or any(k in self._demanded_fields for k in summary.field_effects):
+            for m in self.demand.callers(mid):
+                self.activate(m)
+
+    def demand_field(self, key: tuple[str, str]) -> None:
+        """A method read field `key`: whoever writes it is analysed too, for the values it holds."""
+        if key in self._demanded_fields:
+            return
+        self._demanded_fields.add(key)
+        if self.exhaustive:
+            return
+        for m in self.demand.writers(key):
+            self.activate(m)
+        for setter in sorted(self._effects_on.get(key, ())):
+            for m in self.demand.callers(setter):
+                self.activate(m)
 
     def summary(self, mid: str) -> Summary:
         return self.summaries.get(mid) or Summary()
 
     def report(self, site: SinkSite, value: Value) -> None:
+        mine = self.reports.setdefault(self._current, {})
         for src, trace in value.deep_taint().items():
             key = (site, src)
-            if key not in self.hits:
+            if key not in mine:
                 final = Step(site.path, site.span, f"reaches {site.api}")
-                self.hits[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final),
-                                           value)
+                mine[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final), value)
+
+    def _hits(self) -> list[SourceHit]:
+        """One hit per (sink, source): the one reported where the sink is, else by the first
+        reporting method in id order."""
+        best: dict[tuple[SinkSite, str], tuple[tuple[bool, str], SourceHit]] = {}
+        for mid in sorted(self.reports):
+            for key, hit in self.reports[mid].items():
+                rank = (hit.site.method_id != mid, mid)
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, hit)
+        return sorted((h for _, h in best.values()),
+                      key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
 
     def emitting_page(self, page_ref: Value) -> str | None:
         """The name of a page that renders a session ID, if `page_ref` may point at one."""
@@ -235,6 +318,7 @@ class _MethodRun:
         self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value]] = {}
         self._read: set[str] = set()
         self._backward = False
+        self._mutating = 0
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -360,6 +444,8 @@ class _MethodRun:
 
     def read_field(self, key: tuple[str, str]) -> Value:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
+        if not self._mutating:
+            self.flow.demand_field(key)
         return self.flow.fields.get(key, EMPTY)
 
     # -- expressions --------------------------------------------------------------------------------
@@ -461,7 +547,17 @@ class _MethodRun:
         r = self.scope.resolve(call)
         receiver = EMPTY
         if call.obj is not None and not r.is_static:
-            receiver = self.eval(call.obj)
+            if r.system is not None and r.system[1] in api.COLLECTION_WRITERS and \
+                    (r.system[0] in api.COLLECTION_TYPES or r.system[0] == "list"):
+                # `buffer.add(x)` changes the collection without using what it holds: reading
+                # it here does not make its other writers worth analysing
+                self._mutating += 1
+                try:
+                    receiver = self.eval(call.obj)
+                finally:
+                    self._mutating -= 1
+            else:
+                receiver = self.eval(call.obj)
         args = [self.eval(a) for a in call.args]
         if r.targets and not r.is_static and r.targets[0].owner in self.flow.soap_ports:
             return self.port_call(r.targets[0], call, receiver, args)
@@ -680,9 +776,7 @@ class _MethodRun:
             return {shape[0] for shape in local.strings if len(shape) == 1 and not shape[0].startswith("\x00")}
         out: set[str] = set()
         for t in body.types:
-            v = self.flow.fields.get((t, "fullname"))
-            if v is None:
-                continue
+            v = self.read_field((t, "fullname"))  # a reader: re-run when another method sets it
             for shape in v.strings:
                 if len(shape) == 1 and not shape[0].startswith("\x00"):
                     out.add(shape[0])
@@ -706,6 +800,12 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _summary_tainted(s: Summary) -> bool:
+    return bool(s.ret.deep_taint() or any(v.deep_taint() for v in s.param_effects.values())
+                or any(v.deep_taint() for v in s.field_effects.values())
+                or any(h.value.deep_taint() for h in s.sinks.values()))
 
 
 def _cannot_carry(type_name: str) -> bool:

@@ -73,6 +73,7 @@ class _FileLowering:
         self._stmts: list[Stmt] = []
         self._locals: list[Param] = []
         self._owner = ""
+        self._refs: set[str] = set()
         self._in_test = False
         self._nesting = 0
         self._too_deep_noted = False
@@ -243,14 +244,15 @@ class _FileLowering:
             self.stmt(body)
         stmts, local_vars = tuple(self._stmts), tuple(self._locals)
         self._stmts, self._locals = [], []
+        refs, self._refs = frozenset(self._refs), set()
         return MethodIR(
             name=name, display=display, kind=kind, params=params, return_type=return_type,
             modifiers=modifiers, annotations=annotations, body=stmts, locals=local_vars,
             span=self.span(name_node), body_span=self.span(body if body is not None else name_node),
-            is_test=is_test)
+            is_test=is_test, refs=refs)
 
     def _begin(self, owner: str, is_test: bool) -> None:
-        self._stmts, self._locals = [], []
+        self._stmts, self._locals, self._refs = [], [], set()
         self._owner, self._in_test = owner, is_test
 
     def lower_trigger(self, node: Node) -> None:
@@ -401,7 +403,9 @@ class _FileLowering:
         if t in ("int", "decimal", "boolean", "null_literal"):
             return Lit(sp, self.text(node))
         if t in ("identifier", "type_identifier"):
-            return Name(sp, apex_name(self.text(node)))
+            name = apex_name(self.text(node))
+            self._refs.add(name)
+            return Name(sp, name)
         if t == "this":
             return This(sp)
         if t == "super":
@@ -411,7 +415,9 @@ class _FileLowering:
             fld = node.child_by_field_name("field")
             if obj is None or fld is None:
                 return self.opaque(node, sp)
-            return FieldGet(sp, self.expr(obj), apex_name(self.text(fld)))
+            name = apex_name(self.text(fld))
+            self._refs.add(name)
+            return FieldGet(sp, self.expr(obj), name)
         if t == "method_invocation":
             return self.call(node, sp)
         if t == "object_creation_expression":
@@ -479,6 +485,7 @@ class _FileLowering:
         if name_node is None:
             return self.opaque(node, sp)
         name = apex_name(self.text(name_node))
+        self._refs.add(name)
         obj = self.expr(obj_node) if obj_node is not None else None
         args = self.args(node.child_by_field_name("arguments"))
         if name == "getsessionid" and not args and _is_userinfo(obj):
@@ -516,6 +523,7 @@ class _FileLowering:
             else:
                 names.append("")
                 args.append(self.expr(c))
+        self._refs.add(_created(type_text))
         return New(sp, type_text, tuple(args), (), tuple(names) if any(names) else ())
 
     def collection(self, node: Node, sp: Span) -> Expr:
@@ -533,6 +541,7 @@ class _FileLowering:
         type_text = self.type_text(type_node)
         if node.type == "array_creation_expression" and "<" not in type_text and not type_text.endswith("[]"):
             type_text += "[]"  # `new T[]{...}`: an array of T, not a T
+        self._refs.add(_created(type_text))
         return New(sp, type_text, (), tuple(items))
 
     def assignment(self, node: Node, sp: Span) -> Expr:
@@ -640,3 +649,8 @@ def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
         path=src.path, kind=kind, line_count=src.line_count, notifications=tuple(notes),
         suppressions=tuple(lowering.suppressions), sources=tuple(lowering.sources),
         classes=tuple(lowering.classes), triggers=tuple(lowering.triggers))
+
+
+def _created(type_text: str) -> str:
+    """The class a `new` expression names, as `refs` records it: `new Outer.Inner()` -> `inner`."""
+    return type_text.split("<", 1)[0].rstrip("[] ").rpartition(".")[2].lower()

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 
 from apexlint.ir import (
     Assign,
+    Call,
     ClassIR,
+    Expr,
     FieldGet,
     FileIR,
     MetadataIR,
     MethodIR,
     Name,
+    New,
     PageIR,
     SourceSite,
     Span,
@@ -285,7 +288,29 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
         body.append(Assign(f.span, FieldGet(f.span, owner, f.name), f.init))
     if not body:
         return None
+    refs = {f.name for f in c.fields if f.init is not None}
+    for stmt in body:
+        refs.update(_expr_names(stmt.value))
     return MethodIR(
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
         modifiers=frozenset(), annotations=frozenset(), body=tuple(body), locals=(), span=c.span,
-        body_span=c.span, is_test=c.is_test)
+        body_span=c.span, is_test=c.is_test, refs=frozenset(refs))
+
+
+def _expr_names(e: Expr) -> set[str]:
+    """The identifiers an initialiser mentions, as lowering records a body's `refs`."""
+    out: set[str] = set()
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, (Name, FieldGet, Call)):
+            out.add(x.name)
+        if isinstance(x, New):
+            out.add(x.type.split("<", 1)[0].rstrip("[] ").rpartition(".")[2].lower())
+        for child in (getattr(x, a, None) for a in ("obj", "left", "right", "cond", "then", "other", "expr",
+                                                      "index")):
+            if isinstance(child, Expr):
+                todo.append(child)
+        for a in ("args", "items", "binds", "parts"):
+            todo.extend(c for c in getattr(x, a, ()) if isinstance(c, Expr))
+    return out

@@ -1,0 +1,140 @@
+"""Which methods the data flow has to analyse: the demand set.
+
+A session ID can only reach a sink through methods that see one. Most of a package never does,
+so analysing every method (as a whole-program fixpoint would) is wasted work: NPSP has 7,590
+non-test methods and one `getSessionId()`. The data flow starts from the methods holding a
+source and grows the set only where a session, or a value a session-carrying method needs, can
+come from or go to:
+
+- **seeds**: methods that read a session (`UserInfo.getSessionId()`) or render a page
+  (`getContent()`, which may make one);
+- **callees** of every analysed method, transitively: their summaries are applied at the call;
+- **callers** of a method whose summary holds a session (returned, written into an argument or
+  a field, or reaching a sink inside), transitively;
+- **writers** of every class field an analysed method reads (the endpoint a request is sent to
+  is often a field), and the callers of a writer whose write depends on its parameters (a setter);
+- **readers** of a field once a session is stored in it.
+
+Candidates are found by name in each body's `refs` (what lowering recorded), a superset of
+the real readers, writers and callers, and then analysed like any other method: over-approximating
+costs time, never precision. The result is the one the exhaustive analysis gives (a test checks
+both on every fixture package).
+"""
+
+from __future__ import annotations
+
+from apexlint.analyses.callgraph import CallGraph, walk_exprs
+from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New
+from apexlint.model.catalog import PAGE_CONTENT_CALLS
+from apexlint.model.package import MethodInfo, PackageModel, base_type
+
+SEED_REFS = frozenset({"getsessionid", *PAGE_CONTENT_CALLS})
+
+
+class Demand:
+    def __init__(self, model: PackageModel, graph: CallGraph, include_tests: bool,
+                 soap_ports: frozenset[str] = frozenset()) -> None:
+        self.model = model
+        self.graph = graph
+        self.include_tests = include_tests
+        self.soap_ports = soap_ports
+        self._written: dict[str, frozenset[str]] = {}
+        self.mentions: dict[str, set[str]] = {}  # identifier -> methods whose body mentions it
+        for mid, info in model.methods.items():
+            if include_tests or not info.method.is_test:
+                for ref in info.method.refs:
+                    self.mentions.setdefault(ref, set()).add(mid)
+
+    def analysable(self, mid: str) -> bool:
+        info = self.model.methods.get(mid)
+        return info is not None and (self.include_tests or not info.method.is_test)
+
+    def seeds(self) -> list[str]:
+        return sorted({m for ref in SEED_REFS for m in self.mentions.get(ref, ())})
+
+    def callees(self, mid: str) -> list[str]:
+        return [e.callee for e in self.graph.edges.get(mid, []) if self.analysable(e.callee)]
+
+    def callers(self, mid: str) -> list[str]:
+        return [e.caller for e in self.graph.callers.get(mid, []) if self.analysable(e.caller)]
+
+    def writers(self, key: tuple[str, str]) -> list[str]:
+        """Methods that may assign field `key`, or change the object it holds (`f.add(x)`,
+        `fill(f)`): syntactically, where the field could be seen; the data flow resolves them."""
+        owner, name = key
+        if owner == "sobject":
+            return []  # records published as events: written only where a session already flows
+        cls = self.model.classes.get(owner)
+        decl = next((f for f in cls.fields if f.name == name), None) if cls is not None else None
+        private = decl is not None and not ({"public", "global", "protected"} & decl.modifiers)
+        family = owner.split(".", 1)[0]
+        out = []
+        for mid in sorted(self.mentions.get(name, ())):
+            info = self.model.methods[mid]
+            if private and info.owner.split(".", 1)[0] != family:
+                continue
+            written = self._written.get(mid)
+            if written is None:
+                written = self._written[mid] = _written_names(info)
+            if name in written:
+                out.append(mid)
+        return out
+
+    def readers(self, key: tuple[str, str]) -> list[str]:
+        """Methods that may read field `key`: by name, or through `this` or an object holding it."""
+        if key[0] == "sobject":  # `trigger.new` of a trigger on that object (or platform event)
+            return sorted(f"trigger:{t.name}" for t in self.model.triggers if t.sobject == key[1])
+        out = set(self.mentions.get(key[1], ()))
+        for cls in self._holders(key[0]):
+            for infos in self.model.by_class.get(cls, {}).values():
+                out.update(i.id for i in infos if self.analysable(i.id))
+                if cls in self.soap_ports:  # a port call reads the whole port (its SessionHeader)
+                    out.update(m for i in infos for m in self.callers(i.id))
+        return sorted(out)
+
+    def _holders(self, cls: str) -> set[str]:
+        """`cls`, its subclasses, and the classes with a field of its type (two levels): where
+        an object's fields are read as a whole (`this`, a call to a SOAP port)."""
+        out = {cls, *self.model.subtypes.get(cls, ())}
+        for _ in range(2):
+            more = {c.name for c in self.model.classes.values()
+                    if c.name not in out and any(self.model.resolve_class(base_type(f.type), c.name) in out
+                                                 for f in c.fields)}
+            if not more:
+                break
+            out |= more
+        return out
+
+
+def _written_names(info: MethodInfo) -> frozenset[str]:
+    """Names a body may change: along an assignment target's chain, a call's receiver chain, or
+    an argument's chain (a callee may fill the object it is given)."""
+    out: set[str] = set()
+    for stmt in info.method.body:
+        if isinstance(stmt, Assign):
+            _chain_names(stmt.target, out)
+        for e in walk_exprs(stmt):
+            if isinstance(e, Call):
+                if e.obj is not None:
+                    _chain_names(e.obj, out)
+                for a in e.args:
+                    _chain_names(a, out)
+            elif isinstance(e, New):
+                for a in e.args:
+                    _chain_names(a, out)
+    return frozenset(out)
+
+
+def _chain_names(e: Expr, out: set[str]) -> None:
+    """`a.b[i].c` adds a, b and c."""
+    while True:
+        if isinstance(e, Name):
+            out.add(e.name)
+            return
+        if isinstance(e, FieldGet):
+            out.add(e.name)
+            e = e.obj
+        elif isinstance(e, Index):
+            e = e.obj
+        else:
+            return
