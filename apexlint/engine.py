@@ -23,7 +23,7 @@ from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdic
 from apexlint.discover import DiscoveredFile, Project, discover
 from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
-from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
+from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
@@ -163,7 +163,10 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta],
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
                     _client_getters(model), include_tests=options.include_tests,
                     exhaustive=options.exhaustive).run()
-    ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries),
+    # SID001 asks only whether the methods reading a session run asynchronously
+    readers = sorted({info.id for src in model.sources.values() if src.kind == SourceKind.APEX_GET_SESSION_ID
+                      and (info := model.method_at(src.path, src.span)) is not None})
+    ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries, readers),
                        async_entries={e.method_id: e for e in entries}, rules=rules,
                        include_tests=options.include_tests)
     notes: list[Notification] = []

@@ -9,8 +9,8 @@ Calls that resolve to nothing known are kept as unresolved, never dropped.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from apexlint.ir import (
     Assign,
@@ -274,21 +274,56 @@ class Edge:
     call: Expr  # the Call or New expression
 
 
-@dataclass
 class CallGraph:
-    edges: dict[str, list[Edge]] = field(default_factory=dict)  # caller id -> edges
-    callers: dict[str, list[Edge]] = field(default_factory=dict)  # callee id -> edges
-    unresolved: dict[str, list[Expr]] = field(default_factory=dict)  # caller id -> calls
+    """The package call graph, resolved on demand: a method's calls when first asked for, and a
+    method's callers by resolving only the bodies that mention its name (`MethodIR.refs`).
+
+    The data flow asks about a few hundred methods of a package of thousands; resolving every
+    call of every body up front was most of an analysis that now touches a fraction of them.
+    """
+
+    def __init__(self, model: PackageModel) -> None:
+        self.model = model
+        self._edges: dict[str, list[Edge]] = {}
+        self._callers: dict[str, list[Edge]] = {}
+        self.unresolved: dict[str, list[Expr]] = {}  # caller id -> calls (of the methods resolved so far)
+        self.mentions: dict[str, list[str]] = {}  # identifier -> ids of methods whose body mentions it
+        for mid in sorted(model.methods):
+            for ref in model.methods[mid].method.refs:
+                self.mentions.setdefault(ref, []).append(mid)
+
+    def edges_of(self, mid: str) -> list[Edge]:
+        """The calls `mid` makes that resolve to package methods, in body order."""
+        found = self._edges.get(mid)
+        if found is None:
+            found = self._edges[mid] = self._resolve_calls(mid)
+        return found
+
+    def callers_of(self, mid: str) -> list[Edge]:
+        """Calls of `mid` anywhere in the package, by caller id then body order."""
+        found = self._callers.get(mid)
+        if found is None:
+            info = self.model.methods.get(mid)
+            found = []
+            if info is not None:
+                name = info.method.name
+                if name in ("<init>", "<fields>"):
+                    name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
+                for caller in self.mentions.get(name, ()):
+                    found.extend(e for e in self.edges_of(caller) if e.callee == mid)
+            self._callers[mid] = found
+        return found
 
     def has_callers(self, method_id: str) -> bool:
-        return bool(self.callers.get(method_id))
+        return bool(self.callers_of(method_id))
 
-
-def build_call_graph(model: PackageModel) -> CallGraph:
-    graph = CallGraph()
-    for mid in sorted(model.methods):
-        info = model.methods[mid]
+    def _resolve_calls(self, mid: str) -> list[Edge]:
+        model = self.model
+        info = model.methods.get(mid)
+        if info is None:
+            return []
         scope = Scope(model, info)
+        edges: list[Edge] = []
         for stmt in info.method.body:
             for e in walk_exprs(stmt):
                 targets: list[MethodInfo] = []
@@ -296,17 +331,18 @@ def build_call_graph(model: PackageModel) -> CallGraph:
                     r = scope.resolve(e)
                     targets = list(r.targets)
                     if not targets:
-                        graph.unresolved.setdefault(mid, []).append(e)
+                        self.unresolved.setdefault(mid, []).append(e)
                 elif isinstance(e, New):
                     targets = scope.constructors(e)
                     pc = model.resolve_class(e.type, scope.cls)
                     if pc is not None and (fi := model.by_class.get(pc, {}).get("<fields>")):
                         targets += fi
-                for t in targets:
-                    edge = Edge(mid, t.id, e)
-                    graph.edges.setdefault(mid, []).append(edge)
-                    graph.callers.setdefault(t.id, []).append(edge)
-    return graph
+                edges.extend(Edge(mid, t.id, e) for t in targets)
+        return edges
+
+
+def build_call_graph(model: PackageModel) -> CallGraph:
+    return CallGraph(model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,18 +382,33 @@ def _async_interface_name(model: PackageModel, cls: str, method: str) -> str:
     return "async"
 
 
-def reachable_from(graph: CallGraph, entries: list[AsyncEntry]) -> dict[str, tuple[str, ...]]:
-    """Method id -> shortest call path from an async entry point (entry first)."""
+def reachable_from(graph: CallGraph, entries: list[AsyncEntry],
+                   targets: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Method id -> shortest call path from an async entry point (entry first).
+
+    With `targets`, only the methods that can reach one of them are explored: the paths found
+    for those methods are the ones the whole search would find (every method on a shortest path
+    to a target can reach it), at the cost of a backward search from the targets.
+    """
+    allowed: set[str] | None = None
+    if targets is not None:
+        allowed = set(targets)
+        todo = list(allowed)
+        while todo:
+            for edge in graph.callers_of(todo.pop()):
+                if edge.caller not in allowed:
+                    allowed.add(edge.caller)
+                    todo.append(edge.caller)
     paths: dict[str, tuple[str, ...]] = {}
     queue: deque[str] = deque()
     for e in entries:
-        if e.method_id not in paths:
+        if e.method_id not in paths and (allowed is None or e.method_id in allowed):
             paths[e.method_id] = (e.method_id,)
             queue.append(e.method_id)
     while queue:
         mid = queue.popleft()
-        for edge in graph.edges.get(mid, []):
-            if edge.callee not in paths:
+        for edge in graph.edges_of(mid):
+            if edge.callee not in paths and (allowed is None or edge.callee in allowed):
                 paths[edge.callee] = (*paths[mid], edge.callee)
                 queue.append(edge.callee)
     return paths

@@ -171,7 +171,7 @@ class DataFlow:
             summary, changed_fields = run.execute()
             if summary != self.summaries.get(mid):
                 self.summaries[mid] = summary
-                for e in self.graph.callers.get(mid, []):
+                for e in self.graph.callers_of(mid):
                     if e.caller in self.active:
                         self._enqueue(e.caller)
                 self._summary_demands(mid, summary)
@@ -836,7 +836,7 @@ def _bottom_up(model: PackageModel, graph: CallGraph) -> list[str]:
         seen.add(root)
         while stack:
             mid, i = stack[-1]
-            edges = graph.edges.get(mid, [])
+            edges = graph.edges_of(mid)
             if i < len(edges):
                 stack[-1] = (mid, i + 1)
                 callee = edges[i].callee
@@ -854,7 +854,8 @@ def _soap_ports(model: PackageModel) -> frozenset[str]:
     from apexlint.analyses.callgraph import walk_exprs
     ports = set()
     for info in model.methods.values():
-        if info.cls is None or info.owner in ports:
+        refs = info.method.refs
+        if info.cls is None or info.owner in ports or "webservicecallout" not in refs or "invoke" not in refs:
             continue
         for stmt in info.method.body:
             if any(isinstance(e, Call) and e.name == "invoke" and isinstance(e.obj, Name)

@@ -39,24 +39,23 @@ class Demand:
         self.include_tests = include_tests
         self.soap_ports = soap_ports
         self._written: dict[str, frozenset[str]] = {}
-        self.mentions: dict[str, set[str]] = {}  # identifier -> methods whose body mentions it
-        for mid, info in model.methods.items():
-            if include_tests or not info.method.is_test:
-                for ref in info.method.refs:
-                    self.mentions.setdefault(ref, set()).add(mid)
 
     def analysable(self, mid: str) -> bool:
         info = self.model.methods.get(mid)
         return info is not None and (self.include_tests or not info.method.is_test)
 
+    def mentioning(self, name: str) -> list[str]:
+        """Analysable methods whose body mentions `name`, by id."""
+        return [m for m in self.graph.mentions.get(name, ()) if self.analysable(m)]
+
     def seeds(self) -> list[str]:
-        return sorted({m for ref in SEED_REFS for m in self.mentions.get(ref, ())})
+        return sorted({m for ref in SEED_REFS for m in self.mentioning(ref)})
 
     def callees(self, mid: str) -> list[str]:
-        return [e.callee for e in self.graph.edges.get(mid, []) if self.analysable(e.callee)]
+        return [e.callee for e in self.graph.edges_of(mid) if self.analysable(e.callee)]
 
     def callers(self, mid: str) -> list[str]:
-        return [e.caller for e in self.graph.callers.get(mid, []) if self.analysable(e.caller)]
+        return [e.caller for e in self.graph.callers_of(mid) if self.analysable(e.caller)]
 
     def writers(self, key: tuple[str, str]) -> list[str]:
         """Methods that may assign field `key`, or change the object it holds (`f.add(x)`,
@@ -69,7 +68,7 @@ class Demand:
         private = decl is not None and not ({"public", "global", "protected"} & decl.modifiers)
         family = owner.split(".", 1)[0]
         out = []
-        for mid in sorted(self.mentions.get(name, ())):
+        for mid in self.mentioning(name):
             info = self.model.methods[mid]
             if private and info.owner.split(".", 1)[0] != family:
                 continue
@@ -84,7 +83,7 @@ class Demand:
         """Methods that may read field `key`: by name, or through `this` or an object holding it."""
         if key[0] == "sobject":  # `trigger.new` of a trigger on that object (or platform event)
             return sorted(f"trigger:{t.name}" for t in self.model.triggers if t.sobject == key[1])
-        out = set(self.mentions.get(key[1], ()))
+        out = set(self.mentioning(key[1]))
         for cls in self._holders(key[0]):
             for infos in self.model.by_class.get(cls, {}).values():
                 out.update(i.id for i in infos if self.analysable(i.id))

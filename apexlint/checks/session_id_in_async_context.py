@@ -39,7 +39,7 @@ def _call_steps(ctx: CheckContext, path: tuple[str, ...]) -> Iterator[Step]:
     entry = ctx.async_entries[path[0]]
     yield Step(first.path, first.method.span, f"async entry point: {entry.reason}")
     for caller, callee in pairwise(path):
-        edge = next((e for e in ctx.graph.edges.get(caller, []) if e.callee == callee), None)
+        edge = next((e for e in ctx.graph.edges_of(caller) if e.callee == callee), None)
         if edge is not None:
             yield Step(ctx.model.methods[caller].path, edge.call.span,
                        f"calls {ctx.model.methods[callee].label}")

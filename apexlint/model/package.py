@@ -104,6 +104,7 @@ class PackageModel:
     url_uses: list[UrlUse] = field(default_factory=list)
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
+    _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -256,10 +257,14 @@ class PackageModel:
 
     def method_at(self, path: str, span: Span) -> MethodInfo | None:
         """The innermost method of `path` whose body contains `span` (overloads share names)."""
+        if self._by_path is None:
+            self._by_path = {}
+            for info in self.methods.values():
+                self._by_path.setdefault(info.path, []).append(info)
         best: MethodInfo | None = None
-        for info in self.methods.values():
+        for info in self._by_path.get(path, ()):
             body = info.method.body_span
-            if info.path != path or info.method.name == "<fields>":
+            if info.method.name == "<fields>":
                 continue
             inside = (body.start_line, body.start_col) <= (span.start_line, span.start_col) and \
                 (span.end_line, span.end_col) <= (body.end_line, body.end_col)
