@@ -114,7 +114,7 @@ def _scan(options: ScanOptions) -> ScanResult:
 # -- lowering -------------------------------------------------------------------------------------
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
     jobs = options.jobs or os.cpu_count() or 1
-    tasks = [(f, options.limits, options.cache_dir, options.file_timeout) for f in files]
+    tasks = [(f, options.limits, options.cache_dir, options.file_timeout, not options.include_tests) for f in files]
     report = options.progress or (lambda done, total: None)
     out: list[Lowered] = []
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
@@ -130,18 +130,18 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
     return out
 
 
-def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None, float | None]) -> Lowered:
+def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None, float | None, bool]) -> Lowered:
     return _lower_one(*task)
 
 
 def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
-               timeout: float | None = None) -> Lowered:
+               timeout: float | None = None, skip_tests: bool = False) -> Lowered:
     """Read one file, then lower it (or take its lowered form from the cache)."""
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
     data, notes = read_file_bytes(f.path, f.rel, max_bytes)
     if data is None:
         return Lowered((), tuple(notes), 0.0)
-    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type)
+    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests)
     cache = LoweringCache(cache_dir, __version__) if cache_dir is not None else None
     key = job.cache_key(__version__) if cache is not None else ""
     if cache is not None:

@@ -784,8 +784,12 @@ class _MethodRun:
 
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
         """`WebServiceCallout.invoke(this, request, response, new String[]{endpoint, action, ns, op...})`."""
-        if self.info.owner in self.flow.soap_ports and self.graph_has_callers():
-            return EMPTY  # reported at each call of the port method (see port_call)
+        if self.info.owner in self.flow.soap_ports and (self.graph_has_callers()
+                                                        or "getsessionid" not in self.info.method.refs):
+            # Reported at each call of the port method (see port_call). A port method nothing
+            # calls is dead code, whatever session its class's header may hold elsewhere,
+            # unless it reads the session itself.
+            return EMPTY
         stub = args[0] if args else EMPTY
         detail: list[tuple[str, str]] = []
         endpoint = EMPTY

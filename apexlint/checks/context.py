@@ -87,12 +87,17 @@ class CheckContext:
         return f"session ID from {what} at {_short_path(s.path)}:{s.span.start_line}"
 
     def uncalled_note(self, method_id: str) -> str:
-        if method_id.startswith("trigger:") or self.graph.has_callers(method_id):
+        if method_id.startswith("trigger:"):
+            return ""
+        callers = self.graph.callers_of(method_id)
+        if any(self.include_tests or not self.model.methods[e.caller].method.is_test for e in callers):
             return ""
         info = self.model.methods.get(method_id)
         if info is None or _is_entry_point(info.method.annotations, info.method.modifiers, info.method.kind):
             return ""
-        return f" ({info.label} has no callers in the package)"
+        # Unless asked, test classes are not analysed (most are not even lowered): only the
+        # package's own code counts as a caller.
+        return f" ({info.label} has no callers in the package{'' if self.include_tests else ' outside tests'})"
 
     # -- builders -----------------------------------------------------------------------------
     def location(self, path: str, span: Span, label: str = "") -> Location:

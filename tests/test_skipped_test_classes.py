@@ -1,0 +1,64 @@
+"""Test classes are not shipped behaviour: unless `--include-tests`, an `@IsTest` class with
+nothing in it that could be a session source is neither parsed nor lowered. One that holds a
+source is lowered as usual, so the summary still counts the sources found in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.ir import FileKind
+from apexlint.lower import LoweringJob, is_quiet_test_class, lower_job
+from apexlint.read.decode import ReadLimits
+
+
+@pytest.mark.parametrize("text", [
+    "@IsTest\nprivate class FooTest {\n  @IsTest static void t() { System.assert(true); }\n}\n",
+    "/** tests */\n@isTest(SeeAllData=true)\npublic with sharing class BarTest { }\n",
+    "// header\n@SuppressWarnings('PMD.ApexDoc')\n@IsTest\nprivate class BazTest { }\n",
+])
+def test_a_test_class_without_sources_is_quiet(text: str) -> None:
+    assert is_quiet_test_class(text)
+
+
+@pytest.mark.parametrize("text", [
+    "public class Foo {\n  @IsTest static void t() { }\n}\n",  # test methods in a shipped class
+    "@IsTest\nprivate class FooTest {\n  static void t() { String s = UserInfo.getSessionId(); }\n}\n",
+    "@IsTest\nprivate class FooTest {\n  static void t() { Blob b = Page.X.getContent(); }\n}\n",
+    "@IsTest\nprivate class FooTest {\n  static String body = '{\"session_id\": \"x\"}';\n}\n",
+    "/* @IsTest */\npublic class NotATest { }\n",
+])
+def test_a_shipped_class_or_a_test_class_with_a_source_is_lowered(text: str) -> None:
+    assert not is_quiet_test_class(text)
+
+
+def _lower(text: str, skip_tests: bool) -> int:
+    job = LoweringJob("classes/FooTest.cls", FileKind.APEX_CLASS, text.encode(), "", skip_tests=skip_tests)
+    lowered = lower_job(job, ReadLimits())
+    return sum(len(c.methods) for f in lowered.files for c in f.classes)
+
+
+def test_quiet_test_class_is_lowered_only_when_tests_are_analysed() -> None:
+    text = "@IsTest\nprivate class FooTest {\n  @IsTest static void t() { System.assert(true); }\n}\n"
+    assert _lower(text, skip_tests=True) == 0
+    assert _lower(text, skip_tests=False) == 1
+    a = LoweringJob("c/F.cls", FileKind.APEX_CLASS, text.encode(), "", skip_tests=True).cache_key("v")
+    b = LoweringJob("c/F.cls", FileKind.APEX_CLASS, text.encode(), "", skip_tests=False).cache_key("v")
+    assert a != b, "the cache must not serve a skipped test class to a scan that includes tests"
+
+
+def test_sources_in_test_classes_are_still_counted(tmp_path: Path) -> None:
+    classes = tmp_path / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
+    (classes / "QuietTest.cls").write_text("@IsTest\nprivate class QuietTest {\n  @IsTest static void t() { }\n}\n")
+    (classes / "LoudTest.cls").write_text(
+        "@IsTest\nprivate class LoudTest {\n  @IsTest static void t() {\n"
+        "    System.debug(UserInfo.getSessionId());\n  }\n}\n")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert result.findings == ()
+    assert result.test_sources == 1
+    with_tests = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1, include_tests=True))
+    assert [f.rule_id for f in with_tests.findings] == ["SID003"]
