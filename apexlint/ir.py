@@ -10,8 +10,10 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
+from typing import Any
 
 
 def apex_name(text: str) -> str:
@@ -256,7 +258,10 @@ class MethodIR:
     return_type: str
     modifiers: frozenset[str]
     annotations: frozenset[str]
-    body: tuple[Stmt, ...]
+    # The statements, or their pickle until first read (`body`): a scan reads a few hundred of
+    # a package's thousands of bodies, and a packed body costs a tenth of the memory and nothing
+    # to send back from a worker process.
+    code: tuple[Stmt, ...] | bytes = field(compare=False)
     locals: tuple[Param, ...]  # every local with its declared type (name, type)
     span: Span  # the declaration's name
     body_span: Span
@@ -264,6 +269,14 @@ class MethodIR:
     # Every identifier the body mentions (names, fields, called methods, created types' last
     # segment): what the demand-driven analysis searches instead of walking every body.
     refs: frozenset[str] = frozenset()
+
+    @property
+    def body(self) -> tuple[Stmt, ...]:
+        code = self.code
+        if isinstance(code, bytes):
+            code = pickle.loads(code)
+            object.__setattr__(self, "code", code)
+        return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,3 +384,18 @@ class FileIR:
     url_uses: tuple[UrlUse, ...] = ()
     metadata: tuple[MetadataIR, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# -- pickling ---------------------------------------------------------------------------------------
+# Intermediate forms cross from worker processes and the cache by pickle. The default for a frozen,
+# slotted dataclass calls `dataclasses.fields()` for every object unpickled; rebuilding from a
+# tuple of field values is twice as fast both ways (measured on NPSP's 12 MB of IR).
+def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+    return type(self), tuple(getattr(self, n) for n in type(self).__match_args__)
+
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:
+        match_args: tuple[str, ...] = vars(_cls)["__match_args__"]
+        assert len(match_args) == len([f for f in fields(_cls) if f.init])
+        _cls.__reduce__ = _reduce  # type: ignore[method-assign]

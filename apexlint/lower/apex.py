@@ -7,6 +7,7 @@ Sources (`UserInfo.getSessionId()`) become `SessionRead` expressions and `Source
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -247,7 +248,7 @@ class _FileLowering:
         refs, self._refs = frozenset(self._refs), set()
         return MethodIR(
             name=name, display=display, kind=kind, params=params, return_type=return_type,
-            modifiers=modifiers, annotations=annotations, body=stmts, locals=local_vars,
+            modifiers=modifiers, annotations=annotations, code=pickle.dumps(stmts, _PROTOCOL), locals=local_vars,
             span=self.span(name_node), body_span=self.span(body if body is not None else name_node),
             is_test=is_test, refs=refs)
 
@@ -649,6 +650,9 @@ def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
         path=src.path, kind=kind, line_count=src.line_count, notifications=tuple(notes),
         suppressions=tuple(lowering.suppressions), sources=tuple(lowering.sources),
         classes=tuple(lowering.classes), triggers=tuple(lowering.triggers))
+
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 def _created(type_text: str) -> str:
