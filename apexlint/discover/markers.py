@@ -40,10 +40,14 @@ class IgnoreRules:
     spec: pathspec.GitIgnoreSpec
 
     def matches(self, path: Path, is_dir: bool) -> bool:
-        try:
-            rel = os.path.relpath(path, self.base)
-        except ValueError:  # another drive (Windows)
-            return False
+        text, base = str(path), str(self.base)
+        if text.startswith(base) and text[len(base):len(base) + 1] == os.sep and ".." not in text:
+            rel = text[len(base) + 1:]  # the common case, without os.path.relpath's normalising
+        else:
+            try:
+                rel = os.path.relpath(path, self.base)
+            except ValueError:  # another drive (Windows)
+                return False
         if rel == "." or rel == ".." or rel.startswith(".." + os.sep):
             return False
         rel = rel.replace(os.sep, "/")

@@ -59,6 +59,8 @@ class TreeWalk:
         self.notes.extend(notes)
         self._root_rules = [root_rules] if root_rules is not None else []
         self._exclude_rules = list(self._root_rules)
+        self._folder_cache: dict[tuple[Path, Path, Path], tuple[str, ...]] = {}
+        self._real_dirs: dict[Path, Path] = {}
 
     # ---- entry points ------------------------------------------------------------------
 
@@ -257,7 +259,8 @@ class TreeWalk:
             return
         try:
             size = path.stat().st_size
-            real = Path(os.path.realpath(path))
+            real = self._real_dir(path.parent) / path.name if not path.is_symlink() else \
+                Path(os.path.realpath(path))
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
@@ -271,12 +274,24 @@ class TreeWalk:
             real, rel, found.kind, found.metadata_type, size, namespace, content_type
         )
 
+    def _real_dir(self, directory: Path) -> Path:
+        found = self._real_dirs.get(directory)
+        if found is None:
+            found = self._real_dirs[directory] = Path(os.path.realpath(directory))
+        return found
+
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
         """Folder names from the package root down: location decides `.js` and `.md` files."""
-        for base in (scope.root, self._anchor):
-            if directory == base or directory.is_relative_to(base):
-                return directory.relative_to(base).parts
-        return directory.parts
+        key = (directory, scope.root, self._anchor)
+        found = self._folder_cache.get(key)
+        if found is None:
+            found = directory.parts
+            for base in (scope.root, self._anchor):
+                if directory == base or directory.is_relative_to(base):
+                    found = directory.relative_to(base).parts
+                    break
+            self._folder_cache[key] = found
+        return found
 
     def _note(self, code: str, message: str, path: Path, level: NoticeLevel = NoticeLevel.WARNING) -> None:
         self.notes.append(Notification(code, message, level, self.rel_of(path)))
@@ -297,6 +312,9 @@ def _content_type(resource: Path) -> str | None:
 
 def _relative(path: Path, base: Path) -> str | None:
     """`path` relative to `base` with forward slashes, or None when it lies outside `base`."""
+    text, prefix = str(path), str(base)
+    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep and ".." not in text:
+        return text[len(prefix) + 1:].replace(os.sep, "/")  # the common case, without relpath
     try:
         rel = os.path.relpath(path, base)
     except ValueError:  # another drive (Windows)
