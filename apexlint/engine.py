@@ -25,6 +25,8 @@ from apexlint.findings import Finding, Location, PackageInfo, ScanResult, Source
 from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
+from apexlint.lower.lazy import BodyLoader
+from apexlint.lower.lazy import installed as installed_loader
 from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
@@ -88,8 +90,11 @@ def _scan(options: ScanOptions) -> ScanResult:
     notes.extend(n for lo in lowered for f in lo.files for n in f.notifications)
     notes.extend(n for lo in lowered for n in lo.notifications)
     rules = load_catalogue()
-    verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options)
+    loader = BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits)
+    with installed_loader(loader):
+        verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options)
     notes.extend(analysis_notes)
+    notes.extend(loader.notes)
     timer.lap("analyse")
     texts = _texts_for(findings, project)
     findings = finish_findings(findings, texts)
@@ -141,7 +146,7 @@ def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
     data, notes = read_file_bytes(f.path, f.rel, max_bytes)
     if data is None:
         return Lowered((), tuple(notes), 0.0)
-    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests)
+    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
     cache = LoweringCache(cache_dir, __version__) if cache_dir is not None else None
     key = job.cache_key(__version__) if cache is not None else ""
     if cache is not None:

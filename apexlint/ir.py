@@ -10,7 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
@@ -258,11 +258,10 @@ class MethodIR:
     return_type: str
     modifiers: frozenset[str]
     annotations: frozenset[str]
-    # The statements, or their pickle until first read (`body`): a scan reads a few hundred of
-    # a package's thousands of bodies, and a packed body costs a tenth of the memory and nothing
-    # to send back from a worker process.
-    code: tuple[Stmt, ...] | bytes = field(compare=False)
-    locals: tuple[Param, ...]  # every local with its declared type (name, type)
+    # The statements and locals, or where the body is until first read (`body`, `locals`): a scan
+    # reads a few hundred of a package's thousands of bodies, so workers lower only the
+    # declarations and the bodies that hold a source (see lower/lazy.py).
+    code: tuple[tuple[Stmt, ...], tuple[Param, ...]] | BodyRef = field(compare=False)
     span: Span  # the declaration's name
     body_span: Span
     is_test: bool = False
@@ -272,11 +271,37 @@ class MethodIR:
 
     @property
     def body(self) -> tuple[Stmt, ...]:
+        return self._lowered()[0]
+
+    @property
+    def locals(self) -> tuple[Param, ...]:
+        """Every local with its declared type (name, type)."""
+        return self._lowered()[1]
+
+    def _lowered(self) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
         code = self.code
-        if isinstance(code, bytes):
-            code = pickle.loads(code)
+        if isinstance(code, BodyRef):
+            if BODY_LOADER is None:
+                raise RuntimeError(f"the body of {code.owner} was not lowered and no body loader is installed")
+            code = BODY_LOADER(code)
             object.__setattr__(self, "code", code)
         return code
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRef:
+    """A method body not lowered yet: the byte range of its block in the file as read."""
+
+    path: str
+    start_byte: int
+    end_byte: int
+    node_type: str  # "block", "trigger_body": checked when the file is parsed again
+    owner: str  # "cls.method", as sources found in the body name their method
+    is_test: bool
+
+
+# Installed by the engine while it analyses (lower/lazy.py): lowers a BodyRef from the file.
+BODY_LOADER: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

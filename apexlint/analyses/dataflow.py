@@ -143,6 +143,7 @@ class DataFlow:
         self._demanded_fields: set[tuple[str, str]] = set()
         self._tainted_fields: set[tuple[str, str]] = set()
         self._effects_on: dict[tuple[str, str], set[str]] = {}
+        self._active_callers: dict[str, set[str]] = {}  # callee -> analysed methods calling it
 
     def run(self) -> FlowResult:
         self._queue: deque[str] = deque()
@@ -151,6 +152,7 @@ class DataFlow:
             for m in _bottom_up(self.model, self.graph):
                 if self._analysable(m):
                     self.active.add(m)
+                    self._callees(m)
                     self._enqueue(m)
         else:
             for m in self.demand.seeds():
@@ -171,9 +173,8 @@ class DataFlow:
             summary, changed_fields = run.execute()
             if summary != self.summaries.get(mid):
                 self.summaries[mid] = summary
-                for e in self.graph.callers_of(mid):
-                    if e.caller in self.active:
-                        self._enqueue(e.caller)
+                for caller in sorted(self._active_callers.get(mid, ())):
+                    self._enqueue(caller)
                 self._summary_demands(mid, summary)
             for key in changed_fields:
                 for m in sorted(self.readers.get(key, ())):
@@ -188,6 +189,13 @@ class DataFlow:
     def _analysable(self, mid: str) -> bool:
         return self.include_tests or not self.model.methods[mid].method.is_test
 
+    def _callees(self, mid: str) -> list[str]:
+        """What an analysed method calls; remembered the other way round for re-running it."""
+        callees = self.demand.callees(mid)
+        for c in callees:
+            self._active_callers.setdefault(c, set()).add(mid)
+        return callees
+
     def _enqueue(self, mid: str) -> None:
         if mid not in self._queued and mid in self.active:
             self._queued.add(mid)
@@ -198,7 +206,7 @@ class DataFlow:
         if mid in self.active or not self._analysable(mid):
             return
         self.active.add(mid)
-        stack = [(mid, iter(self.demand.callees(mid)))]
+        stack = [(mid, iter(self._callees(mid)))]
         while stack:
             m, callees = stack[-1]
             nxt = next((c for c in callees if c not in self.active), None)
@@ -207,7 +215,7 @@ class DataFlow:
                 self._enqueue(m)
             else:
                 self.active.add(nxt)
-                stack.append((nxt, iter(self.demand.callees(nxt))))
+                stack.append((nxt, iter(self._callees(nxt))))
 
     def _summary_demands(self, mid: str, summary: Summary) -> None:
         """Callers must see a summary that holds a session, or writes a field someone reads."""

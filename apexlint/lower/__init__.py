@@ -33,12 +33,13 @@ class LoweringJob:
     metadata_type: str | None = None
     content_type: str | None = None
     skip_tests: bool = False  # tests are not analysed: a test class with no source is not lowered
+    lazy: bool = False  # Apex bodies with nothing lowering must find are left for later (lower/lazy.py)
 
     def cache_key(self, tool_version: str) -> str:
         """Content hash plus everything else the lowered form depends on."""
         h = hashlib.sha256()
         for part in (tool_version, self.rel, self.kind.value, self.namespace, self.metadata_type or "",
-                     self.content_type or "", "skip-tests" if self.skip_tests else ""):
+                     self.content_type or "", "skip-tests" if self.skip_tests else "", "lazy" if self.lazy else ""):
             h.update(part.encode("utf-8", "surrogatepass") + b"\x00")
         h.update(self.data)
         return h.hexdigest()
@@ -99,7 +100,7 @@ def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Not
     if job.skip_tests and job.kind == FileKind.APEX_CLASS and is_quiet_test_class(src.text):
         return [FileIR(path=src.path, kind=job.kind, line_count=src.line_count, extra={"test-class": "skipped"})], \
             notes
-    ir = lower_source(src, job.kind, job.metadata_type)
+    ir = lower_source(src, job.kind, job.metadata_type, job.lazy)
     return [ir], notes
 
 
@@ -139,11 +140,11 @@ def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR],
     return files, notes
 
 
-def lower_source(src: SourceText, kind: FileKind, metadata_type: str | None = None) -> FileIR:
+def lower_source(src: SourceText, kind: FileKind, metadata_type: str | None = None, lazy: bool = False) -> FileIR:
     """Dispatch on the file kind to the one lowering that knows its language."""
     if kind in (FileKind.APEX_CLASS, FileKind.APEX_TRIGGER):
         from apexlint.lower.apex import lower_apex
-        return lower_apex(src, kind)
+        return lower_apex(src, kind, lazy)
     if kind in (FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE):
         from apexlint.lower.visualforce import lower_visualforce
         return lower_visualforce(src, kind)

@@ -7,7 +7,7 @@ Sources (`UserInfo.getSessionId()`) become `SessionRead` expressions and `Source
 
 from __future__ import annotations
 
-import pickle
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -15,6 +15,7 @@ from tree_sitter import Node
 from apexlint.ir import (
     Assign,
     Binary,
+    BodyRef,
     Call,
     Cast,
     ClassIR,
@@ -63,8 +64,9 @@ _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
 class _FileLowering:
     """Walks one Apex file once; collects classes, triggers, sources and notes."""
 
-    def __init__(self, src: SourceText) -> None:
+    def __init__(self, src: SourceText, lazy: bool = False) -> None:
         self.src = src
+        self.lazy = lazy  # leave bodies with nothing found at lowering for later (see lower/lazy.py)
         self.classes: list[ClassIR] = []
         self.triggers: list[TriggerIR] = []
         self.sources: list[SourceSite] = []
@@ -240,17 +242,30 @@ class _FileLowering:
     def lower_body(self, *, name: str, display: str, kind: str, cls: str, params: tuple[Param, ...],
                    return_type: str, modifiers: frozenset[str], annotations: frozenset[str],
                    name_node: Node, body: Node | None, is_test: bool) -> MethodIR:
-        self._begin(f"{cls}.{name}", is_test)
+        owner = f"{cls}.{name}"
+        code: tuple[tuple[Stmt, ...], tuple[Param, ...]] | BodyRef
+        if body is not None and self.lazy and not _BODY_NEEDED_NOW.search(self.src.buffer, body.start_byte,
+                                                                             body.end_byte):
+            code = BodyRef(self.src.path, body.start_byte, body.end_byte, body.type, owner, is_test)
+            text = self.src.buffer[body.start_byte:body.end_byte].decode("utf-8", "replace").lower()
+            refs = frozenset(_IDENTIFIER.findall(text))
+        else:
+            code = self.lower_block(body, owner, is_test)
+            refs, self._refs = frozenset(self._refs), set()
+        return MethodIR(
+            name=name, display=display, kind=kind, params=params, return_type=return_type,
+            modifiers=modifiers, annotations=annotations, code=code,
+            span=self.span(name_node), body_span=self.span(body if body is not None else name_node),
+            is_test=is_test, refs=refs)
+
+    def lower_block(self, body: Node | None, owner: str, is_test: bool) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        """A body's statements and locals."""
+        self._begin(owner, is_test)
         if body is not None:
             self.stmt(body)
         stmts, local_vars = tuple(self._stmts), tuple(self._locals)
         self._stmts, self._locals = [], []
-        refs, self._refs = frozenset(self._refs), set()
-        return MethodIR(
-            name=name, display=display, kind=kind, params=params, return_type=return_type,
-            modifiers=modifiers, annotations=annotations, code=pickle.dumps(stmts, _PROTOCOL), locals=local_vars,
-            span=self.span(name_node), body_span=self.span(body if body is not None else name_node),
-            is_test=is_test, refs=refs)
+        return stmts, local_vars
 
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
@@ -632,10 +647,11 @@ def _unquote_apex(raw: str) -> str:
     return "".join(out)
 
 
-def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
-    """Parse and lower one `.cls` or `.trigger` file."""
+def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
+    """Parse and lower one `.cls` or `.trigger` file; with `lazy`, bodies are lowered only
+    when they hold what lowering itself must find (sources, suppressions, token literals)."""
     tree = parse("apex", src.buffer)
-    lowering = _FileLowering(src)
+    lowering = _FileLowering(src, lazy)
     lowering.lower_root(tree.root_node)
     notes = [
         Notification(
@@ -652,7 +668,10 @@ def lower_apex(src: SourceText, kind: FileKind) -> FileIR:
         classes=tuple(lowering.classes), triggers=tuple(lowering.triggers))
 
 
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
+# A body holding any of these is lowered with its file: lowering records sources (getSessionId,
+# token-shaped literals) and suppression comments, which the package model needs up front.
+_BODY_NEEDED_NOW = re.compile(rb"(?i:getsessionid|apexlint:)|00D[A-Za-z0-9]{12}")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def _created(type_text: str) -> str:

@@ -298,7 +298,7 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
         refs.update(_expr_names(stmt.value))
     return MethodIR(
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
-        modifiers=frozenset(), annotations=frozenset(), code=tuple(body), locals=(), span=c.span,
+        modifiers=frozenset(), annotations=frozenset(), code=(tuple(body), ()), span=c.span,
         body_span=c.span, is_test=c.is_test, refs=frozenset(refs))
 
 

@@ -1,0 +1,112 @@
+"""Apex method bodies lowered in the main process, the first time an analysis reads one.
+
+Worker processes lower an Apex file's declarations, and the bodies that hold something the
+package model needs before any analysis runs (a session source, a token literal, a suppression
+comment). Every other body stays a `BodyRef`: its byte range in the file. The demand-driven
+analyses read a few hundred bodies of a package's thousands; for each, the file is read and
+parsed again here (a handful of files, each once) and only that block is lowered, by the same
+code, so the statements are the ones the worker would have produced.
+
+A file that changed since it was read, or cannot be read or parsed any more, gives an empty
+body and a notification: the scan goes on.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tree_sitter import Node, Tree
+
+from apexlint import ir
+from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
+from apexlint.lower.apex import _FileLowering
+from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
+from apexlint.read.parsers import parse
+
+OPEN_FILES = 16  # parsed files kept for the next body (bodies of one class come in runs)
+EMPTY_BODY: tuple[tuple[Stmt, ...], tuple[Param, ...]] = ((), ())
+
+
+class BodyLoader:
+    def __init__(self, files: dict[str, tuple[Path, str]], limits: ReadLimits) -> None:
+        self.files = files  # report path -> (file on disk, namespace)
+        self.limits = limits
+        self.notes: list[Notification] = []
+        self.lowered = 0
+        self._open: OrderedDict[str, tuple[_FileLowering, Tree]] = OrderedDict()
+        self._failed: set[str] = set()
+
+    def __call__(self, ref: BodyRef) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        try:
+            return self._lower(ref)
+        except RecursionError:
+            self._fail(ref.path, "nests too deeply to analyse")
+        except Exception as exc:  # one bad body must never lose the rest of the scan
+            self.notes.append(Notification(
+                code="internal-error", level=NoticeLevel.ERROR, path=ref.path,
+                message=f"apexlint failed on a method body ({type(exc).__name__}: {str(exc)[:200]}); "
+                        "the rest of the scan is unaffected"))
+        return EMPTY_BODY
+
+    def _lower(self, ref: BodyRef) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        opened = self._file(ref.path)
+        if opened is None:
+            return EMPTY_BODY
+        lowering, tree = opened
+        node: Node | None = tree.root_node.descendant_for_byte_range(ref.start_byte, ref.end_byte)
+        # the smallest node over the range may be a child spanning all of it (a trigger body's block)
+        while node is not None and node.type != ref.node_type and node.start_byte >= ref.start_byte \
+                and node.end_byte <= ref.end_byte:
+            node = node.parent
+        if node is None or node.type != ref.node_type or (node.start_byte, node.end_byte) != (
+                ref.start_byte, ref.end_byte):
+            self._fail(ref.path, "changed while it was being scanned")
+            return EMPTY_BODY
+        before = len(lowering.notes)
+        body = lowering.lower_block(node, ref.owner, ref.is_test)
+        self.notes.extend(lowering.notes[before:])
+        self.lowered += 1
+        return body
+
+    def _file(self, path: str) -> tuple[_FileLowering, Tree] | None:
+        found = self._open.get(path)
+        if found is not None:
+            self._open.move_to_end(path)
+            return found
+        if path in self._failed:
+            return None
+        where = self.files.get(path)
+        if where is None:
+            self._fail(path, "is not part of this scan")
+            return None
+        data, _ = read_file_bytes(where[0], path, self.limits.max_file_bytes)
+        src = read_source(path, data, where[1], self.limits)[0] if data is not None else None
+        if src is None:
+            self._fail(path, "can no longer be read")
+            return None
+        opened = (_FileLowering(src), parse("apex", src.buffer))
+        self._open[path] = opened
+        if len(self._open) > OPEN_FILES:
+            self._open.popitem(last=False)
+        return opened
+
+    def _fail(self, path: str, why: str) -> None:
+        if path not in self._failed:
+            self._failed.add(path)
+            self.notes.append(Notification(
+                code="file-changed", level=NoticeLevel.WARNING, path=path,
+                message=f"the file {why}: its method bodies are not analysed"))
+
+
+@contextmanager
+def installed(loader: BodyLoader) -> Iterator[BodyLoader]:
+    """Let `MethodIR.body` lower bodies through `loader` while the analyses run."""
+    previous = ir.BODY_LOADER
+    ir.BODY_LOADER = loader
+    try:
+        yield loader
+    finally:
+        ir.BODY_LOADER = previous

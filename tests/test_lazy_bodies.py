@@ -1,0 +1,60 @@
+"""Apex bodies that hold nothing lowering must find are lowered in the main process when an
+analysis first reads them (apexlint/lower/lazy.py). They must be exactly what the worker would
+have produced, and a file that changed in between must cost a notification, not the scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.ir import FileKind, MethodIR
+from apexlint.lower import LoweringJob, lower_job
+from apexlint.lower.lazy import BodyLoader, installed
+from apexlint.read.decode import ReadLimits
+
+REPO = Path(__file__).resolve().parents[1]
+APEX = sorted(p for p in (REPO / "fixtures").rglob("*") if p.suffix in (".cls", ".trigger"))
+
+
+def _methods(path: Path, lazy: bool) -> list[MethodIR]:
+    kind = FileKind.APEX_TRIGGER if path.suffix == ".trigger" else FileKind.APEX_CLASS
+    rel = path.relative_to(REPO).as_posix()
+    lowered = lower_job(LoweringJob(rel, kind, path.read_bytes(), "", lazy=lazy), ReadLimits())
+    out = [m for f in lowered.files for c in f.classes for m in c.methods]
+    return out + [t.body for f in lowered.files for t in f.triggers]
+
+
+@pytest.mark.parametrize("path", APEX, ids=[p.name for p in APEX])
+def test_a_lazily_lowered_body_is_the_eagerly_lowered_one(path: Path) -> None:
+    eager = _methods(path, lazy=False)
+    loader = BodyLoader({path.relative_to(REPO).as_posix(): (path, "")}, ReadLimits())
+    with installed(loader):
+        lazy = _methods(path, lazy=True)
+        assert [(m.name, m.span) for m in lazy] == [(m.name, m.span) for m in eager]
+        for e, z in zip(eager, lazy, strict=True):
+            assert z.body == e.body, e.name
+            assert z.locals == e.locals, e.name
+            assert z.refs >= e.refs, "a lazy body's identifiers (from its text) cover what lowering records"
+    assert loader.notes == []
+
+
+def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path) -> None:
+    cls = tmp_path / "Late.cls"
+    cls.write_text("public class Late {\n  public static void run() {\n    Integer i = 1;\n  }\n}\n")
+    lowered = lower_job(LoweringJob("Late.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=True), ReadLimits())
+    method = lowered.files[0].classes[0].methods[0]
+    cls.write_text("// rewritten meanwhile\npublic class Late { }\n")
+    loader = BodyLoader({"Late.cls": (cls, "")}, ReadLimits())
+    with installed(loader):
+        assert method.body == ()
+    assert [n.code for n in loader.notes] == ["file-changed"]
+
+
+def test_a_scan_reads_its_lazy_bodies_without_a_problem() -> None:
+    """Every body the vulnerable fixture's analyses read is found again in its file."""
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    result = scan(ScanOptions(paths=(root,), root=REPO, jobs=1))
+    assert result.findings
+    assert not [n for n in result.notifications if n.code in ("file-changed", "internal-error")]
