@@ -1,3 +1,6 @@
+"""`python -m apexlint`: the same command line as `apexlint`."""
+
 from apexlint.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -118,44 +118,78 @@ def _scan(options: ScanOptions) -> ScanResult:
 
 # -- lowering -------------------------------------------------------------------------------------
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
+    """Every file's lowered form, in order: from the cache (looked up here, in the main
+    process: a hit costs a file read and a small unpickle), else lowered in workers."""
     jobs = options.jobs or os.cpu_count() or 1
-    tasks = [(f, options.limits, options.cache_dir, options.file_timeout, not options.include_tests) for f in files]
     report = options.progress or (lambda done, total: None)
-    out: list[Lowered] = []
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        for t in tasks:
-            out.append(_lower_one(*t))
-            report(len(out), len(tasks))
-        return out
-    chunk = max(1, len(tasks) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for lowered in pool.map(_lower_star, tasks, chunksize=chunk):
-            out.append(lowered)
-            report(len(out), len(tasks))
-    return out
+    skip_tests = not options.include_tests
+    out: list[Lowered | None] = [None] * len(files)
+    tasks: list[tuple[int, _Task]] = []
+    cache = LoweringCache(options.cache_dir, __version__) if options.cache_dir is not None else None
+    done = 0
+    for i, f in enumerate(files):
+        data: bytes | None = None
+        if cache is not None:
+            hit, data = _from_cache(f, options.limits, cache, skip_tests)
+            if hit is not None:
+                out[i] = hit
+                done += 1
+                report(done, len(files))
+                continue
+        tasks.append((i, (f, options.limits, options.cache_dir, options.file_timeout, skip_tests, data)))
+    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        for i, t in tasks:
+            out[i] = _lower_one(*t)
+            done += 1
+            report(done, len(files))
+    else:
+        chunk = max(1, len(tasks) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for (i, _), lowered in zip(tasks, pool.map(_lower_star, [t for _, t in tasks], chunksize=chunk),
+                                       strict=True):
+                out[i] = lowered
+                done += 1
+                report(done, len(files))
+    return [lo for lo in out if lo is not None]
 
 
-def _lower_star(task: tuple[DiscoveredFile, ReadLimits, Path | None, float | None, bool]) -> Lowered:
+_Task = tuple[DiscoveredFile, ReadLimits, Path | None, float | None, bool, bytes | None]
+
+
+def _lower_star(task: _Task) -> Lowered:
     return _lower_one(*task)
 
 
-def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
-               timeout: float | None = None, skip_tests: bool = False) -> Lowered:
-    """Read one file, then lower it (or take its lowered form from the cache)."""
+def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
-    data, notes = read_file_bytes(f.path, f.rel, max_bytes)
+    return read_file_bytes(f.path, f.rel, max_bytes)
+
+
+def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
+    return LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
+
+
+def _from_cache(f: DiscoveredFile, limits: ReadLimits, cache: LoweringCache,
+                skip_tests: bool) -> tuple[Lowered | None, bytes | None]:
+    """A cache hit for the file as it is now, else the bytes read (for the worker)."""
+    data, notes = _read(f, limits)
+    if data is None or notes:
+        return None, None  # let the worker read it again and report what went wrong
+    return cache.get(_job(f, data, skip_tests).cache_key(__version__)), data
+
+
+def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
+               timeout: float | None = None, skip_tests: bool = False, data: bytes | None = None) -> Lowered:
+    """Read one file (unless its bytes are given), lower it, and store the result in the cache."""
+    notes: list[Notification] = []
     if data is None:
-        return Lowered((), tuple(notes), 0.0)
-    job = LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
-    cache = LoweringCache(cache_dir, __version__) if cache_dir is not None else None
-    key = job.cache_key(__version__) if cache is not None else ""
-    if cache is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return replace(hit, notifications=(*notes, *hit.notifications))
+        data, notes = _read(f, limits)
+        if data is None:
+            return Lowered((), tuple(notes), 0.0)
+    job = _job(f, data, skip_tests)
     lowered = lower_job(job, limits, timeout)
-    if cache is not None and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-        cache.put(key, lowered)
+    if cache_dir is not None and not any(n.code in UNCACHEABLE for n in lowered.notifications):
+        LoweringCache(cache_dir, __version__).put(job.cache_key(__version__), lowered)
     return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
 
 

@@ -197,7 +197,12 @@ class TreeWalk:
                 continue
             child = directory / entry.name
             is_dir = self._entry_is_dir(entry, child)
-            if is_dir is None or self._ignored(child, scope, is_dir):
+            if is_dir is None:
+                continue
+            if not is_dir and classify(entry.name, self._folders(directory, scope),
+                                       js_anywhere=scope.layout == "files") is None:
+                continue  # not a kind apexlint reads (`-meta.xml` companions...): no ignore rules to ask
+            if self._ignored(child, scope, is_dir):
                 continue
             if is_dir:
                 self._note_misnamed_folder(child, scope)
