@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from apexlint.catalogue import load_catalogue
 from apexlint.engine import ScanOptions, scan
-from apexlint.ir import FileIR, Notification, Span
+from apexlint.ir import FileIR, FileKind, Notification, Span
 from apexlint.lower import Lowered, LoweringJob, lower_job
 from apexlint.read.decode import UTF8_BOM, ReadLimits, decode, read_source
-from apexlint.read.merge_fields import find_merge_fields, parse_expression
+from apexlint.read.merge_fields import MAX_MERGE_FIELDS, cut_short, find_merge_fields, parse_expression
 from apexlint.read.static_resources import resource_members
 from apexlint.report import REPORTERS, ReportOptions
 from tests.fuzz.inputs import (
@@ -172,17 +172,21 @@ DENSE_LINES: dict[str, Callable[[], str]] = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "apexlint/read/merge_fields.py find_merge_fields: a 10 MB line packed with fields ('{!}' * 3.3 M: "
-    "10 s; '{!(' * 3.3 M: 13 s) is linear but 5-6x over the 2 s budget (~3-4 us per field: one "
-    "MergeField + parse_expression each). A cap on fields per line or file, with a notification, would "
-    "bound it; in a scan a 10 MB file of '{!}' lines costs the same (lines under max_line_chars)."))
 @ALARM_IN_GC
 @pytest.mark.parametrize("shape", sorted(DENSE_LINES))
 def test_merge_field_parser_handles_a_10mb_line_of_dense_fields_in_under_2s(shape: str) -> None:
+    """Past MAX_MERGE_FIELDS the rest of the text is skipped (and a lowering notes it)."""
     text = DENSE_LINES[shape]()
     with deadline(2.0):
-        find_merge_fields(text)
+        fields = find_merge_fields(text)
+    assert cut_short(fields)
+
+
+def test_a_page_cut_short_by_its_merge_fields_says_so() -> None:
+    page = b"<apex:page>" + b"{!}" * (MAX_MERGE_FIELDS + 10) + b"{!$Api.Session_ID}</apex:page>"
+    with deadline(5.0):
+        lowered = lower_job(LoweringJob("pages/Dense.page", FileKind.VISUALFORCE_PAGE, page, ""), ReadLimits())
+    assert "too-many-merge-fields" in {n.code for f in lowered.files for n in f.notifications}
 
 
 def _best_cpu_time(fn: Callable[[], object], repeat: int = 3) -> float:

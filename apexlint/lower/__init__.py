@@ -20,6 +20,9 @@ from apexlint.read.source import SourceText
 from apexlint.read.static_resources import resource_members
 
 MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
+# Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
+# fewer; an archive of members padded with blank lines would otherwise cost seconds per member.
+MAX_ARCHIVE_LINES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,15 @@ def is_quiet_test_class(text: str) -> bool:
 def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
     members, notes = resource_members(job.data, job.rel, job.content_type, limits)
     files: list[FileIR] = []
-    for name, data in members:
+    lines = 0
+    for i, (name, data) in enumerate(members):
+        lines += data.count(b"\n")
+        if lines > MAX_ARCHIVE_LINES and i > 0:
+            notes.append(Notification(
+                code="archive-budget", level=NoticeLevel.WARNING, path=job.rel,
+                message=f"{len(members) - i} of {len(members)} files in this archive are not analysed: together "
+                        f"they pass {MAX_ARCHIVE_LINES:,} lines"))
+            break
         rel = job.rel if not name else f"{job.rel}{MEMBER_SEPARATOR}{name}"
         src, more = read_source(rel, data, job.namespace, limits)
         notes.extend(more)

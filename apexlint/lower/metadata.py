@@ -22,7 +22,7 @@ import re
 
 from tree_sitter import Tree
 
-from apexlint.ir import FileIR, FileKind, MetadataIR, SourceKind, SourceSite, Span, UrlUse
+from apexlint.ir import FileIR, FileKind, MetadataIR, Notification, SourceKind, SourceSite, Span, UrlUse
 from apexlint.lower.javascript import find_js_sources, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
@@ -36,7 +36,14 @@ from apexlint.lower.text_scan import (
     token_literal_sources,
 )
 from apexlint.lower.xml_text import XmlElement, XmlText, read_elements
-from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields, parse_expression
+from apexlint.read.merge_fields import (
+    MergeField,
+    TextPositions,
+    cut_short,
+    find_merge_fields,
+    parse_expression,
+    too_many_merge_fields,
+)
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
 
@@ -81,6 +88,7 @@ class _MetadataLowering:
         self.sources: list[SourceSite] = []
         self.uses: list[UrlUse] = []
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
+        self.notes: list[Notification] = []
 
     def lower(self) -> FileIR:
         endpoint: str | None = None
@@ -96,7 +104,7 @@ class _MetadataLowering:
         )
         return FileIR(
             path=self.src.path, kind=FileKind.METADATA, line_count=self.src.line_count,
-            notifications=tuple(parse_notifications(self.src, self.tree.root_node, "Metadata XML")),
+            notifications=(*parse_notifications(self.src, self.tree.root_node, "Metadata XML"), *self.notes),
             suppressions=tuple(xml_suppressions(self.src, self.positions, self.comments)),
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
@@ -165,6 +173,8 @@ class _MetadataLowering:
         if "{!" not in text.text:
             return
         merges = find_merge_fields(text.text)
+        if cut_short(merges):
+            self.notes.append(too_many_merge_fields(self.src.path))
         sites = [(m, self._session_site(text, m.start, m.end, element)) for m in merges if m.is_session]
         if not sites or sink is None:
             return
@@ -199,6 +209,8 @@ class _MetadataLowering:
         if "{!" not in code and not any(n in code for n in _JS_SESSION_NAMES):
             return
         merges = find_merge_fields(code) if "{!" in code else []
+        if cut_short(merges):
+            self.notes.append(too_many_merge_fields(self.src.path))
         sessions = {m.start: self._session_site(text, m.start, m.end, element).id for m in merges if m.is_session}
         data = code.encode("utf-8", "surrogatepass")
         fields = []

@@ -37,7 +37,7 @@ from apexlint.lower.text_scan import (
     token_literal_sources,
 )
 from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, MarkupSinks, Tag, read_tag, tag_name
-from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
+from apexlint.read.merge_fields import MergeField, TextPositions, cut_short, find_merge_fields, too_many_merge_fields
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
 
@@ -82,6 +82,8 @@ class _PageLowering:
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         self.tree = parse("html", self.masked)
         self.notes: list[Notification] = parse_notifications(src, self.tree.root_node, self._language())
+        if cut_short(merges):
+            self.notes.append(too_many_merge_fields(src.path))
         self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
         self.comments: list[tuple[int, int]] = []
         self.units: list[tuple[ScriptUnit, Tree]] = []
@@ -144,10 +146,14 @@ class _PageLowering:
         """One cursor pass over the markup: comments, scripts, tags with their open ancestors."""
         cursor = self.tree.walk()
         depths: list[int] = []  # depth of each open element, parallel to self.open_tags
+        types: list[str] = []  # node type at each depth of the cursor's path (Node.parent costs O(depth))
         depth = 0
         while True:
             node = cursor.node
-            descend = node is not None and self._visit(node, depth, depths)
+            del types[depth:]
+            types.append(node.type if node is not None else "")
+            parent_type = types[depth - 1] if depth > 0 else None
+            descend = node is not None and self._visit(node, depth, depths, parent_type)
             if descend and cursor.goto_first_child():
                 depth += 1
                 continue
@@ -163,15 +169,14 @@ class _PageLowering:
                 cursor.goto_parent()
                 depth -= 1
 
-    def _visit(self, node: Node, depth: int, depths: list[int]) -> bool:
-        """Handle one node; whether its children need visiting."""
+    def _visit(self, node: Node, depth: int, depths: list[int], parent_type: str | None) -> bool:
+        """Handle one node (its parent's type given); whether its children need visiting."""
         t = node.type
         if t == "comment":
             self.comments.append((node.start_byte, node.end_byte))
             return False
         if t in _TAG_TYPES:  # a tag outside any element: inside a parse error
-            parent = node.parent
-            if parent is None or parent.type not in _ELEMENT_TYPES:
+            if parent_type is None or parent_type not in _ELEMENT_TYPES:
                 tag = self._read_tag(node)
                 self._tag(tag)
                 if t == "start_tag" and tag.name in ANCESTOR_TAGS:
@@ -253,21 +258,33 @@ class _PageLowering:
 
     def _context(self, f: _Field) -> str:
         """Where a merge field sits: "attribute href of <a>", "script", "html comment", "text"."""
-        node: Node | None = self.tree.root_node.descendant_for_byte_range(f.start, f.start + 1)
-        while node is not None:
+        path = self._path_to(f.start)
+        for i in range(len(path) - 1, -1, -1):
+            node, parent = path[i], path[i - 1] if i > 0 else None
             t = node.type
             if t == "comment":
                 return "html comment"
             if t == "attribute":
                 return self._attribute_context(node)
-            if t == "raw_text" and node.parent is not None and node.parent.type == "script_element":
+            if t == "raw_text" and parent is not None and parent.type == "script_element":
                 return self._script_context(node.start_byte, f.start)
-            if t == "raw_text" and node.parent is not None and node.parent.type == "style_element":
+            if t == "raw_text" and parent is not None and parent.type == "style_element":
                 return "style"
             if t in _TAG_TYPES:
                 return f"tag <{tag_name(node, self.src.buffer)}>"
-            node = node.parent
         return "text"
+
+    def _path_to(self, offset: int) -> list[Node]:
+        """The nodes from the root down to the innermost one holding byte `offset`, found from
+        the top with a cursor (climbing with `Node.parent` costs O(depth) per step)."""
+        cursor = self.tree.walk()
+        path = [cursor.node] if cursor.node is not None else []
+        while cursor.goto_first_child_for_byte(offset) is not None:
+            node = cursor.node
+            if node is None or node.start_byte > offset:
+                break
+            path.append(node)
+        return path
 
     def _script_context(self, body_start: int, offset: int) -> str:
         """Visualforce fills merge fields in even inside JavaScript comments: still a source."""

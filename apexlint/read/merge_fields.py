@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from apexlint.ir import NoticeLevel, Notification
 from apexlint.read.source import Point, line_starts
 
 MAX_EXPRESSION = 20_000  # chars; real merge expressions are far shorter
@@ -62,8 +63,26 @@ class MergeField:
         return bool(self.session_refs)
 
 
+# No real page, template or formula holds a hundred thousand merge fields; a file packed with
+# them (10 MB of `{!}`) would cost seconds each. Past this many, the rest of the text is skipped
+# and the file gets a notification.
+MAX_MERGE_FIELDS = 100_000
+
+
+def cut_short(fields: list[MergeField]) -> bool:
+    """Whether `find_merge_fields` stopped at MAX_MERGE_FIELDS."""
+    return len(fields) >= MAX_MERGE_FIELDS
+
+
+def too_many_merge_fields(path: str) -> Notification:
+    return Notification(
+        code="too-many-merge-fields", level=NoticeLevel.WARNING, path=path,
+        message=f"more than {MAX_MERGE_FIELDS:,} merge fields: the rest of the file is not analysed")
+
+
 def find_merge_fields(text: str) -> list[MergeField]:
-    """Every `{! … }` in `text`, in order, with session reads and referenced identifiers."""
+    """Every `{! … }` in `text`, in order (at most MAX_MERGE_FIELDS), with session reads and
+    referenced identifiers."""
     finder = _MergeFieldFinder(text)
     return finder.run()
 
@@ -184,6 +203,8 @@ class _MergeFieldFinder:
                 start = run.end() - 2 if run is not None else start
             end, terminated = self._close(start)
             found.append(_make_field(text, start, end, terminated))
+            if len(found) >= MAX_MERGE_FIELDS:
+                return found  # the caller notes a file cut short here (see `cut_short`)
             pos = max(end, start + 2)
 
     def _close(self, start: int) -> tuple[int, bool]:

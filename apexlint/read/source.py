@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from apexlint.ir import Span
 
@@ -153,12 +154,9 @@ def shift_point(base: Point, point: Point) -> Point:
 
 def line_starts(text: str) -> list[int]:
     """Character offset where each line starts (for text-level scanners)."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
+    lengths = [len(line) + 1 for line in text.split("\n")]
+    lengths.pop()  # the last line has no newline after it
+    return list(accumulate(lengths, initial=0))
 
 
 def offset_to_point(starts: list[int], text: str, offset: int) -> Point:
