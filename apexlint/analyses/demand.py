@@ -24,7 +24,7 @@ both on every fixture package).
 from __future__ import annotations
 
 from apexlint.analyses.callgraph import CallGraph, walk_exprs
-from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New
+from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New, This
 from apexlint.model.catalog import PAGE_CONTENT_CALLS
 from apexlint.model.package import MethodInfo, PackageModel, base_type
 
@@ -38,7 +38,7 @@ class Demand:
         self.graph = graph
         self.include_tests = include_tests
         self.soap_ports = soap_ports
-        self._written: dict[str, frozenset[str]] = {}
+        self._written: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def analysable(self, mid: str) -> bool:
         info = self.model.methods.get(mid)
@@ -52,7 +52,14 @@ class Demand:
         return sorted({m for ref in SEED_REFS for m in self.mentioning(ref)})
 
     def callees(self, mid: str) -> list[str]:
-        return [e.callee for e in self.graph.edges_of(mid) if self.analysable(e.callee)]
+        """Methods whose summaries a call in `mid` applies. A call to a WSDL2Apex port's
+        operation is not one: the data flow reads the port's fields there instead."""
+        return [e.callee for e in self.graph.edges_of(mid)
+                if self.analysable(e.callee) and not self._port_operation(e.callee)]
+
+    def _port_operation(self, mid: str) -> bool:
+        info = self.model.methods[mid]
+        return info.owner in self.soap_ports and info.method.kind == "method" and not info.is_static
 
     def callers(self, mid: str) -> list[str]:
         return [e.caller for e in self.graph.callers_of(mid) if self.analysable(e.caller)]
@@ -75,7 +82,10 @@ class Demand:
             written = self._written.get(mid)
             if written is None:
                 written = self._written[mid] = _written_names(info)
-            if name in written:
+            own, qualified = written
+            # `f = x` / `this.f = x` in class D writes D's own `f` (or an outer class's), never
+            # another class's field of the same name
+            if name in qualified or (name in own and self.model.field_owner(info.owner, name) == owner):
                 out.append(mid)
         return out
 
@@ -105,33 +115,35 @@ class Demand:
         return out
 
 
-def _written_names(info: MethodInfo) -> frozenset[str]:
-    """Names a body may change: along an assignment target's chain, a call's receiver chain, or
-    an argument's chain (a callee may fill the object it is given)."""
-    out: set[str] = set()
+def _written_names(info: MethodInfo) -> tuple[frozenset[str], frozenset[str]]:
+    """Names a body may change, unqualified (`f`, `this.f`) and through another object
+    (`x.f`): along an assignment target's chain, a call's receiver chain, or an argument's
+    chain (a callee may fill the object it is given)."""
+    own: set[str] = set()
+    qualified: set[str] = set()
     for stmt in info.method.body:
         if isinstance(stmt, Assign):
-            _chain_names(stmt.target, out)
+            _chain_names(stmt.target, own, qualified)
         for e in walk_exprs(stmt):
             if isinstance(e, Call):
                 if e.obj is not None:
-                    _chain_names(e.obj, out)
+                    _chain_names(e.obj, own, qualified)
                 for a in e.args:
-                    _chain_names(a, out)
+                    _chain_names(a, own, qualified)
             elif isinstance(e, New):
                 for a in e.args:
-                    _chain_names(a, out)
-    return frozenset(out)
+                    _chain_names(a, own, qualified)
+    return frozenset(own), frozenset(qualified)
 
 
-def _chain_names(e: Expr, out: set[str]) -> None:
-    """`a.b[i].c` adds a, b and c."""
+def _chain_names(e: Expr, own: set[str], qualified: set[str]) -> None:
+    """`a.b[i].c` adds a to `own`, b and c to `qualified`; `this.b` adds b to `own`."""
     while True:
         if isinstance(e, Name):
-            out.add(e.name)
+            own.add(e.name)
             return
         if isinstance(e, FieldGet):
-            out.add(e.name)
+            (own if isinstance(e.obj, This) else qualified).add(e.name)
             e = e.obj
         elif isinstance(e, Index):
             e = e.obj
