@@ -314,6 +314,7 @@ class FieldIR:
     span: Span
     init: Expr | None = None
     is_property: bool = False
+    refs: frozenset[str] = frozenset()  # identifiers the initialiser mentions (see MethodIR.refs)
 
 
 @dataclass(frozen=True, slots=True)

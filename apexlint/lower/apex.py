@@ -201,7 +201,8 @@ class _FileLowering:
             self._stmts.clear()
             fields.append(FieldIR(
                 name=apex_name(display), display=display, type=ftype, modifiers=mods, annotations=annos,
-                span=self.span(name_node), init=init, is_property=accessors is not None))
+                span=self.span(name_node), init=init, is_property=accessors is not None,
+                refs=frozenset(self._refs)))
             if accessors is None:
                 continue
             for acc in accessors.children:

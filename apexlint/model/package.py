@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 
 from apexlint.ir import (
     Assign,
-    Call,
     ClassIR,
-    Expr,
     FieldGet,
     FileIR,
     MetadataIR,
     MethodIR,
     Name,
-    New,
     PageIR,
     SourceSite,
     Span,
@@ -105,6 +102,8 @@ class PackageModel:
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
+    _dispatched: dict[tuple[str, str, int], list[MethodInfo]] = field(default_factory=dict, repr=False,
+                                                                      compare=False)
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -248,6 +247,13 @@ class PackageModel:
 
     def dispatch(self, cls: str, name: str, arity: int) -> list[MethodInfo]:
         """Virtual dispatch: the declaration in `cls` and every override in its subtypes."""
+        key = (cls, name, arity)
+        hit = self._dispatched.get(key)
+        if hit is None:
+            hit = self._dispatched[key] = self._dispatch(cls, name, arity)
+        return list(hit)
+
+    def _dispatch(self, cls: str, name: str, arity: int) -> list[MethodInfo]:
         found = list(self.methods_named(cls, name, arity))
         for sub in sorted(self.subtypes.get(cls, ())):
             for m in self.by_class.get(sub, {}).get(name, []):
@@ -294,28 +300,9 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
     if not body:
         return None
     refs = {f.name for f in c.fields if f.init is not None}
-    for stmt in body:
-        refs.update(_expr_names(stmt.value))
+    for f in c.fields:
+        refs.update(f.refs)
     return MethodIR(
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
         modifiers=frozenset(), annotations=frozenset(), code=(tuple(body), ()), span=c.span,
         body_span=c.span, is_test=c.is_test, refs=frozenset(refs))
-
-
-def _expr_names(e: Expr) -> set[str]:
-    """The identifiers an initialiser mentions, as lowering records a body's `refs`."""
-    out: set[str] = set()
-    todo = [e]
-    while todo:
-        x = todo.pop()
-        if isinstance(x, (Name, FieldGet, Call)):
-            out.add(x.name)
-        if isinstance(x, New):
-            out.add(x.type.split("<", 1)[0].rstrip("[] ").rpartition(".")[2].lower())
-        for child in (getattr(x, a, None) for a in ("obj", "left", "right", "cond", "then", "other", "expr",
-                                                      "index")):
-            if isinstance(child, Expr):
-                todo.append(child)
-        for a in ("args", "items", "binds", "parts"):
-            todo.extend(c for c in getattr(x, a, ()) if isinstance(c, Expr))
-    return out
