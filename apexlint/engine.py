@@ -32,7 +32,8 @@ from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
 
-PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves
+PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves...
+PARALLEL_BYTES = 2_000_000  # ...unless they are this large together (one big WSDL2Apex class, zips)
 CONTEXT_LINES = 3
 # A timeout depends on the machine's load and an internal error on the code, not on the file.
 UNCACHEABLE = frozenset({"file-timeout", "internal-error"})
@@ -137,7 +138,8 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
                 report(done, len(files))
                 continue
         tasks.append((i, (f, options.limits, options.cache_dir, options.file_timeout, skip_tests, data)))
-    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+    small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, t in tasks) < PARALLEL_BYTES
+    if jobs <= 1 or len(tasks) < 2 or small:
         for i, t in tasks:
             out[i] = _lower_one(*t)
             done += 1
