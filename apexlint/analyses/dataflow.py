@@ -144,6 +144,7 @@ class DataFlow:
         self._tainted_fields: set[tuple[str, str]] = set()
         self._effects_on: dict[tuple[str, str], set[str]] = {}
         self._active_callers: dict[str, set[str]] = {}  # callee -> analysed methods calling it
+        self._getters: dict[tuple[str, str], MethodInfo | None] = {}
 
     def run(self) -> FlowResult:
         self._queue: deque[str] = deque()
@@ -226,6 +227,21 @@ class DataFlow:
         if _summary_tainted(summary) or any(k in self._demanded_fields for k in summary.field_effects):
             for m in self.demand.callers(mid):
                 self.activate(m)
+
+    def getter(self, key: tuple[str, str]) -> MethodInfo | None:
+        """The `get { ... }` accessor of property `key`, if it has a body of its own."""
+        if key not in self._getters:
+            found = self.model.by_class.get(key[0], {}).get(f"get:{key[1]}", [])
+            self._getters[key] = found[0] if found and self._analysable(found[0].id) else None
+        return self._getters[key]
+
+    def getter_value(self, getter: MethodInfo, reader: str) -> Value:
+        """What reading a property returns: its getter's return value (`endpoint_x { get { return
+        endpointUrl + endpointPath; } }` in WSDL2Apex ports). The reader re-runs when it changes."""
+        self.activate(getter.id)
+        self._active_callers.setdefault(getter.id, set()).add(reader)
+        summary = self.summaries.get(getter.id)
+        return _concrete(summary.ret) if summary is not None else EMPTY
 
     def demand_field(self, key: tuple[str, str]) -> None:
         """A method read field `key`: whoever writes it is analysed too, for the values it holds."""
@@ -454,7 +470,11 @@ class _MethodRun:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
         if not self._mutating:
             self.flow.demand_field(key)
-        return self.flow.fields.get(key, EMPTY)
+        value = self.flow.fields.get(key, EMPTY)
+        getter = self.flow.getter(key)
+        if getter is not None and getter.id != self.info.id:
+            value = join(value, self.flow.getter_value(getter, self.info.id))
+        return value
 
     # -- expressions --------------------------------------------------------------------------------
     def eval(self, e: Expr | None) -> Value:

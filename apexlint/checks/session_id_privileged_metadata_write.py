@@ -33,16 +33,20 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                        "create or change credentials, apps or org-wide security settings")
         elif use.full_names and all(owned_by(n, ctx.model.namespace) for n in use.full_names):
             continue  # the package's own metadata: a supported use (SID010), admin to be notified
-        elif use.full_names or use.metadata_types:
+        elif use.full_names or (use.metadata_types and not ctx.model.namespace):
+            # without a namespace a package owns no metadata: whatever it writes is the org's
             level = Level.WARNING
             foreign = [n for n in use.full_names if not owned_by(n, ctx.model.namespace)]
             what = ", ".join(foreign) or ", ".join(use.metadata_types)
-            message = (f"{src} authenticates a {api_name} {op} of {what}, which is not in the package "
-                       f"namespace '{ctx.model.namespace or '(none)'}': ask the admin to make this change")
+            message = (f"{src} authenticates a {api_name} {op} of {what}, which is not in the "
+                       f"package namespace '{ctx.model.namespace or '(none)'}': ask the admin to make this change")
         else:
+            # The type may be known (CustomMetadata) but not which components: their names are
+            # built at run time, so whether the package owns them is not known either.
             level = Level.WARNING
-            message = (f"{src} authenticates a {api_name} {op} whose metadata type apexlint could not "
-                       "determine; make sure it is metadata the package owns and that the admin is notified")
+            what = f"of {', '.join(use.metadata_types)} whose names" if use.metadata_types else "whose metadata type"
+            message = (f"{src} authenticates a {api_name} {op} {what} apexlint could not determine; make sure "
+                       "it is metadata the package owns and that the admin is notified")
         loc = Location(hit.site.path, hit.site.span, label=f"{api_name} {op}")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                   level=level, method=hit.site.method_id, anchor_text=hit.site.text,
