@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from apexlint.analyses.endpoints import classify_url
+from apexlint.analyses.endpoints import classify_url, resolve_endpoints
+from apexlint.analyses.values import SETTING, Value, param_marker
+from apexlint.model.package import PackageModel
 
 
 @pytest.mark.parametrize(("url", "scope", "api"), [
@@ -44,3 +46,16 @@ def test_external(url: str, host: str) -> None:
 ])
 def test_built_at_run_time_is_unresolved(url: str) -> None:
     assert classify_url(url).scope == "unresolved"
+
+
+@pytest.mark.parametrize(("shape", "why"), [
+    (("callout:", SETTING, "/services/data/v59.0/limits"), "from a custom setting, custom metadata or a query"),
+    (("callout:", param_marker(0), "/x"), "from a method parameter"),
+])
+def test_a_named_credential_chosen_at_run_time_is_unresolved(shape: tuple[str, ...], why: str) -> None:
+    """`'callout:' + setting.Name__c`: the admin picks the credential, so where it points is unknown
+    (before, the empty name made it 'a Named Credential the package lacks', an export)."""
+    model = PackageModel.build([], "")
+    [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), model)
+    assert endpoint.scope == "unresolved"
+    assert endpoint.why == f"the Named Credential is chosen at run time, {why}"

@@ -70,6 +70,7 @@ from apexlint.model.package import MethodInfo, PackageModel, base_type
 MAX_VISITS = 25
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -727,6 +728,8 @@ class _MethodRun:
                 return EMPTY
             if name in api.COLLECTION_READERS:
                 return receiver
+        if system == ("string", "format") and (formatted := self.string_format(call, args)) is not None:
+            return formatted
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
             # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
             return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
@@ -742,6 +745,30 @@ class _MethodRun:
         elif both.carries_session() and api.is_external_class(cls):
             self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
         return derived(both) if both.carries_session() else EMPTY
+
+    def string_format(self, call: Call, args: list[Value]) -> Value | None:
+        """`String.format('callout:{0}/x', new List<String>{ name })` with a literal template: the
+        text with each `{n}` replaced by item n, so endpoints built this way still resolve."""
+        if len(call.args) != 2 or not isinstance(call.args[1], New) or not call.args[1].items:
+            return None
+        template = args[0].strings
+        if len(template) != 1:
+            return None
+        (shape,) = template
+        if len(shape) != 1 or shape[0].startswith("\x00"):
+            return None
+        items = [self.eval(item) for item in call.args[1].items]
+        out: Value | None = None
+        for i, piece in enumerate(_PLACEHOLDER.split(shape[0])):
+            if i % 2:  # a placeholder's number
+                n = int(piece)
+                part = items[n] if n < len(items) else literal("{" + piece + "}")
+            elif piece:
+                part = literal(piece)
+            else:
+                continue
+            out = part if out is None else concat(out, part)
+        return out if out is not None else literal("")
 
     def page_content(self, call: Call, receiver: Value) -> Value:
         """`Page.X.getContent()`: when page X renders a session ID, the result is a session source."""

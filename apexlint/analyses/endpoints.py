@@ -89,8 +89,12 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
 def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     rest = head[len("callout:"):]
     name, _, path = rest.partition("/")
-    target = model.named_credential_endpoint(name)
     text = shape_text(shape)
+    if not name and len(shape) > 1:  # `'callout:' + setting`: the admin names the credential
+        which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else (
+            "a method parameter" if marker_param(shape[1]) is not None else "a value apexlint cannot read")
+        return Endpoint("unresolved", text, why=f"the Named Credential is chosen at run time, from {which}")
+    target = model.named_credential_endpoint(name)
     if target is None:
         return Endpoint("external", text, named_credential=name,
                         why=f"the package has no Named Credential metadata for '{name}'")
