@@ -170,18 +170,7 @@ def test_the_redacted_prefix_is_what_reports_show(contents_dir: Path) -> None:
     assert "00D5g" in outputs["stdout"]
 
 
-_PATH_LEAK = ("apexlint/report/{module}: a file or folder named like a token is written unredacted: {how}. "
-              "Paths are not passed through redact()/scrub() in this format (text and HTML do redact them).")
-
-
-@pytest.mark.parametrize("fmt", [
-    "text",
-    "html",
-    pytest.param("json", marks=pytest.mark.xfail(strict=True, reason=_PATH_LEAK.format(
-        module="json_report.py", how="raw in every finding/notification/verdict 'path' and 'sourceId'"))),
-    pytest.param("sarif", marks=pytest.mark.xfail(strict=True, reason=_PATH_LEAK.format(
-        module="sarif.py", how="percent-encoded ('!' as %21) in every artifactLocation.uri"))),
-])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_a_token_in_a_file_or_folder_name_never_appears_in_any_output(fmt: str, path_dir: Path) -> None:
     outputs = _outputs(path_dir, fmt)
     leaks = {where: found for where, text in outputs.items() if (found := _leaks(text))}

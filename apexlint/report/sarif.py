@@ -29,6 +29,7 @@ import sarif_om as om
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Location, ScanResult
 from apexlint.ir import Notification, Span
+from apexlint.lower.secrets import redact
 from apexlint.report import (
     ReportOptions,
     json_text,
@@ -115,9 +116,11 @@ def _ordered(members: dict[str, Json]) -> dict[str, Json]:
 def artifact_uri(path: str) -> str:
     """A scan-root-relative path as a relative URI: everything but unreserved chars and `/` encoded.
 
-    Undecodable bytes (surrogate-escaped in the path) are encoded as the bytes they were.
+    Undecodable bytes (surrogate-escaped in the path) are encoded as the bytes they were. A file
+    or folder named like a session token is redacted: a result pointing at no file is better than
+    a live token uploaded to a code-scanning service.
     """
-    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+    return quote(redact(path).encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _artifact(path: str) -> Any:
