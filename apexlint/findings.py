@@ -11,6 +11,9 @@ from enum import StrEnum
 
 from apexlint.ir import Notification, Span
 
+# The partial fingerprint key of a finding in SARIF, and what baselines match on.
+FINGERPRINT_KEY = "apexlint/v1"
+
 
 class Level(StrEnum):
     ERROR = "error"

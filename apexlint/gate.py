@@ -32,10 +32,9 @@ from typing import Any, Final
 from apexlint import __version__
 from apexlint.catalogue import RuleMeta, rule
 from apexlint.config import Config
-from apexlint.findings import Finding, Level, ScanResult, SuppressionInfo
+from apexlint.findings import FINGERPRINT_KEY, Finding, Level, ScanResult, SuppressionInfo
 from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
 from apexlint.report import ReportOptions, json_report
-from apexlint.report.sarif import FINGERPRINT_KEY
 
 __all__ = [
     "BaselineError",

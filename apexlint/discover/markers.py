@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from apexlint.ir import NoticeLevel, Notification
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SFDX_PROJECT_FILE = "sfdx-project.json"
 PACKAGE_XML = "package.xml"
@@ -37,7 +38,7 @@ class IgnoreRules:
     """Gitignore-style patterns (`.forceignore`, --exclude) anchored at one directory."""
 
     base: Path
-    spec: pathspec.GitIgnoreSpec
+    spec: GitIgnoreSpec
 
     def matches(self, path: Path, is_dir: bool) -> bool:
         text, base = str(path), str(self.base)
@@ -70,6 +71,7 @@ def compile_patterns(
     lines: list[str], base: Path, source: str, rel_of: RelOf
 ) -> tuple[IgnoreRules | None, list[Notification]]:
     """Patterns → rules; a pattern pathspec rejects is reported and left out."""
+    import pathspec  # 35 ms to import: only packages with a .forceignore or --exclude pay it
     kept: list[str] = []
     notes: list[Notification] = []
     for line in lines:

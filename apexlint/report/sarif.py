@@ -27,7 +27,7 @@ import attrs
 import sarif_om as om
 
 from apexlint.catalogue import RuleMeta
-from apexlint.findings import Finding, Fix, FlowStep, Location, ScanResult
+from apexlint.findings import FINGERPRINT_KEY, Finding, Fix, FlowStep, Location, ScanResult
 from apexlint.ir import Notification, Span
 from apexlint.lower.secrets import redact
 from apexlint.report import (
@@ -45,7 +45,6 @@ Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apexlint/apexlint"
 SRCROOT = "%SRCROOT%"
-FINGERPRINT_KEY = "apexlint/v1"
 SOURCE_LOCATION_ID = 1
 _GITHUB_MAX_DESCRIPTION = 1024
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
