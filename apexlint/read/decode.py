@@ -20,6 +20,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BINARY_SAMPLE_BYTES = 8192
 # Control characters other than tab, newline, form feed, carriage return and escape.
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)  # deleted to count the rest
 _CONTROL_RATIO = 0.10
 
 
@@ -67,7 +68,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    controls = len(sample.translate(None, _NOT_CONTROL))
     return controls / len(sample) > _CONTROL_RATIO
 
 
