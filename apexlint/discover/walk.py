@@ -192,23 +192,31 @@ class TreeWalk:
             )
             return
         subdirs: list[_Pending] = []
+        folders = self._folders(directory, scope)
+        js_anywhere = scope.layout == "files"
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in ALWAYS_SKIPPED:
+            name = entry.name
+            if name.startswith(".") or name in ALWAYS_SKIPPED:
                 continue
-            child = directory / entry.name
+            try:
+                plain_file = entry.is_file(follow_symlinks=False)
+            except OSError:
+                plain_file = False
+            if plain_file and classify(name, folders, js_anywhere=js_anywhere) is None:
+                continue  # not a kind apexlint reads (`-meta.xml` companions...): no path, no ignore rules
+            child = directory / name
             is_dir = self._entry_is_dir(entry, child)
             if is_dir is None:
                 continue
-            if not is_dir and classify(entry.name, self._folders(directory, scope),
-                                       js_anywhere=scope.layout == "files") is None:
-                continue  # not a kind apexlint reads (`-meta.xml` companions...): no ignore rules to ask
+            if not is_dir and classify(name, folders, js_anywhere=js_anywhere) is None:
+                continue
             if self._ignored(child, scope, is_dir):
                 continue
             if is_dir:
                 self._note_misnamed_folder(child, scope)
                 subdirs.append(_Pending(child, scope, detect))
             else:
-                self._add_file(child, scope, explicit=False)
+                self._add_file(child, scope, explicit=False, entry=entry)
         stack.extend(reversed(subdirs))
 
     def _entry_is_dir(self, entry: os.DirEntry[str], child: Path) -> bool | None:
@@ -246,7 +254,8 @@ class TreeWalk:
 
     # ---- files -------------------------------------------------------------------------
 
-    def _add_file(self, path: Path, scope: PackageScope, explicit: bool) -> None:
+    def _add_file(self, path: Path, scope: PackageScope, explicit: bool,
+                  entry: os.DirEntry[str] | None = None) -> None:
         found = classify(
             path.name,
             self._folders(path.parent, scope),
@@ -263,9 +272,10 @@ class TreeWalk:
                 )
             return
         try:
-            size = path.stat().st_size
-            real = self._real_dir(path.parent) / path.name if not path.is_symlink() else \
-                Path(os.path.realpath(path))
+            # a listing's entry knows whether it is a link, and caches its stat
+            size = (entry.stat() if entry is not None else path.stat()).st_size
+            link = entry.is_symlink() if entry is not None else path.is_symlink()
+            real = Path(os.path.realpath(path)) if link else self._real_dir(path.parent) / path.name
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
