@@ -26,7 +26,6 @@ from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.lazy import BodyLoader
-from apexlint.lower.lazy import installed as installed_loader
 from apexlint.lower.secrets import has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
@@ -92,8 +91,7 @@ def _scan(options: ScanOptions) -> ScanResult:
     notes.extend(n for lo in lowered for n in lo.notifications)
     rules = load_catalogue()
     loader = BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits)
-    with installed_loader(loader):
-        verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options)
+    verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options, loader)
     notes.extend(analysis_notes)
     notes.extend(loader.notes)
     timer.lap("analyse")
@@ -196,9 +194,9 @@ def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
 
 
 # -- analyses and rules ---------------------------------------------------------------------------
-def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta],
-            options: ScanOptions) -> tuple[list[SourceVerdict], list[Finding], list[Notification]]:
-    model = PackageModel.build(irs, namespace)
+def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], options: ScanOptions,
+            bodies: BodyLoader | None = None) -> tuple[list[SourceVerdict], list[Finding], list[Notification]]:
+    model = PackageModel.build(irs, namespace, bodies)
     graph = build_call_graph(model)
     entries = async_entry_points(model)
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),

@@ -10,7 +10,6 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
@@ -258,9 +257,9 @@ class MethodIR:
     return_type: str
     modifiers: frozenset[str]
     annotations: frozenset[str]
-    # The statements and locals, or where the body is until first read (`body`, `locals`): a scan
-    # reads a few hundred of a package's thousands of bodies, so workers lower only the
-    # declarations and the bodies that hold a source (see lower/lazy.py).
+    # The statements and locals, or where the body is: a scan reads a few hundred of a package's
+    # thousands of bodies, so workers lower only the declarations and the bodies that hold a
+    # source; `PackageModel.body()` lowers the others when an analysis first reads them.
     code: tuple[tuple[Stmt, ...], tuple[Param, ...]] | BodyRef = field(compare=False)
     span: Span  # the declaration's name
     body_span: Span
@@ -270,22 +269,9 @@ class MethodIR:
     refs: frozenset[str] = frozenset()
 
     @property
-    def body(self) -> tuple[Stmt, ...]:
-        return self._lowered()[0]
-
-    @property
-    def locals(self) -> tuple[Param, ...]:
-        """Every local with its declared type (name, type)."""
-        return self._lowered()[1]
-
-    def _lowered(self) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
-        code = self.code
-        if isinstance(code, BodyRef):
-            if BODY_LOADER is None:
-                raise RuntimeError(f"the body of {code.owner} was not lowered and no body loader is installed")
-            code = BODY_LOADER(code)
-            object.__setattr__(self, "code", code)
-        return code
+    def lowered(self) -> tuple[tuple[Stmt, ...], tuple[Param, ...]] | None:
+        """The statements and locals, if lowering produced them (else `code` is a BodyRef)."""
+        return None if isinstance(self.code, BodyRef) else self.code
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,10 +284,6 @@ class BodyRef:
     node_type: str  # "block", "trigger_body": checked when the file is parsed again
     owner: str  # "cls.method", as sources found in the body name their method
     is_test: bool
-
-
-# Installed by the engine while it analyses (lower/lazy.py): lowers a BodyRef from the file.
-BODY_LOADER: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

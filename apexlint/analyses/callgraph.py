@@ -79,7 +79,7 @@ class Scope:
         self.types: dict[str, str] = {}
         for p in info.method.params:
             self.types[p.name] = p.type
-        for loc in info.method.locals:
+        for loc in model.locals_of(info):
             self.types.setdefault(loc.name, loc.type)
         self._resolved: dict[int, Resolution] = {}
 
@@ -324,7 +324,7 @@ class CallGraph:
             return []
         scope = Scope(model, info)
         edges: list[Edge] = []
-        for stmt in info.method.body:
+        for stmt in model.body(info):
             for e in walk_exprs(stmt):
                 targets: list[MethodInfo] = []
                 if isinstance(e, Call):

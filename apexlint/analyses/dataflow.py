@@ -359,7 +359,7 @@ class _MethodRun:
             self.returns = []
             self._read = set()
             self._backward = False
-            for stmt in self.info.method.body:
+            for stmt in self.model.body(self.info):
                 self.stmt(stmt)
             # Another round only helps when a local changed after an earlier statement read it
             # (a loop, or a variable reused); straight-line code is done in one pass.
@@ -916,7 +916,7 @@ def _soap_ports(model: PackageModel) -> frozenset[str]:
         refs = info.method.refs
         if info.cls is None or info.owner in ports or "webservicecallout" not in refs or "invoke" not in refs:
             continue
-        for stmt in info.method.body:
+        for stmt in model.body(info):
             if any(isinstance(e, Call) and e.name == "invoke" and isinstance(e.obj, Name)
                    and e.obj.name == "webservicecallout" for e in walk_exprs(stmt)):
                 ports.add(info.owner)

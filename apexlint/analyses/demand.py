@@ -24,9 +24,9 @@ both on every fixture package).
 from __future__ import annotations
 
 from apexlint.analyses.callgraph import CallGraph, walk_exprs
-from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New, This
+from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New, Stmt, This
 from apexlint.model.catalog import PAGE_CONTENT_CALLS
-from apexlint.model.package import MethodInfo, PackageModel, base_type
+from apexlint.model.package import PackageModel, base_type
 
 SEED_REFS = frozenset({"getsessionid", *PAGE_CONTENT_CALLS})
 
@@ -81,7 +81,7 @@ class Demand:
                 continue
             written = self._written.get(mid)
             if written is None:
-                written = self._written[mid] = _written_names(info)
+                written = self._written[mid] = _written_names(self.model.body(info))
             own, qualified = written
             # `f = x` / `this.f = x` in class D writes D's own `f` (or an outer class's), never
             # another class's field of the same name
@@ -115,13 +115,13 @@ class Demand:
         return out
 
 
-def _written_names(info: MethodInfo) -> tuple[frozenset[str], frozenset[str]]:
+def _written_names(body: tuple[Stmt, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """Names a body may change, unqualified (`f`, `this.f`) and through another object
     (`x.f`): along an assignment target's chain, a call's receiver chain, or an argument's
     chain (a callee may fill the object it is given)."""
     own: set[str] = set()
     qualified: set[str] = set()
-    for stmt in info.method.body:
+    for stmt in body:
         if isinstance(stmt, Assign):
             _chain_names(stmt.target, own, qualified)
         for e in walk_exprs(stmt):

@@ -7,20 +7,19 @@ analyses read a few hundred bodies of a package's thousands; for each, the file 
 parsed again here (a handful of files, each once) and only that block is lowered, by the same
 code, so the statements are the ones the worker would have produced.
 
-A file that changed since it was read, or cannot be read or parsed any more, gives an empty
-body and a notification: the scan goes on.
+The package model owns the loader (`PackageModel.body()`), so the analyses never see a tree:
+the lowering stage still does all the tree walking, only later. A file that changed since it
+was read, or cannot be read or parsed any more, gives an empty body and a notification: the scan
+goes on.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from tree_sitter import Node, Tree
 
-from apexlint import ir
 from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
 from apexlint.lower.apex import _FileLowering
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
@@ -99,14 +98,3 @@ class BodyLoader:
             self.notes.append(Notification(
                 code="file-changed", level=NoticeLevel.WARNING, path=path,
                 message=f"the file {why}: its method bodies are not analysed"))
-
-
-@contextmanager
-def installed(loader: BodyLoader) -> Iterator[BodyLoader]:
-    """Let `MethodIR.body` lower bodies through `loader` while the analyses run."""
-    previous = ir.BODY_LOADER
-    ir.BODY_LOADER = loader
-    try:
-        yield loader
-    finally:
-        ir.BODY_LOADER = previous

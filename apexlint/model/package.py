@@ -8,11 +8,12 @@ class does this name mean in this class".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from apexlint.ir import (
     Assign,
+    BodyRef,
     ClassIR,
     FieldGet,
     FileIR,
@@ -20,8 +21,10 @@ from apexlint.ir import (
     MethodIR,
     Name,
     PageIR,
+    Param,
     SourceSite,
     Span,
+    Stmt,
     This,
     TriggerIR,
     UrlUse,
@@ -102,13 +105,19 @@ class PackageModel:
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
+    # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
+    bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
+        default=None, repr=False, compare=False)
+    _lowered: dict[str, tuple[tuple[Stmt, ...], tuple[Param, ...]]] = field(default_factory=dict, repr=False,
+                                                                          compare=False)
     _dispatched: dict[tuple[str, str, int], list[MethodInfo]] = field(default_factory=dict, repr=False,
                                                                       compare=False)
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
-    def build(cls, files: Iterable[FileIR], namespace: str) -> PackageModel:
-        model = cls(namespace=namespace.lower())
+    def build(cls, files: Iterable[FileIR], namespace: str,
+              bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = None) -> PackageModel:
+        model = cls(namespace=namespace.lower(), bodies=bodies)
         for f in sorted(files, key=lambda f: f.path):
             for c in f.classes:
                 model.classes.setdefault(c.name, c)
@@ -159,6 +168,28 @@ class PackageModel:
             return
         for sid in [k for k, s in self.sources.items() if s.context == "UserInfo"]:
             del self.sources[sid]
+
+    # -- bodies --------------------------------------------------------------------------------
+    def body(self, info: MethodInfo) -> tuple[Stmt, ...]:
+        """A method's statements, lowered now if the workers left them for later."""
+        return self._body_and_locals(info)[0]
+
+    def locals_of(self, info: MethodInfo) -> tuple[Param, ...]:
+        """Every local of a method with its declared type."""
+        return self._body_and_locals(info)[1]
+
+    def _body_and_locals(self, info: MethodInfo) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        lowered = info.method.lowered
+        if lowered is not None:
+            return lowered
+        found = self._lowered.get(info.id)
+        if found is None:
+            ref = info.method.code
+            assert isinstance(ref, BodyRef)
+            if self.bodies is None:
+                raise RuntimeError(f"{info.label}: its body was left for later and no body loader was given")
+            found = self._lowered[info.id] = self.bodies(ref)
+        return found
 
     # -- questions ------------------------------------------------------------------------------
     def resolve_class(self, name: str, context: str | None = None) -> str | None:
