@@ -118,42 +118,56 @@ def _scan(options: ScanOptions) -> ScanResult:
 # -- lowering -------------------------------------------------------------------------------------
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
     """Every file's lowered form, in order: from the cache (looked up here, in the main
-    process: a hit costs a file read and a small unpickle), else lowered in workers."""
+    process: a hit costs a file read and a hash), else lowered in workers."""
     jobs = options.jobs or os.cpu_count() or 1
     report = options.progress or (lambda done, total: None)
     skip_tests = not options.include_tests
     out: list[Lowered | None] = [None] * len(files)
-    tasks: list[tuple[int, _Task]] = []
-    cache = LoweringCache(options.cache_dir, __version__) if options.cache_dir is not None else None
+    tasks: list[tuple[int, str, _Task]] = []  # (index, cache key, task)
+    cache = None
+    if options.cache_dir is not None:
+        # one bundle per project root (or set of scanned paths without one): a scan of some of
+        # its files (pre-commit) shares it with the full scan
+        scope = "\0".join(os.path.abspath(p) for p in ((options.root,) if options.root else options.paths))
+        cache = LoweringCache(options.cache_dir, __version__, scope)
     done = 0
     for i, f in enumerate(files):
         data: bytes | None = None
+        key = ""
         if cache is not None:
-            hit, data = _from_cache(f, options.limits, cache, skip_tests)
+            data, key = _cache_key(f, options.limits, skip_tests)
+            hit = cache.get(f.rel, key) if key else None
             if hit is not None:
                 out[i] = hit
+                cache.put(f.rel, key, hit)
                 done += 1
                 report(done, len(files))
                 continue
-        tasks.append((i, (f, options.limits, options.cache_dir, options.file_timeout, skip_tests, data)))
-    small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, t in tasks) < PARALLEL_BYTES
+        # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
+        tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data if jobs <= 1 else None)))
+    small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
     if jobs <= 1 or len(tasks) < 2 or small:
-        for i, t in tasks:
-            out[i] = _lower_one(*t)
+        results: Iterable[Lowered] = (_lower_one(*t) for _, _, t in tasks)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(_lower_star, [t for _, _, t in tasks], chunksize=max(1, len(tasks) // (jobs * 8)))
+    try:
+        for (i, key, _), lowered in zip(tasks, results, strict=True):
+            out[i] = lowered
+            if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
+                cache.put(files[i].rel, key, lowered)
             done += 1
             report(done, len(files))
-    else:
-        chunk = max(1, len(tasks) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (i, _), lowered in zip(tasks, pool.map(_lower_star, [t for _, t in tasks], chunksize=chunk),
-                                       strict=True):
-                out[i] = lowered
-                done += 1
-                report(done, len(files))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if cache is not None:
+        cache.save()
     return [lo for lo in out if lo is not None]
 
 
-_Task = tuple[DiscoveredFile, ReadLimits, Path | None, float | None, bool, bytes | None]
+_Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None]
 
 
 def _lower_star(task: _Task) -> Lowered:
@@ -169,27 +183,24 @@ def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
     return LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
 
 
-def _from_cache(f: DiscoveredFile, limits: ReadLimits, cache: LoweringCache,
-                skip_tests: bool) -> tuple[Lowered | None, bytes | None]:
-    """A cache hit for the file as it is now, else the bytes read (for the worker)."""
+def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:
+    """The file's bytes as they are now and its cache key; no key when reading it had a problem
+    (the worker reads it again and reports what went wrong; such results are not cached)."""
     data, notes = _read(f, limits)
     if data is None or notes:
-        return None, None  # let the worker read it again and report what went wrong
-    return cache.get(_job(f, data, skip_tests).cache_key(__version__)), data
+        return None, ""
+    return data, _job(f, data, skip_tests).cache_key(__version__)
 
 
-def _lower_one(f: DiscoveredFile, limits: ReadLimits, cache_dir: Path | None,
-               timeout: float | None = None, skip_tests: bool = False, data: bytes | None = None) -> Lowered:
-    """Read one file (unless its bytes are given), lower it, and store the result in the cache."""
+def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None = None, skip_tests: bool = False,
+               data: bytes | None = None) -> Lowered:
+    """Read one file (unless its bytes are given) and lower it."""
     notes: list[Notification] = []
     if data is None:
         data, notes = _read(f, limits)
         if data is None:
             return Lowered((), tuple(notes), 0.0)
-    job = _job(f, data, skip_tests)
-    lowered = lower_job(job, limits, timeout)
-    if cache_dir is not None and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-        LoweringCache(cache_dir, __version__).put(job.cache_key(__version__), lowered)
+    lowered = lower_job(_job(f, data, skip_tests), limits, timeout)
     return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
 
 

@@ -53,18 +53,13 @@ def _scan(workdir: Path, label: str, fmt: str, *options: str) -> bytes:
 
 
 def _corrupt_cache(cache: Path) -> int:
-    """Truncate one entry, flip a byte in the middle of another, replace a third by garbage."""
-    entries = sorted(p for p in cache.rglob("*.pickle") if p.is_file())
-    for i, entry in enumerate(entries[:3]):
-        data = entry.read_bytes()
-        if i == 0:
-            entry.write_bytes(data[: len(data) // 2])
-        elif i == 1:
-            middle = len(data) // 2
-            entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
-        else:
-            entry.write_bytes(b"not a cache entry")
-    return len(entries)
+    """Flip a byte in the middle of every cache bundle: each must be discarded, not trusted."""
+    bundles = sorted(p for p in cache.rglob("*.pickle") if p.is_file())
+    for bundle in bundles:
+        data = bundle.read_bytes()
+        middle = len(data) // 2
+        bundle.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    return len(bundles)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +73,7 @@ def reports(workdir: Path) -> dict[str, dict[str, bytes]]:
     runs["jobs2-cold-cache"] = {f: _scan(workdir, "jobs2-cold-cache", f, "--jobs", "2") for f in FORMATS}
     assert any(cache.rglob("*.pickle")), "the cached runs must have written a cache"
     runs["jobs1-warm-cache"] = {f: _scan(workdir, "jobs1-warm-cache", f, "--jobs", "1") for f in FORMATS}
-    assert _corrupt_cache(cache) >= 3
+    assert _corrupt_cache(cache) >= 1
     runs["jobs2-corrupt-cache"] = {f: _scan(workdir, "jobs2-corrupt-cache", f, "--jobs", "2") for f in FORMATS}
     return runs
 

@@ -1,0 +1,75 @@
+"""The lowering cache: one verified bundle per scanned root, entries matched by path and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apexlint.cache import LoweringCache
+from apexlint.engine import ScanOptions, scan
+from apexlint.ir import FileIR, FileKind
+from apexlint.lower import Lowered
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _lowered(path: str) -> Lowered:
+    return Lowered((FileIR(path=path, kind=FileKind.APEX_CLASS, line_count=3),), (), 0.01)
+
+
+def test_an_entry_is_used_only_for_its_path_and_key(tmp_path: Path) -> None:
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    cache.put("classes/A.cls", "key-a", _lowered("classes/A.cls"))
+    cache.save()
+    again = LoweringCache(tmp_path, "1.0", "/project")
+    assert again.get("classes/A.cls", "key-a") == _lowered("classes/A.cls")
+    assert again.get("classes/A.cls", "key-b") is None, "changed content has another key"
+    assert again.get("classes/B.cls", "key-a") is None
+    assert LoweringCache(tmp_path, "1.0", "/other").get("classes/A.cls", "key-a") is None
+    assert LoweringCache(tmp_path, "2.0", "/project").get("classes/A.cls", "key-a") is None
+
+
+def test_entries_of_files_a_scan_did_not_cover_are_kept(tmp_path: Path) -> None:
+    first = LoweringCache(tmp_path, "1.0", "/project")
+    first.put("a.cls", "ka", _lowered("a.cls"))
+    first.put("b.cls", "kb", _lowered("b.cls"))
+    first.save()
+    subset = LoweringCache(tmp_path, "1.0", "/project")
+    subset.put("a.cls", "ka2", _lowered("a.cls"))
+    subset.save()
+    later = LoweringCache(tmp_path, "1.0", "/project")
+    assert later.get("a.cls", "ka2") is not None and later.get("b.cls", "kb") is not None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "not-a-dict"])
+def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str) -> None:
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    cache.put("a.cls", "ka", _lowered("a.cls"))
+    cache.save()
+    data = cache.path.read_bytes()
+    if damage == "truncated":
+        cache.path.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":
+        cache.path.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    elif damage == "garbage":
+        cache.path.write_bytes(b"not a cache bundle")
+    else:
+        import hashlib
+        import pickle
+        payload = pickle.dumps(["a list, not entries"])
+        cache.path.write_bytes(b"APEXLINT-CACHE-2\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    reread = LoweringCache(tmp_path, "1.0", "/project")
+    assert reread.get("a.cls", "ka") is None
+    assert not reread.path.exists(), "a bundle that does not verify is removed"
+
+
+def test_a_warm_scan_reads_everything_from_the_cache(tmp_path: Path) -> None:
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path)
+    cold = scan(options)
+    [bundle] = tmp_path.rglob("scan-*.pickle")
+    written = bundle.stat().st_mtime_ns
+    warm = scan(options)
+    assert warm.findings == cold.findings
+    assert bundle.stat().st_mtime_ns == written, "nothing changed: the bundle is not written again"
