@@ -10,7 +10,9 @@ the scan did not cover are kept, so scanning a subset (a pre-commit run) does no
 
 The bundle is a pickle behind a header holding a SHA-256 of the payload: anything that does not
 verify (truncated, corrupted, written by another version) is discarded and recomputed, never
-trusted. It is written to a temporary file renamed into place, so a concurrent scan never sees
+trusted. A file whose size, modification time and lowering options are those recorded is not
+read at all (as make and most linters' caches do); any other is read, hashed and matched by
+content. The bundle is written to a temporary file renamed into place, so a concurrent scan never sees
 half of one; when two scans of one root race, the last one's bundle wins.
 """
 
@@ -22,11 +24,12 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from apexlint.lower import Lowered
 
-MAGIC = b"APEXLINT-CACHE-2\n"
+MAGIC = b"APEXLINT-CACHE-4\n"
 
 
 @functools.cache
@@ -39,26 +42,53 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What identifies a file's content without reading it: size and modification time, and
+    how it is lowered (kind, namespace, options). A match skips reading and hashing the file."""
+
+    size: int
+    mtime_ns: int
+    how: str
+
+
+_Entry = tuple[str, FileStamp, bytes]  # key, stamp, the lowered form pickled on its own
+
+
 class LoweringCache:
     def __init__(self, root: Path, tool_version: str, scope: str) -> None:
         self.dir = root / f"{tool_version}-{code_fingerprint()}"
         self.path = self.dir / f"scan-{hashlib.sha256(scope.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.pickle"
-        self._entries: dict[str, tuple[str, Lowered]] | None = None  # path -> (key, lowered form)
-        self._new: dict[str, tuple[str, Lowered]] = {}
+        # Entries keep their forms pickled one by one: a re-scan that changed one file writes
+        # the bundle again without pickling every other form anew.
+        self._entries: dict[str, _Entry] | None = None
+        self._new: dict[str, _Entry] = {}
 
-    def get(self, rel: str, key: str) -> Lowered | None:
+    def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
+        """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
         entry = self._loaded().get(rel)
-        return entry[1] if entry is not None and entry[0] == key else None
+        if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
+            return None
+        return _unpickled(entry[2])
 
-    def put(self, rel: str, key: str, value: Lowered) -> None:
-        self._new[rel] = (key, value)
+    def get(self, rel: str, key: str, stamp: FileStamp) -> Lowered | None:
+        """The entry for this exact content (the stamp is recorded anew if it changed)."""
+        entry = self._loaded().get(rel)
+        if entry is None or entry[0] != key:
+            return None
+        value = _unpickled(entry[2])
+        if value is not None and entry[1] != stamp:
+            self._new[rel] = (key, stamp, entry[2])
+        return value
+
+    def put(self, rel: str, key: str, stamp: FileStamp, value: Lowered) -> None:
+        self._new[rel] = (key, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def save(self) -> None:
         """Write the bundle if anything changed; a read-only or full disk only costs speed."""
-        old = self._loaded()
-        if all(old.get(rel, ("",))[0] == entry[0] for rel, entry in self._new.items()):
+        if not self._new:
             return
-        payload = pickle.dumps({**old, **self._new}, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps({**self._loaded(), **self._new}, protocol=pickle.HIGHEST_PROTOCOL)
         blob = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -69,12 +99,12 @@ class LoweringCache:
         except OSError:
             return
 
-    def _loaded(self) -> dict[str, tuple[str, Lowered]]:
+    def _loaded(self) -> dict[str, _Entry]:
         if self._entries is None:
             self._entries = self._read()
         return self._entries
 
-    def _read(self) -> dict[str, tuple[str, Lowered]]:
+    def _read(self) -> dict[str, _Entry]:
         try:
             raw = self.path.read_bytes()
         except OSError:
@@ -85,10 +115,19 @@ class LoweringCache:
         except Exception:
             value = None
         if not isinstance(value, dict) or not all(
-                isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], Lowered) for v in value.values()):
+                isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], FileStamp) and isinstance(v[2], bytes)
+                for v in value.values()):
             _discard(self.path)
             return {}
         return value
+
+
+def _unpickled(blob: bytes) -> Lowered | None:
+    try:
+        value = pickle.loads(blob)
+    except Exception:
+        return None
+    return value if isinstance(value, Lowered) else None
 
 
 def _verified(raw: bytes) -> bytes | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from apexlint import __version__
 from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
 from apexlint.analyses.dataflow import DataFlow
-from apexlint.cache import LoweringCache
+from apexlint.cache import FileStamp, LoweringCache
 from apexlint.catalogue import RuleMeta, load_catalogue
 from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdict
 from apexlint.discover import DiscoveredFile, Project, discover
@@ -135,11 +135,13 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
         data: bytes | None = None
         key = ""
         if cache is not None:
-            data, key = _cache_key(f, options.limits, skip_tests)
-            hit = cache.get(f.rel, key) if key else None
+            stamp = _stamp(f, skip_tests, options.limits)
+            hit = cache.unchanged(f.rel, stamp)
+            if hit is None:
+                data, key = _cache_key(f, options.limits, skip_tests)
+                hit = cache.get(f.rel, key, stamp) if key else None
             if hit is not None:
                 out[i] = hit
-                cache.put(f.rel, key, hit)
                 done += 1
                 report(done, len(files))
                 continue
@@ -156,7 +158,7 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
         for (i, key, _), lowered in zip(tasks, results, strict=True):
             out[i] = lowered
             if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-                cache.put(files[i].rel, key, lowered)
+                cache.put(files[i].rel, key, _stamp(files[i], skip_tests, options.limits), lowered)
             done += 1
             report(done, len(files))
     finally:
@@ -181,6 +183,12 @@ def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Not
 
 def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
     return LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
+
+
+def _stamp(f: DiscoveredFile, skip_tests: bool, limits: ReadLimits) -> FileStamp:
+    how = "\0".join((f.kind.value, f.namespace, f.metadata_type or "", f.content_type or "", str(skip_tests),
+                     repr(limits)))
+    return FileStamp(f.size, f.mtime_ns, how)
 
 
 def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from apexlint.cache import LoweringCache
+from apexlint.cache import FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
@@ -18,34 +21,48 @@ def _lowered(path: str) -> Lowered:
     return Lowered((FileIR(path=path, kind=FileKind.APEX_CLASS, line_count=3),), (), 0.01)
 
 
+STAMP = FileStamp(3, 1_700_000_000_000_000_000, "apex-class")
+
+
 def test_an_entry_is_used_only_for_its_path_and_key(tmp_path: Path) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
-    cache.put("classes/A.cls", "key-a", _lowered("classes/A.cls"))
+    cache.put("classes/A.cls", "key-a", STAMP, _lowered("classes/A.cls"))
     cache.save()
     again = LoweringCache(tmp_path, "1.0", "/project")
-    assert again.get("classes/A.cls", "key-a") == _lowered("classes/A.cls")
-    assert again.get("classes/A.cls", "key-b") is None, "changed content has another key"
-    assert again.get("classes/B.cls", "key-a") is None
-    assert LoweringCache(tmp_path, "1.0", "/other").get("classes/A.cls", "key-a") is None
-    assert LoweringCache(tmp_path, "2.0", "/project").get("classes/A.cls", "key-a") is None
+    assert again.get("classes/A.cls", "key-a", STAMP) == _lowered("classes/A.cls")
+    assert again.get("classes/A.cls", "key-b", STAMP) is None, "changed content has another key"
+    assert again.get("classes/B.cls", "key-a", STAMP) is None
+    assert LoweringCache(tmp_path, "1.0", "/other").get("classes/A.cls", "key-a", STAMP) is None
+    assert LoweringCache(tmp_path, "2.0", "/project").get("classes/A.cls", "key-a", STAMP) is None
+
+
+def test_an_unchanged_stamp_skips_reading_and_any_other_does_not(tmp_path: Path) -> None:
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
+    cache.save()
+    again = LoweringCache(tmp_path, "1.0", "/project")
+    assert again.unchanged("a.cls", STAMP) == _lowered("a.cls")
+    for other in (FileStamp(4, STAMP.mtime_ns, STAMP.how), FileStamp(3, STAMP.mtime_ns + 1, STAMP.how),
+                  FileStamp(3, STAMP.mtime_ns, "apex-class with tests"), FileStamp(3, 0, STAMP.how)):
+        assert again.unchanged("a.cls", other) is None
 
 
 def test_entries_of_files_a_scan_did_not_cover_are_kept(tmp_path: Path) -> None:
     first = LoweringCache(tmp_path, "1.0", "/project")
-    first.put("a.cls", "ka", _lowered("a.cls"))
-    first.put("b.cls", "kb", _lowered("b.cls"))
+    first.put("a.cls", "ka", STAMP, _lowered("a.cls"))
+    first.put("b.cls", "kb", STAMP, _lowered("b.cls"))
     first.save()
     subset = LoweringCache(tmp_path, "1.0", "/project")
-    subset.put("a.cls", "ka2", _lowered("a.cls"))
+    subset.put("a.cls", "ka2", STAMP, _lowered("a.cls"))
     subset.save()
     later = LoweringCache(tmp_path, "1.0", "/project")
-    assert later.get("a.cls", "ka2") is not None and later.get("b.cls", "kb") is not None
+    assert later.get("a.cls", "ka2", STAMP) is not None and later.get("b.cls", "kb", STAMP) is not None
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "not-a-dict"])
 def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
-    cache.put("a.cls", "ka", _lowered("a.cls"))
+    cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
     cache.save()
     data = cache.path.read_bytes()
     if damage == "truncated":
@@ -55,12 +72,10 @@ def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str
     elif damage == "garbage":
         cache.path.write_bytes(b"not a cache bundle")
     else:
-        import hashlib
-        import pickle
         payload = pickle.dumps(["a list, not entries"])
-        cache.path.write_bytes(b"APEXLINT-CACHE-2\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        cache.path.write_bytes(b"APEXLINT-CACHE-4\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     reread = LoweringCache(tmp_path, "1.0", "/project")
-    assert reread.get("a.cls", "ka") is None
+    assert reread.get("a.cls", "ka", STAMP) is None
     assert not reread.path.exists(), "a bundle that does not verify is removed"
 
 
@@ -73,3 +88,19 @@ def test_a_warm_scan_reads_everything_from_the_cache(tmp_path: Path) -> None:
     warm = scan(options)
     assert warm.findings == cold.findings
     assert bundle.stat().st_mtime_ns == written, "nothing changed: the bundle is not written again"
+
+
+def test_a_file_rewritten_with_the_same_size_is_read_again(tmp_path: Path) -> None:
+    """Its modification time changed: the stamp does not match, the content is hashed again."""
+    src = tmp_path / "pkg"
+    classes = src / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (src / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
+    cls = classes / "Leak.cls"
+    cls.write_text("public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n")
+    options = ScanOptions(paths=(src,), root=src, jobs=1, cache_dir=tmp_path / "cache")
+    assert [f.rule_id for f in scan(options).findings] == ["SID003"]
+    cls.write_text("public class Leak { void a() { System.debug(UserInfo.getUserName()); } }\n"[:-1] + " \n")
+    stat = cls.stat()
+    os.utime(cls, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert scan(options).findings == ()

@@ -23,6 +23,7 @@ class DiscoveredFile:
     size: int = 0
     namespace: str = ""  # the namespace of the package this file belongs to
     content_type: str | None = None  # static resources: <contentType> of the .resource-meta.xml
+    mtime_ns: int = 0  # when discovery saw it: lets a warm cache skip reading an unchanged file
 
 
 @dataclass(frozen=True, slots=True)

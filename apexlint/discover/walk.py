@@ -273,7 +273,8 @@ class TreeWalk:
             return
         try:
             # a listing's entry knows whether it is a link, and caches its stat
-            size = (entry.stat() if entry is not None else path.stat()).st_size
+            stat = entry.stat() if entry is not None else path.stat()
+            size, mtime_ns = stat.st_size, stat.st_mtime_ns
             link = entry.is_symlink() if entry is not None else path.is_symlink()
             real = Path(os.path.realpath(path)) if link else self._real_dir(path.parent) / path.name
         except OSError as err:
@@ -286,7 +287,7 @@ class TreeWalk:
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
         self.files[real] = DiscoveredFile(
-            real, rel, found.kind, found.metadata_type, size, namespace, content_type
+            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
 
     def _real_dir(self, directory: Path) -> Path:
