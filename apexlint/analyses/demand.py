@@ -13,6 +13,8 @@ come from or go to:
   a field, or reaching a sink inside), transitively;
 - **writers** of every class field an analysed method reads (the endpoint a request is sent to
   is often a field), and the callers of a writer whose write depends on its parameters (a setter);
+  reading a collection only to add to it (`buffer.add(x)`) does not count as reading it;
+- **getters** of every property an analysed method reads;
 - **readers** of a field once a session is stored in it.
 
 Candidates are found by name in each body's `refs` (what lowering recorded), a superset of
