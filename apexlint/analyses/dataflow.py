@@ -146,10 +146,10 @@ class DataFlow:
         self._effects_on: dict[tuple[str, str], set[str]] = {}
         self._active_callers: dict[str, set[str]] = {}  # callee -> analysed methods calling it
         self._getters: dict[tuple[str, str], MethodInfo | None] = {}
+        self._queue: deque[str] = deque()  # methods to (re-)analyse, callees first
+        self._queued: set[str] = set()
 
     def run(self) -> FlowResult:
-        self._queue: deque[str] = deque()
-        self._queued: set[str] = set()
         if self.exhaustive:
             for m in _bottom_up(self.model, self.graph):
                 if self._analysable(m):
