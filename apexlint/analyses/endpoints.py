@@ -184,7 +184,8 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     operation = details.get("operation", "")
     body_text = " ".join("".join(p for p in s if not p.startswith("\x00"))
                          for s in sorted(facets.get("body", Value()).strings))
-    write, types = _metadata_write(endpoints, methods, operation, body_text)
+    write, types, written_op = _metadata_write(endpoints, methods, operation, body_text)
+    operation = operation or written_op  # a raw SOAP envelope names its operation in the body
     names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
     if details.get("metadataTypes"):
         types = tuple(sorted(set(types) | set(details["metadataTypes"].split(","))))
@@ -194,18 +195,23 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
 
 
 def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,
-                    body: str) -> tuple[bool, tuple[str, ...]]:
+                    body: str) -> tuple[bool, tuple[str, ...], str]:
+    """Whether the callout writes metadata, the types written, and the SOAP operation named in
+    a raw envelope's body (`<createMetadata ...>`, as written there)."""
     lowered = body.lower()
     for ep in endpoints:
         if ep.api == "metadata" or operation:
-            op = operation.lower() or next((w for w in METADATA_WRITE_OPERATIONS if w in lowered), "")
+            in_body = "" if operation else next((w for w in METADATA_WRITE_OPERATIONS if w in lowered), "")
+            op = operation.lower() or in_body
             if op in METADATA_WRITE_OPERATIONS:
-                return True, tuple(sorted(set(_XSI_TYPE.findall(body))))
+                start = lowered.find(in_body) if in_body else -1
+                named = body[start:start + len(in_body)] if start >= 0 else ""
+                return True, tuple(sorted(set(_XSI_TYPE.findall(body)))), named
         if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
-            return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url))))
+            return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url)))), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):
-            return True, ()  # POST deployRequest: a deployment through the REST Metadata API
-    return False, ()
+            return True, (), ""  # POST deployRequest: a deployment through the REST Metadata API
+    return False, (), ""
 
 
 def _host(url: str) -> str | None:

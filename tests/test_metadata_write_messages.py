@@ -1,0 +1,38 @@
+"""What a SID004 message says the package writes: the operation and the metadata, as exactly as
+the code lets apexlint tell (fixtures check where findings are; this checks what they say)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.findings import Finding
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def findings() -> dict[tuple[str, int], Finding]:
+    root = REPO / "fixtures" / "apex-mdapi-style"
+    result = scan(ScanOptions(paths=(root,), root=REPO, jobs=1))
+    return {(f.location.path.rsplit("/", 1)[-1], f.location.span.start_line): f for f in result.findings}
+
+
+def test_a_raw_soap_envelope_names_its_operation(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("RawMetadataClient.cls", 23)]
+    assert "Metadata API createMetadata of RemoteSiteSetting" in f.message
+    assert dict(f.properties)["operation"] == "createMetadata"
+
+
+def test_names_built_at_run_time_are_not_called_foreign(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("GetterPortClient.cls", 65)]
+    assert "of CustomMetadata whose names apexlint could not determine" in f.message
+    assert "not in the package namespace" not in f.message
+
+
+def test_a_port_endpoint_read_through_its_getter_resolves(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("GetterPortClient.cls", 57)]
+    assert f.rule_id == "SID010"
+    assert "(<org URL>/services/Soap/m/59.0)" in f.message
