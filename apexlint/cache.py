@@ -29,7 +29,7 @@ from pathlib import Path
 
 from apexlint.lower import Lowered
 
-MAGIC = b"APEXLINT-CACHE-4\n"
+MAGIC = b"APEXLINT-CACHE-5\n"
 
 
 @functools.cache
@@ -55,6 +55,9 @@ class FileStamp:
 _Entry = tuple[str, FileStamp, bytes]  # key, stamp, the lowered form pickled on its own
 
 
+_Bodies = tuple[str, dict[tuple[int, int], bytes]]  # the file's key, body byte range -> (stmts, locals)
+
+
 class LoweringCache:
     def __init__(self, root: Path, tool_version: str, scope: str) -> None:
         self.dir = root / f"{tool_version}-{code_fingerprint()}"
@@ -62,14 +65,20 @@ class LoweringCache:
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
         self._entries: dict[str, _Entry] | None = None
+        self._bodies: dict[str, _Bodies] = {}
         self._new: dict[str, _Entry] = {}
+        self._new_bodies: dict[str, dict[tuple[int, int], bytes]] = {}
+        self._keys: dict[str, str] = {}  # path -> the key of the content this scan uses
 
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
         entry = self._loaded().get(rel)
         if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
             return None
-        return _unpickled(entry[2])
+        value = _unpickled(entry[2])
+        if value is not None:
+            self._keys[rel] = entry[0]
+        return value
 
     def get(self, rel: str, key: str, stamp: FileStamp) -> Lowered | None:
         """The entry for this exact content (the stamp is recorded anew if it changed)."""
@@ -77,18 +86,48 @@ class LoweringCache:
         if entry is None or entry[0] != key:
             return None
         value = _unpickled(entry[2])
-        if value is not None and entry[1] != stamp:
-            self._new[rel] = (key, stamp, entry[2])
+        if value is not None:
+            self._keys[rel] = key
+            if entry[1] != stamp:
+                self._new[rel] = (key, stamp, entry[2])
         return value
 
-    def put(self, rel: str, key: str, stamp: FileStamp, value: Lowered) -> None:
-        self._new[rel] = (key, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def put(self, rel: str, key: str, stamp: FileStamp, value: Lowered | bytes) -> None:
+        """Record a lowered form (or its pickle, as a worker sent it)."""
+        blob = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._new[rel] = (key, stamp, blob)
+        self._keys[rel] = key
+
+    def body(self, rel: str, span: tuple[int, int]) -> object | None:
+        """A method body lowered in an earlier scan of the same content (see lower/lazy.py)."""
+        key = self._keys.get(rel)
+        stored = self._bodies.get(rel)
+        if key is None or stored is None or stored[0] != key or span not in stored[1]:
+            return None
+        try:
+            value: object = pickle.loads(stored[1][span])
+        except Exception:
+            return None
+        return value
+
+    def put_body(self, rel: str, span: tuple[int, int], value: object) -> None:
+        if rel in self._keys:
+            self._new_bodies.setdefault(rel, {})[span] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self) -> None:
         """Write the bundle if anything changed; a read-only or full disk only costs speed."""
-        if not self._new:
+        if not self._new and not self._new_bodies:
             return
-        payload = pickle.dumps({**self._loaded(), **self._new}, protocol=pickle.HIGHEST_PROTOCOL)
+        entries = {**self._loaded(), **self._new}
+        bodies: dict[str, _Bodies] = {}
+        for rel, (key, stored) in self._bodies.items():
+            if rel in entries and entries[rel][0] == key:
+                bodies[rel] = (key, dict(stored))
+        for rel, new in self._new_bodies.items():
+            key = self._keys[rel]
+            kept = bodies[rel][1] if rel in bodies and bodies[rel][0] == key else {}
+            bodies[rel] = (key, {**kept, **new})
+        payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
         blob = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -101,25 +140,28 @@ class LoweringCache:
 
     def _loaded(self) -> dict[str, _Entry]:
         if self._entries is None:
-            self._entries = self._read()
+            self._entries, self._bodies = self._read()
         return self._entries
 
-    def _read(self) -> dict[str, _Entry]:
+    def _read(self) -> tuple[dict[str, _Entry], dict[str, _Bodies]]:
         try:
             raw = self.path.read_bytes()
         except OSError:
-            return {}
+            return {}, {}
         payload = _verified(raw)
         try:
             value = pickle.loads(payload) if payload is not None else None
         except Exception:
             value = None
-        if not isinstance(value, dict) or not all(
+        entries = value.get("entries") if isinstance(value, dict) else None
+        bodies = value.get("bodies") if isinstance(value, dict) else None
+        if not isinstance(entries, dict) or not isinstance(bodies, dict) or not all(
                 isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], FileStamp) and isinstance(v[2], bytes)
-                for v in value.values()):
+                for v in entries.values()) or not all(
+                isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for v in bodies.values()):
             _discard(self.path)
-            return {}
-        return value
+            return {}, {}
+        return entries, bodies
 
 
 def _unpickled(blob: bytes) -> Lowered | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -83,15 +84,18 @@ def _scan(options: ScanOptions) -> ScanResult:
     project = discover(list(options.paths), root=options.root, exclude=options.exclude,
                        namespace=options.namespace)
     timer.lap("discover")
-    lowered = lower_files(project.files, options)
+    cache = _cache(options)
+    lowered = lower_files(project.files, options, cache)
     timer.lap("lower")
     irs = [f for lo in lowered for f in lo.files]
     notes: list[Notification] = list(project.notifications)
     notes.extend(n for lo in lowered for f in lo.files for n in f.notifications)
     notes.extend(n for lo in lowered for n in lo.notifications)
     rules = load_catalogue()
-    loader = BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits)
+    loader = BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits, cache)
     verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options, loader)
+    if cache is not None:
+        cache.save()  # with the bodies the analysis lowered
     notes.extend(analysis_notes)
     notes.extend(loader.notes)
     timer.lap("analyse")
@@ -116,20 +120,25 @@ def _scan(options: ScanOptions) -> ScanResult:
 
 
 # -- lowering -------------------------------------------------------------------------------------
-def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[Lowered]:
+def _cache(options: ScanOptions) -> LoweringCache | None:
+    if options.cache_dir is None:
+        return None
+    # one bundle per project root (or set of scanned paths without one): a scan of some of its
+    # files (pre-commit) shares it with the full scan
+    scope = "\0".join(os.path.abspath(p) for p in ((options.root,) if options.root else options.paths))
+    return LoweringCache(options.cache_dir, __version__, scope)
+
+
+def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
+                cache: LoweringCache | None = None) -> list[Lowered]:
     """Every file's lowered form, in order: from the cache (looked up here, in the main
-    process: a hit costs a file read and a hash), else lowered in workers."""
+    process: a hit costs at most a file read and a hash), else lowered in workers. The caller
+    saves the cache."""
     jobs = options.jobs or os.cpu_count() or 1
     report = options.progress or (lambda done, total: None)
     skip_tests = not options.include_tests
     out: list[Lowered | None] = [None] * len(files)
     tasks: list[tuple[int, str, _Task]] = []  # (index, cache key, task)
-    cache = None
-    if options.cache_dir is not None:
-        # one bundle per project root (or set of scanned paths without one): a scan of some of
-        # its files (pre-commit) shares it with the full scan
-        scope = "\0".join(os.path.abspath(p) for p in ((options.root,) if options.root else options.paths))
-        cache = LoweringCache(options.cache_dir, __version__, scope)
     done = 0
     for i, f in enumerate(files):
         data: bytes | None = None
@@ -148,32 +157,35 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[L
         # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
         tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data if jobs <= 1 else None)))
     small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
+    results: Iterable[Lowered | bytes]
     if jobs <= 1 or len(tasks) < 2 or small:
-        results: Iterable[Lowered] = (_lower_one(*t) for _, _, t in tasks)
+        results = (_lower_one(*t) for _, _, t in tasks)
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=jobs)
         results = pool.map(_lower_star, [t for _, _, t in tasks], chunksize=max(1, len(tasks) // (jobs * 8)))
     try:
-        for (i, key, _), lowered in zip(tasks, results, strict=True):
+        for (i, key, _), result in zip(tasks, results, strict=True):
+            # a worker's result arrives pickled: the cache keeps those bytes as they are
+            lowered = pickle.loads(result) if isinstance(result, bytes) else result
             out[i] = lowered
             if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-                cache.put(files[i].rel, key, _stamp(files[i], skip_tests, options.limits), lowered)
+                cache.put(files[i].rel, key, _stamp(files[i], skip_tests, options.limits),
+                          result if isinstance(result, bytes) else lowered)
             done += 1
             report(done, len(files))
     finally:
         if pool is not None:
             pool.shutdown()
-    if cache is not None:
-        cache.save()
     return [lo for lo in out if lo is not None]
 
 
 _Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None]
 
 
-def _lower_star(task: _Task) -> Lowered:
-    return _lower_one(*task)
+def _lower_star(task: _Task) -> bytes:
+    """In a worker: the lowered form, pickled here (the pool would pickle it anyway)."""
+    return pickle.dumps(_lower_one(*task), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:

@@ -73,7 +73,7 @@ def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str
         cache.path.write_bytes(b"not a cache bundle")
     else:
         payload = pickle.dumps(["a list, not entries"])
-        cache.path.write_bytes(b"APEXLINT-CACHE-4\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        cache.path.write_bytes(b"APEXLINT-CACHE-5\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     reread = LoweringCache(tmp_path, "1.0", "/project")
     assert reread.get("a.cls", "ka", STAMP) is None
     assert not reread.path.exists(), "a bundle that does not verify is removed"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
+from typing import Protocol
 
 from tree_sitter import Node, Tree
 
@@ -29,10 +30,20 @@ OPEN_FILES = 16  # parsed files kept for the next body (bodies of one class come
 EMPTY_BODY: tuple[tuple[Stmt, ...], tuple[Param, ...]] = ((), ())
 
 
+class BodyCache(Protocol):
+    """Where bodies lowered by an earlier scan of the same content are kept (apexlint.cache)."""
+
+    def body(self, rel: str, span: tuple[int, int]) -> object | None: ...
+
+    def put_body(self, rel: str, span: tuple[int, int], value: object) -> None: ...
+
+
 class BodyLoader:
-    def __init__(self, files: dict[str, tuple[Path, str]], limits: ReadLimits) -> None:
+    def __init__(self, files: dict[str, tuple[Path, str]], limits: ReadLimits,
+                 cache: BodyCache | None = None) -> None:
         self.files = files  # report path -> (file on disk, namespace)
         self.limits = limits
+        self.cache = cache  # bodies lowered by an earlier scan of the same content
         self.notes: list[Notification] = []
         self.lowered = 0
         self._open: OrderedDict[str, tuple[_FileLowering, Tree]] = OrderedDict()
@@ -51,6 +62,11 @@ class BodyLoader:
         return EMPTY_BODY
 
     def _lower(self, ref: BodyRef) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        span = (ref.start_byte, ref.end_byte)
+        if self.cache is not None:
+            cached = self.cache.body(ref.path, span)
+            if isinstance(cached, tuple) and len(cached) == 2:
+                return cached
         opened = self._file(ref.path)
         if opened is None:
             return EMPTY_BODY
@@ -68,6 +84,8 @@ class BodyLoader:
         body = lowering.lower_block(node, ref.owner, ref.is_test)
         self.notes.extend(lowering.notes[before:])
         self.lowered += 1
+        if self.cache is not None and len(lowering.notes) == before:  # a body with a note is lowered anew
+            self.cache.put_body(ref.path, span, body)
         return body
 
     def _file(self, path: str) -> tuple[_FileLowering, Tree] | None:
