@@ -13,6 +13,7 @@ from apexlint.cache import FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
+from apexlint.lower.lazy import BodyLoader
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,3 +105,22 @@ def test_a_file_rewritten_with_the_same_size_is_read_again(tmp_path: Path) -> No
     stat = cls.stat()
     os.utime(cls, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert scan(options).findings == ()
+
+
+def test_a_warm_scan_parses_no_file_again_for_its_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bodies the analysis lowered in the main process are kept with their file's entry."""
+    parsed: list[str] = []
+    original = BodyLoader._file
+
+    def counting(self: BodyLoader, path: str) -> object:
+        parsed.append(path)
+        return original(self, path)
+
+    monkeypatch.setattr(BodyLoader, "_file", counting)
+    options = ScanOptions(paths=(REPO / "fixtures" / "vulnerable-sfdx",), root=REPO, jobs=1, cache_dir=tmp_path)
+    cold = scan(options)
+    assert parsed, "the analysis reads bodies the workers left for later"
+    parsed.clear()
+    warm = scan(options)
+    assert parsed == []
+    assert warm.findings == cold.findings
