@@ -6,7 +6,8 @@ and its lowered form. A lookup matches path and key, so an entry is used only fo
 content it was made from. The main process reads the bundle once and writes it once, at the end
 of the lowering stage: a per-file entry costs a create, a write and a rename each (1 s for NPSP's
 2,466 files on this project's machine, more than lowering them), a bundle one. Entries of files
-the scan did not cover are kept, so scanning a subset (a pre-commit run) does not empty it.
+the scan did not cover are kept, so scanning a subset (a pre-commit run) does not empty it,
+unless their file is gone.
 
 The bundle is a pickle behind a header holding a SHA-256 of the payload: anything that does not
 verify (truncated, corrupted, written by another version) is discarded and recomputed, never
@@ -59,8 +60,9 @@ _Bodies = tuple[str, dict[tuple[int, int], bytes]]  # the file's key, body byte 
 
 
 class LoweringCache:
-    def __init__(self, root: Path, tool_version: str, scope: str) -> None:
+    def __init__(self, root: Path, tool_version: str, scope: str, base: Path | None = None) -> None:
         self.dir = root / f"{tool_version}-{code_fingerprint()}"
+        self.base = base  # what report paths are relative to: entries of files gone from it are dropped
         self.path = self.dir / f"scan-{hashlib.sha256(scope.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.pickle"
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
@@ -119,6 +121,9 @@ class LoweringCache:
         if not self._new and not self._new_bodies:
             return
         entries = {**self._loaded(), **self._new}
+        if self.base is not None:  # files deleted or renamed since they were cached
+            entries = {rel: e for rel, e in entries.items()
+                       if rel in self._keys or (self.base / rel.split("!/", 1)[0]).exists()}
         bodies: dict[str, _Bodies] = {}
         for rel, (key, stored) in self._bodies.items():
             if rel in entries and entries[rel][0] == key:

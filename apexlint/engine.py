@@ -126,7 +126,7 @@ def _cache(options: ScanOptions) -> LoweringCache | None:
     # one bundle per project root (or set of scanned paths without one): a scan of some of its
     # files (pre-commit) shares it with the full scan
     scope = "\0".join(os.path.abspath(p) for p in ((options.root,) if options.root else options.paths))
-    return LoweringCache(options.cache_dir, __version__, scope)
+    return LoweringCache(options.cache_dir, __version__, scope, options.root)
 
 
 def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,

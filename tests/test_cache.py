@@ -124,3 +124,20 @@ def test_a_warm_scan_parses_no_file_again_for_its_bodies(tmp_path: Path, monkeyp
     warm = scan(options)
     assert parsed == []
     assert warm.findings == cold.findings
+
+
+def test_entries_of_deleted_files_are_dropped(tmp_path: Path) -> None:
+    base = tmp_path / "project"
+    (base / "classes").mkdir(parents=True)
+    (base / "classes" / "Kept.cls").write_text("public class Kept {}\n")
+    first = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    first.put("classes/Kept.cls", "k1", STAMP, _lowered("classes/Kept.cls"))
+    first.put("classes/Gone.cls", "k2", STAMP, _lowered("classes/Gone.cls"))
+    first.save()
+    assert LoweringCache(tmp_path / "cache", "1.0", "/project", base).get("classes/Gone.cls", "k2", STAMP)
+    second = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    second.put("classes/Other.cls", "k3", STAMP, _lowered("classes/Other.cls"))
+    second.save()
+    later = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    assert later.get("classes/Kept.cls", "k1", STAMP) is not None
+    assert later.get("classes/Gone.cls", "k2", STAMP) is None
