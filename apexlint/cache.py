@@ -9,11 +9,17 @@ of the lowering stage: a per-file entry costs a create, a write and a rename eac
 the scan did not cover are kept, so scanning a subset (a pre-commit run) does not empty it,
 unless their file is gone.
 
-The bundle is a pickle behind a header holding a SHA-256 of the payload: anything that does not
-verify (truncated, corrupted, written by another version) is discarded and recomputed, never
-trusted. A file whose size, modification time and lowering options are those recorded is not
-read at all (as make and most linters' caches do); any other is read, hashed and matched by
-content. The bundle is written to a temporary file renamed into place, so a concurrent scan never sees
+The bundle is a pickle behind a header holding an HMAC-SHA-256 of the payload, keyed by a secret
+kept outside the scanned tree (`$XDG_CACHE_HOME/apexlint/cache-key`, created on first use, mode
+0600). Unpickling runs code, and `.apexlint_cache/` lives in the repository being scanned: a
+pull request could commit a crafted bundle, and a plain checksum would let it run in CI. Without
+the key a bundle never verifies. Anything that does not verify (forged, truncated, corrupted,
+written by another version or machine) is discarded and recomputed, never trusted. When no key
+can be stored, one for this process only is used, and the cache lasts one scan.
+
+A file whose size, modification time and lowering options are those recorded is not read at
+all (as make and most linters' caches do); any other is read, hashed and matched by content.
+The bundle is written to a temporary file renamed into place, so a concurrent scan never sees
 half of one; when two scans of one root race, the last one's bundle wins.
 """
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import os
 import pickle
 import tempfile
@@ -30,7 +37,7 @@ from pathlib import Path
 
 from apexlint.lower import Lowered
 
-MAGIC = b"APEXLINT-CACHE-5\n"
+MAGIC = b"APEXLINT-CACHE-6\n"
 
 
 @functools.cache
@@ -133,7 +140,7 @@ class LoweringCache:
             kept = bodies[rel][1] if rel in bodies and bodies[rel][0] == key else {}
             bodies[rel] = (key, {**kept, **new})
         payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
-        blob = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        blob = MAGIC + _seal(payload) + b"\n" + payload
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
@@ -182,9 +189,38 @@ def _verified(raw: bytes) -> bytes | None:
         return None
     rest = raw[len(MAGIC):]
     digest, sep, payload = rest.partition(b"\n")
-    if not sep or hashlib.sha256(payload).hexdigest().encode() != digest:
+    if not sep or not hmac.compare_digest(_seal(payload), digest):
         return None
     return payload
+
+
+def _seal(payload: bytes) -> bytes:
+    return hmac.new(cache_key(), payload, hashlib.sha256).hexdigest().encode()
+
+
+@functools.cache
+def cache_key() -> bytes:
+    """This user's secret for sealing bundles, created on first use outside any scanned tree."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "apexlint" / "cache-key"
+    with contextlib.suppress(OSError):
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    key = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except FileExistsError:  # another scan made it first: use theirs
+        with contextlib.suppress(OSError):
+            theirs = path.read_bytes()
+            if len(theirs) >= 32:
+                return theirs
+    except OSError:
+        pass  # nowhere to keep it: this process's key, the cache lasts one scan
+    return key
 
 
 def _discard(path: Path) -> None:

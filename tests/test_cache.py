@@ -60,7 +60,7 @@ def test_entries_of_files_a_scan_did_not_cover_are_kept(tmp_path: Path) -> None:
     assert later.get("a.cls", "ka2", STAMP) is not None and later.get("b.cls", "kb", STAMP) is not None
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "not-a-dict"])
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "checksum-only"])
 def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
     cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
@@ -73,8 +73,10 @@ def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str
     elif damage == "garbage":
         cache.path.write_bytes(b"not a cache bundle")
     else:
-        payload = pickle.dumps(["a list, not entries"])
-        cache.path.write_bytes(b"APEXLINT-CACHE-5\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        # what a pull request could commit: a well-formed bundle with a correct plain checksum, whose
+        # unpickling would run code; without the user's key it never verifies
+        payload = pickle.dumps({"entries": {}, "bodies": {}})
+        cache.path.write_bytes(b"APEXLINT-CACHE-6\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     reread = LoweringCache(tmp_path, "1.0", "/project")
     assert reread.get("a.cls", "ka", STAMP) is None
     assert not reread.path.exists(), "a bundle that does not verify is removed"
@@ -141,3 +143,27 @@ def test_entries_of_deleted_files_are_dropped(tmp_path: Path) -> None:
     later = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
     assert later.get("classes/Kept.cls", "k1", STAMP) is not None
     assert later.get("classes/Gone.cls", "k2", STAMP) is None
+
+
+def test_a_bundle_sealed_with_another_key_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
+    cache.save()
+    monkeypatch.setattr("apexlint.cache.cache_key", lambda: b"another machine's key, 32 bytes!")
+    reread = LoweringCache(tmp_path, "1.0", "/project")
+    assert reread.get("a.cls", "ka", STAMP) is None
+    assert not reread.path.exists()
+
+
+def test_the_key_lives_outside_the_scanned_tree_and_only_its_owner_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from apexlint.cache import cache_key
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache_key.cache_clear()
+    try:
+        key = cache_key()
+        stored = tmp_path / "xdg" / "apexlint" / "cache-key"
+        assert stored.read_bytes() == key and len(key) == 32
+        assert stored.stat().st_mode & 0o077 == 0
+    finally:
+        cache_key.cache_clear()
