@@ -121,8 +121,8 @@ def _scan(options: ScanOptions) -> ScanResult:
 
 # -- lowering -------------------------------------------------------------------------------------
 def _cache(options: ScanOptions) -> LoweringCache | None:
-    if options.cache_dir is None:
-        return None
+    if options.cache_dir is None or options.cache_dir.is_symlink():
+        return None  # a cache folder that is a link (committed to the scanned repository?) is not used
     # one bundle per project root (or set of scanned paths without one): a scan of some of its
     # files (pre-commit) shares it with the full scan
     scope = "\0".join(os.path.abspath(p) for p in ((options.root,) if options.root else options.paths))

@@ -167,3 +167,13 @@ def test_the_key_lives_outside_the_scanned_tree_and_only_its_owner_reads_it(
         assert stored.stat().st_mode & 0o077 == 0
     finally:
         cache_key.cache_clear()
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / ".apexlint_cache"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    root = REPO / "fixtures" / "clean-sfdx"
+    scan(ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=link))
+    assert list(elsewhere.iterdir()) == []
