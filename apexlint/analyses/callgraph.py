@@ -8,7 +8,7 @@ Calls that resolve to nothing known are kept as unresolved, never dropped.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -287,10 +287,13 @@ class CallGraph:
         self._edges: dict[str, list[Edge]] = {}
         self._callers: dict[str, list[Edge]] = {}
         self.unresolved: dict[str, list[Expr]] = {}  # caller id -> calls (of the methods resolved so far)
-        self.mentions: dict[str, list[str]] = {}  # identifier -> ids of methods whose body mentions it
-        for mid in sorted(model.methods):
-            for ref in model.methods[mid].method.refs:
-                self.mentions.setdefault(ref, []).append(mid)
+        # identifier -> ids of methods whose body mentions it (in id order)
+        mentions: defaultdict[str, list[str]] = defaultdict(list)
+        methods = model.methods
+        for mid in sorted(methods):
+            for ref in methods[mid].method.refs:
+                mentions[ref].append(mid)
+        self.mentions: dict[str, list[str]] = dict(mentions)
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
