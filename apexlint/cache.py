@@ -140,12 +140,12 @@ class LoweringCache:
             kept = bodies[rel][1] if rel in bodies and bodies[rel][0] == key else {}
             bodies[rel] = (key, {**kept, **new})
         payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
-        blob = MAGIC + _seal(payload) + b"\n" + payload
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
+            with os.fdopen(fd, "wb") as fh:  # in pieces: no second copy of a large payload
+                fh.write(MAGIC + _seal(payload) + b"\n")
+                fh.write(payload)
             os.replace(tmp, self.path)
         except OSError:
             return
@@ -184,17 +184,20 @@ def _unpickled(blob: bytes) -> Lowered | None:
     return value if isinstance(value, Lowered) else None
 
 
-def _verified(raw: bytes) -> bytes | None:
+def _verified(raw: bytes) -> memoryview | None:
+    """The payload behind a header that verifies (a view: a large bundle is not copied)."""
     if not raw.startswith(MAGIC):
         return None
-    rest = raw[len(MAGIC):]
-    digest, sep, payload = rest.partition(b"\n")
-    if not sep or not hmac.compare_digest(_seal(payload), digest):
+    end = raw.find(b"\n", len(MAGIC))
+    if end < 0:
+        return None
+    payload = memoryview(raw)[end + 1:]
+    if not hmac.compare_digest(_seal(payload), raw[len(MAGIC):end]):
         return None
     return payload
 
 
-def _seal(payload: bytes) -> bytes:
+def _seal(payload: bytes | memoryview) -> bytes:
     return hmac.new(cache_key(), payload, hashlib.sha256).hexdigest().encode()
 
 
