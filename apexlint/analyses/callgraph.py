@@ -3,7 +3,8 @@
 A call resolves to package methods (static, instance through a typed receiver, `this`/`super`,
 constructors, inner classes, interface and base-type dispatch to every implementation) or
 stays a *system call* `(class or type, method)` that the data flow looks up in the catalogue.
-Calls that resolve to nothing known are kept as unresolved, never dropped.
+Calls that resolve to nothing known stay system calls or unknown: the data flow decides what
+they mean.
 """
 
 from __future__ import annotations
@@ -286,7 +287,6 @@ class CallGraph:
         self.model = model
         self._edges: dict[str, list[Edge]] = {}
         self._callers: dict[str, list[Edge]] = {}
-        self.unresolved: dict[str, list[Expr]] = {}  # caller id -> calls (of the methods resolved so far)
         # identifier -> ids of methods whose body mentions it (in id order)
         mentions: defaultdict[str, list[str]] = defaultdict(list)
         methods = model.methods
@@ -331,10 +331,7 @@ class CallGraph:
             for e in walk_exprs(stmt):
                 targets: list[MethodInfo] = []
                 if isinstance(e, Call):
-                    r = scope.resolve(e)
-                    targets = list(r.targets)
-                    if not targets:
-                        self.unresolved.setdefault(mid, []).append(e)
+                    targets = list(scope.resolve(e).targets)
                 elif isinstance(e, New):
                     targets = scope.constructors(e)
                     pc = model.resolve_class(e.type, scope.cls)

@@ -152,7 +152,7 @@ class DataFlow:
     def run(self) -> FlowResult:
         if self.exhaustive:
             for m in _bottom_up(self.model, self.graph):
-                if self._analysable(m):
+                if self.demand.analysable(m):
                     self.active.add(m)
                     self._callees(m)
                     self._enqueue(m)
@@ -188,9 +188,6 @@ class DataFlow:
         return FlowResult(self._hits(), self.summaries, self.fields, total, len(self.active))
 
     # -- the demand set (see analyses/demand.py) ------------------------------------------------
-    def _analysable(self, mid: str) -> bool:
-        return self.include_tests or not self.model.methods[mid].method.is_test
-
     def _callees(self, mid: str) -> list[str]:
         """What an analysed method calls; remembered the other way round for re-running it."""
         callees = self.demand.callees(mid)
@@ -205,7 +202,7 @@ class DataFlow:
 
     def activate(self, mid: str) -> None:
         """Add a method and the methods it calls (callees first) to what is analysed."""
-        if mid in self.active or not self._analysable(mid):
+        if mid in self.active or not self.demand.analysable(mid):
             return
         self.active.add(mid)
         stack = [(mid, iter(self._callees(mid)))]
@@ -233,7 +230,7 @@ class DataFlow:
         """The `get { ... }` accessor of property `key`, if it has a body of its own."""
         if key not in self._getters:
             found = self.model.by_class.get(key[0], {}).get(f"get:{key[1]}", [])
-            self._getters[key] = found[0] if found and self._analysable(found[0].id) else None
+            self._getters[key] = found[0] if found and self.demand.analysable(found[0].id) else None
         return self._getters[key]
 
     def getter_value(self, getter: MethodInfo, reader: str) -> Value:
