@@ -198,9 +198,7 @@ def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
 
 
 def _stamp(f: DiscoveredFile, skip_tests: bool, limits: ReadLimits) -> FileStamp:
-    how = "\0".join((f.kind.value, f.namespace, f.metadata_type or "", f.content_type or "", str(skip_tests),
-                     repr(limits)))
-    return FileStamp(f.size, f.mtime_ns, how)
+    return FileStamp(f.size, f.mtime_ns, _job(f, b"", skip_tests).settings(limits))
 
 
 def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:
@@ -209,7 +207,7 @@ def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple
     data, notes = _read(f, limits)
     if data is None or notes:
         return None, ""
-    return data, _job(f, data, skip_tests).cache_key(__version__)
+    return data, _job(f, data, skip_tests).cache_key(__version__, limits)
 
 
 def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None = None, skip_tests: bool = False,

@@ -38,12 +38,16 @@ class LoweringJob:
     skip_tests: bool = False  # tests are not analysed: a test class with no source is not lowered
     lazy: bool = False  # Apex bodies with nothing lowering must find are left for later (lower/lazy.py)
 
-    def cache_key(self, tool_version: str) -> str:
+    def settings(self, limits: ReadLimits | None = None) -> str:
+        """Everything but the content that the lowered form depends on."""
+        return "\x00".join((self.rel, self.kind.value, self.namespace, self.metadata_type or "",
+                              self.content_type or "", "skip-tests" if self.skip_tests else "",
+                              "lazy" if self.lazy else "", repr(limits)))
+
+    def cache_key(self, tool_version: str, limits: ReadLimits | None = None) -> str:
         """Content hash plus everything else the lowered form depends on."""
         h = hashlib.sha256()
-        for part in (tool_version, self.rel, self.kind.value, self.namespace, self.metadata_type or "",
-                     self.content_type or "", "skip-tests" if self.skip_tests else "", "lazy" if self.lazy else ""):
-            h.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+        h.update(f"{tool_version}\x00{self.settings(limits)}\x00".encode("utf-8", "surrogatepass"))
         h.update(self.data)
         return h.hexdigest()
 
