@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification
+from apexlint.lower.secrets import TOKEN_START
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.read.static_resources import resource_members
@@ -126,14 +127,13 @@ _SOURCE_WORDS = ("getsessionid", "getcontent", "sessionid", "session_id")
 # (`sessionId`, `__sfdcSessionId`, `$Api.Session_ID`, `GETSESSIONID`, `includeSessionId`) or a
 # token; lowering records a suppression only where a comment says `apexlint`.
 _LOWERING_WORDS = ("session", "apexlint")
-_TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}", re.A)
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
     """Any of `words` (lower case) in `text` whatever its case, or a token's start. Lower-casing
     and `in` is ten times faster than a case-blind regex over a whole file."""
     lowered = text.lower()
-    return any(w in lowered for w in words) or _TOKEN_START.search(text) is not None
+    return any(w in lowered for w in words) or TOKEN_START.search(text) is not None
 # Metadata whose endpoint the analyses read (Named Credentials for callout: resolution...).
 _ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite"})
 

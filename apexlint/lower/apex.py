@@ -51,7 +51,7 @@ from apexlint.ir import (
     TriggerIR,
     apex_name,
 )
-from apexlint.lower.secrets import has_token, redact
+from apexlint.lower.secrets import TOKEN_START_BYTES, has_token, redact
 from apexlint.lower.suppressions import parse_directive
 from apexlint.read.parsers import parse, problem_nodes
 from apexlint.read.source import SourceText
@@ -680,13 +680,12 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
 # A body holding any of these is lowered with its file: lowering records sources (getSessionId,
 # token-shaped literals) and suppression comments, which the package model needs up front.
 _NEEDED_WORDS = (b"getsessionid", b"apexlint:")  # in the lower-cased text (a case-blind regex is 10x slower)
-_TOKEN_START = re.compile(rb"00D[A-Za-z0-9]{12}")
 
 
 def _needed_offsets(buffer: bytes) -> list[int]:
     """Sorted offsets of what makes a body needed now."""
     lowered = buffer.lower()
-    found = [m.start() for m in _TOKEN_START.finditer(buffer)]
+    found = [m.start() for m in TOKEN_START_BYTES.finditer(buffer)]
     for word in _NEEDED_WORDS:
         i = lowered.find(word)
         while i >= 0:
