@@ -154,16 +154,17 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
                 done += 1
                 report(done, len(files))
                 continue
-        # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
-        tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data if jobs <= 1 else None)))
+        tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data)))
     small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
     results: Iterable[Lowered | bytes]
     if jobs <= 1 or len(tasks) < 2 or small:
         results = (_lower_one(*t) for _, _, t in tasks)
         pool = None
     else:
+        # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_lower_star, [t for _, _, t in tasks], chunksize=max(1, len(tasks) // (jobs * 8)))
+        results = pool.map(_lower_star, [(*t[:4], None) for _, _, t in tasks],
+                           chunksize=max(1, len(tasks) // (jobs * 8)))
     try:
         for (i, key, _), result in zip(tasks, results, strict=True):
             # a worker's result arrives pickled: the cache keeps those bytes as they are

@@ -14,8 +14,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification
+from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
 from apexlint.lower.secrets import TOKEN_START
+from apexlint.lower.text_scan import component_name
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.read.static_resources import resource_members
@@ -134,8 +135,6 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
     and `in` is ten times faster than a case-blind regex over a whole file."""
     lowered = text.lower()
     return any(w in lowered for w in words) or TOKEN_START.search(text) is not None
-# Metadata whose endpoint the analyses read (Named Credentials for callout: resolution...).
-_ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite"})
 
 
 def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
@@ -145,15 +144,13 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     if job.kind == FileKind.JAVASCRIPT:
         return not _mentions(text, _LOWERING_WORDS)
     if job.kind == FileKind.METADATA:
-        return bool(job.metadata_type) and job.metadata_type not in _ENDPOINT_TYPES and \
+        from apexlint.lower.metadata import ENDPOINT_TYPES
+        return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
             not _mentions(text, _LOWERING_WORDS)
     return False
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
-    from apexlint.ir import MetadataIR
-    from apexlint.lower.text_scan import component_name
-
     metadata = (MetadataIR(job.metadata_type or "Unknown", component_name(src.path), src.path),) \
         if job.kind == FileKind.METADATA else ()
     return FileIR(path=src.path, kind=job.kind, line_count=src.line_count, metadata=metadata,

@@ -355,9 +355,16 @@ def _argument_end(text: str, pos: int) -> int:
     return limit
 
 
+# Metadata whose endpoint `_endpoint` reads (for `callout:` resolution and allow-lists): a file
+# of these kinds is always lowered, whatever it mentions.
+ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite"})
+
+
 def _endpoint(root: XmlElement) -> str | None:
     """The URL a credential or allow-list entry points at."""
     kind = root.name
+    if kind not in ENDPOINT_TYPES:
+        return None
     if kind == "NamedCredential":
         direct = root.child_text("endpoint")
         return direct or _parameter_url(root, "namedCredentialParameters")
