@@ -116,7 +116,6 @@ class FlowResult:
     summaries: dict[str, Summary]
     fields: dict[tuple[str, str], Value]
     visits: int
-    analysed: int = 0  # methods in the demand set
 
 
 class DataFlow:
@@ -185,7 +184,7 @@ class DataFlow:
                     self._tainted_fields.add(key)
                     for m in self.demand.readers(key):
                         self.activate(m)
-        return FlowResult(self._hits(), self.summaries, self.fields, total, len(self.active))
+        return FlowResult(self._hits(), self.summaries, self.fields, total)
 
     # -- the demand set (see analyses/demand.py) ------------------------------------------------
     def _callees(self, mid: str) -> list[str]:

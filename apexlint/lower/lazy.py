@@ -45,7 +45,6 @@ class BodyLoader:
         self.limits = limits
         self.cache = cache  # bodies lowered by an earlier scan of the same content
         self.notes: list[Notification] = []
-        self.lowered = 0
         self._open: OrderedDict[str, tuple[_FileLowering, Tree]] = OrderedDict()
         self._failed: set[str] = set()
 
@@ -83,7 +82,6 @@ class BodyLoader:
         before = len(lowering.notes)
         body = lowering.lower_block(node, ref.owner, ref.is_test)
         self.notes.extend(lowering.notes[before:])
-        self.lowered += 1
         if self.cache is not None and len(lowering.notes) == before:  # a body with a note is lowered anew
             self.cache.put_body(ref.path, span, body)
         return body
