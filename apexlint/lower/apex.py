@@ -68,7 +68,8 @@ class _FileLowering:
     def __init__(self, src: SourceText, lazy: bool = False) -> None:
         self.src = src
         self.lazy = lazy  # leave bodies with nothing found at lowering for later (see lower/lazy.py)
-        self._needed_at: list[int] | None = None  # where _BODY_NEEDED_NOW matches in the file
+        self._lowered: bytes | None = None  # the buffer in lower case, for case-blind searches
+        self._needed_at: list[int] | None = None  # offsets of what makes a body needed now
         self.classes: list[ClassIR] = []
         self.triggers: list[TriggerIR] = []
         self.sources: list[SourceSite] = []
@@ -249,8 +250,8 @@ class _FileLowering:
         code: tuple[tuple[Stmt, ...], tuple[Param, ...]] | BodyRef
         if body is not None and self.lazy and not self._needed_now(body.start_byte, body.end_byte):
             code = BodyRef(self.src.path, body.start_byte, body.end_byte, body.type, owner, is_test)
-            text = self.src.buffer[body.start_byte:body.end_byte].decode("utf-8", "replace").lower()
-            refs = frozenset(_IDENTIFIER.findall(text))
+            text = self._lower_case()[body.start_byte:body.end_byte].decode("ascii", "ignore")
+            refs = frozenset(_IDENTIFIER.findall(text))  # identifiers are ASCII
         else:
             code = self.lower_block(body, owner, is_test)
             refs, self._refs = frozenset(self._refs), set()
@@ -263,9 +264,14 @@ class _FileLowering:
     def _needed_now(self, start: int, end: int) -> bool:
         """Whether bytes start..end hold what lowering must find now (one search per file)."""
         if self._needed_at is None:
-            self._needed_at = _needed_offsets(self.src.buffer)
+            self._needed_at = _needed_offsets(self.src.buffer, self._lower_case())
         i = bisect_left(self._needed_at, start)
         return i < len(self._needed_at) and self._needed_at[i] < end
+
+    def _lower_case(self) -> bytes:
+        if self._lowered is None:
+            self._lowered = self.src.buffer.lower()
+        return self._lowered
 
     def lower_block(self, body: Node | None, owner: str, is_test: bool) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
         """A body's statements and locals."""
@@ -682,9 +688,8 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
 _NEEDED_WORDS = (b"getsessionid", b"apexlint:")  # in the lower-cased text (a case-blind regex is 10x slower)
 
 
-def _needed_offsets(buffer: bytes) -> list[int]:
-    """Sorted offsets of what makes a body needed now."""
-    lowered = buffer.lower()
+def _needed_offsets(buffer: bytes, lowered: bytes) -> list[int]:
+    """Sorted offsets of what makes a body needed now (`lowered`: the buffer in lower case)."""
     found = [m.start() for m in TOKEN_START_BYTES.finditer(buffer)]
     for word in _NEEDED_WORDS:
         i = lowered.find(word)
@@ -692,7 +697,9 @@ def _needed_offsets(buffer: bytes) -> list[int]:
             found.append(i)
             i = lowered.find(word, i + 1)
     return sorted(found)
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")  # over the lower-cased text: what a lazy body mentions
 
 
 def _created(type_text: str) -> str:
