@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from apexlint.discover.classify import classify
+from apexlint.discover.classify import Classification, classify
 from apexlint.discover.markers import (
     PackageScope,
     compile_patterns,
@@ -198,28 +198,23 @@ class TreeWalk:
             name = entry.name
             if name.startswith(".") or name in ALWAYS_SKIPPED:
                 continue
-            try:
-                plain_file = entry.is_file(follow_symlinks=False)
-            except OSError:
-                plain_file = False
-            if plain_file and classify(name, folders, js_anywhere=js_anywhere) is None:
-                continue  # not a kind apexlint reads (`-meta.xml` companions...): no path, no ignore rules
-            child = directory / name
-            is_dir = self._entry_is_dir(entry, child)
+            is_dir = self._entry_is_dir(entry, directory)
             if is_dir is None:
                 continue
-            if not is_dir and classify(name, folders, js_anywhere=js_anywhere) is None:
-                continue
+            found = None if is_dir else classify(name, folders, js_anywhere=js_anywhere)
+            if not is_dir and found is None:
+                continue  # not a kind apexlint reads (`-meta.xml` companions...): no path, no ignore rules
+            child = directory / name
             if self._ignored(child, scope, is_dir):
                 continue
-            if is_dir:
+            if found is None:
                 self._note_misnamed_folder(child, scope)
                 subdirs.append(_Pending(child, scope, detect))
             else:
-                self._add_file(child, scope, explicit=False, entry=entry)
+                self._add_file(child, scope, explicit=False, entry=entry, found=found)
         stack.extend(reversed(subdirs))
 
-    def _entry_is_dir(self, entry: os.DirEntry[str], child: Path) -> bool | None:
+    def _entry_is_dir(self, entry: os.DirEntry[str], directory: Path) -> bool | None:
         """True for a folder, False for a file, None (noted if broken) for anything else."""
         try:
             if entry.is_dir():
@@ -227,13 +222,13 @@ class TreeWalk:
             if entry.is_file():
                 return False
         except OSError as err:
-            self._note_unreadable(child, err)
+            self._note_unreadable(directory / entry.name, err)
             return None
         if entry.is_symlink():
             try:
-                os.stat(child)
+                os.stat(entry.path)
             except OSError as err:
-                self._note_unreadable(child, err, "broken symlink")
+                self._note_unreadable(directory / entry.name, err, "broken symlink")
         return None  # sockets, pipes, devices: not source
 
     def _note_unreadable(self, path: Path, err: OSError, what: str = "cannot be read") -> None:
@@ -255,13 +250,15 @@ class TreeWalk:
     # ---- files -------------------------------------------------------------------------
 
     def _add_file(self, path: Path, scope: PackageScope, explicit: bool,
-                  entry: os.DirEntry[str] | None = None) -> None:
-        found = classify(
-            path.name,
-            self._folders(path.parent, scope),
-            js_anywhere=scope.layout == "files",
-            explicit=explicit,
-        )
+                  entry: os.DirEntry[str] | None = None, found: Classification | None = None) -> None:
+        """Record a file; `entry` and `found`: its listing entry and class, when the walk has them."""
+        if found is None:
+            found = classify(
+                path.name,
+                self._folders(path.parent, scope),
+                js_anywhere=scope.layout == "files",
+                explicit=explicit,
+            )
         if found is None:
             if explicit:
                 self._note(
