@@ -39,10 +39,8 @@ from apexlint.lower.xml_text import XmlElement, XmlText, read_elements
 from apexlint.read.merge_fields import (
     MergeField,
     TextPositions,
-    cut_short,
     find_merge_fields,
     parse_expression,
-    too_many_merge_fields,
 )
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
@@ -172,9 +170,7 @@ class _MetadataLowering:
             return
         if "{!" not in text.text:
             return
-        merges = find_merge_fields(text.text)
-        if cut_short(merges):
-            self.notes.append(too_many_merge_fields(self.src.path))
+        merges = find_merge_fields(text.text, self.notes, self.src.path)
         sites = [(m, self._session_site(text, m.start, m.end, element)) for m in merges if m.is_session]
         if not sites or sink is None:
             return
@@ -208,9 +204,7 @@ class _MetadataLowering:
         code = text.text
         if "{!" not in code and not any(n in code for n in _JS_SESSION_NAMES):
             return
-        merges = find_merge_fields(code) if "{!" in code else []
-        if cut_short(merges):
-            self.notes.append(too_many_merge_fields(self.src.path))
+        merges = find_merge_fields(code, self.notes, self.src.path) if "{!" in code else []
         sessions = {m.start: self._session_site(text, m.start, m.end, element).id for m in merges if m.is_session}
         data = code.encode("utf-8", "surrogatepass")
         fields = []

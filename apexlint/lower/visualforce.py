@@ -37,7 +37,7 @@ from apexlint.lower.text_scan import (
     token_literal_sources,
 )
 from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, MarkupSinks, Tag, read_tag, tag_name
-from apexlint.read.merge_fields import MergeField, TextPositions, cut_short, find_merge_fields, too_many_merge_fields
+from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
 
@@ -73,7 +73,8 @@ class _PageLowering:
         self.kind = kind
         self.owner = component_name(src.path).lower()
         self.positions = TextPositions(src.parse_text)
-        merges = find_merge_fields(src.parse_text) if kind in RENDERED_KINDS else []
+        cut_notes: list[Notification] = []
+        merges = find_merge_fields(src.parse_text, cut_notes, src.path) if kind in RENDERED_KINDS else []
         bytes_at = self.positions.byte_offsets([x for m in merges for x in (m.start, m.end)])
         self.fields = [self._field(m, bytes_at[2 * i], bytes_at[2 * i + 1]) for i, m in enumerate(merges)]
         self.field_starts = [f.start for f in self.fields]
@@ -81,9 +82,8 @@ class _PageLowering:
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         self.tree = parse("html", self.masked)
-        self.notes: list[Notification] = parse_notifications(src, self.tree.root_node, self._language())
-        if cut_short(merges):
-            self.notes.append(too_many_merge_fields(src.path))
+        self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
+                                          *cut_notes]
         self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
         self.comments: list[tuple[int, int]] = []
         self.units: list[tuple[ScriptUnit, Tree]] = []

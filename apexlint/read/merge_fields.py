@@ -74,17 +74,15 @@ def cut_short(fields: list[MergeField]) -> bool:
     return len(fields) >= MAX_MERGE_FIELDS
 
 
-def too_many_merge_fields(path: str) -> Notification:
-    return Notification(
-        code="too-many-merge-fields", level=NoticeLevel.WARNING, path=path,
-        message=f"more than {MAX_MERGE_FIELDS:,} merge fields: the rest of the file is not analysed")
-
-
-def find_merge_fields(text: str) -> list[MergeField]:
+def find_merge_fields(text: str, notes: list[Notification] | None = None, path: str = "") -> list[MergeField]:
     """Every `{! … }` in `text`, in order (at most MAX_MERGE_FIELDS), with session reads and
-    referenced identifiers."""
-    finder = _MergeFieldFinder(text)
-    return finder.run()
+    referenced identifiers. A text cut short adds a notification about `path` to `notes`."""
+    found = _MergeFieldFinder(text).run()
+    if notes is not None and cut_short(found):
+        notes.append(Notification(
+            code="too-many-merge-fields", level=NoticeLevel.WARNING, path=path,
+            message=f"more than {MAX_MERGE_FIELDS:,} merge fields: the rest of the file is not analysed"))
+    return found
 
 
 def parse_expression(expression: str, base: int = 0) -> tuple[tuple[SessionRef, ...], tuple[str, ...]]:
