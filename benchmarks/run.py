@@ -13,6 +13,7 @@ number. Packages are scanned in place; the re-scan works on a scratch copy (neve
 from __future__ import annotations
 
 import argparse
+import compileall
 import io
 import json
 import os
@@ -208,6 +209,16 @@ def export_commit(ref: str, work: Path) -> tuple[Path, str]:
     return src, sha
 
 
+def byte_compile(src: Path) -> None:
+    """Write `apexlint/`'s bytecode first, as `pip install` does: start-up is then imports, not compiling.
+
+    Without it, a machine that sets PYTHONDONTWRITEBYTECODE (this one does) recompiles every module
+    in every scan process: 55 ms of a 150 ms start-up, which no installed copy pays.
+    """
+    if not compileall.compile_dir(src / "apexlint", quiet=1):
+        raise SystemExit(f"could not byte-compile {src / 'apexlint'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, help="packages to scan in place (e.g. a real repository)")
@@ -232,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.commit:
             src, info["apexlint_commit"] = export_commit(args.commit, work)
             info["apexlint_dirty"] = False
+        byte_compile(src or REPO)
         budget = Budget(args.timeout, args.max_memory_mb, src)
         targets = [(p.resolve().name, p.resolve()) for p in args.paths]
         if args.generate:

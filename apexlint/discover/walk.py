@@ -40,6 +40,7 @@ class _Pending:
     directory: Path  # absolute, as reached (symlinks unresolved, so report paths follow the tree)
     scope: PackageScope
     detect: bool
+    real: str | None = None  # its real path, when the walk knows it without asking the file system
 
 
 class TreeWalk:
@@ -60,7 +61,6 @@ class TreeWalk:
         self._root_rules = [root_rules] if root_rules is not None else []
         self._exclude_rules = list(self._root_rules)
         self._folder_cache: dict[tuple[Path, Path, Path], tuple[str, ...]] = {}
-        self._real_dirs: dict[Path, Path] = {}
 
     # ---- entry points ------------------------------------------------------------------
 
@@ -147,7 +147,8 @@ class TreeWalk:
     def _drain(self, stack: list[_Pending]) -> None:
         while stack:
             item = stack.pop()
-            if not self._claim(item.directory):
+            real = item.real or os.path.realpath(item.directory)
+            if not self._claim(item.directory, real):
                 continue
             if item.detect:
                 found, notes = detect_package(item.directory, self.rel_of)
@@ -155,11 +156,11 @@ class TreeWalk:
                 if found is not None:
                     self._enter_package(found, item.directory)
                     continue
-            self._list(item.directory, item.scope, item.detect, stack)
+            self._list(item.directory, item.scope, item.detect, stack, real)
 
-    def _claim(self, directory: Path) -> bool:
+    def _claim(self, directory: Path, real_path: str | None = None) -> bool:
         """True the first time a real directory is reached; a symlink back is reported."""
-        real = Path(os.path.realpath(directory))
+        real = Path(real_path or os.path.realpath(directory))
         if real not in self._visited:
             self._visited.add(real)
             return True
@@ -180,7 +181,14 @@ class TreeWalk:
                 )
         return False
 
-    def _list(self, directory: Path, scope: PackageScope, detect: bool, stack: list[_Pending]) -> None:
+    def _list(self, directory: Path, scope: PackageScope, detect: bool, stack: list[_Pending],
+              real: str | None = None) -> None:
+        """Classify one folder's entries: files are added, folders pushed on `stack`.
+
+        `real`: the folder's real path. A child reached without a symlink has its parent's real
+        path plus its name, so `os.path.realpath` (a system call per path component) runs only
+        for symlinks; likewise a child's report path is its folder's plus its name.
+        """
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -194,6 +202,9 @@ class TreeWalk:
         subdirs: list[_Pending] = []
         folders = self._folders(directory, scope)
         js_anywhere = scope.layout == "files"
+        real = real or os.path.realpath(directory)
+        rel = _relative(directory, self.report_root)
+        rel = "" if rel == "." else rel
         for entry in entries:
             name = entry.name
             if name.startswith(".") or name in ALWAYS_SKIPPED:
@@ -207,11 +218,14 @@ class TreeWalk:
             child = directory / name
             if self._ignored(child, scope, is_dir):
                 continue
+            known = None if _is_link(entry) else os.path.join(real, name)
             if found is None:
-                self._note_misnamed_folder(child, scope)
-                subdirs.append(_Pending(child, scope, detect))
+                if classify(name, folders) is not None:
+                    self._note_misnamed_folder(child)
+                subdirs.append(_Pending(child, scope, detect, known))
             else:
-                self._add_file(child, scope, explicit=False, entry=entry, found=found)
+                where = None if rel is None else f"{rel}/{name}" if rel else name
+                self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
         stack.extend(reversed(subdirs))
 
     def _entry_is_dir(self, entry: os.DirEntry[str], directory: Path) -> bool | None:
@@ -237,10 +251,9 @@ class TreeWalk:
         else:
             self._note("unreadable-path", f"{self.rel_of(path)}: {what} ({_reason(err)})", path)
 
-    def _note_misnamed_folder(self, directory: Path, scope: PackageScope) -> None:
-        if classify(directory.name, self._folders(directory.parent, scope)) is not None:
-            message = f"{self.rel_of(directory)}: a folder named like a source file; its contents are scanned"
-            self._note("not-a-file", message, directory, NoticeLevel.NOTE)
+    def _note_misnamed_folder(self, directory: Path) -> None:
+        message = f"{self.rel_of(directory)}: a folder named like a source file; its contents are scanned"
+        self._note("not-a-file", message, directory, NoticeLevel.NOTE)
 
     def _ignored(self, path: Path, scope: PackageScope, is_dir: bool) -> bool:
         if scope.ignore is not None and scope.ignore.matches(path, is_dir):
@@ -249,9 +262,9 @@ class TreeWalk:
 
     # ---- files -------------------------------------------------------------------------
 
-    def _add_file(self, path: Path, scope: PackageScope, explicit: bool,
-                  entry: os.DirEntry[str] | None = None, found: Classification | None = None) -> None:
-        """Record a file; `entry` and `found`: its listing entry and class, when the walk has them."""
+    def _add_file(self, path: Path, scope: PackageScope, explicit: bool, entry: os.DirEntry[str] | None = None,
+                  found: Classification | None = None, real: str | None = None, rel: str | None = None) -> None:
+        """Record a file; `entry`, `found`, `real`, `rel`: what the walk already knows of it."""
         if found is None:
             found = classify(
                 path.name,
@@ -272,26 +285,21 @@ class TreeWalk:
             # a listing's entry knows whether it is a link, and caches its stat
             stat = entry.stat() if entry is not None else path.stat()
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
-            link = entry.is_symlink() if entry is not None else path.is_symlink()
-            real = Path(os.path.realpath(path)) if link else self._real_dir(path.parent) / path.name
+            if real is None:
+                real = os.path.realpath(path)
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
-        rel = self.rel_of(path)
-        known = self.files.get(real)
+        rel = rel or self.rel_of(path)
+        real_path = Path(real)
+        known = self.files.get(real_path)
         if known is not None and known.rel <= rel:  # one file reached twice: keep one name for it
             return
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
-        self.files[real] = DiscoveredFile(
-            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
+        self.files[real_path] = DiscoveredFile(
+            real_path, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
-
-    def _real_dir(self, directory: Path) -> Path:
-        found = self._real_dirs.get(directory)
-        if found is None:
-            found = self._real_dirs[directory] = Path(os.path.realpath(directory))
-        return found
 
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
         """Folder names from the package root down: location decides `.js` and `.md` files."""
@@ -308,6 +316,13 @@ class TreeWalk:
 
     def _note(self, code: str, message: str, path: Path, level: NoticeLevel = NoticeLevel.WARNING) -> None:
         self.notes.append(Notification(code, message, level, self.rel_of(path)))
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # let realpath decide
 
 
 def _content_type(resource: Path) -> str | None:
