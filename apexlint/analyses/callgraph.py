@@ -10,7 +10,7 @@ they mean.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from apexlint.ir import (
@@ -306,19 +306,37 @@ class CallGraph:
         """Calls of `mid` anywhere in the package, by caller id then body order."""
         found = self._callers.get(mid)
         if found is None:
-            info = self.model.methods.get(mid)
-            found = []
-            if info is not None:
-                name = info.method.name
-                if name in ("<init>", "<fields>"):
-                    name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
-                for caller in self.mentions.get(name, ()):
-                    found.extend(e for e in self.edges_of(caller) if e.callee == mid)
-            self._callers[mid] = found
+            found = self._callers[mid] = [e for caller in self._candidates(mid)
+                                          for e in self.edges_of(caller) if e.callee == mid]
         return found
 
-    def has_callers(self, method_id: str) -> bool:
-        return bool(self.callers_of(method_id))
+    def has_callers(self, mid: str, caller_ok: Callable[[str], bool] | None = None) -> bool:
+        """Whether some method (one `caller_ok` accepts) calls `mid`.
+
+        Stops at the first: a method with a common name (`execute`) is mentioned by hundreds of
+        bodies, and an answer of yes rarely needs more than a few of them resolved.
+        """
+        known = self._callers.get(mid)
+        if known is not None:
+            return any(caller_ok is None or caller_ok(e.caller) for e in known)
+        candidates = [c for c in self._candidates(mid) if caller_ok is None or caller_ok(c)]
+        # Likeliest first: a body that also names the method's class, or one in that class.
+        # (`send` is also `Http.send`: most bodies mentioning it call something else.)
+        owner = self.model.methods[mid].owner
+        cls = owner.rpartition(".")[2]
+        methods = self.model.methods
+        candidates.sort(key=lambda c: not (methods[c].owner == owner or cls in methods[c].method.refs))
+        return any(e.callee == mid for caller in candidates for e in self.edges_of(caller))
+
+    def _candidates(self, mid: str) -> list[str]:
+        """The methods whose body mentions `mid`'s name: a superset of its callers."""
+        info = self.model.methods.get(mid)
+        if info is None:
+            return []
+        name = info.method.name
+        if name in ("<init>", "<fields>"):
+            name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
+        return self.mentions.get(name, [])
 
     def _resolve_calls(self, mid: str) -> list[Edge]:
         model = self.model

@@ -89,8 +89,7 @@ class CheckContext:
     def uncalled_note(self, method_id: str) -> str:
         if method_id.startswith("trigger:"):
             return ""
-        callers = self.graph.callers_of(method_id)
-        if any(self.include_tests or not self.model.methods[e.caller].method.is_test for e in callers):
+        if self.graph.has_callers(method_id, lambda caller: not self.in_test_code(caller)):
             return ""
         info = self.model.methods.get(method_id)
         if info is None or _is_entry_point(info.method.annotations, info.method.modifiers, info.method.kind):
