@@ -10,6 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
@@ -395,15 +396,33 @@ class FileIR:
 
 
 # -- pickling ---------------------------------------------------------------------------------------
-# Intermediate forms cross from worker processes and the cache by pickle. The default for a frozen,
-# slotted dataclass calls `dataclasses.fields()` for every object unpickled; rebuilding from a
-# tuple of field values is twice as fast both ways (measured on NPSP's 12 MB of IR).
-def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
-    return type(self), tuple(getattr(self, n) for n in type(self).__match_args__)
+# Intermediate forms cross from worker processes and the cache by pickle: a warm re-scan of a
+# large package unpickles a million objects. The default for a frozen, slotted dataclass calls
+# `dataclasses.fields()` for every object; calling the class from a tuple of field values is
+# twice as fast, and a constructor that fills the slots directly, skipping the frozen
+# `__init__`'s `object.__setattr__` per field, a fifth faster again (measured on the
+# generated 2,000-class package's 11.7 MB of IR: 0.22 s -> 0.18 s). The constructors are
+# module functions (`_make_Span`...), so that pickle can name them.
+def _slot_constructor(cls: type) -> Callable[..., Any]:
+    names: tuple[str, ...] = vars(cls)["__match_args__"]
+    assert len(names) == len([f for f in fields(cls) if f.init])
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    scope.update({f"_set_{n}": getattr(cls, n).__set__ for n in names})
+    sets = "".join(f"    _set_{n}(self, {n})\n" for n in names)
+    exec(f"def _make({', '.join(names)}):\n    self = _new(_cls)\n{sets}    return self\n", scope)
+    make: Callable[..., Any] = scope["_make"]
+    make.__name__ = make.__qualname__ = f"_make_{cls.__name__}"
+    make.__module__ = __name__
+    return make
 
 
-for _cls in list(globals().values()):
-    if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:
-        match_args: tuple[str, ...] = vars(_cls)["__match_args__"]
-        assert len(match_args) == len([f for f in fields(_cls) if f.init])
-        _cls.__reduce__ = _reduce  # type: ignore[method-assign]
+def _reducer(make: Callable[..., Any], names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    def reduce(self: Any) -> tuple[Any, ...]:
+        return make, tuple([getattr(self, n) for n in names])
+    return reduce
+
+
+for _cls in [c for c in globals().values() if isinstance(c, type) and is_dataclass(c) and c.__module__ == __name__]:
+    _make = _slot_constructor(_cls)
+    globals()[_make.__name__] = _make
+    _cls.__reduce__ = _reducer(_make, vars(_cls)["__match_args__"])  # type: ignore[method-assign,assignment]
