@@ -48,7 +48,7 @@ class Demand:
 
     def mentioning(self, name: str) -> list[str]:
         """Analysable methods whose body mentions `name`, by id."""
-        return [m for m in self.graph.mentions.get(name, ()) if self.analysable(m)]
+        return [m for m in self.graph.mentioning(name) if self.analysable(m)]
 
     def seeds(self) -> list[str]:
         return sorted({m for ref in SEED_REFS for m in self.mentioning(ref)})
