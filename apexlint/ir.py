@@ -10,7 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,6 +19,17 @@ from typing import Any
 def apex_name(text: str) -> str:
     """Normalise an Apex identifier or dotted name: Apex is case-insensitive everywhere."""
     return text.strip().lower()
+
+
+def refs_text(names: Iterable[str]) -> str:
+    """Identifiers as `MethodIR.refs` keeps them: sorted, one space between and at each end."""
+    ordered = sorted(set(names))
+    return f" {' '.join(ordered)} " if ordered else ""
+
+
+def has_ref(refs: str, name: str) -> bool:
+    """Whether `refs` (see `refs_text`) holds the identifier `name` (not merely a substring of one)."""
+    return f" {name} " in refs
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -266,8 +277,10 @@ class MethodIR:
     body_span: Span
     is_test: bool = False
     # Every identifier the body mentions (names, fields, called methods, created types' last
-    # segment): what the demand-driven analysis searches instead of walking every body.
-    refs: frozenset[str] = frozenset()
+    # segment): what the demand-driven analysis searches instead of walking every body. Kept as
+    # one string (`refs_text()`; ask with `has_ref()`): as frozensets, a package's refs were
+    # most of the objects its cached IR unpickles (900,000 strings for 16,000 methods).
+    refs: str = ""
 
     @property
     def lowered(self) -> tuple[tuple[Stmt, ...], tuple[Param, ...]] | None:
@@ -297,7 +310,7 @@ class FieldIR:
     span: Span
     init: Expr | None = None
     is_property: bool = False
-    refs: frozenset[str] = frozenset()  # identifiers the initialiser mentions (see MethodIR.refs)
+    refs: str = ""  # identifiers the initialiser mentions (see MethodIR.refs)
 
 
 @dataclass(frozen=True, slots=True)

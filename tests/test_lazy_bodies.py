@@ -38,7 +38,8 @@ def test_a_lazily_lowered_body_is_the_eagerly_lowered_one(path: Path) -> None:
     assert [(m.name, m.span) for m in lazy] == [(m.name, m.span) for m in eager]
     for e, z in zip(eager, lazy, strict=True):
         assert _lowered(z, loader) == _lowered(e, loader), e.name
-        assert z.refs >= e.refs, "a lazy body's identifiers (from its text) cover what lowering records"
+        # a lazy body's identifiers (from its text) cover what lowering records
+        assert set(z.refs.split()) >= set(e.refs.split()), e.name
     assert loader.notes == []
 
 

@@ -63,6 +63,7 @@ from apexlint.ir import (
     Ternary,
     This,
     Throw,
+    has_ref,
 )
 from apexlint.model import catalog as api
 from apexlint.model.package import MethodInfo, PackageModel, base_type
@@ -836,7 +837,7 @@ class _MethodRun:
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
         """`WebServiceCallout.invoke(this, request, response, new String[]{endpoint, action, ns, op...})`."""
         if self.info.owner in self.flow.soap_ports and (self.graph_has_callers()
-                                                        or "getsessionid" not in self.info.method.refs):
+                                                        or not has_ref(self.info.method.refs, "getsessionid")):
             # Reported at each call of the port method (see port_call). A port method nothing
             # calls is dead code, whatever session its class's header may hold elsewhere,
             # unless it reads the session itself.
@@ -910,7 +911,8 @@ def _soap_ports(model: PackageModel) -> frozenset[str]:
     ports = set()
     for info in model.methods.values():
         refs = info.method.refs
-        if info.cls is None or info.owner in ports or "webservicecallout" not in refs or "invoke" not in refs:
+        if info.cls is None or info.owner in ports or not has_ref(refs, "webservicecallout") \
+                or not has_ref(refs, "invoke"):
             continue
         for stmt in model.body(info):
             if any(isinstance(e, Call) and e.name == "invoke" and isinstance(e.obj, Name)

@@ -50,6 +50,7 @@ from apexlint.ir import (
     Throw,
     TriggerIR,
     apex_name,
+    refs_text,
 )
 from apexlint.lower.secrets import TOKEN_START_BYTES, has_token, redact
 from apexlint.lower.suppressions import parse_directive
@@ -205,7 +206,7 @@ class _FileLowering:
             fields.append(FieldIR(
                 name=apex_name(display), display=display, type=ftype, modifiers=mods, annotations=annos,
                 span=self.span(name_node), init=init, is_property=accessors is not None,
-                refs=frozenset(self._refs)))
+                refs=refs_text(self._refs)))
             if accessors is None:
                 continue
             for acc in accessors.children:
@@ -251,10 +252,10 @@ class _FileLowering:
         if body is not None and self.lazy and not self._needed_now(body.start_byte, body.end_byte):
             code = BodyRef(self.src.path, body.start_byte, body.end_byte, body.type, owner, is_test)
             text = self._lower_case()[body.start_byte:body.end_byte].decode("ascii", "ignore")
-            refs = frozenset(_IDENTIFIER.findall(text))  # identifiers are ASCII
+            refs = refs_text(_IDENTIFIER.findall(text))  # identifiers are ASCII
         else:
             code = self.lower_block(body, owner, is_test)
-            refs, self._refs = frozenset(self._refs), set()
+            refs, self._refs = refs_text(self._refs), set()
         return MethodIR(
             name=name, display=display, kind=kind, params=params, return_type=return_type,
             modifiers=modifiers, annotations=annotations, code=code,

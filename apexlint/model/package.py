@@ -28,6 +28,7 @@ from apexlint.ir import (
     This,
     TriggerIR,
     UrlUse,
+    refs_text,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
 
@@ -332,8 +333,8 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
         return None
     refs = {f.name for f in c.fields if f.init is not None}
     for f in c.fields:
-        refs.update(f.refs)
+        refs.update(f.refs.split())
     return MethodIR(
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
         modifiers=frozenset(), annotations=frozenset(), code=(tuple(body), ()), span=c.span,
-        body_span=c.span, is_test=c.is_test, refs=frozenset(refs))
+        body_span=c.span, is_test=c.is_test, refs=refs_text(refs))
