@@ -12,7 +12,6 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -165,6 +164,7 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
         pool = None
     else:
         # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
+        from concurrent.futures import ProcessPoolExecutor  # 13 ms to import: only scans that lower much pay it
         pool = ProcessPoolExecutor(max_workers=jobs)
         results = pool.map(_lower_star, [(*t[:4], None) for _, _, t in tasks],
                            chunksize=max(1, len(tasks) // (jobs * 8)))
