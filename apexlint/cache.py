@@ -21,6 +21,12 @@ A file whose size, modification time and lowering options are those recorded is 
 all (as make and most linters' caches do); any other is read, hashed and matched by content.
 The bundle is written to a temporary file renamed into place, so a concurrent scan never sees
 half of one; when two scans of one root race, the last one's bundle wins.
+
+A scan that changed little writes only what changed, to a delta beside the bundle
+(`scan-<hash>.delta`, sealed the same way and naming the seal of the bundle it applies to), until
+the changes outgrow an eighth of the bundle; then the bundle is written whole and the delta
+removed. Rewriting 16 MB was a tenth of a re-scan of the generated 2,000-class package after a
+one-class change. A delta made for another bundle (another scan rewrote it) is ignored.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from pathlib import Path
 from apexlint.lower import Lowered
 
 MAGIC = b"APEXLINT-CACHE-6\n"
+DELTA_SHARE = 8  # a delta is written while its entries weigh at most 1/8 of the bundle's
 
 
 @functools.cache
@@ -73,8 +80,11 @@ class LoweringCache:
         self.path = self.dir / f"scan-{hashlib.sha256(scope.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.pickle"
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
+        self.delta_path = self.path.with_suffix(".delta")
         self._entries: dict[str, _Entry] | None = None
         self._bodies: dict[str, _Bodies] = {}
+        # the bundle as read, before its delta: what a delta is made against
+        self._base: tuple[bytes, dict[str, _Entry], dict[str, _Bodies], int] | None = None
         self._new: dict[str, _Entry] = {}
         self._new_bodies: dict[str, dict[tuple[int, int], bytes]] = {}
         self._keys: dict[str, str] = {}  # path -> the key of the content this scan uses
@@ -139,16 +149,27 @@ class LoweringCache:
             key = self._keys[rel]
             kept = bodies[rel][1] if rel in bodies and bodies[rel][0] == key else {}
             bodies[rel] = (key, {**kept, **new})
-        payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:  # in pieces: no second copy of a large payload
-                fh.write(MAGIC + _seal(payload) + b"\n")
-                fh.write(payload)
-            os.replace(tmp, self.path)
-        except OSError:
+        delta = self._delta(entries, bodies)
+        if delta is not None and _write(self.delta_path, pickle.dumps(delta, protocol=pickle.HIGHEST_PROTOCOL)):
             return
+        payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
+        if _write(self.path, payload):
+            _discard(self.delta_path)
+
+    def _delta(self, entries: dict[str, _Entry], bodies: dict[str, _Bodies]) -> dict[str, object] | None:
+        """What changed since the bundle as read, if small enough to be written on its own."""
+        if self._base is None:
+            return None
+        seal, base_entries, base_bodies, base_size = self._base
+        changed = {rel: e for rel, e in entries.items() if base_entries.get(rel) != e}
+        changed_bodies = {rel: b for rel, b in bodies.items() if base_bodies.get(rel) != b}
+        size = sum(len(e[2]) for e in changed.values()) + sum(
+            len(blob) for _, stored in changed_bodies.values() for blob in stored.values())
+        if size > base_size // DELTA_SHARE:
+            return None
+        return {"base": seal, "entries": changed, "bodies": changed_bodies,
+                "dropped": sorted(set(base_entries) - set(entries)),
+                "dropped_bodies": sorted(set(base_bodies) - set(bodies))}
 
     def _loaded(self) -> dict[str, _Entry]:
         if self._entries is None:
@@ -156,24 +177,68 @@ class LoweringCache:
         return self._entries
 
     def _read(self) -> tuple[dict[str, _Entry], dict[str, _Bodies]]:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
+        read = _read_sealed(self.path)
+        if read is None:
             return {}, {}
-        payload = _verified(raw)
-        try:
-            value = pickle.loads(payload) if payload is not None else None
-        except Exception:
-            value = None
-        entries = value.get("entries") if isinstance(value, dict) else None
-        bodies = value.get("bodies") if isinstance(value, dict) else None
-        if not isinstance(entries, dict) or not isinstance(bodies, dict) or not all(
-                isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], FileStamp) and isinstance(v[2], bytes)
-                for v in entries.values()) or not all(
-                isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for v in bodies.values()):
+        seal, value = read
+        entries, bodies = value.get("entries"), value.get("bodies")
+        if not _well_formed(entries, bodies):
             _discard(self.path)
             return {}, {}
+        assert isinstance(entries, dict) and isinstance(bodies, dict)
+        self._base = (seal, entries, bodies, sum(len(e[2]) for e in entries.values()))
+        delta = _read_sealed(self.delta_path)
+        if delta is None:
+            return entries, bodies
+        changed, changed_bodies = delta[1].get("entries"), delta[1].get("bodies")
+        dropped, dropped_bodies = delta[1].get("dropped"), delta[1].get("dropped_bodies")
+        if delta[1].get("base") != seal or not _well_formed(changed, changed_bodies) \
+                or not isinstance(dropped, list) or not isinstance(dropped_bodies, list):
+            return entries, bodies  # made for another bundle: its changes are in neither
+        assert isinstance(changed, dict) and isinstance(changed_bodies, dict)
+        gone, gone_bodies = set(dropped), set(dropped_bodies)
+        entries = {rel: e for rel, e in entries.items() if rel not in gone} | changed
+        bodies = {rel: b for rel, b in bodies.items() if rel not in gone_bodies} | changed_bodies
         return entries, bodies
+
+
+def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
+    """The seal and the unpickled payload of a bundle or delta that verifies; one that does not
+    is removed (None); so is a missing one (None)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    payload = _verified(raw)
+    try:
+        value = pickle.loads(payload) if payload is not None else None
+    except Exception:
+        value = None
+    if not isinstance(value, dict):
+        _discard(path)
+        return None
+    return raw[len(MAGIC):raw.find(b"\n", len(MAGIC))], value
+
+
+def _well_formed(entries: object, bodies: object) -> bool:
+    return isinstance(entries, dict) and isinstance(bodies, dict) and all(
+        isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], FileStamp) and isinstance(v[2], bytes)
+        for v in entries.values()) and all(
+        isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for v in bodies.values())
+
+
+def _write(path: Path, payload: bytes) -> bool:
+    """Seal and write atomically (a temporary file renamed into place); False if the disk said no."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:  # in pieces: no second copy of a large payload
+            fh.write(MAGIC + _seal(payload) + b"\n")
+            fh.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
 
 
 def _unpickled(blob: bytes) -> Lowered | None:

@@ -145,6 +145,88 @@ def test_entries_of_deleted_files_are_dropped(tmp_path: Path) -> None:
     assert later.get("classes/Gone.cls", "k2", STAMP) is None
 
 
+def _bundle_of(tmp_path: Path, n: int) -> LoweringCache:
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    for i in range(n):
+        cache.put(f"c{i}.cls", f"k{i}", STAMP, _lowered(f"c{i}.cls"))
+    cache.save()
+    return LoweringCache(tmp_path, "1.0", "/project")
+
+
+def test_a_small_change_is_written_as_a_delta_beside_the_bundle(tmp_path: Path) -> None:
+    cache = _bundle_of(tmp_path, 10)
+    bundle = cache.path.read_bytes()
+    assert cache.get("c0.cls", "k0", STAMP) is not None
+    cache.put("c0.cls", "k0-changed", STAMP, _lowered("c0.cls"))
+    cache.save()
+    assert cache.path.read_bytes() == bundle, "one entry of ten: the bundle is not rewritten"
+    assert cache.delta_path.exists()
+    later = LoweringCache(tmp_path, "1.0", "/project")
+    assert later.get("c0.cls", "k0-changed", STAMP) is not None and later.get("c0.cls", "k0", STAMP) is None
+    assert all(later.get(f"c{i}.cls", f"k{i}", STAMP) is not None for i in range(1, 10))
+
+
+def test_changes_that_outgrow_the_delta_rewrite_the_bundle(tmp_path: Path) -> None:
+    cache = _bundle_of(tmp_path, 10)
+    bundle = cache.path.read_bytes()
+    cache.put("c0.cls", "k0-changed", STAMP, _lowered("c0.cls"))
+    cache.save()
+    later = LoweringCache(tmp_path, "1.0", "/project")
+    for i in range(1, 4):  # with the first, four of ten
+        later.put(f"c{i}.cls", f"k{i}-changed", STAMP, _lowered(f"c{i}.cls"))
+    later.save()
+    assert cache.path.read_bytes() != bundle and not cache.delta_path.exists()
+    last = LoweringCache(tmp_path, "1.0", "/project")
+    assert all(last.get(f"c{i}.cls", f"k{i}-changed", STAMP) is not None for i in range(4))
+
+
+def test_a_delta_made_for_another_bundle_is_ignored(tmp_path: Path) -> None:
+    """Two scans raced: one wrote a delta, the other the whole bundle. The delta's changes are in
+    neither the bundle nor what is read back."""
+    cache = _bundle_of(tmp_path, 10)
+    cache.put("c0.cls", "k0-delta", STAMP, _lowered("c0.cls"))
+    cache.save()
+    stale = cache.delta_path.read_bytes()
+    rewrite = LoweringCache(tmp_path, "1.0", "/project")
+    for i in range(5):
+        rewrite.put(f"c{i}.cls", f"k{i}-full", STAMP, _lowered(f"c{i}.cls"))
+    rewrite.save()
+    cache.delta_path.write_bytes(stale)
+    later = LoweringCache(tmp_path, "1.0", "/project")
+    assert later.get("c0.cls", "k0-delta", STAMP) is None and later.get("c0.cls", "k0-full", STAMP) is not None
+
+
+def test_a_damaged_delta_is_discarded_and_the_bundle_still_used(tmp_path: Path) -> None:
+    cache = _bundle_of(tmp_path, 10)
+    cache.put("c0.cls", "k0-delta", STAMP, _lowered("c0.cls"))
+    cache.save()
+    data = cache.delta_path.read_bytes()
+    cache.delta_path.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    later = LoweringCache(tmp_path, "1.0", "/project")
+    assert later.get("c0.cls", "k0-delta", STAMP) is None and later.get("c1.cls", "k1", STAMP) is not None
+    assert not later.delta_path.exists()
+
+
+def test_a_file_deleted_after_the_bundle_was_written_is_dropped_through_the_delta(tmp_path: Path) -> None:
+    base = tmp_path / "project"
+    (base / "classes").mkdir(parents=True)
+    names = [f"classes/C{i}.cls" for i in range(10)]
+    for name in names:
+        (base / name).write_text("public class C {}\n")
+    first = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    for name in names:
+        first.put(name, "k", STAMP, _lowered(name))
+    first.save()
+    (base / names[3]).unlink()
+    second = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    second.put(names[0], "k-changed", STAMP, _lowered(names[0]))
+    second.save()
+    assert second.delta_path.exists()
+    later = LoweringCache(tmp_path / "cache", "1.0", "/project", base)
+    assert later.get(names[3], "k", STAMP) is None and later.get(names[4], "k", STAMP) is not None
+    assert later.get(names[0], "k-changed", STAMP) is not None
+
+
 def test_a_bundle_sealed_with_another_key_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
     cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
