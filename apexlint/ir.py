@@ -10,6 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
@@ -430,8 +431,14 @@ def _slot_constructor(cls: type) -> Callable[..., Any]:
 
 
 def _reducer(make: Callable[..., Any], names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    values = operator.attrgetter(*names)  # in C: a third of the time of a loop over getattr
+    if len(names) == 1:
+        def reduce_one(self: Any) -> tuple[Any, ...]:
+            return make, (values(self),)
+        return reduce_one
+
     def reduce(self: Any) -> tuple[Any, ...]:
-        return make, tuple([getattr(self, n) for n in names])
+        return make, values(self)
     return reduce
 
 
