@@ -27,6 +27,10 @@ A scan that changed little writes only what changed, to a delta beside the bundl
 the changes outgrow an eighth of the bundle; then the bundle is written whole and the delta
 removed. Rewriting 16 MB was a tenth of a re-scan of the generated 2,000-class package after a
 one-class change. A delta made for another bundle (another scan rewrote it) is ignored.
+
+Each tool version (and apexlint code) has a folder of its own under the cache root. Writing a
+whole bundle removes the folders of other versions but the two written most recently, so that
+upgrades do not pile up; two versions used in turn on one checkout keep their caches.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +51,8 @@ from apexlint.lower import Lowered
 
 MAGIC = b"APEXLINT-CACHE-6\n"
 DELTA_SHARE = 8  # a delta is written while its entries weigh at most 1/8 of the bundle's
+KEEP_VERSIONS = 3  # version folders kept: this one and the two written last before it
+_VERSION_DIR = re.compile(r"[0-9][0-9A-Za-z.+!_-]*-[0-9a-f]{12}")  # `0.1.0-<code fingerprint>`
 
 
 @functools.cache
@@ -155,6 +163,20 @@ class LoweringCache:
         payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
         if _write(self.path, payload):
             _discard(self.delta_path)
+            self._prune_versions()
+
+    def _prune_versions(self) -> None:
+        """Remove other versions' folders beyond the few written most recently: each upgrade
+        (and, in a development checkout, each edit of apexlint) starts a folder of its own."""
+        try:
+            with os.scandir(self.dir.parent) as listing:
+                others = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.path) for entry in listing
+                          if entry.name != self.dir.name and _VERSION_DIR.fullmatch(entry.name)
+                          and entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            return
+        for _, path in sorted(others, reverse=True)[KEEP_VERSIONS - 1:]:
+            shutil.rmtree(path, ignore_errors=True)
 
     def _delta(self, entries: dict[str, _Entry], bodies: dict[str, _Bodies]) -> dict[str, object] | None:
         """What changed since the bundle as read, if small enough to be written on its own."""

@@ -227,6 +227,26 @@ def test_a_file_deleted_after_the_bundle_was_written_is_dropped_through_the_delt
     assert later.get(names[0], "k-changed", STAMP) is not None
 
 
+def test_folders_of_other_versions_are_pruned_but_the_latest_few(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the cache's")
+    root = tmp_path / "cache"
+    root.mkdir()
+    for age, name in enumerate(["0.0.9-aaaaaaaaaaaa", "0.0.8-bbbbbbbbbbbb", "0.0.7-cccccccccccc"]):
+        (root / name).mkdir()
+        (root / name / "scan-x.pickle").write_bytes(b"old")
+        os.utime(root / name, ns=(1_700_000_000_000_000_000 - age * 10**12,) * 2)
+    (root / "notes").mkdir()  # not a version folder: never touched
+    (root / "0.0.6-dddddddddddd").symlink_to(outside, target_is_directory=True)
+    cache = LoweringCache(root, "1.0", "/project")
+    cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
+    cache.save()
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        ["0.0.9-aaaaaaaaaaaa", "0.0.8-bbbbbbbbbbbb", "notes", "0.0.6-dddddddddddd", cache.dir.name])
+    assert (outside / "keep.txt").exists(), "a link is not a version folder: nothing behind it is removed"
+
+
 def test_a_bundle_sealed_with_another_key_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
     cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
