@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import pickle
 import time
@@ -86,6 +87,12 @@ def _scan(options: ScanOptions) -> ScanResult:
                        namespace=options.namespace)
     timer.lap("discover")
     cache = _cache(options)
+    if cache is not None:
+        remembered = _remembered_result(project, options, cache)
+        if remembered is not None:
+            timer.lap("lower")
+            timer.stats.update(analyse=0.0, report=0.0)
+            return replace(remembered, stats=timer.stats)
     lowered = lower_files(project.files, options, cache)
     timer.lap("lower")
     irs = [f for lo in lowered for f in lo.files]
@@ -95,8 +102,6 @@ def _scan(options: ScanOptions) -> ScanResult:
     rules = load_catalogue()
     loader = BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits, cache)
     verdicts, findings, analysis_notes = analyse(irs, project.namespace, rules, options, loader)
-    if cache is not None:
-        cache.save()  # with the bodies the analysis lowered
     notes.extend(analysis_notes)
     notes.extend(loader.notes)
     timer.lap("analyse")
@@ -105,7 +110,7 @@ def _scan(options: ScanOptions) -> ScanResult:
     findings = _apply_suppressions(findings, irs, notes)
     timer.lap("report")
     reportable = {v.source_id for v in verdicts}
-    return ScanResult(
+    result = ScanResult(
         package=PackageInfo(project.name, project.namespace, project.layout),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         notifications=tuple(notes),
@@ -118,6 +123,37 @@ def _scan(options: ScanOptions) -> ScanResult:
         stats=timer.stats,
         contexts=_contexts(findings, texts),
     )
+    if cache is not None:
+        keys = [cache.key_of(f.rel) for f in project.files]
+        if all(keys) and not any(n.code in UNCACHEABLE or n.code == "file-changed" for n in notes):
+            cache.put_result(result_key(project, options, [k for k in keys if k]), replace(result, stats={}))
+        cache.save()  # with the bodies the analysis lowered, and the result
+    return result
+
+
+def _remembered_result(project: Project, options: ScanOptions, cache: LoweringCache) -> ScanResult | None:
+    """The last scan's result, if every file's stamp matches and nothing else about the scan
+    differs: the same files, contents, options, rules and apexlint code give the same result."""
+    keys: list[str] = []
+    for f in project.files:
+        key = cache.unchanged_key(f.rel, _stamp(f, not options.include_tests, options.limits))
+        if key is None:
+            return None
+        keys.append(key)
+    found = cache.result(result_key(project, options, keys))
+    return found if isinstance(found, ScanResult) else None
+
+
+def result_key(project: Project, options: ScanOptions, keys: Sequence[str]) -> str:
+    """What a scan's result depends on besides apexlint's code (the cache folder's name holds
+    that): the discovered project, every file's content key, the options, the rule catalogue."""
+    settings = (tuple(str(p) for p in options.paths), str(options.root), options.namespace, options.exclude,
+                options.include_tests, options.logger_classes, options.limits, options.category,
+                options.file_timeout, options.exhaustive)
+    files = tuple((f.rel, f.kind.value, f.metadata_type, f.namespace, f.content_type) for f in project.files)
+    described = repr((settings, str(project.root), project.name, project.namespace, project.layout, files,
+                      project.notifications, tuple(keys), sorted(load_catalogue().items())))
+    return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # -- lowering -------------------------------------------------------------------------------------

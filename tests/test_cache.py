@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from apexlint import engine
 from apexlint.cache import FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
@@ -91,6 +94,63 @@ def test_a_warm_scan_reads_everything_from_the_cache(tmp_path: Path) -> None:
     warm = scan(options)
     assert warm.findings == cold.findings
     assert bundle.stat().st_mtime_ns == written, "nothing changed: the bundle is not written again"
+
+
+def _no_analysis(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the remembered result should have been used")
+
+
+def test_an_unchanged_scan_returns_the_remembered_result_without_analysing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path)
+    cold = scan(options)
+    monkeypatch.setattr("apexlint.engine.analyse", _no_analysis)
+    monkeypatch.setattr("apexlint.cache._unpickled", _no_analysis)
+    warm = scan(options)
+    assert dataclasses.replace(warm, stats={}) == dataclasses.replace(cold, stats={})
+    assert set(warm.stats) == {"discover", "lower", "analyse", "report"}
+
+
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    src = tmp_path / "pkg"
+    classes = src / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (src / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
+    (classes / "Leak.cls").write_text("public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n")
+    (classes / "Other.cls").write_text("public class Other { void b() { Leak x = new Leak(); } }\n")
+    return src, classes
+
+
+@pytest.mark.parametrize("change", ["content", "added file", "removed file", "include tests", "logger class"])
+def test_the_remembered_result_is_not_used_when_anything_it_depends_on_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    src, classes = _project(tmp_path)
+    options = ScanOptions(paths=(src,), root=src, jobs=1, cache_dir=tmp_path / "cache")
+    scan(options)
+    if change == "content":
+        leak = "public class Other { void b() { System.debug(UserInfo.getSessionId()); } }\n"
+        (classes / "Other.cls").write_text(leak)
+    elif change == "added file":
+        (classes / "New.cls").write_text("public class New { void c() { System.debug(UserInfo.getSessionId()); } }\n")
+    elif change == "removed file":
+        (classes / "Other.cls").unlink()
+    elif change == "include tests":
+        options = dataclasses.replace(options, include_tests=True)
+    else:
+        options = dataclasses.replace(options, logger_classes=("Leak",))
+    expected = scan(dataclasses.replace(options, cache_dir=None))
+    calls: list[int] = []
+    original = engine.analyse
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("apexlint.engine.analyse", counting)
+    again = scan(options)
+    assert calls == [1], "the scan analysed again"
+    assert dataclasses.replace(again, stats={}) == dataclasses.replace(expected, stats={})
 
 
 def test_a_file_rewritten_with_the_same_size_is_read_again(tmp_path: Path) -> None:
