@@ -28,10 +28,10 @@ the changes outgrow an eighth of the bundle; then the bundle is written whole an
 removed. Rewriting 16 MB was a tenth of a re-scan of the generated 2,000-class package after a
 one-class change. A delta made for another bundle (another scan rewrote it) is ignored.
 
-The bundle also keeps the last scan's whole result, under a key made of every file's content
-key, the discovered project and the scan's options (see `engine.result_key`): a scan in which
-every file's stamp matches and nothing else differs returns it without reading any file's
-lowered form or analysing anything again. One result is kept, the last scan's.
+The last scan's whole result is kept beside the bundle (`scan-<hash>.result`, sealed the same
+way), under a key made of every file's stamp, the discovered project, the scan's options and the
+rule catalogue (see `engine.result_key`): a scan in which none of these differs returns it without
+reading the bundle, any file or analysing anything again. One result is kept, the last scan's.
 
 Each tool version (and apexlint code) has a folder of its own under the cache root. Writing a
 whole bundle removes the folders of other versions but the two written most recently, so that
@@ -84,7 +84,6 @@ _Entry = tuple[str, FileStamp, bytes]  # key, stamp, the lowered form pickled on
 
 
 _Bodies = tuple[str, dict[tuple[int, int], bytes]]  # the file's key, body byte range -> (stmts, locals)
-_Result = tuple[str, bytes]  # the result key, the pickled result
 
 
 class LoweringCache:
@@ -95,22 +94,14 @@ class LoweringCache:
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
         self.delta_path = self.path.with_suffix(".delta")
+        self.result_path = self.path.with_suffix(".result")
         self._entries: dict[str, _Entry] | None = None
         self._bodies: dict[str, _Bodies] = {}
         # the bundle as read, before its delta: what a delta is made against
         self._base: tuple[bytes, dict[str, _Entry], dict[str, _Bodies], int] | None = None
-        self._result: _Result | None = None
-        self._new_result: _Result | None = None
         self._new: dict[str, _Entry] = {}
         self._new_bodies: dict[str, dict[tuple[int, int], bytes]] = {}
         self._keys: dict[str, str] = {}  # path -> the key of the content this scan uses
-
-    def unchanged_key(self, rel: str, stamp: FileStamp) -> str | None:
-        """The key of a file whose stamp is the one recorded, without unpickling its form."""
-        entry = self._loaded().get(rel)
-        if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
-            return None
-        return entry[0]
 
     def key_of(self, rel: str) -> str | None:
         """The key of the content this scan used for `rel` (None: not cached, as for a file that
@@ -118,19 +109,21 @@ class LoweringCache:
         return self._keys.get(rel)
 
     def result(self, key: str) -> object | None:
-        """The last scan's result, if it was made under `key`."""
-        self._loaded()
-        if self._result is None or self._result[0] != key:
+        """The last scan's result, if it was made under `key` (the bundle is not read)."""
+        read = _read_sealed(self.result_path)
+        if read is None or read[1].get("key") != key:
             return None
+        blob = read[1].get("result")
         try:
-            value: object = pickle.loads(self._result[1])
+            value: object = pickle.loads(blob) if isinstance(blob, bytes) else None
         except Exception:
             return None
         return value
 
     def put_result(self, key: str, value: object) -> None:
-        if self._result is None or self._result[0] != key:
-            self._new_result = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        """Keep this scan's result; a disk that says no only costs the next scan time."""
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self.result_path, pickle.dumps({"key": key, "result": blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
@@ -178,10 +171,9 @@ class LoweringCache:
 
     def save(self) -> None:
         """Write the bundle if anything changed; a read-only or full disk only costs speed."""
-        if not self._new and not self._new_bodies and self._new_result is None:
+        if not self._new and not self._new_bodies:
             return
         entries = {**self._loaded(), **self._new}
-        result = self._new_result or self._result
         if self.base is not None:  # files deleted or renamed since they were cached
             entries = {rel: e for rel, e in entries.items()
                        if rel in self._keys or (self.base / rel.split("!/", 1)[0]).exists()}
@@ -193,11 +185,10 @@ class LoweringCache:
             key = self._keys[rel]
             kept = bodies[rel][1] if rel in bodies and bodies[rel][0] == key else {}
             bodies[rel] = (key, {**kept, **new})
-        delta = self._delta(entries, bodies, result)
+        delta = self._delta(entries, bodies)
         if delta is not None and _write(self.delta_path, pickle.dumps(delta, protocol=pickle.HIGHEST_PROTOCOL)):
             return
-        payload = pickle.dumps({"entries": entries, "bodies": bodies, "result": result},
-                               protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps({"entries": entries, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)
         if _write(self.path, payload):
             _discard(self.delta_path)
             self._prune_versions()
@@ -215,8 +206,7 @@ class LoweringCache:
         for _, path in sorted(others, reverse=True)[KEEP_VERSIONS - 1:]:
             shutil.rmtree(path, ignore_errors=True)
 
-    def _delta(self, entries: dict[str, _Entry], bodies: dict[str, _Bodies],
-               result: _Result | None) -> dict[str, object] | None:
+    def _delta(self, entries: dict[str, _Entry], bodies: dict[str, _Bodies]) -> dict[str, object] | None:
         """What changed since the bundle as read, if small enough to be written on its own."""
         if self._base is None:
             return None
@@ -224,11 +214,10 @@ class LoweringCache:
         changed = {rel: e for rel, e in entries.items() if base_entries.get(rel) != e}
         changed_bodies = {rel: b for rel, b in bodies.items() if base_bodies.get(rel) != b}
         size = sum(len(e[2]) for e in changed.values()) + sum(
-            len(blob) for _, stored in changed_bodies.values() for blob in stored.values()) + (
-            len(result[1]) if result is not None else 0)
+            len(blob) for _, stored in changed_bodies.values() for blob in stored.values())
         if size > base_size // DELTA_SHARE:
             return None
-        return {"base": seal, "entries": changed, "bodies": changed_bodies, "result": result,
+        return {"base": seal, "entries": changed, "bodies": changed_bodies,
                 "dropped": sorted(set(base_entries) - set(entries)),
                 "dropped_bodies": sorted(set(base_bodies) - set(bodies))}
 
@@ -248,7 +237,6 @@ class LoweringCache:
             return {}, {}
         assert isinstance(entries, dict) and isinstance(bodies, dict)
         self._base = (seal, entries, bodies, sum(len(e[2]) for e in entries.values()))
-        self._result = _result_of(value.get("result"))
         delta = _read_sealed(self.delta_path)
         if delta is None:
             return entries, bodies
@@ -258,7 +246,6 @@ class LoweringCache:
                 or not isinstance(dropped, list) or not isinstance(dropped_bodies, list):
             return entries, bodies  # made for another bundle: its changes are in neither
         assert isinstance(changed, dict) and isinstance(changed_bodies, dict)
-        self._result = _result_of(delta[1].get("result"))
         gone, gone_bodies = set(dropped), set(dropped_bodies)
         entries = {rel: e for rel, e in entries.items() if rel not in gone} | changed
         bodies = {rel: b for rel, b in bodies.items() if rel not in gone_bodies} | changed_bodies
@@ -281,12 +268,6 @@ def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
         _discard(path)
         return None
     return raw[len(MAGIC):raw.find(b"\n", len(MAGIC))], value
-
-
-def _result_of(value: object) -> _Result | None:
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], bytes):
-        return value
-    return None
 
 
 def _well_formed(entries: object, bodies: object) -> bool:

@@ -124,36 +124,36 @@ def _scan(options: ScanOptions) -> ScanResult:
         contexts=_contexts(findings, texts),
     )
     if cache is not None:
-        keys = [cache.key_of(f.rel) for f in project.files]
-        if all(keys) and not any(n.code in UNCACHEABLE or n.code == "file-changed" for n in notes):
-            cache.put_result(result_key(project, options, [k for k in keys if k]), replace(result, stats={}))
-        cache.save()  # with the bodies the analysis lowered, and the result
+        cache.save()  # with the bodies the analysis lowered
+        # only a result every file of which was read, lowered and cached as it is on disk
+        if all(cache.key_of(f.rel) for f in project.files) and all(f.mtime_ns for f in project.files) \
+                and not any(n.code in UNCACHEABLE or n.code == "file-changed" for n in notes):
+            cache.put_result(result_key(project, options), replace(result, stats={}))
     return result
 
 
 def _remembered_result(project: Project, options: ScanOptions, cache: LoweringCache) -> ScanResult | None:
-    """The last scan's result, if every file's stamp matches and nothing else about the scan
-    differs: the same files, contents, options, rules and apexlint code give the same result."""
-    keys: list[str] = []
-    for f in project.files:
-        key = cache.unchanged_key(f.rel, _stamp(f, not options.include_tests, options.limits))
-        if key is None:
-            return None
-        keys.append(key)
-    found = cache.result(result_key(project, options, keys))
+    """The last scan's result, if no file's stamp and nothing else about the scan differs: the
+    same files, contents, options, rules and apexlint code give the same result."""
+    if not all(f.mtime_ns for f in project.files):
+        return None  # a file system without modification times: every file must be read
+    found = cache.result(result_key(project, options))
     return found if isinstance(found, ScanResult) else None
 
 
-def result_key(project: Project, options: ScanOptions, keys: Sequence[str]) -> str:
+def result_key(project: Project, options: ScanOptions) -> str:
     """What a scan's result depends on besides apexlint's code (the cache folder's name holds
-    that): the discovered project, every file's content key, the options, the rule catalogue."""
+    that): the discovered project, every file's stamp (size, modification time, and how it is
+    lowered: its kind, namespace and the options below), the options, the rule catalogue."""
     settings = (tuple(str(p) for p in options.paths), str(options.root), options.namespace, options.exclude,
                 options.include_tests, options.logger_classes, options.limits, options.category,
                 options.file_timeout, options.exhaustive)
-    files = tuple((f.rel, f.kind.value, f.metadata_type, f.namespace, f.content_type) for f in project.files)
-    described = repr((settings, str(project.root), project.name, project.namespace, project.layout, files,
-                      project.notifications, tuple(keys), sorted(load_catalogue().items())))
-    return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()
+    h = hashlib.sha256(repr((settings, str(project.root), project.name, project.namespace, project.layout,
+                             project.notifications, sorted(load_catalogue().items()))).encode("utf-8", "surrogatepass"))
+    for f in project.files:  # one line each, no repr of dataclasses: 3,880 files in 5 ms
+        h.update(f"\n{f.rel}\0{f.kind.value}\0{f.metadata_type}\0{f.namespace}\0{f.content_type}\0{f.size}\0"
+                 f"{f.mtime_ns}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 # -- lowering -------------------------------------------------------------------------------------

@@ -106,10 +106,25 @@ def test_an_unchanged_scan_returns_the_remembered_result_without_analysing(
     options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path)
     cold = scan(options)
     monkeypatch.setattr("apexlint.engine.analyse", _no_analysis)
-    monkeypatch.setattr("apexlint.cache._unpickled", _no_analysis)
+    monkeypatch.setattr("apexlint.cache.LoweringCache._read", _no_analysis)  # not even the bundle is read
     warm = scan(options)
     assert dataclasses.replace(warm, stats={}) == dataclasses.replace(cold, stats={})
     assert set(warm.stats) == {"discover", "lower", "analyse", "report"}
+
+
+def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path)
+    cold = scan(options)
+    [kept] = tmp_path.rglob("scan-*.result")
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    again = scan(options)
+    assert dataclasses.replace(again, stats={}) == dataclasses.replace(cold, stats={})
+    assert kept.read_bytes() != data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:], "replaced by a good one"
+    forged = pickle.dumps({"key": "anything", "result": pickle.dumps(None)})
+    kept.write_bytes(b"APEXLINT-CACHE-6\n" + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    assert dataclasses.replace(scan(options), stats={}) == dataclasses.replace(cold, stats={})
 
 
 def _project(tmp_path: Path) -> tuple[Path, Path]:
