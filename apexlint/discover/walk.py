@@ -41,6 +41,7 @@ class _Pending:
     scope: PackageScope
     detect: bool
     real: str | None = None  # its real path, when the walk knows it without asking the file system
+    folders: tuple[str, ...] | None = None  # its folder names from the package root (see _folders)
 
 
 class TreeWalk:
@@ -53,7 +54,7 @@ class TreeWalk:
         self.notes: list[Notification] = []
         self.packages: list[PackageScope] = []
         self._exclude = list(exclude)
-        self._visited: set[Path] = set()
+        self._visited: set[str] = set()  # real paths of the folders listed
         self._anchor = report_root
         self._outside_noted: set[Path] = set()
         root_rules, notes = compile_patterns(self._exclude, report_root, "--exclude", self.rel_of)
@@ -156,15 +157,16 @@ class TreeWalk:
                 if found is not None:
                     self._enter_package(found, item.directory)
                     continue
-            self._list(item.directory, item.scope, item.detect, stack, real)
+            self._list(item.directory, item.scope, item.detect, stack, real, item.folders)
 
     def _claim(self, directory: Path, real_path: str | None = None) -> bool:
         """True the first time a real directory is reached; a symlink back is reported."""
-        real = Path(real_path or os.path.realpath(directory))
-        if real not in self._visited:
-            self._visited.add(real)
+        real_text = real_path or os.path.realpath(directory)
+        if real_text not in self._visited:
+            self._visited.add(real_text)
             return True
         if directory.is_symlink():
+            real = Path(real_text)
             parent = Path(os.path.realpath(directory.parent))
             if parent == real or parent.is_relative_to(real):
                 self._note(
@@ -182,12 +184,14 @@ class TreeWalk:
         return False
 
     def _list(self, directory: Path, scope: PackageScope, detect: bool, stack: list[_Pending],
-              real: str | None = None) -> None:
+              real: str | None = None, folders: tuple[str, ...] | None = None) -> None:
         """Classify one folder's entries: files are added, folders pushed on `stack`.
 
         `real`: the folder's real path. A child reached without a symlink has its parent's real
         path plus its name, so `os.path.realpath` (a system call per path component) runs only
-        for symlinks; likewise a child's report path is its folder's plus its name.
+        for symlinks; likewise a child's report path and folder names are its folder's plus its
+        name, and when no symlink was crossed its real path is the path it was reached by
+        (`pathlib` parsing a path was half of discovery).
         """
         try:
             with os.scandir(directory) as listing:
@@ -200,9 +204,11 @@ class TreeWalk:
             )
             return
         subdirs: list[_Pending] = []
-        folders = self._folders(directory, scope)
+        if folders is None:
+            folders = self._folders(directory, scope)
         js_anywhere = scope.layout == "files"
         real = real or os.path.realpath(directory)
+        real_dir = directory if str(directory) == real else Path(real)
         rel = _relative(directory, self.report_root)
         rel = "" if rel == "." else rel
         for entry in entries:
@@ -218,13 +224,15 @@ class TreeWalk:
             child = directory / name
             if self._ignored(child, scope, is_dir):
                 continue
-            known = None if _is_link(entry) else os.path.join(real, name)
+            link = _is_link(entry)
             if found is None:
                 if classify(name, folders) is not None:
                     self._note_misnamed_folder(child)
-                subdirs.append(_Pending(child, scope, detect, known))
+                subdirs.append(_Pending(child, scope, detect, None if link else os.path.join(real, name),
+                                        (*folders, name)))
             else:
                 where = None if rel is None else f"{rel}/{name}" if rel else name
+                known = None if link else child if real_dir is directory else real_dir / name
                 self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
         stack.extend(reversed(subdirs))
 
@@ -263,7 +271,7 @@ class TreeWalk:
     # ---- files -------------------------------------------------------------------------
 
     def _add_file(self, path: Path, scope: PackageScope, explicit: bool, entry: os.DirEntry[str] | None = None,
-                  found: Classification | None = None, real: str | None = None, rel: str | None = None) -> None:
+                  found: Classification | None = None, real: Path | None = None, rel: str | None = None) -> None:
         """Record a file; `entry`, `found`, `real`, `rel`: what the walk already knows of it."""
         if found is None:
             found = classify(
@@ -286,12 +294,12 @@ class TreeWalk:
             stat = entry.stat() if entry is not None else path.stat()
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             if real is None:
-                real = os.path.realpath(path)
+                real = Path(os.path.realpath(path))
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
         rel = rel or self.rel_of(path)
-        real_path = Path(real)
+        real_path = real
         known = self.files.get(real_path)
         if known is not None and known.rel <= rel:  # one file reached twice: keep one name for it
             return
