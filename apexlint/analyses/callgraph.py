@@ -284,7 +284,7 @@ class Mentions:
 
     An analysis asks about a dozen names on most packages, a few hundred on some. Indexing
     every body's identifiers up front (800,000 on the generated 2,000-class package) cost a
-    warm re-scan of it 0.09 s; a search of its 5 MB of refs takes 1 ms.
+    warm re-scan of it 0.09 s; a search of its 5 MB of refs takes 2-8 ms (17 names asked).
     """
 
     def __init__(self, refs: Mapping[str, str]) -> None:
@@ -353,6 +353,8 @@ class CallGraph:
         if known is not None:
             return any(caller_ok is None or caller_ok(e.caller) for e in known)
         candidates = [c for c in self._candidates(mid) if caller_ok is None or caller_ok(c)]
+        if not candidates:
+            return False
         # Likeliest first: a body that also names the method's class, or one in that class.
         # (`send` is also `Http.send`: most bodies mentioning it call something else.)
         owner = self.model.methods[mid].owner
