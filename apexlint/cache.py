@@ -51,8 +51,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apexlint.lower import Lowered
+if TYPE_CHECKING:
+    from apexlint.lower import Lowered
 
 MAGIC = b"APEXLINT-CACHE-6\n"
 DELTA_SHARE = 8  # a delta is written while its entries weigh at most 1/8 of the bundle's
@@ -292,6 +294,7 @@ def _write(path: Path, payload: bytes) -> bool:
 
 
 def _unpickled(blob: bytes) -> Lowered | None:
+    from apexlint.lower import Lowered  # imported by whoever made the entries: no cost here
     try:
         value = pickle.loads(blob)
     except Exception:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from apexlint import engine
+from apexlint import pipeline
 from apexlint.cache import FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
@@ -105,7 +105,7 @@ def test_an_unchanged_scan_returns_the_remembered_result_without_analysing(
     root = REPO / "fixtures" / "vulnerable-sfdx"
     options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path)
     cold = scan(options)
-    monkeypatch.setattr("apexlint.engine.analyse", _no_analysis)
+    monkeypatch.setattr("apexlint.pipeline.analyse", _no_analysis)
     monkeypatch.setattr("apexlint.cache.LoweringCache._read", _no_analysis)  # not even the bundle is read
     warm = scan(options)
     assert dataclasses.replace(warm, stats={}) == dataclasses.replace(cold, stats={})
@@ -156,13 +156,13 @@ def test_the_remembered_result_is_not_used_when_anything_it_depends_on_changed(
         options = dataclasses.replace(options, logger_classes=("Leak",))
     expected = scan(dataclasses.replace(options, cache_dir=None))
     calls: list[int] = []
-    original = engine.analyse
+    original = pipeline.analyse
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr("apexlint.engine.analyse", counting)
+    monkeypatch.setattr("apexlint.pipeline.analyse", counting)
     again = scan(options)
     assert calls == [1], "the scan analysed again"
     assert dataclasses.replace(again, stats={}) == dataclasses.replace(expected, stats={})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from apexlint.engine import PARALLEL_THRESHOLD
+from apexlint.pipeline import PARALLEL_THRESHOLD
 from tests.fuzz.inputs import FIXTURES, REPO
 
 FORMATS = ("sarif", "json")
