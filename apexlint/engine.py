@@ -82,6 +82,7 @@ def _scan(options: ScanOptions) -> ScanResult:
             timer.stats.update(analyse=0.0, report=0.0)
             return replace(remembered, stats=timer.stats)
     from apexlint import pipeline  # the parsers, analyses and rules: 40 ms of imports a remembered result skips
+    from apexlint.lower.secrets import redact_all
     lowered = pipeline.lower_files(project.files, options, cache)
     timer.lap("lower")
     irs = [f for lo in lowered for f in lo.files]
@@ -112,6 +113,9 @@ def _scan(options: ScanOptions) -> ScanResult:
         stats=timer.stats,
         contexts=pipeline.contexts(findings, texts),
     )
+    # No token-shaped secret leaves the engine, nor is kept by the cache: messages, labels,
+    # endpoints, justifications and context lines quote the files (reporters redact again).
+    result = redact_all(result)
     if cache is not None:
         cache.save()  # with the bodies the analysis lowered
         # only a result every file of which was read, lowered and cached as it is on disk

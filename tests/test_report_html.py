@@ -274,6 +274,17 @@ def test_token_line_in_context_is_redacted_not_split() -> None:
     assert TOKEN not in hit.marked and "[REDACTED]" in hit.marked
 
 
+@pytest.mark.parametrize("pad", range(250, 340, 3))
+def test_a_clipped_context_line_never_shows_a_piece_of_a_token(pad: int) -> None:
+    """A long line beside the finding is clipped; clipped through a token, the piece left would be
+    too short to be recognised as one. Lines are redacted before they are clipped."""
+    loc = Location("a.cls", Span(1, 1, 1, 5), None)
+    lines = ("abcd", "String s = '" + "x" * pad + "' + '" + TOKEN + "';")
+    result = ScanResult(PackageInfo("p", "", "files"), (Finding("SID011", Level.WARNING, "m", loc),), (),
+                        contexts=(SourceContext("a.cls", 1, lines),))
+    assert TOKEN[:6] not in render(result)
+
+
 def test_flow_steps_run_from_source_to_sink() -> None:
     page = build_page(sample_result(), rules(), OPTIONS)
     flow = page.groups[0].findings[0].flow

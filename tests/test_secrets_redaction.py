@@ -190,3 +190,14 @@ def test_notification_messages_carry_no_token_from_file_contents(tmp_path: Path)
     assert result.notifications, "the broken files must produce notifications for this test to mean anything"
     leaking = [n.message for n in result.notifications if _leaks(n.message)]
     assert not leaking, leaking
+
+
+def test_the_scan_result_and_the_result_the_cache_keeps_hold_no_token(tmp_path: Path) -> None:
+    """Context lines (for the HTML report) are redacted when made: no token in the result in memory,
+    nor in the result the cache remembers for the next scan (`scan-<hash>.result`)."""
+    root = _contents_package(tmp_path / "pkg")
+    result = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1, cache_dir=tmp_path / "cache"))
+    assert result.contexts and any(f.rule_id == "SID009" for f in result.findings)
+    assert not _leaks(repr(result)), "the result holds the token's secret part"
+    [kept] = (tmp_path / "cache").rglob("scan-*.result")
+    assert SECRET_PART.encode() not in kept.read_bytes()

@@ -8,6 +8,8 @@ package is a credential leak (SID009), and no output of apexlint may repeat it.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
+from typing import TypeVar, cast
 
 # Linear-time: no nested quantifiers, so hostile 10 MB lines cannot make it backtrack.
 TOKEN_RE = re.compile(r"\b00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}")
@@ -17,14 +19,40 @@ TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}", re.A)
 TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}")
 
 _KEEP = 5
+T = TypeVar("T")
+REDACTION = "…[REDACTED]"  # what follows the first characters of a redacted token
 
 
 def redact(text: str) -> str:
     """Replace every token-shaped run in `text` by its first characters and a marker."""
     if "!" not in text:
         return text
-    return TOKEN_RE.sub(lambda m: m.group(0)[:_KEEP] + "…[REDACTED]", text)
+    return TOKEN_RE.sub(lambda m: m.group(0)[:_KEEP] + REDACTION, text)
 
 
 def has_token(text: str) -> bool:
     return "!" in text and TOKEN_RE.search(text) is not None
+
+
+def redact_all(value: T) -> T:
+    """`value` with every string in it redacted: through tuples, lists, dicts and dataclasses
+    (rebuilt only where something changed; enum members and other str subclasses kept as they are)."""
+    return cast(T, _redact_any(value))
+
+
+def _redact_any(value: object) -> object:
+    if type(value) is str:
+        return redact(value)
+    if isinstance(value, tuple | list):
+        items = [_redact_any(item) for item in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        pairs = {_redact_any(k): _redact_any(v) for k, v in value.items()}
+        return value if list(pairs.items()) == list(value.items()) else pairs
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: new for f in fields(value) if f.init
+                   and (new := _redact_any(old := getattr(value, f.name))) is not old}
+        return replace(value, **changed) if changed else value
+    return value

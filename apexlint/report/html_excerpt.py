@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from apexlint.findings import Location, SourceContext
 from apexlint.ir import Span
-from apexlint.lower.secrets import has_token
+from apexlint.lower.secrets import REDACTION, has_token, redact
 from apexlint.read.source import utf16_to_char
 from apexlint.report import scrub
 
@@ -57,10 +57,15 @@ def _clip_right(text: str, keep: int) -> str:
 
 
 def _code_line(number: int, text: str, span: Span, whole: bool) -> CodeLine:
-    """One line, split around the finding's columns; a line holding a secret is redacted, not split."""
+    """One line, split around the finding's columns; a line holding a secret is redacted, not split.
+
+    Redacted before it is clipped: a clip through a token leaves a piece too short to be
+    recognised, and that piece would be shown as it is. A scan's context lines come redacted
+    already (`engine._scan`); the marker says such a line held a secret.
+    """
     if not span.start_line <= number <= span.end_line:
-        return CodeLine(number, scrub(_clip_right(text, MAX_BEFORE + MAX_MARKED)), "", "", False)
-    if has_token(text):
+        return CodeLine(number, scrub(_clip_right(redact(text), MAX_BEFORE + MAX_MARKED)), "", "", False)
+    if has_token(text) or REDACTION in text:
         return CodeLine(number, "", scrub(text), "", True)
     start = 0 if whole or number != span.start_line else utf16_to_char(text, span.start_col)
     end = len(text) if whole or number != span.end_line else max(start, utf16_to_char(text, span.end_col))
