@@ -4,7 +4,7 @@ One file per scanned root (`scan-<hash of the root>.pickle`) holds every file's 
 its key (a hash of the content, the tool version and everything else the lowered form depends on)
 and its lowered form. A lookup matches path and key, so an entry is used only for the exact
 content it was made from. The main process reads the bundle once and writes it once, at the end
-of the lowering stage: a per-file entry costs a create, a write and a rename each (1 s for NPSP's
+of the scan: a per-file entry costs a create, a write and a rename each (1 s for NPSP's
 2,466 files on this project's machine, more than lowering them), a bundle one. Entries of files
 the scan did not cover are kept, so scanning a subset (a pre-commit run) does not empty it,
 unless their file is gone.
@@ -31,7 +31,8 @@ one-class change. A delta made for another bundle (another scan rewrote it) is i
 The last scan's whole result is kept beside the bundle (`scan-<hash>.result`, sealed the same
 way), under a key made of every file's stamp, the discovered project, the scan's options and the
 rule catalogue (see `engine.result_key`): a scan in which none of these differs returns it without
-reading the bundle, any file or analysing anything again. One result is kept, the last scan's.
+reading the bundle, any file or analysing anything again. One result is kept, the last scan's,
+with its token-shaped secrets redacted like every result the engine returns.
 
 Each tool version (and apexlint code) has a folder of its own under the cache root. Writing a
 whole bundle removes the folders of other versions but the two written most recently, so that
