@@ -22,7 +22,9 @@ from urllib.parse import quote
 import pytest
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.lower.secrets import TOKEN_RE, redact
+from apexlint.lower.js_values import MAX_TEXT, JsValue, concat
+from apexlint.lower.secrets import TOKEN_RE, clip, redact
+from apexlint.lower.text_scan import shorten
 from tests.fuzz.inputs import REPO, SFDX_SOURCE, write_sfdx_package
 
 TOKEN = "00D5g000004XyZaEAK!ARcAQKz8pT3vNq1xLm0bC4dEfGhIjKlMnOpQrStUvWxYz.1234567890abcdef"
@@ -201,3 +203,13 @@ def test_the_scan_result_and_the_result_the_cache_keeps_hold_no_token(tmp_path: 
     assert not _leaks(repr(result)), "the result holds the token's secret part"
     [kept] = (tmp_path / "cache").rglob("scan-*.result")
     assert SECRET_PART.encode() not in kept.read_bytes()
+
+
+@pytest.mark.parametrize("at", range(0, 130, 1))
+def test_texts_cut_for_messages_never_keep_a_piece_of_a_token(at: int) -> None:
+    """Sink texts, URL approximations and messages are cut to a length; a cut through a token
+    would leave a piece too short to be recognised, shown as it is. Every cut position is tried."""
+    assert _leaks(clip("x" * at + " " + TOKEN, 120)) == []
+    assert _leaks(shorten(" " * (4 * 120 - at) + TOKEN + " and more")) == []
+    url = JsValue(text="https://example.com/?" + "p" * (MAX_TEXT - 40 - at) + "&t=")
+    assert _leaks(concat(url, JsValue(text=TOKEN)).text) == []

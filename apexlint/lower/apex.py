@@ -52,7 +52,7 @@ from apexlint.ir import (
     apex_name,
     refs_text,
 )
-from apexlint.lower.secrets import TOKEN_START_BYTES, has_token, redact
+from apexlint.lower.secrets import TOKEN_START_BYTES, clip, has_token, redact
 from apexlint.lower.suppressions import parse_directive
 from apexlint.read.parsers import parse, problem_nodes
 from apexlint.read.source import SourceText
@@ -93,9 +93,7 @@ class _FileLowering:
         return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
     def short(self, node: Node, limit: int = 100) -> str:
-        t = " ".join(self.text(node).split())
-        t = redact(t)
-        return t if len(t) <= limit else t[: limit - 1] + "…"
+        return clip(" ".join(self.text(node).split()), limit)
 
     # -- declarations -----------------------------------------------------------------------
     def lower_root(self, root: Node) -> None:

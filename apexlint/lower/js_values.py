@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import Span
+from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 
 UNKNOWN_TEXT = "{…}"
@@ -66,7 +67,7 @@ def union(*values: JsValue) -> JsValue:
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+    return clip(text, MAX_TEXT)
 
 
 @dataclass(frozen=True, slots=True)

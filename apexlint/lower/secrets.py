@@ -30,6 +30,25 @@ def redact(text: str) -> str:
     return TOKEN_RE.sub(lambda m: m.group(0)[:_KEEP] + REDACTION, text)
 
 
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9._!]{0,4096}")  # what a token is made of, from where a cut falls
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` redacted, then cut to at most `limit` characters (with "…"). In that order: a cut
+    through a token leaves a piece too short to be recognised as one, shown as it is."""
+    text = redact(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def head(text: str, size: int) -> str:
+    """About the first `size` characters of `text`, never ending inside a token: a long text is
+    cut before it is redacted (to bound the work), and the cut is moved past a token it falls in."""
+    if len(text) <= size:
+        return text
+    run = _TOKEN_RUN.match(text, size)
+    return text[: run.end() if run else size]
+
+
 def has_token(text: str) -> bool:
     return "!" in text and TOKEN_RE.search(text) is not None
 

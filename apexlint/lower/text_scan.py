@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from apexlint.ir import NoticeLevel, Notification, SourceKind, SourceSite, Span
-from apexlint.lower.secrets import TOKEN_RE, redact
+from apexlint.lower.secrets import TOKEN_RE, clip, head, redact
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.parsers import problem_nodes
 from apexlint.read.source import Point, SourceText, shift_point
@@ -40,8 +40,7 @@ def component_name(path: str) -> str:
 
 def shorten(text: str, limit: int = 120) -> str:
     """One line, redacted, at most `limit` characters: for messages and sink texts."""
-    flat = redact(" ".join(text[: limit * 4].split()))
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return clip(" ".join(head(text, limit * 4).split()), limit)
 
 
 def node_text(buffer: bytes, node: Node, limit: int = 120) -> str:
