@@ -27,7 +27,7 @@ from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.lazy import BodyLoader
-from apexlint.lower.secrets import has_token
+from apexlint.lower.secrets import clip, has_token
 from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
@@ -194,7 +194,7 @@ def _run_rule(module: object, ctx: CheckContext, notes: list[Notification]) -> l
     except Exception as exc:
         notes.append(Notification(
             code="internal-error", level=NoticeLevel.ERROR,
-            message=f"rule {getattr(module, 'RULE_ID', '?')} failed ({type(exc).__name__}: {str(exc)[:200]}); "
+            message=f"rule {getattr(module, 'RULE_ID', '?')} failed ({type(exc).__name__}: {clip(str(exc), 200)}); "
                     "its findings are missing from this scan"))
         return []
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
-from apexlint.lower.secrets import TOKEN_START
+from apexlint.lower.secrets import TOKEN_START, clip
 from apexlint.lower.text_scan import component_name
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
@@ -94,7 +94,7 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
     except Exception as exc:  # one bad file must never lose the other files' findings
         files, notes = [], [Notification(
             code="internal-error", level=NoticeLevel.ERROR, path=job.rel,
-            message=f"apexlint failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
+            message=f"apexlint failed on this file ({type(exc).__name__}: {clip(str(exc), 200)}); "
                     "the rest of the scan is unaffected")]
     finally:
         if alarm:

@@ -23,6 +23,7 @@ from tree_sitter import Node, Tree
 
 from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
 from apexlint.lower.apex import _FileLowering
+from apexlint.lower.secrets import clip
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.parsers import parse
 
@@ -61,7 +62,7 @@ class BodyLoader:
         except Exception as exc:  # one bad body must never lose the rest of the scan
             self.notes.append(Notification(
                 code="internal-error", level=NoticeLevel.ERROR, path=ref.path,
-                message=f"apexlint failed on a method body ({type(exc).__name__}: {str(exc)[:200]}); "
+                message=f"apexlint failed on a method body ({type(exc).__name__}: {clip(str(exc), 200)}); "
                         "the rest of the scan is unaffected"))
         return EMPTY_BODY
 
