@@ -804,8 +804,7 @@ class _MethodRun:
             detail.append(("metadataTypes", ",".join(types)))
         if names:
             detail.append(("fullNames", ",".join(names)))
-        request = Value(facets={"endpoint": endpoint, "header:soap": Value(stub.deep_taint(), stub.deep_params()),
-                                "body": body})
+        request = Value(facets={"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body})
         self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
                   call.text, request, tuple(detail))
         return Value(types=frozenset({base_type(target.method.return_type)}))
@@ -852,7 +851,7 @@ class _MethodRun:
                 item = items[idx] if idx < len(items) else None
                 if isinstance(item, Lit):
                     detail.append((label, item.value))
-        request = Value(facets={"endpoint": endpoint, "header:soap": Value(stub.deep_taint(), stub.deep_params()),
+        request = Value(facets={"endpoint": endpoint, "header:soap": _soap_header(stub),
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
@@ -903,6 +902,13 @@ def _bottom_up(model: PackageModel, graph: CallGraph) -> list[str]:
                 stack.pop()
                 order.append(mid)
     return order
+
+
+def _soap_header(stub: Value) -> Value:
+    """What a SOAP callout sends in its header: every session the stub holds, and the values its
+    `SessionHeader.sessionId` was given (a Named Credential's `{!$Credential.OAuthToken}`...)."""
+    header = stub.facets.get("sessionheader", EMPTY).facets.get("sessionid", EMPTY)
+    return Value(stub.deep_taint(), stub.deep_params(), strings=header.strings)
 
 
 def _soap_ports(model: PackageModel) -> frozenset[str]:

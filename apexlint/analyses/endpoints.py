@@ -154,6 +154,7 @@ class CalloutUse:
 
 
 _WRITE_METHODS = ("post", "patch", "put", "delete")
+_CREDENTIAL_MERGE_FIELD = "{!$credential."
 _XSI_TYPE = re.compile(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
 _FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?fullName>([^<]{1,255})</")
 _TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
@@ -164,10 +165,16 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     facets = value.facets
     endpoint = facets.get("endpoint", Value())
     endpoints = tuple(resolve_endpoints(endpoint, model))
+    carriers = [name for name in sorted(facets) if source_id in facets[name].deep_taint()]
+    if carriers and "endpoint" not in carriers and all(_holds_credential(facets[n]) for n in carriers):
+        # Every part carrying the session can also hold a Named Credential merge field, which the
+        # platform fills in only for a `callout:` endpoint: the code switches the session for the
+        # credential's token where it calls a Named Credential (DLRS's createService), so the
+        # session goes to the other endpoints only. The analysis joins branches, so without this
+        # it would pair the session with the credential's endpoint too.
+        endpoints = tuple(ep for ep in endpoints if not ep.url.lower().startswith("callout:"))
     parts: list[str] = []
-    for name in sorted(facets):
-        if source_id not in facets[name].deep_taint():
-            continue
+    for name in carriers:
         if name == "endpoint":
             parts.append("URL")
         elif name == "header:soap":
@@ -192,6 +199,12 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
+
+
+def _holds_credential(part: Value) -> bool:
+    """Whether one of the part's values is, or holds, a `{!$Credential.…}` merge field."""
+    return any(_CREDENTIAL_MERGE_FIELD in "".join(p for p in shape if not p.startswith("\x00")).lower()
+               for shape in part.strings)
 
 
 def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,

@@ -184,14 +184,15 @@ def derived(v: Value, *, keep_strings: bool = False, types: frozenset[str] = fro
     return Value(v.deep_taint(), v.deep_params(), shapes, types)
 
 
-# Parts worth keeping even when no session is in them: what resolves a callout's destination
-# and what names the metadata a port writes.
-PLAIN_FACETS = frozenset({"endpoint", "method", "body", "fullname", "type", "type_x"})
+# Parts worth keeping even when no session is in them: what resolves a callout's destination,
+# what names the metadata a port writes, and the headers a callout sends (where a Named
+# Credential's `{!$Credential.OAuthToken}` can stand in for the session: analyses/endpoints.py).
+PLAIN_FACETS = frozenset({"endpoint", "method", "body", "fullname", "type", "type_x", "sessionheader", "sessionid"})
 
 
 def keeps_facet(name: str, v: Value) -> bool:
     """Most objects never hold a session: tracking all their fields would cost without telling."""
-    return name in PLAIN_FACETS or v.carries_session()
+    return name in PLAIN_FACETS or name.startswith("header:") or v.carries_session()
 
 
 def with_facet(name: str, v: Value) -> Value:
