@@ -106,6 +106,10 @@ class LoweringCache:
         self._new_bodies: dict[str, dict[tuple[int, int], bytes]] = {}
         self._keys: dict[str, str] = {}  # path -> the key of the content this scan uses
 
+    def has_entry(self, rel: str) -> bool:
+        """Whether the cache holds any form of `rel` (for some content)."""
+        return rel in self._loaded()
+
     def key_of(self, rel: str) -> str | None:
         """The key of the content this scan used for `rel` (None: not cached, as for a file that
         could not be read)."""

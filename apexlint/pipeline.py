@@ -42,31 +42,40 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
                 cache: LoweringCache | None = None) -> list[Lowered]:
     """Every file's lowered form, in order: from the cache (looked up here, in the main
     process: a hit costs at most a file read and a hash), else lowered in workers. The caller
-    saves the cache."""
+    saves the cache.
+
+    A file the cache has no entry for cannot hit by content either: it is not read here, and
+    the worker that lowers it computes its key (a first scan, as in CI on a fresh clone, would
+    otherwise read and hash every file in the main process, and hold their bytes, before any
+    worker starts).
+    """
     jobs = options.jobs or os.cpu_count() or 1
     report = options.progress or (lambda done, total: None)
     skip_tests = not options.include_tests
     out: list[Lowered | None] = [None] * len(files)
-    tasks: list[tuple[int, str, _Task]] = []  # (index, cache key, task)
+    tasks: list[tuple[int, str, _Task]] = []  # (index, cache key if known, task)
     done = 0
     with _collector_paused():  # cache hits only allocate what is kept: nothing for the GC to find
         for i, f in enumerate(files):
             data: bytes | None = None
             key = ""
+            worker_keys = False
             if cache is not None:
                 stamp = _stamp(f, skip_tests, options.limits)
                 hit = cache.unchanged(f.rel, stamp)
-                if hit is None:
+                if hit is None and cache.has_entry(f.rel):  # changed since, or only touched: match by content
                     data, key = _cache_key(f, options.limits, skip_tests)
                     hit = cache.get(f.rel, key, stamp) if key else None
+                elif hit is None:
+                    worker_keys = True
                 if hit is not None:
                     out[i] = hit
                     done += 1
                     report(done, len(files))
                     continue
-            tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data)))
+            tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data, worker_keys)))
     small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
-    results: Iterable[Lowered | bytes]
+    results: Iterable[tuple[str, Lowered | bytes]]
     if jobs <= 1 or len(tasks) < 2 or small:
         results = (_lower_one(*t) for _, _, t in tasks)
         pool = None
@@ -74,10 +83,11 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
         # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
         from concurrent.futures import ProcessPoolExecutor  # 13 ms to import: only scans that lower much pay it
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_lower_star, [(*t[:4], None) for _, _, t in tasks],
+        results = pool.map(_lower_star, [(*t[:4], None, t[5]) for _, _, t in tasks],
                            chunksize=max(1, len(tasks) // (jobs * 8)))
     try:
-        for (i, key, _), result in zip(tasks, results, strict=True):
+        for (i, known_key, _), (worker_key, result) in zip(tasks, results, strict=True):
+            key = known_key or worker_key
             # a worker's result arrives pickled: the cache keeps those bytes as they are
             lowered = pickle.loads(result) if isinstance(result, bytes) else result
             out[i] = lowered
@@ -111,12 +121,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None]
+# file, limits, timeout, skip tests, its bytes if read already, whether to compute its cache key
+_Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None, bool]
 
 
-def _lower_star(task: _Task) -> bytes:
-    """In a worker: the lowered form, pickled here (the pool would pickle it anyway)."""
-    return pickle.dumps(_lower_one(*task), protocol=pickle.HIGHEST_PROTOCOL)
+def _lower_star(task: _Task) -> tuple[str, bytes]:
+    """In a worker: the cache key (if asked) and the lowered form, pickled here (the pool would
+    pickle it anyway)."""
+    key, lowered = _lower_one(*task)
+    return key, pickle.dumps(lowered, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:
@@ -141,16 +154,19 @@ def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple
     return data, _job(f, data, skip_tests).cache_key(__version__, limits)
 
 
-def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None = None, skip_tests: bool = False,
-               data: bytes | None = None) -> Lowered:
-    """Read one file (unless its bytes are given) and lower it."""
+def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None, skip_tests: bool,
+               data: bytes | None, want_key: bool) -> tuple[str, Lowered]:
+    """Read one file (unless its bytes are given) and lower it; with `want_key`, its cache key
+    too, from the same bytes (none when reading it had a problem: such results are not cached)."""
     notes: list[Notification] = []
     if data is None:
         data, notes = _read(f, limits)
         if data is None:
-            return Lowered((), tuple(notes), 0.0)
-    lowered = lower_job(_job(f, data, skip_tests), limits, timeout)
-    return replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
+            return "", Lowered((), tuple(notes), 0.0)
+    job = _job(f, data, skip_tests)
+    key = job.cache_key(__version__, limits) if want_key and not notes else ""
+    lowered = lower_job(job, limits, timeout)
+    return key, replace(lowered, notifications=(*notes, *lowered.notifications)) if notes else lowered
 
 
 # -- analyses and rules ---------------------------------------------------------------------------

@@ -168,6 +168,24 @@ def test_the_remembered_result_is_not_used_when_anything_it_depends_on_changed(
     assert dataclasses.replace(again, stats={}) == dataclasses.replace(expected, stats={})
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_first_scan_leaves_reading_and_hashing_to_whoever_lowers_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """With no entry to match, the main process does not read files for their keys; the keys the
+    lowering computed serve the next scan (which lowers nothing: every entry is there)."""
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    options = ScanOptions(paths=(root,), root=REPO, jobs=jobs, cache_dir=tmp_path)
+    monkeypatch.setattr("apexlint.pipeline.PARALLEL_THRESHOLD", 1)  # with 2 jobs, workers lower (and hash)
+    monkeypatch.setattr("apexlint.pipeline.PARALLEL_BYTES", 0)
+    monkeypatch.setattr("apexlint.pipeline._cache_key", _no_analysis)
+    cold = scan(options)
+    monkeypatch.setattr("apexlint.pipeline.lower_job", _no_analysis)
+    [kept] = tmp_path.rglob("scan-*.result")
+    kept.unlink()  # not the remembered result: the entries themselves
+    warm = scan(options)
+    assert dataclasses.replace(warm, stats={}) == dataclasses.replace(cold, stats={})
+
+
 def test_a_file_rewritten_with_the_same_size_is_read_again(tmp_path: Path) -> None:
     """Its modification time changed: the stamp does not match, the content is hashed again."""
     src = tmp_path / "pkg"
