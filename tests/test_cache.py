@@ -127,6 +127,29 @@ def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
     assert dataclasses.replace(scan(options), stats={}) == dataclasses.replace(cold, stats={})
 
 
+@pytest.mark.parametrize("kind", ["folder", "link"])
+@pytest.mark.parametrize("where", ["result", "delta", "bundle"])
+def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, where: str, kind: str) -> None:
+    """A hostile or broken cache folder: the scan's result is the same, nothing outside is touched."""
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path / "cache")
+    cold = scan(options)
+    [bundle] = (tmp_path / "cache").rglob("scan-*.pickle")
+    target = {"result": bundle.with_suffix(".result"), "delta": bundle.with_suffix(".delta"), "bundle": bundle}[where]
+    target.unlink(missing_ok=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the cache's")
+    if kind == "folder":
+        target.mkdir()
+        (target / "inside").write_text("kept")
+    else:
+        target.symlink_to(outside)
+    for _ in range(2):
+        again = scan(options)
+        assert dataclasses.replace(again, stats={}) == dataclasses.replace(cold, stats={})
+    assert outside.read_text() == "not the cache's"
+
+
 def _project(tmp_path: Path) -> tuple[Path, Path]:
     src = tmp_path / "pkg"
     classes = src / "force-app" / "main" / "default" / "classes"
