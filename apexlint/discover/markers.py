@@ -41,18 +41,25 @@ class IgnoreRules:
     spec: GitIgnoreSpec
 
     def matches(self, path: Path, is_dir: bool) -> bool:
-        text, base = str(path), str(self.base)
-        if text.startswith(base) and text[len(base):len(base) + 1] == os.sep and ".." not in text:
-            rel = text[len(base) + 1:]  # the common case, without os.path.relpath's normalising
-        else:
-            try:
-                rel = os.path.relpath(path, self.base)
-            except ValueError:  # another drive (Windows)
-                return False
-        if rel == "." or rel == ".." or rel.startswith(".." + os.sep):
+        rel = relative_path(path, self.base)
+        if rel is None or rel == ".":
             return False
-        rel = rel.replace(os.sep, "/")
         return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+
+
+def relative_path(path: Path, base: Path) -> str | None:
+    """`path` relative to `base` with forward slashes ("." for `base` itself), or None when it
+    lies outside `base`."""
+    text, prefix = str(path), str(base)
+    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep and ".." not in text:
+        return text[len(prefix) + 1:].replace(os.sep, "/")  # the common case, without relpath
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:  # another drive (Windows)
+        return None
+    if rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel):
+        return None
+    return rel.replace(os.sep, "/")
 
 
 @dataclass(frozen=True, slots=True)

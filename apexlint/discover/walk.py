@@ -22,6 +22,7 @@ from apexlint.discover.markers import (
     detect_package,
     find_enclosing_package,
     loose_scope,
+    relative_path,
 )
 from apexlint.discover.project import DiscoveredFile
 from apexlint.ir import FileKind, NoticeLevel, Notification
@@ -61,7 +62,6 @@ class TreeWalk:
         self.notes.extend(notes)
         self._root_rules = [root_rules] if root_rules is not None else []
         self._exclude_rules = list(self._root_rules)
-        self._folder_cache: dict[tuple[Path, Path, Path], tuple[str, ...]] = {}
 
     # ---- entry points ------------------------------------------------------------------
 
@@ -94,19 +94,19 @@ class TreeWalk:
     def rel_of(self, path: Path) -> str:
         """The report path: relative to the report root, else to the scanned PATH's parent."""
         absolute = Path(os.path.abspath(path))
-        rel = _relative(absolute, self.report_root)
+        rel = relative_path(absolute, self.report_root)
         if rel is None:  # the root or the path may be spelt through a symlink
-            rel = _relative(Path(os.path.realpath(absolute)), Path(os.path.realpath(self.report_root)))
+            rel = relative_path(Path(os.path.realpath(absolute)), Path(os.path.realpath(self.report_root)))
         if rel is not None:
             return rel
         if self._anchor not in self._outside_noted:
             self._outside_noted.add(self._anchor)
-            where = _relative(self._anchor, self._anchor.parent) or self._anchor.name
+            where = relative_path(self._anchor, self._anchor.parent) or self._anchor.name
             message = (
                 f"{where}: outside {self.report_root.name or 'the root'}; paths are reported from its parent"
             )
             self.notes.append(Notification("outside-root", message, NoticeLevel.NOTE, where))
-        return _relative(absolute, self._anchor.parent) or absolute.name
+        return relative_path(absolute, self._anchor.parent) or absolute.name
 
     # ---- packages and scopes -----------------------------------------------------------
 
@@ -209,7 +209,7 @@ class TreeWalk:
         js_anywhere = scope.layout == "files"
         real = real or os.path.realpath(directory)
         real_dir = directory if str(directory) == real else Path(real)
-        rel = _relative(directory, self.report_root)
+        rel = relative_path(directory, self.report_root)
         rel = "" if rel == "." else rel
         for entry in entries:
             name = entry.name
@@ -299,28 +299,22 @@ class TreeWalk:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
         rel = rel or self.rel_of(path)
-        real_path = real
-        known = self.files.get(real_path)
+        known = self.files.get(real)
         if known is not None and known.rel <= rel:  # one file reached twice: keep one name for it
             return
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
-        self.files[real_path] = DiscoveredFile(
-            real_path, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
+        self.files[real] = DiscoveredFile(
+            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
 
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
-        """Folder names from the package root down: location decides `.js` and `.md` files."""
-        key = (directory, scope.root, self._anchor)
-        found = self._folder_cache.get(key)
-        if found is None:
-            found = directory.parts
-            for base in (scope.root, self._anchor):
-                if directory == base or directory.is_relative_to(base):
-                    found = directory.relative_to(base).parts
-                    break
-            self._folder_cache[key] = found
-        return found
+        """Folder names from the package root down: location decides `.js` and `.md` files.
+        (The walk hands a folder's names down to its children: this runs for where it starts.)"""
+        for base in (scope.root, self._anchor):
+            if directory == base or directory.is_relative_to(base):
+                return directory.relative_to(base).parts
+        return directory.parts
 
     def _note(self, code: str, message: str, path: Path, level: NoticeLevel = NoticeLevel.WARNING) -> None:
         self.notes.append(Notification(code, message, level, self.rel_of(path)))
@@ -344,20 +338,6 @@ def _content_type(resource: Path) -> str | None:
         return None
     match = _CONTENT_TYPE.search(head)
     return match.group(1).decode("ascii", errors="replace") if match else None
-
-
-def _relative(path: Path, base: Path) -> str | None:
-    """`path` relative to `base` with forward slashes, or None when it lies outside `base`."""
-    text, prefix = str(path), str(base)
-    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep and ".." not in text:
-        return text[len(prefix) + 1:].replace(os.sep, "/")  # the common case, without relpath
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:  # another drive (Windows)
-        return None
-    if rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel):
-        return None
-    return rel.replace(os.sep, "/")
 
 
 def _reason(err: OSError) -> str:
