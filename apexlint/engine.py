@@ -75,9 +75,12 @@ def _scan(options: ScanOptions) -> ScanResult:
                        namespace=options.namespace)
     timer.lap("discover")
     cache = _cache(options)
-    if cache is not None:
-        remembered = _remembered_result(project, options, cache)
-        if remembered is not None:
+    # the result a scan of the same files, options and rules gave: none without modification
+    # times, which are what says a file is the same without reading it
+    key = result_key(project, options) if cache is not None and all(f.mtime_ns for f in project.files) else None
+    if cache is not None and key is not None:
+        remembered = cache.result(key)
+        if isinstance(remembered, ScanResult):
             timer.lap("lower")
             timer.stats.update(analyse=0.0, report=0.0)
             return replace(remembered, stats=timer.stats)
@@ -119,25 +122,17 @@ def _scan(options: ScanOptions) -> ScanResult:
     if cache is not None:
         cache.save()  # with the bodies the analysis lowered
         # only a result every file of which was read, lowered and cached as it is on disk
-        if all(cache.key_of(f.rel) for f in project.files) and all(f.mtime_ns for f in project.files) \
+        if key is not None and all(cache.key_of(f.rel) for f in project.files) \
                 and not any(n.code in UNCACHEABLE or n.code == "file-changed" for n in notes):
-            cache.put_result(result_key(project, options), replace(result, stats={}))
+            cache.put_result(key, replace(result, stats={}))
     return result
-
-
-def _remembered_result(project: Project, options: ScanOptions, cache: LoweringCache) -> ScanResult | None:
-    """The last scan's result, if no file's stamp and nothing else about the scan differs: the
-    same files, contents, options, rules and apexlint code give the same result."""
-    if not all(f.mtime_ns for f in project.files):
-        return None  # a file system without modification times: every file must be read
-    found = cache.result(result_key(project, options))
-    return found if isinstance(found, ScanResult) else None
 
 
 def result_key(project: Project, options: ScanOptions) -> str:
     """What a scan's result depends on besides apexlint's code (the cache folder's name holds
     that): the discovered project, every file's stamp (size, modification time, and how it is
-    lowered: its kind, namespace and the options below), the options, the rule catalogue."""
+    lowered: its kind, namespace and the options below), the options, the rule catalogue. The
+    same files, contents, options, rules and code give the same result."""
     settings = (tuple(str(p) for p in options.paths), str(options.root), options.namespace, options.exclude,
                 options.include_tests, options.logger_classes, options.limits, options.category,
                 options.file_timeout, options.exhaustive)
@@ -149,7 +144,7 @@ def result_key(project: Project, options: ScanOptions) -> str:
     return h.hexdigest()
 
 
-# -- lowering -------------------------------------------------------------------------------------
+# -- the cache ------------------------------------------------------------------------------------
 def _cache(options: ScanOptions) -> LoweringCache | None:
     if options.cache_dir is None or options.cache_dir.is_symlink():
         return None  # a cache folder that is a link (committed to the scanned repository?) is not used
