@@ -189,8 +189,7 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
                             if s and not any(p.startswith("\x00") for p in s)}))
     details = dict(detail)
     operation = details.get("operation", "")
-    body_text = " ".join("".join(p for p in s if not p.startswith("\x00"))
-                         for s in sorted(facets.get("body", Value()).strings))
+    body_text = " ".join(_literal_text(s) for s in sorted(facets.get("body", Value()).strings))
     write, types, written_op = _metadata_write(endpoints, methods, operation, body_text)
     operation = operation or written_op  # a raw SOAP envelope names its operation in the body
     names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
@@ -203,8 +202,12 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
 
 def _holds_credential(part: Value) -> bool:
     """Whether one of the part's values is, or holds, a `{!$Credential.…}` merge field."""
-    return any(_CREDENTIAL_MERGE_FIELD in "".join(p for p in shape if not p.startswith("\x00")).lower()
-               for shape in part.strings)
+    return any(_CREDENTIAL_MERGE_FIELD in _literal_text(shape).lower() for shape in part.strings)
+
+
+def _literal_text(shape: Shape) -> str:
+    """The literal pieces of a value's shape, without its markers (sessions, parameters...)."""
+    return "".join(p for p in shape if not p.startswith("\x00"))
 
 
 def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,
