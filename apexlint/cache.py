@@ -94,10 +94,10 @@ class LoweringCache:
         self.dir = root / f"{tool_version}-{code_fingerprint()}"
         self.base = base  # what report paths are relative to: entries of files gone from it are dropped
         self.path = self.dir / f"scan-{hashlib.sha256(scope.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.pickle"
-        # Entries keep their forms pickled one by one: a re-scan that changed one file writes
-        # the bundle again without pickling every other form anew.
         self.delta_path = self.path.with_suffix(".delta")
         self.result_path = self.path.with_suffix(".result")
+        # Entries keep their forms pickled one by one: a re-scan that changed one file writes
+        # the bundle again without pickling every other form anew.
         self._entries: dict[str, _Entry] | None = None
         self._bodies: dict[str, _Bodies] = {}
         # the bundle as read, before its delta: what a delta is made against
@@ -266,15 +266,15 @@ def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
         raw = path.read_bytes()
     except OSError:
         return None
-    payload = _verified(raw)
+    verified = _verified(raw)
     try:
-        value = pickle.loads(payload) if payload is not None else None
+        value = pickle.loads(verified[1]) if verified is not None else None
     except Exception:
         value = None
-    if not isinstance(value, dict):
+    if verified is None or not isinstance(value, dict):
         _discard(path)
         return None
-    return raw[len(MAGIC):raw.find(b"\n", len(MAGIC))], value
+    return verified[0], value
 
 
 def _well_formed(entries: object, bodies: object) -> bool:
@@ -289,11 +289,15 @@ def _write(path: Path, payload: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return False
+    try:
         with os.fdopen(fd, "wb") as fh:  # in pieces: no second copy of a large payload
             fh.write(MAGIC + _seal(payload) + b"\n")
             fh.write(payload)
         os.replace(tmp, path)
     except OSError:
+        _discard(Path(tmp))  # a full disk, or a folder where the file should be: no debris left
         return False
     return True
 
@@ -307,17 +311,18 @@ def _unpickled(blob: bytes) -> Lowered | None:
     return value if isinstance(value, Lowered) else None
 
 
-def _verified(raw: bytes) -> memoryview | None:
-    """The payload behind a header that verifies (a view: a large bundle is not copied)."""
+def _verified(raw: bytes) -> tuple[bytes, memoryview] | None:
+    """The seal and the payload behind a header that verifies (a view: a large bundle is not
+    copied)."""
     if not raw.startswith(MAGIC):
         return None
     end = raw.find(b"\n", len(MAGIC))
     if end < 0:
         return None
-    payload = memoryview(raw)[end + 1:]
-    if not hmac.compare_digest(_seal(payload), raw[len(MAGIC):end]):
+    seal, payload = raw[len(MAGIC):end], memoryview(raw)[end + 1:]
+    if not hmac.compare_digest(_seal(payload), seal):
         return None
-    return payload
+    return seal, payload
 
 
 def _seal(payload: bytes | memoryview) -> bytes:

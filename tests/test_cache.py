@@ -148,6 +148,7 @@ def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, w
         again = scan(options)
         assert dataclasses.replace(again, stats={}) == dataclasses.replace(cold, stats={})
     assert outside.read_text() == "not the cache's"
+    assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
 
 
 def _project(tmp_path: Path) -> tuple[Path, Path]:
