@@ -17,6 +17,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -151,14 +152,14 @@ def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, w
     assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
 
 
+LEAK = b"public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n"
+
+
 def _project(tmp_path: Path) -> tuple[Path, Path]:
-    src = tmp_path / "pkg"
-    classes = src / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (src / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
-    (classes / "Leak.cls").write_text("public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n")
-    (classes / "Other.cls").write_text("public class Other { void b() { Leak x = new Leak(); } }\n")
-    return src, classes
+    src = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/classes/Leak.cls": LEAK,
+        f"{SFDX_SOURCE}/classes/Other.cls": b"public class Other { void b() { Leak x = new Leak(); } }\n"})
+    return src, src / SFDX_SOURCE / "classes"
 
 
 @pytest.mark.parametrize("change", ["content", "added file", "removed file", "include tests", "logger class"])
@@ -212,12 +213,8 @@ def test_a_first_scan_leaves_reading_and_hashing_to_whoever_lowers_the_file(
 
 def test_a_file_rewritten_with_the_same_size_is_read_again(tmp_path: Path) -> None:
     """Its modification time changed: the stamp does not match, the content is hashed again."""
-    src = tmp_path / "pkg"
-    classes = src / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (src / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
-    cls = classes / "Leak.cls"
-    cls.write_text("public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n")
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK})
+    cls = src / SFDX_SOURCE / "classes" / "Leak.cls"
     options = ScanOptions(paths=(src,), root=src, jobs=1, cache_dir=tmp_path / "cache")
     assert [f.rule_id for f in scan(options).findings] == ["SID003"]
     cls.write_text("public class Leak { void a() { System.debug(UserInfo.getUserName()); } }\n"[:-1] + " \n")

@@ -10,12 +10,12 @@ one store per field, so a second client pointing ports elsewhere would colour th
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from apexlint.engine import ScanOptions, scan
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
 STUB = REPO / "fixtures" / "apex-mdapi-style" / "force-app" / "main" / "default" / "classes" / "MetadataService.cls"
@@ -42,11 +42,8 @@ SWAP = "            service.SessionHeader.sessionId = '{!$Credential.OAuthToken}
 
 
 def _rules(tmp_path: Path, swap: str) -> list[str]:
-    classes = tmp_path / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
-    shutil.copy(STUB, classes / "MetadataService.cls")
-    (classes / "Client.cls").write_text(CLIENT % swap)
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/MetadataService.cls": STUB.read_bytes(),
+                                  f"{SFDX_SOURCE}/classes/Client.cls": (CLIENT % swap).encode()})
     result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     return sorted(f.rule_id for f in result.findings if f.location.path.endswith("Client.cls"))
 

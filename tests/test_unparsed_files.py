@@ -15,6 +15,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileKind
 from apexlint.lower import LoweringJob, is_quiet_script_or_metadata, is_quiet_test_class, lower_job
 from apexlint.read.decode import ReadLimits
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 
 @pytest.mark.parametrize("text", [
@@ -53,13 +54,11 @@ def test_quiet_test_class_is_lowered_only_when_tests_are_analysed() -> None:
 
 
 def test_sources_in_test_classes_are_still_counted(tmp_path: Path) -> None:
-    classes = tmp_path / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app", "default": true}]}')
-    (classes / "QuietTest.cls").write_text("@IsTest\nprivate class QuietTest {\n  @IsTest static void t() { }\n}\n")
-    (classes / "LoudTest.cls").write_text(
-        "@IsTest\nprivate class LoudTest {\n  @IsTest static void t() {\n"
-        "    System.debug(UserInfo.getSessionId());\n  }\n}\n")
+    write_sfdx_package(tmp_path, {
+        f"{SFDX_SOURCE}/classes/QuietTest.cls":
+            b"@IsTest\nprivate class QuietTest {\n  @IsTest static void t() { }\n}\n",
+        f"{SFDX_SOURCE}/classes/LoudTest.cls": b"@IsTest\nprivate class LoudTest {\n  @IsTest static void t() {\n"
+                                               b"    System.debug(UserInfo.getSessionId());\n  }\n}\n"})
     result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     assert result.findings == ()
     assert result.test_sources == 1
