@@ -36,7 +36,7 @@ there is no value, so consumers need no existence checks):
 
 Positions are 1-based lines and 1-based UTF-16 columns, end column exclusive (as in SARIF).
 Paths are as the scan recorded them, except that a token-shaped run in a file or folder name is
-redacted like any other text (`_redacted`). Human-readable strings (messages, labels,
+redacted like any other text (`secrets.redact_all`). Human-readable strings (messages, labels,
 justifications, property values) have token-shaped secrets redacted and control characters
 escaped as `\x1b`-style text; snippets holding a secret are `null`.
 Timings (`ScanResult.stats`) are left out: the same scan must give byte-identical JSON.
@@ -46,12 +46,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, TextIO, TypeAlias
+from typing import TextIO, TypeAlias
 
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location, ScanResult, SourceVerdict
 from apexlint.ir import Notification, Span
-from apexlint.lower.secrets import redact
+from apexlint.lower.secrets import redact_all
 from apexlint.report import (
     ReportOptions,
     json_text,
@@ -157,18 +157,8 @@ def report_document(result: ScanResult, options: ReportOptions) -> dict[str, Jso
 def render(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions) -> None:
     """Write the JSON report: sorted keys, two-space indent, UTF-8 text, trailing newline."""
     del rules
-    dumped = json.dumps(_redacted(report_document(result, options)), indent=2, sort_keys=True,
+    dumped = json.dumps(redact_all(report_document(result, options)), indent=2, sort_keys=True,
                         ensure_ascii=False)
     out.write(json_text(dumped) + "\n")
 
 
-def _redacted(value: Any) -> Any:
-    """Every string in the document through `redact()`: paths and source ids name files, and a file
-    may be named like a live token. Messages are already scrubbed; redacting again changes nothing."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: _redacted(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redacted(v) for v in value]
-    return value
