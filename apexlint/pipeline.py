@@ -24,7 +24,7 @@ from apexlint.discover import DiscoveredFile, Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, Location, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
-from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Suppression
+from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Span, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
@@ -293,8 +293,6 @@ def _finish_location(loc: Location, texts: dict[str, SourceText | None]) -> Loca
 
 def _onto_archive(f: Finding) -> Finding:
     """A file inside a zipped static resource has no path of its own: point at the archive."""
-    from apexlint.ir import Span
-
     def move(loc: Location) -> Location:
         if MEMBER_SEPARATOR not in loc.path:
             return loc
