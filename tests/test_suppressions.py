@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.ir import FileKind
+from apexlint.lower import LoweringJob, lower_job
 from apexlint.lower.suppressions import next_code_line, parse_directive
+from apexlint.read.decode import ReadLimits
 from apexlint.read.source import SourceText
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 
 def test_markup_directive_gives_ids_and_reason() -> None:
@@ -38,3 +47,50 @@ def test_target_is_the_next_non_blank_line() -> None:
     text = "// apexlint:disable-next-line SID002 -- r\n\n   \nfetch(x);\n"
     src = SourceText(path="a.js", text=text, parse_text=text)
     assert next_code_line(src, 0) == 4
+
+
+# -- Apex: a directive is found wherever its comment sits -----------------------------------------
+APEX_DIRECTIVES = """// apexlint:disable-next-line SID010 -- before the class
+public class Audit {
+    // apexlint:disable-next-line SID003 -- between members
+    void a() { System.debug(UserInfo.getSessionId()); }
+    void b() {
+        String sid = UserInfo.getSessionId();
+        // apexlint:disable-next-line SID003 -- in a method body
+        System.debug(sid);
+    }
+    void c(String sid) {
+        /* apexlint:disable-next-line SID002 -- in a body lowered only when the analysis reads it */
+        new Http().send(new HttpRequest());
+    }
+    void d() {
+        System.debug(
+            // apexlint:disable-next-line SID003 -- inside an argument list
+            UserInfo.getSessionId());
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_apex_directives_are_read_between_members_in_bodies_and_in_expressions(lazy: bool) -> None:
+    lowered = lower_job(LoweringJob("classes/Audit.cls", FileKind.APEX_CLASS, APEX_DIRECTIVES.encode(), "",
+                                    lazy=lazy), ReadLimits())
+    [ir] = lowered.files
+    assert [(s.line, s.target_line, s.reason) for s in ir.suppressions] == [
+        (1, 2, "before the class"), (3, 4, "between members"), (7, 8, "in a method body"),
+        (11, 12, "in a body lowered only when the analysis reads it"), (16, 17, "inside an argument list")]
+
+
+def test_a_directive_in_a_method_body_suppresses_the_finding_below_it(tmp_path: Path) -> None:
+    """It was once skipped with the body's other comments: the finding stayed, with no notice."""
+    leak = ("public class Leak {\n    void a() {\n        String sid = UserInfo.getSessionId();\n"
+            "        // apexlint:disable-next-line SID003 -- the debug log is off in production\n"
+            "        System.debug(sid);\n    }\n}\n")
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": leak.encode()})
+    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    [finding] = result.findings
+    assert (finding.rule_id, finding.location.span.start_line) == ("SID003", 5)
+    assert finding.suppression is not None
+    assert finding.suppression.justification == "the debug log is off in production"
+    assert not [n for n in result.notifications if n.code.endswith("suppression")]

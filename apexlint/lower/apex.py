@@ -60,6 +60,7 @@ from apexlint.read.source import SourceText
 _TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
 _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
 MAX_NESTING = 150  # deeper code is pathological (generated or hostile); kept opaque
+_DIRECTIVE_MARK = b"apexlint:"  # how a suppression directive starts (see lower/suppressions.py)
 _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
 
 
@@ -102,8 +103,21 @@ class _FileLowering:
                 self.lower_type(child, outer=None, outer_test=False, outer_display=None)
             elif child.type == "trigger_declaration":
                 self.lower_trigger(child)
-            elif child.type in ("line_comment", "block_comment"):
-                self.comment(child)
+        self.directives(root)
+
+    def directives(self, root: Node) -> None:
+        """Every suppression directive of the file, wherever its comment sits: between members,
+        in a method body (lowered now or later), inside an expression. Found by their marker."""
+        seen: set[int] = set()
+        at = self.src.buffer.find(_DIRECTIVE_MARK)
+        while at >= 0:
+            node: Node | None = root.descendant_for_byte_range(at, at + len(_DIRECTIVE_MARK))
+            while node is not None and node.type not in ("line_comment", "block_comment"):
+                node = node.parent
+            if node is not None and node.start_byte not in seen:
+                seen.add(node.start_byte)
+                self.comment(node)
+            at = self.src.buffer.find(_DIRECTIVE_MARK, at + 1)
 
     def comment(self, node: Node) -> None:
         text = self.text(node)
@@ -182,8 +196,6 @@ class _FileLowering:
                     kind="initializer", cls=cls, params=(), return_type="void",
                     modifiers=frozenset({"static"}) if t == "static_initializer" else frozenset(),
                     annotations=frozenset(), name_node=member, body=block, is_test=cls_test))
-        elif t in ("line_comment", "block_comment"):
-            self.comment(member)
         elif t == "enum_constant":
             pass
 
@@ -294,9 +306,6 @@ class _FileLowering:
         events = tuple(" ".join(apex_name(self.text(e)).replace("_", " ").split())
                        for e in node.children if e.type == "trigger_event")
         body = next((c for c in node.children if c.type == "trigger_body"), None)
-        for c in node.children:
-            if c.type in ("line_comment", "block_comment"):
-                self.comment(c)
         method = self.lower_body(
             name="<trigger>", display=display, kind="trigger", cls=f"trigger:{apex_name(display)}",
             params=(), return_type="void", modifiers=frozenset(), annotations=frozenset(),
@@ -319,8 +328,8 @@ class _FileLowering:
     def _stmt(self, node: Node) -> None:
         t = node.type
         if t in ("line_comment", "block_comment"):
-            self.comment(node)
-        elif t == "local_variable_declaration":
+            return  # suppression directives: see `directives`
+        if t == "local_variable_declaration":
             self.local_decl(node)
         elif t == "expression_statement":
             for c in node.named_children:
