@@ -32,7 +32,9 @@ The last scan's whole result is kept beside the bundle (`scan-<hash>.result`, se
 way), under a key made of every file's stamp, the discovered project, the scan's options and the
 rule catalogue (see `engine.result_key`): a scan in which none of these differs returns it without
 reading the bundle, any file or analysing anything again. One result is kept, the last scan's,
-with its token-shaped secrets redacted like every result the engine returns.
+with its token-shaped secrets redacted like every result the engine returns. Beside it,
+`scan-<hash>.analysis` keeps what the last analysis found and read, so that a scan whose changed
+files changed nothing it read does not analyse again (see `apexlint.reuse`); it is redacted too.
 
 Each tool version (and apexlint code) has a folder of its own under the cache root. Writing a
 whole bundle removes the folders of other versions but the two written most recently, so that
@@ -50,14 +52,13 @@ import pickle
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from apexlint.lower import Lowered
 
-MAGIC = b"APEXLINT-CACHE-6\n"
+MAGIC = b"APEXLINT-CACHE-7\n"
 DELTA_SHARE = 8  # a delta is written while its entries weigh at most 1/8 of the bundle's
 KEEP_VERSIONS = 3  # version folders kept: this one and the two written last before it
 _VERSION_DIR = re.compile(r"[0-9][0-9A-Za-z.+!_-]*-[0-9a-f]{12}")  # `0.1.0-<code fingerprint>`
@@ -73,10 +74,11 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
+class FileStamp(NamedTuple):
     """What identifies a file's content without reading it: size and modification time, and
-    how it is lowered (kind, namespace, options). A match skips reading and hashing the file."""
+    how it is lowered (kind, namespace, options). A match skips reading and hashing the file.
+    A named tuple: a bundle holds one per file, and a dataclass's pickle restores its state
+    field by field (a quarter of reading the generated 2,000-class package's bundle)."""
 
     size: int
     mtime_ns: int
@@ -96,6 +98,7 @@ class LoweringCache:
         self.path = self.dir / f"scan-{hashlib.sha256(scope.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.pickle"
         self.delta_path = self.path.with_suffix(".delta")
         self.result_path = self.path.with_suffix(".result")
+        self.analysis_path = self.path.with_suffix(".analysis")
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
         self._entries: dict[str, _Entry] | None = None
@@ -120,21 +123,25 @@ class LoweringCache:
         read = _read_sealed(self.result_path)
         if read is None or read[1].get("key") != key:
             return None
-        blob = read[1].get("result")
-        try:
-            value: object = pickle.loads(blob) if isinstance(blob, bytes) else None
-        except Exception:
-            return None
-        return value
+        return _loaded_blob(read[1].get("result"))
 
     def put_result(self, key: str, value: object) -> None:
         """Keep this scan's result; a disk that says no only costs the next scan time."""
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         _write(self.result_path, pickle.dumps({"key": key, "result": blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def analysis(self) -> object | None:
+        """What the last scan's analysis found and read (see apexlint.reuse); not the bundle."""
+        read = _read_sealed(self.analysis_path)
+        return None if read is None else _loaded_blob(read[1].get("analysis"))
+
+    def put_analysis(self, blob: bytes) -> None:
+        """Keep what this scan's analysis found and read (pickled by the caller)."""
+        _write(self.analysis_path, pickle.dumps({"analysis": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
-        entry = self._loaded().get(rel)
+        entry = self._entry(rel)
         if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
             return None
         value = _unpickled(entry[2])
@@ -142,17 +149,47 @@ class LoweringCache:
             self._keys[rel] = entry[0]
         return value
 
+    def known(self, rel: str, stamp: FileStamp) -> str | None:
+        """The key of a file whose stamp is the one recorded, taken as this scan's without
+        unpickling its entry (None: the stamp differs, or 0 mtimes)."""
+        entry = self._entry(rel)
+        if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
+            return None
+        self._keys[rel] = entry[0]
+        return entry[0]
+
     def get(self, rel: str, key: str, stamp: FileStamp) -> Lowered | None:
         """The entry for this exact content (the stamp is recorded anew if it changed)."""
-        entry = self._loaded().get(rel)
+        entry = self._entry(rel)
         if entry is None or entry[0] != key:
             return None
         value = _unpickled(entry[2])
         if value is not None:
-            self._keys[rel] = key
-            if entry[1] != stamp:
-                self._new[rel] = (key, stamp, entry[2])
+            self._use(rel, entry, stamp)
         return value
+
+    def refresh(self, rel: str, key: str, stamp: FileStamp) -> bool:
+        """Whether the cache holds this exact content of `rel`; if so it is this scan's, under
+        its new stamp (its entry is not unpickled)."""
+        entry = self._entry(rel)
+        if entry is None or entry[0] != key:
+            return False
+        self._use(rel, entry, stamp)
+        return True
+
+    def stored(self, rel: str, key: str) -> Lowered | None:
+        """The lowered form of the content of `rel` that had `key`, if the cache still holds it."""
+        entry = self._entry(rel)
+        return _unpickled(entry[2]) if entry is not None and entry[0] == key else None
+
+    def _use(self, rel: str, entry: _Entry, stamp: FileStamp) -> None:
+        self._keys[rel] = entry[0]
+        if entry[1] != stamp:
+            self._new[rel] = (entry[0], stamp, entry[2])
+
+    def _entry(self, rel: str) -> _Entry | None:
+        """This scan's entry for `rel` if it made one, else the bundle's."""
+        return self._new.get(rel) or self._loaded().get(rel)
 
     def put(self, rel: str, key: str, stamp: FileStamp, value: Lowered | bytes) -> None:
         """Record a lowered form (or its pickle, as a worker sent it)."""
@@ -160,9 +197,10 @@ class LoweringCache:
         self._new[rel] = (key, stamp, blob)
         self._keys[rel] = key
 
-    def body(self, rel: str, span: tuple[int, int]) -> object | None:
-        """A method body lowered in an earlier scan of the same content (see lower/lazy.py)."""
-        key = self._keys.get(rel)
+    def body(self, rel: str, span: tuple[int, int], key: str | None = None) -> object | None:
+        """A method body lowered in an earlier scan of the same content (see lower/lazy.py): the
+        content this scan uses, or the one with `key`."""
+        key = key or self._keys.get(rel)
         stored = self._bodies.get(rel)
         if key is None or stored is None or stored[0] != key or span not in stored[1]:
             return None
@@ -275,6 +313,14 @@ def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
         _discard(path)
         return None
     return verified[0], value
+
+
+def _loaded_blob(blob: object) -> object | None:
+    try:
+        value: object = pickle.loads(blob) if isinstance(blob, bytes) else None
+    except Exception:
+        return None
+    return value
 
 
 def _well_formed(entries: object, bodies: object) -> bool:

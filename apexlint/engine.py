@@ -3,7 +3,9 @@
 `scan()` is the one entry point the CLI, the tests and the benchmark call. Syntax trees never
 leave the workers: only the compact intermediate form comes back, so memory stays flat. This
 module runs the stages and the cache around them; the stages themselves are in
-`apexlint.pipeline`, imported only when a scan has work for them.
+`apexlint.pipeline`, imported only when a scan has work for them. With the cache, a scan returns
+the last result when no file's stamp changed, and reuses the last analysis when no changed file
+changed anything it read (`apexlint.reuse`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ from apexlint import __version__
 from apexlint.cache import LoweringCache
 from apexlint.catalogue import load_catalogue
 from apexlint.discover import Project, discover
-from apexlint.findings import Finding, PackageInfo, ScanResult
-from apexlint.ir import Notification
+from apexlint.findings import ScanResult
 from apexlint.read.decode import ReadLimits
 
 # A timeout depends on the machine's load and an internal error on the code, not on the file.
@@ -75,72 +76,75 @@ def _scan(options: ScanOptions) -> ScanResult:
                        namespace=options.namespace)
     timer.lap("discover")
     cache = _cache(options)
+    context = context_key(project, options) if cache is not None else ""
     # the result a scan of the same files, options and rules gave: none without modification
     # times, which are what says a file is the same without reading it
-    key = result_key(project, options) if cache is not None and all(f.mtime_ns for f in project.files) else None
+    key = result_key(context, project) if cache is not None and all(f.mtime_ns for f in project.files) else None
     if cache is not None and key is not None:
         remembered = cache.result(key)
         if isinstance(remembered, ScanResult):
             timer.lap("lower")
             timer.stats.update(analyse=0.0, report=0.0)
             return replace(remembered, stats=timer.stats)
-    from apexlint import pipeline  # the parsers, analyses and rules: 40 ms of imports a remembered result skips
+    from apexlint import pipeline, reuse  # the parsers, analyses and rules: 40 ms of imports a remembered result skips
     from apexlint.lower.secrets import redact_all
-    lowered = pipeline.lower_files(project.files, options, cache)
-    timer.lap("lower")
-    irs = [f for lo in lowered for f in lo.files]
-    notes: list[Notification] = list(project.notifications)
-    notes.extend(n for lo in lowered for f in lo.files for n in f.notifications)
-    notes.extend(n for lo in lowered for n in lo.notifications)
     rules = load_catalogue()
-    loader = pipeline.body_loader(project, options, cache)
-    verdicts, findings, analysis_notes = pipeline.analyse(irs, project.namespace, rules, options, loader)
-    notes.extend(analysis_notes)
-    notes.extend(loader.notes)
-    timer.lap("analyse")
-    texts = pipeline.texts_for(findings, project)
-    findings = pipeline.finish_findings(findings, texts)
-    findings = pipeline.apply_file_suppressions(findings, irs, notes)
+    memo = reuse.reused(project, options, cache, context) if cache is not None else None
+    if memo is not None:  # nothing the last analysis read has changed
+        timer.lap("lower")
+        timer.stats["analyse"] = 0.0
+        if options.progress is not None:
+            options.progress(len(project.files), len(project.files))
+    else:
+        lowered = pipeline.lower_files(project.files, options, cache)
+        timer.lap("lower")
+        loader = pipeline.body_loader(project, options, cache)
+        verdicts, findings, notes = pipeline.analyse(
+            [f for lo in lowered for f in lo.files], project.namespace, rules, options, loader)
+        analysis = reuse.Analysis(tuple(verdicts), tuple(findings), (*notes, *loader.notes))
+        keys = [cache.key_of(f.rel) or "" for f in project.files] if cache is not None else []
+        memo = reuse.memo(context, keys, [reuse.summarise(lo) for lo in lowered], analysis, loader)
+        timer.lap("analyse")
+    blob = b""
+    if cache is not None:
+        memo, blob = reuse.kept(memo)
+    result = pipeline.assemble(project, memo.summaries, memo.analysis, rules, options.category)
     timer.lap("report")
-    reportable = {v.source_id for v in verdicts}
-    result = ScanResult(
-        package=PackageInfo(project.name, project.namespace, project.layout),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        notifications=tuple(notes),
-        verdicts=tuple(sorted(verdicts, key=lambda v: (v.path, v.span, v.source_id))),
-        files_scanned=len(project.files),
-        lines_scanned=sum(f.line_count for f in irs),
-        rules_run=tuple(sorted(rules)),
-        test_sources=sum(1 for f in irs for s in f.sources if s.in_test and s.id not in reportable),
-        category=options.category,
-        stats=timer.stats,
-        contexts=pipeline.contexts(findings, texts),
-    )
     # No token-shaped secret leaves the engine, nor is kept by the cache: messages, labels,
     # endpoints, justifications and context lines quote the files (reporters redact again).
-    result = redact_all(result)
+    result = replace(redact_all(result), stats=timer.stats)
     if cache is not None:
         cache.save()  # with the bodies the analysis lowered
-        # only a result every file of which was read, lowered and cached as it is on disk
-        if key is not None and all(cache.key_of(f.rel) for f in project.files) \
-                and not any(n.code in UNCACHEABLE or n.code == "file-changed" for n in notes):
-            cache.put_result(key, replace(result, stats={}))
+        # only what every file of which was read, lowered and cached as it is on disk
+        if all(memo.keys) and not any(n.code in UNCACHEABLE or n.code == "file-changed"
+                                      for n in result.notifications):
+            cache.put_analysis(blob)
+            if key is not None:
+                cache.put_result(key, replace(result, stats={}))
     return result
 
 
-def result_key(project: Project, options: ScanOptions) -> str:
-    """What a scan's result depends on besides apexlint's code (the cache folder's name holds
-    that): the discovered project, every file's stamp (size, modification time, and how it is
-    lowered: its kind, namespace and the options below), the options, the rule catalogue. The
-    same files, contents, options, rules and code give the same result."""
+def context_key(project: Project, options: ScanOptions) -> str:
+    """What a scan's analysis depends on besides the files' contents and apexlint's code (the
+    cache folder's name holds that): the discovered project and its files (how each is
+    lowered: its kind, namespace, metadata and content type), the options, the rule catalogue."""
     settings = (tuple(str(p) for p in options.paths), str(options.root), options.namespace, options.exclude,
                 options.include_tests, options.logger_classes, options.limits, options.category,
                 options.file_timeout, options.exhaustive)
     h = hashlib.sha256(repr((settings, str(project.root), project.name, project.namespace, project.layout,
                              project.notifications, sorted(load_catalogue().items()))).encode("utf-8", "surrogatepass"))
     for f in project.files:  # one line each, no repr of dataclasses: 3,880 files in 5 ms
-        h.update(f"\n{f.rel}\0{f.kind.value}\0{f.metadata_type}\0{f.namespace}\0{f.content_type}\0{f.size}\0"
-                 f"{f.mtime_ns}".encode("utf-8", "surrogatepass"))
+        h.update(f"\n{f.rel}\0{f.kind.value}\0{f.metadata_type}\0{f.namespace}\0{f.content_type}".encode(
+            "utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def result_key(context: str, project: Project) -> str:
+    """What a scan's result depends on: its context (above) and every file's stamp (size and
+    modification time). The same files, contents, options, rules and code give the same result."""
+    h = hashlib.sha256(context.encode())
+    for f in project.files:
+        h.update(f"\n{f.size}\0{f.mtime_ns}".encode())
     return h.hexdigest()
 
 

@@ -13,24 +13,26 @@ import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from apexlint import __version__
-from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
-from apexlint.analyses.dataflow import DataFlow
 from apexlint.cache import FileStamp, LoweringCache
 from apexlint.catalogue import RuleMeta
-from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext, Verdict
 from apexlint.discover import DiscoveredFile, Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
-from apexlint.findings import Finding, Location, SourceContext, SourceVerdict
+from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Span, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
-from apexlint.model.package import PackageModel
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
+
+if TYPE_CHECKING:
+    from apexlint.checks import CheckContext, Verdict
+    from apexlint.model.package import PackageModel
+    from apexlint.reuse import Analysis, FileSummary
 
 PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves...
 PARALLEL_BYTES = 2_000_000  # ...unless they are this large together (one big WSDL2Apex class, zips)
@@ -177,6 +179,11 @@ def body_loader(project: Project, options: ScanOptions, cache: LoweringCache | N
 
 def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], options: ScanOptions,
             bodies: BodyLoader | None = None) -> tuple[list[SourceVerdict], list[Finding], list[Notification]]:
+    # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
+    from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
+    from apexlint.analyses.dataflow import DataFlow
+    from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
+    from apexlint.model.package import PackageModel
     model = PackageModel.build(irs, namespace, bodies)
     graph = build_call_graph(model)
     entries = async_entry_points(model)
@@ -319,11 +326,34 @@ def _unique_fingerprints(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def apply_file_suppressions(findings: list[Finding], irs: list[FileIR], notes: list[Notification]) -> list[Finding]:
-    suppressions: dict[str, list[Suppression]] = {}
-    for f in irs:
-        if f.suppressions:
-            suppressions.setdefault(f.path, []).extend(f.suppressions)
-    result, more = apply_suppressions(findings, suppressions)
+def assemble(project: Project, summaries: Sequence[FileSummary], analysis: Analysis,
+             rules: dict[str, RuleMeta], category: str | None) -> ScanResult:
+    """The scan's result from what the analysis found and what each file adds to it: findings
+    finished from the files as they are now (snippets, context lines) and suppressed by their
+    directives, notifications in a fixed order (discovery, files, lowering, analysis,
+    suppressions)."""
+    notes: list[Notification] = list(project.notifications)
+    notes.extend(n for s in summaries for n in s.notes)
+    notes.extend(n for s in summaries for n in s.lowering_notes)
+    notes.extend(analysis.notes)
+    texts = texts_for(list(analysis.findings), project)
+    findings = finish_findings(list(analysis.findings), texts)
+    directives: dict[str, list[Suppression]] = {}
+    for s in summaries:
+        for path, found in s.suppressions:
+            directives.setdefault(path, []).extend(found)
+    suppressed, more = apply_suppressions(findings, directives)
     notes.extend(more)
-    return list(result)
+    reportable = {v.source_id for v in analysis.verdicts}
+    return ScanResult(
+        package=PackageInfo(project.name, project.namespace, project.layout),
+        findings=tuple(sorted(suppressed, key=Finding.sort_key)),
+        notifications=tuple(notes),
+        verdicts=tuple(sorted(analysis.verdicts, key=lambda v: (v.path, v.span, v.source_id))),
+        files_scanned=len(project.files),
+        lines_scanned=sum(s.line_count for s in summaries),
+        rules_run=tuple(sorted(rules)),
+        test_sources=sum(1 for s in summaries for sid in s.test_sources if sid not in reportable),
+        category=category,
+        contexts=contexts(suppressed, texts),
+    )

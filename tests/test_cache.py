@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apexlint import pipeline
-from apexlint.cache import FileStamp, LoweringCache
+from apexlint.cache import MAGIC, FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
@@ -124,7 +124,7 @@ def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
     assert dataclasses.replace(again, stats={}) == dataclasses.replace(cold, stats={})
     assert kept.read_bytes() != data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:], "replaced by a good one"
     forged = pickle.dumps({"key": "anything", "result": pickle.dumps(None)})
-    kept.write_bytes(b"APEXLINT-CACHE-6\n" + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    kept.write_bytes(MAGIC + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
     assert dataclasses.replace(scan(options), stats={}) == dataclasses.replace(cold, stats={})
 
 

@@ -17,13 +17,14 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import pytest
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.lower.js_values import MAX_TEXT, JsValue, concat
-from apexlint.lower.secrets import TOKEN_RE, clip, redact
+from apexlint.lower.secrets import TOKEN_RE, clip, redact, redact_all
 from apexlint.lower.text_scan import shorten
 from tests.fuzz.inputs import REPO, SFDX_SOURCE, write_sfdx_package
 
@@ -196,13 +197,15 @@ def test_notification_messages_carry_no_token_from_file_contents(tmp_path: Path)
 
 def test_the_scan_result_and_the_result_the_cache_keeps_hold_no_token(tmp_path: Path) -> None:
     """Context lines (for the HTML report) are redacted when made: no token in the result in memory,
-    nor in the result the cache remembers for the next scan (`scan-<hash>.result`)."""
+    nor in the result the cache remembers for the next scan (`scan-<hash>.result`), nor in what
+    it keeps of the analysis (`scan-<hash>.analysis`: findings, notifications, suppressions)."""
     root = _contents_package(tmp_path / "pkg")
     result = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1, cache_dir=tmp_path / "cache"))
     assert result.contexts and any(f.rule_id == "SID009" for f in result.findings)
     assert not _leaks(repr(result)), "the result holds the token's secret part"
-    [kept] = (tmp_path / "cache").rglob("scan-*.result")
-    assert SECRET_PART.encode() not in kept.read_bytes()
+    for suffix in ("result", "analysis"):
+        [kept] = (tmp_path / "cache").rglob(f"scan-*.{suffix}")
+        assert SECRET_PART.encode() not in kept.read_bytes()
 
 
 @pytest.mark.parametrize("at", range(0, 130, 1))
@@ -213,3 +216,18 @@ def test_texts_cut_for_messages_never_keep_a_piece_of_a_token(at: int) -> None:
     assert _leaks(shorten(" " * (4 * 120 - at) + TOKEN + " and more")) == []
     url = JsValue(text="https://example.com/?" + "p" * (MAX_TEXT - 40 - at) + "&t=")
     assert _leaks(concat(url, JsValue(text=TOKEN)).text) == []
+
+
+class _Pair(NamedTuple):
+    text: str
+    count: int
+
+
+def test_redact_all_keeps_every_container_its_type() -> None:
+    """A named tuple (a file's summary in the analysis memo) stays one, or its fields are lost."""
+    value = {"k": [_Pair(f"x {TOKEN}", 1), (f"{TOKEN}",), _Pair("clean", 2)]}
+    redacted = redact_all(value)
+    first, plain, clean = redacted["k"]
+    assert isinstance(first, _Pair) and first.count == 1 and _leaks(first.text) == []
+    assert type(plain) is tuple and _leaks(plain[0]) == []
+    assert clean is value["k"][2], "nothing to redact: the same object"

@@ -7,6 +7,7 @@ never raises: any failure becomes a notification naming the file, and the scan g
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import signal
@@ -44,7 +45,7 @@ class LoweringJob:
         """Everything but the content that the lowered form depends on."""
         return "\x00".join((self.rel, self.kind.value, self.namespace, self.metadata_type or "",
                               self.content_type or "", "skip-tests" if self.skip_tests else "",
-                              "lazy" if self.lazy else "", repr(limits)))
+                              "lazy" if self.lazy else "", _limits_text(limits)))
 
     def cache_key(self, tool_version: str, limits: ReadLimits | None = None) -> str:
         """Content hash plus everything else the lowered form depends on."""
@@ -52,6 +53,11 @@ class LoweringJob:
         h.update(f"{tool_version}\x00{self.settings(limits)}\x00".encode("utf-8", "surrogatepass"))
         h.update(self.data)
         return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _limits_text(limits: ReadLimits | None) -> str:
+    return repr(limits)  # once per scan, not once per file's stamp
 
 
 @dataclass(frozen=True, slots=True)

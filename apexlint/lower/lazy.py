@@ -53,8 +53,11 @@ class BodyLoader:
         self._open: OrderedDict[str, tuple[_FileLowering, Tree]] = OrderedDict()
         self._open_bytes = 0
         self._failed: set[str] = set()
+        # every body asked for, by file: what the analysis read beyond the lowered forms
+        self.asked: dict[str, set[tuple[int, int]]] = {}
 
     def __call__(self, ref: BodyRef) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
+        self.asked.setdefault(ref.path, set()).add((ref.start_byte, ref.end_byte))
         try:
             return self._lower(ref)
         except RecursionError:

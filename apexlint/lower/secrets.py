@@ -54,7 +54,7 @@ def has_token(text: str) -> bool:
 
 
 def redact_all(value: T) -> T:
-    """`value` with every string in it redacted: through tuples, lists, dicts and dataclasses
+    """`value` with every string in it redacted: through tuples (named ones too), lists, dicts and dataclasses
     (rebuilt only where something changed; enum members and other str subclasses kept as they are)."""
     return cast(T, _redact_any(value))
 
@@ -66,7 +66,9 @@ def _redact_any(value: object) -> object:
         items = [_redact_any(item) for item in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
-        return items if isinstance(value, list) else tuple(items)
+        if isinstance(value, list):
+            return items
+        return value._make(items) if hasattr(value, "_make") else tuple(items)  # a named tuple stays one
     if isinstance(value, dict):
         pairs = {_redact_any(k): _redact_any(v) for k, v in value.items()}
         return value if list(pairs.items()) == list(value.items()) else pairs

@@ -1,0 +1,187 @@
+"""Reusing the last scan's analysis when no file changed in anything the analysis reads.
+
+The whole-package analysis is a function of every file's lowered form, of the method bodies it
+asks the body loader for, and of the options, project and rules. A scan with the cache keeps
+what it found beside the cache bundle (`scan-<hash>.analysis`), with what the result takes from
+each file besides (`FileSummary`: notifications, suppressions, line count, test sources), each
+file's cache key, and the byte ranges of the bodies the analysis asked for.
+
+The next scan of the same project, options and rules looks for files whose content changed
+(stamp first, then content hash, as the lowering cache does). It lowers each such file again and
+compares the new form with the cached one of the content the analysis saw: equal apart from line
+count, notifications and suppressions, and every body the analysis asked for lowered to equal
+statements. When that holds for every changed file, the analysis would find exactly what it
+found, and its findings are finished again from the files as they are now: snippets, context
+lines and suppressions come from the new contents, notifications and line counts from the new
+summaries. A comment or a blank line added after the last method, a comment reworded in place,
+a formatter that moved nothing, a checkout or a restored CI cache that only changed
+modification times: none of them is analysed again.
+
+Anything else (a file added, removed or renamed, a declaration or analysed body changed, a span
+moved, more than `MAX_CHANGED` files changed, a notification while checking) runs the
+analysis as before. Spans are part of every form compared, so a finding never keeps a stale
+position.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from apexlint.cache import LoweringCache
+from apexlint.discover import Project
+from apexlint.engine import UNCACHEABLE, ScanOptions
+from apexlint.findings import Finding, SourceVerdict
+from apexlint.ir import BodyRef, FileIR, MethodIR, Notification, Suppression
+from apexlint.lower import Lowered
+from apexlint.lower.lazy import BodyLoader
+from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
+from apexlint.pipeline import _cache_key, _lower_one, _stamp, body_loader
+
+# Files lowered again in the main process to check them; more than this and the analysis runs
+# (a branch switch that changed many files would otherwise be lowered on one core).
+MAX_CHANGED = 16
+
+
+class FileSummary(NamedTuple):
+    """What a scan's result takes from one file's lowered form besides the analysis. A named
+    tuple: the memo holds one per file, and a tuple pickles without a state per field."""
+
+    notes: tuple[Notification, ...]  # its forms' notifications, in order
+    lowering_notes: tuple[Notification, ...]  # lowering's own (unreadable, timed out...)
+    suppressions: tuple[tuple[str, tuple[Suppression, ...]], ...]  # (path, directives) per form with any
+    line_count: int
+    test_sources: tuple[str, ...]  # ids of the sources in test code
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the analyses and rules found, before findings are finished and suppressed."""
+
+    verdicts: tuple[SourceVerdict, ...]
+    findings: tuple[Finding, ...]
+    notes: tuple[Notification, ...]  # the rules', then the body loader's
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    context: str  # engine.context_key: project, files, options, rules
+    keys: tuple[str, ...]  # each file's cache key, in discovery order
+    summaries: tuple[FileSummary, ...]
+    asked: dict[str, tuple[tuple[int, int], ...]]  # file -> byte ranges of the bodies analysed
+    analysis: Analysis
+
+
+def summarise(lowered: Lowered) -> FileSummary:
+    return FileSummary(
+        notes=tuple(n for f in lowered.files for n in f.notifications),
+        lowering_notes=lowered.notifications,
+        suppressions=tuple((f.path, f.suppressions) for f in lowered.files if f.suppressions),
+        line_count=sum(f.line_count for f in lowered.files),
+        test_sources=tuple(s.id for f in lowered.files for s in f.sources if s.in_test))
+
+
+def memo(context: str, keys: Sequence[str], summaries: Sequence[FileSummary], analysis: Analysis,
+         loader: BodyLoader) -> Memo:
+    """What the next scan needs to reuse this one's analysis."""
+    asked = {path: tuple(sorted(spans)) for path, spans in sorted(loader.asked.items())}
+    return Memo(context, tuple(keys), tuple(summaries), asked, analysis)
+
+
+def kept(memo: Memo) -> tuple[Memo, bytes]:
+    """The memo as the cache keeps it, and its pickle: with token-shaped secrets redacted, as in
+    every result (it is written beside the sources). The result is made from this memo whether
+    or not the analysis ran, so that a reused analysis gives the same result as a new one.
+    Only a memo whose pickle holds an org id is walked to redact it (the walk costs 30 ms on
+    the generated 2,000-class package)."""
+    blob = pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
+    if TOKEN_START_BYTES.search(blob) is None:
+        return memo, blob
+    memo = redact_all(memo)
+    return memo, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
+    """The last analysis, with this scan's keys and summaries, if no file changed in anything it
+    read; None when the analysis must run. Files whose content changed are put in the cache."""
+    last = cache.analysis()
+    if not isinstance(last, Memo) or last.context != context or len(last.keys) != len(project.files):
+        return None
+    skip_tests = not options.include_tests
+    changed = []
+    keys = list(last.keys)
+    for i, f in enumerate(project.files):
+        stamp = _stamp(f, skip_tests, options.limits)
+        if cache.known(f.rel, stamp) == last.keys[i]:
+            continue
+        data, key = _cache_key(f, options.limits, skip_tests)
+        if not key:
+            return None  # unreadable now: the analysis reports it
+        if key == last.keys[i] and cache.refresh(f.rel, key, stamp):
+            continue  # only its modification time changed
+        changed.append((i, data))
+        keys[i] = key
+        if len(changed) > MAX_CHANGED:
+            return None
+    summaries = list(last.summaries)
+    asked = dict(last.asked)
+    loader = body_loader(project, options, cache)
+    for i, data in changed:
+        f = project.files[i]
+        old = cache.stored(f.rel, last.keys[i])
+        if old is None:
+            return None
+        _, new = _lower_one(f, options.limits, options.file_timeout, skip_tests, data, False)
+        if any(n.code in UNCACHEABLE for n in new.notifications):
+            return None
+        cache.put(f.rel, keys[i], stamp=_stamp(f, skip_tests, options.limits), value=new)
+        spans = _same_reads(old, new, set(last.asked.get(f.rel, ())), cache, last.keys[i], loader)
+        if spans is None or loader.notes:
+            return None
+        if f.rel in asked:
+            asked[f.rel] = spans
+        summaries[i] = summarise(new)
+    return replace(last, keys=tuple(keys), summaries=tuple(summaries), asked=asked)
+
+
+def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: LoweringCache, old_key: str,
+                loader: BodyLoader) -> tuple[tuple[int, int], ...] | None:
+    """Whether the analysis reads the same from `new` as from `old` (the new byte ranges of the
+    bodies it asked for, in order), or None."""
+    if len(old.files) != len(new.files):
+        return None
+    spans = []
+    matched = 0
+    for a, b in zip(old.files, new.files, strict=True):
+        if _declared(a) != _declared(b):
+            return None
+        for m, n in zip(_methods(a), _methods(b), strict=True):  # equal forms: same methods, same order
+            if isinstance(m.code, BodyRef) and isinstance(n.code, BodyRef):
+                if (m.code.node_type, m.code.owner, m.code.is_test) != (n.code.node_type, n.code.owner, n.code.is_test):
+                    return None
+                if (m.code.start_byte, m.code.end_byte) not in asked:
+                    continue  # never read: whatever it holds now, the analysis did not see it
+                before = cache.body(a.path, (m.code.start_byte, m.code.end_byte), old_key)
+                if before is None or before != loader(n.code):
+                    return None
+                matched += 1
+                spans.append((n.code.start_byte, n.code.end_byte))
+            elif m.code != n.code:  # lowered with the declarations (or one of them was)
+                return None
+    if matched != len(asked):
+        return None  # a body read that is no method's here: nothing to compare it with
+    return tuple(sorted(spans))
+
+
+def _declared(f: FileIR) -> FileIR:
+    """The form without what only the result, not the analysis, takes from it."""
+    return replace(f, line_count=0, notifications=(), suppressions=())
+
+
+def _methods(f: FileIR) -> Iterator[MethodIR]:
+    for c in f.classes:
+        yield from c.methods
+    for t in f.triggers:
+        yield t.body

@@ -1,0 +1,276 @@
+"""Reusing the last analysis when no changed file changed what it read (apexlint.reuse).
+
+Every test compares the cached re-scan with a scan without the cache: reuse may only ever save
+time. Those that expect the analysis to be reused, or not, also count the analyses run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apexlint import pipeline, reuse
+from apexlint.cache import MAGIC
+from apexlint.engine import ScanOptions, _cache, scan
+from apexlint.findings import ScanResult
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+
+REPO = Path(__file__).resolve().parents[1]
+VULNERABLE = REPO / "fixtures" / "vulnerable-sfdx"
+CLASSES = "force-app/main/default/classes"
+
+LEAK = """public class Leak {
+    void a() {
+
+        System.debug(UserInfo.getSessionId());
+    }
+    void b() {
+        Sender.send(UserInfo.getSessionId());
+    }
+}
+"""
+SENDER = """public class Sender {
+    public static void send(String sid) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.example.com/v1');
+        req.setHeader('Authorization', 'Bearer ' + sid);
+        new Http().send(req);
+    }
+}
+"""
+QUIET = """public class Quiet {
+    public Integer q() {
+        Integer x = 1;
+        return x;
+    }
+    public Integer r() { return 2; }
+}
+"""
+
+
+def _options(src: Path, cache: Path | None) -> ScanOptions:
+    return ScanOptions(paths=(src,), root=src, jobs=1, cache_dir=cache)
+
+
+def _bare(result: ScanResult) -> ScanResult:
+    return dataclasses.replace(result, stats={})
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original = pipeline.analyse
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("apexlint.pipeline.analyse", counting)
+    return calls
+
+
+def _rescan(src: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ScanResult, int]:
+    """A re-scan with the cache, checked against a scan without it; and how many analyses it ran."""
+    expected = scan(_options(src, None))
+    calls = _counting(monkeypatch)
+    again = scan(_options(src, cache))
+    monkeypatch.undo()
+    assert _bare(again) == _bare(expected)
+    return again, len(calls)
+
+
+def _small(tmp_path: Path) -> Path:
+    return write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode(),
+                                                 f"{SFDX_SOURCE}/classes/Sender.cls": SENDER.encode(),
+                                                 f"{SFDX_SOURCE}/classes/Quiet.cls": QUIET.encode()})
+
+
+def _edit(path: Path, change: Callable[[str], str]) -> None:
+    """Rewrite a file; its modification time moves on even on a coarse clock."""
+    before = path.stat().st_mtime_ns
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def test_a_comment_after_the_last_method_reuses_the_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = shutil.copytree(VULNERABLE, tmp_path / "pkg")
+    cold = scan(_options(src, tmp_path / "cache"))
+    exporter = src / CLASSES / "SessionExporter.cls"
+    assert any(f.location.path.endswith("SessionExporter.cls") for f in cold.findings), "a class the analysis read"
+    _edit(exporter, lambda text: text + "\n// reviewed for the security review\n")
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 0
+    assert again.lines_scanned == cold.lines_scanned + 2, "line counts come from the files as they are now"
+
+
+def test_a_checkout_that_only_moved_modification_times_reuses_the_analysis(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = shutil.copytree(VULNERABLE, tmp_path / "pkg")
+    scan(_options(src, tmp_path / "cache"))
+    for path in src.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(path.stat().st_mtime_ns + 5_000_000_000,) * 2)
+
+    def no_lowering(*args: object) -> None:
+        raise AssertionError("a file with the same content was lowered again")
+
+    monkeypatch.setattr("apexlint.reuse._lower_one", no_lowering)
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 0
+
+
+@pytest.mark.parametrize(("edit", "reused"), [
+    ("the same length", True),
+    ("longer, on the same line", True),
+    ("a line more", False),  # every later span moves
+    ("a declaration", False),
+])
+def test_an_edit_in_a_body_the_analysis_never_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, reused: bool) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    memo = _memo(src, tmp_path / "cache")
+    assert not any(path.endswith("Quiet.cls") for path in memo.asked), "Quiet's bodies are not analysed"
+    change = {"the same length": lambda t: t.replace("Integer x = 1;", "Integer x = 7;"),
+              "longer, on the same line": lambda t: t.replace("Integer x = 1;", "Integer x = 1 + 40;"),
+              "a line more": lambda t: t.replace("Integer x = 1;", "Integer x = 1;\n        x++;"),
+              "a declaration": lambda t: t.replace("public Integer r()", "public Long r()")}[edit]
+    _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == (0 if reused else 1)
+
+
+def _memo(src: Path, cache: Path) -> reuse.Memo:
+    kept = _cache(_options(src, cache))
+    assert kept is not None
+    memo = kept.analysis()
+    assert isinstance(memo, reuse.Memo)
+    return memo
+
+
+@pytest.mark.parametrize("edit", ["same length", "other sink"])
+def test_an_edit_in_a_body_the_analysis_read_analyses_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    src = _small(tmp_path)
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert sorted(f.rule_id for f in cold.findings) == ["SID002", "SID003"]
+    assert any(path.endswith("Sender.cls") for path in _memo(src, tmp_path / "cache").asked), "read on demand"
+    old, new = {"same length": ("api.example.com", "api.example.org"),
+                "other sink": ("new Http().send(req);", "System.debug(sid);")}[edit]
+    _edit(src / SFDX_SOURCE / "classes" / "Sender.cls", lambda t: t.replace(old, new))
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+    assert again.findings != cold.findings
+
+
+def test_a_suppression_written_into_a_blank_line_takes_effect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _small(tmp_path)
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert all(f.suppression is None for f in cold.findings)
+    _edit(src / SFDX_SOURCE / "classes" / "Leak.cls", lambda t: t.replace(
+        "\n\n", "\n        // apexlint:disable-next-line SID003 -- debug log is off in production\n", 1))
+    again, _ = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert [f.rule_id for f in again.findings if f.suppression is not None] == ["SID003"]
+
+
+@pytest.mark.parametrize("change", ["added file", "removed file", "renamed file"])
+def test_a_changed_file_list_analyses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    classes = src / SFDX_SOURCE / "classes"
+    if change == "added file":
+        (classes / "New.cls").write_text("public class New { }\n")
+    elif change == "removed file":
+        (classes / "Quiet.cls").unlink()
+    else:
+        (classes / "Quiet.cls").rename(classes / "Calm.cls")
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+
+
+def test_more_changed_files_than_it_checks_analyses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    monkeypatch.setattr(reuse, "MAX_CHANGED", 1)
+    for name in ("Leak.cls", "Quiet.cls"):
+        _edit(src / SFDX_SOURCE / "classes" / name, lambda t: t + "// a comment\n")
+    expected = scan(_options(src, None))
+    calls = _counting(monkeypatch)
+    assert _bare(scan(_options(src, tmp_path / "cache"))) == _bare(expected)
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("damage", ["flipped", "forged"])
+def test_a_damaged_or_forged_memo_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    [kept] = (tmp_path / "cache").rglob("scan-*.analysis")
+    data = kept.read_bytes()
+    if damage == "flipped":
+        kept.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    else:  # a checksum anyone can compute is not a seal
+        import hashlib
+        import pickle
+        payload = pickle.dumps({"analysis": pickle.dumps(reuse.Memo("", (), (), {}, reuse.Analysis((), (), ())))})
+        kept.write_bytes(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t: t + "// a comment\n")
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+
+
+TOKEN = "00D5g000004KqHd!AQ0AQFp8nfp3d9ZxVgYt5QmXq1w2e3r4t5y6u7i8o9p0aSdFgHjKl"
+
+
+def test_the_memo_keeps_no_secret_and_its_reuse_gives_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    leaky = f"public class Tokens {{\n    static final String T = '{TOKEN}';\n}}\n"
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Tokens.cls": leaky.encode(),
+                                                f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode()})
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert "SID009" in {f.rule_id for f in cold.findings}
+    [kept] = (tmp_path / "cache").rglob("scan-*.analysis")
+    assert TOKEN[16:40].encode() not in kept.read_bytes()
+    _edit(src / SFDX_SOURCE / "classes" / "Tokens.cls", lambda t: t + "// a comment\n")
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 0
+
+
+# -- any edit: the re-scan with the cache gives what a scan without it gives ------------------------
+EDITS = ["append comment", "insert blank line", "delete line", "duplicate line", "change character", "touch"]
+
+
+def _apply(text: str, edit: str, where: float, char: str) -> str:
+    lines = text.split("\n")
+    at = int(where * max(0, len(lines) - 1))
+    if edit == "append comment":
+        return text + "\n// edited\n"
+    if edit == "insert blank line":
+        return "\n".join([*lines[:at], "", *lines[at:]])
+    if edit == "delete line":
+        return "\n".join(lines[:at] + lines[at + 1:])
+    if edit == "duplicate line":
+        return "\n".join([*lines[:at + 1], *lines[at:]])
+    if edit == "change character":
+        pos = int(where * max(0, len(text) - 1))
+        return text[:pos] + char + text[pos + 1:]
+    return text
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(p.name for p in (VULNERABLE / CLASSES).glob("*.cls"))),
+       edit=st.sampled_from(EDITS), where=st.floats(0, 1), char=st.sampled_from(["x", "1", "'", " ", "}"]))
+def test_any_edit_of_one_class_gives_what_a_scan_without_the_cache_gives(
+        tmp_path_factory: pytest.TempPathFactory, name: str, edit: str, where: float, char: str) -> None:
+    tmp_path = tmp_path_factory.mktemp("edit")
+    src = shutil.copytree(VULNERABLE, tmp_path / "pkg")
+    options = _options(src, tmp_path / "cache")
+    scan(options)
+    _edit(src / CLASSES / name, lambda t: _apply(t, edit, where, char))
+    assert _bare(scan(options)) == _bare(scan(_options(src, None)))
