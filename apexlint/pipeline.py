@@ -23,7 +23,7 @@ from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Span, Suppression
-from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job
+from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
@@ -144,7 +144,9 @@ def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
 
 
 def _stamp(f: DiscoveredFile, skip_tests: bool, limits: ReadLimits) -> FileStamp:
-    return FileStamp(f.size, f.mtime_ns, _job(f, b"", skip_tests).settings(limits))
+    """The file's stamp, with the settings `_job` gives its lowering."""
+    return FileStamp(f.size, f.mtime_ns, lowering_settings(
+        f.rel, f.kind, f.namespace, f.metadata_type, f.content_type, skip_tests, True, limits))
 
 
 def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:

@@ -393,3 +393,15 @@ def test_a_cache_folder_that_is_a_link_is_not_used(tmp_path: Path) -> None:
     root = REPO / "fixtures" / "clean-sfdx"
     scan(ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=link))
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_stamp_records_the_settings_the_lowering_job_has(tmp_path: Path) -> None:
+    """`_stamp` builds the settings without making a job: they must stay the job's."""
+    from apexlint.discover import discover
+    from apexlint.read.decode import ReadLimits
+    project = discover([REPO / "fixtures"], root=REPO)
+    assert len({f.kind for f in project.files}) > 4
+    for skip_tests in (False, True):
+        for f in project.files:
+            assert pipeline._stamp(f, skip_tests, ReadLimits()).how == \
+                pipeline._job(f, b"", skip_tests).settings(ReadLimits())

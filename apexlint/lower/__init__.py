@@ -43,9 +43,8 @@ class LoweringJob:
 
     def settings(self, limits: ReadLimits | None = None) -> str:
         """Everything but the content that the lowered form depends on."""
-        return "\x00".join((self.rel, self.kind.value, self.namespace, self.metadata_type or "",
-                              self.content_type or "", "skip-tests" if self.skip_tests else "",
-                              "lazy" if self.lazy else "", _limits_text(limits)))
+        return lowering_settings(self.rel, self.kind, self.namespace, self.metadata_type, self.content_type,
+                                 self.skip_tests, self.lazy, limits)
 
     def cache_key(self, tool_version: str, limits: ReadLimits | None = None) -> str:
         """Content hash plus everything else the lowered form depends on."""
@@ -53,6 +52,13 @@ class LoweringJob:
         h.update(f"{tool_version}\x00{self.settings(limits)}\x00".encode("utf-8", "surrogatepass"))
         h.update(self.data)
         return h.hexdigest()
+
+
+def lowering_settings(rel: str, kind: FileKind, namespace: str, metadata_type: str | None,
+                      content_type: str | None, skip_tests: bool, lazy: bool, limits: ReadLimits | None) -> str:
+    """A job's settings (`LoweringJob.settings`) without making the job: a cache stamp per file."""
+    return "\x00".join((rel, kind.value, namespace, metadata_type or "", content_type or "",
+                          "skip-tests" if skip_tests else "", "lazy" if lazy else "", _limits_text(limits)))
 
 
 @functools.lru_cache(maxsize=8)
