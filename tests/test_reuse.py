@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from apexlint import pipeline, reuse
@@ -129,7 +129,8 @@ def test_a_checkout_that_only_moved_modification_times_reuses_the_analysis(
 @pytest.mark.parametrize(("edit", "reused"), [
     ("the same length", True),
     ("longer, on the same line", True),
-    ("a line more", False),  # every later span moves
+    ("a line more", True),  # later spans move, but nothing of the file was read or reported
+    ("a blank line before the class", True),
     ("a declaration", False),
 ])
 def test_an_edit_in_a_body_the_analysis_never_read(
@@ -141,6 +142,7 @@ def test_an_edit_in_a_body_the_analysis_never_read(
     change = {"the same length": lambda t: t.replace("Integer x = 1;", "Integer x = 7;"),
               "longer, on the same line": lambda t: t.replace("Integer x = 1;", "Integer x = 1 + 40;"),
               "a line more": lambda t: t.replace("Integer x = 1;", "Integer x = 1;\n        x++;"),
+              "a blank line before the class": lambda t: "\n" + t,
               "a declaration": lambda t: t.replace("public Integer r()", "public Long r()")}[edit]
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
@@ -168,6 +170,19 @@ def test_an_edit_in_a_body_the_analysis_read_analyses_again(
     again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
     assert analyses == 1
     assert again.findings != cold.findings
+
+
+@pytest.mark.parametrize("name", ["Leak.cls", "Sender.cls"])
+def test_lines_moved_in_a_file_the_analysis_read_or_reported_on_analyse_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Leak.cls holds the sources and a finding, Sender.cls the sink body the analysis read:
+    findings and flows point into them, so moving their lines must move what is reported."""
+    src = _small(tmp_path)
+    cold = scan(_options(src, tmp_path / "cache"))
+    _edit(src / SFDX_SOURCE / "classes" / name, lambda t: "// a header comment\n\n" + t)
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+    assert [f.location.span.start_line for f in again.findings] != [f.location.span.start_line for f in cold.findings]
 
 
 def test_a_suppression_written_into_a_blank_line_takes_effect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -263,14 +278,29 @@ def _apply(text: str, edit: str, where: float, char: str) -> str:
     return text
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(sorted(p.name for p in (VULNERABLE / CLASSES).glob("*.cls"))),
-       edit=st.sampled_from(EDITS), where=st.floats(0, 1), char=st.sampled_from(["x", "1", "'", " ", "}"]))
-def test_any_edit_of_one_class_gives_what_a_scan_without_the_cache_gives(
-        tmp_path_factory: pytest.TempPathFactory, name: str, edit: str, where: float, char: str) -> None:
+def _editable(package: str) -> list[str]:
+    root = REPO / "fixtures" / package
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not p.name.endswith("-meta.xml") and p.name != "sfdx-project.json")
+
+
+PACKAGES = {name: _editable(name) for name in ("vulnerable-sfdx", "visualforce-sfdx", "metadata-sfdx")}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(package=st.sampled_from(sorted(PACKAGES)), data=st.data(), edit=st.sampled_from(EDITS),
+       where=st.floats(0, 1), char=st.sampled_from(["x", "1", "'", " ", "}", "\n"]))
+def test_any_edit_of_one_file_gives_what_a_scan_without_the_cache_gives(
+        tmp_path_factory: pytest.TempPathFactory, package: str, data: st.DataObject, edit: str, where: float,
+        char: str) -> None:
+    """Random edits of any file of three fixture packages (classes, pages, scripts, metadata):
+    the analysis reused or not, the result is the one a scan without the cache gives."""
+    name = data.draw(st.sampled_from(PACKAGES[package]))
     tmp_path = tmp_path_factory.mktemp("edit")
-    src = shutil.copytree(VULNERABLE, tmp_path / "pkg")
+    src = shutil.copytree(REPO / "fixtures" / package, tmp_path / "pkg")
     options = _options(src, tmp_path / "cache")
     scan(options)
-    _edit(src / CLASSES / name, lambda t: _apply(t, edit, where, char))
-    assert _bare(scan(options)) == _bare(scan(_options(src, None)))
+    _edit(src / name, lambda t: _apply(t, edit, where, char))
+    again = scan(options)
+    event("analysis reused" if again.stats["analyse"] == 0.0 else "analysed again")
+    assert _bare(again) == _bare(scan(_options(src, None)))
