@@ -150,7 +150,8 @@ def reused(project: Project, options: ScanOptions, cache: LoweringCache, context
         if spans is None and f.rel not in last.asked:
             # nothing of it was read or reported: lines moving in it changed nothing found
             output = output if output is not None else repr(last.analysis)
-            if not any(_named(lo.path, output) for lo in (*old.files, *new.files)) and _moved_only(old, new):
+            paths = {f.rel, *(lo.path for lo in (*old.files, *new.files))}
+            if not any(_named(path, output) for path in paths) and _moved_only(old, new):
                 spans = ()
         if spans is None or loader.notes:
             return None
