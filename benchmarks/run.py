@@ -90,7 +90,7 @@ def measure_package(name: str, path: Path, jobs: int, repeat: int, budget: Budge
                 row["lowering_1core_s"] = _num(_stats(one), "lower") - _num(row, "floor_s")
     if rescan:
         row.update(_rescan(path, jobs, repeat, budget, work))
-        for kind in ("", "_code"):
+        for kind in ("", "_moved", "_code"):
             if row.get(f"rescan{kind}_s") is not None:
                 row[f"rescan{kind}_ratio"] = float(row[f"rescan{kind}_s"]) / float(row["scan_s"])  # type: ignore[arg-type]
     return row
@@ -147,9 +147,11 @@ def _stats(r: RunOutcome) -> dict[str, object]:
 def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> Row:
     """Warm the cache on a scratch copy, change one class, scan again (R times, a new change each).
 
-    Two kinds of change, R of each: a comment line appended (the class's lowered form is the same,
-    so the last analysis is reused: apexlint.reuse), and a field declared at the top of the class
-    (every later span moves, so the package is analysed again from the cached lowered forms)."""
+    Three kinds of change, R of each (see apexlint.reuse): a comment line appended (the class's
+    lowered form is the same: the last analysis is reused); a blank line inserted at the top
+    (every span of the class moves: the analysis is reused only if it neither read nor reported
+    on the class); a field declared at the top (a declaration more: the package is analysed again
+    from the cached lowered forms)."""
     copy = work / f"rescan-{path.name}"
     cache = work / f"rescan-cache-{path.name}"
     shutil.rmtree(copy, ignore_errors=True)
@@ -164,7 +166,7 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
         if warm.status != "ok":
             return {"rescan_status": f"warm-up {warm.status}"}
         unchanged = _scans(copy, jobs, 1, budget, work, cache)[0]
-        walls: dict[str, list[float]] = {"comment": [], "code": []}
+        walls: dict[str, list[float]] = {"comment": [], "moved": [], "code": []}
         for i in range(repeat):
             for kind in walls:
                 _change(target, kind, i)
@@ -172,7 +174,8 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
                 if run.status != "ok":
                     return {"rescan_status": run.status}
                 walls[kind].append(run.wall_s)
-        return {"rescan_s": _median(walls["comment"]), "rescan_code_s": _median(walls["code"]),
+        return {"rescan_s": _median(walls["comment"]), "rescan_moved_s": _median(walls["moved"]),
+                "rescan_code_s": _median(walls["code"]),
                 "rescan_unchanged_s": unchanged.wall_s if unchanged.status == "ok" else None,
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
     finally:
@@ -181,10 +184,13 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
 
 
 def _change(target: Path, kind: str, i: int) -> None:
-    """A comment line appended to the class, or a field declared after its first brace."""
+    """A comment line appended to the class, a blank line inserted before it, or a field declared
+    after its first brace."""
     text = target.read_text(encoding="utf-8", errors="surrogateescape")
     if kind == "comment":
         text += f"\n// touched by the apexlint benchmark ({i})\n"
+    elif kind == "moved":
+        text = "\n" + text
     else:
         brace = text.find("{")
         text = text[:brace + 1] + f"\n    private static Integer apexlintBenchmark{i} = {i};" + text[brace + 1:]
