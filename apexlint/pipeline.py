@@ -180,10 +180,13 @@ def body_loader(project: Project, options: ScanOptions, cache: LoweringCache | N
 
 
 def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], options: ScanOptions,
-            bodies: BodyLoader | None = None) -> tuple[list[SourceVerdict], list[Finding], list[Notification]]:
+            bodies: BodyLoader | None = None
+            ) -> tuple[list[SourceVerdict], list[Finding], list[Notification], frozenset[str]]:
+    """Verdicts, findings and notes of the analyses and rules, and every identifier they looked
+    for in method bodies' references (what `apexlint.reuse` needs to know a change is unseen)."""
     # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
     from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
-    from apexlint.analyses.dataflow import DataFlow
+    from apexlint.analyses.dataflow import SOAP_REFS, DataFlow
     from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
     from apexlint.model.package import PackageModel
     model = PackageModel.build(irs, namespace, bodies)
@@ -209,7 +212,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     source_verdicts = [
         SourceVerdict(sid, src.path, src.span, tuple(sorted(ctx.covered.get(sid, ()))), src.in_test)
         for sid, src in sorted(model.sources.items()) if ctx.reportable(sid)]
-    return source_verdicts, [v.finding for v in verdicts], notes
+    return source_verdicts, [v.finding for v in verdicts], notes, graph.mentioning.searched() | SOAP_REFS
 
 
 def _run_rule(module: object, ctx: CheckContext, notes: list[Notification]) -> list[Verdict]:

@@ -14,20 +14,25 @@ changed nothing the analysis reads when either
 - the forms are equal apart from line count, notifications and suppressions, and every body the
   analysis asked for lowers to equal statements (a comment reworded, a line added after the last
   method, a formatter that moved nothing); or
-- the forms differ at most in positions (spans, byte ranges), the analysis asked for none of the
-  file's bodies, and nothing it found, decided or noted names the file, by path or file name (a
-  line added to or removed from a method the analysis never read, in a class it never reported
-  on). Method ids carry no positions, so such a file's declarations, names and references say
-  the same to the analysis as before, and no position of it reaches the result.
+- the analysis asked for none of the file's bodies, nothing it found, decided or noted names the
+  file (by path or by file name, as messages quote `Leak.cls:4`), and the forms differ at most in
+  positions (spans, byte ranges) and in names their methods and fields mention that the analysis
+  never looked for (`Analysis.searched`: every identifier the call graph was asked about, and
+  the SOAP names every body is checked for). That is most edits of a method the analysis never
+  read, in a class it never reported on. Method ids carry no positions, and every question the
+  analysis asks of such a file (declarations, names searched for) has the same answer, so it
+  asks the same questions everywhere else and finds the same; no position of the file reaches
+  the result.
 
 When every changed file passes, the analysis would find exactly what it found, and its findings
 are finished again from the files as they are now: snippets, context lines and suppressions come
 from the new contents, notifications and line counts from the new summaries. A checkout or a
 restored CI cache that only changed modification times is not even lowered again.
 
-Anything else (a file added, removed or renamed, a declaration, a reference or a read body
-changed, lines moved in a file a finding or flow points into, more than `MAX_CHANGED` files
-changed, a notification while checking) runs the analysis as before. Tests compare both paths
+Anything else (a file added, removed or renamed, a declaration changed, a name the analysis looks
+for mentioned or no longer mentioned, a body it read changed, lines moved in a file a finding or
+flow points into, more than `MAX_CHANGED` files changed, a notification while checking) runs the
+analysis as before. Tests compare both paths
 with a scan without the cache, on hand-made edits and on random ones.
 """
 
@@ -42,7 +47,7 @@ from apexlint.cache import LoweringCache
 from apexlint.discover import Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, SourceVerdict
-from apexlint.ir import BodyRef, FileIR, MethodIR, Notification, Span, Suppression
+from apexlint.ir import BodyRef, FieldIR, FileIR, MethodIR, Notification, Span, Suppression
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
@@ -71,6 +76,7 @@ class Analysis:
     verdicts: tuple[SourceVerdict, ...]
     findings: tuple[Finding, ...]
     notes: tuple[Notification, ...]  # the rules', then the body loader's
+    searched: frozenset[str] = frozenset()  # identifiers looked for in method bodies' references
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,7 @@ def reused(project: Project, options: ScanOptions, cache: LoweringCache, context
             # nothing of it was read or reported: lines moving in it changed nothing found
             output = output if output is not None else repr(last.analysis)
             paths = {f.rel, *(lo.path for lo in (*old.files, *new.files))}
-            if not any(_named(path, output) for path in paths) and _moved_only(old, new):
+            if not any(_named(path, output) for path in paths) and _unseen(old, new, last.analysis.searched):
                 spans = ()
         if spans is None or loader.notes:
             return None
@@ -190,23 +196,32 @@ def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: 
     return tuple(sorted(spans))
 
 
-def _moved_only(old: Lowered, new: Lowered) -> bool:
-    """Whether the two forms differ at most in positions: spans, byte ranges, line numbers."""
-    return _shape(tuple(_declared(f) for f in old.files)) == _shape(tuple(_declared(f) for f in new.files))
+def _unseen(old: Lowered, new: Lowered, searched: frozenset[str]) -> bool:
+    """Whether the two forms differ at most in what an analysis that read none of their bodies
+    cannot have seen: positions (spans, byte ranges), and names in method references that it
+    never looked for."""
+    def shape(lowered: Lowered) -> object:
+        return _shape(tuple(_declared(f) for f in lowered.files), searched)
+    return shape(old) == shape(new)
 
 
-def _shape(value: object) -> object:
-    """`value` (an intermediate form) with every position left out; method bodies included."""
+def _shape(value: object, searched: frozenset[str]) -> object:
+    """`value` (an intermediate form) with every position left out, and of each method's or
+    field's references only the names in `searched`; method bodies included."""
     if isinstance(value, Span):
         return None
     if isinstance(value, BodyRef):
         return "body", value.node_type, value.owner, value.is_test
     if isinstance(value, tuple | list):
-        return tuple(_shape(v) for v in value)
+        return tuple(_shape(v, searched) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _shape(v)) for k, v in value.items()))
+        return tuple(sorted((k, _shape(v, searched)) for k, v in value.items()))
+    if isinstance(value, MethodIR | FieldIR):
+        return type(value).__name__, *(
+            tuple(sorted(searched.intersection(value.refs.split()))) if f.name == "refs"
+            else _shape(getattr(value, f.name), searched) for f in fields(value))
     if is_dataclass(value) and not isinstance(value, type):
-        return type(value).__name__, *(_shape(getattr(value, f.name)) for f in fields(value))
+        return type(value).__name__, *(_shape(getattr(value, f.name), searched) for f in fields(value))
     return value  # str, int, bool, None, enum members, frozensets of names
 
 

@@ -131,6 +131,8 @@ def test_a_checkout_that_only_moved_modification_times_reuses_the_analysis(
     ("longer, on the same line", True),
     ("a line more", True),  # later spans move, but nothing of the file was read or reported
     ("a blank line before the class", True),
+    ("names the analysis never looked for", True),
+    ("a call of a method it analysed", False),  # `send` is a name it searched for callers of
     ("a declaration", False),
 ])
 def test_an_edit_in_a_body_the_analysis_never_read(
@@ -143,6 +145,9 @@ def test_an_edit_in_a_body_the_analysis_never_read(
               "longer, on the same line": lambda t: t.replace("Integer x = 1;", "Integer x = 1 + 40;"),
               "a line more": lambda t: t.replace("Integer x = 1;", "Integer x = 1;\n        x++;"),
               "a blank line before the class": lambda t: "\n" + t,
+              "names the analysis never looked for": lambda t: t.replace(
+                  "Integer x = 1;", "Integer x = Math.abs(-1);\n        List<Integer> seen = new List<Integer>{x};"),
+              "a call of a method it analysed": lambda t: t.replace("x = 1;", "x = 1; Sender.send('');"),
               "a declaration": lambda t: t.replace("public Integer r()", "public Long r()")}[edit]
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)

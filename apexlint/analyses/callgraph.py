@@ -302,6 +302,10 @@ class Mentions:
             found = self._found[name] = self._search(name) if name and " " not in name else []
         return found
 
+    def searched(self) -> frozenset[str]:
+        """Every identifier asked about so far."""
+        return frozenset(self._found)
+
     def _search(self, name: str) -> list[str]:
         # Each method's refs start and end with a space and hold a name once: a match lies
         # within one method's part, and the search goes on from the next part.
@@ -407,6 +411,7 @@ class AsyncEntry:
 def async_entry_points(model: PackageModel) -> list[AsyncEntry]:
     """Where the platform starts asynchronous Apex: no user session is guaranteed there."""
     entries: list[AsyncEntry] = []
+    by_class: dict[str, tuple[str, ...]] = {}  # a class's async interface methods, once per class
     for mid in sorted(model.methods):
         info = model.methods[mid]
         m = info.method
@@ -415,7 +420,10 @@ def async_entry_points(model: PackageModel) -> list[AsyncEntry]:
         if ASYNC_ANNOTATIONS & m.annotations:
             entries.append(AsyncEntry(mid, "@future method"))
         elif info.cls is not None and m.kind == "method":
-            for iface_method in model.async_interface_methods(info.cls.name):
+            cls = info.cls.name
+            if cls not in by_class:
+                by_class[cls] = model.async_interface_methods(cls)
+            for iface_method in by_class[cls]:
                 if m.name == iface_method:
                     iface = _async_interface_name(model, info.cls.name, m.name)
                     entries.append(AsyncEntry(mid, f"{iface}.{m.display}"))

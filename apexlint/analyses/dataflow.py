@@ -911,14 +911,17 @@ def _soap_header(stub: Value) -> Value:
     return Value(stub.deep_taint(), stub.deep_params(), strings=header.strings)
 
 
+# What every method's references are searched for, besides the names the call graph is asked about.
+SOAP_REFS = frozenset({"webservicecallout", "invoke"})
+
+
 def _soap_ports(model: PackageModel) -> frozenset[str]:
     """Package classes whose methods make SOAP callouts (WSDL2Apex ports such as MetadataPort)."""
     from apexlint.analyses.callgraph import walk_exprs
     ports = set()
     for info in model.methods.values():
         refs = info.method.refs
-        if info.cls is None or info.owner in ports or not has_ref(refs, "webservicecallout") \
-                or not has_ref(refs, "invoke"):
+        if info.cls is None or info.owner in ports or not all(has_ref(refs, name) for name in SOAP_REFS):
             continue
         for stmt in model.body(info):
             if any(isinstance(e, Call) and e.name == "invoke" and isinstance(e.obj, Name)
