@@ -17,6 +17,7 @@ import compileall
 import io
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -90,7 +91,7 @@ def measure_package(name: str, path: Path, jobs: int, repeat: int, budget: Budge
                 row["lowering_1core_s"] = _num(_stats(one), "lower") - _num(row, "floor_s")
     if rescan:
         row.update(_rescan(path, jobs, repeat, budget, work))
-        for kind in ("", "_moved", "_code"):
+        for kind in ("", "_moved", "_statement", "_code"):
             if row.get(f"rescan{kind}_s") is not None:
                 row[f"rescan{kind}_ratio"] = float(row[f"rescan{kind}_s"]) / float(row["scan_s"])  # type: ignore[arg-type]
     return row
@@ -147,11 +148,12 @@ def _stats(r: RunOutcome) -> dict[str, object]:
 def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> Row:
     """Warm the cache on a scratch copy, change one class, scan again (R times, a new change each).
 
-    Three kinds of change, R of each (see apexlint.reuse): a comment line appended (the class's
+    Four kinds of change, R of each (see apexlint.reuse): a comment line appended (the class's
     lowered form is the same: the last analysis is reused); a blank line inserted at the top
     (every span of the class moves: the analysis is reused only if it neither read nor reported
-    on the class); a field declared at the top (a declaration more: the package is analysed again
-    from the cached lowered forms)."""
+    on the class); a statement added to its first method (`System.debug(...)`: reused if, in
+    addition, the analysis never looked for the names it adds); a field declared at the top (a
+    declaration more: the package is analysed again from the cached lowered forms)."""
     copy = work / f"rescan-{path.name}"
     cache = work / f"rescan-cache-{path.name}"
     shutil.rmtree(copy, ignore_errors=True)
@@ -166,7 +168,9 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
         if warm.status != "ok":
             return {"rescan_status": f"warm-up {warm.status}"}
         unchanged = _scans(copy, jobs, 1, budget, work, cache)[0]
-        walls: dict[str, list[float]] = {"comment": [], "moved": [], "code": []}
+        walls: dict[str, list[float]] = {"comment": [], "moved": [], "statement": [], "code": []}
+        if _METHOD_OPENS.search(target.read_text(encoding="utf-8", errors="surrogateescape")) is None:
+            del walls["statement"]  # no method body to add a statement to: not measured
         for i in range(repeat):
             for kind in walls:
                 _change(target, kind, i)
@@ -175,12 +179,16 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
                     return {"rescan_status": run.status}
                 walls[kind].append(run.wall_s)
         return {"rescan_s": _median(walls["comment"]), "rescan_moved_s": _median(walls["moved"]),
-                "rescan_code_s": _median(walls["code"]),
+                "rescan_statement_s": _median(walls.get("statement", [])), "rescan_code_s": _median(walls["code"]),
                 "rescan_unchanged_s": unchanged.wall_s if unchanged.status == "ok" else None,
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
     finally:
         shutil.rmtree(copy, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
+
+
+# A method or constructor declaration line that opens its body: `public static void run() {`.
+_METHOD_OPENS = re.compile(r"^[ \t]*(?:public|private|protected|global)\b[^=;{}\n]*\)[ \t]*\{[ \t]*$", re.M)
 
 
 def _change(target: Path, kind: str, i: int) -> None:
@@ -191,6 +199,11 @@ def _change(target: Path, kind: str, i: int) -> None:
         text += f"\n// touched by the apexlint benchmark ({i})\n"
     elif kind == "moved":
         text = "\n" + text
+    elif kind == "statement":
+        first = _METHOD_OPENS.search(text)
+        if first is None:
+            raise ValueError(f"{target.name}: no method body to add a statement to")
+        text = text[:first.end()] + f"\n        System.debug('apexlint benchmark {i}');" + text[first.end():]
     else:
         brace = text.find("{")
         text = text[:brace + 1] + f"\n    private static Integer apexlintBenchmark{i} = {i};" + text[brace + 1:]
