@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apexlint import pipeline
-from apexlint.cache import MAGIC, FileStamp, LoweringCache
+from apexlint.cache import BUNDLE_MAGIC, MAGIC, FileStamp, LoweringCache
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
@@ -64,7 +64,7 @@ def test_entries_of_files_a_scan_did_not_cover_are_kept(tmp_path: Path) -> None:
     assert later.get("a.cls", "ka2", STAMP) is not None and later.get("b.cls", "kb", STAMP) is not None
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "checksum-only"])
+@pytest.mark.parametrize("damage", ["truncated", "index flipped", "garbage", "checksum-only"])
 def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str) -> None:
     cache = LoweringCache(tmp_path, "1.0", "/project")
     cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
@@ -72,18 +72,41 @@ def test_a_damaged_bundle_is_discarded_never_trusted(tmp_path: Path, damage: str
     data = cache.path.read_bytes()
     if damage == "truncated":
         cache.path.write_bytes(data[: len(data) // 2])
-    elif damage == "flipped":
-        cache.path.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    elif damage == "index flipped":  # a byte of the sealed index (it follows two header lines)
+        at = data.index(b"\n", data.index(b"\n", len(BUNDLE_MAGIC)) + 1) + 10
+        cache.path.write_bytes(data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:])
     elif damage == "garbage":
         cache.path.write_bytes(b"not a cache bundle")
     else:
         # what a pull request could commit: a well-formed bundle with a correct plain checksum, whose
         # unpickling would run code; without the user's key it never verifies
-        payload = pickle.dumps({"entries": {}, "bodies": {}})
-        cache.path.write_bytes(b"APEXLINT-CACHE-6\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        index = pickle.dumps({"entries": {}, "bodies": {}})
+        cache.path.write_bytes(BUNDLE_MAGIC + hashlib.sha256(index).hexdigest().encode() + b"\n"
+                               + str(len(index)).encode() + b"\n" + index)
     reread = LoweringCache(tmp_path, "1.0", "/project")
     assert reread.get("a.cls", "ka", STAMP) is None
     assert not reread.path.exists(), "a bundle that does not verify is removed"
+
+
+def test_a_damaged_entry_is_never_used_and_the_others_are(tmp_path: Path) -> None:
+    """Entries are checked one by one against digests the sealed index holds: a byte flipped in
+    one entry's pickle loses that entry only, and the next bundle written leaves it out."""
+    cache = LoweringCache(tmp_path, "1.0", "/project")
+    cache.put("a.cls", "ka", STAMP, _lowered("a.cls"))
+    cache.put("b.cls", "kb", STAMP, _lowered("b.cls"))
+    cache.save()
+    data = cache.path.read_bytes()
+    cache.path.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])  # in the last entry, b.cls
+    reread = LoweringCache(tmp_path, "1.0", "/project")
+    assert reread.get("b.cls", "kb", STAMP) is None
+    assert reread.unchanged("b.cls", STAMP) is None
+    assert reread.get("a.cls", "ka", STAMP) == _lowered("a.cls")
+    reread.put("c.cls", "kc", STAMP, _lowered("c.cls"))
+    reread.save()  # a whole bundle: a new entry is more than an eighth of these two
+    again = LoweringCache(tmp_path, "1.0", "/project")
+    assert again.get("a.cls", "ka", STAMP) == _lowered("a.cls")
+    assert again.get("c.cls", "kc", STAMP) == _lowered("c.cls")
+    assert not again.has_entry("b.cls"), "the damaged entry is not written again"
 
 
 def test_a_warm_scan_reads_everything_from_the_cache(tmp_path: Path) -> None:
