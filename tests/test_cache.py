@@ -152,14 +152,15 @@ def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["folder", "link"])
-@pytest.mark.parametrize("where", ["result", "delta", "bundle"])
+@pytest.mark.parametrize("where", ["result", "analysis", "delta", "bundle"])
 def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, where: str, kind: str) -> None:
     """A hostile or broken cache folder: the scan's result is the same, nothing outside is touched."""
     root = REPO / "fixtures" / "vulnerable-sfdx"
     options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path / "cache")
     cold = scan(options)
     [bundle] = (tmp_path / "cache").rglob("scan-*.pickle")
-    target = {"result": bundle.with_suffix(".result"), "delta": bundle.with_suffix(".delta"), "bundle": bundle}[where]
+    target = {"result": bundle.with_suffix(".result"), "analysis": bundle.with_suffix(".analysis"),
+              "delta": bundle.with_suffix(".delta"), "bundle": bundle}[where]
     target.unlink(missing_ok=True)
     outside = tmp_path / "outside.txt"
     outside.write_text("not the cache's")

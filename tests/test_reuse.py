@@ -309,3 +309,27 @@ def test_any_edit_of_one_file_gives_what_a_scan_without_the_cache_gives(
     again = scan(options)
     event("analysis reused" if again.stats["analyse"] == 0.0 else "analysed again")
     assert _bare(again) == _bare(scan(_options(src, None)))
+
+
+@pytest.mark.parametrize("kind", ["folder", "link"])
+def test_a_memo_that_is_a_folder_or_a_link_costs_only_speed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    [kept] = (tmp_path / "cache").rglob("scan-*.analysis")
+    kept.unlink()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the cache's")
+    if kind == "folder":
+        kept.mkdir()
+        (kept / "inside").write_text("kept")
+    else:
+        kept.symlink_to(outside)
+    runs = []
+    for n in range(2):
+        _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t, n=n: t + f"// edit {n}\n")
+        runs.append(_rescan(src, tmp_path / "cache", monkeypatch)[1])
+    # a link that does not verify is removed and the memo written again; a folder stays in the way
+    assert runs == ([1, 1] if kind == "folder" else [1, 0])
+    assert outside.read_text() == "not the cache's"
+    assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
