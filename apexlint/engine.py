@@ -107,7 +107,10 @@ def _scan(options: ScanOptions) -> ScanResult:
         timer.lap("analyse")
     blob = b""
     if cache is not None:
-        memo, blob = reuse.kept(memo)
+        try:
+            memo, blob = reuse.kept(memo)
+        except Exception:  # what cannot be kept is analysed again next time; this scan is unaffected
+            blob = b""
     result = pipeline.assemble(project, memo.summaries, memo.analysis, rules, options.category)
     timer.lap("report")
     # No token-shaped secret leaves the engine, nor is kept by the cache: messages, labels,
@@ -118,7 +121,8 @@ def _scan(options: ScanOptions) -> ScanResult:
         # only what every file of which was read, lowered and cached as it is on disk
         if all(memo.keys) and not any(n.code in UNCACHEABLE or n.code == "file-changed"
                                       for n in result.notifications):
-            cache.put_analysis(blob)
+            if blob:
+                cache.put_analysis(blob)
             if key is not None:
                 cache.put_result(key, replace(result, stats={}))
     return result

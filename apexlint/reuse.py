@@ -119,7 +119,17 @@ def kept(memo: Memo) -> tuple[Memo, bytes]:
 
 def reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
     """The last analysis, with this scan's keys and summaries, if no file changed in anything it
-    read; None when the analysis must run. Files whose content changed are put in the cache."""
+    read; None when the analysis must run. Files whose content changed are put in the cache.
+
+    Reuse only ever saves time: whatever goes wrong while checking (a bug here, a form too deep to
+    compare), the analysis runs."""
+    try:
+        return _reused(project, options, cache, context)
+    except Exception:
+        return None
+
+
+def _reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
     last = cache.analysis()
     if not isinstance(last, Memo) or last.context != context or len(last.keys) != len(project.files):
         return None

@@ -333,3 +333,19 @@ def test_a_memo_that_is_a_folder_or_a_link_costs_only_speed(
     assert runs == ([1, 1] if kind == "folder" else [1, 0])
     assert outside.read_text() == "not the cache's"
     assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
+
+
+def test_a_failure_while_checking_for_reuse_only_costs_the_analysis(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t: t + "// a comment\n")
+
+    def broken(*args: object) -> None:
+        raise RecursionError("a form too deep to compare")
+
+    monkeypatch.setattr("apexlint.reuse._same_reads", broken)
+    expected = scan(_options(src, None))
+    calls = _counting(monkeypatch)
+    assert _bare(scan(_options(src, tmp_path / "cache"))) == _bare(expected)
+    assert calls == [1]
