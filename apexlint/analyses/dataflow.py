@@ -435,13 +435,37 @@ class _MethodRun:
                 self.write_field((owner, target.name), v)
         elif isinstance(target, FieldGet):
             owner = self.field_target(target)
-            if owner is not None:
+            own_port = self._own_port(target.obj)
+            if owner is not None and not own_port:
                 self.write_field((owner, target.name), v)
-            if owner is None or _rooted_in_local(target.obj, self.scope):
+            if owner is None or own_port or _rooted_in_local(target.obj, self.scope):
                 # the local object itself carries the part too: `service.SessionHeader.sessionId = s`
                 self.write(target.obj, with_facet(target.name, v))
         elif isinstance(target, Index):
             self.write(target.obj, v)
+
+    def _own_port(self, e: Expr) -> bool:
+        """Whether `e` is, or hangs from, a WSDL2Apex port object this method holds in a local
+        variable or in a field of its own class (`port.endpoint_x = ...`,
+        `held.SessionHeader.sessionId = ...`), and the method is not the port's own code.
+
+        What a client sets on its port object stays with that object (the variable or field
+        holding it; the port call reads it from the receiver), not in the port class's shared
+        field store: one client pointing its port at another host, or giving it a session, says
+        nothing of the package's other port objects. A port reached any other way is written to
+        the shared store, as before."""
+        chain: list[Expr] = []
+        while isinstance(e, FieldGet):
+            chain.append(e)
+            e = e.obj
+        chain.append(e)
+        for x in reversed(chain):  # from the variable outwards: the first port object on the way
+            declared = self.scope.type_of(x)
+            port = self.model.resolve_class(declared, self.scope.cls) if declared else None
+            if port is not None and port in self.flow.soap_ports:
+                return port != self.info.owner and (
+                    isinstance(x, Name) or (isinstance(x, FieldGet) and isinstance(x.obj, This)))
+        return False
 
     def field_target(self, fg: FieldGet) -> str | None:
         """The package class whose field `fg` writes or reads, if it is one."""
@@ -795,7 +819,9 @@ class _MethodRun:
         """
         port = target.owner
         stub = receiver if receiver.carries_session() else self.object_value(port)
-        endpoint = self.read_field((port, "endpoint_x"))
+        # the endpoint the caller gave this port object, else (and on paths where it gave none)
+        # the class's own: its initialiser, or its methods' writes
+        endpoint = join(receiver.facets.get("endpoint_x", EMPTY), self.read_field((port, "endpoint_x")))
         body = join_all(args)
         types = sorted(self._metadata_types(body, call)) if target.method.name != "deploy" else []
         names = sorted(self._full_names(body))

@@ -187,7 +187,8 @@ def derived(v: Value, *, keep_strings: bool = False, types: frozenset[str] = fro
 # Parts worth keeping even when no session is in them: what resolves a callout's destination,
 # what names the metadata a port writes, and the headers a callout sends (where a Named
 # Credential's `{!$Credential.OAuthToken}` can stand in for the session: analyses/endpoints.py).
-PLAIN_FACETS = frozenset({"endpoint", "method", "body", "fullname", "type", "type_x", "sessionheader", "sessionid"})
+PLAIN_FACETS = frozenset({"endpoint", "endpoint_x", "method", "body", "fullname", "type", "type_x", "sessionheader",
+                          "sessionid"})
 
 
 def keeps_facet(name: str, v: Value) -> bool:
