@@ -14,15 +14,15 @@ changed nothing the analysis reads when either
 - the forms are equal apart from line count, notifications and suppressions, and every body the
   analysis asked for lowers to equal statements (a comment reworded, a line added after the last
   method, a formatter that moved nothing); or
-- the analysis asked for none of the file's bodies, nothing it found, decided or noted names the
-  file (by path or by file name, as messages quote `Leak.cls:4`), and the forms differ at most in
-  positions (spans, byte ranges) and in names their methods and fields mention that the analysis
-  never looked for (`Analysis.searched`: every identifier the call graph was asked about, and
-  the SOAP names every body is checked for). That is most edits of a method the analysis never
-  read, in a class it never reported on. Method ids carry no positions, and every question the
-  analysis asks of such a file (declarations, names searched for) has the same answer, so it
-  asks the same questions everywhere else and finds the same; no position of the file reaches
-  the result.
+- nothing the analysis found, decided or noted names the file (by path or by file name, as
+  messages quote `Leak.cls:4`), and the forms and the bodies it read differ at most in positions
+  (spans, byte ranges) and in names their methods and fields mention that the analysis never
+  looked for (`Analysis.searched`: every identifier the call graph was asked about, and the SOAP
+  names every body is checked for). That is most edits of a class the analysis never reported
+  on, outside the methods it read. Method ids carry no positions, and every question the
+  analysis asks of such a file (declarations, names searched for, the statements of the bodies
+  it reads) has the same answer, so it asks the same questions everywhere else and finds the
+  same; no position of the file reaches the result.
 
 When every changed file passes, the analysis would find exactly what it found, and its findings
 are finished again from the files as they are now: snippets, context lines and suppressions come
@@ -30,9 +30,9 @@ from the new contents, notifications and line counts from the new summaries. A c
 restored CI cache that only changed modification times is not even lowered again.
 
 Anything else (a file added, removed or renamed, a declaration changed, a name the analysis looks
-for mentioned or no longer mentioned, a body it read changed, lines moved in a file a finding or
-flow points into, more than `MAX_CHANGED` files changed, a notification while checking) runs the
-analysis as before. Tests compare both paths
+for mentioned or no longer mentioned, a statement of a body it read changed, lines moved in a file
+a finding or flow points into, more than `MAX_CHANGED` files changed, a notification while
+checking) runs the analysis as before. Tests compare both paths
 with a scan without the cache, on hand-made edits and on random ones.
 """
 
@@ -162,13 +162,15 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
         if any(n.code in UNCACHEABLE for n in new.notifications):
             return None
         cache.put(f.rel, keys[i], stamp=_stamp(f, skip_tests, options.limits), value=new)
-        spans = _same_reads(old, new, set(last.asked.get(f.rel, ())), cache, last.keys[i], loader)
-        if spans is None and f.rel not in last.asked:
-            # nothing of it was read or reported: lines moving in it changed nothing found
+        read = set(last.asked.get(f.rel, ()))
+        spans = _same_reads(old, new, read, cache, last.keys[i], loader)
+        if spans is None:
+            # nothing of it was reported: positions moving in it, and names the analysis never
+            # looked for, changed nothing it found
             output = output if output is not None else repr(last.analysis)
             paths = {f.rel, *(lo.path for lo in (*old.files, *new.files))}
-            if not any(_named(path, output) for path in paths) and _unseen(old, new, last.analysis.searched):
-                spans = ()
+            if not any(_named(path, output) for path in paths):
+                spans = _same_reads(old, new, read, cache, last.keys[i], loader, last.analysis.searched)
         if spans is None or loader.notes:
             return None
         if f.rel in asked:
@@ -178,15 +180,21 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
 
 
 def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: LoweringCache, old_key: str,
-                loader: BodyLoader) -> tuple[tuple[int, int], ...] | None:
-    """Whether the analysis reads the same from `new` as from `old` (the new byte ranges of the
-    bodies it asked for, in order), or None."""
+                loader: BodyLoader, searched: frozenset[str] | None = None) -> tuple[tuple[int, int], ...] | None:
+    """Whether the analysis reads the same from `new` as from `old` (then the new byte ranges of
+    the bodies it asked for, in order), or None. With `searched` (for a file the analysis's output
+    does not name), the forms and the bodies it read are compared without their positions, and
+    of each method's or field's references only the names in `searched`."""
     if len(old.files) != len(new.files):
         return None
+
+    def same(x: object, y: object) -> bool:
+        return x == y if searched is None else _shape(x, searched) == _shape(y, searched)
+
     spans = []
     matched = 0
     for a, b in zip(old.files, new.files, strict=True):
-        if _declared(a) != _declared(b):
+        if not same(_declared(a), _declared(b)):
             return None
         for m, n in zip(_methods(a), _methods(b), strict=True):  # equal forms: same methods, same order
             if isinstance(m.code, BodyRef) and isinstance(n.code, BodyRef):
@@ -195,24 +203,15 @@ def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: 
                 if (m.code.start_byte, m.code.end_byte) not in asked:
                     continue  # never read: whatever it holds now, the analysis did not see it
                 before = cache.body(a.path, (m.code.start_byte, m.code.end_byte), old_key)
-                if before is None or before != loader(n.code):
+                if before is None or not same(before, loader(n.code)):
                     return None
                 matched += 1
                 spans.append((n.code.start_byte, n.code.end_byte))
-            elif m.code != n.code:  # lowered with the declarations (or one of them was)
+            elif not same(m.code, n.code):  # lowered with the declarations (or one of them was)
                 return None
     if matched != len(asked):
         return None  # a body read that is no method's here: nothing to compare it with
     return tuple(sorted(spans))
-
-
-def _unseen(old: Lowered, new: Lowered, searched: frozenset[str]) -> bool:
-    """Whether the two forms differ at most in what an analysis that read none of their bodies
-    cannot have seen: positions (spans, byte ranges), and names in method references that it
-    never looked for."""
-    def shape(lowered: Lowered) -> object:
-        return _shape(tuple(_declared(f) for f in lowered.files), searched)
-    return shape(old) == shape(new)
 
 
 def _shape(value: object, searched: frozenset[str]) -> object:

@@ -349,3 +349,37 @@ def test_a_failure_while_checking_for_reuse_only_costs_the_analysis(
     calls = _counting(monkeypatch)
     assert _bare(scan(_options(src, tmp_path / "cache"))) == _bare(expected)
     assert calls == [1]
+
+
+ROUTED_SENDER = SENDER.replace("'https://api.example.com/v1'", "Routes.endpoint()")
+ROUTES = """public class Routes {
+    public static String endpoint() {
+        return 'https://api.example.com/v1';
+    }
+    public static String unused() { return 'x'; }
+}
+"""
+
+
+@pytest.mark.parametrize(("edit", "reused"), [
+    ("a blank line before the class", True),  # the body it read moves, unchanged
+    ("a method added after it", False),  # a declaration more: declarations are always compared
+    ("its URL", False),
+])
+def test_a_class_the_analysis_read_but_never_reported_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, reused: bool) -> None:
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode(),
+                                                f"{SFDX_SOURCE}/classes/Sender.cls": ROUTED_SENDER.encode(),
+                                                f"{SFDX_SOURCE}/classes/Routes.cls": ROUTES.encode()})
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert any("api.example.com" in f.message for f in cold.findings), "the endpoint comes from Routes"
+    assert any(path.endswith("Routes.cls") for path in _memo(src, tmp_path / "cache").asked)
+    assert "Routes.cls" not in repr(cold.findings)
+    change = {"a blank line before the class": lambda t: "\n\n" + t,
+              "a method added after it": lambda t: t.replace("    public static String unused()",
+                                                             "    public static String more() { return 'y'; }\n"
+                                                             "    public static String unused()"),
+              "its URL": lambda t: t.replace("api.example.com", "api.example.org")}[edit]
+    _edit(src / SFDX_SOURCE / "classes" / "Routes.cls", change)
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == (0 if reused else 1)
