@@ -672,7 +672,8 @@ def _unquote_apex(raw: str) -> str:
 
 def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
     """Parse and lower one `.cls` or `.trigger` file; with `lazy`, bodies are lowered only
-    when they hold what lowering itself must find (sources, suppressions, token literals)."""
+    when they hold what lowering itself must find (sources, token literals). Suppression
+    directives are found in the whole file, lowered now or not (`_FileLowering.directives`)."""
     tree = parse("apex", src.buffer)
     lowering = _FileLowering(src, lazy)
     lowering.lower_root(tree.root_node)
@@ -692,8 +693,8 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
 
 
 # A body holding any of these is lowered with its file: lowering records sources (getSessionId,
-# token-shaped literals) and suppression comments, which the package model needs up front.
-_NEEDED_WORDS = (b"getsessionid", b"apexlint:")  # in the lower-cased text (a case-blind regex is 10x slower)
+# token-shaped literals), which the package model needs up front.
+_NEEDED_WORDS = (b"getsessionid",)  # in the lower-cased text (a case-blind regex is 10x slower)
 
 
 def _needed_offsets(buffer: bytes, lowered: bytes) -> list[int]:

@@ -1,11 +1,11 @@
 """Apex method bodies lowered in the main process, the first time an analysis reads one.
 
 Worker processes lower an Apex file's declarations, and the bodies that hold something the
-package model needs before any analysis runs (a session source, a token literal, a suppression
-comment). Every other body stays a `BodyRef`: its byte range in the file. The demand-driven
-analyses read a few hundred bodies of a package's thousands; for each, the file is read and
-parsed again here (a handful of files, each once) and only that block is lowered, by the same
-code, so the statements are the ones the worker would have produced.
+package model needs before any analysis runs (a session source, a token literal; suppression
+directives are read from the whole file). Every other body stays a `BodyRef`: its byte range in
+the file. The demand-driven analyses read a few hundred bodies of a package's thousands; for
+each, the file is read and parsed again here (a handful of files, each once) and only that block
+is lowered, by the same code, so the statements are the ones the worker would have produced.
 
 The package model owns the loader (`PackageModel.body()`), so the analyses never see a tree:
 the lowering stage still does all the tree walking, only later. A file that changed since it
