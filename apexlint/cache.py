@@ -196,46 +196,49 @@ class LoweringCache:
 
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
-        entry = self._entry(rel)
-        if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
-            return None
-        value = _unpickled(entry[2])
-        if value is not None:
+        entry = self._stamped(rel, stamp)
+        value = _unpickled(entry[2]) if entry is not None else None
+        if entry is not None and value is not None:
             self._keys[rel] = entry[0]
         return value
 
     def known(self, rel: str, stamp: FileStamp) -> str | None:
         """The key of a file whose stamp is the one recorded, taken as this scan's without
         unpickling its entry (None: the stamp differs, or 0 mtimes)."""
-        entry = self._entry(rel)
-        if entry is None or stamp.mtime_ns == 0 or entry[1] != stamp:
+        entry = self._stamped(rel, stamp)
+        if entry is None:
             return None
         self._keys[rel] = entry[0]
         return entry[0]
 
     def get(self, rel: str, key: str, stamp: FileStamp) -> Lowered | None:
         """The entry for this exact content (the stamp is recorded anew if it changed)."""
-        entry = self._entry(rel)
-        if entry is None or entry[0] != key:
-            return None
-        value = _unpickled(entry[2])
-        if value is not None:
+        entry = self._keyed(rel, key)
+        value = _unpickled(entry[2]) if entry is not None else None
+        if entry is not None and value is not None:
             self._use(rel, entry, stamp)
         return value
 
     def refresh(self, rel: str, key: str, stamp: FileStamp) -> bool:
         """Whether the cache holds this exact content of `rel`; if so it is this scan's, under
         its new stamp (its entry is not unpickled)."""
-        entry = self._entry(rel)
-        if entry is None or entry[0] != key:
-            return False
-        self._use(rel, entry, stamp)
-        return True
+        entry = self._keyed(rel, key)
+        if entry is not None:
+            self._use(rel, entry, stamp)
+        return entry is not None
 
     def stored(self, rel: str, key: str) -> Lowered | None:
         """The lowered form of the content of `rel` that had `key`, if the cache still holds it."""
+        entry = self._keyed(rel, key)
+        return _unpickled(entry[2]) if entry is not None else None
+
+    def _stamped(self, rel: str, stamp: FileStamp) -> _Entry | None:
         entry = self._entry(rel)
-        return _unpickled(entry[2]) if entry is not None and entry[0] == key else None
+        return entry if entry is not None and stamp.mtime_ns != 0 and entry[1] == stamp else None
+
+    def _keyed(self, rel: str, key: str) -> _Entry | None:
+        entry = self._entry(rel)
+        return entry if entry is not None and entry[0] == key else None
 
     def _use(self, rel: str, entry: _Entry, stamp: _Stamp) -> None:
         self._keys[rel] = entry[0]
@@ -440,7 +443,9 @@ def _write_bundle(path: Path, entries: dict[str, _Entry], bodies: dict[str, _Bod
         data = _bytes(blob)
         if data is None:
             continue
-        index[rel] = (key, (stamp[0], stamp[1], stamp[2]), at, len(data), hashlib.sha256(data).digest())
+        # an entry read from a bundle was just checked against its digest: not hashed again
+        digest = blob[3] if not isinstance(blob, bytes) else hashlib.sha256(data).digest()
+        index[rel] = (key, (stamp[0], stamp[1], stamp[2]), at, len(data), digest)
         blobs.append(data)
         at += len(data)
     sealed = pickle.dumps({"entries": index, "bodies": bodies}, protocol=pickle.HIGHEST_PROTOCOL)

@@ -145,7 +145,7 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
             return None  # unreadable now: the analysis reports it
         if key == last.keys[i] and cache.refresh(f.rel, key, stamp):
             continue  # only its modification time changed
-        changed.append((i, data))
+        changed.append((i, data, stamp))
         keys[i] = key
         if len(changed) > MAX_CHANGED:
             return None
@@ -153,7 +153,7 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
     asked = dict(last.asked)
     loader = body_loader(project, options, cache)
     output: str | None = None  # the last analysis's findings, verdicts and notes as text
-    for i, data in changed:
+    for i, data, stamp in changed:
         f = project.files[i]
         old = cache.stored(f.rel, last.keys[i])
         if old is None:
@@ -161,7 +161,7 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
         _, new = _lower_one(f, options.limits, options.file_timeout, skip_tests, data, False)
         if any(n.code in UNCACHEABLE for n in new.notifications):
             return None
-        cache.put(f.rel, keys[i], stamp=_stamp(f, skip_tests, options.limits), value=new)
+        cache.put(f.rel, keys[i], stamp, new)
         read = set(last.asked.get(f.rel, ()))
         spans = _same_reads(old, new, read, cache, last.keys[i], loader)
         if spans is None:
