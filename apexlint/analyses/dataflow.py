@@ -454,6 +454,8 @@ class _MethodRun:
         field store: one client pointing its port at another host, or giving it a session, says
         nothing of the package's other port objects. A port reached any other way is written to
         the shared store, as before."""
+        if not self.flow.soap_ports:
+            return False  # most packages: no type lookups on every field write
         chain: list[Expr] = []
         while isinstance(e, FieldGet):
             chain.append(e)
