@@ -207,8 +207,8 @@ def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: 
                     return None
                 matched += 1
                 spans.append((n.code.start_byte, n.code.end_byte))
-            elif not same(m.code, n.code):  # lowered with the declarations (or one of them was)
-                return None
+            elif searched is None and m.code != n.code:  # lowered with the declarations (or one was)
+                return None  # (a shape compares bodies with the rest of the form: see `_shape`)
     if matched != len(asked):
         return None  # a body read that is no method's here: nothing to compare it with
     return tuple(sorted(spans))
