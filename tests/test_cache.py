@@ -7,7 +7,6 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,6 +16,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
+from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
@@ -204,14 +204,7 @@ def test_the_remembered_result_is_not_used_when_anything_it_depends_on_changed(
     else:
         options = dataclasses.replace(options, logger_classes=("Leak",))
     expected = scan(dataclasses.replace(options, cache_dir=None))
-    calls: list[int] = []
-    original = pipeline.analyse
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr("apexlint.pipeline.analyse", counting)
+    calls = count_analyses(monkeypatch)
     again = scan(options)
     assert calls == [1], "the scan analysed again"
     assert dataclasses.replace(again, stats={}) == dataclasses.replace(expected, stats={})

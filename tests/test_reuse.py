@@ -11,16 +11,16 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from apexlint import pipeline, reuse
+from apexlint import reuse
 from apexlint.cache import MAGIC
 from apexlint.engine import ScanOptions, _cache, scan
 from apexlint.findings import ScanResult
+from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,22 +64,10 @@ def _bare(result: ScanResult) -> ScanResult:
     return dataclasses.replace(result, stats={})
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    original = pipeline.analyse
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr("apexlint.pipeline.analyse", counting)
-    return calls
-
-
 def _rescan(src: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ScanResult, int]:
     """A re-scan with the cache, checked against a scan without it; and how many analyses it ran."""
     expected = scan(_options(src, None))
-    calls = _counting(monkeypatch)
+    calls = count_analyses(monkeypatch)
     again = scan(_options(src, cache))
     monkeypatch.undo()
     assert _bare(again) == _bare(expected)
@@ -222,7 +210,7 @@ def test_more_changed_files_than_it_checks_analyses_again(tmp_path: Path, monkey
     for name in ("Leak.cls", "Quiet.cls"):
         _edit(src / SFDX_SOURCE / "classes" / name, lambda t: t + "// a comment\n")
     expected = scan(_options(src, None))
-    calls = _counting(monkeypatch)
+    calls = count_analyses(monkeypatch)
     assert _bare(scan(_options(src, tmp_path / "cache"))) == _bare(expected)
     assert calls == [1]
 
@@ -346,7 +334,7 @@ def test_a_failure_while_checking_for_reuse_only_costs_the_analysis(
 
     monkeypatch.setattr("apexlint.reuse._same_reads", broken)
     expected = scan(_options(src, None))
-    calls = _counting(monkeypatch)
+    calls = count_analyses(monkeypatch)
     assert _bare(scan(_options(src, tmp_path / "cache"))) == _bare(expected)
     assert calls == [1]
 
