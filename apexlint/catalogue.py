@@ -17,12 +17,13 @@ import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import Any, Final
+
+from apexlint.records import frozen
 
 __all__ = [
     "LEVELS",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleMeta:
     id: str  # "SID002"
     name: str  # "session-id-exported"

@@ -6,10 +6,11 @@ format what is here and never compute anything new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from apexlint.ir import Notification, Span
+from apexlint.records import frozen
 
 # The partial fingerprint key of a finding in SARIF, and what baselines match on.
 FINGERPRINT_KEY = "apexlint/v1"
@@ -25,7 +26,7 @@ class Level(StrEnum):
         return {"note": 1, "warning": 2, "error": 3}[self.value]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@frozen(order=True)
 class Location:
     path: str  # relative to the scan root, forward slashes
     span: Span
@@ -33,7 +34,7 @@ class Location:
     label: str = ""  # short description ("session ID read here", "sent to https://...")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FlowStep:
     """One step of the source → sink path (a SARIF threadFlow location)."""
 
@@ -41,13 +42,13 @@ class FlowStep:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Replacement:
     span: Span
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fix:
     """A mechanical rewrite that is safe to apply (becomes SARIF `fixes`)."""
 
@@ -56,13 +57,13 @@ class Fix:
     replacements: tuple[Replacement, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SuppressionInfo:
     justification: str
     kind: str = "inSource"  # "inSource" | "external" (baseline/config)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Finding:
     rule_id: str
     level: Level
@@ -82,7 +83,7 @@ class Finding:
                 self.rule_id, self.message)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceVerdict:
     """Which rules a session-ID source ended in (SPEC: every source ends in one verdict)."""
 
@@ -93,14 +94,14 @@ class SourceVerdict:
     in_test: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PackageInfo:
     name: str
     namespace: str
     layout: str  # "sfdx" | "mdapi" | "files"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceContext:
     """A run of a scanned file's lines, so a report can show a finding's code with its surroundings.
 
@@ -115,7 +116,7 @@ class SourceContext:
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScanResult:
     package: PackageInfo
     findings: tuple[Finding, ...]

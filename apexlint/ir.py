@@ -10,11 +10,10 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+
+from apexlint.records import field, frozen
 
 
 def apex_name(text: str) -> str:
@@ -33,7 +32,7 @@ def has_ref(refs: str, name: str) -> bool:
     return f" {name} " in refs
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@frozen(order=True)
 class Span:
     """A region of a file: 1-based lines, 1-based UTF-16 columns, end column exclusive (SARIF)."""
 
@@ -60,7 +59,7 @@ class NoticeLevel(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Notification:
     """A problem with the input or the tool itself, reported as a SARIF tool notification."""
 
@@ -83,7 +82,7 @@ class SourceKind(StrEnum):
     TOKEN_LITERAL = "token-literal"  # a literal shaped like a live session ID / access token
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceSite:
     """One place a session ID is retrieved or appears. `id` is unique in the package."""
 
@@ -97,7 +96,7 @@ class SourceSite:
     in_test: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Suppression:
     """An inline `apexlint:disable-next-line SIDnnn -- reason` comment."""
 
@@ -113,12 +112,12 @@ class Suppression:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Expr:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Lit(Expr):
     """A literal. `value` is the decoded string for string literals, else the source text."""
 
@@ -126,30 +125,30 @@ class Lit(Expr):
     is_string: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Name(Expr):
     """A bare identifier: a local, parameter, field, or class reference (resolved later)."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class This(Expr):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Super(Expr):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FieldGet(Expr):
     obj: Expr
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Call(Expr):
     """A method invocation. `obj` is None for an unqualified call `m(x)`."""
 
@@ -159,7 +158,7 @@ class Call(Expr):
     text: str  # source text of the call, shortened, for messages
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class New(Expr):
     """`new T(args)` and collection/array creation `new T{items}` / `new Map<K,V>{k => v}`."""
 
@@ -169,59 +168,59 @@ class New(Expr):
     field_names: tuple[str, ...] = ()  # `new Account(Name = x)`: one name per arg, "" if positional
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Binary(Expr):
     op: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ternary(Expr):
     cond: Expr
     then: Expr
     other: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Cast(Expr):
     type: str
     expr: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Index(Expr):
     obj: Expr
     index: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Soql(Expr):
     """An inline SOQL/SOSL query; `binds` are the `:expr` bind expressions."""
 
     binds: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SessionRead(Expr):
     """`UserInfo.getSessionId()` (any case, with or without `System.`): a session source."""
 
     source_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Opaque(Expr):
     """Anything the analyses need not understand; its sub-expressions are still kept."""
 
     parts: tuple[Expr, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Stmt:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Assign(Stmt):
     """`target = value` (also compound `+=`) and local declarations with an initialiser."""
 
@@ -230,22 +229,22 @@ class Assign(Stmt):
     op: str = "="
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Eval(Stmt):
     expr: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Return(Stmt):
     expr: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Throw(Stmt):
     expr: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Dml(Stmt):
     """`insert x;`, `update x;`, `upsert x;`, `delete x;` ..."""
 
@@ -253,13 +252,13 @@ class Dml(Stmt):
     expr: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Param:
     name: str
     type: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MethodIR:
     """A method, constructor, property accessor, initializer, or trigger body."""
 
@@ -289,7 +288,7 @@ class MethodIR:
         return None if isinstance(self.code, BodyRef) else self.code
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BodyRef:
     """A method body not lowered yet: the byte range of its block in the file as read."""
 
@@ -301,7 +300,7 @@ class BodyRef:
     is_test: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FieldIR:
     name: str
     display: str
@@ -314,7 +313,7 @@ class FieldIR:
     refs: str = ""  # identifiers the initialiser mentions (see MethodIR.refs)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ClassIR:
     """A class, interface or enum; inner classes are separate entries named `outer.inner`."""
 
@@ -333,7 +332,7 @@ class ClassIR:
     is_test: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TriggerIR:
     name: str
     display: str
@@ -349,7 +348,7 @@ class TriggerIR:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UrlUse:
     """A URL-valued place outside Apex that may carry a session (link, form, redirect, request).
 
@@ -367,7 +366,7 @@ class UrlUse:
     header_or_body: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -381,7 +380,7 @@ class PageIR:
     emits_session: bool = False  # any session merge field in the rendered output (comments count)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MetadataIR:
     """Facts read from one metadata XML file."""
 
@@ -391,7 +390,7 @@ class MetadataIR:
     endpoint: str | None = None  # NamedCredential/ExternalCredential/RemoteSiteSetting URL
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FileIR:
     """Everything lowering learnt from one file. Picklable; cached by content hash."""
 
@@ -407,64 +406,3 @@ class FileIR:
     url_uses: tuple[UrlUse, ...] = ()
     metadata: tuple[MetadataIR, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
-
-
-# -- construction and pickling ----------------------------------------------------------------------
-# Lowering builds a million of these objects on a large package, and a warm re-scan unpickles as
-# many. A frozen dataclass's `__init__` sets each field through `object.__setattr__`; setting the
-# slots directly (their descriptors' `__set__`) halves the cost of making a `Span` (0.61 ->
-# 0.31 µs), so each class's `__init__` is replaced by one that does that, with the same
-# parameters, defaults and default factories. Pickling: the default for a frozen, slotted
-# dataclass calls `dataclasses.fields()` for every object; a module function that fills the
-# slots (`_make_Span`..., which pickle can name) from the field values is three times as fast
-# (the generated 2,000-class package's 11.7 MB of IR: 0.22 s -> 0.18 s with the earlier step).
-# Both functions of a class are compiled at once: an `exec` per function was a tenth of importing
-# this module.
-def _slot_functions(cls: type) -> tuple[Callable[..., None], Callable[..., Any]]:
-    """A fast `__init__` for `cls`, and `_make_<cls>(*field values)` for pickle."""
-    names: tuple[str, ...] = vars(cls)["__match_args__"]
-    declared = fields(cls)
-    assert [f.name for f in declared if f.init] == list(names) and not any(f.kw_only for f in declared)
-    assert "__post_init__" not in vars(cls)
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_missing": MISSING}
-    params: list[str] = []
-    defaults: list[str] = []
-    for f in declared:
-        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default is not MISSING:
-            scope[f"_d_{f.name}"] = f.default
-            params.append(f"{f.name}=_d_{f.name}")
-        elif f.default_factory is not MISSING:
-            scope[f"_f_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=_missing")
-            defaults.append(f"    if {f.name} is _missing:\n        {f.name} = _f_{f.name}()\n")
-        else:
-            params.append(f.name)
-    sets = "".join(f"    _set_{n}(self, {n})\n" for n in names)
-    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(defaults)}{sets}\n"
-         f"def _make({', '.join(names)}):\n    self = _new(_cls)\n{sets}    return self\n", scope)
-    init: Callable[..., None] = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    make: Callable[..., Any] = scope["_make"]
-    make.__name__ = make.__qualname__ = f"_make_{cls.__name__}"
-    make.__module__ = init.__module__ = __name__
-    return init, make
-
-
-def _reducer(make: Callable[..., Any], names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    values = operator.attrgetter(*names)  # in C: a third of the time of a loop over getattr
-    if len(names) == 1:
-        def reduce_one(self: Any) -> tuple[Any, ...]:
-            return make, (values(self),)
-        return reduce_one
-
-    def reduce(self: Any) -> tuple[Any, ...]:
-        return make, values(self)
-    return reduce
-
-
-for _cls in [c for c in globals().values() if isinstance(c, type) and is_dataclass(c) and c.__module__ == __name__]:
-    _init, _make = _slot_functions(_cls)
-    _cls.__init__ = _init  # type: ignore[method-assign]
-    globals()[_make.__name__] = _make
-    _cls.__reduce__ = _reducer(_make, vars(_cls)["__match_args__"])  # type: ignore[method-assign,assignment]

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from typing import NamedTuple
 
 from apexlint.cache import LoweringCache
@@ -52,6 +52,7 @@ from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
 from apexlint.pipeline import _cache_key, _lower_one, _stamp, body_loader
+from apexlint.records import frozen
 
 # Files lowered again in the main process to check them; more than this and the analysis runs
 # (a branch switch that changed many files would otherwise be lowered on one core).
@@ -69,7 +70,7 @@ class FileSummary(NamedTuple):
     test_sources: tuple[str, ...]  # ids of the sources in test code
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Analysis:
     """What the analyses and rules found, before findings are finished and suppressed."""
 
@@ -79,7 +80,7 @@ class Analysis:
     searched: frozenset[str] = frozenset()  # identifiers looked for in method bodies' references
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Memo:
     context: str  # engine.context_key: project, files, options, rules
     keys: tuple[str, ...]  # each file's cache key, in discovery order

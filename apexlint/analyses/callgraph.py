@@ -13,7 +13,6 @@ import bisect
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from apexlint.ir import (
     Assign,
@@ -40,6 +39,7 @@ from apexlint.ir import (
 )
 from apexlint.model.catalog import ASYNC_ANNOTATIONS, ORG_URL_CALLS, strip_system
 from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
+from apexlint.records import frozen
 
 # Return types of system calls the resolver needs to keep typing a call chain.
 _SYSTEM_RETURNS: dict[tuple[str, str], str] = {
@@ -62,7 +62,7 @@ _SYSTEM_RETURNS: dict[tuple[str, str], str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Resolution:
     """What a call means: package targets, or a system call, or dynamic/unknown."""
 
@@ -271,7 +271,7 @@ def _children(e: Expr) -> list[Expr]:
     return []
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Edge:
     caller: str
     callee: str
@@ -402,7 +402,7 @@ def build_call_graph(model: PackageModel) -> CallGraph:
     return CallGraph(model)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AsyncEntry:
     method_id: str
     reason: str  # "Queueable.execute", "@future method", "trigger on platform event Order_Event__e"

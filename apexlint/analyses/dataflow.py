@@ -67,6 +67,7 @@ from apexlint.ir import (
 )
 from apexlint.model import catalog as api
 from apexlint.model.package import MethodInfo, PackageModel, base_type
+from apexlint.records import frozen
 
 MAX_VISITS = 25
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
@@ -74,7 +75,7 @@ LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SinkSite:
     """Where a session-carrying value is used in a way that decides a verdict."""
 
@@ -87,13 +88,13 @@ class SinkSite:
     detail: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SinkHit:
     site: SinkSite
     value: Value  # what reaches the sink (an HttpRequest with its endpoint/headers/body ...)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceHit:
     """A concrete session source reaching a sink, with its path."""
 

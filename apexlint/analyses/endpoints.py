@@ -9,11 +9,12 @@ setting, a parameter, or anything else apexlint cannot read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.values import ORG, SESSION, SETTING, Shape, Value, marker_param
 from apexlint.model.package import PackageModel
+from apexlint.records import frozen
 
 SALESFORCE_HOST = re.compile(
     r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"
@@ -24,7 +25,7 @@ METADATA_WRITE_OPERATIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Endpoint:
     scope: str  # "same-org" | "external" | "unresolved"
     url: str  # for messages: "https://api.example.com/x", "<org>/services/data/v59.0/query"
@@ -139,7 +140,7 @@ def query_carries(endpoint: Value, source_id: str) -> bool:
     return source_id in endpoint.deep_taint()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CalloutUse:
     """One session source reaching one callout: where it goes and where in the request it sits."""
 

@@ -9,10 +9,11 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TypeVar
 
 from apexlint.ir import Span
+from apexlint.records import frozen
 
 # A string shape is a tuple of pieces: literal text, or a marker for a part we only know the
 # kind of. Markers start with NUL so they can never collide with literal text.
@@ -41,7 +42,7 @@ def marker_param(piece: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Step:
     """One step of a flow: where the value was and what happened to it there."""
 
@@ -54,7 +55,7 @@ Trace = tuple[Step, ...]
 Shape = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=True)
+@frozen
 class Value:
     taint: dict[str, Trace] = field(default_factory=dict)  # source id -> path from the source
     params: dict[int, Trace] = field(default_factory=dict)  # parameter index -> path from entry

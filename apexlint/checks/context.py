@@ -19,6 +19,7 @@ from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
 from apexlint.model.package import PackageModel
+from apexlint.records import frozen
 
 SOURCE_LABELS = {
     SourceKind.APEX_GET_SESSION_ID: "UserInfo.getSessionId()",
@@ -31,7 +32,7 @@ SOURCE_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Verdict:
     finding: Finding
     source_ids: tuple[str, ...]

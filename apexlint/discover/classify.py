@@ -8,9 +8,9 @@ companions of classes, triggers, pages and components hold only API versions: sk
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from apexlint.ir import FileKind
+from apexlint.records import frozen
 
 META_SUFFIX = "-meta.xml"
 
@@ -77,7 +77,7 @@ STATIC_RESOURCE_FOLDER = "staticresources"
 ARCHIVE_SUFFIXES = frozenset({"zip", "bin"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Classification:
     kind: FileKind
     metadata_type: str | None = None

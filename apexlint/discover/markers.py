@@ -12,11 +12,11 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from apexlint.ir import NoticeLevel, Notification
+from apexlint.records import frozen
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -33,7 +33,7 @@ _XML_NAMESPACE = re.compile(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>
 _XML_FULL_NAME = re.compile(r"<fullName>\s*([^<]*?)\s*</fullName>")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IgnoreRules:
     """Gitignore-style patterns (`.forceignore`, --exclude) anchored at one directory."""
 
@@ -62,7 +62,7 @@ def relative_path(path: Path, base: Path) -> str | None:
     return rel.replace(os.sep, "/")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PackageScope:
     """A package found on disk, or the loose folder a scan started from (layout "files")."""
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from apexlint.ir import FileKind, Notification
+from apexlint.records import frozen
 
 
 class DiscoveryError(Exception):
     """The scan cannot start (a PATH that does not exist): the CLI prints it and exits 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DiscoveredFile:
     """One file to read. `rel` is what reports show: relative, forward slashes, never absolute."""
 
@@ -26,7 +26,7 @@ class DiscoveredFile:
     mtime_ns: int = 0  # when discovery saw it: lets a warm cache skip reading an unchanged file
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Project:
     """Everything found under the scanned PATHs."""
 

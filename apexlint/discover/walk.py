@@ -12,7 +12,6 @@ import errno
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from apexlint.discover.classify import Classification, classify
@@ -26,6 +25,7 @@ from apexlint.discover.markers import (
 )
 from apexlint.discover.project import DiscoveredFile
 from apexlint.ir import FileKind, NoticeLevel, Notification
+from apexlint.records import frozen
 
 # Tool and VCS folders that never hold package source (hidden entries are skipped as well).
 ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".sfdx", ".sf", ".apexlint_cache"})
@@ -34,7 +34,7 @@ MAX_META_BYTES = 65536
 _CONTENT_TYPE = re.compile(rb"<contentType>\s*([^<\s]+)\s*</contentType>")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Pending:
     """A directory waiting to be listed; `detect`: it may be the root of a nested package."""
 

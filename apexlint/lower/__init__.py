@@ -13,7 +13,6 @@ import re
 import signal
 import threading
 import time
-from dataclasses import dataclass
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
 from apexlint.lower.secrets import TOKEN_START, clip
@@ -21,6 +20,7 @@ from apexlint.lower.text_scan import component_name
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.read.static_resources import resource_members
+from apexlint.records import frozen
 
 MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 # Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
@@ -28,7 +28,7 @@ MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file ins
 MAX_ARCHIVE_LINES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LoweringJob:
     """Everything a worker needs to lower one file (picklable)."""
 
@@ -66,7 +66,7 @@ def _limits_text(limits: ReadLimits | None) -> str:
     return repr(limits)  # once per scan, not once per file's stamp
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Lowered:
     files: tuple[FileIR, ...]
     notifications: tuple[Notification, ...]

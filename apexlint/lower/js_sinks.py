@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -25,6 +24,7 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
+from apexlint.records import frozen
 
 if TYPE_CHECKING:
     from apexlint.lower.js_flow import ScriptFlow
@@ -93,7 +93,7 @@ WINDOW_NAMES = frozenset({"window", "top", "parent", "self", "window.top", "wind
 _MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CallShape:
     """A call's callee split into the parts sink matching needs."""
 

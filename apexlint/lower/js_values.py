@@ -17,6 +17,7 @@ from tree_sitter import Node
 from apexlint.ir import Span
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
+from apexlint.records import frozen
 
 UNKNOWN_TEXT = "{…}"
 MAX_TEXT = 400  # characters of URL approximation kept
@@ -28,7 +29,7 @@ FUNCTION_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class JsValue:
     """What the analysis knows of a value: the sessions in it and its text, as far as known."""
 
@@ -70,7 +71,7 @@ def _clip(text: str) -> str:
     return clip(text, MAX_TEXT)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScriptMergeField:
     """A merge field inside a script; offsets are bytes relative to the script's start."""
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from apexlint.ir import UrlUse
 from apexlint.lower.text_scan import node_text
 from apexlint.read.source import SourceText
+from apexlint.records import frozen
 
 # (tag, attribute) -> sink name. Tags and attributes are compared in lower case (Visualforce
 # and HTML both ignore their case).
@@ -59,7 +59,7 @@ INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "
 _MAX_TEXT = 120
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Attr:
     name: str  # lower case
     value: str | None  # as written (merge fields intact), None for a bare attribute
@@ -67,7 +67,7 @@ class Attr:
     node: Node
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Tag:
     name: str  # lower case, e.g. "apex:outputlink"
     display: str  # as written

@@ -20,7 +20,6 @@ kind STATIC_RESOURCE or JAVASCRIPT: scripts and markup sinks only, no merge-fiel
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
@@ -40,6 +39,7 @@ from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, MarkupSink
 from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
+from apexlint.records import frozen
 
 RENDERED_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE})
 PAGE_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT})
@@ -52,7 +52,7 @@ _JS_NEEDLE = b"essionId"  # in both `sforce.connection.sessionId` and `__sfdcSes
 _DESCEND = frozenset({"document", "element", "ERROR", "fragment"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Field:
     """A merge field with its byte range in the parse buffer and, if a session, its source."""
 

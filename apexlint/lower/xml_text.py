@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.read.source import Point
+from apexlint.records import frozen
 
 PREDEFINED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _TAG_TYPES = ("STag", "EmptyElemTag")
@@ -31,7 +32,7 @@ def _utf8_len(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class XmlText:
     """An element's decoded text; `point(i)` maps a decoded offset back into the file."""
 

@@ -31,9 +31,10 @@ from apexlint.ir import (
     refs_text,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
+from apexlint.records import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MethodInfo:
     """A method of the package with where it lives. `id` is unique and stable."""
 

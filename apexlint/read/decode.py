@@ -8,12 +8,12 @@ surprise becomes a notification and the file is read as well as it can be, or sk
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from apexlint.ir import NoticeLevel, Notification, Span
 from apexlint.read.namespace_tokens import replace_tokens
 from apexlint.read.source import SourceText
+from apexlint.records import frozen
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -24,7 +24,7 @@ _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)  # delete
 _CONTROL_RATIO = 0.10
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReadLimits:
     """Ceilings that keep one hostile or oversized file from exhausting memory or time."""
 

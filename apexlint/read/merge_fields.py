@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from apexlint.ir import NoticeLevel, Notification
 from apexlint.read.source import Point, line_starts
+from apexlint.records import frozen
 
 MAX_EXPRESSION = 20_000  # chars; real merge expressions are far shorter
 _SCAN_BUDGET_FACTOR = 4  # exact scanning may read each char this many times before falling back
@@ -38,7 +38,7 @@ _SESSION_FUNCTION = "getsessionid"
 _LITERAL_WORDS = frozenset({"true", "false", "null"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SessionRef:
     """One session read inside an expression; offsets are absolute in the scanned text."""
 
@@ -47,7 +47,7 @@ class SessionRef:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MergeField:
     """One `{! … }`; `start` is the offset of `{`, `end` is past `}` (or the cut point)."""
 

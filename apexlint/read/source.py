@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from apexlint.ir import Span
+from apexlint.records import frozen
 
 Point = tuple[int, int]  # tree-sitter point: 0-based row, 0-based byte column
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LineEdit:
     """A replacement on one line: chars [orig_col, orig_col+orig_len) became new_len chars."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol, TextIO
 
@@ -23,9 +22,10 @@ from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, ScanResult, SourceVerdict
 from apexlint.ir import Notification
 from apexlint.lower.secrets import has_token, redact
+from apexlint.records import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReportOptions:
     """How to render; nothing here changes *what* is reported except `include_suppressed`."""
 
@@ -45,7 +45,7 @@ class Reporter(Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _ModuleReporter:
     """A formatter module's `render`, imported when first used."""
 

@@ -23,7 +23,6 @@ import base64
 import functools
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -35,6 +34,7 @@ from markupsafe import Markup
 from apexlint.catalogue import RuleMeta, severity_rating
 from apexlint.findings import Finding, Level, ScanResult
 from apexlint.ir import Notification
+from apexlint.records import frozen
 from apexlint.report import ReportOptions, scrub, shown_findings, sorted_notifications
 from apexlint.report.html_excerpt import ContextIndex, Place, context_index, place
 from apexlint.report.html_markdown import markdown_to_html, split_sections
@@ -56,14 +56,14 @@ CHART_BAR_W = 220.0  # the longest bar in the summary table, in SVG user units
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Step:
     role: str  # "source" | "step" | "sink"
     message: str
     place: Place
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FindingView:
     anchor: str
     rule_id: str
@@ -83,7 +83,7 @@ class FindingView:
     fingerprint: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleGroup:
     id: str
     name: str
@@ -95,7 +95,7 @@ class RuleGroup:
     findings: tuple[FindingView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Segment:
     level: str  # a level, or "suppressed"
     x: float
@@ -103,7 +103,7 @@ class Segment:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummaryRow:
     rule_id: str
     name: str
@@ -113,7 +113,7 @@ class SummaryRow:
     total_x: float  # where the total is written, just after the bar
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NoticeView:
     level: str
     code: str
@@ -121,7 +121,7 @@ class NoticeView:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PageView:
     title: str
     package_name: str

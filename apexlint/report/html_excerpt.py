@@ -11,12 +11,12 @@ minified JavaScript, are clipped around the mark.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from apexlint.findings import Location, SourceContext
 from apexlint.ir import Span
 from apexlint.lower.secrets import REDACTION, has_token, redact
 from apexlint.read.source import utf16_to_char
+from apexlint.records import frozen
 from apexlint.report import scrub
 
 __all__ = ["CONTEXT_LINES", "CodeLine", "ContextIndex", "Excerpt", "Place", "context_index", "place"]
@@ -26,7 +26,7 @@ MAX_REGION_LINES = 30  # a longer highlighted region is cut, with a count of wha
 MAX_BEFORE, MAX_MARKED, MAX_AFTER = 80, 240, 120  # characters kept of one line (minified JS)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CodeLine:
     number: int
     before: str
@@ -35,13 +35,13 @@ class CodeLine:
     hit: bool  # inside the finding's lines
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Excerpt:
     lines: tuple[CodeLine, ...]
     omitted: int = 0  # highlighted lines left out of a long region
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Place:
     where: str  # "path:line:col"
     label: str

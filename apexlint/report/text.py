@@ -14,20 +14,20 @@ own SGR sequences.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import groupby
 from typing import TextIO
 
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Level, Location, ScanResult
 from apexlint.ir import Notification
+from apexlint.records import frozen
 from apexlint.report import ReportOptions, scrub, shown_findings, sorted_notifications
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 _DIM = "\x1b[2m"
 _LEVEL_SGR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;36m"}
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Style:
     """Wraps text in SGR codes only when colour is on."""
 

@@ -1,0 +1,185 @@
+"""`@frozen` (apexlint/records.py) stands in for `@dataclass(frozen=True, slots=True)`: each class
+below is declared both ways, and the two must agree on construction, defaults, equality,
+hashing, ordering, `repr`, immutability, pickling, copying and the `dataclasses` functions."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+import threading
+from typing import Any
+
+import pytest
+
+from apexlint.records import field, frozen
+
+
+@frozen(order=True)
+class Point:
+    x: int
+    y: int = 0
+
+
+@frozen
+class Shape:
+    name: str
+    points: tuple[Point, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    cached: str = field(default="", compare=False, repr=False)
+
+
+@frozen
+class Circle(Shape):
+    radius: int = 1
+
+
+@frozen
+class Labelled:
+    name: str
+    note: str = field(default="", compare=False)
+
+
+@frozen
+class Empty:
+    pass
+
+
+@dataclasses.dataclass(frozen=True, slots=True, order=True)
+class RefPoint:
+    x: int
+    y: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RefShape:
+    name: str
+    points: tuple[RefPoint, ...] = ()
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)
+    cached: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RefCircle(RefShape):
+    radius: int = 1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RefEmpty:
+    pass
+
+
+def _pairs() -> list[tuple[Any, Any]]:
+    return [
+        (Point(1, 2), RefPoint(1, 2)),
+        (Point(3), RefPoint(3)),
+        (Shape("a", (Point(1),), {"k": "v"}, "c"), RefShape("a", (RefPoint(1),), {"k": "v"}, "c")),
+        (Circle("b", radius=4), RefCircle("b", radius=4)),
+        (Empty(), RefEmpty()),
+    ]
+
+
+@pytest.mark.parametrize(("ours", "reference"), _pairs())
+def test_repr_fields_and_match_args_agree_with_dataclasses(ours: Any, reference: Any) -> None:
+    assert repr(ours) == repr(reference).replace("Ref", "")
+    assert [f.name for f in dataclasses.fields(ours)] == [f.name for f in dataclasses.fields(reference)]
+    assert type(ours).__match_args__ == type(reference).__match_args__
+    assert type(ours).__slots__ == type(reference).__slots__
+    assert not hasattr(ours, "__dict__")
+    assert dataclasses.is_dataclass(ours)
+
+
+def test_equality_and_hash_follow_the_compared_fields() -> None:
+    assert Point(1, 2) == Point(1, 2) and Point(1, 2) != Point(2, 1)
+    assert hash(Point(1, 2)) == hash(RefPoint(1, 2)) == hash((1, 2))
+    assert Shape("a", cached="x") == Shape("a", cached="y")  # compare=False
+    assert hash(Labelled("a", "x")) == hash(Labelled("a", "y")) == hash(("a",))
+    assert Shape("a") != Circle("a")  # another class, even a subclass, is never equal
+    assert Point(1, 2) != (1, 2) and Point(1, 2).__eq__((1, 2)) is NotImplemented  # type: ignore[comparison-overlap]
+    assert Empty() == Empty() and hash(Empty()) == hash(())
+    with pytest.raises(TypeError):
+        hash(Shape("a", tags={"k": "v"}))  # a dict field is unhashable, as with dataclasses
+
+
+def test_ordering_is_by_field_tuple_and_only_within_the_class() -> None:
+    points = [Point(2, 1), Point(1, 5), Point(1, 2)]
+    assert sorted(points) == [Point(1, 2), Point(1, 5), Point(2, 1)]
+    assert Point(1) <= Point(1) and Point(2) > Point(1) and Point(2) >= Point(2)
+    with pytest.raises(TypeError):
+        Point(1) < RefPoint(1)  # type: ignore[operator]  # noqa: B015
+    with pytest.raises(TypeError):
+        Shape("a") < Shape("b")  # type: ignore[operator]  # noqa: B015
+
+
+def test_instances_cannot_change() -> None:
+    shape = Shape("a")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shape.name = "b"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del shape.name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        object.__getattribute__(shape, "__setattr__")("other", 1)
+
+
+def test_defaults_and_factories_are_per_instance() -> None:
+    one, two = Shape("a"), Shape("b")
+    assert one.tags == {} and one.tags is not two.tags
+    assert Circle("c").radius == 1 and Circle("c", (), {}, "", 3).radius == 3
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, 2, 3)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(("ours", "reference"), _pairs())
+def test_pickle_copy_and_replace_give_equal_values(ours: Any, reference: Any) -> None:
+    for again in (pickle.loads(pickle.dumps(ours)), copy.copy(ours), copy.deepcopy(ours), dataclasses.replace(ours)):
+        assert type(again) is type(ours) and again == ours and repr(again) == repr(ours)
+    assert dataclasses.asdict(ours) == dataclasses.asdict(reference)
+    assert dataclasses.astuple(ours) == dataclasses.astuple(reference)
+
+
+def test_pickles_name_a_module_level_constructor() -> None:
+    assert b"_make_Point" in pickle.dumps(Point(1, 2))
+
+
+def test_methods_compiled_on_first_use_are_installed_once_under_threads() -> None:
+    @frozen
+    class Late:
+        value: int
+
+    results: list[bool] = []
+    threads = [threading.Thread(target=lambda: results.append(Late(1) == Late(1) and hash(Late(2)) == hash((2,))))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 8
+    assert not getattr(vars(Late)["__eq__"], "_stub", False)
+    assert repr(Late(3)).endswith("Late(value=3)")
+
+
+def test_recursive_repr_is_guarded() -> None:
+    holder = Shape("loop", tags={})
+    holder.tags["self"] = holder  # type: ignore[assignment]
+    assert "..." in repr(holder)
+
+
+@pytest.mark.parametrize("options", [{"init": False, "default": 0}, {"kw_only": True, "default": 0},
+                                     {"hash": False, "default": 0}])
+def test_unsupported_field_options_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match="positional __init__ parameters"):
+        @frozen
+        class Odd:
+            value: int = field(**options)  # type: ignore[misc]
+
+
+def test_post_init_is_refused() -> None:
+    with pytest.raises(TypeError, match="__post_init__"):
+        @frozen
+        class Odd:
+            value: int
+
+            def __post_init__(self) -> None:
+                pass
