@@ -154,6 +154,7 @@ class LoweringCache:
         self.delta_path = self.path.with_suffix(".delta")
         self.result_path = self.path.with_suffix(".result")
         self.analysis_path = self.path.with_suffix(".analysis")
+        self.discovery_path = self.path.with_suffix(".discovery")
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
         self._entries: dict[str, _Entry] | None = None
@@ -187,12 +188,19 @@ class LoweringCache:
 
     def analysis(self) -> object | None:
         """What the last scan's analysis found and read (see apexlint.reuse); not the bundle."""
-        read = _read_sealed(self.analysis_path)
-        return None if read is None else _loaded_blob(read[1].get("analysis"))
+        return _blob_in(self.analysis_path, "analysis")
 
     def put_analysis(self, blob: bytes) -> None:
         """Keep what this scan's analysis found and read (pickled by the caller)."""
         _write(self.analysis_path, pickle.dumps({"analysis": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def discovery(self) -> object | None:
+        """What the last scan's discovery found and looked at (see apexlint/discover/recall.py)."""
+        return _blob_in(self.discovery_path, "discovery")
+
+    def put_discovery(self, blob: bytes) -> None:
+        """Keep what this scan's discovery found and looked at (pickled by the caller)."""
+        _write(self.discovery_path, pickle.dumps({"discovery": blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
@@ -366,6 +374,11 @@ def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
         _discard(path)
         return None
     return verified[0], value
+
+
+def _blob_in(path: Path, name: str) -> object | None:
+    read = _read_sealed(path)
+    return None if read is None else _loaded_blob(read[1].get(name))
 
 
 def _loaded_blob(blob: object) -> object | None:

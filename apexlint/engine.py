@@ -21,7 +21,8 @@ from pathlib import Path
 from apexlint import __version__
 from apexlint.cache import LoweringCache
 from apexlint.catalogue import load_catalogue
-from apexlint.discover import Project, discover
+from apexlint.discover import Project
+from apexlint.discover.recall import discover_remembered
 from apexlint.findings import ScanResult
 from apexlint.read.decode import ReadLimits
 
@@ -72,10 +73,9 @@ def scan(options: ScanOptions) -> ScanResult:
 
 def _scan(options: ScanOptions) -> ScanResult:
     timer = _Timer()
-    project = discover(list(options.paths), root=options.root, exclude=options.exclude,
-                       namespace=options.namespace)
-    timer.lap("discover")
     cache = _cache(options)
+    project = discover_remembered(list(options.paths), options.root, options.exclude, options.namespace, cache)
+    timer.lap("discover")
     context = context_key(project, options) if cache is not None else ""
     # the result a scan of the same files, options and rules gave: none without modification
     # times, which are what says a file is the same without reading it

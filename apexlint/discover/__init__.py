@@ -13,6 +13,7 @@ from pathlib import Path
 
 from apexlint.discover.classify import Classification, classify
 from apexlint.discover.markers import PackageScope
+from apexlint.discover.observed import Observed, observing
 from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project
 from apexlint.discover.walk import TreeWalk
 
@@ -31,23 +32,18 @@ def discover(
     root: Path | None = None,
     exclude: Sequence[str] = (),
     namespace: str | None = None,
+    observe: Observed | None = None,
 ) -> Project:
     """Find every file to scan under `paths`; report paths are relative to `root` (default: cwd).
 
     `exclude` holds gitignore-style patterns; `namespace` overrides the one the project files
     declare. Raises `DiscoveryError` only when the scan cannot start; every other problem is a
-    notification in the result.
+    notification in the result. `observe` collects what the walk looked at (see observed.py).
     """
-    if not paths:
-        raise DiscoveryError("no path to scan")
-    report_root = Path(os.path.abspath(root if root is not None else os.getcwd()))
-    if root is not None and not report_root.is_dir():
-        raise DiscoveryError(f"root is not a directory: {root}")
-    for path in paths:
-        if not os.path.exists(path):
-            raise DiscoveryError(f"path does not exist: {path}")
+    report_root = check_start(paths, root)
     walk = TreeWalk(report_root, exclude, namespace)
-    tops = [walk.scan(Path(path)) for path in paths]
+    with observing(observe):
+        tops = [walk.scan(Path(path)) for path in paths]
     top = _top_scope(tops[0], walk.packages)
     return Project(
         root=report_root,
@@ -57,6 +53,19 @@ def discover(
         files=tuple(sorted(walk.files.values(), key=lambda found: found.rel)),
         notifications=tuple(walk.notes),
     )
+
+
+def check_start(paths: Sequence[Path], root: Path | None) -> Path:
+    """The report root; raises `DiscoveryError` when the scan cannot start."""
+    if not paths:
+        raise DiscoveryError("no path to scan")
+    report_root = Path(os.path.abspath(root if root is not None else os.getcwd()))
+    if root is not None and not report_root.is_dir():
+        raise DiscoveryError(f"root is not a directory: {root}")
+    for path in paths:
+        if not os.path.exists(path):
+            raise DiscoveryError(f"path does not exist: {path}")
+    return report_root
 
 
 def _top_scope(first: PackageScope, packages: list[PackageScope]) -> PackageScope:

@@ -7,6 +7,7 @@ companions of classes, triggers, pages and components hold only API versions: sk
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from apexlint.ir import FileKind
@@ -116,7 +117,7 @@ def classify(
     suffix = suffix_of(name)
     if not suffix:
         return None
-    if name.endswith(META_SUFFIX):
+    if name.endswith(META_SUFFIX):  # most of a source tree: one per component
         return _classify_source_meta(suffix)
     kind = SOURCE_KINDS.get(suffix.lower())
     if kind is not None:
@@ -129,6 +130,7 @@ def classify(
     return _classify_mdapi(suffix, lowered_folders, explicit)
 
 
+@functools.cache  # a package has a few dozen suffixes and thousands of companion files
 def _classify_source_meta(suffix: str) -> Classification | None:
     metadata_type = (
         SOURCE_ONLY_TYPES.get(suffix)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from apexlint.discover import observed
 from apexlint.ir import NoticeLevel, Notification
 from apexlint.records import frozen
 
@@ -45,6 +46,16 @@ class IgnoreRules:
         if rel is None or rel == ".":
             return False
         return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+
+    def prefix(self, directory: Path) -> str | None:
+        """What `matches_entry` puts before the names of `directory`'s entries ("" at `base`),
+        None when the folder lies outside `base` (nothing in it matches)."""
+        rel = relative_path(directory, self.base)
+        return None if rel is None else "" if rel == "." else rel + "/"
+
+    def matches_entry(self, prefix: str, name: str, is_dir: bool) -> bool:
+        """`matches(directory / name)` with `prefix(directory)`: one path computed per folder."""
+        return bool(self.spec.match_file(f"{prefix}{name}/" if is_dir else prefix + name))
 
 
 def relative_path(path: Path, base: Path) -> str | None:
@@ -106,6 +117,8 @@ def read_forceignore(directory: Path, rel_of: RelOf) -> tuple[IgnoreRules | None
 
 def detect_package(directory: Path, rel_of: RelOf) -> tuple[PackageScope | None, list[Notification]]:
     """The package rooted at `directory` (SFDX wins over metadata-API), or None."""
+    observed.probe(directory / SFDX_PROJECT_FILE, content=False)  # read by what follows if present
+    observed.probe(directory / PACKAGE_XML, content=False)
     if (directory / SFDX_PROJECT_FILE).is_file():
         return read_sfdx_project(directory, rel_of)
     if (directory / PACKAGE_XML).is_file():
@@ -122,6 +135,7 @@ def find_enclosing_package(start: Path, rel_of: RelOf) -> tuple[PackageScope | N
         scope, notes = detect_package(directory, rel_of)
         if scope is not None:
             return scope, notes
+        observed.probe(directory / ".git", content=False)
         if (directory / ".git").exists():
             break
     return None, []
@@ -155,6 +169,7 @@ def _package_dirs(
         if not isinstance(raw, str) or not raw.strip():
             continue
         candidate = Path(os.path.normpath(directory / raw.strip()))
+        observed.probe(candidate, content=False)
         if not candidate.is_relative_to(directory):  # the Salesforce CLI refuses these too
             notes.append(_missing_dir(directory, f"package directory {raw!r} is outside the project", rel_of))
         elif not candidate.is_dir():
@@ -192,11 +207,13 @@ def read_package_xml(directory: Path, rel_of: RelOf) -> tuple[PackageScope, list
 
 def loose_scope(directory: Path, rel_of: RelOf) -> tuple[PackageScope, list[Notification]]:
     """A scanned folder that is no package: any `.forceignore` in it still applies."""
+    observed.probe(directory, content=False)
     ignore, notes = read_forceignore(directory, rel_of) if directory.is_dir() else (None, [])
     return PackageScope(directory, "files", directory.name, "", (directory,), ignore), notes
 
 
 def _read_small_text(path: Path, rel_of: RelOf) -> tuple[str | None, list[Notification]]:
+    observed.probe(path)
     if not path.is_file():
         return None, []
     try:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from apexlint.discover import observed
 from apexlint.discover.classify import Classification, classify
 from apexlint.discover.markers import (
     PackageScope,
@@ -68,6 +69,7 @@ class TreeWalk:
     def scan(self, path: Path) -> PackageScope:
         """Walk one PATH; return the scope that applies at PATH itself."""
         anchor = Path(os.path.abspath(path))
+        observed.probe(anchor, content=False)
         self._start_anchor(anchor)
         if not anchor.is_dir():
             scope = self._enclosing(anchor.parent) or self._loose(anchor.parent)
@@ -96,6 +98,8 @@ class TreeWalk:
         absolute = Path(os.path.abspath(path))
         rel = relative_path(absolute, self.report_root)
         if rel is None:  # the root or the path may be spelt through a symlink
+            observed.resolved(absolute)
+            observed.resolved(self.report_root)
             rel = relative_path(Path(os.path.realpath(absolute)), Path(os.path.realpath(self.report_root)))
         if rel is not None:
             return rel
@@ -148,6 +152,8 @@ class TreeWalk:
     def _drain(self, stack: list[_Pending]) -> None:
         while stack:
             item = stack.pop()
+            if item.real is None:
+                observed.resolved(item.directory)
             real = item.real or os.path.realpath(item.directory)
             if not self._claim(item.directory, real):
                 continue
@@ -161,12 +167,15 @@ class TreeWalk:
 
     def _claim(self, directory: Path, real_path: str | None = None) -> bool:
         """True the first time a real directory is reached; a symlink back is reported."""
+        if real_path is None:
+            observed.resolved(directory)
         real_text = real_path or os.path.realpath(directory)
         if real_text not in self._visited:
             self._visited.add(real_text)
             return True
         if directory.is_symlink():
             real = Path(real_text)
+            observed.resolved(directory.parent)
             parent = Path(os.path.realpath(directory.parent))
             if parent == real or parent.is_relative_to(real):
                 self._note(
@@ -193,6 +202,7 @@ class TreeWalk:
         name, and when no symlink was crossed its real path is the path it was reached by
         (`pathlib` parsing a path was half of discovery).
         """
+        observed.listed(directory)
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -207,10 +217,14 @@ class TreeWalk:
         if folders is None:
             folders = self._folders(directory, scope)
         js_anywhere = scope.layout == "files"
+        if real is None:
+            observed.resolved(directory)
         real = real or os.path.realpath(directory)
         real_dir = directory if str(directory) == real else Path(real)
         rel = relative_path(directory, self.report_root)
         rel = "" if rel == "." else rel
+        rules = [scope.ignore, *self._exclude_rules] if scope.ignore is not None else self._exclude_rules
+        prefixes = [(r, p) for r in rules if (p := r.prefix(directory)) is not None]
         for entry in entries:
             name = entry.name
             if name.startswith(".") or name in ALWAYS_SKIPPED:
@@ -221,10 +235,13 @@ class TreeWalk:
             found = None if is_dir else classify(name, folders, js_anywhere=js_anywhere)
             if not is_dir and found is None:
                 continue  # not a kind apexlint reads (`-meta.xml` companions...): no path, no ignore rules
-            child = directory / name
-            if self._ignored(child, scope, is_dir):
+            if prefixes and any(r.matches_entry(p, name, is_dir) for r, p in prefixes):
                 continue
+            child = directory / name
             link = _is_link(entry)
+            if link:  # where it leads, and what is there, can change with no change to this folder
+                observed.probe(entry.path, content=False)
+                observed.resolved(entry.path)
             if found is None:
                 if classify(name, folders) is not None:
                     self._note_misnamed_folder(child)
@@ -247,6 +264,8 @@ class TreeWalk:
             self._note_unreadable(directory / entry.name, err)
             return None
         if entry.is_symlink():
+            observed.probe(entry.path, content=False)
+            observed.resolved(entry.path)
             try:
                 os.stat(entry.path)
             except OSError as err:
@@ -294,6 +313,7 @@ class TreeWalk:
             stat = entry.stat() if entry is not None else path.stat()
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             if real is None:
+                observed.resolved(path)
                 real = Path(os.path.realpath(path))
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
@@ -331,6 +351,7 @@ def _content_type(resource: Path) -> str | None:
     """`<contentType>` of the resource's `.resource-meta.xml` (`foo.zip` → `foo.resource-meta.xml`)."""
     stem = resource.name.rsplit(".", 1)[0]
     meta = resource.with_name(stem + RESOURCE_META_SUFFIX)
+    observed.probe(meta)
     try:
         with meta.open("rb") as stream:
             head = stream.read(MAX_META_BYTES)

@@ -1,0 +1,120 @@
+"""What a discovery looked at on disk, so that a later scan can tell it would find the same.
+
+A walk's result depends on three kinds of observation, and on nothing else:
+- the folders it listed (their entries, each entry's type);
+- the paths it probed or read: marker files (`sfdx-project.json`, `package.xml`, `.forceignore`,
+  `.git`), declared package folders, the scanned PATHs, static resources' `.resource-meta.xml`;
+- the symbolic links it resolved.
+
+`Observed` collects the paths while the walk runs; `Observed.record()` then takes each one's
+signature (`os.stat`: type, inode, size, modification and change times; or the error) and each
+link's resolution. A listed folder's change time moves whenever an entry is added, removed,
+renamed or replaced (an editor's "safe write" too), or its permissions change; a probed file's
+whenever its content does. The signatures are taken after the walk, so a change made during it
+shows as a change time later than the walk's start, and such a record is not kept (`racy`, as
+git says of its index): file systems count time in ticks, and a change within the tick of the
+listing could otherwise leave the signature as it was.
+
+The files discovery finds are not observed: their sizes and modification times are the stamps
+every scan takes anew.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+# A change time this close to the walk's start (or after it) leaves the record untrusted. Local
+# file systems tick in milliseconds; FAT counts modification times in two-second steps.
+RACY_NS = 3_000_000_000
+
+Signature = tuple[int, ...]
+
+
+class Record(NamedTuple):
+    """What a walk observed, with each path's signature as the walk left it."""
+
+    listed: tuple[tuple[str, Signature], ...]
+    probed: tuple[tuple[str, bool, Signature], ...]  # (path, whether its content counts, signature)
+    links: tuple[tuple[str, str], ...]
+
+
+class Observed:
+    """The paths one walk listed, probed and resolved (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.listed: list[str] = []
+        self.probed: dict[str, bool] = {}  # path -> whether its content counts, not only its type
+        self.links: set[str] = set()
+        self.start_ns = time.time_ns()
+
+    def record(self) -> Record | None:
+        """The signatures now; None when one of them changed after the walk began (see above)."""
+        listed = tuple((path, signature(path)) for path in self.listed)
+        probed = tuple((path, full, signature(path, full)) for path, full in sorted(self.probed.items()))
+        links = tuple((path, os.path.realpath(path)) for path in sorted(self.links))
+        limit = self.start_ns - RACY_NS
+        if any(sig[-1] >= limit for _, sig in listed) or any(sig[-1] >= limit for _, full, sig in probed if full):
+            return None
+        return Record(listed, probed, links)
+
+
+def signature(path: str, full: bool = True) -> Signature:
+    """Type, inode, device, and (`full`) size, modification and change time of `path` (links
+    followed, as the walk follows them); `(-errno, 0)` when it cannot be examined (a missing
+    marker file). A folder's entries are in its full signature: its times change with them."""
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        return (-(err.errno or 1), 0)
+    if not full:
+        return (st.st_mode, st.st_ino, st.st_dev)
+    return (st.st_mode, st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def unchanged(record: Record) -> bool:
+    """Whether every path the walk observed is as it was: the same walk would find the same."""
+    return (all(signature(path) == sig for path, sig in record.listed)
+            and all(signature(path, full) == sig for path, full, sig in record.probed)
+            and all(os.path.realpath(path) == real for path, real in record.links))
+
+
+# -- the walk's hooks ---------------------------------------------------------------------------
+# Discovery's helpers (markers.py) are plain functions called from many places; they report
+# what they touch here rather than through a parameter each. Nothing is recorded outside
+# `observing()`, and the walk runs in one thread.
+_active: Observed | None = None
+
+
+@contextmanager
+def observing(observed: Observed | None) -> Iterator[None]:
+    global _active
+    previous, _active = _active, observed
+    try:
+        yield
+    finally:
+        _active = previous
+
+
+def probe(path: Path | str, content: bool = True) -> None:
+    """The walk reads `path` (`content`), or only asks whether it exists and of which type: for
+    a folder, whether it is one, not what it holds (that is `listed`)."""
+    if _active is not None:
+        key = os.fspath(path)
+        _active.probed[key] = content or _active.probed.get(key, False)
+
+
+def listed(directory: Path | str) -> None:
+    """The walk lists `directory`'s entries."""
+    if _active is not None:
+        _active.listed.append(os.fspath(directory))
+
+
+def resolved(path: Path | str) -> None:
+    """The walk resolves `path` through its symbolic links (`os.path.realpath`)."""
+    if _active is not None:
+        _active.links.add(os.fspath(path))
