@@ -16,7 +16,6 @@ holding `.git`) so that a checkout never picks up settings from outside itself.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -273,6 +272,8 @@ def _did_you_mean(key: str) -> str:
     kebab = key.replace("_", "-").lower()
     if kebab in _FILE_KEYS:
         return f" (did you mean '{kebab}'?)"
+    import difflib  # only for a mistake in a config file
+
     close = difflib.get_close_matches(kebab, list(_FILE_KEYS), n=1)
     if close:
         return f" (did you mean '{close[0]}'?)"
