@@ -20,7 +20,9 @@ Two more things the stdlib decorator does not do:
 Only what the package uses is supported: every field is a positional `__init__` parameter, with a
 default, a default factory or neither; `field(compare=False)` leaves it out of `==` and `hash`
 and `field(repr=False)` out of `repr`, as in `dataclasses`. No `__post_init__`, no keyword-only
-fields, no `field(hash=...)`: a class asking for those is refused when it is defined.
+fields, no `field(hash=...)`: a class asking for those is refused when it is defined. One
+difference shows: `__dataclass_params__.frozen` is False (immutability is this module's doing,
+not the dataclass machinery's); nothing in apexlint reads it.
 """
 
 from __future__ import annotations
