@@ -176,7 +176,8 @@ def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None, ski
 # -- analyses and rules ---------------------------------------------------------------------------
 def body_loader(project: Project, options: ScanOptions, cache: LoweringCache | None) -> BodyLoader:
     """What lowers, for the analyses, the method bodies the workers left for later."""
-    return BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits, cache)
+    return BodyLoader({f.rel: (f.path, f.namespace) for f in project.files}, options.limits, cache,
+                      {f.rel: (f.size, f.mtime_ns) for f in project.files})
 
 
 def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], options: ScanOptions,

@@ -1,16 +1,18 @@
 """Apex bodies that hold nothing lowering must find are lowered in the main process when an
 analysis first reads them (apexlint/lower/lazy.py). They must be exactly what the worker would
-have produced, and a file that changed in between must cost a notification, not the scan."""
+have produced, whether the body is parsed alone (large files) or with its whole file, and a
+file that changed in between must cost a notification, not the scan."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import BodyRef, FileKind, MethodIR, Param, Stmt
-from apexlint.lower import LoweringJob, lower_job
+from apexlint.lower import LoweringJob, lazy, lower_job
 from apexlint.lower.lazy import BodyLoader
 from apexlint.read.decode import ReadLimits
 
@@ -30,8 +32,16 @@ def _lowered(method: MethodIR, loader: BodyLoader) -> tuple[tuple[Stmt, ...], tu
     return loader(method.code) if isinstance(method.code, BodyRef) else method.code
 
 
+@pytest.fixture(params=["whole file", "body alone"])
+def parsed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Bodies taken from their file's tree, or parsed alone (as in files of 100 KB and more)."""
+    if request.param == "body alone":
+        monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("path", APEX, ids=[p.name for p in APEX])
-def test_a_lazily_lowered_body_is_the_eagerly_lowered_one(path: Path) -> None:
+def test_a_lazily_lowered_body_is_the_eagerly_lowered_one(path: Path, parsed: str) -> None:
     eager = _methods(path, lazy=False)
     loader = BodyLoader({path.relative_to(REPO).as_posix(): (path, "")}, ReadLimits())
     lazy = _methods(path, lazy=True)
@@ -50,7 +60,7 @@ def test_the_comparison_covers_bodies_left_for_later() -> None:
     assert len(left) > len(lazy) // 2
 
 
-def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path) -> None:
+def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path, parsed: str) -> None:
     cls = tmp_path / "Late.cls"
     cls.write_text("public class Late {\n  public static void run() {\n    Integer i = 1;\n  }\n}\n")
     lowered = lower_job(LoweringJob("Late.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=True), ReadLimits())
@@ -60,6 +70,55 @@ def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path
     assert isinstance(method.code, BodyRef)
     assert loader(method.code) == ((), ())
     assert [n.code for n in loader.notes] == ["file-changed"]
+
+
+def test_a_file_rewritten_to_the_same_length_is_known_by_its_stamp(tmp_path: Path, parsed: str) -> None:
+    """A block's bytes alone would still parse as a block: the discovered stamp tells."""
+    cls = tmp_path / "Late.cls"
+    cls.write_text("public class Late {\n  public static void run() {\n    Integer i = 1;\n  }\n}\n")
+    lowered = lower_job(LoweringJob("Late.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=True), ReadLimits())
+    stat = cls.stat()
+    method = lowered.files[0].classes[0].methods[0]
+    cls.write_text("public class Late {\n  public static void run() {\n    Integer j = 2;\n  }\n}\n")
+    os.utime(cls, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    loader = BodyLoader({"Late.cls": (cls, "")}, ReadLimits(), stamps={"Late.cls": (stat.st_size, stat.st_mtime_ns)})
+    assert isinstance(method.code, BodyRef)
+    assert loader(method.code) == ((), ())
+    assert [n.code for n in loader.notes] == ["file-changed"]
+
+
+def test_bodies_of_a_large_file_are_parsed_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not vacuous: with every file counted large, no fixture body needs its whole file parsed."""
+    monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
+    whole: list[int] = []
+    real = lazy.parse
+    monkeypatch.setattr(lazy, "parse", lambda language, data: whole.append(len(data)) or real(language, data))
+    read = 0
+    for path in APEX:
+        loader = BodyLoader({path.relative_to(REPO).as_posix(): (path, "")}, ReadLimits())
+        for m in _methods(path, lazy=True):
+            if isinstance(m.code, BodyRef):
+                loader(m.code)
+                read += 1
+    assert read > 50 and whole == []
+
+
+def test_a_body_that_does_not_parse_alone_is_taken_from_the_whole_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
+    cls = tmp_path / "Odd.cls"
+    cls.write_text("public class Odd {\n  public void run() {\n    Integer i = 1;\n  }\n}\n")
+    lowered = lower_job(LoweringJob("Odd.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=True), ReadLimits())
+    method = lowered.files[0].classes[0].methods[0]
+    assert isinstance(method.code, BodyRef)
+    monkeypatch.setitem(lazy._WRAPS, "block", (b"class _{int[] x=", b";}"))  # not a block there
+    whole: list[int] = []
+    real = lazy.parse
+    monkeypatch.setattr(lazy, "parse", lambda language, data: whole.append(len(data)) or real(language, data))
+    loader = BodyLoader({"Odd.cls": (cls, "")}, ReadLimits())
+    eager = lower_job(LoweringJob("Odd.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=False), ReadLimits())
+    assert loader(method.code) == eager.files[0].classes[0].methods[0].code
+    assert loader.notes == [] and whole == [cls.stat().st_size]
 
 
 def test_a_scan_reads_its_lazy_bodies_without_a_problem() -> None:
