@@ -306,3 +306,17 @@ def test_scans_with_the_cache_find_what_a_scan_without_it_finds(tmp_path: Path,
     cold = scan(ScanOptions(paths=(root,), root=root, cache_dir=None))
     assert warm.files_scanned == cold.files_scanned
     assert warm.findings == cold.findings and any(f.location.path.endswith("C.cls") for f in warm.findings)
+
+
+def test_a_damaged_record_on_disk_is_walked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  walks: list[int]) -> None:
+    root = project_tree(tmp_path / "p")
+    options = ScanOptions(paths=(root,), root=root, cache_dir=tmp_path / "cache")
+    first = scan(options)
+    (record,) = (tmp_path / "cache").glob("*/*.discovery")
+    data = bytearray(record.read_bytes())
+    data[-5] ^= 0xFF  # inside the sealed payload
+    record.write_bytes(bytes(data))
+    again = scan(options)
+    assert walks[0] == 2
+    assert again.findings == first.findings and again.files_scanned == first.files_scanned
