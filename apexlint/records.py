@@ -67,6 +67,8 @@ def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
 def _build(cls: type[_T], order: bool) -> type[_T]:
     if "__post_init__" in vars(cls):
         raise TypeError(f"{cls.__qualname__}: @frozen does not run __post_init__")
+    if cls.__doc__ is None:  # else dataclasses writes one from `inspect.signature` (0.3 ms a class)
+        cls.__doc__ = f"{cls.__name__}({', '.join(vars(cls).get('__annotations__', {}))})"
     built: type[_T] = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
     declared = dataclasses.fields(built)  # type: ignore[arg-type]
     for f in declared:
