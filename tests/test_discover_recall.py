@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apexlint.discover import Project, discover, observed, recall
 from apexlint.engine import ScanOptions, scan
@@ -320,3 +322,70 @@ def test_a_damaged_record_on_disk_is_walked_again(tmp_path: Path, monkeypatch: p
     again = scan(options)
     assert walks[0] == 2
     assert again.findings == first.findings and again.files_scanned == first.files_scanned
+
+
+# -- random changes ---------------------------------------------------------------------------------
+OPS = ["edit", "add", "delete", "rename", "add folder", "drop folder", "ignore", "namespace", "link file",
+       "link folder", "break link"]
+
+
+def _apply(root: Path, op: str, pick: int) -> None:
+    classes = root / "force-app/main/default/classes"
+    present = sorted(p for p in root.rglob("*.cls") if p.is_file() and not p.is_symlink())
+    target = present[pick % len(present)] if present else None
+    if op == "edit" and target is not None:
+        with target.open("a", encoding="utf-8") as stream:
+            stream.write("// edited\n")
+    elif op == "add":
+        write(classes / f"N{pick}.cls", APEX)
+    elif op == "delete" and target is not None:
+        target.unlink()
+    elif op == "rename" and target is not None:
+        target.rename(target.with_name(f"R{pick}.cls"))
+    elif op == "add folder":
+        write(root / f"force-app/main/default/f{pick}/F.cls", APEX)
+    elif op == "drop folder":
+        folders = sorted(p for p in (root / "force-app/main/default").iterdir() if p.is_dir() and not p.is_symlink())
+        if folders:
+            for p in sorted(folders[pick % len(folders)].rglob("*"), reverse=True):
+                p.unlink() if not p.is_dir() or p.is_symlink() else p.rmdir()
+            folders[pick % len(folders)].rmdir()
+    elif op == "ignore":
+        (root / ".forceignore").write_text(f"**/N{pick % 3}.cls\n**/f{pick % 2}/**\n", encoding="utf-8")
+    elif op == "namespace":
+        _change_the_namespace(root) if pick % 2 else project_tree_config(root)
+    elif op == "link file" and target is not None:
+        link = classes / f"L{pick}.cls"
+        if not link.exists() and not link.is_symlink():
+            classes.mkdir(parents=True, exist_ok=True)
+            os.symlink(target, link)
+    elif op == "link folder":
+        link = root / f"force-app/main/default/lf{pick}"
+        if not link.is_symlink():
+            os.symlink(root / "shared", link)
+    elif op == "break link":
+        links = sorted(p for p in root.rglob("*") if p.is_symlink())
+        if links:
+            links[pick % len(links)].unlink()
+            os.symlink(root / f"nowhere{pick}", links[pick % len(links)])
+
+
+def project_tree_config(root: Path) -> None:
+    config = {"name": "Acme", "namespace": "acme",
+              "packageDirectories": [{"path": "force-app", "default": True}, {"path": "extra"}]}
+    (root / "sfdx-project.json").write_text(json.dumps(config), encoding="utf-8")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 50)), min_size=1, max_size=4))
+def test_after_any_changes_the_remembered_walk_is_a_fresh_one(tmp_path_factory: pytest.TempPathFactory,
+                                                              walks: list[int],
+                                                              steps: list[tuple[str, int]]) -> None:
+    root = project_tree(tmp_path_factory.mktemp("random") / "p")
+    keeper = MemoryKeeper()
+    remembered(root, keeper)
+    for op, pick in steps:
+        _apply(root, op, pick)
+        assert remembered(root, keeper) == fresh(root), (op, pick)
+        time.sleep(2 * WINDOW_NS / 1e9)  # let this state's record be kept for the next step
+        assert remembered(root, keeper) == fresh(root), (op, pick)
