@@ -10,7 +10,7 @@ is lowered, by the same code, so the statements are the ones the worker would ha
 A body in a large file is parsed on its own: tree-sitter reads only the block's bytes (its
 `included_ranges`), after a few bytes of declaration written before it (`class _{void _()`) and
 a closing brace after, so the block parses as it does in the file, at the file's positions.
-apex-mdapi's analysis reads 365 bodies of its 2 MB `MetadataService.cls`, 20 KB in all: parsing
+apex-mdapi's analysis reads 365 bodies of its 1 MB `MetadataService.cls`, 20 KB in all: parsing
 the file took 0.13 s. A block that does not come back whole and free of errors this way (it is
 in a trigger we cannot wrap, or it does not parse alone) is taken from the whole file's tree.
 
