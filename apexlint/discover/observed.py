@@ -17,6 +17,10 @@ listing could otherwise leave the signature as it was.
 
 The files discovery finds are not observed: their sizes and modification times are the stamps
 every scan takes anew.
+
+What this cannot see: a network file system whose server's clock lags this machine's by more
+than `RACY_NS` while the tree changes during a walk (the change would look older than the walk).
+`--no-cache` walks every time.
 """
 
 from __future__ import annotations
