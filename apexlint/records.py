@@ -20,7 +20,8 @@ Two more things the stdlib decorator does not do:
 Only what the package uses is supported: every field is a positional `__init__` parameter, with a
 default, a default factory or neither; `field(compare=False)` leaves it out of `==` and `hash`
 and `field(repr=False)` out of `repr`, as in `dataclasses`. No `__post_init__`, no keyword-only
-fields, no `field(hash=...)`: a class asking for those is refused when it is defined. One
+fields, no `field(hash=...)`, no method of its own that it generates (`__eq__`, `__reduce__`...):
+a class asking for those is refused when it is defined. One
 difference shows: `__dataclass_params__.frozen` is False (immutability is this module's doing,
 not the dataclass machinery's); nothing in apexlint reads it.
 """
@@ -64,9 +65,18 @@ def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
     return _build(cls, order)
 
 
+# What @frozen writes into a class: a class defining one of these itself is refused rather than
+# silently overridden (`dataclasses` would keep the class's own; nothing here needs one).
+_GENERATED = frozenset({"__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__",
+                        "__reduce__", "__reduce_ex__", "__setattr__", "__delattr__", "__getstate__", "__setstate__"})
+
+
 def _build(cls: type[_T], order: bool) -> type[_T]:
     if "__post_init__" in vars(cls):
         raise TypeError(f"{cls.__qualname__}: @frozen does not run __post_init__")
+    own = sorted(_GENERATED.intersection(vars(cls)))
+    if own:
+        raise TypeError(f"{cls.__qualname__}: defines {', '.join(own)}, which @frozen generates")
     if cls.__doc__ is None:  # else dataclasses writes one from `inspect.signature` (0.3 ms a class)
         cls.__doc__ = f"{cls.__name__}({', '.join(vars(cls).get('__annotations__', {}))})"
     built: type[_T] = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)

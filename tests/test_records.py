@@ -183,3 +183,13 @@ def test_post_init_is_refused() -> None:
 
             def __post_init__(self) -> None:
                 pass
+
+
+def test_a_method_frozen_generates_is_refused_rather_than_overridden() -> None:
+    with pytest.raises(TypeError, match=r"defines __eq__.* which @frozen generates"):
+        @frozen
+        class Odd:
+            value: int
+
+            def __eq__(self, other: object) -> bool:
+                return True

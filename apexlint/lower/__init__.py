@@ -72,9 +72,6 @@ class Lowered:
     notifications: tuple[Notification, ...]
     seconds: float
 
-    def __reduce__(self) -> tuple[type[Lowered], tuple[tuple[FileIR, ...], tuple[Notification, ...], float]]:
-        return Lowered, (self.files, self.notifications, self.seconds)  # see the end of ir.py
-
 
 class FileTimeout(Exception):
     """Lowering one file took longer than the per-file limit."""
