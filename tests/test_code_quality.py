@@ -17,7 +17,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
-                    reason="ruff is not installed (pip install -e '.[test]')")
+                    reason="ruff is not installed (pip install '.[test]')")
 def test_ruff_reports_nothing() -> None:
     result = _run("ruff", "check", "apexlint", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
