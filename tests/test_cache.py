@@ -16,6 +16,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
+from tests.cache_files import OUTSIDE_TEXT, obstruct
 from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
@@ -152,27 +153,19 @@ def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["folder", "link"])
-@pytest.mark.parametrize("where", ["result", "analysis", "delta", "bundle"])
+@pytest.mark.parametrize("where", ["result", "analysis", "delta", "discovery", "bundle"])
 def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, where: str, kind: str) -> None:
     """A hostile or broken cache folder: the scan's result is the same, nothing outside is touched."""
     root = REPO / "fixtures" / "vulnerable-sfdx"
     options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path / "cache")
     cold = scan(options)
     [bundle] = (tmp_path / "cache").rglob("scan-*.pickle")
-    target = {"result": bundle.with_suffix(".result"), "analysis": bundle.with_suffix(".analysis"),
-              "delta": bundle.with_suffix(".delta"), "bundle": bundle}[where]
-    target.unlink(missing_ok=True)
-    outside = tmp_path / "outside.txt"
-    outside.write_text("not the cache's")
-    if kind == "folder":
-        target.mkdir()
-        (target / "inside").write_text("kept")
-    else:
-        target.symlink_to(outside)
+    target = bundle if where == "bundle" else bundle.with_suffix(f".{where}")
+    outside = obstruct(target, kind, tmp_path / "outside.txt")
     for _ in range(2):
         again = scan(options)
         assert dataclasses.replace(again, stats={}) == dataclasses.replace(cold, stats={})
-    assert outside.read_text() == "not the cache's"
+    assert outside.read_text() == OUTSIDE_TEXT
     assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
 
 

@@ -20,6 +20,7 @@ from apexlint import reuse
 from apexlint.cache import MAGIC
 from apexlint.engine import ScanOptions, _cache, scan
 from apexlint.findings import ScanResult
+from tests.cache_files import OUTSIDE_TEXT, obstruct
 from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
@@ -305,21 +306,14 @@ def test_a_memo_that_is_a_folder_or_a_link_costs_only_speed(
     src = _small(tmp_path)
     scan(_options(src, tmp_path / "cache"))
     [kept] = (tmp_path / "cache").rglob("scan-*.analysis")
-    kept.unlink()
-    outside = tmp_path / "outside.txt"
-    outside.write_text("not the cache's")
-    if kind == "folder":
-        kept.mkdir()
-        (kept / "inside").write_text("kept")
-    else:
-        kept.symlink_to(outside)
+    outside = obstruct(kept, kind, tmp_path / "outside.txt")
     runs = []
     for n in range(2):
         _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t, n=n: t + f"// edit {n}\n")
         runs.append(_rescan(src, tmp_path / "cache", monkeypatch)[1])
     # a link that does not verify is removed and the memo written again; a folder stays in the way
     assert runs == ([1, 1] if kind == "folder" else [1, 0])
-    assert outside.read_text() == "not the cache's"
+    assert outside.read_text() == OUTSIDE_TEXT
     assert not list((tmp_path / "cache").rglob(".tmp-*")), "a write that could not land leaves no debris"
 
 
