@@ -22,8 +22,6 @@ goes on.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -37,7 +35,7 @@ from apexlint.lower.apex import _FileLowering
 from apexlint.lower.secrets import clip
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.parsers import new_parser, parse
-from apexlint.read.source import SourceText
+from apexlint.read.source import SourceText, byte_point, line_starts
 
 # Parsed files kept for the next body: the analysis comes back to a file for another body, in no
 # useful order (DLRS: 1,062 bodies from 64 files, which 16 kept files parsed 141 times). Kept
@@ -180,9 +178,9 @@ class BodyLoader:
             return after[byte - end:] if end <= byte < end + len(after) else b""
         rows = self._rows.get(path)
         if rows is None:
-            rows = self._rows[path] = list(itertools.accumulate((len(line) + 1 for line in buffer.split(b"\n")),
-                                                                initial=0))
-        first, block_start, block_end = _point(rows, at), _point(rows, start), _point(rows, end)
+            rows = self._rows[path] = line_starts(buffer)
+        first, block_start, block_end = (Point(*byte_point(rows, at)), Point(*byte_point(rows, start)),
+                                          Point(*byte_point(rows, end)))
         ranges = [Range(first, Point(first.row, first.column + len(before)), at, start),
                   Range(block_start, block_end, start, end)]
         if after:
@@ -206,8 +204,3 @@ def _block(tree: Tree, ref: BodyRef) -> Node | None:
             ref.start_byte, ref.end_byte):
         return None
     return node
-
-
-def _point(starts: list[int], byte: int) -> Point:
-    row = bisect.bisect_right(starts, byte) - 1
-    return Point(row, byte - starts[row])

@@ -153,11 +153,19 @@ def shift_point(base: Point, point: Point) -> Point:
     return (base[0] + row, base[1] + col) if row == 0 else (base[0] + row, col)
 
 
-def line_starts(text: str) -> list[int]:
-    """Character offset where each line starts (for text-level scanners)."""
-    lengths = [len(line) + 1 for line in text.split("\n")]
+def line_starts(text: str | bytes) -> list[int]:
+    """Offset where each line starts: in characters for text (text-level scanners), in bytes for
+    a parse buffer (`byte_point`)."""
+    lines = text.split("\n") if isinstance(text, str) else text.split(b"\n")
+    lengths = [len(line) + 1 for line in lines]
     lengths.pop()  # the last line has no newline after it
     return list(accumulate(lengths, initial=0))
+
+
+def byte_point(starts: list[int], offset: int) -> Point:
+    """Byte offset in a parse buffer -> (row, byte column), with the buffer's `line_starts`."""
+    row = bisect_right(starts, offset) - 1
+    return (row, offset - starts[row])
 
 
 def offset_to_point(starts: list[int], text: str, offset: int) -> Point:
