@@ -42,10 +42,9 @@ class IgnoreRules:
     spec: GitIgnoreSpec
 
     def matches(self, path: Path, is_dir: bool) -> bool:
-        rel = relative_path(path, self.base)
-        if rel is None or rel == ".":
-            return False
-        return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+        """Whether the rules exclude `path` (never `base` itself, nor a path outside it)."""
+        prefix = self.prefix(path.parent) if path != self.base else None
+        return prefix is not None and self.matches_entry(prefix, path.name, is_dir)
 
     def prefix(self, directory: Path) -> str | None:
         """What `matches_entry` puts before the names of `directory`'s entries ("" at `base`),
