@@ -155,6 +155,7 @@ class LoweringCache:
         self.result_path = self.path.with_suffix(".result")
         self.analysis_path = self.path.with_suffix(".analysis")
         self.discovery_path = self.path.with_suffix(".discovery")
+        self.catalogue_path = self.dir / "catalogue.pickle"  # not per root: the code's own rules
         # Entries keep their forms pickled one by one: a re-scan that changed one file writes
         # the bundle again without pickling every other form anew.
         self._entries: dict[str, _Entry] | None = None
@@ -201,6 +202,15 @@ class LoweringCache:
     def put_discovery(self, blob: bytes) -> None:
         """Keep what this scan's discovery found and looked at (pickled by the caller)."""
         _write(self.discovery_path, pickle.dumps({"discovery": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def catalogue(self) -> object | None:
+        """The rule catalogue as parsed by a scan before, with its files' digest (see
+        `catalogue.remembered_catalogue`)."""
+        return _blob_in(self.catalogue_path, "catalogue")
+
+    def put_catalogue(self, blob: bytes) -> None:
+        """Keep the parsed rule catalogue (pickled by the caller)."""
+        _write(self.catalogue_path, pickle.dumps({"catalogue": blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -281,6 +280,7 @@ def _did_you_mean(key: str) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # 3 ms to import: only a scan with a configuration file pays it
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from apexlint import __version__
 from apexlint.cache import LoweringCache
-from apexlint.catalogue import load_catalogue
+from apexlint.catalogue import load_catalogue, remembered_catalogue
 from apexlint.discover import Project
 from apexlint.discover.recall import discover_remembered
 from apexlint.findings import ScanResult
@@ -74,9 +74,11 @@ def scan(options: ScanOptions) -> ScanResult:
 def _scan(options: ScanOptions) -> ScanResult:
     timer = _Timer()
     cache = _cache(options)
+    # parsing the rule files is a tenth of a re-scan that changed nothing the analysis read
+    rules_digest = remembered_catalogue(cache) if cache is not None else ""
     project = discover_remembered(list(options.paths), options.root, options.exclude, options.namespace, cache)
     timer.lap("discover")
-    context = context_key(project, options) if cache is not None else ""
+    context = context_key(project, options, rules_digest) if cache is not None else ""
     # the result a scan of the same files, options and rules gave: none without modification
     # times, which are what says a file is the same without reading it
     key = result_key(context, project) if cache is not None and all(f.mtime_ns for f in project.files) else None
@@ -128,15 +130,16 @@ def _scan(options: ScanOptions) -> ScanResult:
     return result
 
 
-def context_key(project: Project, options: ScanOptions) -> str:
+def context_key(project: Project, options: ScanOptions, rules_digest: str) -> str:
     """What a scan's analysis depends on besides the files' contents and apexlint's code (the
     cache folder's name holds that): the discovered project and its files (how each is
-    lowered: its kind, namespace, metadata and content type), the options, the rule catalogue."""
+    lowered: its kind, namespace, metadata and content type), the options, the rule catalogue
+    (its files' digest: the code that parses them is apexlint's)."""
     settings = (tuple(str(p) for p in options.paths), str(options.root), options.namespace, options.exclude,
                 options.include_tests, options.logger_classes, options.limits, options.category,
                 options.file_timeout, options.exhaustive)
     h = hashlib.sha256(repr((settings, str(project.root), project.name, project.namespace, project.layout,
-                             project.notifications, sorted(load_catalogue().items()))).encode("utf-8", "surrogatepass"))
+                             project.notifications, rules_digest)).encode("utf-8", "surrogatepass"))
     # one line per file, no repr of dataclasses, hashed at once: 3,880 files in 2 ms
     h.update("".join(f"\n{f.rel}\0{f.kind.value}\0{f.metadata_type}\0{f.namespace}\0{f.content_type}"
                      for f in project.files).encode("utf-8", "surrogatepass"))

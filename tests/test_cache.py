@@ -153,14 +153,15 @@ def test_a_damaged_or_forged_result_is_not_trusted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["folder", "link"])
-@pytest.mark.parametrize("where", ["result", "analysis", "delta", "discovery", "bundle"])
+@pytest.mark.parametrize("where", ["result", "analysis", "delta", "discovery", "catalogue", "bundle"])
 def test_cache_files_that_are_folders_or_links_cost_only_speed(tmp_path: Path, where: str, kind: str) -> None:
     """A hostile or broken cache folder: the scan's result is the same, nothing outside is touched."""
     root = REPO / "fixtures" / "vulnerable-sfdx"
     options = ScanOptions(paths=(root,), root=REPO, jobs=1, cache_dir=tmp_path / "cache")
     cold = scan(options)
     [bundle] = (tmp_path / "cache").rglob("scan-*.pickle")
-    target = bundle if where == "bundle" else bundle.with_suffix(f".{where}")
+    target = bundle if where == "bundle" else bundle.with_name("catalogue.pickle") if where == "catalogue" \
+        else bundle.with_suffix(f".{where}")
     outside = obstruct(target, kind, tmp_path / "outside.txt")
     for _ in range(2):
         again = scan(options)

@@ -278,7 +278,7 @@ def test_installed_catalogue_is_preferred_when_present(
 ) -> None:
     package = tmp_path / "apexlint"
     shutil.copytree(RULES_DIR, package / "_catalogue")
-    monkeypatch.setattr("apexlint.catalogue.resources.files", lambda _name: package)
+    monkeypatch.setattr("importlib.resources.files", lambda _name: package)  # a loader other than plain folders
     folder = catalogue.catalogue_dir()
     assert Path(str(folder)) == package / "_catalogue"
     assert list(load_catalogue_from(folder)) == list(SPEC_RULES)

@@ -16,11 +16,13 @@ import time
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
 from apexlint.lower.secrets import TOKEN_START, clip
-from apexlint.lower.text_scan import component_name
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
-from apexlint.read.static_resources import resource_members
 from apexlint.records import frozen
+
+# The parsers, grammars and zip readers are imported where a file is lowered, not here: a scan
+# whose files all come from the cache (and the reporters, through `lower.secrets`) needs only the
+# forms this module defines, and tree-sitter, ctypes and zipfile cost it 5 ms to import.
 
 MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 # Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
@@ -160,6 +162,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
+    from apexlint.lower.text_scan import component_name
     metadata = (MetadataIR(job.metadata_type or "Unknown", component_name(src.path), src.path),) \
         if job.kind == FileKind.METADATA else ()
     return FileIR(path=src.path, kind=job.kind, line_count=src.line_count, metadata=metadata,
@@ -176,6 +179,7 @@ def is_quiet_test_class(text: str) -> bool:
 
 
 def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
+    from apexlint.read.static_resources import resource_members
     members, notes = resource_members(job.data, job.rel, job.content_type, limits)
     files: list[FileIR] = []
     lines = 0
