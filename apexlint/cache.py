@@ -212,6 +212,18 @@ class LoweringCache:
         """Keep the parsed rule catalogue (pickled by the caller)."""
         _write(self.catalogue_path, pickle.dumps({"catalogue": blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def report(self, fmt: str) -> object | None:
+        """The last report written in format `fmt`, with its inputs' digest (see
+        `report.remembered`)."""
+        return _blob_in(self._report_path(fmt), "report")
+
+    def put_report(self, fmt: str, blob: bytes) -> None:
+        """Keep a report's text (pickled by the caller)."""
+        _write(self._report_path(fmt), pickle.dumps({"report": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _report_path(self, fmt: str) -> Path:
+        return self.path.with_suffix(f".report-{fmt}" if fmt.isalnum() else ".report-other")
+
     def unchanged(self, rel: str, stamp: FileStamp) -> Lowered | None:
         """The entry of a file whose stamp is the one recorded (0 mtimes never match)."""
         entry = self._stamped(rel, stamp)

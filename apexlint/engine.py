@@ -155,6 +155,12 @@ def result_key(context: str, project: Project) -> str:
 
 
 # -- the cache ------------------------------------------------------------------------------------
+def open_cache(options: ScanOptions) -> LoweringCache | None:
+    """The cache a scan with `options` uses (None: none), for what is kept beside its results:
+    the reports made from them (see `report.remembered`)."""
+    return _cache(options)
+
+
 def _cache(options: ScanOptions) -> LoweringCache | None:
     if options.cache_dir is None or options.cache_dir.is_symlink():
         return None  # a cache folder that is a link (committed to the scanned repository?) is not used

@@ -12,7 +12,7 @@ from apexlint.catalogue import load_catalogue
 from apexlint.cli import EXIT_ERROR, CliError, open_output
 from apexlint.config import Config, ConfigError, load_config
 from apexlint.discover import DiscoveryError
-from apexlint.engine import ScanOptions, scan
+from apexlint.engine import ScanOptions, open_cache, scan
 from apexlint.findings import ScanResult
 from apexlint.gate import (
     BaselineError,
@@ -25,7 +25,8 @@ from apexlint.gate import (
 )
 from apexlint.progress import Progress
 from apexlint.read.decode import ReadLimits
-from apexlint.report import ReportOptions, render_report
+from apexlint.report import ReportOptions
+from apexlint.report.remembered import render_remembered
 
 CACHE_DIR = ".apexlint_cache"
 
@@ -42,16 +43,19 @@ def _config(config_file: Path | None, paths: tuple[Path, ...], **overrides: obje
         raise CliError(str(exc)) from None
 
 
-def _scan(config: Config, paths: tuple[Path, ...], no_cache: bool, quiet: bool) -> ScanResult:
+def _options(config: Config, paths: tuple[Path, ...], no_cache: bool) -> ScanOptions:
     cache_dir = None
     if config.cache and not no_cache:
         cache_dir = Path(config.root or ".") / CACHE_DIR
-    options = ScanOptions(
+    return ScanOptions(
         paths=paths, root=Path(config.root) if config.root else None, namespace=config.namespace,
         exclude=tuple(config.exclude), include_tests=config.include_tests,
         logger_classes=tuple(config.logger_classes), jobs=config.jobs, cache_dir=cache_dir,
         limits=ReadLimits(max_file_bytes=config.max_file_bytes), category=config.category,
         file_timeout=config.file_timeout_seconds)
+
+
+def _scan(options: ScanOptions, quiet: bool) -> ScanResult:
     with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         try:
             return scan(replace(options, progress=progress.update))
@@ -66,7 +70,8 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
     config = _config(config_file, paths, fail_on=fail_on, root=str(root) if root else None,
                      namespace=namespace, include_tests=include_tests, exclude=exclude or None,
                      logger_classes=logger_classes or None, jobs=jobs, category=category)
-    result = _scan(config, paths, no_cache, quiet)
+    scan_options = _options(config, paths, no_cache)
+    result = _scan(scan_options, quiet)
     findings = filter_rules(list(result.findings), config.enabled_rules, config.disabled_rules)
     findings = apply_levels(findings, config.levels)
     if baseline is not None:
@@ -81,7 +86,7 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
         color=fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         tool_version=__version__, quiet=quiet, category=config.category)
     with open_output(output) as out:
-        render_report(fmt, result, rules, out, options)
+        render_remembered(fmt, result, rules, out, options, open_cache(scan_options))
     if not result.execution_successful:
         return EXIT_ERROR
     return exit_code(result.findings, config.fail_on)
@@ -91,7 +96,7 @@ def write_baseline(file: Path, paths: tuple[Path, ...], config_file: Path | None
                    namespace: str | None, no_cache: bool) -> None:
     from apexlint.gate import write_baseline as write
     config = _config(config_file, paths, root=str(root) if root else None, namespace=namespace)
-    result = _scan(config, paths, no_cache, quiet=True)
+    result = _scan(_options(config, paths, no_cache), quiet=True)
     try:
         write(result, load_catalogue(), file)
     except BaselineError as exc:

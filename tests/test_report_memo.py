@@ -1,0 +1,218 @@
+"""A report made from the same inputs as the last one of its format is written from the cache
+(`report.remembered`): byte for byte what rendering would give, never for other inputs, never
+from a cache file that does not verify, and never for HTML."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+
+from apexlint import report
+from apexlint.cache import MAGIC
+from apexlint.catalogue import load_catalogue
+from apexlint.engine import ScanOptions, scan
+from apexlint.findings import ScanResult
+from apexlint.report import ReportOptions, render_report
+from apexlint.report import remembered as memo
+from apexlint.scan_command import run_scan
+from tests.cache_files import OUTSIDE_TEXT, obstruct
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+
+REPO = Path(__file__).resolve().parents[1]
+LEAK = b"public class Leak { void a() { System.debug(UserInfo.getSessionId()); } }\n"
+OPTIONS = ReportOptions(color=False, tool_version="0.1.0")
+
+
+class Keeper:
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def report(self, fmt: str) -> object | None:
+        return pickle.loads(self.kept[fmt]) if fmt in self.kept else None
+
+    def put_report(self, fmt: str, blob: bytes) -> None:
+        self.kept[fmt] = blob
+
+
+@pytest.fixture(scope="module")
+def result() -> ScanResult:
+    root = REPO / "fixtures" / "vulnerable-sfdx"
+    found = scan(ScanOptions(paths=(root,), root=REPO, jobs=1))
+    assert found.findings
+    return found
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The formats rendered from now on."""
+    rendered: list[str] = []
+
+    def counting(fmt: str, *args: object) -> None:
+        rendered.append(fmt)
+        render_report(fmt, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(memo, "render_report", counting)
+    return rendered
+
+
+def _written(fmt: str, result: ScanResult, keeper: Keeper | None, options: ReportOptions = OPTIONS) -> str:
+    out = io.StringIO()
+    memo.render_remembered(fmt, result, load_catalogue(), out, options, keeper)
+    return out.getvalue()
+
+
+def _rendered(fmt: str, result: ScanResult) -> str:
+    out = io.StringIO()
+    render_report(fmt, result, load_catalogue(), out, OPTIONS)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", sorted(memo.REMEMBERED_FORMATS))
+def test_the_same_inputs_write_the_kept_text_without_rendering(
+        fmt: str, result: ScanResult, renders: list[str]) -> None:
+    keeper = Keeper()
+    first = _written(fmt, result, keeper)
+    assert renders == [fmt]
+    again = _written(fmt, dataclasses.replace(copy.deepcopy(result), stats={"discover": 9.0}), keeper)
+    assert renders == [fmt], "equal inputs (other objects, other timings): not rendered again"
+    assert again == first == _rendered(fmt, result)
+
+
+def test_html_is_always_rendered(result: ScanResult, renders: list[str]) -> None:
+    keeper = Keeper()
+    _written("html", result, keeper)
+    _written("html", result, keeper)
+    assert renders == ["html", "html"] and keeper.kept == {}
+
+
+def _fewer_findings(r: ScanResult) -> ScanResult:
+    return dataclasses.replace(r, findings=r.findings[1:])
+
+
+def _moved_finding(r: ScanResult) -> ScanResult:
+    first = r.findings[0]
+    span = dataclasses.replace(first.location.span, start_line=first.location.span.start_line + 1,
+                               end_line=first.location.span.end_line + 1)
+    moved = dataclasses.replace(first, location=dataclasses.replace(first.location, span=span))
+    return dataclasses.replace(r, findings=(moved, *r.findings[1:]))
+
+
+@pytest.mark.parametrize("change", ["fewer findings", "a finding moved", "package name", "report options"])
+def test_other_inputs_are_rendered_anew(result: ScanResult, renders: list[str], change: str) -> None:
+    keeper = Keeper()
+    _written("sarif", result, keeper)
+    options = OPTIONS
+    changed = result
+    if change == "fewer findings":
+        changed = _fewer_findings(result)
+    elif change == "a finding moved":
+        changed = _moved_finding(result)
+    elif change == "package name":
+        changed = dataclasses.replace(result, package=dataclasses.replace(result.package, name="other"))
+    else:
+        options = dataclasses.replace(OPTIONS, tool_version="9.9.9")
+    text = _written("sarif", changed, keeper, options)
+    assert renders == ["sarif", "sarif"]
+    out = io.StringIO()
+    render_report("sarif", changed, load_catalogue(), out, options)
+    assert text == out.getvalue()
+    if change != "package name":  # SARIF does not show it; JSON does, and is keyed the same way
+        assert text != _rendered("sarif", result)
+
+
+def test_other_rules_are_rendered_anew(result: ScanResult, renders: list[str]) -> None:
+    keeper = Keeper()
+    rules = load_catalogue()
+    out = io.StringIO()
+    memo.render_remembered("sarif", result, rules, out, OPTIONS, keeper)
+    rule_id = result.findings[0].rule_id
+    rules[rule_id] = dataclasses.replace(rules[rule_id], short_description="Another description.")
+    memo.render_remembered("sarif", result, rules, io.StringIO(), OPTIONS, keeper)
+    assert renders == ["sarif", "sarif"]
+
+
+@pytest.mark.parametrize("kept", [None, 7, ("another key", "text"), ("KEY",), ("KEY", b"bytes"), ["KEY", "text"]])
+def test_a_kept_report_not_for_these_inputs_or_not_text_is_not_written(
+        result: ScanResult, renders: list[str], kept: object) -> None:
+    key = memo.inputs_key("json", result, load_catalogue(), OPTIONS)
+    keeper = Keeper()
+    spelt = tuple(key if v == "KEY" else v for v in kept) if isinstance(kept, tuple) else \
+        [key if v == "KEY" else v for v in kept] if isinstance(kept, list) else kept
+    keeper.kept["json"] = pickle.dumps(spelt)
+    assert _written("json", result, keeper) == _rendered("json", result)
+    assert renders == ["json"]
+
+
+def test_no_keeper_means_no_memo(result: ScanResult, renders: list[str]) -> None:
+    assert _written("sarif", result, None) == _written("sarif", result, None) == _rendered("sarif", result)
+    assert renders == ["sarif", "sarif"]
+
+
+# -- through the command, with the scan's own cache -------------------------------------------------
+def _run(src: Path, output: Path, fmt: str = "sarif") -> int:
+    return run_scan(paths=(src,), fmt=fmt, output=output, fail_on="never", baseline=None, config_file=None,
+                    root=src, namespace=None, include_tests=None, exclude=(), logger_classes=(), jobs=1,
+                    no_cache=False, category=None, quiet=True)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    return write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK})
+
+
+def test_a_rescan_with_the_same_result_writes_the_same_sarif_from_the_cache(
+        package: Path, tmp_path: Path, renders: list[str]) -> None:
+    _run(package, tmp_path / "a.sarif")
+    _run(package, tmp_path / "b.sarif")
+    assert renders == ["sarif"]
+    assert (tmp_path / "a.sarif").read_bytes() == (tmp_path / "b.sarif").read_bytes()
+    [kept] = package.rglob("scan-*.report-sarif")
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_rescan_whose_finding_moved_renders_again(package: Path, tmp_path: Path, renders: list[str]) -> None:
+    _run(package, tmp_path / "a.sarif")
+    leak = package / SFDX_SOURCE / "classes" / "Leak.cls"
+    leak.write_bytes(b"\n" + LEAK)
+    _run(package, tmp_path / "b.sarif")
+    assert renders == ["sarif", "sarif"]
+    assert b'"startLine": 2' in (tmp_path / "b.sarif").read_bytes()
+
+
+def test_a_report_planted_in_the_cache_is_never_written_out(package: Path, tmp_path: Path) -> None:
+    _run(package, tmp_path / "a.sarif")
+    [kept] = package.rglob("scan-*.report-sarif")
+    real = (tmp_path / "a.sarif").read_text(encoding="utf-8")
+    key, _ = pickle.loads(pickle.loads(kept.read_bytes().split(b"\n", 2)[2])["report"])
+    forged = pickle.dumps({"report": pickle.dumps((key, '{"runs": []}'))})
+    kept.write_bytes(MAGIC + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    _run(package, tmp_path / "b.sarif")
+    assert (tmp_path / "b.sarif").read_text(encoding="utf-8") == real
+
+
+@pytest.mark.parametrize("kind", ["folder", "link"])
+def test_a_report_cache_file_that_is_a_folder_or_link_costs_only_speed(
+        package: Path, tmp_path: Path, kind: str) -> None:
+    _run(package, tmp_path / "a.sarif")
+    [kept] = package.rglob("scan-*.report-sarif")
+    outside = obstruct(kept, kind, tmp_path / "outside.txt")
+    for name in ("b.sarif", "c.sarif"):
+        _run(package, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (tmp_path / "a.sarif").read_bytes()
+    assert outside.read_text() == OUTSIDE_TEXT
+
+
+def test_formats_are_kept_side_by_side(package: Path, tmp_path: Path, renders: list[str]) -> None:
+    for fmt in ("sarif", "json", "text", "sarif", "json", "text"):
+        _run(package, tmp_path / f"out.{fmt}", fmt)
+    assert renders == ["sarif", "json", "text"]
+
+
+def test_reporters_are_still_registered_by_format() -> None:
+    assert set(report.REPORTERS) > memo.REMEMBERED_FORMATS
