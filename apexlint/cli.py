@@ -152,7 +152,19 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run() -> NoReturn:
-    """The process's entry point (`apexlint`, `python -m apexlint`): `main()`, then a quick exit.
+    """The process's entry point (`apexlint`, `python -m apexlint`): `main()`, then `exit_now`."""
+    code: int = EXIT_OK
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise  # not ours (main exits with ints); Python prints it and exits 1
+        code = exc.code or EXIT_OK
+    exit_now(code)
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process once apexlint is done with it, without freeing the heap first.
 
     A scan's heap (the package's IR: hundreds of thousands of objects) takes CPython 15–25 ms to
     free object by object at exit, for a process that ends anyway: a tenth of a re-scan. So once
@@ -161,13 +173,6 @@ def run() -> NoReturn:
     process ends without tearing the heap down. A thread still running (none of ours is) gets the
     normal exit, which waits for it. `main()` itself, which tests call in-process, exits normally.
     """
-    code: int = EXIT_OK
-    try:
-        main()
-    except SystemExit as exc:
-        if exc.code is not None and not isinstance(exc.code, int):
-            raise  # not ours (main exits with ints); Python prints it and exits 1
-        code = exc.code or EXIT_OK
     if threading.active_count() > 1:
         sys.exit(code)
     atexit._run_exitfuncs()  # what a normal exit runs first (multiprocessing's finalisers among them)

@@ -98,9 +98,8 @@ def measure_package(name: str, path: Path, jobs: int, repeat: int, budget: Budge
     return row
 
 
-def _scans(path: Path, jobs: int, repeat: int, budget: Budget, work: Path,
-           cache: Path | None = None) -> list[RunOutcome]:
-    args = ["scan", str(path), "--jobs", str(jobs)] + (["--cache-dir", str(cache)] if cache else [])
+def _scans(path: Path, jobs: int, repeat: int, budget: Budget, work: Path, cache: bool = False) -> list[RunOutcome]:
+    args = ["scan", str(path), "--jobs", str(jobs)] + (["--cache"] if cache else [])
     runs: list[RunOutcome] = []
     for _ in range(repeat):
         runs.append(budget.run(args, work))
@@ -156,29 +155,31 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
     addition, the analysis never looked for the names it adds); a field declared at the top (a
     declaration more: the package is analysed again from the cached lowered forms)."""
     copy = work / f"rescan-{path.name}"
-    cache = work / f"rescan-cache-{path.name}"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
     shutil.copytree(path, copy, ignore=shutil.ignore_patterns(".git", ".apexlint_cache"), symlinks=True)
-    # A tree at rest, as a developer's is: a scan does not remember a walk of folders changed in the
-    # 3 s before it (apexlint/discover/observed.py, RACY_NS), and every folder of the copy just was.
-    time.sleep(TREE_AT_REST_S)
     try:
         classes = sorted(p for p in copy.rglob("*.cls") if p.is_file() and not p.is_symlink())
         if not classes:
             return {"rescan_status": "no Apex class to change"}
         target = classes[len(classes) // 2]
-        warm = _scans(copy, jobs, 1, budget, work, cache)[0]
+        warm = _scans(copy, jobs, 1, budget, work, cache=True)[0]
         if warm.status != "ok":
             return {"rescan_status": f"warm-up {warm.status}"}
-        unchanged = _scans(copy, jobs, 1, budget, work, cache)[0]
+        # A tree at rest, as a developer's is: a scan does not remember a walk of folders changed in
+        # the 3 s before it (apexlint/discover/observed.py, RACY_NS), and every folder of the copy
+        # just was, its root last (the warm-up made `.apexlint_cache` there). Once rested, a scan
+        # walks and remembers; the scans timed after it do not walk.
+        time.sleep(TREE_AT_REST_S)
+        if _scans(copy, jobs, 1, budget, work, cache=True)[0].status != "ok":
+            return {"rescan_status": "second warm-up failed"}
+        unchanged = _scans(copy, jobs, 1, budget, work, cache=True)[0]
         walls: dict[str, list[float]] = {"comment": [], "moved": [], "statement": [], "code": []}
         if _METHOD_OPENS.search(target.read_text(encoding="utf-8", errors="surrogateescape")) is None:
             del walls["statement"]  # no method body to add a statement to: not measured
         for i in range(repeat):
             for kind in walls:
                 _change(target, kind, i)
-                run = _scans(copy, jobs, 1, budget, work, cache)[0]
+                run = _scans(copy, jobs, 1, budget, work, cache=True)[0]
                 if run.status != "ok":
                     return {"rescan_status": run.status}
                 walls[kind].append(run.wall_s)
@@ -188,7 +189,6 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
     finally:
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
 
 
 TREE_AT_REST_S = 3.5
