@@ -95,7 +95,7 @@ def markdown(info: dict[str, object], packages: list[Row], scaling: list[Row], j
     parts += ["", "Where the time goes (seconds; medians):", ""]
     parts.append(_table(
         ["package", "start-up", "discover", "read+parse+lower", "≈ parse (floor/jobs)", "≈ lowering", "analyse",
-         "finish findings", "gate + SARIF", "1-core full scan", "1-core read+parse+lower", "1-core lowering over floor"],
+         "finish findings", "gate+SARIF", "1-core full scan", "1-core read+parse+lower", "1-core lowering over floor"],
         [[str(p["name"]), _s(p.get("startup_s")), _s(p.get("discover_s")), _s(p.get("lower_s")),
           _s(p.get("parse_est_s")), _s(p.get("lowering_est_s")), _s(p.get("analyse_s")), _s(p.get("report_s")),
           _s(p.get("render_s")), _s(p.get("scan_1core_s")), _s(p.get("lower_1core_s")), _s(p.get("lowering_1core_s"))]

@@ -4,11 +4,13 @@ from a cache file that does not verify, and never for HTML."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import hashlib
 import io
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from apexlint.cache import MAGIC
 from apexlint.catalogue import load_catalogue
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import ScanResult
+from apexlint.ir import NoticeLevel, Notification, Span
 from apexlint.report import ReportOptions, render_report
 from apexlint.report import remembered as memo
 from apexlint.scan_command import run_scan
@@ -42,10 +45,10 @@ class Keeper:
 
 @pytest.fixture(scope="module")
 def result() -> ScanResult:
-    root = REPO / "fixtures" / "vulnerable-sfdx"
-    found = scan(ScanOptions(paths=(root,), root=REPO, jobs=1))
-    assert found.findings
-    return found
+    found = scan(ScanOptions(paths=(REPO / "fixtures",), root=REPO, jobs=1))
+    notes = (Notification("parse-error", "a problem", path="fixtures/x.cls", span=Span(1, 1, 1, 2)),
+             Notification("file-too-large", "another problem", level=NoticeLevel.NOTE))
+    return dataclasses.replace(found, notifications=notes)
 
 
 @pytest.fixture
@@ -84,6 +87,49 @@ def test_the_same_inputs_write_the_kept_text_without_rendering(
     assert again == first == _rendered(fmt, result)
 
 
+def _reads(module: Path) -> set[str]:
+    """The ScanResult fields `module` reads through any name it gives a ScanResult."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    names = {a.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+             for a in node.args.args + node.args.kwonlyargs
+             if a.annotation is not None and ast.unparse(a.annotation) == "ScanResult"}
+    text = module.read_text(encoding="utf-8")
+    return {m.group(2) for name in names for m in re.finditer(rf"\b({re.escape(name)})\.(\w+)", text)}
+
+
+@pytest.mark.parametrize("fmt", sorted(memo.READS))
+def test_each_reporter_reads_only_the_fields_its_key_holds(fmt: str) -> None:
+    package = REPO / "apexlint" / "report"
+    module = {"json": "json_report"}.get(fmt, fmt)
+    read = _reads(package / f"{module}.py") | _reads(package / "__init__.py")
+    assert read, "the reporter reads its result through a parameter annotated ScanResult"
+    assert read <= set(memo.READS[fmt]), f"add {sorted(read - set(memo.READS[fmt]))} to READS[{fmt!r}]"
+
+
+def _perturbed(value: object) -> object:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 7
+    if isinstance(value, tuple):
+        return value[1:] if value else ("extra",)
+    if isinstance(value, dict):
+        return {"other": 1.0}
+    if value is None or isinstance(value, str):
+        return "other"
+    return dataclasses.replace(value, name="other")  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize("fmt", sorted(memo.READS))
+def test_fields_a_format_does_not_read_do_not_change_its_report(fmt: str, result: ScanResult) -> None:
+    assert result.findings and result.verdicts and result.contexts and result.notifications
+    base = _rendered(fmt, result)
+    for f in dataclasses.fields(result):
+        if f.name not in memo.READS[fmt]:
+            changed = dataclasses.replace(result, **{f.name: _perturbed(getattr(result, f.name))})
+            assert _rendered(fmt, changed) == base, f"{fmt} shows {f.name}: add it to READS"
+
+
 def test_html_is_always_rendered(result: ScanResult, renders: list[str]) -> None:
     keeper = Keeper()
     _written("html", result, keeper)
@@ -103,10 +149,12 @@ def _moved_finding(r: ScanResult) -> ScanResult:
     return dataclasses.replace(r, findings=(moved, *r.findings[1:]))
 
 
-@pytest.mark.parametrize("change", ["fewer findings", "a finding moved", "package name", "report options"])
-def test_other_inputs_are_rendered_anew(result: ScanResult, renders: list[str], change: str) -> None:
+@pytest.mark.parametrize(("fmt", "change"), [
+    ("sarif", "fewer findings"), ("sarif", "a finding moved"), ("sarif", "report options"), ("json", "package name"),
+    ("json", "lines scanned"), ("text", "lines scanned")])
+def test_other_inputs_are_rendered_anew(result: ScanResult, renders: list[str], fmt: str, change: str) -> None:
     keeper = Keeper()
-    _written("sarif", result, keeper)
+    _written(fmt, result, keeper)
     options = OPTIONS
     changed = result
     if change == "fewer findings":
@@ -115,15 +163,15 @@ def test_other_inputs_are_rendered_anew(result: ScanResult, renders: list[str], 
         changed = _moved_finding(result)
     elif change == "package name":
         changed = dataclasses.replace(result, package=dataclasses.replace(result.package, name="other"))
+    elif change == "lines scanned":
+        changed = dataclasses.replace(result, lines_scanned=result.lines_scanned + 1)
     else:
         options = dataclasses.replace(OPTIONS, tool_version="9.9.9")
-    text = _written("sarif", changed, keeper, options)
-    assert renders == ["sarif", "sarif"]
+    text = _written(fmt, changed, keeper, options)
+    assert renders == [fmt, fmt]
     out = io.StringIO()
-    render_report("sarif", changed, load_catalogue(), out, options)
-    assert text == out.getvalue()
-    if change != "package name":  # SARIF does not show it; JSON does, and is keyed the same way
-        assert text != _rendered("sarif", result)
+    render_report(fmt, changed, load_catalogue(), out, options)
+    assert text == out.getvalue() != _rendered(fmt, result)
 
 
 def test_other_rules_are_rendered_anew(result: ScanResult, renders: list[str]) -> None:
@@ -174,6 +222,16 @@ def test_a_rescan_with_the_same_result_writes_the_same_sarif_from_the_cache(
     assert (tmp_path / "a.sarif").read_bytes() == (tmp_path / "b.sarif").read_bytes()
     [kept] = package.rglob("scan-*.report-sarif")
     assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_comment_added_to_a_class_writes_the_kept_sarif(
+        package: Path, tmp_path: Path, renders: list[str]) -> None:
+    _run(package, tmp_path / "a.sarif")
+    with (package / SFDX_SOURCE / "classes" / "Leak.cls").open("ab") as f:
+        f.write(b"// one more line: the lines scanned change, which SARIF does not show\n")
+    _run(package, tmp_path / "b.sarif")
+    assert renders == ["sarif"]
+    assert (tmp_path / "a.sarif").read_bytes() == (tmp_path / "b.sarif").read_bytes()
 
 
 def test_a_rescan_whose_finding_moved_renders_again(package: Path, tmp_path: Path, renders: list[str]) -> None:

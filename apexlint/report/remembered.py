@@ -7,7 +7,9 @@ when a developer changes a file with no finding in it) writes the kept text: for
 saves importing sarif-om, 40 ms, a third of such a re-scan of NPSP.
 
 The inputs are identified by a SHA-256 of their pickle, made without the pickler's memo, so that
-equal values give equal bytes whether or not they share objects. The kept text is sealed like
+equal values give equal bytes whether or not they share objects. Of the result, only the fields
+the format reads count (`READS`; the tests hold each reporter to it): a comment line added
+changes the lines scanned, which SARIF does not show. The kept text is sealed like
 every cache file (a report planted in a scanned repository's cache is never written out), and is
 kept per format, the last one of each. HTML is always rendered: its templates are files that are
 not part of the code the cache folder is named after.
@@ -20,14 +22,21 @@ import hashlib
 import io
 import pickle
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Protocol, TextIO
 
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import ScanResult
 from apexlint.report import ReportOptions, render_report
 
-REMEMBERED_FORMATS = frozenset({"sarif", "json", "text"})
+# The fields of a ScanResult each format's reporter reads (directly or through the helpers in
+# `apexlint.report`); a reporter that starts reading another must have it added here.
+READS: dict[str, tuple[str, ...]] = {
+    "sarif": ("findings", "notifications", "execution_successful", "category"),
+    "json": ("package", "findings", "notifications", "verdicts", "rules_run", "files_scanned", "lines_scanned",
+             "test_sources", "execution_successful"),
+    "text": ("findings", "notifications", "files_scanned", "lines_scanned", "test_sources"),
+}
+REMEMBERED_FORMATS = frozenset(READS)
 
 
 class ReportKeeper(Protocol):
@@ -58,13 +67,13 @@ def render_remembered(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta
 
 
 def inputs_key(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> str | None:
-    """A digest of everything the report depends on besides the code; None if they do not pickle.
-    The scan's timings (`stats`) are left out: no format shows them."""
+    """A digest of everything the report depends on besides the code: the format, the fields of
+    the result it reads, the rules and the options. None if they do not pickle."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
     try:
-        pickler.dump((fmt, replace(result, stats={}), dict(rules), options))
+        pickler.dump((fmt, {name: getattr(result, name) for name in READS[fmt]}, dict(rules), options))
     except (pickle.PicklingError, RecursionError, TypeError, ValueError):
         return None
     return hashlib.sha256(buffer.getvalue()).hexdigest()
