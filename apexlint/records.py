@@ -6,8 +6,10 @@ A class decorated `@frozen` is a `dataclasses` dataclass (`fields`, `replace`, `
 slots=True)` would give it. Why not that decorator: on Python 3.11 it compiles each generated
 method on its own, six `exec` calls per class, 0.6 ms a class, and a scan imports about seventy
 of them: 38 ms of a re-scan's 90 ms of imports. Here `dataclasses` only collects the fields and
-adds the slots (no code generated); `__init__` is compiled with the class, and `__eq__`,
-`__hash__` and `__repr__` together, in one `exec`, the first time one of them is called.
+adds the slots (no code generated). `__init__` and the pickle constructor are compiled together,
+in one `exec`, the first time either is called; `__eq__`, `__hash__` and `__repr__` together, in
+another, the first time one of them is called. A class a process never makes objects of costs it
+no compilation.
 
 Two more things the stdlib decorator does not do:
 - `__init__` fills the slots through their descriptors instead of `object.__setattr__`, which
@@ -31,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import MISSING, FrozenInstanceError, field
 from reprlib import recursive_repr
@@ -100,15 +103,13 @@ def _build(cls: type[_T], order: bool) -> type[_T]:
         else:
             params.append(f.name)
     sets = "".join(f"    _set_{n}(self, {n})\n" for n in names) or "    pass\n"
-    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(defaults)}{sets}"
-         f"def _make({', '.join(names)}):\n    self = _new(_cls)\n{sets}    return self\n", scope)
-    _install(built, {"__init__": scope["__init__"]})
+    source = (f"def __init__(self, {', '.join(params)}):\n{''.join(defaults)}{sets}"
+              f"def _make({', '.join(names)}):\n    self = _new(_cls)\n{sets}    return self\n")
+    module = sys.modules[cls.__module__]
+    make_name = f"_make_{cls.__qualname__.replace('.', '_')}"
+    _install_constructors_on_first_use(built, module, make_name, source, scope)
     _install_on_first_use(built, [f.name for f in declared if f.compare], [f.name for f in declared if f.repr], order)
-    make: Callable[..., Any] = scope["_make"]
-    make.__name__ = make.__qualname__ = f"_make_{cls.__qualname__.replace('.', '_')}"
-    make.__module__ = cls.__module__
-    setattr(sys.modules[cls.__module__], make.__name__, make)  # where pickle looks for it
-    built.__reduce__ = _reducer(make, names)  # type: ignore[method-assign,assignment]
+    built.__reduce__ = _reducer(vars(module), make_name, names)  # type: ignore[method-assign,assignment]
     built.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
     built.__delattr__ = _frozen_delattr  # type: ignore[method-assign]
     return built
@@ -118,6 +119,41 @@ def _install(cls: type, methods: dict[str, Callable[..., Any]]) -> None:
     for name, method in methods.items():
         method.__qualname__, method.__module__ = f"{cls.__qualname__}.{name}", cls.__module__
         setattr(cls, name, method)
+
+
+def _install_constructors_on_first_use(cls: type, module: Any, make_name: str, source: str,
+                                       scope: dict[str, Any]) -> None:
+    """`__init__` and the pickle constructor `module.<make_name>` (`_make_<Class>`), compiled
+    together in one `exec` the first time either is called: a re-scan whose result comes from
+    the cache makes objects of a third of the classes it imports, and compiling the others was
+    7 ms of its start-up. Until then both are stubs that compile, put the compiled functions in
+    their place (each one assignment: a thread sees a stub or the real one) and call it."""
+    lock = threading.Lock()
+
+    def compile_both() -> None:
+        with lock:
+            if not getattr(vars(cls)["__init__"], "_stub", False):
+                return  # another thread got here first
+            exec(source, scope)
+            make: Callable[..., Any] = scope["_make"]
+            make.__name__ = make.__qualname__ = make_name
+            make.__module__ = cls.__module__
+            setattr(module, make_name, make)
+            _install(cls, {"__init__": scope["__init__"]})
+
+    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        compile_both()
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
+
+    def first_make(*args: Any) -> Any:
+        compile_both()
+        return getattr(module, make_name)(*args)
+
+    first_init._stub = True  # type: ignore[attr-defined]
+    first_make.__name__ = first_make.__qualname__ = make_name
+    first_make.__module__ = cls.__module__
+    setattr(module, make_name, first_make)  # where pickle looks for it
+    _install(cls, {"__init__": first_init})
 
 
 def _install_on_first_use(cls: type, compared: list[str], shown: list[str], order: bool) -> None:
@@ -153,17 +189,19 @@ def _install_on_first_use(cls: type, compared: list[str], shown: list[str], orde
     _install(cls, {name: stub(name) for name in rest})
 
 
-def _reducer(make: Callable[..., Any], names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+def _reducer(namespace: dict[str, Any], make_name: str, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """`__reduce__`: the module's `_make_<Class>` as it is now (a stub until first used), and the
+    field values; pickle saves the function by name, so the two are the same to it."""
     if not names:
         def reduce_none(self: Any) -> tuple[Any, ...]:
-            return make, ()
+            return namespace[make_name], ()
         return reduce_none
     values = operator.attrgetter(*names)  # in C: a third of the time of a loop over getattr
     if len(names) == 1:
         def reduce_one(self: Any) -> tuple[Any, ...]:
-            return make, (values(self),)
+            return namespace[make_name], (values(self),)
         return reduce_one
 
     def reduce(self: Any) -> tuple[Any, ...]:
-        return make, values(self)
+        return namespace[make_name], values(self)
     return reduce

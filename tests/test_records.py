@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import pickle
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from apexlint.records import field, frozen
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @frozen(order=True)
@@ -157,7 +163,49 @@ def test_methods_compiled_on_first_use_are_installed_once_under_threads() -> Non
         thread.join()
     assert results == [True] * 8
     assert not getattr(vars(Late)["__eq__"], "_stub", False)
+    assert not getattr(vars(Late)["__init__"], "_stub", False)
     assert repr(Late(3)).endswith("Late(value=3)")
+
+
+def test_constructors_are_compiled_on_first_use_and_check_their_arguments_before_and_after() -> None:
+    @frozen
+    class Fresh:
+        a: int
+        b: str = "b"
+
+    assert getattr(vars(Fresh)["__init__"], "_stub", False)
+    with pytest.raises(TypeError):
+        Fresh()  # type: ignore[call-arg]
+    assert not getattr(vars(Fresh)["__init__"], "_stub", False), "compiled by the first call, even a failed one"
+    with pytest.raises(TypeError):
+        Fresh(1, "x", 3)  # type: ignore[call-arg]
+    assert Fresh(1) == Fresh(a=1, b="b") and Fresh(2, b="c").b == "c"
+
+
+MODULE = """from apexlint.records import field, frozen
+
+@frozen
+class Kept:
+    a: int
+    b: tuple[int, ...] = ()
+    c: list[int] = field(default_factory=list)
+"""
+
+
+def test_a_pickle_loads_in_a_process_that_never_made_one_of_its_objects(tmp_path: Path) -> None:
+    """Unpickling goes through `_make_<Class>` before any `__init__` ran: the stub compiles both."""
+    (tmp_path / "keptmod.py").write_text(MODULE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
+    made = subprocess.run([sys.executable, "-c", "import pickle, sys, keptmod; "
+                           "sys.stdout.buffer.write(pickle.dumps([keptmod.Kept(1, (2,), [3]), keptmod.Kept(4)]))"],
+                          env=env, capture_output=True, check=True).stdout
+    loaded = subprocess.run([sys.executable, "-c", "import pickle, sys, keptmod; "
+                             "stub = getattr(keptmod.Kept.__init__, '_stub', False); "
+                             "objs = pickle.loads(sys.stdin.buffer.read()); "
+                             "print(stub, objs, objs[0] == keptmod.Kept(1, (2,), [3]), "
+                             "getattr(keptmod.Kept.__init__, '_stub', False))"],
+                            input=made, env=env, capture_output=True, check=True).stdout.decode()
+    assert loaded.strip() == "True [Kept(a=1, b=(2,), c=[3]), Kept(a=4, b=(), c=[])] True False"
 
 
 def test_recursive_repr_is_guarded() -> None:
