@@ -193,7 +193,7 @@ class LoweringCache:
 
     def put_analysis(self, blob: bytes) -> None:
         """Keep what this scan's analysis found and read (pickled by the caller)."""
-        _write(self.analysis_path, pickle.dumps({"analysis": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+        _blob_out(self.analysis_path, "analysis", blob)
 
     def discovery(self) -> object | None:
         """What the last scan's discovery found and looked at (see apexlint/discover/recall.py)."""
@@ -201,7 +201,7 @@ class LoweringCache:
 
     def put_discovery(self, blob: bytes) -> None:
         """Keep what this scan's discovery found and looked at (pickled by the caller)."""
-        _write(self.discovery_path, pickle.dumps({"discovery": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+        _blob_out(self.discovery_path, "discovery", blob)
 
     def catalogue(self) -> object | None:
         """The rule catalogue as parsed by a scan before, with its files' digest (see
@@ -210,7 +210,7 @@ class LoweringCache:
 
     def put_catalogue(self, blob: bytes) -> None:
         """Keep the parsed rule catalogue (pickled by the caller)."""
-        _write(self.catalogue_path, pickle.dumps({"catalogue": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+        _blob_out(self.catalogue_path, "catalogue", blob)
 
     def report(self, fmt: str) -> object | None:
         """The last report written in format `fmt`, with its inputs' digest (see
@@ -219,7 +219,7 @@ class LoweringCache:
 
     def put_report(self, fmt: str, blob: bytes) -> None:
         """Keep a report's text (pickled by the caller)."""
-        _write(self._report_path(fmt), pickle.dumps({"report": blob}, protocol=pickle.HIGHEST_PROTOCOL))
+        _blob_out(self._report_path(fmt), "report", blob)
 
     def _report_path(self, fmt: str) -> Path:
         return self.path.with_suffix(f".report-{fmt}" if fmt.isalnum() else ".report-other")
@@ -401,6 +401,11 @@ def _read_sealed(path: Path) -> tuple[bytes, dict[str, object]] | None:
 def _blob_in(path: Path, name: str) -> object | None:
     read = _read_sealed(path)
     return None if read is None else _loaded_blob(read[1].get(name))
+
+
+def _blob_out(path: Path, name: str, blob: bytes) -> None:
+    """Keep `blob` (a pickle) sealed in `path` under `name`, for `_blob_in`."""
+    _write(path, pickle.dumps({name: blob}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _loaded_blob(blob: object) -> object | None:

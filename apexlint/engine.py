@@ -73,7 +73,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
 def _scan(options: ScanOptions) -> ScanResult:
     timer = _Timer()
-    cache = _cache(options)
+    cache = open_cache(options)
     # parsing the rule files is a tenth of a re-scan that changed nothing the analysis read
     rules_digest = remembered_catalogue(cache) if cache is not None else ""
     project = discover_remembered(list(options.paths), options.root, options.exclude, options.namespace, cache)
@@ -156,12 +156,8 @@ def result_key(context: str, project: Project) -> str:
 
 # -- the cache ------------------------------------------------------------------------------------
 def open_cache(options: ScanOptions) -> LoweringCache | None:
-    """The cache a scan with `options` uses (None: none), for what is kept beside its results:
-    the reports made from them (see `report.remembered`)."""
-    return _cache(options)
-
-
-def _cache(options: ScanOptions) -> LoweringCache | None:
+    """The cache a scan with `options` uses (None: none); the command line keeps the reports
+    made from a scan's result in it too (see `report.remembered`)."""
     if options.cache_dir is None or options.cache_dir.is_symlink():
         return None  # a cache folder that is a link (committed to the scanned repository?) is not used
     # one bundle per project root (or set of scanned paths without one): a scan of some of its

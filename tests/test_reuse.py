@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from apexlint import reuse
 from apexlint.cache import MAGIC
-from apexlint.engine import ScanOptions, _cache, scan
+from apexlint.engine import ScanOptions, open_cache, scan
 from apexlint.findings import ScanResult
 from tests.cache_files import OUTSIDE_TEXT, obstruct
 from tests.counting import count_analyses
@@ -144,7 +144,7 @@ def test_an_edit_in_a_body_the_analysis_never_read(
 
 
 def _memo(src: Path, cache: Path) -> reuse.Memo:
-    kept = _cache(_options(src, cache))
+    kept = open_cache(_options(src, cache))
     assert kept is not None
     memo = kept.analysis()
     assert isinstance(memo, reuse.Memo)
