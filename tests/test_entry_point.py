@@ -11,6 +11,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
@@ -43,38 +45,34 @@ def test_a_report_larger_than_a_pipe_buffer_arrives_whole(tmp_path: Path) -> Non
     assert json.loads(done.stdout)["runs"][0]["results"]
 
 
-def test_a_thread_still_running_gets_the_normal_exit_which_waits_for_it(tmp_path: Path) -> None:
-    script = tmp_path / "entry.py"
-    script.write_text(
-        "import atexit, sys, threading, time\n"
-        "from pathlib import Path\n"
-        "from apexlint.cli import run\n"
-        "atexit.register(lambda: Path('atexit-ran').write_text('yes'))\n"
-        "def late():\n"
-        "    time.sleep(0.5)\n"
-        "    Path('thread-finished').write_text('yes')\n"
-        "threading.Thread(target=late).start()\n"
-        f"sys.argv = ['apexlint', 'scan', {str(FIXTURES / 'clean-sfdx')!r}, '--no-cache']\n"
-        "run()\n", encoding="utf-8")
-    done = _python([str(script)], tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "atexit-ran").read_text() == "yes"
-    assert (tmp_path / "thread-finished").read_text() == "yes"
+_LATE_THREAD = (
+    "import threading, time\n"
+    "def late():\n"
+    "    time.sleep(0.5)\n"
+    "    Path('thread-finished').write_text('yes')\n"
+    "threading.Thread(target=late).start()\n")
 
 
-def test_exit_functions_run_on_the_quick_exit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("package", "thread", "code"), [
+    ("vulnerable-sfdx", False, 1),  # the quick exit
+    ("clean-sfdx", True, 0),  # a thread still running: the normal exit, which waits for it
+])
+def test_exit_functions_run_and_a_running_thread_is_waited_for(
+        tmp_path: Path, package: str, thread: bool, code: int) -> None:
     script = tmp_path / "entry.py"
     script.write_text(
         "import atexit, sys\n"
         "from pathlib import Path\n"
         "from apexlint.cli import run\n"
         "atexit.register(lambda: Path('atexit-ran').write_text('yes'))\n"
-        f"sys.argv = ['apexlint', 'scan', {str(FIXTURES / 'vulnerable-sfdx')!r}, '--no-cache']\n"
+        + (_LATE_THREAD if thread else "")
+        + f"sys.argv = ['apexlint', 'scan', {str(FIXTURES / package)!r}, '--no-cache']\n"
         "run()\n", encoding="utf-8")
     done = _python([str(script)], tmp_path)
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == code, done.stderr
     assert (tmp_path / "atexit-ran").read_text() == "yes"
-    assert "SID" in done.stdout
+    assert (tmp_path / "thread-finished").exists() == thread
+    assert "SID" in done.stdout, "the report was written before the exit"
 
 
 def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
