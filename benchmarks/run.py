@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 import itertools
 
+from apexlint.lower import is_quiet_test_class
 from benchmarks.generate import generate
 from benchmarks.procs import REPO, RunOutcome, run_measure
 from benchmarks.report import Row, machine, markdown, results_path
@@ -146,7 +147,8 @@ def _stats(r: RunOutcome) -> dict[str, object]:
 
 
 def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> Row:
-    """Warm the cache on a scratch copy, change one class, scan again (R times, a new change each).
+    """Warm the cache on a scratch copy, change one class (`rescan_target`), scan again (R times,
+    a new change each).
 
     Four kinds of change, R of each (see apexlint.reuse): a comment line appended (the class's
     lowered form is the same: the last analysis is reused); a blank line inserted at the top
@@ -158,10 +160,9 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(path, copy, ignore=shutil.ignore_patterns(".git", ".apexlint_cache"), symlinks=True)
     try:
-        classes = sorted(p for p in copy.rglob("*.cls") if p.is_file() and not p.is_symlink())
-        if not classes:
+        target = rescan_target(copy)
+        if target is None:
             return {"rescan_status": "no Apex class to change"}
-        target = classes[len(classes) // 2]
         warm = _scans(copy, jobs, 1, budget, work, cache=True)[0]
         if warm.status != "ok":
             return {"rescan_status": f"warm-up {warm.status}"}
@@ -189,6 +190,17 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def rescan_target(tree: Path) -> Path | None:
+    """The class a re-scan changes: a typical one a default scan lowers, the median by size (then
+    path) of the classes that are not `@IsTest` classes without a session source. A scan skips
+    those unread (apexlint.lower.is_quiet_test_class): editing one would time a scan with nothing
+    to do."""
+    sizes = {p: len(text) for p in tree.rglob("*.cls") if p.is_file() and not p.is_symlink()
+             and not is_quiet_test_class(text := p.read_text(encoding="utf-8", errors="replace"))}
+    classes = sorted(sizes, key=lambda p: (sizes[p], p))
+    return classes[len(classes) // 2] if classes else None
 
 
 TREE_AT_REST_S = 3.5

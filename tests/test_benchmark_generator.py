@@ -77,3 +77,20 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     other = generate(tmp_path / "c", 20, seed=4)
     assert first.files == second.files
     assert first.files != other.files
+
+
+def test_rescan_changes_a_typical_class_the_scan_lowers(tmp_path: Path) -> None:
+    """The re-scan benchmark edits a class a default scan reads: not a test class it skips
+    unread (an edit there would time a scan with nothing to do), and of the others the median by
+    size, not the package's largest or smallest."""
+    from benchmarks.run import rescan_target
+
+    classes = tmp_path / "classes"
+    classes.mkdir()
+    (classes / "A_TEST.cls").write_text("@IsTest\nprivate class A_TEST {\n" + "    // padding\n" * 50 + "}\n")
+    (classes / "Big.cls").write_text("public class Big {\n" + "    Integer i;\n" * 400 + "}\n")
+    (classes / "Mid.cls").write_text("public class Mid {\n" + "    Integer i;\n" * 40 + "}\n")
+    (classes / "Small.cls").write_text("public class Small {}\n")
+    (classes / "Z_TEST.cls").write_text("@IsTest\nprivate class Z_TEST {\n" + "    // padding\n" * 60 + "}\n")
+    assert rescan_target(tmp_path) == classes / "Mid.cls"
+    assert rescan_target(tmp_path / "none") is None
