@@ -23,6 +23,11 @@ only is used, and the cache lasts one scan. Results, analyses and deltas are sea
 
 A file whose size, modification time and lowering options are those recorded is not read at
 all (as make and most linters' caches do); any other is read, hashed and matched by content.
+A modification time within `RACY_NS` of the scan's start (or after it) is recorded as 0, which
+never matches: file systems count time in ticks, and a file rewritten at the same size in the tick
+this scan read it in would otherwise keep a stamp that names the content before ("racily clean",
+as git says). The next scan reads and hashes such a file (no lowering if it is the same) and
+records its stamp once it is older.
 The bundle is written to a temporary file renamed into place, so a concurrent scan never sees
 half of one; when two scans of one root race, the last one's bundle wins.
 
@@ -56,8 +61,11 @@ import pickle
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from apexlint.discover.observed import RACY_NS
 
 if TYPE_CHECKING:
     from apexlint.lower import Lowered
@@ -165,6 +173,17 @@ class LoweringCache:
         self._new: dict[str, _Entry] = {}
         self._new_bodies: dict[str, dict[tuple[int, int], bytes]] = {}
         self._keys: dict[str, str] = {}  # path -> the key of the content this scan uses
+        # modification times from here on are too close to the scan to tell contents apart
+        self.trusted_before = time.time_ns() - RACY_NS
+
+    def trusted_mtime(self, mtime_ns: int) -> int:
+        """`mtime_ns` if it tells this content from a later one (old enough), else 0."""
+        return mtime_ns if 0 < mtime_ns < self.trusted_before else 0
+
+    def adopt(self, keys: dict[str, str]) -> None:
+        """Take `keys` (path -> key) as the keys of the contents this scan uses, known from a
+        trusted stamp elsewhere (apexlint.reuse) without looking the entries up."""
+        self._keys.update(keys)
 
     def has_entry(self, rel: str) -> bool:
         """Whether the cache holds any form of `rel` (for some content)."""
@@ -272,8 +291,14 @@ class LoweringCache:
 
     def _use(self, rel: str, entry: _Entry, stamp: _Stamp) -> None:
         self._keys[rel] = entry[0]
+        stamp = self._trusted(stamp)
         if entry[1] != stamp:
             self._new[rel] = (entry[0], stamp, entry[2])
+
+    def _trusted(self, stamp: _Stamp) -> _Stamp:
+        """The stamp to record: its modification time 0 when too recent to trust (see above)."""
+        mtime_ns = self.trusted_mtime(stamp[1])
+        return stamp if mtime_ns == stamp[1] else FileStamp(stamp[0], mtime_ns, stamp[2])
 
     def _entry(self, rel: str) -> _Entry | None:
         """This scan's entry for `rel` if it made one, else the bundle's."""
@@ -282,7 +307,7 @@ class LoweringCache:
     def put(self, rel: str, key: str, stamp: FileStamp, value: Lowered | bytes) -> None:
         """Record a lowered form (or its pickle, as a worker sent it)."""
         blob = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._new[rel] = (key, stamp, blob)
+        self._new[rel] = (key, self._trusted(stamp), blob)
         self._keys[rel] = key
 
     def body(self, rel: str, span: tuple[int, int], key: str | None = None) -> object | None:

@@ -80,8 +80,9 @@ def _scan(options: ScanOptions) -> ScanResult:
     timer.lap("discover")
     context = context_key(project, options, rules_digest) if cache is not None else ""
     # the result a scan of the same files, options and rules gave: none without modification
-    # times, which are what says a file is the same without reading it
-    key = result_key(context, project) if cache is not None and all(f.mtime_ns for f in project.files) else None
+    # times old enough to say a file is the same without reading it (cache.py, RACY_NS)
+    key = result_key(context, project) if cache is not None and all(
+        cache.trusted_mtime(f.mtime_ns) for f in project.files) else None
     if cache is not None and key is not None:
         remembered = cache.result(key)
         if isinstance(remembered, ScanResult):
@@ -105,7 +106,8 @@ def _scan(options: ScanOptions) -> ScanResult:
             [f for lo in lowered for f in lo.files], project.namespace, rules, options, loader)
         analysis = reuse.Analysis(tuple(verdicts), tuple(findings), (*notes, *loader.notes), searched)
         keys = [cache.key_of(f.rel) or "" for f in project.files] if cache is not None else []
-        memo = reuse.memo(context, keys, [reuse.summarise(lo) for lo in lowered], analysis, loader)
+        memo = reuse.memo(context, keys, reuse.stamps(project, cache) if cache is not None else (),
+                          [reuse.summarise(lo) for lo in lowered], analysis, loader)
         timer.lap("analyse")
     blob = b""
     if cache is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 OUTSIDE_TEXT = "not the cache's"
@@ -18,3 +20,13 @@ def obstruct(target: Path, kind: str, outside: Path) -> Path:
     else:
         target.symlink_to(outside)
     return outside
+
+
+def at_rest(root: Path, age_s: int = 60) -> Path:
+    """Every file under `root` last modified `age_s` seconds ago: a tree as it is between edits,
+    whose modification times a cache trusts (a recent one is not: apexlint/cache.py, RACY_NS)."""
+    then = time.time_ns() - age_s * 1_000_000_000
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(then, then))
+    return root

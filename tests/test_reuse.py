@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from apexlint import reuse
-from apexlint.cache import MAGIC
+from apexlint.cache import MAGIC, FileStamp, LoweringCache
+from apexlint.discover import discover
 from apexlint.engine import ScanOptions, open_cache, scan
 from apexlint.findings import ScanResult
-from tests.cache_files import OUTSIDE_TEXT, obstruct
+from tests.cache_files import OUTSIDE_TEXT, at_rest, obstruct
 from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
@@ -76,9 +77,10 @@ def _rescan(src: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Sc
 
 
 def _small(tmp_path: Path) -> Path:
-    return write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode(),
-                                                 f"{SFDX_SOURCE}/classes/Sender.cls": SENDER.encode(),
-                                                 f"{SFDX_SOURCE}/classes/Quiet.cls": QUIET.encode()})
+    """Three classes, last modified a minute ago: stamps a re-scan trusts."""
+    return at_rest(write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode(),
+                                                         f"{SFDX_SOURCE}/classes/Sender.cls": SENDER.encode(),
+                                                         f"{SFDX_SOURCE}/classes/Quiet.cls": QUIET.encode()}))
 
 
 def _edit(path: Path, change: Callable[[str], str]) -> None:
@@ -227,7 +229,7 @@ def test_a_damaged_or_forged_memo_is_not_trusted(tmp_path: Path, monkeypatch: py
     else:  # a checksum anyone can compute is not a seal
         import hashlib
         import pickle
-        payload = pickle.dumps({"analysis": pickle.dumps(reuse.Memo("", (), (), {}, reuse.Analysis((), (), ())))})
+        payload = pickle.dumps({"analysis": pickle.dumps(reuse.Memo("", (), (), (), {}, reuse.Analysis((), (), ())))})
         kept.write_bytes(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t: t + "// a comment\n")
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
@@ -365,3 +367,53 @@ def test_a_class_the_analysis_read_but_never_reported_on(
     _edit(src / SFDX_SOURCE / "classes" / "Routes.cls", change)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
     assert analyses == (0 if reused else 1)
+
+
+
+def test_files_whose_trusted_stamp_is_the_memos_are_not_looked_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At rest, a re-scan takes every file whose size and modification time are those the memo
+    recorded as it is: the cache's index is consulted for the changed file only."""
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t: t + "\n// reviewed\n")
+    looked_up: list[str] = []
+    known = LoweringCache.known
+
+    def counting(self: LoweringCache, rel: str, stamp: FileStamp) -> str | None:
+        looked_up.append(rel)
+        return known(self, rel, stamp)
+
+    monkeypatch.setattr(LoweringCache, "known", counting)
+    again = scan(_options(src, tmp_path / "cache"))
+    monkeypatch.undo()
+    assert looked_up == [f"{SFDX_SOURCE}/classes/Quiet.cls"]
+    assert _bare(again) == _bare(scan(_options(src, None)))
+    now = [(f.size, f.mtime_ns) for f in discover([src], root=src).files]
+    assert list(_memo(src, tmp_path / "cache").stamps) == now, "the memo holds the stamps as they are now"
+    assert all(mtime for _, mtime in now)
+
+
+@pytest.mark.parametrize("at_rest_before", [False, True])
+def test_a_file_rewritten_in_the_tick_it_was_read_in_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at_rest_before: bool) -> None:
+    """A file system's clock ticks: a file rewritten at the same size within the tick the last
+    scan read it in keeps its stamp. A stamp that recent is never trusted (cache.py, RACY_NS), so
+    the next scan reads the file and finds the new content, whether the tree was just written
+    or at rest with only this file edited."""
+    src = _small(tmp_path) if at_rest_before else write_sfdx_package(
+        tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": LEAK.encode(),
+                           f"{SFDX_SOURCE}/classes/Sender.cls": SENDER.encode()})
+    leak = src / SFDX_SOURCE / "classes" / "Leak.cls"
+    if at_rest_before:
+        scan(_options(src, tmp_path / "cache"))  # every stamp trusted and recorded
+        leak.write_text(LEAK + "// edited\n", encoding="utf-8")  # and the scan below in its tick
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert any(f.location.path.endswith("Leak.cls") for f in cold.findings)
+    stat = leak.stat()
+    text = leak.read_text(encoding="utf-8")
+    leak.write_text(text.replace("UserInfo.getSessionId()", "UserInfo.getUserName() "), encoding="utf-8")
+    assert leak.stat().st_size == stat.st_size
+    os.utime(leak, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same tick: the stamp is as it was
+    again, _ = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert not any(f.location.path.endswith("Leak.cls") for f in again.findings)

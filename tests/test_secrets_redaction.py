@@ -26,6 +26,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.lower.js_values import MAX_TEXT, JsValue, concat
 from apexlint.lower.secrets import TOKEN_RE, clip, redact, redact_all
 from apexlint.lower.text_scan import shorten
+from tests.cache_files import at_rest
 from tests.fuzz.inputs import REPO, SFDX_SOURCE, write_sfdx_package
 
 TOKEN = "00D5g000004XyZaEAK!ARcAQKz8pT3vNq1xLm0bC4dEfGhIjKlMnOpQrStUvWxYz.1234567890abcdef"
@@ -199,7 +200,7 @@ def test_the_scan_result_and_the_result_the_cache_keeps_hold_no_token(tmp_path: 
     """Context lines (for the HTML report) are redacted when made: no token in the result in memory,
     nor in the result the cache remembers for the next scan (`scan-<hash>.result`), nor in what
     it keeps of the analysis (`scan-<hash>.analysis`: findings, notifications, suppressions)."""
-    root = _contents_package(tmp_path / "pkg")
+    root = at_rest(_contents_package(tmp_path / "pkg"))  # else the result is not kept: see cache.py, RACY_NS
     result = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1, cache_dir=tmp_path / "cache"))
     assert result.contexts and any(f.rule_id == "SID009" for f in result.findings)
     assert not _leaks(repr(result)), "the result holds the token's secret part"
