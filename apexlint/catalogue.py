@@ -121,9 +121,10 @@ _CODE_INDENT: Final = "    "
 
 def catalogue_dir() -> Traversable:
     """The folder holding the rule files: the installed copy first, else the source tree's `rules/`."""
-    package = Path(__file__).resolve().parent
+    here = Path(__file__).resolve()
+    package = here.parent
     installed: Traversable = package / "_catalogue"
-    if not installed.is_dir():  # not a plain folder beside this file: ask the package's loader
+    if not installed.is_dir() and not here.is_file():  # not a package on disk (a zip): ask its loader
         from importlib import resources
         installed = resources.files("apexlint").joinpath("_catalogue")
     if installed.is_dir():

@@ -19,10 +19,7 @@ comment is not a session-ID use. Notification codes:
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
@@ -34,7 +31,7 @@ from apexlint.catalogue import RuleMeta, rule
 from apexlint.config import Config
 from apexlint.findings import FINGERPRINT_KEY, Finding, Level, ScanResult, SuppressionInfo
 from apexlint.ir import FileIR, NoticeLevel, Notification, Suppression
-from apexlint.report import ReportOptions, json_report
+from apexlint.report import ReportOptions
 
 __all__ = [
     "BaselineError",
@@ -192,6 +189,8 @@ def load_baseline_counts(path: Path) -> Counter[str]:
 
 
 def _read_json(path: Path) -> Any:
+    import json  # a baseline's, a report's and a temporary file's modules: only a gate with a baseline pays
+
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -273,6 +272,11 @@ def write_baseline(result: ScanResult, rules: Mapping[str, RuleMeta], path: Path
     Written to a temporary file beside the target and renamed, so an interrupted run never leaves
     a truncated baseline that would make every finding look new.
     """
+    import io
+    import tempfile
+
+    from apexlint.report import json_report
+
     options = ReportOptions(color=False, tool_version=__version__, include_suppressed=True)
     text = io.StringIO()
     json_report.render(result, rules, text, options)

@@ -276,8 +276,29 @@ def test_source_checkout_reads_the_top_level_rules_folder() -> None:
 def test_installed_catalogue_is_preferred_when_present(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An installed wheel: `_catalogue` is a folder beside the module, found without asking the
+    package's loader (importlib.resources is 3 ms of start-up)."""
     package = tmp_path / "apexlint"
     shutil.copytree(RULES_DIR, package / "_catalogue")
+    (package / "catalogue.py").write_text("")
+    monkeypatch.setattr(catalogue, "__file__", str(package / "catalogue.py"))
+
+    def not_asked(_name: str) -> None:
+        raise AssertionError("a package on disk does not need its loader to find its files")
+
+    monkeypatch.setattr("importlib.resources.files", not_asked)
+    folder = catalogue.catalogue_dir()
+    assert Path(str(folder)) == package / "_catalogue"
+    assert list(load_catalogue_from(folder)) == list(SPEC_RULES)
+
+
+def test_a_package_not_on_disk_asks_its_loader_for_the_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported from a zip (no module file on disk): the loader's view of the package is read."""
+    package = tmp_path / "apexlint"
+    shutil.copytree(RULES_DIR, package / "_catalogue")
+    monkeypatch.setattr(catalogue, "__file__", str(tmp_path / "apexlint.zip" / "apexlint" / "catalogue.py"))
     monkeypatch.setattr("importlib.resources.files", lambda _name: package)  # a loader other than plain folders
     folder = catalogue.catalogue_dir()
     assert Path(str(folder)) == package / "_catalogue"

@@ -8,6 +8,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+import pytest
 from tree_sitter import Node
 
 from apexlint.ir import NoticeLevel, Span
@@ -260,3 +261,40 @@ def test_other_resources_have_no_script() -> None:
     assert resource_members(b"body { color: red; }", "a.resource", "text/css", ReadLimits()) == ([], [])
     assert resource_members(b"\x89PNG\x00\x00", "b.resource", None, ReadLimits()) == ([], [])
     assert resource_members(b"just some words", "c.resource", "text/plain", ReadLimits()) == ([], [])
+
+
+SAMPLES = {"apex": b"public class A { void m() { String s = UserInfo.getSessionId(); } }",
+           "html": b"<apex:page><script>var s = '{!$Api.Session_ID}';</script></apex:page>",
+           "javascript": b"fetch(url, {headers: {Authorization: 'Bearer ' + sessionId}});",
+           "xml": b"<?xml version='1.0'?><NamedCredential><endpoint>https://x</endpoint></NamedCredential>"}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_each_grammar_is_the_language_packs_own(language: str) -> None:
+    """apexlint loads the pack's compiled grammar modules without the pack's `__init__`
+    (read/parsers.py): the trees must be the ones `get_language` gives, and if the modules
+    cannot be found that way, the pack's own lookup is used."""
+    from tree_sitter import Parser
+    from tree_sitter_language_pack import get_language
+
+    from apexlint.read import parsers
+
+    theirs = Parser(get_language(language)).parse(SAMPLES[language]).root_node
+    ours = parsers.new_parser(language).parse(SAMPLES[language]).root_node  # type: ignore[arg-type]
+    assert str(ours) == str(theirs) and not ours.has_error
+    assert parsers.grammar(language).name == get_language(language).name  # type: ignore[arg-type]
+
+
+def test_a_grammar_module_not_found_falls_back_to_the_packs_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apexlint.read import parsers
+
+    def missing(language: str) -> object:
+        raise ImportError(language)
+
+    monkeypatch.setattr(parsers, "_binding", missing)
+    parsers.grammar.cache_clear()
+    try:
+        tree = parsers.Parser(parsers.grammar("apex")).parse(SAMPLES["apex"])
+        assert tree.root_node.type == "parser_output" and not tree.root_node.has_error
+    finally:
+        parsers.grammar.cache_clear()

@@ -8,7 +8,6 @@ common in the wild (comments, trailing commas): they are tolerated and reported.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable
@@ -229,6 +228,8 @@ def _read_small_text(path: Path, rel_of: RelOf) -> tuple[str | None, list[Notifi
 
 def _parse_jsonc(text: str) -> dict[str, Any] | None:
     """JSON, or JSON with comments and trailing commas (editors write them); None if neither."""
+    import json  # only a walk reads project files: a remembered discovery does not import it
+
     for candidate in (text, _JSON_TOKENS.sub(_drop_comment, text)):
         try:
             value = json.loads(candidate)
