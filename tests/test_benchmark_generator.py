@@ -94,3 +94,21 @@ def test_rescan_changes_a_typical_class_the_scan_lowers(tmp_path: Path) -> None:
     (classes / "Z_TEST.cls").write_text("@IsTest\nprivate class Z_TEST {\n" + "    // padding\n" * 60 + "}\n")
     assert rescan_target(tmp_path) == classes / "Mid.cls"
     assert rescan_target(tmp_path / "none") is None
+
+
+def test_the_measuring_harness_reads_its_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/measure.py parses its few arguments by hand (argparse and json would be start-up
+    the command line does not have): a floor measurement prints its JSON, anything else the usage."""
+    import json
+
+    from benchmarks import measure
+
+    package = Path(__file__).resolve().parents[1] / "fixtures" / "vulnerable-sfdx"
+    assert measure.main(["floor", str(package)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["files"] > 0 and out["floor_s"] >= 0
+    path = str(package)
+    for wrong in (["bogus", path], ["scan"], ["scan", path, "--jobs"], ["scan", path, "--jobs", "x"],
+                  ["floor", path, "--cache"]):
+        assert measure.main(wrong) == 2, wrong
+        assert "usage:" in capsys.readouterr().err
