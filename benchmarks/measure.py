@@ -88,7 +88,7 @@ def measure_floor(path: Path) -> dict[str, object]:
     parse_s: dict[str, float] = {}
     start = time.perf_counter()
     for f in found.files:
-        data = f.path.read_bytes()
+        data = Path(f.path).read_bytes()
         units: list[tuple[str, bytes]] = []
         if f.kind.value == "static-resource":
             members, _ = resource_members(data, f.rel, f.content_type, ReadLimits())

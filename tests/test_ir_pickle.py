@@ -49,7 +49,7 @@ def test_every_lowered_form_survives_a_pickle_round_trip(package: Path) -> None:
     project = discover([package], root=REPO)
     kinds: set[str] = set()
     for f in project.files:
-        job = LoweringJob(f.rel, f.kind, f.path.read_bytes(), f.namespace, f.metadata_type, f.content_type)
+        job = LoweringJob(f.rel, f.kind, Path(f.path).read_bytes(), f.namespace, f.metadata_type, f.content_type)
         lowered = lower_job(job, ReadLimits())
         back = pickle.loads(pickle.dumps(lowered, protocol=pickle.HIGHEST_PROTOCOL))
         assert back == lowered, f.rel

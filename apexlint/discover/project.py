@@ -16,7 +16,7 @@ class DiscoveryError(Exception):
 class DiscoveredFile:
     """One file to read. `rel` is what reports show: relative, forward slashes, never absolute."""
 
-    path: Path  # absolute, resolved
+    path: str  # absolute, resolved (text: making a `Path` per file was a fifth of a re-scan's discovery)
     rel: str
     kind: FileKind
     metadata_type: str | None = None  # "Workflow", "CustomObject", "NamedCredential", ...

@@ -89,7 +89,8 @@ def _recalled(memo: object, key: str) -> Project | None:
     """The remembered project with every file's stamp taken now, or None to walk again."""
     if not isinstance(memo, Remembered) or memo.key != key or not unchanged(memo.record):
         return None
-    folders = [Path(folder) for folder in memo.folders]
+    folders = memo.folders
+    join = os.path.join
     files = []
     with _FolderHandles(memo.folders) as stat:
         for index, name, rel, kind, metadata_type, namespace, content_type in memo.files:
@@ -99,7 +100,7 @@ def _recalled(memo: object, key: str) -> Project | None:
                 return None  # gone since: its folder changed too, unless it was replaced meanwhile
             if not S_ISREG(found.st_mode):
                 return None  # a link's target that became a folder: the walk lists it
-            files.append(DiscoveredFile(folders[index] / name, rel, _KINDS[kind], metadata_type, found.st_size,
+            files.append(DiscoveredFile(join(folders[index], name), rel, _KINDS[kind], metadata_type, found.st_size,
                                         namespace, content_type, found.st_mtime_ns))
     return replace(memo.project, files=tuple(files))
 

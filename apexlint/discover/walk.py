@@ -325,7 +325,7 @@ class TreeWalk:
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
         self.files[real] = DiscoveredFile(
-            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
+            str(real), rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
 
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Protocol
 
 from tree_sitter import Node, Parser, Point, Range, Tree
@@ -63,7 +62,7 @@ class BodyCache(Protocol):
 
 
 class BodyLoader:
-    def __init__(self, files: dict[str, tuple[Path, str]], limits: ReadLimits,
+    def __init__(self, files: dict[str, tuple[str, str]], limits: ReadLimits,
                  cache: BodyCache | None = None, stamps: Mapping[str, tuple[int, int]] | None = None) -> None:
         self.files = files  # report path -> (file on disk, namespace)
         # report path -> (size, modification time) when discovered: a file that no longer has

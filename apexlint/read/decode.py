@@ -7,6 +7,7 @@ surprise becomes a notification and the file is read as well as it can be, or sk
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -36,17 +37,17 @@ class ReadLimits:
     max_compression_ratio: int = 200  # expanded / compressed, above which a zip member is a bomb
 
 
-def read_file_bytes(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
+def read_file_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
     """A file's bytes, or None with a notification when it is too large or cannot be read."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
             message = f"{rel}: skipped, not a regular file"
             return None, [Notification("not-a-file", message, NoticeLevel.WARNING, rel)]
         size = st.st_size
         if size > max_bytes:
             return None, [_too_large(rel, size, max_bytes)]
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             data = stream.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as err:
         message = f"{rel}: cannot be read ({err.strerror or err.__class__.__name__})"
