@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from apexlint import pipeline
-from apexlint.cache import BUNDLE_MAGIC, MAGIC, FileStamp, LoweringCache
+from apexlint.cache import BUNDLE_MAGIC, MAGIC, FileStamp, LoweringCache, source_fingerprint
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
-from tests.cache_files import OUTSIDE_TEXT, obstruct
+from tests.cache_files import OUTSIDE_TEXT, at_rest, obstruct
 from tests.counting import count_analyses
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
@@ -416,3 +416,37 @@ def test_a_stamp_records_the_settings_the_lowering_job_has(tmp_path: Path) -> No
         for f in project.files:
             assert pipeline._stamp(f, skip_tests, ReadLimits()).how == \
                 pipeline._job(f, b"", skip_tests).settings(ReadLimits())
+
+
+def test_the_code_fingerprint_follows_every_source_file(tmp_path: Path) -> None:
+    """The cache folder is named after apexlint's code: any source file added, removed, resized or
+    touched gives another name; while a file's modification time is too recent to trust, its
+    content counts too (an edit in the same clock tick at the same size); bytecode does not."""
+    package = tmp_path / "apexlint"
+    (package / "sub" / "__pycache__").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "b.py").write_text("B = 2\n")
+    at_rest(package)
+    first = source_fingerprint(str(package))
+    assert source_fingerprint(str(package)) == first
+    (package / "sub" / "__pycache__" / "b.cpython-311.pyc").write_bytes(b"bytecode")
+    (package / "notes.txt").write_text("not code")
+    assert source_fingerprint(str(package)) == first
+
+    a = package / "a.py"
+    then = a.stat().st_mtime_ns
+    os.utime(a, ns=(then + 1_000_000, then + 1_000_000))  # touched
+    assert source_fingerprint(str(package)) != first
+    os.utime(a, ns=(then, then))
+    assert source_fingerprint(str(package)) == first
+
+    (package / "sub" / "c.py").write_text("C = 3\n")
+    with_new = source_fingerprint(str(package))
+    assert with_new != first
+    c = package / "sub" / "c.py"
+    stamp = c.stat()
+    c.write_text("C = 4\n")  # same size, and the same (recent) time: only its content tells
+    os.utime(c, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert source_fingerprint(str(package)) != with_new
+    c.unlink()
+    assert source_fingerprint(str(package)) == first
