@@ -9,7 +9,6 @@ buffer) into `Span`s of the original text.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from itertools import accumulate
 
 from apexlint.ir import Span
@@ -28,19 +27,23 @@ class LineEdit:
     orig_len: int
 
 
-@dataclass(slots=True)
 class SourceText:
-    """Decoded text of one file plus what is needed to map parse positions back to it."""
+    """Decoded text of one file plus what is needed to map parse positions back to it. (A plain
+    class: a stdlib dataclass would cost every scan's start-up its code generation.)"""
 
-    path: str
-    text: str  # the file as written, decoded
-    parse_text: str  # after namespace-token replacement; same line structure as `text`
-    edits: dict[int, tuple[LineEdit, ...]] = field(default_factory=dict)  # row -> edits, by new_col
-    lossy: bool = False  # bytes could not be decoded as UTF-8 and a fallback was used
-    _buffer: bytes | None = None
-    _lines: list[str] | None = None
-    _parse_lines: list[str] | None = None
-    _ascii: list[bool] | None = None
+    __slots__ = ("_ascii", "_buffer", "_lines", "_parse_lines", "edits", "lossy", "parse_text", "path", "text")
+
+    def __init__(self, path: str, text: str, parse_text: str, edits: dict[int, tuple[LineEdit, ...]] | None = None,
+                 lossy: bool = False) -> None:
+        self.path = path
+        self.text = text  # the file as written, decoded
+        self.parse_text = parse_text  # after namespace-token replacement; same line structure as `text`
+        self.edits: dict[int, tuple[LineEdit, ...]] = edits if edits is not None else {}  # row -> edits, by new_col
+        self.lossy = lossy  # bytes could not be decoded as UTF-8 and a fallback was used
+        self._buffer: bytes | None = None
+        self._lines: list[str] | None = None
+        self._parse_lines: list[str] | None = None
+        self._ascii: list[bool] | None = None
 
     @property
     def buffer(self) -> bytes:
