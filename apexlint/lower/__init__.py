@@ -65,7 +65,8 @@ def lowering_settings(rel: str, kind: FileKind, namespace: str, metadata_type: s
 
 @functools.lru_cache(maxsize=8)
 def _limits_text(limits: ReadLimits | None) -> str:
-    return repr(limits)  # once per scan, not once per file's stamp
+    # once per scan, not once per file's stamp; a digest, as every entry of the cache index holds it
+    return hashlib.sha256(repr(limits).encode()).hexdigest()[:16]
 
 
 @frozen
