@@ -116,7 +116,8 @@ def _scan(options: ScanOptions) -> ScanResult:
             memo, blob = reuse.kept(memo)
         except Exception:  # what cannot be kept is analysed again next time; this scan is unaffected
             blob = b""
-    result = pipeline.assemble(project, memo.summaries, memo.analysis, rules, options.category)
+    result = pipeline.assemble(project, sum(memo.line_counts), reuse.notable_summaries(memo), memo.analysis, rules,
+                               options.category)
     timer.lap("report")
     # No token-shaped secret leaves the engine, nor is kept by the cache: messages, labels,
     # endpoints, justifications and context lines quote the files (reporters redact again).

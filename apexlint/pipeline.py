@@ -332,9 +332,10 @@ def _unique_fingerprints(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def assemble(project: Project, summaries: Sequence[FileSummary], analysis: Analysis,
+def assemble(project: Project, lines: int, summaries: Sequence[FileSummary], analysis: Analysis,
              rules: dict[str, RuleMeta], category: str | None) -> ScanResult:
-    """The scan's result from what the analysis found and what each file adds to it: findings
+    """The scan's result from what the analysis found and what the files add to it (`lines`
+    in all, and the summaries of those with more than lines, in discovery order): findings
     finished from the files as they are now (snippets, context lines) and suppressed by their
     directives, notifications in a fixed order (discovery, files, lowering, analysis,
     suppressions)."""
@@ -357,7 +358,7 @@ def assemble(project: Project, summaries: Sequence[FileSummary], analysis: Analy
         notifications=tuple(notes),
         verdicts=tuple(sorted(analysis.verdicts, key=lambda v: (v.path, v.span, v.source_id))),
         files_scanned=len(project.files),
-        lines_scanned=sum(s.line_count for s in summaries),
+        lines_scanned=lines,
         rules_run=tuple(sorted(rules)),
         test_sources=sum(1 for s in summaries for sid in s.test_sources if sid not in reportable),
         category=category,

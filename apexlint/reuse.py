@@ -60,8 +60,8 @@ MAX_CHANGED = 16
 
 
 class FileSummary(NamedTuple):
-    """What a scan's result takes from one file's lowered form besides the analysis. A named
-    tuple: the memo holds one per file, and a tuple pickles without a state per field."""
+    """What a scan's result takes from one file's lowered form besides the analysis. The memo
+    keeps every file's line count, and a summary only of the files with more than that."""
 
     notes: tuple[Notification, ...]  # its forms' notifications, in order
     lowering_notes: tuple[Notification, ...]  # lowering's own (unreadable, timed out...)
@@ -87,7 +87,10 @@ class Memo:
     # each file's size and modification time when its content had that key (0: too recent to
     # trust, see cache.py); a file with the same, trusted, stamp has the same content
     stamps: tuple[tuple[int, int], ...]
-    summaries: tuple[FileSummary, ...]
+    # each file's line count, and (by index) the summaries of the few files with notes,
+    # suppressions or test sources: a summary per file was most of the memo's pickling time
+    line_counts: tuple[int, ...]
+    notable: dict[int, FileSummary]
     asked: dict[str, tuple[tuple[int, int], ...]]  # file -> byte ranges of the bodies analysed
     analysis: Analysis
 
@@ -111,7 +114,17 @@ def memo(context: str, keys: Sequence[str], stamps: Sequence[tuple[int, int]], s
          analysis: Analysis, loader: BodyLoader) -> Memo:
     """What the next scan needs to reuse this one's analysis."""
     asked = {path: tuple(sorted(spans)) for path, spans in sorted(loader.asked.items())}
-    return Memo(context, tuple(keys), tuple(stamps), tuple(summaries), asked, analysis)
+    return Memo(context, tuple(keys), tuple(stamps), tuple(s.line_count for s in summaries),
+                {i: s for i, s in enumerate(summaries) if _notable(s)}, asked, analysis)
+
+
+def _notable(summary: FileSummary) -> bool:
+    return bool(summary.notes or summary.lowering_notes or summary.suppressions or summary.test_sources)
+
+
+def notable_summaries(memo: Memo) -> list[FileSummary]:
+    """The summaries of the files with more than a line count, in discovery order."""
+    return [memo.notable[i] for i in sorted(memo.notable)]
 
 
 def kept(memo: Memo) -> tuple[Memo, bytes]:
@@ -142,7 +155,7 @@ def reused(project: Project, options: ScanOptions, cache: LoweringCache, context
 def _reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
     last = cache.analysis()
     if not isinstance(last, Memo) or last.context != context or len(last.keys) != len(project.files) \
-            or len(last.stamps) != len(project.files):
+            or len(last.stamps) != len(project.files) or len(last.line_counts) != len(project.files):
         return None
     skip_tests = not options.include_tests
     changed = []
@@ -168,7 +181,8 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
         keys[i] = key
         if len(changed) > MAX_CHANGED:
             return None
-    summaries = list(last.summaries)
+    line_counts = list(last.line_counts)
+    notable = dict(last.notable)
     asked = dict(last.asked)
     loader = body_loader(project, options, cache)
     output: str | None = None  # the last analysis's findings, verdicts and notes as text
@@ -194,8 +208,14 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
             return None
         if f.rel in asked:
             asked[f.rel] = spans
-        summaries[i] = summarise(new)
-    return replace(last, keys=tuple(keys), stamps=now, summaries=tuple(summaries), asked=asked)
+        summary = summarise(new)
+        line_counts[i] = summary.line_count
+        if _notable(summary):
+            notable[i] = summary
+        else:
+            notable.pop(i, None)
+    return replace(last, keys=tuple(keys), stamps=now, line_counts=tuple(line_counts), notable=notable,
+                   asked=asked)
 
 
 def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: LoweringCache, old_key: str,

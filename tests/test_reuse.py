@@ -187,8 +187,15 @@ def test_a_suppression_written_into_a_blank_line_takes_effect(tmp_path: Path, mo
     assert all(f.suppression is None for f in cold.findings)
     _edit(src / SFDX_SOURCE / "classes" / "Leak.cls", lambda t: t.replace(
         "\n\n", "\n        // apexlint:disable-next-line SID003 -- debug log is off in production\n", 1))
-    again, _ = _rescan(src, tmp_path / "cache", monkeypatch)
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 0
     assert [f.rule_id for f in again.findings if f.suppression is not None] == ["SID003"]
+    assert list(_memo(src, tmp_path / "cache").notable) == [0], "Leak.cls now has more than a line count"
+    _edit(src / SFDX_SOURCE / "classes" / "Leak.cls", lambda t: t.replace(
+        "        // apexlint:disable-next-line SID003 -- debug log is off in production\n", "\n", 1))
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 0 and all(f.suppression is None for f in again.findings)
+    assert _memo(src, tmp_path / "cache").notable == {}, "and no more, once its directive is gone"
 
 
 @pytest.mark.parametrize("change", ["added file", "removed file", "renamed file"])
@@ -229,7 +236,8 @@ def test_a_damaged_or_forged_memo_is_not_trusted(tmp_path: Path, monkeypatch: py
     else:  # a checksum anyone can compute is not a seal
         import hashlib
         import pickle
-        payload = pickle.dumps({"analysis": pickle.dumps(reuse.Memo("", (), (), (), {}, reuse.Analysis((), (), ())))})
+        empty = reuse.Memo("", (), (), (), {}, {}, reuse.Analysis((), (), ()))
+        payload = pickle.dumps({"analysis": pickle.dumps(empty)})
         kept.write_bytes(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", lambda t: t + "// a comment\n")
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
