@@ -509,14 +509,20 @@ def _parse_index(index: bytes, size: int, seal: bytes, region: _Region
         return None
     entries, bodies = value.get("entries") if isinstance(value, dict) else None, \
         value.get("bodies") if isinstance(value, dict) else None
-    if not isinstance(entries, dict) or not _well_formed({}, bodies) or not all(
-            isinstance(v, tuple) and len(v) == 5 and isinstance(v[0], str) and _is_stamp(v[1])
-            and isinstance(v[2], int) and isinstance(v[3], int) and 0 <= v[2] <= v[2] + v[3] <= region.size
-            and isinstance(v[4], bytes) for v in entries.values()):
+    if not isinstance(entries, dict) or not _well_formed({}, bodies):
         return None
     assert isinstance(bodies, dict)
-    return {rel: (key, stamp, (region, at, length, digest))
-            for rel, (key, stamp, at, length, digest) in entries.items()}, bodies
+    checked: dict[str, _Entry] = {}
+    end = region.size
+    for rel, v in entries.items():  # checked as they are unpacked: one pass over NPSP's 2,466, not two
+        if not (isinstance(v, tuple) and len(v) == 5):
+            return None
+        key, stamp, at, length, digest = v
+        if not (isinstance(key, str) and _is_stamp(stamp) and isinstance(at, int) and isinstance(length, int)
+                and 0 <= at <= at + length <= end and isinstance(digest, bytes)):
+            return None
+        checked[rel] = (key, stamp, (region, at, length, digest))
+    return checked, bodies
 
 
 def _write_bundle(path: Path, entries: dict[str, _Entry], bodies: dict[str, _Bodies]) -> bool:

@@ -22,6 +22,7 @@ from apexlint import __version__
 from apexlint.cache import LoweringCache
 from apexlint.catalogue import load_catalogue, remembered_catalogue
 from apexlint.discover import Project
+from apexlint.discover.project import files_digest
 from apexlint.discover.recall import discover_remembered
 from apexlint.findings import ScanResult
 from apexlint.read.decode import ReadLimits
@@ -144,9 +145,7 @@ def context_key(project: Project, options: ScanOptions, rules_digest: str) -> st
                 options.file_timeout, options.exhaustive)
     h = hashlib.sha256(repr((settings, str(project.root), project.name, project.namespace, project.layout,
                              project.notifications, rules_digest)).encode("utf-8", "surrogatepass"))
-    # one line per file, no repr of dataclasses, hashed at once: 3,880 files in 2 ms
-    h.update("".join(f"\n{f.rel}\0{f.kind.value}\0{f.metadata_type}\0{f.namespace}\0{f.content_type}"
-                     for f in project.files).encode("utf-8", "surrogatepass"))
+    h.update((project.digest or files_digest(project.files)).encode())
     return h.hexdigest()
 
 

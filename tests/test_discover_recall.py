@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apexlint.discover import Project, discover, observed, recall
+from apexlint.discover.project import files_digest
 from apexlint.engine import ScanOptions, scan
 
 APEX = "public class A {}\n"
@@ -99,6 +100,7 @@ def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, walks: list[int])
     assert (walks[0], keeper.kept) == (1, 1)
     again = remembered(root, keeper)
     assert walks[0] == 1 and again == first == fresh(root)
+    assert again.digest == files_digest(again.files), "the walk's digest of its files, kept with the record"
     assert {f.rel for f in again.files} >= {"force-app/main/default/classes/A.cls",
                                             "force-app/main/default/linked/S.cls"}
     assert "broken-symlink" in repr(again.notifications) or "broken symlink" in repr(again.notifications)

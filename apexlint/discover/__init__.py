@@ -14,7 +14,7 @@ from pathlib import Path
 from apexlint.discover.classify import Classification, classify
 from apexlint.discover.markers import PackageScope
 from apexlint.discover.observed import Observed, observing
-from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project
+from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project, files_digest
 from apexlint.discover.walk import TreeWalk
 
 __all__ = [
@@ -45,13 +45,15 @@ def discover(
     with observing(observe):
         tops = [walk.scan(Path(path)) for path in paths]
     top = _top_scope(tops[0], walk.packages)
+    files = tuple(sorted(walk.files.values(), key=lambda found: found.rel))
     return Project(
         root=report_root,
         name=top.name or report_root.name,
         namespace=namespace if namespace is not None else _project_namespace(top, walk.packages),
         layout=top.layout,
-        files=tuple(sorted(walk.files.values(), key=lambda found: found.rel)),
+        files=files,
         notifications=tuple(walk.notes),
+        digest=files_digest(files),
     )
 
 
