@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from apexlint.discover import DiscoveredFile, DiscoveryError, Project, classify, discover
+from apexlint.discover import DiscoveredFile, DiscoveryError, Project, discover
+from apexlint.discover.classify import classify
 from apexlint.ir import FileKind
 
 APEX = "public class A {}\n"

@@ -10,19 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apexlint.discover.classify import Classification, classify
-from apexlint.discover.markers import PackageScope
 from apexlint.discover.observed import Observed, observing
 from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project, files_digest
-from apexlint.discover.walk import TreeWalk
+
+if TYPE_CHECKING:
+    from apexlint.discover.markers import PackageScope
 
 __all__ = [
-    "Classification",
     "DiscoveredFile",
     "DiscoveryError",
     "Project",
-    "classify",
     "discover",
 ]
 
@@ -40,6 +39,10 @@ def discover(
     declare. Raises `DiscoveryError` only when the scan cannot start; every other problem is a
     notification in the result. `observe` collects what the walk looked at (see observed.py).
     """
+    # the walk's modules (classification, project markers): a re-scan whose discovery is
+    # remembered (recall.py) imports none of them
+    from apexlint.discover.walk import TreeWalk
+
     report_root = check_start(paths, root)
     walk = TreeWalk(report_root, exclude, namespace)
     with observing(observe):
