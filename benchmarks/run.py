@@ -187,6 +187,7 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
         return {"rescan_s": _median(walls["comment"]), "rescan_moved_s": _median(walls["moved"]),
                 "rescan_statement_s": _median(walls.get("statement", [])), "rescan_code_s": _median(walls["code"]),
                 "rescan_unchanged_s": unchanged.wall_s if unchanged.status == "ok" else None,
+                "rescan_walls_s": {kind: [round(w, 4) for w in ws] for kind, ws in walls.items()},
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
     finally:
         shutil.rmtree(copy, ignore_errors=True)
