@@ -206,8 +206,10 @@ def rescan_target(tree: Path) -> Path | None:
 
 TREE_AT_REST_S = 3.5
 
-# A method or constructor declaration line that opens its body: `public static void run() {`.
-_METHOD_OPENS = re.compile(r"^[ \t]*(?:public|private|protected|global)\b[^=;{}\n]*\)[ \t]*\{[ \t]*$", re.M)
+# A method or constructor declaration that opens its body, the brace on its line or the next:
+# `public static void run() {`, or `public PageReference init()` then `{` (apex-mdapi's style).
+_METHOD_OPENS = re.compile(r"^[ \t]*(?:public|private|protected|global)\b[^=;{}\n]*\)[ \t]*(?:\r?\n[ \t]*)?\{[ \t]*$",
+                           re.M)
 
 
 def _change(target: Path, kind: str, i: int) -> None:

@@ -112,3 +112,16 @@ def test_the_measuring_harness_reads_its_arguments(capsys: pytest.CaptureFixture
                   ["floor", path, "--cache"]):
         assert measure.main(wrong) == 2, wrong
         assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("style", ["brace on the line", "brace on the next line"])
+def test_a_statement_is_added_as_the_first_of_the_first_method(tmp_path: Path, style: str) -> None:
+    from benchmarks.run import _change
+
+    opening = " {" if style == "brace on the line" else "\n    {"
+    cls = tmp_path / "A.cls"
+    cls.write_text("public with sharing class A\n{\n    public Integer n { get; set; }\n"
+                   f"    public PageReference init(){opening}\n        return null;\n    }}\n}}\n")
+    _change(cls, "statement", 0)
+    text = cls.read_text()
+    assert f"init(){opening}\n        System.debug('apexlint benchmark 0');\n        return null;" in text
