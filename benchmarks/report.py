@@ -52,10 +52,16 @@ def _git(*args: str) -> str:
 
 
 def results_path(info: dict[str, object], directory: Path) -> Path:
-    """`benchmarks/results/<cpu>-<n>cpu-<date>T<time>.json`: one file per machine and run."""
+    """`benchmarks/results/<cpu>-<n>cpu-<date>T<time>.json`: one file per machine and run (runs
+    started in the same minute get `-2`, `-3`...: none overwrites another's results)."""
     cpu = re.sub(r"[^a-z0-9]+", "-", str(info["cpu_model"]).lower()).strip("-") or "cpu"
     stamp = str(info["date_utc"]).replace(":", "")[:15]
-    return directory / f"{cpu}-{info['nproc']}cpu-{stamp}.json"
+    path = directory / f"{cpu}-{info['nproc']}cpu-{stamp}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = directory / f"{cpu}-{info['nproc']}cpu-{stamp}-{n}.json"
+    return path
 
 
 def _s(value: object, digits: int = 2) -> str:

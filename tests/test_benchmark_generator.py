@@ -125,3 +125,14 @@ def test_a_statement_is_added_as_the_first_of_the_first_method(tmp_path: Path, s
     _change(cls, "statement", 0)
     text = cls.read_text()
     assert f"init(){opening}\n        System.debug('apexlint benchmark 0');\n        return null;" in text
+
+
+def test_runs_started_in_the_same_minute_keep_their_own_results(tmp_path: Path) -> None:
+    from benchmarks.report import results_path
+
+    info = {"cpu_model": "AMD EPYC 7B13", "nproc": 2, "date_utc": "2026-11-30T14:56:12Z"}
+    first = results_path(info, tmp_path)
+    assert first.name == "amd-epyc-7b13-2cpu-2026-11-30T1456.json"
+    first.write_text("{}")
+    second = results_path(info, tmp_path)
+    assert second.name == "amd-epyc-7b13-2cpu-2026-11-30T1456-2.json"
