@@ -63,10 +63,10 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
             key = ""
             worker_keys = False
             if cache is not None:
-                stamp = _stamp(f, skip_tests, options.limits)
+                stamp = file_stamp(f, skip_tests, options.limits)
                 hit = cache.unchanged(f.rel, stamp)
                 if hit is None and cache.has_entry(f.rel):  # changed since, or only touched: match by content
-                    data, key = _cache_key(f, options.limits, skip_tests)
+                    data, key = content_key(f, options.limits, skip_tests)
                     hit = cache.get(f.rel, key, stamp) if key else None
                 elif hit is None:
                     worker_keys = True
@@ -79,7 +79,7 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
     small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
     results: Iterable[tuple[str, Lowered | bytes]]
     if jobs <= 1 or len(tasks) < 2 or small:
-        results = (_lower_one(*t) for _, _, t in tasks)
+        results = (lower_one(*t) for _, _, t in tasks)
         pool = None
     else:
         # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
@@ -94,7 +94,7 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
             lowered = pickle.loads(result) if isinstance(result, bytes) else result
             out[i] = lowered
             if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-                cache.put(files[i].rel, key, _stamp(files[i], skip_tests, options.limits),
+                cache.put(files[i].rel, key, file_stamp(files[i], skip_tests, options.limits),
                           result if isinstance(result, bytes) else lowered)
             done += 1
             report(done, len(files))
@@ -130,7 +130,7 @@ _Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None, bool
 def _lower_star(task: _Task) -> tuple[str, bytes]:
     """In a worker: the cache key (if asked) and the lowered form, pickled here (the pool would
     pickle it anyway)."""
-    key, lowered = _lower_one(*task)
+    key, lowered = lower_one(*task)
     return key, pickle.dumps(lowered, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -143,13 +143,13 @@ def _job(f: DiscoveredFile, data: bytes, skip_tests: bool) -> LoweringJob:
     return LoweringJob(f.rel, f.kind, data, f.namespace, f.metadata_type, f.content_type, skip_tests, lazy=True)
 
 
-def _stamp(f: DiscoveredFile, skip_tests: bool, limits: ReadLimits) -> FileStamp:
+def file_stamp(f: DiscoveredFile, skip_tests: bool, limits: ReadLimits) -> FileStamp:
     """The file's stamp, with the settings `_job` gives its lowering."""
     return FileStamp(f.size, f.mtime_ns, lowering_settings(
         f.rel, f.kind, f.namespace, f.metadata_type, f.content_type, skip_tests, True, limits))
 
 
-def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:
+def content_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple[bytes | None, str]:
     """The file's bytes as they are now and its cache key; no key when reading it had a problem
     (the worker reads it again and reports what went wrong; such results are not cached)."""
     data, notes = _read(f, limits)
@@ -158,7 +158,7 @@ def _cache_key(f: DiscoveredFile, limits: ReadLimits, skip_tests: bool) -> tuple
     return data, _job(f, data, skip_tests).cache_key(__version__, limits)
 
 
-def _lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None, skip_tests: bool,
+def lower_one(f: DiscoveredFile, limits: ReadLimits, timeout: float | None, skip_tests: bool,
                data: bytes | None, want_key: bool) -> tuple[str, Lowered]:
     """Read one file (unless its bytes are given) and lower it; with `want_key`, its cache key
     too, from the same bytes (none when reading it had a problem: such results are not cached)."""

@@ -51,7 +51,7 @@ from apexlint.ir import BodyRef, FieldIR, FileIR, MethodIR, Notification, Span, 
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
-from apexlint.pipeline import _cache_key, _lower_one, _stamp, body_loader
+from apexlint.pipeline import body_loader, content_key, file_stamp, lower_one
 from apexlint.records import frozen
 
 # Files lowered again in the main process to check them; more than this and the analysis runs
@@ -169,10 +169,10 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
                  if stamp == then and stamp[1]})
     for i in others:
         f = project.files[i]
-        stamp = _stamp(f, skip_tests, options.limits)
+        stamp = file_stamp(f, skip_tests, options.limits)
         if cache.known(f.rel, stamp) == last.keys[i]:
             continue
-        data, key = _cache_key(f, options.limits, skip_tests)
+        data, key = content_key(f, options.limits, skip_tests)
         if not key:
             return None  # unreadable now: the analysis reports it
         if key == last.keys[i] and cache.refresh(f.rel, key, stamp):
@@ -191,7 +191,7 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
         old = cache.stored(f.rel, last.keys[i])
         if old is None:
             return None
-        _, new = _lower_one(f, options.limits, options.file_timeout, skip_tests, data, False)
+        _, new = lower_one(f, options.limits, options.file_timeout, skip_tests, data, False)
         if any(n.code in UNCACHEABLE for n in new.notifications):
             return None
         cache.put(f.rel, keys[i], stamp, new)

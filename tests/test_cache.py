@@ -213,7 +213,7 @@ def test_a_first_scan_leaves_reading_and_hashing_to_whoever_lowers_the_file(
     options = ScanOptions(paths=(root,), root=REPO, jobs=jobs, cache_dir=tmp_path)
     monkeypatch.setattr("apexlint.pipeline.PARALLEL_THRESHOLD", 1)  # with 2 jobs, workers lower (and hash)
     monkeypatch.setattr("apexlint.pipeline.PARALLEL_BYTES", 0)
-    monkeypatch.setattr("apexlint.pipeline._cache_key", _no_analysis)
+    monkeypatch.setattr("apexlint.pipeline.content_key", _no_analysis)
     cold = scan(options)
     monkeypatch.setattr("apexlint.pipeline.lower_job", _no_analysis)
     [kept] = tmp_path.rglob("scan-*.result")
@@ -407,14 +407,14 @@ def test_a_cache_folder_that_is_a_link_is_not_used(tmp_path: Path) -> None:
 
 
 def test_a_stamp_records_the_settings_the_lowering_job_has(tmp_path: Path) -> None:
-    """`_stamp` builds the settings without making a job: they must stay the job's."""
+    """`file_stamp` builds the settings without making a job: they must stay the job's."""
     from apexlint.discover import discover
     from apexlint.read.decode import ReadLimits
     project = discover([REPO / "fixtures"], root=REPO)
     assert len({f.kind for f in project.files}) > 4
     for skip_tests in (False, True):
         for f in project.files:
-            assert pipeline._stamp(f, skip_tests, ReadLimits()).how == \
+            assert pipeline.file_stamp(f, skip_tests, ReadLimits()).how == \
                 pipeline._job(f, b"", skip_tests).settings(ReadLimits())
 
 

@@ -112,7 +112,7 @@ def test_a_checkout_that_only_moved_modification_times_reuses_the_analysis(
     def no_lowering(*args: object) -> None:
         raise AssertionError("a file with the same content was lowered again")
 
-    monkeypatch.setattr("apexlint.reuse._lower_one", no_lowering)
+    monkeypatch.setattr("apexlint.reuse.lower_one", no_lowering)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
     assert analyses == 0
 
