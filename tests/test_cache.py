@@ -450,3 +450,22 @@ def test_the_code_fingerprint_follows_every_source_file(tmp_path: Path) -> None:
     assert source_fingerprint(str(package)) != with_new
     c.unlink()
     assert source_fingerprint(str(package)) == first
+
+
+def test_a_temporary_file_never_reuses_a_name_that_exists(tmp_path: Path) -> None:
+    """Writes go through a new file readable by the user only, renamed into place; a file or link
+    already at a candidate name (debris, or planted in a committed cache) is skipped, not opened."""
+    from apexlint import cache as cache_module
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text(OUTSIDE_TEXT)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    nxt = next(cache_module._TEMPORARIES) + 1
+    (folder / f".tmp-{os.getpid()}-{nxt}").symlink_to(outside)
+    (folder / f".tmp-{os.getpid()}-{nxt + 1}").write_text("debris")
+    fd, name = cache_module._temporary(folder)
+    os.close(fd)
+    assert name.endswith(f".tmp-{os.getpid()}-{nxt + 2}")
+    assert os.stat(name).st_mode & 0o777 == 0o600
+    assert outside.read_text() == OUTSIDE_TEXT and (folder / f".tmp-{os.getpid()}-{nxt + 1}").read_text() == "debris"
