@@ -67,6 +67,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from apexlint.discover.observed import RACY_NS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from apexlint.discover.project import DiscoveredFile
     from apexlint.lower import Lowered
 
 MAGIC = b"APEXLINT-CACHE-8\n"  # a sealed payload: result, analysis, delta
@@ -97,12 +100,17 @@ def source_fingerprint(package: str) -> str:
     for path in sorted(sources, key=lambda p: os.path.relpath(p, package).replace(os.sep, "/")):
         st = os.stat(path)
         h.update(os.path.relpath(path, package).replace(os.sep, "/").encode() + b"\0")
-        if 0 < st.st_mtime_ns < trusted_before:
+        if _trusted_mtime(st.st_mtime_ns, trusted_before):
             h.update(b"%d:%d\0" % (st.st_size, st.st_mtime_ns))
         else:
             with open(path, "rb") as source:
                 h.update(source.read())
     return h.hexdigest()[:12]
+
+
+def _trusted_mtime(mtime_ns: int, trusted_before: int) -> int:
+    """`mtime_ns` if it is older than `trusted_before` (the scan's start less `RACY_NS`), else 0."""
+    return mtime_ns if 0 < mtime_ns < trusted_before else 0
 
 
 class FileStamp(NamedTuple):
@@ -196,7 +204,14 @@ class LoweringCache:
 
     def trusted_mtime(self, mtime_ns: int) -> int:
         """`mtime_ns` if it tells this content from a later one (old enough), else 0."""
-        return mtime_ns if 0 < mtime_ns < self.trusted_before else 0
+        return _trusted_mtime(mtime_ns, self.trusted_before)
+
+    def stamps(self, files: Iterable[DiscoveredFile]) -> tuple[tuple[int, int], ...]:
+        """Each file's size and modification time as discovery saw them, the time 0 where too
+        recent to trust: what says, without reading it, that a file is as a scan before saw it
+        (the remembered result's key, the analysis memo)."""
+        trusted = self.trusted_mtime
+        return tuple((f.size, trusted(f.mtime_ns)) for f in files)
 
     def adopt(self, keys: dict[str, str]) -> None:
         """Take `keys` (path -> key) as the keys of the contents this scan uses, known from a

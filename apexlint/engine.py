@@ -83,8 +83,8 @@ def _scan(options: ScanOptions) -> ScanResult:
     context = context_key(project, options, rules_digest) if cache is not None else ""
     # the result a scan of the same files, options and rules gave: none without modification
     # times old enough to say a file is the same without reading it (cache.py, RACY_NS)
-    key = result_key(context, project) if cache is not None and all(
-        cache.trusted_mtime(f.mtime_ns) for f in project.files) else None
+    stamps = cache.stamps(project.files) if cache is not None else ()
+    key = result_key(context, stamps) if cache is not None and all(mtime for _, mtime in stamps) else None
     if cache is not None and key is not None:
         remembered = cache.result(key)
         if isinstance(remembered, ScanResult):
@@ -94,7 +94,7 @@ def _scan(options: ScanOptions) -> ScanResult:
     from apexlint import pipeline, reuse  # the parsers, analyses and rules: 40 ms of imports a remembered result skips
     from apexlint.lower.secrets import redact_all
     rules = load_catalogue()
-    memo = reuse.reused(project, options, cache, context) if cache is not None else None
+    memo = reuse.reused(project, options, cache, context, stamps) if cache is not None else None
     if memo is not None:  # nothing the last analysis read has changed
         timer.lap("lower")
         timer.stats["analyse"] = 0.0
@@ -108,8 +108,7 @@ def _scan(options: ScanOptions) -> ScanResult:
             [f for lo in lowered for f in lo.files], project.namespace, rules, options, loader)
         analysis = reuse.Analysis(tuple(verdicts), tuple(findings), (*notes, *loader.notes), searched)
         keys = [cache.key_of(f.rel) or "" for f in project.files] if cache is not None else []
-        memo = reuse.memo(context, keys, reuse.stamps(project, cache) if cache is not None else (),
-                          [reuse.summarise(lo) for lo in lowered], analysis, loader)
+        memo = reuse.memo(context, keys, stamps, [reuse.summarise(lo) for lo in lowered], analysis, loader)
         timer.lap("analyse")
     blob = b""
     if cache is not None:
@@ -149,11 +148,11 @@ def context_key(project: Project, options: ScanOptions, rules_digest: str) -> st
     return h.hexdigest()
 
 
-def result_key(context: str, project: Project) -> str:
+def result_key(context: str, stamps: tuple[tuple[int, int], ...]) -> str:
     """What a scan's result depends on: its context (above) and every file's stamp (size and
     modification time). The same files, contents, options, rules and code give the same result."""
     h = hashlib.sha256(context.encode())
-    h.update("".join(f"\n{f.size}\0{f.mtime_ns}" for f in project.files).encode())
+    h.update("".join(f"\n{size}\0{mtime}" for size, mtime in stamps).encode())
     return h.hexdigest()
 
 

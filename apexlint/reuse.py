@@ -104,12 +104,6 @@ def summarise(lowered: Lowered) -> FileSummary:
         test_sources=tuple(s.id for f in lowered.files for s in f.sources if s.in_test))
 
 
-def stamps(project: Project, cache: LoweringCache) -> tuple[tuple[int, int], ...]:
-    """Each file's size and modification time, the time 0 where too recent to trust."""
-    trusted = cache.trusted_mtime
-    return tuple((f.size, trusted(f.mtime_ns)) for f in project.files)
-
-
 def memo(context: str, keys: Sequence[str], stamps: Sequence[tuple[int, int]], summaries: Sequence[FileSummary],
          analysis: Analysis, loader: BodyLoader) -> Memo:
     """What the next scan needs to reuse this one's analysis."""
@@ -140,19 +134,22 @@ def kept(memo: Memo) -> tuple[Memo, bytes]:
     return memo, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
+def reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str,
+           stamps: tuple[tuple[int, int], ...]) -> Memo | None:
     """The last analysis, with this scan's keys and summaries, if no file changed in anything it
-    read; None when the analysis must run. Files whose content changed are put in the cache.
+    read; None when the analysis must run. `stamps`: the files' (`LoweringCache.stamps`). Files
+    whose content changed are put in the cache.
 
     Reuse only ever saves time: whatever goes wrong while checking (a bug here, a form too deep to
     compare), the analysis runs."""
     try:
-        return _reused(project, options, cache, context)
+        return _reused(project, options, cache, context, stamps)
     except Exception:
         return None
 
 
-def _reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str) -> Memo | None:
+def _reused(project: Project, options: ScanOptions, cache: LoweringCache, context: str,
+            now: tuple[tuple[int, int], ...]) -> Memo | None:
     last = cache.analysis()
     if not isinstance(last, Memo) or last.context != context or len(last.keys) != len(project.files) \
             or len(last.stamps) != len(project.files) or len(last.line_counts) != len(project.files):
@@ -160,7 +157,6 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
     skip_tests = not options.include_tests
     changed = []
     keys = list(last.keys)
-    now = stamps(project, cache)
     # A file whose trusted stamp is the one the memo recorded has the content the analysis saw
     # (the context says it is lowered the same way): taken as it is, one comparison a file where
     # looking each up in the cache's index was a quarter of an NPSP re-scan's own time.
