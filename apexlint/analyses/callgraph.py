@@ -45,6 +45,9 @@ from apexlint.records import frozen
 # Return types of system calls the resolver needs to keep typing a call chain.
 _SYSTEM_RETURNS: dict[tuple[str, str], str] = {
     ("pagereference", "getparameters"): "pagereference.parameters",
+    # the request being served: its Host header names the org (dataflow.py, `system_call`)
+    ("apexpages", "currentpage"): "currentpage",
+    ("currentpage", "getheaders"): "currentpage.headers",
     ("http", "send"): "httpresponse",
     ("type", "forname"): "type",
     ("type", "newinstance"): "object",

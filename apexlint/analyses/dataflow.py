@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from apexlint.analyses.callgraph import CallGraph, Scope
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.values import (
     EMPTY,
     ORG,
+    ORG_HOST,
     SESSION,
     SETTING,
     UNKNOWN,
@@ -717,6 +719,13 @@ class _MethodRun:
             return EMPTY
         if system in api.ORG_URL_CALLS:
             return Value(strings=frozenset({(ORG,)}), types=frozenset({"url"}))
+        if api.is_org_host_call(system) or (system == ("currentpage.headers", "get") and _names_host(call)):
+            # `ApexPages.currentPage().getHeaders().get('Host')`: the host the browser reached
+            # this org's page on (a Salesforce or Site domain of the org, or the request would
+            # not have arrived)
+            return Value(strings=frozenset({(ORG_HOST,)}), types=frozenset({"string"}))
+        if system == ("url", "gethost"):
+            return Value(strings=frozenset(_host_of(s) for s in receiver.strings), types=frozenset({"string"}))
         if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
             return Value(strings=frozenset({(SETTING,)}), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
@@ -890,6 +899,27 @@ def _summary_tainted(s: Summary) -> bool:
     return bool(s.ret.deep_taint() or any(v.deep_taint() for v in s.param_effects.values())
                 or any(v.deep_taint() for v in s.field_effects.values())
                 or any(h.value.deep_taint() for h in s.sinks.values()))
+
+
+def _names_host(call: Call) -> bool:
+    """`headers.get('Host')`: the header named by a literal, in any case."""
+    return len(call.args) == 1 and isinstance(call.args[0], Lit) and call.args[0].is_string \
+        and call.args[0].value.strip().lower() == "host"
+
+
+def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
+    """The shape of `url.getHost()` for a URL of `shape`: the org's host for the org's URL, the
+    host of a literal URL, else unknown."""
+    if shape[:1] == (ORG,):
+        return (ORG_HOST,)
+    if len(shape) == 1 and not shape[0].startswith("\x00"):
+        try:
+            host = urlsplit(shape[0]).hostname
+        except ValueError:  # `http://[` and the like
+            host = None
+        if host:
+            return (host,)
+    return (UNKNOWN,)
 
 
 def _cannot_carry(type_name: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from apexlint.analyses.values import ORG, SESSION, SETTING, Shape, Value, marker_param
+from apexlint.analyses.values import ORG, ORG_HOST, SESSION, SETTING, Shape, Value, marker_param
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
 
@@ -40,6 +40,8 @@ def shape_text(shape: Shape) -> str:
     for piece in shape:
         if piece == ORG:
             out.append("<org URL>")
+        elif piece == ORG_HOST:
+            out.append("<org host>")
         elif piece == SESSION:
             out.append("<session ID>")
         elif marker_param(piece) is not None:
@@ -64,9 +66,13 @@ def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
 def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
     head = shape[0] if shape else ""
     text = shape_text(shape)
-    if head == ORG:
-        path = _literal_prefix(shape[1:])
-        return Endpoint("same-org", text, api=api_of_path(path))
+    if head in (ORG, ORG_HOST) or (head.lower() in ("https://", "http://") and shape[1:2] in ((ORG,), (ORG_HOST,))):
+        # the org's URL, or a scheme and the org's host (`'https://' + DomainCreator
+        # .getOrgMyDomainHostname()`), then a path; unless literal text goes on with the host
+        rest = shape[1:] if head in (ORG, ORG_HOST) else shape[2:]
+        if rest and rest[0] and not rest[0].startswith(("\x00", "/", "?", "#", ":")):
+            return Endpoint("unresolved", text, why="the host is built at run time")
+        return Endpoint("same-org", text, api=api_of_path(_literal_prefix(rest)))
     if head.startswith("\x00"):
         why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
         if head == SETTING:

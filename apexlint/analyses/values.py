@@ -18,6 +18,7 @@ from apexlint.records import frozen
 # A string shape is a tuple of pieces: literal text, or a marker for a part we only know the
 # kind of. Markers start with NUL so they can never collide with literal text.
 ORG = "\x00org"  # the org's own URL (URL.getOrgDomainUrl() ...)
+ORG_HOST = "\x00orghost"  # the org's own hostname (DomainCreator, a URL's getHost(), the request's Host)
 UNKNOWN = "\x00?"  # anything
 SESSION = "\x00session"  # a session ID
 SETTING = "\x00setting"  # a custom setting / custom metadata value

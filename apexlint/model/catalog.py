@@ -27,8 +27,16 @@ TEST_ANNOTATIONS = frozenset({"istest", "testsetup"})
 # Static calls that evaluate to the org's own URL: callouts to it are same-org, not exports.
 ORG_URL_CALLS = frozenset({
     ("url", "getorgdomainurl"), ("url", "getsalesforcebaseurl"), ("url", "getcurrentrequesturl"),
-    ("system", "url.getorgdomainurl"), ("domaincreator", "getorgmydomainhostname"),
+    ("system", "url.getorgdomainurl"),
 })
+
+
+def is_org_host_call(system: tuple[str, str]) -> bool:
+    """`DomainCreator.getOrgMyDomainHostname()` and the class's other `get...Hostname()` methods:
+    each returns a hostname of the org itself (My Domain, Lightning, Visualforce, content, sites),
+    which Salesforce's packaging guide tells packages to build full URLs from."""
+    cls, name = system
+    return cls == "domaincreator" and name.startswith("get") and name.endswith("hostname")
 
 # Calls whose result carries whatever session its receiver or arguments carried.
 PROPAGATING_STATIC = frozenset({
