@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apexlint.analyses.endpoints import classify_url, resolve_endpoints
-from apexlint.analyses.values import SETTING, Value, param_marker
+from apexlint.analyses.endpoints import classify_url, merge_field_host, resolve_endpoints
+from apexlint.analyses.values import ORG, ORG_HOST, SETTING, Value, param_marker
 from apexlint.model.package import PackageModel
 
 
@@ -59,3 +59,38 @@ def test_a_named_credential_chosen_at_run_time_is_unresolved(shape: tuple[str, .
     [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), model)
     assert endpoint.scope == "unresolved"
     assert endpoint.why == f"the Named Credential is chosen at run time, {why}"
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("https://{!Host}/services/Soap/m/59.0", "host"),
+    ("//{! serverHost }", "serverhost"),
+    ("http://{!Host}:8443/x", "host"),
+    ("https://{!Host}.partner.example.com/x", None),  # more host after it
+    ("https://{!$Api.Partner_Server_URL_590}", None),  # a global, not a controller property
+    ("/services/{!Host}/x", None),
+])
+def test_merge_field_host(url: str, field: str | None) -> None:
+    assert merge_field_host(url) == field
+
+
+def test_a_merge_field_host_is_the_org_only_when_known_to_be() -> None:
+    url = "https://{!Host}/services/Soap/m/59.0"
+    assert classify_url(url).scope == "unresolved"
+    assert classify_url(url, frozenset({"other"})).scope == "unresolved"
+    ep = classify_url(url, frozenset({"host"}))
+    assert (ep.scope, ep.api, ep.url) == ("same-org", "metadata", url)
+
+
+@pytest.mark.parametrize(("shape", "scope", "api"), [
+    (("https://", ORG_HOST, "/services/data/v59.0/limits"), "same-org", "data"),
+    (("http://", ORG_HOST), "same-org", ""),
+    ((ORG_HOST, "/services/Soap/m/59.0"), "same-org", "metadata"),
+    (("https://", ORG, "/services/data/v59.0/limits"), "same-org", "data"),
+    (("https://", ORG_HOST, ":443/services/apexrest/x"), "same-org", "apexrest"),
+    (("https://", ORG_HOST, ".collector.example/ingest"), "unresolved", ""),
+    ((ORG, ".collector.example/ingest"), "unresolved", ""),
+    (("ftp://", ORG_HOST, "/x"), "unresolved", ""),
+])
+def test_the_orgs_host_after_a_scheme(shape: tuple[str, ...], scope: str, api: str) -> None:
+    [ep] = resolve_endpoints(Value(strings=frozenset({shape})), PackageModel(namespace=""))
+    assert (ep.scope, ep.api) == (scope, api)

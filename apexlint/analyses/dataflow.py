@@ -125,11 +125,14 @@ class FlowResult:
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
                  client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False,
-                 exhaustive: bool = False) -> None:
+                 exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.model = model
         self.graph = graph
         self.logger_classes = logger_classes
         self.client_getters = client_getters  # (class, property) bound into Visualforce pages
+        # (class, property) a page's session-carrying request takes its host from
+        # (`https://{!Host}/...`): their values are needed to tell where the request goes
+        self.page_hosts = page_hosts
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
         self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
@@ -162,6 +165,11 @@ class DataFlow:
         else:
             for m in self.demand.seeds():
                 self.activate(m)
+            for key in sorted(self.page_hosts):
+                self.demand_field(key)
+                getter = self.getter(key)
+                if getter is not None:
+                    self.activate(getter.id)
         visits: dict[str, int] = {}
         total = 0
         while self._queue:

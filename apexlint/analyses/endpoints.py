@@ -72,7 +72,10 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
         rest = shape[1:] if head in (ORG, ORG_HOST) else shape[2:]
         if rest and rest[0] and not rest[0].startswith(("\x00", "/", "?", "#", ":")):
             return Endpoint("unresolved", text, why="the host is built at run time")
-        return Endpoint("same-org", text, api=api_of_path(_literal_prefix(rest)))
+        path = _literal_prefix(rest)
+        if path.startswith(":"):  # a port
+            path = path[path.find("/"):] if "/" in path else ""
+        return Endpoint("same-org", text, api=api_of_path(path))
     if head.startswith("\x00"):
         why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
         if head == SETTING:
@@ -252,18 +255,25 @@ def _path(url: str) -> str:
         return ""
 
 
-def classify_url(url: str) -> Endpoint:
+def classify_url(url: str, org_hosts: frozenset[str] = frozenset()) -> Endpoint:
     """A URL written in markup or JavaScript: relative is the org, a literal host is external.
 
     Besides literal URLs, two run-time prefixes are known to stay in the org: the browser's own
     location (`{window.location.origin}/services/...`, as JavaScript flow writes it) and the
     Visualforce globals that render the org's URLs (`{!URLFOR(...)}`, `{!$Page.X}`,
     `{!$Api.Partner_Server_URL_590}`). A `postMessage` target origin of `*` is any window.
+    `org_hosts`: controller properties (lower case) known to render the org's own hostname, for
+    `https://{!Host}/services/...` (`merge_field_host`).
     """
     text = url.strip()
     lowered = text.lower()
     if text == "*":
         return Endpoint("external", text, host="any origin ('*')")
+    host_field = merge_field_host(text)
+    if host_field is not None and host_field in org_hosts:
+        match = _MERGE_FIELD_HOST.match(text)
+        assert match is not None
+        return Endpoint("same-org", text, api=api_of_path(_path("https://_" + text[match.end():])))
     if lowered.startswith("//") or _SCHEME.match(lowered):
         return _absolute_url(text)
     if lowered.startswith("/") or not lowered:
@@ -275,6 +285,37 @@ def classify_url(url: str) -> Endpoint:
     if lowered.startswith(("javascript:", "mailto:", "#")):
         return Endpoint("same-org", text)
     return Endpoint("same-org", text, api=api_of_path("/" + text))
+
+
+# `https://{!Host}/...`: a URL whose host is a page's controller property (what it renders is
+# up to the controller: `CheckContext.url_endpoint` asks the data flow)
+_MERGE_FIELD_HOST = re.compile(r"^(?:https?:)?//\{!\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}(?=$|[/?#:])", re.IGNORECASE)
+
+
+def merge_field_host(url: str) -> str | None:
+    """The controller property (lower case) a URL takes its host from: `Host` in
+    `https://{!Host}/services/Soap/m/31.0`; None for any other URL."""
+    match = _MERGE_FIELD_HOST.match(url.strip())
+    return match.group(1).lower() if match is not None else None
+
+
+def page_host_properties(model: PackageModel) -> frozenset[tuple[str, str]]:
+    """(class, property) pairs that session-carrying page requests take their host from."""
+    out = set()
+    for use in model.url_uses:
+        prop = merge_field_host(use.url) if use.sources else None
+        owner = model.page_property_owner(use.path, prop) if prop is not None else None
+        if prop is not None and owner is not None:
+            out.add((owner, prop))
+    return frozenset(out)
+
+
+def page_request(endpoint: Endpoint, body: str) -> CalloutUse:
+    """A page's request (XHR) to `endpoint` sending `body`, read as `classify_callout` reads an
+    Apex callout: whether it writes metadata, of which types and names."""
+    write, types, operation = _metadata_write((endpoint,), (), "", body)
+    names = tuple(sorted(set(_FULL_NAME.findall(body)))) if write else ()
+    return CalloutUse((endpoint,), ("body",), False, (), operation, write, types, names)
 
 
 # Any URL with a scheme and an authority: http(s), but also ws(s) sockets and the like.

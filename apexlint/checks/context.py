@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
 from apexlint.analyses.dataflow import FlowResult, SinkSite, SourceHit
-from apexlint.analyses.endpoints import CalloutUse, classify_callout
-from apexlint.analyses.values import Step
+from apexlint.analyses.endpoints import CalloutUse, Endpoint, classify_callout, classify_url, merge_field_host
+from apexlint.analyses.values import ORG_HOST, Step
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
@@ -78,6 +78,23 @@ class CheckContext:
 
     def url_uses(self) -> list[UrlUse]:
         return [u for u in self.model.url_uses if any(self.reportable(s) for s in u.sources)]
+
+    def url_endpoint(self, use: UrlUse) -> Endpoint:
+        """Where a page's, component's or script's URL goes (`classify_url`), with a host taken
+        from the page's controller (`https://{!Host}/...`) known when every value the data flow
+        found for that property is the org's own hostname (the request's Host header...)."""
+        prop = merge_field_host(use.url)
+        org = prop is not None and self._renders_org_host(use.path, prop)
+        return classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
+
+    def _renders_org_host(self, path: str, prop: str) -> bool:
+        owner = self.model.page_property_owner(path, prop)
+        if owner is None:
+            return False
+        getters = self.model.by_class.get(owner, {}).get(f"get:{prop}", [])
+        summary = self.flow.summaries.get(getters[0].id) if getters else None
+        value = summary.ret if summary is not None else self.flow.fields.get((owner, prop))
+        return value is not None and bool(value.strings) and all(s == (ORG_HOST,) for s in value.strings)
 
     def describe_source(self, source_id: str) -> str:
         """"session ID from UserInfo.getSessionId() at Foo.cls:12"."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import Endpoint, classify_url
+from apexlint.analyses.endpoints import Endpoint
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                       properties=props), (hit.source_id,))
     exported: set[str] = set()
     for page_use in ctx.url_uses():
-        ep = classify_url(page_use.url)
+        ep = ctx.url_endpoint(page_use)
         if ep.scope == "same-org":
             continue
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))

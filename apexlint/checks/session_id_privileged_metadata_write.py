@@ -2,15 +2,17 @@
 
 A package holding an admin's session can change org-wide security settings, credentials and
 connected apps with no audit trail naming the package and no notice to the admin. Writes to
-credentials, apps, auth providers, remote sites, CSP and security/session/password settings are
+credentials, apps, auth providers, remote site settings, CSP and security/session/password settings are
 prohibited; writes to metadata the package does not own are reported as warnings; writes to the
-package's own metadata are a supported use (SID010) that needs the admin's notice.
+package's own metadata are a supported use (SID010) that needs the admin's notice. The write may
+be an Apex callout or a page's own request (`XMLHttpRequest` to the org's `/services/Soap/m/`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apexlint.analyses.endpoints import CalloutUse, page_request
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Level, Location
 from apexlint.model.metadata_types import is_prohibited_type, owned_by
@@ -21,35 +23,54 @@ RULE_ID = "SID004"
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("callout", "soap-callout"):
         use = ctx.callout_use(hit)
-        if not use.metadata_write or not any(e.scope == "same-org" for e in use.endpoints):
+        judged = _judged(ctx, use, ctx.describe_source(hit.source_id))
+        if judged is None:
             continue
-        prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
-        api_name = "Tooling API" if any(e.api == "tooling" for e in use.endpoints) else "Metadata API"
-        op = use.operation or "/".join(use.methods) or "write"
-        src = ctx.describe_source(hit.source_id)
-        if prohibited:
-            level = Level.ERROR
-            message = (f"{src} authenticates a {api_name} {op} of {', '.join(prohibited)}: packages must not "
-                       "create or change credentials, apps or org-wide security settings")
-        elif use.full_names and all(owned_by(n, ctx.model.namespace) for n in use.full_names):
-            continue  # the package's own metadata: a supported use (SID010), admin to be notified
-        elif use.full_names or (use.metadata_types and not ctx.model.namespace):
-            # without a namespace a package owns no metadata: whatever it writes is the org's
-            level = Level.WARNING
-            foreign = [n for n in use.full_names if not owned_by(n, ctx.model.namespace)]
-            what = ", ".join(foreign) or ", ".join(use.metadata_types)
-            message = (f"{src} authenticates a {api_name} {op} of {what}, which is not in the "
-                       f"package namespace '{ctx.model.namespace or '(none)'}': ask the admin to make this change")
-        else:
-            # The type may be known (CustomMetadata) but not which components: their names are
-            # built at run time, so whether the package owns them is not known either.
-            level = Level.WARNING
-            what = f"of {', '.join(use.metadata_types)} whose names" if use.metadata_types else "whose metadata type"
-            message = (f"{src} authenticates a {api_name} {op} {what} apexlint could not determine; make sure "
-                       "it is metadata the package owns and that the admin is notified")
+        level, message, api_name, op = judged
         loc = Location(hit.site.path, hit.site.span, label=f"{api_name} {op}")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                   level=level, method=hit.site.method_id, anchor_text=hit.site.text,
-                                  properties={"confidence": "high" if prohibited else "low",
-                                              "metadataType": ",".join(use.metadata_types) or "unknown",
-                                              "operation": op}), (hit.source_id,))
+                                  properties=_properties(use, level, op)), (hit.source_id,))
+    for page_use in ctx.url_uses():
+        if not page_use.body or not page_use.header_or_body:
+            continue
+        use = page_request(ctx.url_endpoint(page_use), page_use.body)
+        sources = tuple(s for s in page_use.sources if ctx.reportable(s))
+        judged = _judged(ctx, use, ", ".join(ctx.describe_source(s) for s in sources))
+        if judged is None:
+            continue
+        level, message, api_name, op = judged
+        loc = Location(page_use.path, page_use.span, label=f"{api_name} {op} by {page_use.sink}")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], level=level,
+                                  anchor_text=page_use.text, properties=_properties(use, level, op)), sources)
+
+
+def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, str, str] | None:
+    """Level, message, API and operation of a session-authenticated metadata write (None: not
+    one, or a write of the package's own metadata: a supported use, SID010)."""
+    if not use.metadata_write or not any(e.scope == "same-org" for e in use.endpoints):
+        return None
+    prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
+    api_name = "Tooling API" if any(e.api == "tooling" for e in use.endpoints) else "Metadata API"
+    op = use.operation or "/".join(use.methods) or "write"
+    if prohibited:
+        return (Level.ERROR, f"{src} authenticates a {api_name} {op} of {', '.join(prohibited)}: packages must not "
+                "create or change credentials, apps or org-wide security settings", api_name, op)
+    if use.full_names and all(owned_by(n, ctx.model.namespace) for n in use.full_names):
+        return None  # the package's own metadata: a supported use (SID010), admin to be notified
+    if use.full_names or (use.metadata_types and not ctx.model.namespace):
+        # without a namespace a package owns no metadata: whatever it writes is the org's
+        foreign = [n for n in use.full_names if not owned_by(n, ctx.model.namespace)]
+        what = ", ".join(foreign) or ", ".join(use.metadata_types)
+        return (Level.WARNING, f"{src} authenticates a {api_name} {op} of {what}, which is not in the package "
+                f"namespace '{ctx.model.namespace or '(none)'}': ask the admin to make this change", api_name, op)
+    # The type may be known (CustomMetadata) but not which components: their names are built at
+    # run time, so whether the package owns them is not known either.
+    what = f"of {', '.join(use.metadata_types)} whose names" if use.metadata_types else "whose metadata type"
+    return (Level.WARNING, f"{src} authenticates a {api_name} {op} {what} apexlint could not determine; make sure "
+            "it is metadata the package owns and that the admin is notified", api_name, op)
+
+
+def _properties(use: CalloutUse, level: Level, op: str) -> dict[str, str]:
+    return {"confidence": "high" if level == Level.ERROR else "low",
+            "metadataType": ",".join(use.metadata_types) or "unknown", "operation": op}

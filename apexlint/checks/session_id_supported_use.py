@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import classify_url
+from apexlint.analyses.endpoints import page_request
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
 
@@ -38,11 +38,15 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
     for u in ctx.model.url_uses:
         if source_id not in u.sources:
             continue
-        ep = classify_url(u.url)
+        ep = ctx.url_endpoint(u)
         if u.sink in UI_SINKS:
             what = f"standard UI request through {u.sink}"
         elif ep.scope == "same-org" and not u.in_query:
-            what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request through {u.sink} ({u.url or 'this page'})"
+            where = f"through {u.sink} ({u.url or 'this page'})"
+            if u.body and page_request(ep, u.body).metadata_write:
+                what = f"a same-org write of the package's own metadata {where} (notify the admin before it runs)"
+            else:
+                what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request {where}"
         else:
             continue
         uses.append((Location(u.path, u.span, label="supported use"), what, "", ()))

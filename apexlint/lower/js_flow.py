@@ -26,6 +26,7 @@ from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
+    MAX_TEXT,
     UNKNOWN,
     UNKNOWN_TEXT,
     JsValue,
@@ -34,11 +35,13 @@ from apexlint.lower.js_values import (
     dotted,
     union,
 )
+from apexlint.lower.secrets import clip
 from apexlint.lower.text_scan import shorten
 from apexlint.read.source import SourceText
 
 MAX_DEPTH = 120  # expression nesting evaluated exactly; deeper code is over-approximated
 MAX_SINK_TEXT = 120
+MAX_URL_TEXT = 400  # of a URL's text, as reports show it
 _LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
 _NO_FLOW_TYPES = frozenset({"unary_expression", "update_expression", "string_fragment"})
 _QUOTES = "'\"`"
@@ -61,6 +64,7 @@ class _Use:
     in_query: bool
     header_or_body: bool
     receiver: str = ""  # XHR receiver whose open() URL fills an empty `url` at the end
+    body: str = ""  # what the request sends, as far as its text is known (XHR `send`)
 
 
 class ScriptFlow:
@@ -388,8 +392,9 @@ class ScriptFlow:
     # ------------------------------------------------------------------ sinks
 
     def use(self, sink: str, site: Node, url: JsValue | None, *, query: frozenset[str] = frozenset(),
-            carried: frozenset[str] = frozenset(), receiver: str = "") -> None:
-        """Record that sessions reach a sink: `query` in its URL, `carried` in header/body."""
+            carried: frozenset[str] = frozenset(), receiver: str = "", body: JsValue | None = None) -> None:
+        """Record that sessions reach a sink: `query` in its URL, `carried` in header/body
+        (`body`: what the request sends, for what it does: a Metadata API write...)."""
         if not self.emit or not (query or carried):
             return
         span = self.cur.span(self.src, site)
@@ -399,8 +404,10 @@ class ScriptFlow:
         if acc is None:
             text = shorten(self.cur.text(site), MAX_SINK_TEXT)
             self.uses[key] = _Use(sink, url_text, set(query | carried), span, text, bool(query), bool(carried),
-                                  receiver)
+                                  receiver, clip(body.text, MAX_TEXT) if body is not None else "")
             return
+        if body is not None and not acc.body:
+            acc.body = clip(body.text, MAX_TEXT)
         acc.sources |= query | carried
         acc.in_query |= bool(query)
         acc.header_or_body |= bool(carried)
@@ -411,7 +418,7 @@ class ScriptFlow:
             url = acc.url
             if acc.receiver and not url and acc.receiver in self.open_urls:
                 url = self.open_urls[acc.receiver].text
-            out.append(UrlUse(acc.sink, url, tuple(sorted(acc.sources)), self.src.path, acc.span,
-                              acc.text, acc.in_query, acc.header_or_body))
+            out.append(UrlUse(acc.sink, clip(url, MAX_URL_TEXT), tuple(sorted(acc.sources)), self.src.path, acc.span,
+                              acc.text, acc.in_query, acc.header_or_body, acc.body))
         out.sort(key=lambda u: (u.span, u.sink))
         return out

@@ -236,7 +236,7 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     elif method == "send" and (receiver in flow.open_urls or known.kind == "xhr"):
         body = flow.value(_arg(args, 0))
         flow.use("XMLHttpRequest.send", node, flow.open_urls.get(receiver), carried=body.sources,
-                 receiver=receiver)
+                 receiver=receiver, body=body)
     else:
         return None
     return False

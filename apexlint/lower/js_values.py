@@ -20,7 +20,9 @@ from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
 
 UNKNOWN_TEXT = "{…}"
-MAX_TEXT = 400  # characters of URL approximation kept
+# characters of a value's text kept: a SOAP envelope sent by XHR names its operation and its
+# metadata types well after the first few hundred (URLs are cut shorter: js_flow.MAX_URL_TEXT)
+MAX_TEXT = 4000
 FUNCTION_TYPES = frozenset(
     {
         "function_declaration", "function_expression", "arrow_function", "method_definition",

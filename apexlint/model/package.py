@@ -322,6 +322,17 @@ class PackageModel:
                 best = info
         return best
 
+    def page_property_owner(self, path: str, prop: str) -> str | None:
+        """The class that declares the property `{!prop}` reads on the page (or component) at
+        `path`: its extensions first, then its standard-less controller, as Visualforce looks."""
+        page = next((p for p in self.pages.values() if p.path == path), None)
+        for name in (*page.extensions, page.controller) if page is not None else ():
+            cls = self.resolve_class(name) if name else None
+            owner = self.field_owner(cls, prop) if cls is not None else None
+            if owner is not None:
+                return owner
+        return None
+
     def named_credential_endpoint(self, name: str) -> str | None:
         n = name.lower()
         if self.namespace and n.startswith(self.namespace + "__"):
