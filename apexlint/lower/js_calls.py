@@ -86,9 +86,7 @@ def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) ->
     flow.memo[key] = UNKNOWN  # recursion guard
     caller, flow.cur = flow.cur, unit
     params = parameter_names(unit, fn)
-    saved = {p: flow.env.get(p) for p in params}
-    for i, name in enumerate(params):
-        flow.env[name] = args[i] if i < len(args) else UNKNOWN
+    flow.enter_scope(fn, {name: args[i] if i < len(args) else UNKNOWN for i, name in enumerate(params) if name})
     flow.calls += 1
     flow.returns.append([])
     body = fn.child_by_field_name("body")
@@ -98,11 +96,7 @@ def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) ->
         flow.returns[-1] = [flow.value(body)]
     results = flow.returns.pop() or []
     flow.calls -= 1
-    for name, old in saved.items():
-        if old is None:
-            flow.env.pop(name, None)
-        else:
-            flow.env[name] = old
+    flow.leave_scope()
     flow.cur = caller
     result = union(*results) if results else UNKNOWN
     flow.memo[key] = result

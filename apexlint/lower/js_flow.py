@@ -7,11 +7,15 @@ methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating
 including methods of object literals (arguments bound to parameters, return values carried
 back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
 
+Each function's own variables (its parameters and what it declares with `var`, `let` or
+`const`, outside the functions nested in it) are its own: two functions that both say `var
+request` hold two variables. Everything else shares the page's name space, as globals do.
+
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
-before its assignment in the text is still seen) and scope-blind (one flat name space, so
-same-named locals in different functions are one variable); it does not follow values
-through the DOM, storage, events, promises' resolved values, object methods called through
-`this`, or other files. Unknown calls return untainted values. A sink is recorded only when
+before its assignment in the text is still seen, a function's own variables included: each
+keeps what it held when the function was last left); block scopes are the function's; it does
+not follow values through the DOM, storage, events, promises' resolved values, object methods
+called through `this`, or other files. Unknown calls return untainted values. A sink is recorded only when
 a session value reaches it (sinks themselves are in `js_sinks`).
 """
 
@@ -55,6 +59,34 @@ _PASS_THROUGH = frozenset(
 
 
 @dataclass(slots=True)
+class _Scope:
+    """A function being walked: its own variables, and their values outside it (None: unset)."""
+
+    key: tuple[int, int]
+    names: frozenset[str]
+    outside: dict[str, JsValue | None]
+
+
+def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
+    """The parameters of a function and the names it declares (`var`, `let`, `const`, in any
+    block), not counting the functions nested in it."""
+    names = {n for n in calls.parameter_names(unit, fn) if n}
+    body = fn.child_by_field_name("body")
+    pending = [body] if body is not None else []
+    while pending:  # iterative: bodies nest as deep as the input likes
+        node = pending.pop()
+        for child in node.named_children:
+            if child.type in FUNCTION_TYPES:
+                continue
+            if child.type == "variable_declarator":
+                target = child.child_by_field_name("name")
+                if target is not None and target.type == "identifier":
+                    names.add(unit.text(target))
+            pending.append(child)
+    return frozenset(names)
+
+
+@dataclass(slots=True)
 class _Use:
     sink: str
     url: str
@@ -82,6 +114,10 @@ class ScriptFlow:
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span], _Use] = {}
         self.memo: dict[tuple[object, ...], JsValue] = {}
+        # functions' own variables: their names, and what they held when the function was left
+        self._own_names: dict[tuple[int, int], frozenset[str]] = {}
+        self._own_values: dict[tuple[int, int], dict[str, JsValue]] = {}
+        self._scopes: list[_Scope] = []
         self.emit = False
         self.depth = 0
         self.calls = 0
@@ -125,6 +161,7 @@ class ScriptFlow:
     def _leave(self, action: int) -> None:
         if action == 1:
             self.returns.pop()
+            self.leave_scope()
         else:
             self.request_urls.pop()
 
@@ -134,6 +171,7 @@ class ScriptFlow:
         if t in FUNCTION_TYPES:
             self._register_function(node)
             self.returns.append(None)
+            self.enter_scope(node)
             return 1
         if t == "variable_declarator":
             self._declare(node)
@@ -202,8 +240,48 @@ class ScriptFlow:
                     else:
                         pending.append(inner or child)
 
+    # ------------------------------------------------------------------ scopes
+
+    def enter_scope(self, fn: Node, bound: dict[str, JsValue] | None = None) -> None:
+        """Give `fn` its own variables (see the module's docstring): their values outside are put
+        aside, and what they held when `fn` was last left put back; `bound`: its parameters'."""
+        key = (id(self.cur), fn.id)
+        names = self._own_names.get(key)
+        if names is None:
+            names = self._own_names[key] = own_names(self.cur, fn)
+        kept = self._own_values.get(key, {})
+        outside: dict[str, JsValue | None] = {}
+        for name in names:
+            outside[name] = self.env.get(name)
+            inner = bound.get(name) if bound is not None and name in bound else kept.get(name)
+            if inner is None:
+                self.env.pop(name, None)
+            else:
+                self.env[name] = inner
+        for name in [k for k in kept if "." in k]:  # `opts.headers` of its own `opts`
+            outside[name] = self.env.get(name)
+            self.env[name] = kept[name]
+        self._scopes.append(_Scope(key, names, outside))
+
+    def leave_scope(self) -> None:
+        """Keep what the innermost function's variables hold, and put the outer values back."""
+        scope = self._scopes.pop()
+        self._own_values[scope.key] = {name: self.env[name] for name in scope.outside if name in self.env}
+        for name, value in scope.outside.items():
+            if value is None:
+                self.env.pop(name, None)
+            else:
+                self.env[name] = value
+
+    def _own_scope(self, name: str) -> _Scope | None:
+        """The innermost function whose own variable `name` (or the object it names) is."""
+        base = name.partition(".")[0]
+        return next((s for s in reversed(self._scopes) if base in s.names), None)
+
     def assign_name(self, name: str, value: JsValue) -> None:
         """Bind `name`; sessions accumulate (flow-insensitive), the latest text wins."""
+        if "." in name and name not in self.env and (scope := self._own_scope(name)) is not None:
+            scope.outside.setdefault(name, None)  # a part of a function's own object: its own too
         old = self.env.get(name)
         if old is not None and old.sources - value.sources:
             value = JsValue(old.sources | value.sources, value.text, value.props or old.props,
