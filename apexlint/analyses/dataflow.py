@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.callgraph import CallGraph, Scope
@@ -269,24 +269,48 @@ class DataFlow:
         return self.summaries.get(mid) or Summary()
 
     def report(self, site: SinkSite, value: Value) -> None:
+        """A source reaches a sink in the method being analysed; reached again in the same run
+        (a second call of the same helper), with the values of both (the first path shown)."""
         mine = self.reports.setdefault(self._current, {})
         for src, trace in value.deep_taint().items():
             key = (site, src)
             if key not in mine:
                 final = Step(site.path, site.span, f"reaches {site.api}")
                 mine[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final), value)
+            elif value != mine[key].value:
+                mine[key] = replace(mine[key], value=join(mine[key].value, value))
 
     def _hits(self) -> list[SourceHit]:
         """One hit per (sink, source): the one reported where the sink is, else by the first
-        reporting method in id order."""
-        best: dict[tuple[SinkSite, str], tuple[tuple[bool, str], SourceHit]] = {}
+        reporting method in id order.
+
+        Where the sink's own method reports a value that depends on its parameters (an endpoint
+        passed in) and only the package's own code can call it, the callers that passed values
+        of their own decide instead: the hit holds what they all passed (`invoke(baseUrl +
+        '?q=...')` from every caller is the org's URL, not "a method parameter")."""
+        found: dict[tuple[SinkSite, str], list[tuple[str, SourceHit]]] = {}
         for mid in sorted(self.reports):
             for key, hit in self.reports[mid].items():
-                rank = (hit.site.method_id != mid, mid)
-                if key not in best or rank < best[key][0]:
-                    best[key] = (rank, hit)
-        return sorted((h for _, h in best.values()),
-                      key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
+                found.setdefault(key, []).append((mid, hit))
+        out = []
+        for reports in found.values():
+            own = next((h for mid, h in reports if h.site.method_id == mid), None)
+            hit = own if own is not None else reports[0][1]
+            if own is not None and own.value.deep_params() and not self._outside_arguments(own.site.method_id):
+                passed = [h for mid, h in reports if h.site.method_id != mid and not h.value.deep_params()]
+                if passed:
+                    hit = replace(passed[0], value=join_all([h.value for h in passed]))
+            out.append(hit)
+        return sorted(out, key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
+
+    def _outside_arguments(self, mid: str) -> bool:
+        """Whether code outside the package may call `mid` with arguments of its own choosing."""
+        info = self.model.methods.get(mid)
+        if info is None:
+            return True
+        m = info.method
+        return bool(api.OUTSIDE_ARGUMENT_ANNOTATIONS & m.annotations) or "global" in m.modifiers \
+            or bool(api.CLIENT_MODIFIERS & m.modifiers) or m.kind == "setter"
 
     def emitting_page(self, page_ref: Value) -> str | None:
         """The name of a page that renders a session ID, if `page_ref` may point at one."""
@@ -769,6 +793,9 @@ class _MethodRun:
                 return EMPTY
             if name in api.COLLECTION_READERS:
                 return receiver
+        if name == "replace" and (cls in ("string", "?") or receiver.strings) \
+                and (swapped := _swapped(receiver, call)) is not None:
+            return swapped
         if system == ("string", "format") and (formatted := self.string_format(call, args)) is not None:
             return formatted
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
@@ -907,6 +934,24 @@ def _summary_tainted(s: Summary) -> bool:
     return bool(s.ret.deep_taint() or any(v.deep_taint() for v in s.param_effects.values())
                 or any(v.deep_taint() for v in s.field_effects.values())
                 or any(h.value.deep_taint() for h in s.sinks.values()))
+
+
+# What a URL's scheme, host and port are written with: a swap of other characters (`url.replace('
+# ', '+')`) leaves where the URL goes as it was, whatever a marker's run-time value holds.
+_HOST_CHARS = re.compile(r"[A-Za-z0-9.:/@%\[\]-]")
+
+
+def _swapped(receiver: Value, call: Call) -> Value | None:
+    """`s.replace(' ', '+')` with literals, swapping characters no scheme, host or port holds:
+    the swap applied to the literal text of each shape (None: another replace)."""
+    if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
+        return None
+    old, new = (a.value for a in call.args if isinstance(a, Lit))
+    if not old or _HOST_CHARS.search(old):
+        return None
+    kept = derived(receiver, keep_strings=True, types=frozenset({"string"}))
+    shapes = frozenset(tuple(p if p.startswith("\x00") else p.replace(old, new) for p in s) for s in kept.strings)
+    return replace(kept, strings=shapes)
 
 
 def _names_host(call: Call) -> bool:

@@ -142,8 +142,7 @@ class CheckContext:
 
 def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind: str) -> bool:
     from apexlint.model import catalog as api
-    entry_annotations = (api.CLIENT_ANNOTATIONS | api.REST_METHOD_ANNOTATIONS | api.ASYNC_ANNOTATIONS
-                         | {"invocablemethod", "testsetup", "istest"})
+    entry_annotations = api.OUTSIDE_ARGUMENT_ANNOTATIONS | api.ASYNC_ANNOTATIONS | {"testsetup", "istest"}
     return bool(entry_annotations & annotations) or "webservice" in modifiers or "global" in modifiers \
         or kind in ("getter", "setter", "initializer")
 

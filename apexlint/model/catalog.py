@@ -21,6 +21,9 @@ ASYNC_ANNOTATIONS = frozenset({"future"})
 CLIENT_ANNOTATIONS = frozenset({"auraenabled", "remoteaction"})
 REST_METHOD_ANNOTATIONS = frozenset({"httpget", "httppost", "httpput", "httppatch", "httpdelete"})
 CLIENT_MODIFIERS = frozenset({"webservice"})
+# Methods whose arguments come from outside the package's own code: clients, REST, flows,
+# subscriber code (with `global`/`webservice`, CLIENT_MODIFIERS and "global" in modifiers).
+OUTSIDE_ARGUMENT_ANNOTATIONS = CLIENT_ANNOTATIONS | REST_METHOD_ANNOTATIONS | {"invocablemethod"}
 
 TEST_ANNOTATIONS = frozenset({"istest", "testsetup"})
 
