@@ -606,6 +606,16 @@ class _MethodRun:
             return v.facets[e.name]
         return v if not v.facets else EMPTY
 
+    def with_state(self, v: Value) -> Value:
+        """`v` with the fields of the package objects it may be (instance state is per class),
+        when it does not carry them as parts already."""
+        if v.facets:
+            return v
+        for cls in sorted(v.types):
+            if cls in self.model.classes:
+                v = join(v, self.object_value(cls))
+        return v
+
     def object_value(self, cls: str | None, depth: int = 2) -> Value:
         """An instance of a package class: its fields as parts (instance state is per class).
 
@@ -744,6 +754,9 @@ class _MethodRun:
 
     def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value]) -> Value:
         cls, name = system
+        if system in api.LOG_STATIC or system in api.PROPAGATING_STATIC:
+            # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object
+            args = [self.with_state(a) for a in args]
         joined = join_all(args)
         if system in api.LOG_STATIC:
             if joined.carries_session():

@@ -15,7 +15,8 @@ come from or go to:
   is often a field), and the callers of a writer whose write depends on its parameters (a setter);
   reading a collection only to add to it (`buffer.add(x)`) does not count as reading it;
 - **getters** of every property an analysed method reads;
-- **readers** of a field once a session is stored in it.
+- **readers** of a field once a session is stored in it, and the methods that name its class
+  (an object serialised or logged whole carries every field).
 
 Candidates are found by name in each body's `refs` (what lowering recorded), a superset of
 the real readers, writers and callers, and then analysed like any other method: over-approximating
@@ -92,11 +93,13 @@ class Demand:
         return out
 
     def readers(self, key: tuple[str, str]) -> list[str]:
-        """Methods that may read field `key`: by name, or through `this` or an object holding it."""
+        """Methods that may read field `key`: by name, through `this` or an object holding it,
+        or with the whole object (`JSON.serialize(new Doc())` names the class, not the field)."""
         if key[0] == "sobject":  # `trigger.new` of a trigger on that object (or platform event)
             return sorted(f"trigger:{t.name}" for t in self.model.triggers if t.sobject == key[1])
         out = set(self.mentioning(key[1]))
         for cls in self._holders(key[0]):
+            out.update(self.mentioning(cls.rpartition(".")[2]))
             for infos in self.model.by_class.get(cls, {}).values():
                 out.update(i.id for i in infos if self.analysable(i.id))
                 if cls in self.soap_ports:  # a port call reads the whole port (its SessionHeader)

@@ -16,16 +16,21 @@ from apexlint.ir import SourceKind
 RULE_ID = "SID002"
 EMAIL_SUFFIX = ".email"  # email templates, in both source and metadata-API formats
 CONFIDENCE = {"external": "high", "unresolved": "low"}
+MAX_LISTED = 3  # other endpoints named in a message
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("callout", "soap-callout"):
         use = ctx.callout_use(hit)
-        for ep in use.endpoints:
-            if ep.scope == "same-org":
-                continue
+        # one finding a request: where it surely leaves the org if it can, the other places after
+        elsewhere = [ep for ep in use.endpoints if ep.scope != "same-org"]
+        for ep in elsewhere[:1]:
             where = " and ".join(use.parts)
             message = f"{ctx.describe_source(hit.source_id)} is sent in the {where} {_destination(ep)}"
+            if len(elsewhere) > 1:
+                others = ", ".join(e.url for e in elsewhere[1:MAX_LISTED + 1])
+                more = len(elsewhere) - 1 - MAX_LISTED
+                message += f"; the request may also go to {others}" + (f" and {more} more" if more > 0 else "")
             message += ctx.uncalled_note(hit.site.method_id)
             props = {"confidence": "medium" if ep.named_credential else CONFIDENCE[ep.scope],
                      "endpoint": ep.url, "sink": hit.site.api}
