@@ -179,6 +179,10 @@ class Scope:
         m = self.model
         arity = len(call.args)
         obj = call.obj
+        if call.name == "<init>" and isinstance(obj, Super | None):  # `this(...)`, `super(...)` in a constructor
+            owner = (m.superclass_chain(self.cls)[1:2] if obj is not None else [self.cls]) if self.cls else []
+            return Resolution(targets=tuple(t for c in owner for t in m.by_class.get(c, {}).get("<init>", [])
+                                            if len(t.method.params) == arity))
         if obj is None or isinstance(obj, This):
             if self.cls is None:
                 return Resolution()
@@ -375,7 +379,11 @@ class CallGraph:
         name = info.method.name
         if name in ("<init>", "<fields>"):
             name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
-        return self.mentioning(name)
+        found = self.mentioning(name)
+        if info.method.name == "<init>":  # `this(...)` and a subclass's `super(...)` name no class
+            for cls in (info.owner, *sorted(self.model.subtypes.get(info.owner, ()))):
+                found += [c.id for c in self.model.by_class.get(cls, {}).get("<init>", []) if c.id not in found]
+        return found
 
     def _resolve_calls(self, mid: str) -> list[Edge]:
         model = self.model

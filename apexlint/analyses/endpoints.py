@@ -20,6 +20,8 @@ SALESFORCE_HOST = re.compile(
     r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"
     r"salesforce-sites\.com|site\.com|visualforce\.com|lightning\.com)$")
 
+# The Tooling SOAP API's writes (WSDL2Apex adds `_x` to names Apex reserves: `delete_x`).
+TOOLING_SOAP_WRITES = frozenset({"create", "update", "upsert", "delete"})
 METADATA_WRITE_OPERATIONS = (
     "createmetadata", "updatemetadata", "upsertmetadata", "deletemetadata", "renamemetadata", "deploy",
 )
@@ -201,7 +203,8 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     operation = details.get("operation", "")
     body_text = " ".join(_literal_text(s) for s in sorted(facets.get("body", Value()).strings))
     write, types, written_op = _metadata_write(endpoints, methods, operation, body_text)
-    operation = operation or written_op  # a raw SOAP envelope names its operation in the body
+    # a raw SOAP envelope names its operation in the body; a Tooling port's, without WSDL2Apex's `_x`
+    operation = written_op or operation
     names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
     if details.get("metadataTypes"):
         types = tuple(sorted(set(types) | set(details["metadataTypes"].split(","))))
@@ -226,6 +229,9 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
     a raw envelope's body (`<createMetadata ...>`, as written there)."""
     lowered = body.lower()
     for ep in endpoints:
+        if ep.api == "tooling" and operation.lower().removesuffix("_x") in TOOLING_SOAP_WRITES:
+            # a Tooling SOAP port's create/update/upsert/delete: sObjects of any type
+            return True, (), operation[:-2] if operation.lower().endswith("_x") else operation
         if ep.api == "metadata" or operation:
             in_body = "" if operation else next((w for w in METADATA_WRITE_OPERATIONS if w in lowered), "")
             op = operation.lower() or in_body

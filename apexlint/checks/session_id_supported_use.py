@@ -8,12 +8,14 @@ reminder to document the use for the security review and, for writes, to notify 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from apexlint.analyses.endpoints import page_request
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
 
 RULE_ID = "SID010"
+MAX_LISTED = 3  # other places named in a message
 UI_SINKS = ("sforce.connection", "cometd")
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
               "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",
@@ -59,11 +61,21 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         if any(h.source_id == sid for h in ctx.hits("unresolved")):
             continue
-        for loc, what, method, trace in supported_uses(ctx, sid):
-            message = (f"{ctx.describe_source(sid)} is used for {what}: a supported use; document it for the "
-                       "security review")
-            yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
-                                      anchor_text=what, properties={"confidence": "high"}), (sid,))
+        uses = sorted(supported_uses(ctx, sid), key=lambda u: (u[0].path, u[0].span, u[1]))
+        if not uses:
+            continue
+        # one note a retrieval (SPEC), where its first use is; a library whose every method calls
+        # the org through one port would otherwise give a note a call and an endpoint
+        loc, what, method, trace = uses[0]
+        message = f"{ctx.describe_source(sid)} is used for {what}: a supported use"
+        others = sorted({(u[0].path, u[0].span.start_line) for u in uses[1:]} - {(loc.path, loc.span.start_line)})
+        if others:
+            named = ", ".join(f"{PurePosixPath(path).name}:{line}" for path, line in others[:MAX_LISTED])
+            more = f" and {len(others) - MAX_LISTED} more" if len(others) > MAX_LISTED else ""
+            message += f", as are its uses at {named}{more}"
+        message += "; document it for the security review"
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
+                                  anchor_text=what, properties={"confidence": "high"}), (sid,))
 
 
 def _needs_verdict(ctx: CheckContext, sid: str) -> bool:

@@ -343,6 +343,8 @@ class _FileLowering:
                 self._stmts.append(Throw(self.span(node), self.expr(value)))
         elif t == "enhanced_for_statement":
             self.foreach(node)
+        elif t == "explicit_constructor_invocation":
+            self.constructor_call(node)
         elif t == "catch_clause" or t == "formal_parameter":
             self.catch_param(node)
         elif t in _TYPE_DECLS or t == "ERROR":
@@ -530,6 +532,17 @@ class _FileLowering:
         if name == "getsessionid" and not args and _is_userinfo(obj):
             return self.session_read(node, sp, obj)
         return Call(sp, obj, name, args, self.short(node))
+
+    def constructor_call(self, node: Node) -> None:
+        """`this(a, b)` or `super(a)` opening a constructor: a call of the other constructor, by
+        the name constructors have here (`<init>`)."""
+        sp = self.span(node)
+        target = node.named_children[0] if node.named_children else None
+        arguments = node.child_by_field_name("arguments") or next(
+            (c for c in node.children if c.type == "argument_list"), None)
+        obj: Expr | None = Super(self.span(target)) if target is not None and target.type == "super" else None
+        call = Call(sp, obj, "<init>", self.args(arguments), self.short(node))
+        self._stmts.append(Eval(sp, call))
 
     def session_read(self, node: Node, sp: Span, obj: Expr | None) -> Expr:
         qualified = isinstance(obj, FieldGet)
