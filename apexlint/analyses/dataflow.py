@@ -72,6 +72,7 @@ from apexlint.model.package import MethodInfo, PackageModel, base_type
 from apexlint.records import frozen
 
 MAX_VISITS = 25
+MAX_SETTLING = 8  # analyses open at once while writers of fields are analysed ahead (DataFlow.settle)
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
@@ -152,6 +153,11 @@ class DataFlow:
         self._effects_on: dict[tuple[str, str], set[str]] = {}
         self._active_callers: dict[str, set[str]] = {}  # callee -> analysed methods calling it
         self._getters: dict[tuple[str, str], MethodInfo | None] = {}
+        self._writers_of: dict[tuple[str, str], list[str]] = {}  # field -> methods that may write it
+        self._visits: dict[str, int] = {}
+        self._total = 0
+        self._running: list[str] = []  # methods being analysed: one, or more while settling a field
+        self._analysed: set[str] = set()  # methods analysed at least once
         self._queue: deque[str] = deque()  # methods to (re-)analyse, callees first
         self._queued: set[str] = set()
 
@@ -170,33 +176,56 @@ class DataFlow:
                 getter = self.getter(key)
                 if getter is not None:
                     self.activate(getter.id)
-        visits: dict[str, int] = {}
-        total = 0
         while self._queue:
             mid = self._queue.popleft()
+            if mid not in self._queued:
+                continue  # analysed ahead of its turn (`settle`), and not queued again since
             self._queued.discard(mid)
-            visits[mid] = visits.get(mid, 0) + 1
-            if visits[mid] > MAX_VISITS:
-                continue
-            total += 1
-            info = self.model.methods[mid]
-            self._current = mid
+            self._analyse(mid)
+        return FlowResult(self._hits(), self.summaries, self.fields, self._total)
+
+    def _analyse(self, mid: str) -> None:
+        """One analysis of `mid`, and what it changes: callers, readers, the demand set."""
+        self._visits[mid] = self._visits.get(mid, 0) + 1
+        if self._visits[mid] > MAX_VISITS:
+            return
+        self._total += 1
+        info = self.model.methods[mid]
+        current, self._current = self._current, mid
+        self._running.append(mid)
+        try:
             self.reports[mid] = {}
             run = _MethodRun(self, info)
             summary, changed_fields = run.execute()
-            if summary != self.summaries.get(mid):
-                self.summaries[mid] = summary
-                for caller in sorted(self._active_callers.get(mid, ())):
-                    self._enqueue(caller)
-                self._summary_demands(mid, summary)
-            for key in changed_fields:
-                for m in sorted(self.readers.get(key, ())):
-                    self._enqueue(m)
-                if key not in self._tainted_fields and self.fields.get(key, EMPTY).deep_taint():
-                    self._tainted_fields.add(key)
-                    for m in self.demand.readers(key):
-                        self.activate(m)
-        return FlowResult(self._hits(), self.summaries, self.fields, total)
+        finally:
+            self._running.pop()
+            self._current = current
+        self._analysed.add(mid)
+        if summary != self.summaries.get(mid):
+            self.summaries[mid] = summary
+            for caller in sorted(self._active_callers.get(mid, ())):
+                self._enqueue(caller)
+            self._summary_demands(mid, summary)
+        for key in changed_fields:
+            for m in sorted(self.readers.get(key, ())):
+                self._enqueue(m)
+            if key not in self._tainted_fields and self.fields.get(key, EMPTY).deep_taint():
+                self._tainted_fields.add(key)
+                for m in self.demand.readers(key):
+                    self.activate(m)
+
+    def settle(self, key: tuple[str, str]) -> None:
+        """Analyse now the field initialisers that may write field `key` and wait in the queue
+        for their first analysis, before a method reads it while it holds nothing, as Apex runs
+        them first: a string built from the field now would be "unknown" (a host read from a
+        static final field), and the store, which only grows, would keep that for good."""
+        if len(self._running) >= MAX_SETTLING:
+            return
+        for writer in self.writers_of(key):
+            if writer in self._queued and writer not in self._analysed and writer not in self._running \
+                    and self.model.methods[writer].method.name == "<fields>":
+                self._queued.discard(writer)
+                self._analyse(writer)
 
     # -- the demand set (see analyses/demand.py) ------------------------------------------------
     def _callees(self, mid: str) -> list[str]:
@@ -259,11 +288,17 @@ class DataFlow:
         self._demanded_fields.add(key)
         if self.exhaustive:
             return
-        for m in self.demand.writers(key):
+        for m in self.writers_of(key):
             self.activate(m)
         for setter in sorted(self._effects_on.get(key, ())):
             for m in self.demand.callers(setter):
                 self.activate(m)
+
+    def writers_of(self, key: tuple[str, str]) -> list[str]:
+        found = self._writers_of.get(key)
+        if found is None:
+            found = self._writers_of[key] = self.demand.writers(key)
+        return found
 
     def summary(self, mid: str) -> Summary:
         return self.summaries.get(mid) or Summary()
@@ -529,6 +564,8 @@ class _MethodRun:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
         if not self._mutating:
             self.flow.demand_field(key)
+            if key not in self.flow.fields and key[0] != "sobject":
+                self.flow.settle(key)
         value = self.flow.fields.get(key, EMPTY)
         getter = self.flow.getter(key)
         if getter is not None and getter.id != self.info.id:
