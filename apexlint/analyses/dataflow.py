@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 from apexlint.analyses.callgraph import CallGraph, Scope
 from apexlint.analyses.demand import Demand
+from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
     EMPTY,
     ORG,
@@ -1015,14 +1015,8 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
     host of a literal URL, else unknown."""
     if shape[:1] == (ORG,):
         return (ORG_HOST,)
-    if len(shape) == 1 and not shape[0].startswith("\x00"):
-        try:
-            host = urlsplit(shape[0]).hostname
-        except ValueError:  # `http://[` and the like
-            host = None
-        if host:
-            return (host,)
-    return (UNKNOWN,)
+    host = url_host(shape[0]) if len(shape) == 1 and not shape[0].startswith("\x00") else None
+    return (host,) if host else (UNKNOWN,)
 
 
 def _cannot_carry(type_name: str) -> bool:

@@ -89,7 +89,7 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
     if lowered.startswith("/"):
         return Endpoint("same-org", text, api=api_of_path(_literal_prefix(shape)))
     if lowered.startswith(("http://", "https://")):
-        host = _host(head)
+        host = url_host(head)
         if not host:
             return Endpoint("unresolved", text, why="the host is built at run time")
         if SALESFORCE_HOST.search(host):
@@ -110,7 +110,7 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     if target is None:
         return Endpoint("external", text, named_credential=name,
                         why=f"the package has no Named Credential metadata for '{name}'")
-    host = _host(target) or ""
+    host = url_host(target) or ""
     if (host and SALESFORCE_HOST.search(host)) or target.startswith("{!$"):
         return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
                         named_credential=name)
@@ -246,7 +246,7 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
     return False, (), ""
 
 
-def _host(url: str) -> str | None:
+def url_host(url: str) -> str | None:
     """The host of a URL, or None when the text is not a parseable URL (any text can arrive here)."""
     try:
         return (urlsplit(url).hostname or "").lower()
@@ -329,7 +329,7 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _absolute_url(text: str) -> Endpoint:
-    host = _host(text if not text.startswith("//") else "https:" + text)
+    host = url_host(text if not text.startswith("//") else "https:" + text)
     if not host or "{" in host:
         return Endpoint("unresolved", text, why="the host is built at run time")
     if SALESFORCE_HOST.search(host):
