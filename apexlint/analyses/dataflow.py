@@ -819,6 +819,12 @@ class _MethodRun:
             request = args[0] if args else EMPTY
             self.sink("callout", "Http.send", call.span, call.text, request)
             return Value(types=frozenset({"httpresponse"}))
+        if cls in api.CONTINUATION_TYPES and name == "addhttprequest":
+            # the platform sends it when the method returns the Continuation: a callout like
+            # Http.send; what the method gets back is a label, the client only ever the response
+            request = args[0] if args else EMPTY
+            self.sink("callout", "Continuation.addHttpRequest", call.span, call.text, request)
+            return Value(types=frozenset({"string"}))
         if system == api.SOAP_INVOKE:
             return self.soap_invoke(call, args)
         if name in api.PAGE_CONTENT_CALLS and (cls == "pagereference" or "pagereference" in receiver.types):

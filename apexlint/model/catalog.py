@@ -71,6 +71,7 @@ HTTP_REQUEST_SETTERS: dict[str, str] = {
 }
 HTTP_REQUEST_TYPES = frozenset({"httprequest", "system.httprequest"})
 HTTP_TYPES = frozenset({"http", "system.http"})
+CONTINUATION_TYPES = frozenset({"continuation", "system.continuation"})
 
 COLLECTION_TYPES = frozenset({"list", "set", "map"})
 COLLECTION_WRITERS = frozenset({"add", "addall", "put", "putall", "set"})
