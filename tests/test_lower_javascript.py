@@ -270,3 +270,13 @@ def test_deeply_nested_code_does_not_exhaust_the_stack() -> None:
 ])).map("".join))
 def test_any_script_lowers_without_raising(code: str) -> None:
     lower(code)
+
+
+def test_rest_api_clients_take_the_session_to_their_proxy_instance_or_this_origin() -> None:
+    ir = lower(SID + """
+        var conn = new jsforce.Connection({ accessToken: sid });
+        var client = new forcetk.Client('id', 'https://login.salesforce.com', 'https://proxy.example.com/p');
+        client.setSessionToken(sid);
+    """)
+    assert sink(ir, "jsforce.Connection").url == ""  # no instance URL: the page's own origin
+    assert sink(ir, "forcetk.Client").url == "https://proxy.example.com/p"

@@ -17,6 +17,7 @@ from apexlint.findings import Location
 RULE_ID = "SID010"
 MAX_LISTED = 3  # other places named in a message
 UI_SINKS = ("sforce.connection", "cometd")
+API_CLIENT_SINKS = ("jsforce.Connection", "forcetk.Client")  # JavaScript clients of the REST API
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
               "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",
               "other": "page or service", "": "endpoint"}
@@ -45,7 +46,9 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             what = f"standard UI request through {u.sink}"
         elif ep.scope == "same-org" and not u.in_query:
             where = f"through {u.sink} ({u.url or 'this page'})"
-            if u.body and page_request(ep, u.body).metadata_write:
+            if u.sink in API_CLIENT_SINKS:
+                what = f"same-org API requests {where}"
+            elif u.body and page_request(ep, u.body).metadata_write:
                 what = f"a same-org write of the package's own metadata {where} (notify the admin before it runs)"
             else:
                 what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request {where}"

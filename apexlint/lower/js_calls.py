@@ -73,6 +73,8 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(first.sources, UNKNOWN_TEXT, first.props, kind)
     if kind in ("websocket", "eventsource"):
         return JsValue(text=first.text, kind=kind)
+    if kind == "forcetk" and len(values) >= 3:  # `new forcetk.Client(clientId, loginUrl, proxyUrl)`
+        return JsValue(kind=kind, props=(("proxyUrl", values[2]),))
     return JsValue(kind=kind)
 
 

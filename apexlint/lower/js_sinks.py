@@ -73,6 +73,7 @@ PROPAGATING_METHODS = frozenset(
 MUTATING_METHODS = frozenset({"append", "set", "push", "unshift", "add"})
 ELEMENT_URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "poster"})
 # Element kinds created by constructors the walker recognises.
+JSFORCE_CONNECTIONS = frozenset({"jsforce.Connection", "jsforce.connection.Connection"})
 CONSTRUCTOR_KINDS = {
     "XMLHttpRequest": "xhr",
     "window.XMLHttpRequest": "xhr",
@@ -86,6 +87,7 @@ CONSTRUCTOR_KINDS = {
     "window.WebSocket": "websocket",
     "EventSource": "eventsource",
     "window.EventSource": "eventsource",
+    "forcetk.Client": "forcetk",
 }
 
 
@@ -271,6 +273,21 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     return False
 
 
+def _forcetk(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """ForceTK's `client.setSessionToken(sessionId, apiVersion, instanceUrl)`: the client's REST
+    calls carry the token to the instance URL given, else to this page's own origin (or through
+    the proxy the client was made with: `new forcetk.Client(clientId, loginUrl, proxyUrl)`)."""
+    if shape.method != "setSessionToken" or not args:
+        return None
+    token = flow.value(args[0])
+    client = flow.env.get(shape.receiver, UNKNOWN)
+    url = client.prop("proxyUrl") if client.kind == "forcetk" else None
+    if url is None or not url.text:
+        url = flow.value(args[2]) if len(args) >= 3 else JsValue(text="")
+    flow.use("forcetk.Client", node, url, carried=token.sources)
+    return False
+
+
 def _cometd(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     """CometD clients (`$.cometd.configure`, `new org.cometd.CometD().init`): Streaming API."""
     if not (shape.mentions_cometd or flow.env.get(shape.receiver, UNKNOWN).kind == "cometd"):
@@ -321,7 +338,7 @@ def _mutation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) 
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _cometd,
+    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _cometd,
     _set_attribute, _document_write, _mutation,
 )
 
@@ -365,3 +382,11 @@ def new_site(flow: ScriptFlow, node: Node) -> None:
     elif "cometd" in ctor.lower() and args:
         values = [flow.value(a) for a in args]
         flow.use("cometd", node, flow.field(args[0], "url"), carried=union(*values).sources)
+    elif ctor in JSFORCE_CONNECTIONS and args:
+        # `new jsforce.Connection({accessToken, instanceUrl, proxyUrl})`: its requests go to the
+        # proxy if one is named, else to the instance URL, else to this page's own origin
+        options = args[0]
+        token = flow.value(options)
+        url = flow.field(options, "proxyUrl") or flow.field(options, "instanceUrl") or flow.field(
+            options, "serverUrl") or JsValue(text="")
+        flow.use("jsforce.Connection", node, url, carried=token.sources)
