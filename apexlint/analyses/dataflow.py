@@ -72,7 +72,7 @@ from apexlint.model.package import MethodInfo, PackageModel, base_type
 from apexlint.records import frozen
 
 MAX_VISITS = 25
-MAX_SETTLING = 8  # analyses open at once while writers of fields are analysed ahead (DataFlow.settle)
+MAX_SETTLING = 3  # analyses open at once while writers of fields are analysed ahead (DataFlow.settle)
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
@@ -225,7 +225,13 @@ class DataFlow:
             if writer in self._queued and writer not in self._analysed and writer not in self._running \
                     and self.model.methods[writer].method.name == "<fields>":
                 self._queued.discard(writer)
-                self._analyse(writer)
+                try:
+                    self._analyse(writer)
+                except RecursionError:
+                    # analysed inside a deep evaluation, it went deeper than Python's stack: it
+                    # waits for its own turn instead (the queue still holds it)
+                    self._queued.add(writer)
+                    return
 
     # -- the demand set (see analyses/demand.py) ------------------------------------------------
     def _callees(self, mid: str) -> list[str]:
