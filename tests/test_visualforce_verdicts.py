@@ -51,3 +51,11 @@ def test_run_time_url_is_a_low_confidence_export(result: ScanResult) -> None:
 def test_emailed_session_is_an_export_at_the_merge_field(result: ScanResult) -> None:
     (finding,) = [f for f in result.findings if f.location.path.endswith("SessionBody.email")]
     assert finding.rule_id == "SID002" and "recipient" in finding.message
+
+
+def test_a_pages_metadata_write_names_its_operation_and_types(result: ScanResult) -> None:
+    (finding,) = [f for f in result.findings if f.location.path == f"{PAGES}/RemoteSiteSetup.page"
+                  and f.rule_id == "SID004"]
+    assert "upsertMetadata of RemoteSiteSetting" in finding.message
+    assert dict(finding.properties) == {"confidence": "high", "metadataType": "RemoteSiteSetting",
+                                        "operation": "upsertMetadata"}

@@ -275,11 +275,9 @@ def classify_url(url: str, org_hosts: frozenset[str] = frozenset()) -> Endpoint:
     lowered = text.lower()
     if text == "*":
         return Endpoint("external", text, host="any origin ('*')")
-    host_field = merge_field_host(text)
-    if host_field is not None and host_field in org_hosts:
-        match = _MERGE_FIELD_HOST.match(text)
-        assert match is not None
-        return Endpoint("same-org", text, api=api_of_path(_path("https://_" + text[match.end():])))
+    host_field = _MERGE_FIELD_HOST.match(text) if org_hosts else None
+    if host_field is not None and host_field.group(1).lower() in org_hosts:
+        return Endpoint("same-org", text, api=api_of_path(_path("https://_" + text[host_field.end():])))
     if lowered.startswith("//") or _SCHEME.match(lowered):
         return _absolute_url(text)
     if lowered.startswith("/") or not lowered:

@@ -7,13 +7,20 @@ and the session sources it gives a verdict to (SPEC: every source ends in exactl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
 from apexlint.analyses.dataflow import FlowResult, SinkSite, SourceHit
-from apexlint.analyses.endpoints import CalloutUse, Endpoint, classify_callout, classify_url, merge_field_host
+from apexlint.analyses.endpoints import (
+    CalloutUse,
+    Endpoint,
+    classify_callout,
+    classify_url,
+    merge_field_host,
+    page_request,
+)
 from apexlint.analyses.values import ORG_HOST, Step
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
@@ -49,6 +56,7 @@ class CheckContext:
     include_tests: bool = False
     covered: dict[str, set[str]] = field(default_factory=dict)  # source id -> violation rule ids
     _callouts: dict[tuple[SinkSite, str], CalloutUse] = field(default_factory=dict)
+    _page_requests: dict[UrlUse, tuple[Endpoint, CalloutUse | None]] = field(default_factory=dict)
 
     # -- questions ----------------------------------------------------------------------------
     def reportable(self, source_id: str) -> bool:
@@ -83,9 +91,22 @@ class CheckContext:
         """Where a page's, component's or script's URL goes (`classify_url`), with a host taken
         from the page's controller (`https://{!Host}/...`) known when every value the data flow
         found for that property is the org's own hostname (the request's Host header...)."""
-        prop = merge_field_host(use.url)
-        org = prop is not None and self._renders_org_host(use.path, prop)
-        return classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
+        return self._page_request(use)[0]
+
+    def page_request(self, use: UrlUse) -> CalloutUse | None:
+        """What a page's request with a known body does (`endpoints.page_request`: a metadata
+        write?), None without a body. Memoised with `url_endpoint`: SID002, SID004 and SID010 each
+        ask, SID010 once for every source."""
+        return self._page_request(use)[1]
+
+    def _page_request(self, use: UrlUse) -> tuple[Endpoint, CalloutUse | None]:
+        found = self._page_requests.get(use)
+        if found is None:
+            prop = merge_field_host(use.url)
+            org = prop is not None and self._renders_org_host(use.path, prop)
+            endpoint = classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
+            found = self._page_requests[use] = (endpoint, page_request(endpoint, use.body) if use.body else None)
+        return found
 
     def _renders_org_host(self, path: str, prop: str) -> bool:
         owner = self.model.page_property_owner(path, prop)
@@ -138,6 +159,12 @@ class CheckContext:
             rule_id=rule_id, level=level or Level(meta.level), message=message, location=location,
             source=source if source and source != location else None, flow=flow, fingerprint=fp,
             properties=tuple(sorted((properties or {}).items())), fix=fix)
+
+
+def name_some(items: Sequence[str], limit: int = 3) -> str:
+    """`a, b, c and 2 more`: a message names a few of many places."""
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
 def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind: str) -> bool:

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from apexlint.analyses.endpoints import Endpoint
-from apexlint.checks.context import CheckContext, Verdict
+from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
 
 RULE_ID = "SID002"
 EMAIL_SUFFIX = ".email"  # email templates, in both source and metadata-API formats
 CONFIDENCE = {"external": "high", "unresolved": "low"}
-MAX_LISTED = 3  # other endpoints named in a message
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
@@ -28,9 +27,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             where = " and ".join(use.parts)
             message = f"{ctx.describe_source(hit.source_id)} is sent in the {where} {_destination(ep)}"
             if len(elsewhere) > 1:
-                others = ", ".join(e.url for e in elsewhere[1:MAX_LISTED + 1])
-                more = len(elsewhere) - 1 - MAX_LISTED
-                message += f"; the request may also go to {others}" + (f" and {more} more" if more > 0 else "")
+                message += f"; the request may also go to {name_some([e.url for e in elsewhere[1:]])}"
             message += ctx.uncalled_note(hit.site.method_id)
             props = {"confidence": "medium" if ep.named_credential else CONFIDENCE[ep.scope],
                      "endpoint": ep.url, "sink": hit.site.api}

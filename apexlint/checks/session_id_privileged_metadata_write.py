@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import CalloutUse, page_request
+from apexlint.analyses.endpoints import CalloutUse
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Level, Location
 from apexlint.model.metadata_types import is_prohibited_type, owned_by
@@ -32,17 +32,17 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   level=level, method=hit.site.method_id, anchor_text=hit.site.text,
                                   properties=_properties(use, level, op)), (hit.source_id,))
     for page_use in ctx.url_uses():
-        if not page_use.body or not page_use.header_or_body:
+        request = ctx.page_request(page_use) if page_use.header_or_body else None
+        if request is None:
             continue
-        use = page_request(ctx.url_endpoint(page_use), page_use.body)
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))
-        judged = _judged(ctx, use, ", ".join(ctx.describe_source(s) for s in sources))
+        judged = _judged(ctx, request, ", ".join(ctx.describe_source(s) for s in sources))
         if judged is None:
             continue
         level, message, api_name, op = judged
         loc = Location(page_use.path, page_use.span, label=f"{api_name} {op} by {page_use.sink}")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], level=level,
-                                  anchor_text=page_use.text, properties=_properties(use, level, op)), sources)
+                                  anchor_text=page_use.text, properties=_properties(request, level, op)), sources)
 
 
 def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, str, str] | None:

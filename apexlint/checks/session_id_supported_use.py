@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from apexlint.analyses.endpoints import page_request
-from apexlint.checks.context import CheckContext, Verdict
+from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 
 RULE_ID = "SID010"
-MAX_LISTED = 3  # other places named in a message
 UI_SINKS = ("sforce.connection", "cometd")
 API_CLIENT_SINKS = ("jsforce.Connection", "forcetk.Client")  # JavaScript clients of the REST API
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
@@ -48,7 +46,7 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             where = f"through {u.sink} ({u.url or 'this page'})"
             if u.sink in API_CLIENT_SINKS:
                 what = f"same-org API requests {where}"
-            elif u.body and page_request(ep, u.body).metadata_write:
+            elif (request := ctx.page_request(u)) is not None and request.metadata_write:
                 what = f"a same-org write of the package's own metadata {where} (notify the admin before it runs)"
             else:
                 what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request {where}"
@@ -73,9 +71,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         message = f"{ctx.describe_source(sid)} is used for {what}: a supported use"
         others = sorted({(u[0].path, u[0].span.start_line) for u in uses[1:]} - {(loc.path, loc.span.start_line)})
         if others:
-            named = ", ".join(f"{PurePosixPath(path).name}:{line}" for path, line in others[:MAX_LISTED])
-            more = f" and {len(others) - MAX_LISTED} more" if len(others) > MAX_LISTED else ""
-            message += f", as are its uses at {named}{more}"
+            message += f", as are its uses at {name_some([f'{PurePosixPath(p).name}:{n}' for p, n in others])}"
         message += "; document it for the security review"
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
                                   anchor_text=what, properties={"confidence": "high"}), (sid,))

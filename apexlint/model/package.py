@@ -107,6 +107,7 @@ class PackageModel:
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
+    _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
     bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
         default=None, repr=False, compare=False)
@@ -325,7 +326,9 @@ class PackageModel:
     def page_property_owner(self, path: str, prop: str) -> str | None:
         """The class that declares the property `{!prop}` reads on the page (or component) at
         `path`: its extensions first, then its standard-less controller, as Visualforce looks."""
-        page = next((p for p in self.pages.values() if p.path == path), None)
+        if self._pages_by_path is None:
+            self._pages_by_path = {p.path: p for p in self.pages.values()}
+        page = self._pages_by_path.get(path)
         for name in (*page.extensions, page.controller) if page is not None else ():
             cls = self.resolve_class(name) if name else None
             owner = self.field_owner(cls, prop) if cls is not None else None
