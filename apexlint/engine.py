@@ -47,6 +47,8 @@ class ScanOptions:
     file_timeout: float | None = 30.0  # seconds to read and lower one file
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (done, total) files
     exhaustive: bool = False  # analyse every method, not only the demand set (same result; for tests)
+    # modules the caller imports once the scan returns (its report's): imported while workers lower
+    after: tuple[str, ...] = field(default=(), compare=False)
 
 
 class _Timer:

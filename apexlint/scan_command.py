@@ -25,7 +25,7 @@ from apexlint.gate import (
 )
 from apexlint.progress import Progress
 from apexlint.read.decode import ReadLimits
-from apexlint.report import ReportOptions
+from apexlint.report import ReportOptions, reporter_modules
 from apexlint.report.remembered import render_remembered
 
 CACHE_DIR = ".apexlint_cache"
@@ -70,8 +70,9 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
     config = _config(config_file, paths, fail_on=fail_on, root=str(root) if root else None,
                      namespace=namespace, include_tests=include_tests, exclude=exclude or None,
                      logger_classes=logger_classes or None, jobs=jobs, category=category)
+    fmt = fmt or "text"
     scan_options = _options(config, paths, no_cache)
-    result = _scan(scan_options, quiet)
+    result = _scan(replace(scan_options, after=reporter_modules(fmt)), quiet)
     findings = filter_rules(list(result.findings), config.enabled_rules, config.disabled_rules)
     findings = apply_levels(findings, config.levels)
     if baseline is not None:
@@ -81,7 +82,6 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
             raise CliError(str(exc)) from None
     result = replace(result, findings=tuple(findings))
     rules = rules_with_levels(load_catalogue(), config.levels)
-    fmt = fmt or "text"
     options = ReportOptions(
         color=fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         tool_version=__version__, quiet=quiet, category=config.category)

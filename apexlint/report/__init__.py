@@ -66,6 +66,12 @@ REPORTERS: Mapping[str, Reporter] = MappingProxyType({
 })
 
 
+def reporter_modules(fmt: str) -> tuple[str, ...]:
+    """The modules rendering format `fmt` imports (none known: an unknown format, or not a module's)."""
+    reporter = REPORTERS.get(fmt)
+    return (reporter.module,) if isinstance(reporter, _ModuleReporter) else ()
+
+
 def render_report(
     fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions
 ) -> None:
