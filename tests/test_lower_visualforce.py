@@ -146,6 +146,25 @@ def test_merge_fields_that_look_like_markup_do_not_break_the_page() -> None:
     assert ir.notifications == ()
 
 
+def test_self_closing_script_and_style_are_whole_elements() -> None:
+    # Visualforce is XML: `<script .../>` ends there. Read as HTML, its raw text would run on to
+    # the page's end: parse errors, and the markup after it (this link) unseen.
+    ir = lower(page(
+        '<apex:outputPanel rendered="{!debug}">\n'
+        '  <script type="text/javascript" src="{!URLFOR($Resource.lib, \'a.js\')}"/>\n'
+        '  <SCRIPT src="https://cdn.example.com/b.js?sid={!$Api.Session_ID}" />\n'
+        '  <style type="text/css" title="a/>b"/>\n'
+        '</apex:outputPanel>\n'
+        '<a href="https://x.example.com/?s={!$Api.Session_ID}">a</a>\n'
+        '<script>var t = 1;</script>'
+    ))
+    assert ir.notifications == ()
+    assert sink(ir, "script.src").url == "https://cdn.example.com/b.js?sid={!$Api.Session_ID}"
+    assert sink(ir, "script.src").span.start_line == 4
+    assert sink(ir, "a.href").in_query
+    assert len(sessions(ir)) == 2
+
+
 def test_markup_url_sinks() -> None:
     ir = lower(page(
         '<a href="https://x.example.com/?sid={!$Api.Session_ID}&amp;a=1">a</a>\n'

@@ -19,6 +19,7 @@ kind STATIC_RESOURCE or JAVASCRIPT: scripts and markup sinks only, no merge-fiel
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from tree_sitter import Node, Tree
@@ -81,6 +82,8 @@ class _PageLowering:
         self.session_fields = [f for f in self.fields if f.source is not None]
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
+        if kind in PAGE_KINDS:
+            self.masked = _self_closed_raw_text(self.masked)
         self.tree = parse("html", self.masked)
         self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
                                           *cut_notes]
@@ -321,6 +324,24 @@ class _PageLowering:
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
             emits_session=any(f.source is not None for f in self.fields),
         ),)
+
+
+# A self-closing `<script .../>` or `<style .../>` start tag (quoted attribute values may hold `>`).
+_SELF_CLOSED_RAW_TEXT = re.compile(
+    rb"<(script|style)(?=[\s/])((?:[^\"'>/]|\"[^\"]*\"|'[^']*'|/(?!>))*)/>", re.IGNORECASE)
+_RENAMED = {b"script": b"scr-pt", b"style": b"sty-e"}
+
+
+def _self_closed_raw_text(data: bytes) -> bytes:
+    """Visualforce is XML: `<script src="..."/>` is a whole element, and the page sends it to the
+    browser as `<script src="..."></script>`. The HTML grammar reads it the way a browser reads
+    it in an HTML file: a start tag whose raw text runs to the next `</script>`, which swallows the
+    markup after it (parse errors, and the `src` never seen). Such a tag gets, for the parser only,
+    a name of the same length that HTML does not treat as raw text; positions do not move, and the
+    name read from the file is still `script` (or `style`)."""
+    if b"/>" not in data:
+        return data
+    return _SELF_CLOSED_RAW_TEXT.sub(lambda m: b"<" + _RENAMED[m.group(1).lower()] + m.group(2) + b"/>", data)
 
 
 def _mask(data: bytes, ranges: list[tuple[int, int]]) -> bytes:
