@@ -68,6 +68,9 @@ def test_a_named_credential_chosen_at_run_time_is_unresolved(shape: tuple[str, .
     ("https://{!Host}.partner.example.com/x", None),  # more host after it
     ("https://{!$Api.Partner_Server_URL_590}", None),  # a global, not a controller property
     ("/services/{!Host}/x", None),
+    ("{window.location.protocol}//{!Host}/services/Soap/m/40.0", "host"),  # the page's own scheme
+    ("{location.protocol}//{!Host}", "host"),
+    ("{location.hostname}//{!Host}/x", None),
 ])
 def test_merge_field_host(url: str, field: str | None) -> None:
     assert merge_field_host(url) == field
@@ -79,6 +82,9 @@ def test_a_merge_field_host_is_the_org_only_when_known_to_be() -> None:
     assert classify_url(url, frozenset({"other"})).scope == "unresolved"
     ep = classify_url(url, frozenset({"host"}))
     assert (ep.scope, ep.api, ep.url) == ("same-org", "metadata", url)
+    own_scheme = "{window.location.protocol}//{!Host}/services/Soap/m/59.0"
+    ep = classify_url(own_scheme, frozenset({"host"}))
+    assert (ep.scope, ep.api, ep.url) == ("same-org", "metadata", own_scheme)
 
 
 @pytest.mark.parametrize(("shape", "scope", "api"), [

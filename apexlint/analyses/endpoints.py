@@ -275,9 +275,10 @@ def classify_url(url: str, org_hosts: frozenset[str] = frozenset()) -> Endpoint:
     lowered = text.lower()
     if text == "*":
         return Endpoint("external", text, host="any origin ('*')")
-    host_field = _MERGE_FIELD_HOST.match(text) if org_hosts else None
+    host_field = _MERGE_FIELD_HOST.match(_own_scheme(text)) if org_hosts else None
     if host_field is not None and host_field.group(1).lower() in org_hosts:
-        return Endpoint("same-org", text, api=api_of_path(_path("https://_" + text[host_field.end():])))
+        rest = _own_scheme(text)[host_field.end():]
+        return Endpoint("same-org", text, api=api_of_path(_path("https://_" + rest)))
     if lowered.startswith("//") or _SCHEME.match(lowered):
         return _absolute_url(text)
     if lowered.startswith("/") or not lowered:
@@ -298,9 +299,21 @@ _MERGE_FIELD_HOST = re.compile(r"^(?:https?:)?//\{!\s*([A-Za-z_][A-Za-z0-9_]*)\s
 
 def merge_field_host(url: str) -> str | None:
     """The controller property (lower case) a URL takes its host from: `Host` in
-    `https://{!Host}/services/Soap/m/31.0`; None for any other URL."""
-    match = _MERGE_FIELD_HOST.match(url.strip())
+    `https://{!Host}/services/Soap/m/31.0` (or `{window.location.protocol}//{!Host}/...`, the
+    page's own scheme); None for any other URL."""
+    match = _MERGE_FIELD_HOST.match(_own_scheme(url.strip()))
     return match.group(1).lower() if match is not None else None
+
+
+# The page's own scheme (`window.location.protocol`, as the JavaScript flow writes it) before `//`.
+_OWN_SCHEME = re.compile(r"^\{(?:(?:window|document|self|top|parent)\.)*location\.protocol\}(?=//)", re.IGNORECASE)
+
+
+def _own_scheme(text: str) -> str:
+    """`text` with a leading `{location.protocol}` written as `https:`: what comes after `//` is
+    the host whatever the page's scheme is."""
+    match = _OWN_SCHEME.match(text)
+    return "https:" + text[match.end():] if match is not None else text
 
 
 def page_host_properties(model: PackageModel) -> frozenset[tuple[str, str]]:
