@@ -14,9 +14,11 @@ from tree_sitter import Node
 
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
+    JSFORCE_CONNECTIONS,
     PROPAGATING_CALLS,
     PROPAGATING_METHODS,
     call_shape,
+    jsforce_base_url,
 )
 from apexlint.lower.js_values import (
     UNKNOWN,
@@ -75,6 +77,9 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(text=first.text, kind=kind)
     if kind == "forcetk" and len(values) >= 3:  # `new forcetk.Client(clientId, loginUrl, proxyUrl)`
         return JsValue(kind=kind, props=(("proxyUrl", values[2]),))
+    if ctor in JSFORCE_CONNECTIONS and values:  # `new jsforce.Connection({accessToken, ...})`
+        return JsValue(kind="jsforce", props=(("accessToken", JsValue(first.sources)),
+                                              ("url", jsforce_base_url(flow, arguments_of(node)[0]))))
     return JsValue(kind=kind)
 
 

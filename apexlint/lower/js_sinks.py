@@ -20,6 +20,7 @@ from apexlint.lower.js_values import (
     JsValue,
     ScriptUnit,
     arguments_of,
+    concat,
     dotted,
     union,
     unwrap_function,
@@ -337,8 +338,56 @@ def _mutation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) 
     return False
 
 
+# jsforce `conn.metadata.<method>(type, metadata)`: the SOAP Metadata API operation each sends.
+JSFORCE_METADATA_WRITES = {
+    "create": "createMetadata", "update": "updateMetadata", "upsert": "upsertMetadata",
+    "delete": "deleteMetadata", "rename": "renameMetadata", "deploy": "deploy",
+    "createSync": "createMetadata", "updateSync": "updateMetadata", "deleteSync": "deleteMetadata",
+    "createAsync": "create", "updateAsync": "update", "deleteAsync": "delete",
+}
+# jsforce `conn.request(...)` and its shorthands: a request to any URL, with the token.
+JSFORCE_REQUESTS = frozenset({"request", "requestGet", "requestPost", "requestPut", "requestPatch", "requestDelete"})
+_METADATA_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+_METADATA_PATH = "/services/Soap/m/59.0"
+
+
+def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """Calls on a `jsforce.Connection` made with a session that do more than its data API calls
+    to its base URL (which its construction reports): a Metadata API write, `conn.metadata.create(
+    'ConnectedApp', ...)`, sent as the SOAP request jsforce makes of it (operation, type and
+    `fullName` in the body, as a raw envelope written by hand would hold them); and a request to
+    a URL of the caller's choosing, `conn.request(url)`, which jsforce sends with the token
+    wherever an absolute URL points."""
+    base, _, api = shape.receiver.rpartition(".")
+    conn = flow.env.get(base if api == "metadata" else shape.receiver, UNKNOWN)
+    if conn.kind != "jsforce":
+        return None
+    token = conn.prop("accessToken") or UNKNOWN
+    root = conn.prop("url") or JsValue(text="")
+    if api == "metadata" and shape.method in JSFORCE_METADATA_WRITES:
+        operation = JSFORCE_METADATA_WRITES[shape.method]
+        kind = flow.value(_arg(args, 0)).text if shape.method != "deploy" else ""
+        body = f'<{operation} xmlns="http://soap.sforce.com/2006/04/metadata">'
+        if _METADATA_TYPE.match(kind):
+            full_name = flow.field(_arg(args, 1), "fullName")
+            named = full_name.text if full_name is not None and _METADATA_TYPE.match(
+                full_name.text.replace(".", "_").replace("-", "_")) else ""
+            body += f'<metadata xsi:type="{kind}">' + (f"<fullName>{named}</fullName>" if named else "") + "</metadata>"
+        flow.use("jsforce.metadata", node, concat(root, JsValue(text=_METADATA_PATH)), carried=token.sources,
+                 body=JsValue(text=body + f"</{operation}>"))
+        return False
+    if shape.method in JSFORCE_REQUESTS and args:
+        first = _arg(args, 0)
+        url = flow.value(first) if first is not None and first.type in ("string", "template_string") else (
+            flow.field(first, "url") or flow.value(first))
+        if not url.text.startswith("/"):  # relative: to the connection's base URL, which its construction reports
+            flow.use("jsforce.request", node, url, carried=token.sources)
+        return False
+    return None
+
+
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _cometd,
+    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
     _set_attribute, _document_write, _mutation,
 )
 
@@ -383,10 +432,12 @@ def new_site(flow: ScriptFlow, node: Node) -> None:
         values = [flow.value(a) for a in args]
         flow.use("cometd", node, flow.field(args[0], "url"), carried=union(*values).sources)
     elif ctor in JSFORCE_CONNECTIONS and args:
-        # `new jsforce.Connection({accessToken, instanceUrl, proxyUrl})`: its requests go to the
-        # proxy if one is named, else to the instance URL, else to this page's own origin
-        options = args[0]
-        token = flow.value(options)
-        url = flow.field(options, "proxyUrl") or flow.field(options, "instanceUrl") or flow.field(
-            options, "serverUrl") or JsValue(text="")
-        flow.use("jsforce.Connection", node, url, carried=token.sources)
+        # `new jsforce.Connection({accessToken, ...})`: its API calls carry the token to its base URL
+        flow.use("jsforce.Connection", node, jsforce_base_url(flow, args[0]), carried=flow.value(args[0]).sources)
+
+
+def jsforce_base_url(flow: ScriptFlow, options: Node) -> JsValue:
+    """Where a `jsforce.Connection` made with `options` sends its requests: the proxy if one is
+    named, else the instance URL, else this page's own origin (an empty, relative, URL)."""
+    return flow.field(options, "proxyUrl") or flow.field(options, "instanceUrl") or flow.field(
+        options, "serverUrl") or JsValue(text="")
