@@ -37,6 +37,7 @@ from apexlint.analyses.values import (
     keeps_facet,
     literal,
     param_marker,
+    request_part,
     substitute,
     with_facet,
 )
@@ -650,8 +651,11 @@ class _MethodRun:
         return v if not v.facets else EMPTY
 
     def with_state(self, v: Value) -> Value:
-        """`v` with the fields of the package objects it may be (instance state is per class),
-        when it does not carry them as parts already."""
+        """`v` as its text shows it: with the fields of the package objects it may be (instance
+        state is per class), when it does not carry them as parts already; an `HttpRequest`
+        prints its endpoint and method only."""
+        if v.types and v.types <= api.HTTP_REQUEST_TYPES:
+            return request_part(v, "endpoint")
         if v.facets:
             return v
         for cls in sorted(v.types):
@@ -715,6 +719,14 @@ class _MethodRun:
         if r.system is not None:
             return self.system_call(r.system, call, receiver, args)
         joined = join_all(args)
+        if ((call.name == "<init>" and isinstance(call.obj, Super))
+                or (call.name == "setmessage" and (call.obj is None or isinstance(call.obj, This)))) \
+                and self.scope.cls is not None and _is_exception(self.model, self.scope.cls):
+            # `super(message)` in a package exception's constructor, `this.setMessage(message)`
+            # in its methods: Exception's own
+            if joined.carries_session():
+                self.sink("log", f"{self.model.classes[self.scope.cls].display} message", call.span, call.text, joined)
+            return EMPTY
         if joined.carries_session():
             self.sink("unresolved", call.name, call.span, call.text, joined)
         return derived(joined)
@@ -764,12 +776,15 @@ class _MethodRun:
         args = [self.eval(a) for a in e.args]
         items = [self.eval(i) for i in e.items]
         pc = self.model.resolve_class(e.type, self.scope.cls)
-        if pc is not None and _is_exception(self.model, pc):
+        ctors = self.scope.constructors(e) if pc is not None else []
+        if pc is not None and not ctors and _is_exception(self.model, pc):
+            # Exception's own constructors: the message (or a cause, whose message it takes). A
+            # constructor of the package's own says what it does with its arguments
+            # (`this.setMessage(...)`, `super(message)`): analysed as any other.
             joined = join_all(args)
             if joined.carries_session():
                 self.sink("log", f"{self.model.classes[pc].display} message", e.span, f"new {e.type}(...)", joined)
         if pc is not None:
-            ctors = self.scope.constructors(e)
             fields_init = self.model.by_class.get(pc, {}).get("<fields>", [])
             self.invoke(ctors + fields_init, e, args)
             return Value(types=frozenset({pc}))
@@ -821,6 +836,10 @@ class _MethodRun:
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
             self.set_request_part(call, args)
             return EMPTY
+        if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_GETTERS:
+            named = call.args[0] if call.args else None
+            return request_part(receiver, api.HTTP_REQUEST_GETTERS[name],
+                                named.value if isinstance(named, Lit) and named.is_string else None)
         if cls in api.HTTP_TYPES and name == "send":
             request = args[0] if args else EMPTY
             self.sink("callout", "Http.send", call.span, call.text, request)

@@ -37,6 +37,24 @@ def param_marker(index: int) -> str:
     return f"\x00p{index}"
 
 
+# A part of a parameter that is an `HttpRequest` (what `req.getBody()` or `System.debug(req)` of
+# it reads), as a key of `Value.params`: the caller's argument is projected onto that part.
+REQUEST_PARTS = ("endpoint", "body", "header", "method")
+_PART_BASE = 1 << 20
+
+
+def part_param(index: int, part: str) -> int:
+    return _PART_BASE + index * len(REQUEST_PARTS) + REQUEST_PARTS.index(part)
+
+
+def param_part(key: int) -> tuple[int, str | None]:
+    """The parameter index a `Value.params` key stands for, and the request part (None: all of it)."""
+    if key < _PART_BASE:
+        return key, None
+    index, part = divmod(key - _PART_BASE, len(REQUEST_PARTS))
+    return index, REQUEST_PARTS[part]
+
+
 def marker_param(piece: str) -> int | None:
     if piece.startswith("\x00p") and piece[2:].isdigit():
         return int(piece[2:])
@@ -126,7 +144,7 @@ def join(a: Value, b: Value) -> Value:
         for k, v in b.facets.items():
             facets[k] = join(facets[k], v) if k in facets else v
         if len(facets) > MAX_FACETS or (ANY_PART in facets and len(facets) > 1):
-            facets = {ANY_PART: join_all(list(facets.values()))}
+            facets = _collapsed(facets)
         return _truncate(Value(taint, params, strings, types, facets), MAX_DEPTH)
     return Value(taint, params, strings, types, facets)
 
@@ -245,10 +263,21 @@ def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
         return v
     out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args), v.types,
                 {k: substitute(f, args, call_step) for k, f in v.facets.items()})
-    for i, inner in sorted(v.params.items()):
+    for key, inner in sorted(v.params.items()):
+        i, part = param_part(key)
         if i >= len(args):
             continue
-        arg = args[i]
+        arg = args[i] if part is None else request_part(args[i], part)
+        if part is None and arg.facets:
+            # a record, a request: it keeps its parts, each session where it was (a request's
+            # header is not its body), on the path through this call
+            arg = _through(arg, call_step, inner)
+            for src, trace in arg.taint.items():
+                out.taint.setdefault(src, trace)
+            for j, trace in arg.params.items():
+                out.params.setdefault(j, trace)
+            out = join(out, Value(types=arg.types, facets=arg.facets))
+            continue
         for src, outer in arg.deep_taint().items():
             if src not in out.taint:
                 trace = extend(outer, call_step) if call_step else outer
@@ -257,9 +286,48 @@ def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
             if j not in out.params:
                 trace = extend(outer, call_step) if call_step else outer
                 out.params[j] = _concat_trace(trace, inner)
-        if arg.facets or arg.types:
-            out = join(out, Value(types=arg.types, facets=arg.facets))
+        if part is None and arg.types:
+            out = join(out, Value(types=arg.types))
     return out
+
+
+def _through(v: Value, call_step: Step | None, inner: Trace) -> Value:
+    """`v`, every path in it (its parts' too) followed by the call and then `inner`."""
+    def path(outer: Trace) -> Trace:
+        return _concat_trace(extend(outer, call_step) if call_step else outer, inner)
+    return Value({src: path(t) for src, t in v.taint.items()}, {j: path(t) for j, t in v.params.items()},
+                 v.strings, v.types, {k: _through(f, call_step, inner) for k, f in v.facets.items()})
+
+
+def _collapsed(facets: dict[str, Value]) -> dict[str, Value]:
+    """Parts too many to tell apart, as fewer: a request's headers (a request object a class keeps
+    holds every request its instances ever held) as one header of unknown name, its endpoint and
+    body still apart; anything else, one part standing for all."""
+    headers = sorted(k for k in facets if k.startswith("header:"))
+    if ANY_PART not in facets and headers and len(facets) - len(headers) < MAX_FACETS:
+        out = {k: v for k, v in facets.items() if not k.startswith("header:")}
+        out["header:?"] = join_all([facets[k] for k in headers])
+        return out
+    return {ANY_PART: join_all(list(facets.values()))}
+
+
+def request_part(request: Value, part: str, header: str | None = None) -> Value:
+    """What a getter of an `HttpRequest` returns: the `part` its setter put there (of the headers,
+    the one named `header`, every one when None), so the body of a request whose session is in a
+    header holds none; `endpoint` is also all that `toString()` prints of a request. Sessions the
+    request holds other than through its setters (parts too many to tell apart, a value of
+    unknown shape) come along; of a parameter, that part of whatever the caller passes."""
+    got = Value(request.taint, {part_param(i, part) if p is None else key: trace
+                                for key, trace in request.params.items() for i, p in (param_part(key),)})
+    if part == "header":
+        wanted = f"header:{header}".lower() if header is not None else ""
+        for key in sorted(request.facets):
+            if key.startswith("header:") and (not wanted or key.lower() in (wanted, "header:?")):
+                got = join(got, request.facets[key])
+    else:
+        got = join(got, request.facets.get(part, EMPTY))
+    got = join(got, request.facets.get(ANY_PART, EMPTY))
+    return Value(got.deep_taint(), got.deep_params(), got.strings, frozenset({"string"}))
 
 
 def _has_param_marker(shapes: frozenset[Shape]) -> bool:

@@ -70,6 +70,18 @@ HTTP_REQUEST_SETTERS: dict[str, str] = {
     "setmethod": "method",
 }
 HTTP_REQUEST_TYPES = frozenset({"httprequest", "system.httprequest"})
+# What a request's getters return: the part its setter put (`getHeader(name)`: that header);
+# `toString()` (also what `System.debug(req)` prints) shows the endpoint and method, not the
+# headers or body: `System.HttpRequest[Endpoint=..., Method=POST]`.
+HTTP_REQUEST_GETTERS: dict[str, str] = {
+    "getbody": "body",
+    "getbodyasblob": "body",
+    "getbodydocument": "body",
+    "getendpoint": "endpoint",
+    "getheader": "header",
+    "getmethod": "method",
+    "tostring": "endpoint",
+}
 HTTP_TYPES = frozenset({"http", "system.http"})
 CONTINUATION_TYPES = frozenset({"continuation", "system.continuation"})
 

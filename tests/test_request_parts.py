@@ -1,0 +1,65 @@
+"""An HttpRequest's parts stay apart: what its getters, its printing and calls see of it."""
+
+from __future__ import annotations
+
+from apexlint.analyses.values import (
+    MAX_FACETS,
+    Step,
+    Value,
+    join,
+    param_part,
+    part_param,
+    request_part,
+    substitute,
+    with_facet,
+)
+from apexlint.ir import Span
+
+STEP = Step("Leak.cls", Span(1, 1, 1, 2), "here")
+
+
+def session(name: str) -> Value:
+    return Value(taint={name: (STEP,)})
+
+
+def request(**parts: Value) -> Value:
+    out = Value(types=frozenset({"httprequest"}))
+    for name, v in parts.items():
+        out = join(out, with_facet(name.replace("_", ":"), v))
+    return out
+
+
+def test_a_getter_returns_its_part_only() -> None:
+    req = request(header_Authorization=session("h"), body=session("b"), endpoint=Value())
+    assert set(request_part(req, "body").deep_taint()) == {"b"}
+    assert set(request_part(req, "header", "authorization").deep_taint()) == {"h"}
+    assert set(request_part(req, "header", "Accept").deep_taint()) == set()
+    assert set(request_part(req, "header").deep_taint()) == {"h"}  # a header named at run time
+    assert set(request_part(req, "endpoint").deep_taint()) == set()  # what toString() prints
+
+
+def test_a_getter_of_a_parameter_is_that_part_of_the_argument() -> None:
+    param = Value(params={0: (STEP,)}, types=frozenset({"httprequest"}))
+    body = request_part(param, "body")
+    (key,) = body.params
+    assert param_part(key) == (0, "body") and part_param(0, "body") == key
+    caller = request(header_Authorization=session("h"), body=session("b"))
+    assert set(substitute(body, [caller], STEP).deep_taint()) == {"b"}
+
+
+def test_a_request_passed_on_keeps_each_session_in_its_part() -> None:
+    param = Value(params={0: (STEP,)}, types=frozenset({"httprequest"}))
+    caller = request(header_Authorization=session("h"), body=session("b"))
+    passed = substitute(param, [caller], STEP)
+    assert passed.taint == {}  # not lifted onto the request as a whole
+    assert set(request_part(passed, "body").deep_taint()) == {"b"}
+    assert set(passed.deep_taint()) == {"h", "b"}
+
+
+def test_too_many_headers_become_one_the_body_stays_apart() -> None:
+    headers = {f"header_H{i}": session(f"h{i}") for i in range(MAX_FACETS + 2)}
+    req = request(body=session("b"), **headers)
+    assert "*" not in req.facets and "header:?" in req.facets
+    assert set(request_part(req, "body").deep_taint()) == {"b"}
+    assert "h3" in request_part(req, "header", "H3").deep_taint()
+    assert "b" not in request_part(req, "header", "H3").deep_taint()
