@@ -211,7 +211,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     from apexlint.model.package import PackageModel
     model = PackageModel.build(irs, namespace, bodies)
     graph = build_call_graph(model)
-    entries = async_entry_points(model)
+    entries = async_entry_points(model, graph)
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
                     _client_getters(model), include_tests=options.include_tests,
                     exhaustive=options.exhaustive, page_hosts=page_host_properties(model)).run()

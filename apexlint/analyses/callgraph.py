@@ -416,8 +416,9 @@ class AsyncEntry:
     reason: str  # "Queueable.execute", "@future method", "trigger on platform event Order_Event__e"
 
 
-def async_entry_points(model: PackageModel) -> list[AsyncEntry]:
-    """Where the platform starts asynchronous Apex: no user session is guaranteed there."""
+def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> list[AsyncEntry]:
+    """Where the platform starts asynchronous Apex: no user session is guaranteed there. With
+    `graph`, the Iterables a Batchable is given where it is made count too (see `_iterated`)."""
     entries: list[AsyncEntry] = []
     by_class: dict[str, tuple[str, ...]] = {}  # a class's async interface methods, once per class
     for mid in sorted(model.methods):
@@ -438,7 +439,46 @@ def async_entry_points(model: PackageModel) -> list[AsyncEntry]:
                     break
         elif info.trigger is not None and info.trigger.sobject.endswith("__e"):
             entries.append(AsyncEntry(mid, f"trigger on platform event {info.trigger.sobject}"))
-    return entries
+    starts = [e.method_id for e in entries if e.reason.startswith("Database.Batchable.start")]
+    return entries + [AsyncEntry(mid, reason) for mid, reason in _iterated(model, starts, graph)]
+
+
+# What the platform calls of the Iterable a `Database.Batchable.start` returns, in the batch job.
+_ITERATION = {"iterable": ("iterator",), "iterator": ("hasnext", "next")}
+
+
+def _iterated(model: PackageModel, starts: list[str], graph: CallGraph | None) -> list[tuple[str, str]]:
+    """(method id, reason) of the `iterator()`, `hasNext()` and `next()` methods the batch job
+    runs: of the package's Iterable and Iterator classes a Batchable's `start` makes (names in its
+    body, or its own class), or that the code making the Batchable names when `start` returns one
+    it was given (`new SourceBatch(new SoqlIterable(query))`), and the Iterators their
+    `iterator()` makes in turn."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    todo = [(mid, True) for mid in starts]
+    for mid in starts:
+        info = model.methods[mid]
+        if graph is None or info.cls is None or strip_system(base_type(info.method.return_type)) != "iterable":
+            continue
+        todo.extend((maker, False) for maker in graph.mentioning(info.cls.name.rpartition(".")[2])
+                    if maker in model.methods and not model.methods[maker].method.is_test)
+    while todo:
+        mid, own = todo.pop()
+        info = model.methods[mid]
+        context = info.cls.name if info.cls is not None else None
+        named = {model.resolve_class(ref, context) for ref in info.method.refs.split()}
+        for cls in sorted(c for c in (named | ({context} if own else set())) if c is not None and c not in seen):
+            kinds = {strip_system(base_type(t)) for t in model.supertypes(cls)}
+            for kind in sorted(kinds & _ITERATION.keys()):
+                seen.add(cls)
+                for name in _ITERATION[kind]:
+                    for target in model.by_class.get(cls, {}).get(name, []):
+                        if target.method.params or target.method.is_test:
+                            continue
+                        out.append((target.id, "the Iterable a Database.Batchable.start returns"))
+                        if name == "iterator":
+                            todo.append((target.id, True))
+    return sorted(set(out))
 
 
 def _async_interface_name(model: PackageModel, cls: str, method: str) -> str:
