@@ -36,6 +36,7 @@ from apexlint.analyses.values import (
     join_all,
     keeps_facet,
     literal,
+    marker_param,
     param_marker,
     request_part,
     substitute,
@@ -326,20 +327,20 @@ class DataFlow:
         """One hit per (sink, source): the one reported where the sink is, else by the first
         reporting method in id order.
 
-        Where the sink's own method reports a value that depends on its parameters (an endpoint
-        passed in) and only the package's own code can call it, the callers that passed values
-        of their own decide instead: the hit holds what they all passed (`invoke(baseUrl +
-        '?q=...')` from every caller is the org's URL, not "a method parameter")."""
+        Where that report holds a value that depends on the reporting method's parameters (an
+        endpoint passed in) and only the package's own code can call that method, the callers
+        that passed values of their own decide instead: the hit holds what they all passed
+        (`invoke(baseUrl + '?q=...')` from every caller is the org's URL, not "a method
+        parameter"), also when the request is built in one helper and sent from another."""
         found: dict[tuple[SinkSite, str], list[tuple[str, SourceHit]]] = {}
         for mid in sorted(self.reports):
             for key, hit in self.reports[mid].items():
                 found.setdefault(key, []).append((mid, hit))
         out = []
         for reports in found.values():
-            own = next((h for mid, h in reports if h.site.method_id == mid), None)
-            hit = own if own is not None else reports[0][1]
-            if own is not None and own.value.deep_params() and not self._outside_arguments(own.site.method_id):
-                passed = [h for mid, h in reports if h.site.method_id != mid and not h.value.deep_params()]
+            first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
+            if _open(hit.value) and not self._outside_arguments(first):
+                passed = [h for mid, h in reports if mid != first and not _open(h.value)]
                 if passed:
                     hit = replace(passed[0], value=join_all([h.value for h in passed]))
             out.append(hit)
@@ -1009,6 +1010,19 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _open(v: Value) -> bool:
+    """Whether a sink's value still depends on the reporting method's parameters where it matters:
+    anywhere but further along an endpoint's path (where the request goes is the caller's to say
+    when its endpoint starts with a parameter, not when only a path segment is one)."""
+    if not v.deep_params():
+        return False
+    endpoint = v.facets.get("endpoint")
+    if endpoint is None or not endpoint.strings:
+        return True
+    rest = Value(v.taint, v.params, v.strings, v.types, {k: f for k, f in v.facets.items() if k != "endpoint"})
+    return bool(rest.deep_params()) or any(shape and marker_param(shape[0]) is not None for shape in endpoint.strings)
 
 
 def _summary_tainted(s: Summary) -> bool:
