@@ -36,3 +36,24 @@ def test_a_port_endpoint_read_through_its_getter_resolves(findings: dict[tuple[s
     f = findings[("GetterPortClient.cls", 57)]
     assert f.rule_id == "SID010"
     assert "(<org URL>/services/Soap/m/59.0)" in f.message
+
+
+def test_a_package_without_a_namespace_owns_no_metadata(tmp_path: Path) -> None:
+    classes = tmp_path / "src" / "classes"
+    classes.mkdir(parents=True)
+    (classes / "LayoutWriter.cls").write_text(
+        "public with sharing class LayoutWriter {\n"
+        "    public static void save() {\n"
+        "        HttpRequest req = new HttpRequest();\n"
+        "        req.setEndpoint(URL.getOrgDomainUrl().toExternalForm() + '/services/Soap/m/59.0');\n"
+        "        req.setMethod('POST');\n"
+        "        req.setBody('<env:Envelope><env:Header><SessionHeader><sessionId>' + UserInfo.getSessionId()\n"
+        "            + '</sessionId></SessionHeader></env:Header><env:Body><updateMetadata>'\n"
+        "            + '<metadata xsi:type=\"Layout\"><fullName>Account-Account Layout</fullName></metadata>'\n"
+        "            + '</updateMetadata></env:Body></env:Envelope>');\n"
+        "        new Http().send(req);\n"
+        "    }\n"
+        "}\n", encoding="utf-8")
+    (f,) = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1)).findings
+    assert (f.rule_id, f.level.value) == ("SID004", "warning")
+    assert "of Account-Account Layout, which the package does not own (it has no namespace)" in f.message

@@ -62,8 +62,10 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
         # without a namespace a package owns no metadata: whatever it writes is the org's
         foreign = [n for n in use.full_names if not owned_by(n, ctx.model.namespace)]
         what = ", ".join(foreign) or ", ".join(use.metadata_types)
-        return (Level.WARNING, f"{src} authenticates a {api_name} {op} of {what}, which is not in the package "
-                f"namespace '{ctx.model.namespace or '(none)'}': ask the admin to make this change", api_name, op)
+        owner = (f"which is not in the package namespace '{ctx.model.namespace}'" if ctx.model.namespace
+                 else "which the package does not own (it has no namespace)")
+        return (Level.WARNING, f"{src} authenticates a {api_name} {op} of {what}, {owner}: ask the admin to make "
+                "this change", api_name, op)
     # The type may be known (CustomMetadata) but not which components: their names are built at
     # run time, so whether the package owns them is not known either.
     what = f"of {', '.join(use.metadata_types)} whose names" if use.metadata_types else "whose metadata type"
