@@ -440,3 +440,17 @@ def test_invalid_forceignore_pattern_is_reported_and_the_rest_apply(tmp_path: Pa
 
     assert [f.rel for f in project.files] == ["force-app/classes/Keep.cls"]
     assert codes(project) == ["bad-ignore-pattern"]
+
+
+def test_a_folder_with_no_salesforce_source_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("nothing to scan here", encoding="utf-8")
+    project = discover([tmp_path], tmp_path)
+    assert project.files == ()
+    assert [n.code for n in project.notifications] == ["no-sources"]
+    assert project.notifications[0].level.value == "warning" and project.notifications[0].path is None
+
+
+def test_a_folder_with_sources_is_not_reported_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "A.cls").write_text("public class A {}", encoding="utf-8")
+    assert not any(n.code == "no-sources" for n in discover([tmp_path], tmp_path).notifications)
