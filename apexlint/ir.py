@@ -365,6 +365,7 @@ class UrlUse:
     in_query: bool = False  # a session lands in the URL itself (query or path), not a header/body
     header_or_body: bool = False
     body: str = ""  # the request's body as far as known (`{…}` where not), clipped: XHR `send`
+    method: str = ""  # the request's HTTP method where known (`xhr.open('POST', ...)`), upper case
 
 
 @frozen

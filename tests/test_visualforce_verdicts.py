@@ -54,9 +54,10 @@ def test_emailed_session_is_an_export_at_the_merge_field(result: ScanResult) -> 
 
 
 def test_a_pages_metadata_write_names_its_operation_and_types(result: ScanResult) -> None:
-    finding, csp = [f for f in result.findings if f.location.path == f"{PAGES}/RemoteSiteSetup.page"
-                    and f.rule_id == "SID004"]
+    finding, csp, tooling = [f for f in result.findings if f.location.path == f"{PAGES}/RemoteSiteSetup.page"
+                             and f.rule_id == "SID004"]
     assert "upsertMetadata of RemoteSiteSetting" in finding.message
     assert dict(finding.properties) == {"confidence": "high", "metadataType": "RemoteSiteSetting",
                                         "operation": "upsertMetadata"}
     assert "createMetadata of CspTrustedSite" in csp.message  # to `window.location.protocol + '//{!Host}'`
+    assert "Tooling API POST of CspTrustedSite" in tooling.message  # `xhr.open('POST', '.../tooling/sobjects/...')`

@@ -327,12 +327,14 @@ def page_host_properties(model: PackageModel) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-def page_request(endpoint: Endpoint, body: str) -> CalloutUse:
-    """A page's request (XHR) to `endpoint` sending `body`, read as `classify_callout` reads an
-    Apex callout: whether it writes metadata, of which types and names."""
-    write, types, operation = _metadata_write((endpoint,), (), "", body)
+def page_request(endpoint: Endpoint, body: str, method: str = "") -> CalloutUse:
+    """A page's request (XHR, fetch, a jsforce call) to `endpoint` sending `body` with HTTP
+    `method` (when known), read as `classify_callout` reads an Apex callout: whether it writes
+    metadata, of which types and names."""
+    methods = (method,) if method else ()
+    write, types, operation = _metadata_write((endpoint,), methods, "", body)
     names = tuple(sorted(set(_FULL_NAME.findall(body)))) if write else ()
-    return CalloutUse((endpoint,), ("body",), False, (), operation, write, types, names)
+    return CalloutUse((endpoint,), ("body",), False, methods, operation, write, types, names)
 
 
 # Any URL with a scheme and an authority: http(s), but also ws(s) sockets and the like.

@@ -105,7 +105,8 @@ class CheckContext:
             prop = merge_field_host(use.url)
             org = prop is not None and self._renders_org_host(use.path, prop)
             endpoint = classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
-            found = self._page_requests[use] = (endpoint, page_request(endpoint, use.body) if use.body else None)
+            found = self._page_requests[use] = (
+                endpoint, page_request(endpoint, use.body, use.method) if use.body or use.method else None)
         return found
 
     def _renders_org_host(self, path: str, prop: str) -> bool:

@@ -97,6 +97,7 @@ class _Use:
     header_or_body: bool
     receiver: str = ""  # XHR receiver whose open() URL fills an empty `url` at the end
     body: str = ""  # what the request sends, as far as its text is known (XHR `send`)
+    method: str = ""  # its HTTP method, where known
 
 
 class ScriptFlow:
@@ -109,6 +110,7 @@ class ScriptFlow:
         self.env: dict[str, JsValue] = {}
         self.functions: dict[str, tuple[ScriptUnit, Node]] = {}
         self.open_urls: dict[str, JsValue] = {}
+        self.open_methods: dict[str, str] = {}  # XHR receiver -> the method its open() names
         self.request_urls: list[JsValue] = []
         self.returns: list[list[JsValue] | None] = []
         self.form_action = JsValue(text="")
@@ -470,7 +472,8 @@ class ScriptFlow:
     # ------------------------------------------------------------------ sinks
 
     def use(self, sink: str, site: Node, url: JsValue | None, *, query: frozenset[str] = frozenset(),
-            carried: frozenset[str] = frozenset(), receiver: str = "", body: JsValue | None = None) -> None:
+            carried: frozenset[str] = frozenset(), receiver: str = "", body: JsValue | None = None,
+            method: str = "") -> None:
         """Record that sessions reach a sink: `query` in its URL, `carried` in header/body
         (`body`: what the request sends, for what it does: a Metadata API write...)."""
         if not self.emit or not (query or carried):
@@ -482,7 +485,7 @@ class ScriptFlow:
         if acc is None:
             text = shorten(self.cur.text(site), MAX_SINK_TEXT)
             self.uses[key] = _Use(sink, url_text, set(query | carried), span, text, bool(query), bool(carried),
-                                  receiver, clip(body.text, MAX_TEXT) if body is not None else "")
+                                  receiver, clip(body.text, MAX_TEXT) if body is not None else "", method)
             return
         if body is not None and not acc.body:
             acc.body = clip(body.text, MAX_TEXT)
@@ -497,6 +500,6 @@ class ScriptFlow:
             if acc.receiver and not url and acc.receiver in self.open_urls:
                 url = self.open_urls[acc.receiver].text
             out.append(UrlUse(acc.sink, clip(url, MAX_URL_TEXT), tuple(sorted(acc.sources)), self.src.path, acc.span,
-                              acc.text, acc.in_query, acc.header_or_body, acc.body))
+                              acc.text, acc.in_query, acc.header_or_body, acc.body, acc.method))
         out.sort(key=lambda u: (u.span, u.sink))
         return out

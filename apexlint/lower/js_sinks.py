@@ -164,6 +164,12 @@ def call_site(flow: ScriptFlow, node: Node) -> bool:
     return False
 
 
+def _method(value: JsValue | None) -> str:
+    """An HTTP method named by a literal, upper case ("" when not known)."""
+    text = value.text.strip().upper() if value is not None else ""
+    return text if text.isalpha() and len(text) <= 7 else ""
+
+
 def _arg(args: list[Node], i: int) -> Node | None:
     return args[i] if i < len(args) else None
 
@@ -178,7 +184,8 @@ def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
     url = flow.value(_arg(args, 0))
     init = _arg(args, 1)
     carried = _sources(flow.field(init, "headers")) | _sources(flow.field(init, "body"))
-    flow.use("fetch", node, url, query=url.sources, carried=carried)
+    flow.use("fetch", node, url, query=url.sources, carried=carried, body=flow.field(init, "body"),
+             method=_method(flow.field(init, "method")) or "GET")
     flow.request_urls.append(url)
     return True
 
@@ -229,17 +236,19 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     if method == "open" and len(args) >= 2 and receiver not in WINDOW_NAMES:
         url = flow.value(args[1])
         flow.open_urls[receiver] = url
+        flow.open_methods[receiver] = _method(flow.value(args[0]))
         flow.use("XMLHttpRequest.open", node, url, query=url.sources)
     elif method == "setRequestHeader" and len(args) >= 2:
         request = flow.open_urls.get(receiver) or (flow.request_urls[-1] if flow.request_urls else None)
         header = union(flow.value(args[0]), flow.value(args[1]))
-        flow.use("XMLHttpRequest.setRequestHeader", node, request, carried=header.sources, receiver=receiver)
+        flow.use("XMLHttpRequest.setRequestHeader", node, request, carried=header.sources, receiver=receiver,
+                 method=flow.open_methods.get(receiver, ""))
     elif method == "send" and known.kind in ("websocket",):
         flow.use("WebSocket.send", node, known, carried=flow.value(_arg(args, 0)).sources)
     elif method == "send" and (receiver in flow.open_urls or known.kind == "xhr"):
         body = flow.value(_arg(args, 0))
         flow.use("XMLHttpRequest.send", node, flow.open_urls.get(receiver), carried=body.sources,
-                 receiver=receiver, body=body)
+                 receiver=receiver, body=body, method=flow.open_methods.get(receiver, ""))
     else:
         return None
     return False
@@ -343,11 +352,20 @@ JSFORCE_METADATA_WRITES = {
     "create": "createMetadata", "update": "updateMetadata", "upsert": "upsertMetadata",
     "delete": "deleteMetadata", "rename": "renameMetadata", "deploy": "deploy",
     "createSync": "createMetadata", "updateSync": "updateMetadata", "deleteSync": "deleteMetadata",
-    "createAsync": "create", "updateAsync": "update", "deleteAsync": "delete",
+    # the retired asynchronous create/update/delete calls: the same writes
+    "createAsync": "createMetadata", "updateAsync": "updateMetadata", "deleteAsync": "deleteMetadata",
 }
+# jsforce `conn.tooling.create(type, records)`, `conn.tooling.sobject(type).create(records)`...:
+# the HTTP method of the Tooling REST request each sends
+JSFORCE_TOOLING_WRITES = {
+    "create": "POST", "insert": "POST", "update": "PATCH", "upsert": "PATCH",
+    "destroy": "DELETE", "delete": "DELETE", "del": "DELETE",
+}
+_TOOLING_PATH = "/services/data/v59.0/tooling/sobjects/"
 # jsforce `conn.request(...)` and its shorthands: a request to any URL, with the token.
 JSFORCE_REQUESTS = frozenset({"request", "requestGet", "requestPost", "requestPut", "requestPatch", "requestDelete"})
 _METADATA_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+_FULL_NAME = re.compile(r"^[A-Za-z0-9_][^<>&{}\x00]{0,254}$")  # a literal name, not markup or a run-time value
 _METADATA_PATH = "/services/Soap/m/59.0"
 
 
@@ -359,19 +377,28 @@ def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -
     a URL of the caller's choosing, `conn.request(url)`, which jsforce sends with the token
     wherever an absolute URL points."""
     base, _, api = shape.receiver.rpartition(".")
-    conn = flow.env.get(base if api == "metadata" else shape.receiver, UNKNOWN)
+    sobject = _tooling_sobject(flow, node) if not shape.receiver else None
+    if sobject is not None:  # `conn.tooling.sobject('RemoteProxy').create(record)`
+        base, api, kind = sobject
+    conn = flow.env.get(base if api in ("metadata", "tooling") else shape.receiver, UNKNOWN)
     if conn.kind != "jsforce":
         return None
     token = conn.prop("accessToken") or UNKNOWN
     root = conn.prop("url") or JsValue(text="")
+    if api == "tooling" and shape.method in JSFORCE_TOOLING_WRITES:
+        if sobject is None:  # `conn.tooling.create('RemoteProxy', record)`
+            kind = flow.value(_arg(args, 0)).text
+        path = _TOOLING_PATH + (kind if _METADATA_TYPE.match(kind) else "")
+        flow.use("jsforce.tooling", node, concat(root, JsValue(text=path)), carried=token.sources,
+                 method=JSFORCE_TOOLING_WRITES[shape.method])
+        return False
     if api == "metadata" and shape.method in JSFORCE_METADATA_WRITES:
         operation = JSFORCE_METADATA_WRITES[shape.method]
         kind = flow.value(_arg(args, 0)).text if shape.method != "deploy" else ""
         body = f'<{operation} xmlns="http://soap.sforce.com/2006/04/metadata">'
         if _METADATA_TYPE.match(kind):
             full_name = flow.field(_arg(args, 1), "fullName")
-            named = full_name.text if full_name is not None and _METADATA_TYPE.match(
-                full_name.text.replace(".", "_").replace("-", "_")) else ""
+            named = full_name.text if full_name is not None and _FULL_NAME.match(full_name.text) else ""
             body += f'<metadata xsi:type="{kind}">' + (f"<fullName>{named}</fullName>" if named else "") + "</metadata>"
         flow.use("jsforce.metadata", node, concat(root, JsValue(text=_METADATA_PATH)), carried=token.sources,
                  body=JsValue(text=body + f"</{operation}>"))
@@ -384,6 +411,19 @@ def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -
             flow.use("jsforce.request", node, url, carried=token.sources)
         return False
     return None
+
+
+def _tooling_sobject(flow: ScriptFlow, node: Node) -> tuple[str, str, str] | None:
+    """(connection, "tooling", type) of a call on `conn.tooling.sobject('Type')`, else None."""
+    fn = node.child_by_field_name("function")
+    inner = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    if inner is None or inner.type != "call_expression":
+        return None
+    callee = dotted(flow.cur, inner.child_by_field_name("function")) or ""
+    conn, _, rest = callee.rpartition(".tooling.")
+    if rest != "sobject" or not conn:
+        return None
+    return conn, "tooling", flow.value(_arg(arguments_of(inner), 0)).text
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
