@@ -373,25 +373,16 @@ def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -
     """Calls on a `jsforce.Connection` made with a session that do more than its data API calls
     to its base URL (which its construction reports): a Metadata API write, `conn.metadata.create(
     'ConnectedApp', ...)`, sent as the SOAP request jsforce makes of it (operation, type and
-    `fullName` in the body, as a raw envelope written by hand would hold them); and a request to
-    a URL of the caller's choosing, `conn.request(url)`, which jsforce sends with the token
-    wherever an absolute URL points."""
-    base, _, api = shape.receiver.rpartition(".")
-    sobject = _tooling_sobject(flow, node) if not shape.receiver else None
-    if sobject is not None:  # `conn.tooling.sobject('RemoteProxy').create(record)`
-        base, api, kind = sobject
-    conn = flow.env.get(base if api in ("metadata", "tooling") else shape.receiver, UNKNOWN)
-    if conn.kind != "jsforce":
+    `fullName` in the body, as a raw envelope written by hand would hold them); a Tooling API
+    sObject write (`conn.tooling.sobject('RemoteProxy').create(...)`, `conn.tooling.create(type,
+    ...)`), a REST request with its method; and a request to a URL of the caller's choosing,
+    `conn.request(url)`, which jsforce sends with the token wherever an absolute URL points."""
+    target = _jsforce_target(flow, node)
+    if target is None:
         return None
+    conn, api, sobject = target
     token = conn.prop("accessToken") or UNKNOWN
     root = conn.prop("url") or JsValue(text="")
-    if api == "tooling" and shape.method in JSFORCE_TOOLING_WRITES:
-        if sobject is None:  # `conn.tooling.create('RemoteProxy', record)`
-            kind = flow.value(_arg(args, 0)).text
-        path = _TOOLING_PATH + (kind if _METADATA_TYPE.match(kind) else "")
-        flow.use("jsforce.tooling", node, concat(root, JsValue(text=path)), carried=token.sources,
-                 method=JSFORCE_TOOLING_WRITES[shape.method])
-        return False
     if api == "metadata" and shape.method in JSFORCE_METADATA_WRITES:
         operation = JSFORCE_METADATA_WRITES[shape.method]
         kind = flow.value(_arg(args, 0)).text if shape.method != "deploy" else ""
@@ -403,7 +394,13 @@ def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -
         flow.use("jsforce.metadata", node, concat(root, JsValue(text=_METADATA_PATH)), carried=token.sources,
                  body=JsValue(text=body + f"</{operation}>"))
         return False
-    if shape.method in JSFORCE_REQUESTS and args:
+    if api == "tooling" and shape.method in JSFORCE_TOOLING_WRITES:
+        kind = sobject if sobject is not None else flow.value(_arg(args, 0)).text
+        path = _TOOLING_PATH + (kind if _METADATA_TYPE.match(kind) else "")
+        flow.use("jsforce.tooling", node, concat(root, JsValue(text=path)), carried=token.sources,
+                 method=JSFORCE_TOOLING_WRITES[shape.method])
+        return False
+    if not api and shape.method in JSFORCE_REQUESTS and args:
         first = _arg(args, 0)
         url = flow.value(first) if first is not None and first.type in ("string", "template_string") else (
             flow.field(first, "url") or flow.value(first))
@@ -413,17 +410,36 @@ def _jsforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -
     return None
 
 
-def _tooling_sobject(flow: ScriptFlow, node: Node) -> tuple[str, str, str] | None:
-    """(connection, "tooling", type) of a call on `conn.tooling.sobject('Type')`, else None."""
+def _jsforce_target(flow: ScriptFlow, node: Node) -> tuple[JsValue, str, str | None] | None:
+    """For a method call on a jsforce connection (`conn.x()`), on its Metadata or Tooling API
+    (`conn.metadata.x()`, `conn.tooling.x()`) or on a Tooling sObject
+    (`conn.tooling.sobject('RemoteProxy').x()`): the connection, the API ("" for the connection
+    itself) and the sObject type named. None for any other call."""
     fn = node.child_by_field_name("function")
-    inner = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
-    if inner is None or inner.type != "call_expression":
+    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    if obj is None:
         return None
-    callee = dotted(flow.cur, inner.child_by_field_name("function")) or ""
-    conn, _, rest = callee.rpartition(".tooling.")
-    if rest != "sobject" or not conn:
-        return None
-    return conn, "tooling", flow.value(_arg(arguments_of(inner), 0)).text
+    api: str = ""
+    sobject: str | None = None
+    holder: Node | None = obj
+    if obj.type == "call_expression":  # `conn.tooling.sobject('RemoteProxy')`
+        callee = obj.child_by_field_name("function")
+        tooling = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" \
+            else None
+        if tooling is None or _property(flow, callee) != "sobject" or tooling.type != "member_expression" \
+                or _property(flow, tooling) != "tooling":
+            return None
+        api, sobject = "tooling", flow.value(_arg(arguments_of(obj), 0)).text
+        holder = tooling.child_by_field_name("object")
+    elif obj.type == "member_expression" and _property(flow, obj) in ("metadata", "tooling"):
+        api, holder = _property(flow, obj), obj.child_by_field_name("object")
+    conn = flow.value(holder) if holder is not None else UNKNOWN
+    return (conn, api, sobject) if conn.kind == "jsforce" else None
+
+
+def _property(flow: ScriptFlow, member: Node | None) -> str:
+    prop = member.child_by_field_name("property") if member is not None else None
+    return flow.cur.text(prop) if prop is not None else ""
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
