@@ -56,4 +56,12 @@ def test_a_package_without_a_namespace_owns_no_metadata(tmp_path: Path) -> None:
         "}\n", encoding="utf-8")
     (f,) = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1)).findings
     assert (f.rule_id, f.level.value) == ("SID004", "warning")
-    assert "of Account-Account Layout, which the package does not own (it has no namespace)" in f.message
+    assert "of Layout (Account-Account Layout), which the package does not own (it has no namespace)" in f.message
+
+
+def test_security_settings_are_prohibited_other_settings_are_the_orgs(findings: dict[tuple[str, int], Finding]) -> None:
+    security, cases = findings[("OrgSecurityAdmin.cls", 35)], findings[("OrgSecurityAdmin.cls", 44)]
+    assert (security.rule_id, security.level.value) == ("SID004", "error")
+    assert "of SecuritySettings" in security.message
+    assert (cases.rule_id, cases.level.value) == ("SID004", "warning")
+    assert "of CaseSettings (Case), which is not in the package namespace" in cases.message

@@ -38,7 +38,7 @@ from apexlint.ir import (
     Throw,
     has_ref,
 )
-from apexlint.model.catalog import ASYNC_ANNOTATIONS, ORG_URL_CALLS, strip_system
+from apexlint.model.catalog import ASYNC_ANNOTATIONS, ORG_URL_CALLS, is_static_system_call, strip_system
 from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
 from apexlint.records import frozen
 
@@ -199,6 +199,9 @@ class Scope:
         if cls_ref is not None:
             return Resolution(targets=tuple(m.methods_named(cls_ref, call.name, arity)), is_static=True,
                               system=None if m.methods_named(cls_ref, call.name, arity) else (cls_ref, call.name))
+        if isinstance(obj, Name) and obj.name in self.types and self.model.resolve_class(self.types[obj.name]) is None \
+                and is_static_system_call((obj.name, call.name)):
+            return Resolution(system=(obj.name, call.name), is_static=True)
         rtype = self.type_of(obj)
         if rtype is None and isinstance(obj, (Name, FieldGet)):
             sys_ref = self.system_ref(obj)

@@ -880,6 +880,12 @@ class _MethodRun:
             return swapped
         if system == ("string", "format") and (formatted := self.string_format(call, args)) is not None:
             return formatted
+        if name in api.NON_TEXT_METHODS or (name.startswith("is") and (cls in ("string", "?") or receiver.strings)):
+            return EMPTY  # `sid.length()`, `String.isNotBlank(sid)`: a number or a yes/no, not the text
+        if (cls in ("string", "?") or receiver.strings) and _keeps_org_prefix(name, call, receiver):
+            # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
+            return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
+                         frozenset({"string"}))
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
             # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
             return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
@@ -1066,6 +1072,17 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
 
 def _cannot_carry(type_name: str) -> bool:
     return bool(type_name) and base_type(type_name) in api.NON_CARRIER_TYPES
+
+
+def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
+    """Whether `receiver.<name>(...)` keeps where an org URL starts: every shape of the receiver
+    starts with the org's URL or host, and the method cuts only its end (a `substring` from 0)."""
+    if not receiver.strings or any(s[0] not in (ORG, ORG_HOST) for s in receiver.strings):
+        return False
+    if name == "substring":
+        first = call.args[0] if call.args else None
+        return isinstance(first, Lit) and not first.is_string and first.value == "0"
+    return name in api.PREFIX_METHODS
 
 
 def _arithmetic(left: Value, right: Value) -> bool:

@@ -62,6 +62,8 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
         # without a namespace a package owns no metadata: whatever it writes is the org's
         foreign = [n for n in use.full_names if not owned_by(n, ctx.model.namespace)]
         what = ", ".join(foreign) or ", ".join(use.metadata_types)
+        if foreign and use.metadata_types:  # `of CaseSettings (Case)`: a settings' name alone says little
+            what = f"{', '.join(use.metadata_types)} ({what})"
         owner = (f"which is not in the package namespace '{ctx.model.namespace}'" if ctx.model.namespace
                  else "which the package does not own (it has no namespace)")
         return (Level.WARNING, f"{src} authenticates a {api_name} {op} of {what}, {owner}: ask the admin to make "

@@ -125,6 +125,31 @@ NON_CARRIER_TYPES = frozenset({
     "schema.sobjecttype", "schema.sobjectfield", "system.type", "type", "savepoint", "loggingLevel",
 })
 
+def is_static_system_call(system: tuple[str, str]) -> bool:
+    """A static call of a system class this catalogue knows (`URL.getOrgDomainUrl()`,
+    `JSON.serialize(x)`, `System.debug(x)`...): Apex takes `Url.getOrgDomainUrl()` for the class's
+    even where a variable named `url` is in scope (`String url = '' + Url.getOrgDomainUrl()...`)."""
+    return system in ORG_URL_CALLS or is_org_host_call(system) or system in PROPAGATING_STATIC \
+        or system in LOG_STATIC or system in DML_STATIC or system in EVENT_PUBLISH
+
+
+# System methods that answer a question about their text (a length, a position, a yes or no): what
+# they return is never the text, so never a session. Also any system method named `is...`.
+NON_TEXT_METHODS = frozenset({
+    "length", "size", "indexof", "indexofignorecase", "lastindexof", "lastindexofignorecase", "indexofany",
+    "indexofanybut", "indexofchar", "indexofdifference", "countmatches", "compareto", "hashcode", "equals",
+    "equalsignorecase", "contains", "containsignorecase", "containsany", "containsnone", "containsonly",
+    "containswhitespace", "startswith", "startswithignorecase", "endswith", "endswithignorecase", "charat",
+    "codepointat", "getlevenshteindistance",
+})
+# Methods that keep the start of their receiver's text and cut its end: of the org's URL, they
+# leave the org's URL (`base.removeEnd('/')`, `base.substring(0, base.length() - 1)`).
+PREFIX_METHODS = frozenset({
+    "removeend", "removeendignorecase", "left", "substringbefore", "substringbeforelast", "trim", "strip",
+    "stripend", "normalizespace",
+})
+
+
 # Apex namespaces of the platform itself; a dotted class name in any other namespace belongs to
 # another package, so a session handed to it leaves code apexlint can read.
 PLATFORM_NAMESPACES = frozenset({

@@ -8,13 +8,18 @@ PROHIBITED_TYPES = frozenset({
     "extlclntappconfigurablepolicies", "extlclntappsettings", "authprovider", "remotesitesetting",
     "remoteproxy", "csptrustedsite", "securitysettings", "sessionsettings", "passwordpolicies",
     "profilepasswordpolicy", "profilesessionsetting",
+    # org-wide settings of who may sign in and how: single sign-on, identity provider, My Domain,
+    # OAuth and OpenID Connect, connected and external client apps
+    "singlesignonsettings", "identityprovidersettings", "mydomainsettings", "oauthoidcsettings",
+    "connectedappsettings", "externalclientappsettings",
 })
 
 
 def is_prohibited_type(type_name: str) -> bool:
-    """Credentials, apps, auth providers, remote sites, CSP and every org-wide `*Settings` type."""
-    t = type_name.lower().rpartition(".")[2]
-    return t in PROHIBITED_TYPES or t.endswith("settings")
+    """Credentials, apps, auth providers, remote sites, CSP, and the org-wide security, session,
+    password and sign-in settings. Other settings (`AddressSettings`, `CaseSettings`) are the
+    org's, not security: a write to them is reported as metadata the package does not own."""
+    return type_name.lower().rpartition(".")[2] in PROHIBITED_TYPES
 
 
 def owned_by(full_name: str, namespace: str) -> bool:
