@@ -65,3 +65,9 @@ def test_security_settings_are_prohibited_other_settings_are_the_orgs(findings: 
     assert "of SecuritySettings" in security.message
     assert (cases.rule_id, cases.level.value) == ("SID004", "warning")
     assert "of CaseSettings (Case), which is not in the package namespace" in cases.message
+
+
+def test_a_helper_writing_any_metadata_names_what_its_callers_pass(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("PartnerInstaller.cls", 10)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "createMetadata of NamedCredential, RemoteSiteSetting:" in f.message  # not "of Metadata"

@@ -118,10 +118,10 @@ class Scope:
                 return "pagereference"  # `Page.X`: a reference to Visualforce page X
             cls_name = self.class_ref(expr.obj)
             if cls_name is not None:
-                return m.field_type(cls_name, expr.name)
+                return self._qualified(m.field_type(cls_name, expr.name), cls_name)
             owner = self.type_of(expr.obj)
             if owner is not None and (pc := m.resolve_class(owner, self.cls)) is not None:
-                return m.field_type(pc, expr.name)
+                return self._qualified(m.field_type(pc, expr.name), pc)
             return None
         if isinstance(expr, New):
             return expr.type
@@ -138,7 +138,7 @@ class Scope:
         if isinstance(expr, Call):
             r = self.resolve(expr)
             if r.targets:
-                return r.targets[0].method.return_type or None
+                return self._qualified(r.targets[0].method.return_type or None, r.targets[0].owner)
             if r.system is not None:
                 if r.system in ORG_URL_CALLS:
                     return "url"
@@ -146,6 +146,14 @@ class Scope:
                     return element_type(r.receiver_type) or None
                 return _SYSTEM_RETURNS.get(r.system)
         return None
+
+    def _qualified(self, declared: str | None, context: str | None) -> str | None:
+        """A type declared in class `context` (a method's return type, a field's type), as the
+        package class it names there (`MetadataPort` in `MetadataService` is
+        `metadataservice.metadataport` wherever the value is used), else as declared."""
+        if not declared or context is None:
+            return declared
+        return self.model.resolve_class(declared, context) or declared
 
     def class_ref(self, expr: Expr) -> str | None:
         """The package class an expression names (`Foo`, `Outer.Inner`, `ns.Foo`), if it is one."""

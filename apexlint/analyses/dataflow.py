@@ -342,7 +342,14 @@ class DataFlow:
             if _open(hit.value) and not self._outside_arguments(first):
                 passed = [h for mid, h in reports if mid != first and not _open(h.value)]
                 if passed:
-                    hit = replace(passed[0], value=join_all([h.value for h in passed]))
+                    value = join_all([h.value for h in passed])
+                    # what the other callers send (the metadata a wrapper writes for each) counts
+                    # too, where they go being theirs to say
+                    bodies = [h.value.facets["body"] for mid, h in reports
+                              if mid != first and _open(h.value) and "body" in h.value.facets]
+                    if bodies:
+                        value = join(value, Value(facets={"body": join_all(bodies)}))
+                    hit = replace(passed[0], value=value)
             out.append(hit)
         return sorted(out, key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
 

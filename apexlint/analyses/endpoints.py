@@ -206,11 +206,28 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     # a raw SOAP envelope names its operation in the body; a Tooling port's, without WSDL2Apex's `_x`
     operation = written_op or operation
     names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
-    if details.get("metadataTypes"):
-        types = tuple(sorted(set(types) | set(details["metadataTypes"].split(","))))
+    if details.get("metadataTypes") or (operation and write):
+        # a port call: the wrapper classes it was given, where the call is, and (through a helper
+        # taking the base `Metadata`) what its callers passed
+        passed = {model.classes[t].display.rpartition(".")[2] for t in facets.get("body", Value()).types
+                  if _metadata_class(model, t)} if operation.lower() != "deploy" else set()
+        found = set(types) | set(filter(None, details.get("metadataTypes", "").split(","))) | passed
+        types = tuple(sorted(found - _BASE_TYPES if found - _BASE_TYPES else found))
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
+
+
+def _metadata_class(model: PackageModel, cls: str) -> bool:
+    """A WSDL2Apex metadata type: an inner class that is, or extends, the service's `Metadata`."""
+    info = model.classes.get(cls)
+    return info is not None and info.outer is not None and any(
+        c.rpartition(".")[2] == "metadata" for c in model.superclass_chain(cls))
+
+
+# WSDL2Apex's base class of every metadata type: named where a helper takes any metadata, not a
+# type anything writes when the callers' concrete types are known
+_BASE_TYPES = frozenset({"Metadata"})
 
 
 def _holds_credential(part: Value) -> bool:
