@@ -168,7 +168,9 @@ class CalloutUse:
 _WRITE_METHODS = ("post", "patch", "put", "delete")
 _CREDENTIAL_MERGE_FIELD = "{!$credential."
 _XSI_TYPE = re.compile(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
-_FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?fullName>([^<]{1,255})</")
+_FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|newFullName)>([^<]{1,255})</")
+# deleteMetadata / renameMetadata name their type in an element, not in xsi:type
+_TYPE_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
 _TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 
 
@@ -255,7 +257,7 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
             if op in METADATA_WRITE_OPERATIONS:
                 start = lowered.find(in_body) if in_body else -1
                 named = body[start:start + len(in_body)] if start >= 0 else ""
-                return True, tuple(sorted(set(_XSI_TYPE.findall(body)))), named
+                return True, tuple(sorted(set(_XSI_TYPE.findall(body)) | set(_TYPE_ELEMENT.findall(body)))), named
         if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
             return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url)))), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):

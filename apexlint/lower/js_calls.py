@@ -62,6 +62,12 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         if shape.method == "concat":
             return concat(receiver, *values)
         text = receiver.text if shape.method in _TEXT_METHODS else UNKNOWN_TEXT
+        if shape.method in ("replace", "replaceAll") and len(args) >= 2 and args[0].type == "string" \
+                and UNKNOWN_TEXT not in receiver.text:
+            # `envelope.replace('%%SESSION_ID%%', sid)`: the text around the placeholder is kept (a
+            # SOAP envelope's operation and metadata types still say what the request does)
+            placeholder = flow.cur.text(args[0])[1:-1]
+            text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)
     return UNKNOWN
 

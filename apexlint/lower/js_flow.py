@@ -65,6 +65,8 @@ class _Scope:
     key: tuple[int, int]
     names: frozenset[str]
     outside: dict[str, JsValue | None]
+    # the requests opened outside on variables of the same names (`xhr.open(...)`), put back on leaving
+    requests: dict[str, tuple[JsValue | None, str | None]]
 
 
 def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
@@ -263,12 +265,23 @@ class ScriptFlow:
         for name in [k for k in kept if "." in k]:  # `opts.headers` of its own `opts`
             outside[name] = self.env.get(name)
             self.env[name] = kept[name]
-        self._scopes.append(_Scope(key, names, outside))
+        # its own `binding = new XMLHttpRequest(); binding.open(...)` is not the caller's `binding`
+        requests = {name: (self.open_urls.pop(name, None), self.open_methods.pop(name, None))
+                    for name in names if name in self.open_urls or name in self.open_methods}
+        self._scopes.append(_Scope(key, names, outside, requests))
 
     def leave_scope(self) -> None:
         """Keep what the innermost function's variables hold, and put the outer values back."""
         scope = self._scopes.pop()
         self._own_values[scope.key] = {name: self.env[name] for name in scope.outside if name in self.env}
+        for name in scope.names:
+            self.open_urls.pop(name, None)
+            self.open_methods.pop(name, None)
+        for name, (url, method) in scope.requests.items():
+            if url is not None:
+                self.open_urls[name] = url
+            if method is not None:
+                self.open_methods[name] = method
         for name, value in scope.outside.items():
             if value is None:
                 self.env.pop(name, None)

@@ -277,6 +277,16 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     """AJAX Toolkit calls (`sforce.connection.init(sid, serverUrl)`, `.query`...): same org."""
     if not shape.callee.startswith(SFORCE_PREFIX):
         return None
+    if shape.method == "remoteFunction" and args:
+        # the AJAX proxy forwards the request to `url`, any host, with the headers and data given:
+        # a session put there goes where the URL points
+        options = args[0]
+        target = flow.field(options, "url") or JsValue(text="")
+        sent = union(*(v for v in (flow.field(options, "requestHeaders"), flow.field(options, "requestData"))
+                       if v is not None))
+        flow.use("sforce.connection.remoteFunction", node, target, query=target.sources, carried=sent.sources,
+                 body=flow.field(options, "requestData"), method=_method(flow.field(options, "method")))
+        return False
     values = [flow.value(a) for a in args]
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
     flow.use("sforce.connection", node, url, carried=union(*values).sources)
