@@ -377,6 +377,23 @@ class DataFlow:
                 return page.display
         return None
 
+    def page_passed(self, mid: str, index: int) -> str | None:
+        """A session-emitting page the package's callers of `mid` pass as its parameter `index`
+        (`Page.X`, `new PageReference('/apex/X')`), if one does."""
+        for edge in self.graph.callers_of(mid):
+            args = edge.call.args if isinstance(edge.call, Call | New) else ()
+            arg = args[index] if index < len(args) else None
+            url = ""
+            if isinstance(arg, FieldGet) and isinstance(arg.obj, Name) and arg.obj.name == "page":
+                url = f"/apex/{arg.name}"
+            elif isinstance(arg, New) and base_type(arg.type) == "pagereference" and arg.args \
+                    and isinstance(arg.args[0], Lit) and arg.args[0].is_string:
+                url = arg.args[0].value
+            page = self.emitting_page(literal(url)) if url else None
+            if page is not None:
+                return page
+        return None
+
     def register_page_source(self, info: MethodInfo, call: Call, page: str) -> str:
         """A getContent() of a session-emitting page is itself a source (SID007)."""
         sid = f"{info.path}:{call.span.start_line}:{call.span.start_col}"
@@ -615,7 +632,7 @@ class _MethodRun:
             left, right = self.eval(e.left), self.eval(e.right)
             if e.op != "+" or _arithmetic(left, right):
                 return EMPTY
-            return concat(left, right)
+            return concat(_printed(left), _printed(right))
         if isinstance(e, Ternary):
             self.eval(e.cond)
             return join(self.eval(e.then), self.eval(e.other))
@@ -663,7 +680,7 @@ class _MethodRun:
         state is per class), when it does not carry them as parts already; an `HttpRequest`
         prints its endpoint and method only."""
         if v.types and v.types <= api.HTTP_REQUEST_TYPES:
-            return request_part(v, "endpoint")
+            return _printed(v)
         if v.facets:
             return v
         for cls in sorted(v.types):
@@ -936,6 +953,11 @@ class _MethodRun:
     def page_content(self, call: Call, receiver: Value) -> Value:
         """`Page.X.getContent()`: when page X renders a session ID, the result is a session source."""
         page = self.flow.emitting_page(receiver)
+        for index in sorted({i for s in receiver.strings if s and (i := marker_param(s[0])) is not None}):
+            if page is not None:
+                break
+            # `getSessionIdFromVFPage(PageReference p) { p.getContent() ... }`: the page the callers pass
+            page = self.flow.page_passed(self.info.id, index)
         if page is None:
             return Value(types=frozenset({"blob"}))
         source_id = self.flow.register_page_source(self.info, call, page)
@@ -1079,6 +1101,11 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
 
 def _cannot_carry(type_name: str) -> bool:
     return bool(type_name) and base_type(type_name) in api.NON_CARRIER_TYPES
+
+
+def _printed(v: Value) -> Value:
+    """`v` as string concatenation writes it: an `HttpRequest` shows its endpoint and method."""
+    return request_part(v, "endpoint") if v.types and v.types <= api.HTTP_REQUEST_TYPES else v
 
 
 def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
