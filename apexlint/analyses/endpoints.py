@@ -13,6 +13,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.values import ORG, ORG_HOST, SESSION, SETTING, Shape, Value, marker_param
+from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
 
@@ -172,6 +173,7 @@ _FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|
 # deleteMetadata / renameMetadata name their type in an element, not in xsi:type
 _TYPE_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
 _TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
+_DATA_TYPE = re.compile(r"/services/data/v[0-9.]+/sobjects/([A-Za-z0-9_]+)", re.I)
 
 
 def classify_callout(value: Value, source_id: str, model: PackageModel,
@@ -262,6 +264,12 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
             return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url)))), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):
             return True, (), ""  # POST deployRequest: a deployment through the REST Metadata API
+        if ep.api == "data" and any(m.lower() in _WRITE_METHODS for m in methods):
+            # setup objects the REST data API writes too (`/sobjects/AuthProvider`): the same
+            # change as through the Metadata or Tooling API; records of other objects are data
+            setup = [t for t in _DATA_TYPE.findall(ep.url) if is_prohibited_type(t)]
+            if setup:
+                return True, tuple(sorted(set(setup))), ""
     return False, (), ""
 
 

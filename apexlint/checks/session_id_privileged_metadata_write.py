@@ -51,7 +51,9 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
     if not use.metadata_write or not any(e.scope == "same-org" for e in use.endpoints):
         return None
     prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
-    api_name = "Tooling API" if any(e.api == "tooling" for e in use.endpoints) else "Metadata API"
+    apis = {e.api for e in use.endpoints}
+    api_name = "Tooling API" if "tooling" in apis else "Metadata API" if "metadata" in apis or use.operation \
+        else "REST API" if "data" in apis else "Metadata API"
     op = use.operation or "/".join(use.methods) or "write"
     if prohibited:
         return (Level.ERROR, f"{src} authenticates a {api_name} {op} of {', '.join(prohibited)}: packages must not "
