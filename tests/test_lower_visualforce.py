@@ -179,6 +179,17 @@ def test_visualforce_tags_inside_a_script_do_not_stop_its_analysis() -> None:
     assert sink(ir, "window.location").in_query
 
 
+def test_a_greater_than_sign_in_text_is_text() -> None:
+    # `<span>></span>` is well-formed XML; the HTML grammar alone calls it an error
+    ir = lower(page(
+        '<div class="pager"><span class="next">></span> <span>1 -> 2</span></div>\n'
+        "<script>if (a > b) { var x = '<b>'; }</script>\n"
+        '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>'
+    ))
+    assert ir.notifications == ()
+    assert sink(ir, "a.href").in_query
+
+
 def test_markup_url_sinks() -> None:
     ir = lower(page(
         '<a href="https://x.example.com/?sid={!$Api.Session_ID}&amp;a=1">a</a>\n'

@@ -94,3 +94,14 @@ def test_quiet_metadata_keeps_its_name_and_type_and_credentials_are_always_read(
     link = _scan_job("objects/Account/webLinks/Go.webLink-meta.xml", FileKind.METADATA,
                      "<WebLink><url>https://x.example.com/?sid={!$Api.Session_ID}</url></WebLink>", "WebLink")
     assert not is_quiet_script_or_metadata(link, link.data.decode())
+
+
+@pytest.mark.parametrize(("kind", "rel"), [
+    (FileKind.APEX_CLASS, "src/classes/Vendor.cls"),
+    (FileKind.VISUALFORCE_PAGE, "src/pages/vendor__Setup.page"),
+])
+def test_hidden_managed_source_is_a_note_not_a_parse_error(kind: FileKind, rel: str) -> None:
+    # An org retrieve gives '(hidden)' for an installed managed package's Apex and Visualforce.
+    lowered = lower_job(LoweringJob(rel, kind, b"(hidden)", ""), ReadLimits())
+    assert lowered.files == ()
+    assert [(n.code, n.level.value) for n in lowered.notifications] == [("hidden-source", "note")]

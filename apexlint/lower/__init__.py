@@ -84,6 +84,12 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise FileTimeout
 
 
+# What an org retrieve gives for the Apex and Visualforce of an installed managed package
+HIDDEN_SOURCE = b"(hidden)"
+HIDDEN_KINDS = frozenset({FileKind.APEX_CLASS, FileKind.APEX_TRIGGER, FileKind.VISUALFORCE_PAGE,
+                          FileKind.VISUALFORCE_COMPONENT})
+
+
 def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None) -> Lowered:
     """Lower one file; contain every failure (and any overrun of `timeout` seconds) to a notification."""
     start = time.perf_counter()
@@ -118,6 +124,11 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
 def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
     if job.kind == FileKind.STATIC_RESOURCE:
         return _lower_resource(job, limits)
+    if job.data.strip() == HIDDEN_SOURCE and job.kind in HIDDEN_KINDS:
+        # an installed managed package's code as an org retrieve gives it: nothing to read
+        return [], [Notification(code="hidden-source", level=NoticeLevel.NOTE, path=job.rel,
+                                 message="not scanned: the source of an installed managed package is hidden "
+                                         "('(hidden)'), as the org returns it")]
     src, notes = read_source(job.rel, job.data, job.namespace, limits)
     if src is None:
         return [], notes

@@ -85,6 +85,12 @@ class _PageLowering:
         if kind in PAGE_KINDS:
             self.masked = _self_closed_raw_text(self.masked)
         self.tree = parse("html", self.masked)
+        if self.tree.root_node.has_error and kind in RENDERED_KINDS:
+            # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses
+            text_gt = _without_text_gt(self.masked)
+            if text_gt is not self.masked:
+                self.masked = text_gt
+                self.tree = parse("html", self.masked)
         self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
                                           *cut_notes]
         self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
@@ -339,6 +345,50 @@ def _without_markup_tags(script: bytes) -> bytes:
     if b":" not in script or b"<" not in script:
         return script
     return _MARKUP_TAG_IN_SCRIPT.sub(lambda m: bytes(b if b == 0x0A else 0x20 for b in m.group(0)), script)
+
+
+def _without_text_gt(data: bytes) -> bytes:
+    """`data` with each `>` that ends no tag (text, as in `<span>></span>`) made a space, or
+    `data` itself when there is none. Tags, their quoted values, comments, CDATA and script and
+    style bodies are stepped over as they are written."""
+    out: bytearray | None = None
+    lowered = data.lower()
+    i, n = 0, len(data)
+    while i < n:
+        lt, gt = data.find(b"<", i), data.find(b">", i)
+        if gt < 0:
+            break
+        if lt < 0 or gt < lt:  # a `>` in text
+            out = out if out is not None else bytearray(data)
+            out[gt] = 0x20
+            i = gt + 1
+            continue
+        i = _tag_end(data, lowered, lt)
+    return bytes(out) if out is not None else data
+
+
+def _tag_end(data: bytes, lowered: bytes, lt: int) -> int:
+    """Where the markup starting with `<` at `lt` ends (after a comment, CDATA, a script or
+    style body, or a tag with its quoted attribute values)."""
+    for opener, closer in ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>")):
+        if data.startswith(opener, lt):
+            end = data.find(closer, lt + len(opener))
+            return len(data) if end < 0 else end + len(closer)
+    i, quote = lt + 1, 0
+    while i < len(data):
+        c = data[i]
+        if quote:
+            quote = 0 if c == quote else quote
+        elif c in (0x22, 0x27):
+            quote = c
+        elif c == 0x3E:
+            break
+        i += 1
+    name = lowered[lt + 1:lt + 8]
+    if (name.startswith(b"script") or name.startswith(b"style")) and data[i - 1:i] != b"/":
+        close = lowered.find(b"</" + (b"script" if name.startswith(b"script") else b"style"), i)
+        return len(data) if close < 0 else close
+    return i + 1
 
 
 # A self-closing `<script .../>` or `<style .../>` start tag (quoted attribute values may hold `>`).
