@@ -893,6 +893,11 @@ class _MethodRun:
                     self.sink("event", "EventBus.publish", call.span, call.text, a_val)
                     self.write_field(("sobject", base_type(t)), a_val)
             return EMPTY
+        if (cls == "sobject" or cls.endswith(("__c", "__e"))) and name == "put" and call.obj is not None \
+                and len(args) >= 2:
+            # `record.put('Field__c', value)`: the record holds it, as `record.Field__c = value` would
+            self.write(call.obj, args[1])
+            return EMPTY
         if cls in api.COLLECTION_TYPES or cls == "list" or receiver.types & api.COLLECTION_TYPES:
             if name in api.COLLECTION_WRITERS and call.obj is not None:
                 self.write(call.obj, joined)

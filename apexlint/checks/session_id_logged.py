@@ -12,17 +12,20 @@ from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
 
 RULE_ID = "SID003"
-WHAT = {"log": "written to a log by", "persist": "persisted by"}
+WHAT = {"log": "written to a log by", "persist": "persisted by",
+        # the event bus keeps a published event for 72 hours and delivers it to every subscriber
+        # (triggers, flows, other packages, CometD clients that may replay it)
+        "event": "published on the event bus, where any subscriber can read it for 72 hours, by"}
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
-    for hit in ctx.hits("log", "persist"):
+    for hit in ctx.hits("log", "persist", "event"):
         verb = WHAT[hit.site.kind]
         if hit.site.api.endswith("message"):
             verb = "put into an exception message by"
         message = f"{ctx.describe_source(hit.source_id)} is {verb} {hit.site.api}"
         message += ctx.uncalled_note(hit.site.method_id)
-        loc = Location(hit.site.path, hit.site.span, label=f"{verb.split(' by')[0]} here")
+        loc = Location(hit.site.path, hit.site.span, label=f"{verb.split(',')[0].split(' by')[0]} here")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                   method=hit.site.method_id, anchor_text=hit.site.text,
                                   properties={"confidence": "high", "sink": hit.site.api}), (hit.source_id,))
