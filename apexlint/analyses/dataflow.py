@@ -1019,13 +1019,11 @@ class _MethodRun:
         """Full names written: from the objects passed in, else from the wrapper class's field."""
         local = body.facets.get("fullname")
         if local is not None and local.strings:
-            return {shape[0] for shape in local.strings if len(shape) == 1 and not shape[0].startswith("\x00")}
+            return {n for shape in local.strings if (n := _full_name(shape, self.model.namespace))}
         out: set[str] = set()
         for t in body.types:
             v = self.read_field((t, "fullname"))  # a reader: re-run when another method sets it
-            for shape in v.strings:
-                if len(shape) == 1 and not shape[0].startswith("\x00"):
-                    out.add(shape[0])
+            out.update(n for shape in v.strings if (n := _full_name(shape, self.model.namespace)))
         return out
 
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
@@ -1106,6 +1104,18 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
 
 def _cannot_carry(type_name: str) -> bool:
     return bool(type_name) and base_type(type_name) in api.NON_CARRIER_TYPES
+
+
+def _full_name(shape: tuple[str, ...], namespace: str) -> str:
+    """A metadata full name as far as its text is known: the literal; or, when it starts with the
+    package's namespace, that start and `*` (`'acme__Config__mdt.' + name` is some record of
+    the package's own type); else "" (a name built at run time, owner unknown)."""
+    if not shape or shape[0].startswith("\x00"):
+        return ""
+    if len(shape) == 1:
+        return shape[0]
+    start = shape[0].lower()
+    return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
 
 
 def _printed(v: Value) -> Value:
