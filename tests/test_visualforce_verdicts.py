@@ -67,3 +67,13 @@ def test_a_pages_metadata_write_names_its_operation_and_types(result: ScanResult
         "Metadata API upsertMetadata of RemoteSiteSetting",
         "Tooling API POST of CspTrustedSite",  # `xhr.open('POST', '.../tooling/sobjects/...')`
     ]
+
+
+def test_a_page_finding_has_a_flow_from_the_merge_field_to_the_request(result: ScanResult) -> None:
+    (finding,) = [f for f in result.findings if f.location.path == f"{PAGES}/ScriptScopes.page"]
+    source, sink = finding.flow
+    assert finding.source is not None
+    assert (source.location.path, source.location.span) == (finding.source.path, finding.source.span)
+    assert source.message == "session ID from {!$Api.Session_ID}"
+    assert sink.location.span == finding.location.span
+    assert sink.message == "sent to https://collector.partner.example.com/in"

@@ -154,6 +154,12 @@ class CheckContext:
         source = self.source_location(source_id) if source_id else None
         flow = tuple(FlowStep(Location(s.path, s.span), s.message) for s in trace)
         src_text = self.model.sources[source_id].text if source_id else ""
+        if not flow and source is not None and source != location and location.label:
+            # markup and scripts: the data flow there is not traced step by step, but where the
+            # session comes from and where it goes make a path a viewer can walk
+            shown = src_text if len(src_text) <= 80 else src_text[:79] + "…"
+            flow = (FlowStep(Location(source.path, source.span), f"session ID from {shown}"),
+                    FlowStep(Location(location.path, location.span), location.label))
         fp = _fingerprint(rule_id, anchor_text or location.path, src_text, method,
                           PurePosixPath(location.path).name)
         return Finding(
