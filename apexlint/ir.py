@@ -78,6 +78,7 @@ class SourceKind(StrEnum):
     MERGE_FIELD = "merge-field"  # {!$Api.Session_ID} / {!GETSESSIONID()}
     JS_SFORCE_SESSION = "js-sforce-connection-sessionid"  # sforce.connection.sessionId
     JS_SFDC_SESSION = "js-sfdcsessionid"  # __sfdcSessionId
+    JS_CONTAINER_SESSION = "js-lightning-container-session"  # LCC.getRESTAPISessionKey() (lightning:container)
     OUTBOUND_MESSAGE = "outbound-message"  # <includeSessionId>true</includeSessionId>
     TOKEN_LITERAL = "token-literal"  # a literal shaped like a live session ID / access token
 

@@ -34,6 +34,7 @@ SOURCE_LABELS = {
     SourceKind.MERGE_FIELD: "merge field",
     SourceKind.JS_SFORCE_SESSION: "sforce.connection.sessionId",
     SourceKind.JS_SFDC_SESSION: "__sfdcSessionId",
+    SourceKind.JS_CONTAINER_SESSION: "LCC.getRESTAPISessionKey()",
     SourceKind.OUTBOUND_MESSAGE: "outbound message",
     SourceKind.TOKEN_LITERAL: "token literal",
 }

@@ -1,7 +1,8 @@
 """JavaScript: static resources on their own, and the scripts inside Visualforce pages.
 
 Sources: `sforce.connection.sessionId` (also `sforce.connection["sessionId"]`), the AJAX
-Toolkit's session, and `__sfdcSessionId`, the global a Visualforce page sets for it. Only code
+Toolkit's session, `__sfdcSessionId`, the global a Visualforce page sets for it, and
+`LCC.getRESTAPISessionKey()`, the session a `lightning:container` app gets for the REST API. Only code
 counts: the same words in a comment or an ordinary string literal are not a read. In a static
 resource, `{!$Api.Session_ID}` is just text (Visualforce never renders static resources), so
 merge fields are sources only in scripts embedded in pages (see `visualforce.py`).
@@ -26,6 +27,7 @@ from apexlint.read.source import SourceText
 
 _SFORCE_NEEDLE = b"sessionId"
 _SFDC_NEEDLE = sinks.SFDC_SESSION_GLOBAL.encode()
+_CONTAINER_NEEDLE = b"getRESTAPISessionKey"  # lightning:container's `LCC.getRESTAPISessionKey()`
 _ASSIGNMENT_TYPES = ("assignment_expression", "augmented_assignment_expression")
 
 
@@ -58,7 +60,8 @@ def find_js_sources(src: SourceText, unit: ScriptUnit, tree: Tree, owner: str, c
     """Session reads in code; registers each in `unit.js_sources` for the flow analysis."""
     found: list[SourceSite] = []
     root = tree.root_node
-    for needle, check in ((_SFORCE_NEEDLE, _sforce_read), (_SFDC_NEEDLE, _sfdc_read)):
+    for needle, check in ((_SFORCE_NEEDLE, _sforce_read), (_SFDC_NEEDLE, _sfdc_read),
+                          (_CONTAINER_NEEDLE, _container_read)):
         pos = unit.raw.find(needle)
         while pos >= 0:
             leaf = root.descendant_for_byte_range(pos, pos + len(needle))
@@ -109,6 +112,16 @@ def _sfdc_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
     if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
         return None
     return None if _is_written(node) else (node, SourceKind.JS_SFDC_SESSION)
+
+
+def _container_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
+    """`LCC.getRESTAPISessionKey()`: the session a `lightning:container` app is given for the
+    REST API (the call is the read)."""
+    member = leaf.parent if leaf.type == "property_identifier" else None
+    call = member.parent if member is not None and member.type == "member_expression" else None
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function") != member:
+        return None
+    return call, SourceKind.JS_CONTAINER_SESSION
 
 
 def _is_written(node: Node) -> bool:

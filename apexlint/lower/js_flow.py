@@ -373,6 +373,10 @@ class ScriptFlow:
             old = self.env.get(name, UNKNOWN) if name else UNKNOWN
             return concat(old, self.value(node.child_by_field_name("right")))
         if t == "call_expression":
+            source = unit.js_sources.get((node.start_byte, node.end_byte))  # `LCC.getRESTAPISessionKey()`
+            if source is not None:
+                called = dotted(unit, node.child_by_field_name("function")) or "…"
+                return JsValue(frozenset({source}), "{" + called + "}")
             return calls.call_value(self, node)
         if t == "new_expression":
             return calls.new_value(self, node)

@@ -33,7 +33,9 @@ _SPECIAL = re.compile(r"[{}'\"\n]")
 _STRING_END = {"'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
 _SIMPLE = re.compile(r"[$A-Za-z_][A-Za-z0-9_.]*")
 _LEX = re.compile(r"[$A-Za-z_][A-Za-z0-9_]*|['\".(]")
-_SESSION_GLOBAL = "$api.session_id"
+# `$Api.Session_ID`, and `API.Session_ID`, the form custom buttons and links use (and Salesforce's
+# own help inserts for them)
+_SESSION_GLOBALS = frozenset({"$api.session_id", "api.session_id"})
 _SESSION_FUNCTION = "getsessionid"
 _LITERAL_WORDS = frozenset({"true", "false", "null"})
 
@@ -99,7 +101,7 @@ def parse_expression(expression: str, base: int = 0) -> tuple[tuple[SessionRef, 
     idents: dict[str, None] = {}
     for start, end, dotted, is_call in names:
         key = dotted.lower()
-        if key == _SESSION_GLOBAL:
+        if key in _SESSION_GLOBALS:
             refs.append(SessionRef(base + start, base + end, expression[start:end]))
         elif is_call and key == _SESSION_FUNCTION:
             call_end = _call_end(expression, end)
@@ -115,7 +117,7 @@ def _simple_reference(expression: str, base: int) -> tuple[tuple[SessionRef, ...
     if not _SIMPLE.fullmatch(stripped) or ".." in stripped or stripped.endswith("."):
         return None
     key = stripped.lower()
-    if key == _SESSION_GLOBAL:
+    if key in _SESSION_GLOBALS:
         start = base + expression.index(stripped)
         return (SessionRef(start, start + len(stripped), stripped),), ()
     if key.startswith("$") or key in _LITERAL_WORDS:
