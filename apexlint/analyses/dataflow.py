@@ -369,12 +369,17 @@ class DataFlow:
             match = _APEX_PAGE_URL.search(head)
             if match is None:
                 continue
-            name = match.group(1).lower()
+            written = match.group(1)
+            name = written.lower()
             if "__" in name:  # `ns__Page`: pages are known by their own names, whatever the package
                 name = name.split("__", 1)[1]
             page = self.model.pages.get(name)
             if page is not None and page.emits_session:
                 return page.display
+            if page is None and "session" in name:
+                # a page the package does not hold (another package's `usf3__GenerateSessionIdForLWC`):
+                # its markup is out of sight, but its name says what the read is for
+                return written
         return None
 
     def page_passed(self, mid: str, index: int) -> str | None:
@@ -904,6 +909,12 @@ class _MethodRun:
                 return EMPTY
             if name in api.COLLECTION_READERS:
                 return receiver
+        if name in ("replace", "replaceall") and (cls in ("string", "?") or receiver.strings) and len(args) == 2 \
+                and args[0].deep_taint() and not args[1].carries_session():
+            # `text.replace(sid, '***')`: the session itself replaced by text that holds none
+            removed = args[0].deep_taint().keys()
+            kept = {src: t for src, t in receiver.deep_taint().items() if src not in removed}
+            return Value(kept, receiver.deep_params(), frozenset({(UNKNOWN,)}), frozenset({"string"}))
         if name == "replace" and (cls in ("string", "?") or receiver.strings) \
                 and (swapped := _swapped(receiver, call)) is not None:
             return swapped

@@ -30,10 +30,15 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             if page_source else ""
         message = (f"{src.text} renders Visualforce page '{src.context}', which emits the session ID{where}: "
                    "this reads a UI session into Apex (the Visualforce session trick)")
+        if page is None:  # a page of another package, named for the session it renders
+            message = (f"{src.text} renders Visualforce page '{src.context}', which is not in the package and whose "
+                       "name says it renders the session ID: this reads a UI session into Apex (the Visualforce "
+                       "session trick)")
         info = ctx.model.method_at(src.path, src.span)
         yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), trace=tuple(steps),
                                   method=info.id if info else "", anchor_text=src.text,
-                                  properties={"confidence": "high", "page": src.context}),
+                                  properties={"confidence": "high" if page is not None else "medium",
+                                              "page": src.context}),
                       (src.id, *(s.id for s in rendered)))
 
 
