@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apexlint.analyses.endpoints import classify_url, merge_field_host, resolve_endpoints
-from apexlint.analyses.values import ORG, ORG_HOST, SETTING, Value, param_marker
+from apexlint.analyses.values import ORG, ORG_HOST, SETTING, Value, join, param_marker
 from apexlint.model.package import PackageModel
 
 
@@ -100,3 +100,19 @@ def test_a_merge_field_host_is_the_org_only_when_known_to_be() -> None:
 def test_the_orgs_host_after_a_scheme(shape: tuple[str, ...], scope: str, api: str) -> None:
     [ep] = resolve_endpoints(Value(strings=frozenset({shape})), PackageModel(namespace=""))
     assert (ep.scope, ep.api) == (scope, api)
+
+
+def test_many_endpoints_keep_what_they_all_start_with() -> None:
+    paths = [(ORG, f"/services/data/v59.0/sobjects/Obj{i}__c") for i in range(9)]
+    endpoints = resolve_endpoints(Value(strings=_joined(paths)), PackageModel(namespace=""))
+    assert {(ep.scope, ep.api) for ep in endpoints} == {("same-org", "data")}
+    # after the org's URL, one that may go on with its host: nothing in common is claimed
+    lookalikes = [*paths[:7], (ORG, ".collector.example/in")]
+    [ep] = resolve_endpoints(Value(strings=_joined(lookalikes)), PackageModel(namespace=""))
+    assert ep.scope == "unresolved"
+
+
+def _joined(shapes: list[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """The shapes joined in two halves, as two callers' values meet."""
+    half = len(shapes) // 2
+    return join(Value(strings=frozenset(shapes[:half])), Value(strings=frozenset(shapes[half:]))).strings

@@ -71,3 +71,16 @@ def test_a_helper_writing_any_metadata_names_what_its_callers_pass(findings: dic
     f = findings[("PartnerInstaller.cls", 10)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "createMetadata of NamedCredential, RemoteSiteSetting:" in f.message  # not "of Metadata"
+
+
+@pytest.mark.parametrize(("metadata_type", "prohibited"), [
+    ("SecuritySettings", True), ("SessionSettings", True), ("PasswordPolicies", True),
+    ("FileUploadAndDownloadSecuritySettings", True), ("PlatformEncryptionSettings", True),
+    ("EncryptionKeySettings", True), ("SingleSignOnSettings", True), ("MyDomainSettings", True),
+    ("RemoteSiteSetting", True), ("CspTrustedSite", True), ("ConnectedApp", True),
+    ("CaseSettings", False), ("AddressSettings", False), ("LightningExperienceSettings", False),
+    ("CustomField", False), ("Layout", False),
+])
+def test_which_metadata_types_are_prohibited(metadata_type: str, prohibited: bool) -> None:
+    from apexlint.model.metadata_types import is_prohibited_type
+    assert is_prohibited_type(metadata_type) is prohibited

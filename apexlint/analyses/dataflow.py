@@ -1139,10 +1139,19 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     starts with the org's URL or host, and the method cuts only its end (a `substring` from 0)."""
     if not receiver.strings or any(s[0] not in (ORG, ORG_HOST) for s in receiver.strings):
         return False
-    if name == "substring":
-        first = call.args[0] if call.args else None
-        return isinstance(first, Lit) and not first.is_string and first.value == "0"
-    return name in api.PREFIX_METHODS
+    if name in api.TRIMMING_METHODS and not call.args:
+        return True
+    first = call.args[0] if call.args else None
+    if name in api.PATH_CUTTING_METHODS:
+        return isinstance(first, Lit) and first.is_string and first.value.startswith("/") \
+            and not first.value.startswith("//")
+    if name == "substring" and len(call.args) == 2:
+        # `base.substring(0, base.length() - 1)`: a trailing character or two cut off
+        end = call.args[1]
+        return isinstance(first, Lit) and not first.is_string and first.value == "0" \
+            and isinstance(end, Binary) and end.op == "-" and isinstance(end.left, Call) \
+            and end.left.name == "length" and isinstance(end.right, Lit) and end.right.value in ("1", "2")
+    return False
 
 
 def _arithmetic(left: Value, right: Value) -> bool:

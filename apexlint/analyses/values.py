@@ -159,10 +159,44 @@ def _join_traces(a: dict[K, Trace], b: dict[K, Trace]) -> dict[K, Trace]:
 
 
 def _cap_shapes(shapes: frozenset[Shape]) -> frozenset[Shape]:
-    """Too many possible strings: the value is 'any string' (absorbing, so joins stay monotone)."""
+    """Too many possible strings: what they all start with, then anything (seven callers passing
+    the org's URL and seven paths are still the org); with nothing in common, 'any string'
+    (absorbing, so joins stay monotone: a start only ever gets shorter)."""
     if len(shapes) <= MAX_SHAPES:
         return shapes if TOP_SHAPE not in shapes or len(shapes) == 1 else ANY_STRING
-    return ANY_STRING
+    if TOP_SHAPE in shapes:
+        return ANY_STRING
+    start = _common_start(shapes)
+    return frozenset({(*start, UNKNOWN)}) if start else ANY_STRING
+
+
+def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:
+    """The pieces every shape starts with, and the text their next literal pieces share."""
+    ordered = sorted(shapes)
+    out: list[str] = []
+    shortest: Shape = min(ordered, key=lambda s: len(s))
+    for i, piece in enumerate(shortest):
+        if all(s[i] == piece for s in ordered):
+            out.append(piece)
+            continue
+        if not any(s[i].startswith("\x00") for s in ordered):
+            shared = _shared_text([s[i] for s in ordered])
+            if shared:
+                out.append(shared)
+        break
+    if out and out[-1] in (ORG, ORG_HOST) and not all(
+            len(s) == len(out) or s[len(out)].startswith(("/", "?", "#", ":")) for s in ordered):
+        return ()  # after the org's URL, text that may go on with its host (`.collector.example`)
+    return tuple(out) if out and out != [UNKNOWN] else ()
+
+
+def _shared_text(texts: list[str]) -> str:
+    """The text every one of `texts` starts with."""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
 
 
 def join_all(values: list[Value]) -> Value:

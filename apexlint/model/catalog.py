@@ -142,12 +142,13 @@ NON_TEXT_METHODS = frozenset({
     "containswhitespace", "startswith", "startswithignorecase", "endswith", "endswithignorecase", "charat",
     "codepointat", "getlevenshteindistance",
 })
-# Methods that keep the start of their receiver's text and cut its end: of the org's URL, they
-# leave the org's URL (`base.removeEnd('/')`, `base.substring(0, base.length() - 1)`).
-PREFIX_METHODS = frozenset({
-    "removeend", "removeendignorecase", "left", "substringbefore", "substringbeforelast", "trim", "strip",
-    "stripend", "normalizespace",
-})
+# Methods that keep the start of their receiver's text and cut its end at a `/` (their argument
+# starts with one): of the org's URL, they leave the org's URL (`base.removeEnd('/')`,
+# `url.substringBefore('/services')`). Cut anywhere else (`left(5)`, `substringBefore('://')`)
+# the host may be gone, and what is added after it decides.
+PATH_CUTTING_METHODS = frozenset({"removeend", "removeendignorecase", "substringbefore", "substringbeforelast"})
+# ...and those that only trim white space.
+TRIMMING_METHODS = frozenset({"trim", "strip", "normalizespace", "deletewhitespace"})
 
 
 # Apex namespaces of the platform itself; a dotted class name in any other namespace belongs to

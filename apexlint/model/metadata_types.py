@@ -15,11 +15,19 @@ PROHIBITED_TYPES = frozenset({
 })
 
 
+# A settings type whose name says it is about security (`FileUploadAndDownloadSecuritySettings`,
+# `PlatformEncryptionSettings`, `EncryptionKeySettings`, `CertificateSettings`...).
+_SECURITY_WORDS = ("security", "session", "password", "encryption", "certificate", "oauth", "identity",
+                   "signon", "trust", "mfa", "login", "auth")
+
+
 def is_prohibited_type(type_name: str) -> bool:
     """Credentials, apps, auth providers, remote sites, CSP, and the org-wide security, session,
-    password and sign-in settings. Other settings (`AddressSettings`, `CaseSettings`) are the
-    org's, not security: a write to them is reported as metadata the package does not own."""
-    return type_name.lower().rpartition(".")[2] in PROHIBITED_TYPES
+    password, encryption and sign-in settings. Other settings (`AddressSettings`,
+    `CaseSettings`) are the org's, not security: a write to them is reported as metadata the
+    package does not own."""
+    t = type_name.lower().rpartition(".")[2]
+    return t in PROHIBITED_TYPES or (t.endswith("settings") and any(w in t for w in _SECURITY_WORDS))
 
 
 def owned_by(full_name: str, namespace: str) -> bool:
