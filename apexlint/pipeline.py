@@ -351,6 +351,18 @@ def _unique_fingerprints(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _hidden_sources_once(notes: list[Notification]) -> list[Notification]:
+    """An org retrieve's hidden managed sources as one note (an org dump holds thousands), where
+    the first of them was; every other note as it is."""
+    hidden = [n for n in notes if n.code == "hidden-source"]
+    if len(hidden) <= 1:
+        return notes
+    first = hidden[0]
+    summary = replace(first, message=f"not scanned: {len(hidden):,} files hold the hidden source of installed managed "
+                                     f"packages ('(hidden)'), as the org returns it; the first is {first.path}")
+    return [summary if n is first else n for n in notes if n.code != "hidden-source" or n is first]
+
+
 def assemble(project: Project, lines: int, summaries: Sequence[FileSummary], analysis: Analysis,
              rules: dict[str, RuleMeta], category: str | None) -> ScanResult:
     """The scan's result from what the analysis found and what the files add to it (`lines`
@@ -360,7 +372,7 @@ def assemble(project: Project, lines: int, summaries: Sequence[FileSummary], ana
     suppressions)."""
     notes: list[Notification] = list(project.notifications)
     notes.extend(n for s in summaries for n in s.notes)
-    notes.extend(n for s in summaries for n in s.lowering_notes)
+    notes.extend(_hidden_sources_once([n for s in summaries for n in s.lowering_notes]))
     notes.extend(analysis.notes)
     texts = texts_for(list(analysis.findings), project)
     findings = finish_findings(list(analysis.findings), texts)

@@ -105,3 +105,14 @@ def test_hidden_managed_source_is_a_note_not_a_parse_error(kind: FileKind, rel: 
     lowered = lower_job(LoweringJob(rel, kind, b"(hidden)", ""), ReadLimits())
     assert lowered.files == ()
     assert [(n.code, n.level.value) for n in lowered.notifications] == [("hidden-source", "note")]
+
+
+def test_many_hidden_sources_are_one_note(tmp_path: Path) -> None:
+    classes = tmp_path / "src" / "classes"
+    classes.mkdir(parents=True)
+    for name in ("VendorA", "VendorB", "VendorC"):
+        (classes / f"{name}.cls").write_bytes(b"(hidden)")
+    (classes / "Own.cls").write_text("public class Own {}", encoding="utf-8")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    (note,) = [n for n in result.notifications if n.code == "hidden-source"]
+    assert note.path == "src/classes/VendorA.cls" and "3 files hold the hidden source" in note.message
