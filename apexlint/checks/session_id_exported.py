@@ -12,6 +12,7 @@ from apexlint.analyses.endpoints import Endpoint
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
+from apexlint.lower.js_values import UNKNOWN_TEXT
 
 RULE_ID = "SID002"
 EMAIL_SUFFIX = ".email"  # email templates, in both source and metadata-API formats
@@ -69,7 +70,9 @@ def _url_destination(ep: Endpoint) -> str:
     """Where a page's request goes; a URL built at run time is treated as leaving the org (SPEC)."""
     if ep.scope == "external":
         return f"to {ep.host} (an external host)"
-    return (f"to a URL apexlint could not resolve ({ep.url}: {ep.why}); unless it is this org, "
+    # a script's value unknown until run time reads as the Apex one does
+    shown = ep.url.replace(UNKNOWN_TEXT, "<unknown>")
+    return (f"to a URL apexlint could not resolve ({shown}: {ep.why}); unless it is this org, "
             "the session leaves Salesforce")
 
 
