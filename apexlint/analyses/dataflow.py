@@ -940,6 +940,11 @@ class _MethodRun:
             self.sink("unresolved", f"dynamic dispatch ({cls}.{name})", call.span, call.text, both)
         elif both.carries_session() and api.is_external_class(cls):
             self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
+            if receiver.facets and not receiver.taint:
+                # an operation of another package's client that holds the session in a field
+                # (`usf3.MetadataService.MetadataPort.checkDeployStatus`): reported above; what it
+                # returns is its result (a deploy status), not the session it was given
+                return derived(joined) if joined.carries_session() else EMPTY
         return derived(both) if both.carries_session() else EMPTY
 
     def string_format(self, call: Call, args: list[Value]) -> Value | None:
