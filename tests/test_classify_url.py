@@ -96,6 +96,8 @@ def test_a_merge_field_host_is_the_org_only_when_known_to_be() -> None:
     (("https://", ORG_HOST, ".collector.example/ingest"), "unresolved", ""),
     ((ORG, ".collector.example/ingest"), "unresolved", ""),
     (("ftp://", ORG_HOST, "/x"), "unresolved", ""),
+    ((ORG, ":@collector.example/in"), "unresolved", ""),  # a user name before `@`, then the host
+    ((ORG, ":8443/services/data/v59.0/limits"), "same-org", "data"),
 ])
 def test_the_orgs_host_after_a_scheme(shape: tuple[str, ...], scope: str, api: str) -> None:
     [ep] = resolve_endpoints(Value(strings=frozenset({shape})), PackageModel(namespace=""))
@@ -110,6 +112,11 @@ def test_many_endpoints_keep_what_they_all_start_with() -> None:
     lookalikes = [*paths[:7], (ORG, ".collector.example/in")]
     [ep] = resolve_endpoints(Value(strings=_joined(lookalikes)), PackageModel(namespace=""))
     assert ep.scope == "unresolved"
+    # literal URLs sharing a Salesforce host's text that goes on into someone else's host
+    hosts = [("https://test.salesforce.com/services/oauth2/token",),
+             *((f"https://test.salesforce.com.{c}.collector.example/in",) for c in "abcdef")]
+    endpoints = resolve_endpoints(Value(strings=_joined(hosts)), PackageModel(namespace=""))
+    assert {ep.scope for ep in endpoints} == {"unresolved"}
 
 
 def _joined(shapes: list[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:

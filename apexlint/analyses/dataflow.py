@@ -909,12 +909,6 @@ class _MethodRun:
                 return EMPTY
             if name in api.COLLECTION_READERS:
                 return receiver
-        if name in ("replace", "replaceall") and (cls in ("string", "?") or receiver.strings) and len(args) == 2 \
-                and args[0].deep_taint() and not args[1].carries_session():
-            # `text.replace(sid, '***')`: the session itself replaced by text that holds none
-            removed = args[0].deep_taint().keys()
-            kept = {src: t for src, t in receiver.deep_taint().items() if src not in removed}
-            return Value(kept, receiver.deep_params(), frozenset({(UNKNOWN,)}), frozenset({"string"}))
         if name == "replace" and (cls in ("string", "?") or receiver.strings) \
                 and (swapped := _swapped(receiver, call)) is not None:
             return swapped

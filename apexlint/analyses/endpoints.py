@@ -66,6 +66,9 @@ def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
     return sorted(found, key=lambda e: (e.scope, e.url))
 
 
+_PORT = re.compile(r":\d{1,5}(?:[/?#]|$)")
+
+
 def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
     head = shape[0] if shape else ""
     text = shape_text(shape)
@@ -73,7 +76,10 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
         # the org's URL, or a scheme and the org's host (`'https://' + DomainCreator
         # .getOrgMyDomainHostname()`), then a path; unless literal text goes on with the host
         rest = shape[1:] if head in (ORG, ORG_HOST) else shape[2:]
-        if rest and rest[0] and not rest[0].startswith(("\x00", "/", "?", "#", ":")):
+        if rest and rest[0] and (not rest[0].startswith(("\x00", "/", "?", "#", ":"))
+                                 or (rest[0].startswith(":") and not _PORT.match(rest[0]))):
+            # text going on with the host (`.collector.example`), or a `:` that is no port
+            # (`:@collector.example`: what came before is a user name, the host is after `@`)
             return Endpoint("unresolved", text, why="the host is built at run time")
         path = _literal_prefix(rest)
         if path.startswith(":"):  # a port

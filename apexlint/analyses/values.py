@@ -184,9 +184,19 @@ def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:
             if shared:
                 out.append(shared)
         break
+    if out and not out[-1].startswith("\x00"):
+        # a shared literal ends where its URL's host may still go on: keep it only up to a `/`
+        # after the host (`https://test.salesforce.com` + `.collector.example` is someone else's)
+        authority = out[-1].find("//")
+        cut = out[-1].rfind("/", authority + 2 if authority >= 0 else 0)
+        if authority >= 0 or any(p.startswith("\x00") for p in out[:-1]):
+            if cut < 0 or (authority >= 0 and cut <= authority + 1):
+                out.pop()
+            else:
+                out[-1] = out[-1][:cut + 1]
     if out and out[-1] in (ORG, ORG_HOST) and not all(
-            len(s) == len(out) or s[len(out)].startswith(("/", "?", "#", ":")) for s in ordered):
-        return ()  # after the org's URL, text that may go on with its host (`.collector.example`)
+            len(s) == len(out) or s[len(out)].startswith(("/", "?", "#")) for s in ordered):
+        return ()  # after the org's URL, text that may go on with its host (`.collector.example`, `:@host`)
     return tuple(out) if out and out != [UNKNOWN] else ()
 
 
