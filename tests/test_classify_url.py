@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apexlint.analyses.endpoints import classify_url, merge_field_host, resolve_endpoints
-from apexlint.analyses.values import ORG, ORG_HOST, SETTING, Value, join, param_marker
+from apexlint.analyses.values import ORG, ORG_HOST, SETTING, TOP_SHAPE, UNKNOWN, Value, join, param_marker
 from apexlint.model.package import PackageModel
 
 
@@ -123,3 +123,11 @@ def _joined(shapes: list[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
     """The shapes joined in two halves, as two callers' values meet."""
     half = len(shapes) // 2
     return join(Value(strings=frozenset(shapes[:half])), Value(strings=frozenset(shapes[half:]))).strings
+
+
+def test_a_shared_named_credential_prefix_is_not_a_name() -> None:
+    # `callout:Org_API` six times and `callout:Org_API_Relay` once share no credential name
+    shapes = [*((f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(6)), ("callout:Org_API_Relay/collect",)]
+    assert _joined(shapes) == frozenset({TOP_SHAPE})
+    same = [(f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(7)]
+    assert _joined(same) == frozenset({("callout:Org_API/services/data/v59.0/", UNKNOWN)})

@@ -84,3 +84,9 @@ def test_a_helper_writing_any_metadata_names_what_its_callers_pass(findings: dic
 def test_which_metadata_types_are_prohibited(metadata_type: str, prohibited: bool) -> None:
     from apexlint.model.metadata_types import is_prohibited_type
     assert is_prohibited_type(metadata_type) is prohibited
+
+
+def test_a_tooling_helper_is_judged_by_every_sobject_it_writes(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("ToolingWriter.cls", 15)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "Tooling API POST of RemoteProxy:" in f.message  # the prohibited one is named

@@ -376,7 +376,7 @@ class DataFlow:
             page = self.model.pages.get(name)
             if page is not None and page.emits_session:
                 return page.display
-            if page is None and "session" in name:
+            if page is None and _SESSION_PAGE_NAME.search(name):
                 # a page the package does not hold (another package's `usf3__GenerateSessionIdForLWC`):
                 # its markup is out of sight, but its name says what the read is for
                 return written
@@ -1114,6 +1114,11 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
 
 def _cannot_carry(type_name: str) -> bool:
     return bool(type_name) and base_type(type_name) in api.NON_CARRIER_TYPES
+
+
+# A page named for the session it renders (`GenerateSessionIdForLWC`, `Session_Id`), not merely
+# for a session of some other kind (`SessionAgendaPdf`)
+_SESSION_PAGE_NAME = re.compile(r"session_?id", re.IGNORECASE)
 
 
 def _full_name(shape: tuple[str, ...], namespace: str) -> str:

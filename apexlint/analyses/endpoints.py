@@ -267,13 +267,17 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                 named = body[start:start + len(in_body)] if start >= 0 else ""
                 return True, tuple(sorted(set(_XSI_TYPE.findall(body)) | set(_TYPE_ELEMENT.findall(body)))), named
         if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
-            return True, tuple(sorted(set(_TOOLING_TYPE.findall(ep.url)))), ""
+            # every endpoint's sObject: a helper its callers use for RemoteProxy and ApexClass
+            # writes both
+            return True, tuple(sorted({t for e in endpoints if e.api == "tooling"
+                                       for t in _TOOLING_TYPE.findall(e.url)})), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):
             return True, (), ""  # POST deployRequest: a deployment through the REST Metadata API
         if ep.api == "data" and any(m.lower() in _WRITE_METHODS for m in methods):
             # setup objects the REST data API writes too (`/sobjects/AuthProvider`): the same
             # change as through the Metadata or Tooling API; records of other objects are data
-            setup = [t for t in _DATA_TYPE.findall(ep.url) if is_prohibited_type(t)]
+            setup = [t for e in endpoints if e.api == "data" for t in _DATA_TYPE.findall(e.url)
+                     if is_prohibited_type(t)]
             if setup:
                 return True, tuple(sorted(set(setup))), ""
     return False, (), ""

@@ -187,8 +187,10 @@ def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:
     if out and not out[-1].startswith("\x00"):
         # a shared literal ends where its URL's host may still go on: keep it only up to a `/`
         # after the host (`https://test.salesforce.com` + `.collector.example` is someone else's)
-        authority = out[-1].find("//")
-        cut = out[-1].rfind("/", authority + 2 if authority >= 0 else 0)
+        text = out[-1]
+        named = len("callout:") if text.lower().startswith("callout:") else -1  # a Named Credential's name
+        authority = text.find("//") if named < 0 else named - 2
+        cut = text.rfind("/", authority + 2 if authority >= 0 else 0)
         if authority >= 0 or any(p.startswith("\x00") for p in out[:-1]):
             if cut < 0 or (authority >= 0 and cut <= authority + 1):
                 out.pop()
