@@ -66,6 +66,11 @@ _SYSTEM_RETURNS: dict[tuple[str, str], str] = {
 }
 
 
+def is_exception_class(model: PackageModel, cls: str) -> bool:
+    """A package exception class: its message ends up in logs and error emails."""
+    return any(base_type(t).endswith("exception") for t in model.supertypes(cls))
+
+
 @frozen
 class Resolution:
     """What a call means: package targets, or a system call, or dynamic/unknown."""
@@ -189,13 +194,18 @@ class Scope:
         obj = call.obj
         if call.name == "<init>" and isinstance(obj, Super | None):  # `this(...)`, `super(...)` in a constructor
             owner = (m.superclass_chain(self.cls)[1:2] if obj is not None else [self.cls]) if self.cls else []
-            return Resolution(targets=tuple(t for c in owner for t in m.by_class.get(c, {}).get("<init>", [])
-                                            if len(t.method.params) == arity))
+            targets = tuple(t for c in owner for t in m.by_class.get(c, {}).get("<init>", [])
+                            if len(t.method.params) == arity)
+            if not targets and obj is not None and self.cls and is_exception_class(m, self.cls):
+                return Resolution(system=("exception", "<init>"))  # `super(message)`: Exception's own
+            return Resolution(targets=targets)
         if obj is None or isinstance(obj, This):
             if self.cls is None:
                 return Resolution()
-            targets = self._own(call.name, arity, virtual=True)
-            return Resolution(targets=tuple(targets))
+            own = self._own(call.name, arity, virtual=True)
+            if not own and is_exception_class(m, self.cls):
+                return Resolution(system=("exception", call.name))  # `this.setMessage(...)`: Exception's own
+            return Resolution(targets=tuple(own))
         if isinstance(obj, Super):
             chain = m.superclass_chain(self.cls)[1:] if self.cls else []
             for c in chain:

@@ -16,7 +16,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field, replace
 
-from apexlint.analyses.callgraph import CallGraph, Scope
+from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
@@ -749,14 +749,6 @@ class _MethodRun:
         if r.system is not None:
             return self.system_call(r.system, call, receiver, args)
         joined = join_all(args)
-        if ((call.name == "<init>" and isinstance(call.obj, Super))
-                or (call.name == "setmessage" and (call.obj is None or isinstance(call.obj, This)))) \
-                and self.scope.cls is not None and _is_exception(self.model, self.scope.cls):
-            # `super(message)` in a package exception's constructor, `this.setMessage(message)`
-            # in its methods: Exception's own
-            if joined.carries_session():
-                self.sink("log", f"{self.model.classes[self.scope.cls].display} message", call.span, call.text, joined)
-            return EMPTY
         if joined.carries_session():
             self.sink("unresolved", call.name, call.span, call.text, joined)
         return derived(joined)
@@ -807,7 +799,7 @@ class _MethodRun:
         items = [self.eval(i) for i in e.items]
         pc = self.model.resolve_class(e.type, self.scope.cls)
         ctors = self.scope.constructors(e) if pc is not None else []
-        if pc is not None and not ctors and _is_exception(self.model, pc):
+        if pc is not None and not ctors and is_exception_class(self.model, pc):
             # Exception's own constructors: the message (or a cause, whose message it takes). A
             # constructor of the package's own says what it does with its arguments
             # (`this.setMessage(...)`, `super(message)`): analysed as any other.
@@ -923,9 +915,13 @@ class _MethodRun:
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
             # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
             return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
-        if cls.endswith("exception") and name == "setmessage":
+        if cls.endswith("exception") and name in ("setmessage", "<init>"):
             if joined.carries_session():
-                self.sink("log", "exception message", call.span, call.text, joined)
+                # `e.setMessage(x)`; in a package exception, `this.setMessage(x)` or `super(x)`
+                own = call.obj is None or isinstance(call.obj, This | Super)
+                label = f"{self.model.classes[self.scope.cls].display} message" if own and self.scope.cls \
+                    else "exception message"
+                self.sink("log", label, call.span, call.text, joined)
             return EMPTY
         if name in api.STRING_METHODS and (cls in ("string", "blob", "?") or receiver.strings):
             return derived(join(receiver, joined), keep_strings=name in ("tostring", "trim"))
@@ -1220,11 +1216,6 @@ def _soap_ports(model: PackageModel) -> frozenset[str]:
                 ports.add(info.owner)
                 break
     return frozenset(ports)
-
-
-def _is_exception(model: PackageModel, cls: str) -> bool:
-    """A package exception class: its message ends up in logs and error emails."""
-    return any(base_type(t).endswith("exception") for t in model.supertypes(cls))
 
 
 def _part_label(part: str) -> str:
