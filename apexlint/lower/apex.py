@@ -54,6 +54,7 @@ from apexlint.ir import (
 )
 from apexlint.lower.secrets import TOKEN_START_BYTES, clip, has_token, redact
 from apexlint.lower.suppressions import parse_directive
+from apexlint.lower.text_scan import unescaped
 from apexlint.read.parsers import parse, problem_nodes
 from apexlint.read.source import SourceText
 
@@ -663,24 +664,8 @@ def _descendants(node: Node, node_type: str) -> Iterator[Node]:
             stack.extend(reversed(n.children))
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
-
-
 def _unquote_apex(raw: str) -> str:
-    body = raw[1:-1] if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'" else raw
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    return unescaped(raw[1:-1] if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'" else raw)
 
 
 def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:

@@ -21,7 +21,6 @@ a session value reaches it (sinks themselves are in `js_sinks`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
@@ -41,7 +40,7 @@ from apexlint.lower.js_values import (
     union,
 )
 from apexlint.lower.secrets import clip
-from apexlint.lower.text_scan import shorten
+from apexlint.lower.text_scan import shorten, unescaped
 from apexlint.read.source import SourceText
 
 MAX_DEPTH = 120  # expression nesting evaluated exactly; deeper code is over-approximated
@@ -101,15 +100,6 @@ class _Use:
     receiver: str = ""  # XHR receiver whose open() URL fills an empty `url` at the end
     body: str = ""  # what the request sends, as far as its text is known (XHR `send`)
     method: str = ""  # its HTTP method, where known
-
-
-# A JavaScript string literal's simple escapes: `\'` is a quote, `\/` a slash (as URLs are written
-# inside inline handlers and JSON-ish strings). Others (`\n`, `\u0041`) are left as written.
-_SIMPLE_ESCAPE = re.compile(r"\\(['\"/\\])")
-
-
-def _unescaped(text: str) -> str:
-    return _SIMPLE_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 class ScriptFlow:
@@ -351,7 +341,7 @@ class ScriptFlow:
         t = node.type
         unit = self.cur
         if t == "string":
-            return JsValue(self.merge_sources(node), _unescaped(unit.text(node)[1:-1]))
+            return JsValue(self.merge_sources(node), unescaped(unit.text(node)[1:-1]))
         if t == "template_string":
             return self._template(node)
         if t == "identifier":

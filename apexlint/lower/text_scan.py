@@ -116,3 +116,24 @@ def token_literal_sources(
             text=redact(m.group(0)), context=context, owner=owner,
         ))
     return found
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
+
+
+def unescaped(body: str) -> str:
+    """A string literal's text (without its quotes) with its backslash escapes read, as Apex and
+    JavaScript write them (`\\'`, `\\/`, `\\n`...); any other escaped character stands for itself."""
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
