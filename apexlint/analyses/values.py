@@ -233,10 +233,10 @@ def concat(a: Value, b: Value) -> Value:
 
 
 def _glue(x: Shape, y: Shape) -> Shape:
-    x = tuple(p for p in x if p)  # an empty literal adds nothing: `'' + URL.getOrgDomainUrl()...`
-    y = tuple(p for p in y if p)
-    if not x or not y:
-        return x or y or ("",)
+    if "" in x or "" in y:  # an empty literal adds nothing: `'' + URL.getOrgDomainUrl()...`
+        x, y = tuple(p for p in x if p), tuple(p for p in y if p)
+        if not x or not y:
+            return x or y or ("",)
     if x and y and not x[-1].startswith("\x00") and not y[0].startswith("\x00"):
         out = (*x[:-1], x[-1] + y[0], *y[1:])
     else:
