@@ -106,9 +106,9 @@ def _scan(options: ScanOptions) -> ScanResult:
         lowered = pipeline.lower_files(project.files, options, cache)
         timer.lap("lower")
         loader = pipeline.body_loader(project, options, cache)
-        verdicts, findings, notes, searched = pipeline.analyse(
+        verdicts, findings, notes, footprint = pipeline.analyse(
             [f for lo in lowered for f in lo.files], project.namespace, rules, options, loader)
-        analysis = reuse.Analysis(tuple(verdicts), tuple(findings), (*notes, *loader.notes), searched)
+        analysis = reuse.Analysis(tuple(verdicts), tuple(findings), (*notes, *loader.notes), footprint)
         keys = [cache.key_of(f.rel) or "" for f in project.files] if cache is not None else []
         memo = reuse.memo(context, keys, stamps, [reuse.summarise(lo) for lo in lowered], analysis, loader)
         timer.lap("analyse")

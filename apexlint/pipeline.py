@@ -32,7 +32,7 @@ from apexlint.read.source import SourceText
 if TYPE_CHECKING:
     from apexlint.checks import CheckContext, Verdict
     from apexlint.model.package import PackageModel
-    from apexlint.reuse import Analysis, FileSummary
+    from apexlint.reuse import Analysis, FileSummary, Footprint
 
 PARALLEL_THRESHOLD = 64  # below this many files a worker pool costs more than it saves...
 PARALLEL_BYTES = 2_000_000  # ...unless they are this large together (one big WSDL2Apex class, zips)
@@ -200,15 +200,16 @@ def body_loader(project: Project, options: ScanOptions, cache: LoweringCache | N
 
 def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], options: ScanOptions,
             bodies: BodyLoader | None = None
-            ) -> tuple[list[SourceVerdict], list[Finding], list[Notification], frozenset[str]]:
-    """Verdicts, findings and notes of the analyses and rules, and every identifier they looked
-    for in method bodies' references (what `apexlint.reuse` needs to know a change is unseen)."""
+            ) -> tuple[list[SourceVerdict], list[Finding], list[Notification], Footprint]:
+    """Verdicts, findings and notes of the analyses and rules, and what they asked of the package
+    (what `apexlint.reuse` needs to know a change is unseen)."""
     # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
     from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
     from apexlint.analyses.dataflow import SOAP_REFS, DataFlow
     from apexlint.analyses.endpoints import page_host_properties
     from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
     from apexlint.model.package import PackageModel
+    from apexlint.reuse import Footprint
     model = PackageModel.build(irs, namespace, bodies)
     graph = build_call_graph(model)
     entries = async_entry_points(model, graph)
@@ -232,7 +233,11 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     source_verdicts = [
         SourceVerdict(sid, src.path, src.span, tuple(sorted(ctx.covered.get(sid, ()))), src.in_test)
         for sid, src in sorted(model.sources.items()) if ctx.reportable(sid)]
-    return source_verdicts, [v.finding for v in verdicts], notes, graph.mentioning.searched() | SOAP_REFS
+    asked = model.lookups
+    footprint = Footprint(graph.mentioning.searched() | SOAP_REFS,
+                          None if asked.walked else asked.asked_classes(), frozenset(asked.paths),
+                          frozenset(c.name for c in model.every_class()))
+    return source_verdicts, [v.finding for v in verdicts], notes, footprint
 
 
 def _run_rule(module: object, ctx: CheckContext, notes: list[Notification]) -> list[Verdict]:

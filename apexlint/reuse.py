@@ -22,32 +22,38 @@ changed nothing the analysis reads when either
   on, outside the methods it read. Method ids carry no positions, and every question the
   analysis asks of such a file (declarations, names searched for, the statements of the bodies
   it reads) has the same answer, so it asks the same questions everywhere else and finds the
-  same; no position of the file reaches the result.
+  same; no position of the file reaches the result;
+- or, in addition, fields and methods were declared, removed or changed in classes the analysis
+  never asked for (`Footprint`: the model notes every class and method it is asked for), and
+  that none of its walks over the whole package would pick (`_unseen_declarations`): a field
+  or method added to a class that is no part of any session's story.
 
 When every changed file passes, the analysis would find exactly what it found, and its findings
 are finished again from the files as they are now: snippets, context lines and suppressions come
 from the new contents, notifications and line counts from the new summaries. A checkout or a
 restored CI cache that only changed modification times is not even lowered again.
 
-Anything else (a file added, removed or renamed, a declaration changed, a name the analysis looks
-for mentioned or no longer mentioned, a statement of a body it read changed, lines moved in a file
-a finding or flow points into, more than `MAX_CHANGED` files changed, a notification while
-checking) runs the analysis as before. Tests compare both paths
+Anything else (a file added, removed or renamed, a class added or its header changed, a
+declaration changed in a class the analysis asked for, a name the analysis looks for mentioned or
+no longer mentioned, a statement of a body it read changed, lines moved in a file a finding or
+flow points into, more than `MAX_CHANGED` files changed, a notification while checking) runs the
+analysis as before. Tests compare both paths
 with a scan without the cache, on hand-made edits and on random ones.
 """
 
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass, replace
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from apexlint.cache import LoweringCache
 from apexlint.discover import Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, SourceVerdict
-from apexlint.ir import BodyRef, FieldIR, FileIR, MethodIR, Notification, Span, Suppression
+from apexlint.ir import BodyRef, ClassIR, FieldIR, FileIR, MethodIR, Notification, Span, Suppression
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
@@ -71,13 +77,25 @@ class FileSummary(NamedTuple):
 
 
 @frozen
+class Footprint:
+    """What the analysis asked of the package besides the bodies it read (`BodyLoader.asked`)."""
+
+    searched: frozenset[str] = frozenset()  # identifiers looked for in method bodies' references
+    # the classes it looked up by name, or a method of (`model.package.Lookups`); None when it
+    # walked the package in a way `_unseen_declarations` does not account for
+    classes: frozenset[str] | None = None
+    paths: frozenset[str] = frozenset()  # the files whose methods it asked for by position
+    package: frozenset[str] = frozenset()  # every class of the package
+
+
+@frozen
 class Analysis:
     """What the analyses and rules found, before findings are finished and suppressed."""
 
     verdicts: tuple[SourceVerdict, ...]
     findings: tuple[Finding, ...]
     notes: tuple[Notification, ...]  # the rules', then the body loader's
-    searched: frozenset[str] = frozenset()  # identifiers looked for in method bodies' references
+    asked: Footprint = Footprint()
 
 
 @frozen
@@ -196,10 +214,11 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
         if spans is None:
             # nothing of it was reported: positions moving in it, and names the analysis never
             # looked for, changed nothing it found
-            output = output if output is not None else repr(last.analysis)
+            found = last.analysis
+            output = output if output is not None else repr((found.verdicts, found.findings, found.notes))
             paths = {f.rel, *(lo.path for lo in (*old.files, *new.files))}
             if not any(_named(path, output) for path in paths):
-                spans = _same_reads(old, new, read, cache, last.keys[i], loader, last.analysis.searched)
+                spans = _same_reads(old, new, read, cache, last.keys[i], loader, found.asked, project.namespace)
         if spans is None or loader.notes:
             return None
         if f.rel in asked:
@@ -215,13 +234,17 @@ def _reused(project: Project, options: ScanOptions, cache: LoweringCache, contex
 
 
 def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: LoweringCache, old_key: str,
-                loader: BodyLoader, searched: frozenset[str] | None = None) -> tuple[tuple[int, int], ...] | None:
+                loader: BodyLoader, unseen: Footprint | None = None,
+                namespace: str = "") -> tuple[tuple[int, int], ...] | None:
     """Whether the analysis reads the same from `new` as from `old` (then the new byte ranges of
-    the bodies it asked for, in order), or None. With `searched` (for a file the analysis's output
-    does not name), the forms and the bodies it read are compared without their positions, and
-    of each method's or field's references only the names in `searched`."""
+    the bodies it asked for, in order), or None. With `unseen` (what the analysis asked of the
+    package, for a file its output does not name), the forms and the bodies it read are compared
+    without their positions, and of each method's or field's references only the names it
+    searched for; and the declarations of classes it never asked about may differ as
+    `_unseen_declarations` allows."""
     if len(old.files) != len(new.files):
         return None
+    searched = unseen.searched if unseen is not None else None
 
     def same(x: object, y: object) -> bool:
         return x == y if searched is None else _shape(x, searched) == _shape(y, searched)
@@ -229,9 +252,15 @@ def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: 
     spans = []
     matched = 0
     for a, b in zip(old.files, new.files, strict=True):
+        skipped: frozenset[str] = frozenset()
         if not same(_declared(a), _declared(b)):
-            return None
-        for m, n in zip(_methods(a), _methods(b), strict=True):  # equal forms: same methods, same order
+            if unseen is None:
+                return None
+            found = _unseen_declarations(a, b, unseen, asked, namespace)
+            if found is None:
+                return None
+            skipped = found
+        for m, n in _method_pairs(a, b, skipped):  # equal forms: same methods, same order
             if isinstance(m.code, BodyRef) and isinstance(n.code, BodyRef):
                 if (m.code.node_type, m.code.owner, m.code.is_test) != (n.code.node_type, n.code.owner, n.code.is_test):
                     return None
@@ -247,6 +276,90 @@ def _same_reads(old: Lowered, new: Lowered, asked: set[tuple[int, int]], cache: 
     if matched != len(asked):
         return None  # a body read that is no method's here: nothing to compare it with
     return tuple(sorted(spans))
+
+
+def _unseen_declarations(a: FileIR, b: FileIR, unseen: Footprint, asked: set[tuple[int, int]],
+                         namespace: str) -> frozenset[str] | None:
+    """The classes of a file whose declarations changed in nothing the analysis could have seen
+    (`a` the form it saw, `b` the new one), when those are the only changes; else None.
+
+    The analysis meets a class's fields and methods in these ways only (`model.package.Lookups`):
+    by asking for the class, one of its methods, or a method at a position in its file (all
+    noted), and in four walks over the whole package, which ask every class and method this:
+    the call graph's index of names (a method's references, compared for the names searched),
+    `async_entry_points` (a method's name and annotations: `ASYNC_NAMES`), the SOAP ports
+    (references to `SOAP_REFS`, which are searched for) and `Demand._holders` (whether the
+    type of a field is a package class). So a class may have fields and methods added, removed
+    or changed when the analysis never asked for it, its file is not one it asked positions in,
+    its header (name, kind, superclass, interfaces, modifiers, annotations) is the same, and
+    every field and method that differs is none of those walks' answers: it names nothing
+    searched (by its own name for a field, which is a reference of the field initialisers'
+    method), a field's type is no package class, and a method is no entry point by its name or
+    annotations. Its bodies the analysis read (none, as it never asked for the class) would be
+    compared as usual; any such body makes the answer None."""
+    from apexlint.analyses.callgraph import ASYNC_NAMES  # the analyses are loaded only when needed
+    from apexlint.model.catalog import ASYNC_ANNOTATIONS
+    from apexlint.model.package import base_type, resolve_type
+
+    searched, looked_up = unseen.searched, unseen.classes
+    if looked_up is None or a.path in unseen.paths or b.path in unseen.paths \
+            or [c.name for c in a.classes] != [c.name for c in b.classes] \
+            or _shape(_file_part(a), searched) != _shape(_file_part(b), searched):
+        return None
+    changed = set()
+    for x, y in zip(a.classes, b.classes, strict=True):
+        if _shape(x, searched) == _shape(y, searched):
+            continue
+        read = any(isinstance(m.code, BodyRef) and (m.code.start_byte, m.code.end_byte) in asked for m in x.methods)
+        if read or x.name in looked_up or _shape(_header(x), searched) != _shape(_header(y), searched):
+            return None
+        for f in _differing(x.fields, y.fields, searched):
+            if f.name in searched or not searched.isdisjoint(f.refs.split()) \
+                    or resolve_type(unseen.package, namespace.lower(), base_type(f.type), x.name) is not None:
+                return None
+        for m in _differing(x.methods, y.methods, searched):
+            if not searched.isdisjoint(m.refs.split()) or m.name in ASYNC_NAMES or ASYNC_ANNOTATIONS & m.annotations:
+                return None
+        changed.add(x.name)
+    return frozenset(changed)
+
+
+_Member = TypeVar("_Member", FieldIR, MethodIR)
+
+
+def _differing(old: Sequence[_Member], new: Sequence[_Member], searched: frozenset[str]) -> list[_Member]:
+    """The members of `old` and of `new` that the other has not (compared as `_shape`s, as many
+    times as they occur)."""
+    before = Counter(_shape(m, searched) for m in old)
+    after = Counter(_shape(m, searched) for m in new)
+    gone, added = before - after, after - before
+    out = []
+    for members, extra in ((old, gone), (new, added)):
+        for m in members:
+            key = _shape(m, searched)
+            if extra[key] > 0:
+                extra[key] -= 1
+                out.append(m)
+    return out
+
+
+def _header(c: ClassIR) -> ClassIR:
+    return replace(c, fields=(), methods=())
+
+
+def _file_part(f: FileIR) -> FileIR:
+    """The form but for its classes, and what only the result takes from it (`_declared`)."""
+    return replace(_declared(f), classes=())
+
+
+def _method_pairs(a: FileIR, b: FileIR, skipped: frozenset[str]) -> Iterator[tuple[MethodIR, MethodIR]]:
+    """The methods of `a` and `b` that are the same declarations in the same order, but for the
+    classes `skipped` (whose methods differ, and whose bodies the analysis never read)."""
+    for x, y in zip(a.classes, b.classes, strict=True):
+        if x.name not in skipped:
+            yield from zip(x.methods, y.methods, strict=True)
+    for s, t in zip(a.triggers, b.triggers, strict=True):
+        yield s.body, t.body
 
 
 def _shape(value: object, searched: frozenset[str]) -> object:
@@ -279,8 +392,3 @@ def _declared(f: FileIR) -> FileIR:
     return replace(f, line_count=0, notifications=(), suppressions=())
 
 
-def _methods(f: FileIR) -> Iterator[MethodIR]:
-    for c in f.classes:
-        yield from c.methods
-    for t in f.triggers:
-        yield t.body

@@ -124,7 +124,6 @@ def test_a_checkout_that_only_moved_modification_times_reuses_the_analysis(
     ("a blank line before the class", True),
     ("names the analysis never looked for", True),
     ("a call of a method it analysed", False),  # `send` is a name it searched for callers of
-    ("a declaration", False),
 ])
 def test_an_edit_in_a_body_the_analysis_never_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, reused: bool) -> None:
@@ -138,11 +137,70 @@ def test_an_edit_in_a_body_the_analysis_never_read(
               "a blank line before the class": lambda t: "\n" + t,
               "names the analysis never looked for": lambda t: t.replace(
                   "Integer x = 1;", "Integer x = Math.abs(-1);\n        List<Integer> seen = new List<Integer>{x};"),
-              "a call of a method it analysed": lambda t: t.replace("x = 1;", "x = 1; Sender.send('');"),
-              "a declaration": lambda t: t.replace("public Integer r()", "public Long r()")}[edit]
+              "a call of a method it analysed": lambda t: t.replace("x = 1;", "x = 1; Sender.send('');")}[edit]
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
     assert analyses == (0 if reused else 1)
+
+
+QUIET_DECLARATIONS: dict[str, Callable[[str], str]] = {
+    "a field": lambda t: t.replace("{", "{\n    private static Integer counted = 0;", 1),
+    "a field without a value": lambda t: t.replace("{", "{\n    Map<String, Object> state;", 1),
+    "a method": lambda t: t.replace("    public Integer r()",
+                                    "    public Integer s() { return 3; }\n    public Integer r()"),
+    "a method removed": lambda t: t.replace("    public Integer r() { return 2; }\n", ""),
+    "a return type": lambda t: t.replace("public Integer r()", "public Long r()"),
+}
+
+
+@pytest.mark.parametrize(("edit", "reused"), [
+    *((edit, True) for edit in QUIET_DECLARATIONS),
+    ("an inner class", False),  # a class more: what type names mean may change
+    ("a field named as a name it searched", False),  # `send`: the field initialisers mention it
+    ("a field whose value names one", False),
+    ("a method that calls one it analysed", False),
+    ("a field of a package class's type", False),  # an object that holds a Sender
+    ("an entry point", False),  # the platform runs `execute` of a Queueable
+    ("a @future method", False),
+    ("an interface", False),
+])
+def test_a_declaration_of_a_class_the_analysis_never_asked_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, reused: bool) -> None:
+    """Quiet is a class the analysis never looked up: fields and methods added to it, removed or
+    changed, that none of its walks over the whole package would pick, change nothing it found
+    (`reuse._unseen_declarations`)."""
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    memo = _memo(src, tmp_path / "cache")
+    asked = memo.analysis.asked
+    assert asked.classes is not None and "quiet" not in asked.classes and "sender" in asked.classes
+    assert "send" in asked.searched
+    change = QUIET_DECLARATIONS.get(edit) or {
+        "an inner class": lambda t: t.replace("{", "{\n    class Row { String label; }", 1),
+        "a field named as a name it searched": lambda t: t.replace("{", "{\n    Integer send = 0;", 1),
+        "a field whose value names one": lambda t: t.replace("{", "{\n    static String s = Sender.send('');", 1),
+        "a method that calls one it analysed": lambda t: t.replace(
+            "    public Integer r()", "    public void s() { Sender.send('x'); }\n    public Integer r()"),
+        "a field of a package class's type": lambda t: t.replace("{", "{\n    Sender helper;", 1),
+        "an entry point": lambda t: t.replace(
+            "    public Integer r()", "    public void execute(QueueableContext c) { }\n    public Integer r()"),
+        "a @future method": lambda t: t.replace(
+            "    public Integer r()", "    @future public static void later() { }\n    public Integer r()"),
+        "an interface": lambda t: t.replace("public class Quiet", "public class Quiet implements Queueable"),
+    }[edit]
+    _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == (0 if reused else 1)
+
+
+def test_a_declaration_of_a_class_the_analysis_asked_for_analyses_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _small(tmp_path)
+    scan(_options(src, tmp_path / "cache"))
+    _edit(src / SFDX_SOURCE / "classes" / "Sender.cls",
+          lambda t: t.replace("{", "{\n    private static Integer counted = 0;", 1))
+    _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
 
 
 def _memo(src: Path, cache: Path) -> reuse.Memo:
@@ -262,7 +320,8 @@ def test_the_memo_keeps_no_secret_and_its_reuse_gives_the_same_result(
 
 
 # -- any edit: the re-scan with the cache gives what a scan without it gives ------------------------
-EDITS = ["append comment", "insert blank line", "delete line", "duplicate line", "change character", "touch"]
+EDITS = ["append comment", "insert blank line", "delete line", "duplicate line", "change character", "touch",
+         "declare field", "declare method"]
 
 
 def _apply(text: str, edit: str, where: float, char: str) -> str:
@@ -279,6 +338,12 @@ def _apply(text: str, edit: str, where: float, char: str) -> str:
     if edit == "change character":
         pos = int(where * max(0, len(text) - 1))
         return text[:pos] + char + text[pos + 1:]
+    if edit in ("declare field", "declare method"):  # after an opening brace (in an Apex class: a member)
+        braces = [i for i, c in enumerate(text) if c == "{"] or [len(text) - 1]
+        at = braces[int(where * (len(braces) - 1))] + 1
+        member = "\n    private static Integer edited = 1;" if edit == "declare field" else \
+            "\n    public void edited(String x) { x.trim(); }"
+        return text[:at] + member + text[at:]
     return text
 
 
@@ -355,7 +420,7 @@ ROUTES = """public class Routes {
 
 @pytest.mark.parametrize(("edit", "reused"), [
     ("a blank line before the class", True),  # the body it read moves, unchanged
-    ("a method added after it", False),  # a declaration more: declarations are always compared
+    ("a method added after it", False),  # a declaration more, in a class the analysis asked for
     ("its URL", False),
 ])
 def test_a_class_the_analysis_read_but_never_reported_on(
@@ -425,3 +490,61 @@ def test_a_file_rewritten_in_the_tick_it_was_read_in_is_read_again(
     os.utime(leak, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same tick: the stamp is as it was
     again, _ = _rescan(src, tmp_path / "cache", monkeypatch)
     assert not any(f.location.path.endswith("Leak.cls") for f in again.findings)
+
+
+@pytest.mark.parametrize(("package", "some_reused"), [
+    ("vulnerable-sfdx", False),  # every class holds a source or a sink, or is named in a finding
+    ("apex-mdapi-style", False),
+    ("clean-sfdx", True),
+])
+def test_a_member_declared_in_any_class_gives_what_a_scan_without_the_cache_gives(
+        tmp_path: Path, package: str, some_reused: bool) -> None:
+    """A field and a method declared at the top of each class of a fixture package in turn, then
+    taken out again: every re-scan gives what a scan without the cache gives, whether the
+    declarations were the analysis's to see or not."""
+    src = shutil.copytree(REPO / "fixtures" / package, tmp_path / "pkg")
+    options = _options(src, tmp_path / "cache")
+    original = _bare(scan(options))
+    reused = []
+    for path in sorted(src.rglob("*.cls")):
+        text = path.read_text(encoding="utf-8")
+        _edit(path, lambda t: t.replace("{", "{\n    private static Integer edited = 1;\n"
+                                             "    public void edited(String x) { x.trim(); }\n", 1))
+        again = scan(options)
+        assert _bare(again) == _bare(scan(_options(src, None))), path.name
+        reused.append(again.stats["analyse"] == 0.0)
+        _edit(path, lambda _, text=text: text)
+        assert _bare(scan(options)) == original, path.name
+    assert not all(reused)
+    assert any(reused) == some_reused
+
+
+# The walks over the whole package the analysis makes without noting them, each one accounted for
+# in `reuse._unseen_declarations` (function where the walk is, what it walks with).
+ACCOUNTED_WALKS = {
+    ("apexlint/analyses/callgraph.py", "__init__", "every_method"),  # the index of names (refs)
+    ("apexlint/analyses/callgraph.py", "async_entry_points", "every_method"),  # ASYNC_NAMES
+    ("apexlint/analyses/dataflow.py", "_soap_ports", "every_method"),  # SOAP_REFS
+    ("apexlint/analyses/demand.py", "_holders", "every_class"),  # field types
+    ("apexlint/model/package.py", "method_at", "every_method"),  # the file's path is noted
+    ("apexlint/pipeline.py", "analyse", "every_class"),  # after the analysis: the classes' names, for reuse
+}
+
+
+def test_every_walk_over_the_package_is_one_reuse_accounts_for() -> None:
+    """A new walk over every class or method that is not noted would let a re-scan reuse an
+    analysis that a changed declaration changes: it must be accounted for in
+    `reuse._unseen_declarations` (and listed here) first."""
+    import ast
+    walks = set()
+    for path in sorted((REPO / "apexlint").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr in ("every_method", "every_class") \
+                        and func.name not in ("every_method", "every_class"):
+                    walks.add((path.relative_to(REPO).as_posix(), func.name, node.func.attr))
+    assert walks == ACCOUNTED_WALKS

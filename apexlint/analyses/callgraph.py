@@ -38,7 +38,13 @@ from apexlint.ir import (
     Throw,
     has_ref,
 )
-from apexlint.model.catalog import ASYNC_ANNOTATIONS, ORG_URL_CALLS, is_static_system_call, strip_system
+from apexlint.model.catalog import (
+    ASYNC_ANNOTATIONS,
+    ASYNC_INTERFACES,
+    ORG_URL_CALLS,
+    is_static_system_call,
+    strip_system,
+)
 from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
 from apexlint.records import frozen
 
@@ -355,7 +361,7 @@ class CallGraph:
         self.model = model
         self._edges: dict[str, list[Edge]] = {}
         self._callers: dict[str, list[Edge]] = {}
-        self.mentioning = Mentions({mid: info.method.refs for mid, info in model.methods.items()})
+        self.mentioning = Mentions({info.id: info.method.refs for info in model.every_method()})
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
@@ -442,13 +448,14 @@ def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> l
     `graph`, the Iterables a Batchable is given where it is made count too (see `_iterated`)."""
     entries: list[AsyncEntry] = []
     by_class: dict[str, tuple[str, ...]] = {}  # a class's async interface methods, once per class
-    for mid in sorted(model.methods):
-        info = model.methods[mid]
+    # a walk over every method that `apexlint.reuse` accounts for: by `ASYNC_NAMES`, and the
+    # classes' headers (`PackageModel.supertypes`)
+    for info in sorted(model.every_method(), key=lambda i: i.id):
         m = info.method
         if m.is_test:
             continue
         if ASYNC_ANNOTATIONS & m.annotations:
-            entries.append(AsyncEntry(mid, "@future method"))
+            entries.append(AsyncEntry(info.id, "@future method"))
         elif info.cls is not None and m.kind == "method":
             cls = info.cls.name
             if cls not in by_class:
@@ -456,16 +463,21 @@ def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> l
             for iface_method in by_class[cls]:
                 if m.name == iface_method:
                     iface = _async_interface_name(model, info.cls.name, m.name)
-                    entries.append(AsyncEntry(mid, f"{iface}.{m.display}"))
+                    entries.append(AsyncEntry(info.id, f"{iface}.{m.display}"))
                     break
         elif info.trigger is not None and info.trigger.sobject.endswith("__e"):
-            entries.append(AsyncEntry(mid, f"trigger on platform event {info.trigger.sobject}"))
+            entries.append(AsyncEntry(info.id, f"trigger on platform event {info.trigger.sobject}"))
     starts = [e.method_id for e in entries if e.reason.startswith("Database.Batchable.start")]
     return entries + [AsyncEntry(mid, reason) for mid, reason in _iterated(model, starts, graph)]
 
 
 # What the platform calls of the Iterable a `Database.Batchable.start` returns, in the batch job.
 _ITERATION = {"iterable": ("iterator",), "iterator": ("hasnext", "next")}
+
+# The names of every method the walk of `async_entry_points` may take for an entry point: one
+# not named so, and with no `ASYNC_ANNOTATIONS`, is none, whatever its class.
+ASYNC_NAMES = frozenset({name for names in ASYNC_INTERFACES.values() for name in names}
+                        | {name for names in _ITERATION.values() for name in names})
 
 
 def _iterated(model: PackageModel, starts: list[str], graph: CallGraph | None) -> list[tuple[str, str]]:
@@ -503,7 +515,6 @@ def _iterated(model: PackageModel, starts: list[str], graph: CallGraph | None) -
 
 
 def _async_interface_name(model: PackageModel, cls: str, method: str) -> str:
-    from apexlint.model.catalog import ASYNC_INTERFACES
     names = {"database.batchable": "Database.Batchable", "queueable": "Queueable",
              "schedulable": "Schedulable", "finalizer": "System.Finalizer"}
     for sup in model.supertypes(cls):

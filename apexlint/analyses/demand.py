@@ -111,7 +111,9 @@ class Demand:
         an object's fields are read as a whole (`this`, a call to a SOAP port)."""
         out = {cls, *self.model.subtypes.get(cls, ())}
         for _ in range(2):
-            more = {c.name for c in self.model.classes.values()
+            # a walk over every class that `apexlint.reuse` accounts for: by the package classes
+            # the types of their fields name
+            more = {c.name for c in self.model.every_class()
                     if c.name not in out and any(self.model.resolve_class(base_type(f.type), c.name) in out
                                                  for f in c.fields)}
             if not more:

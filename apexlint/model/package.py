@@ -8,8 +8,9 @@ class does this name mean in this class".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, ItemsView, Iterable, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from apexlint.ir import (
     Assign,
@@ -94,9 +95,93 @@ def element_type(type_name: str) -> str:
     return ""
 
 
+_V = TypeVar("_V")
+
+
+class Lookups:
+    """What the analysis asked the model for: the keys it looked up in `classes`, `methods` and
+    `by_class` (hits and misses), the files whose methods it asked for by position, and whether
+    it went through one of them in a way no one accounted for (`walked`).
+
+    `apexlint.reuse` trusts a changed declaration of a class only if the analysis asked about
+    the class in none of these ways: then no answer it had depends on the declaration, apart
+    from those of the walks over the whole package that go through `PackageModel.every_method`
+    and `every_class`, which reuse accounts for one by one, and of reading class headers (which
+    reuse requires to be the same)."""
+
+    def __init__(self) -> None:
+        self.classes: set[str] = set()  # keys of `classes` and `by_class`
+        self.methods: set[str] = set()  # keys of `methods`
+        self.paths: set[str] = set()
+        self.walked = False
+
+    def asked_classes(self) -> frozenset[str]:
+        """The classes asked about: by name, or through the id of one of their methods."""
+        return frozenset(self.classes) | frozenset(m.rpartition(".")[0] for m in self.methods
+                                                   if not m.startswith("trigger:"))
+
+
+class Recorded(dict[str, _V]):
+    """A dict that notes every key whose value it is asked for (into `noted`) and every walk over
+    it (in `lookups.walked`). Building the model fills it before anything is noted. Whether it
+    holds a key (`in`) is not noted: reuse trusts no change in which classes there are."""
+
+    __slots__ = ("lookups", "noted")
+
+    def __init__(self, lookups: Lookups, noted: set[str]) -> None:
+        super().__init__()
+        self.lookups = lookups
+        self.noted = noted
+
+    def __getitem__(self, key: str) -> _V:
+        self.noted.add(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: _V | None = None) -> _V | None:  # type: ignore[override]
+        self.noted.add(key)
+        return dict.get(self, key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self.lookups.walked = True
+        return dict.__iter__(self)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self.lookups.walked = True
+        return dict.keys(self)
+
+    def values(self) -> ValuesView[_V]:  # type: ignore[override]
+        self.lookups.walked = True
+        return dict.values(self)
+
+    def items(self) -> ItemsView[str, _V]:  # type: ignore[override]
+        self.lookups.walked = True
+        return dict.items(self)
+
+
+def resolve_type(classes: Container[str], namespace: str, name: str, context: str | None = None) -> str | None:
+    """Which of `classes` (the package's) a (possibly inner, namespaced or `System.`) type name
+    means in class `context`."""
+    if not name:
+        return None
+    n = base_type(name) if ("<" in name or name.endswith("[]")) else name.lower()
+    if namespace and n.startswith(namespace + "."):
+        n = n[len(namespace) + 1:]
+    if context is not None:
+        outer = context
+        while outer:
+            candidate = f"{outer}.{n}"
+            if candidate in classes:
+                return candidate
+            outer = outer.rpartition(".")[0]
+    if n in classes:
+        return n
+    return None
+
+
 @dataclass
 class PackageModel:
     namespace: str
+    lookups: Lookups = field(default_factory=Lookups, repr=False, compare=False)
     classes: dict[str, ClassIR] = field(default_factory=dict)
     methods: dict[str, MethodInfo] = field(default_factory=dict)
     by_class: dict[str, dict[str, list[MethodInfo]]] = field(default_factory=dict)
@@ -121,7 +206,10 @@ class PackageModel:
     @classmethod
     def build(cls, files: Iterable[FileIR], namespace: str,
               bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = None) -> PackageModel:
-        model = cls(namespace=namespace.lower(), bodies=bodies)
+        scratch = Lookups()  # what building asks is not what the analysis asks
+        model = cls(namespace=namespace.lower(), lookups=scratch, classes=Recorded(scratch, scratch.classes),
+                    methods=Recorded(scratch, scratch.methods), by_class=Recorded(scratch, scratch.classes),
+                    bodies=bodies)
         for f in sorted(files, key=lambda f: f.path):
             for c in f.classes:
                 model.classes.setdefault(c.name, c)
@@ -140,7 +228,16 @@ class PackageModel:
             model.methods[info.id] = info
         model._index_subtypes()
         model._drop_shadowed_sources()
+        model._record(Lookups())
         return model
+
+    def _record(self, lookups: Lookups) -> None:
+        """Note what is asked from now on in `lookups`."""
+        self.lookups = lookups
+        for table, noted in ((self.classes, lookups.classes), (self.methods, lookups.methods),
+                             (self.by_class, lookups.classes)):
+            if isinstance(table, Recorded):
+                table.lookups, table.noted = lookups, noted
 
     def _add_class_methods(self, c: ClassIR) -> None:
         table = self.by_class.setdefault(c.name, {})
@@ -156,6 +253,16 @@ class PackageModel:
                               path=c.path, cls=c)
             self.methods[info.id] = info
             table.setdefault(m.name, []).append(info)
+
+    def every_method(self) -> ValuesView[MethodInfo]:
+        """Every method, as built, without noting a walk (see `Lookups`): for the walks over the
+        whole package that `apexlint.reuse` accounts for. Another walk goes through `methods`
+        itself, and is noted."""
+        return dict.values(self.methods)
+
+    def every_class(self) -> ValuesView[ClassIR]:
+        """Every class, as built, without noting a walk (as `every_method`)."""
+        return dict.values(self.classes)
 
     def _index_subtypes(self) -> None:
         for name in sorted(self.classes):
@@ -198,21 +305,7 @@ class PackageModel:
     # -- questions ------------------------------------------------------------------------------
     def resolve_class(self, name: str, context: str | None = None) -> str | None:
         """Which package class a (possibly inner, namespaced or `System.`) type name means."""
-        if not name:
-            return None
-        n = base_type(name) if ("<" in name or name.endswith("[]")) else name.lower()
-        if self.namespace and n.startswith(self.namespace + "."):
-            n = n[len(self.namespace) + 1:]
-        if context is not None:
-            outer = context
-            while outer:
-                candidate = f"{outer}.{n}"
-                if candidate in self.classes:
-                    return candidate
-                outer = outer.rpartition(".")[0]
-        if n in self.classes:
-            return n
-        return None
+        return resolve_type(self.classes, self.namespace, name, context)
 
     def supertypes(self, cls: str) -> list[str]:
         """Superclasses and interfaces of a package class, transitively (package and system)."""
@@ -220,7 +313,7 @@ class PackageModel:
         todo = [cls]
         seen = {cls}
         while todo:
-            c = self.classes.get(todo.pop(0))
+            c = self._header(todo.pop(0))
             if c is None:
                 continue
             for sup in ([c.superclass] if c.superclass else []) + list(c.interfaces):
@@ -233,14 +326,19 @@ class PackageModel:
 
     def superclass_chain(self, cls: str) -> list[str]:
         chain = [cls]
-        c = self.classes.get(cls)
+        c = self._header(cls)
         while c is not None and c.superclass:
             sup = self.resolve_class(c.superclass, c.outer or c.name)
             if sup is None or sup in chain:
                 break
             chain.append(sup)
-            c = self.classes.get(sup)
+            c = self._header(sup)
         return chain
+
+    def _header(self, cls: str) -> ClassIR | None:
+        """A class, for its header only (name, outer class, superclass, interfaces): not noted as
+        asked for (see `Lookups`), since reuse trusts no change in a header."""
+        return dict.get(self.classes, cls)
 
     def async_interface_methods(self, cls: str) -> tuple[str, ...]:
         """Method names the platform runs asynchronously for this class (Batchable, Queueable...)."""
@@ -307,9 +405,10 @@ class PackageModel:
 
     def method_at(self, path: str, span: Span) -> MethodInfo | None:
         """The innermost method of `path` whose body contains `span` (overloads share names)."""
+        self.lookups.paths.add(path)
         if self._by_path is None:
             self._by_path = {}
-            for info in self.methods.values():
+            for info in self.every_method():
                 self._by_path.setdefault(info.path, []).append(info)
         best: MethodInfo | None = None
         for info in self._by_path.get(path, ()):
