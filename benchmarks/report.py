@@ -88,15 +88,15 @@ def markdown(info: dict[str, object], packages: list[Row], scaling: list[Row], j
         ["package", "files", "Apex lines", "all lines", "full scan s", "files/s", "lines/s", "floor s (1 core)",
          "scan / floor", "peak RSS main MB", "largest worker MB", "tree PSS MB", "re-scan s (comment added)",
          "re-scan / full", "re-scan s (lines moved)", "re-scan / full", "re-scan s (statement added)",
-         "re-scan / full", "re-scan s (field added)", "re-scan / full",
-         "re-scan s (unchanged)", "status"],
+         "re-scan / full", "re-scan s (field added)", "re-scan / full", "re-scan s (field added, session class)",
+         "re-scan / full", "re-scan s (unchanged)", "status"],
         [[str(p["name"]), _n(p.get("files")), _n(p.get("apex_lines")), _n(p.get("total_lines")), _s(p.get("scan_s")),
           _n(p.get("files_per_s")), _n(p.get("lines_per_s")), _s(p.get("floor_s")), _s(p.get("scan_over_floor"), 1),
           _n(p.get("peak_rss_main_mb")), _n(p.get("peak_rss_worker_mb")), _n(p.get("peak_tree_pss_mb")),
           _s(p.get("rescan_s")), _s(p.get("rescan_ratio"), 3), _s(p.get("rescan_moved_s")),
           _s(p.get("rescan_moved_ratio"), 3), _s(p.get("rescan_statement_s")), _s(p.get("rescan_statement_ratio"), 3),
-          _s(p.get("rescan_code_s")), _s(p.get("rescan_code_ratio"), 3),
-          _s(p.get("rescan_unchanged_s")), str(p.get("status"))]
+          _s(p.get("rescan_code_s")), _s(p.get("rescan_code_ratio"), 3), _s(p.get("rescan_seen_s")),
+          _s(p.get("rescan_seen_ratio"), 3), _s(p.get("rescan_unchanged_s")), str(p.get("status"))]
          for p in packages]))
     parts += ["", "Where the time goes (seconds; medians):", ""]
     parts.append(_table(

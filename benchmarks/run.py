@@ -93,7 +93,7 @@ def measure_package(name: str, path: Path, jobs: int, repeat: int, budget: Budge
                 row["lowering_1core_s"] = _num(_stats(one), "lower") - _num(row, "floor_s")
     if rescan:
         row.update(_rescan(path, jobs, repeat, budget, work))
-        for kind in ("", "_moved", "_statement", "_code"):
+        for kind in ("", "_moved", "_statement", "_code", "_seen"):
             if row.get(f"rescan{kind}_s") is not None:
                 row[f"rescan{kind}_ratio"] = float(row[f"rescan{kind}_s"]) / float(row["scan_s"])  # type: ignore[arg-type]
     return row
@@ -155,7 +155,9 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
     (every span of the class moves: the analysis is reused only if it neither read nor reported
     on the class); a statement added to its first method (`System.debug(...)`: reused if, in
     addition, the analysis never looked for the names it adds); a field declared at the top (a
-    declaration more: the package is analysed again from the cached lowered forms)."""
+    declaration more: reused if the analysis never asked for the class). And a fifth, to time a
+    change the analysis must see: a field declared in the class that reads a session
+    (`seen_target`), which always analyses the package again from the cached lowered forms."""
     copy = work / f"rescan-{path.name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(path, copy, ignore=shutil.ignore_patterns(".git", ".apexlint_cache"), symlinks=True)
@@ -174,18 +176,26 @@ def _rescan(path: Path, jobs: int, repeat: int, budget: Budget, work: Path) -> R
         if _scans(copy, jobs, 1, budget, work, cache=True)[0].status != "ok":
             return {"rescan_status": "second warm-up failed"}
         unchanged = _scans(copy, jobs, 1, budget, work, cache=True)[0]
-        walls: dict[str, list[float]] = {"comment": [], "moved": [], "statement": [], "code": []}
+        walls: dict[str, list[float]] = {"comment": [], "moved": [], "statement": [], "code": [], "seen": []}
         if _METHOD_OPENS.search(target.read_text(encoding="utf-8", errors="surrogateescape")) is None:
             del walls["statement"]  # no method body to add a statement to: not measured
+        seen = seen_target(copy)
+        if seen is None:
+            del walls["seen"]
         for i in range(repeat):
             for kind in walls:
-                _change(target, kind, i)
+                if kind == "seen" and seen is not None:
+                    _change(seen, "code", i)
+                else:
+                    _change(target, kind, i)
                 run = _scans(copy, jobs, 1, budget, work, cache=True)[0]
                 if run.status != "ok":
                     return {"rescan_status": run.status}
                 walls[kind].append(run.wall_s)
         return {"rescan_s": _median(walls["comment"]), "rescan_moved_s": _median(walls["moved"]),
                 "rescan_statement_s": _median(walls.get("statement", [])), "rescan_code_s": _median(walls["code"]),
+                "rescan_seen_s": _median(walls.get("seen", [])),
+                "rescan_seen_file": str(seen.relative_to(copy)) if seen is not None else None,
                 "rescan_unchanged_s": unchanged.wall_s if unchanged.status == "ok" else None,
                 "rescan_walls_s": {kind: [round(w, 4) for w in ws] for kind, ws in walls.items()},
                 "rescan_file": str(target.relative_to(copy)), "rescan_status": "ok"}
@@ -202,6 +212,17 @@ def rescan_target(tree: Path) -> Path | None:
              and not is_quiet_test_class(text := p.read_text(encoding="utf-8", errors="replace"))}
     classes = sorted(sizes, key=lambda p: (sizes[p], p))
     return classes[len(classes) // 2] if classes else None
+
+
+def seen_target(tree: Path) -> Path | None:
+    """A class the analysis must see changed: the first (by path) that reads a session, not a
+    test class. A declaration there is always analysed (its file holds a source)."""
+    for p in sorted(tree.rglob("*.cls")):
+        if p.is_file() and not p.is_symlink():
+            text = p.read_text(encoding="utf-8", errors="replace")
+            if "getsessionid" in text.lower() and not re.search(r"@istest", text, re.I):
+                return p
+    return None
 
 
 TREE_AT_REST_S = 3.5
