@@ -88,17 +88,22 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
         results = pool.map(_lower_star, [(*t[:4], None, t[5]) for _, _, t in tasks],
                            chunksize=max(1, len(tasks) // (jobs * 8)))
         _import_meanwhile(options.after)
+    # Workers' results are unpickled here, into IR the scan keeps to its end: no collections
+    # meanwhile (see `_collector_paused`; MetadataService.cls's 2.6 MB form loads in 0.06 s,
+    # 0.10 s with them). Lowering in this process keeps the collector: it makes garbage too.
+    paused = _collector_paused() if pool is not None else contextlib.nullcontext()
     try:
-        for (i, known_key, _), (worker_key, result) in zip(tasks, results, strict=True):
-            key = known_key or worker_key
-            # a worker's result arrives pickled: the cache keeps those bytes as they are
-            lowered = pickle.loads(result) if isinstance(result, bytes) else result
-            out[i] = lowered
-            if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
-                cache.put(files[i].rel, key, file_stamp(files[i], skip_tests, options.limits),
-                          result if isinstance(result, bytes) else lowered)
-            done += 1
-            report(done, len(files))
+        with paused:
+            for (i, known_key, _), (worker_key, result) in zip(tasks, results, strict=True):
+                key = known_key or worker_key
+                # a worker's result arrives pickled: the cache keeps those bytes as they are
+                lowered = pickle.loads(result) if isinstance(result, bytes) else result
+                out[i] = lowered
+                if cache is not None and key and not any(n.code in UNCACHEABLE for n in lowered.notifications):
+                    cache.put(files[i].rel, key, file_stamp(files[i], skip_tests, options.limits),
+                              result if isinstance(result, bytes) else lowered)
+                done += 1
+                report(done, len(files))
     finally:
         if pool is not None:
             pool.shutdown()
@@ -148,8 +153,17 @@ _Task = tuple[DiscoveredFile, ReadLimits, float | None, bool, bytes | None, bool
 def _lower_star(task: _Task) -> tuple[str, bytes]:
     """In a worker: the cache key (if asked) and the lowered form, pickled here (the pool would
     pickle it anyway)."""
-    key, lowered = lower_one(*task)
-    return key, pickle.dumps(lowered, protocol=pickle.HIGHEST_PROTOCOL)
+    # No collections while one file is lowered and pickled: what lowering makes is a tree of
+    # records, freed by reference counting once pickled (MetadataService.cls: 0.42 -> 0.37 s to
+    # lower, 0.16 -> 0.13 s to pickle); the collector runs again between files.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        key, lowered = lower_one(*task)
+        return key, pickle.dumps(lowered, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:

@@ -78,6 +78,7 @@ class _FileLowering:
         self.sources: list[SourceSite] = []
         self.notes: list[Notification] = []
         self.suppressions: list[Suppression] = []
+        self._modifiers: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}  # see `modifiers`
         # per-method state
         self._stmts: list[Stmt] = []
         self._locals: list[Param] = []
@@ -134,18 +135,33 @@ class _FileLowering:
             target_line=_next_code_line(self.src.lines, sp.end_line), span=sp))
 
     def modifiers(self, decl: Node) -> tuple[frozenset[str], frozenset[str]]:
+        """A declaration's modifiers and annotations' names. Remembered by their text: a file
+        repeats a few (`public`, `private static final`) over thousands of declarations."""
         mods: set[str] = set()
         annos: set[str] = set()
         for child in decl.children:
             if child.type != "modifiers":
                 continue
-            for m in child.children:
-                if m.type == "annotation":
-                    name = m.child_by_field_name("name")
-                    if name is not None:
-                        annos.add(apex_name(self.text(name)))
-                elif m.type == "modifier":
-                    mods.add(apex_name(self.text(m)).replace(" ", "_"))
+            key = child.text if not child.has_error else None
+            found = self._modifiers.get(key) if key is not None else None
+            if found is None:
+                found = self._read_modifiers(child)
+                if key is not None:
+                    self._modifiers[key] = found
+            mods.update(found[0])
+            annos.update(found[1])
+        return frozenset(mods), frozenset(annos)
+
+    def _read_modifiers(self, node: Node) -> tuple[frozenset[str], frozenset[str]]:
+        mods: set[str] = set()
+        annos: set[str] = set()
+        for m in node.children:
+            if m.type == "annotation":
+                name = m.child_by_field_name("name")
+                if name is not None:
+                    annos.add(apex_name(self.text(name)))
+            elif m.type == "modifier":
+                mods.add(apex_name(self.text(m)).replace(" ", "_"))
         return frozenset(mods), frozenset(annos)
 
     def type_text(self, node: Node | None) -> str:
