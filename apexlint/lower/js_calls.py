@@ -73,7 +73,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
 
 
 def new_value(flow: ScriptFlow, node: Node) -> JsValue:
-    ctor = dotted(flow.cur, node.child_by_field_name("constructor")) or ""
+    ctor = flow.cur.imported(dotted(flow.cur, node.child_by_field_name("constructor")) or "")
     kind = CONSTRUCTOR_KINDS.get(ctor) or ("cometd" if "cometd" in ctor.lower() else "")
     values = [flow.value(a) for a in arguments_of(node)]
     first = values[0] if values else UNKNOWN

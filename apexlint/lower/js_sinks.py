@@ -488,7 +488,7 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
 
 def new_site(flow: ScriptFlow, node: Node) -> None:
     """`new WebSocket(url)`, `new EventSource(url)`, CometD clients built with a session."""
-    ctor = dotted(flow.cur, node.child_by_field_name("constructor")) or ""
+    ctor = flow.cur.imported(dotted(flow.cur, node.child_by_field_name("constructor")) or "")
     kind = CONSTRUCTOR_KINDS.get(ctor, "")
     args = arguments_of(node)
     if kind in ("websocket", "eventsource"):

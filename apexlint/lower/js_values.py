@@ -8,6 +8,7 @@ object properties, and a kind for the few objects whose identity matters (an
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ class ScriptUnit:
     point_at: Callable[[int], Point] | None = None
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
+    _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.merge_starts = [m.start for m in self.merge_fields]
@@ -103,6 +105,19 @@ class ScriptUnit:
 
     def text(self, node: Node) -> str:
         return self.raw[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def imported(self, name: str) -> str:
+        """What a dotted name means in the script's own terms, where its first part is a name it
+        imports a known module under: `JSForce.Connection` -> `jsforce.Connection` after
+        `import JSForce from 'jsforce'`, `Conn` -> `jsforce.Connection` after
+        `const { Connection: Conn } = require('jsforce')`. Other names are themselves."""
+        if self._imported is None:
+            self._imported = module_names(self.raw)
+        if not self._imported:
+            return name
+        first, dot, rest = name.partition(".")
+        found = self._imported.get(first)
+        return name if found is None else found + dot + rest
 
     def merge_sources(self, node: Node) -> frozenset[str]:
         """Sessions of the merge fields inside a node's bytes (Visualforce fills them in)."""
@@ -135,6 +150,34 @@ class ScriptUnit:
         end = shift_point(self.base_point, (node.end_point[0], node.end_point[1]))
         return src.span(start, end)
 
+
+# Modules whose imports `ScriptUnit.imported` follows, as scripts name them without a loader.
+KNOWN_MODULES = ("jsforce",)
+_NAMES = "|".join(KNOWN_MODULES)
+_IMPORTS = re.compile(
+    r"\bimport\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\*\s*as\s+(?P<star>[\w$]+)\s*)?"
+    rf"""(?:\{{(?P<named>[^}}]*)\}}\s*)?from\s*['"](?P<module>{_NAMES})['"]"""
+    r"|\b(?:const|let|var)\s+(?:(?P<whole>[\w$]+)|\{(?P<picked>[^}]*)\})\s*=\s*"
+    rf"""require\(\s*['"](?P<required>{_NAMES})['"]\s*\)""")
+
+
+def module_names(raw: bytes) -> dict[str, str]:
+    """Local name -> what it stands for (`jsforce`, `jsforce.Connection`), for the imports of
+    `KNOWN_MODULES` in a script: ES module imports and CommonJS `require`s, by their text."""
+    if not any(m.encode() in raw for m in KNOWN_MODULES):
+        return {}
+    out: dict[str, str] = {}
+    for m in _IMPORTS.finditer(raw.decode("utf-8", "replace")):
+        module = m.group("module") or m.group("required")
+        for whole in (m.group("default"), m.group("star"), m.group("whole")):
+            if whole:
+                out[whole] = module
+        for picked, sep in ((m.group("named"), " as "), (m.group("picked"), ":")):
+            for item in (picked or "").split(","):
+                exported, _, local = (part.strip() for part in item.partition(sep))
+                if exported:
+                    out[local or exported] = f"{module}.{exported}"
+    return out
 
 def dotted(unit: ScriptUnit, node: Node | None) -> str | None:
     """`a.b.c` / `a["b"]` as text, or None when the chain holds a call or computed index."""
