@@ -341,6 +341,10 @@ class DataFlow:
             first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
             if _open(hit.value) and not self._outside_arguments(first):
                 passed = [h for mid, h in reports if mid != first and not _open(h.value)]
+                if not passed and _endpoint_open(hit.value):
+                    # callers that say where the request goes, passing on a body of their own
+                    # callers' (`create('RemoteProxy', body)`): their endpoints are the ones
+                    passed = [h for mid, h in reports if mid != first and not _endpoint_open(h.value)]
                 if passed:
                     value = join_all([h.value for h in passed])
                     # what the other callers send (the metadata a wrapper writes for each) counts
@@ -1054,6 +1058,12 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _endpoint_open(v: Value) -> bool:
+    """Whether a sink's endpoint depends on the reporting method's parameters (or is unknown)."""
+    endpoint = v.facets.get("endpoint")
+    return endpoint is None or not endpoint.strings or bool(endpoint.deep_params())
 
 
 def _open(v: Value) -> bool:
