@@ -13,7 +13,8 @@ from apexlint.model.package import PackageModel
     ("/services/data/v59.0/query?q=x", "same-org", "data"),
     ("/apex/vfx__Landing?sid={!$Api.Session_ID}", "same-org", "other"),
     ("", "same-org", ""),
-    ("https://acme.my.salesforce.com/services/Soap/m/59.0", "same-org", "metadata"),
+    ("https://na1.salesforce.com/services/Soap/m/59.0", "same-org", "metadata"),  # a shared instance host
+    ("https://login.salesforce.com/services/oauth2/token", "same-org", "oauth"),
     ("{window.location.origin}/services/data/v59.0/limits", "same-org", "data"),
     ("{window.location.protocol}//{window.location.hostname}/cometd/59.0/", "same-org", "other"),
     ("{location.protocol}//{location.host}:{location.port}/services/apexrest/x", "same-org", "apexrest"),
@@ -36,6 +37,23 @@ def test_same_org(url: str, scope: str, api: str) -> None:
 def test_external(url: str, host: str) -> None:
     ep = classify_url(url)
     assert (ep.scope, ep.host, ep.url) == ("external", host, url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://acme.my.salesforce.com/services/Soap/m/59.0",
+    "https://vendor-dev-ed.develop.my.salesforce.com/services/data/v60.0/query",
+    "https://acme-collector.my.salesforce-sites.com/services/apexrest/collect",
+    "https://acme.my.site.com/portal/services/apexrest/collect",
+    "https://acme.secure.force.com/services/apexrest/collect",
+    "https://acme--c.vf.force.com/apex/Collect",
+    "https://acme.lightning.force.com/lightning/page/home",
+])
+def test_one_orgs_own_host_written_into_the_code_is_another_org(url: str) -> None:
+    """In a subscriber's org, a My Domain, Site or Experience Cloud host written into the
+    package is the vendor's org (SPEC: same-org endpoints are the org's own URL, and relative
+    ones), unlike Salesforce's shared login and instance hosts."""
+    ep = classify_url(url)
+    assert ep.scope == "external" and "another org" in ep.why
 
 
 @pytest.mark.parametrize("url", [

@@ -21,6 +21,24 @@ SALESFORCE_HOST = re.compile(
     r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"
     r"salesforce-sites\.com|site\.com|visualforce\.com|lightning\.com)$")
 
+# Hosts of one particular org: its My Domain, Sites and Experience Cloud sites, Visualforce and
+# Lightning domains (`acme.my.salesforce.com`, `acme.my.site.com`, `acme--c.vf.force.com`). Written
+# into a package's code, such a host is the org the code was written for (the vendor's), and in
+# every subscriber's org another org. Salesforce's shared hosts (`login`, `test`, instances such
+# as `na1.salesforce.com`, which WSDL2Apex writes as a port's default endpoint) are not.
+_ORG_HOST_LITERAL = re.compile(
+    r"[^.]\.(my\.salesforce\.com|my\.site\.com|site\.com|salesforce-sites\.com|force\.com|visualforce\.com)$")
+_SHARED_HOSTS = frozenset({"www.force.com", "developer.force.com", "login.force.com", "www.site.com"})
+ANOTHER_ORG = "a Salesforce org's own host, written into the code: in a subscriber's org, another org"
+
+
+def _salesforce_endpoint(text: str, host: str, path: str) -> Endpoint:
+    """A literal URL on a Salesforce host: the org itself, unless the host is one org's own."""
+    if _ORG_HOST_LITERAL.search(host) and host not in _SHARED_HOSTS:
+        return Endpoint("external", text, host=host, why=ANOTHER_ORG)
+    return Endpoint("same-org", text, host=host, api=api_of_path(path))
+
+
 # The Tooling SOAP API's writes (WSDL2Apex adds `_x` to names Apex reserves: `delete_x`).
 TOOLING_SOAP_WRITES = frozenset({"create", "update", "upsert", "delete"})
 METADATA_WRITE_OPERATIONS = (
@@ -100,7 +118,7 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
         if not host:
             return Endpoint("unresolved", text, why="the host is built at run time")
         if SALESFORCE_HOST.search(host):
-            return Endpoint("same-org", text, host=host, api=api_of_path(_path(head)))
+            return _salesforce_endpoint(text, host, _path(head))
         return Endpoint("external", text, host=host)
     return Endpoint("unresolved", text, why="the endpoint is not a URL apexlint can read")
 
@@ -383,7 +401,7 @@ def _absolute_url(text: str) -> Endpoint:
     if not host or "{" in host:
         return Endpoint("unresolved", text, why="the host is built at run time")
     if SALESFORCE_HOST.search(host):
-        return Endpoint("same-org", text, host=host, api=api_of_path(_path(text)))
+        return _salesforce_endpoint(text, host, _path(text))
     return Endpoint("external", text, host=host)
 
 

@@ -69,7 +69,7 @@ def _emailed(ctx: CheckContext, exported: set[str]) -> Iterator[Verdict]:
 def _url_destination(ep: Endpoint) -> str:
     """Where a page's request goes; a URL built at run time is treated as leaving the org (SPEC)."""
     if ep.scope == "external":
-        return f"to {ep.host} (an external host)"
+        return f"to {ep.host} ({ep.why or 'an external host'})"
     # a script's value unknown until run time reads as the Apex one does
     shown = ep.url.replace(UNKNOWN_TEXT, "<unknown>")
     return (f"to a URL apexlint could not resolve ({shown}: {ep.why}); unless it is this org, "
@@ -81,6 +81,6 @@ def _destination(ep: Endpoint) -> str:
         return (f"to Named Credential '{ep.named_credential}' ({ep.why}, so apexlint treats it as an external "
                 "system)")
     if ep.scope == "external":
-        return f"to {ep.url} ({ep.host}: not this org)"
+        return f"to {ep.url} ({ep.host}: {ep.why or 'not this org'})"
     return (f"to an endpoint apexlint could not resolve ({ep.url}: {ep.why}); unless it is this org, "
             "the session leaves Salesforce")
