@@ -475,6 +475,8 @@ class _FileLowering:
                 return self.opaque(node, sp)
             name = apex_name(self.text(fld))
             self._refs.add(name)
+            if name == "trigger" and obj.type == "identifier" and apex_name(self.text(obj)) == "system":
+                return Name(sp, name)  # the trigger context, however written (read/trigger_context.py)
             return FieldGet(sp, self.expr(obj), name)
         if t == "method_invocation":
             return self.call(node, sp)

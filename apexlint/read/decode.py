@@ -15,6 +15,7 @@ from pathlib import Path
 from apexlint.ir import NoticeLevel, Notification, Span
 from apexlint.read.namespace_tokens import replace_tokens
 from apexlint.read.source import SourceText
+from apexlint.read.trigger_context import qualify_trigger_context
 from apexlint.records import frozen
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -134,6 +135,7 @@ def read_source(
             message += f"; it mentions {mentions}: review those uses by hand"
         return None, [*notes, Notification("line-too-long", message, NoticeLevel.WARNING, rel)]
     parse_text, edits = replace_tokens(text, namespace)
+    parse_text, edits = qualify_trigger_context(rel, parse_text, edits)
     return SourceText(path=rel, text=text, parse_text=parse_text, edits=edits, lossy=lossy), notes
 
 
