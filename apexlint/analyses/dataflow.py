@@ -369,8 +369,7 @@ class DataFlow:
     def emitting_page(self, page_ref: Value) -> str | None:
         """The name of a page that renders a session ID, if `page_ref` may point at one."""
         for shape in sorted(page_ref.strings):
-            head = shape[0] if shape and not shape[0].startswith("\x00") else ""
-            match = _APEX_PAGE_URL.search(head)
+            match = _APEX_PAGE_URL.search(_own_path(shape))
             if match is None:
                 continue
             written = match.group(1)
@@ -1058,6 +1057,17 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _own_path(shape: tuple[str, ...]) -> str:
+    """The first literal piece of a page URL, after the org's own URL or host if it starts with
+    them (`URL.getOrgDomainUrl().toExternalForm() + '/apex/X'`, `'https://' + host + '/apex/X'`)."""
+    pieces = list(shape)
+    if pieces and pieces[0].lower() in ("https://", "http://") and len(pieces) > 1 and pieces[1] == ORG_HOST:
+        pieces = pieces[2:]
+    elif pieces and pieces[0] == ORG:
+        pieces = pieces[1:]
+    return pieces[0] if pieces and not pieces[0].startswith("\x00") else ""
 
 
 def _endpoint_open(v: Value) -> bool:
