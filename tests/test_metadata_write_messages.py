@@ -98,3 +98,10 @@ def test_a_helper_used_for_many_sobjects_is_judged_by_each(findings: dict[tuple[
     f = findings[("ToolingInstaller.cls", 16)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "RemoteProxy" in f.message
+
+
+def test_records_read_and_written_back_keep_the_type_they_are_cast_to(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("OrgSecurityAdmin.cls", 69)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "updateMetadata of SecuritySettings" in f.message

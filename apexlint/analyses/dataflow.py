@@ -70,7 +70,7 @@ from apexlint.ir import (
     has_ref,
 )
 from apexlint.model import catalog as api
-from apexlint.model.package import MethodInfo, PackageModel, base_type
+from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
 from apexlint.records import frozen
 
 MAX_VISITS = 25
@@ -645,7 +645,7 @@ class _MethodRun:
             self.eval(e.cond)
             return join(self.eval(e.then), self.eval(e.other))
         if isinstance(e, Cast):
-            return self.eval(e.expr)
+            return self._typed(self.eval(e.expr), element_type(e.type) or e.type)
         if isinstance(e, Index):
             self.eval(e.index)
             return self.eval(e.obj)
@@ -659,13 +659,25 @@ class _MethodRun:
             return EMPTY
         return EMPTY
 
+    def _typed(self, v: Value, declared: str) -> Value:
+        """`v` with the package class `declared` among its types, where that says more than the
+        value does: a class no other package class extends (the `SecuritySettings` records read
+        back are cast to, a list declared of `RemoteSiteSetting`), not a base every WSDL2Apex
+        type extends (`Metadata`, `sObject_x`), which names nothing. For a collection, the type
+        is its elements' (a collection's value stands for what it holds)."""
+        pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
+        if pc is None or pc in v.types or self.model.subtypes.get(pc):
+            return v
+        return join(v, Value(types=frozenset({pc})))
+
     def eval_name(self, e: Name) -> Value:
         if self.scope.is_local(e.name):
             self._read.add(e.name)
             declared = self.scope.types.get(e.name, "")
             v = self.env.get(e.name, EMPTY)
             pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
-            return join(v, Value(types=frozenset({pc}))) if pc is not None and pc not in v.types else v
+            v = join(v, Value(types=frozenset({pc}))) if pc is not None and pc not in v.types else v
+            return self._typed(v, element_type(declared)) if pc is None and declared else v
         if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
             return self.read_field((owner, e.name))
         return EMPTY
