@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
+from apexlint.model.catalog import PAGE_RECORD_WRITES
 
 RULE_ID = "SID003"
 WHAT = {"log": "written to a log by", "persist": "persisted by",
@@ -19,6 +20,7 @@ WHAT = {"log": "written to a log by", "persist": "persisted by",
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
+    yield from _written_by_pages(ctx)
     for hit in ctx.hits("log", "persist", "event"):
         verb = WHAT[hit.site.kind]
         if hit.site.api.endswith("message"):
@@ -29,3 +31,17 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                   method=hit.site.method_id, anchor_text=hit.site.text,
                                   properties={"confidence": "high", "sink": hit.site.api}), (hit.source_id,))
+
+
+def _written_by_pages(ctx: CheckContext) -> Iterator[Verdict]:
+    """Page JavaScript that writes a session into a record (`PAGE_RECORD_WRITES`)."""
+    for use in ctx.url_uses():
+        if use.sink not in PAGE_RECORD_WRITES:
+            continue
+        sources = tuple(s for s in use.sources if ctx.reportable(s))
+        what = ", ".join(ctx.describe_source(s) for s in sources)
+        message = (f"{what} is persisted by {use.sink}: a record field keeps the user's session for "
+                   "anyone who can read the record")
+        loc = Location(use.path, use.span, label="persisted here")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=use.text,
+                                  properties={"confidence": "high", "sink": use.sink}), sources)

@@ -83,6 +83,8 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(text=first.text, kind=kind)
     if kind == "forcetk" and len(values) >= 3:  # `new forcetk.Client(clientId, loginUrl, proxyUrl)`
         return JsValue(kind=kind, props=(("proxyUrl", values[2]),))
+    if ctor.startswith("RemoteObjectModel."):  # a Remote Objects record, with the fields it is made with
+        return JsValue(first.sources, UNKNOWN_TEXT, first.props, "remoteobject")
     if ctor in JSFORCE_CONNECTIONS and values:  # `new jsforce.Connection({accessToken, ...})`
         return JsValue(kind="jsforce", props=(("accessToken", JsValue(first.sources)),
                                               ("url", jsforce_base_url(flow, arguments_of(node)[0]))))

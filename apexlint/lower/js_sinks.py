@@ -25,6 +25,7 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
+from apexlint.model.catalog import PAGE_RECORD_WRITES
 from apexlint.records import frozen
 
 if TYPE_CHECKING:
@@ -288,8 +289,28 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
                  body=flow.field(options, "requestData"), method=_method(flow.field(options, "method")))
         return False
     values = [flow.value(a) for a in args]
+    if f"sforce.connection.{shape.method}" in PAGE_RECORD_WRITES and union(*values).sources:
+        # `sforce.connection.create([record])`: a session in a record field is stored in the org
+        flow.use(f"sforce.connection.{shape.method}", node, JsValue(text=""), carried=union(*values).sources)
+        return False
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
     flow.use("sforce.connection", node, url, carried=union(*values).sources)
+    return False
+
+
+def _remote_object(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """Visualforce Remote Objects: `record.create()`, `.update()`, `.upsert()` of a
+    `new RemoteObjectModel.X({...})`, with the fields it was made with and is given."""
+    if f"RemoteObjectModel.{shape.method}" not in PAGE_RECORD_WRITES:
+        return None
+    fn = node.child_by_field_name("function")
+    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    record = flow.value(obj) if obj is not None else UNKNOWN
+    if record.kind != "remoteobject":
+        return None
+    written = union(record, *(flow.value(a) for a in args[:1])).sources
+    if written:
+        flow.use(f"RemoteObjectModel.{shape.method}", node, JsValue(text=""), carried=written)
     return False
 
 
@@ -454,7 +475,7 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
     _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
-    _set_attribute, _document_write, _mutation,
+    _remote_object, _set_attribute, _document_write, _mutation,
 )
 
 

@@ -175,3 +175,13 @@ SYSTEM_NAMESPACE = "system"
 def strip_system(name: str) -> str:
     """`system.url` -> `url`: System classes are reachable with and without the prefix."""
     return name[7:] if name.startswith("system.") else name
+
+
+# Page JavaScript that writes records (lower/js_sinks.py): the AJAX Toolkit's DML calls and
+# Visualforce Remote Objects' (`new RemoteObjectModel.X({...}).create()`). A session in a record
+# they write is stored in the org's data for anyone who can read the record (SID003), whatever
+# session authenticates the call itself.
+PAGE_RECORD_WRITES = frozenset({
+    "sforce.connection.create", "sforce.connection.update", "sforce.connection.upsert",
+    "RemoteObjectModel.create", "RemoteObjectModel.update", "RemoteObjectModel.upsert",
+})
