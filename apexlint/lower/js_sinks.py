@@ -95,6 +95,7 @@ CONSTRUCTOR_KINDS = {
 
 WINDOW_NAMES = frozenset({"window", "top", "parent", "self", "window.top", "window.parent"})
 _MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_MARKUP_FORM = re.compile(r"""<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 @frozen
@@ -345,18 +346,31 @@ def _set_attribute(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     if shape.method not in ("setAttribute", "attr") or len(args) < 2 or args[0].type != "string":
         return None
     attribute = flow.cur.text(args[0])[1:-1].lower()
+    if attribute == "value" and shape.receiver and shape.method == "setAttribute":
+        # a form field's value, as `field.value = v` sets it (`assignment_sink`)
+        assignment_sink(flow, node, f"{shape.receiver}.value", flow.value(args[1]))
+        return False
     if attribute not in ELEMENT_URL_ATTRIBUTES:
         return None
     value = flow.value(args[1])
+    if attribute == "action":
+        flow.form_action = value  # what the form a script submits posts to, as `form.action = url`
     kind = flow.env.get(shape.receiver, UNKNOWN).kind
     flow.use(element_sink(kind, attribute), node, value, query=value.sources)
     return False
 
 
 def _document_write(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
-    if shape.callee not in DOCUMENT_WRITE:
+    """`document.write(markup)`, also into another window's document (`w.document.writeln`)."""
+    if shape.callee not in DOCUMENT_WRITE and not (
+            shape.method in ("write", "writeln") and shape.receiver.endswith(".document")):
         return None
     written = union(*(flow.value(a) for a in args))
+    form = _MARKUP_FORM.search(written.text)
+    if form is not None:
+        # a form written out and posted: its fields (a session in a hidden input) go in the body
+        flow.use("document.write form", node, JsValue(text=form.group(1)), carried=written.sources)
+        return False
     url = markup_url(written.text)
     if url is not None:
         flow.use("document.write", node, JsValue(text=url), query=written.sources)
