@@ -105,3 +105,9 @@ def test_records_read_and_written_back_keep_the_type_they_are_cast_to(
     f = findings[("OrgSecurityAdmin.cls", 69)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "updateMetadata of SecuritySettings" in f.message
+
+
+def test_an_envelope_joined_from_lines_names_its_operation(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("JoinedEnvelopeClient.cls", 21)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "upsertMetadata of RemoteSiteSetting" in f.message

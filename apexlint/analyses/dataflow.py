@@ -16,7 +16,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field, replace
 
-from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class
+from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
@@ -78,6 +78,7 @@ MAX_SETTLING = 3  # analyses open at once while writers of fields are analysed a
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+MAX_JOINED = 200  # items of a `String.join` followed in order (`DataFlow.string_join`)
 
 
 @frozen
@@ -921,6 +922,8 @@ class _MethodRun:
             return swapped
         if system == ("string", "format") and (formatted := self.string_format(call, args)) is not None:
             return formatted
+        if system == ("string", "join") and (pieces := self.string_join(call)) is not None:
+            return pieces
         if name in api.NON_TEXT_METHODS or (name.startswith("is") and (cls in ("string", "?") or receiver.strings)):
             return EMPTY  # `sid.length()`, `String.isNotBlank(sid)`: a number or a yes/no, not the text
         if (cls in ("string", "?") or receiver.strings) and _keeps_org_prefix(name, call, receiver):
@@ -975,6 +978,41 @@ class _MethodRun:
                 continue
             out = part if out is None else concat(out, part)
         return out if out is not None else literal("")
+
+    def string_join(self, call: Call) -> Value | None:
+        """`String.join(items, sep)` of a list written out in order (`new List<String>{...}`, or a
+        local set to one and not changed): the items' texts with the separator between, in order,
+        so that a SOAP envelope kept as a list of lines still names its operation and metadata."""
+        if len(call.args) != 2:
+            return None
+        items = self._listed(call.args[0])
+        sep = self.eval(call.args[1])
+        if items is None or len(items) > MAX_JOINED or len(sep.strings) != 1:
+            return None
+        out: Value | None = None
+        for item in items:
+            value = self.eval(item)
+            out = value if out is None else concat(concat(out, sep), value)
+        return out if out is not None else literal("")
+
+    def _listed(self, e: Expr) -> tuple[Expr, ...] | None:
+        """The items, in order, of a list written out where `e` is, or where the local `e` names
+        is set once and never added to (flow-insensitively: anywhere in the method)."""
+        if isinstance(e, New):
+            return e.items if e.items and not e.args else None
+        if not isinstance(e, Name) or not self.scope.is_local(e.name):
+            return None
+        found: list[tuple[Expr, ...]] = []
+        for stmt in self.model.body(self.info):
+            if isinstance(stmt, Assign) and isinstance(stmt.target, Name) and stmt.target.name == e.name:
+                if not isinstance(stmt.value, New) or not stmt.value.items or stmt.value.args:
+                    return None
+                found.append(stmt.value.items)
+            for x in walk_exprs(stmt):
+                if isinstance(x, Call) and isinstance(x.obj, Name) and x.obj.name == e.name \
+                        and x.name in api.COLLECTION_WRITERS:
+                    return None
+        return found[0] if len(found) == 1 else None
 
     def page_content(self, call: Call, receiver: Value) -> Value:
         """`Page.X.getContent()`: when page X renders a session ID, the result is a session source."""
@@ -1236,7 +1274,6 @@ SOAP_REFS = frozenset({"webservicecallout", "invoke"})
 
 def _soap_ports(model: PackageModel) -> frozenset[str]:
     """Package classes whose methods make SOAP callouts (WSDL2Apex ports such as MetadataPort)."""
-    from apexlint.analyses.callgraph import walk_exprs
     ports = set()
     # a walk over every method that `apexlint.reuse` accounts for: by their references to
     # SOAP_REFS, which it counts as searched; the methods it reads are noted
