@@ -78,6 +78,8 @@ MAX_SETTLING = 3  # analyses open at once while writers of fields are analysed a
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+# How Apex writes the client annotations (kept lower case, as Apex reads names), for messages.
+_ANNOTATION_NAMES = {"auraenabled": "AuraEnabled", "remoteaction": "RemoteAction"}
 MAX_JOINED = 200  # items of a `String.join` followed in order (`DataFlow.string_join`)
 
 
@@ -488,7 +490,7 @@ class _MethodRun:
         m, info = self.info.method, self.info
         exposed = ""
         if api.CLIENT_ANNOTATIONS & m.annotations:
-            exposed = "@" + sorted(api.CLIENT_ANNOTATIONS & m.annotations)[0]
+            exposed = "@" + _ANNOTATION_NAMES[sorted(api.CLIENT_ANNOTATIONS & m.annotations)[0]]
         elif api.CLIENT_MODIFIERS & m.modifiers:
             exposed = "webservice"
         elif api.REST_METHOD_ANNOTATIONS & m.annotations:
