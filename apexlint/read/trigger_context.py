@@ -11,6 +11,8 @@ reads `System.Trigger` as `Trigger` (`lower/apex.py`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from apexlint.read.source import LineEdit
@@ -28,18 +30,32 @@ def qualify_trigger_context(rel: str, text: str, edits: dict[int, tuple[LineEdit
     """`text` (an Apex file's parse text) with `Trigger.x` written `System.Trigger.x` outside
     string literals, and `edits` with those rows' edits added. Rows that already hold edits (a
     namespace token) are left as they are."""
-    if not rel.lower().endswith(APEX_SUFFIXES) or "rigger" not in text.lower():
+    if not rel.lower().endswith(APEX_SUFFIXES):
+        return text, edits
+    lowered = text.lower()  # a case-blind search for the word first: a regex over every file is slow
+    hits = []
+    at = lowered.find("trigger")
+    while at >= 0:
+        if _CONTEXT.match(text, at):
+            hits.append(at)
+        at = lowered.find("trigger", at + 7)
+    if not hits:
         return text, edits
     lines = text.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: dict[int, list[int]] = {}
+    for at in hits:
+        row = bisect.bisect_right(starts, at) - 1
+        col = at - starts[row]
+        if row not in edits and _code_at(lines[row], col):
+            found.setdefault(row, []).append(col)
+    if not found:
+        return text, edits
     out = dict(edits)
-    for row, line in enumerate(lines):
-        if row in edits or "rigger" not in line.lower():
-            continue
-        found = [m.start() for m in _CONTEXT.finditer(line) if _code_at(line, m.start())]
-        if not found:
-            continue
+    for row, cols in found.items():
+        line = lines[row]
         parts, row_edits, last, shift = [], [], 0, 0
-        for col in found:
+        for col in cols:
             parts.append(line[last:col])
             row_edits.append(LineEdit(col + shift, len(QUALIFIED), col, len("Trigger")))
             parts.append(QUALIFIED)
@@ -48,8 +64,6 @@ def qualify_trigger_context(rel: str, text: str, edits: dict[int, tuple[LineEdit
         parts.append(line[last:])
         lines[row] = "".join(parts)
         out[row] = tuple(row_edits)
-    if out is edits or len(out) == len(edits):
-        return text, edits
     return "\n".join(lines), out
 
 
