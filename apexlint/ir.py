@@ -197,9 +197,13 @@ class Index(Expr):
 
 @frozen
 class Soql(Expr):
-    """An inline SOQL/SOSL query; `binds` are the `:expr` bind expressions."""
+    """An inline SOQL/SOSL query; `binds` are the `:expr` bind expressions. For a plain SOQL
+    query, the object it reads and the fields it selects (lower case): a formula field that
+    holds the session (`$Api.Session_ID`) gives its value to the records read."""
 
     binds: tuple[Expr, ...]
+    sobject: str = ""
+    fields: tuple[str, ...] = ()
 
 
 @frozen

@@ -652,10 +652,15 @@ class _MethodRun:
         if isinstance(e, Index):
             self.eval(e.index)
             return self.eval(e.obj)
-        if isinstance(e, Soql):  # records from the database: their text is unknown, never a session
+        if isinstance(e, Soql):  # records from the database: their text is unknown...
             for part in e.binds:
                 self.eval(part)
-            return Value(strings=frozenset({(SETTING,)}))
+            read = Value(strings=frozenset({(SETTING,)}))
+            for name in e.fields:  # ...and a session where a formula field holds one
+                for sid in self.model.formula_sessions.get((e.sobject, name), ()):
+                    step = Step(self.path, e.span, f"session ID read from formula field {e.sobject}.{name}")
+                    read = join(read, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            return read
         if isinstance(e, Opaque):
             for part in e.parts:
                 self.eval(part)

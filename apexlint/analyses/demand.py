@@ -52,7 +52,9 @@ class Demand:
         return [m for m in self.graph.mentioning(name) if self.analysable(m)]
 
     def seeds(self) -> list[str]:
-        return sorted({m for ref in SEED_REFS for m in self.mentioning(ref)})
+        """Methods that read a session: by name, and where they name a formula field that holds one."""
+        refs = SEED_REFS | {name for _, name in self.model.formula_sessions}
+        return sorted({m for ref in sorted(refs) for m in self.mentioning(ref)})
 
     def callees(self, mid: str) -> list[str]:
         """Methods whose summaries a call in `mid` applies. A call to a WSDL2Apex port's

@@ -512,8 +512,23 @@ class _FileLowering:
         if t == "assignment_expression":
             return self.assignment(node, sp)
         if t == "query_expression":
-            return Soql(sp, tuple(self.expr(b) for b in _descendants(node, "bound_apex_expression")))
+            binds = tuple(self.expr(b) for b in _descendants(node, "bound_apex_expression"))
+            sobject, fields = self._selected(node)
+            self._refs.update(fields)  # what a formula field's readers are found by (demand.py)
+            return Soql(sp, binds, sobject, fields)
         return self.opaque(node, sp)
+
+    def _selected(self, query: Node) -> tuple[str, tuple[str, ...]]:
+        """The object a plain SOQL query reads and the fields it selects by name (lower case)."""
+        body = next((c for c in query.named_children if c.type == "soql_query_body"), None)
+        select = next((c for c in body.named_children if c.type == "select_clause"), None) if body else None
+        source = next((c for c in body.named_children if c.type == "from_clause"), None) if body else None
+        table = next((c for c in source.named_children if c.type == "storage_identifier"), None) if source else None
+        if select is None or table is None:
+            return "", ()
+        fields = tuple(name for c in select.named_children if c.type == "field_identifier"
+                       and "." not in (name := apex_name(self.text(c))))
+        return apex_name(self.text(table)), fields
 
     def concatenation(self, node: Node, sp: Span) -> Expr:
         """`a + b + c + ...` as a balanced tree: a 10,000-term chain must not nest 10,000 deep."""

@@ -23,6 +23,7 @@ from apexlint.ir import (
     Name,
     PageIR,
     Param,
+    SourceKind,
     SourceSite,
     Span,
     Stmt,
@@ -191,6 +192,8 @@ class PackageModel:
     url_uses: list[UrlUse] = field(default_factory=list)
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
+    # (object, field), lower case, of the formula fields that hold the session -> their sources
+    formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
@@ -228,6 +231,7 @@ class PackageModel:
             model.methods[info.id] = info
         model._index_subtypes()
         model._drop_shadowed_sources()
+        model._index_formula_sessions()
         model._record(Lookups())
         return model
 
@@ -272,6 +276,19 @@ class PackageModel:
                     continue
                 seen.add(sup)
                 self.subtypes.setdefault(sup, set()).add(name)
+
+    def _index_formula_sessions(self) -> None:
+        """Formula fields whose formula reads the session (`$Api.Session_ID`): a query that
+        selects one reads a session (SPEC lists formula fields among the sources)."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for sid, src in sorted(self.sources.items()):
+            key = _formula_field(src)
+            if key is None:
+                continue
+            names = {key[1]} | ({f"{self.namespace}__{key[1]}"} if self.namespace else set())
+            for name in names:
+                found.setdefault((key[0], name), []).append(sid)
+        self.formula_sessions = {k: tuple(v) for k, v in found.items()}
 
     def _drop_shadowed_sources(self) -> None:
         """A package class named UserInfo shadows System.UserInfo for unqualified calls."""
@@ -443,6 +460,19 @@ class PackageModel:
             if md.type == "NamedCredential" and md.full_name.lower() == n:
                 return md.endpoint
         return None
+
+
+def _formula_field(src: SourceSite) -> tuple[str, str] | None:
+    """(object, field), lower case, of a session merge field in a custom field's formula: in an
+    SFDX `objects/<Object>/fields/<Field>.field-meta.xml` or an mdapi `objects/<Object>.object`."""
+    if src.kind != SourceKind.MERGE_FIELD or src.context.rpartition("/")[2] != "formula" or not src.owner:
+        return None
+    parts = src.path.split("/")
+    if len(parts) >= 4 and parts[-4] == "objects" and parts[-2] == "fields" and parts[-1].endswith(".field-meta.xml"):
+        return parts[-3].lower(), src.owner.lower()
+    if len(parts) >= 2 and parts[-2] == "objects" and parts[-1].endswith(".object"):
+        return parts[-1][: -len(".object")].lower(), src.owner.lower()
+    return None
 
 
 def _field_initializer(c: ClassIR) -> MethodIR | None:
