@@ -656,11 +656,18 @@ class _MethodRun:
             for part in e.binds:
                 self.eval(part)
             read = Value(strings=frozenset({(SETTING,)}))
-            for name in e.fields:  # ...and a session where a formula field holds one
-                for sid in self.model.formula_sessions.get((e.sobject, name), ()):
+            held = {name: sids for name in e.fields if (sids := self.model.formula_sessions.get((e.sobject, name)))}
+            if not held:
+                return read
+            # ...and a session in a formula field that holds one: the records' fields as parts,
+            # so that only that field (or the record as a whole) carries it
+            facets = {}
+            for name in e.fields:
+                facets[name] = read
+                for sid in held.get(name, ()):
                     step = Step(self.path, e.span, f"session ID read from formula field {e.sobject}.{name}")
-                    read = join(read, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
-            return read
+                    facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            return Value(strings=read.strings, facets=facets)
         if isinstance(e, Opaque):
             for part in e.parts:
                 self.eval(part)
