@@ -934,6 +934,9 @@ class _MethodRun:
         if name == "replace" and (cls in ("string", "?") or receiver.strings) \
                 and (swapped := _swapped(receiver, call)) is not None:
             return swapped
+        if name in ("replace", "replaceall") and len(args) == 2 \
+                and (filled := _filled(receiver, call, args[1])) is not None:
+            return filled
         if system == ("string", "format") and (formatted := self.string_format(call, args)) is not None:
             return formatted
         if system == ("string", "join") and (pieces := self.string_join(call)) is not None:
@@ -1175,6 +1178,47 @@ def _swapped(receiver: Value, call: Call) -> Value | None:
     kept = derived(receiver, keep_strings=True, types=frozenset({"string"}))
     shapes = frozenset(tuple(p if p.startswith("\x00") else p.replace(old, new) for p in s) for s in kept.strings)
     return replace(kept, strings=shapes)
+
+
+def _filled(receiver: Value, call: Call, value: Value) -> Value | None:
+    """`template.replace('{SESSION}', sid)`: a placeholder (a literal without pattern characters)
+    in the template's literal text, filled with the value given, so that the endpoint keeps its
+    host and the session its place (None: the template or placeholder is not known text)."""
+    target = call.args[0]
+    if not isinstance(target, Lit) or not target.is_string or not target.value or not receiver.strings \
+            or (call.name == "replaceall" and _REGEX_CHARS.search(target.value)):
+        return None
+    placeholder = target.value
+    if not any(placeholder in piece for shape in receiver.strings for piece in shape if not piece.startswith("\x00")):
+        return None
+    if _ORG_URL_TEXT.fullmatch(placeholder) and any(p in (ORG, ORG_HOST) for shape in receiver.strings for p in shape):
+        return None  # it may be in the org's URL too, which the shape does not spell out
+    out: Value | None = None
+    for shape in sorted(receiver.strings):
+        filled: Value | None = None
+        for piece in shape:
+            parts: list[Value] = []
+            if piece.startswith("\x00"):
+                parts.append(Value(strings=frozenset({(piece,)})))
+            else:
+                texts = piece.split(placeholder)
+                for i, text in enumerate(texts):
+                    if i:
+                        parts.append(value)
+                    if text:
+                        parts.append(literal(text))
+            for part in parts:
+                filled = part if filled is None else concat(filled, part)
+        if filled is not None:
+            out = filled if out is None else join(out, filled)
+    if out is None:
+        return None
+    # the template's own sessions and parameters stay with it
+    return join(out, Value(receiver.taint, receiver.params)) if receiver.taint or receiver.params else out
+
+
+_REGEX_CHARS = re.compile(r"[\\^$.|?*+()\[\]{}]")
+_ORG_URL_TEXT = re.compile(r"[A-Za-z0-9.:/-]+")  # text that the org's URL or host may hold
 
 
 def _names_host(call: Call) -> bool:
