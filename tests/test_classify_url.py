@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from apexlint.analyses.endpoints import classify_url, merge_field_host, resolve_endpoints
-from apexlint.analyses.values import ORG, ORG_HOST, SETTING, TOP_SHAPE, UNKNOWN, Value, join, param_marker
+from apexlint.analyses.values import (
+    MAX_SHAPES,
+    ORG,
+    ORG_HOST,
+    SETTING,
+    TOP_SHAPE,
+    UNKNOWN,
+    Value,
+    join,
+    param_marker,
+)
 from apexlint.model.package import PackageModel
 
 
@@ -123,16 +133,17 @@ def test_the_orgs_host_after_a_scheme(shape: tuple[str, ...], scope: str, api: s
 
 
 def test_many_endpoints_keep_what_they_all_start_with() -> None:
-    paths = [(ORG, f"/services/data/v59.0/sobjects/Obj{i}__c") for i in range(9)]
+    """More endpoints than `MAX_SHAPES` collapse to what they all start with."""
+    paths = [(ORG, f"/services/data/v59.0/sobjects/Obj{i}__c") for i in range(MAX_SHAPES + 3)]
     endpoints = resolve_endpoints(Value(strings=_joined(paths)), PackageModel(namespace=""))
     assert {(ep.scope, ep.api) for ep in endpoints} == {("same-org", "data")}
     # after the org's URL, one that may go on with its host: nothing in common is claimed
-    lookalikes = [*paths[:7], (ORG, ".collector.example/in")]
+    lookalikes = [*paths[:MAX_SHAPES + 1], (ORG, ".collector.example/in")]
     [ep] = resolve_endpoints(Value(strings=_joined(lookalikes)), PackageModel(namespace=""))
     assert ep.scope == "unresolved"
     # literal URLs sharing a Salesforce host's text that goes on into someone else's host
     hosts = [("https://test.salesforce.com/services/oauth2/token",),
-             *((f"https://test.salesforce.com.{c}.collector.example/in",) for c in "abcdef")]
+             *((f"https://test.salesforce.com.{c}.collector.example/in",) for c in "abcdefghijklmnop"[:MAX_SHAPES])]
     endpoints = resolve_endpoints(Value(strings=_joined(hosts)), PackageModel(namespace=""))
     assert {ep.scope for ep in endpoints} == {"unresolved"}
 
@@ -144,8 +155,9 @@ def _joined(shapes: list[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
 
 
 def test_a_shared_named_credential_prefix_is_not_a_name() -> None:
-    # `callout:Org_API` six times and `callout:Org_API_Relay` once share no credential name
-    shapes = [*((f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(6)), ("callout:Org_API_Relay/collect",)]
+    # `callout:Org_API` MAX_SHAPES times and `callout:Org_API_Relay` once share no credential name
+    shapes = [*((f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(MAX_SHAPES)),
+              ("callout:Org_API_Relay/collect",)]
     assert _joined(shapes) == frozenset({TOP_SHAPE})
-    same = [(f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(7)]
+    same = [(f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(MAX_SHAPES + 1)]
     assert _joined(same) == frozenset({("callout:Org_API/services/data/v59.0/", UNKNOWN)})

@@ -93,8 +93,9 @@ def test_a_tooling_helper_is_judged_by_every_sobject_it_writes(findings: dict[tu
 
 
 def test_a_helper_used_for_many_sobjects_is_judged_by_each(findings: dict[tuple[str, int], Finding]) -> None:
-    """Nine callers pass nine sObject types: the endpoint keeps them all (`values.MAX_SHAPES`),
-    so the remote site among them makes it an error, not an undetermined type."""
+    """Nine sObject types from one caller that passes its own caller's body on: the caller
+    says where the request goes, so the remote site among them makes it an error, not an
+    undetermined type."""
     f = findings[("ToolingInstaller.cls", 16)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "RemoteProxy" in f.message
