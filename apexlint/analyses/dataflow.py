@@ -454,6 +454,7 @@ class _MethodRun:
         self._read: set[str] = set()
         self._backward = False
         self._mutating = 0
+        self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -512,9 +513,15 @@ class _MethodRun:
             v = self.eval(s.value)
             if s.op == "+=":
                 v = concat(self.eval(s.target), v)
+            if isinstance(s.target, FieldGet) and v.carries_session() and self._saved_row(s.target.obj):
+                self._saved(s.span, f"{_describe(s.target)} = ...", v)
             self.write(s.target, add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}")))
         elif isinstance(s, Eval):
-            self.eval(s.expr)
+            v = self.eval(s.expr)
+            e = s.expr
+            if isinstance(e, Call) and e.name == "put" and e.obj is not None and len(e.args) == 2 \
+                    and self._saved_row(e.obj) and (put := self.eval(e.args[1])).carries_session():
+                self._saved(s.span, e.text, put)
         elif isinstance(s, Return):
             v = self.eval(s.expr) if s.expr is not None else EMPTY
             self.returns.append((s.span, add_step(v, Step(self.path, s.span, f"returned from {self.info.label}"))))
@@ -524,6 +531,31 @@ class _MethodRun:
             v = self.eval(s.expr)
             if v.carries_session():
                 self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v)
+
+    def _saved(self, span: Span, text: str, v: Value) -> None:
+        trigger = self.info.trigger
+        assert trigger is not None
+        events = ", ".join(e for e in trigger.events if e.startswith("before"))
+        self.sink("persist", f"a field of a record the {events} trigger {trigger.display} saves", span, text, v)
+
+    def _saved_row(self, e: Expr) -> bool:
+        """Whether `e` is a record of `Trigger.new` in a trigger with a before event: what its
+        body sets on it is saved with it (`Trigger.new[0].F = x`, `Trigger.newMap.get(id)`,
+        a loop or local variable set to one of them)."""
+        trigger = self.info.trigger
+        if trigger is None or not any(ev.startswith("before") for ev in trigger.events):
+            return False
+        if isinstance(e, Index | Call) and e.obj is not None and _is_trigger_new(e.obj):
+            return not isinstance(e, Call) or e.name == "get"
+        if isinstance(e, Name) and self.scope.is_local(e.name):
+            if self._rows is None:
+                self._rows = frozenset(
+                    st.target.name for st in self.model.body(self.info)
+                    if isinstance(st, Assign) and isinstance(st.target, Name) and isinstance(st.value, Index | Call)
+                    and st.value.obj is not None and _is_trigger_new(st.value.obj)
+                    and (not isinstance(st.value, Call) or st.value.name == "get"))
+            return e.name in self._rows
+        return False
 
     def sink(self, kind: str, api_name: str, span: Span, text: str, v: Value,
              detail: tuple[tuple[str, str], ...] = ()) -> None:
@@ -1178,6 +1210,12 @@ def _swapped(receiver: Value, call: Call) -> Value | None:
     kept = derived(receiver, keep_strings=True, types=frozenset({"string"}))
     shapes = frozenset(tuple(p if p.startswith("\x00") else p.replace(old, new) for p in s) for s in kept.strings)
     return replace(kept, strings=shapes)
+
+
+def _is_trigger_new(e: Expr) -> bool:
+    """`Trigger.new` or `Trigger.newMap` (the records a trigger saves)."""
+    return isinstance(e, FieldGet) and isinstance(e.obj, Name) and e.obj.name == "trigger" \
+        and e.name in ("new", "newmap")
 
 
 def _filled(receiver: Value, call: Call, value: Value) -> Value | None:
