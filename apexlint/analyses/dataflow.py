@@ -545,15 +545,13 @@ class _MethodRun:
         trigger = self.info.trigger
         if trigger is None or not any(ev.startswith("before") for ev in trigger.events):
             return False
-        if isinstance(e, Index | Call) and e.obj is not None and _is_trigger_new(e.obj):
-            return not isinstance(e, Call) or e.name == "get"
+        if _trigger_new_row(e):
+            return True
         if isinstance(e, Name) and self.scope.is_local(e.name):
             if self._rows is None:
-                self._rows = frozenset(
-                    st.target.name for st in self.model.body(self.info)
-                    if isinstance(st, Assign) and isinstance(st.target, Name) and isinstance(st.value, Index | Call)
-                    and st.value.obj is not None and _is_trigger_new(st.value.obj)
-                    and (not isinstance(st.value, Call) or st.value.name == "get"))
+                self._rows = frozenset(st.target.name for st in self.model.body(self.info)
+                                       if isinstance(st, Assign) and isinstance(st.target, Name)
+                                       and _trigger_new_row(st.value))
             return e.name in self._rows
         return False
 
@@ -1212,10 +1210,14 @@ def _swapped(receiver: Value, call: Call) -> Value | None:
     return replace(kept, strings=shapes)
 
 
-def _is_trigger_new(e: Expr) -> bool:
-    """`Trigger.new` or `Trigger.newMap` (the records a trigger saves)."""
-    return isinstance(e, FieldGet) and isinstance(e.obj, Name) and e.obj.name == "trigger" \
-        and e.name in ("new", "newmap")
+def _trigger_new_row(e: Expr) -> bool:
+    """`Trigger.new[i]`, `Trigger.newMap.get(id)` (a loop's `Trigger.new[*]`): one of the records
+    a trigger saves."""
+    if not isinstance(e, Index | Call) or (isinstance(e, Call) and e.name != "get"):
+        return False
+    rows = e.obj
+    return isinstance(rows, FieldGet) and isinstance(rows.obj, Name) and rows.obj.name == "trigger" \
+        and rows.name in ("new", "newmap")
 
 
 def _filled(receiver: Value, call: Call, value: Value) -> Value | None:
