@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
@@ -517,11 +518,7 @@ class _MethodRun:
                 self._saved(s.span, f"{_describe(s.target)} = ...", v)
             self.write(s.target, add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}")))
         elif isinstance(s, Eval):
-            v = self.eval(s.expr)
-            e = s.expr
-            if isinstance(e, Call) and e.name == "put" and e.obj is not None and len(e.args) == 2 \
-                    and self._saved_row(e.obj) and (put := self.eval(e.args[1])).carries_session():
-                self._saved(s.span, e.text, put)
+            self.eval(s.expr)
         elif isinstance(s, Return):
             v = self.eval(s.expr) if s.expr is not None else EMPTY
             self.returns.append((s.span, add_step(v, Step(self.path, s.span, f"returned from {self.info.label}"))))
@@ -721,8 +718,9 @@ class _MethodRun:
             declared = self.scope.types.get(e.name, "")
             v = self.env.get(e.name, EMPTY)
             pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
-            v = join(v, Value(types=frozenset({pc}))) if pc is not None and pc not in v.types else v
-            return self._typed(v, element_type(declared)) if pc is None and declared else v
+            if pc is None:  # a collection of a package class: its elements' (`_typed`)
+                return self._typed(v, element_type(declared))
+            return v if pc in v.types else join(v, Value(types=frozenset({pc})))
         if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
             return self.read_field((owner, e.name))
         return EMPTY
@@ -950,9 +948,11 @@ class _MethodRun:
                     self.sink("event", "EventBus.publish", call.span, call.text, a_val)
                     self.write_field(("sobject", base_type(t)), a_val)
             return EMPTY
-        if (cls == "sobject" or cls.endswith(("__c", "__e"))) and name == "put" and call.obj is not None \
-                and len(args) >= 2:
+        if name == "put" and call.obj is not None and len(args) >= 2 \
+                and (cls == "sobject" or cls.endswith(("__c", "__e")) or self._saved_row(call.obj)):
             # `record.put('Field__c', value)`: the record holds it, as `record.Field__c = value` would
+            if args[1].carries_session() and self._saved_row(call.obj):
+                self._saved(call.span, call.text, args[1])
             self.write(call.obj, args[1])
             return EMPTY
         if cls in api.COLLECTION_TYPES or cls == "list" or receiver.types & api.COLLECTION_TYPES:
@@ -1014,16 +1014,8 @@ class _MethodRun:
         if len(shape) != 1 or shape[0].startswith("\x00"):
             return None
         items = [self.eval(item) for item in call.args[1].items]
-        out: Value | None = None
-        for i, piece in enumerate(_PLACEHOLDER.split(shape[0])):
-            if i % 2:  # a placeholder's number
-                n = int(piece)
-                part = items[n] if n < len(items) else literal("{" + piece + "}")
-            elif piece:
-                part = literal(piece)
-            else:
-                continue
-            out = part if out is None else concat(out, part)
+        out = _filled_text(shape[0], _PLACEHOLDER, lambda m: items[int(m.group(1))]
+                           if int(m.group(1)) < len(items) else literal(m.group(0)))
         return out if out is not None else literal("")
 
     def string_join(self, call: Call) -> Value | None:
@@ -1233,21 +1225,14 @@ def _filled(receiver: Value, call: Call, value: Value) -> Value | None:
         return None
     if _ORG_URL_TEXT.fullmatch(placeholder) and any(p in (ORG, ORG_HOST) for shape in receiver.strings for p in shape):
         return None  # it may be in the org's URL too, which the shape does not spell out
+    pattern = re.compile(re.escape(placeholder))
     out: Value | None = None
     for shape in sorted(receiver.strings):
         filled: Value | None = None
         for piece in shape:
-            parts: list[Value] = []
-            if piece.startswith("\x00"):
-                parts.append(Value(strings=frozenset({(piece,)})))
-            else:
-                texts = piece.split(placeholder)
-                for i, text in enumerate(texts):
-                    if i:
-                        parts.append(value)
-                    if text:
-                        parts.append(literal(text))
-            for part in parts:
+            part = Value(strings=frozenset({(piece,)})) if piece.startswith("\x00") \
+                else _filled_text(piece, pattern, lambda _: value)
+            if part is not None:
                 filled = part if filled is None else concat(filled, part)
         if filled is not None:
             out = filled if out is None else join(out, filled)
@@ -1255,6 +1240,24 @@ def _filled(receiver: Value, call: Call, value: Value) -> Value | None:
         return None
     # the template's own sessions and parameters stay with it
     return join(out, Value(receiver.taint, receiver.params)) if receiver.taint or receiver.params else out
+
+
+def _filled_text(text: str, placeholder: re.Pattern[str], value: Callable[[re.Match[str]], Value]) -> Value | None:
+    """`text` with each match of `placeholder` replaced by the value `value` gives for it, as
+    the concatenation of the literal pieces and those values (None for empty text)."""
+    parts: list[Value] = []
+    at = 0
+    for m in placeholder.finditer(text):
+        if m.start() > at:
+            parts.append(literal(text[at:m.start()]))
+        parts.append(value(m))
+        at = m.end()
+    if at < len(text):
+        parts.append(literal(text[at:]))
+    out: Value | None = None
+    for part in parts:
+        out = part if out is None else concat(out, part)
+    return out
 
 
 _REGEX_CHARS = re.compile(r"[\\^$.|?*+()\[\]{}]")
