@@ -9,6 +9,7 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 
 from __future__ import annotations
 
+import os
 from dataclasses import field
 from typing import TypeVar
 
@@ -183,7 +184,7 @@ def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:
             out.append(piece)
             continue
         if not any(s[i].startswith("\x00") for s in ordered):
-            shared = _shared_text([s[i] for s in ordered])
+            shared = os.path.commonprefix([s[i] for s in ordered])  # noqa: RUF071 (text, by character)
             if shared:
                 out.append(shared)
         break
@@ -203,15 +204,6 @@ def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:
             len(s) == len(out) or s[len(out)].startswith(("/", "?", "#")) for s in ordered):
         return ()  # after the org's URL, text that may go on with its host (`.collector.example`, `:@host`)
     return tuple(out) if out and out != [UNKNOWN] else ()
-
-
-def _shared_text(texts: list[str]) -> str:
-    """The text every one of `texts` starts with."""
-    first, last = min(texts), max(texts)
-    n = 0
-    while n < min(len(first), len(last)) and first[n] == last[n]:
-        n += 1
-    return first[:n]
 
 
 def join_all(values: list[Value]) -> Value:

@@ -290,12 +290,13 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
                  body=flow.field(options, "requestData"), method=_method(flow.field(options, "method")))
         return False
     values = [flow.value(a) for a in args]
-    if f"sforce.connection.{shape.method}" in PAGE_RECORD_WRITES and union(*values).sources:
+    carried = union(*values).sources
+    if f"sforce.connection.{shape.method}" in PAGE_RECORD_WRITES and carried:
         # `sforce.connection.create([record])`: a session in a record field is stored in the org
-        flow.use(f"sforce.connection.{shape.method}", node, JsValue(text=""), carried=union(*values).sources)
+        flow.use(f"sforce.connection.{shape.method}", node, JsValue(text=""), carried=carried)
         return False
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
-    flow.use("sforce.connection", node, url, carried=union(*values).sources)
+    flow.use("sforce.connection", node, url, carried=carried)
     return False
 
 
@@ -304,8 +305,7 @@ def _remote_object(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     `new RemoteObjectModel.X({...})`, with the fields it was made with and is given."""
     if f"RemoteObjectModel.{shape.method}" not in PAGE_RECORD_WRITES:
         return None
-    fn = node.child_by_field_name("function")
-    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    obj = _receiver(node)
     record = flow.value(obj) if obj is not None else UNKNOWN
     if record.kind != "remoteobject":
         return None
@@ -346,17 +346,15 @@ def _set_attribute(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     if shape.method not in ("setAttribute", "attr") or len(args) < 2 or args[0].type != "string":
         return None
     attribute = flow.cur.text(args[0])[1:-1].lower()
-    if attribute == "value" and shape.receiver and shape.method == "setAttribute":
-        # a form field's value, as `field.value = v` sets it (`assignment_sink`)
-        assignment_sink(flow, node, f"{shape.receiver}.value", flow.value(args[1]))
-        return False
-    if attribute not in ELEMENT_URL_ATTRIBUTES:
+    if attribute not in ELEMENT_URL_ATTRIBUTES and attribute != "value":
         return None
     value = flow.value(args[1])
-    if attribute == "action":
-        flow.form_action = value  # what the form a script submits posts to, as `form.action = url`
-    kind = flow.env.get(shape.receiver, UNKNOWN).kind
-    flow.use(element_sink(kind, attribute), node, value, query=value.sources)
+    if shape.receiver:
+        # `el.setAttribute('action', u)` is `el.action = u`, `field.setAttribute('value', v)` is
+        # `field.value = v` (a field of a form the script submits)
+        assignment_sink(flow, node, f"{shape.receiver}.{attribute}", value)
+    elif attribute != "value":  # `$(el).attr('href', u)`: an element of unknown kind
+        flow.use(element_sink("", attribute), node, value, query=value.sources)
     return False
 
 
@@ -460,8 +458,7 @@ def _jsforce_target(flow: ScriptFlow, node: Node) -> tuple[JsValue, str, str | N
     (`conn.metadata.x()`, `conn.tooling.x()`) or on a Tooling sObject
     (`conn.tooling.sobject('RemoteProxy').x()`): the connection, the API ("" for the connection
     itself) and the sObject type named. None for any other call."""
-    fn = node.child_by_field_name("function")
-    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    obj = _receiver(node)
     if obj is None:
         return None
     api: str = ""
@@ -480,6 +477,12 @@ def _jsforce_target(flow: ScriptFlow, node: Node) -> tuple[JsValue, str, str | N
         api, holder = _property(flow, obj), obj.child_by_field_name("object")
     conn = flow.value(holder) if holder is not None else UNKNOWN
     return (conn, api, sobject) if conn.kind == "jsforce" else None
+
+
+def _receiver(call: Node) -> Node | None:
+    """The object a method is called on (`x` of `x.m()`, whatever expression it is), or None."""
+    fn = call.child_by_field_name("function")
+    return fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
 
 
 def _property(flow: ScriptFlow, member: Node | None) -> str:
