@@ -83,6 +83,18 @@ class SourceKind(StrEnum):
     TOKEN_LITERAL = "token-literal"  # a literal shaped like a live session ID / access token
 
 
+# What Apex hands to client code, in a script's value flow: `client:<way>:<name>`, where way is
+# "apex" (a method an LWC imports from `@salesforce/apex/`), "remote" (a `@RemoteAction` a page
+# calls) or "binding" (a controller property a page binds into its script: `'{!apiSid}'`). It is
+# not a source: the analysis puts in its place the sessions its data flow finds that Apex member
+# returning (`apexlint.analyses.client`), and drops uses where it finds none.
+CLIENT_VALUE = "client:"
+
+
+def client_value(way: str, name: str) -> str:
+    return f"{CLIENT_VALUE}{way}:{name.lower()}"
+
+
 @frozen
 class SourceSite:
     """One place a session ID is retrieved or appears. `id` is unique in the package."""
@@ -371,6 +383,7 @@ class UrlUse:
     header_or_body: bool = False
     body: str = ""  # the request's body as far as known (`{…}` where not), clipped: XHR `send`
     method: str = ""  # the request's HTTP method where known (`xhr.open('POST', ...)`), upper case
+    via: str = ""  # how client code got the session from Apex ("returned to client code by C.m")
 
 
 @frozen

@@ -219,6 +219,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     (what `apexlint.reuse` needs to know a change is unseen)."""
     # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
     from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
+    from apexlint.analyses.client import resolve_client_uses
     from apexlint.analyses.dataflow import SOAP_REFS, DataFlow
     from apexlint.analyses.endpoints import page_host_properties
     from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
@@ -230,6 +231,8 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
                     _client_getters(model), include_tests=options.include_tests,
                     exhaustive=options.exhaustive, page_hosts=page_host_properties(model)).run()
+    # what client code does with sessions Apex returns to it, now that the data flow knows them
+    model.url_uses = resolve_client_uses(model, flow.hits)
     # SID001 asks only whether the methods reading a session run asynchronously
     readers = sorted({info.id for src in model.sources.values() if src.kind == SourceKind.APEX_GET_SESSION_ID
                       and (info := model.method_at(src.path, src.span)) is not None})

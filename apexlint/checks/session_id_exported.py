@@ -43,7 +43,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))
         exported.update(sources)
-        what = ", ".join(ctx.describe_source(s) for s in sources)
+        what = ctx.describe_use(page_use, sources)
         message = f"{what} is sent by {page_use.sink} {_url_destination(ep)}"
         loc = Location(page_use.path, page_use.span, label=f"sent to {ep.url}")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=page_use.text,

@@ -33,7 +33,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         if not page_use.in_query:
             continue
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))
-        what = ", ".join(ctx.describe_source(s) for s in sources)
+        what = ctx.describe_use(page_use, sources)
         message = f"{what} is put into the URL {page_use.url} ({page_use.sink})"
         loc = Location(page_use.path, page_use.span, label="session in URL")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=page_use.text,

@@ -39,7 +39,7 @@ def _written_by_pages(ctx: CheckContext) -> Iterator[Verdict]:
         if use.sink not in PAGE_RECORD_WRITES:
             continue
         sources = tuple(s for s in use.sources if ctx.reportable(s))
-        what = ", ".join(ctx.describe_source(s) for s in sources)
+        what = ctx.describe_use(use, sources)
         message = (f"{what} is persisted by {use.sink}: a record field keeps the user's session for "
                    "anyone who can read the record")
         loc = Location(use.path, use.span, label="persisted here")

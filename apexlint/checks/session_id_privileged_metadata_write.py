@@ -36,7 +36,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         if request is None:
             continue
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))
-        judged = _judged(ctx, request, ", ".join(ctx.describe_source(s) for s in sources))
+        judged = _judged(ctx, request, ctx.describe_use(page_use, sources))
         if judged is None:
             continue
         level, message, api_name, op = judged

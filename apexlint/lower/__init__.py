@@ -151,6 +151,21 @@ _SOURCE_WORDS = ("getsessionid", "getcontent", "sessionid", "session_id")
 # (`sessionId`, `__sfdcSessionId`, `$Api.Session_ID`, `GETSESSIONID`, `includeSessionId`) or a
 # token; lowering records a suppression only where a comment says `apexlint`.
 _LOWERING_WORDS = ("session", "apexlint")
+# ...or where Apex may hand it a session: an LWC's Apex import, JavaScript remoting
+# and can send it somewhere
+_APEX_HANDS_OVER = ("@salesforce/apex/", "invokeAction")
+# Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
+# element URLs, record writes) but an `<object>`'s `.data`, which components assign for everything
+# else: a script that gets values from Apex but has none of them sends them nowhere, and is not
+# walked for them (an LWC's walk costs 40 times its parse).
+MAY_REQUEST = (
+    r"fetch|XMLHttpRequest|ActiveXObject|ajax|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
+    r"|location\.(?:assign|replace)\s*\(|navigateToURL|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
+    r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
+    r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\("
+)
+MAY_REQUEST_BYTES = re.compile(MAY_REQUEST.encode())
+_MAY_REQUEST = re.compile(MAY_REQUEST)
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -165,7 +180,8 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     Most of a package's metadata (fields, layouts, list views) and its script libraries are;
     what a scan loses is only the parse-error notes of files that cannot change a finding."""
     if job.kind == FileKind.JAVASCRIPT:
-        return not _mentions(text, _LOWERING_WORDS)
+        return not _mentions(text, _LOWERING_WORDS) and not (
+            any(w in text for w in _APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \

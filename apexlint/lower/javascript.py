@@ -37,7 +37,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0))
     tree = parse("javascript", unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
-    uses = script_flows(src, [(unit, tree)]) if sources else []
+    uses = script_flows(src, [(unit, tree)]) if sources or unit.hands_over else []
     positions = TextPositions(src.parse_text)
     sources += token_literal_sources(src, positions, owner)
     return FileIR(

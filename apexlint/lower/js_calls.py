@@ -8,10 +8,12 @@ session through; any other call returns an untainted value.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
+from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
     JSFORCE_CONNECTIONS,
@@ -21,6 +23,7 @@ from apexlint.lower.js_sinks import (
     jsforce_base_url,
 )
 from apexlint.lower.js_values import (
+    FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
     JsValue,
@@ -50,6 +53,9 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     inner = unwrap_function(fn)
     if inner is not None:
         return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+    apex = flow.cur.apex_method(shape.callee) if shape.callee else None
+    if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
+        return JsValue(frozenset({client_value("apex", apex)}))
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -70,6 +76,40 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
             text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)
     return UNKNOWN
+
+
+def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
+    """What Apex hands to a callback of this call, bound to its first parameter when the walk
+    enters it: `getSid().then(sid => ...)`, JavaScript remoting's `function (result, event)`
+    (`Visualforce.remoting.Manager.invokeAction('{!$RemoteAction.Ctrl.m}', ..., callback)` or
+    `Ctrl.m(..., callback)` for the page's controller and extensions)."""
+    fn = node.child_by_field_name("function")
+    shape = call_shape(flow.cur, fn)
+    args = arguments_of(node)
+    handed: frozenset[str] = frozenset()
+    if shape.method == "then" and fn is not None:
+        received = flow.value(fn.child_by_field_name("object")).sources
+        handed = frozenset(s for s in received if s.startswith(CLIENT_VALUE))
+    elif shape.method == "invokeAction" and args:
+        action = remote_action(flow.value(args[0]).text)
+        handed = frozenset({client_value("remote", action)}) if action else frozenset()
+        args = args[1:]
+    elif shape.receiver and shape.receiver.rpartition(".")[2].lower() in flow.cur.remoting:
+        handed = frozenset({client_value("remote", f"{shape.receiver.rpartition('.')[2]}.{shape.method}")})
+    callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
+    params = parameter_names(flow.cur, callback) if callback is not None else []
+    if callback is not None and params and params[0]:
+        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: JsValue(handed)}
+
+
+_REMOTE_ACTION = re.compile(r"\{!\s*\$RemoteAction\.([\w.]+?)\s*\}|^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$",
+                            re.IGNORECASE)
+
+
+def remote_action(text: str) -> str | None:
+    """`[ns.]Class.method` of an `invokeAction` action: `{!$RemoteAction.Ctrl.m}` or `'Ctrl.m'`."""
+    m = _REMOTE_ACTION.search(text)
+    return (m.group(1) or m.group(2)) if m is not None else None
 
 
 def new_value(flow: ScriptFlow, node: Node) -> JsValue:

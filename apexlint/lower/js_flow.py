@@ -11,12 +11,18 @@ Each function's own variables (its parameters and what it declares with `var`, `
 `const`, outside the functions nested in it) are its own: two functions that both say `var
 request` hold two variables. Everything else shares the page's name space, as globals do.
 
+What Apex hands to the script is followed too, under a stand-in id (`ir.CLIENT_VALUE`) the
+analysis later replaces with the sessions the Apex member returns: a call of a method the
+module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
+`result` of a JavaScript remoting callback, and a merge field that reads one controller property.
+
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
-not follow values through the DOM, storage, events, promises' resolved values, object methods
-called through `this`, or other files. Unknown calls return untainted values. A sink is recorded only when
-a session value reaches it (sinks themselves are in `js_sinks`).
+not follow values through the DOM, storage, events, other promises' resolved values, `@wire`,
+object methods called through `this`, or other files. Unknown calls return untainted values. A
+sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
+`js_sinks`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import Span, UrlUse
+from apexlint.ir import CLIENT_VALUE, Span, UrlUse
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
@@ -116,12 +122,15 @@ class ScriptFlow:
         self.request_urls: list[JsValue] = []
         self.returns: list[list[JsValue] | None] = []
         self.form_action = JsValue(text="")
-        self.uses: dict[tuple[str, Span], _Use] = {}
+        self.uses: dict[tuple[str, Span, str], _Use] = {}
         self.memo: dict[tuple[object, ...], JsValue] = {}
         # functions' own variables: their names, and what they held when the function was left
         self._own_names: dict[tuple[int, int], frozenset[str]] = {}
         self._own_values: dict[tuple[int, int], dict[str, JsValue]] = {}
         self._scopes: list[_Scope] = []
+        # values Apex hands to callbacks (`calls.bind_callbacks`): (unit, function) -> parameters
+        self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
+        self.hands_over = any(u.hands_over for u, _ in units)
         self.emit = False
         self.depth = 0
         self.calls = 0
@@ -175,13 +184,15 @@ class ScriptFlow:
         if t in FUNCTION_TYPES:
             self._register_function(node)
             self.returns.append(None)
-            self.enter_scope(node)
+            self.enter_scope(node, self.callbacks.get((id(self.cur), node.id)))
             return 1
         if t == "variable_declarator":
             self._declare(node)
         elif t in ("assignment_expression", "augmented_assignment_expression"):
             self._assign(node)
         elif t == "call_expression":
+            if self.hands_over:
+                calls.bind_callbacks(self, node)
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":
             sinks.new_site(self, node)
@@ -495,8 +506,19 @@ class ScriptFlow:
         (`body`: what the request sends, for what it does: a Metadata API write...)."""
         if not self.emit or not (query or carried):
             return
+        own_query = frozenset(s for s in query if not s.startswith(CLIENT_VALUE))
+        own_carried = frozenset(s for s in carried if not s.startswith(CLIENT_VALUE))
+        if own_query or own_carried:
+            self._use(sink, site, url, own_query, own_carried, receiver, body, method, "")
+        # each value Apex hands over, on its own: the analysis puts its sessions, if any, in its
+        # place, and where in the request it sits is its own (a base URL, a bearer header)
+        for handed in sorted((query | carried) - own_query - own_carried):
+            self._use(sink, site, url, query & {handed}, carried & {handed}, receiver, body, method, handed)
+
+    def _use(self, sink: str, site: Node, url: JsValue | None, query: frozenset[str], carried: frozenset[str],
+             receiver: str, body: JsValue | None, method: str, handed: str) -> None:
         span = self.cur.span(self.src, site)
-        key = (sink, span)
+        key = (sink, span, handed)
         acc = self.uses.get(key)
         url_text = url.text if url is not None else ""
         if acc is None:
@@ -518,5 +540,5 @@ class ScriptFlow:
                 url = self.open_urls[acc.receiver].text
             out.append(UrlUse(acc.sink, clip(url, MAX_URL_TEXT), tuple(sorted(acc.sources)), self.src.path, acc.span,
                               acc.text, acc.in_query, acc.header_or_body, acc.body, acc.method))
-        out.sort(key=lambda u: (u.span, u.sink))
+        out.sort(key=lambda u: (u.span, u.sink, u.sources))
         return out

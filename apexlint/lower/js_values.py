@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from apexlint.ir import Span
+from apexlint.ir import CLIENT_VALUE, Span
+from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
 
 UNKNOWN_TEXT = "{…}"
+_UNKNOWN_TWICE = UNKNOWN_TEXT * 2
 # characters of a value's text kept: a SOAP envelope sent by XHR names its operation and its
 # metadata types well after the first few hundred (URLs are cut shorter: js_flow.MAX_URL_TEXT)
 MAX_TEXT = 4000
@@ -57,6 +59,8 @@ UNKNOWN = JsValue()
 
 def concat(*parts: JsValue) -> JsValue:
     text = "".join(p.text for p in parts)
+    while _UNKNOWN_TWICE in text:  # two unknown parts in a row say no more than one
+        text = text.replace(_UNKNOWN_TWICE, UNKNOWN_TEXT)
     return JsValue(frozenset().union(*(p.sources for p in parts)), _clip(text))
 
 
@@ -95,9 +99,13 @@ class ScriptUnit:
     # Maps a byte offset of `raw` to a file point when `raw` is decoded text (an XML element's
     # content with entities decoded) rather than a slice of the parse buffer.
     point_at: Callable[[int], Point] | None = None
+    # the page's controller and extensions, lower case: `Ctrl.method(args, callback)` calls their
+    # `@RemoteAction` methods (JavaScript remoting names them so)
+    remoting: frozenset[str] = frozenset()
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _apex: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.merge_starts = [m.start for m in self.merge_fields]
@@ -118,6 +126,26 @@ class ScriptUnit:
         first, dot, rest = name.partition(".")
         found = self._imported.get(first)
         return name if found is None else found + dot + rest
+
+    def apex_method(self, name: str) -> str | None:
+        """The Apex method (`[ns.]Class.method`) a name stands for, where the script imports it
+        from `@salesforce/apex/` (`import getSid from '@salesforce/apex/SidCtrl.getSid'`)."""
+        if self._apex is None:
+            self._apex = apex_imports(self.raw)
+        return self._apex.get(name)
+
+    @property
+    def hands_over(self) -> bool:
+        """Whether Apex can hand this script values (imported Apex methods, remoting, bindings)
+        and the script can send them somewhere (`MAY_REQUEST`)."""
+        if not MAY_REQUEST_BYTES.search(self.raw):
+            return False
+        if _APEX_MODULE in self.raw or _INVOKE_ACTION in self.raw:
+            return True
+        if any(m.source_id and m.source_id.startswith(CLIENT_VALUE) for m in self.merge_fields):
+            return True
+        lowered = self.raw.lower() if self.remoting else b""
+        return any(f"{name}.".encode() in lowered for name in self.remoting)
 
     def merge_sources(self, node: Node) -> frozenset[str]:
         """Sessions of the merge fields inside a node's bytes (Visualforce fills them in)."""
@@ -178,6 +206,18 @@ def module_names(raw: bytes) -> dict[str, str]:
                 if exported:
                     out[local or exported] = f"{module}.{exported}"
     return out
+
+_APEX_MODULE = b"@salesforce/apex/"
+_INVOKE_ACTION = b"invokeAction"
+_APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/([\w.]+)['"]""")
+
+
+def apex_imports(raw: bytes) -> dict[str, str]:
+    """Local name -> `[ns.]Class.method`, for the Apex methods a module imports (LWC)."""
+    if _APEX_MODULE not in raw:
+        return {}
+    return {m.group(1): m.group(2) for m in _APEX_IMPORT.finditer(raw.decode("utf-8", "replace"))}
+
 
 def dotted(unit: ScriptUnit, node: Node | None) -> str | None:
     """`a.b.c` / `a["b"]` as text, or None when the chain holds a call or computed index."""

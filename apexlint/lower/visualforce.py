@@ -24,7 +24,18 @@ from bisect import bisect_left
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import FileIR, FileKind, Notification, PageIR, SourceKind, SourceSite, Suppression, UrlUse, apex_name
+from apexlint.ir import (
+    FileIR,
+    FileKind,
+    Notification,
+    PageIR,
+    SourceKind,
+    SourceSite,
+    Suppression,
+    UrlUse,
+    apex_name,
+    client_value,
+)
 from apexlint.lower.javascript import find_js_sources, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import js_suppressions, markup_suppressions
@@ -136,7 +147,7 @@ class _PageLowering:
         self._walk()
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
-        if any(u.js_sources or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
+        if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
             uses += script_flows(self.src, self.units)
         sources = [self._with_context(f) for f in self.fields if f.source is not None]
         sources += self.js_sources
@@ -243,11 +254,11 @@ class _PageLowering:
             return
         merges = tuple(
             ScriptMergeField(f.start - start, f.end - start, self.src.parse_text[f.merge.start:f.merge.end],
-                             f.source.id if f.source else None)
+                             f.source.id if f.source else _binding(f.merge))
             for f in inner
         )
         base = (node.start_point[0], node.start_point[1])
-        unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges)
+        unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges, remoting=self._remoting())
         tree = parse("javascript", _without_markup_tags(self.masked[start:end]))
         if always:
             self.notes += parse_notifications(self.src, tree.root_node, language, base, raw)
@@ -255,6 +266,15 @@ class _PageLowering:
         self.js_sources += find_js_sources(self.src, unit, tree, self.owner, context)
         self.suppressions += js_suppressions(self.src, unit, tree)
         self.units.append((unit, tree))
+
+    def _remoting(self) -> frozenset[str]:
+        """The page's controller and extensions (lower case, without a namespace): the names its
+        scripts call their `@RemoteAction` methods by."""
+        root = self.root_tag
+        if root is None or self.kind not in PAGE_KINDS:
+            return frozenset()
+        names = [root.attribute("controller") or "", *(root.attribute("extensions") or "").split(",")]
+        return frozenset(apex_name(n).rpartition(".")[2].lower() for n in names if n.strip())
 
     # ------------------------------------------------------------------ results
 
@@ -330,6 +350,22 @@ class _PageLowering:
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
             emits_session=any(f.source is not None for f in self.fields),
         ),)
+
+
+def _binding(merge: MergeField) -> str | None:
+    """What a merge field that reads one controller property stands for in a script's flow
+    (`'{!apiSid}'`, `'{!JSENCODE(apiSid)}'`): whatever session the property returns.
+
+    Only for a property named like a credential (`_CREDENTIAL_NAME`): following every binding
+    of every page script tripled the lowering time of the pages of a large package (a page's
+    walk costs many times its parse). A session bound under another name keeps its SID008 at
+    the getter; where the page sends it is not followed."""
+    if len(merge.identifiers) != 1 or not _CREDENTIAL_NAME.search(merge.identifiers[0]):
+        return None
+    return client_value("binding", merge.identifiers[0])
+
+
+_CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
 
 
 # A Visualforce (or custom component) tag inside a script: `<apex:repeat value="{!rows}" var="r">`,

@@ -442,15 +442,20 @@ class PackageModel:
     def page_property_owner(self, path: str, prop: str) -> str | None:
         """The class that declares the property `{!prop}` reads on the page (or component) at
         `path`: its extensions first, then its standard-less controller, as Visualforce looks."""
-        if self._pages_by_path is None:
-            self._pages_by_path = {p.path: p for p in self.pages.values()}
-        page = self._pages_by_path.get(path)
-        for name in (*page.extensions, page.controller) if page is not None else ():
-            cls = self.resolve_class(name) if name else None
-            owner = self.field_owner(cls, prop) if cls is not None else None
+        for cls in self.page_classes(path):
+            owner = self.field_owner(cls, prop)
             if owner is not None:
                 return owner
         return None
+
+    def page_classes(self, path: str) -> list[str]:
+        """The package classes the page (or component) at `path` binds to: its extensions first,
+        then its standard-less controller, the order Visualforce looks a name up in."""
+        if self._pages_by_path is None:
+            self._pages_by_path = {p.path: p for p in self.pages.values()}
+        page = self._pages_by_path.get(path)
+        names = (*page.extensions, page.controller) if page is not None else ()
+        return [cls for name in names if name and (cls := self.resolve_class(name)) is not None]
 
     def named_credential_endpoint(self, name: str) -> str | None:
         n = name.lower()

@@ -1,0 +1,82 @@
+"""Sessions Apex hands to client code, followed into that code's requests.
+
+An `@AuraEnabled` method an LWC imports, a `@RemoteAction` a page calls and a controller property
+a page binds into its script return values to code running in the browser. Lowering cannot know
+what they return, so a script's flow carries such a value under a stand-in id
+(`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`, `client:binding:apisid`)
+and records the requests it reaches apart from those sessions it knows itself.
+
+The data flow reports every session an Apex member returns to client code (a "client" hit, which
+SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
+the script got them (`UrlUse.via`), so the rules judge a script that sends its controller's
+session off-site (SID002), into a URL (SID006), into a metadata write (SID004) or a record
+(SID003) as they judge one that reads `{!$Api.Session_ID}`. A stand-in for an Apex member
+returning no session is dropped, and so is a use that carries nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from apexlint.analyses.dataflow import SourceHit
+from apexlint.ir import CLIENT_VALUE, UrlUse
+from apexlint.model.package import MethodInfo, PackageModel
+
+_Member = tuple[str, str, str]  # ("binding" | "method", class, property or method), lower case
+
+
+def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[UrlUse]:
+    """`model.url_uses` with every stand-in replaced by the sessions its Apex member returns."""
+    handed: dict[_Member, dict[str, str]] = {}  # member -> {source id: label of the member}
+    for hit in hits:
+        info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
+        if info is None or info.cls is None:
+            continue
+        for member in _members(info):
+            handed.setdefault(member, {}).setdefault(hit.source_id, info.label)
+    out: list[UrlUse] = []
+    for use in model.url_uses:
+        stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
+        if not stand_ins:
+            out.append(use)
+            continue
+        found: dict[str, str] = {}
+        for stand_in in stand_ins:
+            for member in _meant(model, use.path, stand_in):
+                sessions = handed.get(member)
+                if sessions:
+                    for sid, label in sessions.items():
+                        found.setdefault(sid, label)
+                    break  # the first class that declares it is the one Visualforce calls
+        if found:
+            labels = sorted(set(found.values()))
+            out.append(replace(use, sources=tuple(sorted(found)),
+                               via=f"returned to client code by {' and '.join(labels)}"))
+    return out
+
+
+def _members(info: MethodInfo) -> Iterator[_Member]:
+    """How client code can name a method that returns to it: as a method, and as the property
+    a page binds (a `get { }` accessor, or a `getX()` method Visualforce reads as `{!x}`)."""
+    assert info.cls is not None
+    cls, m = info.cls.name, info.method
+    if m.kind == "getter":
+        yield "binding", cls, m.name[4:]
+    elif m.kind == "method":
+        yield "method", cls, m.name
+        if m.name.startswith("get") and len(m.name) > 3:
+            yield "binding", cls, m.name[3:]
+
+
+def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
+    """The Apex members a stand-in may mean, in the order Visualforce looks them up."""
+    way, _, name = stand_in[len(CLIENT_VALUE):].partition(":")
+    if way == "binding":
+        for cls in model.page_classes(path):
+            yield "binding", cls, name
+        return
+    owner, _, method = name.rpartition(".")
+    declaring = model.resolve_class(owner) if owner else None  # `ns.Ctrl`: the package's own namespace only
+    if declaring is not None:
+        yield "method", declaring, method
