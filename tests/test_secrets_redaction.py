@@ -48,6 +48,12 @@ def test_the_planted_value_is_token_shaped() -> None:
     assert redact(TOKEN).startswith("00D5g")
 
 
+def test_a_marker_glued_to_the_token_does_not_hide_it() -> None:
+    """`Session_Id00D…!…`: the VF-trick code's test fixtures glue their markers to the token."""
+    for glued in (f"Start_Of_Session_Id{TOKEN}End", f"x{TOKEN}", f"9{TOKEN}"):
+        assert _leaks(redact(glued)) == [], glued
+
+
 # -- the package --------------------------------------------------------------------------------
 APEX = f"""public with sharing class Leaky {{
     private static final String KEY = '{TOKEN}';

@@ -12,7 +12,9 @@ from dataclasses import fields, is_dataclass, replace
 from typing import TypeVar, cast
 
 # Linear-time: no nested quantifiers, so hostile 10 MB lines cannot make it backtrack.
-TOKEN_RE = re.compile(r"\b00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}")
+# No `\b` before it: a marker glued to the token (`Session_Id00D…!…`) must not hide it, from
+# SID009 nor from redaction.
+TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}")
 # A token's start (an org id): cheap to search for, so lowering looks for it to decide what to
 # lower now; every full match of TOKEN_RE holds one.
 TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}", re.A)
