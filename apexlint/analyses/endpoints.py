@@ -398,6 +398,8 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 def _absolute_url(text: str) -> Endpoint:
     host = url_host(text if not text.startswith("//") else "https:" + text)
+    if host and "{" in host and _BROWSER_ORIGIN.match(text) is not None:
+        return _runtime_url(text)  # `'https://' + window.location.hostname + '/cometd/…'`: the page's own host
     if not host or "{" in host:
         return Endpoint("unresolved", text, why="the host is built at run time")
     if SALESFORCE_HOST.search(host):
