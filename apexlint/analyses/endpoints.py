@@ -44,6 +44,12 @@ TOOLING_SOAP_WRITES = frozenset({"create", "update", "upsert", "delete"})
 METADATA_WRITE_OPERATIONS = (
     "createmetadata", "updatemetadata", "upsertmetadata", "deletemetadata", "renamemetadata", "deploy",
 )
+# sObjects whose records are the org's code and pages: the REST data API writes them as the
+# Tooling API does (`POST /sobjects/ApexPage`), a change of metadata, not of data
+CODE_SOBJECTS = frozenset({"apexpage", "apexclass", "apextrigger", "apexcomponent", "staticresource"})
+# The Metadata API's first, asynchronous writes (API 30 and before), still in the apex-mdapi ports
+# generated from those WSDLs: a port's `create`, `update`, `delete_x`.
+OLD_METADATA_WRITES = frozenset({"create", "update", "delete"})
 
 
 @frozen
@@ -280,7 +286,8 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
         if ep.api == "metadata" or operation:
             in_body = "" if operation else next((w for w in METADATA_WRITE_OPERATIONS if w in lowered), "")
             op = operation.lower() or in_body
-            if op in METADATA_WRITE_OPERATIONS:
+            if op in METADATA_WRITE_OPERATIONS or (
+                    ep.api == "metadata" and op.removesuffix("_x") in OLD_METADATA_WRITES):
                 start = lowered.find(in_body) if in_body else -1
                 named = body[start:start + len(in_body)] if start >= 0 else ""
                 return True, tuple(sorted(set(_XSI_TYPE.findall(body)) | set(_TYPE_ELEMENT.findall(body)))), named
@@ -295,7 +302,7 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
             # setup objects the REST data API writes too (`/sobjects/AuthProvider`): the same
             # change as through the Metadata or Tooling API; records of other objects are data
             setup = [t for e in endpoints if e.api == "data" for t in _DATA_TYPE.findall(e.url)
-                     if is_prohibited_type(t)]
+                     if is_prohibited_type(t) or t.lower() in CODE_SOBJECTS]
             if setup:
                 return True, tuple(sorted(set(setup))), ""
     return False, (), ""
