@@ -113,6 +113,15 @@ class SourceHit:
     value: Value
 
 
+def _class_name(e: Expr | None) -> str:
+    """`Logger` / `nebula.Logger` as a call's receiver names it (lower case), else ""."""
+    if isinstance(e, Name):
+        return e.name
+    if isinstance(e, FieldGet) and isinstance(e.obj, Name):
+        return f"{e.obj.name}.{e.name}"
+    return ""
+
+
 @dataclass
 class Summary:
     ret: Value = EMPTY
@@ -799,6 +808,10 @@ class _MethodRun:
                 self.sink("log", logger, call.span, call.text, join_all(args))
                 return EMPTY
             return self.invoke(r.targets, call, args)
+        outside = self.outside_logger(call)
+        if outside:
+            self.sink("log", outside, call.span, call.text, join_all(args))
+            return EMPTY
         if r.dynamic:
             joined = join_all([receiver, *args])
             if joined.carries_session():
@@ -819,6 +832,19 @@ class _MethodRun:
         if owner.endswith(api.LOGGER_CLASS_SUFFIXES) or target.owner in self.flow.logger_classes:
             label = target.cls.display if target.cls else owner
             return f"{label}.{call.name}"
+        return ""
+
+    def outside_logger(self, call: Call) -> str:
+        """`Logger.debug(x)`, `nebula.Logger.error(x)`: a logging class the package does not hold
+        (a framework installed beside it, such as Nebula Logger) named like one or given with
+        `--logger-class`. Its log outlives the request as a package logger's does."""
+        if call.name not in api.LOGGER_METHODS:
+            return ""
+        named = _class_name(call.obj)
+        if not named or self.scope.is_local(named.partition(".")[0]):
+            return ""
+        if named.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or named in self.flow.logger_classes:
+            return call.text.partition("(")[0].strip() or f"{named}.{call.name}"
         return ""
 
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value]) -> Value:
