@@ -181,6 +181,16 @@ def test_zip_is_recognised_by_content_not_name_or_type() -> None:
     assert members == [("a.js", b"var a;")]
 
 
+def test_salesforce_metadata_kept_as_a_text_resource_is_not_sniffed_as_script() -> None:
+    """`soap.sforce.com` in a metadata namespace is not `sforce.` code; markup is not script."""
+    xml = b'<?xml version="1.0"?>\n<AiTestingDefinition xmlns="http://soap.sforce.com/2006/04/metadata"/>'
+    assert resource_members(xml, "staticresources/Test.resource", "text/plain", ReadLimits()) == ([], [])
+    bare = b"see http://soap.sforce.com/2006/04/metadata for the types"
+    assert resource_members(bare, "staticresources/Notes.resource", "text/plain", ReadLimits()) == ([], [])
+    script = b"var s = sforce.connection.sessionId;"
+    assert resource_members(script, "staticresources/App.resource", "text/plain", ReadLimits())[0] == [("", script)]
+
+
 def test_highly_compressed_member_is_refused_as_a_zip_bomb() -> None:
     data = zip_bytes({"bomb.js": b"\x00" * 5_000_000, "ok.js": b"var a;"})
     members, notes = resource_members(data, "bomb.resource", None, ReadLimits())

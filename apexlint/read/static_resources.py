@@ -34,8 +34,9 @@ UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream", "tex
 _CHUNK = 65536
 _RATIO_FLOOR = 1_000_000  # expansions below this many bytes are never called bombs
 _SNIFF_BYTES = 65536
+# `sforce.` not inside a host name: `http://soap.sforce.com/2006/04/metadata` is no script
 _JAVASCRIPT_SHAPE = re.compile(
-    rb"\bfunction\b|\b(?:var|let|const)\s+[A-Za-z_$]|=>|\b(?:window|document|sforce|console)\.|__sfdcSessionId"
+    rb"\bfunction\b|\b(?:var|let|const)\s+[A-Za-z_$]|=>|(?<![\w.])(?:window|document|sforce|console)\.|__sfdcSessionId"
 )
 
 Members = list[tuple[str, bytes]]
@@ -63,7 +64,10 @@ def _is_javascript(data: bytes, content_type: str | None) -> bool:
         return True
     if kind not in UNTYPED or looks_binary(data):
         return False
-    return _JAVASCRIPT_SHAPE.search(data[:_SNIFF_BYTES]) is not None
+    head = data[:_SNIFF_BYTES]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return False  # markup (XML, HTML): a script never starts with `<`
+    return _JAVASCRIPT_SHAPE.search(head) is not None
 
 
 def is_script_member(name: str) -> bool:
