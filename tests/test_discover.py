@@ -270,6 +270,8 @@ CLASSIFICATION = [
     ("authproviders/A.authprovider", FileKind.METADATA, "AuthProvider"),
     ("externalClientApps/E.eca", FileKind.METADATA, "ExternalClientApplication"),
     ("customMetadata/Cfg.Default.md", FileKind.METADATA, "CustomMetadata"),
+    ("staticresources/app/index.html", FileKind.STATIC_RESOURCE, "StaticResource"),
+    ("staticresources/page.html", FileKind.STATIC_RESOURCE, "StaticResource"),
 ]
 SKIPPED = [
     "classes/A.cls-meta.xml",

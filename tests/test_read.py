@@ -191,6 +191,19 @@ def test_salesforce_metadata_kept_as_a_text_resource_is_not_sniffed_as_script() 
     assert resource_members(script, "staticresources/App.resource", "text/plain", ReadLimits())[0] == [("", script)]
 
 
+def test_an_html_resource_is_a_page_of_scripts() -> None:
+    """A `text/html` resource (metadata API), an `.html` file of a resource folder, or an untyped
+    resource that is an HTML document: returned whole, its scripts lowered as a page's."""
+    from apexlint.read.static_resources import is_html_resource
+    page = b"<!DOCTYPE html><html><script>var s = sforce.connection.sessionId;</script></html>"
+    assert resource_members(page, "src/staticresources/p.resource", "text/html", ReadLimits())[0] == [("", page)]
+    assert is_html_resource("src/staticresources/p.resource", "text/html; charset=utf-8", b"<p>")
+    assert is_html_resource("force-app/main/default/staticresources/app/index.html", None, b"<div>")
+    assert is_html_resource("src/staticresources/p.resource", None, b"\n <!doctype HTML><html>")
+    assert not is_html_resource("src/staticresources/p.resource", "text/css", page)
+    assert not is_html_resource("src/staticresources/p.resource", None, b"<?xml version='1.0'?><a/>")
+
+
 def test_highly_compressed_member_is_refused_as_a_zip_bomb() -> None:
     data = zip_bytes({"bomb.js": b"\x00" * 5_000_000, "ok.js": b"var a;"})
     members, notes = resource_members(data, "bomb.resource", None, ReadLimits())

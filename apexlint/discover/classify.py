@@ -76,6 +76,7 @@ SCRIPT_FOLDERS = frozenset({"staticresources", "lwc", "aura"})
 STATIC_RESOURCE_FOLDER = "staticresources"
 # SFDX keeps a single-file resource under its MIME type's extension: `jquery.js`, `lib.zip`.
 ARCHIVE_SUFFIXES = frozenset({"zip", "bin"})
+HTML_SUFFIXES = frozenset({"html", "htm"})
 
 
 @frozen
@@ -126,6 +127,10 @@ def classify(
     if suffix.lower() == "js" and (js_anywhere or explicit or SCRIPT_FOLDERS.intersection(lowered_folders)):
         return Classification(FileKind.JAVASCRIPT)
     if suffix.lower() in ARCHIVE_SUFFIXES and lowered_folders[-1:] == [STATIC_RESOURCE_FOLDER]:
+        return Classification(FileKind.STATIC_RESOURCE, "StaticResource")
+    if suffix.lower() in HTML_SUFFIXES and STATIC_RESOURCE_FOLDER in lowered_folders:
+        # a page of a resource (`staticresources/app/index.html`, or `page.html` on its own): its
+        # scripts are code, as in a zipped bundle
         return Classification(FileKind.STATIC_RESOURCE, "StaticResource")
     return _classify_mdapi(suffix, lowered_folders, explicit)
 

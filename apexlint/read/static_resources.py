@@ -52,9 +52,22 @@ def resource_members(
     """
     if data.startswith(ZIP_MAGIC):
         return _zip_members(data, rel, limits)
-    if _is_javascript(data, content_type):
+    if is_html_resource(rel, content_type, data) or _is_javascript(data, content_type):
         return [("", data)], []
     return [], []
+
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_HTML_START = (b"<!doctype html", b"<html")
+
+
+def is_html_resource(rel: str, content_type: str | None, data: bytes) -> bool:
+    """An HTML page kept as a resource (an app's `index.html`, a `text/html` resource): its
+    `<script>` blocks are code, as in a zipped bundle's `.html` members."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind in HTML_TYPES or rel.lower().endswith((".html", ".htm")):
+        return True
+    return kind in UNTYPED and data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_HTML_START)
 
 
 def _is_javascript(data: bytes, content_type: str | None) -> bool:
