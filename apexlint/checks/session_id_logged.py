@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_RECORD_WRITES
+from apexlint.model.catalog import PAGE_KEEPS, PAGE_LOGS, PAGE_STORAGE
 
 RULE_ID = "SID003"
 WHAT = {"log": "written to a log by", "persist": "persisted by",
@@ -34,14 +34,25 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 
 
 def _written_by_pages(ctx: CheckContext) -> Iterator[Verdict]:
-    """Page JavaScript that writes a session into a record (`PAGE_RECORD_WRITES`)."""
+    """Page JavaScript that writes a session into a record (`PAGE_RECORD_WRITES`), the browser's
+    console (`PAGE_LOGS`) or its storage (`PAGE_STORAGE`)."""
     for use in ctx.url_uses():
-        if use.sink not in PAGE_RECORD_WRITES:
+        if use.sink not in PAGE_KEEPS:
             continue
         sources = tuple(s for s in use.sources if ctx.reportable(s))
         what = ctx.describe_use(use, sources)
-        message = (f"{what} is persisted by {use.sink}: a record field keeps the user's session for "
-                   "anyone who can read the record")
-        loc = Location(use.path, use.span, label="persisted here")
+        if use.sink in PAGE_LOGS:
+            message = (f"{what} is written to the browser console by {use.sink}, where extensions, injected "
+                       "scripts and error collectors read it")
+            label = "logged here"
+        elif use.sink in PAGE_STORAGE:
+            message = (f"{what} is stored in the browser's {use.sink}: it outlives the page, and every script "
+                       "of the origin can read it")
+            label = "stored here"
+        else:
+            message = (f"{what} is persisted by {use.sink}: a record field keeps the user's session for "
+                       "anyone who can read the record")
+            label = "persisted here"
+        loc = Location(use.path, use.span, label=label)
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=use.text,
                                   properties={"confidence": "high", "sink": use.sink}), sources)

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_RECORD_WRITES
+from apexlint.model.catalog import PAGE_KEEPS
 
 RULE_ID = "SID010"
 UI_SINKS = ("sforce.connection", "cometd")
@@ -38,7 +38,7 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
                          f"a same-org {what} ({ep.url})", hit.site.method_id, hit.trace))
     for u in ctx.model.url_uses:
-        if source_id not in u.sources or u.sink in PAGE_RECORD_WRITES:  # a session stored: SID003
+        if source_id not in u.sources or u.sink in PAGE_KEEPS:  # a session stored or logged: SID003
             continue
         ep = ctx.url_endpoint(u)
         if u.sink in UI_SINKS:

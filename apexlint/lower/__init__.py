@@ -162,7 +162,7 @@ MAY_REQUEST = (
     r"fetch|XMLHttpRequest|ActiveXObject|ajax|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
     r"|location\.(?:assign|replace)\s*\(|navigateToURL|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
     r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
-    r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\("
+    r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"
 )
 MAY_REQUEST_BYTES = re.compile(MAY_REQUEST.encode())
 _MAY_REQUEST = re.compile(MAY_REQUEST)

@@ -35,6 +35,7 @@ from apexlint.ir import CLIENT_VALUE, Span, UrlUse
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
+    CREDENTIAL_NAME,
     FUNCTION_TYPES,
     MAX_TEXT,
     UNKNOWN,
@@ -431,7 +432,12 @@ class ScriptFlow:
         if found is not None:
             return found
         index_sources = self.value(prop).sources if node.type == "subscript_expression" else frozenset()
-        return JsValue(obj.sources | index_sources)
+        sources = obj.sources
+        if key and not CREDENTIAL_NAME.search(key) and any(s.startswith(CLIENT_VALUE) for s in sources):
+            # a field of what Apex returned (`info.source`, `result.label`): not the session it may
+            # hold beside them, unless named like one (`info.sessionId`)
+            sources = frozenset(s for s in sources if not s.startswith(CLIENT_VALUE))
+        return JsValue(sources | index_sources)
 
     def _binary(self, node: Node) -> JsValue:
         """`+` concatenates (flattened iteratively: long chains are a left-deep tree)."""

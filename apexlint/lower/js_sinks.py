@@ -25,7 +25,7 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
-from apexlint.model.catalog import PAGE_RECORD_WRITES
+from apexlint.model.catalog import PAGE_CONSOLE_METHODS, PAGE_RECORD_WRITES, PAGE_STORAGE
 from apexlint.records import frozen
 
 if TYPE_CHECKING:
@@ -300,6 +300,28 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     return False
 
 
+def _console_or_storage(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`console.log(x)`: the browser's log; `localStorage.setItem(k, x)`: its storage (SID003)."""
+    receiver = shape.receiver.removeprefix("window.")
+    if receiver == "console" and shape.method in PAGE_CONSOLE_METHODS:
+        logged = union(*(flow.value(a) for a in args)).sources
+        flow.use(f"console.{shape.method}", node, JsValue(text=""), carried=logged)
+        return False
+    if receiver in PAGE_STORAGE and shape.method == "setItem" and len(args) >= 2:
+        flow.use(receiver, node, JsValue(text=""), carried=flow.value(args[1]).sources)
+        return False
+    return None
+
+
+def _storage(name: str) -> str:
+    """The browser storage an assignment writes (`document.cookie`, `localStorage.k`), or ""."""
+    name = name.removeprefix("window.")
+    if name == "document.cookie":
+        return name
+    base = name.partition(".")[0]
+    return base if base in PAGE_STORAGE and "." in name else ""
+
+
 def _remote_object(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     """Visualforce Remote Objects: `record.create()`, `.update()`, `.upsert()` of a
     `new RemoteObjectModel.X({...})`, with the fields it was made with and is given."""
@@ -491,7 +513,8 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
+    _fetch, _console_or_storage, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _jsforce,
+    _cometd,
     _remote_object, _set_attribute, _document_write, _mutation,
 )
 
@@ -500,9 +523,14 @@ _CALL_HANDLERS: tuple[Handler, ...] = (
 
 
 def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> None:
-    """`location.href = u`, `img.src = u`, `form.action = u`, `sforce.connection.sessionId = s`."""
+    """`location.href = u`, `img.src = u`, `form.action = u`, `sforce.connection.sessionId = s`,
+    `document.cookie = c`, `localStorage.token = t`."""
     if name == SFORCE_SESSION or name in SFDC_SESSION_NAMES:
         flow.use("sforce.connection", site, None, carried=value.sources)
+        return
+    storage = _storage(name)
+    if storage:
+        flow.use(storage, site, JsValue(text=""), carried=value.sources)
         return
     if is_location(name):
         flow.use("window.location", site, value, query=value.sources)

@@ -212,6 +212,11 @@ _INVOKE_ACTION = b"invokeAction"
 _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/([\w.]+)['"]""")
 
 
+# A name that says it holds a credential: what a page binding or a field of a value Apex returns
+# must be called for the session in it to be followed (`visualforce._binding`, `js_flow._member`)
+CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
+
+
 def apex_imports(raw: bytes) -> dict[str, str]:
     """Local name -> `[ns.]Class.method`, for the Apex methods a module imports (LWC)."""
     if _APEX_MODULE not in raw:

@@ -37,7 +37,7 @@ from apexlint.ir import (
     client_value,
 )
 from apexlint.lower.javascript import find_js_sources, script_flows
-from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
+from apexlint.lower.js_values import CREDENTIAL_NAME, ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import js_suppressions, markup_suppressions
 from apexlint.lower.text_scan import (
     component_name,
@@ -356,16 +356,14 @@ def _binding(merge: MergeField) -> str | None:
     """What a merge field that reads one controller property stands for in a script's flow
     (`'{!apiSid}'`, `'{!JSENCODE(apiSid)}'`): whatever session the property returns.
 
-    Only for a property named like a credential (`_CREDENTIAL_NAME`): following every binding
+    Only for a property named like a credential (`CREDENTIAL_NAME`): following every binding
     of every page script tripled the lowering time of the pages of a large package (a page's
     walk costs many times its parse). A session bound under another name keeps its SID008 at
     the getter; where the page sends it is not followed."""
-    if len(merge.identifiers) != 1 or not _CREDENTIAL_NAME.search(merge.identifiers[0]):
+    if len(merge.identifiers) != 1 or not CREDENTIAL_NAME.search(merge.identifiers[0]):
         return None
     return client_value("binding", merge.identifiers[0])
 
-
-_CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
 
 
 # A Visualforce (or custom component) tag inside a script: `<apex:repeat value="{!rows}" var="r">`,

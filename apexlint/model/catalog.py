@@ -185,3 +185,11 @@ PAGE_RECORD_WRITES = frozenset({
     "sforce.connection.create", "sforce.connection.update", "sforce.connection.upsert",
     "RemoteObjectModel.create", "RemoteObjectModel.update", "RemoteObjectModel.upsert",
 })
+# The browser's own logs and storage (SID003): the console, which extensions, injected scripts
+# and error collectors read; storage and cookies, which outlive the page and every script of the
+# origin reads.
+PAGE_CONSOLE_METHODS = frozenset({"log", "info", "debug", "warn", "error", "trace", "dir", "table"})
+PAGE_LOGS = frozenset(f"console.{m}" for m in PAGE_CONSOLE_METHODS)
+PAGE_STORAGE = frozenset({"localStorage", "sessionStorage", "document.cookie"})
+# every page sink that keeps or logs what it is given, rather than sending it somewhere
+PAGE_KEEPS = PAGE_RECORD_WRITES | PAGE_LOGS | PAGE_STORAGE
