@@ -48,7 +48,8 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                 if sessions:
                     for sid, label in sessions.items():
                         found.setdefault(sid, label)
-                    break  # the first class that declares it is the one Visualforce calls
+                    break  # the first class (extensions first) that hands a session over; Visualforce
+                    # calls the first that declares the member, which may hand none: an over-approximation
         if found:
             labels = sorted(set(found.values()))
             out.append(replace(use, sources=tuple(sorted(found)),
