@@ -48,8 +48,23 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         where = "is rendered inside a JavaScript comment (Visualforce fills merge fields in before the browser " \
                 "sees the comment)"
     elif src.kind == SourceKind.MERGE_FIELD:
-        where = "is rendered into the page"
+        where = _merged_where(src.path, src.context)
     else:
         where = "is read"
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
+
+
+def _merged_where(path: str, context: str) -> str:
+    """Where a session merge field is filled in: a page, an email, a formula, a link..."""
+    lowered = path.lower()
+    if lowered.endswith((".page", ".component")):
+        return "is rendered into the page"
+    if lowered.endswith(".email"):
+        return "is rendered into the email"
+    element = context.rpartition("/")[2]
+    if "fieldUpdates" in context:
+        return "is computed by a workflow field update's formula"
+    if element.lower().endswith("formula"):
+        return "is the value of a formula (every reader of the field gets it)"
+    return f"is filled into {context or 'this metadata'}"
