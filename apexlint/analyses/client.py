@@ -59,15 +59,12 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
 
 def _members(info: MethodInfo) -> Iterator[_Member]:
     """How client code can name a method that returns to it: as a method, and as the property
-    a page binds (a `get { }` accessor, or a `getX()` method Visualforce reads as `{!x}`)."""
+    a page binds (`MethodInfo.bound_property`)."""
     assert info.cls is not None
-    cls, m = info.cls.name, info.method
-    if m.kind == "getter":
-        yield "binding", cls, m.name[4:]
-    elif m.kind == "method":
-        yield "method", cls, m.name
-        if m.name.startswith("get") and len(m.name) > 3:
-            yield "binding", cls, m.name[3:]
+    if info.method.kind == "method":
+        yield "method", info.cls.name, info.method.name
+    if info.bound_property:
+        yield "binding", info.cls.name, info.bound_property
 
 
 def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:

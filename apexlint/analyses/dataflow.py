@@ -506,10 +506,8 @@ class _MethodRun:
             exposed = "webservice"
         elif api.REST_METHOD_ANNOTATIONS & m.annotations:
             exposed = "@RestResource"
-        elif info.cls is not None and m.kind in ("getter", "method"):
-            prop = m.name[4:] if m.kind == "getter" else (m.name[3:] if m.name.startswith("get") else "")
-            if prop and (info.cls.name, prop) in self.flow.client_getters:
-                exposed = "Visualforce page binding"
+        elif info.cls is not None and (info.cls.name, info.bound_property) in self.flow.client_getters:
+            exposed = "Visualforce page binding"
         if not exposed:
             return
         for span, v in self.returns:
@@ -829,7 +827,7 @@ class _MethodRun:
         owner = target.owner.rpartition(".")[2]
         if call.name not in api.LOGGER_METHODS:
             return ""
-        if owner.endswith(api.LOGGER_CLASS_SUFFIXES) or target.owner in self.flow.logger_classes:
+        if self._is_logger(target.owner):
             label = target.cls.display if target.cls else owner
             return f"{label}.{call.name}"
         return ""
@@ -843,9 +841,13 @@ class _MethodRun:
         named = _class_name(call.obj)
         if not named or self.scope.is_local(named.partition(".")[0]):
             return ""
-        if named.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or named in self.flow.logger_classes:
+        if self._is_logger(named):
             return call.text.partition("(")[0].strip() or f"{named}.{call.name}"
         return ""
+
+    def _is_logger(self, cls: str) -> bool:
+        """A logging class: named `…Log`, `…Logger`, `…Logging`, or given with `--logger-class`."""
+        return cls.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or cls in self.flow.logger_classes
 
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value]) -> Value:
         """Apply the callees' summaries at this call, reusing the last round's answer when unchanged."""

@@ -151,9 +151,9 @@ _SOURCE_WORDS = ("getsessionid", "getcontent", "sessionid", "session_id")
 # (`sessionId`, `__sfdcSessionId`, `$Api.Session_ID`, `GETSESSIONID`, `includeSessionId`) or a
 # token; lowering records a suppression only where a comment says `apexlint`.
 _LOWERING_WORDS = ("session", "apexlint")
-# ...or where Apex may hand it a session: an LWC's Apex import, JavaScript remoting
-# and can send it somewhere
-_APEX_HANDS_OVER = ("@salesforce/apex/", "invokeAction")
+# ...or where Apex may hand it a session (an LWC's Apex import, JavaScript remoting) and it can
+# send it somewhere (`MAY_REQUEST`); `ScriptUnit.hands_over` asks the same of a page's scripts
+APEX_HANDS_OVER = ("@salesforce/apex/", "invokeAction")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
 # element URLs, record writes) but an `<object>`'s `.data`, which components assign for everything
 # else: a script that gets values from Apex but has none of them sends them nowhere, and is not
@@ -184,7 +184,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
-            any(w in text for w in _APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None)
+            any(w in text for w in APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, Span
-from apexlint.lower import MAY_REQUEST_BYTES
+from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
@@ -106,6 +106,7 @@ class ScriptUnit:
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _apex: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _hands_over: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.merge_starts = [m.start for m in self.merge_fields]
@@ -137,10 +138,14 @@ class ScriptUnit:
     @property
     def hands_over(self) -> bool:
         """Whether Apex can hand this script values (imported Apex methods, remoting, bindings)
-        and the script can send them somewhere (`MAY_REQUEST`)."""
-        if not MAY_REQUEST_BYTES.search(self.raw):
-            return False
-        if _APEX_MODULE in self.raw or _INVOKE_ACTION in self.raw:
+        and the script can send them somewhere (`MAY_REQUEST`). Asked by lowering and by the
+        flow: the answer is kept."""
+        if self._hands_over is None:
+            self._hands_over = self._receives() and MAY_REQUEST_BYTES.search(self.raw) is not None
+        return self._hands_over
+
+    def _receives(self) -> bool:
+        if any(word in self.raw for word in _HANDS_OVER_BYTES):
             return True
         if any(m.source_id and m.source_id.startswith(CLIENT_VALUE) for m in self.merge_fields):
             return True
@@ -207,8 +212,8 @@ def module_names(raw: bytes) -> dict[str, str]:
                     out[local or exported] = f"{module}.{exported}"
     return out
 
+_HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 _APEX_MODULE = b"@salesforce/apex/"
-_INVOKE_ACTION = b"invokeAction"
 _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/([\w.]+)['"]""")
 
 

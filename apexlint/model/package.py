@@ -59,6 +59,15 @@ class MethodInfo:
         return f"{owner}.{self.method.display}"
 
     @property
+    def bound_property(self) -> str:
+        """The property a page reads through this method as `{!x}` (a `get { }` accessor of `x`,
+        or a `getX()` method), "" for none."""
+        m = self.method
+        if m.kind == "getter":
+            return m.name[4:]
+        return m.name[3:] if m.kind == "method" and m.name.startswith("get") else ""
+
+    @property
     def is_static(self) -> bool:
         return "static" in self.method.modifiers
 
