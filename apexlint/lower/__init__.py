@@ -179,8 +179,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     """A static script or metadata file in which lowering could find nothing: not parsed at all.
     Most of a package's metadata (fields, layouts, list views) and its script libraries are;
     what a scan loses is only the parse-error notes of files that cannot change a finding."""
-    if job.kind == FileKind.JAVASCRIPT or (job.kind == FileKind.STATIC_RESOURCE
-                                           and job.rel.lower().endswith((".html", ".htm"))):
+    if job.kind == FileKind.JAVASCRIPT or (job.kind == FileKind.STATIC_RESOURCE and _is_html_file(job.rel)):
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
@@ -200,6 +199,11 @@ def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
                   extra={"parsed": "no: nothing in it to lower"})
 
 
+def _is_html_file(rel: str) -> bool:
+    from apexlint.read.static_resources import HTML_SUFFIXES  # a resource is being lowered: loaded already
+    return rel.lower().endswith(HTML_SUFFIXES)
+
+
 def is_quiet_test_class(text: str) -> bool:
     """An `@IsTest` class with nothing that could be a session source: when tests are not
     analysed, nothing in it can change a finding, so it is neither parsed nor lowered (about
@@ -210,7 +214,7 @@ def is_quiet_test_class(text: str) -> bool:
 
 
 def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
-    from apexlint.read.static_resources import is_html_resource, resource_members
+    from apexlint.read.static_resources import HTML_SUFFIXES, is_html_resource, resource_members
     members, notes = resource_members(job.data, job.rel, job.content_type, limits)
     files: list[FileIR] = []
     lines = 0
@@ -230,7 +234,7 @@ def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR],
         if not name and job.lazy and is_quiet_script_or_metadata(job, src.text):
             files.append(_unparsed(job, src))  # an unzipped resource folder's page that says nothing of sessions
             continue
-        if name.lower().endswith((".html", ".htm")) or (not name and is_html_resource(job.rel, job.content_type, data)):
+        if name.lower().endswith(HTML_SUFFIXES) or (not name and is_html_resource(job.rel, job.content_type, data)):
             # static HTML: Visualforce does not render it, so merge fields in it are not sources
             from apexlint.lower.visualforce import lower_visualforce
             files.append(lower_visualforce(src, FileKind.STATIC_RESOURCE))

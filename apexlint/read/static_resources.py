@@ -19,7 +19,8 @@ from apexlint.ir import NoticeLevel, Notification
 from apexlint.read.decode import ReadLimits, looks_binary
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
-SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", *HTML_SUFFIXES)
 JAVASCRIPT_TYPES = frozenset(
     {
         "application/javascript",
@@ -64,21 +65,31 @@ _HTML_START = (b"<!doctype html", b"<html")
 def is_html_resource(rel: str, content_type: str | None, data: bytes) -> bool:
     """An HTML page kept as a resource (an app's `index.html`, a `text/html` resource): its
     `<script>` blocks are code, as in a zipped bundle's `.html` members."""
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind in HTML_TYPES or rel.lower().endswith((".html", ".htm")):
+    kind = _media_type(content_type)
+    if kind in HTML_TYPES or rel.lower().endswith(HTML_SUFFIXES):
         return True
-    return kind in UNTYPED and data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_HTML_START)
+    return kind in UNTYPED and _opening(data).lower().startswith(_HTML_START)
+
+
+def _media_type(content_type: str | None) -> str:
+    """`text/html; charset=utf-8` -> `text/html`."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _opening(data: bytes) -> bytes:
+    """The sniffed head of a resource, after a byte-order mark and white space."""
+    return data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
 
 
 def _is_javascript(data: bytes, content_type: str | None) -> bool:
     """Trust a JavaScript content type; sniff only when the type says nothing."""
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    kind = _media_type(content_type)
     if kind in JAVASCRIPT_TYPES:
         return True
     if kind not in UNTYPED or looks_binary(data):
         return False
-    head = data[:_SNIFF_BYTES]
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    head = _opening(data)
+    if head.startswith(b"<"):
         return False  # markup (XML, HTML): a script never starts with `<`
     return _JAVASCRIPT_SHAPE.search(head) is not None
 
