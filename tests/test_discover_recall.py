@@ -138,6 +138,12 @@ def _safe_write(root: Path) -> None:  # an editor's save: a new file renamed ove
     os.replace(target.with_name("A.cls.tmp"), target)
 
 
+def _file_becomes_folder(root: Path) -> None:  # same name, another type
+    target = root / "force-app/main/default/classes/A.cls"
+    target.unlink()
+    write(target / "Inner.cls", APEX)
+
+
 def _add_folder(root: Path) -> None:
     write(root / "force-app/main/default/triggers/T.trigger", "trigger T on Account (before insert) {}")
 
@@ -177,7 +183,7 @@ def _change_a_content_type(root: Path) -> None:
 
 
 CHANGES: list[Callable[[Path], None]] = [
-    _add_file, _remove_file, _rename_file, _safe_write, _add_folder, _add_in_a_linked_folder,
+    _add_file, _remove_file, _rename_file, _file_becomes_folder, _add_folder, _add_in_a_linked_folder,
     _retarget_a_link, _mend_a_broken_link, _change_the_namespace, _declare_a_folder_that_appears,
     _change_the_ignore_rules, _change_a_content_type,
 ]
@@ -194,6 +200,33 @@ def test_every_change_a_walk_would_see_walks_again(tmp_path: Path, walks: list[i
     assert walks[0] == 2
     assert after == fresh(root)
     assert after != before
+
+
+def test_a_safe_write_keeps_the_record_and_brings_it_up_to_date(tmp_path: Path, walks: list[int],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file replaced by a new one of the same name (an editor's safe write, `git checkout`,
+    `sed -i`) moves its folder's times, not what a walk finds there: the folder is listed again,
+    not the tree walked; once the new times are old enough, the record keeps them."""
+    root = project_tree(tmp_path / "p")
+    keeper = MemoryKeeper()
+    remembered(root, keeper)
+    listings: list[str] = []
+    real = observed.listing_digest
+
+    def counted(path: str) -> bytes:
+        listings.append(path)
+        return real(path)
+    monkeypatch.setattr(observed, "listing_digest", counted)
+    _safe_write(root)
+    write(root / "force-app/main/default/classes/.A.cls.swp", "an editor's swap file")
+    again = remembered(root, keeper)
+    assert walks[0] == 1 and again == fresh(root)
+    assert listings == [str(root / "force-app/main/default/classes")]
+    assert keeper.kept == 1, "a signature this recent is not kept: the folder is listed again next time"
+    time.sleep(2 * WINDOW_NS / 1e9)
+    assert remembered(root, keeper) == again and keeper.kept == 2 and len(listings) == 2
+    assert remembered(root, keeper) == again and len(listings) == 2, "the record holds the new signature"
+    assert walks[0] == 1
 
 
 def test_a_change_during_or_just_before_a_walk_is_not_remembered(tmp_path: Path, walks: list[int]) -> None:
@@ -327,8 +360,8 @@ def test_a_damaged_record_on_disk_is_walked_again(tmp_path: Path, monkeypatch: p
 
 
 # -- random changes ---------------------------------------------------------------------------------
-OPS = ["edit", "add", "delete", "rename", "add folder", "drop folder", "ignore", "namespace", "link file",
-       "link folder", "break link"]
+OPS = ["edit", "safe write", "swap file", "add", "delete", "rename", "add folder", "drop folder", "ignore",
+       "namespace", "link file", "link folder", "break link"]
 
 
 def _apply(root: Path, op: str, pick: int) -> None:
@@ -338,6 +371,12 @@ def _apply(root: Path, op: str, pick: int) -> None:
     if op == "edit" and target is not None:
         with target.open("a", encoding="utf-8") as stream:
             stream.write("// edited\n")
+    elif op == "safe write" and target is not None:
+        write(target.with_name(target.name + ".tmp"), APEX + "// saved\n")
+        os.replace(target.with_name(target.name + ".tmp"), target)
+    elif op == "swap file" and target is not None:
+        swap = target.with_name(f".{target.name}.swp")
+        swap.unlink() if swap.exists() else write(swap, "swap")
     elif op == "add":
         write(classes / f"N{pick}.cls", APEX)
     elif op == "delete" and target is not None:

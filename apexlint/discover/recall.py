@@ -2,9 +2,10 @@
 
 Walking NPSP's 1,074 folders and classifying its 13,130 entries takes 75 ms, a third of a
 re-scan. Checking that the walk would find the same (observed.py) is a `stat` per folder listed
-and per path probed; each file found is then stat'ed for its stamp, as every scan does. Any
-difference, a missing or damaged record, or a record taken too close to a change (observed.py)
-means the tree is walked again, and the new walk is kept for the next scan.
+and per path probed, and a new listing of the folders whose times moved (a file replaced by a
+safe write); each file found is then stat'ed for its stamp, as every scan does. Any difference, a
+missing or damaged record, or a record taken too close to a change (observed.py) means the tree
+is walked again, and the new walk is kept for the next scan.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ def discover_remembered(paths: Sequence[Path], root: Path | None, exclude: Seque
     check_start(paths, root)
     key = _key(paths, root, exclude, namespace)
     try:
-        project = _recalled(keeper.discovery(), key)
+        project, moved = _recalled(keeper.discovery(), key)
     except Exception:  # a record that cannot be checked is walked again, never trusted
-        project = None
+        project, moved = None, None
     if project is not None:
+        if moved is not None:  # folders whose times moved but not their entries: their new signatures
+            with contextlib.suppress(Exception):
+                keeper.put_discovery(pickle.dumps(moved, protocol=pickle.HIGHEST_PROTOCOL))
         return project
     observe = Observed()
     project = discover(paths, root=root, exclude=exclude, namespace=namespace, observe=observe)
@@ -85,10 +89,14 @@ def _key(paths: Sequence[Path], root: Path | None, exclude: Sequence[str], names
     return hashlib.sha256(repr(spelt).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _recalled(memo: object, key: str) -> Project | None:
-    """The remembered project with every file's stamp taken now, or None to walk again."""
-    if not isinstance(memo, Remembered) or memo.key != key or not unchanged(memo.record):
-        return None
+def _recalled(memo: object, key: str) -> tuple[Project | None, Remembered | None]:
+    """The remembered project with every file's stamp taken now, or None to walk again; and the
+    memo to keep instead of this one, if its record was brought up to date (observed.unchanged)."""
+    if not isinstance(memo, Remembered) or memo.key != key:
+        return None, None
+    record = unchanged(memo.record)
+    if record is None:
+        return None, None
     folders = memo.folders
     join = os.path.join
     files = []
@@ -97,12 +105,12 @@ def _recalled(memo: object, key: str) -> Project | None:
             try:
                 found = stat(index, name)
             except OSError:
-                return None  # gone since: its folder changed too, unless it was replaced meanwhile
+                return None, None  # gone since: its folder changed too, unless it was replaced meanwhile
             if not S_ISREG(found.st_mode):
-                return None  # a link's target that became a folder: the walk lists it
+                return None, None  # a link's target that became a folder: the walk lists it
             files.append(DiscoveredFile(join(folders[index], name), rel, _KINDS[kind], metadata_type, found.st_size,
                                         namespace, content_type, found.st_mtime_ns))
-    return replace(memo.project, files=tuple(files))
+    return replace(memo.project, files=tuple(files)), None if record is memo.record else memo._replace(record=record)
 
 
 _KINDS = {kind.value: kind for kind in FileKind}

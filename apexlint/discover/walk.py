@@ -202,11 +202,12 @@ class TreeWalk:
         name, and when no symlink was crossed its real path is the path it was reached by
         (`pathlib` parsing a path was half of discovery).
         """
-        observed.listed(directory)
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
+            observed.listed(directory, entries)
         except OSError as err:
+            observed.listed(directory, None)
             self._note(
                 "unreadable-path",
                 f"{self.rel_of(directory)}: folder cannot be read ({_reason(err)})",
