@@ -969,6 +969,13 @@ class _MethodRun:
             if joined.carries_session():
                 self.sink("persist", f"{cls}.{name}", call.span, call.text, joined)
             return EMPTY
+        if cls in api.EMAIL_PART_TYPES and name.startswith("set") and call.obj is not None:
+            # `mail.setPlainTextBody(x)`, `attachment.setBody(Blob.valueOf(x))`: the message holds it
+            self.write(call.obj, add_step(joined, Step(self.path, call.span, "put in the e-mail message")))
+            return EMPTY
+        if system in api.EMAIL_SEND:
+            self.sink("email", "Messaging.sendEmail", call.span, call.text, joined)
+            return Value(types=frozenset({"list"}))
         if system in api.EVENT_PUBLISH:
             for a_expr, a_val in zip(call.args, args, strict=False):
                 t = self.scope.type_of(a_expr)

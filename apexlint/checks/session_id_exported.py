@@ -50,7 +50,20 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   properties={"confidence": CONFIDENCE[ep.scope], "endpoint": ep.url,
                                               "sink": page_use.sink}),
                       sources)
+    yield from _mailed(ctx)
     yield from _emailed(ctx, exported)
+
+
+def _mailed(ctx: CheckContext) -> Iterator[Verdict]:
+    """An e-mail Apex sends with the session in its body, subject or an attachment: it reaches
+    each recipient's mailbox, outside Salesforce, whoever the recipients are."""
+    for hit in ctx.hits("email"):
+        message = (f"{ctx.describe_source(hit.source_id)} is sent by e-mail ({hit.site.api}): every recipient's "
+                   "mailbox, outside Salesforce, receives the session ID" + ctx.uncalled_note(hit.site.method_id))
+        loc = Location(hit.site.path, hit.site.span, label="sent by e-mail")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
+                                  method=hit.site.method_id, anchor_text=hit.site.text,
+                                  properties={"confidence": "high", "sink": "email"}), (hit.source_id,))
 
 
 def _emailed(ctx: CheckContext, exported: set[str]) -> Iterator[Verdict]:

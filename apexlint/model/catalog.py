@@ -105,6 +105,14 @@ DML_STATIC = frozenset({
 })
 EVENT_PUBLISH = frozenset({("eventbus", "publish")})
 
+# Outbound e-mail (SID002): what a message's setters are given (body, subject, an attachment's
+# body) goes out with it when `Messaging.sendEmail` sends it, to mailboxes outside Salesforce.
+EMAIL_PART_TYPES = frozenset({
+    f"{prefix}{name}" for prefix in ("", "messaging.")
+    for name in ("singleemailmessage", "massemailmessage", "emailfileattachment")
+})
+EMAIL_SEND = frozenset({("messaging", "sendemail")})
+
 # Calls that hand a value to code apexlint cannot see (no verdict from the package itself).
 DYNAMIC_DISPATCH = frozenset({("type", "forname"), ("callable", "call")})
 
