@@ -49,6 +49,14 @@ JQUERY_AJAX = "ajax"
 JQUERY_SHORTHANDS = {"get": "GET", "getJSON": "GET", "post": "POST"}
 JQUERY_SETUP = "ajaxSetup"
 DOCUMENT_WRITE = frozenset({"document.write", "document.writeln"})
+# axios: `axios(config)`, `axios(url, config)`, `axios.request(config)`, and a method per verb
+# (`params` go into the URL; `data` is the body of the verbs that send one).
+AXIOS_NAMES = frozenset({"axios", "window.axios"})
+AXIOS_NO_BODY = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
+AXIOS_BODY = {"post": "POST", "put": "PUT", "patch": "PATCH"}
+# Lightning Out: `$Lightning.use(app, callback, lightningEndPointURI, authToken)` sends the token
+# to the endpoint (none given: the org the page is served from).
+LIGHTNING_OUT = frozenset({"$Lightning.use", "window.$Lightning.use"})
 
 # The AJAX Toolkit (connection.js) reads the session from `sforce.connection.sessionId`, or
 # from a global `__sfdcSessionId` that a Visualforce page sets before loading it.
@@ -216,6 +224,39 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     flow.use(f"jQuery.{method}", node, url, query=query, carried=carried)
     flow.request_urls.append(url)
     return True
+
+
+def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`axios(config)`, `axios(url, config)`, `axios.request(config)`, `axios.get(url, config)`,
+    `axios.post(url, data, config)`: the request goes to `url` (else `config.url`, else
+    `config.baseURL`) with `config.headers`, its `params` in the URL."""
+    verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
+    if shape.callee in AXIOS_NAMES or (shape.receiver in AXIOS_NAMES and shape.method == "request"):
+        config = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
+        url = flow.value(args[0]) if len(args) >= 2 else None
+        data = flow.field(config, "data")
+        verb = _method(flow.field(config, "method")) or "GET"
+    elif shape.receiver in AXIOS_NAMES and verb is not None:
+        url = flow.value(_arg(args, 0))
+        data = flow.value(_arg(args, 1)) if shape.method in AXIOS_BODY and len(args) >= 2 else None
+        config = _arg(args, 2 if shape.method in AXIOS_BODY else 1)
+    else:
+        return None
+    url = url or flow.field(config, "url") or flow.field(config, "baseURL") or JsValue(text="")
+    query = url.sources | _sources(flow.field(config, "params"))
+    carried = _sources(flow.field(config, "headers")) | _sources(data)
+    flow.use(f"axios.{shape.method}" if shape.method else "axios", node, url, query=query, carried=carried,
+             body=data, method=verb)
+    flow.request_urls.append(url)
+    return True
+
+
+def _lightning_out(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    if shape.callee not in LIGHTNING_OUT:
+        return None
+    endpoint = flow.value(args[2]) if len(args) >= 3 else JsValue(text="")
+    flow.use("$Lightning.use", node, endpoint, query=endpoint.sources, carried=flow.value(_arg(args, 3)).sources)
+    return False
 
 
 def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
@@ -513,8 +554,8 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _console_or_storage, _jquery, _navigation, _xhr, _beacon, _post_message, _sforce, _forcetk, _jsforce,
-    _cometd,
+    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _xhr, _beacon, _post_message,
+    _sforce, _forcetk, _jsforce, _cometd,
     _remote_object, _set_attribute, _document_write, _mutation,
 )
 
