@@ -567,6 +567,13 @@ class _MethodRun:
         if v.deep_params():
             self.sinks[(site, kind)] = SinkHit(site, v)
 
+    def tested(self, api_name: str, span: Span, v: Value) -> None:
+        """A session only asked about (`sid != null`): a "test" hit, for SID010 when it is all a
+        session meets. Not carried through parameters: every method comparing a parameter with null
+        would get a summary entry, and a helper that only tests what it is given is rare."""
+        if v.deep_taint():
+            self.flow.report(SinkSite("test", api_name, self.info.id, self.path, span, "", ()), v)
+
     # -- writes ------------------------------------------------------------------------------------
     def write(self, target: Expr, v: Value) -> None:
         if v.is_empty:
@@ -675,6 +682,9 @@ class _MethodRun:
             return self.eval_new(e)
         if isinstance(e, Binary):
             left, right = self.eval(e.left), self.eval(e.right)
+            if e.op in COMPARISONS:
+                # `sid != null`: a yes/no about the session, not its text (SID010 when that is all)
+                self.tested(_compared(e), e.span, join(left, right))
             if e.op != "+" or _arithmetic(left, right):
                 return EMPTY
             return concat(_printed(left), _printed(right))
@@ -1007,7 +1017,9 @@ class _MethodRun:
         if system == ("string", "join") and (pieces := self.string_join(call)) is not None:
             return pieces
         if name in api.NON_TEXT_METHODS or (name.startswith("is") and (cls in ("string", "?") or receiver.strings)):
-            return EMPTY  # `sid.length()`, `String.isNotBlank(sid)`: a number or a yes/no, not the text
+            # `sid.length()`, `String.isNotBlank(sid)`: a number or a yes/no, not the text
+            self.tested(_tested_by(call), call.span, join(receiver, joined))
+            return EMPTY
         if (cls in ("string", "?") or receiver.strings) and _keeps_org_prefix(name, call, receiver):
             # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
             return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
@@ -1447,3 +1459,19 @@ def _describe(e: Expr) -> str:
 
 
 __all__ = ["UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary"]
+
+
+COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})
+
+
+def _compared(e: Binary) -> str:
+    """How a comparison tests a value, for a message: with null, or with another value."""
+    null = any(isinstance(side, Lit) and side.value.lower() == "null" for side in (e.left, e.right))
+    return f"{e.op} null" if null else f"compared with {e.op}"
+
+
+def _tested_by(call: Call) -> str:
+    """`String.isBlank()`, `sid.length()`: the call that only asks something of a value, as written."""
+    callee = call.text.split("(", 1)[0].strip()
+    return f"{callee}()" if callee and len(callee) <= 60 else f"{call.name}()"
+

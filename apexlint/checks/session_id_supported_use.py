@@ -65,6 +65,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         uses = sorted(supported_uses(ctx, sid), key=lambda u: (u[0].path, u[0].span, u[1]))
         if not uses:
+            yield from _only_tested(ctx, sid)
             continue
         # one note a retrieval (SPEC), where its first use is; a library whose every method calls
         # the org through one port would otherwise give a note a call and an endpoint
@@ -76,6 +77,26 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         message += "; document it for the security review"
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
                                   anchor_text=what, properties={"confidence": "high"}), (sid,))
+
+
+def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
+    """A session only tested (`!= null`, `String.isBlank`) and used nowhere: the code asks whether
+    there is one, which gives nothing of it away. Anything else it reaches has its own verdict."""
+    if any(h.source_id == sid for h in ctx.flow.hits if h.site.kind != "test") or any(
+            sid in u.sources for u in ctx.model.url_uses):
+        return
+    tests = sorted((h for h in ctx.hits("test") if h.source_id == sid), key=lambda h: (h.site.path, h.site.span))
+    if not tests:
+        return
+    first = tests[0]
+    how = name_some(sorted({h.site.api for h in tests}))
+    message = (f"{ctx.describe_source(sid)} is only tested ({how}): its value goes nowhere, a supported use; "
+               "document it for the security review, or ask what the test is for: "
+               "Auth.CommunitiesUtil.isGuestUser(), UserInfo.getUserType() or Request.getCurrent().getQuiddity() "
+               "tell a guest or an automated context apart without reading a session")
+    loc = Location(first.site.path, first.site.span, label="tested here")
+    yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=first.trace, method=first.site.method_id,
+                              anchor_text="tested " + how, properties={"confidence": "high"}), (sid,))
 
 
 def _needs_verdict(ctx: CheckContext, sid: str) -> bool:
