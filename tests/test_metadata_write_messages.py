@@ -112,3 +112,11 @@ def test_an_envelope_joined_from_lines_names_its_operation(findings: dict[tuple[
     f = findings[("JoinedEnvelopeClient.cls", 21)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "upsertMetadata of RemoteSiteSetting" in f.message
+
+
+def test_a_path_cut_from_a_literal_template_keeps_its_sobject(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("ToolingPaths.cls", 15)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "Tooling API POST of RemoteProxy" in f.message
+    read = findings[("ToolingPaths.cls", 24)]
+    assert read.rule_id == "SID010" and "/services/data/v59.0/limits" in read.message

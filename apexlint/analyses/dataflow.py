@@ -1024,6 +1024,10 @@ class _MethodRun:
             # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
             return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
                          frozenset({"string"}))
+        if receiver.strings and not receiver.taint and not receiver.params \
+                and (cut := _on_literal(name, call, receiver)) is not None:
+            # `'/sobjects/RemoteProxy/{0}'.removeEnd('/{0}')`: text known, so is what is left of it
+            return cut
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
             # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
             return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
@@ -1370,6 +1374,83 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
             and isinstance(end, Binary) and end.op == "-" and isinstance(end.left, Call) \
             and end.left.name == "length" and isinstance(end.right, Lit) and end.right.value in ("1", "2")
     return False
+
+
+def _on_literal(name: str, call: Call, receiver: Value) -> Value | None:
+    """A String method applied to text known in full (every shape of the receiver literal), with
+    literal arguments: the text it gives, as Apex computes it; None for anything else."""
+    method = _LITERAL_METHODS.get(name)
+    if method is None or len(receiver.strings) > MAX_LITERAL_SHAPES \
+            or any(part.startswith("\x00") for shape in receiver.strings for part in shape):
+        return None
+    args: list[str | int] = []
+    for a in call.args:
+        if not isinstance(a, Lit):
+            return None
+        if a.is_string:
+            args.append(a.value)
+        elif a.value.lstrip("-").isdigit():
+            args.append(int(a.value))
+        else:
+            return None
+    out = set()
+    for shape in receiver.strings:
+        try:
+            text = method("".join(shape), *args)
+        except (TypeError, IndexError, AttributeError):
+            return None  # another overload, or a call Apex would reject at run time
+        out.add((text,))
+    return Value(strings=frozenset(out), types=frozenset({"string"}))
+
+
+def _remove_end(text: str, cut: str, fold: bool = False) -> str:
+    ends = text.lower().endswith(cut.lower()) if fold else text.endswith(cut)
+    return text[:len(text) - len(cut)] if cut and ends else text
+
+
+def _remove_start(text: str, cut: str, fold: bool = False) -> str:
+    starts = text.lower().startswith(cut.lower()) if fold else text.startswith(cut)
+    return text[len(cut):] if cut and starts else text
+
+
+def _before(text: str, sep: str, last: bool) -> str:
+    if not sep:
+        return text if last else ""
+    at = text.rfind(sep) if last else text.find(sep)
+    return text if at < 0 else text[:at]
+
+
+def _after(text: str, sep: str, last: bool) -> str:
+    if not sep:
+        return "" if last else text
+    at = text.rfind(sep) if last else text.find(sep)
+    return "" if at < 0 else text[at + len(sep):]
+
+
+def _substring(text: str, start: int, end: int | None = None) -> str:
+    stop = len(text) if end is None else end
+    if not (0 <= start <= stop <= len(text)):
+        raise IndexError(start)  # Apex throws StringException
+    return text[start:stop]
+
+
+MAX_LITERAL_SHAPES = 8
+_LITERAL_METHODS: dict[str, Callable[..., str]] = {
+    "removeend": _remove_end,
+    "removeendignorecase": lambda t, c: _remove_end(t, c, True),
+    "removestart": _remove_start,
+    "removestartignorecase": lambda t, c: _remove_start(t, c, True),
+    "substringbefore": lambda t, s: _before(t, s, False),
+    "substringbeforelast": lambda t, s: _before(t, s, True),
+    "substringafter": lambda t, s: _after(t, s, False),
+    "substringafterlast": lambda t, s: _after(t, s, True),
+    "left": lambda t, n: t[:max(n, 0)],
+    "right": lambda t, n: t[len(t) - n:] if n > 0 else "",
+    "substring": _substring,
+    "tolowercase": lambda t: t.lower(),
+    "touppercase": lambda t: t.upper(),
+    "trim": lambda t: t.strip(" \t\r\n\x0b\x0c\x00"),
+}
 
 
 def _arithmetic(left: Value, right: Value) -> bool:
