@@ -120,3 +120,12 @@ def test_a_path_cut_from_a_literal_template_keeps_its_sobject(findings: dict[tup
     assert "Tooling API POST of RemoteProxy" in f.message
     read = findings[("ToolingPaths.cls", 24)]
     assert read.rule_id == "SID010" and "/services/data/v59.0/limits" in read.message
+
+
+def test_an_endpoint_a_client_action_sets_through_a_helper_keeps_its_path(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    """`r.setEndpoint(TOOLING + '/sobjects/RemoteProxy/' + remoteSiteId)` in an @AuraEnabled
+    action: the id is unknown text, the rest of the path still says what is written."""
+    f = findings[("RestToolingRequest.cls", 22)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "Tooling API GET/PATCH of RemoteProxy" in f.message

@@ -438,12 +438,16 @@ class DataFlow:
         return False
 
 
-def _concrete(v: Value) -> Value:
-    """The part of a value that does not depend on the method's parameters."""
+def _concrete(v: Value, opaque: bool = False) -> Value:
+    """The part of a value that does not depend on the method's parameters; `opaque`: their
+    text as unknown instead (parameters that come from outside the package)."""
     if not v.params and not v.facets:
         return v
-    return Value(v.taint, {}, frozenset(s for s in v.strings if not any(p.startswith("\x00p") for p in s)),
-                 v.types, {k: _concrete(f) for k, f in v.facets.items()})
+    if opaque:
+        strings = frozenset(tuple(UNKNOWN if marker_param(p) is not None else p for p in s) for s in v.strings)
+    else:
+        strings = frozenset(s for s in v.strings if not any(marker_param(p) is not None for p in s))
+    return Value(v.taint, {}, strings, v.types, {k: _concrete(f, opaque) for k, f in v.facets.items()})
 
 
 class _MethodRun:
@@ -465,6 +469,7 @@ class _MethodRun:
         self._backward = False
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
+        self._from_outside: bool | None = None
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -639,10 +644,29 @@ class _MethodRun:
     def write_field(self, key: tuple[str, str], v: Value) -> None:
         if key[0] in self.model.classes and _cannot_carry(self.model.field_type(key[0], key[1]) or ""):
             return
-        if v.deep_params():
+        params = v.deep_params()
+        if params:
             self.field_effects[key] = join(self.field_effects.get(key, EMPTY), v)
-        if self.flow.write_field(key, _concrete(v)):
+        # What depends on this method's parameters is written by its callers, through its summary;
+        # a method nothing in the package calls (an @AuraEnabled action setting a helper's
+        # endpoint to a path ending in the record id it is given) writes it with their text unknown.
+        if self.flow.write_field(key, _concrete(v, opaque=bool(params) and self.called_from_outside)):
             self.changed_fields.add(key)
+
+    @property
+    def called_from_outside(self) -> bool:
+        """Whether this method's arguments come from outside the package: an entry point (client,
+        REST, invocable, web service, global), or nothing in the package (tests aside) calls it."""
+        if self._from_outside is None:
+            m = self.info.method
+            self._from_outside = bool(api.OUTSIDE_ARGUMENT_ANNOTATIONS & m.annotations) \
+                or bool({"global", "webservice"} & m.modifiers) \
+                or not self.flow.graph.has_callers(self.info.id, self._outside_tests)
+        return self._from_outside
+
+    def _outside_tests(self, caller: str) -> bool:
+        info = self.model.methods.get(caller)
+        return info is not None and (self.flow.include_tests or not info.method.is_test)
 
     def read_field(self, key: tuple[str, str]) -> Value:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
