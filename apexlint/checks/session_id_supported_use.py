@@ -80,8 +80,8 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 
 
 def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
-    """A session only tested (`!= null`, `String.isBlank`) and used nowhere: the code asks whether
-    there is one, which gives nothing of it away. Anything else it reaches has its own verdict."""
+    """A session only tested (`!= null`, `String.isBlank`) or hashed (`Crypto.generateDigest`) and
+    used nowhere else: neither gives anything of it away. Anything else it reaches has its own verdict."""
     if any(h.source_id == sid for h in ctx.flow.hits if h.site.kind != "test") or any(
             sid in u.sources for u in ctx.model.url_uses):
         return
@@ -90,10 +90,16 @@ def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
         return
     first = tests[0]
     how = name_some(sorted({h.site.api for h in tests}))
-    message = (f"{ctx.describe_source(sid)} is only tested ({how}): its value goes nowhere, a supported use; "
-               "document it for the security review, or ask what the test is for: "
-               "Auth.CommunitiesUtil.isGuestUser(), UserInfo.getUserType() or Request.getCurrent().getQuiddity() "
-               "tell a guest or an automated context apart without reading a session")
+    hashed = {h.site.api.lower().startswith("crypto.") for h in tests}
+    what = "hashed" if hashed == {True} else "tested" if hashed == {False} else "tested and hashed"
+    message = f"{ctx.describe_source(sid)} is only {what} ({how}): its value goes nowhere, a supported use; " \
+              "document it for the security review"
+    if False in hashed:
+        message += (", and ask what the test is for: Auth.CommunitiesUtil.isGuestUser(), UserInfo.getUserType() "
+                    "or Request.getCurrent().getQuiddity() tell a guest or an automated context apart without "
+                    "reading a session")
+    else:
+        message += " (a one-way hash cannot give the session back)"
     loc = Location(first.site.path, first.site.span, label="tested here")
     yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=first.trace, method=first.site.method_id,
                               anchor_text="tested " + how, properties={"confidence": "high"}), (sid,))

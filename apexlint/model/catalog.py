@@ -113,6 +113,9 @@ EMAIL_PART_TYPES = frozenset({
 })
 EMAIL_SEND = frozenset({("messaging", "sendemail")})
 
+# One-way functions: what they give cannot give the session back (a digest, a MAC, a signature).
+ONE_WAY = frozenset({("crypto", name) for name in ("generatedigest", "generatemac", "sign", "signwithcertificate")})
+
 # Calls that hand a value to code apexlint cannot see (no verdict from the package itself).
 DYNAMIC_DISPATCH = frozenset({("type", "forname"), ("callable", "call")})
 
