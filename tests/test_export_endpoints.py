@@ -53,3 +53,34 @@ def test_a_method_the_platform_calls_is_not_said_to_have_no_callers(tmp_path: Pa
     result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     [export] = [f for f in result.findings if f.rule_id == "SID002"]
     assert export.message.endswith("(hooks.example.com: not this org)"), export.message
+
+
+def test_what_a_page_binds_is_not_said_to_have_no_callers(tmp_path: Path) -> None:
+    """A getter a page reads (`{!frameUrl}`) and an action it runs (`action="{!save}"`) are called
+    by Visualforce on every view; a method the page names nowhere still has no callers."""
+    ctrl = """public with sharing class FrameCtrl {
+    public String getFrameUrl() {
+        System.debug('session for frame: ' + UserInfo.getSessionId());
+        return '/apex/Other';
+    }
+    public PageReference save() {
+        System.debug('sid=' + UserInfo.getSessionId());
+        return null;
+    }
+    public void unused() {
+        System.debug('sid=' + UserInfo.getSessionId());
+    }
+}
+"""
+    page = """<apex:page controller="FrameCtrl">
+  <iframe src="{!frameUrl}"></iframe>
+  <apex:form><apex:commandButton value="Save" action="{!save}"/></apex:form>
+</apex:page>
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/FrameCtrl.cls": ctrl.encode(),
+                                  f"{SFDX_SOURCE}/pages/Frame.page": page.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    said = {f.location.span.start_line: f.message for f in result.findings if f.rule_id == "SID003"}
+    assert set(said) == {3, 7, 11}
+    assert "no callers" not in said[3] and "no callers" not in said[7]
+    assert said[11].endswith("(FrameCtrl.unused has no callers in the package outside tests)")

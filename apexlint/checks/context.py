@@ -139,8 +139,9 @@ class CheckContext:
         if self.graph.has_callers(method_id, lambda caller: not self.in_test_code(caller)):
             return ""
         info = self.model.methods.get(method_id)
-        if info is None or _is_entry_point(info.method.annotations, info.method.modifiers, info.method.kind):
-            return ""
+        if info is None or _is_entry_point(info.method.annotations, info.method.modifiers, info.method.kind) \
+                or self.model.page_bound(info):
+            return ""  # called from outside: a client, a service, a page's merge fields or actions
         # Unless asked, test classes are not analysed (most are not even lowered): only the
         # package's own code counts as a caller.
         return f" ({info.label} has no callers in the package{'' if self.include_tests else ' outside tests'})"

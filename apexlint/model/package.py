@@ -205,6 +205,7 @@ class PackageModel:
     formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
+    _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
     bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
         default=None, repr=False, compare=False)
@@ -465,6 +466,20 @@ class PackageModel:
         page = self._pages_by_path.get(path)
         names = (*page.extensions, page.controller) if page is not None else ()
         return [cls for name in names if name and (cls := self.resolve_class(name)) is not None]
+
+    def page_bound(self, info: MethodInfo) -> bool:
+        """Whether a page or component runs this method: a constructor of a class it binds to,
+        or a method or property getter its merge fields name (`{!frameUrl}`, `action="{!save}"`)."""
+        if self._page_refs is None:
+            self._page_refs = {}
+            for page in self.pages.values():
+                for cls in self.page_classes(page.path):
+                    self._page_refs.setdefault(cls, set()).update(r.lower() for r in page.merge_refs)
+        refs = self._page_refs.get(info.owner)
+        if refs is None:
+            return False
+        m = info.method
+        return m.kind == "constructor" or m.name.lower() in refs or info.bound_property.lower() in refs
 
     def named_credential_endpoint(self, name: str) -> str | None:
         n = name.lower()
