@@ -24,6 +24,7 @@ from apexlint.analyses.values import (
     EMPTY,
     ORG,
     ORG_HOST,
+    RESPONSE,
     SESSION,
     SETTING,
     UNKNOWN,
@@ -982,6 +983,9 @@ class _MethodRun:
             named = call.args[0] if call.args else None
             return request_part(receiver, api.HTTP_REQUEST_GETTERS[name],
                                 named.value if isinstance(named, Lit) and named.is_string else None)
+        if cls in api.HTTP_RESPONSE_TYPES and name in api.HTTP_RESPONSE_TEXT:
+            # `req.setEndpoint(res.getHeader('Location'))`: where a server says to go, any host
+            return Value(strings=frozenset({(RESPONSE,)}), types=frozenset({"string"}))
         if cls in api.HTTP_TYPES and name == "send":
             request = args[0] if args else EMPTY
             self.sink("callout", "Http.send", call.span, call.text, request)

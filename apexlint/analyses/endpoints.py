@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from apexlint.analyses.values import ORG, ORG_HOST, SESSION, SETTING, Shape, Value, marker_param
+from apexlint.analyses.values import ORG, ORG_HOST, RESPONSE, SESSION, SETTING, Shape, Value, marker_param
 from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
@@ -75,6 +75,8 @@ def shape_text(shape: Shape) -> str:
             out.append("<parameter>")
         elif piece == SETTING:
             out.append("<configured value>")
+        elif piece == RESPONSE:
+            out.append("<response text>")
         elif piece.startswith("\x00"):
             out.append("<unknown>")
         else:
@@ -113,6 +115,8 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
         why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
         if head == SETTING:
             why = "a custom setting, custom metadata or a query"
+        elif head == RESPONSE:
+            why = "what a server sent back (a redirect's Location header, a response body), which can name any host"
         return Endpoint("unresolved", text, why=f"the endpoint comes from {why}")
     lowered = head.lower()
     if lowered.startswith("callout:"):

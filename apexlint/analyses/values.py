@@ -23,6 +23,7 @@ ORG_HOST = "\x00orghost"  # the org's own hostname (DomainCreator, a URL's getHo
 UNKNOWN = "\x00?"  # anything
 SESSION = "\x00session"  # a session ID
 SETTING = "\x00setting"  # a custom setting / custom metadata value
+RESPONSE = "\x00response"  # text a server sent back (a response's header or body)
 TOP = "\x00top"  # too many strings to tell apart
 TOP_SHAPE: tuple[str, ...] = (TOP,)
 ANY_PART = "*"  # too many parts to tell apart: one part stands for all of them

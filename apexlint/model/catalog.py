@@ -83,6 +83,9 @@ HTTP_REQUEST_GETTERS: dict[str, str] = {
     "tostring": "endpoint",
 }
 HTTP_TYPES = frozenset({"http", "system.http"})
+# What a response says is the server's text: a redirect's `Location` can name any host.
+HTTP_RESPONSE_TYPES = frozenset({"httpresponse", "system.httpresponse"})
+HTTP_RESPONSE_TEXT = frozenset({"getheader", "getbody"})
 CONTINUATION_TYPES = frozenset({"continuation", "system.continuation"})
 
 COLLECTION_TYPES = frozenset({"list", "set", "map"})
