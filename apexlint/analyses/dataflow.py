@@ -947,6 +947,10 @@ class _MethodRun:
             return Value(types=frozenset({base}))
         if base in api.COLLECTION_TYPES or base == "list":
             return join(join_all(items + args), Value(types=frozenset({base})))
+        if base in api.COOKIE_TYPES and len(args) >= 2:
+            # `new Cookie(name, value, path, maxAge, isSecure)`: the browser keeps the value, and
+            # the page's scripts can read it (document.cookie), as a script's own cookie (SID003)
+            self.sink("persist", "a browser cookie (new Cookie)", e.span, f"new {e.type}(...)", args[1])
         if joined.carries_session() and base not in api.HTTP_REQUEST_TYPES:
             if api.is_external_class(e.type.lower()):
                 self.sink("unresolved", f"new {e.type}", e.span, f"new {e.type}(...)", joined)

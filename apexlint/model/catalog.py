@@ -107,6 +107,7 @@ DML_STATIC = frozenset({
     ("database", "insertasync"), ("database", "updateimmediate"), ("database", "updateasync"),
 })
 EVENT_PUBLISH = frozenset({("eventbus", "publish")})
+COOKIE_TYPES = frozenset({"cookie", "system.cookie"})
 
 # Outbound e-mail (SID002): what a message's setters are given (body, subject, an attachment's
 # body) goes out with it when `Messaging.sendEmail` sends it, to mailboxes outside Salesforce.
