@@ -1005,7 +1005,8 @@ class _MethodRun:
         if name in api.PAGE_CONTENT_CALLS and (cls == "pagereference" or "pagereference" in receiver.types):
             return self.page_content(call, receiver)
         if cls == "pagereference.parameters" and name == "put":
-            self.sink("url", "PageReference.getParameters().put", call.span, call.text, joined)
+            url = self._with_parameter(call, args)
+            self.sink("url", "PageReference.getParameters().put", call.span, call.text, url)
             return EMPTY
         if (cls in api.PLATFORM_CACHE_TYPES and name in api.PLATFORM_CACHE_WRITERS) or system in api.DML_STATIC:
             if joined.carries_session():
@@ -1088,6 +1089,21 @@ class _MethodRun:
                 # returns is its result (a deploy status), not the session it was given
                 return derived(joined) if joined.carries_session() else EMPTY
         return derived(both) if both.carries_session() else EMPTY
+
+    def _with_parameter(self, call: Call, args: list[Value]) -> Value:
+        """`ref.getParameters().put('sid', x)`: the URL of `ref` (a local or field read again:
+        no side effect) with `?sid=x` after it, so that where it points is known; without the
+        PageReference at hand, the arguments alone."""
+        joined = join_all(args)
+        params_of = call.obj
+        if len(args) != 2 or not isinstance(params_of, Call) or not isinstance(params_of.obj, Name | FieldGet):
+            return joined
+        base = self.eval(params_of.obj)
+        if not base.strings:
+            return joined
+        key = args[0].strings
+        name = next(iter(key))[0] if len(key) == 1 and len(next(iter(key))) == 1 else "…"
+        return concat(concat(Value(strings=base.strings), literal(f"?{name}=")), args[1])
 
     def string_format(self, call: Call, args: list[Value]) -> Value | None:
         """`String.format('callout:{0}/x', new List<String>{ name })` with a literal template: the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import Endpoint
+from apexlint.analyses.endpoints import Endpoint, resolve_endpoints
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
@@ -50,8 +50,28 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   properties={"confidence": CONFIDENCE[ep.scope], "endpoint": ep.url,
                                               "sink": page_use.sink}),
                       sources)
+    yield from _redirected(ctx)
     yield from _mailed(ctx)
     yield from _emailed(ctx, exported)
+
+
+def _redirected(ctx: CheckContext) -> Iterator[Verdict]:
+    """A PageReference whose URL carries the session and points outside the org: the browser
+    is sent there, the session in the URL it requests."""
+    for hit in ctx.hits("url"):
+        if not hit.site.api.startswith("PageReference") or not hit.value.strings:
+            continue
+        elsewhere = [ep for ep in resolve_endpoints(hit.value, ctx.model) if ep.scope != "same-org"]
+        if not elsewhere:
+            continue
+        ep = elsewhere[0]
+        message = (f"{ctx.describe_source(hit.source_id)} is sent by a PageReference redirect "
+                   f"{_url_destination(ep)}{ctx.uncalled_note(hit.site.method_id)}")
+        loc = Location(hit.site.path, hit.site.span, label=f"sent to {ep.url}")
+        yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
+                                  method=hit.site.method_id, anchor_text=hit.site.text + ep.url,
+                                  properties={"confidence": CONFIDENCE[ep.scope], "endpoint": ep.url,
+                                              "sink": hit.site.api}), (hit.source_id,))
 
 
 def _mailed(ctx: CheckContext) -> Iterator[Verdict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apexlint.analyses.endpoints import resolve_endpoints
 from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
@@ -17,7 +18,9 @@ RULE_ID = "SID006"
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("url"):
-        message = f"{ctx.describe_source(hit.source_id)} is put into a URL by {hit.site.api}"
+        urls = sorted({ep.url for ep in resolve_endpoints(hit.value, ctx.model)}) if hit.value.strings else []
+        where = f"the URL {' or '.join(urls)}" if urls and len(urls) <= 3 else "a URL"
+        message = f"{ctx.describe_source(hit.source_id)} is put into {where} by {hit.site.api}"
         message += ctx.uncalled_note(hit.site.method_id)
         yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
                        message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
