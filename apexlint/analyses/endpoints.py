@@ -106,7 +106,7 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
                                  or (rest[0].startswith(":") and not _PORT.match(rest[0]))):
             # text going on with the host (`.collector.example`), or a `:` that is no port
             # (`:@collector.example`: what came before is a user name, the host is after `@`)
-            return Endpoint("unresolved", text, why="the host is built at run time")
+            return Endpoint("unresolved", text, why="the host is built at run time", api=api_after_host(text))
         path = _literal_prefix(rest)
         if path.startswith(":"):  # a port
             path = path[path.find("/"):] if "/" in path else ""
@@ -117,7 +117,7 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
             why = "a custom setting, custom metadata or a query"
         elif head == RESPONSE:
             why = "what a server sent back (a redirect's Location header, a response body), which can name any host"
-        return Endpoint("unresolved", text, why=f"the endpoint comes from {why}")
+        return Endpoint("unresolved", text, why=f"the endpoint comes from {why}", api=api_after_host(text))
     lowered = head.lower()
     if lowered.startswith("callout:"):
         return _named_credential(head, shape, model)
@@ -179,6 +179,18 @@ def api_of_path(path: str) -> str:
     if p.startswith("/services/oauth2/"):
         return "oauth"
     return "other" if p else ""
+
+
+# The APIs whose paths name an org's own services: a request to one of them with a host apexlint
+# cannot read is aimed at a Salesforce org, so what it writes is judged too (SID004).
+ORG_API_PATHS = frozenset({"tooling", "metadata", "data", "soap-data"})
+
+
+def api_after_host(text: str) -> str:
+    """The API the path of a URL whose host is unknown names: from its `/services/` on ("" for
+    none): `{!orgUri}/services/Soap/m/31.0` is the Metadata API of whatever org that is."""
+    at = text.lower().find("/services/")
+    return api_of_path(text[at:]) if at >= 0 else ""
 
 
 def query_carries(endpoint: Value, source_id: str) -> bool:
@@ -352,7 +364,7 @@ def classify_url(url: str, org_hosts: frozenset[str] = frozenset()) -> Endpoint:
     if lowered.startswith("{"):
         return _runtime_url(text)
     if lowered.startswith("<"):
-        return Endpoint("unresolved", text, why="the URL is built at run time")
+        return Endpoint("unresolved", text, why="the URL is built at run time", api=api_after_host(text))
     if lowered.startswith(("javascript:", "mailto:", "#")):
         return Endpoint("same-org", text)
     return Endpoint("same-org", text, api=api_of_path("/" + text))
@@ -412,7 +424,7 @@ def _absolute_url(text: str) -> Endpoint:
     if host and "{" in host and _BROWSER_ORIGIN.match(text) is not None:
         return _runtime_url(text)  # `'https://' + window.location.hostname + '/cometd/…'`: the page's own host
     if not host or "{" in host:
-        return Endpoint("unresolved", text, why="the host is built at run time")
+        return Endpoint("unresolved", text, why="the host is built at run time", api=api_after_host(text))
     if SALESFORCE_HOST.search(host):
         return _salesforce_endpoint(text, host, _path(text))
     return Endpoint("external", text, host=host)
@@ -448,4 +460,4 @@ def _runtime_url(text: str) -> Endpoint:
     if _ORG_MERGE_FIELD.match(text):
         close = text.find("}")
         return Endpoint("same-org", text, api=api_of_path(text[close + 1:] if close >= 0 else ""))
-    return Endpoint("unresolved", text, why="the URL is built at run time")
+    return Endpoint("unresolved", text, why="the URL is built at run time", api=api_after_host(text))

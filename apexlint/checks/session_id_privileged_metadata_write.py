@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import CalloutUse
+from apexlint.analyses.endpoints import ORG_API_PATHS, CalloutUse
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Level, Location
 from apexlint.model.metadata_types import is_prohibited_type, owned_by
@@ -48,8 +48,9 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, str, str] | None:
     """Level, message, API and operation of a session-authenticated metadata write (None: not
     one, or a write of the package's own metadata: a supported use, SID010)."""
-    if not use.metadata_write or not any(e.scope == "same-org" for e in use.endpoints):
-        return None
+    if not use.metadata_write or not any(
+            e.scope == "same-org" or (e.scope == "unresolved" and e.api in ORG_API_PATHS) for e in use.endpoints):
+        return None  # (a host apexlint cannot read, with an org API's path: aimed at an org all the same)
     prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
     apis = {e.api for e in use.endpoints}
     api_name = "Tooling API" if "tooling" in apis else "Metadata API" if "metadata" in apis or use.operation \
