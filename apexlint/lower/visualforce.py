@@ -382,23 +382,27 @@ def _without_markup_tags(script: bytes) -> bytes:
 
 
 def _without_text_gt(data: bytes) -> bytes:
-    """`data` with each `>` that ends no tag (text, as in `<span>></span>`) made a space, or
-    `data` itself when there is none. Tags, their quoted values, comments, CDATA and script and
-    style bodies are stepped over as they are written."""
+    """`data` with each `>` that ends no tag (text, as in `<span>></span>`) and each `&` in text
+    that starts no character reference (`Terms & conditions`, valid HTML the grammar refuses)
+    made a space, or `data` itself when there is none. Tags, their quoted values, comments, CDATA
+    and script and style bodies are stepped over as they are written."""
     out: bytearray | None = None
     lowered = data.lower()
     i, n = 0, len(data)
     while i < n:
-        lt, gt = data.find(b"<", i), data.find(b">", i)
-        if gt < 0:
-            break
-        if lt < 0 or gt < lt:  # a `>` in text
+        lt = data.find(b"<", i)
+        end = n if lt < 0 else lt
+        for stray in _STRAY_TEXT.finditer(data, i, end):  # the text up to the next tag
             out = out if out is not None else bytearray(data)
-            out[gt] = 0x20
-            i = gt + 1
-            continue
+            out[stray.start()] = 0x20
+        if lt < 0:
+            break
         i = _tag_end(data, lowered, lt)
     return bytes(out) if out is not None else data
+
+
+# In text: a `>`, or an `&` that is not a character reference (`&amp;`, `&#38;`, `&#x26;`).
+_STRAY_TEXT = re.compile(rb">|&(?![A-Za-z][A-Za-z0-9]{1,31};|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
 
 
 def _tag_end(data: bytes, lowered: bytes, lt: int) -> int:
