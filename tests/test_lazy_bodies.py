@@ -91,8 +91,8 @@ def test_bodies_of_a_large_file_are_parsed_alone(monkeypatch: pytest.MonkeyPatch
     """Not vacuous: with every file counted large, no fixture body needs its whole file parsed."""
     monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
     whole: list[int] = []
-    real = lazy.parse
-    monkeypatch.setattr(lazy, "parse", lambda language, data: whole.append(len(data)) or real(language, data))
+    real = lazy.parse_apex
+    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
     read = 0
     for path in APEX:
         loader = BodyLoader({path.relative_to(REPO).as_posix(): (path, "")}, ReadLimits())
@@ -113,8 +113,8 @@ def test_a_body_that_does_not_parse_alone_is_taken_from_the_whole_file(tmp_path:
     assert isinstance(method.code, BodyRef)
     monkeypatch.setitem(lazy._WRAPS, "block", (b"class _{int[] x=", b";}"))  # not a block there
     whole: list[int] = []
-    real = lazy.parse
-    monkeypatch.setattr(lazy, "parse", lambda language, data: whole.append(len(data)) or real(language, data))
+    real = lazy.parse_apex
+    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
     loader = BodyLoader({"Odd.cls": (cls, "")}, ReadLimits())
     eager = lower_job(LoweringJob("Odd.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=False), ReadLimits())
     assert loader(method.code) == eager.files[0].classes[0].methods[0].code

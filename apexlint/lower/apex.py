@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from apexlint.ir import (
     Assign,
@@ -705,7 +705,7 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
     """Parse and lower one `.cls` or `.trigger` file; with `lazy`, bodies are lowered only
     when they hold what lowering itself must find (sources, token literals). Suppression
     directives are found in the whole file, lowered now or not (`_FileLowering.directives`)."""
-    tree = parse("apex", src.buffer)
+    tree = parse_apex(src.buffer)
     lowering = _FileLowering(src, lazy)
     lowering.lower_root(tree.root_node)
     notes = [
@@ -722,6 +722,19 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
         suppressions=tuple(lowering.suppressions), sources=tuple(lowering.sources),
         classes=tuple(lowering.classes), triggers=tuple(lowering.triggers))
 
+
+def parse_apex(buffer: bytes) -> Tree:
+    """The file's syntax tree. `boolean.valueOf(x)`: Apex names are case-blind, but the grammar
+    reads a lower-case `boolean` as the type keyword only; a file that does not parse is parsed
+    again with such receivers written `Boolean` (same length: every position holds, and names
+    are read from the file as written)."""
+    tree = parse("apex", buffer)
+    if tree.root_node.has_error and _KEYWORD_RECEIVER.search(buffer):
+        tree = parse("apex", _KEYWORD_RECEIVER.sub(b"Boolean", buffer))
+    return tree
+
+
+_KEYWORD_RECEIVER = re.compile(rb"(?<![\w.$])boolean(?=\s*\.)")
 
 # A body holding any of these is lowered with its file: lowering records sources (getSessionId,
 # token-shaped literals), which the package model needs up front.

@@ -30,10 +30,10 @@ from typing import Protocol
 from tree_sitter import Node, Parser, Point, Range, Tree
 
 from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
-from apexlint.lower.apex import _FileLowering
+from apexlint.lower.apex import _FileLowering, parse_apex
 from apexlint.lower.secrets import clip
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
-from apexlint.read.parsers import new_parser, parse
+from apexlint.read.parsers import new_parser
 from apexlint.read.source import SourceText, byte_point, line_starts
 
 # Parsed files kept for the next body: the analysis comes back to a file for another body, in no
@@ -105,7 +105,7 @@ class BodyLoader:
         node = self._alone(ref.path, lowering.src, ref) if tree is None else None
         if node is None:
             if tree is None:  # the body does not parse alone: the whole file, once
-                tree = parse("apex", lowering.src.buffer)
+                tree = parse_apex(lowering.src.buffer)
                 self._open[ref.path] = (lowering, tree)
             node = _block(tree, ref)
         if node is None:
@@ -143,7 +143,7 @@ class BodyLoader:
         if src is None:
             self._fail(path, "can no longer be read")
             return None
-        opened = (_FileLowering(src), None if len(src.buffer) >= BODY_PARSE_BYTES else parse("apex", src.buffer))
+        opened = (_FileLowering(src), None if len(src.buffer) >= BODY_PARSE_BYTES else parse_apex(src.buffer))
         self._open[path] = opened
         self._open_bytes += len(src.buffer)
         while len(self._open) > OPEN_FILES and self._open_bytes > OPEN_BYTES:
