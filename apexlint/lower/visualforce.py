@@ -72,6 +72,7 @@ class _Field:
     start: int
     end: int
     source: SourceSite | None
+    alias: bool = False  # `{!sid}` of `<apex:variable var="sid" value="{!$Api.Session_ID}"/>`: that source
 
 
 def lower_visualforce(src: SourceText, kind: FileKind) -> FileIR:
@@ -89,6 +90,8 @@ class _PageLowering:
         merges = find_merge_fields(src.parse_text, cut_notes, src.path) if kind in RENDERED_KINDS else []
         bytes_at = self.positions.byte_offsets([x for m in merges for x in (m.start, m.end)])
         self.fields = [self._field(m, bytes_at[2 * i], bytes_at[2 * i + 1]) for i, m in enumerate(merges)]
+        if kind in PAGE_KINDS:
+            self.fields = _through_variables(src.parse_text, self.fields)
         self.field_starts = [f.start for f in self.fields]
         self.session_fields = [f for f in self.fields if f.source is not None]
         self.session_starts = [f.start for f in self.session_fields]
@@ -149,7 +152,7 @@ class _PageLowering:
         uses: list[UrlUse] = list(self.sinks.uses)
         if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
             uses += script_flows(self.src, self.units)
-        sources = [self._with_context(f) for f in self.fields if f.source is not None]
+        sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.js_sources
         comment_starts = [a for a, _ in self.comments]
         sources += token_literal_sources(
@@ -379,6 +382,32 @@ def _without_markup_tags(script: bytes) -> bytes:
     if b":" not in script or b"<" not in script:
         return script
     return _MARKUP_TAG_IN_SCRIPT.sub(lambda m: bytes(b if b == 0x0A else 0x20 for b in m.group(0)), script)
+
+
+# `<apex:variable var="sid" value="{!$Api.Session_ID}"/>`: the name, and where the value starts.
+_VARIABLE = re.compile(
+    r"""<apex:variable\b(?=[^>]*?\bvar\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["'])"""
+    r"""[^>]*?\bvalue\s*=\s*["']\s*(?=\{!)""", re.IGNORECASE)
+
+
+def _through_variables(text: str, fields: list[_Field]) -> list[_Field]:
+    """`fields` with each one that names an `<apex:variable>` holding a session (`{!sid}`) made a
+    session field of that variable's source: Visualforce renders the value wherever the variable
+    is used, so what the use does is what the session does. Uses carry the source's own id, so
+    their verdicts cover the variable's session (which renders nothing by itself)."""
+    held: dict[str, SourceSite] = {}
+    by_start = {f.merge.start: f for f in fields}
+    for match in _VARIABLE.finditer(text):
+        value = by_start.get(match.end())
+        if value is not None and value.source is not None:
+            held.setdefault(match.group(1).lower(), value.source)
+    if not held:
+        return fields
+    out = []
+    for f in fields:
+        site = next((held[n] for n in f.merge.identifiers if n in held), None) if f.source is None else None
+        out.append(f if site is None else _Field(f.merge, f.start, f.end, site, alias=True))
+    return out
 
 
 def _without_text_gt(data: bytes) -> bytes:
