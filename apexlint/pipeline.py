@@ -220,7 +220,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
     from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
     from apexlint.analyses.client import resolve_client_uses
-    from apexlint.analyses.dataflow import SOAP_REFS, DataFlow
+    from apexlint.analyses.dataflow import SOAP_REFS, DataFlow, FlowResult, stored_sessions
     from apexlint.analyses.endpoints import page_host_properties
     from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
     from apexlint.model.package import PackageModel
@@ -228,9 +228,22 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     model = PackageModel.build(irs, namespace, bodies)
     graph = build_call_graph(model)
     entries = async_entry_points(model, graph)
-    flow = DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
-                    _client_getters(model), include_tests=options.include_tests,
-                    exhaustive=options.exhaustive, page_hosts=page_host_properties(model)).run()
+    def data_flow() -> FlowResult:
+        return DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
+                        _client_getters(model), include_tests=options.include_tests,
+                        exhaustive=options.exhaustive, page_hosts=page_host_properties(model)).run()
+    flow = data_flow()
+    stored = stored_sessions(flow.hits)
+    if stored:
+        # a session the package stores in a record field is in what reads that field back (a
+        # custom setting an @AuraEnabled getter returns): once more, with those reads as sources
+        model.stored_sessions = stored
+        first = {(h.site, h.source_id): h for h in flow.hits}
+        flow = data_flow()
+        # where a session is stored, the flow shown is the one that stores it (the second run
+        # also sees the field's stored session read back into the record being saved)
+        flow.hits = [replace(h, trace=first[(h.site, h.source_id)].trace) if (h.site, h.source_id) in first else h
+                     for h in flow.hits]
     # what client code does with sessions Apex returns to it, now that the data flow knows them
     model.url_uses = resolve_client_uses(model, flow.hits)
     # SID001 asks only whether the methods reading a session run asynchronously

@@ -540,7 +540,10 @@ class _MethodRun:
         elif isinstance(s, Dml):
             v = self.eval(s.expr)
             if v.carries_session():
-                self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v)
+                t = self.scope.type_of(s.expr) or ""
+                sobject = base_type(element_type(t) or t)
+                self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v,
+                          (("sobject", sobject),) if sobject else ())
 
     def _saved(self, span: Span, text: str, v: Value) -> None:
         trigger = self.info.trigger
@@ -724,19 +727,7 @@ class _MethodRun:
         if isinstance(e, Soql):  # records from the database: their text is unknown...
             for part in e.binds:
                 self.eval(part)
-            read = Value(strings=frozenset({(SETTING,)}))
-            held = {name: sids for name in e.fields if (sids := self.model.formula_sessions.get((e.sobject, name)))}
-            if not held:
-                return read
-            # ...and a session in a formula field that holds one: the records' fields as parts,
-            # so that only that field (or the record as a whole) carries it
-            facets = {}
-            for name in e.fields:
-                facets[name] = read
-                for sid in held.get(name, ()):
-                    step = Step(self.path, e.span, f"session ID read from formula field {e.sobject}.{name}")
-                    facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
-            return Value(strings=read.strings, facets=facets)
+            return self._held(e.sobject, e.fields, e.span)
         if isinstance(e, Opaque):
             for part in e.parts:
                 self.eval(part)
@@ -766,6 +757,25 @@ class _MethodRun:
         if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
             return self.read_field((owner, e.name))
         return EMPTY
+
+    def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span) -> Value:
+        """Records read from the database (a query's, a custom setting's): text unknown, and as
+        parts the fields that hold a session, a formula's or one the package stored there, so
+        that only such a field (or the record as a whole) carries it. `fields` None: any."""
+        read = Value(strings=frozenset({(SETTING,)}))
+        formulas, stored = self.model.formula_sessions, self.model.stored_sessions
+        names = fields if fields is not None else tuple(f for o, f in stored if o == sobject)
+        held = {n: (formulas.get((sobject, n), ()), stored.get((sobject, n), ())) for n in names}
+        if not any(a or b for a, b in held.values()):
+            return read
+        facets = {}
+        for name in names:
+            facets[name] = read
+            for sids, how in zip(held[name], ("session ID read from formula field ", READ_BACK), strict=True):
+                for sid in sids:
+                    step = Step(self.path, span, f"{how}{sobject}.{name}")
+                    facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+        return Value(strings=read.strings, facets=facets)
 
     def eval_field(self, e: FieldGet) -> Value:
         owner = self.field_target(e)
@@ -977,7 +987,7 @@ class _MethodRun:
         if system == ("url", "gethost"):
             return Value(strings=frozenset(_host_of(s) for s in receiver.strings), types=frozenset({"string"}))
         if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
-            return Value(strings=frozenset({(SETTING,)}), types=frozenset({cls}))
+            return replace(self._held(cls, None, call.span), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
             return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
@@ -1607,4 +1617,21 @@ def _tested_by(call: Call) -> str:
     """`String.isBlank()`, `sid.length()`: the call that only asks something of a value, as written."""
     callee = call.text.split("(", 1)[0].strip()
     return f"{callee}()" if callee and len(callee) <= 60 else f"{call.name}()"
+
+
+READ_BACK = "session ID read back from field "  # the step where a stored session is read
+
+
+def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(sObject, field) -> the sessions DML stores there: the fields of a saved record that
+    carry a session (`c.Sid__c = UserInfo.getSessionId(); upsert c;`)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for hit in hits:
+        sobject = dict(hit.site.detail).get("sobject") if hit.site.kind == "persist" else None
+        if not sobject:
+            continue
+        for name, part in hit.value.facets.items():
+            if hit.source_id in part.deep_taint():
+                found.setdefault((sobject, name), set()).add(hit.source_id)
+    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 

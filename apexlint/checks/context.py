@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
-from apexlint.analyses.dataflow import FlowResult, SinkSite, SourceHit
+from apexlint.analyses.dataflow import READ_BACK, FlowResult, SinkSite, SourceHit
 from apexlint.analyses.endpoints import (
     CalloutUse,
     Endpoint,
@@ -159,6 +159,9 @@ class CheckContext:
                 properties: Mapping[str, str] | None = None, fix: Fix | None = None,
                 anchor_text: str = "") -> Finding:
         meta = self.rules[rule_id]
+        stored = next((s.message[len(READ_BACK):] for s in trace if s.message.startswith(READ_BACK)), None)
+        if stored is not None:  # the flow went through the database: say so, the source is elsewhere
+            message += f"; the package stores it in {stored}, and this reads it back"
         source = self.source_location(source_id) if source_id else None
         flow = tuple(FlowStep(Location(s.path, s.span), s.message) for s in trace)
         src_text = self.model.sources[source_id].text if source_id else ""

@@ -203,6 +203,9 @@ class PackageModel:
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     # (object, field), lower case, of the formula fields that hold the session -> their sources
     formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
+    # reads the field back reads them (set by the analysis, `pipeline.analyse`)
+    stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
