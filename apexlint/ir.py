@@ -85,7 +85,9 @@ class SourceKind(StrEnum):
 
 # What Apex hands to client code, in a script's value flow: `client:<way>:<name>`, where way is
 # "apex" (a method an LWC imports from `@salesforce/apex/`), "remote" (a `@RemoteAction` a page
-# calls) or "binding" (a controller property a page binds into its script: `'{!apiSid}'`). It is
+# calls), "binding" (a controller property a page binds into its script: `'{!apiSid}'`) or
+# "attribute" (a custom component's attribute, `component:attribute`, that a page may pass a
+# session to: `{!token}` in Sender.component). It is
 # not a source: the analysis puts in its place the sessions its data flow finds that Apex member
 # returning (`apexlint.analyses.client`), and drops uses where it finds none.
 CLIENT_VALUE = "client:"
@@ -398,6 +400,9 @@ class PageIR:
     merge_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields (controller bindings)
     script_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields inside <script>
     emits_session: bool = False  # any session merge field in the rendered output (comments count)
+    # (component, attribute, source id): a session passed to a custom component's attribute
+    # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
+    component_args: tuple[tuple[str, str, str], ...] = ()
 
 
 @frozen

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 from apexlint.analyses.dataflow import SourceHit
 from apexlint.ir import CLIENT_VALUE, UrlUse
@@ -34,13 +35,20 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         if info is None or info.cls is None:
             continue
         for member in _members(info):
-            handed.setdefault(member, {}).setdefault(hit.source_id, info.label)
+            handed.setdefault(member, {}).setdefault(hit.source_id, f"returned to client code by {info.label}")
+    for page in model.pages.values():  # sessions pages pass to components' attributes
+        for component, attribute, sid in page.component_args:
+            handed.setdefault(("attribute", component, attribute), {}).setdefault(
+                sid, f"passed by {PurePosixPath(page.path).name} to <c:{_shown(model, component)}> as {attribute}")
     out: list[UrlUse] = []
     for use in model.url_uses:
         stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
         if not stand_ins:
             out.append(use)
             continue
+        own = tuple(s for s in use.sources if not s.startswith(CLIENT_VALUE))
+        if own:  # a markup URL with the page's own session beside a component's attribute
+            out.append(replace(use, sources=own))
         found: dict[str, str] = {}
         for stand_in in stand_ins:
             for member in _meant(model, use.path, stand_in):
@@ -52,8 +60,7 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                     # calls the first that declares the member, which may hand none: an over-approximation
         if found:
             labels = sorted(set(found.values()))
-            out.append(replace(use, sources=tuple(sorted(found)),
-                               via=f"returned to client code by {' and '.join(labels)}"))
+            out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels)))
     return out
 
 
@@ -70,6 +77,10 @@ def _members(info: MethodInfo) -> Iterator[_Member]:
 def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
     """The Apex members a stand-in may mean, in the order Visualforce looks them up."""
     way, _, name = stand_in[len(CLIENT_VALUE):].partition(":")
+    if way == "attribute":
+        component, _, attribute = name.partition(":")
+        yield "attribute", component, attribute
+        return
     if way == "binding":
         for cls in model.page_classes(path):
             yield "binding", cls, name
@@ -78,3 +89,10 @@ def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
     declaring = model.resolve_class(owner) if owner else None  # `ns.Ctrl`: the package's own namespace only
     if declaring is not None:
         yield "method", declaring, method
+
+
+def _shown(model: PackageModel, component: str) -> str:
+    """A component's name as its file spells it."""
+    found = model.pages.get(component)
+    return found.display if found is not None else component
+

@@ -31,6 +31,7 @@ from apexlint.ir import (
     PageIR,
     SourceKind,
     SourceSite,
+    Span,
     Suppression,
     UrlUse,
     apex_name,
@@ -92,6 +93,8 @@ class _PageLowering:
         self.fields = [self._field(m, bytes_at[2 * i], bytes_at[2 * i + 1]) for i, m in enumerate(merges)]
         if kind in PAGE_KINDS:
             self.fields = _through_variables(src.parse_text, self.fields)
+        if kind == FileKind.VISUALFORCE_COMPONENT:
+            self.fields = _through_attributes(src.parse_text, self.fields, self.owner, src.path)
         self.field_starts = [f.start for f in self.fields]
         self.session_fields = [f for f in self.fields if f.source is not None]
         self.session_starts = [f.start for f in self.session_fields]
@@ -351,7 +354,8 @@ class _PageLowering:
             controller=apex_name(controller) if controller and controller.strip() else None,
             extensions=tuple(apex_name(e) for e in (extensions or "").split(",") if e.strip()),
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
-            emits_session=any(f.source is not None for f in self.fields),
+            emits_session=any(f.source is not None and not f.alias for f in self.fields),
+            component_args=_component_args(self.src.parse_text, self.fields),
         ),)
 
 
@@ -408,6 +412,52 @@ def _through_variables(text: str, fields: list[_Field]) -> list[_Field]:
         site = next((held[n] for n in f.merge.identifiers if n in held), None) if f.source is None else None
         out.append(f if site is None else _Field(f.merge, f.start, f.end, site, alias=True))
     return out
+
+
+# `<apex:attribute name="token" .../>` in a component: the names its merge fields may read.
+_ATTRIBUTE = re.compile(r"""<apex:attribute\b[^>]*?\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""",
+                        re.IGNORECASE)
+# A custom component's tag (`<c:Sender ...>`, `<acme:Sender ...>`), and each attribute's value in it.
+_COMPONENT_TAG = re.compile(
+    r"""<(?!apex:)[A-Za-z_][\w]*:([A-Za-z_]\w*)\b((?:[^>"']|"[^"]{0,4000}"|'[^']{0,4000}'){0,400})>""")
+_TAG_ATTRIBUTE = re.compile(r"""([A-Za-z_][\w]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _through_attributes(text: str, fields: list[_Field], owner: str, path: str) -> list[_Field]:
+    """A component's merge fields that read one of its attributes (`{!token}`), under a stand-in
+    id (`ir.client_value("attribute", "sender:token")`): the analysis puts in its place the
+    sessions pages pass to that attribute (`analyses.client`), and drops the uses of it that get
+    none. The stand-in is no source of the component's own."""
+    names = {m.group(1).lower() for m in _ATTRIBUTE.finditer(text)}
+    if not names:
+        return fields
+    out = []
+    for f in fields:
+        name = next((n for n in f.merge.identifiers if n in names), None) if f.source is None else None
+        if name is None:
+            out.append(f)
+            continue
+        site = SourceSite(id=client_value("attribute", f"{owner}:{name}"), kind=SourceKind.MERGE_FIELD,
+                          path=path, span=Span(1, 1, 1, 1), text=f"{{!{name}}}", owner=owner)
+        out.append(_Field(f.merge, f.start, f.end, site, alias=True))
+    return out
+
+
+def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
+    """(component, attribute, source id) for each session in an attribute of a custom
+    component's tag (`<c:Sender token="{!$Api.Session_ID}"/>`)."""
+    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    if not sessions:
+        return ()
+    out: dict[tuple[str, str, str], None] = {}
+    for tag in _COMPONENT_TAG.finditer(text):
+        for attr in _TAG_ATTRIBUTE.finditer(text, tag.start(2), tag.end(2)):
+            start = attr.start(2) if attr.group(2) is not None else attr.start(3)
+            end = attr.end(2) if attr.group(2) is not None else attr.end(3)
+            for at, sid in sessions:
+                if start <= at < end:
+                    out.setdefault((tag.group(1).lower(), attr.group(1).lower(), sid), None)
+    return tuple(out)
 
 
 def _without_text_gt(data: bytes) -> bytes:
