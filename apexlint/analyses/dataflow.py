@@ -451,6 +451,14 @@ def _concrete(v: Value, opaque: bool = False) -> Value:
     return Value(v.taint, {}, strings, v.types, {k: _concrete(f, opaque) for k, f in v.facets.items()})
 
 
+def _beside_parameters(v: Value) -> bool:
+    """Whether a shape of `v` (or of its parts) holds a parameter's text and text of its own."""
+    if any(any(marker_param(p) is not None for p in s) and any(marker_param(p) is None for p in s)
+           for s in v.strings):
+        return True
+    return any(_beside_parameters(f) for f in v.facets.values())
+
+
 class _MethodRun:
     """One analysis of one method body against the current summaries and field store."""
 
@@ -470,7 +478,6 @@ class _MethodRun:
         self._backward = False
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
-        self._from_outside: bool | None = None
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -652,25 +659,21 @@ class _MethodRun:
         if params:
             self.field_effects[key] = join(self.field_effects.get(key, EMPTY), v)
         # What depends on this method's parameters is written by its callers, through its summary;
-        # a method nothing in the package calls (an @AuraEnabled action setting a helper's
+        # a method called from outside the package (an @AuraEnabled action setting a helper's
         # endpoint to a path ending in the record id it is given) writes it with their text unknown.
-        if self.flow.write_field(key, _concrete(v, opaque=bool(params) and self.called_from_outside)):
+        # (Only where their text sits beside text of its own: a parameter alone would only
+        # become "unknown", where "never set" says as much.)
+        opaque = bool(params) and self.called_from_outside and _beside_parameters(v)
+        if self.flow.write_field(key, _concrete(v, opaque=opaque)):
             self.changed_fields.add(key)
 
     @property
     def called_from_outside(self) -> bool:
         """Whether this method's arguments come from outside the package: an entry point (client,
-        REST, invocable, web service, global), or nothing in the package (tests aside) calls it."""
-        if self._from_outside is None:
-            m = self.info.method
-            self._from_outside = bool(api.OUTSIDE_ARGUMENT_ANNOTATIONS & m.annotations) \
-                or bool({"global", "webservice"} & m.modifiers) \
-                or not self.flow.graph.has_callers(self.info.id, self._outside_tests)
-        return self._from_outside
-
-    def _outside_tests(self, caller: str) -> bool:
-        info = self.model.methods.get(caller)
-        return info is not None and (self.flow.include_tests or not info.method.is_test)
+        REST, invocable, web service, global). (Not "nothing in the package calls it": asking
+        resolves calls all over the package, and makes every class a re-scan must watch.)"""
+        m = self.info.method
+        return bool(api.OUTSIDE_ARGUMENT_ANNOTATIONS & m.annotations) or bool({"global", "webservice"} & m.modifiers)
 
     def read_field(self, key: tuple[str, str]) -> Value:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
@@ -1101,9 +1104,9 @@ class _MethodRun:
         return derived(both) if both.carries_session() else EMPTY
 
     def _with_parameter(self, call: Call, args: list[Value]) -> Value:
-        """`ref.getParameters().put('sid', x)`: the URL of `ref` (a local or field read again:
-        no side effect) with `?sid=x` after it, so that where it points is known; without the
-        PageReference at hand, the arguments alone."""
+        """`ref.getParameters().put('sid', x)`: the URL of `ref` (a local or a field, read again)
+        with `?sid=x` after it, so that where it points is known; without the PageReference at
+        hand, the arguments alone."""
         joined = join_all(args)
         params_of = call.obj
         if len(args) != 2 or not isinstance(params_of, Call) or not isinstance(params_of.obj, Name | FieldGet):
@@ -1601,9 +1604,6 @@ def _describe(e: Expr) -> str:
     return "a value"
 
 
-__all__ = ["UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary"]
-
-
 COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})
 
 
@@ -1635,3 +1635,6 @@ def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, .
                 found.setdefault((sobject, name), set()).add(hit.source_id)
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
+
+__all__ = ["READ_BACK", "UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary",
+           "stored_sessions"]
