@@ -48,6 +48,14 @@ def test_the_planted_value_is_token_shaped() -> None:
     assert redact(TOKEN).startswith("00D5g")
 
 
+def test_the_secret_half_alone_is_a_token() -> None:
+    """`'!ARcAQ…'` without its org id (put in `SessionHeader.sessionId`, the org's URL elsewhere) is
+    the credential all the same; an exclamation mark before other long text is not."""
+    assert _leaks(redact(f"sessionId = '!{SECRET_PART}';")) == []
+    assert TOKEN_RE.search("if (!AbstractQueueableJobRunner.isEnabledForThisOrgAndEveryUser()) {}") is None
+    assert TOKEN_RE.search("'!ARcAQshort'") is None
+
+
 def test_a_marker_glued_to_the_token_does_not_hide_it() -> None:
     """`Session_Id00D…!…`: the VF-trick code's test fixtures glue their markers to the token."""
     for glued in (f"Start_Of_Session_Id{TOKEN}End", f"x{TOKEN}", f"9{TOKEN}"):
@@ -64,6 +72,9 @@ APEX = f"""public with sharing class Leaky {{
     }}
     public static String header() {{
         return 'Bearer {TOKEN}';
+    }}
+    public static void port(MetadataService.MetadataPort service) {{
+        service.SessionHeader.sessionId = '!{SECRET_PART}';
     }}
 }}
 """

@@ -2,7 +2,8 @@
 
 A Salesforce session ID / access token is the 15- or 18-character org ID (prefix `00D`), an
 exclamation mark, and a long opaque part: `00Dxx0000001gEH!AQ4AQ...`. Such a literal in a
-package is a credential leak (SID009), and no output of apexlint may repeat it.
+package is a credential leak (SID009), and no output of apexlint may repeat it; so is the opaque
+part alone (`!AQ4AQ...`), which with the org's URL is the whole credential.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from typing import TypeVar, cast
 # Linear-time: no nested quantifiers, so hostile 10 MB lines cannot make it backtrack.
 # No `\b` before it: a marker glued to the token (`Session_Id00D…!…`) must not hide it, from
 # SID009 nor from redaction.
-TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}")
-# A token's start (an org id): cheap to search for, so lowering looks for it to decide what to
-# lower now; every full match of TOKEN_RE holds one.
-TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}", re.A)
-TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}")
+# The secret half alone (`'!ARkAQ…'` put in `SessionHeader.sessionId`, its org id left out) is a
+# credential too: `!A`, a letter, a letter or digit, `AQ`, as every session's and access token's
+# second half starts, and at least 40 more characters.
+TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}"
+                      r"|!A[A-Z][A-Za-z0-9]AQ[A-Za-z0-9._]{40,}")
+# A token's start (an org id, or the secret half's first characters): cheap to search for, so
+# lowering looks for it to decide what to lower now; every full match of TOKEN_RE holds one.
+TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ", re.A)
+TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ")
 
 _KEEP = 5
 T = TypeVar("T")
