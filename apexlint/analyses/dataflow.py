@@ -150,6 +150,7 @@ class DataFlow:
         # (class, property) a page's session-carrying request takes its host from
         # (`https://{!Host}/...`): their values are needed to tell where the request goes
         self.page_hosts = page_hosts
+        self._printed_page: str | None = None  # `printed_session_page`, once asked
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
         self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
@@ -398,6 +399,17 @@ class DataFlow:
                 # its markup is out of sight, but its name says what the read is for
                 return written
         return None
+
+    def printed_session_page(self) -> str | None:
+        """The first (by path) of the package's pages that print a session as their text (the
+        page trick's `START{!$Api.Session_ID}END`), not in a script or an attribute."""
+        if self._printed_page is None:
+            paths = sorted({src.path for src in self.model.sources.values()
+                            if src.kind == SourceKind.MERGE_FIELD and src.context == "text"
+                            and src.path.endswith(".page")})
+            pages = {p.path: p.display for p in self.model.pages.values()}
+            self._printed_page = next((pages[path] for path in paths if path in pages), "")
+        return self._printed_page or None
 
     def page_passed(self, mid: str, index: int) -> str | None:
         """A session-emitting page the package's callers of `mid` pass as its parameter `index`
@@ -1177,6 +1189,10 @@ class _MethodRun:
                 break
             # `getSessionIdFromVFPage(PageReference p) { p.getContent() ... }`: the page the callers pass
             page = self.flow.page_passed(self.info.id, index)
+        if page is None and receiver.params and self.called_from_outside:
+            # `global static String fromPage(PageReference p) { p.getContent() ... }`: code outside
+            # the package chooses the page; the package's pages that print a session are its for the asking
+            page = self.flow.printed_session_page()
         if page is None:
             return Value(types=frozenset({"blob"}))
         source_id = self.flow.register_page_source(self.info, call, page)
