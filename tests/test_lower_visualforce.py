@@ -182,7 +182,10 @@ def test_self_closing_script_and_style_are_whole_elements() -> None:
     # a bare `&` in text is valid HTML (no character reference starts there); one in a URL stays
     ("<p>Terms & conditions &amp; more, Sales&Support &#38; &#x26;</p>\n"
      '<a href="https://x.example.com/?a=1&s={!$Api.Session_ID}">go</a>', "a.href"),
-], ids=["apex-repeat-in-script", "greater-than-in-text", "ampersand-in-text"])
+    # a component whose name has an underscore: the grammar refuses it in an end tag only
+    ('<c:Contact_new contact="x"></c:Contact_new>\n'
+     '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>', "a.href"),
+], ids=["apex-repeat-in-script", "greater-than-in-text", "ampersand-in-text", "underscore-in-component-name"])
 def test_markup_the_html_grammar_alone_misreads_is_read_whole(body: str, sink_name: str) -> None:
     ir = lower(page(body))
     assert ir.notifications == ()

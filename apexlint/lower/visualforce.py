@@ -100,7 +100,7 @@ class _PageLowering:
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         if kind in PAGE_KINDS:
-            self.masked = _self_closed_raw_text(self.masked)
+            self.masked = _underscored_tag_names(_self_closed_raw_text(self.masked))
         self.tree = parse("html", self.masked)
         if self.tree.root_node.has_error and kind in RENDERED_KINDS:
             # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses
@@ -512,6 +512,19 @@ def _tag_end(data: bytes, lowered: bytes, lt: int) -> int:
 _SELF_CLOSED_RAW_TEXT = re.compile(
     rb"<(script|style)(?=[\s/])((?:[^\"'>/]|\"[^\"]*\"|'[^']*'|/(?!>))*)/>", re.IGNORECASE)
 _RENAMED = {b"script": b"scr-pt", b"style": b"sty-e"}
+
+
+# A component's tag whose name has an underscore (`<c:Contact_new>...</c:Contact_new>`): the HTML
+# grammar takes one in a start tag, not in an end tag.
+_UNDERSCORED_TAG = re.compile(rb"</?[A-Za-z][\w-]*:[\w.-]*_[\w.-]*")
+
+
+def _underscored_tag_names(data: bytes) -> bytes:
+    """`data` with the underscores of namespaced tag names made dashes, for the parser only (same
+    length: positions hold, and names are read from the file as written)."""
+    if b"_" not in data:
+        return data
+    return _UNDERSCORED_TAG.sub(lambda m: m.group(0).replace(b"_", b"-"), data)
 
 
 def _self_closed_raw_text(data: bytes) -> bytes:
