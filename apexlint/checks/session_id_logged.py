@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_KEEPS, PAGE_LOGS, PAGE_STORAGE
+from apexlint.model.catalog import METADATA_RECORD_WRITES, PAGE_KEEPS, PAGE_LOGS, PAGE_STORAGE
 
 RULE_ID = "SID003"
 WHAT = {"log": "written to a log by", "persist": "persisted by",
@@ -45,6 +45,10 @@ def _written_by_pages(ctx: CheckContext) -> Iterator[Verdict]:
             message = (f"{what} is written to the browser console by {use.sink}, where extensions, injected "
                        "scripts and error collectors read it")
             label = "logged here"
+        elif use.sink in METADATA_RECORD_WRITES:
+            message = (f"{what} is persisted by the {use.sink} {use.url}: the record keeps the session of "
+                       "whoever last saved it, for anyone who can read the record")
+            label = "persisted here"
         elif use.sink in PAGE_STORAGE:
             message = (f"{what} is stored in the browser's {use.sink}: it outlives the page, and every script "
                        "of the origin can read it")

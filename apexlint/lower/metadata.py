@@ -48,6 +48,7 @@ from apexlint.read.source import SourceText
 # Elements whose text Salesforce evaluates as merge fields / formulas.
 MERGE_ELEMENTS = frozenset({"url", "body", "content", "htmlValue", "textValue", "subject", "markup"})
 FORMULA_ELEMENTS = frozenset({"formula", "errorConditionFormula", "defaultValue", "booleanFilter"})
+WORKFLOW_FIELD_UPDATE = "workflow field update"  # a UrlUse sink: the formula's value is saved (SID003)
 # (element holding the URL, its parent or the file's root element) -> sink name.
 URL_SINKS = {
     ("url", "webLinks"): "weblink",
@@ -114,7 +115,9 @@ class _MetadataLowering:
     def _element(self, element: XmlElement) -> None:
         if element.name == "includeSessionId":
             self._outbound_message(element)
-        elif element.name in FORMULA_ELEMENTS:
+        elif element.name in FORMULA_ELEMENTS or (element.name == "expression" and element.parent is not None
+                                                  and element.parent.name == "formulas"):
+            # (a flow's `<formulas><expression>`: a formula like any other)
             self._formula(element)
         elif element.name in MERGE_ELEMENTS:
             self._merge_text(element)
@@ -189,6 +192,12 @@ class _MetadataLowering:
         if not refs:
             return
         sites = [(ref, self._session_site(text, ref.start, ref.end, element)) for ref in refs]
+        update = element.parent
+        if update is not None and update.name == "fieldUpdates" and self.root_name == "Workflow":
+            # a field update's formula is computed and saved into the record's field
+            field = update.child_text("field") or "a field"
+            self._use(WORKFLOW_FIELD_UPDATE, f"{self._owner(element)} into {self.full_name}.{field}",
+                      tuple(sorted(s.id for _, s in sites)), element, in_query=False)
         for function, arg_start, arg_end in _url_arguments(text.text):
             inside = [s.id for ref, s in sites if arg_start <= ref.start < arg_end]
             if inside:

@@ -207,4 +207,6 @@ PAGE_CONSOLE_METHODS = frozenset({"log", "info", "debug", "warn", "error", "trac
 PAGE_LOGS = frozenset(f"console.{m}" for m in PAGE_CONSOLE_METHODS)
 PAGE_STORAGE = frozenset({"localStorage", "sessionStorage", "document.cookie"})
 # every page sink that keeps or logs what it is given, rather than sending it somewhere
-PAGE_KEEPS = PAGE_RECORD_WRITES | PAGE_LOGS | PAGE_STORAGE
+# A workflow field update's formula, saved into the record (lower/metadata.py).
+METADATA_RECORD_WRITES = frozenset({"workflow field update"})
+PAGE_KEEPS = PAGE_RECORD_WRITES | PAGE_LOGS | PAGE_STORAGE | METADATA_RECORD_WRITES
