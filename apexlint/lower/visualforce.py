@@ -405,6 +405,12 @@ def _through_variables(text: str, fields: list[_Field]) -> list[_Field]:
         value = by_start.get(match.end())
         if value is not None and value.source is not None:
             held.setdefault(match.group(1).lower(), value.source)
+    return _aliased(fields, held)
+
+
+def _aliased(fields: list[_Field], held: dict[str, SourceSite]) -> list[_Field]:
+    """`fields` with each one that holds no session but names one of `held` (lower case) made an
+    alias field of that name's site."""
     if not held:
         return fields
     out = []
@@ -429,34 +435,25 @@ def _through_attributes(text: str, fields: list[_Field], owner: str, path: str) 
     sessions pages pass to that attribute (`analyses.client`), and drops the uses of it that get
     none. The stand-in is no source of the component's own."""
     names = {m.group(1).lower() for m in _ATTRIBUTE.finditer(text)}
-    if not names:
-        return fields
-    out = []
-    for f in fields:
-        name = next((n for n in f.merge.identifiers if n in names), None) if f.source is None else None
-        if name is None:
-            out.append(f)
-            continue
-        site = SourceSite(id=client_value("attribute", f"{owner}:{name}"), kind=SourceKind.MERGE_FIELD,
-                          path=path, span=Span(1, 1, 1, 1), text=f"{{!{name}}}", owner=owner)
-        out.append(_Field(f.merge, f.start, f.end, site, alias=True))
-    return out
+    return _aliased(fields, {name: SourceSite(
+        id=client_value("attribute", f"{owner}:{name}"), kind=SourceKind.MERGE_FIELD, path=path,
+        span=Span(1, 1, 1, 1), text=f"{{!{name}}}", owner=owner) for name in sorted(names)})
 
 
 def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
     """(component, attribute, source id) for each session in an attribute of a custom
     component's tag (`<c:Sender token="{!$Api.Session_ID}"/>`)."""
-    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]  # in text order
     if not sessions:
         return ()
+    starts = [at for at, _ in sessions]
     out: dict[tuple[str, str, str], None] = {}
     for tag in _COMPONENT_TAG.finditer(text):
         for attr in _TAG_ATTRIBUTE.finditer(text, tag.start(2), tag.end(2)):
             start = attr.start(2) if attr.group(2) is not None else attr.start(3)
             end = attr.end(2) if attr.group(2) is not None else attr.end(3)
-            for at, sid in sessions:
-                if start <= at < end:
-                    out.setdefault((tag.group(1).lower(), attr.group(1).lower(), sid), None)
+            for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
+                out.setdefault((tag.group(1).lower(), attr.group(1).lower(), sid), None)
     return tuple(out)
 
 
