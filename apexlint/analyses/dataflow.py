@@ -681,11 +681,11 @@ class _MethodRun:
 
     @property
     def called_from_outside(self) -> bool:
-        """Whether this method's arguments come from outside the package: an entry point (client,
-        REST, invocable, web service, global). (Not "nothing in the package calls it": asking
-        resolves calls all over the package, and makes every class a re-scan must watch.)"""
-        m = self.info.method
-        return bool(api.OUTSIDE_ARGUMENT_ANNOTATIONS & m.annotations) or bool({"global", "webservice"} & m.modifiers)
+        """Whether this method's arguments come from outside the package (`DataFlow._outside_arguments`:
+        client, REST, invocable, web service, global, a page's setter). Not "nothing in the package
+        calls it": asking resolves calls all over the package, and makes every class a re-scan
+        must watch."""
+        return self.flow._outside_arguments(self.info.id)
 
     def read_field(self, key: tuple[str, str]) -> Value:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
