@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_KEEPS
+from apexlint.model.catalog import PAGE_KEEPS, PAGE_POSTBACKS
 
 RULE_ID = "SID010"
 UI_SINKS = ("sforce.connection", "cometd")
@@ -43,6 +43,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
         ep = ctx.url_endpoint(u)
         if u.sink in UI_SINKS:
             what = f"standard UI request through {u.sink}"
+        elif u.sink in PAGE_POSTBACKS:
+            what = f"a postback of this page's form to its own controller through {u.sink}"
         elif ep.scope == "same-org" and not u.in_query:
             where = f"through {u.sink} ({u.url or 'this page'})"
             if u.sink in API_CLIENT_SINKS:

@@ -47,15 +47,21 @@ URL_ATTRIBUTES: dict[tuple[str, str], str] = {
 # Links whose `<apex:param>` children become query parameters of the request they send.
 LINK_TAGS: dict[str, tuple[str, str]] = {
     "apex:outputlink": ("apex:outputLink", "value"),
-    "apex:commandlink": ("apex:commandLink", "action"),
-    "apex:commandbutton": ("apex:commandButton", "action"),
 }
+# Command components post their form back to the page itself; their `action` names a controller
+# method, not a URL, and their `<apex:param>` children are fields of that postback.
+POSTBACK_TAGS: dict[str, str] = {
+    "apex:commandlink": "apex:commandLink",
+    "apex:commandbutton": "apex:commandButton",
+}
+_PARAM_PARENTS = frozenset({*LINK_TAGS, *POSTBACK_TAGS})
 FORM_FIELD_TAGS = frozenset({"input", "button", "select", "option"})
 # Tags whose descendants' sinks depend on them.
-ANCESTOR_TAGS = frozenset({"form", *LINK_TAGS})
+ANCESTOR_TAGS = frozenset({"form", *LINK_TAGS, *POSTBACK_TAGS})
 # Tags whose attributes matter even without a session in them (page roots, link and form
 # ancestors, scripts); other tags are only read closely when a session merge field is inside.
-INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "meta", "apex:param", *LINK_TAGS})
+INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "meta", "apex:param", *LINK_TAGS,
+                              *POSTBACK_TAGS})
 _MAX_TEXT = 120
 
 
@@ -153,10 +159,16 @@ class MarkupSinks:
         return self.session_ids(attr.value_node.start_byte, attr.value_node.end_byte)
 
     def _link_param(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
-        """`<apex:param name="sid" value="{!$Api.Session_ID}"/>` in a link: a query parameter."""
+        """`<apex:param name="sid" value="{!$Api.Session_ID}"/>` in a link: a query parameter.
+
+        In a command link or button it is a field of the form posted back to the page itself.
+        """
         ids = self._ids(tag.attr("value"))
-        link = _nearest(ancestors, LINK_TAGS)
+        link = _nearest(ancestors, _PARAM_PARENTS)
         if not ids or link is None:
+            return
+        if link.name in POSTBACK_TAGS:
+            self._use(POSTBACK_TAGS[link.name], "", ids, tag.node, header_or_body=True)
             return
         sink, url_attribute = LINK_TAGS[link.name]
         base = link.attribute(url_attribute) or ""
