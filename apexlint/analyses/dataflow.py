@@ -38,6 +38,10 @@ from apexlint.analyses.values import (
     join_all,
     keeps_facet,
     literal,
+    map_entry,
+    map_get,
+    map_rest,
+    map_values,
     marker_param,
     param_marker,
     request_part,
@@ -970,6 +974,9 @@ class _MethodRun:
             if joined.carries_session():
                 self.sink("log", f"{e.type} message", e.span, f"new {e.type}(...)", joined)
             return Value(types=frozenset({base}))
+        if base == "map" and items and len(items) % 2 == 0:  # `new Map<K, V>{k1 => v1, k2 => v2}`
+            pairs = [map_entry(k, v) for k, v in zip(items[::2], items[1::2], strict=True)]
+            return join(join_all(pairs + args), Value(types=frozenset({base})))
         if base in api.COLLECTION_TYPES or base == "list":
             return join(join_all(items + args), Value(types=frozenset({base})))
         if base in api.COOKIE_TYPES and len(args) >= 2:
@@ -1061,6 +1068,11 @@ class _MethodRun:
             if args[1].carries_session() and self._saved_row(call.obj):
                 self._saved(call.span, call.text, args[1])
             self.write(call.obj, args[1])
+            return EMPTY
+        if (cls == "map" or "map" in receiver.types) and (read := _map_call(name, receiver, args)) is not None:
+            return read
+        if cls == "map" and name == "put" and call.obj is not None and len(args) == 2:
+            self.write(call.obj, map_entry(args[0], args[1]))
             return EMPTY
         if cls in api.COLLECTION_TYPES or cls == "list" or receiver.types & api.COLLECTION_TYPES:
             if name in api.COLLECTION_WRITERS and call.obj is not None:
@@ -1627,6 +1639,20 @@ def _compared(e: Binary) -> str:
     """How a comparison tests a value, for a message: with null, or with another value."""
     null = any(isinstance(side, Lit) and side.value.lower() == "null" for side in (e.left, e.right))
     return f"{e.op} null" if null else f"compared with {e.op}"
+
+
+def _map_call(name: str, m: Value, args: list[Value]) -> Value | None:
+    """What a read of a map gives (`get`, `remove`, `values`, `keySet`, `containsKey`), None for
+    other calls."""
+    if name in ("get", "remove") and len(args) == 1:
+        return map_get(m, args[0])
+    if name == "values":
+        return map_values(m)
+    if name == "keyset":
+        return map_rest(m)
+    if name in ("containskey", "size", "isempty"):
+        return EMPTY  # a count or a yes/no about the entries: no test of the session they may hold
+    return None
 
 
 def _tested_by(call: Call) -> str:

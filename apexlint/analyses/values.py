@@ -269,6 +269,58 @@ def with_facet(name: str, v: Value) -> Value:
     return Value(facets={name: _truncate(v, MAX_DEPTH - 1)})
 
 
+# A map keeps a session put under a fixed key (`m.put('sessionId', sid)`) as its part "[sessionId]",
+# so that reading another key, the keys or the map's size is not reading the session. Anything
+# else put in a map joins the map's own value, as a list's items do.
+def _map_key(key: Value) -> str | None:
+    """The text of a map key written as a literal (Apex string keys are case-sensitive)."""
+    if key.taint or key.params or key.facets or len(key.strings) != 1:
+        return None
+    (shape,) = key.strings
+    return shape[0] if len(shape) == 1 and not shape[0].startswith("\x00") else None
+
+
+def _is_entry(name: str) -> bool:
+    return name.startswith("[")
+
+
+def map_entry(key: Value, v: Value) -> Value:
+    """What `m.put(key, v)` (or `{key => v}`) adds to the map."""
+    name = _map_key(key)
+    if name is None or not v.carries_session():
+        return join(key, v)
+    return with_facet(f"[{name}]", v)
+
+
+def map_rest(m: Value) -> Value:
+    """The map without the sessions it keeps under fixed keys: its other keys and values."""
+    if not any(_is_entry(n) for n in m.facets):
+        return m
+    return Value(m.taint, m.params, m.strings, m.types, {n: f for n, f in m.facets.items() if not _is_entry(n)})
+
+
+def map_get(m: Value, key: Value) -> Value:
+    """`m.get(key)`, `m.remove(key)`: the session under that fixed key, if any, and what else
+    the map holds; every entry when the key is not a literal."""
+    if not any(_is_entry(n) for n in m.facets):
+        return m
+    name = _map_key(key)
+    if name is None:
+        return map_values(m)
+    return join(map_rest(m), m.facets.get(f"[{name}]", EMPTY))
+
+
+def map_values(m: Value) -> Value:
+    """`m.values()`: every value, each entry's parts folded in."""
+    if not any(_is_entry(n) for n in m.facets):
+        return m
+    out = map_rest(m)
+    for n in sorted(m.facets):
+        if _is_entry(n):
+            out = join(out, m.facets[n])
+    return out
+
+
 def _truncate(v: Value, depth: int) -> Value:
     """Keep `depth` levels of parts; below that, a part's sources and types fold into its parent.
 
