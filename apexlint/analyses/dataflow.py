@@ -1008,6 +1008,8 @@ class _MethodRun:
             return Value(strings=frozenset({(ORG_HOST,)}), types=frozenset({"string"}))
         if system == ("url", "gethost"):
             return Value(strings=frozenset(_host_of(s) for s in receiver.strings), types=frozenset({"string"}))
+        if system == ("url", "getprotocol"):
+            return Value(strings=frozenset(_scheme_of(s) for s in receiver.strings), types=frozenset({"string"}))
         if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
             return replace(self._held(cls, None, call.span), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
@@ -1421,6 +1423,15 @@ def _host_of(shape: tuple[str, ...]) -> tuple[str, ...]:
         return (ORG_HOST,)
     host = url_host(shape[0]) if len(shape) == 1 and not shape[0].startswith("\x00") else None
     return (host,) if host else (UNKNOWN,)
+
+
+def _scheme_of(shape: tuple[str, ...]) -> tuple[str, ...]:
+    """The shape of `url.getProtocol()`: `https` for the org's URL (Salesforce serves orgs over
+    nothing else), the scheme of a literal URL, else unknown."""
+    if shape[:1] == (ORG,):
+        return ("https",)
+    scheme, sep, _ = shape[0].partition("://") if len(shape) == 1 else ("", "", "")
+    return (scheme,) if sep and scheme.isalpha() and not scheme.startswith("\x00") else (UNKNOWN,)
 
 
 def _cannot_carry(type_name: str) -> bool:
