@@ -109,6 +109,7 @@ class SourceSite:
     context: str = ""  # where it sits: "script", "attribute href of <a>", "formula", "html comment"...
     owner: str = ""  # enclosing Apex method ("cls.method"), page name or metadata component
     in_test: bool = False
+    user: str = ""  # whose session, where the metadata names the user (an outbound message's "User to send as")
 
 
 @frozen

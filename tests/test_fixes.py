@@ -43,3 +43,10 @@ def test_outbound_message_fix_turns_the_session_off_and_the_finding_goes_away(tm
 def test_findings_without_a_safe_rewrite_carry_no_fix() -> None:
     result = scan(ScanOptions(paths=(REPO / "fixtures" / "vulnerable-sfdx",), root=REPO, jobs=1))
     assert all(f.fix is None for f in result.findings if f.rule_id != "SID005")
+
+
+def test_outbound_message_finding_names_the_user_whose_session_it_sends() -> None:
+    result = scan(ScanOptions(paths=(PACKAGE,), root=REPO, jobs=1))
+    messages = {f.message for f in result.findings if f.rule_id == "SID005"}
+    assert messages and all("of its 'User to send as' (integration@mdx.example.com) to https://" in m
+                            for m in messages), messages

@@ -30,6 +30,7 @@ WORKFLOW = HEADER + f"""<Workflow {NS}>
         <fullName>Notify_Partner</fullName>
         <endpointUrl>https://partner.example.com/hook?a=1&amp;b=2</endpointUrl>
         <includeSessionId>true</includeSessionId>
+        <integrationUser>integration@partner.example.com</integrationUser>
         <name>Notify Partner</name>
     </outboundMessages>
     <outboundMessages>
@@ -47,6 +48,7 @@ def test_outbound_message_sending_the_session_is_a_source() -> None:
     assert source.kind == SourceKind.OUTBOUND_MESSAGE
     assert source.owner == "Notify_Partner"
     assert source.context == "https://partner.example.com/hook?a=1&b=2"
+    assert source.user == "integration@partner.example.com"  # the session sent is this user's
     assert (source.span.start_line, source.span.start_col, source.span.end_col) == (6, 9, 50)
     assert ir.metadata[0].type == "Workflow" and ir.metadata[0].full_name == "Account"
 
@@ -55,7 +57,7 @@ def test_standalone_outbound_message_file() -> None:
     xml = HEADER + f"<WorkflowOutboundMessage {NS}><endpointUrl>https://x.example.com</endpointUrl>" \
         "<includeSessionId>TRUE</includeSessionId></WorkflowOutboundMessage>"
     (source,) = lower(xml, "workflows/Account/outboundMessages/Ping.outboundMessage-meta.xml").sources
-    assert source.owner == "Ping" and source.context == "https://x.example.com"
+    assert source.owner == "Ping" and source.context == "https://x.example.com" and source.user == ""
 
 
 def test_doctype_entities_are_never_expanded() -> None:

@@ -1,6 +1,7 @@
 """SID005 outbound-message-sends-session-id: a workflow outbound message with "Send Session ID".
 
-The outbound message delivers the session of the user who triggered it to the endpoint: an
+The outbound message delivers the session of its "User to send as" (`integrationUser`), often an
+admin or integration user with broad rights, to the endpoint: an
 export to an external system, prohibited by the security review and retired by Salesforce's
 security update for outbound messages with session IDs.
 """
@@ -21,7 +22,8 @@ _ELEMENT = re.compile(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*true\s*</\1>")
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for src in ctx.sources(SourceKind.OUTBOUND_MESSAGE):
         endpoint = f" to {src.context}" if src.context else ""
-        message = (f"outbound message '{src.owner}' sends the session ID of the triggering user{endpoint}; "
+        user = f"its 'User to send as' ({src.user})" if src.user else "its 'User to send as'"
+        message = (f"outbound message '{src.owner}' sends the session ID of {user}{endpoint}; "
                    "set includeSessionId to false and authenticate the receiver through an External Client App")
         yield Verdict(ctx.finding(RULE_ID, message, ctx.source_location(src.id), anchor_text=src.owner + src.text,
                                   properties={"confidence": "very-high", "endpoint": src.context},

@@ -151,6 +151,7 @@ class _MetadataLowering:
             span=span, text=node_text(self.src.buffer, element.node),
             context=(container.child_text("endpointUrl") if container is not None else None) or "",
             owner=self._owner(element),
+            user=(container.child_text("integrationUser") if container is not None else None) or "",
         ))
 
     def _session_site(self, text: XmlText, start: int, end: int, element: XmlElement) -> SourceSite:
