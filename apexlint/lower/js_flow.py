@@ -421,6 +421,9 @@ class ScriptFlow:
         source = unit.js_sources.get((node.start_byte, node.end_byte))
         if source is not None:
             return union(JsValue(frozenset({source}), "{" + (name or "…") + "}"), self.env.get(name or "", UNKNOWN))
+        if name in sinks.SFORCE_CONNECTIONS:  # the AJAX Toolkit's connection, to whatever name holds it
+            held = self.env.get(name, UNKNOWN)
+            return JsValue(held.sources, held.text, held.props, sinks.SFORCE_KIND)
         if name is not None and name in self.env:
             return self.env[name]
         if name is not None and sinks.is_browser_location(name):

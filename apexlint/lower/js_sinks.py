@@ -62,6 +62,10 @@ LIGHTNING_OUT = frozenset({"$Lightning.use", "window.$Lightning.use"})
 # from a global `__sfdcSessionId` that a Visualforce page sets before loading it.
 SFORCE_SESSION = "sforce.connection.sessionId"
 SFORCE_PREFIX = "sforce.connection."
+# The connection object itself: the kind of a value that is it, wherever the script keeps it
+# (`window.$soap = sforce.connection; $soap.init(sid, url)` is the toolkit's own `init`).
+SFORCE_CONNECTIONS = frozenset({"sforce.connection", "window.sforce.connection"})
+SFORCE_KIND = "sforce.connection"
 SFDC_SESSION_GLOBAL = "__sfdcSessionId"
 SFDC_SESSION_NAMES = frozenset({SFDC_SESSION_GLOBAL, "window." + SFDC_SESSION_GLOBAL})
 
@@ -316,9 +320,24 @@ def _post_message(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Nod
     return False
 
 
+def holds_sforce_connection(flow: ScriptFlow, name: str) -> bool:
+    """Whether `name` is the AJAX Toolkit's connection: `sforce.connection` itself, or a name
+    assigned it (`var conn = sforce.connection`, `window.$soap = sforce.connection`; a global
+    property of `window` and the bare name are one variable)."""
+    if name in SFORCE_CONNECTIONS:
+        return True
+    found = flow.env.get(name)
+    if found is None:
+        bare = name.removeprefix("window.")
+        found = flow.env.get(bare if bare != name else "window." + name)
+    return found is not None and found.kind == SFORCE_KIND
+
+
 def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
-    """AJAX Toolkit calls (`sforce.connection.init(sid, serverUrl)`, `.query`...): same org."""
-    if not shape.callee.startswith(SFORCE_PREFIX):
+    """AJAX Toolkit calls (`sforce.connection.init(sid, serverUrl)`, `.query`...): same org,
+    also through a name that holds the connection (`conn.init(sid, serverUrl)`)."""
+    if not shape.callee.startswith(SFORCE_PREFIX) and not (
+            shape.receiver and holds_sforce_connection(flow, shape.receiver)):
         return None
     if shape.method == "remoteFunction" and args:
         # the AJAX proxy forwards the request to `url`, any host, with the headers and data given:
@@ -564,9 +583,12 @@ _CALL_HANDLERS: tuple[Handler, ...] = (
 
 
 def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> None:
-    """`location.href = u`, `img.src = u`, `form.action = u`, `sforce.connection.sessionId = s`,
-    `document.cookie = c`, `localStorage.token = t`."""
-    if name == SFORCE_SESSION or name in SFDC_SESSION_NAMES:
+    """`location.href = u`, `img.src = u`, `form.action = u`, `sforce.connection.sessionId = s`
+    (also `conn.sessionId = s` of a name that holds the connection), `document.cookie = c`,
+    `localStorage.token = t`."""
+    base, _, prop = name.rpartition(".")
+    if name == SFORCE_SESSION or name in SFDC_SESSION_NAMES or (
+            prop == "sessionId" and base and holds_sforce_connection(flow, base)):
         flow.use("sforce.connection", site, None, carried=value.sources)
         return
     storage = _storage(name)
@@ -576,7 +598,6 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
     if is_location(name):
         flow.use("window.location", site, value, query=value.sources)
         return
-    base, _, prop = name.rpartition(".")
     if not base:
         return
     if prop == "action":

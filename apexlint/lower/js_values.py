@@ -41,7 +41,7 @@ class JsValue:
     sources: frozenset[str] = frozenset()
     text: str = UNKNOWN_TEXT
     props: tuple[tuple[str, JsValue], ...] = ()
-    kind: str = ""  # "xhr", "img", "headers", "websocket", "cometd", "function"...
+    kind: str = ""  # "xhr", "img", "headers", "websocket", "cometd", "sforce.connection", "function"...
 
     def prop(self, name: str) -> JsValue | None:
         for key, value in self.props:
