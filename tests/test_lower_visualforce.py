@@ -111,6 +111,16 @@ def test_component_gets_page_facts_and_email_template_does_not() -> None:
     assert [s.owner for s in sessions(email)] == ["welcome"]
 
 
+def test_letterhead_cdata_body_and_end_br_in_an_email_template_parse_as_browsers_read_them() -> None:
+    """Salesforce stores a letterhead template's body in CDATA; `</br>` is `<br>` to HTML parsers."""
+    ir = lower('<table><tr><td locked="0">\n<![CDATA[<p>Hi</br>{!Contact.FirstName}</p>'
+               '<p><a href="https://x.example.com/?s={!$Api.Session_ID}">go</a></p>]]></td></tr></table>\n',
+               FileKind.EMAIL_TEMPLATE, "email/unfiled/Letterhead.email")
+    assert not ir.notifications
+    link = sink(ir, "a.href")
+    assert link.in_query and (link.span.start_line, link.span.start_col) == (2, 50)
+
+
 def test_static_html_does_not_evaluate_merge_fields() -> None:
     ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
     assert ir.sources == () and ir.url_uses == () and ir.pages == ()

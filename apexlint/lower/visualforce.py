@@ -101,6 +101,8 @@ class _PageLowering:
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         if kind in PAGE_KINDS:
             self.masked = _underscored_tag_names(_self_closed_raw_text(self.masked))
+        elif kind == FileKind.EMAIL_TEMPLATE:
+            self.masked = _email_markup(self.masked)
         self.tree = parse("html", self.masked)
         if self.tree.root_node.has_error and kind in RENDERED_KINDS:
             # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses
@@ -455,6 +457,20 @@ def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, st
             for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
                 out.setdefault((tag.group(1).lower(), attr.group(1).lower(), sid), None)
     return tuple(out)
+
+
+def _email_markup(data: bytes) -> bytes:
+    """An e-mail template's HTML as a browser reads it, each byte where it was: the CDATA markers
+    letterhead templates wrap their body in made spaces (the body is markup the message renders),
+    and `</br>` made `<br>`, as HTML parsers take it."""
+    if b"<![CDATA[" not in data and b"</" not in data:
+        return data
+    out = _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data)
+    return _END_BR.sub(lambda m: b"<br>" + b" " * (len(m.group()) - 4), out)
+
+
+_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_END_BR = re.compile(rb"</br\s*>", re.IGNORECASE)
 
 
 def _without_text_gt(data: bytes) -> bytes:
