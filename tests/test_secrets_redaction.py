@@ -249,3 +249,17 @@ def test_redact_all_keeps_every_container_its_type() -> None:
     assert isinstance(first, _Pair) and first.count == 1 and _leaks(first.text) == []
     assert type(plain) is tuple and _leaks(plain[0]) == []
     assert clean is value["k"][2], "nothing to redact: the same object"
+
+
+def test_a_token_in_a_long_literal_is_quoted_with_a_little_context_not_the_whole_literal(tmp_path: Path) -> None:
+    """A mock login response holds the token among 1-2k characters of XML: the message names the
+    token where it sits, not the whole response with its org, user and server URL."""
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope><soapenv:Body><loginResponse><result>'
+           '<serverUrl>https://cs3-api.salesforce.com/services/Soap/u/24.0/00DQ0000000DPr2</serverUrl>'
+           f'<sessionId>{TOKEN}</sessionId><userId>005300000050zVTAAY</userId>' + "<x/>" * 200 +
+           '</result></loginResponse></soapenv:Body></soapenv:Envelope>')
+    cls = f"public class LoginMock {{\n    static String body() {{\n        return '{xml}';\n    }}\n}}\n"
+    root = write_sfdx_package(tmp_path / "p", {f"{SFDX_SOURCE}/classes/LoginMock.cls": cls.encode()})
+    (finding,) = [f for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings if f.rule_id == "SID009"]
+    assert len(finding.message) < 250 and not _leaks(finding.message)
+    assert "<sessionId>00D5g…[REDACTED]</sessionId>" in finding.message and "005300000050zVTAAY" not in finding.message
