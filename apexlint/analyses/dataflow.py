@@ -116,6 +116,9 @@ class SourceHit:
     source_id: str
     trace: Trace
     value: Value
+    # where `value` joins what several callers passed a helper, each caller's own (the request
+    # one of them sends is not another's: a Tooling query beside a data API PATCH is no Tooling write)
+    cases: tuple[Value, ...] = ()
 
 
 def _class_name(e: Expr | None) -> str:
@@ -359,7 +362,10 @@ class DataFlow:
         for reports in found.values():
             first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
             if _open(hit.value) and not self._outside_arguments(first):
-                passed = [h for mid, h in reports if mid != first and not _open(h.value)]
+                # an entry point's own parameters are as closed as its request gets: code outside
+                # the package passes them (`addRemoteSite(url)` beside `queryClasses()`)
+                passed = [h for mid, h in reports if mid != first and (
+                    not _open(h.value) or (not _endpoint_open(h.value) and self._outside_arguments(mid)))]
                 if not passed and _endpoint_open(hit.value):
                     # callers that say where the request goes, passing on a body of their own
                     # callers' (`create('RemoteProxy', body)`): their endpoints are the ones
@@ -372,7 +378,8 @@ class DataFlow:
                               if mid != first and _open(h.value) and "body" in h.value.facets]
                     if bodies:
                         value = join(value, Value(facets={"body": join_all(bodies)}))
-                    hit = replace(passed[0], value=value)
+                    hit = replace(passed[0], value=value,
+                                  cases=tuple(h.value for h in passed) if len(passed) > 1 else ())
             out.append(hit)
         return sorted(out, key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
 

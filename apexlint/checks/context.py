@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
@@ -82,7 +82,11 @@ class CheckContext:
         """Where a callout carrying this source goes and where the session sits in it (memoised)."""
         key = (hit.site, hit.source_id)
         if key not in self._callouts:
-            self._callouts[key] = classify_callout(hit.value, hit.source_id, self.model, hit.site.detail)
+            use = classify_callout(hit.value, hit.source_id, self.model, hit.site.detail)
+            if use.metadata_write and hit.cases:
+                use = _writes_of_cases(use, [classify_callout(v, hit.source_id, self.model, hit.site.detail)
+                                             for v in hit.cases])
+            self._callouts[key] = use
         return self._callouts[key]
 
     def url_uses(self) -> list[UrlUse]:
@@ -190,6 +194,18 @@ def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind
     entry_annotations = api.OUTSIDE_ARGUMENT_ANNOTATIONS | api.ASYNC_ANNOTATIONS | {"testsetup", "istest"}
     return bool(entry_annotations & annotations) or "webservice" in modifiers or "global" in modifiers \
         or kind in ("getter", "setter", "initializer")
+
+
+def _writes_of_cases(joined: CalloutUse, cases: list[CalloutUse]) -> CalloutUse:
+    """A helper's request, written only where one caller's own request writes metadata: the
+    types, names and operation those callers' requests write."""
+    writes = [c for c in cases if c.metadata_write]
+    if not writes:
+        return replace(joined, metadata_write=False, metadata_types=(), full_names=())
+    return replace(joined, metadata_write=True, methods=tuple(sorted({m for c in writes for m in c.methods})),
+                   metadata_types=tuple(sorted({t for c in writes for t in c.metadata_types})),
+                   full_names=tuple(sorted({n for c in writes for n in c.full_names})),
+                   operation=writes[0].operation if len(writes) == 1 else joined.operation)
 
 
 def _short_path(path: str) -> str:
