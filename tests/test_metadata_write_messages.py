@@ -26,6 +26,14 @@ def test_a_raw_soap_envelope_names_its_operation(findings: dict[tuple[str, int],
     assert dict(f.properties)["operation"] == "createMetadata"
 
 
+@pytest.mark.parametrize("line", [15, 28])  # an element in a list literal; an element set through `changes[0]`
+def test_an_update_metadata_element_writes_the_metadata_it_holds(findings: dict[tuple[str, int], Finding],
+                                                                  line: int) -> None:
+    f = findings[("LegacyRemoteSiteUpdater.cls", line)]
+    assert f.level.value == "error"
+    assert "updateMetadata of RemoteSiteSetting:" in f.message and "UpdateMetadata," not in f.message
+
+
 def test_names_built_at_run_time_are_not_called_foreign(findings: dict[tuple[str, int], Finding]) -> None:
     f = findings[("GetterPortClient.cls", 65)]
     assert "of CustomMetadata whose names apexlint could not determine" in f.message

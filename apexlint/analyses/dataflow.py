@@ -1242,7 +1242,7 @@ class _MethodRun:
         # the endpoint the caller gave this port object, else (and on paths where it gave none)
         # the class's own: its initialiser, or its methods' writes
         endpoint = join(receiver.facets.get("endpoint_x", EMPTY), self.read_field((port, "endpoint_x")))
-        body = join_all(args)
+        body = self._unwrapped(join_all(args))
         types = sorted(self._metadata_types(body, call)) if target.method.name != "deploy" else []
         names = sorted(self._full_names(body))
         detail = [("operation", target.method.display)]
@@ -1254,6 +1254,17 @@ class _MethodRun:
         self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
                   call.text, request, tuple(detail))
         return Value(types=frozenset({base_type(target.method.return_type)}))
+
+    def _unwrapped(self, body: Value) -> Value:
+        """`updateMetadata(UpdateMetadata[])` writes what each element's `metadata` holds, not the
+        element: its type and full name are the metadata's."""
+        wrappers = {t for t in body.types if t.rpartition(".")[2] == "updatemetadata"
+                    and self.model.field_owner(t, "metadata") == t}
+        if not wrappers:
+            return body
+        held = join_all([join(body.facets.get("metadata", EMPTY), self.read_field((t, "metadata")))
+                         for t in sorted(wrappers)])
+        return join(replace(body, types=body.types - wrappers), held)
 
     def _metadata_types(self, body: Value, call: Call) -> set[str]:
         """Metadata types a port call writes: the wrapper classes passed in, or a type-name literal."""
@@ -1572,7 +1583,8 @@ def _arithmetic(left: Value, right: Value) -> bool:
 
 
 def _rooted_in_local(e: Expr, scope: Scope) -> bool:
-    while isinstance(e, FieldGet):
+    """`x.a.b`, `items[0].a` of a local `x` / `items`."""
+    while isinstance(e, FieldGet | Index):
         e = e.obj
     return isinstance(e, Name) and scope.is_local(e.name)
 

@@ -254,7 +254,7 @@ def derived(v: Value, *, keep_strings: bool = False, types: frozenset[str] = fro
 # what names the metadata a port writes, and the headers a callout sends (where a Named
 # Credential's `{!$Credential.OAuthToken}` can stand in for the session: analyses/endpoints.py).
 PLAIN_FACETS = frozenset({"endpoint", "endpoint_x", "method", "body", "fullname", "type", "type_x", "sessionheader",
-                          "sessionid"})
+                          "sessionid", "metadata"})  # `metadata`: what an UpdateMetadata element writes
 
 
 def keeps_facet(name: str, v: Value) -> bool:
