@@ -34,6 +34,7 @@ from apexlint.analyses.values import (
     add_step,
     concat,
     derived,
+    field_of,
     join,
     join_all,
     keeps_facet,
@@ -811,10 +812,7 @@ class _MethodRun:
             return self.read_field(("sobject", self.info.trigger.sobject))
         if isinstance(e.obj, Name) and e.obj.name == "page" and not self.scope.is_local("page"):
             return Value(strings=frozenset({(f"/apex/{e.name}",)}), types=frozenset({"pagereference"}))
-        v = self.eval(e.obj)
-        if e.name in v.facets:
-            return v.facets[e.name]
-        return v if not v.facets else EMPTY
+        return field_of(self.eval(e.obj), e.name)
 
     def with_state(self, v: Value) -> Value:
         """`v` as its text shows it: with the fields of the package objects it may be (instance

@@ -10,6 +10,7 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import field
 from typing import TypeVar
 
@@ -56,8 +57,50 @@ def param_part(key: int) -> tuple[int, str | None]:
     """The parameter index a `Value.params` key stands for, and the request part (None: all of it)."""
     if key < _PART_BASE:
         return key, None
+    if key >= _FIELD_BASE:
+        return (key - _FIELD_BASE) >> _FIELD_BITS, None
     index, part = divmod(key - _PART_BASE, len(REQUEST_PARTS))
     return index, REQUEST_PARTS[part]
+
+
+# A field of a parameter that is a record or an object (`c.MailingStreet` of a `Contact c`), as a
+# key of `Value.params`: the caller's argument is projected onto its part of that name, so a
+# session the caller put in another field (`c.SessionId__c`) does not come along. The name is kept
+# as a stable hash (summaries are cached between runs and processes).
+_FIELD_BASE = 1 << 40
+_FIELD_BITS = 32
+
+
+def _field_hash(name: str) -> int:
+    return zlib.crc32(name.lower().encode())
+
+
+def _field_key(key: int, hashed: int) -> int:
+    """The key of field `hashed` of what `key` stands for: of a whole parameter, that field; of a
+    request part or a field already, the same (a field of a field is read as the outer field)."""
+    return _FIELD_BASE + (key << _FIELD_BITS) + hashed if key < _PART_BASE else key
+
+
+def field_of(v: Value, name: str) -> Value:
+    """`x.name` of an object `v`: its part `name`; of an object whose parts are unknown, what it
+    holds as a whole; of a parameter, that field of whatever the caller passes."""
+    got = v.facets.get(name, EMPTY)
+    if v.facets and not v.params:
+        return got  # an object whose parts are known: the others do not hold it
+    hashed = _field_hash(name)
+    whole = Value({} if v.facets else v.taint, {_field_key(k, hashed): t for k, t in v.params.items()},
+                  v.strings, v.types)
+    return join(whole, got)
+
+
+def _argument_field(arg: Value, key: int) -> Value:
+    """The field of the caller's argument that `key` (a `_FIELD_BASE` key) names."""
+    hashed = (key - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1)
+    got = Value(arg.taint, {_field_key(k, hashed): t for k, t in arg.params.items()}, arg.strings, arg.types)
+    for name in sorted(arg.facets):
+        if _field_hash(name) == hashed:
+            got = join(got, arg.facets[name])
+    return got
 
 
 def marker_param(piece: str) -> int | None:
@@ -365,7 +408,10 @@ def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
         i, part = param_part(key)
         if i >= len(args):
             continue
-        arg = args[i] if part is None else request_part(args[i], part)
+        if key >= _FIELD_BASE:
+            arg = _argument_field(args[i], key)
+        else:
+            arg = args[i] if part is None else request_part(args[i], part)
         if part is None and arg.facets:
             # a record, a request: it keeps its parts, each session where it was (a request's
             # header is not its body), on the path through this call
