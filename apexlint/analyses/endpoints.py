@@ -135,7 +135,8 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
 
 def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     rest = head[len("callout:"):]
-    name, _, path = rest.partition("/")
+    end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))  # `callout:NC?q=...` too
+    name, path = rest[:end], rest[end + 1:] if rest[end:end + 1] == "/" else rest[end:]
     text = shape_text(shape)
     if not name and len(shape) > 1:  # `'callout:' + setting`: the admin names the credential
         which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else (
