@@ -1484,6 +1484,13 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     if name in api.TRIMMING_METHODS and not call.args:
         return True
     first = call.args[0] if call.args else None
+    if all(s[0] == ORG_HOST for s in receiver.strings) and _label_fragment(first) and (
+            (name in _FRAGMENT_REMOVERS and len(call.args) == 1)
+            or (name in ("replace", "replaceall") and len(call.args) == 2 and isinstance(call.args[1], Lit)
+            and call.args[1].is_string and call.args[1].value == "")):
+        # `getHost().remove('-api')`: the old Tooling API snippet for `naN-api` hosts; a fragment
+        # without '.', '/' or ':' cannot move the host to another domain
+        return True
     if name in api.PATH_CUTTING_METHODS:
         return isinstance(first, Lit) and first.is_string and first.value.startswith("/") \
             and not first.value.startswith("//")
@@ -1494,6 +1501,14 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
             and isinstance(end, Binary) and end.op == "-" and isinstance(end.left, Call) \
             and end.left.name == "length" and isinstance(end.right, Lit) and end.right.value in ("1", "2")
     return False
+
+
+_FRAGMENT_REMOVERS = frozenset({"remove", "removeignorecase", "removeend", "removeendignorecase"})
+
+
+def _label_fragment(e: Expr | None) -> bool:
+    """A literal piece of a host label (`'-api'`): no dot, slash, colon or `@` in it."""
+    return isinstance(e, Lit) and e.is_string and bool(e.value) and not any(c in e.value for c in "./:@\\")
 
 
 def _on_literal(name: str, call: Call, receiver: Value) -> Value | None:
