@@ -1122,6 +1122,8 @@ class _MethodRun:
             return EMPTY
         if name in api.STRING_METHODS and (cls in ("string", "blob", "?") or receiver.strings):
             return derived(join(receiver, joined), keep_strings=name in ("tostring", "trim"))
+        if system in api.HANDLE_RESULTS:
+            return EMPTY  # `String jobId = System.schedule(name, cron, job)`: an Id, not the job's session
         both = join(receiver, joined)
         if both.carries_session() and system in api.DYNAMIC_DISPATCH:
             self.sink("unresolved", f"dynamic dispatch ({cls}.{name})", call.span, call.text, both)

@@ -49,6 +49,14 @@ PROPAGATING_STATIC = frozenset({
     ("encodingutil", "urldecode"), ("crypto", "encrypt"), ("crypto", "encryptwithmanagediv"),
 })
 PROPAGATING_STATIC_CLASSES = frozenset({"string", "encodingutil", "json", "blob"})
+# System calls that return a handle or a status, not text derived from what they are given: a job
+# Id, a save, delete or merge result (their arguments' sessions are the job's or the record's).
+HANDLE_RESULTS = frozenset({
+    ("system", "schedule"), ("system", "schedulebatch"), ("system", "enqueuejob"), ("system", "abortjob"),
+    ("database", "executebatch"), ("database", "delete"), ("database", "deleteasync"),
+    ("database", "deleteimmediate"), ("database", "undelete"), ("database", "merge"),
+    ("database", "convertlead"), ("database", "emptyrecyclebin"), ("database", "setsavepoint"),
+})
 
 # String/Blob/Object instance methods that return the receiver's text, transformed.
 STRING_METHODS = frozenset({
