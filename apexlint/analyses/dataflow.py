@@ -363,10 +363,12 @@ class DataFlow:
         for reports in found.values():
             first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
             if _open(hit.value) and not self._outside_arguments(first):
-                # an entry point's own parameters are as closed as its request gets: code outside
-                # the package passes them (`addRemoteSite(url)` beside `queryClasses()`)
+                # an entry point's own parameters, or those of a method nothing in the package
+                # calls, are as closed as its request gets: no caller of the package says more
+                # (`addRemoteSite(url)` beside `queryClasses()`)
                 passed = [h for mid, h in reports if mid != first and (
-                    not _open(h.value) or (not _endpoint_open(h.value) and self._outside_arguments(mid)))]
+                    not _open(h.value) or (not _endpoint_open(h.value) and (
+                        self._outside_arguments(mid) or not self.graph.has_callers(mid))))]
                 if not passed and _endpoint_open(hit.value):
                     # callers that say where the request goes, passing on a body of their own
                     # callers' (`create('RemoteProxy', body)`): their endpoints are the ones
