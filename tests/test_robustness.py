@@ -383,3 +383,26 @@ def test_a_lower_case_boolean_receiver_is_valid_apex(tmp_path: Path) -> None:
     result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     assert result.notifications == ()
     assert [(f.rule_id, f.location.span.start_line) for f in result.findings] == [("SID002", 11)]
+
+
+def test_valid_apex_the_grammar_refuses_is_read_without_a_parse_note(tmp_path: Path) -> None:
+    """The old trigger keyword `bulk`, and SOQL date-times with `+0000` or fractional seconds
+    before an offset (accepted by the platform's lexer), parse; what follows them is analysed."""
+    trigger = ("trigger CaseSync on Case bulk (after insert) {\n"
+               "    System.debug('sync ' + UserInfo.getSessionId());\n}\n")
+    cls = """public with sharing class SurveyDates {
+    public static List<Case> recent() {
+        List<Case> a = [SELECT Id FROM Case WHERE CreatedDate >= 2014-09-28T00:00:00.000+0000];
+        List<Case> b = [SELECT Id FROM Case WHERE CreatedDate >= 2024-01-01T12:00:00.0000+00:00];
+        List<Case> c = [SELECT Id FROM Case WHERE CreatedDate >= 2014-09-28T00:00:00+0000];
+        System.debug('at 2014-09-28T00:00:00.000+0000 ' + UserInfo.getSessionId());
+        return a;
+    }
+}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/triggers/CaseSync.trigger": trigger.encode(),
+                                  f"{SFDX_SOURCE}/classes/SurveyDates.cls": cls.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert result.notifications == ()
+    assert sorted((f.location.path.rsplit("/", 1)[-1], f.rule_id, f.location.span.start_line)
+                  for f in result.findings) == [("CaseSync.trigger", "SID003", 2), ("SurveyDates.cls", "SID003", 6)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node, Tree
 
@@ -724,17 +724,38 @@ def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
 
 
 def parse_apex(buffer: bytes) -> Tree:
-    """The file's syntax tree. `boolean.valueOf(x)`: Apex names are case-blind, but the grammar
-    reads a lower-case `boolean` as the type keyword only; a file that does not parse is parsed
-    again with such receivers written `Boolean` (same length: every position holds, and names
-    are read from the file as written)."""
+    """The file's syntax tree. A file that does not parse is parsed again with the valid Apex the
+    grammar refuses rewritten to what it accepts, each rewrite of the same length (every position
+    holds, and names and literals are read from the file as written):
+    - `boolean.valueOf(x)`: Apex names are case-blind, but the grammar reads a lower-case
+      `boolean` as the type keyword only; written `Boolean`;
+    - `trigger T on Case bulk (after insert)`: the old optional `bulk`, blanked;
+    - SOQL date-times with an offset without a colon or after fractional seconds
+      (`2014-09-28T00:00:00.000+0000`): written `2014-09-28T00:00:00Z`, then spaces."""
     tree = parse("apex", buffer)
-    if tree.root_node.has_error and _KEYWORD_RECEIVER.search(buffer):
-        tree = parse("apex", _KEYWORD_RECEIVER.sub(b"Boolean", buffer))
-    return tree
+    if not tree.root_node.has_error:
+        return tree
+    fixed = buffer
+    for pattern, replacement in _REWRITES:
+        if pattern.search(fixed):
+            fixed = pattern.sub(replacement, fixed)
+    return parse("apex", fixed) if fixed is not buffer else tree
 
 
-_KEYWORD_RECEIVER = re.compile(rb"(?<![\w.$])boolean(?=\s*\.)")
+def _blank_bulk(m: re.Match[bytes]) -> bytes:
+    return m.group(1) + b"    "
+
+
+def _plain_date_time(m: re.Match[bytes]) -> bytes:
+    return (m.group(1) + b"Z").ljust(len(m.group(0)))
+
+
+_REWRITES: tuple[tuple[re.Pattern[bytes], Callable[[re.Match[bytes]], bytes] | bytes], ...] = (
+    (re.compile(rb"(?<![\w.$])boolean(?=\s*\.)"), b"Boolean"),
+    (re.compile(rb"(?i)(\btrigger\s+[\w.]+\s+on\s+[\w.]+\s+)bulk(?=\s*\()"), _blank_bulk),
+    (re.compile(rb"(\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+(?:Z|[+-]\d{2}:?\d{2})|[+-]\d{4})(?![\w:])"),
+     _plain_date_time),
+)
 
 # A body holding any of these is lowered with its file: lowering records sources (getSessionId,
 # token-shaped literals), which the package model needs up front.

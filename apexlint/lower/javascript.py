@@ -13,6 +13,8 @@ listed in `js_sinks`.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node, Tree
 
 from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
@@ -35,7 +37,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
     owner = component_name(src.path).lower()
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0))
-    tree = parse("javascript", unit.raw)
+    tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     uses = script_flows(src, [(unit, tree)]) if sources or unit.hands_over else []
     positions = TextPositions(src.parse_text)
@@ -49,6 +51,26 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         sources=tuple(sources),
         url_uses=tuple(uses),
     )
+
+
+def parse_script(data: bytes) -> Tree:
+    """The script's syntax tree. A script that does not parse is parsed again with the valid
+    JavaScript the grammar refuses rewritten, each rewrite of the same length (positions hold;
+    names are read from the script as written):
+    - a no-break space (U+00A0, white space in ECMAScript; pasted from web pages) as two spaces;
+    - `using = function (...)` (jQuery UI): the grammar takes `using` for a declaration keyword
+      even where it is a plain variable, so there it is written `_sing`."""
+    tree = parse("javascript", data)
+    if not tree.root_node.has_error:
+        return tree
+    fixed = data.replace(b"\xc2\xa0", b"  ") if b"\xc2\xa0" in data else data
+    if b"using" in fixed:
+        fixed = _USING_VARIABLE.sub(b"_sing", fixed)
+    return parse("javascript", fixed) if fixed != data else tree
+
+
+# `using` assigned, not declaring (`using x = ...` declares; `using = ...`, `using(` do not)
+_USING_VARIABLE = re.compile(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
 
 
 def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]]) -> list[UrlUse]:

@@ -23,7 +23,7 @@ import re
 from tree_sitter import Tree
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, Notification, SourceKind, SourceSite, Span, UrlUse
-from apexlint.lower.javascript import find_js_sources, script_flows
+from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
 from apexlint.lower.text_scan import (
@@ -227,7 +227,7 @@ class _MetadataLowering:
             masked[f.start:f.end] = _mask_link_merge_field(f.text, data[f.start:f.end])
         unit = ScriptUnit(raw=data, base_point=(0, 0), merge_fields=tuple(fields),
                           point_at=lambda b: text.point(len(data[:b].decode("utf-8", "ignore"))))
-        tree = parse("javascript", bytes(masked))
+        tree = parse_script(bytes(masked))
         self.sources += find_js_sources(self.src, unit, tree, self._owner(element), "javascript link")
         if sessions or unit.js_sources:
             self.scripts.append((unit, tree))

@@ -37,7 +37,7 @@ from apexlint.ir import (
     apex_name,
     client_value,
 )
-from apexlint.lower.javascript import find_js_sources, script_flows
+from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import CREDENTIAL_NAME, ScriptMergeField, ScriptUnit
 from apexlint.lower.markup_comments import js_suppressions, markup_suppressions
 from apexlint.lower.text_scan import (
@@ -267,7 +267,7 @@ class _PageLowering:
         )
         base = (node.start_point[0], node.start_point[1])
         unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges, remoting=self._remoting())
-        tree = parse("javascript", _without_markup_tags(self.masked[start:end]))
+        tree = parse_script(_without_markup_tags(self.masked[start:end]))
         if always:
             self.notes += parse_notifications(self.src, tree.root_node, language, base, raw)
             self.script_trees[start] = tree
@@ -564,13 +564,16 @@ def _self_closed_raw_text(data: bytes) -> bytes:
 
 
 def _mask(data: bytes, ranges: list[tuple[int, int]]) -> bytes:
-    """Merge fields become underscores (newlines kept) for the HTML and JavaScript parsers."""
+    """Merge fields become underscores for the HTML and JavaScript parsers; one written over
+    several lines (`{!isAdmin` / `}`) keeps its newlines, its first line's part underscores and
+    the rest spaces, so that a script still reads one identifier there."""
     if not ranges:
         return data
     out = bytearray(data)
     for start, end in ranges:
         piece = data[start:end]
-        out[start:end] = b"_" * len(piece) if b"\n" not in piece else bytes(
-            b if b == 0x0A else 0x5F for b in piece
+        first = piece.find(b"\n")
+        out[start:end] = b"_" * len(piece) if first < 0 else b"_" * first + bytes(
+            b if b == 0x0A else 0x20 for b in piece[first:]
         )
     return bytes(out)
