@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
@@ -141,12 +141,13 @@ class FlowResult:
 
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
-                 client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False,
+                 client_getters: Mapping[tuple[str, str], str] | None = None, include_tests: bool = False,
                  exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.model = model
         self.graph = graph
         self.logger_classes = logger_classes
-        self.client_getters = client_getters  # (class, property) bound into Visualforce pages
+        # (class, property) a Visualforce page hands to client code -> how ("Visualforce page binding")
+        self.client_getters: Mapping[tuple[str, str], str] = client_getters or {}
         # (class, property) a page's session-carrying request takes its host from
         # (`https://{!Host}/...`): their values are needed to tell where the request goes
         self.page_hosts = page_hosts
@@ -531,14 +532,33 @@ class _MethodRun:
             exposed = "webservice"
         elif api.REST_METHOD_ANNOTATIONS & m.annotations:
             exposed = "@RestResource"
-        elif info.cls is not None and (info.cls.name, info.bound_property) in self.flow.client_getters:
-            exposed = "Visualforce page binding"
+        elif info.cls is not None:
+            exposed = self.flow.client_getters.get((info.cls.name, info.bound_property), "")
         if not exposed:
             return
         for span, v in self.returns:
             if v.deep_taint():
                 site = SinkSite("client", exposed, info.id, self.path, span, f"return from {info.label}")
                 self.flow.report(site, v)
+
+    def client_property(self, target: Expr, span: Span, v: Value) -> None:
+        """A session set on a property a page hands to client code that has no getter of its own
+        (`jsonData {get; set;}`, set by the page's action): the page renders what it holds."""
+        if isinstance(target, Name) and self.scope.cls and not self.scope.is_local(target.name):
+            owner = self.model.field_owner(self.scope.cls, target.name)
+        elif isinstance(target, FieldGet):
+            owner = self.field_target(target)
+        else:
+            return
+        key = (owner, target.name) if owner is not None else None
+        exposed = self.flow.client_getters.get(key) if key is not None else None
+        if key is None or owner is None or not exposed or self.flow.getter(key) is not None:
+            return  # a getter of its own reports what it returns (`check_client_exposure`)
+        cls = self.model.classes.get(owner)
+        shown = next((f.display for f in cls.fields if f.name == key[1]), key[1]) if cls else key[1]
+        site = SinkSite("client", exposed, self.info.id, self.path, span, f"{_describe(target)} = ...",
+                        (("property", shown), ("owner", owner)))
+        self.flow.report(site, v)
 
     # -- statements ------------------------------------------------------------------------------
     def stmt(self, s: Stmt) -> None:
@@ -548,7 +568,10 @@ class _MethodRun:
                 v = concat(self.eval(s.target), v)
             if isinstance(s.target, FieldGet) and v.carries_session() and self._saved_row(s.target.obj):
                 self._saved(s.span, f"{_describe(s.target)} = ...", v)
-            self.write(s.target, add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}")))
+            v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
+            self.write(s.target, v)
+            if self.flow.client_getters and v.deep_taint():
+                self.client_property(s.target, s.span, v)
         elif isinstance(s, Eval):
             self.eval(s.expr)
         elif isinstance(s, Return):
