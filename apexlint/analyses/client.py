@@ -34,8 +34,10 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
         if info is None or info.cls is None:
             continue
+        prop = dict(hit.site.detail).get("property")
+        label = f"set on property {prop} by {info.label}" if prop else f"returned to client code by {info.label}"
         for member in _members(info, hit):
-            handed.setdefault(member, {}).setdefault(hit.source_id, f"returned to client code by {info.label}")
+            handed.setdefault(member, {}).setdefault(hit.source_id, label)
     for page in model.pages.values():  # sessions pages pass to components' attributes
         for component, attribute, sid in page.component_args:
             handed.setdefault(("attribute", component, attribute), {}).setdefault(
