@@ -58,6 +58,7 @@ from apexlint.ir import (
     Name,
     New,
     Opaque,
+    PageIR,
     Return,
     SessionRead,
     Soql,
@@ -137,6 +138,9 @@ class FlowResult:
     summaries: dict[str, Summary]
     fields: dict[tuple[str, str], Value]
     visits: int
+    # page name -> the controller member through which it renders a session (`{!sid}:
+    # Ctrl.getSid`) and that session's source ids: pages with no session merge field of their own
+    rendered: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 class DataFlow:
@@ -152,6 +156,7 @@ class DataFlow:
         # (`https://{!Host}/...`): their values are needed to tell where the request goes
         self.page_hosts = page_hosts
         self._printed_page: str | None = None  # `printed_session_page`, once asked
+        self._rendered: dict[str, tuple[str, tuple[str, ...]]] = {}  # `FlowResult.rendered`
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
         self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
@@ -200,7 +205,7 @@ class DataFlow:
                 continue  # analysed ahead of its turn (`settle`), and not queued again since
             self._queued.discard(mid)
             self._analyse(mid)
-        return FlowResult(self._hits(), self.summaries, self.fields, self._total)
+        return FlowResult(self._hits(), self.summaries, self.fields, self._total, self._rendered)
 
     def _analyse(self, mid: str) -> None:
         """One analysis of `mid`, and what it changes: callers, readers, the demand set."""
@@ -393,13 +398,57 @@ class DataFlow:
             if "__" in name:  # `ns__Page`: pages are known by their own names, whatever the package
                 name = name.split("__", 1)[1]
             page = self.model.pages.get(name)
-            if page is not None and page.emits_session:
+            if page is not None and (page.emits_session or self.rendered_member(page)):
                 return page.display
             if page is None and _SESSION_PAGE_NAME.search(name):
                 # a page the package does not hold (another package's `usf3__GenerateSessionIdForLWC`):
                 # its markup is out of sight, but its name says what the read is for
                 return written
         return None
+
+    def rendered_member(self, page: PageIR) -> bool:
+        """Whether `page` renders a session its controller or an extension holds: a property it
+        prints or binds into its script (`{!sid}`) whose getter returns one, or that an action sets
+        to one (`jsonData {get; set;}`). Visualforce runs the getter in the page's request, so the
+        page hands out a session as `{!$Api.Session_ID}` would.
+
+        Asking analyses nothing more: a method that returns or stores a session is analysed for
+        the session it sees. The method asking runs again when one of them changes."""
+        refs = {r.lower(): r for r in (*page.script_refs, *page.body_refs)}
+        if not refs:
+            return False
+        classes = self.model.page_classes(page.path)
+        for ref, written in sorted(refs.items()):
+            for cls in classes:  # the first class that declares it, as Visualforce looks it up
+                members = self.model.by_class.get(cls, {})
+                getters = [g for g in (*members.get(f"get:{ref}", ()), *members.get(f"get{ref}", ()))
+                           if not g.method.params and self.demand.analysable(g.id)]
+                owner = self.model.field_owner(cls, ref) if not getters else None
+                if not getters and owner is None:
+                    continue
+                label, held = self._member_value(getters, (owner, ref) if owner is not None else None)
+                taint = held.deep_taint()
+                if taint:
+                    self._rendered[page.name] = (f"{{!{written}}}: {label}", tuple(sorted(taint)))
+                    return True
+                break
+        return False
+
+    def _member_value(self, getters: list[MethodInfo], key: tuple[str, str] | None) -> tuple[str, Value]:
+        """What a page reads through `getters` (or property `key`, which has none), and the first
+        getter's label; the method being analysed depends on it from now on."""
+        reader = self._current
+        if key is not None:
+            if reader:
+                self.readers.setdefault(key, set()).add(reader)
+            cls = self.model.classes.get(key[0])
+            shown = next((f"{cls.display}.{f.display}" for f in cls.fields if f.name == key[1]), "") if cls else ""
+            return shown or ".".join(key), self.fields.get(key, EMPTY)
+        if reader:
+            for g in getters:
+                self._active_callers.setdefault(g.id, set()).add(reader)
+        summaries = [self.summaries.get(g.id) for g in getters]
+        return getters[0].label, join_all([_concrete(x.ret) for x in summaries if x is not None])
 
     def printed_session_page(self) -> str | None:
         """The first (by path) of the package's pages that print a session as their text (the
