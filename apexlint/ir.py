@@ -400,6 +400,9 @@ class PageIR:
     extensions: tuple[str, ...] = ()
     merge_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields (controller bindings)
     script_refs: tuple[str, ...] = ()  # identifiers referenced from merge fields inside <script>
+    # identifiers (as written) of merge fields the page prints outside its scripts: its text, an
+    # `<apex:outputText value>`; what a JSON, JSONP or plain-text page serves is made of these
+    body_refs: tuple[str, ...] = ()
     emits_session: bool = False  # any session merge field in the rendered output (comments count)
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names

@@ -282,10 +282,15 @@ def _run_rule(module: object, ctx: CheckContext, notes: list[Notification]) -> l
         return []
 
 
-def _client_getters(model: PackageModel) -> frozenset[tuple[str, str]]:
-    """(controller class, property) pairs that a page binds into its JavaScript."""
-    pairs: set[tuple[str, str]] = set()
-    for page in model.pages.values():
+def _client_getters(model: PackageModel) -> dict[tuple[str, str], str]:
+    """(controller class, property) pairs a page hands to client code, with how: bound into its
+    JavaScript, or printed into what it serves (the text of a JSON, JSONP or plain-text page,
+    an `<apex:outputText value>`), which the browser's scripts read all the same."""
+    bound: dict[tuple[str, str], str] = {}
+    printed: dict[tuple[str, str], str] = {}
+    for page in sorted(model.pages.values(), key=lambda p: p.path):
+        if not page.script_refs and not page.body_refs:
+            continue
         for cls in (page.controller, *page.extensions):
             if not cls:
                 continue
@@ -293,8 +298,11 @@ def _client_getters(model: PackageModel) -> frozenset[tuple[str, str]]:
             if resolved is None:
                 continue
             for ref in page.script_refs:
-                pairs.add((resolved, ref.lower()))
-    return frozenset(pairs)
+                bound.setdefault((resolved, ref.lower()), "Visualforce page binding")
+            for ref in page.body_refs:
+                printed.setdefault((resolved, ref.lower()),
+                                   f"rendered by Visualforce page {page.display} as {{!{ref}}}")
+    return printed | bound
 
 
 # -- finishing findings ---------------------------------------------------------------------------

@@ -97,7 +97,20 @@ def test_page_facts_for_the_package_model() -> None:
     assert info.extensions == ("exta", "ns__extb")
     assert info.merge_refs == ("sessiontoken", "acct", "greeting")
     assert info.script_refs == ("sessiontoken", "acct")
+    assert info.body_refs == ("greeting",)
     assert not info.emits_session
+
+
+def test_body_refs_are_what_the_page_prints_outside_its_scripts() -> None:
+    ir = lower(page(
+        '<apex:outputText escape="false" value="{!jsonData}" rendered="{!hasData}"/>\n'
+        '<apex:outputLink value="/apex/Other?t={!linkToken}">go</apex:outputLink>\n'
+        '<apex:commandButton action="{!save}" value="Save"/>\n'
+        "<!-- {!commented} -->\n"
+        "<script>var t = '{!scripted}';</script>\n"
+        "{!callback}({!Payload});"
+    ))
+    assert ir.pages[0].body_refs == ("jsonData", "callback", "Payload")
 
 
 def test_component_gets_page_facts_and_email_template_does_not() -> None:

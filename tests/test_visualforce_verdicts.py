@@ -78,3 +78,22 @@ def test_a_page_finding_has_a_flow_from_the_merge_field_to_the_request(result: S
     assert source.message == "session ID from {!$Api.Session_ID}"
     assert sink.location.span == finding.location.span
     assert sink.message == "sent to https://collector.partner.example.com/in"
+
+
+CLASSES = "fixtures/visualforce-sfdx/force-app/main/default/classes"
+
+
+def test_page_read_by_get_content_names_the_getter_that_renders_the_session(result: ScanResult) -> None:
+    (line,) = [i for i, text in enumerate((REPO / CLASSES / "PageContentReader.cls").read_text().split("\n"), 1)
+               if "Page.SessionFeed.getContent()" in text]
+    message = _at(result, f"{CLASSES}/PageContentReader.cls", line, "SID007")
+    assert "through {!sid}: PageSessionController.getSid, UserInfo.getSessionId() at PageSessionController.cls:" \
+        in message
+
+
+def test_property_an_action_sets_is_exposed_by_the_page_that_prints_it(result: ScanResult) -> None:
+    (line,) = [i for i, text in enumerate((REPO / CLASSES / "PageSessionController.cls").read_text().split("\n"), 1)
+               if "jsonData = JSON.serialize" in text]
+    message = _at(result, f"{CLASSES}/PageSessionController.cls", line, "SID008")
+    assert "exposed to client code: PageSessionController.initialize sets property jsonData" in message
+    assert "(rendered by Visualforce page SessionJsonp as {!jsonData})" in message

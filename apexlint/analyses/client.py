@@ -34,8 +34,10 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
         if info is None or info.cls is None:
             continue
-        for member in _members(info):
-            handed.setdefault(member, {}).setdefault(hit.source_id, f"returned to client code by {info.label}")
+        prop = dict(hit.site.detail).get("property")
+        label = f"set on property {prop} by {info.label}" if prop else f"returned to client code by {info.label}"
+        for member in _members(info, hit):
+            handed.setdefault(member, {}).setdefault(hit.source_id, label)
     for page in model.pages.values():  # sessions pages pass to components' attributes
         for component, attribute, sid in page.component_args:
             handed.setdefault(("attribute", component, attribute), {}).setdefault(
@@ -64,10 +66,15 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
     return out
 
 
-def _members(info: MethodInfo) -> Iterator[_Member]:
+def _members(info: MethodInfo, hit: SourceHit) -> Iterator[_Member]:
     """How client code can name a method that returns to it: as a method, and as the property
-    a page binds (`MethodInfo.bound_property`)."""
+    a page binds (`MethodInfo.bound_property`); or the property a method sets, which the page
+    binds (`{get; set;}`, set by its action)."""
     assert info.cls is not None
+    detail = dict(hit.site.detail)
+    if "property" in detail:
+        yield "binding", detail["owner"], detail["property"].lower()
+        return
     if info.method.kind == "method":
         yield "method", info.cls.name, info.method.name
     if info.bound_property:

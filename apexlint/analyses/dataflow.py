@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
@@ -63,6 +63,7 @@ from apexlint.ir import (
     Name,
     New,
     Opaque,
+    PageIR,
     Return,
     SessionRead,
     Soql,
@@ -145,20 +146,25 @@ class FlowResult:
     summaries: dict[str, Summary]
     fields: dict[tuple[str, str], Value]
     visits: int
+    # page name -> the controller member through which it renders a session (`{!sid}:
+    # Ctrl.getSid`) and that session's source ids: pages with no session merge field of their own
+    rendered: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
-                 client_getters: frozenset[tuple[str, str]] = frozenset(), include_tests: bool = False,
+                 client_getters: Mapping[tuple[str, str], str] | None = None, include_tests: bool = False,
                  exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.model = model
         self.graph = graph
         self.logger_classes = logger_classes
-        self.client_getters = client_getters  # (class, property) bound into Visualforce pages
+        # (class, property) a Visualforce page hands to client code -> how ("Visualforce page binding")
+        self.client_getters: Mapping[tuple[str, str], str] = client_getters or {}
         # (class, property) a page's session-carrying request takes its host from
         # (`https://{!Host}/...`): their values are needed to tell where the request goes
         self.page_hosts = page_hosts
         self._printed_page: str | None = None  # `printed_session_page`, once asked
+        self._rendered: dict[str, tuple[str, tuple[str, ...]]] = {}  # `FlowResult.rendered`
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
         self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
@@ -207,7 +213,7 @@ class DataFlow:
                 continue  # analysed ahead of its turn (`settle`), and not queued again since
             self._queued.discard(mid)
             self._analyse(mid)
-        return FlowResult(self._hits(), self.summaries, self.fields, self._total)
+        return FlowResult(self._hits(), self.summaries, self.fields, self._total, self._rendered)
 
     def _analyse(self, mid: str) -> None:
         """One analysis of `mid`, and what it changes: callers, readers, the demand set."""
@@ -406,13 +412,57 @@ class DataFlow:
             if "__" in name:  # `ns__Page`: pages are known by their own names, whatever the package
                 name = name.split("__", 1)[1]
             page = self.model.pages.get(name)
-            if page is not None and page.emits_session:
+            if page is not None and (page.emits_session or self.rendered_member(page)):
                 return page.display
             if page is None and _SESSION_PAGE_NAME.search(name):
                 # a page the package does not hold (another package's `usf3__GenerateSessionIdForLWC`):
                 # its markup is out of sight, but its name says what the read is for
                 return written
         return None
+
+    def rendered_member(self, page: PageIR) -> bool:
+        """Whether `page` renders a session its controller or an extension holds: a property it
+        prints or binds into its script (`{!sid}`) whose getter returns one, or that an action sets
+        to one (`jsonData {get; set;}`). Visualforce runs the getter in the page's request, so the
+        page hands out a session as `{!$Api.Session_ID}` would.
+
+        Asking analyses nothing more: a method that returns or stores a session is analysed for
+        the session it sees. The method asking runs again when one of them changes."""
+        refs = {r.lower(): r for r in (*page.script_refs, *page.body_refs)}
+        if not refs:
+            return False
+        classes = self.model.page_classes(page.path)
+        for ref, written in sorted(refs.items()):
+            for cls in classes:  # the first class that declares it, as Visualforce looks it up
+                members = self.model.by_class.get(cls, {})
+                getters = [g for g in (*members.get(f"get:{ref}", ()), *members.get(f"get{ref}", ()))
+                           if not g.method.params and self.demand.analysable(g.id)]
+                owner = self.model.field_owner(cls, ref) if not getters else None
+                if not getters and owner is None:
+                    continue
+                label, held = self._member_value(getters, (owner, ref) if owner is not None else None)
+                taint = held.deep_taint()
+                if taint:
+                    self._rendered[page.name] = (f"{{!{written}}}: {label}", tuple(sorted(taint)))
+                    return True
+                break
+        return False
+
+    def _member_value(self, getters: list[MethodInfo], key: tuple[str, str] | None) -> tuple[str, Value]:
+        """What a page reads through `getters` (or property `key`, which has none), and the first
+        getter's label; the method being analysed depends on it from now on."""
+        reader = self._current
+        if key is not None:
+            if reader:
+                self.readers.setdefault(key, set()).add(reader)
+            cls = self.model.classes.get(key[0])
+            shown = next((f"{cls.display}.{f.display}" for f in cls.fields if f.name == key[1]), "") if cls else ""
+            return shown or ".".join(key), self.fields.get(key, EMPTY)
+        if reader:
+            for g in getters:
+                self._active_callers.setdefault(g.id, set()).add(reader)
+        summaries = [self.summaries.get(g.id) for g in getters]
+        return getters[0].label, join_all([_concrete(x.ret) for x in summaries if x is not None])
 
     def printed_session_page(self) -> str | None:
         """The first (by path) of the package's pages that print a session as their text (the
@@ -545,14 +595,33 @@ class _MethodRun:
             exposed = "webservice"
         elif api.REST_METHOD_ANNOTATIONS & m.annotations:
             exposed = "@RestResource"
-        elif info.cls is not None and (info.cls.name, info.bound_property) in self.flow.client_getters:
-            exposed = "Visualforce page binding"
+        elif info.cls is not None:
+            exposed = self.flow.client_getters.get((info.cls.name, info.bound_property), "")
         if not exposed:
             return
         for span, v in self.returns:
             if v.deep_taint():
                 site = SinkSite("client", exposed, info.id, self.path, span, f"return from {info.label}")
                 self.flow.report(site, v)
+
+    def client_property(self, target: Expr, span: Span, v: Value) -> None:
+        """A session set on a property a page hands to client code that has no getter of its own
+        (`jsonData {get; set;}`, set by the page's action): the page renders what it holds."""
+        if isinstance(target, Name) and self.scope.cls and not self.scope.is_local(target.name):
+            owner = self.model.field_owner(self.scope.cls, target.name)
+        elif isinstance(target, FieldGet):
+            owner = self.field_target(target)
+        else:
+            return
+        key = (owner, target.name) if owner is not None else None
+        exposed = self.flow.client_getters.get(key) if key is not None else None
+        if key is None or owner is None or not exposed or self.flow.getter(key) is not None:
+            return  # a getter of its own reports what it returns (`check_client_exposure`)
+        cls = self.model.classes.get(owner)
+        shown = next((f.display for f in cls.fields if f.name == key[1]), key[1]) if cls else key[1]
+        site = SinkSite("client", exposed, self.info.id, self.path, span, f"{_describe(target)} = ...",
+                        (("property", shown), ("owner", owner)))
+        self.flow.report(site, v)
 
     # -- statements ------------------------------------------------------------------------------
     def stmt(self, s: Stmt) -> None:
@@ -562,7 +631,10 @@ class _MethodRun:
                 v = concat(self.eval(s.target), v)
             if isinstance(s.target, FieldGet) and v.carries_session() and self._saved_row(s.target.obj):
                 self._saved(s.span, f"{_describe(s.target)} = ...", v)
-            self.write(s.target, add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}")))
+            v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
+            self.write(s.target, v)
+            if self.flow.client_getters and v.deep_taint():
+                self.client_property(s.target, s.span, v)
         elif isinstance(s, Eval):
             self.eval(s.expr)
         elif isinstance(s, Return):

@@ -1,8 +1,9 @@
 """SID007 session-id-via-visualforce-content: the Visualforce session trick.
 
 `Page.X.getContent()` renders page X server-side; when X prints `{!$Api.Session_ID}` or
-`{!GETSESSIONID()}`, the Apex code reads a full UI session out of the page body — a way around
-the API session's restrictions that the security review rejects.
+`{!GETSESSIONID()}`, or a controller property that returns `UserInfo.getSessionId()` (which
+runs in the page's request), the Apex code reads a full UI session out of the page body — a
+way around the API session's restrictions that the security review rejects.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         steps.append(Step(src.path, src.span, "the rendered page, session ID included, is read into Apex"))
         where = f" ({page_source.text} at {page_source.path.rsplit('/', 1)[-1]}:{page_source.span.start_line})" \
             if page_source else ""
+        # no session merge field of its own: a controller property it renders holds one
+        member, held = ctx.flow.rendered.get(page.name, ("", ())) if page is not None and not rendered else ("", ())
+        held_sources = [s for sid in held if (s := ctx.model.sources.get(sid)) is not None]
+        if page is not None and member:
+            first = held_sources[0] if held_sources else None
+            where = f" (through {member}, {first.text} at {_at(first)})" if first else f" (through {member})"
+            if first:
+                steps.insert(0, Step(first.path, first.span,
+                                     f"page {page.display} renders this session through {member}"))
         message = (f"{src.text} renders Visualforce page '{src.context}', which emits the session ID{where}: "
                    "this reads a UI session into Apex (the Visualforce session trick)")
         if page is None:  # a page of another package, named for the session it renders
@@ -39,7 +49,12 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   method=info.id if info else "", anchor_text=src.text,
                                   properties={"confidence": "high" if page is not None else "medium",
                                               "page": src.context}),
-                      (src.id, *(s.id for s in rendered)))
+                      (src.id, *(s.id for s in rendered), *(s.id for s in held_sources)))
+
+
+def _at(src: SourceSite) -> str:
+    """`File.cls:12`, as the message names a place."""
+    return f"{src.path.rsplit('/', 1)[-1]}:{src.span.start_line}"
 
 
 def _rendered_sources(ctx: CheckContext, page_path: str) -> list[SourceSite]:

@@ -63,6 +63,7 @@ _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"
                        "application/ecmascript", "application/x-javascript"})
 _JS_NEEDLE = b"essionId"  # in both `sforce.connection.sessionId` and `__sfdcSessionId`
 _DESCEND = frozenset({"document", "element", "ERROR", "fragment"})
+_PRINTING_TAG = "apex:outputtext"  # its `value` is printed into the page as text
 
 
 @frozen
@@ -116,6 +117,7 @@ class _PageLowering:
         self.comments: list[tuple[int, int]] = []
         self.units: list[tuple[ScriptUnit, Tree]] = []
         self.unit_ranges: list[tuple[int, int]] = []  # every script body and event attribute
+        self.printed: list[tuple[int, int]] = []  # text, and `<apex:outputText value>`: printed as is
         self.script_trees: dict[int, Tree] = {}  # script body start byte -> its JavaScript tree
         self.js_sources: list[SourceSite] = []
         self.sinks = MarkupSinks(src, self._session_ids)
@@ -200,6 +202,9 @@ class _PageLowering:
     def _visit(self, node: Node, depth: int, depths: list[int], parent_type: str | None) -> bool:
         """Handle one node (its parent's type given); whether its children need visiting."""
         t = node.type
+        if t == "text":
+            self.printed.append((node.start_byte, node.end_byte))
+            return False
         if t == "comment":
             self.comments.append((node.start_byte, node.end_byte))
             return False
@@ -239,6 +244,10 @@ class _PageLowering:
     def _tag(self, tag: Tag) -> None:
         if self.root_tag is None and tag.name in _ROOT_TAGS:
             self.root_tag = tag
+        if tag.name == _PRINTING_TAG and self._fields_in(tag.node.start_byte, tag.node.end_byte):
+            value = (tag if tag.attributes else read_tag(tag.node, self.src.buffer)).attr("value")
+            if value is not None and value.value_node is not None:
+                self.printed.append((value.value_node.start_byte, value.value_node.end_byte))
         self.sinks.check(tag, self.open_tags)
         for attr in tag.attributes:
             if attr.name.startswith("on") and attr.value_node is not None:
@@ -342,12 +351,19 @@ class _PageLowering:
             return ()
         merge_refs: dict[str, None] = {}
         script_refs: dict[str, None] = {}
+        body_refs: dict[str, None] = {}
         starts = [a for a, _ in self.unit_ranges]
+        self.printed.sort()
+        printed_starts = [a for a, _ in self.printed]
         for f in self.fields:
             for ident in f.merge.identifiers:
                 merge_refs.setdefault(ident, None)
-                if in_ranges(starts, self.unit_ranges, f.start):
+            if in_ranges(starts, self.unit_ranges, f.start):
+                for ident in f.merge.identifiers:
                     script_refs.setdefault(ident, None)
+            elif f.merge.identifiers and in_ranges(printed_starts, self.printed, f.start):
+                for ident in f.merge.identifiers:
+                    body_refs.setdefault(_as_written(ident, f.merge.expression), None)
         root = self.root_tag
         controller = root.attribute("controller") if root else None
         extensions = root.attribute("extensions") if root else None
@@ -355,10 +371,16 @@ class _PageLowering:
             name=self.owner, display=component_name(self.src.path), path=self.src.path,
             controller=apex_name(controller) if controller and controller.strip() else None,
             extensions=tuple(apex_name(e) for e in (extensions or "").split(",") if e.strip()),
-            merge_refs=tuple(merge_refs), script_refs=tuple(script_refs),
+            merge_refs=tuple(merge_refs), script_refs=tuple(script_refs), body_refs=tuple(body_refs),
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
             component_args=_component_args(self.src.parse_text, self.fields),
         ),)
+
+
+def _as_written(ident: str, expression: str) -> str:
+    """`ident` (lower case) spelt as the merge field writes it, for messages (`{!jsonData}`)."""
+    at = expression.lower().find(ident)
+    return expression[at:at + len(ident)] if at >= 0 else ident
 
 
 def _binding(merge: MergeField) -> str | None:
