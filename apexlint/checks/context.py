@@ -7,6 +7,7 @@ and the session sources it gives a verdict to (SPEC: every source ends in exactl
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -20,8 +21,9 @@ from apexlint.analyses.endpoints import (
     classify_url,
     merge_field_host,
     page_request,
+    shape_text,
 )
-from apexlint.analyses.values import ORG_HOST, Step
+from apexlint.analyses.values import ORG_HOST, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
@@ -110,9 +112,39 @@ class CheckContext:
             prop = merge_field_host(use.url)
             org = prop is not None and self._renders_org_host(use.path, prop)
             endpoint = classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
+            whole = _WHOLE_PROPERTY.match(use.url.strip())
+            if whole is not None and endpoint.scope == "unresolved":
+                endpoint = self._rendered_url(use.path, whole.group(1).lower()) or endpoint
             found = self._page_requests[use] = (
                 endpoint, page_request(endpoint, use.body, use.method) if use.body or use.method else None)
         return found
+
+    def _rendered_url(self, path: str, prop: str) -> Endpoint | None:
+        """Where a script's `window.open("{!mdUrl}")` goes, from what the data flow found the page's
+        controller property holds: the first external URL among its values, else (all the org's)
+        the first; None when one of them is not known."""
+        value = self._property_value(path, prop)
+        if value is None or not value.strings:
+            return None
+        endpoints = [classify_url(shape_text(s)) for s in sorted(value.strings)]
+        if any(ep.scope == "unresolved" for ep in endpoints):
+            return None
+        return next((ep for ep in endpoints if ep.scope == "external"), endpoints[0])
+
+    def _property_value(self, path: str, prop: str) -> Value | None:
+        """What the page at `path` reads as `{!prop}`: its getters' returns (the first class that
+        has one, as Visualforce looks), else the property's field."""
+        for cls in self.model.page_classes(path):
+            members = self.model.by_class.get(cls, {})
+            getters = [g for g in (*members.get(f"get:{prop}", ()), *members.get(f"get{prop}", ()))
+                       if not g.method.params]
+            if getters:
+                summaries = [self.flow.summaries.get(g.id) for g in getters]
+                return join_all([x.ret for x in summaries if x is not None])
+            owner = self.model.field_owner(cls, prop)
+            if owner is not None:
+                return self.flow.fields.get((owner, prop))
+        return None
 
     def _renders_org_host(self, path: str, prop: str) -> bool:
         owner = self.model.page_property_owner(path, prop)
@@ -194,6 +226,11 @@ def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind
     entry_annotations = api.OUTSIDE_ARGUMENT_ANNOTATIONS | api.ASYNC_ANNOTATIONS | {"testsetup", "istest"}
     return bool(entry_annotations & annotations) or "webservice" in modifiers or "global" in modifiers \
         or kind in ("getter", "setter", "initializer")
+
+
+# A URL that is one controller property, as a whole (`{!mdUrl}`, `{!JSENCODE(mdUrl)}`).
+_WHOLE_PROPERTY = re.compile(
+    r"^\{!\s*(?:(?:JSENCODE|URLENCODE|HTMLENCODE)\s*\(\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*\}$", re.IGNORECASE)
 
 
 def _writes_of_cases(joined: CalloutUse, cases: list[CalloutUse]) -> CalloutUse:

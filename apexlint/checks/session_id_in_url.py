@@ -37,7 +37,11 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         sources = tuple(s for s in page_use.sources if ctx.reportable(s))
         what = ctx.describe_use(page_use, sources)
-        message = f"{what} is put into the URL {page_use.url} ({page_use.sink})"
+        shown, how = page_use.url, page_use.sink
+        resolved = ctx.url_endpoint(page_use).url
+        if resolved != shown and "<session ID>" in resolved:  # `window.open("{!mdUrl}")`: what the property holds
+            shown, how = resolved, f"{page_use.url}, {page_use.sink}"
+        message = f"{what} is put into the URL {shown} ({how})"
         loc = Location(page_use.path, page_use.span, label="session in URL")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sources[0], anchor_text=page_use.text,
                                   properties={"confidence": "high", "sink": page_use.sink}), sources)

@@ -271,7 +271,7 @@ class _PageLowering:
             return
         merges = tuple(
             ScriptMergeField(f.start - start, f.end - start, self.src.parse_text[f.merge.start:f.merge.end],
-                             f.source.id if f.source else _binding(f.merge))
+                             f.source.id if f.source else _binding(f.merge, raw[:f.start - start]))
             for f in inner
         )
         base = (node.start_point[0], node.start_point[1])
@@ -383,17 +383,26 @@ def _as_written(ident: str, expression: str) -> str:
     return expression[at:at + len(ident)] if at >= 0 else ident
 
 
-def _binding(merge: MergeField) -> str | None:
+def _binding(merge: MergeField, before: bytes = b"") -> str | None:
     """What a merge field that reads one controller property stands for in a script's flow
     (`'{!apiSid}'`, `'{!JSENCODE(apiSid)}'`): whatever session the property returns.
 
-    Only for a property named like a credential (`CREDENTIAL_NAME`): following every binding
-    of every page script tripled the lowering time of the pages of a large package (a page's
-    walk costs many times its parse). A session bound under another name keeps its SID008 at
-    the getter; where the page sends it is not followed."""
-    if len(merge.identifiers) != 1 or not CREDENTIAL_NAME.search(merge.identifiers[0]):
+    Only for a property named like a credential (`CREDENTIAL_NAME`), or one the script opens or
+    navigates to as the whole URL (`window.open("{!mdUrl}")`, `before`: the script up to the
+    field): following every binding of every page script tripled the lowering time of the pages
+    of a large package (a page's walk costs many times its parse). A session bound under another
+    name keeps its SID008 at the getter; where the page sends it is not followed."""
+    if len(merge.identifiers) != 1:
+        return None
+    if not CREDENTIAL_NAME.search(merge.identifiers[0]) and not _WHOLE_URL_BEFORE.search(before[-80:]):
         return None
     return client_value("binding", merge.identifiers[0])
+
+
+# A string that is the whole URL a script opens or navigates to, up to where it starts.
+_WHOLE_URL_BEFORE = re.compile(
+    rb"(?:\bwindow\.open|\blocation\.(?:assign|replace)|\bnavigateToURL)\s*\(\s*[\"']$"
+    rb"|\blocation(?:\.href)?\s*=\s*[\"']$")
 
 
 
