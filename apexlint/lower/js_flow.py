@@ -335,6 +335,11 @@ class ScriptFlow:
                 self.assign_name(base, union(self.env.get(base, UNKNOWN), JsValue(value.sources)))
         if name is not None:
             sinks.assignment_sink(self, node, name, value)
+        elif left.type == "member_expression" and (prop := left.child_by_field_name("property")) is not None \
+                and (attribute := self.cur.text(prop)) in sinks.ELEMENT_URL_ATTRIBUTES:
+            # `document.getElementById('frame').src = url`, `$('#f')[0].src = url`: an element
+            # reached through a call; what it is is not known, what setting its URL does is
+            sinks.assignment_sink(self, node, f"element.{attribute}", value)
 
     # ------------------------------------------------------------------ values
 

@@ -42,6 +42,10 @@ LOCATION_METHODS = frozenset({"assign", "replace"})
 WINDOW_OPEN = frozenset({"window.open", "top.open", "parent.open", "self.open", "window.top.open"})
 # Salesforce mobile / Lightning Experience navigation from a Visualforce page.
 ONE_NAVIGATION = frozenset({"sforce.one.navigateToURL", "window.sforce.one.navigateToURL"})
+# The Salesforce Console Integration Toolkit opens a tab on a URL, its second argument
+# (`sforce.console.openSubtab(primaryTabId, url, active, tabLabel, ...)`).
+CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
+                         for m in ("openPrimaryTab", "openSubtab", "openConsoleUrl"))
 FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
 BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
 JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
@@ -270,6 +274,10 @@ def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]
         sink = "sforce.one.navigateToURL"
     elif shape.method in LOCATION_METHODS and is_location(shape.receiver):
         sink = "window.location"
+    elif shape.callee in CONSOLE_TABS:
+        url = flow.value(_arg(args, 1))
+        flow.use(f"sforce.console.{shape.method}", node, url, query=url.sources)
+        return False
     else:
         return None
     url = flow.value(_arg(args, 0))
