@@ -248,7 +248,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     model.url_uses = resolve_client_uses(model, flow.hits)
     # SID001 asks only whether the methods reading a session run asynchronously
     readers = sorted({info.id for src in model.sources.values() if src.kind == SourceKind.APEX_GET_SESSION_ID
-                      and (info := model.method_at(src.path, src.span)) is not None})
+                      and (info := model.evaluating_method(src.path, src.span)) is not None})
     ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries, readers),
                        async_entries={e.method_id: e for e in entries}, rules=rules,
                        include_tests=options.include_tests)

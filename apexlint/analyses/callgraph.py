@@ -362,6 +362,7 @@ class CallGraph:
         self._edges: dict[str, list[Edge]] = {}
         self._callers: dict[str, list[Edge]] = {}
         self.mentioning = Mentions({info.id: info.method.refs for info in model.every_method()})
+        self._session_statics: dict[str, frozenset[str]] | None = None  # see `_static_sessions`
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
@@ -407,6 +408,9 @@ class CallGraph:
         if name in ("<init>", "<fields>"):
             name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
         found = self.mentioning(name)
+        if info.method.name == "<fields>":  # a read of a session-holding static field runs them too
+            for f in sorted(self._static_sessions().get(info.owner, ())):
+                found += [c for c in self.mentioning(f) if c not in found]
         if info.method.name == "<init>":  # `this(...)` and a subclass's `super(...)` name no class
             for cls in (info.owner, *sorted(self.model.subtypes.get(info.owner, ()))):
                 found += [c.id for c in self.model.by_class.get(cls, {}).get("<init>", []) if c.id not in found]
@@ -419,6 +423,8 @@ class CallGraph:
             return []
         scope = Scope(model, info)
         edges: list[Edge] = []
+        statics = self._static_sessions()
+        names = frozenset().union(*statics.values()) if statics else frozenset()
         for stmt in model.body(info):
             for e in walk_exprs(stmt):
                 targets: list[MethodInfo] = []
@@ -429,8 +435,43 @@ class CallGraph:
                     pc = model.resolve_class(e.type, scope.cls)
                     if pc is not None and (fi := model.by_class.get(pc, {}).get("<fields>")):
                         targets += fi
+                elif isinstance(e, Name | FieldGet) and statics and e.name in names:
+                    targets = self._static_read(scope, e, statics)
                 edges.extend(Edge(mid, t.id, e) for t in targets)
         return edges
+
+    def _static_sessions(self) -> dict[str, frozenset[str]]:
+        """Class -> its static fields whose initialiser reads a session (`static String sid =
+        UserInfo.getSessionId()`): the initialiser runs where the class is first used in a
+        transaction, so a read of such a field calls it (an async read gets null: SID001)."""
+        if self._session_statics is None:
+            found: dict[str, frozenset[str]] = {}
+            # through the mentions index, not a walk over the classes: reuse knows the word was
+            # searched, and a class whose initialisers do not mention it is never asked about
+            for mid in self.mentioning("getsessionid"):
+                info = self.model.methods.get(mid)
+                c = self.model.classes.get(info.owner) if info is not None and info.method.name == "<fields>" else None
+                fields = frozenset(f.name for f in c.fields if f.init is not None and "static" in f.modifiers
+                                   and "getsessionid" in f.refs.lower()) if c is not None else frozenset()
+                if fields and info is not None:
+                    found[info.owner] = fields
+            self._session_statics = found
+        return self._session_statics
+
+    def _static_read(self, scope: Scope, e: Name | FieldGet, statics: dict[str, frozenset[str]]) -> list[MethodInfo]:
+        """The field initialisers a read of a session-holding static field (`sid`, `Cls.sid`) runs."""
+        if isinstance(e, Name):
+            if scope.is_local(e.name) or scope.cls is None:
+                return []
+            owner = self.model.field_owner(scope.cls, e.name)
+        elif isinstance(e.obj, Name) and not scope.is_local(e.obj.name):
+            cls = self.model.resolve_class(e.obj.name, scope.cls)
+            owner = self.model.field_owner(cls, e.name) if cls is not None else None
+        else:
+            return []
+        if owner is None or e.name not in statics.get(owner, ()):
+            return []
+        return list(self.model.by_class.get(owner, {}).get("<fields>", []))
 
 
 def build_call_graph(model: PackageModel) -> CallGraph:

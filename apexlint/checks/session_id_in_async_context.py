@@ -18,7 +18,7 @@ RULE_ID = "SID001"
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for src in ctx.sources(SourceKind.APEX_GET_SESSION_ID):
-        info = ctx.model.method_at(src.path, src.span)
+        info = ctx.model.evaluating_method(src.path, src.span)
         method_id = info.id if info is not None else None
         if method_id is None or method_id not in ctx.async_paths:
             continue

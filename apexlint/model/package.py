@@ -452,6 +452,21 @@ class PackageModel:
                 best = info
         return best
 
+    def evaluating_method(self, path: str, span: Span) -> MethodInfo | None:
+        """The method whose run evaluates the code at `span`: the innermost method around it, else
+        the field initialisers of the class whose field initialiser holds it."""
+        info = self.method_at(path, span)
+        if info is not None:
+            return info
+        for init in (self._by_path or {}).get(path, ()):
+            if init.method.name == "<fields>" and any(
+                    isinstance(s, Assign) and (s.value.span.start_line, s.value.span.start_col)
+                    <= (span.start_line, span.start_col)
+                    and (span.end_line, span.end_col) <= (s.value.span.end_line, s.value.span.end_col)
+                    for s in self.body(init)):
+                return init
+        return None
+
     def page_property_owner(self, path: str, prop: str) -> str | None:
         """The class that declares the property `{!prop}` reads on the page (or component) at
         `path`: its extensions first, then its standard-less controller, as Visualforce looks."""
