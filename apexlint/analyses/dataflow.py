@@ -207,6 +207,9 @@ class DataFlow:
                 getter = self.getter(key)
                 if getter is not None:
                     self.activate(getter.id)
+                for method in self.model.by_class.get(key[0], {}).get(f"get{key[1]}", []):
+                    if not method.method.params and self.demand.analysable(method.id):
+                        self.activate(method.id)  # `public String getFrameUrl()` for `{!frameUrl}`
         while self._queue:
             mid = self._queue.popleft()
             if mid not in self._queued:

@@ -395,13 +395,31 @@ def _own_scheme(text: str) -> str:
     return "https:" + text[match.end():] if match is not None else text
 
 
+# A URL that starts with one controller property (`{!frameUrl}&sid=...`, `{!JSENCODE(mdUrl)}`).
+_PROPERTY_PREFIX = re.compile(
+    r"^\{!\s*(?:(?:JSENCODE|URLENCODE|HTMLENCODE)\s*\(\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*\}", re.IGNORECASE)
+
+
+def merge_field_prefix(url: str) -> tuple[str, str] | None:
+    """The controller property (lower case) a URL starts with, and the rest of the URL."""
+    match = _PROPERTY_PREFIX.match(url.strip())
+    return (match.group(1).lower(), url.strip()[match.end():]) if match is not None else None
+
+
 def page_host_properties(model: PackageModel) -> frozenset[tuple[str, str]]:
-    """(class, property) pairs that session-carrying page requests take their host from."""
+    """(class, property) pairs that session-carrying page requests take their host, or their
+    whole URL, from (`https://{!Host}/...`, `{!frameUrl}&sid=...`): what the data flow must know
+    to tell where the request goes. A property with no field of its own is its `getX()`'s class."""
     out = set()
     for use in model.url_uses:
-        prop = merge_field_host(use.url) if use.sources else None
-        owner = model.page_property_owner(use.path, prop) if prop is not None else None
-        if prop is not None and owner is not None:
+        if not use.sources:
+            continue
+        prop = merge_field_host(use.url) or (prefix[0] if (prefix := merge_field_prefix(use.url)) else None)
+        if prop is None:
+            continue
+        owner = model.page_property_owner(use.path, prop) or next(
+            (c for c in model.page_classes(use.path) if model.by_class.get(c, {}).get(f"get{prop}")), None)
+        if owner is not None:
             out.add((owner, prop))
     return frozenset(out)
 

@@ -7,7 +7,6 @@ and the session sources it gives a verdict to (SPEC: every source ends in exactl
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -20,8 +19,9 @@ from apexlint.analyses.endpoints import (
     classify_callout,
     classify_url,
     merge_field_host,
+    merge_field_prefix,
     page_request,
-    shape_text,
+    resolve_endpoints,
 )
 from apexlint.analyses.values import ORG_HOST, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
@@ -112,23 +112,26 @@ class CheckContext:
             prop = merge_field_host(use.url)
             org = prop is not None and self._renders_org_host(use.path, prop)
             endpoint = classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
-            whole = _WHOLE_PROPERTY.match(use.url.strip())
-            if whole is not None and endpoint.scope == "unresolved":
-                endpoint = self._rendered_url(use.path, whole.group(1).lower()) or endpoint
+            prefix = merge_field_prefix(use.url) if endpoint.scope == "unresolved" else None
+            if prefix is not None:
+                endpoint = self._rendered_url(use.path, *prefix) or endpoint
             found = self._page_requests[use] = (
                 endpoint, page_request(endpoint, use.body, use.method) if use.body or use.method else None)
         return found
 
-    def _rendered_url(self, path: str, prop: str) -> Endpoint | None:
-        """Where a script's `window.open("{!mdUrl}")` goes, from what the data flow found the page's
-        controller property holds: the first external URL among its values, else (all the org's)
-        the first; None when one of them is not known."""
+    def _rendered_url(self, path: str, prop: str, rest: str = "") -> Endpoint | None:
+        """Where a URL that starts with a controller property goes (`window.open("{!mdUrl}")`,
+        `<iframe src="{!frameUrl}&sid=...">`), from what the data flow found the property holds,
+        then `rest`: one apexlint cannot read, else the first external URL among its values, else
+        (all the org's) the first; None when the data flow knows no value."""
         value = self._property_value(path, prop)
-        if value is None or not value.strings:
+        shapes = sorted(s for s in value.strings if s != ("",)) if value is not None else []
+        if not shapes:  # an empty property renders nothing: the URL is then relative, this org's
             return None
-        endpoints = [classify_url(shape_text(s)) for s in sorted(value.strings)]
-        if any(ep.scope == "unresolved" for ep in endpoints):
-            return None
+        endpoints = resolve_endpoints(Value(strings=frozenset((*s, rest) if rest else s for s in shapes)), self.model)
+        unresolved = [ep for ep in endpoints if ep.scope == "unresolved"]
+        if unresolved:
+            return unresolved[0]  # which says why apexlint cannot tell (a custom setting...)
         return next((ep for ep in endpoints if ep.scope == "external"), endpoints[0])
 
     def _property_value(self, path: str, prop: str) -> Value | None:
@@ -226,11 +229,6 @@ def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind
     entry_annotations = api.OUTSIDE_ARGUMENT_ANNOTATIONS | api.ASYNC_ANNOTATIONS | {"testsetup", "istest"}
     return bool(entry_annotations & annotations) or "webservice" in modifiers or "global" in modifiers \
         or kind in ("getter", "setter", "initializer")
-
-
-# A URL that is one controller property, as a whole (`{!mdUrl}`, `{!JSENCODE(mdUrl)}`).
-_WHOLE_PROPERTY = re.compile(
-    r"^\{!\s*(?:(?:JSENCODE|URLENCODE|HTMLENCODE)\s*\(\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*\}$", re.IGNORECASE)
 
 
 def _writes_of_cases(joined: CalloutUse, cases: list[CalloutUse]) -> CalloutUse:
