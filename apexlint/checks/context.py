@@ -150,12 +150,7 @@ class CheckContext:
         return None
 
     def _renders_org_host(self, path: str, prop: str) -> bool:
-        owner = self.model.page_property_owner(path, prop)
-        if owner is None:
-            return False
-        getters = self.model.by_class.get(owner, {}).get(f"get:{prop}", [])
-        summary = self.flow.summaries.get(getters[0].id) if getters else None
-        value = summary.ret if summary is not None else self.flow.fields.get((owner, prop))
+        value = self._property_value(path, prop)
         return value is not None and bool(value.strings) and all(s == (ORG_HOST,) for s in value.strings)
 
     def describe_source(self, source_id: str) -> str:
