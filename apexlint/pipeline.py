@@ -26,7 +26,7 @@ from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Span, Sup
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
-from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
+from apexlint.read.decode import ReadLimits, read_file_bytes, read_source, read_text_bytes
 from apexlint.read.source import SourceText
 
 if TYPE_CHECKING:
@@ -167,6 +167,8 @@ def _lower_star(task: _Task) -> tuple[str, bytes]:
 
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:
+    if f.kind.value == "text":
+        return read_text_bytes(f.path, f.rel, limits.max_file_bytes)
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
     return read_file_bytes(f.path, f.rel, max_bytes)
 
@@ -423,7 +425,7 @@ def assemble(project: Project, lines: int, summaries: Sequence[FileSummary], ana
         findings=tuple(sorted(suppressed, key=Finding.sort_key)),
         notifications=tuple(notes),
         verdicts=tuple(sorted(analysis.verdicts, key=lambda v: (v.path, v.span, v.source_id))),
-        files_scanned=len(project.files),
+        files_scanned=sum(1 for f in project.files if f.kind.value != "text"),  # analysed: not only searched
         lines_scanned=lines,
         rules_run=tuple(sorted(rules)),
         test_sources=sum(1 for s in summaries for sid in s.test_sources if sid not in reportable),

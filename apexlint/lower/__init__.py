@@ -122,6 +122,9 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
 
 
 def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
+    if job.kind == FileKind.TEXT:
+        from apexlint.lower.plain_text import lower_plain_text
+        return lower_plain_text(job.rel, job.data), []
     if job.kind == FileKind.STATIC_RESOURCE:
         return _lower_resource(job, limits)
     if job.data.strip() == HIDDEN_SOURCE and job.kind in HIDDEN_KINDS:

@@ -59,6 +59,21 @@ def read_file_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes |
     return data, []
 
 
+def read_text_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
+    """`read_file_bytes` for a file searched only for tokens: one too large is reported, unless
+    its first bytes say it is binary (a database, a recording), which is passed over in silence
+    as a smaller one would be."""
+    data, notes = read_file_bytes(path, rel, max_bytes)
+    if data is None and notes and notes[0].code == "file-too-large":
+        try:
+            with open(path, "rb") as stream:
+                if looks_binary(stream.read(BINARY_SAMPLE_BYTES)):
+                    return None, []
+        except OSError:
+            pass
+    return data, notes
+
+
 def _too_large(rel: str, size: int, limit: int) -> Notification:
     message = f"{rel}: skipped, {size} bytes is more than the {limit}-byte limit"
     return Notification("file-too-large", message, NoticeLevel.WARNING, rel)
