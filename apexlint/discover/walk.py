@@ -54,7 +54,7 @@ class TreeWalk:
     def __init__(self, report_root: Path, exclude: Sequence[str], namespace_override: str | None) -> None:
         self.report_root = report_root
         self.namespace_override = namespace_override
-        self.files: dict[Path, DiscoveredFile] = {}
+        self.files: dict[str, DiscoveredFile] = {}  # by real path
         self.notes: list[Notification] = []
         self.packages: list[PackageScope] = []
         self._exclude = list(exclude)
@@ -234,7 +234,6 @@ class TreeWalk:
         if real is None:
             observed.resolved(directory)
         real = real or os.path.realpath(directory)
-        real_dir = directory if str(directory) == real else Path(real)
         rel = relative_path(directory, self.report_root)
         rel = "" if rel == "." else rel
         rules = [scope.ignore, *self._exclude_rules] if scope.ignore is not None else self._exclude_rules
@@ -272,7 +271,7 @@ class TreeWalk:
                                         (*folders, name), tokens_only))
             else:
                 where = None if rel is None else f"{rel}/{name}" if rel else name
-                known = None if link else child if real_dir is directory else real_dir / name
+                known = None if link else os.path.join(real, name)
                 self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
         stack.extend(reversed(subdirs))
 
@@ -313,7 +312,7 @@ class TreeWalk:
     # ---- files -------------------------------------------------------------------------
 
     def _add_file(self, path: Path, scope: PackageScope, explicit: bool, entry: os.DirEntry[str] | None = None,
-                  found: Classification | None = None, real: Path | None = None, rel: str | None = None) -> None:
+                  found: Classification | None = None, real: str | None = None, rel: str | None = None) -> None:
         """Record a file; `entry`, `found`, `real`, `rel`: what the walk already knows of it."""
         if found is None:
             found = classify(
@@ -339,7 +338,7 @@ class TreeWalk:
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             if real is None:
                 observed.resolved(path)
-                real = Path(os.path.realpath(path))
+                real = os.path.realpath(path)
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
@@ -350,7 +349,7 @@ class TreeWalk:
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
         self.files[real] = DiscoveredFile(
-            str(real), rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
+            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
 
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
