@@ -170,3 +170,17 @@ def test_a_token_in_a_file_named_on_the_command_line_is_found(tmp_path: Path) ->
 
     assert _sid009(result) == {e for e in _expected(PLANTED) if e[0] == "config/.session"}
     assert [n.code for n in result.notifications] == ["unsupported-file", "no-sources"]
+
+
+def test_a_documented_example_token_is_suppressed_with_its_reason(tmp_path: Path) -> None:
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/classes/Holder.cls": APEX.encode(),
+        "README.md": f"# Setup\n<!-- apexlint:disable-next-line SID009 -- a made-up token -->\n`{TOKEN}`\n".encode(),
+        ".env.example": f"# apexlint:disable-next-line SID009 -- placeholder\nSID={TOKEN}\nOTHER={TOKEN}\n".encode(),
+    })
+    result = _scan(root, jobs=1)
+
+    reasons = {(f.location.path, f.location.span.start_line): f.suppression.justification if f.suppression else None
+               for f in result.findings if f.rule_id == "SID009"}
+    assert reasons == {("README.md", 3): "a made-up token", (".env.example", 2): "placeholder",
+                       (".env.example", 3): None}

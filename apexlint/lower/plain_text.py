@@ -10,8 +10,9 @@ decoded, so a file without one costs a `memchr` or two.
 
 from __future__ import annotations
 
-from apexlint.ir import FileIR, FileKind
+from apexlint.ir import FileIR, FileKind, Suppression
 from apexlint.lower.secrets import TOKEN_START_BYTES
+from apexlint.lower.suppressions import DIRECTIVE, suppression_at
 from apexlint.read.decode import decode, looks_binary
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.source import SourceText
@@ -36,7 +37,35 @@ def lower_plain_text(rel: str, data: bytes) -> list[FileIR]:
 
     text, lossy, _ = decode(data, rel)  # a token is ASCII: a file in another encoding still shows it
     src = SourceText(path=rel, text=text, parse_text=text, lossy=lossy)
-    sources = token_literal_sources(src, TextPositions(text), owner="")
+    positions = TextPositions(text)
+    sources = token_literal_sources(src, positions, owner="")
     if not sources:
         return []
-    return [FileIR(path=rel, kind=FileKind.TEXT, line_count=0, sources=tuple(sources))]
+    return [FileIR(path=rel, kind=FileKind.TEXT, line_count=0, sources=tuple(sources),
+                   suppressions=_suppressions(src, positions))]
+
+
+# Comments as the usual plain-text formats write them: shell, `.env`, YAML, properties (`#`),
+# scripts (`//`, `/*`), Markdown and XML (`<!--`)
+_LINE_COMMENTS = ("#", "//", "/*", "<!--")
+
+
+def _suppressions(src: SourceText, positions: TextPositions) -> tuple[Suppression, ...]:
+    """`apexlint:disable-next-line SID009 -- reason` in a comment of its own line: a documented
+    example token (a README's) is suppressed with a reason, as in any other file."""
+    if DIRECTIVE not in src.text:
+        return ()
+    found = []
+    for row, line in enumerate(src.lines):
+        if DIRECTIVE not in line:
+            continue
+        body = line.strip()
+        opener = next((o for o in _LINE_COMMENTS if body.startswith(o)), None)
+        if opener is None:
+            continue
+        start = positions.starts[row] + len(line) - len(line.lstrip())
+        comment = body if opener != "#" else body.lstrip("#")
+        suppression = suppression_at(src, comment, positions.point(start), positions.point(start + len(body)))
+        if suppression is not None:
+            found.append(suppression)
+    return tuple(found)
