@@ -17,14 +17,12 @@ from apexlint.read.decode import decode, looks_binary
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.source import SourceText
 
-# Every token holds an org id (`00D`) or a secret half's start (`!A`): looking for these with
-# `in` is ten times faster than the regular expression, which runs only where one is.
-_STARTS = (b"00D", b"!A")
-
 
 def has_token_start(data: bytes) -> bool:
-    """Whether `data` may hold a token: its start is there."""
-    return any(start in data for start in _STARTS) and TOKEN_START_BYTES.search(data) is not None
+    """Whether `data` may hold a token: its start is there. Every token holds an org id (`00D`)
+    or a secret half's start (`!A`): looking for these with `in` is ten times faster than the
+    regular expression, which runs only where one is."""
+    return (b"00D" in data or b"!A" in data) and TOKEN_START_BYTES.search(data) is not None
 
 
 def lower_plain_text(rel: str, data: bytes) -> list[FileIR]:
