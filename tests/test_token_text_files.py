@@ -7,6 +7,7 @@ token and compute where it must be reported from where it was planted.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import time
 from pathlib import Path
@@ -98,19 +99,26 @@ def test_binary_hidden_tool_and_ignored_files_give_nothing_and_say_nothing(tmp_p
     assert result.files_scanned == 1, "the summary counts the files analysed, not those searched for tokens"
 
 
-def test_workers_and_the_cache_give_the_same_findings(tmp_path: Path) -> None:
+def test_workers_and_the_cache_give_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _package(tmp_path / "pkg")
-    for i in range(80):  # enough files for a worker pool (pipeline.PARALLEL_THRESHOLD)
+    for i in range(80):  # enough classes for a worker pool (pipeline.PARALLEL_THRESHOLD): the
+        # files searched for tokens are searched meanwhile in the main process
+        (root / SFDX_SOURCE / "classes" / f"C{i}.cls").write_text(f"public class C{i} {{}}\n")
         (root / "data" / f"row{i}.json").parent.mkdir(exist_ok=True)
         (root / "data" / f"row{i}.json").write_text(f'{{"n": {i}}}\n' if i % 7 else f'{{"t": "{TOKEN}"}}\n')
     at_rest(root)
+    pools: list[int] = []
+    real_pool = concurrent.futures.ProcessPoolExecutor
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda **k: pools.append(1) or real_pool(**k))
     alone = _scan(root, jobs=1)
     pooled = _scan(root, jobs=2)
+    assert pools == [1], "the second scan lowers in workers"
     cold = _scan(root, jobs=2, cache_dir=tmp_path / "cache")
     warm = _scan(root, jobs=2, cache_dir=tmp_path / "cache")
 
     assert len(_sid009(alone)) == len(PLANTED) + len(range(0, 80, 7))
     assert alone.findings == pooled.findings == cold.findings == warm.findings
+    assert alone.notifications == pooled.notifications == cold.notifications == warm.notifications
 
 
 def test_a_new_dot_file_is_seen_by_a_rescan_whose_discovery_is_remembered(
