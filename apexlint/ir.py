@@ -51,6 +51,9 @@ class FileKind(StrEnum):
     STATIC_RESOURCE = "static-resource"
     JAVASCRIPT = "javascript"
     METADATA = "metadata"
+    # Any other file in the scanned tree (`.env`, `config/.session`, a JSON static resource,
+    # `scripts/apex/*.apex`): searched only for token-shaped literals (SID009), never parsed.
+    TEXT = "text"
 
 
 class NoticeLevel(StrEnum):

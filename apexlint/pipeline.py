@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,11 +23,11 @@ from apexlint.discover import DiscoveredFile, Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
-from apexlint.ir import FileIR, NoticeLevel, Notification, SourceKind, Span, Suppression
+from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification, SourceKind, Span, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
-from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
+from apexlint.read.decode import ReadLimits, read_file_bytes, read_source, read_text_bytes
 from apexlint.read.source import SourceText
 
 if TYPE_CHECKING:
@@ -76,18 +77,26 @@ def lower_files(files: Sequence[DiscoveredFile], options: ScanOptions,
                     report(done, len(files))
                     continue
             tasks.append((i, key, (f, options.limits, options.file_timeout, skip_tests, data, worker_keys)))
-    small = len(tasks) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in tasks) < PARALLEL_BYTES
+    # Files searched only for tokens (most of a package's files) are searched in this process, while
+    # the workers lower the rest: a memchr or two each, where sending one to a worker and its result
+    # back costs more than the search.
+    searched = [task for task in tasks if task[2][0].kind is FileKind.TEXT]
+    others = [task for task in tasks if task[2][0].kind is not FileKind.TEXT] if searched else tasks
+    small = len(others) < PARALLEL_THRESHOLD and sum(t[0].size for _, _, t in others) < PARALLEL_BYTES
     results: Iterable[tuple[str, Lowered | bytes]]
-    if jobs <= 1 or len(tasks) < 2 or small:
+    if jobs <= 1 or len(others) < 2 or small:
         results = (lower_one(*t) for _, _, t in tasks)
         pool = None
     else:
         # a worker reads the file again: cheaper than sending its bytes through the pool's pipe
         from concurrent.futures import ProcessPoolExecutor  # 13 ms to import: only scans that lower much pay it
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_lower_star, [(*t[:4], None, t[5]) for _, _, t in tasks],
-                           chunksize=max(1, len(tasks) // (jobs * 8)))
+        from_pool = pool.map(_lower_star, [(*t[:4], None, t[5]) for _, _, t in others],
+                             chunksize=max(1, len(others) // (jobs * 8)))
         _import_meanwhile(options.after)
+        here = [lower_one(*t) for _, _, t in searched]
+        tasks = others + searched
+        results = itertools.chain(from_pool, here)
     # Workers' results are unpickled here, into IR the scan keeps to its end: no collections
     # meanwhile (see `_collector_paused`; MetadataService.cls's 2.6 MB form loads in 0.06 s,
     # 0.10 s with them). Lowering in this process keeps the collector: it makes garbage too.
@@ -167,6 +176,8 @@ def _lower_star(task: _Task) -> tuple[str, bytes]:
 
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:
+    if f.kind.value == "text":
+        return read_text_bytes(f.path, f.rel, limits.max_file_bytes)
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
     return read_file_bytes(f.path, f.rel, max_bytes)
 
@@ -431,7 +442,7 @@ def assemble(project: Project, lines: int, summaries: Sequence[FileSummary], ana
         findings=tuple(sorted(suppressed, key=Finding.sort_key)),
         notifications=tuple(notes),
         verdicts=tuple(sorted(analysis.verdicts, key=lambda v: (v.path, v.span, v.source_id))),
-        files_scanned=len(project.files),
+        files_scanned=sum(1 for f in project.files if f.kind.value != "text"),  # analysed: not only searched
         lines_scanned=lines,
         rules_run=tuple(sorted(rules)),
         test_sources=sum(1 for s in summaries for sid in s.test_sources if sid not in reportable),

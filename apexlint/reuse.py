@@ -113,7 +113,12 @@ class Memo:
     analysis: Analysis
 
 
+_NOTHING = FileSummary((), (), (), 0, ())  # most files searched only for tokens: one summary for them all
+
+
 def summarise(lowered: Lowered) -> FileSummary:
+    if not lowered.files and not lowered.notifications:
+        return _NOTHING
     return FileSummary(
         notes=tuple(n for f in lowered.files for n in f.notifications),
         lowering_notes=lowered.notifications,

@@ -46,6 +46,16 @@ def codes(project: Project) -> list[str]:
     return [note.code for note in project.notifications]
 
 
+def analysed(project: Project) -> list[DiscoveredFile]:
+    """The files read as the kind of source they are (every other file is searched for tokens only)."""
+    return [found for found in project.files if found.kind is not FileKind.TEXT]
+
+
+def searched(project: Project) -> list[str]:
+    """The files searched for token-shaped literals only (SID009 holds in any file)."""
+    return [found.rel for found in project.files if found.kind is FileKind.TEXT]
+
+
 def test_sfdx_project_reads_every_package_directory_and_the_namespace(tmp_path: Path) -> None:
     sfdx_project(tmp_path / "proj", dirs=("force-app", "extra"))
     write(tmp_path / "proj/force-app/main/default/classes/A.cls", APEX)
@@ -56,12 +66,18 @@ def test_sfdx_project_reads_every_package_directory_and_the_namespace(tmp_path: 
     project = discover([tmp_path / "proj"], root=tmp_path)
 
     assert (project.layout, project.name, project.namespace) == ("sfdx", "Acme", "acme")
-    assert [f.rel for f in project.files] == [
+    assert [f.rel for f in analysed(project)] == [
         "proj/extra/triggers/T.trigger",
         "proj/force-app/main/default/classes/A.cls",
     ]
+    # outside the package directories, and the companion file: searched for tokens only
+    assert searched(project) == [
+        "proj/force-app/main/default/classes/A.cls-meta.xml",
+        "proj/scripts/apex/outside.cls",
+        "proj/sfdx-project.json",
+    ]
     assert {f.namespace for f in project.files} == {"acme"}
-    first = project.files[1]
+    first = analysed(project)[1]
     assert first.kind is FileKind.APEX_CLASS
     assert os.path.isabs(first.path) and first.size == len(APEX)
 
@@ -86,7 +102,8 @@ def test_report_paths_are_relative_to_the_working_directory_by_default(
     project = discover([Path(".")])
 
     assert project.root == tmp_path
-    assert [f.rel for f in project.files] == ["force-app/classes/A.cls"]
+    assert [f.rel for f in analysed(project)] == ["force-app/classes/A.cls"]
+    assert searched(project) == ["sfdx-project.json"]
 
 
 def test_sfdx_project_file_with_comments_and_trailing_commas_is_tolerated(tmp_path: Path) -> None:
@@ -100,7 +117,7 @@ def test_sfdx_project_file_with_comments_and_trailing_commas_is_tolerated(tmp_pa
     project = discover([tmp_path], root=tmp_path)
 
     assert project.namespace == "acme"
-    assert [f.rel for f in project.files] == ["force-app/classes/A.cls"]
+    assert [f.rel for f in analysed(project)] == ["force-app/classes/A.cls"]
     assert project.notifications == ()
 
 
@@ -111,7 +128,7 @@ def test_garbage_sfdx_project_file_is_reported_and_the_whole_folder_scanned(tmp_
     project = discover([tmp_path], root=tmp_path)
 
     assert "bad-project-file" in codes(project)
-    assert [f.rel for f in project.files] == ["src/classes/A.cls"]
+    assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
     assert project.namespace == ""
 
 
@@ -122,7 +139,7 @@ def test_missing_package_directory_is_reported(tmp_path: Path) -> None:
     project = discover([tmp_path], root=tmp_path)
 
     assert codes(project) == ["missing-package-directory"]
-    assert len(project.files) == 1
+    assert len(analysed(project)) == 1
 
 
 def test_metadata_api_tree_under_src_reads_package_xml(tmp_path: Path) -> None:
@@ -149,10 +166,11 @@ def test_loose_folder_finds_files_by_name_and_every_javascript_file(tmp_path: Pa
     project = discover([tmp_path], root=tmp_path)
 
     assert project.layout == "files"
-    assert [(f.rel, f.kind) for f in project.files] == [
+    assert [(f.rel, f.kind) for f in analysed(project)] == [
         ("a/A.cls", FileKind.APEX_CLASS),
         ("b/util.js", FileKind.JAVASCRIPT),
     ]
+    assert searched(project) == ["README.md", "notes.txt"]
 
 
 def test_explicit_files_are_scanned_by_suffix_alone(tmp_path: Path) -> None:
@@ -162,10 +180,11 @@ def test_explicit_files_are_scanned_by_suffix_alone(tmp_path: Path) -> None:
 
     project = discover([cls, settings, other], root=tmp_path)
 
-    assert [(f.rel, f.metadata_type) for f in project.files] == [
+    assert [(f.rel, f.metadata_type) for f in analysed(project)] == [
         ("A.cls", None),
         ("Security.settings", "Settings"),
     ]
+    assert searched(project) == ["notes.txt"]
     assert codes(project) == ["unsupported-file"]
 
 
@@ -199,7 +218,8 @@ def test_forceignore_at_the_project_root_is_honoured(tmp_path: Path) -> None:
 
     project = discover([tmp_path], root=tmp_path)
 
-    assert [f.rel for f in project.files] == ["force-app/classes/Keep.cls", "force-app/lwc/cmp/cmp.js"]
+    assert [f.rel for f in analysed(project)] == ["force-app/classes/Keep.cls", "force-app/lwc/cmp/cmp.js"]
+    assert searched(project) == [".forceignore", "sfdx-project.json"]  # not the ignored test
 
 
 def test_exclude_globs_match_from_the_root_and_anywhere(tmp_path: Path) -> None:
@@ -222,11 +242,13 @@ def test_nested_projects_under_one_folder_keep_their_own_namespaces(tmp_path: Pa
 
     project = discover([tmp_path / "fixtures"], root=tmp_path)
 
-    assert {f.rel: f.namespace for f in project.files} == {
+    assert {f.rel: f.namespace for f in analysed(project)} == {
         "fixtures/loose/D.cls": "",
         "fixtures/one/force-app/classes/A.cls": "one",
         "fixtures/two/src/classes/C.cls": "leg",
     }
+    assert searched(project) == ["fixtures/one/sfdx-project.json", "fixtures/one/unpackaged/B.cls",
+                                 "fixtures/two/src/package.xml"]
     assert project.layout == "files"
     assert project.namespace == "one"
 
@@ -313,8 +335,11 @@ def test_classification_in_a_real_project_tree(tmp_path: Path) -> None:
 
     project = discover([tmp_path], root=tmp_path)
 
-    found = {f.rel.removeprefix("force-app/main/default/"): (f.kind, f.metadata_type) for f in project.files}
+    found = {f.rel.removeprefix("force-app/main/default/"): (f.kind, f.metadata_type) for f in analysed(project)}
     assert found == {rel: (kind, metadata_type) for rel, kind, metadata_type in CLASSIFICATION}
+    # the rest is searched for tokens, but an image
+    assert searched(project) == sorted(
+        [f"force-app/main/default/{rel}" for rel in SKIPPED if not rel.endswith(".png")] + ["sfdx-project.json"])
 
 
 def test_static_resource_takes_its_content_type_from_the_meta_file(tmp_path: Path) -> None:
@@ -327,7 +352,7 @@ def test_static_resource_takes_its_content_type_from_the_meta_file(tmp_path: Pat
 
     project = discover([tmp_path], root=tmp_path)
 
-    assert {f.rel: f.content_type for f in project.files} == {
+    assert {f.rel: f.content_type for f in analysed(project)} == {
         "staticresources/lib.resource": "application/zip",
         "staticresources/plain.resource": None,
     }
@@ -440,7 +465,7 @@ def test_invalid_forceignore_pattern_is_reported_and_the_rest_apply(tmp_path: Pa
 
     project = discover([tmp_path], root=tmp_path)
 
-    assert [f.rel for f in project.files] == ["force-app/classes/Keep.cls"]
+    assert [f.rel for f in analysed(project)] == ["force-app/classes/Keep.cls"]
     assert codes(project) == ["bad-ignore-pattern"]
 
 
@@ -448,7 +473,8 @@ def test_a_folder_with_no_salesforce_source_is_reported(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.txt").write_text("nothing to scan here", encoding="utf-8")
     project = discover([tmp_path], tmp_path)
-    assert project.files == ()
+    assert analysed(project) == []
+    assert searched(project) == ["docs/notes.txt"]  # for tokens: no Salesforce source for all that
     assert [n.code for n in project.notifications] == ["no-sources"]
     assert project.notifications[0].level.value == "warning" and project.notifications[0].path is None
 

@@ -121,6 +121,20 @@ OBJECT = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# Files apexlint analyses for nothing but tokens (SID009 holds "in any file"): tool settings,
+# scripts, a JSON static resource (it ships to subscribers), a file in Latin-1
+TEXT_FILES = {
+    "config/.session": f'{{"username": "dev@example.com", "sid": "{TOKEN}"}}\n',
+    ".env": f"SF_ACCESS_TOKEN={TOKEN}\n",
+    ".env.local": f"# rotated weekly\nexport SID='{TOKEN}'",
+    "scripts/apex/anon.apex": f"String sid = '{TOKEN}';\n",
+    f"{SFDX_SOURCE}/staticresources/settings.json": f'{{"token": "{TOKEN}"}}\n',
+    f"{SFDX_SOURCE}/staticresources/settings.resource-meta.xml":
+        "<StaticResource><contentType>application/json</contentType></StaticResource>\n",
+    "docs/notes.txt": f"Café org: {TOKEN}\n",
+}
+
+
 def _contents_package(root: Path) -> Path:
     """The token inside files of every kind, in code, text, comments and suppression reasons."""
     return write_sfdx_package(root, {
@@ -131,6 +145,7 @@ def _contents_package(root: Path) -> Path:
         f"{SFDX_SOURCE}/staticresources/leaky.js": SCRIPT.encode(),
         f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
         f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
+        **{rel: text.encode("latin-1" if rel.endswith(".txt") else "utf-8") for rel, text in TEXT_FILES.items()},
     }, namespace="acme")
 
 
@@ -184,6 +199,13 @@ def test_a_token_in_any_file_never_appears_in_any_output(fmt: str, contents_dir:
     assert "SID009" in outputs["report"], "the planted tokens must be found for this test to mean anything"
     leaks = {where: found for where, text in outputs.items() if (found := _leaks(text))}
     assert not leaks, f"the token's secret part appears in {leaks}"
+
+
+def test_the_planted_tokens_are_found_in_files_of_every_kind(contents_dir: Path) -> None:
+    report = json.loads(_outputs(contents_dir, "json")["report"])
+    found = {f["path"] for f in report["findings"] if f["ruleId"] == "SID009"}
+    planted = {f"pkg/{rel}" for rel, text in TEXT_FILES.items() if TOKEN in text}
+    assert planted <= found, f"no SID009 in {sorted(planted - found)}"
 
 
 def test_the_redacted_prefix_is_what_reports_show(contents_dir: Path) -> None:

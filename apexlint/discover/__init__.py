@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from apexlint.discover.observed import Observed, observing
 from apexlint.discover.project import DiscoveredFile, DiscoveryError, Project, files_digest
-from apexlint.ir import NoticeLevel, Notification
+from apexlint.ir import FileKind, NoticeLevel, Notification
 
 if TYPE_CHECKING:
     from apexlint.discover.markers import PackageScope
@@ -50,7 +50,7 @@ def discover(
         tops = [walk.scan(Path(path)) for path in paths]
     top = _top_scope(tops[0], walk.packages)
     files = tuple(sorted(walk.files.values(), key=lambda found: found.rel))
-    if not files:
+    if all(found.kind is FileKind.TEXT for found in files):
         # a CI gate pointed at the wrong folder would otherwise pass with nothing scanned
         walk.notes.append(Notification(
             "no-sources", "no Salesforce source file (Apex, Visualforce, JavaScript, metadata XML) was found in the "

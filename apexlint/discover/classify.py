@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from apexlint.discover.observed import is_editor_scratch
 from apexlint.ir import FileKind
 from apexlint.records import frozen
 
@@ -83,6 +84,30 @@ HTML_SUFFIXES = frozenset({"html", "htm"})
 class Classification:
     kind: FileKind
     metadata_type: str | None = None
+
+
+# Every other file is searched for token-shaped literals only (SID009 holds "in any file"),
+# but formats that are always binary (no one types a token into an image, font, archive or
+# recording) and editors' scratch files, which come and go while one types (vim's `.A.cls.swp`,
+# emacs' `.#A.cls` lock links): not worth a read each.
+BINARY_SUFFIXES = frozenset({
+    "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "tif", "tiff", "webp", "psd",
+    "woff", "woff2", "ttf", "otf", "eot",
+    "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "jar", "war",
+    "pdf", "mp3", "mp4", "m4a", "mov", "avi", "wav", "ogg", "webm", "swf",
+    "class", "pyc", "so", "dll", "dylib", "exe", "bin",
+})
+TEXT_FILE = Classification(FileKind.TEXT)
+
+
+def text_file(name: str) -> Classification | None:
+    """TEXT for a file `classify` gives no kind (searched for tokens only), None to skip it."""
+    if is_editor_scratch(name):
+        return None
+    dot = name.rfind(".")
+    if dot > 0 and name[dot + 1:].lower() in BINARY_SUFFIXES:
+        return None
+    return TEXT_FILE
 
 
 def _casefolded(table: dict[str, str]) -> dict[str, str]:

@@ -94,12 +94,24 @@ def signature(path: str, full: bool = True) -> Signature:
 
 
 def entries_digest(entries: Iterable[os.DirEntry[str]] | None) -> bytes:
-    """A digest of a folder's entries, names and types, that the walk looks at (names starting
-    with a dot it never does: an editor's swap file comes and goes); None: it could not be listed."""
+    """A digest of a folder's entries, names and types, that the walk looks at: of the names
+    starting with a dot, only plain files (`.env`, `.session`: searched for tokens), not hidden
+    folders nor editors' swap files, which come and go; None: it could not be listed."""
     if entries is None:
         return b"unlisted"
-    rows = sorted(f"{entry.name}\0{_kind(entry)}" for entry in entries if not entry.name.startswith("."))
+    rows = []
+    for entry in entries:
+        kind = _kind(entry)
+        if entry.name.startswith(".") and (kind != "f" or is_editor_scratch(entry.name)):
+            continue
+        rows.append(f"{entry.name}\0{kind}")
+    rows.sort()
     return hashlib.blake2b("\n".join(rows).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+
+
+def is_editor_scratch(name: str) -> bool:
+    """vim's swap files (`.A.cls.swp`, `.swo`...) and emacs' lock links (`.#A.cls`)."""
+    return name.startswith(".#") or (name.startswith(".") and name[-4:-1] == ".sw" and "a" <= name[-1] <= "p")
 
 
 def _kind(entry: os.DirEntry[str]) -> str:

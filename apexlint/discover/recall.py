@@ -97,8 +97,9 @@ def _recalled(memo: object, key: str) -> tuple[Project | None, Remembered | None
     record = unchanged(memo.record)
     if record is None:
         return None, None
-    folders = memo.folders
-    join = os.path.join
+    # each folder's path with its separator, once: `os.path.join` per file was a tenth of a
+    # re-scan once every file of the tree counted (searched for tokens)
+    folders = [folder if folder.endswith(os.sep) else folder + os.sep for folder in memo.folders]
     files = []
     with _FolderHandles(memo.folders) as stat:
         for index, name, rel, kind, metadata_type, namespace, content_type in memo.files:
@@ -108,7 +109,7 @@ def _recalled(memo: object, key: str) -> tuple[Project | None, Remembered | None
                 return None, None  # gone since: its folder changed too, unless it was replaced meanwhile
             if not S_ISREG(found.st_mode):
                 return None, None  # a link's target that became a folder: the walk lists it
-            files.append(DiscoveredFile(join(folders[index], name), rel, _KINDS[kind], metadata_type, found.st_size,
+            files.append(DiscoveredFile(folders[index] + name, rel, _KINDS[kind], metadata_type, found.st_size,
                                         namespace, content_type, found.st_mtime_ns))
     return replace(memo.project, files=tuple(files)), None if record is memo.record else memo._replace(record=record)
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from apexlint.discover import observed
-from apexlint.discover.classify import Classification, classify
+from apexlint.discover.classify import Classification, classify, text_file
 from apexlint.discover.markers import (
     PackageScope,
     compile_patterns,
@@ -28,7 +28,8 @@ from apexlint.discover.project import DiscoveredFile
 from apexlint.ir import FileKind, NoticeLevel, Notification
 from apexlint.records import frozen
 
-# Tool and VCS folders that never hold package source (hidden entries are skipped as well).
+# Tool and VCS folders that never hold package source (hidden folders are skipped as well; hidden
+# files, `.env` or MavensMate's `config/.session`, are searched for tokens like any other file).
 ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".sfdx", ".sf", ".apexlint_cache"})
 RESOURCE_META_SUFFIX = ".resource-meta.xml"
 MAX_META_BYTES = 65536
@@ -44,6 +45,7 @@ class _Pending:
     detect: bool
     real: str | None = None  # its real path, when the walk knows it without asking the file system
     folders: tuple[str, ...] | None = None  # its folder names from the package root (see _folders)
+    tokens_only: bool = False  # outside the package's directories: its files are searched for tokens only
 
 
 class TreeWalk:
@@ -52,7 +54,7 @@ class TreeWalk:
     def __init__(self, report_root: Path, exclude: Sequence[str], namespace_override: str | None) -> None:
         self.report_root = report_root
         self.namespace_override = namespace_override
-        self.files: dict[Path, DiscoveredFile] = {}
+        self.files: dict[str, DiscoveredFile] = {}  # by real path
         self.notes: list[Notification] = []
         self.packages: list[PackageScope] = []
         self._exclude = list(exclude)
@@ -145,6 +147,11 @@ class TreeWalk:
             stack: list[_Pending] = []
             self._list(directory, scope, False, stack)
             pending.extend(reversed(stack))
+        else:
+            # the rest of the project (`config/.session`, `scripts/apex/*.apex`, `.env`): what a
+            # repository commits there is no package source, but a token in it leaks all the same.
+            # Listed last, so the package directories are claimed, and walked as such, first.
+            pending.append(_Pending(directory, scope, False, tokens_only=True))
         self._drain(list(reversed(pending)))
 
     # ---- the walk ----------------------------------------------------------------------
@@ -155,6 +162,9 @@ class TreeWalk:
             if item.real is None:
                 observed.resolved(item.directory)
             real = item.real or os.path.realpath(item.directory)
+            if item.tokens_only and item.directory == item.scope.root:
+                self._list(item.directory, item.scope, False, stack, real, (), tokens_only=True)
+                continue  # the project folder: claimed by whoever entered the package
             if not self._claim(item.directory, real):
                 continue
             if item.detect:
@@ -163,7 +173,7 @@ class TreeWalk:
                 if found is not None:
                     self._enter_package(found, item.directory)
                     continue
-            self._list(item.directory, item.scope, item.detect, stack, real, item.folders)
+            self._list(item.directory, item.scope, item.detect, stack, real, item.folders, item.tokens_only)
 
     def _claim(self, directory: Path, real_path: str | None = None) -> bool:
         """True the first time a real directory is reached; a symlink back is reported."""
@@ -193,8 +203,11 @@ class TreeWalk:
         return False
 
     def _list(self, directory: Path, scope: PackageScope, detect: bool, stack: list[_Pending],
-              real: str | None = None, folders: tuple[str, ...] | None = None) -> None:
+              real: str | None = None, folders: tuple[str, ...] | None = None, tokens_only: bool = False) -> None:
         """Classify one folder's entries: files are added, folders pushed on `stack`.
+
+        A file of no kind apexlint analyses is added as TEXT (searched for tokens only), and so is
+        every file with `tokens_only` (a project's folders outside its package directories).
 
         `real`: the folder's real path. A child reached without a symlink has its parent's real
         path plus its name, so `os.path.realpath` (a system call per path component) runs only
@@ -221,36 +234,44 @@ class TreeWalk:
         if real is None:
             observed.resolved(directory)
         real = real or os.path.realpath(directory)
-        real_dir = directory if str(directory) == real else Path(real)
         rel = relative_path(directory, self.report_root)
         rel = "" if rel == "." else rel
         rules = [scope.ignore, *self._exclude_rules] if scope.ignore is not None else self._exclude_rules
         prefixes = [(r, p) for r in rules if (p := r.prefix(directory)) is not None]
         for entry in entries:
             name = entry.name
-            if name.startswith(".") or name in ALWAYS_SKIPPED:
+            if name in ALWAYS_SKIPPED:
                 continue
-            is_dir = self._entry_is_dir(entry, directory)
-            if is_dir is None:
-                continue
-            found = None if is_dir else classify(name, folders, js_anywhere=js_anywhere)
+            if name.startswith("."):
+                if not _is_plain_file(entry):
+                    continue  # hidden folders (and links) are tools' and editors', never the package's
+                is_dir = False
+            else:
+                entry_is_dir = self._entry_is_dir(entry, directory)
+                if entry_is_dir is None:
+                    continue
+                is_dir = entry_is_dir
+            found = None if is_dir else text_file(name) if tokens_only or name.startswith(".") else \
+                classify(name, folders, js_anywhere=js_anywhere) or text_file(name)
             if not is_dir and found is None:
-                continue  # not a kind apexlint reads (`-meta.xml` companions...): no path, no ignore rules
+                continue  # an image, a font, an editor's swap file: no path, no ignore rules
             if prefixes and any(r.matches_entry(p, name, is_dir) for r, p in prefixes):
                 continue
             child = directory / name
+            if tokens_only and is_dir and child in scope.package_dirs:
+                continue  # walked as the package's
             link = _is_link(entry)
             if link:  # where it leads, and what is there, can change with no change to this folder
                 observed.probe(entry.path, content=False)
                 observed.resolved(entry.path)
             if found is None:
-                if classify(name, folders) is not None:
+                if not tokens_only and classify(name, folders) is not None:
                     self._note_misnamed_folder(child)
                 subdirs.append(_Pending(child, scope, detect, None if link else os.path.join(real, name),
-                                        (*folders, name)))
+                                        (*folders, name), tokens_only))
             else:
                 where = None if rel is None else f"{rel}/{name}" if rel else name
-                known = None if link else child if real_dir is directory else real_dir / name
+                known = None if link else os.path.join(real, name)
                 self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
         stack.extend(reversed(subdirs))
 
@@ -291,7 +312,7 @@ class TreeWalk:
     # ---- files -------------------------------------------------------------------------
 
     def _add_file(self, path: Path, scope: PackageScope, explicit: bool, entry: os.DirEntry[str] | None = None,
-                  found: Classification | None = None, real: Path | None = None, rel: str | None = None) -> None:
+                  found: Classification | None = None, real: str | None = None, rel: str | None = None) -> None:
         """Record a file; `entry`, `found`, `real`, `rel`: what the walk already knows of it."""
         if found is None:
             found = classify(
@@ -300,14 +321,16 @@ class TreeWalk:
                 js_anywhere=scope.layout == "files",
                 explicit=explicit,
             )
+        if found is None and explicit:
+            self._note(
+                "unsupported-file",
+                f"{self.rel_of(path)}: not a kind of file apexlint analyses; it is only searched for "
+                "session IDs and access tokens",
+                path,
+                NoticeLevel.NOTE,
+            )
+            found = text_file(path.name)
         if found is None:
-            if explicit:
-                self._note(
-                    "unsupported-file",
-                    f"{self.rel_of(path)}: not a kind of file apexlint reads",
-                    path,
-                    NoticeLevel.NOTE,
-                )
             return
         try:
             # a listing's entry knows whether it is a link, and caches its stat
@@ -315,7 +338,7 @@ class TreeWalk:
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             if real is None:
                 observed.resolved(path)
-                real = Path(os.path.realpath(path))
+                real = os.path.realpath(path)
         except OSError as err:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
@@ -326,7 +349,7 @@ class TreeWalk:
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
         self.files[real] = DiscoveredFile(
-            str(real), rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
+            real, rel, found.kind, found.metadata_type, size, namespace, content_type, mtime_ns
         )
 
     def _folders(self, directory: Path, scope: PackageScope) -> tuple[str, ...]:
@@ -339,6 +362,14 @@ class TreeWalk:
 
     def _note(self, code: str, message: str, path: Path, level: NoticeLevel = NoticeLevel.WARNING) -> None:
         self.notes.append(Notification(code, message, level, self.rel_of(path)))
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, not reached through a link (the listing knows: no system call)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _is_link(entry: os.DirEntry[str]) -> bool:

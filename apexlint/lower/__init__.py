@@ -93,8 +93,9 @@ HIDDEN_KINDS = frozenset({FileKind.APEX_CLASS, FileKind.APEX_TRIGGER, FileKind.V
 def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None) -> Lowered:
     """Lower one file; contain every failure (and any overrun of `timeout` seconds) to a notification."""
     start = time.perf_counter()
-    # SIGALRM works only in the main thread; an alarm someone else armed is left alone.
-    alarm = bool(timeout) and threading.current_thread() is threading.main_thread() \
+    # SIGALRM works only in the main thread; an alarm someone else armed is left alone. A file
+    # searched only for tokens needs none (a linear search), nor its four system calls.
+    alarm = bool(timeout) and job.kind is not FileKind.TEXT and threading.current_thread() is threading.main_thread() \
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
     if alarm and timeout:
@@ -122,6 +123,9 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
 
 
 def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
+    if job.kind == FileKind.TEXT:
+        from apexlint.lower.plain_text import lower_plain_text
+        return lower_plain_text(job.rel, job.data), []
     if job.kind == FileKind.STATIC_RESOURCE:
         return _lower_resource(job, limits)
     if job.data.strip() == HIDDEN_SOURCE and job.kind in HIDDEN_KINDS:
