@@ -32,7 +32,6 @@ PLANTED = {
     ".env.local": "TOKEN={T}",
     "scripts/apex/anon.apex": "String sid = '{T}';\nSystem.debug(sid);\n",
     f"{SFDX_SOURCE}/staticresources/settings.json": '{"apiVersion": "59.0",\n "note": "é ü", "token": "{T}"}\n',
-    f"{SFDX_SOURCE}/classes/Holder.cls-meta.xml": "<ApexClass><description>{T}</description></ApexClass>\n",
     "Procfile": "web: run --sid {T}\n",
     "ci/deploy.yml": "steps:\n  - run: sf deploy --token '{T}'\n",
 }
@@ -46,6 +45,9 @@ QUIET = {
     "excluded/token.txt": TOKEN.encode(),
     "ignored/token.txt": TOKEN.encode(),
     f"{SFDX_SOURCE}/classes/.Holder.cls.swp": TOKEN.encode(),
+    # metadata XML apexlint does not lower (thousands of translations, layouts in an org): not
+    # searched, which keeps a re-scan's stats to the files that matter (discover/classify.text_file)
+    f"{SFDX_SOURCE}/classes/Holder.cls-meta.xml": f"<ApexClass><description>{TOKEN}</description></ApexClass>".encode(),
 }
 APEX = "public class Holder {\n    public static String say() { return 'hello'; }\n}\n"
 
