@@ -23,7 +23,7 @@ from apexlint.analyses.endpoints import (
     page_request,
     resolve_endpoints,
 )
-from apexlint.analyses.values import ORG_HOST, Step, Value, join_all
+from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
@@ -126,7 +126,9 @@ class CheckContext:
         (all the org's) the first; None when the data flow knows no value."""
         value = self._property_value(path, prop)
         shapes = sorted(s for s in value.strings if s != ("",)) if value is not None else []
-        if not shapes:  # an empty property renders nothing: the URL is then relative, this org's
+        if not shapes or any(s[0] in (UNKNOWN, TOP) for s in shapes):
+            # an empty property renders nothing (the URL is then relative, this org's); one that
+            # starts with what apexlint cannot read is said best as the page writes it
             return None
         endpoints = resolve_endpoints(Value(strings=frozenset((*s, rest) if rest else s for s in shapes)), self.model)
         unresolved = [ep for ep in endpoints if ep.scope == "unresolved"]
