@@ -113,6 +113,7 @@ class SourceSite:
     owner: str = ""  # enclosing Apex method ("cls.method"), page name or metadata component
     in_test: bool = False
     user: str = ""  # whose session, where the metadata names the user (an outbound message's "User to send as")
+    chosen_by_caller: bool = False  # a page read with getContent() that code outside the package names
 
 
 @frozen

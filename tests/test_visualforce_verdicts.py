@@ -97,3 +97,12 @@ def test_property_an_action_sets_is_exposed_by_the_page_that_prints_it(result: S
     message = _at(result, f"{CLASSES}/PageSessionController.cls", line, "SID008")
     assert "exposed to client code: PageSessionController.initialize sets property jsonData" in message
     assert "(rendered by Visualforce page SessionJsonp as {!jsonData})" in message
+
+
+def test_a_page_its_caller_chooses_is_not_said_to_be_always_the_packages_session_page(result: ScanResult) -> None:
+    """`global String render(PageReference page) { page.getContent() }`: the page is the caller's
+    choice; the package's page that prints a session is what makes it the trick (J-11)."""
+    message = _at(result, "fixtures/visualforce-sfdx/force-app/main/default/classes/PageRenderService.cls", 9,
+                  "SID007")
+    assert "renders a Visualforce page its caller chooses, and the package's page 'SessionHolder' emits" in message
+    assert "renders Visualforce page 'SessionHolder'" not in message

@@ -495,13 +495,14 @@ class DataFlow:
                 return page
         return None
 
-    def register_page_source(self, info: MethodInfo, call: Call, page: str) -> str:
-        """A getContent() of a session-emitting page is itself a source (SID007)."""
+    def register_page_source(self, info: MethodInfo, call: Call, page: str, *, chosen_by_caller: bool = False) -> str:
+        """A getContent() of a session-emitting page is itself a source (SID007); `chosen_by_caller`:
+        of a page code outside the package names, `page` being one of the package's it can name."""
         sid = f"{info.path}:{call.span.start_line}:{call.span.start_col}"
         if sid not in self.model.sources:
             self.model.sources[sid] = SourceSite(
                 id=sid, kind=SourceKind.VF_CONTENT, path=info.path, span=call.span, text=call.text,
-                context=page, owner=info.id, in_test=info.method.is_test)
+                context=page, owner=info.id, in_test=info.method.is_test, chosen_by_caller=chosen_by_caller)
         return sid
 
     def write_field(self, key: tuple[str, str], value: Value) -> bool:
@@ -1291,9 +1292,12 @@ class _MethodRun:
             # `global static String fromPage(PageReference p) { p.getContent() ... }`: code outside
             # the package chooses the page; the package's pages that print a session are its for the asking
             page = self.flow.printed_session_page()
+            chosen = page is not None
+        else:
+            chosen = False
         if page is None:
             return Value(types=frozenset({"blob"}))
-        source_id = self.flow.register_page_source(self.info, call, page)
+        source_id = self.flow.register_page_source(self.info, call, page, chosen_by_caller=chosen)
         step = Step(self.path, call.span, f"page '{page}' rendered by {call.name}(), session ID included")
         return Value(taint={source_id: (step,)}, strings=frozenset({(SESSION,)}), types=frozenset({"blob"}))
 

@@ -40,6 +40,10 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                      f"page {page.display} renders this session through {member}"))
         message = (f"{src.text} renders Visualforce page '{src.context}', which emits the session ID{where}: "
                    "this reads a UI session into Apex (the Visualforce session trick)")
+        if src.chosen_by_caller:  # `global String fromPage(PageReference p) { p.getContent() }`
+            message = (f"{src.text} renders a Visualforce page its caller chooses, and the package's page "
+                       f"'{src.context}' emits the session ID{where}: code outside the package can read a UI "
+                       "session into Apex through it (the Visualforce session trick)")
         if page is None:  # a page of another package, named for the session it renders
             message = (f"{src.text} renders Visualforce page '{src.context}', which is not in the package and whose "
                        "name says it renders the session ID: this reads a UI session into Apex (the Visualforce "
