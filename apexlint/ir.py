@@ -411,6 +411,9 @@ class PageIR:
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
     component_args: tuple[tuple[str, str, str], ...] = ()
+    # (controller property, source id), lower case: a session a page script passes to an
+    # `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property
+    posted_args: tuple[tuple[str, str], ...] = ()
 
 
 @frozen

@@ -153,6 +153,18 @@ def test_a_merge_field_written_over_lines_in_a_script_is_one_value() -> None:
     assert sink(ir, "fetch").in_query
 
 
+def test_a_session_a_script_posts_through_an_action_function_names_the_property_it_sets() -> None:
+    ir = lower(page(
+        '<apex:actionFunction name="send" action="{!send}"><apex:param name="a" value=""/>'
+        '<apex:param name="b" value="" assignTo="{!apiSession}"/></apex:actionFunction>'
+        '<apex:actionFunction name="noop" action="{!noop}"/>\n'
+        "<script>send('a, (b)', \"{!$Api.Session_ID}\"); send('{!$Api.Session_ID}');"
+        " noop('{!$Api.Session_ID}');</script>"))
+    source = min(sessions(ir), key=lambda s: s.span.start_col)  # the first call's
+    # only the second argument has a property to go to; the first and a function without params do not
+    assert ir.pages[0].posted_args == (("apisession", source.id),)
+
+
 def test_static_html_does_not_evaluate_merge_fields() -> None:
     ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
     assert ir.sources == () and ir.url_uses == () and ir.pages == ()

@@ -193,6 +193,13 @@ class DataFlow:
         self._queued: set[str] = set()
 
     def run(self) -> FlowResult:
+        for key, sids in sorted(self.model.posted_sessions.items()):
+            # `<apex:actionFunction>` + `<apex:param assignTo="{!sessionId}">`: the page posts its
+            # session into the property, where the controller's methods read it
+            for sid in sids:
+                src = self.model.sources[sid]
+                step = Step(src.path, src.span, f"posted to the controller's {key[1]} by <apex:actionFunction>")
+                self.write_field(key, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         if self.exhaustive:
             for m in _bottom_up(self.model, self.graph):
                 if self.demand.analysable(m):

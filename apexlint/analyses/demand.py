@@ -52,9 +52,10 @@ class Demand:
         return [m for m in self.graph.mentioning(name) if self.analysable(m)]
 
     def seeds(self) -> list[str]:
-        """Methods that read a session: by name, and where they name a formula field that holds one
-        or a field the package stores one in."""
-        refs = SEED_REFS | {name for _, name in (*self.model.formula_sessions, *self.model.stored_sessions)}
+        """Methods that read a session: by name, and where they name a formula field that holds one,
+        a field the package stores one in, or a controller property a page posts one into."""
+        refs = SEED_REFS | {name for _, name in (*self.model.formula_sessions, *self.model.stored_sessions,
+                                                 *self.model.posted_sessions)}
         return sorted({m for ref in sorted(refs) for m in self.mentioning(ref)})
 
     def callees(self, mid: str) -> list[str]:

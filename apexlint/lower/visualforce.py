@@ -374,6 +374,7 @@ class _PageLowering:
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs), body_refs=tuple(body_refs),
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
             component_args=_component_args(self.src.parse_text, self.fields),
+            posted_args=_posted_args(self.src.parse_text, self.fields),
         ),)
 
 
@@ -499,6 +500,61 @@ def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, st
             for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
                 out.setdefault((tag.group(1).lower(), attr.group(1).lower(), sid), None)
     return tuple(out)
+
+
+def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str], ...]:
+    """(controller property, source id) for each session a page's script passes to one of its
+    `<apex:actionFunction>`s (`sendEmails("{!$Api.Session_ID}")`): the function posts its i-th
+    argument to the controller, into the property its i-th `<apex:param assignTo>` names. Only
+    arguments that are, or hold, a session merge field are followed."""
+    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    if not sessions or "actionfunction" not in text.lower():
+        return ()
+    starts = [at for at, _ in sessions]
+    out: dict[tuple[str, str], None] = {}
+    for function in _ACTION_FUNCTION.finditer(text):
+        props = [(m.group(1) or "").lower() for m in _PARAM_ASSIGN.finditer(function.group(2) or "")]
+        if not any(props):
+            continue
+        for call in re.finditer(rf"(?<![\w.$]){re.escape(function.group(1))}\s*\(", text):
+            for i, (start, end) in enumerate(_arguments(text, call.end())):
+                if i < len(props) and props[i]:
+                    for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
+                        out.setdefault((props[i], sid), None)
+    return tuple(out)
+
+
+def _arguments(text: str, at: int) -> list[tuple[int, int]]:
+    """The (start, end) of each argument of a call whose `(` ends just before `at`: commas at depth
+    0, quotes stepped over; what a script writes there, not a parse (at most 2,000 characters)."""
+    out, depth, start, quote = [], 0, at, ""
+    for i in range(at, min(len(text), at + 2000)):
+        c = text[i]
+        if quote:
+            if c == quote and text[i - 1] != "\\":
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                out.append((start, i))
+                return out
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append((start, i))
+            start = i + 1
+    return out
+
+
+# `<apex:actionFunction name="sendEmails" ...> <apex:param ... assignTo="{!sessionId}"/> ...`
+_ACTION_FUNCTION = re.compile(
+    r"<apex:actionFunction\b[^>]*?\bname\s*=\s*[\"']\s*([A-Za-z_$][\w$]*)\s*[\"'][^>]*?"
+    r"(?:/>|>(.*?)</apex:actionFunction\s*>)", re.IGNORECASE | re.DOTALL)
+_PARAM_ASSIGN = re.compile(
+    r"<apex:param\b(?:[^>]*?\bassignTo\s*=\s*[\"']\s*\{!\s*([A-Za-z_][\w.]*?)\s*\}\s*[\"'])?[^>]*>",
+    re.IGNORECASE)
 
 
 def _email_markup(data: bytes) -> bytes:

@@ -203,6 +203,8 @@ class PackageModel:
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     # (object, field), lower case, of the formula fields that hold the session -> their sources
     formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (controller class, property) -> page sessions an `<apex:actionFunction>` posts into it
+    posted_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
     # reads the field back reads them (set by the analysis, `pipeline.analyse`)
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
@@ -245,6 +247,7 @@ class PackageModel:
         model._index_subtypes()
         model._drop_shadowed_sources()
         model._index_formula_sessions()
+        model._index_posted_sessions()
         model._record(Lookups())
         return model
 
@@ -302,6 +305,17 @@ class PackageModel:
             for name in names:
                 found.setdefault((key[0], name), []).append(sid)
         self.formula_sessions = {k: tuple(v) for k, v in found.items()}
+
+    def _index_posted_sessions(self) -> None:
+        """Controller properties a page's `<apex:actionFunction>` posts a session into (its
+        `<apex:param assignTo>`): what the controller reads there is the page's session."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for page in sorted(self.pages.values(), key=lambda p: p.path):
+            for prop, sid in page.posted_args:
+                owner = self.page_property_owner(page.path, prop)
+                if owner is not None and sid in self.sources:
+                    found.setdefault((owner, prop), []).append(sid)
+        self.posted_sessions = {k: tuple(v) for k, v in found.items()}
 
     def _drop_shadowed_sources(self) -> None:
         """A package class named UserInfo shadows System.UserInfo for unqualified calls."""
