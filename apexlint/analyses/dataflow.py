@@ -441,21 +441,19 @@ class DataFlow:
         refs = {r.lower(): r for r in (*page.script_refs, *page.body_refs)}
         if not refs:
             return False
-        classes = self.model.page_classes(page.path)
         for ref, written in sorted(refs.items()):
-            for cls in classes:  # the first class that declares it, as Visualforce looks it up
-                members = self.model.by_class.get(cls, {})
-                getters = [g for g in (*members.get(f"get:{ref}", ()), *members.get(f"get{ref}", ()))
-                           if not g.method.params and self.demand.analysable(g.id)]
-                owner = self.model.field_owner(cls, ref) if not getters else None
-                if not getters and owner is None:
-                    continue
-                label, held = self._member_value(getters, (owner, ref) if owner is not None else None)
-                taint = held.deep_taint()
-                if taint:
-                    self._rendered[page.name] = (f"{{!{written}}}: {label}", tuple(sorted(taint)))
-                    return True
-                break
+            member = self.model.page_member(page.path, ref)
+            if member is None:
+                continue
+            getters = [g for g in member[0] if self.demand.analysable(g.id)]
+            key = member[1] if not getters else None
+            if not getters and key is None:
+                continue
+            label, held = self._member_value(getters, key)
+            taint = held.deep_taint()
+            if taint:
+                self._rendered[page.name] = (f"{{!{written}}}: {label}", tuple(sorted(taint)))
+                return True
         return False
 
     def _member_value(self, getters: list[MethodInfo], key: tuple[str, str] | None) -> tuple[str, Value]:

@@ -417,10 +417,10 @@ def page_host_properties(model: PackageModel) -> frozenset[tuple[str, str]]:
         prop = merge_field_host(use.url) or (prefix[0] if (prefix := merge_field_prefix(use.url)) else None)
         if prop is None:
             continue
-        owner = model.page_property_owner(use.path, prop) or next(
-            (c for c in model.page_classes(use.path) if model.by_class.get(c, {}).get(f"get{prop}")), None)
-        if owner is not None:
-            out.add((owner, prop))
+        member = model.page_member(use.path, prop)
+        if member is not None:
+            getters, key = member
+            out.add(key if key is not None else (getters[0].owner, prop))
     return frozenset(out)
 
 

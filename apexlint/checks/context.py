@@ -137,19 +137,15 @@ class CheckContext:
         return next((ep for ep in endpoints if ep.scope == "external"), endpoints[0])
 
     def _property_value(self, path: str, prop: str) -> Value | None:
-        """What the page at `path` reads as `{!prop}`: its getters' returns (the first class that
-        has one, as Visualforce looks), else the property's field."""
-        for cls in self.model.page_classes(path):
-            members = self.model.by_class.get(cls, {})
-            getters = [g for g in (*members.get(f"get:{prop}", ()), *members.get(f"get{prop}", ()))
-                       if not g.method.params]
-            if getters:
-                summaries = [self.flow.summaries.get(g.id) for g in getters]
-                return join_all([x.ret for x in summaries if x is not None])
-            owner = self.model.field_owner(cls, prop)
-            if owner is not None:
-                return self.flow.fields.get((owner, prop))
-        return None
+        """What the page at `path` reads as `{!prop}`: its getters' returns, else the property's field."""
+        member = self.model.page_member(path, prop)
+        if member is None:
+            return None
+        getters, key = member
+        if getters:
+            summaries = [self.flow.summaries.get(g.id) for g in getters]
+            return join_all([x.ret for x in summaries if x is not None])
+        return self.flow.fields.get(key) if key is not None else None
 
     def _renders_org_host(self, path: str, prop: str) -> bool:
         value = self._property_value(path, prop)

@@ -490,6 +490,19 @@ class PackageModel:
                 return owner
         return None
 
+    def page_member(self, path: str, prop: str) -> tuple[list[MethodInfo], tuple[str, str] | None] | None:
+        """What `{!prop}` reads on the page (or component) at `path`, in the first of its classes
+        that has it (as Visualforce looks): the getters (`get { ... }` or `getProp()`, no
+        parameters), else the property's field as (declaring class, name); None when none has it."""
+        for cls in self.page_classes(path):
+            members = self.by_class.get(cls, {})
+            getters = [g for g in (*members.get(f"get:{prop}", ()), *members.get(f"get{prop}", ()))
+                       if not g.method.params]
+            owner = self.field_owner(cls, prop)
+            if getters or owner is not None:
+                return getters, (owner, prop) if owner is not None else None
+        return None
+
     def page_classes(self, path: str) -> list[str]:
         """The package classes the page (or component) at `path` binds to: its extensions first,
         then its standard-less controller, the order Visualforce looks a name up in."""
