@@ -27,7 +27,7 @@ from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification, SourceKind,
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
 from apexlint.lower.secrets import clip, has_token
-from apexlint.read.decode import ReadLimits, read_file_bytes, read_source, read_text_bytes
+from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def _lower_star(task: _Task) -> tuple[str, bytes]:
 
 def _read(f: DiscoveredFile, limits: ReadLimits) -> tuple[bytes | None, list[Notification]]:
     if f.kind.value == "text":
-        return read_text_bytes(f.path, f.rel, limits.max_file_bytes)
+        return read_file_bytes(f.path, f.rel, limits.max_file_bytes, quiet_if_binary=True)
     max_bytes = limits.max_resource_bytes if f.kind.value == "static-resource" else limits.max_file_bytes
     return read_file_bytes(f.path, f.rel, max_bytes)
 

@@ -39,32 +39,13 @@ class ReadLimits:
     max_compression_ratio: int = 200  # expanded / compressed, above which a zip member is a bomb
 
 
-def read_file_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
-    """A file's bytes, or None with a notification when it is too large or cannot be read."""
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
-            message = f"{rel}: skipped, not a regular file"
-            return None, [Notification("not-a-file", message, NoticeLevel.WARNING, rel)]
-        size = st.st_size
-        if size > max_bytes:
-            return None, [_too_large(rel, size, max_bytes)]
-        with open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)  # the file may have grown since stat()
-    except OSError as err:
-        message = f"{rel}: cannot be read ({err.strerror or err.__class__.__name__})"
-        return None, [Notification("unreadable-path", message, NoticeLevel.WARNING, rel)]
-    if len(data) > max_bytes:
-        return None, [_too_large(rel, len(data), max_bytes)]
-    return data, []
-
-
-def read_text_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Notification]]:
-    """`read_file_bytes` for a file searched only for tokens: one too large is reported, unless
-    its first bytes say it is binary (a database, a recording), which is passed over in silence
-    as a smaller one would be. Through a descriptor, not a file object: most of a package's files
-    are read here (NPSP: 10,600), and `open()`'s buffered reader and a `stat` by path were most of
-    what each cost."""
+def read_file_bytes(path: str | Path, rel: str, max_bytes: int, *,
+                    quiet_if_binary: bool = False) -> tuple[bytes | None, list[Notification]]:
+    """A file's bytes, or None with a notification when it is too large or cannot be read;
+    `quiet_if_binary`: a file too large whose first bytes say it is binary (a database, a
+    recording) is passed over in silence, as for a file searched only for tokens. Through a
+    descriptor, not a file object: a scan reads most of a package's files (NPSP: 12,000), and
+    `open()`'s buffered reader and a `stat` by path were most of what each cost."""
     try:
         # non-blocking: opening a FIFO that discovery took for a file must not wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -72,11 +53,11 @@ def read_text_bytes(path: str | Path, rel: str, max_bytes: int) -> tuple[bytes |
         return None, [_unreadable(rel, err)]
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
             return None, [Notification("not-a-file", f"{rel}: skipped, not a regular file", NoticeLevel.WARNING, rel)]
         if st.st_size > max_bytes:
-            head = os.read(fd, BINARY_SAMPLE_BYTES)
-            return None, [] if looks_binary(head) else [_too_large(rel, st.st_size, max_bytes)]
+            head = os.read(fd, BINARY_SAMPLE_BYTES) if quiet_if_binary else b""
+            return None, [] if quiet_if_binary and looks_binary(head) else [_too_large(rel, st.st_size, max_bytes)]
         parts: list[bytes] = []
         total, want = 0, st.st_size + 1  # one more: the file may have grown since
         while total <= max_bytes:
