@@ -363,6 +363,7 @@ class CallGraph:
         self._callers: dict[str, list[Edge]] = {}
         self.mentioning = Mentions({info.id: info.method.refs for info in model.every_method()})
         self._session_statics: dict[str, frozenset[str]] | None = None  # see `_static_sessions`
+        self._session_static_names: frozenset[str] = frozenset()  # their field names, all classes
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
@@ -424,7 +425,7 @@ class CallGraph:
         scope = Scope(model, info)
         edges: list[Edge] = []
         statics = self._static_sessions()
-        names = frozenset().union(*statics.values()) if statics else frozenset()
+        names = self._session_static_names
         for stmt in model.body(info):
             for e in walk_exprs(stmt):
                 targets: list[MethodInfo] = []
@@ -456,6 +457,7 @@ class CallGraph:
                 if fields and info is not None:
                     found[info.owner] = fields
             self._session_statics = found
+            self._session_static_names = frozenset().union(*found.values())
         return self._session_statics
 
     def _static_read(self, scope: Scope, e: Name | FieldGet, statics: dict[str, frozenset[str]]) -> list[MethodInfo]:
