@@ -102,15 +102,32 @@ def test_page_facts_for_the_package_model() -> None:
 
 
 def test_body_refs_are_what_the_page_prints_outside_its_scripts() -> None:
+    """Its text, an `<apex:outputText value>`, a link's address, a plain tag's attributes; not a
+    component's `rendered` or `action`, a comment, a script or an event handler."""
     ir = lower(page(
         '<apex:outputText escape="false" value="{!jsonData}" rendered="{!hasData}"/>\n'
         '<apex:outputLink value="/apex/Other?t={!linkToken}">go</apex:outputLink>\n'
         '<apex:commandButton action="{!save}" value="Save"/>\n'
         "<!-- {!commented} -->\n"
         "<script>var t = '{!scripted}';</script>\n"
-        "{!callback}({!Payload});"
+        "{!callback}({!Payload});\n"
+        '<div title="{!tip}" onclick="go(\'{!handled}\')"><apex:outputPanel rendered="{!shown}"/></div>'
     ))
-    assert ir.pages[0].body_refs == ("jsonData", "callback", "Payload")
+    assert ir.pages[0].body_refs == ("jsonData", "linkToken", "callback", "Payload", "tip")
+
+
+def test_markup_url_reading_a_controller_property_carries_its_stand_in() -> None:
+    """A link, image or GET form field reading `{!prop}` carries whatever session the property's
+    getter returns (resolved by apexlint.analyses.client); a tag that only shows it carries none."""
+    ir = lower(page(
+        '<a href="/apex/Next?t={!URLENCODE(linkToken)}">go</a>\n'
+        '<img src="https://cdn.example.com/p.gif?{!pixel}"/>\n'
+        '<div title="{!tip}">x</div>\n'
+        '<apex:outputLink value="{!$Page.Next}"><apex:param name="s" value="{!paramToken}"/></apex:outputLink>'
+    ))
+    assert sorted((u.sink, u.sources) for u in ir.url_uses) == [
+        ("a.href", ("client:binding:linktoken",)), ("apex:outputLink", ("client:binding:paramtoken",)),
+        ("img.src", ("client:binding:pixel",))]
 
 
 def test_component_gets_page_facts_and_email_template_does_not() -> None:

@@ -62,6 +62,9 @@ ANCESTOR_TAGS = frozenset({"form", *LINK_TAGS, *POSTBACK_TAGS})
 # ancestors, scripts); other tags are only read closely when a session merge field is inside.
 INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "meta", "apex:param", *LINK_TAGS,
                               *POSTBACK_TAGS})
+# Tags one of whose attributes is a URL the browser requests, or a form field's value: a merge
+# field in one may read a controller property that returns a session.
+URL_TAGS = frozenset({*(tag for tag, _ in URL_ATTRIBUTES), *FORM_FIELD_TAGS, "meta", "apex:param"})
 _MAX_TEXT = 120
 
 
@@ -133,11 +136,15 @@ def _nearest(ancestors: Sequence[Tag], names: frozenset[str] | dict[str, tuple[s
 
 
 class MarkupSinks:
-    """Collects UrlUses for tags; `session_ids(start, end)` names the sources in a byte range."""
+    """Collects UrlUses for tags; `session_ids(start, end)` names the sources in a byte range,
+    and `bindings(start, end)` the controller properties read there, as stand-ins for whatever
+    session they return (`ir.CLIENT_VALUE`; apexlint.analyses.client resolves them)."""
 
-    def __init__(self, src: SourceText, session_ids: Callable[[int, int], tuple[str, ...]]) -> None:
+    def __init__(self, src: SourceText, session_ids: Callable[[int, int], tuple[str, ...]],
+                 bindings: Callable[[int, int], tuple[str, ...]] | None = None) -> None:
         self.src = src
         self.session_ids = session_ids
+        self.bindings = bindings
         self.uses: list[UrlUse] = []
 
     def check(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
@@ -156,7 +163,8 @@ class MarkupSinks:
     def _ids(self, attr: Attr | None) -> tuple[str, ...]:
         if attr is None or attr.value_node is None:
             return ()
-        return self.session_ids(attr.value_node.start_byte, attr.value_node.end_byte)
+        start, end = attr.value_node.start_byte, attr.value_node.end_byte
+        return self.session_ids(start, end) + (self.bindings(start, end) if self.bindings is not None else ())
 
     def _link_param(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
         """`<apex:param name="sid" value="{!$Api.Session_ID}"/>` in a link: a query parameter.

@@ -48,7 +48,7 @@ from apexlint.lower.text_scan import (
     source_id,
     token_literal_sources,
 )
-from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, MarkupSinks, Tag, read_tag, tag_name
+from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, URL_TAGS, MarkupSinks, Tag, read_tag, tag_name
 from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
@@ -63,7 +63,13 @@ _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"
                        "application/ecmascript", "application/x-javascript"})
 _JS_NEEDLE = b"essionId"  # in both `sforce.connection.sessionId` and `__sfdcSessionId`
 _DESCEND = frozenset({"document", "element", "ERROR", "fragment"})
-_PRINTING_TAG = "apex:outputtext"  # its `value` is printed into the page as text
+# Attributes of Visualforce tags whose value the page's HTML carries as it is: the text of
+# `<apex:outputText>`, a link's address and its parameters, a hidden field, an image or frame
+# address. A plain HTML tag's attributes are all printed (but its `on*` handlers: scripts).
+_PRINTING_ATTRIBUTES = {
+    "apex:outputtext": ("value",), "apex:outputlink": ("value",), "apex:param": ("value",),
+    "apex:inputhidden": ("value",), "apex:image": ("url", "value"), "apex:iframe": ("src",),
+}
 
 
 @frozen
@@ -120,7 +126,7 @@ class _PageLowering:
         self.printed: list[tuple[int, int]] = []  # text, and `<apex:outputText value>`: printed as is
         self.script_trees: dict[int, Tree] = {}  # script body start byte -> its JavaScript tree
         self.js_sources: list[SourceSite] = []
-        self.sinks = MarkupSinks(src, self._session_ids)
+        self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.root_tag: Tag | None = None
         self.open_tags: list[Tag] = []
 
@@ -150,6 +156,13 @@ class _PageLowering:
         lo = bisect_left(self.session_starts, start)
         hi = bisect_left(self.session_starts, end)
         return tuple(f.source.id for f in self.session_fields[lo:hi] if f.source is not None)
+
+    def _bindings(self, start: int, end: int) -> tuple[str, ...]:
+        """Stand-ins for the controller properties read by the merge fields in a byte range that
+        are not sessions themselves (`{!linkSid}`, `{!URLENCODE(linkSid)}`): a getter returning a
+        session puts it where the field is, as `{!$Api.Session_ID}` would."""
+        return tuple(client_value("binding", f.merge.identifiers[0]) for f in self._fields_in(start, end)
+                     if f.source is None and len(f.merge.identifiers) == 1)
 
     # ------------------------------------------------------------------ walk
 
@@ -237,6 +250,7 @@ class _PageLowering:
         wanted = (
             name.lower() in INTERESTING_TAGS
             or bool(self._session_ids(start, end))
+            or (name.lower() in URL_TAGS and bool(self._fields_in(start, end)))
             or self.src.buffer.find(_JS_NEEDLE, start, end) >= 0
         )
         return read_tag(node, self.src.buffer) if wanted else Tag(name.lower(), name, node, ())
@@ -244,10 +258,13 @@ class _PageLowering:
     def _tag(self, tag: Tag) -> None:
         if self.root_tag is None and tag.name in _ROOT_TAGS:
             self.root_tag = tag
-        if tag.name == _PRINTING_TAG and self._fields_in(tag.node.start_byte, tag.node.end_byte):
-            value = (tag if tag.attributes else read_tag(tag.node, self.src.buffer)).attr("value")
-            if value is not None and value.value_node is not None:
-                self.printed.append((value.value_node.start_byte, value.value_node.end_byte))
+        printing = _PRINTING_ATTRIBUTES.get(tag.name, ()) if ":" in tag.name else None
+        if printing != () and self._fields_in(tag.node.start_byte, tag.node.end_byte):
+            read = tag if tag.attributes else read_tag(tag.node, self.src.buffer)
+            for attr in read.attributes:
+                if attr.value_node is not None and (
+                        attr.name in printing if printing is not None else not attr.name.startswith("on")):
+                    self.printed.append((attr.value_node.start_byte, attr.value_node.end_byte))
         self.sinks.check(tag, self.open_tags)
         for attr in tag.attributes:
             if attr.name.startswith("on") and attr.value_node is not None:
