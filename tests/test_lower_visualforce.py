@@ -151,6 +151,19 @@ def test_letterhead_cdata_body_and_end_br_in_an_email_template_parse_as_browsers
     assert link.in_query and (link.span.start_line, link.span.start_col) == (2, 50)
 
 
+def test_valid_xml_a_page_may_hold_parses_without_notes() -> None:
+    """An XML declaration before `<apex:page>`, CDATA, end tags whose names have underscores
+    (namespaced or not): Visualforce accepts them, and so does the lowering, sinks included."""
+    ir = lower('<?xml version="1.0" encoding="UTF-8"?>\n<apex:page contentType="text/xml">\n'
+               "<Fields><ORDER_OWNER><![CDATA[{!$User.FirstName}]]></ORDER_OWNER></Fields>\n"
+               '<acme_ui:Panel title="Tools">Tools</acme_ui:Panel><c:Widget_x/>\n'
+               '<script>for (var i = 0; i<max_len; i++) { go(i) }</script>\n'
+               '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a>\n</apex:page>\n')
+    assert ir.notifications == ()
+    link = sink(ir, "a.href")
+    assert link.in_query and link.span.start_line == 6
+
+
 def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_unended_statement() -> None:
     """ECMAScript Annex B: `<!--` and `-->` at a line's start comment out the line in a classic
     script, and the line break ends the statement before it."""

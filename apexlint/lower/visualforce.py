@@ -107,7 +107,7 @@ class _PageLowering:
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         if kind in PAGE_KINDS:
-            self.masked = _underscored_tag_names(_self_closed_raw_text(self.masked))
+            self.masked = _underscored_tag_names(_self_closed_raw_text(_xml_markup(self.masked)))
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
         self.tree = parse("html", self.masked)
@@ -585,6 +585,20 @@ def _email_markup(data: bytes) -> bytes:
 
 
 _CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+def _xml_markup(data: bytes) -> bytes:
+    """A page's XML that the HTML grammar refuses, made spaces for the parser only (each byte
+    where it was): an XML declaration or processing instruction (`<?xml version="1.0"?>`, which
+    Visualforce accepts before `<apex:page>`), and CDATA markers (their content is text or
+    markup the page renders, parsed as such)."""
+    if b"<?" not in data and b"<![CDATA[" not in data:
+        return data
+    out = _PROCESSING.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data)
+    return _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, out)
+
+
+_PROCESSING = re.compile(rb"<\?[A-Za-z][^>]*\?>")
 _END_BR = re.compile(rb"</br\s*>", re.IGNORECASE)
 
 
@@ -642,14 +656,18 @@ _SELF_CLOSED_RAW_TEXT = re.compile(
 _RENAMED = {b"script": b"scr-pt", b"style": b"sty-e"}
 
 
-# A component's tag whose name has an underscore (`<c:Contact_new>...</c:Contact_new>`): the HTML
-# grammar takes one in a start tag, not in an end tag.
-_UNDERSCORED_TAG = re.compile(rb"</?[A-Za-z][\w-]*:[\w.-]*_[\w.-]*")
+# A tag whose name has an underscore: the HTML grammar takes one in a start tag, not in an end
+# tag. Namespaced (`<c:Contact_new>`, `</Apttus_Base2:Usage>`), or not (`</ORDER_LINK>`, an XML
+# page's own element) where no script's `i<max_len` can be meant: a start tag not after a name or a
+# bracket.
+_UNDERSCORED_TAG = re.compile(
+    rb"</?(?=[\w.:-]*_)[A-Za-z][\w.-]*:[\w.:-]*"
+    rb"|(?:</|(?<![\w)\]$])<)(?=[\w.-]*_)[A-Za-z][\w.-]*(?=[\s/>])")
 
 
 def _underscored_tag_names(data: bytes) -> bytes:
-    """`data` with the underscores of namespaced tag names made dashes, for the parser only (same
-    length: positions hold, and names are read from the file as written)."""
+    """`data` with the underscores of tag names made dashes, for the parser only (same length:
+    positions hold, and names are read from the file as written)."""
     if b"_" not in data:
         return data
     return _UNDERSCORED_TAG.sub(lambda m: m.group(0).replace(b"_", b"-"), data)
