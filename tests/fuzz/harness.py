@@ -22,7 +22,13 @@ from pathlib import Path
 
 import atheris
 
-with atheris.instrument_imports(include=["apexlint"]):
+# atheris 2.3.0's bytecode rewriting breaks these modules on Python 3.11: in merge_fields a local
+# read from `self.text` arrives as a bool ("'bool' object has no attribute 'find'"), and js_flow's
+# cursor walk, re-entered through js_calls, segfaults in tree-sitter, both on the fixture seeds
+# themselves; uninstrumented (or outside atheris, under MALLOC_PERTURB_) the same inputs lower
+# cleanly. They are still run on every input, only without coverage feedback of their own.
+with atheris.instrument_imports(include=["apexlint"], exclude=[
+        "apexlint.read.merge_fields", "apexlint.lower.js_flow", "apexlint.lower.js_calls"]):
     # The lowerings are imported lazily by lower_source: import them here so they are instrumented.
     import apexlint.engine
     import apexlint.lower.apex
