@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apexlint.analyses.values import (
     MAX_FACETS,
     Step,
@@ -13,7 +15,9 @@ from apexlint.analyses.values import (
     substitute,
     with_facet,
 )
+from apexlint.engine import ScanOptions, scan
 from apexlint.ir import Span
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 STEP = Step("Leak.cls", Span(1, 1, 1, 2), "here")
 
@@ -63,3 +67,30 @@ def test_too_many_headers_become_one_the_body_stays_apart() -> None:
     assert set(request_part(req, "body").deep_taint()) == {"b"}
     assert "h3" in request_part(req, "header", "H3").deep_taint()
     assert "b" not in request_part(req, "header", "H3").deep_taint()
+
+
+HEADER_BY_NAME = """public with sharing class PartnerConnector {
+    private static final String AUTH_HEADER = 'Authorization';
+    private static final String PREFIX = 'Bearer ';
+    public static void post(String body) {
+        String accept = 'X-Session';
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.partner.example.com/v1/jobs');
+        req.setMethod('POST');
+        req.setHeader(AUTH_HEADER, PREFIX + UserInfo.getSessionId());
+        req.setHeader(accept, UserInfo.getSessionId());
+        req.setBody(body);
+        new Http().send(req);
+    }
+}
+"""
+
+
+def test_a_header_named_by_a_constant_or_a_variable_is_named_in_the_message(tmp_path: Path) -> None:
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/PartnerConnector.cls": HEADER_BY_NAME.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    messages = sorted(f.message for f in result.findings if f.rule_id == "SID002")
+    assert len(messages) == 2, messages
+    assert "in the header 'Authorization'" in messages[0] + messages[1]
+    assert "in the header 'X-Session'" in messages[0] + messages[1]
+    assert not any("header '?'" in m for m in messages)

@@ -39,6 +39,7 @@ from apexlint.analyses.values import (
     join_all,
     keeps_facet,
     literal,
+    literal_text,
     map_entry,
     map_get,
     map_rest,
@@ -383,7 +384,7 @@ class DataFlow:
                 # calls, are as closed as its request gets: no caller of the package says more
                 # (`addRemoteSite(url)` beside `queryClasses()`)
                 passed = [h for mid, h in reports if mid != first and (
-                    not _open(h.value) or (not _endpoint_open(h.value) and (
+                    not _open(h.value) or (not _destination_open(h.value) and (
                         self._outside_arguments(mid) or not self.graph.has_callers(mid))))]
                 if not passed and _endpoint_open(hit.value):
                     # callers that say where the request goes, passing on a body of their own
@@ -1106,9 +1107,7 @@ class _MethodRun:
             self.set_request_part(call, args)
             return EMPTY
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_GETTERS:
-            named = call.args[0] if call.args else None
-            return request_part(receiver, api.HTTP_REQUEST_GETTERS[name],
-                                named.value if isinstance(named, Lit) and named.is_string else None)
+            return request_part(receiver, api.HTTP_REQUEST_GETTERS[name], literal_text(args[0]) if args else None)
         if cls in api.HTTP_RESPONSE_TYPES and name in api.HTTP_RESPONSE_TEXT:
             # `req.setEndpoint(res.getHeader('Location'))`: where a server says to go, any host
             return Value(strings=frozenset({(RESPONSE,)}), types=frozenset({"string"}))
@@ -1211,12 +1210,12 @@ class _MethodRun:
         if both.carries_session() and system in api.DYNAMIC_DISPATCH:
             self.sink("unresolved", f"dynamic dispatch ({cls}.{name})", call.span, call.text, both)
         elif both.carries_session() and api.is_external_class(cls):
+            # Another package's code: handing it the session is the verdict (SID011). What it
+            # returns is its result (a deploy status, the Id of the document `generateDoc(...,
+            # sessionId, ...)` made), not the session it was given: logging that would be a
+            # confident SID003 on a guess, in place of the hand-off that is certain.
             self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
-            if receiver.facets and not receiver.taint:
-                # an operation of another package's client that holds the session in a field
-                # (`usf3.MetadataService.MetadataPort.checkDeployStatus`): reported above; what it
-                # returns is its result (a deploy status), not the session it was given
-                return derived(joined) if joined.carries_session() else EMPTY
+            return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
 
     def _with_parameter(self, call: Call, args: list[Value]) -> Value:
@@ -1312,8 +1311,7 @@ class _MethodRun:
             return
         part = api.HTTP_REQUEST_SETTERS[call.name]
         if part == "header":
-            header = call.args[0].value if isinstance(call.args[0], Lit) and call.args[0].is_string else "?"
-            part = f"header:{header}"
+            part = f"header:{literal_text(args[0]) or '?'}"  # `setHeader(AUTH_HEADER, ...)` names it too
         value = add_step(args[-1], Step(self.path, call.span, f"set as the request {_part_label(part)}"))
         self.write(call.obj, with_facet(part, value))
 
@@ -1413,6 +1411,15 @@ def _endpoint_open(v: Value) -> bool:
     """Whether a sink's endpoint depends on the reporting method's parameters (or is unknown)."""
     endpoint = v.facets.get("endpoint")
     return endpoint is None or not endpoint.strings or bool(endpoint.deep_params())
+
+
+def _destination_open(v: Value) -> bool:
+    """Whether where a sink's request goes is the reporting method's parameter to say (or
+    unknown): its endpoint starts with one. A path segment taken from one (`'/sobjects/' + type`)
+    leaves the host and the API known."""
+    endpoint = v.facets.get("endpoint")
+    return endpoint is None or not endpoint.strings or any(
+        shape and marker_param(shape[0]) is not None for shape in endpoint.strings)
 
 
 def _open(v: Value) -> bool:

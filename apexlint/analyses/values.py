@@ -315,11 +315,12 @@ def with_facet(name: str, v: Value) -> Value:
 # A map keeps a session put under a fixed key (`m.put('sessionId', sid)`) as its part "[sessionId]",
 # so that reading another key, the keys or the map's size is not reading the session. Anything
 # else put in a map joins the map's own value, as a list's items do.
-def _map_key(key: Value) -> str | None:
-    """The text of a map key written as a literal (Apex string keys are case-sensitive)."""
-    if key.taint or key.params or key.facets or len(key.strings) != 1:
+def literal_text(v: Value) -> str | None:
+    """The one text `v` can be, known whole (a literal, a constant, a variable assigned one), or
+    None: a map key (Apex string keys are case-sensitive), a header's name."""
+    if v.taint or v.params or v.facets or len(v.strings) != 1:
         return None
-    (shape,) = key.strings
+    (shape,) = v.strings
     return shape[0] if len(shape) == 1 and not shape[0].startswith("\x00") else None
 
 
@@ -329,7 +330,7 @@ def _is_entry(name: str) -> bool:
 
 def map_entry(key: Value, v: Value) -> Value:
     """What `m.put(key, v)` (or `{key => v}`) adds to the map."""
-    name = _map_key(key)
+    name = literal_text(key)
     if name is None or not v.carries_session():
         return join(key, v)
     return with_facet(f"[{name}]", v)
@@ -347,7 +348,7 @@ def map_get(m: Value, key: Value) -> Value:
     the map holds; every entry when the key is not a literal."""
     if not any(_is_entry(n) for n in m.facets):
         return m
-    name = _map_key(key)
+    name = literal_text(key)
     if name is None:
         return map_values(m)
     return join(map_rest(m), m.facets.get(f"[{name}]", EMPTY))
