@@ -3,7 +3,10 @@
 Each method is analysed once per change into a *summary*: its return value, what it does to
 its parameters' objects, what it writes to class fields, and which sinks its parameters reach
 — all in terms of symbolic parameters, so a helper called from fifty places is analysed once
-and instantiated at each call. Class fields are one global store per (class, field). A worklist
+and instantiated at each call. Class fields are one global store per (class, field); besides, an
+instance method only the package calls reads its own fields as its receiver's (`RECEIVER`), and
+each call fills them in from the object it is made on where that object's parts are known (one
+made there by `new`: what its constructor wrote), from the store where not. A worklist
 re-analyses callers when a summary changes and readers when a field changes, until nothing
 changes (values only grow and are bounded, and a per-method cap guarantees termination).
 
@@ -21,6 +24,7 @@ from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, wa
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
+    ANY_PART,
     EMPTY,
     ORG,
     ORG_HOST,
@@ -45,7 +49,10 @@ from apexlint.analyses.values import (
     map_rest,
     map_values,
     marker_param,
+    on_receiver,
     param_marker,
+    receiver_field,
+    receiver_names,
     request_part,
     substitute,
     with_facet,
@@ -139,6 +146,11 @@ class Summary:
     param_effects: dict[int, Value] = field(default_factory=dict)
     field_effects: dict[tuple[str, str], Value] = field(default_factory=dict)
     sinks: dict[tuple[SinkSite, str], SinkHit] = field(default_factory=dict)
+    # the fields of the object it runs on that the values above read (as `RECEIVER` fields)
+    receiver_fields: frozenset[tuple[str, str]] = frozenset()
+    # what it writes to the fields of the object it runs on (field name -> value): the state a
+    # constructor gives a new object, or a setter an object its caller holds
+    receiver_effects: dict[str, Value] = field(default_factory=dict)
 
 
 @dataclass
@@ -192,6 +204,11 @@ class DataFlow:
         self._analysed: set[str] = set()  # methods analysed at least once
         self._queue: deque[str] = deque()  # methods to (re-)analyse, callees first
         self._queued: set[str] = set()
+        self._receiver_bound: dict[str, bool] = {}
+        self._receiver_users: dict[tuple[str, str], set[str]] = {}  # field -> summaries reading it symbolically
+        # (sink, source) reached through a summary filled in with its receiver's fields: each
+        # caller's object is its own, and together they stand for what the field store held
+        self._via_receiver: set[tuple[SinkSite, str]] = set()
 
     def run(self) -> FlowResult:
         for key, sids in sorted(self.model.posted_sessions.items()):
@@ -255,6 +272,8 @@ class DataFlow:
                 self._tainted_fields.add(key)
                 for m in self.demand.readers(key):
                     self.activate(m)
+                for m in sorted(self._receiver_users.get(key, ())):
+                    self._callers_see_field(m)
 
     def settle(self, key: tuple[str, str]) -> None:
         """Analyse now the field initialisers that may write field `key` and wait in the queue
@@ -308,11 +327,45 @@ class DataFlow:
         """Callers must see a summary that holds a session, or writes a field someone reads."""
         for key in summary.field_effects:
             self._effects_on.setdefault(key, set()).add(mid)
+        for key in summary.receiver_fields:
+            self._receiver_users.setdefault(key, set()).add(mid)
         if self.exhaustive:
             return
+        if any(self.fields.get(key, EMPTY).deep_taint() for key in summary.receiver_fields):
+            self._callers_see_field(mid)
         if _summary_tainted(summary) or any(k in self._demanded_fields for k in summary.field_effects):
             for m in self.demand.callers(mid):
                 self.activate(m)
+
+    def through_receiver(self, site: SinkSite, value: Value) -> None:
+        """`value` reached `site` in a callee filled in with its receiver's fields (`_hits`)."""
+        self._via_receiver.update((site, src) for src in value.deep_taint())
+
+    def _callers_see_field(self, mid: str) -> None:
+        """A summary reads a field of its receiver that holds a session in the field store: its
+        callers report it (those whose receiver is not known read the store)."""
+        if not self.exhaustive:
+            for m in self.demand.callers(mid):
+                self.activate(m)
+
+    def receiver_bound(self, info: MethodInfo) -> bool:
+        """Whether `info` only ever runs on objects the package's own calls hand it, so that its
+        own fields can be read as its receiver's (`RECEIVER`), each caller filling them in.
+
+        Not a method the platform or code outside the package may call on an object of its own
+        (an entry point, a page's action or getter, a web service, an implementation of a system
+        interface), nor one nothing in the package calls: those read the field store.
+        """
+        known = self._receiver_bound.get(info.id)
+        if known is None:
+            m = info.method
+            known = info.cls is not None and not info.is_static and m.kind == "method" and not m.is_test \
+                and info.owner not in self.soap_ports and not self._outside_arguments(info.id) \
+                and not self.model.page_bound(info) \
+                and all(t in self.model.classes for t in self.model.supertypes(info.owner)) \
+                and self.graph.has_callers(info.id, self.demand.analysable)
+            self._receiver_bound[info.id] = known
+        return known
 
     def getter(self, key: tuple[str, str]) -> MethodInfo | None:
         """The `get { ... }` accessor of property `key`, if it has a body of its own."""
@@ -377,8 +430,11 @@ class DataFlow:
             for key, hit in self.reports[mid].items():
                 found.setdefault(key, []).append((mid, hit))
         out = []
-        for reports in found.values():
+        for key, reports in found.items():
             first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
+            if key in self._via_receiver and hit.site.method_id != first and len(reports) > 1:
+                # each caller's object reaches the sink: all of them, as the field store would have
+                hit = replace(hit, value=join_all([h.value for _, h in reports]))
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
@@ -559,11 +615,16 @@ class _MethodRun:
         self.field_effects: dict[tuple[str, str], Value] = {}
         self.changed_fields: set[tuple[str, str]] = set()
         self.returns: list[tuple[Span, Value]] = []
-        self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value]] = {}
+        self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value, Value]] = {}
         self._read: set[str] = set()
         self._backward = False
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
+        # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
+        # reads and writes of them
+        self.symbolic = flow.receiver_bound(info)
+        self.receiver_fields: set[tuple[str, str]] = set()
+        self.receiver_effects: dict[str, Value] = {}
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -592,7 +653,8 @@ class _MethodRun:
             v = self.env.get(p.name, EMPTY)
             if v.facets and v != self._initial.get(p.name):
                 effects[i] = Value(facets=v.facets)
-        summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks)
+        summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks,
+                          frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())))
         return summary, self.changed_fields
 
     def check_client_exposure(self) -> None:
@@ -710,12 +772,12 @@ class _MethodRun:
                     self._backward = True
                 self.env[target.name] = join(self.env.get(target.name, EMPTY), v)
             elif self.scope.cls and (owner := self.model.field_owner(self.scope.cls, target.name)):
-                self.write_field((owner, target.name), v)
+                self.write_field((owner, target.name), v, own=True)
         elif isinstance(target, FieldGet):
             owner = self.field_target(target)
             own_port = self._own_port(target.obj)
             if owner is not None and not own_port:
-                self.write_field((owner, target.name), v)
+                self.write_field((owner, target.name), v, own=isinstance(target.obj, This))
             if owner is None or own_port or _rooted_in_local(target.obj, self.scope):
                 # the local object itself carries the part too: `service.SessionHeader.sessionId = s`
                 self.write(target.obj, with_facet(target.name, v))
@@ -760,9 +822,14 @@ class _MethodRun:
             return None
         return self.model.field_owner(cref, fg.name) or None
 
-    def write_field(self, key: tuple[str, str], v: Value) -> None:
+    def write_field(self, key: tuple[str, str], v: Value, own: bool = False) -> None:
+        """A write to field `key` (`own`: of the object the method runs on, by `f` or `this.f`):
+        into the field store, and to the callers through the summary."""
         if key[0] in self.model.classes and _cannot_carry(self.model.field_type(key[0], key[1]) or ""):
             return
+        if own and self.own_instance_field(key):
+            self.receiver_effects[key[1]] = join(self.receiver_effects.get(key[1], EMPTY), v)
+        v = self.globalised(v)
         params = v.deep_params()
         if params:
             self.field_effects[key] = join(self.field_effects.get(key, EMPTY), v)
@@ -782,6 +849,36 @@ class _MethodRun:
         calls it": asking resolves calls all over the package, and makes every class a re-scan
         must watch."""
         return self.flow._outside_arguments(self.info.id)
+
+    def own_instance_field(self, key: tuple[str, str]) -> bool:
+        """Whether `key` is an instance field of the object this (instance) method runs on."""
+        if self.info.is_static or self.scope.cls is None or key[0] not in self.model.superclass_chain(self.scope.cls):
+            return False
+        ci = self.model.classes.get(key[0])
+        decl = next((f for f in ci.fields if f.name == key[1]), None) if ci is not None else None
+        return decl is not None and "static" not in decl.modifiers
+
+    def own_field(self, key: tuple[str, str], span: Span) -> Value:
+        """A read of field `key` of the object the method runs on (`f`, `this.f`): in a method
+        bound to its receivers, what each caller's receiver holds there (`RECEIVER`); otherwise,
+        and for fields holding package objects or read through a getter, the field store."""
+        stored = self.read_field(key)  # a reader still: re-run, and its writers analysed, as it changes
+        if not self.symbolic or not self.own_instance_field(key) or self.flow.getter(key) is not None:
+            return stored
+        declared = self.model.field_type(key[0], key[1]) or ""
+        if _cannot_carry(declared) or self.model.resolve_class(element_type(declared) or declared, key[0]):
+            return stored
+        self.receiver_fields.add(key)
+        return receiver_field(key[1], Step(self.path, span, f"read from field {key[1]} of the object"))
+
+    def globalised(self, v: Value) -> Value:
+        """`v` with the fields of the receiver it reads as the field store holds them: for the
+        store, which stands for every object (what an unknown receiver holds)."""
+        if not self.receiver_fields or not any(on_receiver(k) for k in v.deep_params()):
+            return v
+        names = receiver_names(v, frozenset(n for _, n in self.receiver_fields))
+        stored = {key[1]: self.flow.fields.get(key, EMPTY) for key in sorted(self.receiver_fields) if key[1] in names}
+        return substitute(v, [], None, stored, only_receiver=True)
 
     def read_field(self, key: tuple[str, str]) -> Value:
         self.flow.readers.setdefault(key, set()).add(self.info.id)
@@ -866,7 +963,7 @@ class _MethodRun:
                 return self._typed(v, element_type(declared))
             return v if pc in v.types else join(v, Value(types=frozenset({pc})))
         if self.scope.cls and (owner := self.model.field_owner(self.scope.cls, e.name)):
-            return self.read_field((owner, e.name))
+            return self.own_field((owner, e.name), e.span)
         return EMPTY
 
     def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span) -> Value:
@@ -890,6 +987,8 @@ class _MethodRun:
 
     def eval_field(self, e: FieldGet) -> Value:
         owner = self.field_target(e)
+        if owner is not None and isinstance(e.obj, This):
+            return self.own_field((owner, e.name), e.span)
         if owner is not None:
             return self.read_field((owner, e.name))
         if isinstance(e.obj, Name) and e.obj.name == "trigger" and self.info.trigger is not None:
@@ -904,9 +1003,11 @@ class _MethodRun:
         prints its endpoint and method only."""
         if v.types and v.types <= api.HTTP_REQUEST_TYPES:
             return _printed(v)
-        if v.facets:
-            return v
+        if v.facets and not any(cls in self.model.classes for cls in v.types):
+            return v  # a record, a collection: its parts are all it holds
         for cls in sorted(v.types):
+            # a package object, even one whose parts are known (made here): every object's
+            # fields, as a class's field store holds them
             if cls in self.model.classes:
                 v = join(v, self.object_value(cls))
         return v
@@ -958,7 +1059,7 @@ class _MethodRun:
             if logger:
                 self.sink("log", logger, call.span, call.text, join_all(args))
                 return EMPTY
-            return self.invoke(r.targets, call, args)
+            return self.invoke(r.targets, call, args, receiver)
         outside = self.outside_logger(call)
         if outside:
             self.sink("log", outside, call.span, call.text, join_all(args))
@@ -1002,36 +1103,83 @@ class _MethodRun:
         """A logging class: named `…Log`, `…Logger`, `…Logging`, or given with `--logger-class`."""
         return cls.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or cls in self.flow.logger_classes
 
-    def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value]) -> Value:
+    def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value],
+               receiver: Value = EMPTY) -> Value:
         """Apply the callees' summaries at this call, reusing the last round's answer when unchanged."""
         summaries = tuple(self.flow.summaries.get(t.id) for t in targets)
         memo = self._calls.get(call.span)
-        if memo is not None and memo[0] == summaries and memo[1] == args:
+        if memo is not None and memo[0] == summaries and memo[1] == args and memo[3] == receiver:
+            for t, s in zip(targets, summaries, strict=True):
+                if s is not None and s.receiver_fields:
+                    self.receiver_of(s, call, receiver, t)  # what it reads, read again (`readers`)
             return memo[2]
-        result = self._apply_summaries(targets, call, args)
-        self._calls[call.span] = (summaries, args, result)
+        result = self._apply_summaries(targets, call, args, receiver)
+        self._calls[call.span] = (summaries, args, result, receiver)
         return result
 
     def _apply_summaries(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr,
-                         args: list[Value]) -> Value:
+                         args: list[Value], receiver: Value = EMPTY) -> Value:
         result = EMPTY
         call_args = call.args if isinstance(call, (Call, New)) else ()
         for t in targets:
             s = self.flow.summary(t.id)
             step = Step(self.path, call.span, f"passed to {t.label}")
-            result = join(result, substitute(s.ret, args, Step(self.path, call.span, f"returned by {t.label}")))
+            fields = self.receiver_of(s, call, receiver, t) if s.receiver_fields else None
+            result = join(result, substitute(s.ret, args, Step(self.path, call.span, f"returned by {t.label}"),
+                                             fields))
             for hit in s.sinks.values():
-                v = substitute(hit.value, args, step)
+                v = substitute(hit.value, args, step, fields)
                 if v.deep_taint():
                     self.flow.report(hit.site, v)
+                    if fields is not None:
+                        self.flow.through_receiver(hit.site, v)
                 if v.deep_params():
                     self.sinks[(hit.site, hit.site.kind)] = SinkHit(hit.site, v)
             for key, eff in s.field_effects.items():
-                self.write_field(key, substitute(eff, args, step))
+                self.write_field(key, substitute(eff, args, step, fields))
             for i, eff in s.param_effects.items():
                 if i < len(call_args):
-                    self.write(call_args[i], substitute(eff, args, step))
+                    self.write(call_args[i], substitute(eff, args, step, fields))
+            if s.receiver_effects:
+                state = {n: substitute(eff, args, step, fields) for n, eff in s.receiver_effects.items()}
+                result = join(result, self.receiver_changed(call, state))
         return result
+
+    def receiver_of(self, s: Summary, call: Expr, receiver: Value, target: MethodInfo) -> dict[str, Value]:
+        """The fields a callee reads of the object it runs on, as this call knows them: of `this`
+        (an unqualified call), this method's own; of an object whose parts are known (one made
+        here with `new`, by a constructor that set them), its parts; else the field store's."""
+        out: dict[str, Value] = {}
+        implicit = _on_this(call)
+        known = receiver.facets and ANY_PART not in receiver.facets
+        for key in sorted(s.receiver_fields):
+            name = key[1]
+            if implicit:
+                out[name] = self.own_field(key, call.span)
+                continue
+            # a parameter's object: that field of whatever the callers pass (`_argument_field`)
+            got = Value(receiver.taint, {k: t for k, t in field_of(Value(params=receiver.params), name).params.items()})
+            held = receiver.facets.get(name) if known else None
+            out[name] = join(got, held if held is not None else self.read_field(key))
+        return out
+
+    def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
+        """What a callee wrote to the fields of the object it runs on: for a `new`, the object's
+        parts (its value); for an unqualified call, this method's own writes; else the parts
+        of the object the call is made on, where it is held."""
+        # every part, not only those `keeps_facet` tracks: a part left out is read from the field
+        # store, which holds every object's (`receiver_of`)
+        parts = join(EMPTY, Value(facets={n: v for n, v in sorted(state.items()) if not v.is_empty}))
+        if isinstance(call, New):
+            return parts
+        if _on_this(call):
+            for n, v in sorted(state.items()):
+                if self.scope.cls is not None and (owner := self.model.field_owner(self.scope.cls, n)) is not None \
+                        and self.own_instance_field((owner, n)):
+                    self.receiver_effects[n] = join(self.receiver_effects.get(n, EMPTY), v)
+        elif isinstance(call, Call) and call.obj is not None and parts.facets:
+            self.write(call.obj, parts)
+        return EMPTY
 
     def eval_new(self, e: New) -> Value:
         args = [self.eval(a) for a in e.args]
@@ -1047,8 +1195,10 @@ class _MethodRun:
                 self.sink("log", f"{self.model.classes[pc].display} message", e.span, f"new {e.type}(...)", joined)
         if pc is not None:
             fields_init = self.model.by_class.get(pc, {}).get("<fields>", [])
-            self.invoke(ctors + fields_init, e, args)
-            return Value(types=frozenset({pc}))
+            state = self.invoke(ctors + fields_init, e, args)
+            if not self.whole_state(pc, ctors):
+                return Value(types=frozenset({pc}))
+            return join(Value(types=frozenset({pc})), Value(facets=state.facets))
         base = base_type(e.type)
         joined = join_all(args)
         if e.field_names:  # an SObject built with its fields: the record holds each value
@@ -1077,6 +1227,33 @@ class _MethodRun:
                 self.sink("unresolved", f"new {e.type}", e.span, f"new {e.type}(...)", joined)
             return derived(joined, types=frozenset({base}))
         return Value(types=frozenset({base}))
+
+    def whole_state(self, pc: str, ctors: list[MethodInfo]) -> bool:
+        """Whether what the constructors and field initialisers a `new` runs write is all that
+        is written to the new object as it is made: no initialiser block, and a superclass's
+        constructors and initialisers only run by an explicit `super(...)` (an implicit one, or
+        a superclass's field initialisers, would set fields unseen)."""
+        members = self.model.by_class.get(pc, {})
+        if members.get("<init-block>"):
+            return False
+        chain = self.model.superclass_chain(pc)
+        if len(chain) == 1:
+            return True
+        if any(self.model.by_class.get(c, {}).get(n) for c in chain[1:] for n in ("<fields>", "<init-block>")):
+            return False
+        return bool(ctors) and all(self._calls_super(c, 3) for c in ctors)
+
+    def _calls_super(self, ctor: MethodInfo, depth: int) -> bool:
+        """A constructor that starts with `super(...)`, or with `this(...)` to one that does."""
+        body = self.model.body(ctor)
+        first = body[0] if body else None
+        call = first.expr if isinstance(first, Eval) else None
+        if not isinstance(call, Call) or call.name != "<init>" or depth <= 0:
+            return False
+        if isinstance(call.obj, Super):
+            return True
+        targets = Scope(self.model, ctor).resolve(call).targets if call.obj is None else ()
+        return bool(targets) and all(self._calls_super(t, depth - 1) for t in targets)
 
     def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value]) -> Value:
         cls, name = system
@@ -1396,6 +1573,12 @@ class _MethodRun:
         return EMPTY
 
 
+def _on_this(call: Expr) -> bool:
+    """An unqualified call (`m()`, `this.m()`, `super.m()`, `this(...)`, `super(...)`): made on
+    the object the calling method runs on."""
+    return isinstance(call, Call) and (call.obj is None or isinstance(call.obj, This | Super))
+
+
 def _own_path(shape: tuple[str, ...]) -> str:
     """The first literal piece of a page URL, after the org's own URL or host if it starts with
     them (`URL.getOrgDomainUrl().toExternalForm() + '/apex/X'`, `'https://' + host + '/apex/X'`)."""
@@ -1438,6 +1621,7 @@ def _open(v: Value) -> bool:
 def _summary_tainted(s: Summary) -> bool:
     return bool(s.ret.deep_taint() or any(v.deep_taint() for v in s.param_effects.values())
                 or any(v.deep_taint() for v in s.field_effects.values())
+                or any(v.deep_taint() for v in s.receiver_effects.values())
                 or any(h.value.deep_taint() for h in s.sinks.values()))
 
 

@@ -93,6 +93,12 @@ def field_of(v: Value, name: str) -> Value:
     return join(whole, got)
 
 
+def _receiver_field(receiver: dict[str, Value], key: int) -> Value:
+    """The receiver's field that `key` names, as the caller knows it."""
+    hashed = (key - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1)
+    return join_all([receiver[n] for n in sorted(receiver) if _field_hash(n) == hashed])
+
+
 def _argument_field(arg: Value, key: int) -> Value:
     """The field of the caller's argument that `key` (a `_FIELD_BASE` key) names."""
     hashed = (key - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1)
@@ -104,9 +110,51 @@ def _argument_field(arg: Value, key: int) -> Value:
 
 
 def marker_param(piece: str) -> int | None:
-    if piece.startswith("\x00p") and piece[2:].isdigit():
-        return int(piece[2:])
+    """The parameter whose text (or, for a field marker, a field's text) `piece` stands for."""
+    if piece.startswith("\x00p"):
+        index = piece[2:].partition(".")[0]
+        if index.isdigit():
+            return int(index)
     return None
+
+
+# The object an instance method runs on (`this`), as a pseudo-parameter: a method reading its own
+# instance fields is summarised in terms of them, and each call fills them in from its receiver
+# (the fields a `new` there gave it), or from the class's field store where the receiver is not
+# known. No method has this many parameters (Apex allows 32).
+RECEIVER = 4095
+
+
+def field_marker(index: int, name: str) -> str:
+    """The text of field `name` of parameter `index` (of the receiver: `RECEIVER`), in a shape."""
+    return f"\x00p{index}.{name.lower()}"
+
+
+def marker_field(piece: str) -> tuple[int, str] | None:
+    index, dot, name = piece[2:].partition(".")
+    if piece.startswith("\x00p") and dot and index.isdigit():
+        return int(index), name
+    return None
+
+
+def receiver_field(name: str, step: Step) -> Value:
+    """What an instance method reads as its own field `name`: whatever the receiver holds there."""
+    key = _field_key(RECEIVER, _field_hash(name))
+    return Value(params={key: (step,)}, strings=frozenset({(field_marker(RECEIVER, name),)}))
+
+
+def on_receiver(key: int) -> bool:
+    """Whether a `Value.params` key stands for (a part of) the receiver."""
+    return param_part(key)[0] == RECEIVER
+
+
+def receiver_names(v: Value, names: frozenset[str]) -> frozenset[str]:
+    """Of the field `names`, those whose receiver field `v` (or a part of it) depends on."""
+    hashes = {(k - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1) for k in v.deep_params()
+              if k >= _FIELD_BASE and on_receiver(k)}
+    if not hashes:
+        return frozenset()
+    return frozenset(n for n in names if _field_hash(n) in hashes)
 
 
 @frozen
@@ -395,21 +443,34 @@ def add_step(v: Value, step: Step) -> Value:
     return Value(taint, params, v.strings, v.types, facets)
 
 
-def substitute(v: Value, args: list[Value], call_step: Step | None) -> Value:
+def substitute(v: Value, args: list[Value], call_step: Step | None,
+               receiver: dict[str, Value] | None = None, *, only_receiver: bool = False) -> Value:
     """Instantiate a callee's symbolic value with the caller's arguments.
 
     Parameter `i` in `v` stands for whatever argument `i` held; its sources get the caller's
-    path, then the call, then the callee's path from its entry.
+    path, then the call, then the callee's path from its entry. A field of the receiver stands
+    for what `receiver` (field name -> value) gives it, None: the receiver is not known here.
+    `only_receiver`: the other parameters stay as they are (the method's own, not a callee's).
     """
     if not v.params and not v.facets and not _has_param_marker(v.strings):
         return v
-    out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args), v.types,
-                {k: substitute(f, args, call_step) for k, f in v.facets.items()})
+    out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args, receiver, only_receiver), v.types,
+                {k: substitute(f, args, call_step, receiver, only_receiver=only_receiver)
+                 for k, f in v.facets.items()})
     for key, inner in sorted(v.params.items()):
         i, part = param_part(key)
-        if i >= len(args):
+        if i == RECEIVER:
+            if receiver is None:
+                if only_receiver:
+                    out.params.setdefault(key, inner)
+                continue
+            arg = _receiver_field(receiver, key)
+        elif only_receiver:
+            out.params.setdefault(key, inner)
             continue
-        if key >= _FIELD_BASE:
+        elif i >= len(args):
+            continue
+        elif key >= _FIELD_BASE:
             arg = _argument_field(args[i], key)
         else:
             arg = args[i] if part is None else request_part(args[i], part)
@@ -486,7 +547,8 @@ def _concat_trace(a: Trace, b: Trace) -> Trace:
     return out
 
 
-def _substitute_shapes(shapes: frozenset[Shape], args: list[Value]) -> frozenset[Shape]:
+def _substitute_shapes(shapes: frozenset[Shape], args: list[Value], receiver: dict[str, Value] | None = None,
+                       only_receiver: bool = False) -> frozenset[Shape]:
     if not any(marker_param(p) is not None for s in shapes for p in s):
         return shapes
     out: set[Shape] = set()
@@ -494,10 +556,17 @@ def _substitute_shapes(shapes: frozenset[Shape], args: list[Value]) -> frozenset
         partial: list[Shape] = [()]
         for piece in shape:
             i = marker_param(piece)
-            if i is None:
+            kept = i is not None and ((i == RECEIVER and receiver is None and only_receiver)
+                                      or (i != RECEIVER and only_receiver))
+            if i is None or kept:
                 partial = [_glue(p, (piece,)) for p in partial]
                 continue
-            options = (args[i].strings if i < len(args) else frozenset()) or frozenset({(UNKNOWN,)})
+            named = marker_field(piece)
+            if i == RECEIVER:
+                got = receiver.get(named[1], EMPTY) if receiver is not None and named is not None else EMPTY
+                options = got.strings or frozenset({(UNKNOWN,)})
+            else:
+                options = (args[i].strings if i < len(args) else frozenset()) or frozenset({(UNKNOWN,)})
             partial = [_glue(p, o) for p in partial for o in sorted(options)][:MAX_SHAPES]
         out.update(partial)
     return _cap_shapes(frozenset(out))
