@@ -32,6 +32,7 @@ from apexlint.analyses.values import (
     SESSION,
     SETTING,
     UNKNOWN,
+    UNSET,
     Step,
     Trace,
     Value,
@@ -206,9 +207,7 @@ class DataFlow:
         self._queued: set[str] = set()
         self._receiver_bound: dict[str, bool] = {}
         self._receiver_users: dict[tuple[str, str], set[str]] = {}  # field -> summaries reading it symbolically
-        # (sink, source) reached through a summary filled in with its receiver's fields: each
-        # caller's object is its own, and together they stand for what the field store held
-        self._via_receiver: set[tuple[SinkSite, str]] = set()
+        self._construction_only: dict[tuple[str, str], bool] = {}
 
     def run(self) -> FlowResult:
         for key, sids in sorted(self.model.posted_sessions.items()):
@@ -337,9 +336,18 @@ class DataFlow:
             for m in self.demand.callers(mid):
                 self.activate(m)
 
-    def through_receiver(self, site: SinkSite, value: Value) -> None:
-        """`value` reached `site` in a callee filled in with its receiver's fields (`_hits`)."""
-        self._via_receiver.update((site, src) for src in value.deep_taint())
+    def construction_only(self, key: tuple[str, str]) -> bool:
+        """Whether field `key` is set only as its objects are made (by its class's constructors
+        and field initialisers): then what a `new` gave an object is all it ever holds there. A
+        field anything else may set (a setter, `client.endpoint = x`, an alias of the object) is
+        read from the field store as well, which every write reaches."""
+        known = self._construction_only.get(key)
+        if known is None:
+            infos = [self.model.methods.get(w) for w in self.writers_of(key)]
+            known = self._construction_only[key] = all(
+                i is not None and i.owner == key[0] and i.method.kind in ("constructor", "initializer")
+                for i in infos)
+        return known
 
     def _callers_see_field(self, mid: str) -> None:
         """A summary reads a field of its receiver that holds a session in the field store: its
@@ -430,11 +438,19 @@ class DataFlow:
             for key, hit in self.reports[mid].items():
                 found.setdefault(key, []).append((mid, hit))
         out = []
-        for key, reports in found.items():
+        for reports in found.values():
             first, hit = next(((mid, h) for mid, h in reports if h.site.method_id == mid), reports[0])
-            if key in self._via_receiver and hit.site.method_id != first and len(reports) > 1:
-                # each caller's object reaches the sink: all of them, as the field store would have
-                hit = replace(hit, value=join_all([h.value for _, h in reports]))
+            if hit.site.method_id != first and len(reports) > 1:
+                # No report where the sink is: each caller that brought a session to it says what
+                # it sends (`post(orgUrl, sid())` beside `post('https://partner...', sid())`, or
+                # each caller's own object): all of them, each kept as a case. One whose value
+                # still depends on its own parameters is left to its callers in the package,
+                # which report what they pass; with none (uncalled, or called from outside) its
+                # parameters are as closed as they get.
+                closed = [h for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
+                          or not self.graph.has_callers(mid)] or [h for _, h in reports]
+                hit = replace(hit, value=join_all([h.value for h in closed]),
+                              cases=tuple(h.value for h in closed) if len(closed) > 1 else ())
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
@@ -1131,8 +1147,6 @@ class _MethodRun:
                 v = substitute(hit.value, args, step, fields)
                 if v.deep_taint():
                     self.flow.report(hit.site, v)
-                    if fields is not None:
-                        self.flow.through_receiver(hit.site, v)
                 if v.deep_params():
                     self.sinks[(hit.site, hit.site.kind)] = SinkHit(hit.site, v)
             for key, eff in s.field_effects.items():
@@ -1160,7 +1174,12 @@ class _MethodRun:
             # a parameter's object: that field of whatever the callers pass (`_argument_field`)
             got = Value(receiver.taint, {k: t for k, t in field_of(Value(params=receiver.params), name).params.items()})
             held = receiver.facets.get(name) if known else None
-            out[name] = join(got, held if held is not None else self.read_field(key))
+            if held is None:
+                out[name] = join(got, self.read_field(key))
+            elif self.flow.construction_only(key):
+                out[name] = join(got, held)  # what its constructor left there, all it ever holds
+            else:
+                out[name] = join(join(got, held), self.read_field(key))
         return out
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
@@ -1198,7 +1217,12 @@ class _MethodRun:
             state = self.invoke(ctors + fields_init, e, args)
             if not self.whole_state(pc, ctors):
                 return Value(types=frozenset({pc}))
-            return join(Value(types=frozenset({pc})), Value(facets=state.facets))
+            # a field set only as objects are made, and not by these constructors: null in this
+            # one, whatever other constructors put in the field store (`UNSET`)
+            unset = {f.name: UNSET for c in self.model.superclass_chain(pc) for f in self.model.classes[c].fields
+                     if c in self.model.classes and f.name not in state.facets and "static" not in f.modifiers
+                     and self.flow.construction_only((c, f.name))}
+            return join(Value(types=frozenset({pc})), Value(facets={**unset, **state.facets}))
         base = base_type(e.type)
         joined = join_all(args)
         if e.field_names:  # an SObject built with its fields: the record holds each value

@@ -221,6 +221,9 @@ class Value:
 
 
 EMPTY = Value()
+# A field of a new object that its constructors leave unset: null. Not empty, so the object keeps
+# it as a part (an empty part is read from the field store); no text, source or parameter in it.
+UNSET = Value(types=frozenset({"null"}))
 ANY_STRING: frozenset[tuple[str, ...]] = frozenset({TOP_SHAPE})
 
 
@@ -564,7 +567,8 @@ def _substitute_shapes(shapes: frozenset[Shape], args: list[Value], receiver: di
             named = marker_field(piece)
             if i == RECEIVER:
                 got = receiver.get(named[1], EMPTY) if receiver is not None and named is not None else EMPTY
-                options = got.strings or frozenset({(UNKNOWN,)})
+                # a field its object's constructor left null gives no text: that shape is not one
+                options = got.strings or (frozenset() if got == UNSET else frozenset({(UNKNOWN,)}))
             else:
                 options = (args[i].strings if i < len(args) else frozenset()) or frozenset({(UNKNOWN,)})
             partial = [_glue(p, o) for p in partial for o in sorted(options)][:MAX_SHAPES]
