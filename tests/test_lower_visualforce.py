@@ -164,6 +164,16 @@ def test_valid_xml_a_page_may_hold_parses_without_notes() -> None:
     assert link.in_query and link.span.start_line == 6
 
 
+def test_valid_html_of_a_static_resource_parses_without_notes() -> None:
+    """A bare `>` in text and an `</html>` whose optional start tag is left out: valid HTML."""
+    ir = lower("<!DOCTYPE html>\n<head><title>graph</title></head>\n<body>\n<p>(> 50.000 nodes)</p>\n"
+               "<pre>digraph {1 -> 1 -> 2;}</pre>\n"
+               "<script>fetch('https://c.example.com/in', {body: sforce.connection.sessionId});</script>\n"
+               "</body>\n</html>\n", FileKind.STATIC_RESOURCE, "staticresources/Docs.resource")
+    assert ir.notifications == ()
+    assert sink(ir, "fetch").url == "https://c.example.com/in"
+
+
 def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_unended_statement() -> None:
     """ECMAScript Annex B: `<!--` and `-->` at a line's start comment out the line in a classic
     script, and the line break ends the statement before it."""

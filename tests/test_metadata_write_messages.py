@@ -137,3 +137,17 @@ def test_an_endpoint_a_client_action_sets_through_a_helper_keeps_its_path(
     f = findings[("RestToolingRequest.cls", 22)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "Tooling API GET/PATCH of RemoteProxy" in f.message
+
+
+def test_a_type_escaped_into_a_hand_built_envelope_is_the_type_written(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("HandBuiltEnvelopes.cls", 42)]
+    assert f.rule_id == "SID004" and f.level.value == "error"
+    assert "deleteMetadata of RemoteSiteSetting" in f.message
+
+
+@pytest.mark.parametrize(("line", "api"), [(16, "Metadata API read"), (29, "Tooling API")])
+def test_a_soap_read_and_a_tooling_test_run_write_nothing(findings: dict[tuple[str, int], Finding],
+                                                         line: int, api: str) -> None:
+    f = findings[("HandBuiltEnvelopes.cls", line)]
+    assert f.rule_id == "SID010" and api in f.message

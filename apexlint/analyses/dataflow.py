@@ -1394,7 +1394,8 @@ class _MethodRun:
             return cut
         if system in api.PROPAGATING_STATIC or cls in api.PROPAGATING_STATIC_CLASSES:
             # static (`String.valueOf(x)`) or instance (`body.toString()`): receiver and arguments flow on
-            return derived(join(receiver, joined), keep_strings=name == "valueof", types=frozenset({"string"}))
+            return derived(join(receiver, joined), keep_strings=name == "valueof" or name in _SHAPE_KEEPING
+                           or _escaping(name, call), types=frozenset({"string"}))
         if cls.endswith("exception") and name in ("setmessage", "<init>"):
             if joined.carries_session():
                 # `e.setMessage(x)`; in a package exception, `this.setMessage(x)` or `super(x)`
@@ -1404,7 +1405,7 @@ class _MethodRun:
                 self.sink("log", label, call.span, call.text, joined)
             return EMPTY
         if name in api.STRING_METHODS and (cls in ("string", "blob", "?") or receiver.strings):
-            return derived(join(receiver, joined), keep_strings=name in ("tostring", "trim"))
+            return derived(join(receiver, joined), keep_strings=name in _SHAPE_KEEPING or _escaping(name, call))
         if system in api.HANDLE_RESULTS:
             return EMPTY  # `String jobId = System.schedule(name, cron, job)`: an Id, not the job's session
         both = join(receiver, joined)
@@ -1873,7 +1874,31 @@ def _substring(text: str, start: int, end: int | None = None) -> str:
 
 
 MAX_LITERAL_SHAPES = 8
+# String methods whose result is, for what apexlint reads of text (hosts, paths, metadata type and
+# operation names: letters, digits, `_`, `.`, `/`, `:`), the text they are given: escaping for XML,
+# HTML or CSV changes only characters none of those hold. A SOAP envelope built by hand escapes
+# the type it names (`'<met:type>' + type.escapeXml()`), which must still be read.
+_SHAPE_KEEPING = frozenset({"tostring", "trim", "escapexml", "escapehtml3", "escapehtml4", "escapecsv",
+                            "unescapexml", "unescapehtml4"})
+_MARKUP_CHARS = frozenset("&<>\"'")
+
+
+def _escaping(name: str, call: Call) -> bool:
+    """`x.replace('&', '&amp;')`: a package's own escaping helper, which changes only characters
+    of markup (see `_SHAPE_KEEPING`)."""
+    first = call.args[0] if call.args else None
+    return name == "replace" and isinstance(first, Lit) and first.is_string and bool(first.value) \
+        and set(first.value) <= _MARKUP_CHARS
+
+
+def _escape_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") \
+        .replace("'", "&apos;")
+
+
 _LITERAL_METHODS: dict[str, Callable[..., str]] = {
+    "escapexml": _escape_xml,
+    "replace": lambda t, a, b: t.replace(a, b),  # literal text, as Apex replaces it (not replaceAll)
     "removeend": _remove_end,
     "removeendignorecase": lambda t, c: _remove_end(t, c, True),
     "removestart": _remove_start,

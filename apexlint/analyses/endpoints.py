@@ -220,6 +220,17 @@ _FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|
 # deleteMetadata / renameMetadata name their type in an element, not in xsi:type
 _TYPE_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
 _TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
+# Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
+_TOOLING_NOT_WRITES = re.compile(
+    r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions)\b",
+    re.I)
+# The Metadata API's reads, as a SOAP envelope's body element or a SOAPAction names them.
+METADATA_READ_OPERATIONS = frozenset({
+    "listmetadata", "readmetadata", "describemetadata", "describevaluetype", "retrieve", "checkretrievestatus",
+    "checkdeploystatus", "checkstatus"})
+_METADATA_READ_ELEMENT = re.compile(
+    r"<(?:[A-Za-z0-9_]+:)?(?:listMetadata|readMetadata|describeMetadata|describeValueType|retrieve"
+    r"|checkRetrieveStatus|checkDeployStatus|checkStatus)[\s>]")
 _DATA_TYPE = re.compile(r"/services/data/v[0-9.]+/sobjects/([A-Za-z0-9_]+)", re.I)
 
 
@@ -308,13 +319,17 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                 start = lowered.find(in_body) if in_body else -1
                 named = body[start:start + len(in_body)] if start >= 0 else ""
                 return True, tuple(sorted(set(_XSI_TYPE.findall(body)) | set(_TYPE_ELEMENT.findall(body)))), named
-        if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods):
+        if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods) and not all(
+                _TOOLING_NOT_WRITES.search(e.url) for e in endpoints if e.api == "tooling"):
             # every endpoint's sObject: a helper its callers use for RemoteProxy and ApexClass
-            # writes both
+            # writes both; a POST that runs tests or anonymous Apex writes no metadata
             return True, tuple(sorted({t for e in endpoints if e.api == "tooling"
                                        for t in _TOOLING_TYPE.findall(e.url)})), ""
-        if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods):
-            return True, (), ""  # POST deployRequest: a deployment through the REST Metadata API
+        if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods) and not (
+                operation.lower() in METADATA_READ_OPERATIONS or _METADATA_READ_ELEMENT.search(body)):
+            # POST deployRequest: a deployment through the REST Metadata API; a SOAP envelope
+            # (always a POST) that names no write is one unless it names a read (listMetadata)
+            return True, (), ""
         if ep.api == "data" and any(m.lower() in _WRITE_METHODS for m in methods):
             # setup objects the REST data API writes too (`/sobjects/AuthProvider`): the same
             # change as through the Metadata or Tooling API; records of other objects are data

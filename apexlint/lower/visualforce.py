@@ -111,10 +111,12 @@ class _PageLowering:
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
         self.tree = parse("html", self.masked)
-        if self.tree.root_node.has_error and kind in RENDERED_KINDS:
-            # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses
-            text_gt = _without_text_gt(self.masked)
-            if text_gt is not self.masked:
+        if self.tree.root_node.has_error and (kind in RENDERED_KINDS or kind == FileKind.STATIC_RESOURCE):
+            # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses,
+            # and valid HTML too (`> 1.0 is zooming in`), as is an `</html>` whose optional start
+            # tag the file leaves out
+            text_gt = _without_unopened_root_ends(_without_text_gt(self.masked))
+            if text_gt != self.masked:
                 self.masked = text_gt
                 self.tree = parse("html", self.masked)
         self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
@@ -600,6 +602,18 @@ def _xml_markup(data: bytes) -> bytes:
 
 _PROCESSING = re.compile(rb"<\?[A-Za-z][^>]*\?>")
 _END_BR = re.compile(rb"</br\s*>", re.IGNORECASE)
+
+
+def _without_unopened_root_ends(data: bytes) -> bytes:
+    """`data` with each `</html>`, `</head>` or `</body>` whose start tag HTML lets a file leave
+    out (and this one does) made spaces, or `data` itself: the grammar takes such an end tag for a
+    stray one."""
+    lowered = data.lower()
+    out = data
+    for name in (b"html", b"head", b"body"):
+        if b"</" + name in lowered and re.search(rb"<" + name + rb"[\s>/]", lowered) is None:
+            out = re.sub(rb"(?i)</" + name + rb"\s*>", lambda m: b" " * len(m.group()), out)
+    return out
 
 
 def _without_text_gt(data: bytes) -> bytes:
