@@ -117,17 +117,18 @@ def test_body_refs_are_what_the_page_prints_outside_its_scripts() -> None:
 
 
 def test_markup_url_reading_a_controller_property_carries_its_stand_in() -> None:
-    """A link, image or GET form field reading `{!prop}` carries whatever session the property's
-    getter returns (resolved by apexlint.analyses.client); a tag that only shows it carries none."""
+    """A link, image or GET form field reading `{!prop}` (named like a credential) carries whatever
+    session the property's getter returns (resolved by apexlint.analyses.client); a tag that only
+    shows it carries none, nor does a link reading a property named otherwise (`{!recordUrl}`)."""
     ir = lower(page(
         '<a href="/apex/Next?t={!URLENCODE(linkToken)}">go</a>\n'
-        '<img src="https://cdn.example.com/p.gif?{!pixel}"/>\n'
-        '<div title="{!tip}">x</div>\n'
+        '<img src="https://cdn.example.com/p.gif?{!pixelSid}"/>\n'
+        '<div title="{!tipToken}">x</div><a href="{!recordUrl}">record</a>\n'
         '<apex:outputLink value="{!$Page.Next}"><apex:param name="s" value="{!paramToken}"/></apex:outputLink>'
     ))
     assert sorted((u.sink, u.sources) for u in ir.url_uses) == [
         ("a.href", ("client:binding:linktoken",)), ("apex:outputLink", ("client:binding:paramtoken",)),
-        ("img.src", ("client:binding:pixel",))]
+        ("img.src", ("client:binding:pixelsid",))]
 
 
 def test_component_gets_page_facts_and_email_template_does_not() -> None:

@@ -162,9 +162,12 @@ class _PageLowering:
     def _bindings(self, start: int, end: int) -> tuple[str, ...]:
         """Stand-ins for the controller properties read by the merge fields in a byte range that
         are not sessions themselves (`{!linkSid}`, `{!URLENCODE(linkSid)}`): a getter returning a
-        session puts it where the field is, as `{!$Api.Session_ID}` would."""
+        session puts it where the field is, as `{!$Api.Session_ID}` would. Only for a property
+        named like a credential (`CREDENTIAL_NAME`), as in scripts (`_binding`): following every
+        `{!recordUrl}` of every link made NPSP's scan eight times slower, for no session."""
         return tuple(client_value("binding", f.merge.identifiers[0]) for f in self._fields_in(start, end)
-                     if f.source is None and len(f.merge.identifiers) == 1)
+                     if f.source is None and len(f.merge.identifiers) == 1
+                     and CREDENTIAL_NAME.search(f.merge.identifiers[0]))
 
     # ------------------------------------------------------------------ walk
 
