@@ -91,6 +91,7 @@ from apexlint.model.package import MethodInfo, PackageModel, base_type, element_
 from apexlint.records import frozen
 
 MAX_VISITS = 25
+MAX_MADE = 8  # objects of one class told apart (`DataFlow.made`); more are joined into the last
 MAX_SETTLING = 3  # analyses open at once while writers of fields are analysed ahead (DataFlow.settle)
 _APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
@@ -208,6 +209,12 @@ class DataFlow:
         self._receiver_bound: dict[str, bool] = {}
         self._receiver_users: dict[tuple[str, str], set[str]] = {}  # field -> summaries reading it symbolically
         self._construction_only: dict[tuple[str, str], bool] = {}
+        # the objects the package's `new`s make of a class (their parts), and the methods read
+        # over every object of a class (`receiver_states`) with what they depend on
+        self._made: dict[str, tuple[Value, ...]] = {}
+        self._made_users: dict[str, set[str]] = {}
+        self._ctor_users: dict[str, set[str]] = {}
+        self._enumerable: dict[str, bool] = {}
 
     def run(self) -> FlowResult:
         for key, sids in sorted(self.model.posted_sessions.items()):
@@ -261,7 +268,7 @@ class DataFlow:
         self._analysed.add(mid)
         if summary != self.summaries.get(mid):
             self.summaries[mid] = summary
-            for caller in sorted(self._active_callers.get(mid, ())):
+            for caller in sorted(self._active_callers.get(mid, set()) | self._ctor_users.get(mid, set())):
                 self._enqueue(caller)
             self._summary_demands(mid, summary)
         for key in changed_fields:
@@ -336,6 +343,56 @@ class DataFlow:
             for m in self.demand.callers(mid):
                 self.activate(m)
 
+    def enumerable(self, info: MethodInfo) -> bool:
+        """Whether an instance method no package call binds to its receivers (an entry point, an
+        implementation of a system interface, one nothing calls) may be read over every object
+        its class's constructors make, one at a time (`receiver_states`): a class of its own
+        (no superclass, subclass or initialiser block), not a SOAP port or a page's controller."""
+        known = self._enumerable.get(info.id)
+        if known is None:
+            m, owner = info.method, info.owner
+            known = self._enumerable[info.id] = info.cls is not None and not info.is_static \
+                and m.kind == "method" and not m.is_test and owner not in self.soap_ports \
+                and not self.model.page_bound(info) and not self.model.subtypes.get(owner) \
+                and len(self.model.superclass_chain(owner)) == 1 \
+                and not self.model.by_class.get(owner, {}).get("<init-block>")
+        return known
+
+    def made(self, cls: str, obj: Value) -> None:
+        """A `new` made `obj` (its parts) of `cls`: one more object its methods may run on."""
+        known = self._made.get(cls, ())
+        if obj in known:
+            return
+        self._made[cls] = (*known, obj) if len(known) < MAX_MADE else (*known[:-1], join(known[-1], obj))
+        for m in sorted(self._made_users.get(cls, ())):
+            self._enqueue(m)
+
+    def receiver_states(self, cls: str, reader: str) -> list[dict[str, Value]]:
+        """The objects of `cls` a method may run on, as field name -> value: each constructor's
+        (what it writes, its parameters' text unknown and sessionless, null where it writes
+        nothing a constructor alone sets) and each object a `new` of the package made. The reader
+        runs again when a constructor's summary or the objects made change."""
+        self._made_users.setdefault(cls, set()).add(reader)
+        members = self.model.by_class.get(cls, {})
+        ctors = members.get("<init>", []) or members.get("<fields>", [])  # no constructor: the default one
+        states: list[dict[str, Value]] = []
+        unknown = Value(strings=frozenset({(UNKNOWN,)}))
+        ci = self.model.classes.get(cls)
+        for ctor in ctors:
+            self._ctor_users.setdefault(ctor.id, set()).add(reader)
+            self.activate(ctor.id)
+            summary = self.summaries.get(ctor.id)
+            if summary is None:
+                continue
+            state = {n: substitute(v, [unknown] * len(ctor.method.params), None)
+                     for n, v in summary.receiver_effects.items()}
+            for f in ci.fields if ci is not None else ():
+                if f.name not in state and "static" not in f.modifiers and self.construction_only((cls, f.name)):
+                    state[f.name] = UNSET
+            states.append(state)
+        states.extend(dict(obj.facets) for obj in self._made.get(cls, ()))
+        return states
+
     def construction_only(self, key: tuple[str, str]) -> bool:
         """Whether field `key` is set only as its objects are made (by its class's constructors
         and field initialisers): then what a `new` gave an object is all it ever holds there. A
@@ -343,9 +400,13 @@ class DataFlow:
         read from the field store as well, which every write reaches."""
         known = self._construction_only.get(key)
         if known is None:
+            # text and numbers cannot be changed in place: a method that passes such a field to a
+            # call (`req.setEndpoint(endpoint)`) does not write it, one that assigns it does
+            immutable = base_type(self.model.field_type(key[0], key[1]) or "") in _IMMUTABLE_TYPES
             infos = [self.model.methods.get(w) for w in self.writers_of(key)]
             known = self._construction_only[key] = all(
-                i is not None and i.owner == key[0] and i.method.kind in ("constructor", "initializer")
+                i is not None and ((i.owner == key[0] and i.method.kind in ("constructor", "initializer"))
+                                   or (immutable and not _assigns(self.model.body(i), key[1])))
                 for i in infos)
         return known
 
@@ -639,6 +700,8 @@ class _MethodRun:
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
         # reads and writes of them
         self.symbolic = flow.receiver_bound(info)
+        # not bound, but read over every object of its class in turn (`DataFlow.enumerable`)
+        self.enumerated = not self.symbolic and flow.enumerable(info)
         self.receiver_fields: set[tuple[str, str]] = set()
         self.receiver_effects: dict[str, Value] = {}
         for i, p in enumerate(info.method.params):
@@ -664,6 +727,8 @@ class _MethodRun:
                 break
         ret = join_all([v for _, v in self.returns]) if not _cannot_carry(self.info.method.return_type) else EMPTY
         self.check_client_exposure()
+        if self.enumerated and self.receiver_fields:
+            self.report_over_objects()
         effects = {}
         for i, p in enumerate(self.info.method.params):
             v = self.env.get(p.name, EMPTY)
@@ -672,6 +737,29 @@ class _MethodRun:
         summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks,
                           frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())))
         return summary, self.changed_fields
+
+    def report_over_objects(self) -> None:
+        """A method no package call binds to its receivers, read over each object its class's
+        constructors make (`DataFlow.receiver_states`): what reaches a sink for one of them. Its
+        fields are each object's own where only constructors set them, else the field store's
+        besides (any object's, as for a receiver of unknown origin)."""
+        states = self.flow.receiver_states(self.info.owner, self.info.id)
+        if not states:
+            states = [{}]  # nothing known of its objects: the field store's, as any object's
+        for state in states:
+            fields: dict[str, Value] = {}
+            for key in sorted(self.receiver_fields):
+                held = state.get(key[1])
+                if held is None:
+                    fields[key[1]] = self.read_field(key)
+                elif self.flow.construction_only(key):
+                    fields[key[1]] = held
+                else:
+                    fields[key[1]] = join(held, self.read_field(key))
+            for hit in list(self.sinks.values()):
+                v = substitute(hit.value, [], None, fields, only_receiver=True)
+                if v.deep_taint():
+                    self.flow.report(hit.site, v)
 
     def check_client_exposure(self) -> None:
         """Session IDs returned to Lightning, remoting, SOAP/REST clients or a Visualforce page."""
@@ -875,14 +963,18 @@ class _MethodRun:
         return decl is not None and "static" not in decl.modifiers
 
     def own_field(self, key: tuple[str, str], span: Span) -> Value:
-        """A read of field `key` of the object the method runs on (`f`, `this.f`): in a method
-        bound to its receivers, what each caller's receiver holds there (`RECEIVER`); otherwise,
-        and for fields holding package objects or read through a getter, the field store."""
+        """A read of text field `key` of the object the method runs on (`f`, `this.f`): in a
+        method bound to its receivers, or read over each object of its class, what the receiver
+        holds there (`RECEIVER`); otherwise, and for fields holding collections or objects or read
+        through a getter, the field store."""
         stored = self.read_field(key)  # a reader still: re-run, and its writers analysed, as it changes
-        if not self.symbolic or not self.own_instance_field(key) or self.flow.getter(key) is not None:
+        if not (self.symbolic or self.enumerated) or not self.own_instance_field(key) \
+                or self.flow.getter(key) is not None:
             return stored
         declared = self.model.field_type(key[0], key[1]) or ""
-        if _cannot_carry(declared) or self.model.resolve_class(element_type(declared) or declared, key[0]):
+        if _cannot_carry(declared) or base_type(declared) not in _IMMUTABLE_TYPES:
+            # text only (a token, an endpoint): a collection's or an object's parts are read from
+            # the store, where what is put in or read out of it by key is followed
             return stored
         self.receiver_fields.add(key)
         return receiver_field(key[1], Step(self.path, span, f"read from field {key[1]} of the object"))
@@ -1222,7 +1314,9 @@ class _MethodRun:
             unset = {f.name: UNSET for c in self.model.superclass_chain(pc) for f in self.model.classes[c].fields
                      if c in self.model.classes and f.name not in state.facets and "static" not in f.modifiers
                      and self.flow.construction_only((c, f.name))}
-            return join(Value(types=frozenset({pc})), Value(facets={**unset, **state.facets}))
+            made = join(Value(types=frozenset({pc})), Value(facets={**unset, **state.facets}))
+            self.flow.made(pc, made)
+            return made
         base = base_type(e.type)
         joined = join_all(args)
         if e.field_names:  # an SObject built with its fields: the record holds each value
@@ -1752,6 +1846,23 @@ def _scheme_of(shape: tuple[str, ...]) -> tuple[str, ...]:
         return ("https",)
     scheme, sep, _ = shape[0].partition("://") if len(shape) == 1 else ("", "", "")
     return (scheme,) if sep and scheme.isalpha() and not scheme.startswith("\x00") else (UNKNOWN,)
+
+
+# Field types whose values are replaced, never changed in place.
+_IMMUTABLE_TYPES = frozenset({"string", "id", *api.NON_CARRIER_TYPES})
+
+
+def _assigns(body: tuple[Stmt, ...], name: str) -> bool:
+    """Whether a body assigns a field called `name` (`name = x`, `this.name = x`, `o.name = x`)."""
+    for stmt in body:
+        target = stmt.target if isinstance(stmt, Assign) else None
+        while isinstance(target, FieldGet | Index):
+            if isinstance(target, FieldGet) and target.name == name:
+                return True
+            target = target.obj
+        if isinstance(target, Name) and target.name == name:
+            return True
+    return False
 
 
 def _cannot_carry(type_name: str) -> bool:
