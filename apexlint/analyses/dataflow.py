@@ -726,6 +726,7 @@ class _MethodRun:
             if self.env == before or not self._backward:
                 break
         ret = join_all([v for _, v in self.returns]) if not _cannot_carry(self.info.method.return_type) else EMPTY
+        ret = _blank_or_parameter(ret)
         self.check_client_exposure()
         if self.enumerated and self.receiver_fields:
             self.report_over_objects()
@@ -1846,6 +1847,18 @@ def _scheme_of(shape: tuple[str, ...]) -> tuple[str, ...]:
         return ("https",)
     scheme, sep, _ = shape[0].partition("://") if len(shape) == 1 else ("", "", "")
     return (scheme,) if sep and scheme.isalpha() and not scheme.startswith("\x00") else (UNKNOWN,)
+
+
+def _blank_or_parameter(ret: Value) -> Value:
+    """A helper's return of `''` or its parameter's text (`if (String.isBlank(s)) return '';` then
+    `return s.replace('&', '&amp;')...`): the parameter's text, which is blank when the `''` is
+    returned. Kept apart, the two double the shapes of every envelope built with the helper, and
+    past `MAX_SHAPES` the metadata type written after the session is lost."""
+    rest = ret.strings - {("",)}
+    if len(rest) == len(ret.strings) or not rest or not all(
+            len(shape) == 1 and marker_param(shape[0]) is not None for shape in rest):
+        return ret
+    return Value(ret.taint, ret.params, rest, ret.types, ret.facets)
 
 
 # Field types whose values are replaced, never changed in place.
