@@ -153,6 +153,9 @@ class Summary:
     # what it writes to the fields of the object it runs on (field name -> value): the state a
     # constructor gives a new object, or a setter an object its caller holds
     receiver_effects: dict[str, Value] = field(default_factory=dict)
+    # objects of package classes it makes from its parameters (or its receiver's fields): each
+    # caller's arguments make them what they are (`DataFlow.made`)
+    made: tuple[tuple[str, Value], ...] = ()
 
 
 @dataclass
@@ -359,7 +362,8 @@ class DataFlow:
         return known
 
     def made(self, cls: str, obj: Value) -> None:
-        """A `new` made `obj` (its parts) of `cls`: one more object its methods may run on."""
+        """A `new` made `obj` (its parts, known: `_MethodRun.make`) of `cls`: one more object its
+        methods may run on."""
         known = self._made.get(cls, ())
         if obj in known:
             return
@@ -368,24 +372,36 @@ class DataFlow:
             self._enqueue(m)
 
     def receiver_states(self, cls: str, reader: str) -> list[dict[str, Value]]:
-        """The objects of `cls` a method may run on, as field name -> value: each constructor's
-        (what it writes, its parameters' text unknown and sessionless, null where it writes
-        nothing a constructor alone sets) and each object a `new` of the package made. The reader
-        runs again when a constructor's summary or the objects made change."""
+        """The objects of `cls` a method may run on, as field name -> value (a field left out:
+        the field store's): each constructor's (its field initialisers' writes, then its own, its
+        parameters' text unknown and sessionless, null where nothing sets a field a constructor
+        alone sets) and each object a `new` of the package made. A constructor not analysed yet
+        stands for any object (the store). The reader runs again when a constructor's or the
+        initialisers' summary, or the objects made, change."""
         self._made_users.setdefault(cls, set()).add(reader)
         members = self.model.by_class.get(cls, {})
-        ctors = members.get("<init>", []) or members.get("<fields>", [])  # no constructor: the default one
+        inits = members.get("<fields>", [])
+        ctors = members.get("<init>", []) or inits  # no constructor: the default one
         states: list[dict[str, Value]] = []
         unknown = Value(strings=frozenset({(UNKNOWN,)}))
         ci = self.model.classes.get(cls)
+        initial: dict[str, Value] = {}
+        for init in inits:
+            self._ctor_users.setdefault(init.id, set()).add(reader)
+            self.activate(init.id)
+            summary = self.summaries.get(init.id)
+            if summary is None:
+                return [{}]  # what the initialisers set is not known yet: any object's
+            initial.update(summary.receiver_effects)
         for ctor in ctors:
             self._ctor_users.setdefault(ctor.id, set()).add(reader)
             self.activate(ctor.id)
             summary = self.summaries.get(ctor.id)
             if summary is None:
+                states.append({})
                 continue
-            state = {n: substitute(v, [unknown] * len(ctor.method.params), None)
-                     for n, v in summary.receiver_effects.items()}
+            state = {**initial, **{n: substitute(v, [unknown] * len(ctor.method.params), None)
+                                   for n, v in summary.receiver_effects.items()}}
             for f in ci.fields if ci is not None else ():
                 if f.name not in state and "static" not in f.modifiers and self.construction_only((cls, f.name)):
                     state[f.name] = UNSET
@@ -704,6 +720,7 @@ class _MethodRun:
         self.enumerated = not self.symbolic and flow.enumerable(info)
         self.receiver_fields: set[tuple[str, str]] = set()
         self.receiver_effects: dict[str, Value] = {}
+        self.made_open: list[tuple[str, Value]] = []  # objects made of what its callers give it
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -735,32 +752,36 @@ class _MethodRun:
             v = self.env.get(p.name, EMPTY)
             if v.facets and v != self._initial.get(p.name):
                 effects[i] = Value(facets=v.facets)
+        self.settle_made()
         summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks,
-                          frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())))
+                          frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())),
+                          tuple(self.made_open))
         return summary, self.changed_fields
 
     def report_over_objects(self) -> None:
         """A method no package call binds to its receivers, read over each object its class's
-        constructors make (`DataFlow.receiver_states`): what reaches a sink for one of them. Its
-        fields are each object's own where only constructors set them, else the field store's
-        besides (any object's, as for a receiver of unknown origin)."""
-        states = self.flow.receiver_states(self.info.owner, self.info.id)
-        if not states:
-            states = [{}]  # nothing known of its objects: the field store's, as any object's
-        for state in states:
-            fields: dict[str, Value] = {}
-            for key in sorted(self.receiver_fields):
-                held = state.get(key[1])
-                if held is None:
-                    fields[key[1]] = self.read_field(key)
-                elif self.flow.construction_only(key):
-                    fields[key[1]] = held
-                else:
-                    fields[key[1]] = join(held, self.read_field(key))
+        constructors make (`DataFlow.receiver_states`): what reaches a sink for one of them."""
+        for state in self.flow.receiver_states(self.info.owner, self.info.id) or [{}]:
+            fields = self.object_fields(state)
             for hit in list(self.sinks.values()):
                 v = substitute(hit.value, [], None, fields, only_receiver=True)
                 if v.deep_taint():
                     self.flow.report(hit.site, v)
+
+    def object_fields(self, state: dict[str, Value]) -> dict[str, Value]:
+        """The fields this method reads of its receiver, for one object (`receiver_states`): the
+        object's own where only constructors set them, else the field store's besides (any
+        object's, as for a receiver of unknown origin)."""
+        fields: dict[str, Value] = {}
+        for key in sorted(self.receiver_fields):
+            held = state.get(key[1])
+            if held is None:
+                fields[key[1]] = self.read_field(key)
+            elif self.flow.construction_only(key):
+                fields[key[1]] = held
+            else:
+                fields[key[1]] = join(held, self.read_field(key))
+        return fields
 
     def check_client_exposure(self) -> None:
         """Session IDs returned to Lightning, remoting, SOAP/REST clients or a Visualforce page."""
@@ -968,11 +989,13 @@ class _MethodRun:
         method bound to its receivers, or read over each object of its class, what the receiver
         holds there (`RECEIVER`); otherwise, and for fields holding collections or objects or read
         through a getter, the field store."""
-        stored = self.read_field(key)  # a reader still: re-run, and its writers analysed, as it changes
+        declared = self.model.field_type(key[0], key[1]) or ""
+        # a reader still: re-run, and its writers analysed, as it changes; of the class the field
+        # is declared as (`private MetadataService.RemoteSiteSetting site`), as a local would be
+        stored = self._typed(self.read_field(key), element_type(declared) or declared)
         if not (self.symbolic or self.enumerated) or not self.own_instance_field(key) \
                 or self.flow.getter(key) is not None:
             return stored
-        declared = self.model.field_type(key[0], key[1]) or ""
         if _cannot_carry(declared) or base_type(declared) not in _IMMUTABLE_TYPES:
             # text only (a token, an endpoint): a collection's or an object's parts are read from
             # the store, where what is put in or read out of it by key is followed
@@ -1250,7 +1273,41 @@ class _MethodRun:
             if s.receiver_effects:
                 state = {n: substitute(eff, args, step, fields) for n, eff in s.receiver_effects.items()}
                 result = join(result, self.receiver_changed(call, state))
+            for cls, obj in s.made:
+                self.make(cls, substitute(obj, args, step, fields))
         return result
+
+    def make(self, cls: str, obj: Value) -> None:
+        """An object of `cls` made here (or by a callee, of what this call gives it): known, it is
+        one more object its class's methods may run on; made of this method's parameters or its
+        receiver's fields, its callers (or `settle_made`) say what it holds."""
+        if obj.deep_params():
+            if (cls, obj) not in self.made_open:
+                self.made_open.append((cls, obj))
+        else:
+            self.flow.made(cls, obj)
+
+    def settle_made(self) -> None:
+        """Objects still made of what is not known here: of the receiver's fields in a method read
+        over every object (each object's fields), and of the parameters of a method no package
+        code calls (text unknown, sessionless); a method the package calls leaves them to its
+        callers (`Summary.made`)."""
+        if not self.made_open:
+            return
+        called = self.flow.graph.has_callers(self.info.id, self.flow.demand.analysable) \
+            and not self.flow._outside_arguments(self.info.id)
+        unknown = Value(strings=frozenset({(UNKNOWN,)}))
+        states = [self.object_fields(st) for st in self.flow.receiver_states(self.info.owner, self.info.id)] \
+            if self.enumerated and self.receiver_fields else [None]
+        for cls, obj in list(self.made_open):
+            for fields in states:
+                filled = substitute(obj, [], None, fields, only_receiver=True) if fields is not None else obj
+                if not called:
+                    filled = substitute(filled, [unknown] * len(self.info.method.params), None)
+                if not filled.deep_params():
+                    self.flow.made(cls, filled)
+        if not called:
+            self.made_open = []
 
     def receiver_of(self, s: Summary, call: Expr, receiver: Value, target: MethodInfo) -> dict[str, Value]:
         """The fields a callee reads of the object it runs on, as this call knows them: of `this`
@@ -1316,7 +1373,7 @@ class _MethodRun:
                      if c in self.model.classes and f.name not in state.facets and "static" not in f.modifiers
                      and self.flow.construction_only((c, f.name))}
             made = join(Value(types=frozenset({pc})), Value(facets={**unset, **state.facets}))
-            self.flow.made(pc, made)
+            self.make(pc, made)
             return made
         base = base_type(e.type)
         joined = join_all(args)
