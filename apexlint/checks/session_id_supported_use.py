@@ -33,6 +33,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             if ep.scope != "same-org":
                 continue
             what = API_LABELS.get(ep.api, "endpoint")
+            if ep.api == "tooling" and any(m in ("POST", "PATCH", "PUT", "DELETE") for m in use.methods):
+                what = "Tooling API call"  # one that writes no metadata: tests run, anonymous Apex
             if use.metadata_write:
                 what = "write of the package's own metadata (notify the admin before it runs)"
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
