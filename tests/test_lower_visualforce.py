@@ -417,3 +417,11 @@ def test_one_megabyte_single_line_page_is_fast() -> None:
 ])).map("".join), st.sampled_from([FileKind.VISUALFORCE_PAGE, FileKind.EMAIL_TEMPLATE, FileKind.STATIC_RESOURCE]))
 def test_any_markup_lowers_without_raising(markup: str, kind: FileKind) -> None:
     lower(markup, kind)
+
+
+def test_urlfor_with_a_literal_address_is_that_address_with_its_parameters() -> None:
+    ir = lower(page("<a href=\"{!URLFOR('https://app.partner.example.com/v?x=1', null, "
+                    "[sid=$Api.Session_ID, mode='edit'])}\">v</a>"))
+    link = sink(ir, "a.href")
+    assert link.url == "https://app.partner.example.com/v?x=1&sid={!$Api.Session_ID}&mode={!'edit'}"
+    assert link.in_query

@@ -8,6 +8,7 @@ merge field in an attribute that only displays it (`<apex:outputText value>`) is
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 
 from tree_sitter import Node
@@ -215,7 +216,33 @@ class MarkupSinks:
              header_or_body: bool = False) -> None:
         span = self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
         self.uses.append(UrlUse(
-            sink=sink, url=html.unescape(url), sources=tuple(sorted(set(ids))), path=self.src.path,
+            sink=sink, url=url_for_literal(html.unescape(url)), sources=tuple(sorted(set(ids))), path=self.src.path,
             span=span, text=node_text(self.src.buffer, node, _MAX_TEXT), in_query=in_query,
             header_or_body=header_or_body,
         ))
+
+
+# `{!URLFOR('https://host/path', null, [sid=$Api.Session_ID, x=y])}`: a URL written as a literal
+# with its query's parameters, as Visualforce builds it.
+_URLFOR = re.compile(r"^\s*\{!\s*URLFOR\(\s*'([^']*)'\s*(?:,\s*([^,\[\]]*?)\s*)?(?:,\s*\[(.*)\]\s*)?\)\s*\}\s*$",
+                     re.IGNORECASE | re.DOTALL)
+_URLFOR_PARAM = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", re.DOTALL)
+
+
+def url_for_literal(url: str) -> str:
+    """The URL a whole-value `{!URLFOR('literal', id, [k=v, ...])}` makes: the literal with
+    `?k={!v}&...` after it (a value's merge field kept as written, so its sources stay in it);
+    any other text as it is. Parameters whose values hold a comma are not split (left as is)."""
+    m = _URLFOR.match(url)
+    if m is None or not m.group(1).strip():
+        return url
+    base, params = m.group(1).strip(), m.group(3)
+    pairs = []
+    for part in (params or "").split(","):
+        if not part.strip():
+            continue
+        found = _URLFOR_PARAM.match(part)
+        if found is None:
+            return url
+        pairs.append(f"{found.group(1)}={{!{found.group(2)}}}")
+    return base + ("&" if "?" in base else "?") + "&".join(pairs) if pairs else base
