@@ -94,6 +94,8 @@ class SourceKind(StrEnum):
 # not a source: the analysis puts in its place the sessions its data flow finds that Apex member
 # returning (`apexlint.analyses.client`), and drops uses where it finds none.
 CLIENT_VALUE = "client:"
+# Where a canvas app's parameters go, until its connected app is found: `canvas:<app name>`.
+CANVAS_PREFIX = "canvas:"
 
 
 def client_value(way: str, name: str) -> str:
@@ -414,6 +416,9 @@ class PageIR:
     # (controller property, source id), lower case: a session a page script passes to an
     # `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property
     posted_args: tuple[tuple[str, str], ...] = ()
+    # (`[ns.]ctrl.method`, argument index, source id), lower case: a session a page script passes
+    # to a `@RemoteAction` through JavaScript remoting
+    remoted_args: tuple[tuple[str, int, str], ...] = ()
 
 
 @frozen

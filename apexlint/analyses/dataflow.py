@@ -227,6 +227,9 @@ class DataFlow:
                 src = self.model.sources[sid]
                 step = Step(src.path, src.span, f"posted to the controller's {key[1]} by <apex:actionFunction>")
                 self.write_field(key, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+        for mid in sorted(self.model.remoted_sessions):
+            if not self.exhaustive and self.demand.analysable(mid):
+                self.activate(mid)  # a page's script calls it with a session: a seed
         if self.exhaustive:
             for m in _bottom_up(self.model, self.graph):
                 if self.demand.analysable(m):
@@ -747,6 +750,7 @@ class _MethodRun:
         self.check_client_exposure()
         if self.enumerated and self.receiver_fields:
             self.report_over_objects()
+        self.called_from_pages()
         effects = {}
         for i, p in enumerate(self.info.method.params):
             v = self.env.get(p.name, EMPTY)
@@ -757,6 +761,25 @@ class _MethodRun:
                           frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())),
                           tuple(self.made_open))
         return summary, self.changed_fields
+
+    def called_from_pages(self) -> None:
+        """A `@RemoteAction` a page's script passes its session to (`DataFlow` model's
+        `remoted_sessions`): the call the page makes, as a caller's would be applied: what
+        reaches a sink, and what is stored in a field."""
+        remoted = self.model.remoted_sessions.get(self.info.id)
+        if not remoted:
+            return
+        args = [EMPTY] * len(self.info.method.params)
+        for index, sid in remoted:
+            src = self.model.sources[sid]
+            step = Step(src.path, src.span, f"passed by JavaScript remoting to {self.info.label}")
+            args[index] = join(args[index], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+        for hit in list(self.sinks.values()):
+            v = substitute(hit.value, args, None)
+            if v.deep_taint():
+                self.flow.report(hit.site, v)
+        for key, eff in list(self.field_effects.items()):
+            self.write_field(key, substitute(eff, args, None))
 
     def report_over_objects(self) -> None:
         """A method no package call binds to its receivers, read over each object its class's

@@ -26,7 +26,7 @@ from apexlint.analyses.endpoints import (
 from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
-from apexlint.ir import SourceKind, SourceSite, Span, UrlUse
+from apexlint.ir import CANVAS_PREFIX, SourceKind, SourceSite, Span, UrlUse
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
 
@@ -108,6 +108,13 @@ class CheckContext:
 
     def _page_request(self, use: UrlUse) -> tuple[Endpoint, CalloutUse | None]:
         found = self._page_requests.get(use)
+        if found is None and use.url.startswith(CANVAS_PREFIX):
+            app = use.url[len(CANVAS_PREFIX):]
+            target = self.model.canvas_endpoint(app) if app else None
+            endpoint = classify_url(target) if target else Endpoint(
+                "unresolved", f"the canvas app {app or '(unnamed)'}",
+                why="its connected app, which names where the canvas is, is not in the package")
+            found = self._page_requests[use] = (endpoint, None)
         if found is None:
             prop = merge_field_host(use.url)
             org = prop is not None and self._renders_org_host(use.path, prop)

@@ -73,9 +73,18 @@ def parse_script(data: bytes) -> Tree:
 _USING_VARIABLE = re.compile(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
 
 
-def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]]) -> list[UrlUse]:
-    """Sinks reached by session values, over scripts that share one page scope."""
-    return ScriptFlow(src, units).run() if units else []
+def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
+                 remoted: dict[tuple[str, int], set[str]] | None = None) -> list[UrlUse]:
+    """Sinks reached by session values, over scripts that share one page scope; `remoted`
+    receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument)."""
+    if not units:
+        return []
+    flow = ScriptFlow(src, units)
+    uses = flow.run()
+    if remoted is not None:
+        for key, sessions in flow.remoted.items():
+            remoted.setdefault(key, set()).update(sessions)
+    return uses
 
 
 def find_js_sources(src: SourceText, unit: ScriptUnit, tree: Tree, owner: str, context: str) -> list[SourceSite]:

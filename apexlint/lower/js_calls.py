@@ -87,6 +87,7 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     shape = call_shape(flow.cur, fn)
     args = arguments_of(node)
     handed: frozenset[str] = frozenset()
+    action: str | None = None
     if shape.method == "then" and fn is not None:
         received = flow.value(fn.child_by_field_name("object")).sources
         handed = frozenset(s for s in received if s.startswith(CLIENT_VALUE))
@@ -95,7 +96,15 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
         handed = frozenset({client_value("remote", action)}) if action else frozenset()
         args = args[1:]
     elif shape.receiver and shape.receiver.rpartition(".")[2].lower() in flow.cur.remoting:
-        handed = frozenset({client_value("remote", f"{shape.receiver.rpartition('.')[2]}.{shape.method}")})
+        action = f"{shape.receiver.rpartition('.')[2]}.{shape.method}"
+        handed = frozenset({client_value("remote", action)})
+    if action and flow.emit:
+        # what the script passes the Apex method: its parameters, in order, before the callback
+        passed = [a for a in args if a.type not in FUNCTION_TYPES]
+        for i, a in enumerate(passed):
+            sessions = {s for s in flow.value(a).sources if not s.startswith(CLIENT_VALUE)}
+            if sessions:
+                flow.remoted.setdefault((action, i), set()).update(sessions)
     callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
     params = parameter_names(flow.cur, callback) if callback is not None else []
     if callback is not None and params and params[0]:

@@ -131,7 +131,12 @@ class ScriptFlow:
         self._scopes: list[_Scope] = []
         # values Apex hands to callbacks (`calls.bind_callbacks`): (unit, function) -> parameters
         self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
+        # sessions passed to JavaScript remoting (`calls.bind_callbacks`): (`[ns.]Ctrl.m`, index)
+        self.remoted: dict[tuple[str, int], set[str]] = {}
         self.hands_over = any(u.hands_over for u, _ in units)
+        # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
+        self.passes_over = self.hands_over or any(
+            u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)) for u, _ in units)
         self.emit = False
         self.depth = 0
         self.calls = 0
@@ -192,7 +197,7 @@ class ScriptFlow:
         elif t in ("assignment_expression", "augmented_assignment_expression"):
             self._assign(node)
         elif t == "call_expression":
-            if self.hands_over:
+            if self.passes_over:
                 calls.bind_callbacks(self, node)
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":

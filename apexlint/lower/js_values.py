@@ -144,6 +144,11 @@ class ScriptUnit:
             self._hands_over = self._receives() and MAY_REQUEST_BYTES.search(self.raw) is not None
         return self._hands_over
 
+    @property
+    def calls_apex(self) -> bool:
+        """Whether the script calls Apex (imported methods, remoting) or is handed its values."""
+        return self._receives()
+
     def _receives(self) -> bool:
         if any(word in self.raw for word in _HANDS_OVER_BYTES):
             return True

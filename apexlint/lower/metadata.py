@@ -361,7 +361,8 @@ def _argument_end(text: str, pos: int) -> int:
 
 # Metadata whose endpoint `_endpoint` reads (for `callout:` resolution and allow-lists): a file
 # of these kinds is always lowered, whatever it mentions.
-ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite"})
+ENDPOINT_TYPES = frozenset({"NamedCredential", "ExternalCredential", "RemoteSiteSetting", "CspTrustedSite",
+                            "ConnectedApp"})  # a connected app's canvas URL: where `<apex:canvasApp>` posts
 
 
 def _endpoint(root: XmlElement) -> str | None:
@@ -378,6 +379,9 @@ def _endpoint(root: XmlElement) -> str | None:
         return root.child_text("url")
     if kind == "CspTrustedSite":
         return root.child_text("endpointUrl")
+    if kind == "ConnectedApp":
+        canvas = root.child("canvasConfig")
+        return canvas.child_text("canvasUrl") if canvas is not None else None
     return None
 
 

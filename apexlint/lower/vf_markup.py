@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from tree_sitter import Node
 
-from apexlint.ir import UrlUse
+from apexlint.ir import CANVAS_PREFIX, UrlUse
 from apexlint.lower.text_scan import node_text
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
@@ -62,7 +62,7 @@ ANCESTOR_TAGS = frozenset({"form", *LINK_TAGS, *POSTBACK_TAGS})
 # Tags whose attributes matter even without a session in them (page roots, link and form
 # ancestors, scripts); other tags are only read closely when a session merge field is inside.
 INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "meta", "apex:param", *LINK_TAGS,
-                              *POSTBACK_TAGS})
+                              *POSTBACK_TAGS, "apex:canvasapp"})
 # Tags one of whose attributes is a URL the browser requests, or a form field's value: a merge
 # field in one may read a controller property that returns a session.
 URL_TAGS = frozenset({*(tag for tag, _ in URL_ATTRIBUTES), *FORM_FIELD_TAGS, "meta", "apex:param"})
@@ -154,6 +154,8 @@ class MarkupSinks:
             ids = self._ids(attr)
             if sink and ids:
                 self._use(sink, attr.value or "", ids, attr.node, in_query=True)
+        if tag.name == "apex:canvasapp":
+            self._canvas_app(tag)
         if tag.name == "apex:param":
             self._link_param(tag, ancestors)
         elif tag.name in FORM_FIELD_TAGS:
@@ -166,6 +168,17 @@ class MarkupSinks:
             return ()
         start, end = attr.value_node.start_byte, attr.value_node.end_byte
         return self.session_ids(start, end) + (self.bindings(start, end) if self.bindings is not None else ())
+
+    def _canvas_app(self, tag: Tag) -> None:
+        """`<apex:canvasApp applicationName="X" parameters="{sid: '{!$Api.Session_ID}'}">`: the
+        parameters go to the canvas app, in the signed request posted to its connected app's
+        canvas URL (`canvas:X`, resolved against the package's connected apps)."""
+        params = tag.attr("parameters")
+        ids = self._ids(params)
+        if not ids or params is None:
+            return
+        app = (tag.attribute("applicationname") or tag.attribute("developername") or "").strip()
+        self._use("apex:canvasApp", f"{CANVAS_PREFIX}{app}", ids, params.node, header_or_body=True)
 
     def _link_param(self, tag: Tag, ancestors: Sequence[Tag]) -> None:
         """`<apex:param name="sid" value="{!$Api.Session_ID}"/>` in a link: a query parameter.

@@ -129,6 +129,7 @@ class _PageLowering:
         self.script_trees: dict[int, Tree] = {}  # script body start byte -> its JavaScript tree
         self.js_sources: list[SourceSite] = []
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
+        self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
         self.root_tag: Tag | None = None
         self.open_tags: list[Tag] = []
 
@@ -176,7 +177,7 @@ class _PageLowering:
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
         if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
-            uses += script_flows(self.src, self.units)
+            uses += script_flows(self.src, self.units, self.remoted)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.js_sources
         comment_starts = [a for a, _ in self.comments]
@@ -397,6 +398,8 @@ class _PageLowering:
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
+            remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
+                                      for sid in sids)),
         ),)
 
 

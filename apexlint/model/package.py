@@ -205,6 +205,8 @@ class PackageModel:
     formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     # (controller class, property) -> page sessions an `<apex:actionFunction>` posts into it
     posted_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # @RemoteAction method id -> (parameter index, source id): sessions page scripts pass it
+    remoted_sessions: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
     # reads the field back reads them (set by the analysis, `pipeline.analyse`)
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
@@ -248,6 +250,7 @@ class PackageModel:
         model._drop_shadowed_sources()
         model._index_formula_sessions()
         model._index_posted_sessions()
+        model._index_remoted_sessions()
         model._record(Lookups())
         return model
 
@@ -316,6 +319,22 @@ class PackageModel:
                 if owner is not None and sid in self.sources:
                     found.setdefault((owner, prop), []).append(sid)
         self.posted_sessions = {k: tuple(v) for k, v in found.items()}
+
+    def _index_remoted_sessions(self) -> None:
+        """`@RemoteAction` methods a page's scripts pass a session to (`Ctrl.m(sid, cb)`,
+        `invokeAction('{!$RemoteAction.Ctrl.m}', sid, cb)`), by parameter: what the method does
+        with that parameter, the page's session does."""
+        found: dict[str, set[tuple[int, str]]] = {}
+        for page in sorted(self.pages.values(), key=lambda p: p.path):
+            for action, index, sid in page.remoted_args:
+                owner, _, name = action.rpartition(".")
+                cls = self.resolve_class(owner) if owner else None
+                if cls is None or sid not in self.sources:
+                    continue
+                for info in self.by_class.get(cls, {}).get(name, []):
+                    if "remoteaction" in info.method.annotations and index < len(info.method.params):
+                        found.setdefault(info.id, set()).add((index, sid))
+        self.remoted_sessions = {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
     def _drop_shadowed_sources(self) -> None:
         """A package class named UserInfo shadows System.UserInfo for unqualified calls."""
@@ -525,6 +544,12 @@ class PackageModel:
             return False
         m = info.method
         return m.kind == "constructor" or m.name.lower() in refs or info.bound_property.lower() in refs
+
+    def canvas_endpoint(self, name: str) -> str | None:
+        """The canvas URL of the package's connected app `name` (an `<apex:canvasApp>`'s app)."""
+        n = name.lower().removeprefix(f"{self.namespace}__") if self.namespace else name.lower()
+        return next((md.endpoint for md in self.metadata
+                     if md.type == "ConnectedApp" and md.full_name.lower() == n and md.endpoint), None)
 
     def named_credential_endpoint(self, name: str) -> str | None:
         n = name.lower()
