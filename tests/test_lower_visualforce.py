@@ -425,3 +425,11 @@ def test_urlfor_with_a_literal_address_is_that_address_with_its_parameters() -> 
     link = sink(ir, "a.href")
     assert link.url == "https://app.partner.example.com/v?x=1&sid={!$Api.Session_ID}&mode={!'edit'}"
     assert link.in_query
+
+
+def test_an_html_email_template_may_leave_its_optional_end_tags_out() -> None:
+    ir = lower("<html><body>\n<p>Hello {!Contact.FirstName},\n"
+               "<p><a href=\"https://app.partner.example.com/c?sid={!API.Session_ID}\">case</a>\n",
+               FileKind.EMAIL_TEMPLATE, "email/unfiled/CaseUpdate.email")
+    assert ir.notifications == ()
+    assert sink(ir, "a.href").in_query

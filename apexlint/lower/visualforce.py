@@ -116,6 +116,8 @@ class _PageLowering:
             # and valid HTML too (`> 1.0 is zooming in`), as is an `</html>` whose optional start
             # tag the file leaves out
             text_gt = _without_unopened_root_ends(_without_text_gt(self.masked))
+            if kind != FileKind.VISUALFORCE_PAGE and kind != FileKind.VISUALFORCE_COMPONENT:
+                text_gt = _with_root_ends(text_gt)
             if text_gt != self.masked:
                 self.masked = text_gt
                 self.tree = parse("html", self.masked)
@@ -608,6 +610,16 @@ def _xml_markup(data: bytes) -> bytes:
 
 _PROCESSING = re.compile(rb"<\?[A-Za-z][^>]*\?>")
 _END_BR = re.compile(rb"</br\s*>", re.IGNORECASE)
+
+
+def _with_root_ends(data: bytes) -> bytes:
+    """`data` with `</body>` and `</html>` after its end where it opens them and leaves their
+    optional end tags out (an HTML e-mail template's `<html><body><p>Hi`): the grammar takes the
+    unclosed `<p>` for an error there. Only appended, so every byte before stays where it was."""
+    lowered = data.lower()
+    ends = b"".join(b"</" + name + b">" for name in (b"body", b"html")
+                    if re.search(rb"<" + name + rb"[\s>]", lowered) and b"</" + name not in lowered)
+    return data + b"\n" + ends if ends else data
 
 
 def _without_unopened_root_ends(data: bytes) -> bytes:
