@@ -156,8 +156,10 @@ _SOURCE_WORDS = ("getsessionid", "getcontent", "sessionid", "session_id")
 # token; lowering records a suppression only where a comment says `apexlint`.
 _LOWERING_WORDS = ("session", "apexlint")
 # ...or where Apex may hand it a session (an LWC's Apex import, JavaScript remoting) and it can
-# send it somewhere (`MAY_REQUEST`); `ScriptUnit.hands_over` asks the same of a page's scripts
-APEX_HANDS_OVER = ("@salesforce/apex/", "invokeAction")
+# send it somewhere (`MAY_REQUEST`); `ScriptUnit.hands_over` asks the same of a page's scripts.
+# Remoting by its manager or an action's merge field, not a bare `invokeAction` (a React
+# component's method of that name made a 4.7 MB library be walked for 12 s).
+APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
 # element URLs, record writes) but an `<object>`'s `.data`, which components assign for everything
 # else: a script that gets values from Apex but has none of them sends them nowhere, and is not
