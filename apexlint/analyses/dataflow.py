@@ -218,6 +218,7 @@ class DataFlow:
         self._made_users: dict[str, set[str]] = {}
         self._ctor_users: dict[str, set[str]] = {}
         self._enumerable: dict[str, bool] = {}
+        self._tracked: dict[str, bool] = {}
 
     def run(self) -> FlowResult:
         for key, sids in sorted(self.model.posted_sessions.items()):
@@ -364,13 +365,35 @@ class DataFlow:
                 and not self.model.by_class.get(owner, {}).get("<init-block>")
         return known
 
+    def tracks_objects(self, cls: str) -> bool:
+        """Whether the objects made of `cls` are worth telling apart: it has a text instance field
+        and a method read over each of its objects (`enumerable`, not bound to its receivers by
+        package calls). Most classes have none; following every `new` of them through every
+        caller's summary made a trigger framework's dispatcher (65 actions) take minutes."""
+        known = self._tracked.get(cls)
+        if known is None:
+            ci = self.model.classes.get(cls)
+            text = ci is not None and any(
+                "static" not in f.modifiers and base_type(f.type) in _IMMUTABLE_TYPES for f in ci.fields)
+            known = self._tracked[cls] = text and any(
+                self.enumerable(info) and not self.receiver_bound(info)
+                for infos in self.model.by_class.get(cls, {}).values() for info in infos)
+        return known
+
     def made(self, cls: str, obj: Value) -> None:
         """A `new` made `obj` (its parts, known: `_MethodRun.make`) of `cls`: one more object its
         methods may run on."""
         known = self._made.get(cls, ())
-        if obj in known:
-            return
-        self._made[cls] = (*known, obj) if len(known) < MAX_MADE else (*known[:-1], join(known[-1], obj))
+        seen = {_signature(k) for k in known}
+        if _signature(obj) in seen:
+            return  # the same object but for the paths that led to it: nothing new to read
+        if len(known) < MAX_MADE:
+            self._made[cls] = (*known, obj)
+        else:
+            joined = join(known[-1], obj)
+            if _signature(joined) == _signature(known[-1]):
+                return
+            self._made[cls] = (*known[:-1], joined)
         for m in sorted(self._made_users.get(cls, ())):
             self._enqueue(m)
 
@@ -723,7 +746,8 @@ class _MethodRun:
         self.enumerated = not self.symbolic and flow.enumerable(info)
         self.receiver_fields: set[tuple[str, str]] = set()
         self.receiver_effects: dict[str, Value] = {}
-        self.made_open: list[tuple[str, Value]] = []  # objects made of what its callers give it
+        # objects made of what its callers give it, by class (at most MAX_MADE, then joined)
+        self.made_open: dict[str, list[Value]] = {}
         for i, p in enumerate(info.method.params):
             if _cannot_carry(p.type):
                 continue  # an Integer or Id parameter never brings a session in
@@ -759,7 +783,7 @@ class _MethodRun:
         self.settle_made()
         summary = Summary(ret, effects, dict(sorted(self.field_effects.items())), self.sinks,
                           frozenset(self.receiver_fields), dict(sorted(self.receiver_effects.items())),
-                          tuple(self.made_open))
+                          tuple((cls, obj) for cls, objs in sorted(self.made_open.items()) for obj in objs))
         return summary, self.changed_fields
 
     def called_from_pages(self) -> None:
@@ -1304,9 +1328,16 @@ class _MethodRun:
         """An object of `cls` made here (or by a callee, of what this call gives it): known, it is
         one more object its class's methods may run on; made of this method's parameters or its
         receiver's fields, its callers (or `settle_made`) say what it holds."""
+        if not self.flow.tracks_objects(cls):
+            return
         if obj.deep_params():
-            if (cls, obj) not in self.made_open:
-                self.made_open.append((cls, obj))
+            known = self.made_open.setdefault(cls, [])
+            if obj in known or _signature(obj) in {_signature(k) for k in known}:
+                return  # the same object by another path: the first path is the one shown
+            if len(known) < MAX_MADE:
+                known.append(obj)
+            else:  # a dispatcher handed many: bounded like the objects made (`DataFlow.made`)
+                known[-1] = join(known[-1], obj)
         else:
             self.flow.made(cls, obj)
 
@@ -1322,7 +1353,7 @@ class _MethodRun:
         unknown = Value(strings=frozenset({(UNKNOWN,)}))
         states = [self.object_fields(st) for st in self.flow.receiver_states(self.info.owner, self.info.id)] \
             if self.enumerated and self.receiver_fields else [None]
-        for cls, obj in list(self.made_open):
+        for cls, obj in [(c, o) for c, objs in sorted(self.made_open.items()) for o in objs]:
             for fields in states:
                 filled = substitute(obj, [], None, fields, only_receiver=True) if fields is not None else obj
                 if not called:
@@ -1330,7 +1361,7 @@ class _MethodRun:
                 if not filled.deep_params():
                     self.flow.made(cls, filled)
         if not called:
-            self.made_open = []
+            self.made_open = {}
 
     def receiver_of(self, s: Summary, call: Expr, receiver: Value, target: MethodInfo) -> dict[str, Value]:
         """The fields a callee reads of the object it runs on, as this call knows them: of `this`
@@ -1927,6 +1958,13 @@ def _scheme_of(shape: tuple[str, ...]) -> tuple[str, ...]:
         return ("https",)
     scheme, sep, _ = shape[0].partition("://") if len(shape) == 1 else ("", "", "")
     return (scheme,) if sep and scheme.isalpha() and not scheme.startswith("\x00") else (UNKNOWN,)
+
+
+def _signature(v: Value) -> tuple[object, ...]:
+    """What a value says, without the paths (traces) it came by: two objects made alike by
+    different calls are one object to read a method over (`DataFlow.made`)."""
+    return (tuple(sorted(v.deep_taint())), v.strings, tuple(sorted(v.deep_params())), v.types,
+            tuple((k, _signature(f)) for k, f in sorted(v.facets.items())))
 
 
 def _blank_or_parameter(ret: Value) -> Value:
