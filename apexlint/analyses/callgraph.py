@@ -364,6 +364,7 @@ class CallGraph:
         self.mentioning = Mentions({info.id: info.method.refs for info in model.every_method()})
         self._session_statics: dict[str, frozenset[str]] | None = None  # see `_static_sessions`
         self._session_static_names: frozenset[str] = frozenset()  # their field names, all classes
+        self._session_getters: dict[tuple[str, str], list[MethodInfo]] | None = None  # `_getters_reading`
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
@@ -408,6 +409,8 @@ class CallGraph:
         name = info.method.name
         if name in ("<init>", "<fields>"):
             name = info.owner.rpartition(".")[2]  # `new Outer.Inner()` mentions `inner`
+        elif info.method.kind == "getter" and info.bound_property:
+            name = info.bound_property  # `Cls.sid` runs `sid`'s `get` accessor
         found = self.mentioning(name)
         if info.method.name == "<fields>":  # a read of a session-holding static field runs them too
             for f in sorted(self._static_sessions().get(info.owner, ())):
@@ -436,8 +439,11 @@ class CallGraph:
                     pc = model.resolve_class(e.type, scope.cls)
                     if pc is not None and (fi := model.by_class.get(pc, {}).get("<fields>")):
                         targets += fi
-                elif isinstance(e, Name | FieldGet) and statics and e.name in names:
-                    targets = self._static_read(scope, e, statics)
+                elif isinstance(e, Name | FieldGet):
+                    if statics and e.name in names:
+                        targets = self._static_read(scope, e, statics)
+                    if (getters := self._getters_reading()) and any(k[1] == e.name for k in getters):
+                        targets = [*targets, *self._getter_read(scope, e, getters)]
                 edges.extend(Edge(mid, t.id, e) for t in targets)
         return edges
 
@@ -459,6 +465,34 @@ class CallGraph:
             self._session_statics = found
             self._session_static_names = frozenset().union(*found.values())
         return self._session_statics
+
+    def _getters_reading(self) -> dict[tuple[str, str], list[MethodInfo]]:
+        """(class, property) -> its `get` accessors that read a session (`static String sid { get
+        { return UserInfo.getSessionId(); } }`): reading the property runs them, so a read in
+        async code evaluates the session there (SID001). Found through the mentions index."""
+        if self._session_getters is None:
+            found: dict[tuple[str, str], list[MethodInfo]] = {}
+            for mid in self.mentioning("getsessionid"):
+                info = self.model.methods.get(mid)
+                if info is not None and info.method.kind == "getter" and info.bound_property:
+                    found.setdefault((info.owner, info.bound_property), []).append(info)
+            self._session_getters = found
+        return self._session_getters
+
+    def _getter_read(self, scope: Scope, e: Name | FieldGet,
+                     getters: dict[tuple[str, str], list[MethodInfo]]) -> list[MethodInfo]:
+        """The `get` accessor a read of a property (`sid`, `Cls.sid`, `obj.sid`) runs."""
+        if isinstance(e, Name):
+            if scope.is_local(e.name) or scope.cls is None:
+                return []
+            owner = self.model.field_owner(scope.cls, e.name)
+        else:
+            cls = scope.class_ref(e.obj)
+            if cls is None:
+                t = scope.type_of(e.obj)
+                cls = self.model.resolve_class(t, scope.cls) if t else None
+            owner = self.model.field_owner(cls, e.name) if cls is not None else None
+        return list(getters.get((owner, e.name), ())) if owner is not None else []
 
     def _static_read(self, scope: Scope, e: Name | FieldGet, statics: dict[str, frozenset[str]]) -> list[MethodInfo]:
         """The field initialisers a read of a session-holding static field (`sid`, `Cls.sid`) runs."""

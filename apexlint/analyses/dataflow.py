@@ -349,6 +349,12 @@ class DataFlow:
         if _summary_tainted(summary) or any(k in self._demanded_fields for k in summary.field_effects):
             for m in self.demand.callers(mid):
                 self.activate(m)
+            info = self.model.methods[mid]
+            if info.method.kind == "getter" and info.bound_property:
+                # a property's `get` accessor runs where the property is read (`OrgSession.sid`),
+                # which no call names: its readers are its callers
+                for m in self.demand.readers((info.owner, info.bound_property)):
+                    self.activate(m)
 
     def enumerable(self, info: MethodInfo) -> bool:
         """Whether an instance method no package call binds to its receivers (an entry point, an
