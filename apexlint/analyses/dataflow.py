@@ -804,10 +804,7 @@ class _MethodRun:
             src = self.model.sources[sid]
             step = Step(src.path, src.span, f"passed by JavaScript remoting to {self.info.label}")
             args[index] = join(args[index], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
-        for hit in list(self.sinks.values()):
-            v = substitute(hit.value, args, None)
-            if v.deep_taint():
-                self.flow.report(hit.site, v)
+        self.report_instantiated(args)
         for key, eff in list(self.field_effects.items()):
             self.write_field(key, substitute(eff, args, None))
 
@@ -815,26 +812,28 @@ class _MethodRun:
         """A method no package call binds to its receivers, read over each object its class's
         constructors make (`DataFlow.receiver_states`): what reaches a sink for one of them."""
         for state in self.flow.receiver_states(self.info.owner, self.info.id) or [{}]:
-            fields = self.object_fields(state)
-            for hit in list(self.sinks.values()):
-                v = substitute(hit.value, [], None, fields, only_receiver=True)
-                if v.deep_taint():
-                    self.flow.report(hit.site, v)
+            self.report_instantiated([], self.object_fields(state))
 
     def object_fields(self, state: dict[str, Value]) -> dict[str, Value]:
         """The fields this method reads of its receiver, for one object (`receiver_states`): the
         object's own where only constructors set them, else the field store's besides (any
         object's, as for a receiver of unknown origin)."""
-        fields: dict[str, Value] = {}
-        for key in sorted(self.receiver_fields):
-            held = state.get(key[1])
-            if held is None:
-                fields[key[1]] = self.read_field(key)
-            elif self.flow.construction_only(key):
-                fields[key[1]] = held
-            else:
-                fields[key[1]] = join(held, self.read_field(key))
-        return fields
+        return {key[1]: self.object_field(key, state.get(key[1])) for key in sorted(self.receiver_fields)}
+
+    def object_field(self, key: tuple[str, str], held: Value | None) -> Value:
+        """Field `key` of an object whose part there is `held` (None: not known): all it holds
+        where only constructors set the field, else the field store's besides (any object's)."""
+        if held is None:
+            return self.read_field(key)
+        return held if self.flow.construction_only(key) else join(held, self.read_field(key))
+
+    def report_instantiated(self, args: list[Value], fields: dict[str, Value] | None = None) -> None:
+        """Report what this method's sinks receive for one call the package does not make in
+        code (a page's remoting call: `args`; the platform's on one object: `fields`)."""
+        for hit in list(self.sinks.values()):
+            v = substitute(hit.value, args, None, fields, only_receiver=fields is not None)
+            if v.deep_taint():
+                self.flow.report(hit.site, v)
 
     def check_client_exposure(self) -> None:
         """Session IDs returned to Lightning, remoting, SOAP/REST clients or a Visualforce page."""
@@ -1383,13 +1382,7 @@ class _MethodRun:
                 continue
             # a parameter's object: that field of whatever the callers pass (`_argument_field`)
             got = Value(receiver.taint, {k: t for k, t in field_of(Value(params=receiver.params), name).params.items()})
-            held = receiver.facets.get(name) if known else None
-            if held is None:
-                out[name] = join(got, self.read_field(key))
-            elif self.flow.construction_only(key):
-                out[name] = join(got, held)  # what its constructor left there, all it ever holds
-            else:
-                out[name] = join(join(got, held), self.read_field(key))
+            out[name] = join(got, self.object_field(key, receiver.facets.get(name) if known else None))
         return out
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
@@ -1852,7 +1845,7 @@ def _open(v: Value) -> bool:
     if endpoint is None or not endpoint.strings:
         return True
     rest = Value(v.taint, v.params, v.strings, v.types, {k: f for k, f in v.facets.items() if k != "endpoint"})
-    return bool(rest.deep_params()) or any(shape and marker_param(shape[0]) is not None for shape in endpoint.strings)
+    return bool(rest.deep_params()) or _destination_open(v)
 
 
 def _summary_tainted(s: Summary) -> bool:

@@ -94,9 +94,8 @@ def field_of(v: Value, name: str) -> Value:
 
 
 def _receiver_field(receiver: dict[str, Value], key: int) -> Value:
-    """The receiver's field that `key` names, as the caller knows it."""
-    hashed = (key - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1)
-    return join_all([receiver[n] for n in sorted(receiver) if _field_hash(n) == hashed])
+    """The receiver's field that `key` names, as the caller knows it (field name -> value)."""
+    return _argument_field(Value(facets=receiver), key)
 
 
 def _argument_field(arg: Value, key: int) -> Value:

@@ -590,8 +590,7 @@ def _email_markup(data: bytes) -> bytes:
     and `</br>` made `<br>`, as HTML parsers take it."""
     if b"<![CDATA[" not in data and b"</" not in data:
         return data
-    out = _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data)
-    return _END_BR.sub(lambda m: b"<br>" + b" " * (len(m.group()) - 4), out)
+    return _END_BR.sub(lambda m: b"<br>" + b" " * (len(m.group()) - 4), _without_cdata_markers(data))
 
 
 _CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
@@ -604,8 +603,12 @@ def _xml_markup(data: bytes) -> bytes:
     markup the page renders, parsed as such)."""
     if b"<?" not in data and b"<![CDATA[" not in data:
         return data
-    out = _PROCESSING.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data)
-    return _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, out)
+    return _without_cdata_markers(_PROCESSING.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data))
+
+
+def _without_cdata_markers(data: bytes) -> bytes:
+    """`<![CDATA[` and `]]>` made spaces: what they wrap is parsed as the markup or text it is."""
+    return _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data) if b"<![CDATA[" in data else data
 
 
 _PROCESSING = re.compile(rb"<\?[A-Za-z][^>]*\?>")

@@ -547,18 +547,18 @@ class PackageModel:
 
     def canvas_endpoint(self, name: str) -> str | None:
         """The canvas URL of the package's connected app `name` (an `<apex:canvasApp>`'s app)."""
-        n = name.lower().removeprefix(f"{self.namespace}__") if self.namespace else name.lower()
-        return next((md.endpoint for md in self.metadata
-                     if md.type == "ConnectedApp" and md.full_name.lower() == n and md.endpoint), None)
+        return self._metadata_endpoint("ConnectedApp", name)
 
     def named_credential_endpoint(self, name: str) -> str | None:
+        return self._metadata_endpoint("NamedCredential", name)
+
+    def _metadata_endpoint(self, kind: str, name: str) -> str | None:
+        """The URL the package's metadata `kind` named `name` (with or without the package's
+        namespace prefix) points at, if the package holds it."""
         n = name.lower()
         if self.namespace and n.startswith(self.namespace + "__"):
             n = n[len(self.namespace) + 2:]
-        for md in self.metadata:
-            if md.type == "NamedCredential" and md.full_name.lower() == n:
-                return md.endpoint
-        return None
+        return next((md.endpoint for md in self.metadata if md.type == kind and md.full_name.lower() == n), None)
 
 
 def _formula_field(src: SourceSite) -> tuple[str, str] | None:
