@@ -42,6 +42,10 @@ class Demand:
         self.include_tests = include_tests
         self.soap_ports = soap_ports
         self._written: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        # name -> (method id, its class, that class's outermost class) of the analysable methods
+        # mentioning it: a name like `fullName` is a field of hundreds of classes (apex-mdapi's
+        # MetadataService), each asked for its writers over the same methods
+        self._mentions: dict[str, list[tuple[str, str, str]]] = {}
 
     def analysable(self, mid: str) -> bool:
         info = self.model.methods.get(mid)
@@ -82,19 +86,25 @@ class Demand:
         private = decl is not None and not ({"public", "global", "protected"} & decl.modifiers)
         family = owner.split(".", 1)[0]
         out = []
-        for mid in self.mentioning(name):
-            info = self.model.methods[mid]
-            if private and info.owner.split(".", 1)[0] != family:
+        for mid, method_owner, method_family in self._mentioned_by(name):
+            if private and method_family != family:
                 continue
             written = self._written.get(mid)
             if written is None:
-                written = self._written[mid] = _written_names(self.model.body(info))
+                written = self._written[mid] = _written_names(self.model.body(self.model.methods[mid]))
             own, qualified = written
             # `f = x` / `this.f = x` in class D writes D's own `f` (or an outer class's), never
             # another class's field of the same name
-            if name in qualified or (name in own and self.model.field_owner(info.owner, name) == owner):
+            if name in qualified or (name in own and self.model.field_owner(method_owner, name) == owner):
                 out.append(mid)
         return out
+
+    def _mentioned_by(self, name: str) -> list[tuple[str, str, str]]:
+        found = self._mentions.get(name)
+        if found is None:
+            infos = [self.model.methods[mid] for mid in self.mentioning(name)]
+            found = self._mentions[name] = [(i.id, i.owner, i.owner.split(".", 1)[0]) for i in infos]
+        return found
 
     def readers(self, key: tuple[str, str]) -> list[str]:
         """Methods that may read field `key`: by name, through `this` or an object holding it,
