@@ -211,8 +211,7 @@ def test_a_first_scan_leaves_reading_and_hashing_to_whoever_lowers_the_file(
     lowering computed serve the next scan (which lowers nothing: every entry is there)."""
     root = REPO / "fixtures" / "vulnerable-sfdx"
     options = ScanOptions(paths=(root,), root=REPO, jobs=jobs, cache_dir=tmp_path)
-    monkeypatch.setattr("apexlint.pipeline.PARALLEL_THRESHOLD", 1)  # with 2 jobs, workers lower (and hash)
-    monkeypatch.setattr("apexlint.pipeline.PARALLEL_BYTES", 0)
+    monkeypatch.setattr("apexlint.pipeline.PARALLEL_BYTES", 0)  # with 2 jobs, workers lower (and hash)
     monkeypatch.setattr("apexlint.pipeline.content_key", _no_analysis)
     cold = scan(options)
     monkeypatch.setattr("apexlint.pipeline.lower_job", _no_analysis)

@@ -3,8 +3,9 @@ warm, off or corrupted.
 
 CI diffs reports and GitHub matches alerts across runs, so the order of worker results, a
 cache hit or a damaged cache entry must never show in the output. The scanned tree is a copy
-of `fixtures/` plus enough copies of its package for the engine to use a real worker pool,
-and the packages share class names, so ties between equal names must break the same way.
+of `fixtures/` plus a copy of its packages and filler classes, enough for the engine to use a
+real worker pool, and the packages share class names, so ties between equal names must break the
+same way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from apexlint.pipeline import PARALLEL_THRESHOLD
+from apexlint.discover import discover
+from apexlint.discover.classify import FileKind
+from apexlint.pipeline import PARALLEL_BYTES
 from tests.fuzz.inputs import FIXTURES, REPO
 
 FORMATS = ("sarif", "json")
@@ -32,16 +35,26 @@ def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`fixtures/` and copies of its packages: more files than the engine lowers in-process."""
+    """`fixtures/`, a copy of its packages and filler classes: more to lower than the engine
+    lowers in-process."""
     root = tmp_path_factory.mktemp("determinism")
     shutil.copytree(FIXTURES, root / "fixtures", symlinks=True)
-    packages = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
-    copies = 0
-    while sum(1 for p in (root / "fixtures").rglob("*") if p.is_file()) <= 2 * PARALLEL_THRESHOLD:
-        copies += 1
-        for package in packages:
-            shutil.copytree(package, root / "fixtures" / f"copy{copies}-{package.name}", symlinks=True)
+    for package in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        shutil.copytree(package, root / "fixtures" / f"copy1-{package.name}", symlinks=True)
+    classes = root / "fixtures" / "filler" / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (root / "fixtures" / "filler" / "sfdx-project.json").write_text(
+        '{"packageDirectories": [{"path": "force-app", "default": true}]}\n')
+    n = 0
+    while _lowered_bytes(root) <= PARALLEL_BYTES * 5 // 4:
+        n += 1
+        methods = "".join(f"    public Integer m{i}(Integer x) {{ return x + {i}; }}\n" for i in range(4000))
+        (classes / f"Filler{n}.cls").write_text(f"public with sharing class Filler{n} {{\n{methods}}}\n")
     return root
+
+
+def _lowered_bytes(root: Path) -> int:
+    return sum(f.size for f in discover([root / "fixtures"], root=root).files if f.kind is not FileKind.TEXT)
 
 
 def _scan(workdir: Path, label: str, fmt: str, *options: str) -> bytes:
@@ -89,8 +102,7 @@ def test_reports_are_byte_identical_across_jobs_and_cache_states(
 
 
 def test_the_scanned_tree_is_large_enough_to_use_worker_processes(workdir: Path) -> None:
-    files = [p for p in (workdir / "fixtures").rglob("*") if p.is_file()]
-    assert len(files) > PARALLEL_THRESHOLD
+    assert _lowered_bytes(workdir) > PARALLEL_BYTES
 
 
 def test_reports_carry_no_absolute_path_or_timestamp(reports: dict[str, dict[str, bytes]], workdir: Path) -> None:

@@ -103,8 +103,8 @@ def test_binary_hidden_tool_and_ignored_files_give_nothing_and_say_nothing(tmp_p
 
 def test_workers_and_the_cache_give_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _package(tmp_path / "pkg")
-    for i in range(80):  # enough classes for a worker pool (pipeline.PARALLEL_THRESHOLD): the
-        # files searched for tokens are searched meanwhile in the main process
+    monkeypatch.setattr("apexlint.pipeline.PARALLEL_BYTES", 0)  # a worker pool for any size: the files
+    for i in range(80):  # searched for tokens are searched meanwhile in the main process
         (root / SFDX_SOURCE / "classes" / f"C{i}.cls").write_text(f"public class C{i} {{}}\n")
         (root / "data" / f"row{i}.json").parent.mkdir(exist_ok=True)
         (root / "data" / f"row{i}.json").write_text(f'{{"n": {i}}}\n' if i % 7 else f'{{"t": "{TOKEN}"}}\n')
