@@ -93,7 +93,10 @@ class _FileLowering:
         return self.src.span(node.start_point, node.end_point)
 
     def text(self, node: Node) -> str:
-        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+        # from the buffer, not `node.text`: of a body parsed alone through a read callback
+        # (lower/lazy.py), tree-sitter reads a node's text through the callback again, a copy
+        # of the rest of the body for each identifier (a trigger framework's dispatcher: 11 s)
+        return self.src.buffer[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def short(self, node: Node, limit: int = 100) -> str:
         return clip(" ".join(self.text(node).split()), limit)
@@ -142,7 +145,7 @@ class _FileLowering:
         for child in decl.children:
             if child.type != "modifiers":
                 continue
-            key = child.text if not child.has_error else None
+            key = self.src.buffer[child.start_byte:child.end_byte] if not child.has_error else None
             found = self._modifiers.get(key) if key is not None else None
             if found is None:
                 found = self._read_modifiers(child)
