@@ -454,7 +454,7 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
     for what `receiver` (field name -> value) gives it, None: the receiver is not known here.
     `only_receiver`: the other parameters stay as they are (the method's own, not a callee's).
     """
-    if not v.params and not v.facets and not _has_param_marker(v.strings):
+    if not _symbolic(v):
         return v
     out = Value(dict(v.taint), {}, _substitute_shapes(v.strings, args, receiver, only_receiver), v.types,
                 {k: substitute(f, args, call_step, receiver, only_receiver=only_receiver)
@@ -538,15 +538,37 @@ def request_part(request: Value, part: str, header: str | None = None) -> Value:
     return Value(got.deep_taint(), got.deep_params(), got.strings, frozenset({"string"}))
 
 
+def _symbolic(v: Value) -> bool:
+    """Whether `v` or a part of it stands for a parameter or a receiver field (in its sources or
+    its text): what `substitute` fills in. A record of known parts (a trigger framework's record
+    lists, passed down through dozens of calls) is returned as it is, without a walk."""
+    if not v.facets:
+        return bool(v.params) or _has_param_marker(v.strings)
+    found = v._memo.get("symbolic")
+    if found is None:
+        found = v._memo["symbolic"] = bool(v.params) or _has_param_marker(v.strings) \
+            or any(_symbolic(f) for f in v.facets.values())
+    return found  # type: ignore[return-value]
+
+
 def _has_param_marker(shapes: frozenset[Shape]) -> bool:
     return any(p.startswith("\x00p") for s in shapes for p in s)
 
 
 def _concat_trace(a: Trace, b: Trace) -> Trace:
-    out = a
+    """`a` extended by each step of `b` in turn, in one pass: a step equal to the last is left out,
+    and a trace grown past MAX_TRACE keeps its first MAX_TRACE - 2 steps and its last two, as
+    `extend` one step at a time keeps them (a trigger framework's dispatch made that loop a
+    fifth of a scan)."""
+    if not b:
+        return a
+    out = list(a)
     for s in b:
-        out = extend(out, s)
-    return out
+        if not out or (out[-1] is not s and out[-1] != s):
+            out.append(s)
+    if len(out) > MAX_TRACE:
+        return (*out[: MAX_TRACE - 2], *out[-2:])
+    return tuple(out)
 
 
 def _substitute_shapes(shapes: frozenset[Shape], args: list[Value], receiver: dict[str, Value] | None = None,
