@@ -151,3 +151,12 @@ def test_a_soap_read_and_a_tooling_test_run_write_nothing(findings: dict[tuple[s
                                                          line: int, api: str) -> None:
     f = findings[("HandBuiltEnvelopes.cls", line)]
     assert f.rule_id == "SID010" and api in f.message
+
+
+def test_a_cast_narrows_what_a_read_record_is(findings: dict[tuple[str, int], Finding]) -> None:
+    """`readMetadata` gives any Metadata, the privileged types among them; once cast to a custom
+    field it is one, and its rewrite is no change of security settings (triage T-1)."""
+    f = findings[("OrgSecurityAdmin.cls", 80)]
+    assert (f.rule_id, f.level.value) == ("SID004", "warning")
+    assert "updateMetadata of CustomField " in f.message
+    assert "SecuritySettings" not in f.message and "RemoteSiteSetting" not in f.message

@@ -1131,11 +1131,18 @@ class _MethodRun:
         value does: a class no other package class extends (the `SecuritySettings` records read
         back are cast to, a list declared of `RemoteSiteSetting`), not a base every WSDL2Apex
         type extends (`Metadata`, `sObject_x`), which names nothing. For a collection, the type
-        is its elements' (a collection's value stands for what it holds)."""
+        is its elements' (a collection's value stands for what it holds).
+
+        The class replaces the package classes the value was typed with that are not it: a record
+        `readMetadata` returns is any `Metadata` (the privileged types among them), and once cast to
+        `CustomField` it is a custom field, not a custom field or a remote site."""
         pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
-        if pc is None or pc in v.types or self.model.subtypes.get(pc):
+        if pc is None or self.model.subtypes.get(pc):
             return v
-        return join(v, Value(types=frozenset({pc})))
+        others = frozenset(t for t in v.types if t != pc and t in self.model.classes)
+        if not others:
+            return v if pc in v.types else join(v, Value(types=frozenset({pc})))
+        return Value(v.taint, v.params, v.strings, (v.types - others) | {pc}, v.facets)
 
     def eval_name(self, e: Name) -> Value:
         if self.scope.is_local(e.name):
