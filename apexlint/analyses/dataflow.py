@@ -1441,6 +1441,8 @@ class _MethodRun:
             facets = {n: v for n, v in zip(e.field_names, args, strict=False)
                       if n and not v.is_empty and keeps_facet(n, v)}
             return Value(types=frozenset({base}), facets=facets)
+        if base == "url" and args:
+            return replace(_url_built(args), types=frozenset({"url"}))
         if base == "pagereference":
             if joined.carries_session():
                 self.sink("url", "PageReference", e.span, "new PageReference(...)", joined)
@@ -2021,6 +2023,22 @@ def _full_name(shape: tuple[str, ...], namespace: str) -> str:
         return shape[0]
     start = shape[0].lower()
     return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
+
+
+def _url_built(args: list[Value]) -> Value:
+    """What `new URL(...)` holds, as text: `new URL(spec)`, `new URL(context, spec)` (a relative
+    spec after the context's URL, an absolute one alone), `new URL(protocol, host, file)` and
+    `new URL(protocol, host, port, file)`."""
+    text = Value(strings=frozenset({("://",)}))
+    if len(args) == 1:
+        return concat(Value(strings=frozenset({("",)})), args[0])
+    if len(args) == 2:
+        spec = literal_text(args[1])
+        if spec is not None and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", spec):
+            return concat(Value(strings=frozenset({("",)})), args[1])
+        return concat(args[0], args[1])
+    port = concat(Value(strings=frozenset({(":",)})), args[2]) if len(args) == 4 else Value(strings=frozenset({("",)}))
+    return concat(concat(concat(concat(args[0], text), args[1]), port), args[-1])
 
 
 def _printed(v: Value) -> Value:
