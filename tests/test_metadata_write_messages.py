@@ -88,6 +88,10 @@ def test_a_helper_writing_any_metadata_names_what_its_callers_pass(findings: dic
     ("RemoteSiteSetting", True), ("CspTrustedSite", True), ("ConnectedApp", True),
     ("CaseSettings", False), ("AddressSettings", False), ("LightningExperienceSettings", False),
     ("CustomField", False), ("Layout", False),
+    # sign-in and credential objects, the Tooling API's own names among them (triage T-4)
+    ("SamlSsoConfig", True), ("NamedCredentialParameter", True), ("ExternalCredentialParameter", True),
+    ("ConnectedApplication", True), ("ExternalAuthIdentityProvider", True), ("CorsWhitelistOrigin", True),
+    ("IframeWhiteListUrlSettings", True), ("CustomObject", False), ("ApexClass", False),
 ])
 def test_which_metadata_types_are_prohibited(metadata_type: str, prohibited: bool) -> None:
     from apexlint.model.metadata_types import is_prohibited_type

@@ -11,7 +11,12 @@ PROHIBITED_TYPES = frozenset({
     # org-wide settings of who may sign in and how: single sign-on, identity provider, My Domain,
     # OAuth and OpenID Connect, connected and external client apps
     "singlesignonsettings", "identityprovidersettings", "mydomainsettings", "oauthoidcsettings",
-    "connectedappsettings", "externalclientappsettings",
+    "connectedappsettings", "externalclientappsettings", "samlssoconfig", "externalauthidentityprovider",
+    # the URL, protocol, principals and secrets of named and external credentials (Tooling objects),
+    # and the Tooling object of a connected app
+    "namedcredentialparameter", "externalcredentialparameter", "connectedapplication",
+    # who may call the org from a browser or frame it: the CORS allowlist, clickjack trusted domains
+    "corswhitelistorigin", "corswhitelistentry", "iframewhitelisturlsettings",
 })
 
 
