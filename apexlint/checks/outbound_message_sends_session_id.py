@@ -16,7 +16,7 @@ from apexlint.findings import Fix, Replacement
 from apexlint.ir import SourceKind, SourceSite
 
 RULE_ID = "SID005"
-_ELEMENT = re.compile(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*true\s*</\1>")
+_ELEMENT = re.compile(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*(?:true|1)\s*</\1>")
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:

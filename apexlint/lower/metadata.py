@@ -143,7 +143,7 @@ class _MetadataLowering:
         in_message = (container is not None and container.name in OUTBOUND_CONTAINERS) or (
             self.root_name in OUTBOUND_CONTAINERS
         )
-        if text is None or text.text.strip().lower() != "true" or not in_message:
+        if text is None or text.text.strip().lower() not in ("true", "1") or not in_message:  # xsd:boolean
             return
         span = self._span(element)
         self.sources.append(SourceSite(
