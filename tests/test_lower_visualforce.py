@@ -400,12 +400,21 @@ def test_token_literals_outside_html_comments_are_redacted_sources() -> None:
 
 
 def test_one_megabyte_single_line_page_is_fast() -> None:
+    """A 1 MB page on one line lowers in time linear in its size: ten times the markup takes
+    about ten times the CPU time of a tenth of it (a scan on a shared CI runner is slowed by
+    others' load, so the CPU time is compared, and with a tenth of the page, not a constant)."""
     unit = '<div class="row"><span title="{!item.Name}">Hello {!user.Name} é</span><a href="/apex/x">x</a></div>'
-    body = unit * (990_000 // len(unit))
-    markup = '<apex:page controller="C">' + body + '<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a></apex:page>'
-    start = time.perf_counter()
-    ir = lower(markup)
-    assert time.perf_counter() - start < 1.5
+    link = '<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a></apex:page>'
+
+    def timed(size: int) -> tuple[FileIR, float]:
+        markup = '<apex:page controller="C">' + unit * (size // len(unit)) + link
+        start = time.process_time()
+        ir = lower(markup)
+        return ir, time.process_time() - start
+
+    _, tenth = min((timed(99_000) for _ in range(3)), key=lambda r: r[1])
+    ir, whole = timed(990_000)
+    assert whole < 3.0 and whole < 25 * max(tenth, 0.01), (whole, tenth)
     assert len(sessions(ir)) == 1 and sink(ir, "a.href").in_query
 
 
