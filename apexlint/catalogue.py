@@ -65,6 +65,8 @@ class RuleMeta:
     help_markdown: str
     help_text: str  # plain-text rendering of help_markdown
     help_uri: str
+    # one sentence: the secure alternative, as text and JSON reports print it beside the findings
+    remediation: str = ""
     since: str = "0.1.0"
 
 
@@ -99,6 +101,7 @@ _REQUIRED_KEYS: Final = (
     "cwe",
     "short_description",
     "full_description",
+    "remediation",
     "since",
 )
 _FRONT_MATTER_FENCE: Final = "+++"
@@ -272,6 +275,7 @@ def parse_rule(text: str, path: str) -> RuleMeta:
         help_markdown=help_markdown,
         help_text=render_plain_text(help_markdown),
         help_uri=help_uri(rule_id),
+        remediation=_description(data, "remediation", path),
         since=_version(data, path),
     )
 

@@ -143,3 +143,15 @@ def test_empty_scan_has_empty_lists() -> None:
     doc = json.loads(render(ScanResult(PackageInfo("p", "", "files"), (), ())))
     assert (doc["findings"], doc["notifications"], doc["verdicts"]) == ([], [], [])
     assert doc["summary"]["findings"] == 0
+
+
+def test_each_finding_carries_its_rules_remediation() -> None:
+    """SPEC: every finding carries the remediation for its rule, in JSON as in SARIF's rule help."""
+    from apexlint.catalogue import load_catalogue
+    rules = load_catalogue()
+    buf = io.StringIO()
+    REPORTERS["json"].render(sample_result(), rules, buf, OPTIONS)
+    findings = json.loads(buf.getvalue())["findings"]
+    assert {f["ruleId"]: f["remediation"] for f in findings}["SID002"] == rules["SID002"].remediation
+    assert all(f["remediation"] and "Named Credential" in f["remediation"] for f in findings)
+    assert all(f["remediation"] is None for f in document()["findings"])  # no rule metadata given

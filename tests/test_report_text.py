@@ -117,3 +117,14 @@ def test_empty_scan_prints_only_the_summary() -> None:
     text = render(ScanResult(PackageInfo("p", "", "files"), (), (), files_scanned=1, lines_scanned=1))
     assert text == ("0 findings (0 errors, 0 warnings, 0 notes) in 1 file, 1 line; 0 suppressed; "
                     "0 notifications\n")
+
+
+def test_each_reported_rule_says_how_to_fix_it_once() -> None:
+    from apexlint.catalogue import load_catalogue
+    rules = load_catalogue()
+    buf = io.StringIO()
+    REPORTERS["text"].render(sample_result(), rules, buf, PLAIN)
+    section = buf.getvalue().split("how to fix:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    # the suppressed SID010 finding asks for no fix
+    assert section == [f"  {rid}: {rules[rid].remediation}" for rid in ("SID002", "SID009", "SID011")]
+    assert "how to fix:" not in render(sample_result())  # without rule metadata, nothing to say

@@ -26,7 +26,8 @@ there is no value, so consumers need no existence checks):
         "fix": {"description", "path", "replacements": [{"startLine", "startColumn", "endLine",
                 "endColumn", "text"}]} | null,
         "suppression": {"kind": "inSource" | "external", "justification": str} | null,
-        "baselineState": "new" | "unchanged" | null
+        "baselineState": "new" | "unchanged" | null,
+        "remediation": str | null     # the rule's secure alternative, in one sentence
       }],
       "notifications": [{"code", "level", "message", "path": str | null,
                          "startLine", "startColumn", "endLine", "endColumn": int | null}],
@@ -88,7 +89,7 @@ def _fix(fix: Fix) -> dict[str, Json]:
     return {"description": scrub(fix.description), "path": fix.path, "replacements": replacements}
 
 
-def _finding(f: Finding) -> dict[str, Json]:
+def _finding(f: Finding, rules: Mapping[str, RuleMeta]) -> dict[str, Json]:
     """One finding; `fingerprint` is the key a later `--baseline` run matches on."""
     suppression: Json = None
     if f.suppression is not None:
@@ -105,6 +106,7 @@ def _finding(f: Finding) -> dict[str, Json]:
         "fix": _fix(f.fix) if f.fix is not None else None,
         "suppression": suppression,
         "baselineState": f.baseline_state,
+        "remediation": rule.remediation if (rule := rules.get(f.rule_id)) is not None and rule.remediation else None,
     }
 
 
@@ -140,15 +142,17 @@ def _summary(result: ScanResult) -> dict[str, Json]:
     }
 
 
-def report_document(result: ScanResult, options: ReportOptions) -> dict[str, Json]:
+def report_document(result: ScanResult, options: ReportOptions,
+                    rules: Mapping[str, RuleMeta] | None = None) -> dict[str, Json]:
     """The whole report as plain JSON values (what `render` writes)."""
+    rules = rules or {}
     pkg = result.package
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "apexlint", "version": options.tool_version},
         "package": {"name": pkg.name, "namespace": pkg.namespace, "layout": pkg.layout},
         "summary": _summary(result),
-        "findings": [_finding(f) for f in shown_findings(result, options)],
+        "findings": [_finding(f, rules) for f in shown_findings(result, options)],
         "notifications": [_notification(n) for n in sorted_notifications(result.notifications)],
         "verdicts": [_verdict(v) for v in sorted_verdicts(result.verdicts)],
     }
@@ -156,8 +160,7 @@ def report_document(result: ScanResult, options: ReportOptions) -> dict[str, Jso
 
 def render(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions) -> None:
     """Write the JSON report: sorted keys, two-space indent, UTF-8 text, trailing newline."""
-    del rules
-    dumped = json.dumps(redact_all(report_document(result, options)), indent=2, sort_keys=True,
+    dumped = json.dumps(redact_all(report_document(result, options, rules)), indent=2, sort_keys=True,
                         ensure_ascii=False)
     out.write(json_text(dumped) + "\n")
 

@@ -1,8 +1,9 @@
 """Plain-text report for terminals and CI logs.
 
 Layout: findings grouped by file (a header line, then `path:line:col: SID002 error message`, with
-an indented `source:` line when the session ID comes from elsewhere), a `notifications:` section,
-then one summary line. Suppressed findings are shown with a `[suppressed: reason]` marker when
+an indented `source:` line when the session ID comes from elsewhere), a `how to fix:` section (the
+secure alternative of each rule with a finding shown, once), a `notifications:` section, then one
+summary line. Suppressed findings are shown with a `[suppressed: reason]` marker when
 `include_suppressed` is set and hidden otherwise; the summary counts them either way.
 
 Everything printed that came from scanned files (paths, messages, justifications) goes through
@@ -111,11 +112,23 @@ def summary_line(result: ScanResult) -> str:
     return text
 
 
+def _remedies_section(findings: list[Finding], rules: Mapping[str, RuleMeta], style: _Style) -> list[str]:
+    """Each reported rule's secure alternative, once (a CI log has no rule help to open)."""
+    shown = sorted({f.rule_id for f in findings if f.suppression is None})
+    remedies = [(rid, rules[rid].remediation) for rid in shown if rid in rules and rules[rid].remediation]
+    if not remedies:
+        return []
+    return [style.paint(_BOLD, "how to fix:"), *(f"  {rid}: {text}" for rid, text in remedies)]
+
+
 def render(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions) -> None:
-    """Write the text report. `rules` is unused: each finding's message already says it all."""
-    del rules
+    """Write the text report."""
     style = _Style(options.color)
-    lines = _findings_section(shown_findings(result, options), style)
+    findings = shown_findings(result, options)
+    lines = _findings_section(findings, style)
+    remedies = _remedies_section(findings, rules, style)
+    if remedies:
+        lines.extend(["", *remedies])
     notifications = sorted_notifications(result.notifications)
     if notifications:
         if lines:
