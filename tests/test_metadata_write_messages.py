@@ -164,3 +164,14 @@ def test_a_cast_narrows_what_a_read_record_is(findings: dict[tuple[str, int], Fi
     assert (f.rule_id, f.level.value) == ("SID004", "warning")
     assert "updateMetadata of CustomField " in f.message
     assert "SecuritySettings" not in f.message and "RemoteSiteSetting" not in f.message
+
+
+def test_a_hand_built_envelope_names_the_types_it_writes_not_a_fields_type() -> None:
+    """A custom field's own `<type>Text</type>` is a field of what is written (triage T-12); only an
+    operation naming its type in an element (deleteMetadata) is read for it."""
+    from apexlint.analyses.endpoints import _envelope_types
+    create = ('<met:createMetadata><met:metadata xsi:type="met:CustomField"><met:fullName>Account.Region__c'
+              '</met:fullName><met:type>Text</met:type><met:length>80</met:length></met:metadata></met:createMetadata>')
+    delete = '<met:deleteMetadata><met:type>RemoteSiteSetting</met:type><met:fullNames>X</met:fullNames></met:deleteMetadata>'
+    assert _envelope_types(create) == ("CustomField",)
+    assert _envelope_types(delete) == ("RemoteSiteSetting",)

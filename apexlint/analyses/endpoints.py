@@ -274,7 +274,8 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         passed = {model.classes[t].display.rpartition(".")[2] for t in facets.get("body", Value()).types
                   if _metadata_class(model, t)} if operation.lower() != "deploy" else set()
         found = set(types) | set(filter(None, details.get("metadataTypes", "").split(","))) | passed
-        types = tuple(sorted(found - _BASE_TYPES if found - _BASE_TYPES else found))
+        # the base class alone names no type: "whose metadata type apexlint could not determine"
+        types = tuple(sorted(found - _BASE_TYPES))
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
@@ -285,6 +286,14 @@ def _metadata_class(model: PackageModel, cls: str) -> bool:
     info = model.classes.get(cls)
     return info is not None and info.outer is not None and any(
         c.rpartition(".")[2] == "metadata" for c in model.superclass_chain(cls))
+
+
+def _envelope_types(body: str) -> tuple[str, ...]:
+    """The metadata types a SOAP write names: each written component's `xsi:type`; only where there
+    is none (deleteMetadata, renameMetadata), a `<type>` element. A component's own `<type>`
+    (a custom field's `Text`) is one of its fields, not what is written."""
+    typed = set(_XSI_TYPE.findall(body))
+    return tuple(sorted(typed or set(_TYPE_ELEMENT.findall(body))))
 
 
 # WSDL2Apex's base class of every metadata type: named where a helper takes any metadata, not a
@@ -318,7 +327,7 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                     ep.api == "metadata" and op.removesuffix("_x") in OLD_METADATA_WRITES):
                 start = lowered.find(in_body) if in_body else -1
                 named = body[start:start + len(in_body)] if start >= 0 else ""
-                return True, tuple(sorted(set(_XSI_TYPE.findall(body)) | set(_TYPE_ELEMENT.findall(body)))), named
+                return True, _envelope_types(body), named
         if ep.api == "tooling" and any(m.lower() in _WRITE_METHODS for m in methods) and not all(
                 _TOOLING_NOT_WRITES.search(e.url) for e in endpoints if e.api == "tooling"):
             # every endpoint's sObject: a helper its callers use for RemoteProxy and ApexClass
