@@ -172,6 +172,7 @@ def test_a_hand_built_envelope_names_the_types_it_writes_not_a_fields_type() -> 
     from apexlint.analyses.endpoints import _envelope_types
     create = ('<met:createMetadata><met:metadata xsi:type="met:CustomField"><met:fullName>Account.Region__c'
               '</met:fullName><met:type>Text</met:type><met:length>80</met:length></met:metadata></met:createMetadata>')
-    delete = '<met:deleteMetadata><met:type>RemoteSiteSetting</met:type><met:fullNames>X</met:fullNames></met:deleteMetadata>'
+    delete = ('<met:deleteMetadata><met:type>RemoteSiteSetting</met:type><met:fullNames>X</met:fullNames>'
+              '</met:deleteMetadata>')
     assert _envelope_types(create) == ("CustomField",)
     assert _envelope_types(delete) == ("RemoteSiteSetting",)
