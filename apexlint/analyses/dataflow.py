@@ -1558,11 +1558,8 @@ class _MethodRun:
                     self.write_field(("sobject", base_type(t)), a_val)
             return EMPTY
         if name == "put" and call.obj is not None and len(args) >= 2 \
-                and (cls == "sobject" or cls.endswith(("__c", "__e")) or self._saved_row(call.obj)):
-            # `record.put('Field__c', value)`: the record holds it, as `record.Field__c = value` would
-            if args[1].carries_session() and self._saved_row(call.obj):
-                self._saved(call.span, call.text, args[1])
-            self.write(call.obj, args[1])
+                and (self._saved_row(call.obj) or self._record(cls, receiver)):
+            self.put_field(call, args[0], args[1])
             return EMPTY
         if (cls == "map" or "map" in receiver.types) and (read := _map_call(name, receiver, args)) is not None:
             return read
@@ -1624,6 +1621,24 @@ class _MethodRun:
             self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
+
+    def _record(self, cls: str, receiver: Value) -> bool:
+        """Whether a call's receiver, of declared type `cls`, is a record (`SObject rec`,
+        `Account acc`, `Foo__c row`), not a map or a package object."""
+        return api.is_record_type(cls) and cls not in self.model.classes \
+            and not receiver.types & api.COLLECTION_TYPES
+
+    def put_field(self, call: Call, field_name: Value, v: Value) -> None:
+        """`record.put('Description', value)`: the record holds it in that field, exactly as after
+        `record.Description = value` (a field named by a token, `put(Account.Description, x)`,
+        or not known: in the record as a whole)."""
+        assert call.obj is not None
+        named = literal_text(field_name)
+        shown = f"{_describe(call.obj)}.{named}" if named else _describe(call.obj)
+        if v.carries_session() and self._saved_row(call.obj):
+            self._saved(call.span, call.text, v)
+        v = add_step(v, Step(self.path, call.span, f"put in {shown}"))
+        self.write(call.obj, with_facet(named.lower(), v) if named else v)
 
     def _with_parameter(self, call: Call, args: list[Value]) -> Value:
         """`ref.getParameters().put('sid', x)`: the URL of `ref` (a local or a field, read again)

@@ -97,6 +97,16 @@ HTTP_RESPONSE_TEXT = frozenset({"getheader", "getbody"})
 CONTINUATION_TYPES = frozenset({"continuation", "system.continuation"})
 
 COLLECTION_TYPES = frozenset({"list", "set", "map"})
+
+
+def is_record_type(name: str) -> bool:
+    """`SObject`, `Account`, `Foo__c`, `Schema.Contact` (lower case, as declared): a record, whose
+    `put(field, value)` sets a field as `record.Field = value` does. Apex has no other undotted
+    type with a two-argument `put` than `Map` (cache partitions and page parameters are dotted or
+    told apart before), so an undotted type that is not a collection, `Object` or unknown (`?`) is
+    a standard or custom object; the caller rules out the package's own classes."""
+    name = name.removeprefix("schema.")
+    return "." not in name and name not in COLLECTION_TYPES and name not in ("?", "object", "string")
 COLLECTION_WRITERS = frozenset({"add", "addall", "put", "putall", "set"})
 COLLECTION_READERS = frozenset({"get", "values", "keyset", "remove", "clone", "iterator", "next"})
 
