@@ -881,6 +881,9 @@ class _MethodRun:
                 v = concat(self.eval(s.target), v)
             if isinstance(s.target, FieldGet) and v.carries_session() and self._saved_row(s.target.obj):
                 self._saved(s.span, f"{_describe(s.target)} = ...", v)
+            if isinstance(s.target, FieldGet) and s.target.name in api.REST_RESPONSE_PARTS \
+                    and self._rest_response(s.target.obj):
+                self.rest_response(s.target.name, s.span, f"{_describe(s.target)} = ...", v)
             v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
             self.write(s.target, v)
             if self.flow.client_getters and v.deep_taint():
@@ -899,6 +902,22 @@ class _MethodRun:
                 sobject = base_type(element_type(t) or t)
                 self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v,
                           (("sobject", sobject),) if sobject else ())
+
+    def _rest_response(self, e: Expr | None) -> bool:
+        """Whether `e` is the response Apex REST sends its caller: `RestContext.response`, or a
+        `RestResponse` variable (`RestResponse res = RestContext.response;`, a helper's parameter)."""
+        if isinstance(e, FieldGet) and e.name == "response" and _class_name(e.obj) in ("restcontext",
+                                                                                     "system.restcontext"):
+            return True
+        declared = self.scope.type_of(e)
+        return declared is not None and base_type(declared) in api.REST_RESPONSE_TYPES
+
+    def rest_response(self, part: str, span: Span, text: str, v: Value) -> None:
+        """A value written to the REST response's body or headers: whoever called the REST
+        resource receives it, as a handler's return value (from a helper too: whichever handler
+        calls it sends the response)."""
+        shown = {"responsebody": "responseBody", "headers": "headers", "addheader": "addHeader"}[part]
+        self.sink("client", f"@RestResource, RestContext.response.{shown}", span, text, v, (("rest", shown),))
 
     def _saved(self, span: Span, text: str, v: Value) -> None:
         trigger = self.info.trigger
@@ -1543,6 +1562,12 @@ class _MethodRun:
             # `mail.setPlainTextBody(x)`, `attachment.setBody(Blob.valueOf(x))`: the message holds it
             self.write(call.obj, add_step(joined, Step(self.path, call.span, "put in the e-mail message")))
             return EMPTY
+        if name in api.REST_RESPONSE_WRITERS and self._rest_response(call.obj):
+            self.rest_response(name, call.span, call.text, joined)  # `res.addHeader('X-Session', sid)`
+            return EMPTY
+        if name == "put" and isinstance(call.obj, FieldGet) and call.obj.name in api.REST_RESPONSE_PARTS \
+                and self._rest_response(call.obj.obj):
+            self.rest_response(call.obj.name, call.span, call.text, joined)  # `res.headers.put(name, sid)`
         if system in api.ONE_WAY:
             # `Crypto.generateDigest('SHA-256', Blob.valueOf(sid))`: a hash of the session, not the session
             self.tested(_tested_by(call), call.span, joined)

@@ -25,6 +25,13 @@ CLIENT_MODIFIERS = frozenset({"webservice"})
 # subscriber code (with `global`/`webservice`, CLIENT_MODIFIERS and "global" in modifiers).
 OUTSIDE_ARGUMENT_ANNOTATIONS = CLIENT_ANNOTATIONS | REST_METHOD_ANNOTATIONS | {"invocablemethod"}
 
+# Apex REST: the response the platform sends the caller of /services/apexrest/... (`RestContext.response`,
+# a `RestResponse` as declared, `System.` stripped). A `void` handler returns its JSON this way: what
+# is written to its body or headers reaches the client as a returned value does.
+REST_RESPONSE_TYPES = frozenset({"restresponse"})
+REST_RESPONSE_PARTS = frozenset({"responsebody", "headers"})
+REST_RESPONSE_WRITERS = frozenset({"addheader"})
+
 TEST_ANNOTATIONS = frozenset({"istest", "testsetup"})
 
 # Static calls that evaluate to the org's own URL: callouts to it are same-org, not exports.
