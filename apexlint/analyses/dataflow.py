@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
+from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
@@ -1272,8 +1272,11 @@ class _MethodRun:
             if joined.carries_session():
                 self.sink("unresolved", "dynamic dispatch", call.span, call.text, joined)
             return derived(joined)
+        installed = self.installed_logger(call, r)
+        if installed:
+            self.sink("log", installed, call.span, call.text, join_all(args))
         if r.system is not None:
-            return self.system_call(r.system, call, receiver, args)
+            return self.system_call(r.system, call, receiver, args, logged=bool(installed))
         joined = join_all(args)
         if joined.carries_session():
             self.sink("unresolved", call.name, call.span, call.text, joined)
@@ -1302,9 +1305,25 @@ class _MethodRun:
             return call.text.partition("(")[0].strip() or f"{named}.{call.name}"
         return ""
 
+    def installed_logger(self, call: Call, r: Resolution) -> str:
+        """`Logger.newEntry(LoggingLevel.DEBUG, x)`, `AppLog.record(x)`, `log.write(x)` on an
+        `IntegrationLogging log`: any method of a logging class the package does not hold, called
+        on the class or on a variable declared as one. Its code cannot be read, so what its
+        arguments carry is taken to be logged (a package logging class's other methods are
+        followed into their bodies instead). What the call returns flows on as before."""
+        if r.system is None or not (r.is_static or r.receiver_type is not None):
+            return ""
+        cls = r.system[0]
+        if cls in self.model.classes or not self._is_logger(cls):
+            return ""
+        return call.text.partition("(")[0].strip() or f"{cls}.{call.name}"
+
     def _is_logger(self, cls: str) -> bool:
-        """A logging class: named `…Log`, `…Logger`, `…Logging`, or given with `--logger-class`."""
-        return cls.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or cls in self.flow.logger_classes
+        """A logging class: named `…Log`, `…Logger`, `…Logging` (not `…Catalog`), or given with
+        `--logger-class`."""
+        simple = cls.rpartition(".")[2]
+        return (simple.endswith(api.LOGGER_CLASS_SUFFIXES) and not simple.endswith(api.NOT_LOGGER_WORDS)) \
+            or cls in self.flow.logger_classes
 
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value],
                receiver: Value = EMPTY) -> Value:
@@ -1503,7 +1522,10 @@ class _MethodRun:
         targets = Scope(self.model, ctor).resolve(call).targets if call.obj is None else ()
         return bool(targets) and all(self._calls_super(t, depth - 1) for t in targets)
 
-    def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value]) -> Value:
+    def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value],
+                    logged: bool = False) -> Value:
+        """A call of code the package does not hold (`logged`: an installed logger's, whose
+        arguments are reported as logged already)."""
         cls, name = system
         if system in api.LOG_STATIC or system in api.PROPAGATING_STATIC:
             # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object
@@ -1643,7 +1665,8 @@ class _MethodRun:
             # returns is its result (a deploy status, the Id of the document `generateDoc(...,
             # sessionId, ...)` made), not the session it was given: logging that would be a
             # confident SID003 on a guess, in place of the hand-off that is certain.
-            self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
+            if not logged:  # an installed logger's: logged, a verdict of its own
+                self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
 

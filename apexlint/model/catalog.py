@@ -123,6 +123,8 @@ LOGGER_METHODS = frozenset({
     "log", "debug", "info", "warn", "warning", "error", "fine", "finer", "finest", "trace", "fatal",
 })
 LOGGER_CLASS_SUFFIXES = ("log", "logger", "logging")
+# Words that end like a log and are not one: `ProductCatalog`, `ConfirmDialog`.
+NOT_LOGGER_WORDS = ("catalog", "dialog", "backlog", "blog", "analog")
 PLATFORM_CACHE_TYPES = frozenset({
     "cache.org", "cache.session", "cache.orgpartition", "cache.sessionpartition", "cache.partition",
 })
