@@ -104,6 +104,8 @@ HTTP_RESPONSE_TEXT = frozenset({"getheader", "getbody"})
 CONTINUATION_TYPES = frozenset({"continuation", "system.continuation"})
 
 COLLECTION_TYPES = frozenset({"list", "set", "map"})
+COLLECTION_WRITERS = frozenset({"add", "addall", "put", "putall", "set"})
+COLLECTION_READERS = frozenset({"get", "values", "keyset", "remove", "clone", "iterator", "next"})
 
 
 def is_record_type(name: str) -> bool:
@@ -114,8 +116,7 @@ def is_record_type(name: str) -> bool:
     a standard or custom object; the caller rules out the package's own classes."""
     name = name.removeprefix("schema.")
     return "." not in name and name not in COLLECTION_TYPES and name not in ("?", "object", "string")
-COLLECTION_WRITERS = frozenset({"add", "addall", "put", "putall", "set"})
-COLLECTION_READERS = frozenset({"get", "values", "keyset", "remove", "clone", "iterator", "next"})
+
 
 # Where a session ID is written somewhere it outlives the request (SID003).
 LOG_STATIC = frozenset({("system", "debug")})
