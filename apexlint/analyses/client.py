@@ -32,8 +32,8 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
     handed: dict[_Member, dict[str, str]] = {}  # member -> {source id: label of the member}
     for hit in hits:
         info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
-        if info is None or info.cls is None:
-            continue
+        if info is None or info.cls is None or "rest" in dict(hit.site.detail):
+            continue  # a REST response goes to the API's caller, not to a page's or component's script
         prop = dict(hit.site.detail).get("property")
         label = f"set on property {prop} by {info.label}" if prop else f"returned to client code by {info.label}"
         for member in _members(info, hit):

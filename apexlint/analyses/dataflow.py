@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from apexlint.analyses.callgraph import CallGraph, Scope, is_exception_class, walk_exprs
+from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
 from apexlint.analyses.values import (
@@ -881,6 +881,9 @@ class _MethodRun:
                 v = concat(self.eval(s.target), v)
             if isinstance(s.target, FieldGet) and v.carries_session() and self._saved_row(s.target.obj):
                 self._saved(s.span, f"{_describe(s.target)} = ...", v)
+            if isinstance(s.target, FieldGet) and s.target.name in api.REST_RESPONSE_PARTS \
+                    and self._rest_response(s.target.obj):
+                self.rest_response(s.target.name, s.span, f"{_describe(s.target)} = ...", v)
             v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
             self.write(s.target, v)
             if self.flow.client_getters and v.deep_taint():
@@ -899,6 +902,22 @@ class _MethodRun:
                 sobject = base_type(element_type(t) or t)
                 self.sink("persist", s.op, s.span, f"{s.op} {_describe(s.expr)}", v,
                           (("sobject", sobject),) if sobject else ())
+
+    def _rest_response(self, e: Expr | None) -> bool:
+        """Whether `e` is the response Apex REST sends its caller: `RestContext.response`, or a
+        `RestResponse` variable (`RestResponse res = RestContext.response;`, a helper's parameter)."""
+        if isinstance(e, FieldGet) and e.name == "response" and _class_name(e.obj) in ("restcontext",
+                                                                                     "system.restcontext"):
+            return True
+        declared = self.scope.type_of(e)
+        return declared is not None and base_type(declared) in api.REST_RESPONSE_TYPES
+
+    def rest_response(self, part: str, span: Span, text: str, v: Value) -> None:
+        """A value written to the REST response's body or headers: whoever called the REST
+        resource receives it, as a handler's return value (from a helper too: whichever handler
+        calls it sends the response)."""
+        shown = {"responsebody": "responseBody", "headers": "headers", "addheader": "addHeader"}[part]
+        self.sink("client", f"@RestResource, RestContext.response.{shown}", span, text, v, (("rest", shown),))
 
     def _saved(self, span: Span, text: str, v: Value) -> None:
         trigger = self.info.trigger
@@ -1260,8 +1279,11 @@ class _MethodRun:
             if joined.carries_session():
                 self.sink("unresolved", "dynamic dispatch", call.span, call.text, joined)
             return derived(joined)
+        installed = self.installed_logger(call, r)
+        if installed:
+            self.sink("log", installed, call.span, call.text, join_all(args))
         if r.system is not None:
-            return self.system_call(r.system, call, receiver, args)
+            return self.system_call(r.system, call, receiver, args, logged=bool(installed))
         joined = join_all(args)
         if joined.carries_session():
             self.sink("unresolved", call.name, call.span, call.text, joined)
@@ -1290,9 +1312,25 @@ class _MethodRun:
             return call.text.partition("(")[0].strip() or f"{named}.{call.name}"
         return ""
 
+    def installed_logger(self, call: Call, r: Resolution) -> str:
+        """`Logger.newEntry(LoggingLevel.DEBUG, x)`, `AppLog.record(x)`, `log.write(x)` on an
+        `IntegrationLogging log`: any method of a logging class the package does not hold, called
+        on the class or on a variable declared as one. Its code cannot be read, so what its
+        arguments carry is taken to be logged (a package logging class's other methods are
+        followed into their bodies instead). What the call returns flows on as before."""
+        if r.system is None or not (r.is_static or r.receiver_type is not None):
+            return ""
+        cls = r.system[0]
+        if cls in self.model.classes or not self._is_logger(cls):
+            return ""
+        return call.text.partition("(")[0].strip() or f"{cls}.{call.name}"
+
     def _is_logger(self, cls: str) -> bool:
-        """A logging class: named `…Log`, `…Logger`, `…Logging`, or given with `--logger-class`."""
-        return cls.rpartition(".")[2].endswith(api.LOGGER_CLASS_SUFFIXES) or cls in self.flow.logger_classes
+        """A logging class: named `…Log`, `…Logger`, `…Logging` (not `…Catalog`), or given with
+        `--logger-class`."""
+        simple = cls.rpartition(".")[2]
+        return (simple.endswith(api.LOGGER_CLASS_SUFFIXES) and not simple.endswith(api.NOT_LOGGER_WORDS)) \
+            or cls in self.flow.logger_classes
 
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value],
                receiver: Value = EMPTY) -> Value:
@@ -1493,7 +1531,10 @@ class _MethodRun:
         targets = Scope(self.model, ctor).resolve(call).targets if call.obj is None else ()
         return bool(targets) and all(self._calls_super(t, depth - 1) for t in targets)
 
-    def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value]) -> Value:
+    def system_call(self, system: tuple[str, str], call: Call, receiver: Value, args: list[Value],
+                    logged: bool = False) -> Value:
+        """A call of code the package does not hold (`logged`: an installed logger's, whose
+        arguments are reported as logged already)."""
         cls, name = system
         if system in api.LOG_STATIC or system in api.PROPAGATING_STATIC:
             # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object
@@ -1552,6 +1593,12 @@ class _MethodRun:
             # `mail.setPlainTextBody(x)`, `attachment.setBody(Blob.valueOf(x))`: the message holds it
             self.write(call.obj, add_step(joined, Step(self.path, call.span, "put in the e-mail message")))
             return EMPTY
+        if name in api.REST_RESPONSE_WRITERS and self._rest_response(call.obj):
+            self.rest_response(name, call.span, call.text, joined)  # `res.addHeader('X-Session', sid)`
+            return EMPTY
+        if name == "put" and isinstance(call.obj, FieldGet) and call.obj.name in api.REST_RESPONSE_PARTS \
+                and self._rest_response(call.obj.obj):
+            self.rest_response(call.obj.name, call.span, call.text, joined)  # `res.headers.put(name, sid)`
         if system in api.ONE_WAY:
             # `Crypto.generateDigest('SHA-256', Blob.valueOf(sid))`: a hash of the session, not the session
             self.tested(_tested_by(call), call.span, joined)
@@ -1567,11 +1614,8 @@ class _MethodRun:
                     self.write_field(("sobject", base_type(t)), a_val)
             return EMPTY
         if name == "put" and call.obj is not None and len(args) >= 2 \
-                and (cls == "sobject" or cls.endswith(("__c", "__e")) or self._saved_row(call.obj)):
-            # `record.put('Field__c', value)`: the record holds it, as `record.Field__c = value` would
-            if args[1].carries_session() and self._saved_row(call.obj):
-                self._saved(call.span, call.text, args[1])
-            self.write(call.obj, args[1])
+                and (self._saved_row(call.obj) or self._record(cls, receiver)):
+            self.put_field(call, args[0], args[1])
             return EMPTY
         if (cls == "map" or "map" in receiver.types) and (read := _map_call(name, receiver, args)) is not None:
             return read
@@ -1630,9 +1674,28 @@ class _MethodRun:
             # returns is its result (a deploy status, the Id of the document `generateDoc(...,
             # sessionId, ...)` made), not the session it was given: logging that would be a
             # confident SID003 on a guess, in place of the hand-off that is certain.
-            self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
+            if not logged:  # an installed logger's: logged, a verdict of its own
+                self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
+
+    def _record(self, cls: str, receiver: Value) -> bool:
+        """Whether a call's receiver, of declared type `cls`, is a record (`SObject rec`,
+        `Account acc`, `Foo__c row`), not a map or a package object."""
+        return api.is_record_type(cls) and cls not in self.model.classes \
+            and not receiver.types & api.COLLECTION_TYPES
+
+    def put_field(self, call: Call, field_name: Value, v: Value) -> None:
+        """`record.put('Description', value)`: the record holds it in that field, exactly as after
+        `record.Description = value` (a field named by a token, `put(Account.Description, x)`,
+        or not known: in the record as a whole)."""
+        assert call.obj is not None
+        named = literal_text(field_name)
+        shown = f"{_describe(call.obj)}.{named}" if named else _describe(call.obj)
+        if v.carries_session() and self._saved_row(call.obj):
+            self._saved(call.span, call.text, v)
+        v = add_step(v, Step(self.path, call.span, f"put in {shown}"))
+        self.write(call.obj, with_facet(named.lower(), v) if named else v)
 
     def _with_parameter(self, call: Call, args: list[Value]) -> Value:
         """`ref.getParameters().put('sid', x)`: the URL of `ref` (a local or a field, read again)

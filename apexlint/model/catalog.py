@@ -25,6 +25,13 @@ CLIENT_MODIFIERS = frozenset({"webservice"})
 # subscriber code (with `global`/`webservice`, CLIENT_MODIFIERS and "global" in modifiers).
 OUTSIDE_ARGUMENT_ANNOTATIONS = CLIENT_ANNOTATIONS | REST_METHOD_ANNOTATIONS | {"invocablemethod"}
 
+# Apex REST: the response the platform sends the caller of /services/apexrest/... (`RestContext.response`,
+# a `RestResponse` as declared, `System.` stripped). A `void` handler returns its JSON this way: what
+# is written to its body or headers reaches the client as a returned value does.
+REST_RESPONSE_TYPES = frozenset({"restresponse"})
+REST_RESPONSE_PARTS = frozenset({"responsebody", "headers"})
+REST_RESPONSE_WRITERS = frozenset({"addheader"})
+
 TEST_ANNOTATIONS = frozenset({"istest", "testsetup"})
 
 # Static calls that evaluate to the org's own URL: callouts to it are same-org, not exports.
@@ -100,12 +107,25 @@ COLLECTION_TYPES = frozenset({"list", "set", "map"})
 COLLECTION_WRITERS = frozenset({"add", "addall", "put", "putall", "set"})
 COLLECTION_READERS = frozenset({"get", "values", "keyset", "remove", "clone", "iterator", "next"})
 
+
+def is_record_type(name: str) -> bool:
+    """`SObject`, `Account`, `Foo__c`, `Schema.Contact` (lower case, as declared): a record, whose
+    `put(field, value)` sets a field as `record.Field = value` does. Apex has no other undotted
+    type with a two-argument `put` than `Map` (cache partitions and page parameters are dotted or
+    told apart before), so an undotted type that is not a collection, `Object` or unknown (`?`) is
+    a standard or custom object; the caller rules out the package's own classes."""
+    name = name.removeprefix("schema.")
+    return "." not in name and name not in COLLECTION_TYPES and name not in ("?", "object", "string")
+
+
 # Where a session ID is written somewhere it outlives the request (SID003).
 LOG_STATIC = frozenset({("system", "debug")})
 LOGGER_METHODS = frozenset({
     "log", "debug", "info", "warn", "warning", "error", "fine", "finer", "finest", "trace", "fatal",
 })
 LOGGER_CLASS_SUFFIXES = ("log", "logger", "logging")
+# Words that end like a log and are not one: `ProductCatalog`, `ConfirmDialog`.
+NOT_LOGGER_WORDS = ("catalog", "dialog", "backlog", "blog", "analog")
 PLATFORM_CACHE_TYPES = frozenset({
     "cache.org", "cache.session", "cache.orgpartition", "cache.sessionpartition", "cache.partition",
 })
