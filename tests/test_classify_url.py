@@ -161,3 +161,20 @@ def test_a_shared_named_credential_prefix_is_not_a_name() -> None:
     assert _joined(shapes) == frozenset({TOP_SHAPE})
     same = [(f"callout:Org_API/services/data/v59.0/r{i}",) for i in range(MAX_SHAPES + 1)]
     assert _joined(same) == frozenset({("callout:Org_API/services/data/v59.0/", UNKNOWN)})
+
+
+@pytest.mark.parametrize(("shape", "scope", "host"), [
+    (("https://", param_marker(0), ".partner-analytics.com/v1/sync"), "external", "*.partner-analytics.com"),
+    (("https://", UNKNOWN, ".seismic.com/api?x=1"), "external", "*.seismic.com"),
+    (("https://", param_marker(0), ".force.com/services/apexrest/x"), "unresolved", ""),  # any org's Site
+    (("https://", param_marker(0), ".my.salesforce.com/services/data"), "unresolved", ""),
+    (("https://", param_marker(0), ".com/x"), "unresolved", ""),  # `acme.my.salesforce` + `.com`
+    (("https://", param_marker(0), ".mil/x"), "unresolved", ""),
+])
+def test_a_host_built_under_a_fixed_external_domain_is_external(shape: tuple[str, ...], scope: str,
+                                                               host: str) -> None:
+    """`'https://' + tenant + '.partner.example/...'` is the partner whatever the tenant (triage
+    T-8: it was an endpoint 'apexlint could not resolve', at low confidence)."""
+    model = PackageModel.build([], "")
+    [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), model)
+    assert (endpoint.scope, endpoint.host) == (scope, host)

@@ -126,6 +126,9 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
     if lowered.startswith(("http://", "https://")):
         host = url_host(head)
         if not host:
+            domain = _fixed_domain(shape)
+            if domain:  # `'https://' + tenant + '.partner.example/...'`: whatever the tenant, not the org
+                return Endpoint("external", text, host=f"*.{domain}")
             return Endpoint("unresolved", text, why="the host is built at run time")
         if SALESFORCE_HOST.search(host):
             return _salesforce_endpoint(text, host, _path(head))
@@ -151,6 +154,24 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
         return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
                         named_credential=name)
     return Endpoint("external", text, host=host or target, named_credential=name)
+
+
+_SALESFORCE_DOMAINS = ("salesforce.com", "force.com", "salesforce.mil", "cloudforce.com", "database.com",
+                       "salesforce-sites.com", "site.com", "visualforce.com", "lightning.com")
+
+
+def _fixed_domain(shape: Shape) -> str:
+    """The domain a host built at run time ends in, when literal text fixes one that no Salesforce
+    host can be in: `https://` + a tenant + `.partner.example/...` gives `partner.example`; `.com`
+    or `.force.com` fix nothing of the kind (the tenant may be `acme.my.salesforce`)."""
+    if len(shape) < 3 or not shape[1].startswith("\x00") or not shape[2].startswith("."):
+        return ""
+    domain = re.split(r"[/?#:]", shape[2][1:], maxsplit=1)[0].lower()
+    if domain.count(".") < 1 or not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", domain):
+        return ""
+    if SALESFORCE_HOST.search(domain) or any(d == domain or d.endswith("." + domain) for d in _SALESFORCE_DOMAINS):
+        return ""
+    return domain
 
 
 def _literal_prefix(pieces: tuple[str, ...] | Shape) -> str:
