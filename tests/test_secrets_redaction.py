@@ -76,6 +76,10 @@ APEX = f"""public with sharing class Leaky {{
     public static void port(MetadataService.MetadataPort service) {{
         service.SessionHeader.sessionId = '!{SECRET_PART}';
     }}
+    // token copied from Workbench while debugging: {TOKEN}
+    /**
+     * Callback sample: https://acme.example.com/cb#access_token={TOKEN}&instance_url=x
+     */
 }}
 """
 APEX_BROKEN = f"""public class Broken {{
@@ -89,8 +93,21 @@ PAGE = f"""<apex:page controller="Leaky">
   <span title="{TOKEN}">{{!'{TOKEN}'}}</span>
   <apex:outputLink value="https://example.com/?sid={TOKEN}">go</apex:outputLink>
   <div <{TOKEN}
+  <!-- test session: {TOKEN} -->
 </apex:page>
 """
+EMAIL = f"""<messaging:emailTemplate subject="Welcome" recipientType="User">
+<messaging:htmlEmailBody>
+<!-- sent with {TOKEN} -->
+<p>Hello</p>
+</messaging:htmlEmailBody>
+</messaging:emailTemplate>
+"""
+STATIC_PAGE = f"<!DOCTYPE html>\n<html><body>\n<!-- dev session {TOKEN} -->\n</body></html>\n"
+# Tokens in comments (Apex `//` and `/** */`, HTML comments of a page, an email template and a
+# static page): file -> lines. Comments run nothing, but they are source all the same.
+COMMENTED = {f"{SFDX_SOURCE}/classes/Leaky.cls": {5, 14, 16}, f"{SFDX_SOURCE}/pages/Leaky.page": {4, 8},
+             f"{SFDX_SOURCE}/email/Mail/Welcome.email": {3}, f"{SFDX_SOURCE}/staticresources/site/index.html": {3}}
 SCRIPT = f"""var token = '{TOKEN}';
 // apexlint:disable-next-line SID009 -- rotated weekly, current value {TOKEN}
 var again = "{TOKEN}";
@@ -142,6 +159,8 @@ def _contents_package(root: Path) -> Path:
         f"{SFDX_SOURCE}/classes/Broken.cls": APEX_BROKEN.encode(),
         f"{SFDX_SOURCE}/triggers/Latin.trigger": LATIN1_TRIGGER.encode("latin-1"),
         f"{SFDX_SOURCE}/pages/Leaky.page": PAGE.encode(),
+        f"{SFDX_SOURCE}/email/Mail/Welcome.email": EMAIL.encode(),
+        f"{SFDX_SOURCE}/staticresources/site/index.html": STATIC_PAGE.encode(),
         f"{SFDX_SOURCE}/staticresources/leaky.js": SCRIPT.encode(),
         f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
         f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
@@ -206,6 +225,14 @@ def test_the_planted_tokens_are_found_in_files_of_every_kind(contents_dir: Path)
     found = {f["path"] for f in report["findings"] if f["ruleId"] == "SID009"}
     planted = {f"pkg/{rel}" for rel, text in TEXT_FILES.items() if TOKEN in text}
     assert planted <= found, f"no SID009 in {sorted(planted - found)}"
+
+
+def test_the_planted_tokens_in_comments_are_found(contents_dir: Path) -> None:
+    """So that every format's search for the secret covers a finding in a comment too."""
+    report = json.loads(_outputs(contents_dir, "json")["report"])
+    found = {(f["path"], f["startLine"]) for f in report["findings"] if f["ruleId"] == "SID009"}
+    planted = {(f"pkg/{rel}", line) for rel, lines in COMMENTED.items() for line in lines}
+    assert planted <= found, f"no SID009 at {sorted(planted - found)}"
 
 
 def test_the_redacted_prefix_is_what_reports_show(contents_dir: Path) -> None:
