@@ -11,10 +11,12 @@ encoding a report could give it (raw, percent-encoded, HTML-escaped); the redact
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -152,6 +154,25 @@ TEXT_FILES = {
 }
 
 
+def _kit_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config/app.json", f'{{\n  "token": "{TOKEN}"\n}}\n')
+    return out.getvalue()
+
+
+# Static resources searched for tokens only: a `text/plain` one named `.resource` (as every resource is
+# in a metadata-API tree) and a zip's JSON member, whose finding is on the archive
+RESOURCES = {
+    f"{SFDX_SOURCE}/staticresources/Notes.resource": f"token={TOKEN}\n".encode(),
+    f"{SFDX_SOURCE}/staticresources/Notes.resource-meta.xml":
+        b"<StaticResource><contentType>text/plain</contentType></StaticResource>\n",
+    f"{SFDX_SOURCE}/staticresources/kit.zip": _kit_zip(),
+    f"{SFDX_SOURCE}/staticresources/kit.resource-meta.xml":
+        b"<StaticResource><contentType>application/zip</contentType></StaticResource>\n",
+}
+
+
 def _contents_package(root: Path) -> Path:
     """The token inside files of every kind, in code, text, comments and suppression reasons."""
     return write_sfdx_package(root, {
@@ -165,6 +186,7 @@ def _contents_package(root: Path) -> Path:
         f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
         f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
         **{rel: text.encode("latin-1" if rel.endswith(".txt") else "utf-8") for rel, text in TEXT_FILES.items()},
+        **RESOURCES,
     }, namespace="acme")
 
 
@@ -224,6 +246,7 @@ def test_the_planted_tokens_are_found_in_files_of_every_kind(contents_dir: Path)
     report = json.loads(_outputs(contents_dir, "json")["report"])
     found = {f["path"] for f in report["findings"] if f["ruleId"] == "SID009"}
     planted = {f"pkg/{rel}" for rel, text in TEXT_FILES.items() if TOKEN in text}
+    planted |= {f"pkg/{rel}" for rel in RESOURCES if not rel.endswith("-meta.xml")}
     assert planted <= found, f"no SID009 in {sorted(planted - found)}"
 
 
