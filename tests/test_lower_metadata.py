@@ -196,16 +196,20 @@ def test_suppression_comment_with_double_dash_parses_cleanly() -> None:
     assert ir.notifications == ()
 
 
-def test_comments_are_not_evaluated_and_do_not_leak_tokens() -> None:
+def test_comments_are_not_evaluated_and_their_tokens_are_redacted_sources() -> None:
+    """A commented-out `<url>` requests nothing (its merge field is no source); a token pasted in
+    the comment is in the source all the same, and is reported redacted, as comment text."""
     token = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
     xml = HEADER + f"""<CustomTab {NS}>
 <!-- <url>https://x.example.com/?s={{!$Api.Session_ID}}</url> {token} -->
 <description>{token}</description>
 </CustomTab>"""
     ir = lower(xml, "tabs/T.tab-meta.xml")
-    (source,) = ir.sources
-    assert source.kind == SourceKind.TOKEN_LITERAL and source.span.start_line == 4
-    assert token not in source.text
+    commented, described = sorted(ir.sources, key=lambda s: s.span)
+    assert {commented.kind, described.kind} == {SourceKind.TOKEN_LITERAL}
+    assert (commented.span.start_line, commented.context) == (3, "text in a comment")
+    assert described.span.start_line == 4
+    assert token not in commented.text and token not in described.text
 
 
 def test_broken_xml_reports_a_parse_problem_and_keeps_what_parsed() -> None:

@@ -15,7 +15,7 @@ from apexlint.ir import NoticeLevel, Span
 from apexlint.read.decode import ReadLimits, decode, read_file_bytes, read_source
 from apexlint.read.namespace_tokens import replace_filename_tokens, replace_tokens
 from apexlint.read.parsers import parse
-from apexlint.read.static_resources import resource_members
+from apexlint.read.static_resources import resource_contents, resource_members
 
 TOKEN_CLASS = "public class %%%NAMESPACE%%%Foo { String s = '%%%NAMESPACE%%%Bar__c'; }"
 
@@ -284,6 +284,46 @@ def test_other_resources_have_no_script() -> None:
     assert resource_members(b"body { color: red; }", "a.resource", "text/css", ReadLimits()) == ([], [])
     assert resource_members(b"\x89PNG\x00\x00", "b.resource", None, ReadLimits()) == ([], [])
     assert resource_members(b"just some words", "c.resource", "text/plain", ReadLimits()) == ([], [])
+
+
+def test_a_text_resource_is_searched_for_tokens_whatever_its_type_says_but_binary_media() -> None:
+    """In a metadata-API tree every resource is `Name.resource`: JSON, CSV, XML and text are text to
+    search for tokens; images, fonts, PDF are not, and a type that says nothing leaves it to the bytes."""
+    text = b'{"accessToken": "x"}'
+    for kind in ("application/json", "text/plain", "text/csv", "application/xml", "text/xml", "text/css",
+                 "image/svg+xml", "application/octet-stream", None, "application/x-unheard-of"):
+        contents = resource_contents(text, "src/staticresources/R.resource", kind, ReadLimits())
+        assert (contents.scripts, contents.texts, contents.notes) == ([], [("", text)], []), kind
+    for kind in ("image/png", "image/gif; charset=binary", "font/woff2", "application/font-woff", "application/pdf",
+                 "audio/mpeg", "video/mp4", "application/x-shockwave-flash"):
+        assert resource_contents(text, "R.resource", kind, ReadLimits()).texts == [], kind
+    script = b"var s = sforce.connection.sessionId;"
+    assert resource_contents(script, "A.resource", "application/javascript", ReadLimits()).texts == []
+
+
+def test_a_zip_s_text_members_are_read_after_its_scripts_and_its_binary_members_not_at_all() -> None:
+    data = zip_bytes({
+        "config/app.json": b'{"t": 1}', "data/rows.csv": b"a,b", "js/app.js": b"var a;", "index.html": b"<p>",
+        "img/logo.png": b"\x89PNG", "fonts/a.woff2": b"wOF2", "__MACOSX/config/._app.json": b"\x00\x05",
+        "docs/": b"",
+    })
+    contents = resource_contents(data, "staticresources/kit.resource", "application/zip", ReadLimits())
+    assert contents.notes == []
+    assert dict(contents.scripts) == {"js/app.js": b"var a;", "index.html": b"<p>"}
+    assert dict(contents.texts) == {"config/app.json": b'{"t": 1}', "data/rows.csv": b"a,b"}
+    assert resource_members(data, "kit.resource", "application/zip", ReadLimits()) == (contents.scripts, [])
+
+
+def test_a_zip_s_text_members_share_its_limits_and_never_cost_a_script_its_reading() -> None:
+    chunk = bytes(range(256)) * 40  # ~10 KB, barely compressible
+    data = zip_bytes({"a.json": chunk, "b.json": chunk, "m.js": chunk, "n.js": chunk})
+    contents = resource_contents(data, "many.resource", None, ReadLimits(max_resource_bytes=35_000))
+    assert [name for name, _ in contents.scripts] == ["m.js", "n.js"]  # listed last, read first
+    assert [name for name, _ in contents.texts] == ["a.json"]
+    assert {n.code for n in contents.notes} == {"zip-bomb"}
+    bomb = zip_bytes({"bomb.json": b"{" * 5_000_000, "ok.txt": b"ok"})
+    contents = resource_contents(bomb, "bomb.resource", None, ReadLimits())
+    assert contents.texts == [("ok.txt", b"ok")] and [n.code for n in contents.notes] == ["zip-bomb"]
 
 
 SAMPLES = {"apex": b"public class A { void m() { String s = UserInfo.getSessionId(); } }",

@@ -11,10 +11,12 @@ encoding a report could give it (raw, percent-encoded, HTML-escaped); the redact
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -76,6 +78,10 @@ APEX = f"""public with sharing class Leaky {{
     public static void port(MetadataService.MetadataPort service) {{
         service.SessionHeader.sessionId = '!{SECRET_PART}';
     }}
+    // token copied from Workbench while debugging: {TOKEN}
+    /**
+     * Callback sample: https://acme.example.com/cb#access_token={TOKEN}&instance_url=x
+     */
 }}
 """
 APEX_BROKEN = f"""public class Broken {{
@@ -89,8 +95,21 @@ PAGE = f"""<apex:page controller="Leaky">
   <span title="{TOKEN}">{{!'{TOKEN}'}}</span>
   <apex:outputLink value="https://example.com/?sid={TOKEN}">go</apex:outputLink>
   <div <{TOKEN}
+  <!-- test session: {TOKEN} -->
 </apex:page>
 """
+EMAIL = f"""<messaging:emailTemplate subject="Welcome" recipientType="User">
+<messaging:htmlEmailBody>
+<!-- sent with {TOKEN} -->
+<p>Hello</p>
+</messaging:htmlEmailBody>
+</messaging:emailTemplate>
+"""
+STATIC_PAGE = f"<!DOCTYPE html>\n<html><body>\n<!-- dev session {TOKEN} -->\n</body></html>\n"
+# Tokens in comments (Apex `//` and `/** */`, HTML comments of a page, an email template and a
+# static page): file -> lines. Comments run nothing, but they are source all the same.
+COMMENTED = {f"{SFDX_SOURCE}/classes/Leaky.cls": {5, 14, 16}, f"{SFDX_SOURCE}/pages/Leaky.page": {4, 8},
+             f"{SFDX_SOURCE}/email/Mail/Welcome.email": {3}, f"{SFDX_SOURCE}/staticresources/site/index.html": {3}}
 SCRIPT = f"""var token = '{TOKEN}';
 // apexlint:disable-next-line SID009 -- rotated weekly, current value {TOKEN}
 var again = "{TOKEN}";
@@ -135,6 +154,25 @@ TEXT_FILES = {
 }
 
 
+def _kit_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config/app.json", f'{{\n  "token": "{TOKEN}"\n}}\n')
+    return out.getvalue()
+
+
+# Static resources searched for tokens only: a `text/plain` one named `.resource` (as every resource is
+# in a metadata-API tree) and a zip's JSON member, whose finding is on the archive
+RESOURCES = {
+    f"{SFDX_SOURCE}/staticresources/Notes.resource": f"token={TOKEN}\n".encode(),
+    f"{SFDX_SOURCE}/staticresources/Notes.resource-meta.xml":
+        b"<StaticResource><contentType>text/plain</contentType></StaticResource>\n",
+    f"{SFDX_SOURCE}/staticresources/kit.zip": _kit_zip(),
+    f"{SFDX_SOURCE}/staticresources/kit.resource-meta.xml":
+        b"<StaticResource><contentType>application/zip</contentType></StaticResource>\n",
+}
+
+
 def _contents_package(root: Path) -> Path:
     """The token inside files of every kind, in code, text, comments and suppression reasons."""
     return write_sfdx_package(root, {
@@ -142,10 +180,13 @@ def _contents_package(root: Path) -> Path:
         f"{SFDX_SOURCE}/classes/Broken.cls": APEX_BROKEN.encode(),
         f"{SFDX_SOURCE}/triggers/Latin.trigger": LATIN1_TRIGGER.encode("latin-1"),
         f"{SFDX_SOURCE}/pages/Leaky.page": PAGE.encode(),
+        f"{SFDX_SOURCE}/email/Mail/Welcome.email": EMAIL.encode(),
+        f"{SFDX_SOURCE}/staticresources/site/index.html": STATIC_PAGE.encode(),
         f"{SFDX_SOURCE}/staticresources/leaky.js": SCRIPT.encode(),
         f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
         f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
         **{rel: text.encode("latin-1" if rel.endswith(".txt") else "utf-8") for rel, text in TEXT_FILES.items()},
+        **RESOURCES,
     }, namespace="acme")
 
 
@@ -205,7 +246,16 @@ def test_the_planted_tokens_are_found_in_files_of_every_kind(contents_dir: Path)
     report = json.loads(_outputs(contents_dir, "json")["report"])
     found = {f["path"] for f in report["findings"] if f["ruleId"] == "SID009"}
     planted = {f"pkg/{rel}" for rel, text in TEXT_FILES.items() if TOKEN in text}
+    planted |= {f"pkg/{rel}" for rel in RESOURCES if not rel.endswith("-meta.xml")}
     assert planted <= found, f"no SID009 in {sorted(planted - found)}"
+
+
+def test_the_planted_tokens_in_comments_are_found(contents_dir: Path) -> None:
+    """So that every format's search for the secret covers a finding in a comment too."""
+    report = json.loads(_outputs(contents_dir, "json")["report"])
+    found = {(f["path"], f["startLine"]) for f in report["findings"] if f["ruleId"] == "SID009"}
+    planted = {(f"pkg/{rel}", line) for rel, lines in COMMENTED.items() for line in lines}
+    assert planted <= found, f"no SID009 at {sorted(planted - found)}"
 
 
 def test_the_redacted_prefix_is_what_reports_show(contents_dir: Path) -> None:

@@ -94,3 +94,49 @@ def test_a_directive_in_a_method_body_suppresses_the_finding_below_it(tmp_path: 
     assert finding.suppression is not None
     assert finding.suppression.justification == "the debug log is off in production"
     assert not [n for n in result.notifications if n.code.endswith("suppression")]
+
+
+# -- a SID009 in a comment is suppressed as any other finding ----------------------------------------
+TOKEN = "00D5g000004XyZaEAK!ARcAQKz8pT3vNq1xLm0bC4dEfGhIjKlMnOpQrStUvWxYz.1234567890abcdef"
+COMMENTED_APEX = f"""public class Samples {{
+    // apexlint:disable-next-line SID009 -- a revoked sandbox session, kept as the format's example
+    // sample: {TOKEN}
+    /* apexlint:disable-next-line SID009 -- the callback's documented shape */
+    /**
+     * Callback: https://acme.example.com/cb#access_token={TOKEN}&instance_url=x
+     */
+    void a() {{
+        String sid = UserInfo.getSessionId();
+        // apexlint:disable-next-line SID003 -- comment lines are passed over for other rules
+        // pasted: {TOKEN}
+        System.debug(sid);
+    }}
+    // not suppressed: {TOKEN}
+}}
+"""
+COMMENTED_PAGE = f"""<apex:page>
+<!-- apexlint:disable-next-line SID009 -- a revoked sandbox session -->
+<!-- test session: {TOKEN} -->
+<!-- not suppressed: {TOKEN} -->
+</apex:page>
+"""
+
+
+def test_a_token_in_a_comment_is_suppressed_by_the_directive_above_the_comment(tmp_path: Path) -> None:
+    """Apex passes over comment lines to find a directive's line, but not, for SID009, one that
+    holds a token: the directive above `// sample: 00D…` or above a doc comment holding one covers it."""
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Samples.cls": COMMENTED_APEX.encode(),
+                                                 f"{SFDX_SOURCE}/pages/Samples.page": COMMENTED_PAGE.encode()})
+    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    found = {(f.rule_id, f.location.path.rsplit("/", 1)[-1], f.location.span.start_line):
+             f.suppression.justification if f.suppression else None for f in result.findings}
+    assert found == {
+        ("SID009", "Samples.cls", 3): "a revoked sandbox session, kept as the format's example",
+        ("SID009", "Samples.cls", 6): "the callback's documented shape",
+        ("SID009", "Samples.cls", 11): None,
+        ("SID003", "Samples.cls", 12): "comment lines are passed over for other rules",
+        ("SID009", "Samples.cls", 14): None,
+        ("SID009", "Samples.page", 3): "a revoked sandbox session",
+        ("SID009", "Samples.page", 4): None,
+    }
+    assert not [n for n in result.notifications if n.code.endswith("suppression")]

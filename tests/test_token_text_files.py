@@ -8,8 +8,10 @@ token and compute where it must be reported from where it was planted.
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import os
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,51 @@ def test_a_documented_example_token_is_suppressed_with_its_reason(tmp_path: Path
                for f in result.findings if f.rule_id == "SID009"}
     assert reasons == {("README.md", 3): "a made-up token", (".env.example", 2): "placeholder",
                        (".env.example", 3): None}
+
+
+# A metadata-API tree names every static resource `Name.resource`; its `-meta.xml` says what it holds
+MDAPI_RESOURCES = {
+    "Config": ("application/json", '{\n  "instanceUrl": "https://acme.my.salesforce.com",\n'
+                                   '  "accessToken": "{T}"\n}\n'),
+    "Notes": ("text/plain", "token={T}\n"),
+    "Rows": ("text/csv", "id,token\n1,{T}\n"),
+    "Settings": ("application/xml", "<settings>\n  <sid>{T}</sid>\n</settings>\n"),
+    "Untyped": ("application/octet-stream", "sid: {T}\n"),
+}
+
+
+def _mdapi_package(root: Path) -> Path:
+    resources = root / "src" / "staticresources"
+    resources.mkdir(parents=True)
+    (root / "src" / "package.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">'
+        "<version>59.0</version></Package>\n", encoding="utf-8")
+    kit = io.BytesIO()
+    with zipfile.ZipFile(kit, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config/app.json", '{\n  "token": "TOKEN"\n}\n'.replace("TOKEN", TOKEN))
+        archive.writestr("img/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00" + TOKEN.encode())
+        archive.writestr("js/app.js", "var a = 1;\n")
+    binary = {"Kit": ("application/zip", kit.getvalue()),
+              "Logo": ("image/png", b"\x89PNG\r\n\x1a\n" + TOKEN.encode()),  # image bytes: never searched
+              "Font": ("font/woff", b"wOFF" + TOKEN.encode()),
+              "Blob": ("application/octet-stream", b"\x00\x01" + TOKEN.encode())}
+    for name, (kind, data) in {**{n: (k, t.replace("{T}", TOKEN).encode()) for n, (k, t) in MDAPI_RESOURCES.items()},
+                               **binary}.items():
+        (resources / f"{name}.resource").write_bytes(data)
+        (resources / f"{name}.resource-meta.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">'
+            f"<cacheControl>Private</cacheControl><contentType>{kind}</contentType></StaticResource>\n",
+            encoding="utf-8")
+    return root
+
+
+def test_a_token_in_a_text_resource_of_a_metadata_api_tree_is_found_as_in_a_json_file(tmp_path: Path) -> None:
+    """`Config.resource` of type `application/json` is the same file as SFDX's `Config.json`; a zip's
+    text member is searched too, and reported on the archive, as its scripts' findings are."""
+    result = _scan(_mdapi_package(tmp_path / "pkg"), jobs=1)
+
+    planted = {f"src/staticresources/{name}.resource": text for name, (_, text) in MDAPI_RESOURCES.items()}
+    assert _sid009(result) == _expected(planted) | {("src/staticresources/Kit.resource", 1, 1, 2)}
+    (zipped,) = [f for f in result.findings if f.location.path.endswith("Kit.resource")]
+    assert zipped.message.endswith("(in config/app.json, line 2)") and SECRET not in zipped.message
+    assert result.notifications == ()

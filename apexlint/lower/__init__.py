@@ -220,9 +220,13 @@ def is_quiet_test_class(text: str) -> bool:
 
 
 def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
-    from apexlint.read.static_resources import HTML_SUFFIXES, is_html_resource, resource_members
-    members, notes = resource_members(job.data, job.rel, job.content_type, limits)
+    from apexlint.lower.plain_text import lower_plain_text
+    from apexlint.read.static_resources import HTML_SUFFIXES, is_html_resource, resource_contents
+    contents = resource_contents(job.data, job.rel, job.content_type, limits)
+    members, notes = contents.scripts, contents.notes
     files: list[FileIR] = []
+    for name, data in contents.texts:  # JSON, CSV, text: searched for tokens only, as such files are
+        files += lower_plain_text(job.rel if not name else f"{job.rel}{MEMBER_SEPARATOR}{name}", data)
     lines = 0
     for i, (name, data) in enumerate(members):
         lines += data.count(b"\n")

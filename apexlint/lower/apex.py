@@ -52,17 +52,19 @@ from apexlint.ir import (
     apex_name,
     refs_text,
 )
-from apexlint.lower.secrets import TOKEN_START_BYTES, clip, has_token, redact
+from apexlint.lower.secrets import TOKEN_RE_BYTES, TOKEN_START_BYTES, clip, has_token, redact
 from apexlint.lower.suppressions import parse_directive
 from apexlint.lower.text_scan import unescaped
 from apexlint.read.parsers import parse, problem_nodes
-from apexlint.read.source import SourceText
+from apexlint.read.source import SourceText, byte_point, line_starts
 
 _TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
 _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
 MAX_NESTING = 150  # deeper code is pathological (generated or hostile); kept opaque
 _DIRECTIVE_MARK = b"apexlint:"  # how a suppression directive starts (see lower/suppressions.py)
 _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
+_COMMENT_TYPES = ("line_comment", "block_comment")
+_TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 
 
 class _FileLowering:
@@ -73,6 +75,10 @@ class _FileLowering:
         self.lazy = lazy  # leave bodies with nothing found at lowering for later (see lower/lazy.py)
         self._lowered: bytes | None = None  # the buffer in lower case, for case-blind searches
         self._needed_at: list[int] | None = None  # offsets of what makes a body needed now
+        self._token_at: list[int] | None = None  # offsets of tokens' starts (TOKEN_START_BYTES)
+        # first line of a comment that opens its line -> the line of the first token in it: what a
+        # `disable-next-line SID009` above the comment covers
+        self._comment_token_lines: dict[int, int] = {}
         self.classes: list[ClassIR] = []
         self.triggers: list[TriggerIR] = []
         self.sources: list[SourceSite] = []
@@ -108,7 +114,71 @@ class _FileLowering:
                 self.lower_type(child, outer=None, outer_test=False, outer_display=None)
             elif child.type == "trigger_declaration":
                 self.lower_trigger(child)
+        self.comment_tokens(root)
         self.directives(root)
+
+    def token_starts(self) -> list[int]:
+        """Offsets where a token may start (one search per file; most files have none: `in` first)."""
+        if self._token_at is None:
+            buffer = self.src.buffer
+            self._token_at = [m.start() for m in TOKEN_START_BYTES.finditer(buffer)] \
+                if b"00D" in buffer or b"!A" in buffer else []
+        return self._token_at
+
+    def comment_tokens(self, root: Node) -> None:
+        """Token-shaped text in `//` and `/* */` comments (SID009). A comment runs nothing, so a
+        `getSessionId()` in one is no source; but a token pasted into one (a sample callback URL
+        in a doc comment, a value copied from Workbench) is a credential in the source all the same."""
+        end = 0
+        starts: list[int] | None = None
+        for at in self.token_starts():
+            if at < end:
+                continue  # inside the token just found (its secret half)
+            m = TOKEN_RE_BYTES.match(self.src.buffer, at)
+            if m is None:
+                continue
+            end = m.end()
+            comment = root.descendant_for_byte_range(at, at + 1)
+            while comment is not None and comment.type not in _COMMENT_TYPES:
+                comment = comment.parent
+            if comment is None:
+                continue  # a string literal's token is found where the literal is lowered
+            starts = starts or line_starts(self.src.buffer)
+            sp = self.src.span(byte_point(starts, at), byte_point(starts, end))
+            owner, in_test = self._comment_owner(comment)
+            self.sources.append(SourceSite(
+                id=f"{self.src.path}:{sp.start_line}:{sp.start_col}", kind=SourceKind.TOKEN_LITERAL,
+                path=self.src.path, span=sp, text=redact(m.group(0).decode("ascii")), context="text in a comment",
+                owner=owner, in_test=in_test))
+            first = comment.start_point[0]
+            if not self.src.buffer[starts[first]:comment.start_byte].strip():  # the comment opens its line
+                self._comment_token_lines.setdefault(first + 1, sp.start_line)
+
+    def _comment_owner(self, comment: Node) -> tuple[str, bool]:
+        """The body a comment sits in, named as `lower_body` names it (`outer.inner.method`), or its
+        class; and whether that is test code (whose tokens, like its literals', are not reported)."""
+        method = ""
+        classes: list[str] = []
+        in_test = False
+        node = comment.parent
+        while node is not None:
+            t = node.type
+            if t in ("method_declaration", "constructor_declaration") and not method and not classes:
+                name = node.child_by_field_name("name")
+                method = "<init>" if t == "constructor_declaration" else apex_name(self.text(name)) if name else "?"
+                mods, annos = self.modifiers(node)
+                in_test = in_test or "istest" in annos or "testmethod" in mods
+            elif t in _TYPE_DECLS:
+                name = node.child_by_field_name("name")
+                classes.append(apex_name(self.text(name)) if name is not None else "?")
+                in_test = in_test or "istest" in self.modifiers(node)[1]
+            elif t == "trigger_declaration":
+                names = [c for c in node.children if c.type == "identifier"]
+                classes.append(f"trigger:{apex_name(self.text(names[0]))}" if names else "trigger:?")
+                method = method or "<trigger>"
+            node = node.parent
+        cls = ".".join(reversed(classes))
+        return (f"{cls}.{method}" if method and cls else cls), in_test
 
     def directives(self, root: Node) -> None:
         """Every suppression directive of the file, wherever its comment sits: between members,
@@ -135,7 +205,8 @@ class _FileLowering:
         sp = self.span(node)
         self.suppressions.append(Suppression(
             rule_ids=rule_ids, reason=reason, line=sp.start_line,
-            target_line=_next_code_line(self.src.lines, sp.end_line), span=sp))
+            target_line=_next_code_line(self.src.lines, sp.end_line,
+                                        self._comment_token_lines if _TOKEN_RULE in rule_ids else {}), span=sp))
 
     def modifiers(self, decl: Node) -> tuple[frozenset[str], frozenset[str]]:
         """A declaration's modifiers and annotations' names. Remembered by their text: a file
@@ -295,7 +366,7 @@ class _FileLowering:
     def _needed_now(self, start: int, end: int) -> bool:
         """Whether bytes start..end hold what lowering must find now (one search per file)."""
         if self._needed_at is None:
-            self._needed_at = _needed_offsets(self.src.buffer, self._lower_case())
+            self._needed_at = _needed_offsets(self._lower_case(), self.token_starts())
         i = bisect_left(self._needed_at, start)
         return i < len(self._needed_at) and self._needed_at[i] < end
 
@@ -681,9 +752,13 @@ def _is_userinfo(obj: Expr | None) -> bool:
         and obj.obj.name == "system"
 
 
-def _next_code_line(lines: list[str], after: int) -> int:
-    """The first non-blank line after line `after` (1-based): what a disable-next-line covers."""
+def _next_code_line(lines: list[str], after: int, comment_tokens: dict[int, int]) -> int:
+    """The first non-blank line after line `after` (1-based): what a disable-next-line covers.
+    Comment lines are passed over but, for a SID009 directive, one holding a token (`comment_tokens`:
+    a comment's first line -> its first token's line), whose finding is then what it covers."""
     for row in range(after, len(lines)):
+        if row + 1 in comment_tokens:
+            return comment_tokens[row + 1]
         stripped = lines[row].strip()
         if stripped and not stripped.startswith("//"):
             return row + 1
@@ -765,9 +840,9 @@ _REWRITES: tuple[tuple[re.Pattern[bytes], Callable[[re.Match[bytes]], bytes] | b
 _NEEDED_WORDS = (b"getsessionid",)  # in the lower-cased text (a case-blind regex is 10x slower)
 
 
-def _needed_offsets(buffer: bytes, lowered: bytes) -> list[int]:
+def _needed_offsets(lowered: bytes, token_starts: list[int]) -> list[int]:
     """Sorted offsets of what makes a body needed now (`lowered`: the buffer in lower case)."""
-    found = [m.start() for m in TOKEN_START_BYTES.finditer(buffer)]
+    found = list(token_starts)
     for word in _NEEDED_WORDS:
         i = lowered.find(word)
         while i >= 0:

@@ -24,6 +24,7 @@ TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}
 # lowering looks for it to decide what to lower now; every full match of TOKEN_RE holds one.
 TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ", re.A)
 TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ")
+TOKEN_RE_BYTES = re.compile(TOKEN_RE.pattern.encode())  # TOKEN_RE over a parse buffer
 
 _KEEP = 5
 T = TypeVar("T")

@@ -96,24 +96,25 @@ def token_literal_sources(
     src: SourceText,
     positions: TextPositions,
     owner: str,
-    excluded: Callable[[int], bool] | None = None,
+    in_comment: Callable[[int], bool] | None = None,
     context: str = "literal",
 ) -> list[SourceSite]:
     """Text shaped like a live session ID / access token (SID009), redacted.
 
-    `excluded(char_offset)` skips matches inside markup comments.
+    `in_comment(char_offset)` tells a match inside a markup comment, which is reported all the
+    same (a comment is still source, and Visualforce sends its HTML comments to the browser), as
+    "text in a comment".
     """
     text = positions.text
     if "!" not in text:
         return []
     found: list[SourceSite] = []
     for m in TOKEN_RE.finditer(text):
-        if excluded is not None and excluded(m.start()):
-            continue
         span = src.span(positions.point(m.start()), positions.point(m.end()))
+        commented = in_comment is not None and in_comment(m.start())
         found.append(SourceSite(
             id=source_id(src.path, span), kind=SourceKind.TOKEN_LITERAL, path=src.path, span=span,
-            text=redact(m.group(0)), context=context, owner=owner,
+            text=redact(m.group(0)), context="text in a comment" if commented else context, owner=owner,
         ))
     return found
 

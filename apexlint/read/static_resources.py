@@ -1,4 +1,6 @@
-"""The script inside a static resource: a plain JavaScript file or the members of a zip.
+"""What a static resource holds: its scripts and pages (a plain JavaScript or HTML file, or the
+members of a zip), and the text apexlint searches only for tokens (a JSON, CSV or text resource,
+and the other text members of a zip).
 
 Static resources are uploaded by the package author but may bundle third-party archives, so the
 zip reader treats every archive as hostile: nothing is written to disk (member names such as
@@ -40,7 +42,35 @@ _JAVASCRIPT_SHAPE = re.compile(
     rb"\bfunction\b|\b(?:var|let|const)\s+[A-Za-z_$]|=>|(?<![\w.])(?:window|document|sforce|console)\.|__sfdcSessionId"
 )
 
+# Content types no one types a token into (`image/svg+xml` is text, and is searched)
+_BINARY_MEDIA = ("image/", "audio/", "video/", "font/", "application/font-", "application/x-font-")
+_BINARY_TYPES = frozenset({
+    "application/pdf", "application/zip", "application/x-zip-compressed", "application/gzip",
+    "application/x-gzip", "application/x-tar", "application/java-archive", "application/x-shockwave-flash",
+    "application/vnd.ms-fontobject", "application/vnd.ms-excel", "application/msword",
+    "application/vnd.ms-powerpoint",
+})
+_TEXT_MEDIA = ("image/svg+xml",)
+# Suffixes of zip members that are always binary (images, fonts, archives, media): not expanded
+_BINARY_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".tif", ".tiff", ".webp", ".psd",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".jar",
+    ".war", ".pdf", ".mp3", ".mp4", ".m4a", ".mov", ".avi", ".wav", ".ogg", ".webm", ".swf", ".class",
+    ".pyc", ".so", ".dll", ".dylib", ".exe", ".bin", ".ds_store",
+)
+
 Members = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceContents:
+    """A static resource's `scripts` (JavaScript and HTML, analysed as code) and `texts` (searched
+    for token-shaped literals only: SID009 holds in any file, and a resource ships to every
+    subscriber). Member name "" for a resource that is not an archive."""
+
+    scripts: Members
+    texts: Members
+    notes: list[Notification]
 
 
 def resource_members(
@@ -51,11 +81,31 @@ def resource_members(
     Members ending in `.html`/`.htm` are returned too (their `<script>` blocks hold code); the
     caller chooses a parser by the member's suffix.
     """
+    contents = resource_contents(data, rel, content_type, limits, texts=False)
+    return contents.scripts, contents.notes
+
+
+def resource_contents(
+    data: bytes, rel: str, content_type: str | None, limits: ReadLimits, texts: bool = True
+) -> ResourceContents:
+    """The scripts of the resource (as `resource_members`) and, with `texts`, its other text.
+
+    In a metadata-API tree every resource is `Name.resource`, whatever it holds: a JSON or text
+    resource is told from an image by its `<contentType>`, and by its bytes where the type says
+    nothing (the caller's token search passes binary bytes over)."""
     if data.startswith(ZIP_MAGIC):
-        return _zip_members(data, rel, limits)
+        return _zip_members(data, rel, limits, texts)
     if is_html_resource(rel, content_type, data) or _is_javascript(data, content_type):
-        return [("", data)], []
-    return [], []
+        return ResourceContents([("", data)], [], [])
+    if texts and not is_binary_media(content_type):
+        return ResourceContents([], [("", data)], [])
+    return ResourceContents([], [], [])
+
+
+def is_binary_media(content_type: str | None) -> bool:
+    """A content type whose resources are never text: images, fonts, media, PDF, archives."""
+    kind = _media_type(content_type)
+    return kind not in _TEXT_MEDIA and (kind in _BINARY_TYPES or kind.startswith(_BINARY_MEDIA))
 
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -97,9 +147,20 @@ def _is_javascript(data: bytes, content_type: str | None) -> bool:
 def is_script_member(name: str) -> bool:
     """A zip member worth reading: a script or HTML page, not a macOS resource fork."""
     lowered = name.lower()
-    if lowered.startswith("__macosx/") or "/__macosx/" in lowered:
+    if _is_fork(lowered):
         return False
     return lowered.endswith(SCRIPT_SUFFIXES)
+
+
+def is_text_member(name: str) -> bool:
+    """A zip member searched for tokens only: not a script, not a macOS resource fork, not named
+    as an image, font, archive or recording (expanding those would find nothing)."""
+    lowered = name.lower()
+    return not _is_fork(lowered) and not lowered.endswith(SCRIPT_SUFFIXES) and not lowered.endswith(_BINARY_SUFFIXES)
+
+
+def _is_fork(lowered: str) -> bool:
+    return lowered.startswith("__macosx/") or "/__macosx/" in lowered
 
 
 @dataclass(slots=True)
@@ -107,15 +168,17 @@ class _Budget:
     """What may still be expanded from this archive (local to one call)."""
 
     remaining: int
+    stopped: bool = False  # the archive's total ran out, and a notification said so
 
 
-def _zip_members(data: bytes, rel: str, limits: ReadLimits) -> tuple[Members, list[Notification]]:
+def _zip_members(data: bytes, rel: str, limits: ReadLimits, texts: bool) -> ResourceContents:
+    """Scripts first, then (with `texts`) the other text members, with what is left of the
+    archive's budget: searching text for tokens never costs a script its analysis."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as err:
         message = f"{rel}: the static resource is not a readable zip archive ({err})"
-        return [], [Notification("corrupt-zip", message, NoticeLevel.WARNING, rel)]
-    members: Members = []
+        return ResourceContents([], [], [Notification("corrupt-zip", message, NoticeLevel.WARNING, rel)])
     notes: list[Notification] = []
     with archive:
         infos = archive.infolist()
@@ -127,19 +190,29 @@ def _zip_members(data: bytes, rel: str, limits: ReadLimits) -> tuple[Members, li
             notes.append(Notification("zip-too-many-members", message, NoticeLevel.WARNING, rel))
             infos = infos[: limits.max_members]
         budget = _Budget(limits.max_resource_bytes)
-        for info in infos:
-            if info.is_dir() or not is_script_member(info.filename):
-                continue
-            if budget.remaining <= 0:
-                message = f"{rel}: stopped after {limits.max_resource_bytes} expanded bytes (zip bomb?)"
-                notes.append(Notification("zip-bomb", message, NoticeLevel.WARNING, rel))
-                break
-            content, note = _read_member(archive, info, rel, limits, budget)
-            if note is not None:
-                notes.append(note)
-            if content is not None:
-                members.append((info.filename, content))
-    return members, notes
+        scripts = _read_members(archive, [i for i in infos if not i.is_dir() and is_script_member(i.filename)],
+                                rel, limits, budget, notes)
+        text_members = _read_members(
+            archive, [i for i in infos if not i.is_dir() and is_text_member(i.filename)], rel, limits, budget, notes
+        ) if texts and not budget.stopped else []
+    return ResourceContents(scripts, text_members, notes)
+
+
+def _read_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], rel: str, limits: ReadLimits,
+                  budget: _Budget, notes: list[Notification]) -> Members:
+    members: Members = []
+    for info in infos:
+        if budget.remaining <= 0:
+            message = f"{rel}: stopped after {limits.max_resource_bytes} expanded bytes (zip bomb?)"
+            notes.append(Notification("zip-bomb", message, NoticeLevel.WARNING, rel))
+            budget.stopped = True
+            break
+        content, note = _read_member(archive, info, rel, limits, budget)
+        if note is not None:
+            notes.append(note)
+        if content is not None:
+            members.append((info.filename, content))
+    return members
 
 
 def _read_member(
