@@ -128,7 +128,9 @@ def _zip_members(data: bytes, rel: str, limits: ReadLimits) -> tuple[Members, li
             infos = infos[: limits.max_members]
         budget = _Budget(limits.max_resource_bytes)
         for info in infos:
-            if info.is_dir() or not is_script_member(info.filename):
+            # a damaged central directory can give a member an empty name, on which
+            # `ZipInfo.is_dir()` raises IndexError: such a member names no script
+            if not info.filename or info.is_dir() or not is_script_member(info.filename):
                 continue
             if budget.remaining <= 0:
                 message = f"{rel}: stopped after {limits.max_resource_bytes} expanded bytes (zip bomb?)"
