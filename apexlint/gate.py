@@ -15,6 +15,8 @@ comment is not a session-ID use. Notification codes:
 - `suppression-without-rule` (warning): the directive names no rule id; it suppresses nothing.
 - `suppression-unknown-rule` (warning): it names an id that is not in the catalogue.
 - `unused-suppression` (note): a justified suppression matched no finding on its target line.
+- `redundant-suppression` (note): stacked directives name the same rule for the same line; the one
+  nearest the line is applied (its reason is kept) and the farther one is this note.
 """
 
 from __future__ import annotations
@@ -107,23 +109,31 @@ def apply_suppressions(
             if rule_ids and directive.reason.strip():
                 usable.setdefault((path, directive.target_line), []).append((directive, rule_ids))
     used: set[tuple[str, Suppression]] = set()
+    shadowed: dict[tuple[str, Suppression], tuple[Suppression, set[str]]] = {}
     out: list[Finding] = []
     for finding in findings:
-        match = _matching_directive(finding, usable)
-        if match is not None:
-            used.add((finding.location.path, match))
+        matches = _matching_directives(finding, usable)
+        if matches:
+            path, match = finding.location.path, matches[0]
+            used.add((path, match))
+            for farther in matches[1:]:
+                shadowed.setdefault((path, farther), (match, set()))[1].add(finding.rule_id)
             if finding.suppression is None:
                 finding = replace(finding, suppression=SuppressionInfo(match.reason.strip(), "inSource"))
         out.append(finding)
-    notifications.extend(_unused(usable, used))
+    notifications.extend(_unused(usable, used, shadowed))
     return out, notifications
 
 
-def _matching_directive(
+def _matching_directives(
     finding: Finding, usable: Mapping[tuple[str, int], list[tuple[Suppression, frozenset[str]]]]
-) -> Suppression | None:
+) -> list[Suppression]:
+    """The directives that name the finding's rule for its line, nearest the line first: of two
+    stacked directives (Apex skips comment lines to find the line a directive covers), the one
+    directly above the code is the one its author last wrote for it."""
     candidates = usable.get((finding.location.path, finding.location.span.start_line), [])
-    return next((directive for directive, ids in candidates if finding.rule_id in ids), None)
+    return sorted((directive for directive, ids in candidates if finding.rule_id in ids),
+                  key=lambda d: (d.span.end_line, d.span.end_col), reverse=True)
 
 
 def _check_directive(path: str, directive: Suppression) -> tuple[frozenset[str], list[Notification]]:
@@ -149,15 +159,26 @@ def _check_directive(path: str, directive: Suppression) -> tuple[frozenset[str],
 def _unused(
     usable: Mapping[tuple[str, int], list[tuple[Suppression, frozenset[str]]]],
     used: set[tuple[str, Suppression]],
+    shadowed: Mapping[tuple[str, Suppression], tuple[Suppression, set[str]]],
 ) -> list[Notification]:
-    return [
-        _note(path, directive, "unused-suppression",
-              f"matches no {'/'.join(sorted(ids))} finding on line {line}; remove it if the code changed",
-              NoticeLevel.NOTE)
-        for (path, line), entries in usable.items()
-        for directive, ids in entries
-        if (path, directive) not in used
-    ]
+    notes: list[Notification] = []
+    for (path, line), entries in usable.items():
+        for directive, ids in entries:
+            if (path, directive) in used:
+                continue
+            if (path, directive) in shadowed:
+                nearer, rules = shadowed[(path, directive)]
+                notes.append(_note(
+                    path, directive, "redundant-suppression",
+                    f"is redundant: the directive on line {nearer.line} also names {'/'.join(sorted(rules))} "
+                    f"for line {line} and is the one applied (its reason is kept); remove one of them",
+                    NoticeLevel.NOTE))
+                continue
+            notes.append(_note(
+                path, directive, "unused-suppression",
+                f"matches no {'/'.join(sorted(ids))} finding on line {line}; remove it if the code changed",
+                NoticeLevel.NOTE))
+    return notes
 
 
 def _note(path: str, directive: Suppression, code: str, text: str,

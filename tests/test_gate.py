@@ -101,6 +101,25 @@ def test_suppression_naming_no_rule_is_reported_and_suppresses_nothing() -> None
     assert [n.code for n in notes] == ["suppression-without-rule"]
 
 
+def test_stacked_directives_for_one_rule_apply_the_nearer_and_note_the_farther_as_redundant() -> None:
+    farther = Suppression(("SID002",), "old ticket", 8, 10, Span(8, 5, 8, 60))
+    nearer = Suppression(("SID002",), "partner SSO, reviewed", 9, 10, Span(9, 5, 9, 60))
+    found, notes = apply_suppressions([finding()], {CLS: [farther, nearer]})
+    assert found[0].suppression == SuppressionInfo("partner SSO, reviewed", "inSource")
+    assert [(n.code, n.level, n.span) for n in notes] == [("redundant-suppression", NoticeLevel.NOTE, farther.span)]
+    assert notes[0].message == (f"{CLS}:8: suppression comment is redundant: the directive on line 9 also names "
+                                "SID002 for line 10 and is the one applied (its reason is kept); remove one of them")
+
+
+def test_a_farther_directive_that_covers_another_rule_on_the_line_is_used() -> None:
+    farther = Suppression(("SID002", "SID006"), "test double", 8, 10, Span(8, 5, 8, 60))
+    nearer = Suppression(("SID002",), "partner SSO, reviewed", 9, 10, Span(9, 5, 9, 60))
+    found, notes = apply_suppressions([finding("SID002"), finding("SID006")], {CLS: [farther, nearer]})
+    assert [f.suppression.justification if f.suppression else None for f in found] == [
+        "partner SSO, reviewed", "test double"]
+    assert notes == []
+
+
 def test_one_directive_covers_every_matching_finding_on_its_line() -> None:
     found, notes = apply_suppressions([finding("SID002"), finding("SID006")],
                                       {CLS: [directive("SID002", "SID006", reason="test double")]})

@@ -271,6 +271,17 @@ def test_corrupt_member_data_is_reported_not_raised() -> None:
     assert [n.code for n in notes] == ["zip-member-skipped"]
 
 
+def test_a_member_with_an_empty_name_is_passed_over_not_raised() -> None:
+    """A damaged central directory (found by the zip fuzz test) can leave a member nameless."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(""), b"var a = 1;")
+        archive.writestr("js/app.js", b"var sid = sforce.connection.sessionId;")
+    members, notes = resource_members(buffer.getvalue(), "r.resource", "application/zip", ReadLimits())
+    assert [name for name, _ in members] == ["js/app.js"]
+    assert notes == []
+
+
 def test_plain_javascript_resource_is_one_unnamed_member() -> None:
     script = b"document.title = 'x';"
     assert resource_members(script, "app.resource", "application/javascript", ReadLimits()) == (

@@ -140,3 +140,23 @@ def test_a_token_in_a_comment_is_suppressed_by_the_directive_above_the_comment(t
         ("SID009", "Samples.page", 4): None,
     }
     assert not [n for n in result.notifications if n.code.endswith("suppression")]
+
+
+def test_of_stacked_directives_the_nearer_applies_and_the_farther_is_called_redundant(tmp_path: Path) -> None:
+    """S-8: both directives cover the `System.debug` line (Apex skips comment lines to find it).
+    The one directly above it was applied last by its author: its reason is the one kept, and the
+    farther one is not reported as matching no finding, since there is one."""
+    diag = ("public class Diag {\n    void a() {\n        String s = UserInfo.getSessionId();\n"
+            "        // apexlint:disable-next-line SID003 -- ticket 42: removed before release\n"
+            "        // apexlint:disable-next-line SID003 -- sandbox-only diagnostics\n"
+            "        System.debug('sid ' + s);\n    }\n}\n")
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Diag.cls": diag.encode()})
+    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    [finding] = result.findings
+    assert (finding.rule_id, finding.location.span.start_line) == ("SID003", 6)
+    assert finding.suppression is not None
+    assert finding.suppression.justification == "sandbox-only diagnostics"
+    notes = [n for n in result.notifications if n.code.endswith("suppression")]
+    assert [(n.code, n.span.start_line if n.span else None) for n in notes] == [("redundant-suppression", 4)]
+    assert "the directive on line 5 also names SID003 for line 6 and is the one applied" in notes[0].message
+    assert "matches no" not in notes[0].message

@@ -42,6 +42,7 @@ from apexlint.model.catalog import (
     ASYNC_ANNOTATIONS,
     ASYNC_INTERFACES,
     ORG_URL_CALLS,
+    async_trigger_event,
     is_static_system_call,
     strip_system,
 )
@@ -565,8 +566,8 @@ def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> l
                     iface = _async_interface_name(model, info.cls.name, m.name)
                     entries.append(AsyncEntry(info.id, f"{iface}.{m.display}"))
                     break
-        elif info.trigger is not None and info.trigger.sobject.endswith("__e"):
-            entries.append(AsyncEntry(info.id, f"trigger on platform event {info.trigger.sobject}"))
+        elif info.trigger is not None and (event := async_trigger_event(info.trigger.sobject)):
+            entries.append(AsyncEntry(info.id, f"trigger on {event} {info.trigger.sobject}"))
     starts = [e.method_id for e in entries if e.reason.startswith("Database.Batchable.start")]
     return entries + [AsyncEntry(mid, reason) for mid, reason in _iterated(model, starts, graph)]
 

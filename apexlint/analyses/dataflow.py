@@ -99,6 +99,9 @@ _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 # How Apex writes the client annotations (kept lower case, as Apex reads names), for messages.
 _ANNOTATION_NAMES = {"auraenabled": "AuraEnabled", "remoteaction": "RemoteAction"}
 MAX_JOINED = 200  # items of a `String.join` followed in order (`DataFlow.string_join`)
+# The type of an object `Type.forName(name).newInstance()` makes when `name` is not a literal
+# naming a package class: its class is chosen at run time, possibly a subscriber's.
+RUN_TIME_CLASS = "?run-time class"
 
 
 @frozen
@@ -1269,6 +1272,13 @@ class _MethodRun:
             if logger:
                 self.sink("log", logger, call.span, call.text, join_all(args))
                 return EMPTY
+            handed = self.subscriber_handoff(r, call, receiver)
+            if handed:
+                # A subscriber's implementation may run here: the package's own implementations
+                # are followed too (their verdicts stand), but theirs cannot be (SID011).
+                joined = join_all(args)
+                if joined.carries_session():
+                    self.sink("unresolved", handed, call.span, call.text, joined)
             return self.invoke(r.targets, call, args, receiver)
         outside = self.outside_logger(call)
         if outside:
@@ -1278,6 +1288,8 @@ class _MethodRun:
             joined = join_all([receiver, *args])
             if joined.carries_session():
                 self.sink("unresolved", "dynamic dispatch", call.span, call.text, joined)
+            if call.name == "newinstance":
+                return join(derived(joined), self.instance_of(call.obj))
             return derived(joined)
         installed = self.installed_logger(call, r)
         if installed:
@@ -1288,6 +1300,46 @@ class _MethodRun:
         if joined.carries_session():
             self.sink("unresolved", call.name, call.span, call.text, joined)
         return derived(joined)
+
+    def subscriber_handoff(self, r: Resolution, call: Call, receiver: Value) -> str:
+        """What a call hands its arguments to when the object it is made on may be a subscriber's:
+        its type is a global interface, or a global virtual or abstract class whose method
+        subscribers can override, and the object is not known to be one of the package's
+        (`new Impl()`, `Type.forName('Impl').newInstance()`). "" for none."""
+        pc = r.receiver_type
+        if pc is None or r.is_static or call.obj is None or isinstance(call.obj, This | Super):
+            return ""
+        how = self.model.subscriber_overridable(pc, call.name, len(call.args))
+        if not how or self._package_object(pc, receiver):
+            return ""
+        label = f"{self.model.classes[pc].display}.{r.targets[0].method.display}"
+        return f"{label} ({how}; the implementation is chosen at run time)"
+
+    def _package_object(self, pc: str, receiver: Value) -> bool:
+        """Whether an object of static type `pc` is provably one of the package's: made here of a
+        concrete package class, not handed in by a caller (who may be a subscriber) and not made
+        by name at run time. (A local's value counts its declared type among its types, which for
+        an interface or an abstract class is no class an object can be made of.)"""
+        if receiver.deep_params() or RUN_TIME_CLASS in receiver.types:
+            return False
+        for t in receiver.types:
+            c = self.model.classes.get(t)
+            if c is not None and c.kind == "class" and "abstract" not in c.modifiers \
+                    and (t == pc or pc in self.model.supertypes(t)):
+                return True
+        return False
+
+    def instance_of(self, named: Expr | None) -> Value:
+        """The object `named.newInstance()` makes: of the package class `Type.forName('Impl')` or
+        `Type.forName('ns', 'Impl')` names with literals, else of a class chosen at run time."""
+        if isinstance(named, Call) and self.scope.resolve(named).system == ("type", "forname") and named.args \
+                and all(isinstance(a, Lit) for a in named.args):
+            *namespace, name = [a.value if a.is_string else "" for a in named.args if isinstance(a, Lit)]
+            if not namespace or namespace[0].lower() in ("", self.model.namespace):
+                pc = self.model.resolve_class(name)
+                if pc is not None:
+                    return Value(types=frozenset({pc}))
+        return Value(types=frozenset({RUN_TIME_CLASS}))
 
     def logger_call(self, target: MethodInfo, call: Call) -> str:
         """`Logger.error(x)` on a package logging class: a log sink, not code to descend into."""

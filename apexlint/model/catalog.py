@@ -16,6 +16,16 @@ ASYNC_INTERFACES: dict[str, tuple[str, ...]] = {
     "finalizer": ("execute",),
 }
 ASYNC_ANNOTATIONS = frozenset({"future"})
+# Objects whose triggers the event bus runs asynchronously, as the Automated Process user (no
+# session): platform events (`Order_Event__e`) and Change Data Capture events, standard
+# (`AccountChangeEvent`) and custom (`Invoice__ChangeEvent`). By the name's ending: what a
+# trigger on such an object is, in the words of the SID001 message.
+ASYNC_TRIGGER_OBJECTS = (("__e", "platform event"), ("changeevent", "change event"))
+
+
+def async_trigger_event(sobject: str) -> str:
+    """"platform event", "change event", or "" for a trigger the saving user's request runs."""
+    return next((what for ending, what in ASYNC_TRIGGER_OBJECTS if sobject.lower().endswith(ending)), "")
 
 # Methods whose return value reaches client code (Lightning, Visualforce remoting, SOAP, REST).
 CLIENT_ANNOTATIONS = frozenset({"auraenabled", "remoteaction"})

@@ -450,6 +450,25 @@ class PackageModel:
                 return found
         return []
 
+    def subscriber_overridable(self, cls: str, name: str, arity: int) -> str:
+        """Why code outside the package can supply the method `name` a call on a `cls` runs, or
+        "": a `global` interface (a subscriber implements it), or a `global virtual`/`abstract`
+        class whose method is `global` and `virtual`, `abstract` or an `override` (a subscriber
+        extends the class and overrides it). A `public` type cannot be implemented or extended
+        outside its package, so its implementations are all among the package's classes."""
+        c = self.classes.get(cls)
+        if c is None or "global" not in c.modifiers:
+            return ""
+        if c.kind == "interface":
+            return "global interface"
+        if c.kind != "class" or not {"virtual", "abstract"} & c.modifiers:
+            return ""
+        for m in self.methods_named(cls, name, arity):
+            mods = m.method.modifiers
+            if "global" in mods and {"virtual", "abstract", "override"} & mods:
+                return f"global {'abstract' if 'abstract' in mods else 'virtual'} method"
+        return ""
+
     def dispatch(self, cls: str, name: str, arity: int) -> list[MethodInfo]:
         """Virtual dispatch: the declaration in `cls` and every override in its subtypes."""
         key = (cls, name, arity)

@@ -190,12 +190,18 @@ def _zip_members(data: bytes, rel: str, limits: ReadLimits, texts: bool) -> Reso
             notes.append(Notification("zip-too-many-members", message, NoticeLevel.WARNING, rel))
             infos = infos[: limits.max_members]
         budget = _Budget(limits.max_resource_bytes)
-        scripts = _read_members(archive, [i for i in infos if not i.is_dir() and is_script_member(i.filename)],
+        scripts = _read_members(archive, [i for i in infos if _named_file(i) and is_script_member(i.filename)],
                                 rel, limits, budget, notes)
         text_members = _read_members(
-            archive, [i for i in infos if not i.is_dir() and is_text_member(i.filename)], rel, limits, budget, notes
+            archive, [i for i in infos if _named_file(i) and is_text_member(i.filename)], rel, limits, budget, notes
         ) if texts and not budget.stopped else []
     return ResourceContents(scripts, text_members, notes)
+
+
+def _named_file(info: zipfile.ZipInfo) -> bool:
+    """A member that is a file: a damaged central directory can give one an empty name, on which
+    `ZipInfo.is_dir()` raises IndexError (such a member names nothing to read)."""
+    return bool(info.filename) and not info.is_dir()
 
 
 def _read_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], rel: str, limits: ReadLimits,
