@@ -851,6 +851,13 @@ class _MethodRun:
         elif info.cls is not None:
             exposed = self.flow.client_getters.get((info.cls.name, info.bound_property), "")
         if not exposed:
+            if "global" in m.modifiers and info.cls is not None and "global" in info.cls.modifiers:
+                # the package's global API: subscriber code and other packages may call it and
+                # get what it returns, code apexlint cannot see (SID011, naming the method)
+                for span, v in self.returns:
+                    if v.deep_taint():
+                        self.flow.report(SinkSite("unresolved", f"the callers of global method {info.label}",
+                                                  info.id, self.path, span, f"return from {info.label}"), v)
             return
         for span, v in self.returns:
             if v.deep_taint():
@@ -1541,6 +1548,10 @@ class _MethodRun:
             if joined.carries_session():
                 self.sink("log", f"{e.type} message", e.span, f"new {e.type}(...)", joined)
             return Value(types=frozenset({base}))
+        if base.startswith("flow.interview.") and joined.carries_session():  # `new Flow.Interview.Sync(inputs)`
+            self.sink("unresolved", f"flow '{e.type.rpartition('.')[2]}' (new Flow.Interview)", e.span,
+                      f"new {e.type}(...)", joined)
+            return Value(types=frozenset({"flow.interview"}))
         if base == "map" and items and len(items) % 2 == 0:  # `new Map<K, V>{k1 => v1, k2 => v2}`
             pairs = [map_entry(k, v) for k, v in zip(items[::2], items[1::2], strict=True)]
             return join(join_all(pairs + args), Value(types=frozenset({base})))
@@ -1598,6 +1609,13 @@ class _MethodRun:
             return EMPTY
         if system in api.ORG_URL_CALLS:
             return Value(strings=frozenset({(ORG,)}), types=frozenset({"url"}))
+        if system == ("flow.interview", "createinterview"):
+            # a flow's input variables: what the flow does with them is not Apex apexlint reads
+            if joined.carries_session():
+                flow = literal_text(args[0]) if args else None
+                self.sink("unresolved", f"flow '{flow}' (Flow.Interview.createInterview)" if flow
+                          else "a flow (Flow.Interview.createInterview)", call.span, call.text, joined)
+            return Value(types=frozenset({"flow.interview"}))
         if api.is_org_host_call(system) or (system == ("currentpage.headers", "get") and _names_host(call)):
             # `ApexPages.currentPage().getHeaders().get('Host')`: the host the browser reached
             # this org's page on (a Salesforce or Site domain of the org, or the request would
