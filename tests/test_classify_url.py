@@ -9,10 +9,12 @@ from apexlint.analyses.values import (
     MAX_SHAPES,
     ORG,
     ORG_HOST,
+    RECEIVER,
     SETTING,
     TOP_SHAPE,
     UNKNOWN,
     Value,
+    field_marker,
     join,
     param_marker,
 )
@@ -87,6 +89,20 @@ def test_a_named_credential_chosen_at_run_time_is_unresolved(shape: tuple[str, .
     [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), model)
     assert endpoint.scope == "unresolved"
     assert endpoint.why == f"the Named Credential is chosen at run time, {why}"
+
+
+@pytest.mark.parametrize(("shape", "url", "why"), [
+    ((field_marker(RECEIVER, "base"), "/services/data/v61.0/limits"), "<field base>/services/data/v61.0/limits",
+     "the endpoint comes from field base of the object the method runs on"),
+    ((param_marker(0), "/services/data/v61.0/limits"), "<parameter>/services/data/v61.0/limits",
+     "the endpoint comes from a method parameter"),
+    ((field_marker(0, "endpoint"), "/x"), "<parameter>/x", "the endpoint comes from a method parameter"),
+])
+def test_a_field_of_the_object_is_not_a_method_parameter(shape: tuple[str, ...], url: str, why: str) -> None:
+    """An endpoint read from the object's own field is named as that field (T-14: a field's
+    initialiser left unread was printed as `<parameter>`, "a method parameter")."""
+    [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), PackageModel(namespace=""))
+    assert (endpoint.scope, endpoint.url, endpoint.why) == ("unresolved", url, why)
 
 
 @pytest.mark.parametrize(("url", "field"), [

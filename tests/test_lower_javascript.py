@@ -77,6 +77,28 @@ def test_session_in_fetch_header_keeps_the_request_url() -> None:
     assert use.url == "https://api.example.com/v1"
 
 
+def test_a_conditional_is_either_branch_and_an_unknown_one_leaves_its_text_unknown() -> None:
+    """`cond ? unknown : ""` may be the unknown text: the host after it is built at run time (T-3:
+    the unknown branch was dropped, so `"https://" + host + ".force.com"` read `https://.force.com`)."""
+    code = SID + (
+        "var inst = document.getElementById('inst').value;\n"
+        "var host = inst.length > 0 ? inst : '';\n"
+        "var other = inst.length > 0 ? '' : inst;\n"
+        "var nested = a ? p[0] : (b ? p[1] : '');\n"
+        "var path = a ? '/community' : '';\n"
+        "fetch('https://' + host + '.force.com/x', {headers: {Authorization: 'Bearer ' + sid}});\n"
+        "navigator.sendBeacon('https://' + other + '.force.com/x', sid);\n"
+        "window.open('https://' + nested + '.salesforce.com/x?sid=' + sid);\n"
+        "$.ajax({url: path + '/services/apexrest/x', headers: {Authorization: 'Bearer ' + sid}});\n"
+    )
+    ir = lower(code)
+    assert sink(ir, "fetch").url == "https://{…}.force.com/x"
+    assert sink(ir, "navigator.sendBeacon").url == "https://{…}.force.com/x"
+    assert sink(ir, "window.open").url == "https://{…}.salesforce.com/x?sid={sforce.connection.sessionId}"
+    # branches all known: the first one's text, as before
+    assert sink(ir, "jQuery.ajax").url == "/community/services/apexrest/x"
+
+
 def test_header_flows_through_variables_to_the_xhr_it_belongs_to() -> None:
     code = SID + (
         "var h = 'Bearer ' + sid;\n"

@@ -39,6 +39,25 @@ CASES = {
     "21": ("the same, the partner's constructor never made", ["SID010"]),
     "22": ("a constructor that chains to this() and then points at a partner", ["SID002"]),
     "23": ("chained jobs: the first hands its session to the next, which exports it", ["SID002"]),
+    # classes the package never makes itself: whoever makes the object, its initialisers and a
+    # constructor run (T-14)
+    "24": ("a global client made by subscribers keeps the org's URL in a field initialiser", ["SID010"]),
+    "25": ("a Callable made by Type.forName keeps the org's URL in a field initialiser", ["SID010"]),
+    "26": ("a Schedulable scheduled from Setup: the org's URL in a field, the session null", ["SID001"]),
+    "27": ("a global client's constructor sets the org's URL", ["SID010"]),
+    "28": ("the org's URL from a field initialiser extended by a helper's url +=", ["SID010"]),
+    "29": ("a global client's field initialiser points at a partner", ["SID002"]),
+    "30": ("a second constructor replaces the initialiser's org URL with its caller's", ["SID002"]),
+}
+
+# The endpoint each case above sends the session to, as its message prints it
+ENDPOINTS = {
+    "24": "(<org URL>/services/data/v61.0/limits)",
+    "25": "(<org URL>/services/data/v61.0/limits)",
+    "27": "(<org URL>/services/data/v61.0/limits)",
+    "28": "(<org URL>/services/data/v61.0/query?q=SELECT+Id+FROM+Account)",
+    "29": "https://collector.partner.example/ingest",
+    "30": "(<unknown>/services/data/v61.0/limits: the endpoint comes from a value apexlint cannot read)",
 }
 
 
@@ -57,3 +76,13 @@ def test_the_demand_driven_analysis_gives_what_every_method_analysed_gives(case:
     shown = [scan(ScanOptions(paths=(root,), root=root, jobs=1, exhaustive=full)) for full in (False, True)]
     demand, exhaustive = ([(f.rule_id, f.location, f.message) for f in r.findings] for r in shown)
     assert demand == exhaustive
+
+
+@pytest.mark.parametrize("case", sorted(ENDPOINTS))
+def test_a_field_is_read_as_its_objects_hold_it_not_as_a_parameter(case: str) -> None:
+    """The message names where each object's field points; a field is never "a method parameter"
+    (T-14: a field initialiser's org URL was read as `<parameter>` when the package made no object)."""
+    root = DATA / case
+    [finding] = [f for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings if f.rule_id != "SID001"]
+    assert ENDPOINTS[case] in finding.message
+    assert "parameter" not in finding.message

@@ -106,3 +106,17 @@ def test_a_page_its_caller_chooses_is_not_said_to_be_always_the_packages_session
                   "SID007")
     assert "renders a Visualforce page its caller chooses, and the package's page 'SessionHolder' emits" in message
     assert "renders Visualforce page 'SessionHolder'" not in message
+
+
+@pytest.mark.parametrize(("line", "url"), [
+    (9, "https://<unknown>.force.com/services/apexrest/collect"),
+    (15, "https://<unknown>.salesforce.com/services/data/v59.0/limits"),
+])
+def test_a_conditional_with_an_unknown_branch_builds_the_host_at_run_time(
+        result: ScanResult, line: int, url: str) -> None:
+    """`inst ? inst : ""` is either branch: the host is `<unknown>.force.com`, not `.force.com`
+    (T-3: the unknown branch was dropped, and the truncated host judged the org's own)."""
+    (finding,) = [f for f in result.findings if f.rule_id == "SID002" and f.location.path.endswith(
+        "ConditionalHosts.page") and f.location.span.start_line == line]
+    assert dict(finding.properties)["confidence"] == "low"
+    assert f"({url}: the host is built at run time)" in finding.message

@@ -955,10 +955,16 @@ class _MethodRun:
     def sink(self, kind: str, api_name: str, span: Span, text: str, v: Value,
              detail: tuple[tuple[str, str], ...] = ()) -> None:
         site = SinkSite(kind, api_name, self.info.id, self.path, span, text, detail)
-        if v.deep_taint():
+        if v.deep_taint() and not self.over_objects(v):
             self.flow.report(site, v)
         if v.deep_params():
             self.sinks[(site, kind)] = SinkHit(site, v)
+
+    def over_objects(self, v: Value) -> bool:
+        """Whether what reaches a sink here depends on fields of the object this method runs on,
+        read over each object its class's constructors make (`report_over_objects`): each object
+        reports what it sends, not the receiver's field as if nothing had set it."""
+        return self.enumerated and any(on_receiver(k) for k in v.deep_params())
 
     def tested(self, api_name: str, span: Span, v: Value) -> None:
         """A session only asked about (`sid != null`): a "test" hit, for SID010 when it is all a
@@ -1417,7 +1423,7 @@ class _MethodRun:
                                              fields))
             for hit in s.sinks.values():
                 v = substitute(hit.value, args, step, fields)
-                if v.deep_taint():
+                if v.deep_taint() and not self.over_objects(v):
                     self.flow.report(hit.site, v)
                 if v.deep_params():
                     self.sinks[(hit.site, hit.site.kind)] = SinkHit(hit.site, v)

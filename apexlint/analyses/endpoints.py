@@ -12,7 +12,18 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from apexlint.analyses.values import ORG, ORG_HOST, RESPONSE, SESSION, SETTING, Shape, Value, marker_param
+from apexlint.analyses.values import (
+    ORG,
+    ORG_HOST,
+    RECEIVER,
+    RESPONSE,
+    SESSION,
+    SETTING,
+    Shape,
+    Value,
+    marker_field,
+    marker_param,
+)
 from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
@@ -71,6 +82,8 @@ def shape_text(shape: Shape) -> str:
             out.append("<org host>")
         elif piece == SESSION:
             out.append("<session ID>")
+        elif (own := _own_field(piece)) is not None:
+            out.append(f"<field {own}>")
         elif marker_param(piece) is not None:
             out.append("<parameter>")
         elif piece == SETTING:
@@ -82,6 +95,21 @@ def shape_text(shape: Shape) -> str:
         else:
             out.append(piece)
     return "".join(out)
+
+
+def _own_field(piece: str) -> str | None:
+    """The name of the field `piece` stands for, where it is a field of the object the method
+    runs on (`RECEIVER`), which is no parameter of the method."""
+    found = marker_field(piece)
+    return found[1] if found is not None and found[0] == RECEIVER else None
+
+
+def _marker_origin(piece: str) -> str:
+    """Where an endpoint starting with the unknown `piece` comes from, for messages."""
+    own = _own_field(piece)
+    if own is not None:
+        return f"field {own} of the object the method runs on"
+    return "a method parameter" if marker_param(piece) is not None else "a value apexlint cannot read"
 
 
 def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
@@ -112,7 +140,7 @@ def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
             path = path[path.find("/"):] if "/" in path else ""
         return Endpoint("same-org", text, api=api_of_path(path))
     if head.startswith("\x00"):
-        why = "a method parameter" if marker_param(head) is not None else "a value apexlint cannot read"
+        why = _marker_origin(head)
         if head == SETTING:
             why = "a custom setting, custom metadata or a query"
         elif head == RESPONSE:
@@ -142,8 +170,7 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     name, path = rest[:end], rest[end + 1:] if rest[end:end + 1] == "/" else rest[end:]
     text = shape_text(shape)
     if not name and len(shape) > 1:  # `'callout:' + setting`: the admin names the credential
-        which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else (
-            "a method parameter" if marker_param(shape[1]) is not None else "a value apexlint cannot read")
+        which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else _marker_origin(shape[1])
         return Endpoint("unresolved", text, why=f"the Named Credential is chosen at run time, from {which}")
     target = model.named_credential_endpoint(name)
     if target is None:

@@ -44,6 +44,7 @@ from apexlint.lower.js_values import (
     ScriptUnit,
     concat,
     dotted,
+    either,
     union,
 )
 from apexlint.lower.secrets import clip
@@ -373,8 +374,8 @@ class ScriptFlow:
         if t == "binary_expression":
             return self._binary(node)
         if t == "ternary_expression":
-            return union(self.value(node.child_by_field_name("consequence")),
-                         self.value(node.child_by_field_name("alternative")))
+            return either(self.value(node.child_by_field_name("consequence")),
+                          self.value(node.child_by_field_name("alternative")))
         if t in _PASS_THROUGH or t == "sequence_expression":
             inner = [c for c in node.named_children if c.type != "comment"]
             return self.value(inner[-1]) if inner else UNKNOWN

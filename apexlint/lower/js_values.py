@@ -85,6 +85,17 @@ def union(*values: JsValue) -> JsValue:
     return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind)
 
 
+def either(*values: JsValue) -> JsValue:
+    """The value of one of a conditional's branches (`cond ? a : b`): every session, and the text
+    they all have. A branch whose text is not known at all may hold any text, so the value's
+    text is not known either (`inst ? inst : ""` is not `""`: `"https://" + host + ".force.com"`
+    goes to `<unknown>.force.com`); branches all known keep the first one's text, as `union`."""
+    joined = union(*values)
+    if any(v.text == UNKNOWN_TEXT for v in values):
+        return JsValue(joined.sources, UNKNOWN_TEXT, joined.props, joined.kind)
+    return joined
+
+
 def _clip(text: str) -> str:
     return clip(text, MAX_TEXT)
 
