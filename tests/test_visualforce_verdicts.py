@@ -106,3 +106,17 @@ def test_a_page_its_caller_chooses_is_not_said_to_be_always_the_packages_session
                   "SID007")
     assert "renders a Visualforce page its caller chooses, and the package's page 'SessionHolder' emits" in message
     assert "renders Visualforce page 'SessionHolder'" not in message
+
+
+
+def _line_of(path: str, text: str) -> int:
+    (line,) = [i for i, written in enumerate((REPO / path).read_text().split("\n"), 1) if text in written]
+    return line
+
+
+def test_merge_field_rendered_false_says_it_renders_nothing(result: ScanResult) -> None:
+    hidden = f"{PAGES}/HiddenSession.page"
+    message = _at(result, hidden, _line_of(hidden, 'Session_ID}" rendered="{!false}"'), "SID011")
+    assert message.endswith('is inside <apex:outputText rendered="{!false}">, which Visualforce does not render: '
+                            "it retrieves no session and is in no page's output; remove it")
+    assert not [f for f in result.findings if f.location.path == hidden and f.rule_id != "SID011"]

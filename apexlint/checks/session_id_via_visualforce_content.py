@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
-from apexlint.ir import SourceKind, SourceSite
+from apexlint.ir import NOT_RENDERED, SourceKind, SourceSite
 
 RULE_ID = "SID007"
 
@@ -63,5 +63,7 @@ def _at(src: SourceSite) -> str:
 
 def _rendered_sources(ctx: CheckContext, page_path: str) -> list[SourceSite]:
     """The page's session merge fields: their use is this read, so this verdict is theirs too
-    (otherwise they would look unused, SID011, though the reader of the page is known)."""
-    return [s for s in ctx.sources(SourceKind.MERGE_FIELD) if s.path == page_path]
+    (otherwise they would look unused, SID011, though the reader of the page is known). Not those
+    of a component with `rendered="false"`: they are in no output."""
+    return [s for s in ctx.sources(SourceKind.MERGE_FIELD)
+            if s.path == page_path and not s.context.startswith(NOT_RENDERED)]

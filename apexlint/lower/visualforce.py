@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
 from tree_sitter import Node, Tree
 
 from apexlint.ir import (
+    NOT_RENDERED,
     FileIR,
     FileKind,
     Notification,
@@ -121,6 +123,11 @@ class _PageLowering:
             if text_gt != self.masked:
                 self.masked = text_gt
                 self.tree = parse("html", self.masked)
+        # merge fields Visualforce never renders (`rendered="false"`): byte ranges, with the tag that says so
+        self.unrendered: list[tuple[int, int, str]] = []
+        self.unrendered_sources: list[SourceSite] = []
+        if kind in RENDERED_KINDS and self.fields:
+            self._drop_unrendered()
         self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
                                           *cut_notes]
         self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
@@ -134,6 +141,31 @@ class _PageLowering:
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
         self.root_tag: Tag | None = None
         self.open_tags: list[Tag] = []
+
+    def _drop_unrendered(self) -> None:
+        """A Visualforce component with `rendered="false"` (or `{!false}`) renders nothing, nor do
+        the merge fields in it or in its children: such a session field is no use of the session
+        (no output, no link, no script), only a source of its own, marked "not rendered". A tag
+        inside an HTML comment is comment text, rendered as it is (SPEC), so not one of these."""
+        self.unrendered = _unrendered_ranges(self.src.buffer, self.tree)
+        if not self.unrendered:
+            return
+        fields = []
+        for f in self.fields:
+            hidden = next((tag for a, b, tag in self.unrendered if a <= f.start < b), None)
+            if hidden is None or f.source is None:
+                fields.append(f)
+                continue
+            if not f.alias:
+                self.unrendered_sources.append(replace(f.source, context=f"{NOT_RENDERED} ({hidden})"))
+            fields.append(_Field(f.merge, f.start, f.end, None))
+        self.fields = fields
+        self.session_fields = [f for f in self.fields if f.source is not None]
+        self.session_starts = [f.start for f in self.session_fields]
+
+    def _hidden(self, offset: int) -> bool:
+        """Whether byte `offset` is inside a component Visualforce does not render."""
+        return any(a <= offset < b for a, b, _ in self.unrendered)
 
     def _language(self) -> str:
         if self.kind == FileKind.EMAIL_TEMPLATE:
@@ -181,6 +213,7 @@ class _PageLowering:
         if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
+        sources += self.unrendered_sources
         sources += self.js_sources
         comment_starts = [a for a, _ in self.comments]
         sources += token_literal_sources(
@@ -383,6 +416,8 @@ class _PageLowering:
         for f in self.fields:
             for ident in f.merge.identifiers:
                 merge_refs.setdefault(ident, None)
+            if self.unrendered and self._hidden(f.start):
+                continue  # not printed, nor bound into a script: a getter behind it hands out nothing
             if in_ranges(starts, self.unit_ranges, f.start):
                 for ident in f.merge.identifiers:
                     script_refs.setdefault(ident, None)
@@ -403,6 +438,33 @@ class _PageLowering:
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
         ),)
+
+
+# `rendered="false"`, `rendered="{!false}"` (any case and spacing): a literal false, nothing else.
+_NOT_RENDERED = re.compile(rb"""\brendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s*\})\s*\1""", re.IGNORECASE)
+
+
+def _unrendered_ranges(buffer: bytes, tree: Tree) -> list[tuple[int, int, str]]:
+    """(start, end, tag as shown) of each Visualforce component (a tag with a namespace:
+    `<apex:outputText>`, `<c:Widget>`) whose `rendered` is a literal false: the whole element
+    when its end tag is there, its tag alone otherwise. In start order."""
+    out: list[tuple[int, int, str]] = []
+    for m in _NOT_RENDERED.finditer(buffer):
+        node = tree.root_node.descendant_for_byte_range(m.start(), m.start())
+        while node is not None and node.type not in ("attribute", "comment", "raw_text", "text"):
+            node = node.parent
+        tag = node.parent if node is not None and node.type == "attribute" else None
+        if tag is None or tag.type not in _TAG_TYPES or ":" not in (name := tag_name(tag, buffer)):
+            continue
+        start, end = tag.start_byte, tag.end_byte
+        element = tag.parent
+        if tag.type == "start_tag" and element is not None and element.child_count > 1 \
+                and (last := element.child(element.child_count - 1)) is not None and last.type == "end_tag" \
+                and not last.is_missing:
+            end = element.end_byte
+        shown = m.group(0).decode("utf-8", "replace")
+        out.append((start, end, f"<{name} {shown}>"))
+    return sorted(out)
 
 
 def _as_written(ident: str, expression: str) -> str:
