@@ -415,6 +415,10 @@ class PageIR:
     # `<apex:outputText value>`; what a JSON, JSONP or plain-text page serves is made of these
     body_refs: tuple[str, ...] = ()
     emits_session: bool = False  # any session merge field in the rendered output (comments count)
+    # ("component", "ns:name") of each custom component tag, ("page", "name") of each page included
+    # (`<apex:include pageName>`) or used as template (`<apex:composition template>`), lower case
+    # and in markup order: what they render is part of this page's output, their sessions too
+    embeds: tuple[tuple[str, str], ...] = ()
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
     component_args: tuple[tuple[str, str, str], ...] = ()

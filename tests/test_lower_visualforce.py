@@ -61,15 +61,15 @@ def test_merge_field_in_a_component_rendered_false_is_a_source_the_page_does_not
 
 
 def test_what_a_component_rendered_false_holds_is_not_rendered_either() -> None:
-    """No link, no printed property: nothing inside it reaches the output."""
+    """No link, no component, no printed property: nothing inside it reaches the output."""
     ir = lower(page(
         '<apex:outputPanel rendered="false"><p>{!$Api.Session_ID}</p>\n'
-        '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a></apex:outputPanel>\n'
-        '<apex:outputText value="{!jsonData}" rendered="false"/>'))
+        '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a><c:SessionToken/></apex:outputPanel>\n'
+        '<apex:outputText value="{!jsonData}" rendered="false"/><apex:include pageName="Raw" rendered="false"/>'))
     assert [s.context for s in sessions(ir)] == ['not rendered (<apex:outputPanel rendered="false">)'] * 2
     assert ir.url_uses == ()
     (info,) = ir.pages
-    assert not info.emits_session and info.body_refs == ()
+    assert not info.emits_session and info.embeds == () and info.body_refs == ()
 
 
 def test_rendered_depending_on_data_in_a_comment_or_on_an_html_tag_is_rendered() -> None:
@@ -81,6 +81,16 @@ def test_rendered_depending_on_data_in_a_comment_or_on_an_html_tag_is_rendered()
         '<span rendered="false">{!$Api.Session_ID}</span>'))
     assert [s.context for s in sessions(ir)] == ["attribute value of <apex:outputText>", "html comment", "text"]
     assert ir.pages[0].emits_session
+
+
+def test_page_notes_the_components_and_pages_it_renders() -> None:
+    ir = lower(page(
+        '<c:SessionToken/><acme:Header title="x"></acme:Header><chatter:feed entityId="x"/>\n'
+        '<apex:include pageName="RawSession"/><apex:composition template="{!$Page.acme__Layout}"/>\n'
+        '<apex:include pageName="{!chosen}"/><c:SessionToken/><!-- <c:Commented/> -->'))
+    assert ir.pages[0].embeds == (
+        ("component", "c:sessiontoken"), ("component", "acme:header"), ("component", "chatter:feed"),
+        ("page", "rawsession"), ("page", "acme__layout"))
 
 
 def test_session_mentions_in_javascript_comments_are_not_sources() -> None:

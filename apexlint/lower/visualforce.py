@@ -140,6 +140,7 @@ class _PageLowering:
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
         self.root_tag: Tag | None = None
+        self.embeds: list[tuple[int, str, str]] = []  # (tag start byte, "component" | "page", name)
         self.open_tags: list[Tag] = []
 
     def _drop_unrendered(self) -> None:
@@ -306,10 +307,31 @@ class _PageLowering:
                 if attr.value_node is not None and (
                         attr.name in printing if printing is not None else not attr.name.startswith("on")):
                     self.printed.append((attr.value_node.start_byte, attr.value_node.end_byte))
+        if ":" in tag.name and self.kind in PAGE_KINDS:
+            self._embed(tag)
         self.sinks.check(tag, self.open_tags)
         for attr in tag.attributes:
             if attr.name.startswith("on") and attr.value_node is not None:
                 self._event_handler(tag, attr.name, attr.value_node)
+
+    def _embed(self, tag: Tag) -> None:
+        """Note markup of another file that Visualforce renders into this one's output: a custom
+        component's (`<c:Token/>`, `<acme:Token/>`), a page's (`<apex:include pageName="X"/>`),
+        a template's (`<apex:composition template="X">`). Which are the package's is the
+        model's to say (it knows the namespace)."""
+        if not tag.name.startswith("apex:"):
+            self.embeds.append((tag.node.start_byte, "component", tag.name))
+            return
+        attribute = _EMBEDDING.get(tag.name)
+        if attribute is None:
+            return
+        read = tag if tag.attributes else read_tag(tag.node, self.src.buffer)
+        value = (read.attribute(attribute) or "").strip()
+        named = _PAGE_MERGE_FIELD.fullmatch(value)
+        if named is not None:
+            value = named.group(1)
+        if value and "{" not in value:
+            self.embeds.append((tag.node.start_byte, "page", value.lower()))
 
     def _script(self, element: Node, tag: Tag) -> None:
         body = next((c for c in element.children if c.type == "raw_text"), None)
@@ -433,11 +455,19 @@ class _PageLowering:
             extensions=tuple(apex_name(e) for e in (extensions or "").split(",") if e.strip()),
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs), body_refs=tuple(body_refs),
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
+            embeds=tuple(dict.fromkeys((kind, name) for at, kind, name in self.embeds
+                                       if not (self.unrendered and self._hidden(at)))),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
         ),)
+
+
+# Visualforce tags that render another page into this one, and the attribute naming it.
+_EMBEDDING = {"apex:include": "pagename", "apex:composition": "template"}
+# `{!$Page.Header}`: a page named by the `$Page` global, as `pageName` and `template` may be.
+_PAGE_MERGE_FIELD = re.compile(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECASE)
 
 
 # `rendered="false"`, `rendered="{!false}"` (any case and spacing): a literal false, nothing else.
