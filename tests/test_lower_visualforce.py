@@ -72,6 +72,13 @@ def test_what_a_component_rendered_false_holds_is_not_rendered_either() -> None:
     assert not info.emits_session and info.embeds == () and info.body_refs == ()
 
 
+def test_nested_components_rendered_false_name_the_outermost() -> None:
+    ir = lower(page('<apex:outputPanel rendered="{!false}"><apex:outputPanel rendered="false">'
+                    "{!$Api.Session_ID}</apex:outputPanel></apex:outputPanel>{!$Api.Session_ID}"))
+    assert [s.context for s in sessions(ir)] == ["text", 'not rendered (<apex:outputPanel rendered="{!false}">)']
+    assert ir.pages[0].emits_session
+
+
 def test_rendered_depending_on_data_in_a_comment_or_on_an_html_tag_is_rendered() -> None:
     """Only a Visualforce component's literal false hides it: in an HTML comment the tag is text
     (its merge field is filled in all the same), and HTML has no `rendered`."""

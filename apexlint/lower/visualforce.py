@@ -20,7 +20,7 @@ kind STATIC_RESOURCE or JAVASCRIPT: scripts and markup sinks only, no merge-fiel
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from tree_sitter import Node, Tree
@@ -153,7 +153,7 @@ class _PageLowering:
             return
         fields = []
         for f in self.fields:
-            hidden = next((tag for a, b, tag in self.unrendered if a <= f.start < b), None)
+            hidden = self._hidden(f.start)
             if hidden is None or f.source is None:
                 fields.append(f)
                 continue
@@ -164,9 +164,13 @@ class _PageLowering:
         self.session_fields = [f for f in self.fields if f.source is not None]
         self.session_starts = [f.start for f in self.session_fields]
 
-    def _hidden(self, offset: int) -> bool:
-        """Whether byte `offset` is inside a component Visualforce does not render."""
-        return any(a <= offset < b for a, b, _ in self.unrendered)
+    def _hidden(self, offset: int) -> str | None:
+        """The tag (as shown) of the component Visualforce does not render that byte `offset` is
+        inside, if it is inside one."""
+        at = bisect_right(self.unrendered, (offset, _NO_END)) - 1
+        if at >= 0 and offset < self.unrendered[at][1]:
+            return self.unrendered[at][2]
+        return None
 
     def _language(self) -> str:
         if self.kind == FileKind.EMAIL_TEMPLATE:
@@ -438,7 +442,7 @@ class _PageLowering:
         for f in self.fields:
             for ident in f.merge.identifiers:
                 merge_refs.setdefault(ident, None)
-            if self.unrendered and self._hidden(f.start):
+            if self.unrendered and self._hidden(f.start) is not None:
                 continue  # not printed, nor bound into a script: a getter behind it hands out nothing
             if in_ranges(starts, self.unit_ranges, f.start):
                 for ident in f.merge.identifiers:
@@ -456,7 +460,7 @@ class _PageLowering:
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs), body_refs=tuple(body_refs),
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
             embeds=tuple(dict.fromkeys((kind, name) for at, kind, name in self.embeds
-                                       if not (self.unrendered and self._hidden(at)))),
+                                       if not (self.unrendered and self._hidden(at) is not None))),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
@@ -470,6 +474,8 @@ _EMBEDDING = {"apex:include": "pagename", "apex:composition": "template"}
 _PAGE_MERGE_FIELD = re.compile(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECASE)
 
 
+_NO_END = 1 << 62  # past any byte: `(offset, _NO_END)` sorts after every range starting at `offset`
+
 # `rendered="false"`, `rendered="{!false}"` (any case and spacing): a literal false, nothing else.
 _NOT_RENDERED = re.compile(rb"""\brendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s*\})\s*\1""", re.IGNORECASE)
 
@@ -477,24 +483,49 @@ _NOT_RENDERED = re.compile(rb"""\brendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s
 def _unrendered_ranges(buffer: bytes, tree: Tree) -> list[tuple[int, int, str]]:
     """(start, end, tag as shown) of each Visualforce component (a tag with a namespace:
     `<apex:outputText>`, `<c:Widget>`) whose `rendered` is a literal false: the whole element
-    when its end tag is there, its tag alone otherwise. In start order."""
+    when its end tag is there, its tag alone otherwise. The outermost of nested ones only, in
+    start order: ranges that do not overlap. The tree is walked down only where such an attribute
+    is written, each node once (deeply nested panels stay linear)."""
+    found = {m.start(): m.group(0).decode("utf-8", "replace") for m in _NOT_RENDERED.finditer(buffer)}
+    if not found:
+        return []
+    starts = sorted(found)
+
+    def holds_one(node: Node) -> bool:
+        i = bisect_left(starts, node.start_byte)
+        return i < len(starts) and starts[i] < node.end_byte
+
     out: list[tuple[int, int, str]] = []
-    for m in _NOT_RENDERED.finditer(buffer):
-        node = tree.root_node.descendant_for_byte_range(m.start(), m.start())
-        while node is not None and node.type not in ("attribute", "comment", "raw_text", "text"):
-            node = node.parent
-        tag = node.parent if node is not None and node.type == "attribute" else None
-        if tag is None or tag.type not in _TAG_TYPES or ":" not in (name := tag_name(tag, buffer)):
-            continue
-        start, end = tag.start_byte, tag.end_byte
-        element = tag.parent
-        if tag.type == "start_tag" and element is not None and element.child_count > 1 \
-                and (last := element.child(element.child_count - 1)) is not None and last.type == "end_tag" \
-                and not last.is_missing:
-            end = element.end_byte
-        shown = m.group(0).decode("utf-8", "replace")
-        out.append((start, end, f"<{name} {shown}>"))
-    return sorted(out)
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if not holds_one(child):
+                continue
+            if child.type in _TAG_TYPES:
+                shown = next((found[c.start_byte] for c in child.children
+                              if c.type == "attribute" and c.start_byte in found), None)
+                name = tag_name(child, buffer) if shown is not None else ""
+                if ":" in name:
+                    out.append((child.start_byte, _element_end(child, node), f"<{name} {shown}>"))
+            elif child.type in _DESCEND:
+                stack.append(child)
+    outermost: list[tuple[int, int, str]] = []
+    for hidden in sorted(out, key=lambda r: (r[0], -r[1])):
+        if not outermost or hidden[0] >= outermost[-1][1]:
+            outermost.append(hidden)
+    return outermost
+
+
+def _element_end(tag: Node, element: Node) -> int:
+    """Where `element`, which a start tag opens, ends when its end tag is written; else where the
+    tag ends (a self-closing tag, or one the parser closed for it). The parent is passed in:
+    `Node.parent` costs O(depth)."""
+    if tag.type == "start_tag" and element.type == "element" and element.child_count > 1:
+        last = element.child(element.child_count - 1)
+        if last is not None and last.type == "end_tag" and not last.is_missing:
+            return element.end_byte
+    return tag.end_byte
 
 
 def _as_written(ident: str, expression: str) -> str:
