@@ -476,8 +476,11 @@ _PAGE_MERGE_FIELD = re.compile(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECA
 
 _NO_END = 1 << 62  # past any byte: `(offset, _NO_END)` sorts after every range starting at `offset`
 
-# `rendered="false"`, `rendered="{!false}"` (any case and spacing): a literal false, nothing else.
-_NOT_RENDERED = re.compile(rb"""\brendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s*\})\s*\1""", re.IGNORECASE)
+# `rendered="false"`, `rendered="{!false}"`: a literal false, nothing else. Searched for in the
+# lower-cased text (any case, then), where the literal start lets `re` skip ahead: an IGNORECASE
+# pattern read every byte, 2.5% of the time NPSP's pages take to lower. Whether it starts an
+# attribute's name is the tree's to say.
+_NOT_RENDERED = re.compile(rb"""rendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s*\})\s*\1""")
 
 
 def _unrendered_ranges(buffer: bytes, tree: Tree) -> list[tuple[int, int, str]]:
@@ -486,7 +489,8 @@ def _unrendered_ranges(buffer: bytes, tree: Tree) -> list[tuple[int, int, str]]:
     when its end tag is there, its tag alone otherwise. The outermost of nested ones only, in
     start order: ranges that do not overlap. The tree is walked down only where such an attribute
     is written, each node once (deeply nested panels stay linear)."""
-    found = {m.start(): m.group(0).decode("utf-8", "replace") for m in _NOT_RENDERED.finditer(buffer)}
+    found = {m.start(): buffer[m.start():m.end()].decode("utf-8", "replace")
+             for m in _NOT_RENDERED.finditer(buffer.lower())}
     if not found:
         return []
     starts = sorted(found)
