@@ -102,6 +102,11 @@ def client_value(way: str, name: str) -> str:
     return f"{CLIENT_VALUE}{way}:{name.lower()}"
 
 
+# The context of a merge field in a Visualforce component that `rendered="false"` hides:
+# "not rendered (<apex:outputText rendered="false">)". No output, no use, only a source.
+NOT_RENDERED = "not rendered"
+
+
 @frozen
 class SourceSite:
     """One place a session ID is retrieved or appears. `id` is unique in the package."""
@@ -111,7 +116,7 @@ class SourceSite:
     path: str
     span: Span
     text: str  # the source's own text, for messages and fingerprints (redacted for tokens)
-    context: str = ""  # where it sits: "script", "attribute href of <a>", "formula", "html comment"...
+    context: str = ""  # where it sits: "script", "attribute href of <a>", "formula", "html comment", NOT_RENDERED...
     owner: str = ""  # enclosing Apex method ("cls.method"), page name or metadata component
     in_test: bool = False
     user: str = ""  # whose session, where the metadata names the user (an outbound message's "User to send as")
@@ -410,6 +415,10 @@ class PageIR:
     # `<apex:outputText value>`; what a JSON, JSONP or plain-text page serves is made of these
     body_refs: tuple[str, ...] = ()
     emits_session: bool = False  # any session merge field in the rendered output (comments count)
+    # ("component", "ns:name") of each custom component tag, ("page", "name") of each page included
+    # (`<apex:include pageName>`) or used as template (`<apex:composition template>`), lower case
+    # and in markup order: what they render is part of this page's output, their sessions too
+    embeds: tuple[tuple[str, str], ...] = ()
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
     component_args: tuple[tuple[str, str, str], ...] = ()

@@ -52,6 +52,54 @@ def test_merge_field_in_html_comment_is_a_source_and_the_page_emits_a_session() 
     assert ir.url_uses == ()
 
 
+@pytest.mark.parametrize("rendered", ['"false"', '"{!false}"', "'{! FALSE }'", '"False"'])
+def test_merge_field_in_a_component_rendered_false_is_a_source_the_page_does_not_emit(rendered: str) -> None:
+    ir = lower(page(f'<apex:outputText value="{{!$Api.Session_ID}}" rendered={rendered}/>'))
+    (source,) = sessions(ir)
+    assert source.context == f"not rendered (<apex:outputText rendered={rendered}>)"
+    assert not ir.pages[0].emits_session
+
+
+def test_what_a_component_rendered_false_holds_is_not_rendered_either() -> None:
+    """No link, no component, no printed property: nothing inside it reaches the output."""
+    ir = lower(page(
+        '<apex:outputPanel rendered="false"><p>{!$Api.Session_ID}</p>\n'
+        '<a href="https://x.example.com/?s={!$Api.Session_ID}">go</a><c:SessionToken/></apex:outputPanel>\n'
+        '<apex:outputText value="{!jsonData}" rendered="false"/><apex:include pageName="Raw" rendered="false"/>'))
+    assert [s.context for s in sessions(ir)] == ['not rendered (<apex:outputPanel rendered="false">)'] * 2
+    assert ir.url_uses == ()
+    (info,) = ir.pages
+    assert not info.emits_session and info.embeds == () and info.body_refs == ()
+
+
+def test_nested_components_rendered_false_name_the_outermost() -> None:
+    ir = lower(page('<apex:outputPanel rendered="{!false}"><apex:outputPanel rendered="false">'
+                    "{!$Api.Session_ID}</apex:outputPanel></apex:outputPanel>{!$Api.Session_ID}"))
+    assert [s.context for s in sessions(ir)] == ["text", 'not rendered (<apex:outputPanel rendered="{!false}">)']
+    assert ir.pages[0].emits_session
+
+
+def test_rendered_depending_on_data_in_a_comment_or_on_an_html_tag_is_rendered() -> None:
+    """Only a Visualforce component's literal false hides it: in an HTML comment the tag is text
+    (its merge field is filled in all the same), and HTML has no `rendered`."""
+    ir = lower(page(
+        '<apex:outputText value="{!$Api.Session_ID}" rendered="{!showDebug}"/>\n'
+        '<!-- <apex:outputText value="{!$Api.Session_ID}" rendered="false"/> -->\n'
+        '<span rendered="false">{!$Api.Session_ID}</span>'))
+    assert [s.context for s in sessions(ir)] == ["attribute value of <apex:outputText>", "html comment", "text"]
+    assert ir.pages[0].emits_session
+
+
+def test_page_notes_the_components_and_pages_it_renders() -> None:
+    ir = lower(page(
+        '<c:SessionToken/><acme:Header title="x"></acme:Header><chatter:feed entityId="x"/>\n'
+        '<apex:include pageName="RawSession"/><apex:composition template="{!$Page.acme__Layout}"/>\n'
+        '<apex:include pageName="{!chosen}"/><c:SessionToken/><!-- <c:Commented/> -->'))
+    assert ir.pages[0].embeds == (
+        ("component", "c:sessiontoken"), ("component", "acme:header"), ("component", "chatter:feed"),
+        ("page", "rawsession"), ("page", "acme__layout"))
+
+
 def test_session_mentions_in_javascript_comments_are_not_sources() -> None:
     ir = lower(page("<script>\n// uses $Api.Session_ID and sforce.connection.sessionId\nvar a = 1;\n</script>"))
     assert ir.sources == ()

@@ -270,6 +270,18 @@ def test_deeply_nested_visualforce_markup_lowers_in_linear_time() -> None:
     assert [len(f.sources) for f in lowered.files] == [1]
 
 
+def test_deeply_nested_components_rendered_false_lower_in_linear_time() -> None:
+    """Each `rendered="false"` is looked for where it is written, not from the root down."""
+    panel = b'<apex:outputPanel rendered="false">'
+    page = b"<apex:page>" + panel * 5_000 + b"{!$Api.Session_ID}<c:Token/>" + b"</apex:outputPanel>" * 5_000 \
+        + b"</apex:page>"
+    with deadline(2.0):
+        lowered = lower_job(LoweringJob("pages/Deep.page", FileKind.VISUALFORCE_PAGE, page, ""), ReadLimits())
+    ((source,),) = [f.sources for f in lowered.files]
+    assert source.context == 'not rendered (<apex:outputPanel rendered="false">)'
+    assert [(p.emits_session, p.embeds) for f in lowered.files for p in f.pages] == [(False, ())]
+
+
 # -- through the command line, as CI runs it -----------------------------------------------------
 CLI_CASES = ("empty-files", "binary-class", "truncated-page", "latin1-trigger", "directory-named-like-a-class",
              "broken-symlink", "symlink-loops", "fifo-and-device", "zip-bomb", "many-member-zip",

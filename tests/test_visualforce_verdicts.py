@@ -120,3 +120,48 @@ def test_a_conditional_with_an_unknown_branch_builds_the_host_at_run_time(
         "ConditionalHosts.page") and f.location.span.start_line == line]
     assert dict(finding.properties)["confidence"] == "low"
     assert f"({url}: the host is built at run time)" in finding.message
+
+
+COMPONENTS = "fixtures/visualforce-sfdx/force-app/main/default/components"
+
+
+def _line_of(path: str, text: str) -> int:
+    (line,) = [i for i, written in enumerate((REPO / path).read_text().split("\n"), 1) if text in written]
+    return line
+
+
+def test_page_that_prints_the_session_through_a_component_names_the_component(result: ScanResult) -> None:
+    path = f"{CLASSES}/PageCompositionReader.cls"
+    line = _line_of(path, "Page.ComponentSession.getContent()")
+    token_line = _line_of(f"{COMPONENTS}/SessionToken.component", "{!$Api.Session_ID}")
+    (finding,) = [f for f in result.findings if f.location.path == path and f.location.span.start_line == line
+                  and f.rule_id == "SID007"]
+    assert f"which emits the session ID ({{!$Api.Session_ID}} at SessionToken.component:{token_line})" \
+        in finding.message
+    assert finding.flow[0].location.path == f"{COMPONENTS}/SessionToken.component"
+    assert finding.flow[0].message == ("page ComponentSession renders the session ID with {!$Api.Session_ID} "
+                                       "(in SessionToken.component, which it renders)")
+
+
+def test_included_page_and_template_are_cited_where_they_print_the_session(result: ScanResult) -> None:
+    path = f"{CLASSES}/PageCompositionReader.cls"
+    included = _at(result, path, _line_of(path, "/apex/vfx__IncludedSession"), "SID007")
+    assert f"(at SessionPrinted.page:{_line_of(f'{PAGES}/SessionPrinted.page', 'SID[')})" \
+        in included.replace("{!$Api.Session_ID} at", "at")
+    composed = _at(result, path, _line_of(path, "Page.ComposedSession"), "SID007")
+    assert "at SessionTemplate.page:" in composed
+
+
+def test_component_read_through_a_page_owes_its_verdict_to_the_reader(result: ScanResult) -> None:
+    """The component's merge field is in the output of pages Apex reads: their SID007 is its verdict."""
+    token = [v for v in result.verdicts if v.path == f"{COMPONENTS}/SessionToken.component"]
+    assert [v.rule_ids for v in token] == [("SID007",)]
+    assert not [f for f in result.findings if f.location.path == f"{COMPONENTS}/SessionToken.component"]
+
+
+def test_merge_field_rendered_false_says_it_renders_nothing(result: ScanResult) -> None:
+    hidden = f"{PAGES}/HiddenSession.page"
+    message = _at(result, hidden, _line_of(hidden, 'Session_ID}" rendered="{!false}"'), "SID011")
+    assert message.endswith('is inside <apex:outputText rendered="{!false}">, which Visualforce does not render: '
+                            "it retrieves no session and is in no page's output; remove it")
+    assert not [f for f in result.findings if f.location.path == hidden and f.rule_id != "SID011"]

@@ -606,8 +606,8 @@ class DataFlow:
             name = written.lower()
             if "__" in name:  # `ns__Page`: pages are known by their own names, whatever the package
                 name = name.split("__", 1)[1]
-            page = self.model.pages.get(name)
-            if page is not None and (page.emits_session or self.rendered_member(page)):
+            page = self.model.page_named(name)
+            if page is not None and (self.model.emitting_views(page) or self.rendered_member(page)):
                 return page.display
             if page is None and _SESSION_PAGE_NAME.search(name):
                 # a page the package does not hold (another package's `usf3__GenerateSessionIdForLWC`):

@@ -12,20 +12,22 @@ from collections.abc import Iterator
 
 from apexlint.analyses.values import Step
 from apexlint.checks.context import CheckContext, Verdict
-from apexlint.ir import SourceKind, SourceSite
+from apexlint.ir import NOT_RENDERED, PageIR, SourceKind, SourceSite
 
 RULE_ID = "SID007"
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for src in ctx.sources(SourceKind.VF_CONTENT):
-        page = ctx.model.pages.get(src.context.lower())
+        page = ctx.model.page_named(src.context.lower())
         steps: list[Step] = []
-        rendered = _rendered_sources(ctx, page.path) if page is not None else []
+        rendered = _rendered_sources(ctx, page) if page is not None else []
         page_source = rendered[0] if rendered else None
         if page_source is not None:
+            inside = "" if page is None or page_source.path == page.path else \
+                f" (in {page_source.path.rsplit('/', 1)[-1]}, which it renders)"
             steps.append(Step(page_source.path, page_source.span, f"page {page.display if page else src.context} "
-                              f"renders the session ID with {page_source.text}"))
+                              f"renders the session ID with {page_source.text}{inside}"))
         steps.append(Step(src.path, src.span, "the rendered page, session ID included, is read into Apex"))
         where = f" ({page_source.text} at {page_source.path.rsplit('/', 1)[-1]}:{page_source.span.start_line})" \
             if page_source else ""
@@ -61,7 +63,14 @@ def _at(src: SourceSite) -> str:
     return f"{src.path.rsplit('/', 1)[-1]}:{src.span.start_line}"
 
 
-def _rendered_sources(ctx: CheckContext, page_path: str) -> list[SourceSite]:
-    """The page's session merge fields: their use is this read, so this verdict is theirs too
-    (otherwise they would look unused, SID011, though the reader of the page is known)."""
-    return [s for s in ctx.sources(SourceKind.MERGE_FIELD) if s.path == page_path]
+def _rendered_sources(ctx: CheckContext, page: PageIR) -> list[SourceSite]:
+    """The session merge fields in the page's output, its own first, then those of the components,
+    included pages and templates it renders: their use is this read, so this verdict is theirs
+    too (otherwise they would look unused, SID011, though the reader of the page is known). Not
+    those of a component with `rendered="false"`: they are in no output."""
+    paths = [view.path for view in ctx.model.emitting_views(page)]
+    by_path: dict[str, list[SourceSite]] = {path: [] for path in paths}
+    for s in ctx.sources(SourceKind.MERGE_FIELD):
+        if s.path in by_path and not s.context.startswith(NOT_RENDERED):
+            by_path[s.path].append(s)
+    return [s for path in paths for s in by_path[path]]

@@ -20,11 +20,13 @@ kind STATIC_RESOURCE or JAVASCRIPT: scripts and markup sinks only, no merge-fiel
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from tree_sitter import Node, Tree
 
 from apexlint.ir import (
+    NOT_RENDERED,
     FileIR,
     FileKind,
     Notification,
@@ -121,6 +123,11 @@ class _PageLowering:
             if text_gt != self.masked:
                 self.masked = text_gt
                 self.tree = parse("html", self.masked)
+        # merge fields Visualforce never renders (`rendered="false"`): byte ranges, with the tag that says so
+        self.unrendered: list[tuple[int, int, str]] = []
+        self.unrendered_sources: list[SourceSite] = []
+        if kind in RENDERED_KINDS and self.fields:
+            self._drop_unrendered()
         self.notes: list[Notification] = [*parse_notifications(src, self.tree.root_node, self._language()),
                                           *cut_notes]
         self.suppressions: list[Suppression] = markup_suppressions(src, self.tree)
@@ -133,7 +140,37 @@ class _PageLowering:
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
         self.root_tag: Tag | None = None
+        self.embeds: list[tuple[int, str, str]] = []  # (tag start byte, "component" | "page", name)
         self.open_tags: list[Tag] = []
+
+    def _drop_unrendered(self) -> None:
+        """A Visualforce component with `rendered="false"` (or `{!false}`) renders nothing, nor do
+        the merge fields in it or in its children: such a session field is no use of the session
+        (no output, no link, no script), only a source of its own, marked "not rendered". A tag
+        inside an HTML comment is comment text, rendered as it is (SPEC), so not one of these."""
+        self.unrendered = _unrendered_ranges(self.src.buffer, self.tree)
+        if not self.unrendered:
+            return
+        fields = []
+        for f in self.fields:
+            hidden = self._hidden(f.start)
+            if hidden is None or f.source is None:
+                fields.append(f)
+                continue
+            if not f.alias:
+                self.unrendered_sources.append(replace(f.source, context=f"{NOT_RENDERED} ({hidden})"))
+            fields.append(_Field(f.merge, f.start, f.end, None))
+        self.fields = fields
+        self.session_fields = [f for f in self.fields if f.source is not None]
+        self.session_starts = [f.start for f in self.session_fields]
+
+    def _hidden(self, offset: int) -> str | None:
+        """The tag (as shown) of the component Visualforce does not render that byte `offset` is
+        inside, if it is inside one."""
+        at = bisect_right(self.unrendered, (offset, _NO_END)) - 1
+        if at >= 0 and offset < self.unrendered[at][1]:
+            return self.unrendered[at][2]
+        return None
 
     def _language(self) -> str:
         if self.kind == FileKind.EMAIL_TEMPLATE:
@@ -181,6 +218,7 @@ class _PageLowering:
         if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
+        sources += self.unrendered_sources
         sources += self.js_sources
         comment_starts = [a for a, _ in self.comments]
         sources += token_literal_sources(
@@ -273,10 +311,31 @@ class _PageLowering:
                 if attr.value_node is not None and (
                         attr.name in printing if printing is not None else not attr.name.startswith("on")):
                     self.printed.append((attr.value_node.start_byte, attr.value_node.end_byte))
+        if ":" in tag.name and self.kind in PAGE_KINDS:
+            self._embed(tag)
         self.sinks.check(tag, self.open_tags)
         for attr in tag.attributes:
             if attr.name.startswith("on") and attr.value_node is not None:
                 self._event_handler(tag, attr.name, attr.value_node)
+
+    def _embed(self, tag: Tag) -> None:
+        """Note markup of another file that Visualforce renders into this one's output: a custom
+        component's (`<c:Token/>`, `<acme:Token/>`), a page's (`<apex:include pageName="X"/>`),
+        a template's (`<apex:composition template="X">`). Which are the package's is the
+        model's to say (it knows the namespace)."""
+        if not tag.name.startswith("apex:"):
+            self.embeds.append((tag.node.start_byte, "component", tag.name))
+            return
+        attribute = _EMBEDDING.get(tag.name)
+        if attribute is None:
+            return
+        read = tag if tag.attributes else read_tag(tag.node, self.src.buffer)
+        value = (read.attribute(attribute) or "").strip()
+        named = _PAGE_MERGE_FIELD.fullmatch(value)
+        if named is not None:
+            value = named.group(1)
+        if value and "{" not in value:
+            self.embeds.append((tag.node.start_byte, "page", value.lower()))
 
     def _script(self, element: Node, tag: Tag) -> None:
         body = next((c for c in element.children if c.type == "raw_text"), None)
@@ -383,6 +442,8 @@ class _PageLowering:
         for f in self.fields:
             for ident in f.merge.identifiers:
                 merge_refs.setdefault(ident, None)
+            if self.unrendered and self._hidden(f.start) is not None:
+                continue  # not printed, nor bound into a script: a getter behind it hands out nothing
             if in_ranges(starts, self.unit_ranges, f.start):
                 for ident in f.merge.identifiers:
                     script_refs.setdefault(ident, None)
@@ -398,11 +459,77 @@ class _PageLowering:
             extensions=tuple(apex_name(e) for e in (extensions or "").split(",") if e.strip()),
             merge_refs=tuple(merge_refs), script_refs=tuple(script_refs), body_refs=tuple(body_refs),
             emits_session=any(f.source is not None and not f.alias for f in self.fields),
+            embeds=tuple(dict.fromkeys((kind, name) for at, kind, name in self.embeds
+                                       if not (self.unrendered and self._hidden(at) is not None))),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
         ),)
+
+
+# Visualforce tags that render another page into this one, and the attribute naming it.
+_EMBEDDING = {"apex:include": "pagename", "apex:composition": "template"}
+# `{!$Page.Header}`: a page named by the `$Page` global, as `pageName` and `template` may be.
+_PAGE_MERGE_FIELD = re.compile(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECASE)
+
+
+_NO_END = 1 << 62  # past any byte: `(offset, _NO_END)` sorts after every range starting at `offset`
+
+# `rendered="false"`, `rendered="{!false}"`: a literal false, nothing else. Searched for in the
+# lower-cased text (any case, then), where the literal start lets `re` skip ahead: an IGNORECASE
+# pattern read every byte, 2.5% of the time NPSP's pages take to lower. Whether it starts an
+# attribute's name is the tree's to say.
+_NOT_RENDERED = re.compile(rb"""rendered\s*=\s*(["'])\s*(?:false|\{!\s*false\s*\})\s*\1""")
+
+
+def _unrendered_ranges(buffer: bytes, tree: Tree) -> list[tuple[int, int, str]]:
+    """(start, end, tag as shown) of each Visualforce component (a tag with a namespace:
+    `<apex:outputText>`, `<c:Widget>`) whose `rendered` is a literal false: the whole element
+    when its end tag is there, its tag alone otherwise. The outermost of nested ones only, in
+    start order: ranges that do not overlap. The tree is walked down only where such an attribute
+    is written, each node once (deeply nested panels stay linear)."""
+    found = {m.start(): buffer[m.start():m.end()].decode("utf-8", "replace")
+             for m in _NOT_RENDERED.finditer(buffer.lower())}
+    if not found:
+        return []
+    starts = sorted(found)
+
+    def holds_one(node: Node) -> bool:
+        i = bisect_left(starts, node.start_byte)
+        return i < len(starts) and starts[i] < node.end_byte
+
+    out: list[tuple[int, int, str]] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if not holds_one(child):
+                continue
+            if child.type in _TAG_TYPES:
+                shown = next((found[c.start_byte] for c in child.children
+                              if c.type == "attribute" and c.start_byte in found), None)
+                name = tag_name(child, buffer) if shown is not None else ""
+                if ":" in name:
+                    out.append((child.start_byte, _element_end(child, node), f"<{name} {shown}>"))
+            elif child.type in _DESCEND:
+                stack.append(child)
+    outermost: list[tuple[int, int, str]] = []
+    for hidden in sorted(out, key=lambda r: (r[0], -r[1])):
+        if not outermost or hidden[0] >= outermost[-1][1]:
+            outermost.append(hidden)
+    return outermost
+
+
+def _element_end(tag: Node, element: Node) -> int:
+    """Where `element`, which a start tag opens, ends when its end tag is written; else where the
+    tag ends (a self-closing tag, or one the parser closed for it). The parent is passed in:
+    `Node.parent` costs O(depth)."""
+    if tag.type == "start_tag" and element.type == "element" and element.child_count > 1:
+        last = element.child(element.child_count - 1)
+        if last is not None and last.type == "end_tag" and not last.is_missing:
+            return element.end_byte
+    return tag.end_byte
 
 
 def _as_written(ident: str, expression: str) -> str:

@@ -197,6 +197,9 @@ class PackageModel:
     by_class: dict[str, dict[str, list[MethodInfo]]] = field(default_factory=dict)
     triggers: list[TriggerIR] = field(default_factory=list)
     pages: dict[str, PageIR] = field(default_factory=dict)
+    # ("page" | "component", name) -> its form: pages and components apart, where `pages` keeps
+    # the first (by path) of a name
+    views: dict[tuple[str, str], PageIR] = field(default_factory=dict)
     metadata: list[MetadataIR] = field(default_factory=list)
     url_uses: list[UrlUse] = field(default_factory=list)
     sources: dict[str, SourceSite] = field(default_factory=dict)
@@ -213,6 +216,7 @@ class PackageModel:
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
+    _emitting: dict[str, tuple[PageIR, ...]] = field(default_factory=dict, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
     bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
         default=None, repr=False, compare=False)
@@ -236,6 +240,7 @@ class PackageModel:
             model.triggers.extend(f.triggers)
             for p in f.pages:
                 model.pages.setdefault(p.name, p)
+                model.views.setdefault(("component" if p.path.lower().endswith(".component") else "page", p.name), p)
             model.metadata.extend(f.metadata)
             model.url_uses.extend(f.url_uses)
             for s in f.sources:
@@ -540,6 +545,49 @@ class PackageModel:
             if getters or owner is not None:
                 return getters, (owner, prop) if owner is not None else None
         return None
+
+    def page_named(self, name: str) -> PageIR | None:
+        """The package's Visualforce page `name` (lower case, without a namespace), not a component."""
+        return self.views.get(("page", name))
+
+    def emitting_views(self, page: PageIR) -> tuple[PageIR, ...]:
+        """The page itself and the components, included pages and templates it renders, all the
+        way down, that print a session merge field: what the page's output holds comes from
+        them. Page first, then in markup order; each once (a component that renders itself,
+        or two pages that include each other, end there)."""
+        found = self._emitting.get(page.path)
+        if found is not None:
+            return found
+        out: list[PageIR] = []
+        seen: set[str] = set()
+        stack = [page]
+        while stack:
+            view = stack.pop()
+            if view.path in seen:
+                continue
+            seen.add(view.path)
+            if view.emits_session:
+                out.append(view)
+            stack.extend(reversed(self._embedded(view)))
+        self._emitting[page.path] = found = tuple(out)
+        return found
+
+    def _embedded(self, view: PageIR) -> list[PageIR]:
+        """The package's components and pages `view` renders: `<c:X>` and `<ns:X>` of the
+        package's namespace; pages by their own names, whatever the namespace they are named in
+        (as `Page.ns__X` is read)."""
+        out = []
+        for kind, name in view.embeds:
+            if kind == "component":
+                prefix, _, name = name.partition(":")
+                if prefix != "c" and prefix != self.namespace:
+                    continue  # a standard namespace's (`chatter:feed`) or another package's
+            elif "__" in name:
+                name = name.split("__", 1)[1]
+            found = self.views.get((kind, name))
+            if found is not None:
+                out.append(found)
+        return out
 
     def page_classes(self, path: str) -> list[str]:
         """The package classes the page (or component) at `path` binds to: its extensions first,
