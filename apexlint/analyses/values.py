@@ -496,7 +496,9 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
                 out.params[j] = _concat_trace(trace, inner)
         if part is None and arg.types:
             out = join(out, Value(types=arg.types))
-    return out
+    # an argument with parts standing where a part was: parts of parts, flattened past MAX_DEPTH as
+    # `join` does (summaries applied along a chain of calls nested them a level at each call)
+    return _truncate(out, MAX_DEPTH)
 
 
 def _through(v: Value, call_step: Step | None, inner: Trace) -> Value:
