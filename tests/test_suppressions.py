@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from apexlint.engine import ScanOptions, scan
+from apexlint.findings import ScanResult
 from apexlint.ir import FileKind
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.lower.suppressions import next_code_line, parse_directive
@@ -82,13 +83,18 @@ def test_apex_directives_are_read_between_members_in_bodies_and_in_expressions(l
         (11, 12, "in a body lowered only when the analysis reads it"), (16, 17, "inside an argument list")]
 
 
+def _scanned_class(tmp_path: Path, name: str, text: str) -> ScanResult:
+    """A package of the one class `name`, scanned."""
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/{name}.cls": text.encode()})
+    return scan(ScanOptions(paths=(src,), root=src, jobs=1))
+
+
 def test_a_directive_in_a_method_body_suppresses_the_finding_below_it(tmp_path: Path) -> None:
     """It was once skipped with the body's other comments: the finding stayed, with no notice."""
     leak = ("public class Leak {\n    void a() {\n        String sid = UserInfo.getSessionId();\n"
             "        // apexlint:disable-next-line SID003 -- the debug log is off in production\n"
             "        System.debug(sid);\n    }\n}\n")
-    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Leak.cls": leak.encode()})
-    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    result = _scanned_class(tmp_path, "Leak", leak)
     [finding] = result.findings
     assert (finding.rule_id, finding.location.span.start_line) == ("SID003", 5)
     assert finding.suppression is not None
@@ -150,8 +156,7 @@ def test_of_stacked_directives_the_nearer_applies_and_the_farther_is_called_redu
             "        // apexlint:disable-next-line SID003 -- ticket 42: removed before release\n"
             "        // apexlint:disable-next-line SID003 -- sandbox-only diagnostics\n"
             "        System.debug('sid ' + s);\n    }\n}\n")
-    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Diag.cls": diag.encode()})
-    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    result = _scanned_class(tmp_path, "Diag", diag)
     [finding] = result.findings
     assert (finding.rule_id, finding.location.span.start_line) == ("SID003", 6)
     assert finding.suppression is not None
