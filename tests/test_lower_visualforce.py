@@ -494,3 +494,14 @@ def test_an_html_email_template_may_leave_its_optional_end_tags_out() -> None:
                FileKind.EMAIL_TEMPLATE, "email/unfiled/CaseUpdate.email")
     assert ir.notifications == ()
     assert sink(ir, "a.href").in_query
+
+
+def test_a_text_email_templates_double_angle_placeholders_are_text() -> None:
+    """`<<Grant_Number__c>>` in a text template (triage T-11) is no markup: no parse-error note,
+    and a session merge field after it is still found at its place."""
+    ir = lower("<<Project_Directors__c>>\n\nGrant #: <<Grant_Number__c>>\n"
+               "Renew: https://grants.partner.example.com/r?sid={!API.Session_ID}\n",
+               FileKind.EMAIL_TEMPLATE, "email/unfiled/Closeout.email")
+    assert ir.notifications == ()
+    (source,) = sessions(ir)
+    assert source.span.start_line == 4

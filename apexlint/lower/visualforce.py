@@ -714,10 +714,16 @@ _PARAM_ASSIGN = re.compile(
 def _email_markup(data: bytes) -> bytes:
     """An e-mail template's HTML as a browser reads it, each byte where it was: the CDATA markers
     letterhead templates wrap their body in made spaces (the body is markup the message renders),
-    and `</br>` made `<br>`, as HTML parsers take it."""
+    `</br>` made `<br>`, as HTML parsers take it, and a text template's `<<Field__c>>`
+    placeholders made text (they are no markup: the grammar would stop at `<<`)."""
+    if b"<<" in data:
+        data = _PLACEHOLDER.sub(lambda m: b"  " + m.group(1) + b"  ", data)
     if b"<![CDATA[" not in data and b"</" not in data:
         return data
     return _END_BR.sub(lambda m: b"<br>" + b" " * (len(m.group()) - 4), _without_cdata_markers(data))
+
+
+_PLACEHOLDER = re.compile(rb"<<([A-Za-z][A-Za-z0-9_.]{0,120})>>")
 
 
 _CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
