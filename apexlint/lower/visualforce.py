@@ -109,7 +109,7 @@ class _PageLowering:
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         if kind in PAGE_KINDS:
-            self.masked = _underscored_tag_names(_self_closed_raw_text(_xml_markup(self.masked)))
+            self.masked = _underscored_tag_names(_self_closed_raw_text(_spaced_self_closing(_xml_markup(self.masked))))
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
         self.tree = parse("html", self.masked)
@@ -839,6 +839,18 @@ def _underscored_tag_names(data: bytes) -> bytes:
     if b"_" not in data:
         return data
     return _UNDERSCORED_TAG.sub(lambda m: m.group(0).replace(b"_", b"-"), data)
+
+
+def _spaced_self_closing(data: bytes) -> bytes:
+    """`<apex:pageMessages / >`: Visualforce's XML reader takes a space between a tag's `/` and
+    `>`, the HTML grammar stops there. For the parser only, the `/` moves next to the `>` (the tag's
+    name and attributes keep their places)."""
+    if b"/ " not in data and b"/\t" not in data:
+        return data
+    return _SPACED_SELF_CLOSING.sub(lambda m: m.group(1) + m.group(2) + b"/>", data)
+
+
+_SPACED_SELF_CLOSING = re.compile(rb"(<[A-Za-z][\w:.-]*(?:\s[^<>]*?)?)/([ \t]+)>")
 
 
 def _self_closed_raw_text(data: bytes) -> bytes:
