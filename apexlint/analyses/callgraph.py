@@ -389,6 +389,7 @@ class CallGraph:
         self._session_statics: dict[str, frozenset[str]] | None = None  # see `_static_sessions`
         self._session_static_names: frozenset[str] = frozenset()  # their field names, all classes
         self._session_getters: dict[tuple[str, str], list[MethodInfo]] | None = None  # `_getters_reading`
+        self._session_getter_names: frozenset[str] = frozenset()  # their properties' names, all classes
 
     def edges_of(self, mid: str) -> list[Edge]:
         """The calls `mid` makes that resolve to package methods, in body order."""
@@ -466,7 +467,7 @@ class CallGraph:
                 elif isinstance(e, Name | FieldGet):
                     if statics and e.name in names:
                         targets = self._static_read(scope, e, statics)
-                    if (getters := self._getters_reading()) and any(k[1] == e.name for k in getters):
+                    if (getters := self._getters_reading()) and e.name in self._session_getter_names:
                         targets = [*targets, *self._getter_read(scope, e, getters)]
                 edges.extend(Edge(mid, t.id, e) for t in targets)
         return edges
@@ -501,6 +502,7 @@ class CallGraph:
                 if info is not None and info.method.kind == "getter" and info.bound_property:
                     found.setdefault((info.owner, info.bound_property), []).append(info)
             self._session_getters = found
+            self._session_getter_names = frozenset(name for _, name in found)
         return self._session_getters
 
     def _getter_read(self, scope: Scope, e: Name | FieldGet,
