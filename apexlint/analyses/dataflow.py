@@ -1293,10 +1293,11 @@ class _MethodRun:
                 if joined.carries_session():
                     self.sink("unresolved", handed, call.span, call.text, joined)
             return self.invoke(r.targets, call, args, receiver)
-        outside = self.outside_logger(call)
-        if outside:
-            self.sink("log", outside, call.span, call.text, join_all(args))
-            return EMPTY
+        installed = self.installed_logger(call, r)
+        if installed:
+            self.sink("log", installed, call.span, call.text, join_all(args))
+            if call.name in api.LOGGER_METHODS:
+                return EMPTY  # `Logger.debug(x)`: a log line, nothing comes back
         if r.dynamic:
             joined = join_all([receiver, *args])
             if joined.carries_session():
@@ -1304,9 +1305,6 @@ class _MethodRun:
             if call.name == "newinstance":
                 return join(derived(joined), self.instance_of(call.obj))
             return derived(joined)
-        installed = self.installed_logger(call, r)
-        if installed:
-            self.sink("log", installed, call.span, call.text, join_all(args))
         if r.system is not None:
             return self.system_call(r.system, call, receiver, args, logged=bool(installed))
         joined = join_all(args)
@@ -1364,25 +1362,14 @@ class _MethodRun:
             return f"{label}.{call.name}"
         return ""
 
-    def outside_logger(self, call: Call) -> str:
-        """`Logger.debug(x)`, `nebula.Logger.error(x)`: a logging class the package does not hold
-        (a framework installed beside it, such as Nebula Logger) named like one or given with
-        `--logger-class`. Its log outlives the request as a package logger's does."""
-        if call.name not in api.LOGGER_METHODS:
-            return ""
-        named = _class_name(call.obj)
-        if not named or self.scope.is_local(named.partition(".")[0]):
-            return ""
-        if self._is_logger(named):
-            return call.text.partition("(")[0].strip() or f"{named}.{call.name}"
-        return ""
-
     def installed_logger(self, call: Call, r: Resolution) -> str:
-        """`Logger.newEntry(LoggingLevel.DEBUG, x)`, `AppLog.record(x)`, `log.write(x)` on an
-        `IntegrationLogging log`: any method of a logging class the package does not hold, called
-        on the class or on a variable declared as one. Its code cannot be read, so what its
-        arguments carry is taken to be logged (a package logging class's other methods are
-        followed into their bodies instead). What the call returns flows on as before."""
+        """`Logger.debug(x)`, `nebula.Logger.error(x)`, `Logger.newEntry(LoggingLevel.DEBUG, x)`,
+        `log.write(x)` on an `IntegrationLogging log`: any method of a logging class the package
+        does not hold (a framework installed beside it, such as Nebula Logger, named like one or
+        given with `--logger-class`), called on the class or on a variable declared as one. Its
+        code cannot be read, so what its arguments carry is taken to be logged; what a method
+        other than a log call returns flows on (a package logging class's other methods are
+        followed into their bodies instead)."""
         if r.system is None or not (r.is_static or r.receiver_type is not None):
             return ""
         cls = r.system[0]
@@ -2168,16 +2155,21 @@ def _url_built(args: list[Value]) -> Value:
     """What `new URL(...)` holds, as text: `new URL(spec)`, `new URL(context, spec)` (a relative
     spec after the context's URL, an absolute one alone), `new URL(protocol, host, file)` and
     `new URL(protocol, host, port, file)`."""
-    text = Value(strings=frozenset({("://",)}))
-    if len(args) == 1:
-        return concat(Value(strings=frozenset({("",)})), args[0])
     if len(args) == 2:
         spec = literal_text(args[1])
-        if spec is not None and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", spec):
-            return concat(Value(strings=frozenset({("",)})), args[1])
-        return concat(args[0], args[1])
-    port = concat(Value(strings=frozenset({(":",)})), args[2]) if len(args) == 4 else Value(strings=frozenset({("",)}))
-    return concat(concat(concat(concat(args[0], text), args[1]), port), args[-1])
+        absolute = spec is not None and _ABSOLUTE_URL.match(spec) is not None
+        parts = [args[1]] if absolute else args
+    elif len(args) >= 3:  # protocol, `://`, host, [`:` port,] file
+        parts = [args[0], literal("://"), args[1], *([literal(":"), args[2]] if len(args) == 4 else []), args[-1]]
+    else:
+        parts = args
+    out = literal("")  # text, though the one part be of unknown text
+    for part in parts:
+        out = concat(out, part)
+    return out
+
+
+_ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
 def _printed(v: Value) -> Value:
