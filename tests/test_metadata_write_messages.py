@@ -9,6 +9,7 @@ import pytest
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import Finding
+from apexlint.model.metadata_types import owned_by
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -176,3 +177,19 @@ def test_a_hand_built_envelope_names_the_types_it_writes_not_a_fields_type() -> 
               '</met:deleteMetadata>')
     assert _envelope_types(create) == ("CustomField",)
     assert _envelope_types(delete) == ("RemoteSiteSetting",)
+
+
+@pytest.mark.parametrize(("full_name", "owned"), [
+    ("ns__Thing__c", True),
+    ("ns__Thing__c.ns__Field__c", True),
+    ("Account.ns__Field__c", True),  # the package's field on a standard object
+    ("ns__Thing__c.Region__c", False),  # made in the subscriber's org: unmanaged, theirs
+    ("Account.Region__c", False),
+    ("ns__Config.Default", True),  # a record of the package's custom metadata type
+    ("ns__Thing__c-ns__Thing Layout", True),
+    ("Account-Account Layout", False),
+    ("other__Thing__c.ns__Field__c", True),
+    ("Thing__c", False),
+])
+def test_a_component_is_the_package_s_by_its_own_prefix(full_name: str, owned: bool) -> None:
+    assert owned_by(full_name, "ns") is owned

@@ -36,10 +36,20 @@ def is_prohibited_type(type_name: str) -> bool:
 
 
 def owned_by(full_name: str, namespace: str) -> bool:
-    """A metadata full name belongs to the package when it carries the package's namespace prefix."""
+    """A metadata full name belongs to the package when it carries the package's namespace prefix.
+
+    Of a component inside another (`Object.Field`), the inner one decides when its name can carry
+    a prefix of its own (a custom API name, `Region__c`): `ns__Invoice__c.Region__c` is a field
+    the package would create in the subscriber's org on its own object, unmanaged, the
+    subscriber's. An inner name that carries none (a custom metadata record `ns__Config.Default`,
+    a list view) is the package's when the outer one is."""
     if not namespace:
         return False
-    name = full_name.lower().rpartition(".")[2] if "." in full_name else full_name.lower()
     ns = namespace.lower()
-    return name.startswith(ns + "__") or full_name.lower().startswith(ns + "__") or \
-        full_name.lower().startswith(ns + ".")
+    name = full_name.lower()
+    _, dot, inner = name.rpartition(".")
+    if inner.startswith(ns + "__"):
+        return True
+    if dot and "__" in inner:  # a custom API name of its own, without the package's prefix
+        return False
+    return name.startswith(ns + "__") or name.startswith(ns + ".")
