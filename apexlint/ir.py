@@ -105,6 +105,9 @@ def client_value(way: str, name: str) -> str:
 # The context of a merge field in a Visualforce component that `rendered="false"` hides:
 # "not rendered (<apex:outputText rendered="false">)". No output, no use, only a source.
 NOT_RENDERED = "not rendered"
+# The context of a session named in a file read but not analysed (a line over the length limit):
+# "not analysed (line 1 is longer than 1,000,000 characters)". Its use is the reviewer's to read.
+NOT_ANALYSED = "not analysed"
 
 
 @frozen

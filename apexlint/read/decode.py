@@ -145,7 +145,7 @@ def read_source(
         message = f"{rel}: skipped, the content is binary, not text"
         return None, [Notification("binary-file", message, NoticeLevel.NOTE, rel)]
     text, lossy, notes = decode(data, rel)
-    long_line = _first_long_line(text, limits.max_line_chars)
+    long_line = first_long_line(text, limits.max_line_chars)
     if long_line:
         message = (
             f"{rel}:{long_line}: skipped, a line is longer than {limits.max_line_chars} characters "
@@ -161,8 +161,8 @@ def read_source(
 
 
 # How a file that is not analysed may still read a session (the sources of SPEC), as named in
-# the notification that says it was skipped
-_SESSION_WORDS = (
+# the notification that says it was skipped (`lower.unanalysed` makes each a source)
+SESSION_WORDS = (
     ("sforce.connection.sessionId", re.compile(r"sforce\.connection\.sessionId")),
     ("__sfdcSessionId", re.compile(r"__sfdcSessionId")),
     ("$Api.Session_ID", re.compile(r"\$?api\.session_id", re.IGNORECASE)),
@@ -172,11 +172,11 @@ _SESSION_WORDS = (
 
 def _session_mentions(text: str) -> str:
     """`sforce.connection.sessionId (2)` and the like, for each way the text names a session."""
-    counts = [(name, len(pattern.findall(text))) for name, pattern in _SESSION_WORDS]
+    counts = [(name, len(pattern.findall(text))) for name, pattern in SESSION_WORDS]
     return ", ".join(f"{name} ({n})" for name, n in counts if n)
 
 
-def _first_long_line(text: str, max_chars: int) -> int:
+def first_long_line(text: str, max_chars: int) -> int:
     """1-based number of the first line longer than `max_chars`, or 0."""
     if len(text) <= max_chars:
         return 0
