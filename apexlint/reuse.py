@@ -292,7 +292,8 @@ def _unseen_declarations(a: FileIR, b: FileIR, unseen: Footprint, asked: set[tup
     by asking for the class, one of its methods, or a method at a position in its file (all
     noted), and in four walks over the whole package, which ask every class and method this:
     the call graph's index of names (a method's references, compared for the names searched),
-    `async_entry_points` (a method's name and annotations: `ASYNC_NAMES`), the SOAP ports
+    `async_entry_points` (a method's name and annotations: `ASYNC_NAMES`; and the classes'
+    headers, for the entry points a class inherits, whose methods it asks for), the SOAP ports
     (references to `SOAP_REFS`, which are searched for) and `Demand._holders` (whether the
     type of a field is a package class). So a class may have fields and methods added, removed
     or changed when the analysis never asked for it, its file is not one it asked positions in,

@@ -524,6 +524,7 @@ def test_a_member_declared_in_any_class_gives_what_a_scan_without_the_cache_give
 ACCOUNTED_WALKS = {
     ("apexlint/analyses/callgraph.py", "__init__", "every_method"),  # the index of names (refs)
     ("apexlint/analyses/callgraph.py", "async_entry_points", "every_method"),  # ASYNC_NAMES
+    ("apexlint/analyses/callgraph.py", "_inherited_entries", "every_class"),  # headers; its look-ups noted
     ("apexlint/analyses/dataflow.py", "_soap_ports", "every_method"),  # SOAP_REFS
     ("apexlint/analyses/demand.py", "_holders", "every_class"),  # field types
     ("apexlint/model/package.py", "method_at", "every_method"),  # the file's path is noted

@@ -570,8 +570,40 @@ def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> l
                     break
         elif info.trigger is not None and (event := async_trigger_event(info.trigger.sobject)):
             entries.append(AsyncEntry(info.id, f"trigger on {event} {info.trigger.sobject}"))
+    entries.extend(_inherited_entries(model, by_class, {e.method_id for e in entries}))
     starts = [e.method_id for e in entries if e.reason.startswith("Database.Batchable.start")]
     return entries + [AsyncEntry(mid, reason) for mid, reason in _iterated(model, starts, graph)]
+
+
+def _inherited_entries(model: PackageModel, by_class: dict[str, tuple[str, ...]], found: set[str]) -> list[AsyncEntry]:
+    """The async interface methods a class inherits: `MyBatch extends BaseJob implements
+    Database.Batchable<SObject>` with `execute` declared only in `BaseJob` (which implements
+    nothing) runs `BaseJob.execute` as its batch's. Of each such class, the first superclass that
+    declares the method, where the class itself does not (then the loop above found it)."""
+    out: list[AsyncEntry] = []
+    # a walk over every class that `apexlint.reuse` accounts for: by the classes' headers and
+    # `ASYNC_NAMES` (a class that declares none of the names is not asked for its methods)
+    for cls in sorted(c.name for c in model.every_class() if c.superclass and not c.is_test):
+        names = by_class[cls] if cls in by_class else model.async_interface_methods(cls)
+        if not names:
+            continue
+        own = model.by_class.get(cls, {})
+        for name in names:
+            if any(i.method.kind == "method" for i in own.get(name, ())):
+                continue
+            for sup in model.superclass_chain(cls)[1:]:
+                declared = [i for i in model.by_class.get(sup, {}).get(name, ())
+                            if i.method.kind == "method" and not i.method.is_test]
+                if not declared:
+                    continue
+                iface = _async_interface_name(model, cls, name)
+                shown = model.classes[cls].display
+                for info in sorted(declared, key=lambda i: i.id):
+                    if info.id not in found:
+                        found.add(info.id)
+                        out.append(AsyncEntry(info.id, f"{iface}.{info.method.display}, which {shown} inherits"))
+                break
+    return out
 
 
 # What the platform calls of the Iterable a `Database.Batchable.start` returns, in the batch job.
