@@ -13,6 +13,7 @@ import bisect
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from apexlint.ir import (
@@ -192,8 +193,28 @@ class Scope:
         hit = self._resolved.get(key)
         if hit is None:
             hit = self._resolve(call)
+            if len(hit.targets) > 1:
+                hit = replace(hit, targets=self.overloads_for(hit.targets, call.args))
             self._resolved[key] = hit
         return hit
+
+    def overloads_for(self, targets: tuple[MethodInfo, ...], args: tuple[Expr, ...]) -> tuple[MethodInfo, ...]:
+        """Of overloads of one arity, those whose parameters can take the arguments: Apex picks
+        the overload by the arguments' types when it compiles (`post(sid, 1)` is `post(String,
+        Integer)`, never `post(String, String)`). Only primitive types apexlint knows on both
+        sides tell one out; when none is left, all are kept."""
+        known = [self._argument_type(a) for a in args]
+        if not any(known):
+            return targets
+        kept = tuple(t for t in targets if all(
+            k is None or _accepts(p.type, k) for p, k in zip(t.method.params, known, strict=False)))
+        return kept or targets
+
+    def _argument_type(self, arg: Expr) -> str | None:
+        if isinstance(arg, Lit) and not arg.is_string:
+            return _literal_type(arg.value)
+        found = self.type_of(arg)
+        return base_type(found) if found else None
 
     def _resolve(self, call: Call) -> Resolution:
         m = self.model
@@ -259,7 +280,38 @@ class Scope:
         if pc is None:
             return []
         ctors = self.model.by_class.get(pc, {}).get("<init>", [])
-        return [mi for mi in ctors if len(mi.method.params) == len(new.args)]
+        same_arity = tuple(mi for mi in ctors if len(mi.method.params) == len(new.args))
+        return list(self.overloads_for(same_arity, new.args) if len(same_arity) > 1 else same_arity)
+
+
+_PRIMITIVES = frozenset({"string", "id", "integer", "long", "decimal", "double", "boolean", "date", "datetime",
+                         "time", "blob"})
+# what a value of each primitive type may be passed as, besides its own type and Object
+_WIDENS_TO = {"integer": {"long", "decimal", "double"}, "long": {"decimal", "double"}, "double": {"decimal"},
+              "decimal": {"double"}, "id": {"string"}, "string": {"id"}}
+
+
+def _accepts(param_type: str, arg_type: str) -> bool:
+    """Whether a parameter declared `param_type` takes an argument of primitive `arg_type`
+    (anything not two primitives apexlint tells apart is taken)."""
+    p = base_type(param_type)
+    if p not in _PRIMITIVES or arg_type not in _PRIMITIVES:
+        return True
+    return p == arg_type or p in _WIDENS_TO.get(arg_type, ())
+
+
+def _literal_type(text: str) -> str | None:
+    """The type of a non-string literal: `1` Integer, `1L` Long, `1.5` Decimal, `true` Boolean."""
+    t = text.strip().lower()
+    if t in ("true", "false"):
+        return "boolean"
+    if t.isdigit():
+        return "integer"
+    if t.endswith("l") and t[:-1].isdigit():
+        return "long"
+    if t.replace(".", "", 1).isdigit():
+        return "decimal"
+    return None
 
 
 def _dotted(expr: Expr) -> str | None:
