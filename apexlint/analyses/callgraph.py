@@ -103,9 +103,35 @@ class Scope:
         for loc in model.locals_of(info):
             self.types.setdefault(loc.name, loc.type)
         self._resolved: dict[int, Resolution] = {}
+        self._made: dict[str, frozenset[str]] | None = None
 
     def is_local(self, name: str) -> bool:
         return name in self.types
+
+    def made_classes(self, name: str) -> frozenset[str]:
+        """The package classes whose objects local `name` holds, when every value the method gives
+        it is a `new` of one (`Client c = new OrgClient();`): a virtual call on it runs theirs,
+        not every implementation of its declared type. Empty for a parameter (a caller chooses
+        its object) and for a local given anything else anywhere in the method (a loop's
+        element, a call's result, another variable)."""
+        if self._made is None:
+            params = {p.name for p in self.info.method.params}
+            made: dict[str, set[str] | None] = {}
+            for stmt in self.model.body(self.info):
+                if not isinstance(stmt, Assign) or not isinstance(stmt.target, Name) \
+                        or stmt.target.name not in self.types or stmt.target.name in params:
+                    continue
+                value = stmt.value
+                while isinstance(value, Cast):
+                    value = value.expr
+                pc = self.model.resolve_class(value.type, self.cls) if isinstance(value, New) else None
+                known = made.setdefault(stmt.target.name, set())
+                if pc is None or known is None:
+                    made[stmt.target.name] = None
+                else:
+                    known.add(pc)
+            self._made = {n: frozenset(classes) for n, classes in made.items() if classes}
+        return self._made.get(name, frozenset())
 
     def type_of(self, expr: Expr | None) -> str | None:
         """Static type of an expression, as far as declarations tell (lower case)."""
@@ -259,7 +285,11 @@ class Scope:
             return Resolution(system=("?", call.name))
         pc = m.resolve_class(rtype, self.cls)
         if pc is not None:
-            return Resolution(targets=tuple(m.dispatch(pc, call.name, arity)), receiver_type=pc)
+            targets = tuple(m.dispatch(pc, call.name, arity))
+            if len(targets) > 1 and isinstance(obj, Name) and (made := self.made_classes(obj.name)):
+                chosen = {mi.id for c in made for mi in m.methods_named(c, call.name, arity)}
+                targets = tuple(t for t in targets if t.id in chosen) or targets
+            return Resolution(targets=targets, receiver_type=pc)
         if base_type(rtype) in ("type", "object") and call.name in ("newinstance", "call"):
             return Resolution(dynamic=True, receiver_type=base_type(rtype))
         return Resolution(system=(base_type(rtype), call.name), receiver_type=rtype)
