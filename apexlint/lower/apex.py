@@ -565,6 +565,10 @@ class _FileLowering:
             op = node.child_by_field_name("operator")
             if left is None or right is None:
                 return self.opaque(node, sp)
+            if _operator(node) == "??":
+                # `a ?? b` (Apex null coalescing, API 60): `a` when it is not null, else `b`: either
+                # value, as a conditional's; the null test itself says nothing of the session
+                return Ternary(sp, Opaque(sp), self.expr(left), self.expr(right))
             return Binary(sp, self.text(op) if op is not None else "?", self.expr(left), self.expr(right))
         if t == "ternary_expression":
             parts = [c for c in node.named_children if c.type not in ("line_comment", "block_comment", "ERROR")]
