@@ -764,6 +764,11 @@ class _MethodRun:
             self.env[p.name] = Value(params={i: (entry,)}, strings=frozenset({(param_marker(i),)}),
                                      types=frozenset({base_type(p.type)}))
         self._initial = dict(self.env)
+        # a property's `set { }` accessor: its implicit `value` is whatever is assigned to the
+        # property (`obj.token = x`, `this.token = x`, `token = x`), which the field store holds
+        m = info.method
+        self._setter_of: tuple[str, str] | None = \
+            (info.owner, m.name[4:]) if m.kind == "setter" and m.name.startswith("set:") else None
 
     # -- driver -------------------------------------------------------------------------------
     def execute(self) -> tuple[Summary, set[tuple[str, str]]]:
@@ -1184,6 +1189,8 @@ class _MethodRun:
             self._read.add(e.name)
             declared = self.scope.types.get(e.name, "")
             v = self.env.get(e.name, EMPTY)
+            if self._setter_of is not None and e.name == "value":
+                v = join(v, self.read_field(self._setter_of))
             pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
             if pc is None:  # a collection of a package class: its elements' (`_typed`)
                 return self._typed(v, element_type(declared))
