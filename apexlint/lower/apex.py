@@ -434,6 +434,8 @@ class _FileLowering:
                 self._stmts.append(Throw(self.span(node), self.expr(value)))
         elif t == "enhanced_for_statement":
             self.foreach(node)
+        elif t == "switch_expression":
+            self.switch(node)
         elif t == "explicit_constructor_invocation":
             self.constructor_call(node)
         elif t == "catch_clause" or t == "formal_parameter":
@@ -481,6 +483,38 @@ class _FileLowering:
         else:
             for c in named:
                 self.stmt(c)
+
+    def switch(self, node: Node) -> None:
+        """`switch on x { when T v { ... } ... }`: a type pattern binds `v` to the switched value
+        (the branch runs when `x` is a `T`), as `T v = (T) x;` would."""
+        subject = node.child_by_field_name("condition")
+        value = self.expr(subject) if subject is not None else None
+        if value is not None:
+            self._stmts.append(Eval(value.span, value))
+        for c in node.children:
+            if c.type == "switch_block":
+                for rule in c.named_children:
+                    self.switch_rule(rule, value)
+            elif c is not subject and c.type not in _STATEMENT_SKIP:
+                self.stmt(c)
+
+    def switch_rule(self, rule: Node, value: Expr | None) -> None:
+        for c in rule.named_children:
+            if c.type != "switch_label":
+                self.stmt(c)
+                continue
+            for pattern in c.named_children:
+                if pattern.type != "when_sobject_type":
+                    self.stmt(pattern)
+                    continue
+                ident = next((n for n in pattern.named_children if n.type == "identifier"), None)
+                if ident is None or value is None:
+                    continue
+                vtype = self.type_text(next((n for n in pattern.named_children if n is not ident), None))
+                name = apex_name(self.text(ident))
+                self._locals.append(Param(name, vtype))
+                self._stmts.append(Assign(self.span(pattern), Name(self.span(ident), name),
+                                          Cast(value.span, vtype, value)))
 
     def catch_param(self, node: Node) -> None:
         for c in node.named_children:
