@@ -88,6 +88,11 @@ class _FileLowering:
         # per-method state
         self._stmts: list[Stmt] = []
         self._locals: list[Param] = []
+        self._params: tuple[Param, ...] = ()
+        # per class being lowered, innermost last: the names of its fields, and of its static fields
+        # (all an inner class sees of its outer classes'): a variable named `userInfo` hides the
+        # System class
+        self._class_fields: list[tuple[frozenset[str], frozenset[str]]] = []
         self._owner = ""
         self._refs: set[str] = set()
         self._in_test = False
@@ -262,13 +267,33 @@ class _FileLowering:
         kind = node.type.split("_")[0]
         full_display = display if outer_display is None else f"{outer_display}.{display}"
         if body is not None:
-            for member in body.children:
-                self.lower_member(member, name, full_display, is_test, fields, methods)
+            self._class_fields.append(self._field_names(body))
+            try:
+                for member in body.children:
+                    self.lower_member(member, name, full_display, is_test, fields, methods)
+            finally:
+                self._class_fields.pop()
         self.classes.append(ClassIR(
             name=name, display=display if outer_display is None else f"{outer_display}.{display}", kind=kind,
             path=self.src.path, span=self.span(name_node or node), superclass=superclass,
             interfaces=tuple(i for i in interfaces if i), modifiers=mods, annotations=annos,
             fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
+
+    def _field_names(self, body: Node) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the fields a class body declares, and of those that are static."""
+        every: set[str] = set()
+        static: set[str] = set()
+        for member in body.children:
+            if member.type != "field_declaration":
+                continue
+            is_static = "static" in self.modifiers(member)[0]
+            for decl in member.children_by_field_name("declarator"):
+                name_node = decl.child_by_field_name("name")
+                if name_node is not None:
+                    every.add(apex_name(self.text(name_node)))
+                    if is_static:
+                        static.add(apex_name(self.text(name_node)))
+        return frozenset(every), frozenset(static)
 
     def lower_member(self, member: Node, cls: str, cls_display: str, cls_test: bool,
                      fields: list[FieldIR], methods: list[MethodIR]) -> None:
@@ -355,8 +380,10 @@ class _FileLowering:
             text = self._lower_case()[body.start_byte:body.end_byte].decode("ascii", "ignore")
             refs = refs_text(_IDENTIFIER.findall(text))  # identifiers are ASCII
         else:
+            self._params = params
             code = self.lower_block(body, owner, is_test)
             refs, self._refs = refs_text(self._refs), set()
+            self._params = ()
         return MethodIR(
             name=name, display=display, kind=kind, params=params, return_type=return_type,
             modifiers=modifiers, annotations=annotations, code=code,
@@ -675,9 +702,23 @@ class _FileLowering:
         self._refs.add(name)
         obj = self.expr(obj_node) if obj_node is not None else None
         args = self.args(node.child_by_field_name("arguments"))
-        if name == "getsessionid" and not args and _is_userinfo(obj):
+        if name == "getsessionid" and not args and _is_userinfo(obj) and not self._variable_named(obj):
             return self.session_read(node, sp, obj)
         return Call(sp, obj, name, args, self.short(node))
+
+    def _variable_named(self, obj: Expr | None) -> bool:
+        """Whether `obj`, a bare name, is a variable in scope: a local declared before it, a parameter,
+        a field of the class (or a static one of an outer class). In Apex a variable hides a type of
+        the same name, so `userInfo.getSessionId()` then calls the variable's own class's method.
+        (A field inherited from a superclass in another file: `PackageModel._drop_shadowed_sources`.)"""
+        if not isinstance(obj, Name):
+            return False
+        name = obj.name
+        if any(p.name == name for p in self._locals) or any(p.name == name for p in self._params):
+            return True
+        if self._class_fields and name in self._class_fields[-1][0]:
+            return True
+        return any(name in static for _, static in self._class_fields[:-1])
 
     def constructor_call(self, node: Node) -> None:
         """`this(a, b)` or `super(a)` opening a constructor: a call of the other constructor, by
