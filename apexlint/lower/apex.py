@@ -1,7 +1,8 @@
 """Apex classes and triggers: syntax tree -> `ClassIR` / `TriggerIR` (the only Apex tree walker).
 
 Method bodies are flattened to a sequence of simple statements over small expression trees;
-branches and loops are not kept because the analyses are flow-insensitive within a method.
+branches and loops are not kept because the analyses are flow-insensitive within a method, but
+for one mark: an assignment that replaces what a local held (`Assign.kills`, `_mark_kills`).
 Sources (`UserInfo.getSessionId()`) become `SessionRead` expressions and `SourceSite`s here.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from tree_sitter import Node, Tree
 
@@ -63,6 +65,9 @@ _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
 MAX_NESTING = 150  # deeper code is pathological (generated or hostile); kept opaque
 _DIRECTIVE_MARK = b"apexlint:"  # how a suppression directive starts (see lower/suppressions.py)
 _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
+# Nodes whose children run one after the other, each once per run of the node: a body, a block.
+_STATEMENT_LISTS = {"block", "constructor_body", "trigger_body"}
+_LOOPS = {"for_statement", "enhanced_for_statement", "while_statement", "do_statement"}
 _COMMENT_TYPES = ("line_comment", "block_comment")
 _TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 
@@ -89,6 +94,14 @@ class _FileLowering:
         self._stmts: list[Stmt] = []
         self._locals: list[Param] = []
         self._params: tuple[Param, ...] = ()
+        # what tells the assignments to a local that replace its value (`Assign.kills`, `_killing`):
+        # the statement list that declares each local (the latest), the byte offsets of every
+        # declaration of each name, the byte ranges of the loops, and the candidates (index in
+        # `_stmts`, local)
+        self._declared_in: dict[str, int] = {}
+        self._declared_at: dict[str, list[int]] = {}
+        self._loops: list[tuple[int, int]] = []
+        self._candidates: list[tuple[int, str]] = []
         # per class being lowered, innermost last: the names of its fields, and of its static fields
         # (all an inner class sees of its outer classes'): a variable named `userInfo` hides the
         # System class
@@ -407,12 +420,14 @@ class _FileLowering:
         self._begin(owner, is_test)
         if body is not None:
             self.stmt(body)
+        self._mark_kills()
         stmts, local_vars = tuple(self._stmts), tuple(self._locals)
         self._stmts, self._locals = [], []
         return stmts, local_vars
 
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
+        self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
         self._owner, self._in_test = owner, is_test
 
     def lower_trigger(self, node: Node) -> None:
@@ -447,11 +462,14 @@ class _FileLowering:
         t = node.type
         if t in ("line_comment", "block_comment"):
             return  # suppression directives: see `directives`
+        if t in _LOOPS:
+            self._loops.append((node.start_byte, node.end_byte))
         if t == "local_variable_declaration":
             self.local_decl(node)
         elif t == "expression_statement":
             for c in node.named_children:
                 self.expr_stmt(c)
+                self._killing_candidate(node, c)
         elif t == "return_statement":
             value = next((c for c in node.named_children if c.type not in ("line_comment", "block_comment")), None)
             self._stmts.append(Return(self.span(node), self.expr(value) if value is not None else None))
@@ -485,9 +503,57 @@ class _FileLowering:
                 continue
             name = apex_name(self.text(name_node))
             self._locals.append(Param(name, vtype))
+            self._declare(name, node)
             value = decl.child_by_field_name("value")
             if value is not None:
                 self._stmts.append(Assign(self.span(decl), Name(self.span(name_node), name), self.expr(value)))
+                if node.parent is not None and node.parent.type in _STATEMENT_LISTS:
+                    self._candidates.append((len(self._stmts) - 1, name))
+
+    def _declare(self, name: str, node: Node) -> None:
+        """A local declared by `node` (a declaration, a loop's or catch's or type pattern's variable)."""
+        self._declared_at.setdefault(name, []).append(node.start_byte)
+        parent = node.parent
+        self._declared_in[name] = parent.start_byte if node.type == "local_variable_declaration" \
+            and parent is not None and parent.type in _STATEMENT_LISTS else -1
+
+    def _killing_candidate(self, stmt: Node, expr: Node) -> None:
+        """`x = e;` as a statement of the statement list that declares the local `x`: it may
+        replace what `x` held (`_mark_kills`). The assignment is the last statement lowered."""
+        parent = stmt.parent
+        if expr.type != "assignment_expression" or parent is None or parent.type not in _STATEMENT_LISTS:
+            return
+        left, op = expr.child_by_field_name("left"), expr.child_by_field_name("operator")
+        if left is None or left.type != "identifier" or op is None or self.text(op) != "=":
+            return
+        name = apex_name(self.text(left))
+        last = self._stmts[-1] if self._stmts else None
+        if self._declared_in.get(name) == parent.start_byte and isinstance(last, Assign) \
+                and isinstance(last.target, Name) and last.target.name == name:
+            self._candidates.append((len(self._stmts) - 1, name))
+
+    def _mark_kills(self) -> None:
+        """Mark the candidates whose local no loop carries an older value around (`Assign.kills`).
+
+        Within a method the data flow runs the statements in order, then again while a local read
+        early was written later: what a loop carries to its next iteration. A killing assignment
+        runs again too, so a local a loop reads or writes keeps its may-union, unless every
+        declaration of that name is inside the loop (each iteration starts from the declaration).
+        A name the lowering saw in a loop's text counts as mentioned there (a comment too)."""
+        if not self._candidates:
+            return
+        lowered = self._lower_case()
+        names = {name for _, name in self._candidates}
+        killable = {}
+        for name in names:
+            pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(name.encode()) + rb"(?![a-z0-9_])")
+            declared = self._declared_at.get(name, [])
+            killable[name] = all(all(start <= at < end for at in declared)
+                                 for start, end in self._loops if pattern.search(lowered, start, end))
+        for index, name in self._candidates:
+            stmt = self._stmts[index]
+            if killable[name] and isinstance(stmt, Assign):
+                self._stmts[index] = replace(stmt, kills=True)
 
     def foreach(self, node: Node) -> None:
         named = [c for c in node.named_children if c.type not in ("line_comment", "block_comment")]
@@ -497,6 +563,7 @@ class _FileLowering:
             vtype = self.type_text(named[idx - 1]) if idx > 0 else ""
             name = apex_name(self.text(ident))
             self._locals.append(Param(name, vtype))
+            self._declare(name, node)
             if idx + 1 < len(named):
                 coll = self.expr(named[idx + 1])
                 self._stmts.append(Assign(self.span(node), Name(self.span(ident), name),
@@ -540,6 +607,7 @@ class _FileLowering:
                 vtype = self.type_text(next((n for n in pattern.named_children if n is not ident), None))
                 name = apex_name(self.text(ident))
                 self._locals.append(Param(name, vtype))
+                self._declare(name, pattern)
                 self._stmts.append(Assign(self.span(pattern), Name(self.span(ident), name),
                                           Cast(value.span, vtype, value)))
 
@@ -550,6 +618,7 @@ class _FileLowering:
                 if pn is not None:
                     self._locals.append(Param(apex_name(self.text(pn)),
                                               self.type_text(c.child_by_field_name("type"))))
+                    self._declare(apex_name(self.text(pn)), node)
             else:
                 self.stmt(c)
 
