@@ -256,11 +256,17 @@ class Stmt:
 
 @frozen
 class Assign(Stmt):
-    """`target = value` (also compound `+=`) and local declarations with an initialiser."""
+    """`target = value` (also compound `+=`) and local declarations with an initialiser.
+
+    `kills`: the target is a local and what it held before is gone here for every statement
+    after this one: the assignment (or declaration) is a statement of the very block that declares
+    the local, so it runs before anything after it in that block reads the local, and no loop that
+    could carry an older value around to those reads mentions the local (see `lower/apex.py`)."""
 
     target: Expr
     value: Expr
     op: str = "="
+    kills: bool = False
 
 
 @frozen

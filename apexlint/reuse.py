@@ -290,12 +290,13 @@ def _unseen_declarations(a: FileIR, b: FileIR, unseen: Footprint, asked: set[tup
 
     The analysis meets a class's fields and methods in these ways only (`model.package.Lookups`):
     by asking for the class, one of its methods, or a method at a position in its file (all
-    noted), and in four walks over the whole package, which ask every class and method this:
+    noted), and in five walks over the whole package, which ask every class and method this:
     the call graph's index of names (a method's references, compared for the names searched),
     `async_entry_points` (a method's name and annotations: `ASYNC_NAMES`; and the classes'
     headers, for the entry points a class inherits, whose methods it asks for), the SOAP ports
     (references to `SOAP_REFS`, which are searched for) and `Demand._holders` (whether the
-    type of a field is a package class). So a class may have fields and methods added, removed
+    type of a field is a package class); and, building the model, whether a field is named
+    `userInfo` (`PackageModel._drop_shadowed_sources`). So a class may have fields and methods added, removed
     or changed when the analysis never asked for it, its file is not one it asked positions in,
     its header (name, kind, superclass, interfaces, modifiers, annotations) is the same, and
     every field and method that differs is none of those walks' answers: it names nothing
@@ -305,7 +306,7 @@ def _unseen_declarations(a: FileIR, b: FileIR, unseen: Footprint, asked: set[tup
     compared as usual; any such body makes the answer None."""
     from apexlint.analyses.callgraph import ASYNC_NAMES  # the analyses are loaded only when needed
     from apexlint.model.catalog import ASYNC_ANNOTATIONS
-    from apexlint.model.package import base_type, resolve_type
+    from apexlint.model.package import SHADOWING_FIELD, base_type, resolve_type
 
     searched, looked_up = unseen.searched, unseen.classes
     if looked_up is None or a.path in unseen.paths or b.path in unseen.paths \
@@ -320,7 +321,7 @@ def _unseen_declarations(a: FileIR, b: FileIR, unseen: Footprint, asked: set[tup
         if read or x.name in looked_up or _shape(_header(x), searched) != _shape(_header(y), searched):
             return None
         for f in _differing(x.fields, y.fields, searched):
-            if f.name in searched or not searched.isdisjoint(f.refs.split()) \
+            if f.name in searched or f.name == SHADOWING_FIELD or not searched.isdisjoint(f.refs.split()) \
                     or resolve_type(unseen.package, namespace.lower(), base_type(f.type), x.name) is not None:
                 return None
         for m in _differing(x.methods, y.methods, searched):

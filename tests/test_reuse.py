@@ -156,6 +156,7 @@ QUIET_DECLARATIONS: dict[str, Callable[[str], str]] = {
 @pytest.mark.parametrize(("edit", "reused"), [
     *((edit, True) for edit in QUIET_DECLARATIONS),
     ("an inner class", False),  # a class more: what type names mean may change
+    ("a field named userInfo", False),  # it hides System.UserInfo in subclasses
     ("a field named as a name it searched", False),  # `send`: the field initialisers mention it
     ("a field whose value names one", False),
     ("a method that calls one it analysed", False),
@@ -177,6 +178,7 @@ def test_a_declaration_of_a_class_the_analysis_never_asked_for(
     assert "send" in asked.searched
     change = QUIET_DECLARATIONS.get(edit) or {
         "an inner class": lambda t: t.replace("{", "{\n    class Row { String label; }", 1),
+        "a field named userInfo": lambda t: t.replace("{", "{\n    Object userInfo;", 1),
         "a field named as a name it searched": lambda t: t.replace("{", "{\n    Integer send = 0;", 1),
         "a field whose value names one": lambda t: t.replace("{", "{\n    static String s = Sender.send('');", 1),
         "a method that calls one it analysed": lambda t: t.replace(
@@ -191,6 +193,21 @@ def test_a_declaration_of_a_class_the_analysis_never_asked_for(
     _edit(src / SFDX_SOURCE / "classes" / "Quiet.cls", change)
     _, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
     assert analyses == (0 if reused else 1)
+
+
+def test_a_userinfo_field_given_to_a_superclass_hides_system_userinfo_in_its_subclasses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`UserInfo.getSessionId()` in a class that inherits a field named `userInfo` calls the field's
+    method: a field added to the superclass takes the sources away, with the cache as without."""
+    src = _small(tmp_path)
+    classes = src / SFDX_SOURCE / "classes"
+    _edit(classes / "Leak.cls", lambda t: t.replace("public class Leak", "public class Leak extends Quiet"))
+    _edit(classes / "Quiet.cls", lambda t: t.replace("public class Quiet", "public virtual class Quiet"))
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert any(f.location.path.endswith("Leak.cls") for f in cold.findings)
+    _edit(classes / "Quiet.cls", lambda t: t.replace("{", "{\n    protected Object userInfo;", 1))
+    again, _ = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert not again.findings
 
 
 def test_a_declaration_of_a_class_the_analysis_asked_for_analyses_again(
@@ -528,6 +545,7 @@ ACCOUNTED_WALKS = {
     ("apexlint/analyses/dataflow.py", "_soap_ports", "every_method"),  # SOAP_REFS
     ("apexlint/analyses/demand.py", "_holders", "every_class"),  # field types
     ("apexlint/model/package.py", "method_at", "every_method"),  # the file's path is noted
+    ("apexlint/model/package.py", "_drop_shadowed_sources", "every_class"),  # a field named userInfo
     ("apexlint/pipeline.py", "analyse", "every_class"),  # after the analysis: the classes' names, for reuse
 }
 

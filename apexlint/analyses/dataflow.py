@@ -11,6 +11,8 @@ re-analyses callers when a summary changes and readers when a field changes, unt
 changes (values only grow and are bounded, and a per-method cap guarantees termination).
 
 Within a method the analysis is flow-insensitive: statements are iterated to a local fixpoint.
+A write to a local joins what it held, except an assignment lowering marks as replacing it
+(`Assign.kills`: straight-line code in the local's own block, no loop carrying an older value).
 """
 
 from __future__ import annotations
@@ -743,7 +745,11 @@ class _MethodRun:
         self.field_effects: dict[tuple[str, str], Value] = {}
         self.changed_fields: set[tuple[str, str]] = set()
         self.returns: list[tuple[Span, Value]] = []
-        self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value, Value]] = {}
+        # per call: the summaries applied, arguments, result, receiver, and what applying them wrote
+        # to the objects the caller holds (`replayed`)
+        self._calls: dict[Span, tuple[tuple[Summary | None, ...], list[Value], Value, Value,
+                                      list[tuple[Expr, Value]]]] = {}
+        self._replay: list[tuple[Expr, Value]] | None = None  # the writes of the call being applied
         self._read: set[str] = set()
         self._backward = False
         self._mutating = 0
@@ -764,6 +770,11 @@ class _MethodRun:
             self.env[p.name] = Value(params={i: (entry,)}, strings=frozenset({(param_marker(i),)}),
                                      types=frozenset({base_type(p.type)}))
         self._initial = dict(self.env)
+        # a property's `set { }` accessor: its implicit `value` is whatever is assigned to the
+        # property (`obj.token = x`, `this.token = x`, `token = x`), which the field store holds
+        m = info.method
+        self._setter_of: tuple[str, str] | None = \
+            (info.owner, m.name[4:]) if m.kind == "setter" and m.name.startswith("set:") else None
 
     # -- driver -------------------------------------------------------------------------------
     def execute(self) -> tuple[Summary, set[tuple[str, str]]]:
@@ -895,7 +906,7 @@ class _MethodRun:
                     and self._rest_response(s.target.obj):
                 self.rest_response(s.target.name, s.span, f"{_describe(s.target)} = ...", v)
             v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
-            self.write(s.target, v)
+            self.write(s.target, v, kills=s.kills)
             if self.flow.client_getters and v.deep_taint():
                 self.client_property(s.target, s.span, v)
         elif isinstance(s, Eval):
@@ -974,7 +985,16 @@ class _MethodRun:
             self.flow.report(SinkSite("test", api_name, self.info.id, self.path, span, "", ()), v)
 
     # -- writes ------------------------------------------------------------------------------------
-    def write(self, target: Expr, v: Value) -> None:
+    def write(self, target: Expr, v: Value, kills: bool = False) -> None:
+        """`v` written to `target`; `kills`: to a local, replacing what it held (`Assign.kills`)."""
+        if kills and isinstance(target, Name) and self.scope.is_local(target.name):
+            if target.name in self._read:
+                self._backward = True
+            if v.is_empty or _cannot_carry(self.scope.types.get(target.name, "")):
+                self.env.pop(target.name, None)
+            else:
+                self.env[target.name] = v
+            return
         if v.is_empty:
             return
         if isinstance(target, Name):
@@ -1184,6 +1204,8 @@ class _MethodRun:
             self._read.add(e.name)
             declared = self.scope.types.get(e.name, "")
             v = self.env.get(e.name, EMPTY)
+            if self._setter_of is not None and e.name == "value":
+                v = join(v, self.read_field(self._setter_of))
             pc = self.model.resolve_class(declared, self.scope.cls) if declared else None
             if pc is None:  # a collection of a package class: its elements' (`_typed`)
                 return self._typed(v, element_type(declared))
@@ -1393,10 +1415,26 @@ class _MethodRun:
             for t, s in zip(targets, summaries, strict=True):
                 if s is not None and s.receiver_fields:
                     self.receiver_of(s, call, receiver, t)  # what it reads, read again (`readers`)
+            for target, v in memo[4]:
+                # written again: an assignment that replaced a local's value (`Assign.kills`) in
+                # this round does not keep what the call did to the object it held in the last
+                self.write(target, v)
             return memo[2]
-        result = self._apply_summaries(targets, call, args, receiver)
-        self._calls[call.span] = (summaries, args, result, receiver)
+        outer, self._replay = self._replay, []
+        try:
+            result = self._apply_summaries(targets, call, args, receiver)
+            writes = self._replay
+        finally:
+            self._replay = outer
+        self._calls[call.span] = (summaries, args, result, receiver, writes)
         return result
+
+    def held_write(self, target: Expr, v: Value) -> None:
+        """A callee's change to an object the caller holds (an argument, the receiver): written,
+        and kept with the call's memo (`invoke`)."""
+        if self._replay is not None:
+            self._replay.append((target, v))
+        self.write(target, v)
 
     def _apply_summaries(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr,
                          args: list[Value], receiver: Value = EMPTY) -> Value:
@@ -1418,7 +1456,7 @@ class _MethodRun:
                 self.write_field(key, substitute(eff, args, step, fields))
             for i, eff in s.param_effects.items():
                 if i < len(call_args):
-                    self.write(call_args[i], substitute(eff, args, step, fields))
+                    self.held_write(call_args[i], substitute(eff, args, step, fields))
             if s.receiver_effects:
                 state = {n: substitute(eff, args, step, fields) for n, eff in s.receiver_effects.items()}
                 result = join(result, self.receiver_changed(call, state))
@@ -1497,7 +1535,7 @@ class _MethodRun:
                         and self.own_instance_field((owner, n)):
                     self.receiver_effects[n] = join(self.receiver_effects.get(n, EMPTY), v)
         elif isinstance(call, Call) and call.obj is not None and parts.facets:
-            self.write(call.obj, parts)
+            self.held_write(call.obj, parts)
         return EMPTY
 
     def eval_new(self, e: New) -> Value:

@@ -1,7 +1,8 @@
 """Apex classes and triggers: syntax tree -> `ClassIR` / `TriggerIR` (the only Apex tree walker).
 
 Method bodies are flattened to a sequence of simple statements over small expression trees;
-branches and loops are not kept because the analyses are flow-insensitive within a method.
+branches and loops are not kept because the analyses are flow-insensitive within a method, but
+for one mark: an assignment that replaces what a local held (`Assign.kills`, `_mark_kills`).
 Sources (`UserInfo.getSessionId()`) become `SessionRead` expressions and `SourceSite`s here.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from tree_sitter import Node, Tree
 
@@ -63,6 +65,9 @@ _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
 MAX_NESTING = 150  # deeper code is pathological (generated or hostile); kept opaque
 _DIRECTIVE_MARK = b"apexlint:"  # how a suppression directive starts (see lower/suppressions.py)
 _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
+# Nodes whose children run one after the other, each once per run of the node: a body, a block.
+_STATEMENT_LISTS = {"block", "constructor_body", "trigger_body"}
+_LOOPS = {"for_statement", "enhanced_for_statement", "while_statement", "do_statement"}
 _COMMENT_TYPES = ("line_comment", "block_comment")
 _TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 
@@ -88,6 +93,19 @@ class _FileLowering:
         # per-method state
         self._stmts: list[Stmt] = []
         self._locals: list[Param] = []
+        self._params: tuple[Param, ...] = ()
+        # what tells the assignments to a local that replace its value (`Assign.kills`, `_killing`):
+        # the statement list that declares each local (the latest), the byte offsets of every
+        # declaration of each name, the byte ranges of the loops, and the candidates (index in
+        # `_stmts`, local)
+        self._declared_in: dict[str, int] = {}
+        self._declared_at: dict[str, list[int]] = {}
+        self._loops: list[tuple[int, int]] = []
+        self._candidates: list[tuple[int, str]] = []
+        # per class being lowered, innermost last: the names of its fields, and of its static fields
+        # (all an inner class sees of its outer classes'): a variable named `userInfo` hides the
+        # System class
+        self._class_fields: list[tuple[frozenset[str], frozenset[str]]] = []
         self._owner = ""
         self._refs: set[str] = set()
         self._in_test = False
@@ -262,13 +280,33 @@ class _FileLowering:
         kind = node.type.split("_")[0]
         full_display = display if outer_display is None else f"{outer_display}.{display}"
         if body is not None:
-            for member in body.children:
-                self.lower_member(member, name, full_display, is_test, fields, methods)
+            self._class_fields.append(self._field_names(body))
+            try:
+                for member in body.children:
+                    self.lower_member(member, name, full_display, is_test, fields, methods)
+            finally:
+                self._class_fields.pop()
         self.classes.append(ClassIR(
             name=name, display=display if outer_display is None else f"{outer_display}.{display}", kind=kind,
             path=self.src.path, span=self.span(name_node or node), superclass=superclass,
             interfaces=tuple(i for i in interfaces if i), modifiers=mods, annotations=annos,
             fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
+
+    def _field_names(self, body: Node) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the fields a class body declares, and of those that are static."""
+        every: set[str] = set()
+        static: set[str] = set()
+        for member in body.children:
+            if member.type != "field_declaration":
+                continue
+            is_static = "static" in self.modifiers(member)[0]
+            for decl in member.children_by_field_name("declarator"):
+                name_node = decl.child_by_field_name("name")
+                if name_node is not None:
+                    every.add(apex_name(self.text(name_node)))
+                    if is_static:
+                        static.add(apex_name(self.text(name_node)))
+        return frozenset(every), frozenset(static)
 
     def lower_member(self, member: Node, cls: str, cls_display: str, cls_test: bool,
                      fields: list[FieldIR], methods: list[MethodIR]) -> None:
@@ -355,8 +393,10 @@ class _FileLowering:
             text = self._lower_case()[body.start_byte:body.end_byte].decode("ascii", "ignore")
             refs = refs_text(_IDENTIFIER.findall(text))  # identifiers are ASCII
         else:
+            self._params = params
             code = self.lower_block(body, owner, is_test)
             refs, self._refs = refs_text(self._refs), set()
+            self._params = ()
         return MethodIR(
             name=name, display=display, kind=kind, params=params, return_type=return_type,
             modifiers=modifiers, annotations=annotations, code=code,
@@ -380,12 +420,14 @@ class _FileLowering:
         self._begin(owner, is_test)
         if body is not None:
             self.stmt(body)
+        self._mark_kills()
         stmts, local_vars = tuple(self._stmts), tuple(self._locals)
         self._stmts, self._locals = [], []
         return stmts, local_vars
 
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
+        self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
         self._owner, self._in_test = owner, is_test
 
     def lower_trigger(self, node: Node) -> None:
@@ -420,11 +462,14 @@ class _FileLowering:
         t = node.type
         if t in ("line_comment", "block_comment"):
             return  # suppression directives: see `directives`
+        if t in _LOOPS:
+            self._loops.append((node.start_byte, node.end_byte))
         if t == "local_variable_declaration":
             self.local_decl(node)
         elif t == "expression_statement":
             for c in node.named_children:
                 self.expr_stmt(c)
+                self._killing_candidate(node, c)
         elif t == "return_statement":
             value = next((c for c in node.named_children if c.type not in ("line_comment", "block_comment")), None)
             self._stmts.append(Return(self.span(node), self.expr(value) if value is not None else None))
@@ -434,6 +479,8 @@ class _FileLowering:
                 self._stmts.append(Throw(self.span(node), self.expr(value)))
         elif t == "enhanced_for_statement":
             self.foreach(node)
+        elif t == "switch_expression":
+            self.switch(node)
         elif t == "explicit_constructor_invocation":
             self.constructor_call(node)
         elif t == "catch_clause" or t == "formal_parameter":
@@ -456,9 +503,57 @@ class _FileLowering:
                 continue
             name = apex_name(self.text(name_node))
             self._locals.append(Param(name, vtype))
+            self._declare(name, node)
             value = decl.child_by_field_name("value")
             if value is not None:
                 self._stmts.append(Assign(self.span(decl), Name(self.span(name_node), name), self.expr(value)))
+                if node.parent is not None and node.parent.type in _STATEMENT_LISTS:
+                    self._candidates.append((len(self._stmts) - 1, name))
+
+    def _declare(self, name: str, node: Node) -> None:
+        """A local declared by `node` (a declaration, a loop's or catch's or type pattern's variable)."""
+        self._declared_at.setdefault(name, []).append(node.start_byte)
+        parent = node.parent
+        self._declared_in[name] = parent.start_byte if node.type == "local_variable_declaration" \
+            and parent is not None and parent.type in _STATEMENT_LISTS else -1
+
+    def _killing_candidate(self, stmt: Node, expr: Node) -> None:
+        """`x = e;` as a statement of the statement list that declares the local `x`: it may
+        replace what `x` held (`_mark_kills`). The assignment is the last statement lowered."""
+        parent = stmt.parent
+        if expr.type != "assignment_expression" or parent is None or parent.type not in _STATEMENT_LISTS:
+            return
+        left, op = expr.child_by_field_name("left"), expr.child_by_field_name("operator")
+        if left is None or left.type != "identifier" or op is None or self.text(op) != "=":
+            return
+        name = apex_name(self.text(left))
+        last = self._stmts[-1] if self._stmts else None
+        if self._declared_in.get(name) == parent.start_byte and isinstance(last, Assign) \
+                and isinstance(last.target, Name) and last.target.name == name:
+            self._candidates.append((len(self._stmts) - 1, name))
+
+    def _mark_kills(self) -> None:
+        """Mark the candidates whose local no loop carries an older value around (`Assign.kills`).
+
+        Within a method the data flow runs the statements in order, then again while a local read
+        early was written later: what a loop carries to its next iteration. A killing assignment
+        runs again too, so a local a loop reads or writes keeps its may-union, unless every
+        declaration of that name is inside the loop (each iteration starts from the declaration).
+        A name the lowering saw in a loop's text counts as mentioned there (a comment too)."""
+        if not self._candidates:
+            return
+        lowered = self._lower_case()
+        names = {name for _, name in self._candidates}
+        killable = {}
+        for name in names:
+            pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(name.encode()) + rb"(?![a-z0-9_])")
+            declared = self._declared_at.get(name, [])
+            killable[name] = all(all(start <= at < end for at in declared)
+                                 for start, end in self._loops if pattern.search(lowered, start, end))
+        for index, name in self._candidates:
+            stmt = self._stmts[index]
+            if killable[name] and isinstance(stmt, Assign):
+                self._stmts[index] = replace(stmt, kills=True)
 
     def foreach(self, node: Node) -> None:
         named = [c for c in node.named_children if c.type not in ("line_comment", "block_comment")]
@@ -468,6 +563,7 @@ class _FileLowering:
             vtype = self.type_text(named[idx - 1]) if idx > 0 else ""
             name = apex_name(self.text(ident))
             self._locals.append(Param(name, vtype))
+            self._declare(name, node)
             if idx + 1 < len(named):
                 coll = self.expr(named[idx + 1])
                 self._stmts.append(Assign(self.span(node), Name(self.span(ident), name),
@@ -482,6 +578,39 @@ class _FileLowering:
             for c in named:
                 self.stmt(c)
 
+    def switch(self, node: Node) -> None:
+        """`switch on x { when T v { ... } ... }`: a type pattern binds `v` to the switched value
+        (the branch runs when `x` is a `T`), as `T v = (T) x;` would."""
+        subject = node.child_by_field_name("condition")
+        value = self.expr(subject) if subject is not None else None
+        if value is not None:
+            self._stmts.append(Eval(value.span, value))
+        for c in node.children:
+            if c.type == "switch_block":
+                for rule in c.named_children:
+                    self.switch_rule(rule, value)
+            elif c is not subject and c.type not in _STATEMENT_SKIP:
+                self.stmt(c)
+
+    def switch_rule(self, rule: Node, value: Expr | None) -> None:
+        for c in rule.named_children:
+            if c.type != "switch_label":
+                self.stmt(c)
+                continue
+            for pattern in c.named_children:
+                if pattern.type != "when_sobject_type":
+                    self.stmt(pattern)
+                    continue
+                ident = next((n for n in pattern.named_children if n.type == "identifier"), None)
+                if ident is None or value is None:
+                    continue
+                vtype = self.type_text(next((n for n in pattern.named_children if n is not ident), None))
+                name = apex_name(self.text(ident))
+                self._locals.append(Param(name, vtype))
+                self._declare(name, pattern)
+                self._stmts.append(Assign(self.span(pattern), Name(self.span(ident), name),
+                                          Cast(value.span, vtype, value)))
+
     def catch_param(self, node: Node) -> None:
         for c in node.named_children:
             if c.type == "formal_parameter":
@@ -489,6 +618,7 @@ class _FileLowering:
                 if pn is not None:
                     self._locals.append(Param(apex_name(self.text(pn)),
                                               self.type_text(c.child_by_field_name("type"))))
+                    self._declare(apex_name(self.text(pn)), node)
             else:
                 self.stmt(c)
 
@@ -565,6 +695,10 @@ class _FileLowering:
             op = node.child_by_field_name("operator")
             if left is None or right is None:
                 return self.opaque(node, sp)
+            if _operator(node) == "??":
+                # `a ?? b` (Apex null coalescing, API 60): `a` when it is not null, else `b`: either
+                # value, as a conditional's; the null test itself says nothing of the session
+                return Ternary(sp, Opaque(sp), self.expr(left), self.expr(right))
             return Binary(sp, self.text(op) if op is not None else "?", self.expr(left), self.expr(right))
         if t == "ternary_expression":
             parts = [c for c in node.named_children if c.type not in ("line_comment", "block_comment", "ERROR")]
@@ -637,9 +771,23 @@ class _FileLowering:
         self._refs.add(name)
         obj = self.expr(obj_node) if obj_node is not None else None
         args = self.args(node.child_by_field_name("arguments"))
-        if name == "getsessionid" and not args and _is_userinfo(obj):
+        if name == "getsessionid" and not args and _is_userinfo(obj) and not self._variable_named(obj):
             return self.session_read(node, sp, obj)
         return Call(sp, obj, name, args, self.short(node))
+
+    def _variable_named(self, obj: Expr | None) -> bool:
+        """Whether `obj`, a bare name, is a variable in scope: a local declared before it, a parameter,
+        a field of the class (or a static one of an outer class). In Apex a variable hides a type of
+        the same name, so `userInfo.getSessionId()` then calls the variable's own class's method.
+        (A field inherited from a superclass in another file: `PackageModel._drop_shadowed_sources`.)"""
+        if not isinstance(obj, Name):
+            return False
+        name = obj.name
+        if any(p.name == name for p in self._locals) or any(p.name == name for p in self._params):
+            return True
+        if self._class_fields and name in self._class_fields[-1][0]:
+            return True
+        return any(name in static for _, static in self._class_fields[:-1])
 
     def constructor_call(self, node: Node) -> None:
         """`this(a, b)` or `super(a)` opening a constructor: a call of the other constructor, by

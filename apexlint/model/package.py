@@ -72,6 +72,11 @@ class MethodInfo:
         return "static" in self.method.modifiers
 
 
+# A field of this name hides System.UserInfo in the classes that inherit it (`PackageModel.
+# _drop_shadowed_sources`): a walk over every class's fields that `apexlint.reuse` accounts for.
+SHADOWING_FIELD = "userinfo"
+
+
 def base_type(type_name: str) -> str:
     """`List<Account>` -> `list`, `String[]` -> `list`, `System.HttpRequest` -> `httprequest`."""
     t = type_name.strip().lower()
@@ -342,11 +347,31 @@ class PackageModel:
         self.remoted_sessions = {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
     def _drop_shadowed_sources(self) -> None:
-        """A package class named UserInfo shadows System.UserInfo for unqualified calls."""
-        if "userinfo" not in self.classes:
+        """A package class named UserInfo shadows System.UserInfo for unqualified calls; so does
+        a field named `userInfo` a class inherits from a package superclass (its own fields, its
+        locals and parameters are told apart at lowering: `_FileLowering._variable_named`)."""
+        unqualified = [k for k, s in self.sources.items() if s.context == "UserInfo"]
+        if "userinfo" in self.classes:
+            for sid in unqualified:
+                del self.sources[sid]
             return
-        for sid in [k for k, s in self.sources.items() if s.context == "UserInfo"]:
-            del self.sources[sid]
+        if not any(f.name == SHADOWING_FIELD for c in self.every_class() for f in c.fields):
+            return
+        for sid in unqualified:
+            cls = self._source_class(self.sources[sid].owner)
+            if cls is not None and any(self._declares_field(sup, SHADOWING_FIELD) for sup in self.supertypes(cls)):
+                del self.sources[sid]
+
+    def _source_class(self, owner: str) -> str | None:
+        """The package class a source's owner (`outer.inner.method`) is in, if one."""
+        cls = owner
+        while cls and cls not in self.classes:
+            cls = cls.rpartition(".")[0]
+        return cls or None
+
+    def _declares_field(self, cls: str, name: str) -> bool:
+        c = self.classes.get(cls)
+        return c is not None and any(f.name == name for f in c.fields)
 
     # -- bodies --------------------------------------------------------------------------------
     def body(self, info: MethodInfo) -> tuple[Stmt, ...]:
