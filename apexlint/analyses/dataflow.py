@@ -1287,13 +1287,13 @@ class _MethodRun:
             if logger:
                 self.sink("log", logger, call.span, call.text, join_all(args))
                 return EMPTY
-            handed = self.subscriber_handoff(r, call, receiver)
+            joined = join_all(args)
+            # (asked only of a session's call: proving who made an object reads other bodies)
+            handed = self.subscriber_handoff(r, call) if joined.carries_session() else ""
             if handed:
                 # A subscriber's implementation may run here: the package's own implementations
                 # are followed too (their verdicts stand), but theirs cannot be (SID011).
-                joined = join_all(args)
-                if joined.carries_session():
-                    self.sink("unresolved", handed, call.span, call.text, joined)
+                self.sink("unresolved", handed, call.span, call.text, joined)
             return self.invoke(r.targets, call, args, receiver)
         installed = self.installed_logger(call, r)
         if installed:
@@ -1314,7 +1314,7 @@ class _MethodRun:
             self.sink("unresolved", call.name, call.span, call.text, joined)
         return derived(joined)
 
-    def subscriber_handoff(self, r: Resolution, call: Call, receiver: Value) -> str:
+    def subscriber_handoff(self, r: Resolution, call: Call) -> str:
         """What a call hands its arguments to when the object it is made on may be a subscriber's:
         its type is a global interface, or a global virtual or abstract class whose method
         subscribers can override, and the object is not provably one the package makes
