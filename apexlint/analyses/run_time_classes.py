@@ -115,7 +115,7 @@ class RunTimeClasses:
             return None
         if isinstance(e, Call):
             pc = self.named_class(e, self.scope(info))
-            return frozenset({pc}) if pc is not None and self._concrete(pc) else None
+            return frozenset({pc}) if pc is not None else None  # (`made_of` asks for a concrete one)
         if isinstance(e, Name | FieldGet):
             return self._held(e, info, depth, types=True)
         return None
@@ -124,9 +124,10 @@ class RunTimeClasses:
         """The package class `Type.forName('Impl')` or `Type.forName('ns', 'Impl')` names with
         literals (the package's namespace or none), else None."""
         if scope.resolve(call).system != ("type", "forname") or not call.args \
-                or not all(isinstance(a, Lit) and a.is_string for a in call.args):
+                or not all(isinstance(a, Lit) for a in call.args):
             return None
-        *namespace, name = [a.value for a in call.args if isinstance(a, Lit)]
+        # `Type.forName(null, 'Impl')`: no namespace, the package's own first
+        *namespace, name = [a.value if a.is_string else "" for a in call.args if isinstance(a, Lit)]
         if namespace and namespace[0].lower() not in ("", self.model.namespace):
             return None
         return self.model.resolve_class(name)
