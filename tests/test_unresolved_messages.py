@@ -43,10 +43,11 @@ def test_a_package_made_object_in_a_field_a_type_local_or_a_helpers_parameter_is
     held = "fixtures/vulnerable-sfdx/force-app/main/default/classes/HeldSyncPlugins.cls"
     verdicts = _verdict_lines(held)
     made = {"initialiser": 26, "static final": 31, "constructor": 36, "Type local": 59, "Type field": 64,
-            "private helper": 102}
+            "private helper": 102, "private factory": 127, "package-made global virtual factory": 132}
     assert {how: verdicts.get(line) for how, line in made.items()} == dict.fromkeys(made, ("SID010",)), verdicts
     open_ = {"setter": 41, "setting": 46, "global virtual field": 52, "other namespace": 71,
-             "reassigned Type": 81, "metadata Type": 88, "a caller's parameter": 116}
+             "reassigned Type": 81, "metadata Type": 88, "a caller's parameter": 116,
+             "a subscriber's factory": 138}
     assert {how: verdicts.get(line) for how, line in open_.items()} == dict.fromkeys(open_, ("SID011",)), verdicts
 
 

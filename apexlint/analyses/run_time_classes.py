@@ -23,7 +23,7 @@ proved: None. The answer depends on the code only, so it is kept per field and p
 
 from __future__ import annotations
 
-from apexlint.analyses.callgraph import CallGraph, Scope, walk_exprs
+from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, walk_exprs
 from apexlint.analyses.demand import Demand
 from apexlint.ir import Assign, Call, Cast, Expr, FieldGet, Lit, Name, New, Return, Ternary, This
 from apexlint.model import catalog as api
@@ -49,7 +49,9 @@ class RunTimeClasses:
 
     def made_of(self, pc: str, expr: Expr, info: MethodInfo) -> bool:
         """Whether `expr`, of static type `pc`, is provably an object of concrete package classes of `pc`."""
-        found = self.of(expr, info)
+        return self._made(pc, self.of(expr, info))
+
+    def _made(self, pc: str, found: Classes) -> bool:
         return bool(found) and all(self._concrete(c) and (c == pc or pc in self.model.supertypes(c))
                                    for c in found or ())
 
@@ -91,13 +93,14 @@ class RunTimeClasses:
             return self._named(call.obj, info, depth)
         if not r.targets or r.system is not None:
             return None
-        # only a method no subscriber's class can supply instead (on an object, or `this`)
-        arity = len(call.args)
-        if not r.is_static and any(self.model.subscriber_overridable(c, call.name, arity)
-                                   for c in {r.receiver_type or "", *(t.owner for t in r.targets)} if c):
-            return None
+        if not r.is_static and self._overridable(r, call) and (
+                call.obj is None or isinstance(call.obj, This) or r.receiver_type is None
+                or not self._made(r.receiver_type, self._object(call.obj, info, depth - 1))):
+            return None  # a subscriber's class may supply the method, on an object the package did not make
         found: frozenset[str] = frozenset()
         for t in r.targets:
+            if t.cls is not None and (t.cls.kind == "interface" or "abstract" in t.method.modifiers):
+                continue  # a declaration without a body: never what runs
             returns = [s.expr for s in self.model.body(t) if isinstance(s, Return) and s.expr is not None]
             if not returns:
                 return None
@@ -107,6 +110,11 @@ class RunTimeClasses:
                     return None
                 found |= made
         return found
+
+    def _overridable(self, r: Resolution, call: Call) -> bool:
+        """Whether a subscriber's class may supply the method an instance call runs."""
+        owners = {r.receiver_type or "", *(t.owner for t in r.targets)} - {""}
+        return any(self.model.subscriber_overridable(c, call.name, len(call.args)) for c in sorted(owners))
 
     # -- Type values -------------------------------------------------------------------------------
     def _named(self, e: Expr, info: MethodInfo, depth: int) -> Classes:
