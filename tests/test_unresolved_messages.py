@@ -29,6 +29,38 @@ def test_a_hand_off_to_a_global_interface_names_the_method_and_blocks_the_suppor
     assert verdicts["45"] == verdicts["51"] == verdicts["57"] == ("SID010",), verdicts
 
 
+def _verdict_lines(path: str) -> dict[int, tuple[str, ...]]:
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "vulnerable-sfdx",), root=REPO, jobs=1))
+    return {int(v.source_id.rpartition(":")[0].rpartition(":")[2]): v.rule_ids for v in result.verdicts
+            if v.source_id.startswith(path)}
+
+
+def test_a_package_made_object_in_a_field_a_type_local_or_a_helpers_parameter_is_followed_into() -> None:
+    """A global interface's object the package provably makes (every assignment to the field or local
+    a `new` of a package class or a literal `Type.forName`, every caller of a private helper passing
+    one) runs the package's implementation: its same-org call is the verdict (SID010). Anything
+    else a subscriber may set stays a hand-off (SID011) and only that."""
+    held = "fixtures/vulnerable-sfdx/force-app/main/default/classes/HeldSyncPlugins.cls"
+    verdicts = _verdict_lines(held)
+    made = {"initialiser": 26, "static final": 31, "constructor": 36, "Type local": 59, "Type field": 64,
+            "private helper": 102, "private factory": 127, "package-made global virtual factory": 132}
+    assert {how: verdicts.get(line) for how, line in made.items()} == dict.fromkeys(made, ("SID010",)), verdicts
+    open_ = {"setter": 41, "setting": 46, "global virtual field": 52, "other namespace": 71,
+             "reassigned Type": 81, "metadata Type": 88, "a caller's parameter": 116,
+             "a subscriber's factory": 138}
+    assert {how: verdicts.get(line) for how, line in open_.items()} == dict.fromkeys(open_, ("SID011",)), verdicts
+
+
+def test_what_a_subscriber_can_set_or_pass_in_a_global_class_stays_a_hand_off() -> None:
+    """A `global` field, a `public` one of a global class, and a global method's parameter may hold
+    a subscriber's object whatever the package itself assigns; a private field and a private
+    helper's parameter may not."""
+    holder = "fixtures/vulnerable-sfdx/force-app/main/default/classes/GlobalSyncPluginHolder.cls"
+    verdicts = _verdict_lines(holder)
+    assert verdicts[10] == verdicts[15] == verdicts[31] == ("SID011",), verdicts
+    assert verdicts[20] == verdicts[36] == ("SID010",), verdicts
+
+
 def test_the_global_apis_callers_and_a_flows_inputs_are_named_as_where_the_session_goes() -> None:
     """T-9: a session a global method returns, or a flow is started with, is handed to code apexlint
     cannot read: SID011 says where, not that it "reaches no use" (and to "remove it")."""

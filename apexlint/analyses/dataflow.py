@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
 from apexlint.analyses.endpoints import url_host
+from apexlint.analyses.run_time_classes import RunTimeClasses
 from apexlint.analyses.values import (
     ANY_PART,
     EMPTY,
@@ -201,6 +202,7 @@ class DataFlow:
         # Every method (`exhaustive`), or only those a session can reach (the default, same result).
         self.exhaustive = exhaustive
         self.demand = Demand(model, graph, include_tests, self.soap_ports)
+        self.run_time = RunTimeClasses(model, graph, self.demand)
         self.active: set[str] = set()
         self._demanded_fields: set[tuple[str, str]] = set()
         self._tainted_fields: set[tuple[str, str]] = set()
@@ -1307,13 +1309,13 @@ class _MethodRun:
             if logger:
                 self.sink("log", logger, call.span, call.text, join_all(args))
                 return EMPTY
-            handed = self.subscriber_handoff(r, call, receiver)
+            joined = join_all(args)
+            # (asked only of a session's call: proving who made an object reads other bodies)
+            handed = self.subscriber_handoff(r, call) if joined.carries_session() else ""
             if handed:
                 # A subscriber's implementation may run here: the package's own implementations
                 # are followed too (their verdicts stand), but theirs cannot be (SID011).
-                joined = join_all(args)
-                if joined.carries_session():
-                    self.sink("unresolved", handed, call.span, call.text, joined)
+                self.sink("unresolved", handed, call.span, call.text, joined)
             return self.invoke(r.targets, call, args, receiver)
         installed = self.installed_logger(call, r)
         if installed:
@@ -1334,45 +1336,27 @@ class _MethodRun:
             self.sink("unresolved", call.name, call.span, call.text, joined)
         return derived(joined)
 
-    def subscriber_handoff(self, r: Resolution, call: Call, receiver: Value) -> str:
+    def subscriber_handoff(self, r: Resolution, call: Call) -> str:
         """What a call hands its arguments to when the object it is made on may be a subscriber's:
         its type is a global interface, or a global virtual or abstract class whose method
-        subscribers can override, and the object is not known to be one of the package's
-        (`new Impl()`, `Type.forName('Impl').newInstance()`). "" for none."""
+        subscribers can override, and the object is not provably one the package makes
+        (`RunTimeClasses`: `new Impl()`, `Type.forName('Impl').newInstance()`, through locals,
+        fields and parameters only the package sets). "" for none."""
         pc = r.receiver_type
         if pc is None or r.is_static or call.obj is None or isinstance(call.obj, This | Super):
             return ""
         how = self.model.subscriber_overridable(pc, call.name, len(call.args))
-        if not how or self._package_object(pc, receiver):
+        if not how or self.flow.run_time.made_of(pc, call.obj, self.info):
             return ""
         label = f"{self.model.classes[pc].display}.{r.targets[0].method.display}"
         return f"{label} ({how}; the implementation is chosen at run time)"
 
-    def _package_object(self, pc: str, receiver: Value) -> bool:
-        """Whether an object of static type `pc` is provably one of the package's: made here of a
-        concrete package class, not handed in by a caller (who may be a subscriber) and not made
-        by name at run time. (A local's value counts its declared type among its types, which for
-        an interface or an abstract class is no class an object can be made of.)"""
-        if receiver.deep_params() or RUN_TIME_CLASS in receiver.types:
-            return False
-        for t in receiver.types:
-            c = self.model.classes.get(t)
-            if c is not None and c.kind == "class" and "abstract" not in c.modifiers \
-                    and (t == pc or pc in self.model.supertypes(t)):
-                return True
-        return False
-
     def instance_of(self, named: Expr | None) -> Value:
-        """The object `named.newInstance()` makes: of the package class `Type.forName('Impl')` or
-        `Type.forName('ns', 'Impl')` names with literals, else of a class chosen at run time."""
-        if isinstance(named, Call) and self.scope.resolve(named).system == ("type", "forname") and named.args \
-                and all(isinstance(a, Lit) for a in named.args):
-            *namespace, name = [a.value if a.is_string else "" for a in named.args if isinstance(a, Lit)]
-            if not namespace or namespace[0].lower() in ("", self.model.namespace):
-                pc = self.model.resolve_class(name)
-                if pc is not None:
-                    return Value(types=frozenset({pc}))
-        return Value(types=frozenset({RUN_TIME_CLASS}))
+        """The object `named.newInstance()` makes: of the package classes a `Type` value names with
+        literals (`Type.forName('Impl')`, `Type.forName('ns', 'Impl')`, a local or field only ever
+        set so), else of a class chosen at run time."""
+        classes = self.flow.run_time.named(named, self.info) if named is not None else None
+        return Value(types=classes or frozenset({RUN_TIME_CLASS}))
 
     def logger_call(self, target: MethodInfo, call: Call) -> str:
         """`Logger.error(x)` on a package logging class: a log sink, not code to descend into."""
