@@ -44,8 +44,10 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     note = ctx.uncalled_note(info.id) if info is not None else ""
     if src.context.startswith(NOT_ANALYSED):
         why = src.context[len(NOT_ANALYSED):].strip(" ()")
-        return (f"{ctx.describe_source(sid)} is in a file apexlint did not analyse ({why}: minified or generated "
-                "content): review what it does with the session by hand, or scan its unminified source")
+        # a minified line holds many: the column tells them apart
+        return (f"{ctx.describe_source(sid)} (column {src.span.start_col:,}) is in a file apexlint did not analyse "
+                f"({why}: minified or generated content): review what it does with the session by hand, or scan "
+                "its unminified source")
     if src.context.startswith(NOT_RENDERED):
         hidden = src.context[len(NOT_RENDERED):].strip(" ()")
         return (f"{ctx.describe_source(sid)} is inside {hidden}, which Visualforce does not render: it "
