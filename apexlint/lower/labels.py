@@ -21,7 +21,8 @@ from apexlint.ir import LabelIR
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _OPEN = re.compile(r"<labels(?:\s[^>]*)?>")
 _CLOSE = "</labels>"
-_CHILD = re.compile(r"<(fullName|value|protected)(?:\s[^>]*)?>(.*?)</\1\s*>", re.S)
+_CHILDREN = {name: re.compile(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}\s*>", re.S)
+             for name in ("fullName", "value", "protected")}  # one search each: faster than one for all three
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -39,11 +40,12 @@ def read_labels(text: str) -> tuple[LabelIR, ...]:
         end = text.find(_CLOSE, start.end())
         if end < 0:
             break  # an unclosed element: what follows is no label (and searching on would be quadratic)
-        children = {m.group(1): m.group(2) for m in _CHILD.finditer(text, start.end(), end)}
-        name = xml_text(children.get("fullName", "")).strip()
+        children = {name: found.group(1) if (found := child.search(text, start.end(), end)) is not None else ""
+                    for name, child in _CHILDREN.items()}
+        name = xml_text(children["fullName"]).strip()
         if name:
-            out.append(LabelIR(name, xml_text(children.get("value", "")),
-                               xml_text(children.get("protected", "")).strip().lower() in ("true", "1")))
+            out.append(LabelIR(name, xml_text(children["value"]),
+                               xml_text(children["protected"]).strip().lower() in ("true", "1")))
         at = end + len(_CLOSE)
     return tuple(out)
 
