@@ -122,6 +122,10 @@ def test_a_label_the_package_does_not_hold_stays_unresolved(labelled: ScanResult
     export = _at(labelled, "SID002", "HttpResponse notPackaged()")
     assert dict(export.properties)["confidence"] == "low"
     assert "custom label subscriber_endpoint, which the package does not hold" in export.message
+    page = next(f for f in labelled.findings if f.rule_id == "SID002" and f.location.path.endswith(".page")
+                and "Subscriber_Endpoint" in f.message)
+    assert dict(page.properties)["confidence"] == "low"
+    assert "it starts with custom label Subscriber_Endpoint, which the package does not hold" in page.message
 
 
 # -- re-scans with the cache ----------------------------------------------------------------------

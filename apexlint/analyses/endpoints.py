@@ -200,6 +200,13 @@ def _with_label_values(shape: Shape, model: PackageModel) -> tuple[Shape, tuple[
 _PAGE_LABEL = re.compile(r"\{!\s*\$Label\.([A-Za-z][A-Za-z0-9_]*)\s*\}", re.IGNORECASE)
 
 
+def unknown_page_label(url: str) -> str | None:
+    """The custom label a page's URL still starts with once the package's are written as their
+    values (`page_url_labels`): one the package does not hold, whose value is not known."""
+    found = _PAGE_LABEL.match(url.strip())
+    return found.group(1) if found is not None else None
+
+
 def page_url_labels(url: str, model: PackageModel) -> tuple[str, tuple[LabelIR, ...], bool]:
     """A page's or script's URL with each `{!$Label.X}` of the package written as its packaged
     value, the labels, and whether one that is not protected starts it (gives it its host)."""

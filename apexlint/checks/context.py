@@ -23,6 +23,7 @@ from apexlint.analyses.endpoints import (
     page_request,
     page_url_labels,
     resolve_endpoints,
+    unknown_page_label,
 )
 from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
@@ -124,6 +125,9 @@ class CheckContext:
             endpoint = classify_url(url, frozenset({prop}) if org and prop is not None else frozenset())
             if labels:
                 endpoint = replace(endpoint, labels=labels, packaged_default=default)
+            if endpoint.scope == "unresolved" and (unknown := unknown_page_label(url)) is not None:
+                endpoint = replace(endpoint, why=f"it starts with custom label {unknown}, which the package "
+                                                 "does not hold (its value is not known)")
             prefix = merge_field_prefix(url) if endpoint.scope == "unresolved" else None
             if prefix is not None:
                 endpoint = self._rendered_url(use.path, *prefix) or endpoint
