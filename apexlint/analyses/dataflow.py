@@ -46,6 +46,7 @@ from apexlint.analyses.values import (
     join,
     join_all,
     keeps_facet,
+    label_marker,
     literal,
     literal_text,
     map_entry,
@@ -1245,7 +1246,22 @@ class _MethodRun:
             return self.read_field(("sobject", self.info.trigger.sobject))
         if isinstance(e.obj, Name) and e.obj.name == "page" and not self.scope.is_local("page"):
             return Value(strings=frozenset({(f"/apex/{e.name}",)}), types=frozenset({"pagereference"}))
+        if owner is None and self._label_object(e.obj):
+            # a custom label's text: the endpoint resolution reads its packaged value (`endpoints`)
+            return Value(strings=frozenset({(label_marker(e.name),)}), types=frozenset({"string"}))
         return field_of(self.eval(e.obj), e.name)
+
+    def _label_object(self, e: Expr) -> bool:
+        """Whether `e` is what Apex reads custom labels from: `Label`, `System.Label`, or either
+        followed by the package's namespace (`Label.ns.X`), where no local, field or package class
+        of that name hides the system class."""
+        if isinstance(e, FieldGet) and self.model.namespace and e.name == self.model.namespace:
+            e = e.obj
+        if isinstance(e, FieldGet) and e.name == "label" and isinstance(e.obj, Name) and e.obj.name == "system":
+            return not self.scope.is_local("system")
+        return isinstance(e, Name) and e.name == "label" and not self.scope.is_local("label") \
+            and not (self.scope.cls and self.model.field_owner(self.scope.cls, "label")) \
+            and self.model.resolve_class("label", self.scope.cls) is None
 
     def with_state(self, v: Value) -> Value:
         """`v` as its text shows it: with the fields of the package objects it may be (instance

@@ -4,6 +4,15 @@ Same org: `URL.getOrgDomainUrl()` and friends, relative `/services/...` URLs, an
 when the package's Named Credential points at a Salesforce host. External: any other literal
 host, and `callout:NAME` without such metadata. Unresolved: the endpoint comes from a custom
 setting, a parameter, or anything else apexlint cannot read.
+
+A custom label the package holds (`System.Label.X`, `{!$Label.X}`) is read as the value it is
+packaged with, as a literal would be: a partner's host is an export, the org's URL the org. The
+endpoint keeps the labels it was built from, for messages. A label that is not protected can be
+given another value in a subscriber's org, so where such a label gives the URL its host, the
+packaged value is only a default (`Endpoint.packaged_default`): a same-org verdict that rests on
+it is less certain (SID010 says so, at medium confidence), while an export by the value the
+package ships is an export as it stands. A label the package does not hold (another package's, the
+subscriber's) is not known, and leaves the endpoint unresolved as any unknown text does.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.values import (
+    LABEL,
     ORG,
     ORG_HOST,
     RECEIVER,
@@ -22,8 +32,11 @@ from apexlint.analyses.values import (
     Shape,
     Value,
     marker_field,
+    marker_label,
     marker_param,
 )
+from apexlint.ir import LabelIR
+from apexlint.lower.secrets import clip
 from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
@@ -71,6 +84,22 @@ class Endpoint:
     api: str = ""  # "data", "soap-data", "tooling", "metadata", "apexrest", "oauth", "other"
     named_credential: str = ""
     why: str = ""  # for unresolved: where the endpoint came from
+    labels: tuple[LabelIR, ...] = ()  # the package's custom labels the URL was built from, as packaged
+    # a label that is not protected gives the URL its host: subscribers can make it point elsewhere
+    packaged_default: bool = False
+
+
+def describe_labels(ep: Endpoint) -> str:
+    """"built from custom label Partner_Endpoint (packaged value 'https://…')", "" for none; with
+    what a subscriber's org can do to a label that is not protected."""
+    if not ep.labels:
+        return ""
+    named = ", ".join(f"{lb.name} (packaged value '{clip(lb.value, 120)}')" for lb in ep.labels)
+    out = f"built from custom label{'s' if len(ep.labels) > 1 else ''} {named}"
+    if ep.packaged_default:
+        out += ("; the label is not protected, so this is the packaged default, which a subscriber's org "
+                "can override")
+    return out
 
 
 def shape_text(shape: Shape) -> str:
@@ -86,6 +115,8 @@ def shape_text(shape: Shape) -> str:
             out.append(f"<field {own}>")
         elif marker_param(piece) is not None:
             out.append("<parameter>")
+        elif (label := marker_label(piece)) is not None:
+            out.append(f"<label {label}>")
         elif piece == SETTING:
             out.append("<configured value>")
         elif piece == RESPONSE:
@@ -109,6 +140,9 @@ def _marker_origin(piece: str) -> str:
     own = _own_field(piece)
     if own is not None:
         return f"field {own} of the object the method runs on"
+    label = marker_label(piece)
+    if label is not None:
+        return f"custom label {label}, which the package does not hold (its value is not known)"
     return "a method parameter" if marker_param(piece) is not None else "a value apexlint cannot read"
 
 
@@ -124,6 +158,79 @@ _PORT = re.compile(r":\d{1,5}(?:[/?#]|$)")
 
 
 def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
+    if not any(p.startswith(LABEL) for p in shape):
+        return _resolve_text(shape, model)
+    shape, labels, host = _with_label_values(shape, model)
+    found = _resolve_text(shape, model)
+    return replace(found, labels=labels, packaged_default=host is not None and not host.protected) \
+        if labels else found
+
+
+def _with_label_values(shape: Shape, model: PackageModel) -> tuple[Shape, tuple[LabelIR, ...], LabelIR | None]:
+    """`shape` with each custom label the package holds written as its packaged value; the labels
+    (in order, once each), and the one whose text starts the URL (alone or after its scheme), if
+    any: that one says which host the request goes to."""
+    out: list[str] = []
+    used: list[LabelIR] = []
+    host: LabelIR | None = None
+    for i, piece in enumerate(shape):
+        name = marker_label(piece)
+        label = model.custom_label(name) if name is not None else None
+        if label is None:
+            out.append(piece)
+            continue
+        if label not in used:
+            used.append(label)
+        if i == 0 or (i == 1 and shape[0].lower() in ("https://", "http://")):
+            host = label
+        if out and not out[-1].startswith("\x00"):
+            out[-1] += label.value
+        elif label.value:
+            out.append(label.value)
+    glued: list[str] = []
+    for piece in out:  # a value between two literals: one literal
+        if glued and not piece.startswith("\x00") and not glued[-1].startswith("\x00"):
+            glued[-1] += piece
+        else:
+            glued.append(piece)
+    return tuple(glued) or ("",), tuple(used), host
+
+
+# `{!$Label.X}` in a page's URL (`{!$Label.ns__X}` as another namespace names it)
+_PAGE_LABEL = re.compile(r"\{!\s*\$Label\.([A-Za-z][A-Za-z0-9_]*)\s*\}", re.IGNORECASE)
+
+
+def unknown_page_label(url: str) -> str | None:
+    """The custom label a page's URL still starts with once the package's are written as their
+    values (`page_url_labels`): one the package does not hold, whose value is not known."""
+    found = _PAGE_LABEL.match(url.strip())
+    return found.group(1) if found is not None else None
+
+
+def page_url_labels(url: str, model: PackageModel) -> tuple[str, tuple[LabelIR, ...], bool]:
+    """A page's or script's URL with each `{!$Label.X}` of the package written as its packaged
+    value, the labels, and whether one that is not protected starts it (gives it its host)."""
+    if "$label" not in url.lower():
+        return url, (), False
+    used: list[LabelIR] = []
+    default = False
+
+    def value(m: re.Match[str]) -> str:
+        nonlocal default
+        label = model.custom_label(m.group(1))
+        if label is None:
+            return m.group(0)
+        if label not in used:
+            used.append(label)
+        before = url[:m.start()].strip().lower()
+        if before in ("", "https://", "http://", "//") and not label.protected:
+            default = True
+        return label.value
+
+    return _PAGE_LABEL.sub(value, url), tuple(used), default
+
+
+def _resolve_text(shape: Shape, model: PackageModel) -> Endpoint:
     head = shape[0] if shape else ""
     text = shape_text(shape)
     if head in (ORG, ORG_HOST) or (head.lower() in ("https://", "http://") and shape[1:2] in ((ORG,), (ORG_HOST,))):

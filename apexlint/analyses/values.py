@@ -26,6 +26,7 @@ SESSION = "\x00session"  # a session ID
 SETTING = "\x00setting"  # a custom setting / custom metadata value
 RESPONSE = "\x00response"  # text a server sent back (a response's header or body)
 TOP = "\x00top"  # too many strings to tell apart
+LABEL = "\x00label:"  # + a name: the text of a custom label (`label_marker`), read from the package at resolution
 TOP_SHAPE: tuple[str, ...] = (TOP,)
 ANY_PART = "*"  # too many parts to tell apart: one part stands for all of them
 MAX_PIECES = 6
@@ -37,6 +38,17 @@ MAX_SHAPES = 12
 MAX_FACETS = 12
 MAX_TRACE = 24
 MAX_DEPTH = 2  # levels of object parts kept: request.header, record.field, port.header.sessionId
+
+
+def label_marker(name: str) -> str:
+    """The text of custom label `name` (`System.Label.X`): the analysis keeps the label, not its
+    value, so that what resolves an endpoint can name it, and say whether subscribers can change it."""
+    return f"{LABEL}{name.lower()}"
+
+
+def marker_label(piece: str) -> str | None:
+    """The custom label (lower case) `piece` stands for, None for any other piece."""
+    return piece[len(LABEL):] if piece.startswith(LABEL) else None
 
 
 def param_marker(index: int) -> str:

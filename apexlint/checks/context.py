@@ -21,7 +21,9 @@ from apexlint.analyses.endpoints import (
     merge_field_host,
     merge_field_prefix,
     page_request,
+    page_url_labels,
     resolve_endpoints,
+    unknown_page_label,
 )
 from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
@@ -116,10 +118,17 @@ class CheckContext:
                 why="its connected app, which names where the canvas is, is not in the package")
             found = self._page_requests[use] = (endpoint, None)
         if found is None:
-            prop = merge_field_host(use.url)
+            # the package's `{!$Label.X}` render their packaged values (`endpoints.page_url_labels`)
+            url, labels, default = page_url_labels(use.url, self.model)
+            prop = merge_field_host(url)
             org = prop is not None and self._renders_org_host(use.path, prop)
-            endpoint = classify_url(use.url, frozenset({prop}) if org and prop is not None else frozenset())
-            prefix = merge_field_prefix(use.url) if endpoint.scope == "unresolved" else None
+            endpoint = classify_url(url, frozenset({prop}) if org and prop is not None else frozenset())
+            if labels:
+                endpoint = replace(endpoint, labels=labels, packaged_default=default)
+            if endpoint.scope == "unresolved" and (unknown := unknown_page_label(url)) is not None:
+                endpoint = replace(endpoint, why=f"it starts with custom label {unknown}, which the package "
+                                                 "does not hold (its value is not known)")
+            prefix = merge_field_prefix(url) if endpoint.scope == "unresolved" else None
             if prefix is not None:
                 endpoint = self._rendered_url(use.path, *prefix) or endpoint
             found = self._page_requests[use] = (

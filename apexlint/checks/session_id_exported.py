@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apexlint.analyses.endpoints import Endpoint, resolve_endpoints
+from apexlint.analyses.endpoints import Endpoint, describe_labels, resolve_endpoints
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
@@ -102,7 +102,7 @@ def _emailed(ctx: CheckContext, exported: set[str]) -> Iterator[Verdict]:
 def _url_destination(ep: Endpoint) -> str:
     """Where a page's request goes; a URL built at run time is treated as leaving the org (SPEC)."""
     if ep.scope == "external":
-        return f"to {ep.host} ({ep.why or 'an external host'})"
+        return f"to {ep.host} ({_with_labels(ep.why or 'an external host', ep)})"
     # a script's value unknown until run time reads as the Apex one does
     shown = ep.url.replace(UNKNOWN_TEXT, "<unknown>")
     return (f"to a URL apexlint could not resolve ({shown}: {ep.why}); unless it is this org, "
@@ -114,6 +114,13 @@ def _destination(ep: Endpoint) -> str:
         return (f"to Named Credential '{ep.named_credential}' ({ep.why}, so apexlint treats it as an external "
                 "system)")
     if ep.scope == "external":
-        return f"to {ep.url} ({ep.host}: {ep.why or 'not this org'})"
+        return f"to {ep.url} ({ep.host}: {_with_labels(ep.why or 'not this org', ep)})"
     return (f"to an endpoint apexlint could not resolve ({ep.url}: {ep.why}); unless it is this org, "
             "the session leaves Salesforce")
+
+
+def _with_labels(why: str, ep: Endpoint) -> str:
+    """Why the endpoint is not the org, and the custom labels its URL was built from: the message
+    names each label and the value it is packaged with, where the host was read."""
+    labels = describe_labels(ep)
+    return f"{why}; {labels}" if labels else why

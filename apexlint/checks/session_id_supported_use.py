@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from apexlint.analyses.endpoints import Endpoint, describe_labels
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.model.catalog import PAGE_KEEPS, PAGE_POSTBACKS
@@ -22,8 +23,12 @@ API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata":
               "other": "page or service", "": "endpoint"}
 
 
-def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple]]:  # type: ignore[type-arg]
-    """(location, description, method id, trace) of each supported use of one source."""
+def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple, str]]:  # type: ignore[type-arg]
+    """(location, description, method id, trace, confidence) of each supported use of one source.
+
+    Confidence is medium where the endpoint's host is the packaged value of a custom label that is
+    not protected (`Endpoint.packaged_default`): a subscriber's org can give the label another
+    value, and the session then goes wherever that points."""
     uses = []
     for hit in ctx.hits("callout", "soap-callout"):
         if hit.source_id != source_id:
@@ -38,7 +43,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             if use.metadata_write:
                 what = "write of the package's own metadata (notify the admin before it runs)"
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
-                         f"a same-org {what} ({ep.url})", hit.site.method_id, hit.trace))
+                         f"a same-org {what} ({_url_and_labels(ep)})", hit.site.method_id, hit.trace,
+                         _confidence(ep)))
     for u in ctx.model.url_uses:
         if source_id not in u.sources or u.sink in PAGE_KEEPS:  # a session stored or logged: SID003
             continue
@@ -55,10 +61,21 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
                 what = f"a same-org write of the package's own metadata {where} (notify the admin before it runs)"
             else:
                 what = f"a same-org {API_LABELS.get(ep.api, 'endpoint')} request {where}"
+            if ep.labels:
+                what += f" ({describe_labels(ep)})"
         else:
             continue
-        uses.append((Location(u.path, u.span, label="supported use"), what, "", ()))
+        uses.append((Location(u.path, u.span, label="supported use"), what, "", (), _confidence(ep)))
     return uses
+
+
+def _url_and_labels(ep: Endpoint) -> str:
+    labels = describe_labels(ep)
+    return f"{ep.url}, {labels}" if labels else ep.url
+
+
+def _confidence(ep: Endpoint) -> str:
+    return "medium" if ep.packaged_default else "high"
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:
@@ -73,14 +90,16 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
             continue
         # one note a retrieval (SPEC), where its first use is; a library whose every method calls
         # the org through one port would otherwise give a note a call and an endpoint
-        loc, what, method, trace = uses[0]
+        loc, what, method, trace, _ = uses[0]
+        # medium where any use's host is only a label's packaged default (`supported_uses`)
+        confidence = "medium" if any(u[4] == "medium" for u in uses) else "high"
         message = f"{ctx.describe_source(sid)} is used for {what}: a supported use"
         others = sorted({(u[0].path, u[0].span.start_line) for u in uses[1:]} - {(loc.path, loc.span.start_line)})
         if others:
             message += f", as are its uses at {name_some([f'{PurePosixPath(p).name}:{n}' for p, n in others])}"
         message += "; document it for the security review"
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=trace, method=method,
-                                  anchor_text=what, properties={"confidence": "high"}), (sid,))
+                                  anchor_text=what, properties={"confidence": confidence}), (sid,))
 
 
 def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:

@@ -12,8 +12,9 @@ Each such merge field in a URL also yields a UrlUse ("weblink", "custom-tab",
 (`<linkType>javascript</linkType>`) is analysed as script instead.
 
 Every file yields a MetadataIR (type, full name), with the endpoint of Named Credentials,
-External Credentials, Remote Site Settings and CSP Trusted Sites, which the endpoint
-resolution needs to tell same-org callouts from exports.
+External Credentials, Remote Site Settings and CSP Trusted Sites, and the custom labels of a
+CustomLabels file (`lower.labels`), which the endpoint resolution needs to tell same-org callouts
+from exports.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tree_sitter import Tree
 from apexlint.ir import FileIR, FileKind, MetadataIR, Notification, SourceKind, SourceSite, Span, UrlUse
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
+from apexlint.lower.labels import read_labels
 from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
 from apexlint.lower.text_scan import (
     component_name,
@@ -107,7 +109,8 @@ class _MetadataLowering:
             suppressions=tuple(xml_suppressions(self.src, self.positions, self.comments)),
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
-            metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint),),
+            metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint,
+                                 read_labels(self.src.text) if self.type == "CustomLabels" else ()),),
         )
 
     # ------------------------------------------------------------------ elements

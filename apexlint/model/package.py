@@ -18,6 +18,7 @@ from apexlint.ir import (
     ClassIR,
     FieldGet,
     FileIR,
+    LabelIR,
     MetadataIR,
     MethodIR,
     Name,
@@ -230,6 +231,7 @@ class PackageModel:
     _dispatched: dict[tuple[str, str, int], list[MethodInfo]] = field(default_factory=dict, repr=False,
                                                                       compare=False)
     _field_tables: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    _labels: dict[str, LabelIR] | None = field(default=None, repr=False, compare=False)
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -643,6 +645,20 @@ class PackageModel:
 
     def named_credential_endpoint(self, name: str) -> str | None:
         return self._metadata_endpoint("NamedCredential", name)
+
+    def custom_label(self, name: str) -> LabelIR | None:
+        """The package's custom label `name` (any case; `ns__X` of the package's namespace too, as
+        a page names it), None for a label the package does not hold (another package's, the
+        subscriber's): its value is not known. The first file's, by path, where two hold one."""
+        if self._labels is None:
+            self._labels = {}
+            for md in self.metadata:
+                for label in md.labels:
+                    self._labels.setdefault(label.name.lower(), label)
+        n = name.lower()
+        if self.namespace and n.startswith(self.namespace + "__"):
+            n = n[len(self.namespace) + 2:]
+        return self._labels.get(n)
 
     def _metadata_endpoint(self, kind: str, name: str) -> str | None:
         """The URL the package's metadata `kind` named `name` (with or without the package's
