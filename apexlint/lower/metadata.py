@@ -59,6 +59,7 @@ URL_SINKS = {
 }
 FORMULA_URL_FUNCTIONS = {"hyperlink": "formula-hyperlink", "image": "formula-image"}
 OUTBOUND_CONTAINERS = frozenset({"outboundMessages", "WorkflowOutboundMessage"})
+DECOMPOSED_FIELD_UPDATE = "WorkflowFieldUpdate"  # the root of a decomposed workflow's field update
 _ENDPOINT_PARAMETER_TYPES = frozenset({"url", "authproviderurl"})
 _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
 _FUNCTION_CALL = re.compile(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
@@ -194,16 +195,31 @@ class _MetadataLowering:
             return
         sites = [(ref, self._session_site(text, ref.start, ref.end, element)) for ref in refs]
         update = element.parent
-        if update is not None and update.name == "fieldUpdates" and self.root_name == "Workflow":
+        if update is not None and self._is_field_update(update):
             # a field update's formula is computed and saved into the record's field
             field = update.child_text("field") or "a field"
-            self._use(WORKFLOW_FIELD_UPDATE, f"{self._owner(element)} into {self.full_name}.{field}",
+            self._use(WORKFLOW_FIELD_UPDATE, f"{self._owner(element)} into {self._workflow_object()}.{field}",
                       tuple(sorted(s.id for _, s in sites)), element, in_query=False)
         for function, arg_start, arg_end in _url_arguments(text.text):
             inside = [s.id for ref, s in sites if arg_start <= ref.start < arg_end]
             if inside:
                 url = formula_url_text(text.text[arg_start:arg_end])
                 self._use(FORMULA_URL_FUNCTIONS[function], url, tuple(sorted(inside)), element, in_query=True)
+
+    def _is_field_update(self, element: XmlElement) -> bool:
+        """A workflow field update: `<fieldUpdates>` of a Workflow, or the root of a decomposed one."""
+        if element.parent is None:
+            return element.name == DECOMPOSED_FIELD_UPDATE
+        return element.name == "fieldUpdates" and self.root_name == "Workflow"
+
+    def _workflow_object(self) -> str:
+        """The object a workflow belongs to: the file's name (`workflows/Case.workflow-meta.xml`),
+        or, decomposed, the folder above the component's type folder
+        (`workflows/Case/workflowFieldUpdates/Stamp.workflowFieldUpdate-meta.xml`)."""
+        if self.root_name == "Workflow":
+            return self.full_name
+        parts = self.src.path.replace("\\", "/").split("/")
+        return parts[-3] if len(parts) >= 3 else self.full_name
 
     def _javascript_link(self, text: XmlText, element: XmlElement) -> None:
         """A JavaScript button/link: its code, with merge fields filled in, runs in the browser.
