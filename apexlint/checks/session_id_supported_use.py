@@ -19,7 +19,7 @@ UI_SINKS = ("sforce.connection", "cometd")
 API_CLIENT_SINKS = ("jsforce.Connection", "forcetk.Client")  # JavaScript clients of the REST API
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
               "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",
-              "other": "page or service", "": "endpoint"}
+              "apex": "Apex API call", "other": "page or service", "": "endpoint"}
 
 
 def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple]]:  # type: ignore[type-arg]
@@ -34,7 +34,7 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
                 continue
             what = API_LABELS.get(ep.api, "endpoint")
             if ep.api == "tooling" and any(m in ("POST", "PATCH", "PUT", "DELETE") for m in use.methods):
-                what = "Tooling API call"  # one that writes no metadata: tests run, anonymous Apex
+                what = "Tooling API call"  # one that writes no metadata: tests run (anonymous Apex: SID004)
             if use.metadata_write:
                 what = "write of the package's own metadata (notify the admin before it runs)"
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
