@@ -88,6 +88,36 @@ def test_a_formula_outside_a_field_update_is_not_saved() -> None:
     assert len(ir.sources) == 1 and not ir.url_uses
 
 
+FLOW = HEADER + f"""<Flow {NS}>
+    <actionCalls>
+        <name>Mail_It</name>
+        <actionName>emailSimple</actionName>
+        <actionType>emailSimple</actionType>
+        <inputParameters><name>emailAddresses</name><value><elementReference>To</elementReference></value>
+        </inputParameters>
+        <inputParameters><name>emailBody</name><value><elementReference>Body</elementReference></value>
+        </inputParameters>
+    </actionCalls>
+    <actionCalls>
+        <name>Post_It</name>
+        <actionName>chatterPost</actionName>
+        <actionType>chatterPost</actionType>
+        <inputParameters><name>text</name><value><elementReference>Sid</elementReference></value></inputParameters>
+    </actionCalls>
+    <formulas><name>Sid</name><dataType>String</dataType><expression>{{!$Api.Session_ID}}</expression></formulas>
+    <textTemplates><name>Body</name><text>Token: {{!Sid}}</text></textTemplates>
+</Flow>
+"""
+
+
+def test_a_flow_e_mail_action_mails_the_session_its_resources_hold() -> None:
+    ir = lower(FLOW, "force-app/main/default/flows/Mail.flow-meta.xml", "Flow")
+    (source,) = ir.sources  # the formula's; the template refers to it, the chatter post is not mailed
+    use = sink(ir, "flow e-mail action")
+    assert use.url == "Mail_It to the addresses in To" and use.sources == (source.id,)
+    assert not use.in_query and len(ir.url_uses) == 1
+
+
 def test_doctype_entities_are_never_expanded() -> None:
     xml = HEADER + (
         '<!DOCTYPE Workflow [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> '

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_KEEPS, PAGE_POSTBACKS
+from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
 
 RULE_ID = "SID010"
 UI_SINKS = ("sforce.connection", "cometd")
@@ -40,8 +40,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
                          f"a same-org {what} ({ep.url})", hit.site.method_id, hit.trace))
     for u in ctx.model.url_uses:
-        if source_id not in u.sources or u.sink in PAGE_KEEPS:  # a session stored or logged: SID003
-            continue
+        if source_id not in u.sources or u.sink in PAGE_KEEPS or u.sink in METADATA_EMAILS:
+            continue  # a session stored or logged (SID003), or mailed (SID002)
         ep = ctx.url_endpoint(u)
         if u.sink in UI_SINKS:
             what = f"standard UI request through {u.sink}"

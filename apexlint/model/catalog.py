@@ -260,5 +260,7 @@ PAGE_STORAGE = frozenset({"localStorage", "sessionStorage", "document.cookie"})
 # A workflow field update's formula, saved into the record (lower/metadata.py).
 METADATA_RECORD_WRITES = frozenset({"workflow field update"})
 PAGE_KEEPS = PAGE_RECORD_WRITES | PAGE_LOGS | PAGE_STORAGE | METADATA_RECORD_WRITES
+# A flow's e-mail action, which mails its body and subject to its recipients (lower/metadata.py).
+METADATA_EMAILS = frozenset({"flow e-mail action"})
 # Visualforce command components: they post the page's form back to the page's own controller.
 PAGE_POSTBACKS = frozenset({"apex:commandLink", "apex:commandButton"})
