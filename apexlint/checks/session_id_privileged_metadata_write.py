@@ -53,15 +53,6 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
             e.scope == "same-org" or (e.scope == "unresolved" and e.api in ORG_API_PATHS) for e in use.endpoints):
         return None  # (a host apexlint cannot read, with an org API's path: aimed at an org all the same)
     apis = {e.api for e in use.endpoints}
-    if use.runs_apex:
-        # Neither a read nor a write of the package's metadata: whatever code it is given, outside the
-        # package's namespace, with the user's rights (DML on setup objects, callouts, Metadata API
-        # calls). What it does is not in the package to judge, hence a warning (see rules/SID004.md).
-        api_name = "Tooling API" if "tooling" in apis else "Apex API"
-        return (Level.WARNING, f"{src} authenticates {api_name} executeAnonymous, which runs any Apex it is "
-                "given as the user, outside the package's namespace; apexlint cannot tell what that code "
-                "changes: do the work in the package's own Apex, or have the admin do it", api_name,
-                "executeAnonymous")
     prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
     api_name = "Tooling API" if "tooling" in apis else "Metadata API" if "metadata" in apis or use.operation \
         else "REST API" if "data" in apis else "Metadata API"
@@ -69,6 +60,18 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
     if prohibited:
         return (Level.ERROR, f"{src} authenticates a {api_name} {op} of {', '.join(prohibited)}: packages must not "
                 "create or change credentials, apps or org-wide security settings", api_name, op)
+    if use.runs_apex:
+        # Neither a read nor a write of the package's metadata: whatever code it is given, outside the
+        # package's namespace, with the user's rights (DML on setup objects, callouts, Metadata API
+        # calls). What it does is not in the package to judge, hence a warning (see rules/SID004.md).
+        anonymous = "Tooling API" if "tooling" in apis else "Apex API"
+        # (a helper that sends every request of a client: its other requests' writes, of no known type)
+        also = f", and the same request also makes a {api_name} {op} whose metadata type apexlint could not " \
+            "determine" if use.metadata_write else ""
+        return (Level.WARNING, f"{src} authenticates {anonymous} executeAnonymous, which runs any Apex it is "
+                f"given as the user, outside the package's namespace{also}; apexlint cannot tell what that code "
+                "changes: do the work in the package's own Apex, or have the admin do it", anonymous,
+                "executeAnonymous")
     if use.full_names and all(owned_by(n, ctx.model.namespace) for n in use.full_names):
         return None  # the package's own metadata: a supported use (SID010), admin to be notified
     if use.full_names or (use.metadata_types and not ctx.model.namespace):
