@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apexlint.analyses.endpoints import classify_url, merge_field_host, resolve_endpoints
+from apexlint.analyses.endpoints import classify_url, merge_field_host, page_request, resolve_endpoints
 from apexlint.analyses.values import (
     MAX_SHAPES,
     ORG,
@@ -33,6 +33,7 @@ from apexlint.model.package import PackageModel
     ("{!URLFOR($Page.Landing)}", "same-org", ""),
     ("{!$Api.Partner_Server_URL_590}", "same-org", ""),
     ("{!LEFT($Api.Partner_Server_URL_590, 40)}apex/X?sid={!$Api.Session_ID}", "same-org", "other"),
+    ("/services/Soap/s/61.0", "same-org", "apex"),  # the Apex SOAP API (compileClasses, executeAnonymous)
 ])
 def test_same_org(url: str, scope: str, api: str) -> None:
     ep = classify_url(url)
@@ -194,3 +195,22 @@ def test_a_host_built_under_a_fixed_external_domain_is_external(shape: tuple[str
     model = PackageModel.build([], "")
     [endpoint] = resolve_endpoints(Value(strings=frozenset({shape})), model)
     assert (endpoint.scope, endpoint.host) == (scope, host)
+
+
+_ANONYMOUS_ENVELOPE = ('<soapenv:Envelope><soapenv:Body><apex:executeAnonymous><apex:String>delete [SELECT Id FROM '
+                       'Account];</apex:String></apex:executeAnonymous></soapenv:Body></soapenv:Envelope>')
+
+
+@pytest.mark.parametrize(("url", "body", "method", "runs"), [
+    ("/services/data/v61.0/tooling/executeAnonymous/?anonymousBody=x", "", "GET", True),  # a GET, but no read
+    ("/services/data/v61.0/tooling/executeAnonymous?anonymousBody=x", "", "", True),
+    ("/services/Soap/s/61.0", _ANONYMOUS_ENVELOPE, "POST", True),
+    ("/services/Soap/T/61.0", _ANONYMOUS_ENVELOPE, "POST", True),
+    ("/services/data/v61.0/tooling/query/?q=SELECT+Id+FROM+ApexClass", "", "GET", False),
+    ("/services/data/v61.0/tooling/runTestsSynchronous/", "{}", "POST", False),
+    ("/services/Soap/s/61.0", "<apex:compileClasses/>", "POST", False),
+    ("/services/data/v61.0/query/?q=executeAnonymous", "", "GET", False),  # the word alone is no resource
+    ("https://api.partner.example.com/tooling/executeAnonymous", "", "GET", False),  # not an org's API
+])
+def test_anonymous_apex_is_told_apart_from_reads(url: str, body: str, method: str, runs: bool) -> None:
+    assert page_request(classify_url(url), body, method).runs_apex is runs

@@ -279,6 +279,15 @@ CLASSIFICATION = [
     ("authproviders/A.authprovider-meta.xml", FileKind.METADATA, "AuthProvider"),
     ("externalClientApps/E.eca-meta.xml", FileKind.METADATA, "ExternalClientApplication"),
     ("workflows/Case.workflow", FileKind.METADATA, "Workflow"),
+    # the sf CLI's decomposed formats (decomposeWorkflowBeta, decomposeCustomLabelsBeta2)
+    ("workflows/Case/Case.workflow-meta.xml", FileKind.METADATA, "Workflow"),
+    ("workflows/Case/workflowOutboundMessages/Hook.workflowOutboundMessage-meta.xml", FileKind.METADATA,
+     "WorkflowOutboundMessage"),
+    ("workflows/Case/workflowFieldUpdates/Stamp.workflowFieldUpdate-meta.xml", FileKind.METADATA,
+     "WorkflowFieldUpdate"),
+    ("workflows/Case/workflowRules/Changed.workflowRule-meta.xml", FileKind.METADATA, "WorkflowRule"),
+    ("workflows/Case/workflowTasks/Call.workflowTask-meta.xml", FileKind.METADATA, "WorkflowTask"),
+    ("labels/Greeting.label-meta.xml", FileKind.METADATA, "CustomLabel"),
     ("objects/Account.object", FileKind.METADATA, "CustomObject"),
     ("tabs/T.tab", FileKind.METADATA, "CustomTab"),
     ("namedCredentials/N.namedCredential", FileKind.METADATA, "NamedCredential"),
@@ -301,6 +310,7 @@ SKIPPED = [
     "components/C.component-meta.xml",
     "email/unfiled/Welcome.email-meta.xml",
     "staticresources/lib.resource-meta.xml",
+    "permissionsets/Admin/objectSettings/Account.objectSettings-meta.xml",  # decomposed: no session there
     "staticresources/logo.png",
     "lwc/cmp/cmp.html",
     "scripts/build.js",  # inside a package but not a static resource or Lightning bundle

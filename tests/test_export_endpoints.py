@@ -84,3 +84,32 @@ def test_what_a_page_binds_is_not_said_to_have_no_callers(tmp_path: Path) -> Non
     assert set(said) == {3, 7, 11}
     assert "no callers" not in said[3] and "no callers" not in said[7]
     assert said[11].endswith("(FrameCtrl.unused has no callers in the package outside tests)")
+
+
+def _verdicts(tmp_path: Path, endpoint: str) -> list[tuple[str, str]]:
+    cls = f"""public with sharing class SiteCall {{
+    public static void run() {{
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint({endpoint});
+        req.setHeader('Authorization', 'Bearer ' + UserInfo.getSessionId());
+        new Http().send(req);
+    }}
+}}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/SiteCall.cls": cls.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    return [(f.rule_id, f.message) for f in result.findings]
+
+
+def test_an_experience_cloud_sites_url_is_this_org(tmp_path: Path) -> None:
+    """The org serves its sites: `Site.getBaseUrl()` + `/services/data/...` is its own API (SPEC, same-org)."""
+    for i, base in enumerate(["Site.getBaseUrl()", "Site.getBaseRequestUrl()", "Site.getBaseCustomUrl()",
+                              "Network.getLoginUrl(Network.getNetworkId()).substringBefore('/login')",
+                              "'https://' + Site.getDomain()"]):
+        [(rule, message)] = _verdicts(tmp_path / str(i), f"{base} + '/services/data/v61.0/limits'")
+        assert rule == "SID010" and "same-org REST data API" in message, (base, message)
+
+
+def test_a_sites_name_in_a_host_is_not_this_org(tmp_path: Path) -> None:
+    [(rule, _)] = _verdicts(tmp_path, "'https://' + Site.getName() + '.partner.example.com/v1'")
+    assert rule == "SID002"

@@ -60,6 +60,64 @@ def test_standalone_outbound_message_file() -> None:
     assert source.owner == "Ping" and source.context == "https://x.example.com" and source.user == ""
 
 
+def test_decomposed_outbound_message_file_is_a_source() -> None:
+    xml = HEADER + f"<WorkflowOutboundMessage {NS}><fullName>Hook</fullName>" \
+        "<endpointUrl>https://x.example.com/case</endpointUrl><includeSessionId>true</includeSessionId>" \
+        "<integrationUser>admin@acme.example.com</integrationUser></WorkflowOutboundMessage>"
+    path = "workflows/Case/workflowOutboundMessages/Hook.workflowOutboundMessage-meta.xml"
+    (source,) = lower(xml, path, "WorkflowOutboundMessage").sources
+    assert source.kind == SourceKind.OUTBOUND_MESSAGE
+    assert (source.owner, source.context) == ("Hook", "https://x.example.com/case")
+    assert source.user == "admin@acme.example.com"
+
+
+def test_decomposed_field_update_saves_its_formula_into_the_folders_object() -> None:
+    xml = HEADER + f"<WorkflowFieldUpdate {NS}><fullName>Stamp</fullName><field>Token__c</field>" \
+        "<formula>GETSESSIONID()</formula><operation>Formula</operation></WorkflowFieldUpdate>"
+    ir = lower(xml, "force-app/main/default/workflows/Case/workflowFieldUpdates/Stamp.workflowFieldUpdate-meta.xml",
+               "WorkflowFieldUpdate")
+    use = sink(ir, "workflow field update")
+    assert use.url == "Stamp into Case.Token__c" and use.sources == (ir.sources[0].id,)
+
+
+def test_a_formula_outside_a_field_update_is_not_saved() -> None:
+    # a decomposed rule's criteria formula is evaluated, never stored
+    xml = HEADER + f"<WorkflowRule {NS}><fullName>Changed</fullName><formula>GETSESSIONID() != null</formula>" \
+        "</WorkflowRule>"
+    ir = lower(xml, "workflows/Case/workflowRules/Changed.workflowRule-meta.xml", "WorkflowRule")
+    assert len(ir.sources) == 1 and not ir.url_uses
+
+
+FLOW = HEADER + f"""<Flow {NS}>
+    <actionCalls>
+        <name>Mail_It</name>
+        <actionName>emailSimple</actionName>
+        <actionType>emailSimple</actionType>
+        <inputParameters><name>emailAddresses</name><value><elementReference>To</elementReference></value>
+        </inputParameters>
+        <inputParameters><name>emailBody</name><value><elementReference>Body</elementReference></value>
+        </inputParameters>
+    </actionCalls>
+    <actionCalls>
+        <name>Post_It</name>
+        <actionName>chatterPost</actionName>
+        <actionType>chatterPost</actionType>
+        <inputParameters><name>text</name><value><elementReference>Sid</elementReference></value></inputParameters>
+    </actionCalls>
+    <formulas><name>Sid</name><dataType>String</dataType><expression>{{!$Api.Session_ID}}</expression></formulas>
+    <textTemplates><name>Body</name><text>Token: {{!Sid}}</text></textTemplates>
+</Flow>
+"""
+
+
+def test_a_flow_e_mail_action_mails_the_session_its_resources_hold() -> None:
+    ir = lower(FLOW, "force-app/main/default/flows/Mail.flow-meta.xml", "Flow")
+    (source,) = ir.sources  # the formula's; the template refers to it, the chatter post is not mailed
+    use = sink(ir, "flow e-mail action")
+    assert use.url == "Mail_It to the addresses in To" and use.sources == (source.id,)
+    assert not use.in_query and len(ir.url_uses) == 1
+
+
 def test_doctype_entities_are_never_expanded() -> None:
     xml = HEADER + (
         '<!DOCTYPE Workflow [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> '

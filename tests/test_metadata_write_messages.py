@@ -193,3 +193,24 @@ def test_a_hand_built_envelope_names_the_types_it_writes_not_a_fields_type() -> 
 ])
 def test_a_component_is_the_package_s_by_its_own_prefix(full_name: str, owned: bool) -> None:
     assert owned_by(full_name, "ns") is owned
+
+
+@pytest.mark.parametrize(("line", "api"), [(15, "Tooling API"), (36, "Apex API"), (52, "Apex API")])
+def test_anonymous_apex_is_a_warning_that_says_it_runs_any_code(findings: dict[tuple[str, int], Finding],
+                                                                  line: int, api: str) -> None:
+    f = findings[("AnonymousApex.cls", line)]
+    assert f.rule_id == "SID004" and f.level.value == "warning"
+    assert f"authenticates {api} executeAnonymous, which runs any Apex it is given as the user" in f.message
+    assert dict(f.properties)["operation"] == "executeAnonymous"
+
+
+def test_a_prohibited_write_beside_anonymous_apex_in_one_helper_is_an_error(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("AnonymousApex.cls", 77)]
+    assert f.level.value == "error" and "of RemoteProxy" in f.message
+
+
+def test_anonymous_apex_beside_an_undetermined_write_names_both(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("AnonymousApex.cls", 86)]
+    assert f.level.value == "warning" and "executeAnonymous" in f.message
+    assert "also makes a Tooling API DELETE/GET whose metadata type apexlint could not determine" in f.message

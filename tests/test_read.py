@@ -78,6 +78,37 @@ def test_text_keeps_carriage_returns_and_lines() -> None:
     assert source.line_count == 2
 
 
+def test_a_lone_carriage_return_ends_a_line_as_in_editors() -> None:
+    # classic Mac OS line ends: a `//` comment must end at the CR, and lines count from it
+    data = b"public class A {\r    // note\r    void m() {}\r}\r"
+    source, notes = read_source("A.cls", data, "")
+    assert source is not None and notes == []
+    assert source.text == "public class A {\n    // note\n    void m() {}\n}\n"
+    assert len(source.text) == len(data)  # one character for one: no offset or column moves
+    assert source.parse_text == source.text and source.line_count == 4
+    assert source.lines[2] == "    void m() {}"
+
+
+@pytest.mark.parametrize("language", ["apex", "javascript"])
+def test_a_comment_before_a_lone_carriage_return_leaves_the_rest_parsed(language: str) -> None:
+    code = b"class A {\r  // note\r  void m() {}\r}\r" if language == "apex" else b"// note\rfetch(x);\r"
+    source, _ = read_source("A.cls", code, "")
+    assert source is not None
+    tree = parse(language, source.buffer)
+    assert not tree.root_node.has_error  # (no "could not be fully parsed" note)
+    assert tree.root_node.end_point[0] == source.line_count
+
+
+def test_a_stray_carriage_return_in_a_crlf_file_ends_its_line_and_crlf_stays() -> None:
+    source, _ = read_source("A.cls", b"a\r\nb\rc\r\n", "")
+    assert source is not None and source.text == "a\r\nb\nc\r\n" and source.line_count == 3
+
+
+def test_undecodable_byte_is_located_on_its_line_after_lone_carriage_returns() -> None:
+    _, notes = read_source("A.cls", b"a\rb\r\nc\r  \xff", "")
+    assert notes[0].span is not None and (notes[0].span.start_line, notes[0].span.start_col) == (4, 3)
+
+
 def test_oversized_file_is_skipped() -> None:
     source, notes = read_source("A.cls", b"x" * 11, "", ReadLimits(max_file_bytes=10))
     assert source is None and [n.code for n in notes] == ["file-too-large"]

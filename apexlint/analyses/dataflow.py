@@ -1640,6 +1640,8 @@ class _MethodRun:
             return EMPTY
         if system in api.ORG_URL_CALLS:
             return Value(strings=frozenset({(ORG,)}), types=frozenset({"url"}))
+        if system in api.ORG_SITE_URL_CALLS:  # a URL of the org's own site, as text
+            return Value(strings=frozenset({(ORG,)}), types=frozenset({"string"}))
         if system == ("flow.interview", "createinterview"):
             # a flow's input variables: what the flow does with them is not Apex apexlint reads
             if joined.carries_session():

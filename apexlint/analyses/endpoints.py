@@ -330,6 +330,8 @@ def api_of_path(path: str) -> str:
         return "soap-data"
     if p.startswith("/services/soap/m/"):
         return "metadata"
+    if p.startswith("/services/soap/s/"):
+        return "apex"  # the Apex SOAP API: compileClasses, runTests, executeAnonymous
     if p.startswith("/services/apexrest/"):
         return "apexrest"
     if p.startswith("/services/oauth2/"):
@@ -339,7 +341,7 @@ def api_of_path(path: str) -> str:
 
 # The APIs whose paths name an org's own services: a request to one of them with a host apexlint
 # cannot read is aimed at a Salesforce org, so what it writes is judged too (SID004).
-ORG_API_PATHS = frozenset({"tooling", "metadata", "data", "soap-data"})
+ORG_API_PATHS = frozenset({"tooling", "metadata", "data", "soap-data", "apex"})
 
 
 def api_after_host(text: str) -> str:
@@ -366,6 +368,7 @@ class CalloutUse:
     metadata_write: bool  # a Metadata API write or a Tooling API create/update/delete
     metadata_types: tuple[str, ...]  # metadata types the write names, when readable
     full_names: tuple[str, ...] = ()  # metadata full names the write names, when readable
+    runs_apex: bool = False  # anonymous Apex (`executeAnonymous`): any code, run as the session's user
 
 
 _WRITE_METHODS = ("post", "patch", "put", "delete")
@@ -379,6 +382,10 @@ _TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 _TOOLING_NOT_WRITES = re.compile(
     r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions)\b",
     re.I)
+# Anonymous Apex: the Tooling REST resource (`GET .../tooling/executeAnonymous/?anonymousBody=`),
+# and the `executeAnonymous` operation of the Apex and Tooling SOAP APIs (a port's, or an envelope's).
+ANONYMOUS_APEX_RESOURCE = re.compile(r"/tooling/executeAnonymous\b", re.I)
+_ANONYMOUS_APEX_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?executeAnonymous[\s>]")
 # The Metadata API's reads, as a SOAP envelope's body element or a SOAPAction names them.
 METADATA_READ_OPERATIONS = frozenset({
     "listmetadata", "readmetadata", "describemetadata", "describevaluetype", "retrieve", "checkretrievestatus",
@@ -433,7 +440,18 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         types = tuple(sorted(found - _BASE_TYPES))
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
-    return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names)
+    return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names,
+                      runs_anonymous_apex(endpoints, operation, body_text))
+
+
+def runs_anonymous_apex(endpoints: tuple[Endpoint, ...], operation: str, body: str) -> bool:
+    """Whether the request runs anonymous Apex: code of the caller's choosing, compiled outside the
+    package's namespace and run as the session's user. A GET to the Tooling resource is no read."""
+    if operation.lower() == "executeanonymous":  # a WSDL2Apex port of the Apex or Tooling API
+        return True
+    in_body = _ANONYMOUS_APEX_ELEMENT.search(body) is not None  # a raw SOAP envelope's operation
+    return any((ep.api == "tooling" and ANONYMOUS_APEX_RESOURCE.search(ep.url) is not None)
+               or (in_body and ep.api in ("apex", "tooling")) for ep in endpoints)
 
 
 def _metadata_class(model: PackageModel, cls: str) -> bool:
@@ -610,7 +628,8 @@ def page_request(endpoint: Endpoint, body: str, method: str = "") -> CalloutUse:
     methods = (method,) if method else ()
     write, types, operation = _metadata_write((endpoint,), methods, "", body)
     names = tuple(sorted(set(_FULL_NAME.findall(body)))) if write else ()
-    return CalloutUse((endpoint,), ("body",), False, methods, operation, write, types, names)
+    return CalloutUse((endpoint,), ("body",), False, methods, operation, write, types, names,
+                      runs_anonymous_apex((endpoint,), "", body))
 
 
 # Any URL with a scheme and an authority: http(s), but also ws(s) sockets and the like.

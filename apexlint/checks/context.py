@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
 from apexlint.analyses.dataflow import READ_BACK, FlowResult, SinkSite, SourceHit
 from apexlint.analyses.endpoints import (
+    ANONYMOUS_APEX_RESOURCE,
     CalloutUse,
     Endpoint,
     classify_callout,
@@ -132,7 +133,8 @@ class CheckContext:
             if prefix is not None:
                 endpoint = self._rendered_url(use.path, *prefix) or endpoint
             found = self._page_requests[use] = (
-                endpoint, page_request(endpoint, use.body, use.method) if use.body or use.method else None)
+                endpoint, page_request(endpoint, use.body, use.method)
+                if use.body or use.method or ANONYMOUS_APEX_RESOURCE.search(use.url) else None)
         return found
 
     def _rendered_url(self, path: str, prop: str, rest: str = "") -> Endpoint | None:

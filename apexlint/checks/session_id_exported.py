@@ -13,6 +13,7 @@ from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SourceKind
 from apexlint.lower.js_values import UNKNOWN_TEXT
+from apexlint.model.catalog import METADATA_EMAILS
 
 RULE_ID = "SID002"
 EMAIL_SUFFIX = ".email"  # email templates, in both source and metadata-API formats
@@ -38,6 +39,8 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                       properties=props), (hit.source_id,))
     exported: set[str] = set()
     for page_use in ctx.url_uses():
+        if page_use.sink in METADATA_EMAILS:  # no URL: mailed (`_mailed_by_flows`)
+            continue
         ep = ctx.url_endpoint(page_use)
         if ep.scope == "same-org":
             continue
@@ -52,6 +55,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                       sources)
     yield from _redirected(ctx)
     yield from _mailed(ctx)
+    yield from _mailed_by_flows(ctx)
     yield from _emailed(ctx, exported)
 
 
@@ -84,6 +88,20 @@ def _mailed(ctx: CheckContext) -> Iterator[Verdict]:
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
                                   method=hit.site.method_id, anchor_text=hit.site.text,
                                   properties={"confidence": "high", "sink": "email"}), (hit.source_id,))
+
+
+def _mailed_by_flows(ctx: CheckContext) -> Iterator[Verdict]:
+    """A flow's e-mail action (`emailSimple`) whose body or subject holds the session: as from Apex,
+    each recipient's mailbox, outside Salesforce, receives it."""
+    for use in ctx.url_uses():
+        if use.sink not in METADATA_EMAILS:
+            continue
+        sources = tuple(s for s in use.sources if ctx.reportable(s))
+        message = (f"{ctx.describe_use(use, sources)} is sent by e-mail (the flow's emailSimple action "
+                   f"{use.url}): every recipient's mailbox, outside Salesforce, receives the session ID")
+        yield Verdict(ctx.finding(RULE_ID, message, Location(use.path, use.span, label="sent by e-mail"),
+                                  source_id=sources[0], anchor_text=use.text,
+                                  properties={"confidence": "high", "sink": "email"}), sources)
 
 
 def _emailed(ctx: CheckContext, exported: set[str]) -> Iterator[Verdict]:

@@ -4,8 +4,9 @@ A package holding an admin's session can change org-wide security settings, cred
 connected apps with no audit trail naming the package and no notice to the admin. Writes to
 credentials, apps, auth providers, remote site settings, CSP and security/session/password settings are
 prohibited; writes to metadata the package does not own are reported as warnings; writes to the
-package's own metadata are a supported use (SID010) that needs the admin's notice. The write may
-be an Apex callout or a page's own request (`XMLHttpRequest` to the org's `/services/Soap/m/`).
+package's own metadata are a supported use (SID010) that needs the admin's notice. Anonymous Apex
+(`executeAnonymous`) may do any of these: it is reported as a warning. The write may be an Apex
+callout or a page's own request (`XMLHttpRequest` to the org's `/services/Soap/m/`).
 """
 
 from __future__ import annotations
@@ -48,17 +49,29 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, str, str] | None:
     """Level, message, API and operation of a session-authenticated metadata write (None: not
     one, or a write of the package's own metadata: a supported use, SID010)."""
-    if not use.metadata_write or not any(
+    if not (use.metadata_write or use.runs_apex) or not any(
             e.scope == "same-org" or (e.scope == "unresolved" and e.api in ORG_API_PATHS) for e in use.endpoints):
         return None  # (a host apexlint cannot read, with an org API's path: aimed at an org all the same)
-    prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
     apis = {e.api for e in use.endpoints}
+    prohibited = [t for t in use.metadata_types if is_prohibited_type(t)]
     api_name = "Tooling API" if "tooling" in apis else "Metadata API" if "metadata" in apis or use.operation \
         else "REST API" if "data" in apis else "Metadata API"
     op = use.operation or "/".join(use.methods) or "write"
     if prohibited:
         return (Level.ERROR, f"{src} authenticates a {api_name} {op} of {', '.join(prohibited)}: packages must not "
                 "create or change credentials, apps or org-wide security settings", api_name, op)
+    if use.runs_apex:
+        # Neither a read nor a write of the package's metadata: whatever code it is given, outside the
+        # package's namespace, with the user's rights (DML on setup objects, callouts, Metadata API
+        # calls). What it does is not in the package to judge, hence a warning (see rules/SID004.md).
+        anonymous = "Tooling API" if "tooling" in apis else "Apex API"
+        # (a helper that sends every request of a client: its other requests' writes, of no known type)
+        also = f", and the same request also makes a {api_name} {op} whose metadata type apexlint could not " \
+            "determine" if use.metadata_write else ""
+        return (Level.WARNING, f"{src} authenticates {anonymous} executeAnonymous, which runs any Apex it is "
+                f"given as the user, outside the package's namespace{also}; apexlint cannot tell what that code "
+                "changes: do the work in the package's own Apex, or have the admin do it", anonymous,
+                "executeAnonymous")
     if use.full_names and all(owned_by(n, ctx.model.namespace) for n in use.full_names):
         return None  # the package's own metadata: a supported use (SID010), admin to be notified
     if use.full_names or (use.metadata_types and not ctx.model.namespace):

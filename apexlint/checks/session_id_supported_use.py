@@ -13,14 +13,14 @@ from pathlib import PurePosixPath
 from apexlint.analyses.endpoints import Endpoint, describe_labels
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.model.catalog import PAGE_KEEPS, PAGE_POSTBACKS
+from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
 
 RULE_ID = "SID010"
 UI_SINKS = ("sforce.connection", "cometd")
 API_CLIENT_SINKS = ("jsforce.Connection", "forcetk.Client")  # JavaScript clients of the REST API
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
               "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",
-              "other": "page or service", "": "endpoint"}
+              "apex": "Apex API call", "other": "page or service", "": "endpoint"}
 
 
 def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, str, str, tuple, str]]:  # type: ignore[type-arg]
@@ -39,15 +39,15 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
                 continue
             what = API_LABELS.get(ep.api, "endpoint")
             if ep.api == "tooling" and any(m in ("POST", "PATCH", "PUT", "DELETE") for m in use.methods):
-                what = "Tooling API call"  # one that writes no metadata: tests run, anonymous Apex
+                what = "Tooling API call"  # one that writes no metadata: tests run (anonymous Apex: SID004)
             if use.metadata_write:
                 what = "write of the package's own metadata (notify the admin before it runs)"
             uses.append((Location(hit.site.path, hit.site.span, label="supported use"),
                          f"a same-org {what} ({_url_and_labels(ep)})", hit.site.method_id, hit.trace,
                          _confidence(ep)))
     for u in ctx.model.url_uses:
-        if source_id not in u.sources or u.sink in PAGE_KEEPS:  # a session stored or logged: SID003
-            continue
+        if source_id not in u.sources or u.sink in PAGE_KEEPS or u.sink in METADATA_EMAILS:
+            continue  # a session stored or logged (SID003), or mailed (SID002)
         ep = ctx.url_endpoint(u)
         if u.sink in UI_SINKS:
             what = f"standard UI request through {u.sink}"

@@ -44,10 +44,25 @@ METADATA_TYPES: dict[str, str] = {
 
 # Children of a decomposed object exist only in the source format:
 # `objects/Account/fields/Link__c.field-meta.xml`, `objects/Account/webLinks/Go.webLink-meta.xml`.
+# So do those of the sf CLI's opt-in decomposed formats (`sourceBehaviorOptions` in
+# sfdx-project.json; source-deploy-retrieve `registry/presets/decompose*.json`):
+# `workflows/Case/workflowOutboundMessages/Hook.workflowOutboundMessage-meta.xml`, one file per
+# workflow component with the component's type as root element, and `labels/X.label-meta.xml`, one
+# per custom label. The other decomposed formats (permission sets, sharing rules, external service
+# registrations) hold no merge field, outbound message or endpoint; an external service's schema
+# (`X.schema`) is still searched for tokens as a text file.
 SOURCE_ONLY_TYPES: dict[str, str] = {
     "field": "CustomField",
     "webLink": "WebLink",
     "validationRule": "ValidationRule",
+    "workflowAlert": "WorkflowAlert",
+    "workflowFieldUpdate": "WorkflowFieldUpdate",
+    "workflowKnowledgePublish": "WorkflowKnowledgePublish",
+    "workflowOutboundMessage": "WorkflowOutboundMessage",
+    "workflowRule": "WorkflowRule",
+    "workflowSend": "WorkflowSend",
+    "workflowTask": "WorkflowTask",
+    "label": "CustomLabel",
 }
 
 # Suffixes common outside Salesforce (README.md, data.tab): in the metadata-API format they

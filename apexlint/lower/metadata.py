@@ -51,6 +51,9 @@ from apexlint.read.source import SourceText
 MERGE_ELEMENTS = frozenset({"url", "body", "content", "htmlValue", "textValue", "subject", "markup"})
 FORMULA_ELEMENTS = frozenset({"formula", "errorConditionFormula", "defaultValue", "booleanFilter"})
 WORKFLOW_FIELD_UPDATE = "workflow field update"  # a UrlUse sink: the formula's value is saved (SID003)
+FLOW_EMAIL = "flow e-mail action"  # a UrlUse sink: a flow's `emailSimple` action mails it (SID002)
+_FLOW_EMAIL_ACTIONS = frozenset({"emailsimple"})
+_FLOW_EMAIL_INPUTS = frozenset({"emailbody", "emailsubject"})
 # (element holding the URL, its parent or the file's root element) -> sink name.
 URL_SINKS = {
     ("url", "webLinks"): "weblink",
@@ -61,6 +64,7 @@ URL_SINKS = {
 }
 FORMULA_URL_FUNCTIONS = {"hyperlink": "formula-hyperlink", "image": "formula-image"}
 OUTBOUND_CONTAINERS = frozenset({"outboundMessages", "WorkflowOutboundMessage"})
+DECOMPOSED_FIELD_UPDATE = "WorkflowFieldUpdate"  # the root of a decomposed workflow's field update
 _ENDPOINT_PARAMETER_TYPES = frozenset({"url", "authproviderurl"})
 _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
 _FUNCTION_CALL = re.compile(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
@@ -90,6 +94,7 @@ class _MetadataLowering:
         self.uses: list[UrlUse] = []
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
         self.notes: list[Notification] = []
+        self.flow_values: dict[str, tuple[str, ...]] = {}  # a flow's formula/text template -> its sessions
 
     def lower(self) -> FileIR:
         endpoint: str | None = None
@@ -97,6 +102,8 @@ class _MetadataLowering:
             for element in top.walk():
                 self._element(element)
             endpoint = endpoint or _endpoint(top)
+        if self.root_name == "Flow":
+            self._flow_emails()
         if self.scripts:
             self.uses += script_flows(self.src, self.scripts)
         starts = [a for a, _ in self.comments]
@@ -124,6 +131,9 @@ class _MetadataLowering:
             self._formula(element)
         elif element.name in MERGE_ELEMENTS:
             self._merge_text(element)
+        elif element.name == "text" and element.parent is not None and element.parent.name == "textTemplates" \
+                and self.root_name == "Flow":
+            self._flow_text_template(element)
 
     def _owner(self, element: XmlElement) -> str:
         """The nearest enclosing component's fullName, else the file's full name."""
@@ -197,16 +207,85 @@ class _MetadataLowering:
             return
         sites = [(ref, self._session_site(text, ref.start, ref.end, element)) for ref in refs]
         update = element.parent
-        if update is not None and update.name == "fieldUpdates" and self.root_name == "Workflow":
+        if update is not None and update.name == "formulas" and self.root_name == "Flow":
+            self._flow_value(update, tuple(s.id for _, s in sites))
+        if update is not None and self._is_field_update(update):
             # a field update's formula is computed and saved into the record's field
             field = update.child_text("field") or "a field"
-            self._use(WORKFLOW_FIELD_UPDATE, f"{self._owner(element)} into {self.full_name}.{field}",
+            self._use(WORKFLOW_FIELD_UPDATE, f"{self._owner(element)} into {self._workflow_object()}.{field}",
                       tuple(sorted(s.id for _, s in sites)), element, in_query=False)
         for function, arg_start, arg_end in _url_arguments(text.text):
             inside = [s.id for ref, s in sites if arg_start <= ref.start < arg_end]
             if inside:
                 url = formula_url_text(text.text[arg_start:arg_end])
                 self._use(FORMULA_URL_FUNCTIONS[function], url, tuple(sorted(inside)), element, in_query=True)
+
+    # ------------------------------------------------------------------ flows
+
+    def _flow_value(self, resource: XmlElement, ids: tuple[str, ...]) -> None:
+        """A flow resource (formula, text template) whose value holds the session, by its name."""
+        name = (resource.child_text("name") or "").strip().lower()
+        if name and ids:
+            self.flow_values[name] = (*self.flow_values.get(name, ()), *ids)
+
+    def _flow_text_template(self, element: XmlElement) -> None:
+        """A flow's text template: its `{!...}` merge fields are filled in where it is used."""
+        text = element.text()
+        if text is None or "{!" not in text.text or element.parent is None:
+            return
+        merges = find_merge_fields(text.text, self.notes, self.src.path)
+        ids = [self._session_site(text, m.start, m.end, element).id for m in merges if m.is_session]
+        ids += [i for m in merges for name in m.identifiers for i in self.flow_values.get(name, ())]
+        self._flow_value(element.parent, tuple(ids))
+
+    def _flow_emails(self) -> None:
+        """A flow's `emailSimple` action whose body or subject holds the session: each recipient's
+        mailbox, outside Salesforce, receives it (as `Messaging.sendEmail` from Apex would send it)."""
+        for action in self.elements[0].children if self.elements else ():
+            if action.name != "actionCalls" or (action.child_text("actionType") or "").strip().lower() \
+                    not in _FLOW_EMAIL_ACTIONS:
+                continue
+            inputs = {(p.child_text("name") or "").strip().lower(): p.child("value")
+                      for p in action.children if p.name == "inputParameters"}
+            to = inputs.get("emailaddresses")
+            listed = to.child_text("stringValue") if to is not None else None
+            named = to.child_text("elementReference") if to is not None else None
+            recipients = listed or (f"the addresses in {named}" if named else "its recipients")
+            for name in sorted(_FLOW_EMAIL_INPUTS & inputs.keys()):
+                value = inputs[name]
+                ids = self._flow_value_sources(value) if value is not None else ()
+                if value is not None and ids:
+                    label = action.child_text("name") or "an e-mail action"
+                    self._use(FLOW_EMAIL, f"{label} to {recipients}", tuple(sorted(set(ids))), value, in_query=False)
+
+    def _flow_value_sources(self, value: XmlElement) -> tuple[str, ...]:
+        """The sessions an action's input value holds: a resource it names (`elementReference`),
+        or the merge fields of its text (`Sid: {!SessionFormula}`, `{!$Api.Session_ID}`)."""
+        ref = value.child_text("elementReference")
+        if ref:
+            return self.flow_values.get(ref.strip().lower(), ())
+        literal = value.child("stringValue")
+        text = literal.text() if literal is not None else None
+        if literal is None or text is None or "{!" not in text.text:
+            return ()
+        merges = find_merge_fields(text.text, self.notes, self.src.path)
+        ids = [self._session_site(text, m.start, m.end, literal).id for m in merges if m.is_session]
+        return (*ids, *(i for m in merges for name in m.identifiers for i in self.flow_values.get(name, ())))
+
+    def _is_field_update(self, element: XmlElement) -> bool:
+        """A workflow field update: `<fieldUpdates>` of a Workflow, or the root of a decomposed one."""
+        if element.parent is None:
+            return element.name == DECOMPOSED_FIELD_UPDATE
+        return element.name == "fieldUpdates" and self.root_name == "Workflow"
+
+    def _workflow_object(self) -> str:
+        """The object a workflow belongs to: the file's name (`workflows/Case.workflow-meta.xml`),
+        or, decomposed, the folder above the component's type folder
+        (`workflows/Case/workflowFieldUpdates/Stamp.workflowFieldUpdate-meta.xml`)."""
+        if self.root_name == "Workflow":
+            return self.full_name
+        parts = self.src.path.replace("\\", "/").split("/")
+        return parts[-3] if len(parts) >= 3 else self.full_name
 
     def _javascript_link(self, text: XmlText, element: XmlElement) -> None:
         """A JavaScript button/link: its code, with merge fields filled in, runs in the browser.

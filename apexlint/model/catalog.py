@@ -51,12 +51,24 @@ ORG_URL_CALLS = frozenset({
 })
 
 
+# Static calls that evaluate to a URL of one of the org's Experience Cloud sites (`Site.getBaseUrl()`
+# returns `https://acme.my.site.com/portal`; null outside a site): the site is served by this org,
+# and its `/services/data/...` is this org's API, so a callout there is same-org too (SID010).
+ORG_SITE_URL_CALLS = frozenset({
+    ("site", "getbaseurl"), ("site", "getbasesecureurl"), ("site", "getbaseinsecureurl"),
+    ("site", "getbaserequesturl"), ("site", "getbasecustomurl"),
+    ("network", "getloginurl"), ("network", "getlogouturl"), ("network", "getselfregurl"),
+})
+
+
 def is_org_host_call(system: tuple[str, str]) -> bool:
     """`DomainCreator.getOrgMyDomainHostname()` and the class's other `get...Hostname()` methods:
     each returns a hostname of the org itself (My Domain, Lightning, Visualforce, content, sites),
-    which Salesforce's packaging guide tells packages to build full URLs from."""
+    which Salesforce's packaging guide tells packages to build full URLs from. `Site.getDomain()`:
+    the host of the org's site the request came in on."""
     cls, name = system
-    return cls == "domaincreator" and name.startswith("get") and name.endswith("hostname")
+    return (cls == "domaincreator" and name.startswith("get") and name.endswith("hostname")) or \
+        system == ("site", "getdomain")
 
 # Calls whose result carries whatever session its receiver or arguments carried.
 PROPAGATING_STATIC = frozenset({
@@ -182,8 +194,8 @@ def is_static_system_call(system: tuple[str, str]) -> bool:
     """A static call of a system class this catalogue knows (`URL.getOrgDomainUrl()`,
     `JSON.serialize(x)`, `System.debug(x)`...): Apex takes `Url.getOrgDomainUrl()` for the class's
     even where a variable named `url` is in scope (`String url = '' + Url.getOrgDomainUrl()...`)."""
-    return system in ORG_URL_CALLS or is_org_host_call(system) or system in PROPAGATING_STATIC \
-        or system in LOG_STATIC or system in DML_STATIC or system in EVENT_PUBLISH
+    return system in ORG_URL_CALLS or system in ORG_SITE_URL_CALLS or is_org_host_call(system) \
+        or system in PROPAGATING_STATIC or system in LOG_STATIC or system in DML_STATIC or system in EVENT_PUBLISH
 
 
 # System methods that answer a question about their text (a length, a position, a yes or no): what
@@ -248,5 +260,7 @@ PAGE_STORAGE = frozenset({"localStorage", "sessionStorage", "document.cookie"})
 # A workflow field update's formula, saved into the record (lower/metadata.py).
 METADATA_RECORD_WRITES = frozenset({"workflow field update"})
 PAGE_KEEPS = PAGE_RECORD_WRITES | PAGE_LOGS | PAGE_STORAGE | METADATA_RECORD_WRITES
+# A flow's e-mail action, which mails its body and subject to its recipients (lower/metadata.py).
+METADATA_EMAILS = frozenset({"flow e-mail action"})
 # Visualforce command components: they post the page's form back to the page's own controller.
 PAGE_POSTBACKS = frozenset({"apex:commandLink", "apex:commandButton"})

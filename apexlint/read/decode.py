@@ -100,16 +100,37 @@ def decode(data: bytes, path: str) -> tuple[str, bool, list[Notification]]:
     """Decoded text, whether decoding lost information, and notifications about it.
 
     UTF-8 (a BOM is dropped, so columns match what editors show); a UTF-16 BOM is honoured;
-    anything else is read as Windows-1252, the usual culprit, and reported.
+    anything else is read as Windows-1252, the usual culprit, and reported. Line breaks are
+    those editors count (`bare_cr_as_newline`).
     """
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
     elif data.startswith(UTF16_BOMS):
-        return _decode_utf16(data, path)
+        text, lossy, notes = _decode_utf16(data, path)
+        return bare_cr_as_newline(text), lossy, notes
     try:
-        return data.decode("utf-8"), False, []
+        return bare_cr_as_newline(data.decode("utf-8")), False, []
     except UnicodeDecodeError as err:
-        return data.decode("cp1252", errors="replace"), True, [_undecodable(data, err.start, path)]
+        text = data.decode("cp1252", errors="replace")
+        return bare_cr_as_newline(text), True, [_undecodable(data, err.start, path)]
+
+
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
+def bare_cr_as_newline(text: str) -> str:
+    """A CR not followed by LF (classic Mac OS line ends, or one stray in a CRLF file) as an LF.
+
+    Apex's Java-derived lexer, editors and SARIF (2.1.0 §3.30.2) all end a line at CR, LF or
+    CR LF, but the tree-sitter grammars end a `//` comment only at LF: in a CR-only file one
+    comment swallowed the rest of the file, and every position was on line 1. The character
+    stays one character, so no offset or column moves; CR LF, which every reader handles, is
+    left as it is (the counts tell a CRLF file, the common case, without a search).
+    """
+    crs = text.count("\r")
+    if not crs or crs == text.count("\r\n"):
+        return text
+    return _BARE_CR.sub("\n", text)
 
 
 def _decode_utf16(data: bytes, path: str) -> tuple[str, bool, list[Notification]]:
@@ -123,8 +144,8 @@ def _decode_utf16(data: bytes, path: str) -> tuple[str, bool, list[Notification]
 
 def _undecodable(data: bytes, offset: int, path: str) -> Notification:
     """Name the line and column of the first byte that is not UTF-8."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line = data.count(b"\n", 0, offset) + 1
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
     col = len(data[line_start:offset].decode("cp1252", errors="replace")) + 1
     message = (
         f"{path}:{line}: byte 0x{data[offset]:02x} is not valid UTF-8; the file was read as Windows-1252"
