@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 
-from apexlint.ir import FileIR, FileKind, LabelIR, MetadataIR, NoticeLevel, Notification
+from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
 from apexlint.lower.secrets import TOKEN_START, clip
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
@@ -24,7 +24,6 @@ from apexlint.records import frozen
 # whose files all come from the cache (and the reporters, through `lower.secrets`) needs only the
 # forms this module defines, and tree-sitter, ctypes and zipfile cost it 5 ms to import.
 
-LABELS_TYPE = "CustomLabels"  # its labels are read whether or not the file is parsed (`_labels`)
 MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 # Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
 # fewer; an archive of members padded with blank lines would otherwise cost seconds per member.
@@ -199,20 +198,13 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
+    from apexlint.lower.labels import labels_of
     from apexlint.lower.text_scan import component_name
     metadata = (MetadataIR(job.metadata_type or "Unknown", component_name(src.path), src.path,
-                           labels=_labels(job.metadata_type, src.text)),) if job.kind == FileKind.METADATA else ()
+                           labels=labels_of(job.metadata_type, src.path, src.text)),) \
+        if job.kind == FileKind.METADATA else ()
     return FileIR(path=src.path, kind=job.kind, line_count=src.line_count, metadata=metadata,
                   extra={"parsed": "no: nothing in it to lower"})
-
-
-def _labels(metadata_type: str | None, text: str) -> tuple[LabelIR, ...]:
-    """The custom labels of a CustomLabels file, parsed or not: their values are what code built
-    from them holds (`lower.labels`), whether or not the file mentions a session."""
-    if metadata_type != LABELS_TYPE:
-        return ()
-    from apexlint.lower.labels import read_labels
-    return read_labels(text)
 
 
 def _is_html_file(rel: str) -> bool:

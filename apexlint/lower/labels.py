@@ -4,7 +4,8 @@
 endpoint is built from one (`System.Label.Partner_Endpoint + '/v1'`), the label's value says where
 the session goes. Both formats keep them the same way: SFDX `labels/CustomLabels.labels-meta.xml`
 and metadata-API `labels/CustomLabels.labels`, a `<labels>` element per label with its
-`<fullName>`, `<value>` and `<protected>`.
+`<fullName>`, `<value>` and `<protected>`; the sf CLI's decomposed labels keep one per file
+(`labels/X.label-meta.xml`, the same children under `<CustomLabel>`).
 
 Read by scanning for those elements, not through the XML parser: a label file is a flat list, and
 NPSP's 2,046 labels (777 KB) cost 0.2 s to parse and walk, a twelfth of its whole scan, where this
@@ -28,6 +29,21 @@ _ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos)
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+LABELS_TYPE = "CustomLabels"
+LABEL_TYPE = "CustomLabel"  # a decomposed label's file
+
+
+def labels_of(metadata_type: str | None, path: str, text: str) -> tuple[LabelIR, ...]:
+    """The custom labels of a CustomLabels file or of a decomposed label's, parsed or not: their
+    values are what code built from them holds, whether or not the file mentions a session."""
+    if metadata_type == LABELS_TYPE:
+        return read_labels(text)
+    if metadata_type == LABEL_TYPE:
+        from apexlint.lower.text_scan import component_name
+        return read_label(text, component_name(path))
+    return ()
+
+
 def read_labels(text: str) -> tuple[LabelIR, ...]:
     """Every label of a CustomLabels file, in file order (a label without a name is left out)."""
     if "<labels" not in text:
@@ -48,6 +64,20 @@ def read_labels(text: str) -> tuple[LabelIR, ...]:
                                xml_text(children["protected"]).strip().lower() in ("true", "1")))
         at = end + len(_CLOSE)
     return tuple(out)
+
+
+def read_label(text: str, name: str) -> tuple[LabelIR, ...]:
+    """The one label of a decomposed label file (`labels/X.label-meta.xml`, root `<CustomLabel>`,
+    the sf CLI's opt-in format): named by its `<fullName>`, else by the file (`name`)."""
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
+    children = {key: found.group(1) if (found := child.search(text)) is not None else ""
+                for key, child in _CHILDREN.items()}
+    full_name = xml_text(children["fullName"]).strip() or name
+    if not full_name or "<CustomLabel" not in text:
+        return ()
+    return (LabelIR(full_name, xml_text(children["value"]),
+                    xml_text(children["protected"]).strip().lower() in ("true", "1")),)
 
 
 def xml_text(raw: str) -> str:

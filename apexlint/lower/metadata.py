@@ -26,7 +26,7 @@ from tree_sitter import Tree
 from apexlint.ir import FileIR, FileKind, MetadataIR, Notification, SourceKind, SourceSite, Span, UrlUse
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
-from apexlint.lower.labels import read_labels
+from apexlint.lower.labels import labels_of
 from apexlint.lower.markup_comments import blank_comment_dashes, xml_comment_ranges, xml_suppressions
 from apexlint.lower.text_scan import (
     component_name,
@@ -117,7 +117,7 @@ class _MetadataLowering:
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
             metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint,
-                                 read_labels(self.src.text) if self.type == "CustomLabels" else ()),),
+                                 labels_of(self.type, self.src.path, self.src.text)),),
         )
 
     # ------------------------------------------------------------------ elements
