@@ -54,10 +54,12 @@ def test_a_lazily_lowered_body_is_the_eagerly_lowered_one(path: Path, parsed: st
 
 
 def test_the_comparison_covers_bodies_left_for_later() -> None:
-    """Not vacuous: most fixture bodies hold no source, so the workers leave them for later."""
+    """Not vacuous: the many fixture bodies without a source are left for later by the workers,
+    and the comparison above runs on every one of them (272 of 551 bodies when this was written:
+    the fixtures' rule cases read a session in most of the others)."""
     lazy = [m for path in APEX for m in _methods(path, lazy=True)]
     left = [m for m in lazy if isinstance(m.code, BodyRef)]
-    assert len(left) > len(lazy) // 2
+    assert len(left) >= 200 and len(left) > len(lazy) // 3
 
 
 def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path, parsed: str) -> None:
