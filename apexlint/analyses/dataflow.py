@@ -781,12 +781,23 @@ class _MethodRun:
 
     # -- driver -------------------------------------------------------------------------------
     def execute(self) -> tuple[Summary, set[tuple[str, str]]]:
+        body = self.model.body(self.info)
+        # a parameter an assignment replaces (`Assign.kills`: in the body's own block, no loop
+        # mentions it) holds at the body's start what it was given, in every round: the rounds
+        # carry values around loops, and none carries it (`url += x` would grow each round)
+        given = {s.target.name for s in body if isinstance(s, Assign) and s.kills and isinstance(s.target, Name)} \
+            & {p.name for p in self.info.method.params}
         for _ in range(LOCAL_ROUNDS):
+            for name in given:
+                if name in self._initial:
+                    self.env[name] = self._initial[name]
+                else:
+                    self.env.pop(name, None)
             before = dict(self.env)
             self.returns = []
             self._read = set()
             self._backward = False
-            for stmt in self.model.body(self.info):
+            for stmt in body:
                 self.stmt(stmt)
             # Another round only helps when a local changed after an earlier statement read it
             # (a loop, or a variable reused); straight-line code is done in one pass.

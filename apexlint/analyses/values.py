@@ -29,7 +29,10 @@ TOP = "\x00top"  # too many strings to tell apart
 LABEL = "\x00label:"  # + a name: the text of a custom label (`label_marker`), read from the package at resolution
 TOP_SHAPE: tuple[str, ...] = (TOP,)
 ANY_PART = "*"  # too many parts to tell apart: one part stands for all of them
-MAX_PIECES = 6
+# Pieces of one string shape before its tail is unknown: 12, not 6, since 2026-12-01 (a URL built
+# with `+=` across statements, `base?ServerUrl=<org URL>/…/<id>&Session=<session ID>&id=<id>`,
+# is nine pieces: cut at six, a message lost where the session sits in it)
+MAX_PIECES = 12
 K = TypeVar("K", str, int)
 # Strings a value keeps apart before they collapse to what they share (`_cap_shapes`): 12, not 6,
 # since 2026-11-30 (a helper used for seven to twelve endpoints or types keeps each; no

@@ -102,6 +102,7 @@ class _FileLowering:
         self._declared_at: dict[str, list[int]] = {}
         self._loops: list[tuple[int, int]] = []
         self._candidates: list[tuple[int, str]] = []
+        self._body_start = -1  # where the body being lowered starts: its own block's statements
         # per class being lowered, innermost last: the names of its fields, and of its static fields
         # (all an inner class sees of its outer classes'): a variable named `userInfo` hides the
         # System class
@@ -418,6 +419,7 @@ class _FileLowering:
     def lower_block(self, body: Node | None, owner: str, is_test: bool) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
         """A body's statements and locals."""
         self._begin(owner, is_test)
+        self._body_start = body.start_byte if body is not None else -1
         if body is not None:
             self.stmt(body)
         self._mark_kills()
@@ -518,17 +520,23 @@ class _FileLowering:
             and parent is not None and parent.type in _STATEMENT_LISTS else -1
 
     def _killing_candidate(self, stmt: Node, expr: Node) -> None:
-        """`x = e;` as a statement of the statement list that declares the local `x`: it may
-        replace what `x` held (`_mark_kills`). The assignment is the last statement lowered."""
+        """`x = e;` or `x += e;` as a statement of the statement list that declares the local
+        `x`, or of the body's own block for a name the body does not declare (a parameter; a
+        field, which the data flow does not kill): it may replace what `x` held (`_mark_kills`).
+        The assignment is the last statement lowered."""
         parent = stmt.parent
         if expr.type != "assignment_expression" or parent is None or parent.type not in _STATEMENT_LISTS:
             return
         left, op = expr.child_by_field_name("left"), expr.child_by_field_name("operator")
-        if left is None or left.type != "identifier" or op is None or self.text(op) != "=":
+        if left is None or left.type != "identifier" or op is None or self.text(op) not in ("=", "+="):
             return
         name = apex_name(self.text(left))
         last = self._stmts[-1] if self._stmts else None
-        if self._declared_in.get(name) == parent.start_byte and isinstance(last, Assign) \
+        declared = self._declared_in.get(name)
+        if declared is None and name not in self._declared_at and parent.start_byte == self._body_start:
+            declared = self._declared_in[name] = parent.start_byte  # before the body, as its parameters are
+            self._declared_at[name] = [-1]  # outside every loop (`_mark_kills`)
+        if declared == parent.start_byte and isinstance(last, Assign) \
                 and isinstance(last.target, Name) and last.target.name == name:
             self._candidates.append((len(self._stmts) - 1, name))
 
