@@ -444,3 +444,30 @@ def test_every_fixture_request_mentions_a_word_of_the_sink_gate() -> None:
                     checked += 1
                     assert MAY_REQUEST_BYTES.search(data), (form.path, use.sink)
     assert checked > 10
+
+
+def test_url_constructor_resolves_a_path_against_the_pages_origin() -> None:
+    """U-13: `new URL('/services/…', window.location.origin)` is the page's origin and the path,
+    as the same URL concatenated is; a path against a literal base is on that base's host."""
+    ir = lower(SID + (
+        "fetch(new URL('/services/data/v61.0/limits', window.location.origin), {headers: {Authorization: sid}});\n"
+        "var q = new URL('services/apexrest/x', location.href);\n"
+        "$.ajax({url: q.href, headers: {Authorization: sid}});\n"
+        "var p = new URL('/v1/x', 'https://api.partner.example.com/base/');\n"
+        "navigator.sendBeacon(p.toString(), sid);\n"
+        "window.open(new URL('https://api.partner.example.com/o?s=' + sid));\n"))
+    assert sink(ir, "fetch").url == "{window.location.origin}/services/data/v61.0/limits"
+    assert sink(ir, "jQuery.ajax").url == "{location.origin}/{…}/services/apexrest/x"
+    assert sink(ir, "navigator.sendBeacon").url == "https://api.partner.example.com/v1/x"
+    opened = sink(ir, "window.open")
+    assert opened.in_query and opened.url == "https://api.partner.example.com/o?s={sforce.connection.sessionId}"
+
+
+def test_url_constructor_against_an_unknown_base_is_not_known() -> None:
+    from apexlint.lower.js_calls import resolve_url
+    from apexlint.lower.js_values import UNKNOWN, JsValue
+    assert resolve_url(JsValue(text="/services/data"), UNKNOWN).text == "{…}/services/data"
+    assert resolve_url(JsValue(text="https://a.example.com/x"), UNKNOWN).text == "https://a.example.com/x"
+    assert resolve_url(JsValue(text="?q=1"), JsValue(text="https://h.example.com/a/b?z")).text == \
+        "https://h.example.com/a/b?q=1"
+    assert resolve_url(JsValue(frozenset({"s"}), "/x"), JsValue(text="{window.location.origin}")).sources == {"s"}

@@ -126,6 +126,9 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
     kind = CONSTRUCTOR_KINDS.get(ctor) or ("cometd" if "cometd" in ctor.lower() else "")
     values = [flow.value(a) for a in arguments_of(node)]
     first = values[0] if values else UNKNOWN
+    if ctor in URL_CONSTRUCTORS and values:
+        url = resolve_url(first, values[1] if len(values) >= 2 else None)
+        return JsValue(url.sources, url.text, (("href", url),), "url")
     if kind in ("headers", "params"):
         return JsValue(first.sources, UNKNOWN_TEXT, first.props, kind)
     if kind in ("websocket", "eventsource"):
@@ -138,6 +141,41 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(kind="jsforce", props=(("accessToken", JsValue(first.sources)),
                                               ("url", jsforce_base_url(flow, arguments_of(node)[0]))))
     return JsValue(kind=kind)
+
+
+URL_CONSTRUCTORS = frozenset({"URL", "window.URL", "self.URL", "globalThis.URL"})
+_ABSOLUTE_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+# The browser's location as a base (`window.location.origin`, `location.href`, as `_member` names
+# it): its origin is the page's, the path of `href` is not known.
+_LOCATION_BASE = re.compile(
+    r"^\{((?:(?:window|document|self|top|parent)\.)*location)(?:\.(origin|href|host|hostname))?\}")
+
+
+def resolve_url(given: JsValue, base: JsValue | None) -> JsValue:
+    """What `new URL(input, base)` is, as WHATWG URL parsing resolves `input` against `base`, as
+    far as the texts tell (U-13: `new URL('/services/data/…', window.location.origin)` is the
+    page's own origin, as the same URL concatenated is). Sessions of both are kept."""
+    if base is None:
+        return JsValue(given.sources, given.text)
+    sources = given.sources | base.sources
+    text = given.text
+    if _ABSOLUTE_URL.match(text):
+        return JsValue(sources, text)
+    location = _LOCATION_BASE.match(base.text)
+    if location is not None:
+        origin = "{" + location.group(1) + ".origin}"
+        directory = base.text[location.end():] if location.group(2) in ("origin", "host", "hostname") else "/{…}/"
+    elif _ABSOLUTE_URL.match(base.text):
+        scheme, _, rest = base.text.partition("//")
+        host, slash, path = rest.partition("/")
+        origin, directory = f"{scheme}//{host}", slash + path
+    else:
+        origin, directory = UNKNOWN_TEXT, ""
+    if text.startswith("/"):
+        return JsValue(sources, origin + text)
+    if text.startswith(("?", "#")):
+        return JsValue(sources, origin + directory.split("?")[0].split("#")[0] + text)
+    return JsValue(sources, origin + directory.rpartition("/")[0] + "/" + text)
 
 
 def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) -> JsValue:
