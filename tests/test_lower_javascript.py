@@ -471,3 +471,38 @@ def test_url_constructor_against_an_unknown_base_is_not_known() -> None:
     assert resolve_url(JsValue(text="?q=1"), JsValue(text="https://h.example.com/a/b?z")).text == \
         "https://h.example.com/a/b?q=1"
     assert resolve_url(JsValue(frozenset({"s"}), "/x"), JsValue(text="{window.location.origin}")).sources == {"s"}
+
+
+AURA_CONTROLLER = """({
+    sync: function (component, event, helper) {
+        var action = component.get('c.getToken');
+        action.setCallback(this, $A.getCallback(function (response) {
+            var sid = response.getReturnValue();
+            fetch('https://api.partner.example.com/v1/sync', {headers: {Authorization: 'Bearer ' + sid}});
+            fetch('https://api.partner.example.com/v1/state?s=' + response.getState() + component.get('v.id'));
+        }));
+        $A.enqueueAction(action);
+    }
+})"""
+
+
+def test_aura_action_return_value_is_handed_over_under_a_stand_in() -> None:
+    """U-9: what `c.getToken` returns reaches the callback's `response.getReturnValue()`."""
+    ir = lower(AURA_CONTROLLER, "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
+    (use,) = ir.url_uses
+    assert use.sink == "fetch" and use.sources == ("client:aura:gettoken",) and use.header_or_body
+    assert use.url == "https://api.partner.example.com/v1/sync"
+
+
+def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:
+    assert lower(AURA_CONTROLLER, "force-app/main/default/staticresources/sync.js").url_uses == ()
+
+
+def test_aura_markup_names_its_controller() -> None:
+    from apexlint.lower.aura import lower_aura_markup
+    markup = b'<aura:component implements="force:hasRecordId"\n  controller="acme.SyncCtl">\n</aura:component>'
+    (ir,) = lower_aura_markup("src/aura/SyncCmp/SyncCmp.cmp", markup, [])
+    assert ir.aura_controller == "acme.SyncCtl" and ir.sources == ()
+    assert lower_aura_markup("src/aura/SyncCmp/Other.cmp", markup, []) == []  # not the bundle's markup
+    assert lower_aura_markup("src/pages/SyncCmp/SyncCmp.cmp", markup, []) == []
+    assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []

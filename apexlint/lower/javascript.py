@@ -22,6 +22,7 @@ from tree_sitter import Node, Tree
 
 from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
 from apexlint.lower import js_sinks as sinks
+from apexlint.lower.aura import is_aura_bundle
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
@@ -39,7 +40,7 @@ _ASSIGNMENT_TYPES = ("assignment_expression", "augmented_assignment_expression")
 def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> FileIR:
     """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
     owner = component_name(src.path).lower()
-    unit = ScriptUnit(raw=src.buffer, base_point=(0, 0))
+    unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path))
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     uses = script_flows(src, [(unit, tree)]) if sources or unit.hands_over else []

@@ -23,6 +23,7 @@ from apexlint.lower.js_sinks import (
     jsforce_base_url,
 )
 from apexlint.lower.js_values import (
+    AURA_ACTION,
     FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -56,6 +57,8 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return JsValue(frozenset({client_value("apex", apex)}))
+    if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
+        return _aura_value(flow, fn, shape.method, args)
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -78,6 +81,18 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     return UNKNOWN
 
 
+def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> JsValue:
+    """In an Aura bundle's script: `component.get('c.getToken')` is the action of the bundle's
+    controller's `getToken` (what it returns, under a stand-in); `response.getReturnValue()`, in
+    the action's callback, is what the response holds (`bind_callbacks`). Anything else `get`s
+    (`component.get('v.recordId')`, `map.get(k)`) is not known."""
+    if method == "get":
+        action = AURA_ACTION.match(flow.cur.text(args[0])) if len(args) == 1 else None
+        return JsValue(frozenset({client_value("aura", action.group(1))})) if action is not None else UNKNOWN
+    received = flow.value(fn.child_by_field_name("object")).sources
+    return JsValue(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
+
+
 def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     """What Apex hands to a callback of this call, bound to its first parameter when the walk
     enters it: `getSid().then(sid => ...)`, JavaScript remoting's `function (result, event)`
@@ -88,9 +103,12 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     args = arguments_of(node)
     handed: frozenset[str] = frozenset()
     action: str | None = None
-    if shape.method == "then" and fn is not None:
+    if (shape.method == "then" or (shape.method == "setCallback" and flow.cur.aura)) and fn is not None:
+        # `getSid().then(sid => ...)`; an Aura action's `action.setCallback(this, response => ...)`
         received = flow.value(fn.child_by_field_name("object")).sources
         handed = frozenset(s for s in received if s.startswith(CLIENT_VALUE))
+        if shape.method == "setCallback":  # `$A.getCallback(function (response) {...})` wraps it too
+            args = [_unwrapped_callback(a) for a in args]
     elif shape.method == "invokeAction" and args:
         action = remote_action(flow.value(args[0]).text)
         handed = frozenset({client_value("remote", action)}) if action else frozenset()
@@ -109,6 +127,15 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     params = parameter_names(flow.cur, callback) if callback is not None else []
     if callback is not None and params and params[0]:
         flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: JsValue(handed)}
+
+
+def _unwrapped_callback(arg: Node) -> Node:
+    """The function `$A.getCallback(fn)` wraps (Aura's way to run a callback in its cycle)."""
+    if arg.type == "call_expression":
+        inner = arguments_of(arg)
+        if len(inner) == 1 and inner[0].type in FUNCTION_TYPES:
+            return inner[0]
+    return arg
 
 
 _REMOTE_ACTION = re.compile(r"\{!\s*\$RemoteAction\.([\w.]+?)\s*\}|^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$",
