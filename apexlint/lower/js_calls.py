@@ -16,6 +16,7 @@ from tree_sitter import Node
 from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
+    JQUERY_NAMES,
     JSFORCE_CONNECTIONS,
     PROPAGATING_CALLS,
     PROPAGATING_METHODS,
@@ -59,6 +60,8 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(frozenset({client_value("apex", apex)}))
     if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
         return _aura_value(flow, fn, shape.method, args)
+    if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
+        return held
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -79,6 +82,38 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
             text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)
     return UNKNOWN
+
+
+_ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
+# `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
+_SELECTOR = re.compile(r"""^\s*[\w-]*(?:#([\w-]+)|\[\s*name\s*=\s*["']?([\w.-]+)["']?\s*\])\s*$""")
+_HELD_PROPERTIES = ("value", "content")
+
+
+def element_value(flow: ScriptFlow, fn: Node | None, method: str, args: list[Node]) -> JsValue | None:
+    """A page field or meta tag that holds a session, as the page's script looks it up
+    (`document.getElementById('sid')`, `document.querySelector('meta[name=sid]')`, `$('#sid')`),
+    with the session as its `value` / `content`; what `.val()` and `.getAttribute('value')` read
+    of it. None for any other call."""
+    held: frozenset[str] | None = None
+    if method in _ELEMENT_LOOKUPS or (not method and dotted(flow.cur, fn) in JQUERY_NAMES):
+        first = args[0] if len(args) == 1 and args[0].type == "string" else None
+        text = flow.cur.text(first)[1:-1] if first is not None else ""
+        match = _SELECTOR.match(text) if method != "getElementById" else None
+        key = f"id:{text}" if method == "getElementById" else \
+            (f"id:{match.group(1)}" if match.group(1) else f"name:{match.group(2)}") if match is not None else ""
+        held = flow.cur.held.get(key)
+        if held is None:
+            return None
+        value = JsValue(held)
+        return JsValue(kind="element", props=tuple((p, value) for p in _HELD_PROPERTIES))
+    if method in ("val", "getAttribute") and fn is not None:
+        asked = flow.cur.text(args[0])[1:-1] if method == "getAttribute" and len(args) == 1 and \
+            args[0].type == "string" else ("value" if method == "val" and not args else "")
+        if asked in _HELD_PROPERTIES:
+            element = flow.value(fn.child_by_field_name("object"))
+            return element.prop(asked) if element.kind == "element" else None
+    return None
 
 
 def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> JsValue:

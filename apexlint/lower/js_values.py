@@ -126,6 +126,9 @@ class ScriptUnit:
     remoting: frozenset[str] = frozenset()
     # a script of an Aura bundle: `component.get('c.m')` is an action of the bundle's controller
     aura: bool = False
+    # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
+    # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
+    held: dict[str, frozenset[str]] = field(default_factory=dict)
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
