@@ -95,13 +95,14 @@ def element_value(flow: ScriptFlow, fn: Node | None, method: str, args: list[Nod
     (`document.getElementById('sid')`, `document.querySelector('meta[name=sid]')`, `$('#sid')`),
     with the session as its `value` / `content`; what `.val()` and `.getAttribute('value')` read
     of it. None for any other call."""
-    held: frozenset[str] | None = None
     if method in _ELEMENT_LOOKUPS or (not method and dotted(flow.cur, fn) in JQUERY_NAMES):
         first = args[0] if len(args) == 1 and args[0].type == "string" else None
         text = flow.cur.text(first)[1:-1] if first is not None else ""
-        match = _SELECTOR.match(text) if method != "getElementById" else None
-        key = f"id:{text}" if method == "getElementById" else \
-            (f"id:{match.group(1)}" if match.group(1) else f"name:{match.group(2)}") if match is not None else ""
+        if method == "getElementById":
+            key = f"id:{text}"
+        else:
+            match = _SELECTOR.match(text)
+            key = "" if match is None else f"id:{match.group(1)}" if match.group(1) else f"name:{match.group(2)}"
         held = flow.cur.held.get(key)
         if held is None:
             return None
