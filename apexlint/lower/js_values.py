@@ -172,6 +172,13 @@ class ScriptUnit:
         return self._hands_over
 
     @property
+    def aura_only(self) -> bool:
+        """Whether the only values the flow follows in this script are what its Aura actions
+        return: an Aura bundle's script with no session of its own nor other Apex hand-over."""
+        return self.aura and not self.js_sources and not self.merge_fields and not self.held and not any(
+            word in self.raw for word in _APEX_HANDS_OVER_BYTES)
+
+    @property
     def calls_apex(self) -> bool:
         """Whether the script calls Apex (imported methods, remoting) or is handed its values."""
         return self._receives()
