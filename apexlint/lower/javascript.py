@@ -1,7 +1,10 @@
 """JavaScript: static resources on their own, and the scripts inside Visualforce pages.
 
 Sources: `sforce.connection.sessionId` (also `sforce.connection["sessionId"]`), the AJAX
-Toolkit's session, `__sfdcSessionId`, the global a Visualforce page sets for it, and
+Toolkit's session, read on the connection or on a name the script gives it (`var conn =
+sforce.connection; conn.sessionId`), or taken out of it by destructuring (`const {sessionId} =
+sforce.connection`); `__sfdcSessionId` (also `window["__sfdcSessionId"]`), the global a
+Visualforce page sets for it, and
 `LCC.getRESTAPISessionKey()`, the session a `lightning:container` app gets for the REST API. Only code
 counts: the same words in a comment or an ordinary string literal are not a read. In a static
 resource, `{!$Api.Session_ID}` is just text (Visualforce never renders static resources), so
@@ -19,6 +22,7 @@ from tree_sitter import Node, Tree
 
 from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
 from apexlint.lower import js_sinks as sinks
+from apexlint.lower.aura import is_aura_bundle
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
@@ -36,7 +40,7 @@ _ASSIGNMENT_TYPES = ("assignment_expression", "augmented_assignment_expression")
 def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> FileIR:
     """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
     owner = component_name(src.path).lower()
-    unit = ScriptUnit(raw=src.buffer, base_point=(0, 0))
+    unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path))
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     uses = script_flows(src, [(unit, tree)]) if sources or unit.hands_over else []
@@ -91,7 +95,8 @@ def find_js_sources(src: SourceText, unit: ScriptUnit, tree: Tree, owner: str, c
     """Session reads in code; registers each in `unit.js_sources` for the flow analysis."""
     found: list[SourceSite] = []
     root = tree.root_node
-    for needle, check in ((_SFORCE_NEEDLE, _sforce_read), (_SFDC_NEEDLE, _sfdc_read),
+    connections = _Connections(unit, root)
+    for needle, check in ((_SFORCE_NEEDLE, connections.session_read), (_SFDC_NEEDLE, _sfdc_read),
                           (_CONTAINER_NEEDLE, _container_read)):
         pos = unit.raw.find(needle)
         while pos >= 0:
@@ -111,32 +116,118 @@ def find_js_sources(src: SourceText, unit: ScriptUnit, tree: Tree, owner: str, c
     return found
 
 
-def _sforce_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
-    """`sforce.connection.sessionId` / `sforce.connection["sessionId"]` read (not written)."""
-    node: Node | None = leaf
-    if leaf.type == "string_fragment":
-        node = leaf.parent.parent if leaf.parent is not None else None
-        if node is None or node.type != "subscript_expression":
+class _Connections:
+    """The AJAX Toolkit's connection under the names a script gives it, asked for only when a
+    `sessionId` is not read on `sforce.connection` itself."""
+
+    def __init__(self, unit: ScriptUnit, root: Node) -> None:
+        self.unit = unit
+        self.root = root
+        self._names: frozenset[str] | None = None
+
+    def names(self) -> frozenset[str]:
+        """The names assigned the connection (`var conn = sforce.connection`,
+        `window.$soap = sforce.connection`; a global of `window` and the bare name are one)."""
+        if self._names is None:
+            self._names = connection_names(self.unit, self.root)
+        return self._names
+
+    def holds(self, node: Node | None) -> bool:
+        name = dotted(self.unit, node)
+        return name is not None and (name in sinks.SFORCE_CONNECTIONS or name in self.names())
+
+    def session_read(self, unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
+        """`sforce.connection.sessionId` / `sforce.connection["sessionId"]` read (not written),
+        also on a name that holds the connection (`conn.sessionId`), or destructured out of it
+        (`const {sessionId} = sforce.connection`, `const {sessionId: sid} = conn`)."""
+        node: Node | None = leaf
+        if leaf.type == "shorthand_property_identifier_pattern":
+            return _destructured(self, leaf, leaf.parent)
+        if leaf.type == "property_identifier" and leaf.parent is not None and leaf.parent.type == "pair_pattern":
+            pair = leaf.parent
+            return _destructured(self, pair, pair.parent) if pair.child_by_field_name("key") == leaf else None
+        if leaf.type == "string_fragment":
+            node = leaf.parent.parent if leaf.parent is not None else None
+            if node is None or node.type != "subscript_expression":
+                return None
+        elif leaf.type == "property_identifier" and leaf.parent is not None:
+            node = leaf.parent
+        else:
             return None
-    elif leaf.type == "property_identifier" and leaf.parent is not None:
-        node = leaf.parent
+        if node is None or node.type not in ("member_expression", "subscript_expression"):
+            return None
+        name = dotted(unit, node) or ""
+        if not (name == sinks.SFORCE_SESSION or name.endswith("." + sinks.SFORCE_SESSION)):
+            base, _, prop = name.rpartition(".")
+            if prop != _SESSION_PROPERTY or not base or base not in self.names():
+                return None
+        return None if _is_written(node) else (node, SourceKind.JS_SFORCE_SESSION)
+
+
+_SESSION_PROPERTY = "sessionId"
+
+
+def _destructured(connections: _Connections, node: Node, pattern: Node | None) -> tuple[Node, SourceKind] | None:
+    """`sessionId` in an object pattern whose value is the connection: `node` (the shorthand
+    name, or the `sessionId: sid` pair) is the read."""
+    if pattern is not None and pattern.type == "object_assignment_pattern":  # `{sessionId = ''}`
+        pattern = pattern.parent
+    if pattern is None or pattern.type != "object_pattern" or connections.unit.text(node).partition(":")[0].strip() \
+            != _SESSION_PROPERTY:
+        return None
+    holder = pattern.parent
+    if holder is None:
+        return None
+    if holder.type == "variable_declarator" and holder.child_by_field_name("name") == pattern:
+        value = holder.child_by_field_name("value")
+    elif holder.type == "assignment_expression" and holder.child_by_field_name("left") == pattern:
+        value = holder.child_by_field_name("right")
     else:
         return None
-    if node is None or node.type not in ("member_expression", "subscript_expression"):
-        return None
-    name = dotted(unit, node) or ""
-    if not (name == sinks.SFORCE_SESSION or name.endswith("." + sinks.SFORCE_SESSION)):
-        return None
-    return None if _is_written(node) else (node, SourceKind.JS_SFORCE_SESSION)
+    return (node, SourceKind.JS_SFORCE_SESSION) if connections.holds(value) else None
+
+
+def connection_names(unit: ScriptUnit, root: Node) -> frozenset[str]:
+    """The names a script assigns the AJAX Toolkit's connection (`var conn = sforce.connection`),
+    with and without `window.`: reading `sessionId` on one reads the session."""
+    names: set[str] = set()
+    pos = unit.raw.find(_CONNECTION_NEEDLE)
+    while pos >= 0:
+        leaf = root.descendant_for_byte_range(pos, pos + len(_CONNECTION_NEEDLE))
+        member = leaf.parent if leaf is not None and leaf.type == "property_identifier" else None
+        holder = member.parent if member is not None else None
+        if holder is not None and (dotted(unit, member) or "") in sinks.SFORCE_CONNECTIONS:
+            target = None
+            if holder.type == "variable_declarator" and holder.child_by_field_name("value") == member:
+                target = holder.child_by_field_name("name")
+            elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == member:
+                target = holder.child_by_field_name("left")
+            name = dotted(unit, target) if target is not None else None
+            if name:
+                bare = name.removeprefix("window.")
+                names.update((bare, "window." + bare))
+        pos = unit.raw.find(_CONNECTION_NEEDLE, pos + 1)
+    return frozenset(names)
+
+
+_CONNECTION_NEEDLE = b"connection"
 
 
 def _sfdc_read(unit: ScriptUnit, leaf: Node) -> tuple[Node, SourceKind] | None:
-    """A read of the `__sfdcSessionId` global (bare or as `window.__sfdcSessionId`)."""
+    """A read of the `__sfdcSessionId` global (bare, as `window.__sfdcSessionId` or as
+    `window['__sfdcSessionId']`)."""
     if unit.text(leaf) != sinks.SFDC_SESSION_GLOBAL:
         return None
     node = leaf
     if leaf.type == "property_identifier" and leaf.parent is not None:
         node = leaf.parent
+    elif leaf.type == "string_fragment":  # `window['__sfdcSessionId']`
+        string = leaf.parent
+        subscript = string.parent if string is not None else None
+        if subscript is None or subscript.type != "subscript_expression" \
+                or subscript.child_by_field_name("index") != string:
+            return None
+        node = subscript
     elif leaf.type != "identifier":
         return None
     parent = node.parent

@@ -16,6 +16,7 @@ from tree_sitter import Node
 from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
+    JQUERY_NAMES,
     JSFORCE_CONNECTIONS,
     PROPAGATING_CALLS,
     PROPAGATING_METHODS,
@@ -23,6 +24,7 @@ from apexlint.lower.js_sinks import (
     jsforce_base_url,
 )
 from apexlint.lower.js_values import (
+    AURA_ACTION,
     FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -56,6 +58,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return JsValue(frozenset({client_value("apex", apex)}))
+    if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
+        return _aura_value(flow, fn, shape.method, args)
+    if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
+        return held
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -78,6 +84,51 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     return UNKNOWN
 
 
+_ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
+# `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
+_SELECTOR = re.compile(r"""^\s*[\w-]*(?:#([\w-]+)|\[\s*name\s*=\s*["']?([\w.-]+)["']?\s*\])\s*$""")
+_HELD_PROPERTIES = ("value", "content")
+
+
+def element_value(flow: ScriptFlow, fn: Node | None, method: str, args: list[Node]) -> JsValue | None:
+    """A page field or meta tag that holds a session, as the page's script looks it up
+    (`document.getElementById('sid')`, `document.querySelector('meta[name=sid]')`, `$('#sid')`),
+    with the session as its `value` / `content`; what `.val()` and `.getAttribute('value')` read
+    of it. None for any other call."""
+    if method in _ELEMENT_LOOKUPS or (not method and dotted(flow.cur, fn) in JQUERY_NAMES):
+        first = args[0] if len(args) == 1 and args[0].type == "string" else None
+        text = flow.cur.text(first)[1:-1] if first is not None else ""
+        if method == "getElementById":
+            key = f"id:{text}"
+        else:
+            match = _SELECTOR.match(text)
+            key = "" if match is None else f"id:{match.group(1)}" if match.group(1) else f"name:{match.group(2)}"
+        held = flow.cur.held.get(key)
+        if held is None:
+            return None
+        value = JsValue(held)
+        return JsValue(kind="element", props=tuple((p, value) for p in _HELD_PROPERTIES))
+    if method in ("val", "getAttribute") and fn is not None:
+        asked = flow.cur.text(args[0])[1:-1] if method == "getAttribute" and len(args) == 1 and \
+            args[0].type == "string" else ("value" if method == "val" and not args else "")
+        if asked in _HELD_PROPERTIES:
+            element = flow.value(fn.child_by_field_name("object"))
+            return element.prop(asked) if element.kind == "element" else None
+    return None
+
+
+def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> JsValue:
+    """In an Aura bundle's script: `component.get('c.getToken')` is the action of the bundle's
+    controller's `getToken` (what it returns, under a stand-in); `response.getReturnValue()`, in
+    the action's callback, is what the response holds (`bind_callbacks`). Anything else `get`s
+    (`component.get('v.recordId')`, `map.get(k)`) is not known."""
+    if method == "get":
+        action = AURA_ACTION.match(flow.cur.text(args[0])) if len(args) == 1 else None
+        return JsValue(frozenset({client_value("aura", action.group(1))})) if action is not None else UNKNOWN
+    received = flow.value(fn.child_by_field_name("object")).sources
+    return JsValue(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
+
+
 def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     """What Apex hands to a callback of this call, bound to its first parameter when the walk
     enters it: `getSid().then(sid => ...)`, JavaScript remoting's `function (result, event)`
@@ -88,9 +139,12 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     args = arguments_of(node)
     handed: frozenset[str] = frozenset()
     action: str | None = None
-    if shape.method == "then" and fn is not None:
+    if (shape.method == "then" or (shape.method == "setCallback" and flow.cur.aura)) and fn is not None:
+        # `getSid().then(sid => ...)`; an Aura action's `action.setCallback(this, response => ...)`
         received = flow.value(fn.child_by_field_name("object")).sources
         handed = frozenset(s for s in received if s.startswith(CLIENT_VALUE))
+        if shape.method == "setCallback":  # `$A.getCallback(function (response) {...})` wraps it too
+            args = [_unwrapped_callback(a) for a in args]
     elif shape.method == "invokeAction" and args:
         action = remote_action(flow.value(args[0]).text)
         handed = frozenset({client_value("remote", action)}) if action else frozenset()
@@ -111,6 +165,15 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
         flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: JsValue(handed)}
 
 
+def _unwrapped_callback(arg: Node) -> Node:
+    """The function `$A.getCallback(fn)` wraps (Aura's way to run a callback in its cycle)."""
+    if arg.type == "call_expression":
+        inner = arguments_of(arg)
+        if len(inner) == 1 and inner[0].type in FUNCTION_TYPES:
+            return inner[0]
+    return arg
+
+
 _REMOTE_ACTION = re.compile(r"\{!\s*\$RemoteAction\.([\w.]+?)\s*\}|^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$",
                             re.IGNORECASE)
 
@@ -126,6 +189,9 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
     kind = CONSTRUCTOR_KINDS.get(ctor) or ("cometd" if "cometd" in ctor.lower() else "")
     values = [flow.value(a) for a in arguments_of(node)]
     first = values[0] if values else UNKNOWN
+    if ctor in URL_CONSTRUCTORS and values:
+        url = resolve_url(first, values[1] if len(values) >= 2 else None)
+        return JsValue(url.sources, url.text, (("href", url),), "url")
     if kind in ("headers", "params"):
         return JsValue(first.sources, UNKNOWN_TEXT, first.props, kind)
     if kind in ("websocket", "eventsource"):
@@ -138,6 +204,41 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(kind="jsforce", props=(("accessToken", JsValue(first.sources)),
                                               ("url", jsforce_base_url(flow, arguments_of(node)[0]))))
     return JsValue(kind=kind)
+
+
+URL_CONSTRUCTORS = frozenset({"URL", "window.URL", "self.URL", "globalThis.URL"})
+_ABSOLUTE_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+# The browser's location as a base (`window.location.origin`, `location.href`, as `_member` names
+# it): its origin is the page's, the path of `href` is not known.
+_LOCATION_BASE = re.compile(
+    r"^\{((?:(?:window|document|self|top|parent)\.)*location)(?:\.(origin|href|host|hostname))?\}")
+
+
+def resolve_url(given: JsValue, base: JsValue | None) -> JsValue:
+    """What `new URL(input, base)` is, as WHATWG URL parsing resolves `input` against `base`, as
+    far as the texts tell (U-13: `new URL('/services/data/…', window.location.origin)` is the
+    page's own origin, as the same URL concatenated is). Sessions of both are kept."""
+    if base is None:
+        return JsValue(given.sources, given.text)
+    sources = given.sources | base.sources
+    text = given.text
+    if _ABSOLUTE_URL.match(text):
+        return JsValue(sources, text)
+    location = _LOCATION_BASE.match(base.text)
+    if location is not None:
+        origin = "{" + location.group(1) + ".origin}"
+        directory = base.text[location.end():] if location.group(2) in ("origin", "host", "hostname") else "/{…}/"
+    elif _ABSOLUTE_URL.match(base.text):
+        scheme, _, rest = base.text.partition("//")
+        host, slash, path = rest.partition("/")
+        origin, directory = f"{scheme}//{host}", slash + path
+    else:
+        origin, directory = UNKNOWN_TEXT, ""
+    if text.startswith("/"):
+        return JsValue(sources, origin + text)
+    if text.startswith(("?", "#")):
+        return JsValue(sources, origin + directory.split("?")[0].split("#")[0] + text)
+    return JsValue(sources, origin + directory.rpartition("/")[0] + "/" + text)
 
 
 def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) -> JsValue:

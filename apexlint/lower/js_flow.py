@@ -96,6 +96,32 @@ def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
     return frozenset(names)
 
 
+_AURA_CALLBACK = b"setCallback"
+
+
+def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
+    """What of a script the flow walks: all of it, but for an Aura script walked only for what
+    its actions return (`ScriptUnit.aura_only`), the outermost functions that set an action's
+    callback: an Aura controller or helper is one object of such functions, whose calls to each
+    other (`helper.m()`, `this.m()`) the flow does not follow anyway. NPSP's Aura helpers that
+    call Apex are 90 KB; their action methods a third of it."""
+    if not unit.aura_only:
+        return [tree.root_node]
+    found: dict[int, Node] = {}
+    pos = unit.raw.find(_AURA_CALLBACK)
+    while pos >= 0:
+        node = tree.root_node.descendant_for_byte_range(pos, pos + len(_AURA_CALLBACK))
+        outermost = None
+        while node is not None:
+            if node.type in FUNCTION_TYPES:
+                outermost = node
+            node = node.parent
+        if outermost is not None:
+            found.setdefault(outermost.start_byte, outermost)
+        pos = unit.raw.find(_AURA_CALLBACK, pos + 1)
+    return [found[start] for start in sorted(found)]
+
+
 @dataclass(slots=True)
 class _Use:
     sink: str
@@ -151,7 +177,8 @@ class ScriptFlow:
             self.memo.clear()
             for unit, tree in self.units:
                 self.cur = unit
-                self.walk(tree.root_node)
+                for start in walked_parts(unit, tree):
+                    self.walk(start)
         return self._finish()
 
     def walk(self, start: Node) -> None:
@@ -251,16 +278,28 @@ class ScriptFlow:
             for child in pending.pop().named_children:
                 if child.type == "shorthand_property_identifier_pattern":
                     name = self.cur.text(child)
-                    self.assign_name(name, value.prop(name) or tainted)
+                    self.assign_name(name, self._read_out(child, value.prop(name) or tainted))
                 elif child.type == "identifier":
                     self.assign_name(self.cur.text(child), tainted)
                 elif child.type in ("pair_pattern", "object_pattern", "array_pattern", "rest_pattern",
-                                    "assignment_pattern"):
+                                    "assignment_pattern", "object_assignment_pattern"):
                     inner = child.child_by_field_name("value") or child.child_by_field_name("left")
-                    if inner is not None and inner.type == "identifier":
-                        self.assign_name(self.cur.text(inner), tainted)
+                    if inner is not None and inner.type == "assignment_pattern" and child.type == "pair_pattern":
+                        inner = inner.child_by_field_name("left")  # `{sessionId: sid = ''}`
+                    if inner is not None and inner.type in ("identifier", "shorthand_property_identifier_pattern"):
+                        # `{sessionId: sid}` (the pair is the read) or `{sessionId = ''}` (the name is)
+                        read = self._read_out(child, self._read_out(inner, tainted))
+                        self.assign_name(self.cur.text(inner), read)
                     else:
                         pending.append(inner or child)
+
+    def _read_out(self, node: Node, value: JsValue) -> JsValue:
+        """`value`, with the session when `node` of a destructuring pattern reads it
+        (`const {sessionId} = sforce.connection`: `javascript.find_js_sources`)."""
+        source = self.cur.js_sources.get((node.start_byte, node.end_byte)) if self.cur.js_sources else None
+        if source is None:
+            return value
+        return union(JsValue(frozenset({source}), "{" + sinks.SFORCE_SESSION + "}"), value)
 
     # ------------------------------------------------------------------ scopes
 

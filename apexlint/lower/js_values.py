@@ -124,6 +124,11 @@ class ScriptUnit:
     # the page's controller and extensions, lower case: `Ctrl.method(args, callback)` calls their
     # `@RemoteAction` methods (JavaScript remoting names them so)
     remoting: frozenset[str] = frozenset()
+    # a script of an Aura bundle: `component.get('c.m')` is an action of the bundle's controller
+    aura: bool = False
+    # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
+    # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
+    held: dict[str, frozenset[str]] = field(default_factory=dict)
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -167,12 +172,21 @@ class ScriptUnit:
         return self._hands_over
 
     @property
+    def aura_only(self) -> bool:
+        """Whether the only values the flow follows in this script are what its Aura actions
+        return: an Aura bundle's script with no session of its own nor other Apex hand-over."""
+        return self.aura and not self.js_sources and not self.merge_fields and not self.held and not any(
+            word in self.raw for word in _APEX_HANDS_OVER_BYTES)
+
+    @property
     def calls_apex(self) -> bool:
         """Whether the script calls Apex (imported methods, remoting) or is handed its values."""
         return self._receives()
 
     def _receives(self) -> bool:
-        if any(word in self.raw for word in _HANDS_OVER_BYTES):
+        if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES):
+            return True
+        if self.aura and _AURA_RETURN in self.raw:
             return True
         if any(m.source_id and m.source_id.startswith(CLIENT_VALUE) for m in self.merge_fields):
             return True
@@ -240,6 +254,10 @@ def module_names(raw: bytes) -> dict[str, str]:
     return out
 
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
+_AURA_RETURN = b"getReturnValue"  # an Aura action's callback's way to what Apex returned
+_APEX_HANDS_OVER_BYTES = tuple(word for word in _HANDS_OVER_BYTES if word != _AURA_RETURN)
+# `component.get('c.getToken')`: the Aura action of the controller's `@AuraEnabled` method
+AURA_ACTION = re.compile(r"""^['"]c\.([A-Za-z_]\w*)['"]$""")
 _APEX_MODULE = b"@salesforce/apex/"
 _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/([\w.]+)['"]""")
 

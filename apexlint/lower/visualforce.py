@@ -63,6 +63,8 @@ _ELEMENT_TYPES = frozenset({"element", "script_element", "style_element"})
 _TAG_TYPES = frozenset({"start_tag", "self_closing_tag"})
 _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript",
                        "application/ecmascript", "application/x-javascript"})
+# Plain HTML tags that hold a value for the page's scripts, and the attribute holding it.
+_HOLDING_TAGS = {"input": "value", "meta": "content"}
 _JS_NEEDLE = b"essionId"  # in both `sforce.connection.sessionId` and `__sfdcSessionId`
 _DESCEND = frozenset({"document", "element", "ERROR", "fragment"})
 # Attributes of Visualforce tags whose value the page's HTML carries as it is: the text of
@@ -142,6 +144,8 @@ class _PageLowering:
         self.root_tag: Tag | None = None
         self.embeds: list[tuple[int, str, str]] = []  # (tag start byte, "component" | "page", name)
         self.open_tags: list[Tag] = []
+        # sessions a plain HTML field or meta tag holds for the page's scripts, by `id:x` and `name:x`
+        self.held: dict[str, frozenset[str]] = {}
 
     def _drop_unrendered(self) -> None:
         """A Visualforce component with `rendered="false"` (or `{!false}`) renders nothing, nor do
@@ -215,7 +219,10 @@ class _PageLowering:
         self._walk()
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
-        if any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields) for u, _ in self.units):
+        for unit, _ in self.units:
+            unit.held = self.held
+        if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
+                            for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
@@ -313,10 +320,27 @@ class _PageLowering:
                     self.printed.append((attr.value_node.start_byte, attr.value_node.end_byte))
         if ":" in tag.name and self.kind in PAGE_KINDS:
             self._embed(tag)
+        elif tag.name in _HOLDING_TAGS and tag.attributes and self.kind in PAGE_KINDS:
+            self._holding(tag)
         self.sinks.check(tag, self.open_tags)
         for attr in tag.attributes:
             if attr.name.startswith("on") and attr.value_node is not None:
                 self._event_handler(tag, attr.name, attr.value_node)
+
+    def _holding(self, tag: Tag) -> None:
+        """A session a page hands its scripts in markup (U-17): `<input type="hidden" id="sid"
+        value="{!$Api.Session_ID}"/>`, `<meta name="sid" content="...">`, read back with
+        `document.getElementById('sid').value` (`js_calls.element_value`)."""
+        attr = tag.attr(_HOLDING_TAGS[tag.name])
+        if attr is None or attr.value_node is None:
+            return
+        sessions = frozenset(self._session_ids(attr.value_node.start_byte, attr.value_node.end_byte))
+        if not sessions:
+            return
+        for key in ("id", "name"):
+            named = (tag.attribute(key) or "").strip()
+            if named and "{" not in named:
+                self.held[f"{key}:{named}"] = self.held.get(f"{key}:{named}", frozenset()) | sessions
 
     def _embed(self, tag: Tag) -> None:
         """Note markup of another file that Visualforce renders into this one's output: a custom

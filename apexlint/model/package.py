@@ -219,6 +219,8 @@ class PackageModel:
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
     # reads the field back reads them (set by the analysis, `pipeline.analyse`)
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # an Aura bundle's folder (`.../aura/SyncCmp`) -> the Apex controller its markup names
+    aura_controllers: dict[str, str] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -250,6 +252,8 @@ class PackageModel:
                 model.views.setdefault(("component" if p.path.lower().endswith(".component") else "page", p.name), p)
             model.metadata.extend(f.metadata)
             model.url_uses.extend(f.url_uses)
+            if f.aura_controller:
+                model.aura_controllers.setdefault(f.path.rpartition("/")[0], f.aura_controller)
             for s in f.sources:
                 model.sources[s.id] = s
         for name in sorted(model.classes):
