@@ -29,7 +29,10 @@ def test_joining_traces_is_extending_step_by_step(first: list[Step], then: list[
     for step in b:
         expected = extend(expected, step)
     assert _concat_trace(a, b) == expected
-    assert _concat_trace(a, tuple(then)) == _built([*a, *then])  # a tail with repeats of its own
+    with_repeats = a  # a tail with repeats of its own, extended onto `a` as it is
+    for step in then:
+        with_repeats = extend(with_repeats, step)
+    assert _concat_trace(a, tuple(then)) == with_repeats
 
 
 def test_a_value_with_nothing_symbolic_is_not_rebuilt() -> None:
