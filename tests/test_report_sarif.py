@@ -299,3 +299,24 @@ def test_real_catalogue_renders_a_log_the_checker_accepts(tmp_path: Path) -> Non
     REPORTERS["sarif"].render(sample_result(), load(), buf, ReportOptions(color=False, tool_version="0.1.0"))
     report = run_checker(buf.getvalue(), root)
     assert report.strip().endswith("0 problems"), report
+
+
+def test_a_scan_of_every_fixture_package_passes_the_strict_checker(tmp_path: Path) -> None:
+    """What the README's first command writes, checked against the files it points into: lone-CR
+    line ends (read as line breaks, so `newlineSequences` says so), zips, pages, metadata."""
+    from apexlint.catalogue import load_catalogue
+    from apexlint.engine import ScanOptions, scan
+
+    fixtures = REPO_ROOT / "fixtures"
+    result = scan(ScanOptions(paths=(fixtures,), root=REPO_ROOT, jobs=1))
+    out = tmp_path / "fixtures.sarif"
+    with out.open("w", encoding="utf-8") as f:
+        REPORTERS["sarif"].render(result, load_catalogue(), f, ReportOptions(color=False, tool_version="0.1.0"))
+    checker = checker_path()
+    if checker is None:
+        pytest.skip("sarif_check.py not found: set APEXLINT_SARIF_CHECK or keep ../shared/tools "
+                    "beside the repository")
+    proc = subprocess.run([sys.executable, str(checker), str(out), "--src", str(REPO_ROOT)],
+                          capture_output=True, text=True, check=False)
+    assert (proc.stdout + proc.stderr).strip().endswith("0 problems"), proc.stdout[-3000:]
+    assert the_run(out.read_text(encoding="utf-8"))["newlineSequences"] == ["\r\n", "\n", "\r"]

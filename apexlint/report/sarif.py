@@ -306,6 +306,9 @@ def _driver(rules: list[RuleMeta], options: ReportOptions) -> Any:
     )
 
 
+NEWLINE_SEQUENCES = ("\r\n", "\n", "\r")
+
+
 def sarif_log(result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> dict[str, Json]:
     """The whole SARIF log as JSON values (what `render` writes)."""
     ordered_rules = sorted_rules(rules)
@@ -316,6 +319,9 @@ def sarif_log(result: ScanResult, rules: Mapping[str, RuleMeta], options: Report
         tool=om.Tool(driver=_driver(ordered_rules, options)),
         automation_details=om.RunAutomationDetails(id=_automation_id(result, options)),
         column_kind="utf16CodeUnits",
+        # a lone CR ends a line too, as editors count lines (read.decode): SARIF's default is
+        # CRLF and LF only, by which a file with old Mac line ends is one line
+        newline_sequences=list(NEWLINE_SEQUENCES),
         original_uri_base_ids={SRCROOT: srcroot},
         invocations=[_invocation(result, options)],
     )
