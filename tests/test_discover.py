@@ -446,6 +446,9 @@ def test_path_outside_the_root_is_reported_from_its_parent(tmp_path: Path) -> No
 
     assert [f.rel for f in project.files] == ["pkg/A.cls"]
     assert codes(project) == ["outside-root"]
+    (note,) = project.notifications
+    # a warning that says what to do, pointing at no file: 'pkg' under the root is none
+    assert note.level.value == "warning" and note.path is None and "pass --root" in note.message
 
 
 def test_same_file_named_twice_is_listed_once(tmp_path: Path) -> None:

@@ -108,10 +108,14 @@ class TreeWalk:
         if self._anchor not in self._outside_noted:
             self._outside_noted.add(self._anchor)
             where = relative_path(self._anchor, self._anchor.parent) or self._anchor.name
+            root = self.report_root.name or "the root"
             message = (
-                f"{where}: outside {self.report_root.name or 'the root'}; paths are reported from its parent"
+                f"{where}: outside {root}, the folder report paths are relative to; its files are reported as "
+                f"'{where}/...', which SARIF viewers and code scanning look for in {root} and will not find: "
+                f"run apexlint from the folder holding {where}, or pass --root"
             )
-            self.notes.append(Notification("outside-root", message, NoticeLevel.NOTE, where))
+            # no location: '{where}' under the root is no file (SARIF would point at nothing)
+            self.notes.append(Notification("outside-root", message, NoticeLevel.WARNING))
         return relative_path(absolute, self._anchor.parent) or absolute.name
 
     # ---- packages and scopes -----------------------------------------------------------
