@@ -98,12 +98,19 @@ def baseline() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--namespace", default=None)
+@click.option("--include-tests", is_flag=True, default=None, help="Also baseline sources in @IsTest code.")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--logger-class", "logger_classes", multiple=True,
+              help="An Apex class to treat as a logging framework (repeatable).")
 @click.option("--no-cache", is_flag=True, default=False)
 def baseline_write(file: Path, paths: tuple[Path, ...], config_file: Path | None, root: Path | None,
-                   namespace: str | None, no_cache: bool) -> None:
-    """Scan PATHS (default: .) and write every current finding to FILE as a baseline."""
+                   namespace: str | None, include_tests: bool | None, exclude: tuple[str, ...],
+                   logger_classes: tuple[str, ...], no_cache: bool) -> None:
+    """Scan PATHS (default: .) and write every current finding to FILE as a baseline. The options
+    that change which findings a scan has are `scan`'s: give the gate's scan the same ones."""
     from apexlint.scan_command import write_baseline
-    write_baseline(file, paths or (Path("."),), config_file, root, namespace, no_cache)
+    write_baseline(file, paths or (Path("."),), config_file, root, namespace, no_cache,
+                   include_tests=include_tests, exclude=exclude, logger_classes=logger_classes)
     click.echo(f"baseline written to {file}", err=True)
 
 

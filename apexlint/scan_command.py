@@ -93,9 +93,11 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
 
 
 def write_baseline(file: Path, paths: tuple[Path, ...], config_file: Path | None, root: Path | None,
-                   namespace: str | None, no_cache: bool) -> None:
+                   namespace: str | None, no_cache: bool, *, include_tests: bool | None = None,
+                   exclude: tuple[str, ...] = (), logger_classes: tuple[str, ...] = ()) -> None:
     from apexlint.gate import write_baseline as write
-    config = _config(config_file, paths, root=str(root) if root else None, namespace=namespace)
+    config = _config(config_file, paths, root=str(root) if root else None, namespace=namespace,
+                     include_tests=include_tests, exclude=exclude or None, logger_classes=logger_classes or None)
     result = _scan(_options(config, paths, no_cache), quiet=True)
     try:
         write(result, load_catalogue(), file)

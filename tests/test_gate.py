@@ -227,6 +227,34 @@ def test_write_baseline_round_trips(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["apexlint-baseline.json"]  # no temporary left
 
 
+def test_baseline_write_takes_the_options_that_change_the_findings(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A baseline written with `--include-tests` holds the test code's findings, so the gate's scan
+    with the same option passes; written without it, that scan fails on them (V-4)."""
+    from apexlint.cli import main
+
+    classes = tmp_path / "pkg" / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (tmp_path / "pkg" / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
+    (classes / "LeakTest.cls").write_text(
+        "@IsTest\nprivate class LeakTest {\n    @IsTest static void leaks() {\n"
+        "        System.debug(UserInfo.getSessionId());\n    }\n}\n")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv: str) -> int:
+        try:
+            main(list(argv))
+        except SystemExit as done:
+            return int(done.code or 0)
+        return 0
+
+    assert run("baseline", "write", "without.json", "pkg", "--no-cache") == 0
+    assert run("baseline", "write", "with.json", "pkg", "--include-tests", "--no-cache") == 0
+    gate = ("scan", "pkg", "--include-tests", "--no-cache", "--quiet", "--format", "json", "-o", "out.json")
+    assert run(*gate, "--baseline", "without.json") == 1
+    assert run(*gate, "--baseline", "with.json") == 0
+
+
 def test_write_baseline_to_a_missing_directory_is_a_baseline_error(tmp_path: Path) -> None:
     with pytest.raises(BaselineError, match="cannot write baseline"):
         write_baseline(result_of(), load_catalogue(), tmp_path / "no" / "such" / "dir.json")
