@@ -187,6 +187,19 @@ def test_explicit_files_are_scanned_by_suffix_alone(tmp_path: Path) -> None:
     assert codes(project) == ["unsupported-file"]
 
 
+def test_an_explicit_markdown_file_is_not_a_custom_metadata_record(tmp_path: Path) -> None:
+    """`.md` is a custom metadata record's suffix and Markdown's: named on the command line, a
+    file is the record only when it reads as XML (V-6)."""
+    notes = write(tmp_path / "NOTES.md", "# Notes\n\nSee the SID009 section.\n")
+    record = write(tmp_path / "Cfg.Default.md", '<?xml version="1.0"?>\n<CustomMetadata/>')
+
+    project = discover([notes, record], root=tmp_path)
+
+    assert [(f.rel, f.metadata_type) for f in analysed(project)] == [("Cfg.Default.md", "CustomMetadata")]
+    assert searched(project) == ["NOTES.md"]
+    assert codes(project) == ["unsupported-file"]
+
+
 def test_explicit_file_inside_a_project_takes_its_namespace(tmp_path: Path) -> None:
     sfdx_project(tmp_path, namespace="acme")
     cls = write(tmp_path / "force-app/classes/A.cls", APEX)

@@ -325,6 +325,8 @@ class TreeWalk:
                 js_anywhere=scope.layout == "files",
                 explicit=explicit,
             )
+        if found is not None and explicit and _prose_named_like_metadata(path, found):
+            found = None  # `apexlint scan NOTES.md`: Markdown, not a custom metadata record
         if found is None and explicit:
             self._note(
                 "unsupported-file",
@@ -399,3 +401,22 @@ def _content_type(resource: Path) -> str | None:
 
 def _reason(err: OSError) -> str:
     return err.strerror or err.__class__.__name__
+
+
+# Suffixes of metadata files that are as common outside Salesforce (Markdown, tab-separated data):
+# a file named on the command line with one is metadata only if it reads as XML.
+_PROSE_SUFFIXES = (".md", ".tab")
+
+
+def _prose_named_like_metadata(path: Path, found: Classification) -> bool:
+    """A `.md` or `.tab` file whose first characters are not XML's `<` (named on the command
+    line, classified by its suffix alone)."""
+    if found.kind is not FileKind.METADATA or not path.name.lower().endswith(_PROSE_SUFFIXES):
+        return False
+    observed.probe(path)  # what it holds decided its kind: a later scan must notice a change
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError:
+        return False  # reading it is the scan's to report
+    return not head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
