@@ -200,6 +200,21 @@ def test_an_explicit_markdown_file_is_not_a_custom_metadata_record(tmp_path: Pat
     assert codes(project) == ["unsupported-file"]
 
 
+def test_two_projects_named_on_the_command_line_are_said_to_be_one_package(tmp_path: Path) -> None:
+    """V-3: one scan is one package model; two projects given together are warned about (each
+    one alone, or a folder holding both, is not)."""
+    for name in ("one", "two"):
+        sfdx_project(tmp_path / name, namespace=name)
+        write(tmp_path / name / "force-app/classes/A.cls", APEX)
+
+    together = discover([tmp_path / "one", tmp_path / "two"], root=tmp_path)
+    alone = discover([tmp_path / "one"], root=tmp_path)
+
+    assert codes(together) == ["several-projects"]
+    assert [n.level.value for n in together.notifications] == ["warning"]
+    assert codes(alone) == []
+
+
 def test_explicit_file_inside_a_project_takes_its_namespace(tmp_path: Path) -> None:
     sfdx_project(tmp_path, namespace="acme")
     cls = write(tmp_path / "force-app/classes/A.cls", APEX)

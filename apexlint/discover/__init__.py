@@ -49,6 +49,15 @@ def discover(
     with observing(observe):
         tops = [walk.scan(Path(path)) for path in paths]
     top = _top_scope(tops[0], walk.packages)
+    projects = {scope.root: scope for scope in (_top_scope(t, walk.packages) for t in tops) if scope.layout != "files"}
+    if len(projects) > 1:
+        # One scan is one package model: classes of each resolve calls in the others, and the
+        # first's name and namespace decide what the package owns.
+        names = ", ".join(sorted({scope.name or scope.root.name for scope in projects.values()}))
+        walk.notes.append(Notification(
+            "several-projects", f"{len(projects)} projects ({names}) are analysed as one package: a class of one "
+            "answers calls in the others and the first one's namespace decides what the package owns; scan each "
+            "project on its own for its own findings and exit code", NoticeLevel.WARNING))
     files = tuple(sorted(walk.files.values(), key=lambda found: found.rel))
     if all(found.kind is FileKind.TEXT for found in files):
         # a CI gate pointed at the wrong folder would otherwise pass with nothing scanned
