@@ -83,7 +83,8 @@ def run_scan(*, paths: tuple[Path, ...], fmt: str | None, output: Path | None, f
     result = replace(result, findings=tuple(findings))
     rules = rules_with_levels(load_catalogue(), config.levels)
     options = ReportOptions(
-        color=fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        # no-color.org: a NO_COLOR that is present and not empty turns colour off
+        color=fmt == "text" and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
         tool_version=__version__, quiet=quiet, category=config.category)
     with open_output(output) as out:
         render_remembered(fmt, result, rules, out, options, open_cache(scan_options))
