@@ -259,6 +259,16 @@ def test_exclude_globs_match_from_the_root_and_anywhere(tmp_path: Path) -> None:
     assert [f.rel for f in project.files] == ["pkg/classes/A.cls"]
 
 
+def test_an_absolute_exclude_glob_inside_the_root_matches_as_its_relative_form(tmp_path: Path) -> None:
+    """V-8: `--exclude "$PWD/pkg/vendor/**"` excluded nothing, silently."""
+    write(tmp_path / "pkg/classes/A.cls", APEX)
+    write(tmp_path / "pkg/vendor/lib/B.cls", APEX)
+
+    project = discover([tmp_path / "pkg"], root=tmp_path, exclude=[f"{tmp_path}/pkg/vendor/**"])
+
+    assert [f.rel for f in project.files] == ["pkg/classes/A.cls"]
+
+
 def test_nested_projects_under_one_folder_keep_their_own_namespaces(tmp_path: Path) -> None:
     sfdx_project(tmp_path / "fixtures/one", namespace="one")
     write(tmp_path / "fixtures/one/force-app/classes/A.cls", APEX)

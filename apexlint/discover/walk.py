@@ -57,7 +57,7 @@ class TreeWalk:
         self.files: dict[str, DiscoveredFile] = {}  # by real path
         self.notes: list[Notification] = []
         self.packages: list[PackageScope] = []
-        self._exclude = list(exclude)
+        self._exclude = [_root_relative(pattern, report_root) for pattern in exclude]
         self._visited: set[str] = set()  # real paths of the folders listed
         self._anchor = report_root
         self._outside_noted: set[Path] = set()
@@ -420,3 +420,13 @@ def _prose_named_like_metadata(path: Path, found: Classification) -> bool:
     except OSError:
         return False  # reading it is the scan's to report
     return not head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _root_relative(pattern: str, report_root: Path) -> str:
+    """An absolute `--exclude` pattern inside the report root, as the root-relative pattern it
+    means (`$PWD/pkg/classes/**` is `/pkg/classes/**`): patterns match paths relative to the
+    root, where an absolute one would match nothing. Others are kept as written."""
+    if not os.path.isabs(pattern):
+        return pattern
+    rel = relative_path(Path(pattern), report_root)
+    return pattern if rel is None or rel == "." else "/" + rel
