@@ -103,10 +103,11 @@ class _FileLowering:
         self._loops: list[tuple[int, int]] = []
         self._candidates: list[tuple[int, str]] = []
         self._body_start = -1  # where the body being lowered starts: its own block's statements
-        # per class being lowered, innermost last: the names of its fields, and of its static fields
-        # (all an inner class sees of its outer classes'): a variable named `userInfo` hides the
-        # System class
-        self._class_fields: list[tuple[frozenset[str], frozenset[str]]] = []
+        # per class being lowered, innermost last, its body: the names of its fields, and of its
+        # static fields (all an inner class sees of its outer classes'), read from it when asked
+        # (`_field_names`): a variable named `userInfo` hides the System class
+        self._class_bodies: list[Node] = []
+        self._fields_by_body: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # by start byte
         self._owner = ""
         self._refs: set[str] = set()
         self._in_test = False
@@ -281,12 +282,12 @@ class _FileLowering:
         kind = node.type.split("_")[0]
         full_display = display if outer_display is None else f"{outer_display}.{display}"
         if body is not None:
-            self._class_fields.append(self._field_names(body))
+            self._class_bodies.append(body)
             try:
                 for member in body.children:
                     self.lower_member(member, name, full_display, is_test, fields, methods)
             finally:
-                self._class_fields.pop()
+                self._class_bodies.pop()
         self.classes.append(ClassIR(
             name=name, display=display if outer_display is None else f"{outer_display}.{display}", kind=kind,
             path=self.src.path, span=self.span(name_node or node), superclass=superclass,
@@ -294,7 +295,14 @@ class _FileLowering:
             fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
 
     def _field_names(self, body: Node) -> tuple[frozenset[str], frozenset[str]]:
-        """The names of the fields a class body declares, and of those that are static."""
+        """The names of the fields a class body declares, and of those that are static (asked only
+        of a class whose code reads `userInfo.getSessionId()`: WSDL2Apex classes declare thousands)."""
+        found = self._fields_by_body.get(body.start_byte)
+        if found is None:
+            found = self._fields_by_body[body.start_byte] = self._declared_field_names(body)
+        return found
+
+    def _declared_field_names(self, body: Node) -> tuple[frozenset[str], frozenset[str]]:
         every: set[str] = set()
         static: set[str] = set()
         for member in body.children:
@@ -793,9 +801,9 @@ class _FileLowering:
         name = obj.name
         if any(p.name == name for p in self._locals) or any(p.name == name for p in self._params):
             return True
-        if self._class_fields and name in self._class_fields[-1][0]:
+        if self._class_bodies and name in self._field_names(self._class_bodies[-1])[0]:
             return True
-        return any(name in static for _, static in self._class_fields[:-1])
+        return any(name in self._field_names(body)[1] for body in self._class_bodies[:-1])
 
     def constructor_call(self, node: Node) -> None:
         """`this(a, b)` or `super(a)` opening a constructor: a call of the other constructor, by
