@@ -14,7 +14,9 @@ request` hold two variables. Everything else shares the page's name space, as gl
 What Apex hands to the script is followed too, under a stand-in id (`ir.CLIENT_VALUE`) the
 analysis later replaces with the sessions the Apex member returns: a call of a method the
 module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
-`result` of a JavaScript remoting callback, and a merge field that reads one controller property.
+`result` of a JavaScript remoting callback, a merge field that reads one controller property,
+an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
+send something (what the bundle's controller passes them: `aura_helper_methods`).
 
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
@@ -31,7 +33,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, Span, UrlUse
+from apexlint.ir import CLIENT_VALUE, Span, UrlUse, helper_parameter
+from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
@@ -107,7 +110,7 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
     call Apex are 90 KB; their action methods a third of it."""
     if not unit.aura_only:
         return [tree.root_node]
-    found: dict[int, Node] = {}
+    found: dict[int, Node] = {fn.start_byte: fn for _, fn in aura_helper_methods(unit, tree)}
     pos = unit.raw.find(_AURA_CALLBACK)
     while pos >= 0:
         node = tree.root_node.descendant_for_byte_range(pos, pos + len(_AURA_CALLBACK))
@@ -120,6 +123,32 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
             found.setdefault(outermost.start_byte, outermost)
         pos = unit.raw.find(_AURA_CALLBACK, pos + 1)
     return [found[start] for start in sorted(found)]
+
+
+def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
+    """The methods of an Aura helper (`({push: function (component, token) {...}})`) that may
+    send something (`MAY_REQUEST`): those a parameter passed by the controller can leave by."""
+    if not unit.aura_helper:
+        return []
+    found: list[tuple[str, Node]] = []
+    for statement in tree.root_node.named_children:
+        inner = statement.named_children[0] if statement.type == "expression_statement" and \
+            statement.named_children else None
+        while inner is not None and inner.type == "parenthesized_expression" and inner.named_children:
+            inner = inner.named_children[0]
+        if inner is None or inner.type != "object":
+            continue
+        for pair in inner.named_children:
+            if pair.type == "pair":
+                key, fn = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            elif pair.type == "method_definition":
+                key, fn = pair.child_by_field_name("name"), pair
+            else:
+                continue
+            if key is not None and fn is not None and fn.type in FUNCTION_TYPES \
+                    and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None:
+                found.append((unit.text(key).strip(_QUOTES), fn))
+    return found
 
 
 @dataclass(slots=True)
@@ -160,6 +189,13 @@ class ScriptFlow:
         self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
         # sessions passed to JavaScript remoting (`calls.bind_callbacks`): (`[ns.]Ctrl.m`, index)
         self.remoted: dict[tuple[str, int], set[str]] = {}
+        # what an Aura controller's actions pass its helper: (method, argument index, stand-in)
+        self.helper_args: set[tuple[str, int, str]] = set()
+        for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
+            for method, fn in aura_helper_methods(unit, tree):
+                self.callbacks[(id(unit), fn.id)] = {
+                    name: JsValue(frozenset({helper_parameter(method, i)}))
+                    for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
         self.hands_over = any(u.hands_over for u, _ in units)
         # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
         self.passes_over = self.hands_over or any(
