@@ -91,7 +91,9 @@ class SourceKind(StrEnum):
 # calls), "binding" (a controller property a page binds into its script: `'{!apiSid}'`) or
 # "attribute" (a custom component's attribute, `component:attribute`, that a page may pass a
 # session to: `{!token}` in Sender.component) or "aura" (an Aura action, `component.get('c.m')`,
-# of the controller the script's bundle names: `client:aura:m`). It is
+# of the controller the script's bundle names: `client:aura:m`) or "helper" (a parameter of an
+# Aura helper's method, `client:helper:m:i` (`helper_parameter`), standing for what the bundle's controller passes it
+# as argument i: `helper.m(component, sid)`). It is
 # not a source: the analysis puts in its place the sessions its data flow finds that Apex member
 # returning (`apexlint.analyses.client`), and drops uses where it finds none.
 CLIENT_VALUE = "client:"
@@ -101,6 +103,14 @@ CANVAS_PREFIX = "canvas:"
 
 def client_value(way: str, name: str) -> str:
     return f"{CLIENT_VALUE}{way}:{name.lower()}"
+
+
+HELPER_PARAMETER = f"{CLIENT_VALUE}helper:"
+
+
+def helper_parameter(method: str, index: int) -> str:
+    """The stand-in of an Aura helper method's parameter; JavaScript names keep their case."""
+    return f"{HELPER_PARAMETER}{method}:{index}"
 
 
 # The context of a merge field in a Visualforce component that `rendered="false"` hides:
@@ -411,6 +421,17 @@ class UrlUse:
 
 
 @frozen
+class SessionTest:
+    """A script only asking about a session (`if (sid)`, `sid == null`, `!sid`): a yes/no, which
+    gives nothing of it away (SID010 when that is all the session meets)."""
+
+    source_id: str
+    path: str
+    span: Span
+    how: str  # "== null", "!", "if (…)", as a message names it
+
+
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -481,4 +502,8 @@ class FileIR:
     # an Aura component's or application's markup (`aura/Cmp/Cmp.cmp`): the Apex class its
     # `controller="..."` names, whose `@AuraEnabled` methods its scripts' `c.` actions call
     aura_controller: str = ""
+    # an Aura bundle's controller script: what its actions hand the bundle's helper, as
+    # (helper method, argument index, stand-in of what Apex returned)
+    aura_helper_args: tuple[tuple[str, int, str], ...] = ()
+    session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     extra: dict[str, str] = field(default_factory=dict)

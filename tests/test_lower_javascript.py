@@ -498,6 +498,68 @@ def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:
     assert lower(AURA_CONTROLLER, "force-app/main/default/staticresources/sync.js").url_uses == ()
 
 
+AURA_HAND_OFF = """({
+    sync: function (component, event, helper) {
+        var action = component.get('c.getToken');
+        action.setCallback(this, function (response) {
+            var sid = response.getReturnValue();
+            helper.push(component, sid);
+            helper.note(component, response.getState());
+        });
+        $A.enqueueAction(action);
+    }
+})"""
+
+AURA_HELPER = """({
+    push: function (component, token) {
+        fetch('https://api.partner.example.com/v1/sync', {headers: {Authorization: 'Bearer ' + token}});
+    },
+    note: function (component, state) {
+        component.set('v.state', state);
+    },
+    open(component, url) {
+        window.open(url);
+    }
+})"""
+
+
+def test_aura_controller_records_what_it_passes_its_helper() -> None:
+    """U-9: `helper.push(component, sid)` hands the helper's push, as argument 1, what the
+    action returns; a controller with no request of its own is still walked for it."""
+    ir = lower(AURA_HAND_OFF, "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
+    assert ir.aura_helper_args == (("push", 1, "client:aura:gettoken"),) and ir.url_uses == ()
+
+
+def test_aura_helper_parameters_stand_for_what_the_controller_passes() -> None:
+    ir = lower(AURA_HELPER, "force-app/main/default/aura/SyncCmp/SyncCmpHelper.js")
+    assert [(u.sink, u.sources, u.url) for u in ir.url_uses] == [
+        ("fetch", ("client:helper:push:1",), "https://api.partner.example.com/v1/sync"),
+        ("window.open", ("client:helper:open:1",), "{…}")]
+
+
+def test_aura_helper_parameters_are_bound_only_in_the_bundles_helper() -> None:
+    assert lower(AURA_HELPER, "force-app/main/default/aura/SyncCmp/OtherHelper.js").url_uses == ()
+    assert lower(AURA_HELPER, "force-app/main/default/staticresources/SyncCmpHelper.js").url_uses == ()
+    assert lower(AURA_HAND_OFF, "force-app/main/default/staticresources/sync.js").aura_helper_args == ()
+
+
+def test_aura_hand_off_scripts_are_not_left_unparsed() -> None:
+    """A lazy scan skips scripts that name no session; a controller passing an action's return
+    value to its helper and a helper that may send are not skipped."""
+    from apexlint.ir import FileKind
+    from apexlint.lower import LoweringJob, is_quiet_script_or_metadata
+
+    def quiet(path: str, code: str) -> bool:
+        job = LoweringJob(path, FileKind.JAVASCRIPT, code.encode(), "", lazy=True)
+        return is_quiet_script_or_metadata(job, code)
+
+    assert not quiet("src/aura/SyncCmp/SyncCmpController.js", AURA_HAND_OFF)
+    assert not quiet("src/aura/SyncCmp/SyncCmpHelper.js", AURA_HELPER)
+    assert quiet("src/aura/SyncCmp/SyncCmpHelper.js", "({note: function (c, s) { c.set('v.s', s); }})")
+    assert quiet("src/aura/SyncCmp/SyncCmpController.js", AURA_HAND_OFF.replace("response.getReturnValue()", "1"))
+    assert quiet("src/staticresources/SyncCmpHelper.js", AURA_HELPER)
+
+
 def test_aura_markup_names_its_controller() -> None:
     from apexlint.lower.aura import lower_aura_markup
     markup = b'<aura:component implements="force:hasRecordId"\n  controller="acme.SyncCtl">\n</aura:component>'
@@ -506,3 +568,38 @@ def test_aura_markup_names_its_controller() -> None:
     assert lower_aura_markup("src/aura/SyncCmp/Other.cmp", markup, []) == []  # not the bundle's markup
     assert lower_aura_markup("src/pages/SyncCmp/SyncCmp.cmp", markup, []) == []
     assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []
+
+
+def test_a_session_only_asked_about_is_recorded_as_tested() -> None:
+    """`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`, `sid == null`: yes/no questions
+    about a session, recorded for SID010 with how each asks."""
+    ir = lower("""if (sforce.connection.sessionId) { console.info('ready'); }
+var onPage = !!__sfdcSessionId;
+var sid = window.__sfdcSessionId;
+if (sid == null) { alert('none'); }
+var kind = typeof sid;
+var same = sid === other ? 1 : 2;
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [
+        (1, "if (…)"), (2, "!!"), (4, "== null"), (5, "typeof"), (6, "compared with ===")]
+    assert ir.url_uses == ()
+
+
+def test_a_test_is_not_a_use_and_carries_nothing() -> None:
+    """What a test gives (`!sid`) is a yes/no: sent on, it carries no session; the session sent
+    on beside its test is a use of its own."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+var missing = !sid;
+fetch('https://collector.vendor.example/state?missing=' + missing);
+if (sid) { fetch('https://collector.vendor.example/x', {headers: {Authorization: sid}}); }
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [(2, "!"), (4, "if (…)")]
+    assert [u.span.start_line for u in ir.url_uses] == [4]
+
+
+def test_scripts_without_a_session_of_their_own_are_not_walked_for_tests() -> None:
+    """Only a script reading a session is walked for tests; what Apex hands over is not tested here."""
+    ir = lower(AURA_CONTROLLER.replace("var sid = response.getReturnValue();",
+                                       "var sid = response.getReturnValue(); if (!sid) { return; }"),
+               "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
+    assert ir.session_tests == ()

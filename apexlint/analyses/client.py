@@ -4,8 +4,9 @@ An `@AuraEnabled` method an LWC imports or an Aura component calls as an action,
 a page calls and a controller property a page binds into its script return values to code running
 in the browser. Lowering cannot know what they return, so a script's flow carries such a value
 under a stand-in id (`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`,
-`client:binding:apisid`, `client:aura:getsid`) and records the requests it reaches apart from those
-sessions it knows itself.
+`client:binding:apisid`, `client:aura:getsid`; `client:helper:push:1`, a parameter of an Aura
+helper's method, stands for what the bundle's controller passes there) and records the requests
+it reaches apart from those sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -22,7 +23,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.dataflow import SourceHit
-from apexlint.ir import CLIENT_VALUE, UrlUse
+from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, UrlUse
 from apexlint.model.package import MethodInfo, PackageModel
 
 _Member = tuple[str, str, str]  # ("binding" | "method", class, property or method), lower case
@@ -53,18 +54,31 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         if own:  # a markup URL with the page's own session beside a component's attribute
             out.append(replace(use, sources=own))
         found: dict[str, str] = {}
-        for stand_in in stand_ins:
+        for stand_in, through in _passed_on(model, use.path, stand_ins):
             for member in _meant(model, use.path, stand_in):
                 sessions = handed.get(member)
                 if sessions:
                     for sid, label in sessions.items():
-                        found.setdefault(sid, label)
+                        found.setdefault(sid, label + through)
                     break  # the first class (extensions first) that hands a session over; Visualforce
                     # calls the first that declares the member, which may hand none: an over-approximation
         if found:
             labels = sorted(set(found.values()))
             out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels)))
     return out
+
+
+def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str]]:
+    """The stand-ins, with an Aura helper's parameter (`client:helper:push:1`) replaced by what
+    the bundle's controller passes it (`helper.push(component, sid)`), and how it got there."""
+    for stand_in in stand_ins:
+        if not stand_in.startswith(HELPER_PARAMETER):
+            yield stand_in, ""
+            continue
+        method, _, index = stand_in[len(HELPER_PARAMETER):].rpartition(":")
+        passed = model.aura_helper_args.get(path.rpartition("/")[0], {}).get((method, int(index)), set())
+        for given in sorted(passed):
+            yield given, f", passed to helper.{method}"
 
 
 def _members(info: MethodInfo, hit: SourceHit) -> Iterator[_Member]:

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from apexlint.analyses.endpoints import Endpoint, describe_labels
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
+from apexlint.ir import SessionTest
 from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
 
 RULE_ID = "SID010"
@@ -103,16 +104,19 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 
 
 def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
-    """A session only tested (`!= null`, `String.isBlank`) or hashed (`Crypto.generateDigest`) and
-    used nowhere else: neither gives anything of it away. Anything else it reaches has its own verdict."""
+    """A session only tested (`!= null`, `String.isBlank`; in a script `if (sid)`, `!sid`) or
+    hashed (`Crypto.generateDigest`) and used nowhere else: neither gives anything of it away.
+    Anything else it reaches has its own verdict."""
     if any(h.source_id == sid for h in ctx.flow.hits if h.site.kind != "test") or any(
             sid in u.sources for u in ctx.model.url_uses):
         return
     tests = sorted((h for h in ctx.hits("test") if h.source_id == sid), key=lambda h: (h.site.path, h.site.span))
+    script_tests = sorted(ctx.model.session_tests.get(sid, ()), key=lambda t: (t.path, t.span))
     if not tests:
+        yield from _only_tested_in_script(ctx, sid, script_tests)
         return
     first = tests[0]
-    how = name_some(sorted({h.site.api for h in tests}))
+    how = name_some(sorted({h.site.api for h in tests} | {t.how for t in script_tests}))
     hashed = {h.site.api.lower().startswith("crypto.") for h in tests}
     what = "hashed" if hashed == {True} else "tested" if hashed == {False} else "tested and hashed"
     message = f"{ctx.describe_source(sid)} is only {what} ({how}): its value goes nowhere, a supported use; " \
@@ -126,6 +130,21 @@ def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
     loc = Location(first.site.path, first.site.span, label="tested here")
     yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=first.trace, method=first.site.method_id,
                               anchor_text="tested " + how, properties={"confidence": "high"}), (sid,))
+
+
+def _only_tested_in_script(ctx: CheckContext, sid: str, tests: list[SessionTest]) -> Iterator[Verdict]:
+    """A script's session only tested (`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`,
+    `sid == null`), worded as Apex's: the Apex APIs it names for the question behind the test are
+    not the script's to call, so they are left out."""
+    if not tests:
+        return
+    first = tests[0]
+    how = name_some(sorted({t.how for t in tests}))
+    message = f"{ctx.describe_source(sid)} is only tested ({how}): its value goes nowhere, a supported use; " \
+              "document it for the security review"
+    loc = Location(first.path, first.span, label="tested here")
+    yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, anchor_text="tested " + how,
+                              properties={"confidence": "high"}), (sid,))
 
 
 def _needs_verdict(ctx: CheckContext, sid: str) -> bool:

@@ -178,6 +178,11 @@ MAY_REQUEST = (
 )
 MAY_REQUEST_BYTES = re.compile(MAY_REQUEST.encode())
 _MAY_REQUEST = re.compile(MAY_REQUEST)
+# An Aura controller's action hands its helper something (`helper.push(component, sid)`): the
+# helper (`<Bundle>Helper.js`) may send it, so such a controller is walked for what it passes.
+AURA_HELPER_CALL = rb"\bhelper\s*\.\s*[A-Za-z_$][\w$]*\s*\("
+AURA_HELPER_CALL_BYTES = re.compile(AURA_HELPER_CALL)
+_AURA_HELPER_CALL = re.compile(AURA_HELPER_CALL.decode())
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -195,12 +200,24 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
-            any(w in text for w in APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None)
+            any(w in text for w in APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None) \
+            and not _aura_hand_off(job.rel, text)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
             not _mentions(text, _LOWERING_WORDS)
     return False
+
+
+def _aura_hand_off(rel: str, text: str) -> bool:
+    """An Aura controller that passes what an action returns to its helper, or a helper that
+    may send what it is passed (`lower/aura.py`)."""
+    if "/aura/" not in rel.lower() and not rel.lower().startswith("aura/"):
+        return False
+    from apexlint.lower.aura import is_aura_helper
+    if is_aura_helper(rel):
+        return _MAY_REQUEST.search(text) is not None
+    return "getReturnValue" in text and _AURA_HELPER_CALL.search(text) is not None
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:

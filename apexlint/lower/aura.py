@@ -6,6 +6,12 @@ call that class's `@AuraEnabled` methods as actions (`component.get('c.getToken'
 action's callback gets what the method returns (`response.getReturnValue()`, followed by
 `js_flow` under a stand-in, `ir.CLIENT_VALUE`). The markup is otherwise only searched for
 tokens, as any text file is. Not followed: the controller of a component this one `extends`.
+
+What a controller's action passes its helper (`helper.push(component, sid)`) is recorded with
+the controller's script (`FileIR.aura_helper_args`); the helper's methods that may send
+something are walked with each parameter standing for what the controller passes there
+(`client:helper:push:1`), which the analysis replaces as it does an action's stand-in.
+Not followed: a helper's calls to its own methods (`this.send(token)`).
 """
 
 from __future__ import annotations
@@ -24,6 +30,13 @@ def is_aura_bundle(path: str) -> bool:
     """Whether `path` is a file of an Aura bundle: `.../aura/<Bundle>/<file>`."""
     parts = PurePosixPath(path).parts
     return len(parts) >= 3 and parts[-3].lower() == "aura"
+
+
+def is_aura_helper(path: str) -> bool:
+    """Whether `path` is a bundle's helper script, `.../aura/Cmp/CmpHelper.js`: the `helper` its
+    controller's actions are given."""
+    p = PurePosixPath(path)
+    return is_aura_bundle(path) and p.name.lower() == f"{p.parent.name}helper.js".lower()
 
 
 def lower_aura_markup(rel: str, data: bytes, searched: list[FileIR]) -> list[FileIR]:

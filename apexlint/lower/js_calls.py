@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, client_value
+from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, client_value
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
     JQUERY_NAMES,
@@ -152,6 +152,12 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     elif shape.receiver and shape.receiver.rpartition(".")[2].lower() in flow.cur.remoting:
         action = f"{shape.receiver.rpartition('.')[2]}.{shape.method}"
         handed = frozenset({client_value("remote", action)})
+    if flow.cur.aura and shape.receiver == "helper" and shape.method and flow.emit:
+        # an Aura controller's `helper.push(component, sid)`: the helper's method gets what Apex returned
+        for i, a in enumerate(args):
+            for s in flow.value(a).sources:
+                if s.startswith(CLIENT_VALUE) and not s.startswith(HELPER_PARAMETER):
+                    flow.helper_args.add((shape.method, i, s))
     if action and flow.emit:
         # what the script passes the Apex method: its parameters, in order, before the callback
         passed = [a for a in args if a.type not in FUNCTION_TYPES]

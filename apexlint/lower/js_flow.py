@@ -14,7 +14,9 @@ request` hold two variables. Everything else shares the page's name space, as gl
 What Apex hands to the script is followed too, under a stand-in id (`ir.CLIENT_VALUE`) the
 analysis later replaces with the sessions the Apex member returns: a call of a method the
 module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
-`result` of a JavaScript remoting callback, and a merge field that reads one controller property.
+`result` of a JavaScript remoting callback, a merge field that reads one controller property,
+an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
+send something (what the bundle's controller passes them: `aura_helper_methods`).
 
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
@@ -31,7 +33,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, Span, UrlUse
+from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UrlUse, helper_parameter
+from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
@@ -61,6 +64,13 @@ _SITE_TYPES = FUNCTION_TYPES | {
     "variable_declarator", "assignment_expression", "augmented_assignment_expression", "call_expression",
     "new_expression", "return_statement",
 }
+# where a script may only ask about a value (`if (sid)`, `sid == null`, `!sid`): walked only in
+# scripts that read a session of their own
+_TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement", "while_statement",
+                         "do_statement", "ternary_expression"})
+_EQUALITY = frozenset({"==", "!=", "===", "!=="})
+_CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
+               "ternary_expression": "… ? … : …"}
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
 )
@@ -107,7 +117,7 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
     call Apex are 90 KB; their action methods a third of it."""
     if not unit.aura_only:
         return [tree.root_node]
-    found: dict[int, Node] = {}
+    found: dict[int, Node] = {fn.start_byte: fn for _, fn in aura_helper_methods(unit, tree)}
     pos = unit.raw.find(_AURA_CALLBACK)
     while pos >= 0:
         node = tree.root_node.descendant_for_byte_range(pos, pos + len(_AURA_CALLBACK))
@@ -120,6 +130,32 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
             found.setdefault(outermost.start_byte, outermost)
         pos = unit.raw.find(_AURA_CALLBACK, pos + 1)
     return [found[start] for start in sorted(found)]
+
+
+def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
+    """The methods of an Aura helper (`({push: function (component, token) {...}})`) that may
+    send something (`MAY_REQUEST`): those a parameter passed by the controller can leave by."""
+    if not unit.aura_helper:
+        return []
+    found: list[tuple[str, Node]] = []
+    for statement in tree.root_node.named_children:
+        inner = statement.named_children[0] if statement.type == "expression_statement" and \
+            statement.named_children else None
+        while inner is not None and inner.type == "parenthesized_expression" and inner.named_children:
+            inner = inner.named_children[0]
+        if inner is None or inner.type != "object":
+            continue
+        for pair in inner.named_children:
+            if pair.type == "pair":
+                key, fn = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            elif pair.type == "method_definition":
+                key, fn = pair.child_by_field_name("name"), pair
+            else:
+                continue
+            if key is not None and fn is not None and fn.type in FUNCTION_TYPES \
+                    and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None:
+                found.append((unit.text(key).strip(_QUOTES), fn))
+    return found
 
 
 @dataclass(slots=True)
@@ -160,10 +196,22 @@ class ScriptFlow:
         self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
         # sessions passed to JavaScript remoting (`calls.bind_callbacks`): (`[ns.]Ctrl.m`, index)
         self.remoted: dict[tuple[str, int], set[str]] = {}
+        # what an Aura controller's actions pass its helper: (method, argument index, stand-in)
+        self.helper_args: set[tuple[str, int, str]] = set()
+        for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
+            for method, fn in aura_helper_methods(unit, tree):
+                self.callbacks[(id(unit), fn.id)] = {
+                    name: JsValue(frozenset({helper_parameter(method, i)}))
+                    for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
         self.hands_over = any(u.hands_over for u, _ in units)
         # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
         self.passes_over = self.hands_over or any(
             u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)) for u, _ in units)
+        # sessions only asked about: (source, span, how); a script with a session of its own is walked for them
+        self.tests: dict[tuple[str, Span, str], None] = {}
+        tests_own = any(u.js_sources or any(m.source_id and not m.source_id.startswith(CLIENT_VALUE)
+                                            for m in u.merge_fields) for u, _ in units)
+        self._site_types = _SITE_TYPES | _TEST_TYPES if tests_own else _SITE_TYPES
         self.emit = False
         self.depth = 0
         self.calls = 0
@@ -186,9 +234,10 @@ class ScriptFlow:
         cursor = start.walk()
         leaving: list[tuple[int, int]] = []  # (depth, action) to undo when that node is done
         depth = 0
+        site_types = self._site_types
         while True:
             node = cursor.node
-            if node is not None and node.type in _SITE_TYPES:
+            if node is not None and node.type in site_types:
                 action = self._enter(node)
                 if action:
                     leaving.append((depth, action))
@@ -233,7 +282,44 @@ class ScriptFlow:
         elif t == "return_statement" and self.returns and self.returns[-1] is not None:
             inner = [c for c in node.named_children if c.type != "comment"]
             self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+        elif t in _TEST_TYPES and self.emit:
+            self._test(node)
         return 0
+
+    def _test(self, node: Node) -> None:
+        """A session only asked about: compared (`sid == null`), negated (`!sid`, `!!sid`), typed
+        (`typeof sid`) or the condition of an `if`, a loop or `?:`. A yes/no gives nothing of it
+        away (SID010 when that is all it meets); the value itself is not followed further."""
+        t = node.type
+        op = node.child_by_field_name("operator")
+        op_text = op.type if op is not None else ""
+        if t == "binary_expression":
+            if op_text not in _EQUALITY:
+                return
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            null = any(s is not None and s.type in ("null", "undefined") for s in sides)
+            how = f"{op_text} null" if null else f"compared with {op_text}"
+            value = union(*(self.value(s) for s in sides))
+        elif t == "unary_expression":
+            if op_text not in ("!", "typeof"):
+                return
+            parent = node.parent
+            twice = op_text == "!" and parent is not None and parent.type == "unary_expression" and \
+                (outer := parent.child_by_field_name("operator")) is not None and outer.type == "!"
+            how = "!!" if twice else op_text
+            value = self.value(node.child_by_field_name("argument"))
+        else:
+            value = self.value(node.child_by_field_name("condition"))
+            how = _CONDITIONS[t]
+        own = [s for s in value.sources if not s.startswith(CLIENT_VALUE)]
+        if own:
+            span = self.cur.span(self.src, node if t in ("binary_expression", "unary_expression")
+                                 else node.child_by_field_name("condition") or node)
+            for source in own:
+                self.tests.setdefault((source, span, how), None)
+
+    def session_tests(self) -> list[SessionTest]:
+        return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
 
     # ------------------------------------------------------------------ bindings
 

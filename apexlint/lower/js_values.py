@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, Span
-from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES
+from apexlint.lower import APEX_HANDS_OVER, AURA_HELPER_CALL_BYTES, MAY_REQUEST_BYTES
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
@@ -126,6 +126,9 @@ class ScriptUnit:
     remoting: frozenset[str] = frozenset()
     # a script of an Aura bundle: `component.get('c.m')` is an action of the bundle's controller
     aura: bool = False
+    # an Aura bundle's helper (`CmpHelper.js`) that may send something: its methods' parameters
+    # stand for what the controller passes them (`js_flow.aura_helper_methods`)
+    aura_helper: bool = False
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -168,7 +171,8 @@ class ScriptUnit:
         and the script can send them somewhere (`MAY_REQUEST`). Asked by lowering and by the
         flow: the answer is kept."""
         if self._hands_over is None:
-            self._hands_over = self._receives() and MAY_REQUEST_BYTES.search(self.raw) is not None
+            self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
+                self.aura and AURA_HELPER_CALL_BYTES.search(self.raw) is not None))
         return self._hands_over
 
     @property

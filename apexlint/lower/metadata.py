@@ -23,7 +23,17 @@ import re
 
 from tree_sitter import Tree
 
-from apexlint.ir import FileIR, FileKind, MetadataIR, Notification, SourceKind, SourceSite, Span, UrlUse
+from apexlint.ir import (
+    FileIR,
+    FileKind,
+    MetadataIR,
+    Notification,
+    SessionTest,
+    SourceKind,
+    SourceSite,
+    Span,
+    UrlUse,
+)
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.labels import labels_of
@@ -92,6 +102,7 @@ class _MetadataLowering:
         self.full_name = component_name(src.path)
         self.sources: list[SourceSite] = []
         self.uses: list[UrlUse] = []
+        self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
         self.notes: list[Notification] = []
         self.flow_values: dict[str, tuple[str, ...]] = {}  # a flow's formula/text template -> its sessions
@@ -105,7 +116,7 @@ class _MetadataLowering:
         if self.root_name == "Flow":
             self._flow_emails()
         if self.scripts:
-            self.uses += script_flows(self.src, self.scripts)
+            self.uses += script_flows(self.src, self.scripts, tested=self.session_tests)
         starts = [a for a, _ in self.comments]
         self.sources += token_literal_sources(
             self.src, self.positions, self.full_name, lambda off: in_ranges(starts, self.comments, off)
@@ -116,6 +127,7 @@ class _MetadataLowering:
             suppressions=tuple(xml_suppressions(self.src, self.positions, self.comments)),
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
+            session_tests=tuple(self.session_tests),
             metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint,
                                  labels_of(self.type, self.src.path, self.src.text)),),
         )

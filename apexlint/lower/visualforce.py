@@ -31,6 +31,7 @@ from apexlint.ir import (
     FileKind,
     Notification,
     PageIR,
+    SessionTest,
     SourceKind,
     SourceSite,
     Span,
@@ -141,6 +142,7 @@ class _PageLowering:
         self.js_sources: list[SourceSite] = []
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
+        self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
         self.root_tag: Tag | None = None
         self.embeds: list[tuple[int, str, str]] = []  # (tag start byte, "component" | "page", name)
         self.open_tags: list[Tag] = []
@@ -223,7 +225,7 @@ class _PageLowering:
             unit.held = self.held
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
-            uses += script_flows(self.src, self.units, self.remoted)
+            uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -236,6 +238,7 @@ class _PageLowering:
             path=self.src.path, kind=self.kind, line_count=self.src.line_count,
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
+            session_tests=tuple(self.session_tests),
         )
 
     def _walk(self) -> None:

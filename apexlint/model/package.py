@@ -24,6 +24,7 @@ from apexlint.ir import (
     Name,
     PageIR,
     Param,
+    SessionTest,
     SourceKind,
     SourceSite,
     Span,
@@ -221,6 +222,11 @@ class PackageModel:
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     # an Aura bundle's folder (`.../aura/SyncCmp`) -> the Apex controller its markup names
     aura_controllers: dict[str, str] = field(default_factory=dict)
+    # an Aura bundle's folder -> (helper method, argument index) -> the stand-ins its controller
+    # passes there (`helper.push(component, response.getReturnValue())`)
+    aura_helper_args: dict[str, dict[tuple[str, int], set[str]]] = field(default_factory=dict)
+    # a session's id -> where scripts only ask about it (`if (sid)`, `sid == null`)
+    session_tests: dict[str, list[SessionTest]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -254,6 +260,11 @@ class PackageModel:
             model.url_uses.extend(f.url_uses)
             if f.aura_controller:
                 model.aura_controllers.setdefault(f.path.rpartition("/")[0], f.aura_controller)
+            for test in f.session_tests:
+                model.session_tests.setdefault(test.source_id, []).append(test)
+            for method, index, stand_in in f.aura_helper_args:
+                model.aura_helper_args.setdefault(f.path.rpartition("/")[0], {}).setdefault(
+                    (method, index), set()).add(stand_in)
             for s in f.sources:
                 model.sources[s.id] = s
         for name in sorted(model.classes):
