@@ -787,6 +787,7 @@ class _MethodRun:
         # carry values around loops, and none carries it (`url += x` would grow each round)
         given = {s.target.name for s in body if isinstance(s, Assign) and s.kills and isinstance(s.target, Name)} \
             & {p.name for p in self.info.method.params}
+        ended: dict[str, Value] | None = None  # what the last round ended with
         for _ in range(LOCAL_ROUNDS):
             for name in given:
                 if name in self._initial:
@@ -800,9 +801,12 @@ class _MethodRun:
             for stmt in body:
                 self.stmt(stmt)
             # Another round only helps when a local changed after an earlier statement read it
-            # (a loop, or a variable reused); straight-line code is done in one pass.
-            if self.env == before or not self._backward:
+            # (a loop, or a variable reused); straight-line code is done in one pass. A round
+            # that ends as the last one did is a fixpoint too (a parameter reset to what it was
+            # given differs from the end of every round).
+            if self.env == before or not self._backward or self.env == ended:
                 break
+            ended = dict(self.env)
         ret = join_all([v for _, v in self.returns]) if not _cannot_carry(self.info.method.return_type) else EMPTY
         ret = _blank_or_parameter(ret)
         self.check_client_exposure()
