@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from apexlint.ir import LabelIR
+from apexlint.lower.xml_text import PREDEFINED_ENTITIES, char_ref
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _OPEN = re.compile(r"<labels(?:\s[^>]*)?>")
@@ -25,8 +26,7 @@ _CLOSE = "</labels>"
 _CHILDREN = {name: re.compile(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}\s*>", re.S)
              for name in ("fullName", "value", "protected")}  # one search each: faster than one for all three
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-_ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos));")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|(lt|gt|amp|quot|apos));")
 
 
 LABELS_TYPE = "CustomLabels"
@@ -99,7 +99,6 @@ def _decoded(raw: str) -> str:
 
 
 def _entity(m: re.Match[str]) -> str:
-    if m.group(3):
-        return _NAMED[m.group(3)]
-    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
-    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+    """As the metadata lowering decodes element text (`xml_text`): the predefined entities and
+    character references."""
+    return PREDEFINED_ENTITIES[m.group(1)] if m.group(1) else char_ref(m.group(0))

@@ -17,7 +17,7 @@ import re
 
 from apexlint.ir import NOT_ANALYSED, FileIR, FileKind, SourceKind, SourceSite
 from apexlint.lower.text_scan import component_name, source_id, token_literal_sources
-from apexlint.read.decode import decode, first_long_line
+from apexlint.read.decode import SESSION_WORDS, decode, first_long_line
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.source import SourceText
 
@@ -26,10 +26,13 @@ from apexlint.read.source import SourceText
 MAX_SOURCES = 50
 
 _Words = tuple[tuple[re.Pattern[str], SourceKind], ...]
-_APEX: _Words = ((re.compile(r"getsessionid\s*\(", re.IGNORECASE), SourceKind.APEX_GET_SESSION_ID),)
-_SCRIPT: _Words = ((re.compile(r"sforce\.connection\.sessionId"), SourceKind.JS_SFORCE_SESSION),
-           (re.compile(r"__sfdcSessionId"), SourceKind.JS_SFDC_SESSION))
-_MERGE: _Words = ((re.compile(r"\$api\.session_id|getsessionid\s*\(", re.IGNORECASE), SourceKind.MERGE_FIELD),)
+# the notification's own patterns (`read.decode.SESSION_WORDS`), by the source each is in a kind of file
+_PATTERN = {name: pattern for name, pattern in SESSION_WORDS}
+_APEX: _Words = ((_PATTERN["GETSESSIONID()"], SourceKind.APEX_GET_SESSION_ID),)
+_SCRIPT: _Words = ((_PATTERN["sforce.connection.sessionId"], SourceKind.JS_SFORCE_SESSION),
+                   (_PATTERN["__sfdcSessionId"], SourceKind.JS_SFDC_SESSION))
+_MERGE: _Words = ((_PATTERN["$Api.Session_ID"], SourceKind.MERGE_FIELD),
+                  (_PATTERN["GETSESSIONID()"], SourceKind.MERGE_FIELD))
 _MARKUP_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE})
 
 

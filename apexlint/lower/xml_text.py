@@ -109,7 +109,7 @@ def decode_content(content: Node, buffer: bytes) -> XmlText:
         elif piece.type == "EntityRef":
             decoded, literal = PREDEFINED_ENTITIES.get(raw[1:-1], raw), raw[1:-1] not in PREDEFINED_ENTITIES
         elif piece.type == "CharRef":
-            decoded, literal = _char_ref(raw), False
+            decoded, literal = char_ref(raw), False
         elif piece.type in ("CharData", "ERROR"):
             decoded, literal = raw, True
         else:
@@ -121,7 +121,8 @@ def decode_content(content: Node, buffer: bytes) -> XmlText:
     return XmlText("".join(out), tuple(starts), tuple(pieces))
 
 
-def _char_ref(raw: str) -> str:
+def char_ref(raw: str) -> str:
+    """A character reference (`&#38;`, `&#x26;`) as its character, or as written when it names none."""
     body = raw[2:-1]
     try:
         code = int(body[1:], 16) if body[:1] in ("x", "X") else int(body)
