@@ -282,7 +282,16 @@ class Assign(Stmt):
 
 @frozen
 class Eval(Stmt):
+    """An expression run for its effect: a call, mostly.
+
+    `kills`: the expression is a call `x.m(...)` on a local, and what `m` sets in x (an
+    `HttpRequest`'s endpoint, one of its headers) is replaced here for every statement after this
+    one: the call is a statement of the block that declares x, and no loop that could carry an
+    older value around to a read of x after it mentions x before setting the same part (see
+    `lower/apex.py`). The data flow decides which calls set a part."""
+
     expr: Expr
+    kills: bool = False
 
 
 @frozen

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.ir import Assign, FileKind, Name
+from apexlint.ir import Assign, Call, Eval, FileKind, Name
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.read.decode import ReadLimits
 
@@ -94,3 +94,63 @@ def test_a_url_built_with_plus_equals_on_a_parameter_is_one_url_in_order(tmp_pat
     (url_finding,) = [f for f in result.findings if f.rule_id == "SID006"]
     assert url_finding.message.endswith("is put into the URL of a callout to <parameter>?ServerUrl=<org URL>"
                                         "/services/Soap/u/50.0/<unknown>&Session=<session ID>&id=<parameter>")
+
+
+def _call_kills(body: str, params: str = "") -> list[tuple[str, bool]]:
+    """(call, kills) for each call statement `x.m(...)` on a bare name in `body`, in order."""
+    text = (f"public class K {{\n  public void m({params}) {{\n"
+            f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
+    job = LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), "")
+    lowered = lower_job(job, ReadLimits())
+    method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
+    assert method.lowered is not None
+    return [(f"{s.expr.obj.name}.{s.expr.name}", s.kills) for s in method.lowered[0]
+            if isinstance(s, Eval) and isinstance(s.expr, Call) and isinstance(s.expr.obj, Name)]
+
+
+REQ = "HttpRequest r = new HttpRequest(); "
+
+
+def test_setters_in_straight_line_code_replace_what_they_set() -> None:
+    assert _call_kills(REQ + "r.setEndpoint('a'); r.setHeader('A', sid); new Http().send(r); r.setEndpoint('b');") \
+        == [("r.setendpoint", True), ("r.setheader", True), ("r.setendpoint", True)]
+
+
+def test_a_setter_in_a_branch_or_on_a_parameter_does_not_replace() -> None:
+    assert _call_kills(REQ + "r.setEndpoint('a'); if (sid != null) { r.setEndpoint('b'); }") \
+        == [("r.setendpoint", True), ("r.setendpoint", False)]
+    assert _call_kills("r.setEndpoint('a');", params="HttpRequest r") == [("r.setendpoint", False)]
+    assert _call_kills(REQ + "System.debug(r.setEndpoint('a'));") == [("system.debug", False)]
+
+
+def test_a_loop_after_the_setter_that_sets_the_same_part_first_keeps_the_kill() -> None:
+    """The redirect loop: it re-points the request before it sends it."""
+    body = REQ + ("r.setEndpoint('a'); HttpResponse res = new Http().send(r);"
+                  " while (res.getStatusCode() == 302) { r . setEndpoint (res.getHeader('Location'));"
+                  " res = new Http().send(r); }")
+    assert _call_kills(body) == [("r.setendpoint", True), ("r.setendpoint", False)]
+
+
+def test_a_loop_after_the_setter_that_reads_the_request_first_undoes_the_kill() -> None:
+    assert _call_kills(REQ + "r.setEndpoint('a'); for (String p : new List<String>()) { new Http().send(r);"
+                             " r.setEndpoint(p); }") \
+        == [("r.setendpoint", False), ("r.setendpoint", False)]
+    # a comment naming the local counts as a mention: the rule is textual
+    assert _call_kills(REQ + "r.setEndpoint('a'); while (true) { /* r */ r.setEndpoint('b'); }")[0] \
+        == ("r.setendpoint", False)
+
+
+def test_a_loop_setting_another_header_first_undoes_the_kill_of_a_header() -> None:
+    body = REQ + ("r.setHeader('Authorization', 'none'); while (true) { r.setHeader('X-Item', 'i');"
+                  " new Http().send(r); r.setHeader('Authorization', sid); }")
+    assert _call_kills(body)[0] == ("r.setheader", False)
+    same = REQ + ("r.setHeader('Authorization', 'none'); while (true) { r.setHeader('Authorization', sid);"
+                  " new Http().send(r); }")
+    assert _call_kills(same)[0] == ("r.setheader", True)
+
+
+def test_a_loop_before_the_setter_or_holding_its_declaration_keeps_the_kill() -> None:
+    assert _call_kills(REQ + "while (true) { new Http().send(r); } r.setEndpoint('a');") \
+        == [("r.setendpoint", True)]
+    assert _call_kills("for (Integer i = 0; i < 2; i++) { " + REQ + "r.setEndpoint('a'); new Http().send(r); }") \
+        == [("r.setendpoint", True)]

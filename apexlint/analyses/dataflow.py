@@ -755,6 +755,7 @@ class _MethodRun:
         self._replay: list[tuple[Expr, Value]] | None = None  # the writes of the call being applied
         self._read: set[str] = set()
         self._backward = False
+        self._killing: Expr | None = None  # the call of the `Eval` being run, if it kills (`Eval.kills`)
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
@@ -928,7 +929,11 @@ class _MethodRun:
             if self.flow.client_getters and v.deep_taint():
                 self.client_property(s.target, s.span, v)
         elif isinstance(s, Eval):
-            self.eval(s.expr)
+            self._killing = s.expr if s.kills else None
+            try:
+                self.eval(s.expr)
+            finally:
+                self._killing = None
         elif isinstance(s, Return):
             v = self.eval(s.expr) if s.expr is not None else EMPTY
             self.returns.append((s.span, add_step(v, Step(self.path, s.span, f"returned from {self.info.label}"))))
@@ -1910,7 +1915,24 @@ class _MethodRun:
         if part == "header":
             part = f"header:{literal_text(args[0]) or '?'}"  # `setHeader(AUTH_HEADER, ...)` names it too
         value = add_step(args[-1], Step(self.path, call.span, f"set as the request {_part_label(part)}"))
+        if call is self._killing and isinstance(call.obj, Name) and part != "header:?":
+            self.replace_part(call.obj.name, part, value)
+            return
         self.write(call.obj, with_facet(part, value))
+
+    def replace_part(self, local: str, part: str, v: Value) -> None:
+        """`req.setEndpoint(x)` where it replaces the endpoint the local `req` held (`Eval.kills`):
+        every other part, and whatever else the local holds, stays."""
+        if local in self._read:
+            self._backward = True
+        held = self.env.get(local, EMPTY)
+        facets = {name: f for name, f in held.facets.items() if name != part}
+        facets.update(with_facet(part, v).facets)
+        replaced = Value(held.taint, held.params, held.strings, held.types, facets)
+        if replaced.is_empty:
+            self.env.pop(local, None)
+        else:
+            self.env[local] = replaced
 
     def port_call(self, target: MethodInfo, call: Call, receiver: Value, args: list[Value]) -> Value:
         """A call to a WSDL2Apex port (`service.createMetadata(...)`): the SOAP callout happens here.

@@ -102,6 +102,11 @@ class _FileLowering:
         self._declared_at: dict[str, list[int]] = {}
         self._loops: list[tuple[int, int]] = []
         self._candidates: list[tuple[int, str]] = []
+        # every call statement `x.m(a, ...)` on a variable, by byte offset: (x, m, the text of a when
+        # there are more arguments); and those that may replace a part of the local x's state
+        # (`Eval.kills`, `_mark_call_kills`): index in `_stmts`, byte offset
+        self._calls: dict[int, tuple[str, str, str | None]] = {}
+        self._call_candidates: list[tuple[int, int]] = []
         self._body_start = -1  # where the body being lowered starts: its own block's statements
         # per class being lowered, innermost last, its body: the names of its fields, and of its
         # static fields (all an inner class sees of its outer classes'), read from it when asked
@@ -438,6 +443,7 @@ class _FileLowering:
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
         self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
+        self._calls, self._call_candidates = {}, []
         self._owner, self._in_test = owner, is_test
 
     def lower_trigger(self, node: Node) -> None:
@@ -533,6 +539,9 @@ class _FileLowering:
         field, which the data flow does not kill): it may replace what `x` held (`_mark_kills`).
         The assignment is the last statement lowered."""
         parent = stmt.parent
+        if expr.type == "method_invocation":
+            self._call_candidate(parent, expr)
+            return
         if expr.type != "assignment_expression" or parent is None or parent.type not in _STATEMENT_LISTS:
             return
         left, op = expr.child_by_field_name("left"), expr.child_by_field_name("operator")
@@ -548,6 +557,25 @@ class _FileLowering:
                 and isinstance(last.target, Name) and last.target.name == name:
             self._candidates.append((len(self._stmts) - 1, name))
 
+    def _call_candidate(self, block: Node | None, call: Node) -> None:
+        """A call statement `x.m(a, ...);` (recorded), and whether it may replace the part of the
+        local x's state that `m` sets, as `req.setEndpoint(u)` does (`_mark_call_kills`): a
+        statement of the block that declares x (a declared local, not a parameter). The call is
+        the last statement lowered."""
+        obj, name, args = (call.child_by_field_name(f) for f in ("object", "name", "arguments"))
+        if obj is None or obj.type != "identifier" or name is None or args is None:
+            return
+        local = apex_name(self.text(obj))
+        given = [c for c in args.named_children if c.type not in _COMMENT_TYPES]
+        self._calls[call.start_byte] = (local, apex_name(self.text(name)),
+                                        self.text(given[0]) if len(given) > 1 else None)
+        last = self._stmts[-1] if self._stmts else None
+        if block is not None and block.type in _STATEMENT_LISTS \
+                and self._declared_in.get(local) == block.start_byte and self._declared_at.get(local) != [-1] \
+                and isinstance(last, Eval) and isinstance(last.expr, Call) \
+                and isinstance(last.expr.obj, Name) and last.expr.obj.name == local:
+            self._call_candidates.append((len(self._stmts) - 1, call.start_byte))
+
     def _mark_kills(self) -> None:
         """Mark the candidates whose local no loop carries an older value around (`Assign.kills`).
 
@@ -556,6 +584,8 @@ class _FileLowering:
         runs again too, so a local a loop reads or writes keeps its may-union, unless every
         declaration of that name is inside the loop (each iteration starts from the declaration).
         A name the lowering saw in a loop's text counts as mentioned there (a comment too)."""
+        if self._call_candidates:
+            self._mark_call_kills()
         if not self._candidates:
             return
         lowered = self._lower_case()
@@ -569,6 +599,38 @@ class _FileLowering:
         for index, name in self._candidates:
             stmt = self._stmts[index]
             if killable[name] and isinstance(stmt, Assign):
+                self._stmts[index] = replace(stmt, kills=True)
+
+    def _mark_call_kills(self) -> None:
+        """Mark the calls `x.m(a, ...)` after which what `m` set in x before is gone (`Eval.kills`).
+
+        As for an assignment (`_mark_kills`), the rounds of the data flow carry a local's state
+        around loops. A loop holding the call holds the local's declaration too (the call is a
+        statement of the declaring block), and a loop before the call runs before it in every
+        round. A loop after it whose first mention of x (in its text, a comment too) is the same
+        call (`x.m(` with the same first argument when there are more: `setHeader('Authorization',
+        ...)`) sets that part again before anything in it reads it, as the redirect loop
+        `while (res.getStatusCode() == 302) { req.setEndpoint(res.getHeader('Location')); res =
+        http.send(req); }` does. Any other loop after it that mentions x keeps the part's
+        may-union."""
+        lowered = self._lower_case()
+        for index, at in self._call_candidates:
+            local, method, first = self._calls[at]
+            declared = self._declared_at.get(local, [])
+            pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(local.encode()) + rb"(?![a-z0-9_])")
+            killing = True
+            for start, end in self._loops:
+                if end <= at:
+                    continue
+                if start <= at:
+                    killing = all(start <= d < end for d in declared)
+                else:
+                    mention = pattern.search(lowered, start, end)
+                    killing = mention is None or self._calls.get(mention.start()) == (local, method, first)
+                if not killing:
+                    break
+            stmt = self._stmts[index]
+            if killing and isinstance(stmt, Eval):
                 self._stmts[index] = replace(stmt, kills=True)
 
     def foreach(self, node: Node) -> None:
