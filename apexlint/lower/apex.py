@@ -68,6 +68,7 @@ _STATEMENT_SKIP = {";", "{", "}", "(", ")", "line_comment", "block_comment"}
 # Nodes whose children run one after the other, each once per run of the node: a body, a block.
 _STATEMENT_LISTS = {"block", "constructor_body", "trigger_body"}
 _LOOPS = {"for_statement", "enhanced_for_statement", "while_statement", "do_statement"}
+_OWN_SCOPES = {"enhanced_for_statement", "catch_clause"}  # what their variables are visible in
 _COMMENT_TYPES = ("line_comment", "block_comment")
 _TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 
@@ -100,6 +101,7 @@ class _FileLowering:
         # `_stmts`, local)
         self._declared_in: dict[str, int] = {}
         self._declared_at: dict[str, list[int]] = {}
+        self._in_scope: dict[str, list[tuple[int, int]]] = {}  # bytes where each local is visible
         self._loops: list[tuple[int, int]] = []
         self._candidates: list[tuple[int, str]] = []
         # every call statement `x.m(a, ...)` on a variable, by byte offset: (x, m, the text of a when
@@ -443,6 +445,7 @@ class _FileLowering:
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
         self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
+        self._in_scope = {}
         self._calls, self._call_candidates = {}, []
         self._owner, self._in_test = owner, is_test
 
@@ -530,6 +533,12 @@ class _FileLowering:
         """A local declared by `node` (a declaration, a loop's or catch's or type pattern's variable)."""
         self._declared_at.setdefault(name, []).append(node.start_byte)
         parent = node.parent
+        # visible from the declaration to the end of what holds it (a block, a `for`); a for-each
+        # loop's or a catch's variable in that loop or catch; a pattern's in what holds the pattern
+        # (wider than Apex's own scope: a wider one only hides `userInfo.getSessionId()` where a
+        # narrower one would not)
+        holder = parent if parent is not None and node.type not in _OWN_SCOPES else node
+        self._in_scope.setdefault(name, []).append((node.start_byte, holder.end_byte))
         self._declared_in[name] = parent.start_byte if node.type == "local_variable_declaration" \
             and parent is not None and parent.type in _STATEMENT_LISTS else -1
 
@@ -849,19 +858,21 @@ class _FileLowering:
         self._refs.add(name)
         obj = self.expr(obj_node) if obj_node is not None else None
         args = self.args(node.child_by_field_name("arguments"))
-        if name == "getsessionid" and not args and _is_userinfo(obj) and not self._variable_named(obj):
+        if name == "getsessionid" and not args and _is_userinfo(obj) and not self._variable_named(obj, node):
             return self.session_read(node, sp, obj)
         return Call(sp, obj, name, args, self.short(node))
 
-    def _variable_named(self, obj: Expr | None) -> bool:
-        """Whether `obj`, a bare name, is a variable in scope: a local declared before it, a parameter,
-        a field of the class (or a static one of an outer class). In Apex a variable hides a type of
-        the same name, so `userInfo.getSessionId()` then calls the variable's own class's method.
-        (A field inherited from a superclass in another file: `PackageModel._drop_shadowed_sources`.)"""
+    def _variable_named(self, obj: Expr | None, at: Node) -> bool:
+        """Whether `obj`, a bare name at `at`, is a variable in scope: a local declared before it in
+        a block that holds it (not one of a sibling block), a parameter, a field of the class (or a
+        static one of an outer class). In Apex a variable hides a type of the same name, so
+        `userInfo.getSessionId()` then calls the variable's own class's method. (A field inherited
+        from a superclass in another file: `PackageModel._drop_shadowed_sources`.)"""
         if not isinstance(obj, Name):
             return False
         name = obj.name
-        if any(p.name == name for p in self._locals) or any(p.name == name for p in self._params):
+        if any(start <= at.start_byte < end for start, end in self._in_scope.get(name, ())) \
+                or any(p.name == name for p in self._params):
             return True
         if self._class_bodies and name in self._field_names(self._class_bodies[-1])[0]:
             return True
