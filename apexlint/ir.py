@@ -270,14 +270,19 @@ class Assign(Stmt):
     """`target = value` (also compound `+=`) and local declarations with an initialiser.
 
     `kills`: the target is a local and what it held before is gone here for every statement
-    after this one: the assignment (or declaration) is a statement of the very block that declares
-    the local, so it runs before anything after it in that block reads the local, and no loop that
-    could carry an older value around to those reads mentions the local (see `lower/apex.py`)."""
+    after this one in its block: the assignment (or declaration) is a statement of the block that
+    declares the local, or of a block nested in it (`rejoin`), so it runs before anything after it
+    in that block reads the local, and no loop that could carry an older value around to those
+    reads mentions the local (see `lower/apex.py`)."""
 
     target: Expr
     value: Expr
     op: str = "="
     kills: bool = False
+    # with `kills`, in a block nested in the one that declares the local (an `if`'s): how many
+    # statements after this one the block still holds; after them, what the local held before
+    # this assignment joins its value again (the block may not have run). 0: the declaring block.
+    rejoin: int = 0
 
 
 @frozen

@@ -12,7 +12,9 @@ changes (values only grow and are bounded, and a per-method cap guarantees termi
 
 Within a method the analysis is flow-insensitive: statements are iterated to a local fixpoint.
 A write to a local joins what it held, except an assignment lowering marks as replacing it
-(`Assign.kills`: straight-line code in the local's own block, no loop carrying an older value).
+(`Assign.kills`: straight-line code in the local's own block, or to the end of a block nested in
+it, where the earlier value joins again (`Assign.rejoin`); no loop carrying an older value), and
+a request setter that replaces one part of a local request (`Eval.kills`).
 """
 
 from __future__ import annotations
@@ -756,6 +758,10 @@ class _MethodRun:
         self._read: set[str] = set()
         self._backward = False
         self._killing: Expr | None = None  # the call of the `Eval` being run, if it kills (`Eval.kills`)
+        self._at = 0  # the index in the body of the statement being run
+        # (index of the statement after which, local, what it held before) for each kill in a
+        # nested block (`Assign.rejoin`) whose block has not ended yet
+        self._rejoins: list[tuple[int, str, Value]] = []
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
@@ -799,8 +805,12 @@ class _MethodRun:
             self.returns = []
             self._read = set()
             self._backward = False
-            for stmt in body:
+            self._rejoins = []
+            for self._at, stmt in enumerate(body):
                 self.stmt(stmt)
+                while self._rejoins and self._rejoins[-1][0] <= self._at:
+                    _, name, held = self._rejoins.pop()
+                    self._rejoin(name, held)
             # Another round only helps when a local changed after an earlier statement read it
             # (a loop, or a variable reused); straight-line code is done in one pass. A round
             # that ends as the last one did is a fixpoint too (a parameter reset to what it was
@@ -925,6 +935,9 @@ class _MethodRun:
                     and self._rest_response(s.target.obj):
                 self.rest_response(s.target.name, s.span, f"{_describe(s.target)} = ...", v)
             v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
+            if s.kills and s.rejoin and isinstance(s.target, Name):
+                # the rest of an `if`'s block sees this value only; where it ends, the earlier joins it
+                self._rejoins.append((self._at + s.rejoin, s.target.name, self.env.get(s.target.name, EMPTY)))
             self.write(s.target, v, kills=s.kills)
             if self.flow.client_getters and v.deep_taint():
                 self.client_property(s.target, s.span, v)
@@ -1919,6 +1932,12 @@ class _MethodRun:
             self.replace_part(call.obj.name, part, value)
             return
         self.write(call.obj, with_facet(part, value))
+
+    def _rejoin(self, local: str, held: Value) -> None:
+        """Where a nested block with a kill ends: what the local held before it joins again."""
+        if held.is_empty:
+            return
+        self.env[local] = join(self.env.get(local, EMPTY), held)
 
     def replace_part(self, local: str, part: str, v: Value) -> None:
         """`req.setEndpoint(x)` where it replaces the endpoint the local `req` held (`Eval.kills`):
