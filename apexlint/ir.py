@@ -496,6 +496,9 @@ class MetadataIR:
     path: str
     endpoint: str | None = None  # NamedCredential/ExternalCredential/RemoteSiteSetting URL
     labels: tuple[LabelIR, ...] = ()  # the custom labels of a CustomLabels file, in file order
+    # a flow that starts with no user session (platform-event- or schedule-triggered): the Apex
+    # classes its actions call (the class's `@InvocableMethod`), each with how the flow starts
+    background_actions: tuple[tuple[str, str], ...] = ()
 
 
 @frozen

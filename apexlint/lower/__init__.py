@@ -205,8 +205,18 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
-            not _mentions(text, _LOWERING_WORDS)
+            not _mentions(text, _LOWERING_WORDS) and not _background_flow(job, text)
     return False
+
+
+def _background_flow(job: LoweringJob, text: str) -> bool:
+    """A flow no user starts that calls Apex (`MetadataIR.background_actions`)."""
+    return job.metadata_type == "Flow" and _BACKGROUND_FLOW.search(text) is not None \
+        and _APEX_ACTION.search(text) is not None
+
+
+_BACKGROUND_FLOW = re.compile(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
+_APEX_ACTION = re.compile(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:
