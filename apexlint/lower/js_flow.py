@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UrlUse, helper_parameter
+from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, helper_parameter
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
@@ -45,10 +45,12 @@ from apexlint.lower.js_values import (
     UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
+    arguments_of,
     concat,
     dotted,
     either,
     union,
+    unwrap_function,
 )
 from apexlint.lower.secrets import clip
 from apexlint.lower.text_scan import shorten, unescaped
@@ -68,7 +70,7 @@ _SITE_TYPES = FUNCTION_TYPES | {
 # scripts that read a session of their own
 _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement", "while_statement",
                          "do_statement", "ternary_expression"})
-_EQUALITY = frozenset({"==", "!=", "===", "!=="})
+_EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _PASS_THROUGH = frozenset(
@@ -209,7 +211,9 @@ class ScriptFlow:
             u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)) for u, _ in units)
         # sessions only asked about: (source, span, how); a script with a session of its own is walked for them
         self.tests: dict[tuple[str, Span, str], None] = {}
-        tests_own = any(u.js_sources or any(m.source_id and not m.source_id.startswith(CLIENT_VALUE)
+        # sessions handed to calls the flow does not follow: (source, span, callee)
+        self.unfollowed: dict[tuple[str, Span, str], None] = {}
+        self.tests_own = tests_own = any(u.js_sources or any(m.source_id and not m.source_id.startswith(CLIENT_VALUE)
                                             for m in u.merge_fields) for u, _ in units)
         self._site_types = _SITE_TYPES | _TEST_TYPES if tests_own else _SITE_TYPES
         self.emit = False
@@ -276,6 +280,8 @@ class ScriptFlow:
         elif t == "call_expression":
             if self.passes_over:
                 calls.bind_callbacks(self, node)
+            if self.emit and self.tests_own:
+                self._call_test(node)
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":
             sinks.new_site(self, node)
@@ -318,8 +324,40 @@ class ScriptFlow:
             for source in own:
                 self.tests.setdefault((source, span, how), None)
 
+    def _call_test(self, node: Node) -> None:
+        """A session a call is given (as argument or receiver): asked about, where the call is a
+        predicate (`Ext.isEmpty(sid)`, `_.isEmpty(sid)`, `sid.startsWith('00D')`: `js_sinks.predicate`);
+        else handed to code the flow does not follow (`MyLib.check(sid)`, `sid.charAt(i)`), unless
+        the flow follows the call: a function of the script's, a call whose result carries it
+        (`encodeURIComponent`, `sid.split('!')`), one storing it in its receiver, JavaScript
+        remoting. A sink reached records its use anyway."""
+        fn = node.child_by_field_name("function")
+        shape = sinks.call_shape(self.cur, fn)
+        if shape.callee in self.functions or unwrap_function(fn) is not None:
+            return
+        receiver = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+        given = union(*(self.value(a) for a in arguments_of(node)), self.value(receiver))
+        own = sorted(s for s in given.sources if not s.startswith(CLIENT_VALUE))
+        if not own:
+            return
+        span = self.cur.span(self.src, node)
+        how = sinks.predicate(self.cur, fn, shape)
+        if how is not None:
+            for source in own:
+                self.tests.setdefault((source, span, how), None)
+            return
+        if shape.callee in sinks.PROPAGATING_CALLS or shape.method in sinks.PROPAGATING_METHODS \
+                or shape.method in sinks.MUTATING_METHODS or shape.method == "invokeAction" \
+                or shape.receiver.rpartition(".")[2].lower() in self.cur.remoting:
+            return
+        for source in own:
+            self.unfollowed.setdefault((source, span, shape.callee), None)
+
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
+
+    def unfollowed_calls(self) -> list[UnfollowedCall]:
+        return [UnfollowedCall(source, self.src.path, span, callee) for source, span, callee in sorted(self.unfollowed)]
 
     # ------------------------------------------------------------------ bindings
 
