@@ -514,6 +514,10 @@ class FileIR:
     # an Aura component's or application's markup (`aura/Cmp/Cmp.cmp`): the Apex class its
     # `controller="..."` names, whose `@AuraEnabled` methods its scripts' `c.` actions call
     aura_controller: str = ""
+    # ... and the component it extends (`extends="c:Base"`), lower case: "c:base"
+    aura_extends: str = ""
+    # an Aura bundle's helper script: the names of its methods, by its text (`aura.helper_method_names`)
+    aura_helper_methods: tuple[str, ...] = ()
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()

@@ -570,6 +570,24 @@ def test_aura_markup_names_its_controller() -> None:
     assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []
 
 
+def test_aura_markup_names_the_component_it_extends() -> None:
+    from apexlint.lower.aura import helper_method_names, lower_aura_markup
+    markup = b'<aura:component extends="c:SyncBase" implements="force:hasRecordId"></aura:component>'
+    (ir,) = lower_aura_markup("src/aura/SyncCmp/SyncCmp.cmp", markup, [])
+    assert (ir.aura_extends, ir.aura_controller) == ("c:syncbase", "")
+    assert helper_method_names("({\n  push: function (c, t) {\n    if (t) { x(); }\n  },\n  send(t) {\n  }\n})") == \
+        ("push", "send")
+
+
+def test_an_aura_controller_hands_its_helper_over_under_any_name() -> None:
+    """The helper is an action's third parameter, whatever it is called, or a copy of it."""
+    from apexlint.lower import aura_helper_call
+    assert aura_helper_call(b"({ a: function (cmp, evt, hlp) { hlp.send(cmp); } })")
+    assert aura_helper_call(b"({ a: function (cmp, evt, helper) { var h = helper;\n h.send(cmp); } })")
+    assert aura_helper_call(b"({ a: (cmp, evt, h) => { h.send(cmp); } })")
+    assert not aura_helper_call(b"({ a: function (cmp, evt) { other.send(cmp); } })")
+
+
 def test_a_session_only_asked_about_is_recorded_as_tested() -> None:
     """`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`, `sid == null`: yes/no questions
     about a session, recorded for SID010 with how each asks."""

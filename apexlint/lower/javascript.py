@@ -23,7 +23,7 @@ from tree_sitter import Node, Tree
 from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UnfollowedCall, UrlUse
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_sinks as sinks
-from apexlint.lower.aura import is_aura_bundle, is_aura_helper
+from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_controller, is_aura_helper
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
@@ -42,7 +42,8 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
     owner = component_name(src.path).lower()
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path),
-                      aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None)
+                      aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None,
+                      aura_controller=is_aura_controller(src.path))
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
@@ -63,6 +64,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         aura_helper_args=tuple(sorted(helper_args)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
+        aura_helper_methods=helper_method_names(src.text) if is_aura_helper(src.path) else (),
     )
 
 

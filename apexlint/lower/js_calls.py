@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, client_value
+from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
     CONSTRUCTOR_KINDS,
     JQUERY_NAMES,
@@ -25,6 +25,7 @@ from apexlint.lower.js_sinks import (
 )
 from apexlint.lower.js_values import (
     AURA_ACTION,
+    AURA_HELPER_KIND,
     FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -152,11 +153,14 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     elif shape.receiver and shape.receiver.rpartition(".")[2].lower() in flow.cur.remoting:
         action = f"{shape.receiver.rpartition('.')[2]}.{shape.method}"
         handed = frozenset({client_value("remote", action)})
-    if flow.cur.aura and shape.receiver == "helper" and shape.method and flow.emit:
-        # an Aura controller's `helper.push(component, sid)`: the helper's method gets what Apex returned
+    if flow.cur.aura and shape.method and flow.emit and fn is not None and (
+            shape.receiver == "helper" or flow.value(fn.child_by_field_name("object")).kind == AURA_HELPER_KIND):
+        # an Aura controller's `helper.push(component, sid)` (under whatever name the helper has:
+        # `hlp`, `var h = helper`), a helper's `this.send(token)`: the helper's method gets what
+        # Apex returned, or what the calling method was given (`client:helper:relay:1`)
         for i, a in enumerate(args):
             for s in flow.value(a).sources:
-                if s.startswith(CLIENT_VALUE) and not s.startswith(HELPER_PARAMETER):
+                if s.startswith(CLIENT_VALUE):
                     flow.helper_args.add((shape.method, i, s))
     if action and flow.emit:
         # what the script passes the Apex method: its parameters, in order, before the callback

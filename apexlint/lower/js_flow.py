@@ -29,6 +29,7 @@ sink is recorded only when a session value (or a stand-in) reaches it (sinks the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
@@ -38,6 +39,7 @@ from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
+    AURA_HELPER_KIND,
     CREDENTIAL_NAME,
     FUNCTION_TYPES,
     MAX_TEXT,
@@ -136,9 +138,25 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
 
 def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
     """The methods of an Aura helper (`({push: function (component, token) {...}})`) that may
-    send something (`MAY_REQUEST`): those a parameter passed by the controller can leave by."""
+    send something (`MAY_REQUEST`), and those that call one of them on the helper
+    (`this.send(token)`, `self.send(token)`, by its name): those a parameter passed by the
+    controller can leave by."""
     if not unit.aura_helper:
         return []
+    methods = bundle_methods(unit, tree)
+    found = {name: fn for name, fn in methods
+             if MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None}
+    while True:  # the methods that call those found, until no more are
+        calling = re.compile(rb"\.\s*(?:%s)\s*\(" % b"|".join(re.escape(n.encode()) for n in found)) if found else None
+        more = {name: fn for name, fn in methods if name not in found and calling is not None
+                and calling.search(unit.raw, fn.start_byte, fn.end_byte) is not None}
+        if not more:
+            return [(name, fn) for name, fn in methods if name in found]
+        found.update(more)
+
+
+def bundle_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
+    """The functions of an Aura controller's or helper's object (`({push: function (...) {...}})`)."""
     found: list[tuple[str, Node]] = []
     for statement in tree.root_node.named_children:
         inner = statement.named_children[0] if statement.type == "expression_statement" and \
@@ -154,10 +172,58 @@ def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
                 key, fn = pair.child_by_field_name("name"), pair
             else:
                 continue
-            if key is not None and fn is not None and fn.type in FUNCTION_TYPES \
-                    and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None:
+            if key is not None and fn is not None and fn.type in FUNCTION_TYPES:
                 found.append((unit.text(key).strip(_QUOTES), fn))
     return found
+
+
+def helper_this(unit: ScriptUnit, node: Node) -> bool:
+    """Whether `this` at `node` of an Aura helper is the helper: inside one of its methods, through
+    arrow functions and the callbacks an action runs with the method's `this`
+    (`action.setCallback(this, function (response) {...})`, also wrapped in `$A.getCallback`)."""
+    fn = _enclosing_function(node)
+    while fn is not None:
+        if fn.type != "arrow_function" and not _runs_with_this(unit, fn):
+            return _is_bundle_method(fn)
+        fn = _enclosing_function(fn)
+    return False
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    up = node.parent
+    while up is not None and up.type not in FUNCTION_TYPES:
+        up = up.parent
+    return up
+
+
+def _runs_with_this(unit: ScriptUnit, fn: Node) -> bool:
+    """`fn` is the callback of `action.setCallback(this, fn)` (or of `$A.getCallback(fn)` there),
+    which Aura runs with the `this` it is given."""
+    arg, args = fn, fn.parent
+    if args is not None and args.type == "arguments" and (wrap := args.parent) is not None \
+            and dotted(unit, wrap.child_by_field_name("function")) == "$A.getCallback":
+        arg, args = wrap, wrap.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression" or args is None:
+        return False
+    callee = call.child_by_field_name("function")
+    prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
+        else None
+    given = [a for a in args.named_children if a.type != "comment"]
+    return prop is not None and unit.text(prop) == "setCallback" and len(given) >= 2 and given[0].type == "this" \
+        and given[1] == arg
+
+
+def _is_bundle_method(fn: Node) -> bool:
+    """`fn` is a function of the object an Aura bundle's script is made of (`({m: function () {}})`)."""
+    pair = fn if fn.type == "method_definition" else fn.parent
+    if pair is None or pair.type not in ("pair", "method_definition"):
+        return False
+    up = pair.parent.parent if pair.parent is not None and pair.parent.type == "object" else None
+    while up is not None and up.type == "parenthesized_expression":
+        up = up.parent
+    return up is not None and up.type == "expression_statement" and up.parent is not None \
+        and up.parent.type == "program"
 
 
 @dataclass(slots=True)
@@ -205,10 +271,17 @@ class ScriptFlow:
                 self.callbacks[(id(unit), fn.id)] = {
                     name: JsValue(frozenset({helper_parameter(method, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
+            for _, fn in bundle_methods(unit, tree) if unit.aura_controller else ():
+                # an Aura controller's action `function (component, event, helper)`: the helper
+                params = calls.parameter_names(unit, fn)
+                if len(params) >= 3 and params[2]:
+                    self.callbacks[(id(unit), fn.id)] = {params[2]: JsValue(kind=AURA_HELPER_KIND)}
         self.hands_over = any(u.hands_over for u, _ in units)
-        # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
+        # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`); an Aura
+        # helper's method may pass what it is given to another (`this.send(token)`)
         self.passes_over = self.hands_over or any(
-            u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)) for u, _ in units)
+            u.aura_helper or (u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)))
+            for u, _ in units)
         # sessions only asked about: (source, span, how); a script with a session of its own is walked for them
         self.tests: dict[tuple[str, Span, str], None] = {}
         # sessions handed to calls the flow does not follow: (source, span, callee)
@@ -562,6 +635,8 @@ class ScriptFlow:
             return union(*(self.value(c) for c in node.named_children if c.type != "comment"))
         if t in FUNCTION_TYPES:
             return JsValue(kind="function")
+        if t == "this" and unit.aura_helper and helper_this(unit, node):
+            return JsValue(kind=AURA_HELPER_KIND)
         if t in _LITERAL_TYPES:
             return JsValue(text=unit.text(node))
         if t in _NO_FLOW_TYPES:

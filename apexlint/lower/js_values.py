@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, Span
-from apexlint.lower import APEX_HANDS_OVER, AURA_HELPER_CALL_BYTES, MAY_REQUEST_BYTES
+from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES, aura_helper_call
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
@@ -34,6 +34,8 @@ FUNCTION_TYPES = frozenset(
 )
 
 
+# The kind of an Aura bundle's helper object: an action's third parameter, a helper method's `this`
+AURA_HELPER_KIND = "aura-helper"
 MAX_PROPS = 64  # named properties an object keeps as parts (`JsValue.with_prop`)
 
 
@@ -129,6 +131,8 @@ class ScriptUnit:
     # an Aura bundle's helper (`CmpHelper.js`) that may send something: its methods' parameters
     # stand for what the controller passes them (`js_flow.aura_helper_methods`)
     aura_helper: bool = False
+    # an Aura bundle's controller (`CmpController.js`): its actions' third parameter is the helper
+    aura_controller: bool = False
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -172,7 +176,7 @@ class ScriptUnit:
         flow: the answer is kept."""
         if self._hands_over is None:
             self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
-                self.aura and AURA_HELPER_CALL_BYTES.search(self.raw) is not None))
+                self.aura and aura_helper_call(self.raw)))
         return self._hands_over
 
     @property

@@ -226,6 +226,10 @@ class PackageModel:
     # an Aura bundle's folder -> (helper method, argument index) -> the stand-ins its controller
     # passes there (`helper.push(component, response.getReturnValue())`)
     aura_helper_args: dict[str, dict[tuple[str, int], set[str]]] = field(default_factory=dict)
+    # an Aura bundle's folder -> the component its markup extends, `ns:name` lower case ("c:base")
+    aura_extends: dict[str, str] = field(default_factory=dict)
+    # an Aura bundle's folder -> the names of its helper's methods
+    aura_helper_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # a session's id -> where scripts only ask about it (`if (sid)`, `sid == null`)
     session_tests: dict[str, list[SessionTest]] = field(default_factory=dict)
     # a session's id -> where scripts hand it to calls the flow does not follow (`MyLib.check(sid)`)
@@ -263,6 +267,10 @@ class PackageModel:
             model.url_uses.extend(f.url_uses)
             if f.aura_controller:
                 model.aura_controllers.setdefault(f.path.rpartition("/")[0], f.aura_controller)
+            if f.aura_extends:
+                model.aura_extends.setdefault(f.path.rpartition("/")[0], f.aura_extends)
+            if f.aura_helper_methods:
+                model.aura_helper_methods.setdefault(f.path.rpartition("/")[0], frozenset(f.aura_helper_methods))
             for test in f.session_tests:
                 model.session_tests.setdefault(test.source_id, []).append(test)
             for call in f.unfollowed_calls:
