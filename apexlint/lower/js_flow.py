@@ -16,13 +16,14 @@ analysis later replaces with the sessions the Apex member returns: a call of a m
 module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
 `result` of a JavaScript remoting callback, a merge field that reads one controller property,
 an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
-send something (what the bundle's controller passes them: `aura_helper_methods`).
+send something or call one that may (what the bundle's controller, or the helper's other methods
+through `this`, pass them: `aura_helper_methods`).
 
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
 not follow values through the DOM, storage, events, other promises' resolved values, `@wire`,
-object methods called through `this`, or other files. Unknown calls return untainted values. A
+object methods called through `this` (but an Aura helper's), or other files. Unknown calls return untainted values. A
 sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
 `js_sinks`).
 """
