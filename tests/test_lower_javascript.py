@@ -588,6 +588,24 @@ def test_an_aura_controller_hands_its_helper_over_under_any_name() -> None:
     assert not aura_helper_call(b"({ a: function (cmp, evt) { other.send(cmp); } })")
 
 
+def test_imported_and_aura_labels_are_written_as_page_merge_fields() -> None:
+    """An LWC's `@salesforce/label/c.X` import and Aura's `$A.get('$Label.c.X')` are the label's
+    text, as a page's `{!$Label.X}` is (the analysis puts in its packaged value)."""
+    ir = lower("""import getSid from '@salesforce/apex/Ctl.getSid';
+import HOST from '@salesforce/label/c.Partner_Host';
+import OTHER from '@salesforce/label/acme.Other_Host';
+async function send() {
+    const sid = await getSid();
+    fetch(HOST + '/v1', {headers: {Authorization: sid}});
+    fetch(`${OTHER}/v2`, {headers: {Authorization: sid}});
+    fetch($A.get('$Label.c.Aura_Host') + '/v3', {headers: {Authorization: sid}});
+    fetch($A.get('v.url'), {headers: {Authorization: sid}});
+}
+""", "force-app/main/default/lwc/sender/sender.js")
+    assert [u.url for u in ir.url_uses] == [
+        "{!$Label.Partner_Host}/v1", "{!$Label.acme__Other_Host}/v2", "{!$Label.Aura_Host}/v3", "{…}"]
+
+
 def test_a_session_only_asked_about_is_recorded_as_tested() -> None:
     """`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`, `sid == null`: yes/no questions
     about a session, recorded for SID010 with how each asks."""

@@ -26,6 +26,7 @@ from apexlint.lower.js_sinks import (
 from apexlint.lower.js_values import (
     AURA_ACTION,
     AURA_HELPER_KIND,
+    AURA_LABEL,
     FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -34,6 +35,7 @@ from apexlint.lower.js_values import (
     arguments_of,
     concat,
     dotted,
+    label_merge_field,
     union,
     unwrap_function,
 )
@@ -59,6 +61,9 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return JsValue(frozenset({client_value("apex", apex)}))
+    if shape.callee == "$A.get" and len(args) == 1 and args[0].type == "string":
+        label = AURA_LABEL.match(flow.cur.text(args[0]))  # `$A.get('$Label.c.Partner_Host')`
+        return JsValue(text=label_merge_field(label.group(1), label.group(2))) if label is not None else UNKNOWN
     if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:

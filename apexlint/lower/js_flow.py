@@ -19,6 +19,10 @@ an Aura action's return value, and, in an Aura helper, the parameters of its met
 send something or call one that may (what the bundle's controller, or the helper's other methods
 through `this`, pass them: `aura_helper_methods`).
 
+A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
+script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
+(`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.
+
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
@@ -663,6 +667,8 @@ class ScriptFlow:
         found = self.env.get(name)
         if source is not None:
             return union(JsValue(frozenset({source}), "{" + name + "}"), found or UNKNOWN)
+        if found is None and (label := self.cur.label(name)) is not None:
+            return JsValue(text=label)  # an imported custom label (`@salesforce/label/c.X`)
         return found if found is not None else UNKNOWN
 
     def _member(self, node: Node) -> JsValue:
