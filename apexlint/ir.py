@@ -446,6 +446,18 @@ class SessionTest:
 
 
 @frozen
+class UnfollowedCall:
+    """A script's session handed to a call the flow does not follow (`MyLib.check(sid)`,
+    `sid.charAt(i)`): what that code does with it is not known, so a session tested beside it
+    (`if (!sid) return;`) is not only tested (SID011, not SID010)."""
+
+    source_id: str
+    path: str
+    span: Span
+    callee: str  # as the script writes it ("MyLib.check", "sid.charAt"), "" when not a dotted name
+
+
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -519,8 +531,13 @@ class FileIR:
     # an Aura component's or application's markup (`aura/Cmp/Cmp.cmp`): the Apex class its
     # `controller="..."` names, whose `@AuraEnabled` methods its scripts' `c.` actions call
     aura_controller: str = ""
+    # ... and the component it extends (`extends="c:Base"`), lower case: "c:base"
+    aura_extends: str = ""
+    # an Aura bundle's helper script: the names of its methods, by its text (`aura.helper_method_names`)
+    aura_helper_methods: tuple[str, ...] = ()
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
+    unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
     extra: dict[str, str] = field(default_factory=dict)

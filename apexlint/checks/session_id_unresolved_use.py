@@ -8,8 +8,9 @@ session with a Named Credential.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
-from apexlint.checks.context import CheckContext, Verdict
+from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
 
@@ -61,6 +62,12 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         where = _merged_where(src.path, src.context)
     else:
         where = "is read"
+    handed = ctx.model.unfollowed_calls.get(sid)
+    if handed:  # a script gave it to code the analysis does not follow
+        calls = sorted({(c.path, c.span.start_line, c.callee or "a call") for c in handed})
+        named = name_some([f"{callee} ({PurePosixPath(path).name}:{line})" for path, line, callee in calls])
+        return (f"{ctx.describe_source(sid)} {where} and passed to {named}, which apexlint cannot follow; "
+                "document what that code does with the session, or remove it")
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
 

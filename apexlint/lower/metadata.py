@@ -32,6 +32,7 @@ from apexlint.ir import (
     SourceKind,
     SourceSite,
     Span,
+    UnfollowedCall,
     UrlUse,
 )
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
@@ -103,6 +104,7 @@ class _MetadataLowering:
         self.sources: list[SourceSite] = []
         self.uses: list[UrlUse] = []
         self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
+        self.unfollowed: list[UnfollowedCall] = []  # sessions its scripts hand to unknown code
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
         self.notes: list[Notification] = []
         self.flow_values: dict[str, tuple[str, ...]] = {}  # a flow's formula/text template -> its sessions
@@ -116,7 +118,8 @@ class _MetadataLowering:
         if self.root_name == "Flow":
             self._flow_emails()
         if self.scripts:
-            self.uses += script_flows(self.src, self.scripts, tested=self.session_tests)
+            self.uses += script_flows(self.src, self.scripts, tested=self.session_tests,
+                                      unfollowed=self.unfollowed)
         starts = [a for a, _ in self.comments]
         self.sources += token_literal_sources(
             self.src, self.positions, self.full_name, lambda off: in_ranges(starts, self.comments, off)
@@ -128,6 +131,7 @@ class _MetadataLowering:
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests),
+            unfollowed_calls=tuple(self.unfollowed),
             metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint,
                                  labels_of(self.type, self.src.path, self.src.text),
                                  self._background_actions() if self.root_name == "Flow" else ()),),
