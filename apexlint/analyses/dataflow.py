@@ -91,7 +91,7 @@ from apexlint.ir import (
     has_ref,
 )
 from apexlint.model import catalog as api
-from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
+from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type, formula_field_name
 from apexlint.records import frozen
 
 MAX_VISITS = 25
@@ -1197,7 +1197,7 @@ class _MethodRun:
         if isinstance(e, Soql):  # records from the database: their text is unknown...
             for part in e.binds:
                 self.eval(part)
-            return self._held(e.sobject, e.fields, e.span)
+            return self._held(e.sobject, e.fields, e.span, "the SOQL query")
         if isinstance(e, Opaque):
             for part in e.parts:
                 self.eval(part)
@@ -1237,10 +1237,15 @@ class _MethodRun:
             return self.own_field((owner, e.name), e.span)
         return EMPTY
 
-    def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span) -> Value:
+    def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span, reader: str) -> Value:
         """Records read from the database (a query's, a custom setting's): text unknown, and as
         parts the fields that hold a session, a formula's or one the package stored there, so
-        that only such a field (or the record as a whole) carries it. `fields` None: any."""
+        that only such a field (or the record as a whole) carries it. `fields` None: any.
+
+        A formula field's text is what its formula computes from the session, never a value
+        someone configured: the session alone, so that a URL built from it shows the session
+        where it sits (`?session=<session ID>`, not `<configured value>` and then the session
+        as a second destination). `reader` (the query, the setting's getter) names the step."""
         read = Value(strings=frozenset({(SETTING,)}))
         formulas, stored = self.model.formula_sessions, self.model.stored_sessions
         names = fields if fields is not None else tuple(f for o, f in stored if o == sobject)
@@ -1249,11 +1254,16 @@ class _MethodRun:
             return read
         facets = {}
         for name in names:
-            facets[name] = read
-            for sids, how in zip(held[name], ("session ID read from formula field ", READ_BACK), strict=True):
-                for sid in sids:
-                    step = Step(self.path, span, f"{how}{sobject}.{name}")
-                    facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            computed, kept = held[name]
+            facets[name] = EMPTY if computed else read
+            for sid in computed:
+                named = formula_field_name(self.model.sources[sid])
+                shown = ".".join(named) if named is not None else f"{sobject}.{name}"
+                step = Step(self.path, span, f"{FORMULA_READ}{shown} by {reader}")
+                facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            for sid in kept:
+                step = Step(self.path, span, f"{READ_BACK}{sobject}.{name}")
+                facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         return Value(strings=read.strings, facets=facets)
 
     def eval_field(self, e: FieldGet) -> Value:
@@ -1679,7 +1689,7 @@ class _MethodRun:
         if system == ("url", "getprotocol"):
             return Value(strings=frozenset(_scheme_of(s) for s in receiver.strings), types=frozenset({"string"}))
         if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
-            return replace(self._held(cls, None, call.span), types=frozenset({cls}))
+            return replace(self._held(cls, None, call.span, _tested_by(call)), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
             return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
@@ -2507,6 +2517,7 @@ def _tested_by(call: Call) -> str:
 
 
 READ_BACK = "session ID read back from field "  # the step where a stored session is read
+FORMULA_READ = "session ID read from formula field "  # the step where a formula field's is read
 
 
 def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -2523,5 +2534,5 @@ def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, .
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
 
-__all__ = ["READ_BACK", "UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary",
-           "stored_sessions"]
+__all__ = ["FORMULA_READ", "READ_BACK", "UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit",
+           "Summary", "stored_sessions"]
