@@ -564,21 +564,23 @@ class DataFlow:
                 # still depends on its own parameters is left to its callers in the package,
                 # which report what they pass; with none (uncalled, or called from outside) its
                 # parameters are as closed as they get.
-                closed = [h for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
-                          or not self.graph.has_callers(mid)] or [h for _, h in reports]
+                closed = [h for _, h in self._run_first(
+                    [(mid, h) for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
+                     or not self.graph.has_callers(mid)] or reports)]
                 hit = replace(hit, value=join_all([h.value for h in closed]),
                               cases=tuple(h.value for h in closed) if len(closed) > 1 else ())
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
                 # (`addRemoteSite(url)` beside `queryClasses()`)
-                passed = [h for mid, h in reports if mid != first and (
+                passing = [(mid, h) for mid, h in reports if mid != first and (
                     not _open(h.value) or (not _destination_open(h.value) and (
                         self._outside_arguments(mid) or not self.graph.has_callers(mid))))]
-                if not passed and _endpoint_open(hit.value):
+                if not passing and _endpoint_open(hit.value):
                     # callers that say where the request goes, passing on a body of their own
                     # callers' (`create('RemoteProxy', body)`): their endpoints are the ones
-                    passed = [h for mid, h in reports if mid != first and not _endpoint_open(h.value)]
+                    passing = [(mid, h) for mid, h in reports if mid != first and not _endpoint_open(h.value)]
+                passed = [h for _, h in self._run_first(passing)]
                 if passed:
                     value = join_all([h.value for h in passed])
                     # what the other callers send (the metadata a wrapper writes for each) counts
@@ -591,6 +593,28 @@ class DataFlow:
                                   cases=tuple(h.value for h in passed) if len(passed) > 1 else ())
             out.append(hit)
         return sorted(out, key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
+
+    def _run_first(self, reports: list[tuple[str, SourceHit]]) -> list[tuple[str, SourceHit]]:
+        """Of the callers whose requests a helper sends, those that run, where some do: a wrapper
+        method nothing calls (a Tooling client's `executeAnonymous` beside the `createTrigger` the
+        package uses) is dead code, and what it would send is not what the helper sends."""
+        if len(reports) < 2:
+            return reports
+        run = [(mid, h) for mid, h in reports if not self._never_runs(mid)]
+        return run or reports
+
+    def _never_runs(self, mid: str) -> bool:
+        """Whether nothing can run `mid`: a plain method nothing in the package calls, that code
+        outside the package cannot call (not global, no client's, REST or flow annotation), of a
+        class that implements and extends nothing (whose methods the platform never calls on its
+        own: no `execute` of a Queueable, no `compareTo`), and that no page names."""
+        info = self.model.methods.get(mid)
+        if info is None or info.method.kind != "method" or info.method.annotations or self._outside_arguments(mid):
+            return False
+        ci = self.model.classes.get(info.owner)
+        if ci is None or ci.superclass or ci.interfaces or self.model.page_bound(info):
+            return False
+        return not self.graph.has_callers(mid)
 
     def _outside_arguments(self, mid: str) -> bool:
         """Whether code outside the package may call `mid` with arguments of its own choosing."""
