@@ -698,15 +698,22 @@ class PackageModel:
 
 
 def _formula_field(src: SourceSite) -> tuple[str, str] | None:
-    """(object, field), lower case, of a session merge field in a custom field's formula: in an
-    SFDX `objects/<Object>/fields/<Field>.field-meta.xml` or an mdapi `objects/<Object>.object`."""
+    """(object, field), lower case, of a session merge field in a custom field's formula."""
+    named = formula_field_name(src)
+    return (named[0].lower(), named[1].lower()) if named is not None else None
+
+
+def formula_field_name(src: SourceSite) -> tuple[str, str] | None:
+    """(object, field), as the package spells them, of a session merge field in a custom field's
+    formula: in an SFDX `objects/<Object>/fields/<Field>.field-meta.xml` or an mdapi
+    `objects/<Object>.object`."""
     if src.kind != SourceKind.MERGE_FIELD or src.context.rpartition("/")[2] != "formula" or not src.owner:
         return None
     parts = src.path.split("/")
     if len(parts) >= 4 and parts[-4] == "objects" and parts[-2] == "fields" and parts[-1].endswith(".field-meta.xml"):
-        return parts[-3].lower(), src.owner.lower()
+        return parts[-3], src.owner
     if len(parts) >= 2 and parts[-2] == "objects" and parts[-1].endswith(".object"):
-        return parts[-1][: -len(".object")].lower(), src.owner.lower()
+        return parts[-1][: -len(".object")], src.owner
     return None
 
 
