@@ -9,20 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.ir import Assign, Call, Eval, FileKind, Name
+from apexlint.ir import Assign, Call, Eval, FileKind, Name, Stmt
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.read.decode import ReadLimits
 
 
-def _kills(body: str, params: str = "") -> list[tuple[str, bool]]:
-    """(local, kills) for each assignment to a bare name in `body`, in order."""
+def _statements(body: str, params: str = "") -> tuple[Stmt, ...]:
+    """The lowered statements of `body` in a method `m(params)`, after `String sid = UserInfo.getSessionId();`."""
     text = (f"public class K {{\n  public void m({params}) {{\n"
             f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
     job = LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), "")
     lowered = lower_job(job, ReadLimits())
     method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
     assert method.lowered is not None
-    return [(s.target.name, s.kills) for s in method.lowered[0][1:]
+    return method.lowered[0][1:]
+
+
+def _kills(body: str, params: str = "") -> list[tuple[str, bool]]:
+    """(local, kills) for each assignment to a bare name in `body`, in order."""
+    return [(s.target.name, s.kills) for s in _statements(body, params)
             if isinstance(s, Assign) and isinstance(s.target, Name)]
 
 
@@ -98,13 +103,7 @@ def test_a_url_built_with_plus_equals_on_a_parameter_is_one_url_in_order(tmp_pat
 
 def _call_kills(body: str, params: str = "") -> list[tuple[str, bool]]:
     """(call, kills) for each call statement `x.m(...)` on a bare name in `body`, in order."""
-    text = (f"public class K {{\n  public void m({params}) {{\n"
-            f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
-    job = LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), "")
-    lowered = lower_job(job, ReadLimits())
-    method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
-    assert method.lowered is not None
-    return [(f"{s.expr.obj.name}.{s.expr.name}", s.kills) for s in method.lowered[0]
+    return [(f"{s.expr.obj.name}.{s.expr.name}", s.kills) for s in _statements(body, params)
             if isinstance(s, Eval) and isinstance(s.expr, Call) and isinstance(s.expr.obj, Name)]
 
 
@@ -158,12 +157,7 @@ def test_a_loop_before_the_setter_or_holding_its_declaration_keeps_the_kill() ->
 
 def _rejoins(body: str, params: str = "") -> list[tuple[str, bool, int]]:
     """(local, kills, rejoin) for each assignment to a bare name in `body`, in order."""
-    text = (f"public class K {{\n  public void m({params}) {{\n"
-            f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
-    lowered = lower_job(LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), ""), ReadLimits())
-    method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
-    assert method.lowered is not None
-    return [(s.target.name, s.kills, s.rejoin) for s in method.lowered[0][1:]
+    return [(s.target.name, s.kills, s.rejoin) for s in _statements(body, params)
             if isinstance(s, Assign) and isinstance(s.target, Name)]
 
 
