@@ -10,6 +10,7 @@ same way.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -27,8 +28,12 @@ FORMATS = ("sarif", "json")
 CACHE_DIR = ".apexlint_cache"
 
 
+_SEEDS = itertools.count(1)
+
+
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    # each run its own string hash seed: no report may depend on the order of a set or dict of strings
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "PYTHONHASHSEED": str(next(_SEEDS))}
     return subprocess.run([sys.executable, "-m", "apexlint", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
 
