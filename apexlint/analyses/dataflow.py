@@ -830,7 +830,8 @@ class _MethodRun:
             self._read = set()
             self._backward = False
             self._rejoins = []
-            for self._at, stmt in enumerate(body):
+            for at, stmt in enumerate(body):
+                self._at = at
                 self.stmt(stmt)
                 while self._rejoins and self._rejoins[-1][0] <= self._at:
                     _, name, held = self._rejoins.pop()

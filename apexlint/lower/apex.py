@@ -108,12 +108,12 @@ class _FileLowering:
         # there are more arguments); and those that may replace a part of the local x's state
         # (`Eval.kills`, `_mark_call_kills`): index in `_stmts`, byte offset
         self._calls: dict[int, tuple[str, str, str | None]] = {}
+        self._call_candidates: list[tuple[int, int]] = []
         # assignments to a local declared in an enclosing block, as statements of a block of their
         # own (an `if`'s): index in `_stmts`, local, that block's start byte (`Assign.rejoin`); and
         # how many statements had been lowered when each block ended, by its start byte
         self._nested_candidates: list[tuple[int, str, int]] = []
         self._block_ends: dict[int, int] = {}
-        self._call_candidates: list[tuple[int, int]] = []
         self._body_start = -1  # where the body being lowered starts: its own block's statements
         # per class being lowered, innermost last, its body: the names of its fields, and of its
         # static fields (all an inner class sees of its outer classes'), read from it when asked
@@ -598,7 +598,9 @@ class _FileLowering:
             self._call_candidates.append((len(self._stmts) - 1, call.start_byte))
 
     def _mark_kills(self) -> None:
-        """Mark the candidates whose local no loop carries an older value around (`Assign.kills`).
+        """Mark the candidates whose local no loop carries an older value around (`Assign.kills`;
+        in a nested block, to that block's end: `Assign.rejoin`), and the request setters that
+        replace a part (`_mark_call_kills`).
 
         Within a method the data flow runs the statements in order, then again while a local read
         early was written later: what a loop carries to its next iteration. A killing assignment
