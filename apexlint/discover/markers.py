@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from apexlint.discover import observed
 from apexlint.ir import NoticeLevel, Notification
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ MAX_PROJECT_FILE_BYTES = 1_000_000
 RelOf = Callable[[Path], str]
 
 _JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
-_XML_NAMESPACE = re.compile(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>")
-_XML_FULL_NAME = re.compile(r"<fullName>\s*([^<]*?)\s*</fullName>")
+_XML_NAMESPACE = lazy(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>")
+_XML_FULL_NAME = lazy(r"<fullName>\s*([^<]*?)\s*</fullName>")
 
 
 @frozen

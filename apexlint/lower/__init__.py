@@ -16,6 +16,7 @@ import time
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
 from apexlint.lower.secrets import TOKEN_START, clip
+from apexlint.patterns import lazy
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
@@ -181,8 +182,8 @@ _MAY_REQUEST = re.compile(MAY_REQUEST)
 # An Aura controller's action hands its helper something (`helper.push(component, sid)`): the
 # helper (`<Bundle>Helper.js`) may send it, so such a controller is walked for what it passes.
 AURA_HELPER_CALL = rb"\bhelper\s*\.\s*[A-Za-z_$][\w$]*\s*\("
-AURA_HELPER_CALL_BYTES = re.compile(AURA_HELPER_CALL)
-_AURA_HELPER_CALL = re.compile(AURA_HELPER_CALL.decode())
+AURA_HELPER_CALL_BYTES = lazy(AURA_HELPER_CALL)
+_AURA_HELPER_CALL = lazy(AURA_HELPER_CALL.decode())
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:

@@ -12,6 +12,8 @@ import re
 from dataclasses import fields, is_dataclass, replace
 from typing import TypeVar, cast
 
+from apexlint.patterns import lazy
+
 # Linear-time: no nested quantifiers, so hostile 10 MB lines cannot make it backtrack.
 # No `\b` before it: a marker glued to the token (`Session_Id00D…!…`) must not hide it, from
 # SID009 nor from redaction.
@@ -24,7 +26,7 @@ TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}
 # lowering looks for it to decide what to lower now; every full match of TOKEN_RE holds one.
 TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ", re.A)
 TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ")
-TOKEN_RE_BYTES = re.compile(TOKEN_RE.pattern.encode())  # TOKEN_RE over a parse buffer
+TOKEN_RE_BYTES = lazy(TOKEN_RE.pattern.encode())  # TOKEN_RE over a parse buffer
 
 _KEEP = 5
 T = TypeVar("T")
@@ -38,7 +40,7 @@ def redact(text: str) -> str:
     return TOKEN_RE.sub(lambda m: m.group(0)[:_KEEP] + REDACTION, text)
 
 
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9._!]{0,4096}")  # what a token is made of, from where a cut falls
+_TOKEN_RUN = lazy(r"[A-Za-z0-9._!]{0,4096}")  # what a token is made of, from where a cut falls
 
 
 def clip(text: str, limit: int) -> str:
