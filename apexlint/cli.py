@@ -125,7 +125,7 @@ def open_output(output: Path | None) -> TextIO | nullcontext[TextIO]:
 
 def _error(message: str) -> None:
     """One line on stderr; token-shaped text from paths or files never reaches it unredacted."""
-    from apexlint.lower.secrets import redact
+    from apexlint.secrets import redact
     click.echo(f"apexlint: {redact(' '.join(message.split()))}", err=True)
 
 

@@ -94,7 +94,7 @@ def _scan(options: ScanOptions) -> ScanResult:
             timer.stats.update(analyse=0.0, report=0.0)
             return replace(remembered, stats=timer.stats)
     from apexlint import pipeline, reuse  # the parsers, analyses and rules: 40 ms of imports a remembered result skips
-    from apexlint.lower.secrets import redact_all
+    from apexlint.secrets import redact_all
     rules = load_catalogue()
     memo = reuse.reused(project, options, cache, context, stamps) if cache is not None else None
     if memo is not None:  # nothing the last analysis read has changed

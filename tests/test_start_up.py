@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.fuzz.inputs import GOOD_CLASS, REPO
@@ -59,3 +60,20 @@ def test_a_forceignore_or_an_exclude_still_loads_the_ignore_rules(tmp_path: Path
 
     assert "pathspec" in with_file
     assert "pathspec" in with_option
+
+
+def test_a_re_scan_whose_result_and_report_are_remembered_loads_no_lowering_nor_sarif_om(tmp_path: Path) -> None:
+    package = _package(tmp_path / "warm")
+    long_ago = time.time() - 3600  # modification times old enough for the cache to trust
+    for path in package.rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    scan = (".", "--format", "sarif", "-o", "../out.sarif", "--quiet")  # not a file of the package
+    for _ in range(2):  # the first keeps the result, the second the report made from it
+        _modules_after_scan(package, *scan)
+    first = (tmp_path / "out.sarif").read_bytes()
+
+    modules = _modules_after_scan(package, *scan)
+
+    assert (tmp_path / "out.sarif").read_bytes() == first
+    assert not {m for m in modules if m == "apexlint.lower" or m.startswith("apexlint.lower.")}
+    assert "sarif_om" not in modules and "apexlint.pipeline" not in modules

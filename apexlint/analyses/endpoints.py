@@ -36,11 +36,11 @@ from apexlint.analyses.values import (
     marker_param,
 )
 from apexlint.ir import LabelIR
-from apexlint.lower.secrets import clip
 from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
 from apexlint.patterns import lazy
 from apexlint.records import frozen
+from apexlint.secrets import clip
 
 SALESFORCE_HOST = lazy(
     r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"

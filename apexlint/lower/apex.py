@@ -54,12 +54,12 @@ from apexlint.ir import (
     apex_name,
     refs_text,
 )
-from apexlint.lower.secrets import TOKEN_RE_BYTES, TOKEN_START_BYTES, clip, has_token, redact
 from apexlint.lower.suppressions import parse_directive
 from apexlint.lower.text_scan import unescaped
 from apexlint.patterns import LazyPattern, lazy
 from apexlint.read.parsers import parse, problem_nodes
 from apexlint.read.source import SourceText, byte_point, line_starts
+from apexlint.secrets import TOKEN_RE_BYTES, TOKEN_START_BYTES, clip, has_token, redact
 
 _TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
 _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}

@@ -17,10 +17,10 @@ from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, Span
 from apexlint.lower import APEX_HANDS_OVER, AURA_HELPER_CALL_BYTES, MAY_REQUEST_BYTES
-from apexlint.lower.secrets import clip
 from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
+from apexlint.secrets import clip
 
 UNKNOWN_TEXT = "{…}"
 _UNKNOWN_TWICE = UNKNOWN_TEXT * 2

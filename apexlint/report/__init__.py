@@ -21,8 +21,8 @@ from typing import Protocol, TextIO
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, ScanResult, SourceVerdict
 from apexlint.ir import Notification
-from apexlint.lower.secrets import has_token, redact
 from apexlint.records import frozen
+from apexlint.secrets import has_token, redact
 
 
 @frozen

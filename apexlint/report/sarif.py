@@ -29,7 +29,6 @@ import sarif_om as om
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import FINGERPRINT_KEY, Finding, Fix, FlowStep, Location, ScanResult
 from apexlint.ir import Notification, Span
-from apexlint.lower.secrets import redact
 from apexlint.patterns import lazy
 from apexlint.report import (
     ReportOptions,
@@ -40,6 +39,7 @@ from apexlint.report import (
     sorted_notifications,
     sorted_rules,
 )
+from apexlint.secrets import redact
 
 Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 

@@ -4,6 +4,10 @@ A Salesforce session ID / access token is the 15- or 18-character org ID (prefix
 exclamation mark, and a long opaque part: `00Dxx0000001gEH!AQ4AQ...`. Such a literal in a
 package is a credential leak (SID009), and no output of apexlint may repeat it; so is the opaque
 part alone (`!AQ4AQ...`), which with the org's URL is the whole credential.
+
+Every stage redacts (lowering, the engine, the reporters, the command line's errors), so this
+module is no stage's: importing it loads no lowering code (a re-scan whose result and report are
+remembered imports none).
 """
 
 from __future__ import annotations
