@@ -59,12 +59,12 @@ import hmac
 import itertools
 import os
 import pickle
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from apexlint.discover.observed import RACY_NS
+from apexlint.patterns import lazy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -76,7 +76,7 @@ MAGIC = b"APEXLINT-CACHE-8\n"  # a sealed payload: result, analysis, delta
 BUNDLE_MAGIC = b"APEXLINT-BUNDLE-8\n"  # a sealed index followed by the entries' pickles
 DELTA_SHARE = 8  # a delta is written while its entries weigh at most 1/8 of the bundle's
 KEEP_VERSIONS = 3  # version folders kept: this one and the two written last before it
-_VERSION_DIR = re.compile(r"[0-9][0-9A-Za-z.+!_-]*-[0-9a-f]{12}")  # `0.1.0-<code fingerprint>`
+_VERSION_DIR = lazy(r"[0-9][0-9A-Za-z.+!_-]*-[0-9a-f]{12}")  # `0.1.0-<code fingerprint>`
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 __all__ = [
@@ -105,17 +106,17 @@ _REQUIRED_KEYS: Final = (
     "since",
 )
 _FRONT_MATTER_FENCE: Final = "+++"
-_RULE_ID = re.compile(r"SID\d{3}")
-_RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-_CWE_ID = re.compile(r"CWE-(\d+)")
-_SEVERITY = re.compile(r"\d{1,2}(?:\.\d)?")
-_VERSION = re.compile(r"\d+\.\d+\.\d+")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_CODE_FENCE = re.compile(r"^\s*(```|~~~)")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_STRONG = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-_INLINE_CODE = re.compile(r"`([^`]+)`")
+_RULE_ID = lazy(r"SID\d{3}")
+_RULE_NAME = lazy(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_CWE_ID = lazy(r"CWE-(\d+)")
+_SEVERITY = lazy(r"\d{1,2}(?:\.\d)?")
+_VERSION = lazy(r"\d+\.\d+\.\d+")
+_HEADING = lazy(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_CODE_FENCE = lazy(r"^\s*(```|~~~)")
+_LINK = lazy(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_AUTOLINK = lazy(r"<(https?://[^>\s]+)>")
+_STRONG = lazy(r"\*\*(.+?)\*\*", re.DOTALL)
+_INLINE_CODE = lazy(r"`([^`]+)`")
 _CODE_INDENT: Final = "    "
 
 

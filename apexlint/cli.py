@@ -7,6 +7,7 @@ Every error is one line on stderr; no traceback ever reaches the user.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -17,7 +18,7 @@ from typing import NoReturn, TextIO
 
 import click
 
-from apexlint import __version__
+from apexlint import LAZY_COLLECTOR, __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "sarif", "html", "json")
@@ -125,7 +126,7 @@ def open_output(output: Path | None) -> TextIO | nullcontext[TextIO]:
 
 def _error(message: str) -> None:
     """One line on stderr; token-shaped text from paths or files never reaches it unredacted."""
-    from apexlint.lower.secrets import redact
+    from apexlint.secrets import redact
     click.echo(f"apexlint: {redact(' '.join(message.split()))}", err=True)
 
 
@@ -159,7 +160,16 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run() -> NoReturn:
-    """The process's entry point (`apexlint`, `python -m apexlint`): `main()`, then `exit_now`."""
+    """The process's entry point (`apexlint`, `python -m apexlint`): `main()`, then `exit_now`.
+
+    The process runs one command and ends without freeing its heap (`exit_now`): what it imports
+    and the report it builds are kept to the end or freed by reference counting, and collecting
+    them as they were made was 5% of a small package's scan (apex-recipes: 46 collections, 15 ms;
+    a re-scan the cache answers: 35, 7 ms). So the collector is as lazy as during a scan from
+    here on (`python -m apexlint` from before its imports): a `main()` called in a process that
+    goes on (a test) leaves it as it was.
+    """
+    gc.set_threshold(*LAZY_COLLECTOR)
     code: int = EXIT_OK
     try:
         main()

@@ -17,7 +17,6 @@ holding `.git`) so that a checkout never picks up settings from outside itself.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from apexlint.catalogue import load_catalogue, rule
+from apexlint.patterns import lazy
 from apexlint.records import field, frozen
 
 __all__ = [
@@ -49,10 +49,10 @@ DEFAULT_FILE_TIMEOUT_SECONDS: Final = 30.0
 
 # A Salesforce namespace prefix: up to 15 characters, a letter first, letters, digits and
 # single underscores after it (the double underscore separates the prefix from a name).
-_NAMESPACE = re.compile(r"[A-Za-z](?:[A-Za-z0-9]|_(?!_))*")
+_NAMESPACE = lazy(r"[A-Za-z](?:[A-Za-z0-9]|_(?!_))*")
 _NAMESPACE_MAX = 15
 # An Apex class name, possibly qualified by a namespace or outer class (`nebc.Logger`).
-_APEX_CLASS = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
+_APEX_CLASS = lazy(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
 
 
 class ConfigError(ValueError):

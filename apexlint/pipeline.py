@@ -26,9 +26,9 @@ from apexlint.gate import apply_suppressions
 from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification, SourceKind, Span, Suppression
 from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
-from apexlint.lower.secrets import clip, has_token
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
+from apexlint.secrets import clip, has_token
 
 if TYPE_CHECKING:
     from apexlint.checks import CheckContext, Verdict

@@ -56,9 +56,9 @@ from apexlint.findings import Finding, SourceVerdict
 from apexlint.ir import BodyRef, ClassIR, FieldIR, FileIR, MethodIR, Notification, Span, Suppression
 from apexlint.lower import Lowered
 from apexlint.lower.lazy import BodyLoader
-from apexlint.lower.secrets import TOKEN_START_BYTES, redact_all
 from apexlint.pipeline import body_loader, content_key, file_stamp, lower_one
 from apexlint.records import frozen
+from apexlint.secrets import TOKEN_START_BYTES, redact_all
 
 # Files lowered again in the main process to check them; more than this and the analysis runs
 # (a branch switch that changed many files would otherwise be lowered on one core).

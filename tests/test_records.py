@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -93,6 +93,40 @@ def test_repr_fields_and_match_args_agree_with_dataclasses(ours: Any, reference:
     assert type(ours).__slots__ == type(reference).__slots__
     assert not hasattr(ours, "__dict__")
     assert dataclasses.is_dataclass(ours)
+
+
+@pytest.mark.parametrize(("ours", "reference"), _pairs())
+def test_every_field_and_class_attribute_is_as_dataclasses_makes_them(ours: Any, reference: Any) -> None:
+    """`@frozen` makes the slotted class itself (records._slotted): nothing may differ but the name."""
+    def described(cls: type) -> tuple[object, ...]:
+        described_fields = [(f.name, f.type.replace("Ref", ""), f.default, f.default_factory, f.init, f.repr, f.hash,
+                             f.compare, dict(f.metadata), f.kw_only, f._field_type)  # type: ignore[attr-defined]
+                            for f in vars(cls)["__dataclass_fields__"].values()]
+        own = sorted(set(vars(cls)) - _GENERATED_HERE)
+        return described_fields, own, len(cls.__mro__)
+
+    assert described(type(ours)) == described(type(reference))
+
+
+# what `@frozen` adds that `@dataclass(frozen=True, slots=True)` does not, or does otherwise
+_GENERATED_HERE = {"__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__", "__reduce__",
+                   "__setattr__", "__delattr__", "__getstate__", "__setstate__", "__dataclass_params__",
+                   "__dataclass_fields__"}
+
+
+def test_a_class_of_other_fields_is_made_by_the_dataclasses_decorator() -> None:
+    """A ClassVar, or a base that is not `@frozen`, is left to `dataclasses`, with the same result."""
+    class Plain:
+        kind = "plain"
+
+    @frozen
+    class Counted(Plain):
+        limit: ClassVar[int] = 3
+        value: int = 1
+
+    assert [f.name for f in dataclasses.fields(Counted)] == ["value"]
+    assert Counted().value == 1 and Counted.limit == 3 and Counted().kind == "plain"
+    assert Counted(2) == Counted(2) and dataclasses.replace(Counted(2), value=5) == Counted(5)
 
 
 def test_equality_and_hash_follow_the_compared_fields() -> None:

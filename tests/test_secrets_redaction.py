@@ -26,8 +26,8 @@ import pytest
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.lower.js_values import MAX_TEXT, JsValue, concat
-from apexlint.lower.secrets import TOKEN_RE, clip, redact, redact_all
 from apexlint.lower.text_scan import shorten
+from apexlint.secrets import TOKEN_RE, clip, redact, redact_all
 from tests.cache_files import at_rest
 from tests.fuzz.inputs import REPO, SFDX_SOURCE, write_sfdx_package
 

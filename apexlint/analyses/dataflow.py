@@ -94,12 +94,13 @@ from apexlint.ir import (
 )
 from apexlint.model import catalog as api
 from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type, formula_field_name
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 MAX_VISITS = 25
 MAX_MADE = 8  # objects of one class told apart (`DataFlow.made`); more are joined into the last
 MAX_SETTLING = 3  # analyses open at once while writers of fields are analysed ahead (DataFlow.settle)
-_APEX_PAGE_URL = re.compile(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
+_APEX_PAGE_URL = lazy(r"(?:^|/)apex/([A-Za-z0-9_]+)", re.I)
 LOCAL_ROUNDS = 6
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 # How Apex writes the client annotations (kept lower case, as Apex reads names), for messages.
@@ -2123,7 +2124,7 @@ def _summary_tainted(s: Summary) -> bool:
 
 # What a URL's scheme, host and port are written with: a swap of other characters (`url.replace('
 # ', '+')`) leaves where the URL goes as it was, whatever a marker's run-time value holds.
-_HOST_CHARS = re.compile(r"[A-Za-z0-9.:/@%\[\]-]")
+_HOST_CHARS = lazy(r"[A-Za-z0-9.:/@%\[\]-]")
 
 
 def _swapped(receiver: Value, call: Call) -> Value | None:
@@ -2197,8 +2198,8 @@ def _filled_text(text: str, placeholder: re.Pattern[str], value: Callable[[re.Ma
     return out
 
 
-_REGEX_CHARS = re.compile(r"[\\^$.|?*+()\[\]{}]")
-_ORG_URL_TEXT = re.compile(r"[A-Za-z0-9.:/-]+")  # text that the org's URL or host may hold
+_REGEX_CHARS = lazy(r"[\\^$.|?*+()\[\]{}]")
+_ORG_URL_TEXT = lazy(r"[A-Za-z0-9.:/-]+")  # text that the org's URL or host may hold
 
 
 def _names_host(call: Call) -> bool:
@@ -2267,7 +2268,7 @@ def _cannot_carry(type_name: str) -> bool:
 
 # A page named for the session it renders (`GenerateSessionIdForLWC`, `Session_Id`), not merely
 # for a session of some other kind (`SessionAgendaPdf`)
-_SESSION_PAGE_NAME = re.compile(r"session_?id", re.IGNORECASE)
+_SESSION_PAGE_NAME = lazy(r"session_?id", re.IGNORECASE)
 
 
 def _full_name(shape: tuple[str, ...], namespace: str) -> str:
@@ -2300,7 +2301,7 @@ def _url_built(args: list[Value]) -> Value:
     return out
 
 
-_ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+_ABSOLUTE_URL = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
 def _printed(v: Value) -> Value:

@@ -38,12 +38,13 @@ from apexlint.analyses.values import (
     marker_param,
 )
 from apexlint.ir import LabelIR
-from apexlint.lower.secrets import clip
 from apexlint.model.metadata_types import is_prohibited_type
 from apexlint.model.package import PackageModel
+from apexlint.patterns import lazy
 from apexlint.records import frozen
+from apexlint.secrets import clip
 
-SALESFORCE_HOST = re.compile(
+SALESFORCE_HOST = lazy(
     r"(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com|database\.com|"
     r"salesforce-sites\.com|site\.com|visualforce\.com|lightning\.com)$")
 
@@ -52,7 +53,7 @@ SALESFORCE_HOST = re.compile(
 # into a package's code, such a host is the org the code was written for (the vendor's), and in
 # every subscriber's org another org. Salesforce's shared hosts (`login`, `test`, instances such
 # as `na1.salesforce.com`, which WSDL2Apex writes as a port's default endpoint) are not.
-_ORG_HOST_LITERAL = re.compile(
+_ORG_HOST_LITERAL = lazy(
     r"[^.]\.(my\.salesforce\.com|my\.site\.com|site\.com|salesforce-sites\.com|force\.com|visualforce\.com)$")
 _SHARED_HOSTS = frozenset({"www.force.com", "developer.force.com", "login.force.com", "www.site.com"})
 ANOTHER_ORG = "a Salesforce org's own host, written into the code: in a subscriber's org, another org"
@@ -156,7 +157,7 @@ def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
     return sorted(found, key=lambda e: (e.scope, e.url))
 
 
-_PORT = re.compile(r":\d{1,5}(?:[/?#]|$)")
+_PORT = lazy(r":\d{1,5}(?:[/?#]|$)")
 
 
 def _resolve_shape(shape: Shape, model: PackageModel) -> Endpoint:
@@ -199,7 +200,7 @@ def _with_label_values(shape: Shape, model: PackageModel) -> tuple[Shape, tuple[
 
 
 # `{!$Label.X}` in a page's URL (`{!$Label.ns__X}` as another namespace names it)
-_PAGE_LABEL = re.compile(r"\{!\s*\$Label\.([A-Za-z][A-Za-z0-9_]*)\s*\}", re.IGNORECASE)
+_PAGE_LABEL = lazy(r"\{!\s*\$Label\.([A-Za-z][A-Za-z0-9_]*)\s*\}", re.IGNORECASE)
 
 
 def unknown_page_label(url: str) -> str | None:
@@ -375,27 +376,27 @@ class CalloutUse:
 
 _WRITE_METHODS = ("post", "patch", "put", "delete")
 _CREDENTIAL_MERGE_FIELD = "{!$credential."
-_XSI_TYPE = re.compile(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
-_FULL_NAME = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|newFullName)>([^<]{1,255})</")
+_XSI_TYPE = lazy(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
+_FULL_NAME = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|newFullName)>([^<]{1,255})</")
 # deleteMetadata / renameMetadata name their type in an element, not in xsi:type
-_TYPE_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
-_TOOLING_TYPE = re.compile(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
+_TYPE_ELEMENT = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
+_TOOLING_TYPE = lazy(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 # Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
-_TOOLING_NOT_WRITES = re.compile(
+_TOOLING_NOT_WRITES = lazy(
     r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions)\b",
     re.I)
 # Anonymous Apex: the Tooling REST resource (`GET .../tooling/executeAnonymous/?anonymousBody=`),
 # and the `executeAnonymous` operation of the Apex and Tooling SOAP APIs (a port's, or an envelope's).
-ANONYMOUS_APEX_RESOURCE = re.compile(r"/tooling/executeAnonymous\b", re.I)
+ANONYMOUS_APEX_RESOURCE = lazy(r"/tooling/executeAnonymous\b", re.I)
 _ANONYMOUS_APEX_ELEMENT = re.compile(r"<(?:[A-Za-z0-9_]+:)?executeAnonymous[\s>]")
 # The Metadata API's reads, as a SOAP envelope's body element or a SOAPAction names them.
 METADATA_READ_OPERATIONS = frozenset({
     "listmetadata", "readmetadata", "describemetadata", "describevaluetype", "retrieve", "checkretrievestatus",
     "checkdeploystatus", "checkstatus"})
-_METADATA_READ_ELEMENT = re.compile(
+_METADATA_READ_ELEMENT = lazy(
     r"<(?:[A-Za-z0-9_]+:)?(?:listMetadata|readMetadata|describeMetadata|describeValueType|retrieve"
     r"|checkRetrieveStatus|checkDeployStatus|checkStatus)[\s>]")
-_DATA_TYPE = re.compile(r"/services/data/v[0-9.]+/sobjects/([A-Za-z0-9_]+)", re.I)
+_DATA_TYPE = lazy(r"/services/data/v[0-9.]+/sobjects/([A-Za-z0-9_]+)", re.I)
 
 
 def classify_callout(value: Value, source_id: str, model: PackageModel,
@@ -635,7 +636,7 @@ def page_request(endpoint: Endpoint, body: str, method: str = "") -> CalloutUse:
 
 
 # Any URL with a scheme and an authority: http(s), but also ws(s) sockets and the like.
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_SCHEME = lazy(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _absolute_url(text: str) -> Endpoint:
@@ -652,15 +653,15 @@ def _absolute_url(text: str) -> Endpoint:
 # `{window.location.origin}`, `{location.protocol}//{location.hostname}:{location.port}`...: the
 # browser's own location, as the JavaScript flow names it in URL texts.
 _LOCATION = r"\{(?:(?:window|document|self|top|parent)\.)*location%s\}"
-_BROWSER_ORIGIN = re.compile(
+_BROWSER_ORIGIN = lazy(
     r"^(?:(?:" + _LOCATION % r"\.protocol" + r"|https?:)?//)?"
     + _LOCATION % r"(?:\.(?:origin|host|hostname|href))?"
     + r"(?::(?:" + _LOCATION % r"\.port" + r"|\d+))?(?P<path>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_PROTOCOL_THEN_HOST = re.compile((_LOCATION % r"\.protocol") + r"(?=//[^{/])", re.IGNORECASE)
+_PROTOCOL_THEN_HOST = lazy((_LOCATION % r"\.protocol") + r"(?=//[^{/])", re.IGNORECASE)
 # Visualforce globals and functions that render a URL of the org itself.
-_ORG_MERGE_FIELD = re.compile(
+_ORG_MERGE_FIELD = lazy(
     r"^\{!\s*(?:(?:LEFT|SUBSTITUTE|MID|TRIM)\s*\(\s*)?(?:URLFOR\s*\(|\$(?:Page|Resource|Site|Action)\.|"
     r"\$Api\.(?:Partner|Enterprise|Metadata|Apex)_Server_URL_\d+)",
     re.IGNORECASE,

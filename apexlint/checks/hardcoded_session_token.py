@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.ir import SourceKind
-from apexlint.lower.secrets import REDACTION
+from apexlint.secrets import REDACTION
 
 RULE_ID = "SID009"
 

@@ -8,15 +8,15 @@ security update for outbound messages with session IDs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Fix, Replacement
 from apexlint.ir import SourceKind, SourceSite
+from apexlint.patterns import lazy
 
 RULE_ID = "SID005"
-_ELEMENT = re.compile(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*(?:true|1)\s*</\1>")
+_ELEMENT = lazy(r"<((?:[A-Za-z0-9_]+:)?includeSessionId)>\s*(?:true|1)\s*</\1>")
 
 
 def check(ctx: CheckContext) -> Iterator[Verdict]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from apexlint.discover import observed
 from apexlint.ir import NoticeLevel, Notification
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ MAX_PROJECT_FILE_BYTES = 1_000_000
 RelOf = Callable[[Path], str]
 
 _JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
-_XML_NAMESPACE = re.compile(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>")
-_XML_FULL_NAME = re.compile(r"<fullName>\s*([^<]*?)\s*</fullName>")
+_XML_NAMESPACE = lazy(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>")
+_XML_FULL_NAME = lazy(r"<fullName>\s*([^<]*?)\s*</fullName>")
 
 
 @frozen
@@ -87,7 +88,9 @@ def compile_patterns(
     lines: list[str], base: Path, source: str, rel_of: RelOf
 ) -> tuple[IgnoreRules | None, list[Notification]]:
     """Patterns → rules; a pattern pathspec rejects is reported and left out."""
-    import pathspec  # 35 ms to import: only packages with a .forceignore or --exclude pay it
+    if not lines:  # no --exclude (every walk asks): no rules, and nothing to import for them
+        return None, []
+    import pathspec  # 10 ms to import: only packages with a .forceignore or --exclude pay it
     kept: list[str] = []
     notes: list[Notification] = []
     for line in lines:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from apexlint.discover.markers import (
 )
 from apexlint.discover.project import DiscoveredFile
 from apexlint.ir import FileKind, NoticeLevel, Notification
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 # Tool and VCS folders that never hold package source (hidden folders are skipped as well; hidden
@@ -33,7 +33,7 @@ from apexlint.records import frozen
 ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".sfdx", ".sf", ".apexlint_cache"})
 RESOURCE_META_SUFFIX = ".resource-meta.xml"
 MAX_META_BYTES = 65536
-_CONTENT_TYPE = re.compile(rb"<contentType>\s*([^<\s]+)\s*</contentType>")
+_CONTENT_TYPE = lazy(rb"<contentType>\s*([^<\s]+)\s*</contentType>")
 
 
 @frozen

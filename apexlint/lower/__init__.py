@@ -15,14 +15,16 @@ import threading
 import time
 
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
-from apexlint.lower.secrets import TOKEN_START, clip
+from apexlint.patterns import lazy
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
+from apexlint.secrets import TOKEN_START, clip
 
 # The parsers, grammars and zip readers are imported where a file is lowered, not here: a scan
-# whose files all come from the cache (and the reporters, through `lower.secrets`) needs only the
-# forms this module defines, and tree-sitter, ctypes and zipfile cost it 5 ms to import.
+# whose files all come from the cache needs only the forms this module defines, and tree-sitter,
+# ctypes and zipfile cost it 5 ms to import. (The reporters' redaction is `apexlint.secrets`: a
+# re-scan whose result is remembered does not import this module at all.)
 
 MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 # Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
@@ -227,8 +229,8 @@ def _background_flow(job: LoweringJob, text: str) -> bool:
         and _APEX_ACTION.search(text) is not None
 
 
-_BACKGROUND_FLOW = re.compile(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
-_APEX_ACTION = re.compile(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
+_BACKGROUND_FLOW = lazy(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
+_APEX_ACTION = lazy(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:

@@ -54,11 +54,12 @@ from apexlint.ir import (
     apex_name,
     refs_text,
 )
-from apexlint.lower.secrets import TOKEN_RE_BYTES, TOKEN_START_BYTES, clip, has_token, redact
 from apexlint.lower.suppressions import parse_directive
 from apexlint.lower.text_scan import unescaped
+from apexlint.patterns import LazyPattern, lazy
 from apexlint.read.parsers import parse, problem_nodes
 from apexlint.read.source import SourceText, byte_point, line_starts
+from apexlint.secrets import TOKEN_RE_BYTES, TOKEN_START_BYTES, clip, has_token, redact
 
 _TYPE_DECLS = {"class_declaration", "interface_declaration", "enum_declaration"}
 _PASSTHROUGH = {"parenthesized_expression", "bound_apex_expression"}
@@ -1087,10 +1088,10 @@ def _plain_date_time(m: re.Match[bytes]) -> bytes:
     return (m.group(1) + b"Z").ljust(len(m.group(0)))
 
 
-_REWRITES: tuple[tuple[re.Pattern[bytes], Callable[[re.Match[bytes]], bytes] | bytes], ...] = (
-    (re.compile(rb"(?<![\w.$])boolean(?=\s*\.)"), b"Boolean"),
-    (re.compile(rb"(?i)(\btrigger\s+[\w.]+\s+on\s+[\w.]+\s+)bulk(?=\s*\()"), _blank_bulk),
-    (re.compile(rb"(\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+(?:Z|[+-]\d{2}:?\d{2})|[+-]\d{4})(?![\w:])"),
+_REWRITES: tuple[tuple[LazyPattern[bytes], Callable[[re.Match[bytes]], bytes] | bytes], ...] = (
+    (lazy(rb"(?<![\w.$])boolean(?=\s*\.)"), b"Boolean"),
+    (lazy(rb"(?i)(\btrigger\s+[\w.]+\s+on\s+[\w.]+\s+)bulk(?=\s*\()"), _blank_bulk),
+    (lazy(rb"(\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+(?:Z|[+-]\d{2}:?\d{2})|[+-]\d{4})(?![\w:])"),
      _plain_date_time),
 )
 

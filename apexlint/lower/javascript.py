@@ -16,8 +16,6 @@ listed in `js_sinks`.
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node, Tree
 
 from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UnfollowedCall, UrlUse
@@ -28,6 +26,7 @@ from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
 from apexlint.lower.text_scan import component_name, parse_notifications, source_id, token_literal_sources
+from apexlint.patterns import lazy
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
@@ -85,7 +84,7 @@ def parse_script(data: bytes) -> Tree:
 
 
 # `using` assigned, not declaring (`using x = ...` declares; `using = ...`, `using(` do not)
-_USING_VARIABLE = re.compile(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
+_USING_VARIABLE = lazy(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
 
 
 def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],

@@ -39,6 +39,7 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
+from apexlint.patterns import lazy
 
 if TYPE_CHECKING:
     from apexlint.lower.js_flow import ScriptFlow
@@ -92,7 +93,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
 
 _ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
 # `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
-_SELECTOR = re.compile(r"""^\s*[\w-]*(?:#([\w-]+)|\[\s*name\s*=\s*["']?([\w.-]+)["']?\s*\])\s*$""")
+_SELECTOR = lazy(r"""^\s*[\w-]*(?:#([\w-]+)|\[\s*name\s*=\s*["']?([\w.-]+)["']?\s*\])\s*$""")
 _HELD_PROPERTIES = ("value", "content")
 
 
@@ -189,7 +190,7 @@ def _unwrapped_callback(arg: Node) -> Node:
     return arg
 
 
-_REMOTE_ACTION = re.compile(r"\{!\s*\$RemoteAction\.([\w.]+?)\s*\}|^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$",
+_REMOTE_ACTION = lazy(r"\{!\s*\$RemoteAction\.([\w.]+?)\s*\}|^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$",
                             re.IGNORECASE)
 
 
@@ -222,10 +223,10 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
 
 
 URL_CONSTRUCTORS = frozenset({"URL", "window.URL", "self.URL", "globalThis.URL"})
-_ABSOLUTE_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+_ABSOLUTE_URL = lazy(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 # The browser's location as a base (`window.location.origin`, `location.href`, as `_member` names
 # it): its origin is the page's, the path of `href` is not known.
-_LOCATION_BASE = re.compile(
+_LOCATION_BASE = lazy(
     r"^\{((?:(?:window|document|self|top|parent)\.)*location)(?:\.(origin|href|host|hostname))?\}")
 
 

@@ -59,9 +59,9 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
-from apexlint.lower.secrets import clip
 from apexlint.lower.text_scan import shorten, unescaped
 from apexlint.read.source import SourceText
+from apexlint.secrets import clip
 
 MAX_DEPTH = 120  # expression nesting evaluated exactly; deeper code is over-approximated
 MAX_SINK_TEXT = 120

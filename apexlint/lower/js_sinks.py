@@ -26,6 +26,7 @@ from apexlint.lower.js_values import (
     unwrap_function,
 )
 from apexlint.model.catalog import PAGE_CONSOLE_METHODS, PAGE_RECORD_WRITES, PAGE_STORAGE
+from apexlint.patterns import lazy
 from apexlint.records import frozen
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ CONSTRUCTOR_KINDS = {
 
 WINDOW_NAMES = frozenset({"window", "top", "parent", "self", "window.top", "window.parent"})
 _MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_MARKUP_FORM = re.compile(r"""<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_MARKUP_FORM = lazy(r"""<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 @frozen
@@ -519,8 +520,8 @@ JSFORCE_TOOLING_WRITES = {
 _TOOLING_PATH = "/services/data/v59.0/tooling/sobjects/"
 # jsforce `conn.request(...)` and its shorthands: a request to any URL, with the token.
 JSFORCE_REQUESTS = frozenset({"request", "requestGet", "requestPost", "requestPut", "requestPatch", "requestDelete"})
-_METADATA_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_FULL_NAME = re.compile(r"^[A-Za-z0-9_][^<>&{}\x00]{0,254}$")  # a literal name, not markup or a run-time value
+_METADATA_TYPE = lazy(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+_FULL_NAME = lazy(r"^[A-Za-z0-9_][^<>&{}\x00]{0,254}$")  # a literal name, not markup or a run-time value
 _METADATA_PATH = "/services/Soap/m/59.0"
 
 

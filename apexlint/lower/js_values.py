@@ -17,9 +17,10 @@ from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, Span
 from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES, aura_helper_call
-from apexlint.lower.secrets import clip
+from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
+from apexlint.secrets import clip
 
 UNKNOWN_TEXT = "{…}"
 _UNKNOWN_TWICE = UNKNOWN_TEXT * 2
@@ -246,7 +247,7 @@ class ScriptUnit:
 # Modules whose imports `ScriptUnit.imported` follows, as scripts name them without a loader.
 KNOWN_MODULES = ("jsforce",)
 _NAMES = "|".join(KNOWN_MODULES)
-_IMPORTS = re.compile(
+_IMPORTS = lazy(
     r"\bimport\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\*\s*as\s+(?P<star>[\w$]+)\s*)?"
     rf"""(?:\{{(?P<named>[^}}]*)\}}\s*)?from\s*['"](?P<module>{_NAMES})['"]"""
     r"|\b(?:const|let|var)\s+(?:(?P<whole>[\w$]+)|\{(?P<picked>[^}]*)\})\s*=\s*"
@@ -275,7 +276,7 @@ _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 _AURA_RETURN = b"getReturnValue"  # an Aura action's callback's way to what Apex returned
 _APEX_HANDS_OVER_BYTES = tuple(word for word in _HANDS_OVER_BYTES if word != _AURA_RETURN)
 # `component.get('c.getToken')`: the Aura action of the controller's `@AuraEnabled` method
-AURA_ACTION = re.compile(r"""^['"]c\.([A-Za-z_]\w*)['"]$""")
+AURA_ACTION = lazy(r"""^['"]c\.([A-Za-z_]\w*)['"]$""")
 _APEX_MODULE = b"@salesforce/apex/"
 _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/([\w.]+)['"]""")
 

@@ -19,13 +19,14 @@ import re
 
 from apexlint.ir import LabelIR
 from apexlint.lower.xml_text import PREDEFINED_ENTITIES, char_ref
+from apexlint.patterns import lazy
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COMMENT = lazy(r"<!--.*?-->", re.S)
 _OPEN = re.compile(r"<labels(?:\s[^>]*)?>")
 _CLOSE = "</labels>"
 _CHILDREN = {name: re.compile(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}\s*>", re.S)
              for name in ("fullName", "value", "protected")}  # one search each: faster than one for all three
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_CDATA = lazy(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|(lt|gt|amp|quot|apos));")
 
 

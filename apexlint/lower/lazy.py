@@ -31,10 +31,10 @@ from tree_sitter import Node, Parser, Point, Range, Tree
 
 from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
 from apexlint.lower.apex import _FileLowering, parse_apex
-from apexlint.lower.secrets import clip
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.parsers import new_parser
 from apexlint.read.source import SourceText, byte_point, line_starts
+from apexlint.secrets import clip
 
 # Parsed files kept for the next body: the analysis comes back to a file for another body, in no
 # useful order (DLRS: 1,062 bodies from 64 files, which 16 kept files parsed 141 times). Kept

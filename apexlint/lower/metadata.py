@@ -49,6 +49,7 @@ from apexlint.lower.text_scan import (
     token_literal_sources,
 )
 from apexlint.lower.xml_text import XmlElement, XmlText, read_elements
+from apexlint.patterns import lazy
 from apexlint.read.merge_fields import (
     MergeField,
     TextPositions,
@@ -78,10 +79,10 @@ OUTBOUND_CONTAINERS = frozenset({"outboundMessages", "WorkflowOutboundMessage"})
 DECOMPOSED_FIELD_UPDATE = "WorkflowFieldUpdate"  # the root of a decomposed workflow's field update
 _ENDPOINT_PARAMETER_TYPES = frozenset({"url", "authproviderurl"})
 _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
-_FUNCTION_CALL = re.compile(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
+_FUNCTION_CALL = lazy(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
 _JS_SESSION_NAMES = ("sessionId", "__sfdcSessionId")
-_REQUIRESCRIPT = re.compile(r"\{!\s*REQUIRESCRIPT\s*\(", re.IGNORECASE)
-_MARKUP_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
+_REQUIRESCRIPT = lazy(r"\{!\s*REQUIRESCRIPT\s*\(", re.IGNORECASE)
+_MARKUP_URL = lazy(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 
 
 def lower_metadata(src: SourceText, metadata_type: str | None) -> FileIR:

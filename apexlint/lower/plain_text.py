@@ -12,11 +12,11 @@ without one costs a `memchr` or two.
 from __future__ import annotations
 
 from apexlint.ir import FileIR, FileKind, Suppression
-from apexlint.lower.secrets import TOKEN_START_BYTES
 from apexlint.lower.suppressions import DIRECTIVE, suppression_at
 from apexlint.read.decode import decode, looks_binary
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.source import SourceText
+from apexlint.secrets import TOKEN_START_BYTES
 
 
 def has_token_start(data: bytes) -> bool:

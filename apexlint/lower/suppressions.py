@@ -8,16 +8,15 @@ reports must show it as an unjustified suppression rather than silently honour i
 
 from __future__ import annotations
 
-import re
-
 from apexlint.ir import Span, Suppression
+from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText
 
 DIRECTIVE = "apexlint:disable-next-line"
 
 # Rule ids are short words (`SID002`); anything else before the `--` is ignored rather than
 # guessed at. Single quantifiers only: comment text can be arbitrarily long.
-_RULE_ID = re.compile(r"[A-Za-z]+[0-9]+")
+_RULE_ID = lazy(r"[A-Za-z]+[0-9]+")
 _COMMENT_OPENERS = ("<!--", "/*", "//")
 _COMMENT_CLOSERS = ("-->", "*/")
 

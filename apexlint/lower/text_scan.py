@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from apexlint.ir import NoticeLevel, Notification, SourceKind, SourceSite, Span
-from apexlint.lower.secrets import TOKEN_RE, clip, head, redact
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.parsers import problem_nodes
 from apexlint.read.source import Point, SourceText, shift_point
+from apexlint.secrets import TOKEN_RE, clip, head, redact
 
 MAX_PARSE_NOTICES = 5
 _MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip

@@ -13,10 +13,9 @@ regular expressions over the text, linear in its length, as the length check its
 
 from __future__ import annotations
 
-import re
-
 from apexlint.ir import NOT_ANALYSED, FileIR, FileKind, SourceKind, SourceSite
 from apexlint.lower.text_scan import component_name, source_id, token_literal_sources
+from apexlint.patterns import LazyPattern
 from apexlint.read.decode import SESSION_WORDS, decode, first_long_line
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.source import SourceText
@@ -25,7 +24,7 @@ from apexlint.read.source import SourceText
 # a word millions of times; the reviewer reads the file either way).
 MAX_SOURCES = 50
 
-_Words = tuple[tuple[re.Pattern[str], SourceKind], ...]
+_Words = tuple[tuple[LazyPattern[str], SourceKind], ...]
 # the notification's own patterns (`read.decode.SESSION_WORDS`), by the source each is in a kind of file
 _PATTERN = {name: pattern for name, pattern in SESSION_WORDS}
 _APEX: _Words = ((_PATTERN["GETSESSIONID()"], SourceKind.APEX_GET_SESSION_ID),)

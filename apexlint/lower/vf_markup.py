@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from apexlint.ir import CANVAS_PREFIX, UrlUse
 from apexlint.lower.text_scan import node_text
+from apexlint.patterns import lazy
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
 
@@ -237,9 +238,9 @@ class MarkupSinks:
 
 # `{!URLFOR('https://host/path', null, [sid=$Api.Session_ID, x=y])}`: a URL written as a literal
 # with its query's parameters, as Visualforce builds it.
-_URLFOR = re.compile(r"^\s*\{!\s*URLFOR\(\s*'([^']*)'\s*(?:,\s*([^,\[\]]*?)\s*)?(?:,\s*\[(.*)\]\s*)?\)\s*\}\s*$",
+_URLFOR = lazy(r"^\s*\{!\s*URLFOR\(\s*'([^']*)'\s*(?:,\s*([^,\[\]]*?)\s*)?(?:,\s*\[(.*)\]\s*)?\)\s*\}\s*$",
                      re.IGNORECASE | re.DOTALL)
-_URLFOR_PARAM = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", re.DOTALL)
+_URLFOR_PARAM = lazy(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", re.DOTALL)
 
 
 def url_for_literal(url: str) -> str:

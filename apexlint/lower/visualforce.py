@@ -53,6 +53,7 @@ from apexlint.lower.text_scan import (
     token_literal_sources,
 )
 from apexlint.lower.vf_markup import ANCESTOR_TAGS, INTERESTING_TAGS, URL_TAGS, MarkupSinks, Tag, read_tag, tag_name
+from apexlint.patterns import lazy
 from apexlint.read.merge_fields import MergeField, TextPositions, find_merge_fields
 from apexlint.read.parsers import parse
 from apexlint.read.source import SourceText
@@ -501,7 +502,7 @@ class _PageLowering:
 # Visualforce tags that render another page into this one, and the attribute naming it.
 _EMBEDDING = {"apex:include": "pagename", "apex:composition": "template"}
 # `{!$Page.Header}`: a page named by the `$Page` global, as `pageName` and `template` may be.
-_PAGE_MERGE_FIELD = re.compile(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECASE)
+_PAGE_MERGE_FIELD = lazy(r"\{!\s*\$Page\.([A-Za-z_]\w*)\s*\}", re.IGNORECASE)
 
 
 _NO_END = 1 << 62  # past any byte: `(offset, _NO_END)` sorts after every range starting at `offset`
@@ -585,7 +586,7 @@ def _binding(merge: MergeField, before: bytes = b"") -> str | None:
 
 
 # A string that is the whole URL a script opens or navigates to, up to where it starts.
-_WHOLE_URL_BEFORE = re.compile(
+_WHOLE_URL_BEFORE = lazy(
     rb"(?:\bwindow\.open|\blocation\.(?:assign|replace)|\bnavigateToURL)\s*\(\s*[\"']$"
     rb"|\blocation(?:\.href)?\s*=\s*[\"']$")
 
@@ -614,7 +615,7 @@ def _blank(m: re.Match[bytes]) -> bytes:
     return bytes(b if b == 0x0A else 0x20 for b in m.group(0))
 
 
-_HTML_LINE_COMMENT = re.compile(rb"^[ \t]*(?:<!--|-->)[^\n]*", re.MULTILINE)
+_HTML_LINE_COMMENT = lazy(rb"^[ \t]*(?:<!--|-->)[^\n]*", re.MULTILINE)
 
 
 # `<apex:variable var="sid" value="{!$Api.Session_ID}"/>`: the name, and where the value starts.
@@ -650,12 +651,12 @@ def _aliased(fields: list[_Field], held: dict[str, SourceSite]) -> list[_Field]:
 
 
 # `<apex:attribute name="token" .../>` in a component: the names its merge fields may read.
-_ATTRIBUTE = re.compile(r"""<apex:attribute\b[^>]*?\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""",
+_ATTRIBUTE = lazy(r"""<apex:attribute\b[^>]*?\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""",
                         re.IGNORECASE)
 # A custom component's tag (`<c:Sender ...>`, `<acme:Sender ...>`), and each attribute's value in it.
 _COMPONENT_TAG = re.compile(
     r"""<(?!apex:)[A-Za-z_][\w]*:([A-Za-z_]\w*)\b((?:[^>"']|"[^"]{0,4000}"|'[^']{0,4000}'){0,400})>""")
-_TAG_ATTRIBUTE = re.compile(r"""([A-Za-z_][\w]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TAG_ATTRIBUTE = lazy(r"""([A-Za-z_][\w]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _through_attributes(text: str, fields: list[_Field], owner: str, path: str) -> list[_Field]:
@@ -733,10 +734,10 @@ def _arguments(text: str, at: int) -> list[tuple[int, int]]:
 
 
 # `<apex:actionFunction name="sendEmails" ...> <apex:param ... assignTo="{!sessionId}"/> ...`
-_ACTION_FUNCTION = re.compile(
+_ACTION_FUNCTION = lazy(
     r"<apex:actionFunction\b[^>]*?\bname\s*=\s*[\"']\s*([A-Za-z_$][\w$]*)\s*[\"'][^>]*?"
     r"(?:/>|>(.*?)</apex:actionFunction\s*>)", re.IGNORECASE | re.DOTALL)
-_PARAM_ASSIGN = re.compile(
+_PARAM_ASSIGN = lazy(
     r"<apex:param\b(?:[^>]*?\bassignTo\s*=\s*[\"']\s*\{!\s*([A-Za-z_][\w.]*?)\s*\}\s*[\"'])?[^>]*>",
     re.IGNORECASE)
 
@@ -753,10 +754,10 @@ def _email_markup(data: bytes) -> bytes:
     return _END_BR.sub(lambda m: b"<br>" + b" " * (len(m.group()) - 4), _without_cdata_markers(data))
 
 
-_PLACEHOLDER = re.compile(rb"<<([A-Za-z][A-Za-z0-9_.]{0,120})>>")
+_PLACEHOLDER = lazy(rb"<<([A-Za-z][A-Za-z0-9_.]{0,120})>>")
 
 
-_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_CDATA = lazy(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
 def _xml_markup(data: bytes) -> bytes:
@@ -774,8 +775,8 @@ def _without_cdata_markers(data: bytes) -> bytes:
     return _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data) if b"<![CDATA[" in data else data
 
 
-_PROCESSING = re.compile(rb"<\?[A-Za-z][^>]*\?>")
-_END_BR = re.compile(rb"</br\s*>", re.IGNORECASE)
+_PROCESSING = lazy(rb"<\?[A-Za-z][^>]*\?>")
+_END_BR = lazy(rb"</br\s*>", re.IGNORECASE)
 
 
 def _with_root_ends(data: bytes) -> bytes:
@@ -821,7 +822,7 @@ def _without_text_gt(data: bytes) -> bytes:
 
 
 # In text: a `>`, or an `&` that is not a character reference (`&amp;`, `&#38;`, `&#x26;`).
-_STRAY_TEXT = re.compile(rb">|&(?![A-Za-z][A-Za-z0-9]{1,31};|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
+_STRAY_TEXT = lazy(rb">|&(?![A-Za-z][A-Za-z0-9]{1,31};|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
 
 
 def _tag_end(data: bytes, lowered: bytes, lt: int) -> int:

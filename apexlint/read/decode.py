@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from apexlint.ir import NoticeLevel, Notification, Span
+from apexlint.patterns import lazy
 from apexlint.read.namespace_tokens import replace_tokens
 from apexlint.read.source import SourceText
 from apexlint.read.trigger_context import qualify_trigger_context
@@ -115,7 +116,7 @@ def decode(data: bytes, path: str) -> tuple[str, bool, list[Notification]]:
         return bare_cr_as_newline(text), True, [_undecodable(data, err.start, path)]
 
 
-_BARE_CR = re.compile(r"\r(?!\n)")
+_BARE_CR = lazy(r"\r(?!\n)")
 
 
 def bare_cr_as_newline(text: str) -> str:
@@ -184,10 +185,10 @@ def read_source(
 # How a file that is not analysed may still read a session (the sources of SPEC), as named in
 # the notification that says it was skipped (`lower.unanalysed` makes each a source)
 SESSION_WORDS = (
-    ("sforce.connection.sessionId", re.compile(r"sforce\.connection\.sessionId")),
-    ("__sfdcSessionId", re.compile(r"__sfdcSessionId")),
-    ("$Api.Session_ID", re.compile(r"\$?api\.session_id", re.IGNORECASE)),
-    ("GETSESSIONID()", re.compile(r"getsessionid\s*\(", re.IGNORECASE)),
+    ("sforce.connection.sessionId", lazy(r"sforce\.connection\.sessionId")),
+    ("__sfdcSessionId", lazy(r"__sfdcSessionId")),
+    ("$Api.Session_ID", lazy(r"\$?api\.session_id", re.IGNORECASE)),
+    ("GETSESSIONID()", lazy(r"getsessionid\s*\(", re.IGNORECASE)),
 )
 
 

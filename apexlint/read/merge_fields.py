@@ -22,13 +22,14 @@ import re
 from bisect import bisect_right
 
 from apexlint.ir import NoticeLevel, Notification
+from apexlint.patterns import lazy
 from apexlint.read.source import Point, line_starts
 from apexlint.records import frozen
 
 MAX_EXPRESSION = 20_000  # chars; real merge expressions are far shorter
 _SCAN_BUDGET_FACTOR = 4  # exact scanning may read each char this many times before falling back
 
-_OPEN_RUN = re.compile(r"(?:\{!)+")
+_OPEN_RUN = lazy(r"(?:\{!)+")
 _SPECIAL = re.compile(r"[{}'\"\n]")
 _STRING_END = {"'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
 _SIMPLE = re.compile(r"[$A-Za-z_][A-Za-z0-9_.]*")

@@ -13,11 +13,10 @@ to the columns of the file as written.
 
 from __future__ import annotations
 
-import re
-
+from apexlint.patterns import lazy
 from apexlint.read.source import LineEdit
 
-_CONTENT_TOKEN = re.compile(
+_CONTENT_TOKEN = lazy(
     r"%%%(NAMESPACE|NAMESPACED_ORG|NAMESPACE_DOT|NAMESPACED_RT|NAMESPACE_OR_C|NAMESPACED_ORG_OR_C)%%%"
 )
 

@@ -12,12 +12,12 @@ refused as a zip bomb. A bad archive or member becomes a notification; the scan 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 
 from apexlint.ir import NoticeLevel, Notification
+from apexlint.patterns import lazy
 from apexlint.read.decode import ReadLimits, looks_binary
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
@@ -38,7 +38,7 @@ _CHUNK = 65536
 _RATIO_FLOOR = 1_000_000  # expansions below this many bytes are never called bombs
 _SNIFF_BYTES = 65536
 # `sforce.` not inside a host name: `http://soap.sforce.com/2006/04/metadata` is no script
-_JAVASCRIPT_SHAPE = re.compile(
+_JAVASCRIPT_SHAPE = lazy(
     rb"\bfunction\b|\b(?:var|let|const)\s+[A-Za-z_$]|=>|(?<![\w.])(?:window|document|sforce|console)\.|__sfdcSessionId"
 )
 

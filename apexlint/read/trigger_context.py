@@ -15,12 +15,13 @@ import bisect
 import itertools
 import re
 
+from apexlint.patterns import lazy
 from apexlint.read.source import LineEdit
 
 APEX_SUFFIXES = (".cls", ".trigger")
 QUALIFIED = "System.Trigger"
 # `Trigger.<context variable>`, not after a `.` (already `System.Trigger`) or inside a name
-_CONTEXT = re.compile(
+_CONTEXT = lazy(
     r"(?<![\w.$])trigger(?=\s*\.\s*(?:new|old|newmap|oldmap|isinsert|isupdate|isdelete|isundelete|isbefore|isafter"
     r"|isexecuting|size|operationtype)\b)", re.IGNORECASE)
 

@@ -13,7 +13,6 @@ formatter module can import `ReportOptions` from this package without an import 
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Protocol, TextIO
@@ -21,8 +20,9 @@ from typing import Protocol, TextIO
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, ScanResult, SourceVerdict
 from apexlint.ir import Notification
-from apexlint.lower.secrets import has_token, redact
+from apexlint.patterns import lazy
 from apexlint.records import frozen
+from apexlint.secrets import has_token, redact
 
 
 @frozen
@@ -152,7 +152,7 @@ def scrub_snippet(snippet: str | None) -> str | None:
     return snippet
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def json_text(dumped: str) -> str:

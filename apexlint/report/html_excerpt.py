@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 
 from apexlint.findings import Location, SourceContext
 from apexlint.ir import Span
-from apexlint.lower.secrets import REDACTION, has_token, redact
 from apexlint.read.source import utf16_to_char
 from apexlint.records import frozen
 from apexlint.report import scrub
+from apexlint.secrets import REDACTION, has_token, redact
 
 __all__ = ["CONTEXT_LINES", "CodeLine", "ContextIndex", "Excerpt", "Place", "context_index", "place"]
 

@@ -52,7 +52,6 @@ from typing import TextIO, TypeAlias
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location, ScanResult, SourceVerdict
 from apexlint.ir import Notification, Span
-from apexlint.lower.secrets import redact_all
 from apexlint.report import (
     ReportOptions,
     json_text,
@@ -62,6 +61,7 @@ from apexlint.report import (
     sorted_notifications,
     sorted_verdicts,
 )
+from apexlint.secrets import redact_all
 
 Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 

@@ -29,7 +29,7 @@ import sarif_om as om
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import FINGERPRINT_KEY, Finding, Fix, FlowStep, Location, ScanResult
 from apexlint.ir import Notification, Span
-from apexlint.lower.secrets import redact
+from apexlint.patterns import lazy
 from apexlint.report import (
     ReportOptions,
     json_text,
@@ -39,6 +39,7 @@ from apexlint.report import (
     sorted_notifications,
     sorted_rules,
 )
+from apexlint.secrets import redact
 
 Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 
@@ -52,7 +53,7 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-
 # A `[text](n)` that a SARIF consumer would take for an embedded link to a related location.
 _LINK_LIKE = re.compile(r"\[[^\]]*\]\(\d+\)")
 # Paths a shared report must not carry: POSIX/home roots, Windows drives, UNC shares.
-_ABSOLUTE_ARG = re.compile(r"(?:^|[\s='\"])(?:/|~[/\s]|[A-Za-z]:[\\/]|\\\\)")
+_ABSOLUTE_ARG = lazy(r"(?:^|[\s='\"])(?:/|~[/\s]|[A-Za-z]:[\\/]|\\\\)")
 # Written first, in this order, so a reader sees identity before detail; the rest keep
 # sarif-om's field order (deterministic either way).
 _KEY_ORDER = ("$schema", "id", "name", "version", "semanticVersion", "informationUri", "shortDescription",

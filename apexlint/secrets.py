@@ -4,6 +4,10 @@ A Salesforce session ID / access token is the 15- or 18-character org ID (prefix
 exclamation mark, and a long opaque part: `00Dxx0000001gEH!AQ4AQ...`. Such a literal in a
 package is a credential leak (SID009), and no output of apexlint may repeat it; so is the opaque
 part alone (`!AQ4AQ...`), which with the org's URL is the whole credential.
+
+Every stage redacts (lowering, the engine, the reporters, the command line's errors), so this
+module is no stage's: importing it loads no lowering code (a re-scan whose result and report are
+remembered imports none).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import fields, is_dataclass, replace
 from typing import TypeVar, cast
+
+from apexlint.patterns import lazy
 
 # Linear-time: no nested quantifiers, so hostile 10 MB lines cannot make it backtrack.
 # No `\b` before it: a marker glued to the token (`Session_Id00D…!…`) must not hide it, from
@@ -24,7 +30,7 @@ TOKEN_RE = re.compile(r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}
 # lowering looks for it to decide what to lower now; every full match of TOKEN_RE holds one.
 TOKEN_START = re.compile(r"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ", re.A)
 TOKEN_START_BYTES = re.compile(rb"00D[A-Za-z0-9]{12}|!A[A-Z][A-Za-z0-9]AQ")
-TOKEN_RE_BYTES = re.compile(TOKEN_RE.pattern.encode())  # TOKEN_RE over a parse buffer
+TOKEN_RE_BYTES = lazy(TOKEN_RE.pattern.encode())  # TOKEN_RE over a parse buffer
 
 _KEEP = 5
 T = TypeVar("T")
@@ -38,7 +44,7 @@ def redact(text: str) -> str:
     return TOKEN_RE.sub(lambda m: m.group(0)[:_KEEP] + REDACTION, text)
 
 
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9._!]{0,4096}")  # what a token is made of, from where a cut falls
+_TOKEN_RUN = lazy(r"[A-Za-z0-9._!]{0,4096}")  # what a token is made of, from where a cut falls
 
 
 def clip(text: str, limit: int) -> str:
