@@ -99,6 +99,9 @@ class SourceKind(StrEnum):
 CLIENT_VALUE = "client:"
 # Where a canvas app's parameters go, until its connected app is found: `canvas:<app name>`.
 CANVAS_PREFIX = "canvas:"
+# Where request defaults (`$.ajaxSetup`, `axios.defaults`) go when the script makes no request
+# through their library that the flow sees: `defaults:<library>` (each later request's URL).
+DEFAULTS_PREFIX = "defaults:"
 
 
 def client_value(way: str, name: str) -> str:

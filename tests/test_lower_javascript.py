@@ -220,6 +220,62 @@ def test_jquery_get_data_lands_in_the_query_string_and_post_data_in_the_body() -
     assert post.header_or_body and not post.in_query
 
 
+def test_jquery_defaults_ride_on_every_request_whatever_the_order() -> None:
+    """W-9: `$.ajaxSetup` sends nothing; its headers go with each jQuery request, also one
+    written above it, its `data` into a GET's URL, its `url` to a request naming none."""
+    ir = lower("function load() { return $.ajax({type: 'POST', data: '{}'}); }\n"
+               "$.get('https://api.partner.example.com/v1/items');\n" + SID +
+               "$.ajaxSetup({url: 'https://api.partner.example.com/v1/orders', headers: {Authorization: sid},\n"
+               "  data: {token: sid}});")
+    assert [u.sink for u in ir.url_uses] == ["jQuery.ajax", "jQuery.get"]
+    ajax, get = ir.url_uses
+    assert ajax.url == "https://api.partner.example.com/v1/orders" and ajax.header_or_body and not ajax.in_query
+    assert get.url == "https://api.partner.example.com/v1/items" and get.header_or_body and get.in_query
+
+
+def test_jquery_before_send_defaults_and_global_hooks() -> None:
+    ir = lower(SID + "$.ajaxSetup({beforeSend: function (x) { x.setRequestHeader('X-Sid', sid); }});\n"
+               "$(document).ajaxSend(function (e, x) { x.setRequestHeader('X-Other', sid); });\n"
+               "$.getJSON('https://api.partner.example.com/v1/items');")
+    assert [(u.sink, u.url) for u in ir.url_uses] == [("jQuery.getJSON", "https://api.partner.example.com/v1/items")]
+    alone = lower(SID + "$.ajaxPrefilter(function (o, orig, x) { x.setRequestHeader('X-Sid', sid); });")
+    assert sink(alone, "XMLHttpRequest.setRequestHeader").url == "defaults:jQuery"
+
+
+def test_jquery_defaults_without_a_session_or_without_requests() -> None:
+    assert not lower("$.ajaxSetup({headers: {Accept: 'application/json'}});\n"
+                     "$.get('https://api.partner.example.com/v1/items');").url_uses
+    alone = lower(SID + "$.ajaxSetup({headers: {Authorization: sid}});")
+    assert sink(alone, "jQuery.ajaxSetup").url == "defaults:jQuery"
+
+
+def test_axios_defaults_and_instances_go_with_their_requests() -> None:
+    """W-9: `axios.defaults.headers` go with every axios request; an instance's `headers` with
+    its own, to its `baseURL` unless the URL is absolute."""
+    ir = lower(SID + "axios.get('https://a.example.com/x');\n"
+               "axios.defaults.headers.common['Authorization'] = 'Bearer ' + sid;\n"
+               "const api = axios.create({baseURL: 'https://b.example.com/v2/', params: {s: sid}});\n"
+               "api.post('/orders', {});\n"
+               "api.get('https://c.example.com/y');\n"
+               "api({url: 'items'});")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        ("axios.get", "https://a.example.com/x", False),
+        ("axios.post", "https://b.example.com/v2/orders", True),
+        ("axios.get", "https://c.example.com/y", True),
+        ("axios", "https://b.example.com/v2/items", True),
+    ]
+
+
+def test_axios_defaults_base_url_and_no_requests() -> None:
+    ir = lower(SID + "axios.defaults.baseURL = 'https://a.example.com/api';\n"
+               "axios.defaults.headers.common.Authorization = sid;\naxios.get('/me');")
+    assert sink(ir, "axios.get").url == "https://a.example.com/api/me"
+    alone = lower(SID + "axios.defaults.headers.common.Authorization = sid;\n"
+                  "const api = axios.create({headers: {'X-Sid': sid}});")
+    assert [(u.sink, u.url) for u in alone.url_uses] == [("axios.defaults", "defaults:axios"),
+                                                         ("axios.create", "defaults:axios")]
+
+
 def test_navigation_image_and_beacon_sinks() -> None:
     code = SID + (
         "window.location.href = 'https://r.example.com/?sid=' + sid;\n"

@@ -171,7 +171,7 @@ AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # else: a script that gets values from Apex but has none of them sends them nowhere, and is not
 # walked for them (an LWC's walk costs 40 times its parse).
 MAY_REQUEST = (
-    r"fetch|XMLHttpRequest|ActiveXObject|ajax|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
+    r"fetch|XMLHttpRequest|ActiveXObject|ajax|axios|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
     r"|location\.(?:assign|replace)\s*\(|navigateToURL|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
     r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
     r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"

@@ -15,6 +15,9 @@ from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, client_value
 from apexlint.lower.js_sinks import (
+    AXIOS,
+    AXIOS_CREATE,
+    AXIOS_NAMES,
     CONSTRUCTOR_KINDS,
     JQUERY_NAMES,
     JSFORCE_CONNECTIONS,
@@ -62,6 +65,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
         return held
+    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+        # an axios instance: its requests carry the config's headers to its `baseURL` (`js_sinks._axios`)
+        config = flow.value(args[0]) if args else UNKNOWN
+        return JsValue(config.sources, UNKNOWN_TEXT, config.props, AXIOS)
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT

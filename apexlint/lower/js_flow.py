@@ -6,6 +6,8 @@ methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating
 (`headers.append`, `params.set`), and calls to functions declared in the same page or file,
 including methods of object literals (arguments bound to parameters, return values carried
 back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
+Request defaults (`$.ajaxSetup`, `axios.defaults`, `axios.create`) go with every request made
+through their library (`js_sinks.RequestDefaults`), whatever the order of the two in the text.
 
 Each function's own variables (its parameters and what it declares with `var`, `let` or
 `const`, outside the functions nested in it) are its own: two functions that both say `var
@@ -71,6 +73,7 @@ _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement"
 _EQUALITY = frozenset({"==", "!=", "===", "!=="})
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
+_DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
 )
@@ -184,6 +187,11 @@ class ScriptFlow:
         self.open_urls: dict[str, JsValue] = {}
         self.open_methods: dict[str, str] = {}  # XHR receiver -> the method its open() names
         self.request_urls: list[JsValue] = []
+        # request defaults by library (`$.ajaxSetup`, `axios.defaults`), and the libraries the
+        # scripts send requests through: both complete after the first pass, for the second
+        self.defaults: dict[str, sinks.RequestDefaults] = {}
+        self.requests_through: set[str] = set()
+        self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span, str], _Use] = {}
@@ -223,6 +231,7 @@ class ScriptFlow:
         for emit in (False, True):
             self.emit = emit
             self.memo.clear()
+            self._defaults_index = None
             for unit, tree in self.units:
                 self.cur = unit
                 for start in walked_parts(unit, tree):
@@ -317,6 +326,22 @@ class ScriptFlow:
                                  else node.child_by_field_name("condition") or node)
             for source in own:
                 self.tests.setdefault((source, span, how), None)
+
+    def defaults_set(self, prefix: str) -> list[tuple[str, JsValue]]:
+        """The names bound under `prefix` (`axios.defaults`: `axios.defaults.baseURL`,
+        `axios.defaults.headers.common.Authorization`...) with their values, as the first pass
+        left them; none in the first pass, which reports nothing."""
+        if not self.emit:
+            return []
+        if self._defaults_index is None:
+            index: dict[str, list[tuple[str, JsValue]]] = {}
+            for key, value in self.env.items():
+                at = key.find(_DEFAULTS)
+                end = at + len(_DEFAULTS)
+                if at > 0 and (end == len(key) or key[end] == "."):
+                    index.setdefault(key[:end], []).append((key, value))
+            self._defaults_index = index
+        return self._defaults_index.get(prefix, [])
 
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
+from apexlint.ir import DEFAULTS_PREFIX
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
     UNKNOWN,
+    UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
     arguments_of,
@@ -49,13 +52,20 @@ CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
 FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
 BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
 JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
+JQUERY = "jQuery"  # the library's name, as request defaults are kept under it
 JQUERY_AJAX = "ajax"
 JQUERY_SHORTHANDS = {"get": "GET", "getJSON": "GET", "post": "POST"}
 JQUERY_SETUP = "ajaxSetup"
+# jQuery's global request hooks: `$.ajaxPrefilter(fn)` and `$(document).ajaxSend(fn)` run `fn`
+# before every jQuery request, so a header set there (`xhr.setRequestHeader`) rides on each.
+JQUERY_HOOKS = ("ajaxPrefilter", "ajaxSend")
 DOCUMENT_WRITE = frozenset({"document.write", "document.writeln"})
 # axios: `axios(config)`, `axios(url, config)`, `axios.request(config)`, and a method per verb
 # (`params` go into the URL; `data` is the body of the verbs that send one).
 AXIOS_NAMES = frozenset({"axios", "window.axios"})
+AXIOS = "axios"  # the library's name, the kind of an instance (`axios.create(config)`)
+AXIOS_CREATE = "create"
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 AXIOS_NO_BODY = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
 AXIOS_BODY = {"post": "POST", "put": "PUT", "patch": "PATCH"}
 # Lightning Out: `$Lightning.use(app, callback, lightningEndPointURI, authToken)` sends the token
@@ -129,6 +139,23 @@ class CallShape:
     @property
     def mentions_cometd(self) -> bool:
         return "cometd" in self.callee.lower()
+
+
+@dataclass(slots=True)
+class RequestDefaults:
+    """What a library's request defaults add to every request made through it (`$.ajaxSetup(
+    {headers, data, url})`, a header set in its `beforeSend`, `axios.defaults.headers`): sessions in
+    headers, sessions in data (the URL of a GET, else the body), and the URL a request that names
+    none goes to. The flow is insensitive to order: every request of the script gets them."""
+
+    headers: set[str] = field(default_factory=set)
+    data: set[str] = field(default_factory=set)
+    url: JsValue | None = None
+
+
+def defaults_url(library: str) -> JsValue:
+    """The URL of request defaults whose script makes no request through their library."""
+    return JsValue(text=DEFAULTS_PREFIX + library)
 
 
 def call_shape(unit: ScriptUnit, fn: Node | None) -> CallShape:
@@ -209,12 +236,18 @@ def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
 
 
 def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
-    """`$.ajax(settings)`, `$.ajax(url, settings)`, `$.get/post/getJSON(url, data)`, `$.ajaxSetup`.
+    """`$.ajax(settings)`, `$.ajax(url, settings)`, `$.get/post/getJSON(url, data)`, each with
+    what `$.ajaxSetup` made the defaults (`_jquery_defaults`).
 
     jQuery appends `data` to the URL for GET requests, so a session there is in the URL."""
     method = shape.method
+    if method in JQUERY_HOOKS and (shape.is_jquery or method == "ajaxSend"):
+        return _jquery_defaults(flow, node, method, None)
     if not shape.is_jquery or method not in (JQUERY_AJAX, JQUERY_SETUP, *JQUERY_SHORTHANDS):
         return None
+    if method == JQUERY_SETUP:
+        return _jquery_defaults(flow, node, method, _arg(args, 0))
+    defaults = flow.defaults.get(JQUERY, RequestDefaults())
     if method in JQUERY_SHORTHANDS:
         url = flow.value(_arg(args, 0))
         data_node = _arg(args, 1)
@@ -222,41 +255,135 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
         headers, verb = None, JQUERY_SHORTHANDS[method]
     else:
         settings = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
-        url = flow.value(args[0]) if len(args) >= 2 else (flow.field(settings, "url") or JsValue(text=""))
+        url = flow.value(args[0]) if len(args) >= 2 else (
+            flow.field(settings, "url") or defaults.url or JsValue(text=""))
         headers, data = flow.field(settings, "headers"), flow.field(settings, "data")
         verb_value = flow.field(settings, "type") or flow.field(settings, "method")
         verb = verb_value.text.upper() if verb_value is not None else "GET"
     in_url = verb in ("GET", "HEAD", "DELETE")
-    query = url.sources | (_sources(data) if in_url else frozenset())
-    carried = _sources(headers) | (frozenset() if in_url else _sources(data))
+    data_sources = _sources(data) | defaults.data
+    query = url.sources | (data_sources if in_url else frozenset())
+    carried = _sources(headers) | defaults.headers | (frozenset() if in_url else data_sources)
     flow.use(f"jQuery.{method}", node, url, query=query, carried=carried)
+    flow.requests_through.add(JQUERY)
     flow.request_urls.append(url)
+    return True
+
+
+def _jquery_defaults(flow: ScriptFlow, node: Node, method: str, settings: Node | None) -> bool:
+    """`$.ajaxSetup(settings)` sends nothing: its `headers` and `data` ride on every later jQuery
+    request, and a request naming no URL goes to its `url`. So do the headers its `beforeSend`
+    sets, or a global hook's (`$.ajaxPrefilter(fn)`, `$(document).ajaxSend(fn)`): the walk enters
+    them with these defaults as the request context (`_xhr`). Only a script that makes no jQuery
+    request the flow sees has the session reported here, to the setup's `url` or, without one,
+    to each later request's (unresolved: `ir.DEFAULTS_PREFIX`)."""
+    defaults = flow.defaults.setdefault(JQUERY, RequestDefaults())
+    url = flow.field(settings, "url")
+    headers, data = _sources(flow.field(settings, "headers")), _sources(flow.field(settings, "data"))
+    defaults.headers |= headers
+    defaults.data |= data
+    if url is not None:
+        defaults.url = url if defaults.url is None else union(defaults.url, url)
+    target = url or defaults_url(JQUERY)
+    if JQUERY not in flow.requests_through:
+        verb_value = flow.field(settings, "type") or flow.field(settings, "method")
+        in_url = url is not None and (verb_value.text.upper() if verb_value is not None else "GET") in (
+            "GET", "HEAD", "DELETE")
+        flow.use(f"jQuery.{method}", node, target, query=target.sources | (data if in_url else frozenset()),
+                 carried=headers | (frozenset() if in_url else data))
+    flow.request_urls.append(JsValue(target.sources, target.text, target.props, DEFAULTS_PREFIX + JQUERY))
     return True
 
 
 def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     """`axios(config)`, `axios(url, config)`, `axios.request(config)`, `axios.get(url, config)`,
-    `axios.post(url, data, config)`: the request goes to `url` (else `config.url`, else
-    `config.baseURL`) with `config.headers`, its `params` in the URL."""
+    `axios.post(url, data, config)`, also of an instance (`api = axios.create(config)`): the
+    request goes to `url` (else `config.url`), after the instance's or the defaults' `baseURL`
+    unless absolute, with `config.headers` and the defaults' headers, its `params` in the URL."""
     verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
-    if shape.callee in AXIOS_NAMES or (shape.receiver in AXIOS_NAMES and shape.method == "request"):
+    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+        return _axios_create(flow, node, _arg(args, 0))
+    if _axios_client(flow, shape.callee) is not None:
+        client = shape.callee
+    elif _axios_client(flow, shape.receiver) is not None and (verb is not None or shape.method == "request"):
+        client = shape.receiver
+    else:
+        return None
+    if client == shape.callee or shape.method == "request":
         config = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
         url = flow.value(args[0]) if len(args) >= 2 else None
         data = flow.field(config, "data")
         verb = _method(flow.field(config, "method")) or "GET"
-    elif shape.receiver in AXIOS_NAMES and verb is not None:
-        url = flow.value(_arg(args, 0))
-        data = flow.value(_arg(args, 1)) if shape.method in AXIOS_BODY and len(args) >= 2 else None
-        config = _arg(args, 2 if shape.method in AXIOS_BODY else 1)
     else:
-        return None
-    url = url or flow.field(config, "url") or flow.field(config, "baseURL") or JsValue(text="")
-    query = url.sources | _sources(flow.field(config, "params"))
-    carried = _sources(flow.field(config, "headers")) | _sources(data)
+        url = flow.value(_arg(args, 0))
+        data = flow.value(args[1]) if shape.method in AXIOS_BODY and len(args) >= 2 else None
+        config = _arg(args, 2 if shape.method in AXIOS_BODY else 1)
+    defaults = axios_defaults(flow, client)
+    url = _axios_url(url or flow.field(config, "url"), flow.field(config, "baseURL") or defaults.url)
+    query = url.sources | _sources(flow.field(config, "params")) | defaults.data
+    carried = _sources(flow.field(config, "headers")) | _sources(data) | defaults.headers
     flow.use(f"axios.{shape.method}" if shape.method else "axios", node, url, query=query, carried=carried,
-             body=data, method=verb)
+             body=data, method=verb or "")
+    flow.requests_through.add(AXIOS)
     flow.request_urls.append(url)
     return True
+
+
+def _axios_client(flow: ScriptFlow, name: str) -> JsValue | None:
+    """What axios client a name is: axios itself, or an instance `axios.create` made; else None."""
+    if name in AXIOS_NAMES:
+        return JsValue(kind=AXIOS)
+    found = flow.env.get(name) if name else None
+    return found if found is not None and found.kind == AXIOS else None
+
+
+def axios_defaults(flow: ScriptFlow, client: str) -> RequestDefaults:
+    """What a client's requests get besides their own config: an instance's (`axios.create(
+    config)`), and whatever the scripts set on `<client>.defaults` (`axios.defaults.headers.common[
+    'Authorization'] = …`, `axios.defaults.baseURL = …`: every request made through it), an
+    instance's also axios's own, which `axios.create` starts from. Read from the names the
+    first pass bound (`ScriptFlow.defaults_set`), so that order does not matter."""
+    out = RequestDefaults()
+    names = [client] if client in AXIOS_NAMES else [client, *sorted(AXIOS_NAMES)]
+    instance = _axios_client(flow, client) if client not in AXIOS_NAMES else None
+    if instance is not None:
+        out.headers |= _sources(instance.prop("headers"))
+        out.data |= _sources(instance.prop("params"))
+        out.url = instance.prop("baseURL")
+    for name in names:
+        for key, value in flow.defaults_set(name + ".defaults"):
+            rest = key[len(name) + len(".defaults"):]
+            if rest == ".baseURL":
+                out.url = out.url or value
+            elif rest.startswith(".params"):
+                out.data |= value.sources
+            else:
+                out.headers |= value.sources
+    return out
+
+
+def _axios_create(flow: ScriptFlow, node: Node, config: Node | None) -> bool:
+    """`axios.create(config)` sends nothing; its requests are reported (`_axios`). In a script
+    that sends no axios request the flow sees, the session in its headers is reported here."""
+    if AXIOS not in flow.requests_through:
+        base = flow.field(config, "baseURL")
+        target = base or defaults_url(AXIOS)
+        params = _sources(flow.field(config, "params"))
+        flow.use(f"axios.{AXIOS_CREATE}", node, target, query=params if base is not None else frozenset(),
+                 carried=_sources(flow.field(config, "headers")) | (params if base is None else frozenset()))
+    return False
+
+
+def _axios_url(url: JsValue | None, base: JsValue | None) -> JsValue:
+    """axios's URL: `url` after `baseURL` unless `url` is absolute (or not known at all)."""
+    if base is None or not base.text:
+        return url or JsValue(text="")
+    if url is None or not url.text:
+        return base
+    if url.text.startswith(UNKNOWN_TEXT) or _ABSOLUTE.match(url.text):
+        return url
+    return concat(JsValue(base.sources, base.text.rstrip("/")), JsValue(text="/"),
+                  JsValue(url.sources, url.text.lstrip("/")))
 
 
 def _lightning_out(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
@@ -296,6 +423,13 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     elif method == "setRequestHeader" and len(args) >= 2:
         request = flow.open_urls.get(receiver) or (flow.request_urls[-1] if flow.request_urls else None)
         header = union(flow.value(args[0]), flow.value(args[1]))
+        if request is not None and request.kind.startswith(DEFAULTS_PREFIX):
+            # in a `beforeSend` of `$.ajaxSetup` or a global hook: a header of every later request
+            library = request.kind[len(DEFAULTS_PREFIX):]
+            flow.defaults.setdefault(library, RequestDefaults()).headers.update(header.sources)
+            if library in flow.requests_through:
+                return False  # reported at each of those requests
+            request = JsValue(request.sources, request.text, request.props)
         flow.use("XMLHttpRequest.setRequestHeader", node, request, carried=header.sources, receiver=receiver,
                  method=flow.open_methods.get(receiver, ""))
     elif method == "send" and known.kind in ("websocket",):
@@ -606,6 +740,10 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
     if is_location(name):
         flow.use("window.location", site, value, query=value.sources)
         return
+    if value.sources and AXIOS not in flow.requests_through and _axios_default(name):
+        # `axios.defaults.headers.common['Authorization'] = …` in a script that sends no axios request
+        flow.use("axios.defaults", site, defaults_url(AXIOS), carried=value.sources)
+        return
     if not base:
         return
     if prop == "action":
@@ -620,6 +758,11 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
         url = markup_url(value.text)
         if url is not None:
             flow.use(f"element.{prop}", site, JsValue(text=url), query=value.sources)
+
+
+def _axios_default(name: str) -> bool:
+    """Whether `name` is a part of axios's request defaults (`axios.defaults.headers.common.X`)."""
+    return any(name.startswith(f"{client}.defaults") for client in AXIOS_NAMES)
 
 
 def new_site(flow: ScriptFlow, node: Node) -> None:
