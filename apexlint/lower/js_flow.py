@@ -186,6 +186,9 @@ class ScriptFlow:
         self.functions: dict[str, tuple[ScriptUnit, Node]] = {}
         self.open_urls: dict[str, JsValue] = {}
         self.open_methods: dict[str, str] = {}  # XHR receiver -> the method its open() names
+        # XHR receiver -> the `SalesforceProxy-Endpoint` header set on it: where a request it
+        # opens to the AJAX Toolkit's proxy (`/services/proxy`) is forwarded (`js_sinks.AJAX_PROXY`)
+        self.proxy_endpoints: dict[str, JsValue] = {}
         self.request_urls: list[JsValue] = []
         # request defaults by library (`$.ajaxSetup`, `axios.defaults`), and the libraries the
         # scripts send requests through: both complete after the first pass, for the second

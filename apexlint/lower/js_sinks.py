@@ -68,6 +68,11 @@ AXIOS_CREATE = "create"
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 AXIOS_NO_BODY = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
 AXIOS_BODY = {"post": "POST", "put": "PUT", "patch": "PATCH"}
+# The AJAX Toolkit's proxy: a request to the org's `/services/proxy` is forwarded, with its headers
+# and body, to the URL in its `SalesforceProxy-Endpoint` header (`sforce.connection.remoteFunction`
+# is built on it): that URL, any host, is where the request goes.
+AJAX_PROXY = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?(?://[^/?#]*|\{[^}]*\})?/services/proxy(?:[/?#]|$)", re.IGNORECASE)
+PROXY_ENDPOINT = "salesforceproxy-endpoint"
 # Lightning Out: `$Lightning.use(app, callback, lightningEndPointURI, authToken)` sends the token
 # to the endpoint (none given: the org the page is served from).
 LIGHTNING_OUT = frozenset({"$Lightning.use", "window.$Lightning.use"})
@@ -223,11 +228,20 @@ def _sources(value: JsValue | None) -> frozenset[str]:
     return value.sources if value is not None else frozenset()
 
 
+def proxied(url: JsValue, headers: JsValue | None) -> JsValue:
+    """Where a request to `url` with `headers` goes: the `SalesforceProxy-Endpoint` header's URL
+    when `url` is the AJAX Toolkit's proxy (`AJAX_PROXY`), else `url`."""
+    if headers is None or not AJAX_PROXY.match(url.text):
+        return url
+    endpoint = next((v for k, v in headers.props if k.lower() == PROXY_ENDPOINT), None)
+    return url if endpoint is None else JsValue(url.sources | endpoint.sources, endpoint.text)
+
+
 def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     if shape.callee not in FETCH_NAMES:
         return None
-    url = flow.value(_arg(args, 0))
     init = _arg(args, 1)
+    url = proxied(flow.value(_arg(args, 0)), flow.field(init, "headers"))
     carried = _sources(flow.field(init, "headers")) | _sources(flow.field(init, "body"))
     flow.use("fetch", node, url, query=url.sources, carried=carried, body=flow.field(init, "body"),
              method=_method(flow.field(init, "method")) or "GET")
@@ -260,6 +274,7 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
         headers, data = flow.field(settings, "headers"), flow.field(settings, "data")
         verb_value = flow.field(settings, "type") or flow.field(settings, "method")
         verb = verb_value.text.upper() if verb_value is not None else "GET"
+    url = proxied(url, headers)
     in_url = verb in ("GET", "HEAD", "DELETE")
     data_sources = _sources(data) | defaults.data
     query = url.sources | (data_sources if in_url else frozenset())
@@ -417,12 +432,23 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     known = flow.env.get(receiver, UNKNOWN)
     if method == "open" and len(args) >= 2 and receiver not in WINDOW_NAMES:
         url = flow.value(args[1])
+        if AJAX_PROXY.match(url.text) and receiver in flow.proxy_endpoints:
+            # the proxy's target, from a `SalesforceProxy-Endpoint` header the first pass saw
+            url = JsValue(url.sources | flow.proxy_endpoints[receiver].sources, flow.proxy_endpoints[receiver].text)
         flow.open_urls[receiver] = url
         flow.open_methods[receiver] = _method(flow.value(args[0]))
         flow.use("XMLHttpRequest.open", node, url, query=url.sources)
     elif method == "setRequestHeader" and len(args) >= 2:
         request = flow.open_urls.get(receiver) or (flow.request_urls[-1] if flow.request_urls else None)
-        header = union(flow.value(args[0]), flow.value(args[1]))
+        name, value = flow.value(args[0]), flow.value(args[1])
+        header = union(name, value)
+        if name.text.lower() == PROXY_ENDPOINT:
+            # where the AJAX proxy forwards this request (`AJAX_PROXY`): a session in it is in that URL
+            endpoint = flow.proxy_endpoints.get(receiver)
+            flow.proxy_endpoints[receiver] = value if endpoint is None else union(endpoint, value)
+            flow.use("XMLHttpRequest.setRequestHeader", node, value, query=header.sources, receiver=receiver,
+                     method=flow.open_methods.get(receiver, ""))
+            return False
         if request is not None and request.kind.startswith(DEFAULTS_PREFIX):
             # in a `beforeSend` of `$.ajaxSetup` or a global hook: a header of every later request
             library = request.kind[len(DEFAULTS_PREFIX):]
