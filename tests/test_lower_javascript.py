@@ -293,6 +293,19 @@ def test_a_request_to_the_ajax_proxy_goes_to_its_endpoint_header() -> None:
     assert sink(plain, "XMLHttpRequest.setRequestHeader").url == "/services/data/v60.0/limits"
 
 
+def test_lightning_navigation_to_a_url_is_a_redirect() -> None:
+    """W-13: Aura's `force:navigateToURL` event and an LWC's `NavigationMixin.Navigate` to a web page."""
+    ir = lower(SID + "var e = $A.get('e.force:navigateToURL');\n"
+               "e.setParams({url: 'https://a.example.com/?s=' + sid});\n"
+               "this[NavigationMixin.Navigate]({type: 'standard__webPage', attributes: {url: '/apex/P?s=' + sid}});\n"
+               "$A.get('e.force:refreshView').setParams({url: sid});\n"
+               "this[NavigationMixin.Navigate]({type: 'standard__recordPage', attributes: {url: sid}});")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        ("force:navigateToURL", "https://a.example.com/?s={sforce.connection.sessionId}", True),
+        ("NavigationMixin.Navigate", "/apex/P?s={sforce.connection.sessionId}", True),
+    ]
+
+
 def test_navigation_image_and_beacon_sinks() -> None:
     code = SID + (
         "window.location.href = 'https://r.example.com/?sid=' + sid;\n"

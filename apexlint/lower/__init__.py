@@ -172,7 +172,7 @@ AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # walked for them (an LWC's walk costs 40 times its parse).
 MAY_REQUEST = (
     r"fetch|XMLHttpRequest|ActiveXObject|ajax|axios|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
-    r"|location\.(?:assign|replace)\s*\(|navigateToURL|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
+    r"|location\.(?:assign|replace)\s*\(|navigateToURL|NavigationMixin\.Navigate|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
     r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
     r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"
 )

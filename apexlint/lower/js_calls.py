@@ -15,6 +15,9 @@ from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, client_value
 from apexlint.lower.js_sinks import (
+    AURA_EVENT_GETTERS,
+    AURA_NAVIGATE_EVENT,
+    AURA_NAVIGATE_KIND,
     AXIOS,
     AXIOS_CREATE,
     AXIOS_NAMES,
@@ -61,6 +64,8 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return JsValue(frozenset({client_value("apex", apex)}))
+    if shape.callee in AURA_EVENT_GETTERS and len(args) == 1 and flow.value(args[0]).text == AURA_NAVIGATE_EVENT:
+        return JsValue(kind=AURA_NAVIGATE_KIND)  # the event that navigates to its `url` (`js_sinks`)
     if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:

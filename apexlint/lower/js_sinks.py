@@ -45,6 +45,15 @@ LOCATION_METHODS = frozenset({"assign", "replace"})
 WINDOW_OPEN = frozenset({"window.open", "top.open", "parent.open", "self.open", "window.top.open"})
 # Salesforce mobile / Lightning Experience navigation from a Visualforce page.
 ONE_NAVIGATION = frozenset({"sforce.one.navigateToURL", "window.sforce.one.navigateToURL"})
+# Lightning navigation to a URL: Aura's `$A.get('e.force:navigateToURL')` event, fired with its
+# `url` parameter (`setParams({url})`, `setParam('url', u)`), and an LWC's
+# `this[NavigationMixin.Navigate]({type: 'standard__webPage', attributes: {url}})`.
+AURA_EVENT_GETTERS = frozenset({"$A.get", "window.$A.get"})
+AURA_NAVIGATE_EVENT = "e.force:navigateToURL"
+AURA_NAVIGATE_KIND = "force:navigateToURL"
+AURA_SET_PARAMS = frozenset({"setParams", "setParam"})
+LWC_NAVIGATE = frozenset({"NavigationMixin.Navigate"})
+LWC_WEB_PAGE = "standard__webPage"
 # The Salesforce Console Integration Toolkit opens a tab on a URL, its second argument
 # (`sforce.console.openSubtab(primaryTabId, url, active, tabLabel, ...)`).
 CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
@@ -427,6 +436,37 @@ def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]
     return False
 
 
+def _lightning_navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """Aura's `force:navigateToURL` event given its `url` (the event is what `$A.get` returns:
+    `js_calls.call_value`), and an LWC's `this[NavigationMixin.Navigate](pageReference)` of a
+    `standard__webPage` reference (or one of no type apexlint can read with a URL attribute):
+    both send the browser to the URL, as `window.open` does."""
+    if shape.method in AURA_SET_PARAMS and args:
+        obj = _receiver(node)
+        if obj is None or flow.value(obj).kind != AURA_NAVIGATE_KIND:
+            return None
+        if shape.method == "setParam":
+            if len(args) < 2 or flow.value(args[0]).text != "url":
+                return False
+            url = flow.value(args[1])
+        else:
+            url = flow.field(args[0], "url") or JsValue()
+        flow.use(AURA_NAVIGATE_KIND, node, url, query=url.sources)
+        return False
+    fn = node.child_by_field_name("function")
+    index = fn.child_by_field_name("index") if fn is not None and fn.type == "subscript_expression" else None
+    if index is None or dotted(flow.cur, index) not in LWC_NAVIGATE or not args:
+        return None
+    page_type = flow.field(args[0], "type")
+    if page_type is not None and page_type.text not in (LWC_WEB_PAGE, UNKNOWN_TEXT):
+        return False
+    attributes = flow.field(args[0], "attributes")
+    target = attributes.prop("url") if attributes is not None else None
+    if target is not None:
+        flow.use("NavigationMixin.Navigate", node, target, query=target.sources)
+    return False
+
+
 def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     method, receiver = shape.method, shape.receiver
     known = flow.env.get(receiver, UNKNOWN)
@@ -741,8 +781,8 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _xhr, _beacon, _post_message,
-    _sforce, _forcetk, _jsforce, _cometd,
+    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _lightning_navigation, _xhr,
+    _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
     _remote_object, _set_attribute, _document_write, _mutation,
 )
 
