@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.dataflow import SourceHit
-from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, UrlUse
+from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, HELPER_PARAMETER, SESSION_TEXT, UrlUse
 from apexlint.model.package import MethodInfo, PackageModel
 
 _Member = tuple[str, str, str]  # ("binding" | "method", class, property or method), lower case
@@ -64,7 +64,9 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                     # calls the first that declares the member, which may hand none: an over-approximation
         if found:
             labels = sorted(set(found.values()))
-            out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels)))
+            out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels),  # its place: a session
+                               url=use.url.replace(HANDED_TEXT, SESSION_TEXT),
+                               body=use.body.replace(HANDED_TEXT, SESSION_TEXT)))
     return out
 
 

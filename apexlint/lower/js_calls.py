@@ -39,6 +39,7 @@ from apexlint.lower.js_values import (
     arguments_of,
     concat,
     dotted,
+    handed_over,
     union,
     unwrap_function,
 )
@@ -61,11 +62,11 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     inner = unwrap_function(fn)
     if inner is not None:
         return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
-    apex = flow.cur.apex_method(shape.callee) if shape.callee else None
-    if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
-        return JsValue(frozenset({client_value("apex", apex)}))
     if shape.callee in AURA_EVENT_GETTERS and len(args) == 1 and flow.value(args[0]).text == AURA_NAVIGATE_EVENT:
         return JsValue(kind=AURA_NAVIGATE_KIND)  # the event that navigates to its `url` (`js_sinks`)
+    apex = flow.cur.apex_method(shape.callee) if shape.callee else None
+    if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
+        return handed_over(frozenset({client_value("apex", apex)}))
     if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
@@ -138,7 +139,7 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         action = AURA_ACTION.match(flow.cur.text(args[0])) if len(args) == 1 else None
         return JsValue(frozenset({client_value("aura", action.group(1))})) if action is not None else UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources
-    return JsValue(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
+    return handed_over(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
 
 
 def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
@@ -180,7 +181,7 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
     params = parameter_names(flow.cur, callback) if callback is not None else []
     if callback is not None and params and params[0]:
-        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: JsValue(handed)}
+        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: handed_over(handed)}
 
 
 def _unwrapped_callback(arg: Node) -> Node:

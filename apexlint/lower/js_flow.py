@@ -50,6 +50,8 @@ from apexlint.lower.js_values import (
     concat,
     dotted,
     either,
+    handed_over,
+    shown,
     union,
 )
 from apexlint.lower.secrets import clip
@@ -212,7 +214,7 @@ class ScriptFlow:
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {
-                    name: JsValue(frozenset({helper_parameter(method, i)}))
+                    name: handed_over(frozenset({helper_parameter(method, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
         self.hands_over = any(u.hands_over for u, _ in units)
         # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
@@ -707,11 +709,12 @@ class ScriptFlow:
 
     def _finish(self) -> list[UrlUse]:
         out: list[UrlUse] = []
-        for acc in self.uses.values():
+        for (_, _, handed), acc in self.uses.items():
             url = acc.url
             if acc.receiver and not url and acc.receiver in self.open_urls:
                 url = self.open_urls[acc.receiver].text
-            out.append(UrlUse(acc.sink, clip(url, MAX_URL_TEXT), tuple(sorted(acc.sources)), self.src.path, acc.span,
-                              acc.text, acc.in_query, acc.header_or_body, acc.body, acc.method))
+            out.append(UrlUse(acc.sink, clip(shown(url, handed), MAX_URL_TEXT), tuple(sorted(acc.sources)),
+                              self.src.path, acc.span, acc.text, acc.in_query, acc.header_or_body,
+                              shown(acc.body, handed), acc.method))
         out.sort(key=lambda u: (u.span, u.sink, u.sources))
         return out
