@@ -306,6 +306,32 @@ def test_lightning_navigation_to_a_url_is_a_redirect() -> None:
     ]
 
 
+def test_wired_apex_results_are_followed_as_the_imperative_calls_are() -> None:
+    """W-7: `@wire(getSid) sid;` holds what getSid returns in `this.sid.data`; a wired function
+    gets it as its argument's `data`. Destructured parameters are the function's own names."""
+    ir = lower("""import { LightningElement, wire } from 'lwc';
+import getSid from '@salesforce/apex/Ctl.getSid';
+var data = 'https://x.example.com/';
+export default class C extends LightningElement {
+    @wire(getSid) sid;
+    @wire(getSid) wired({ data: token, error }) { this.token = token; this.error = error; }
+    @wire(getSid) whole(result) { this.held = result.data; }
+    send() {
+        fetch('https://a.example.com/?s=' + this.sid.data);
+        fetch('https://b.example.com/?s=' + this.token + this.error);
+        fetch('https://c.example.com/', {body: this.held});
+        fetch('https://d.example.com/?e=' + this.sid.error);
+    }
+}
+function other({ data }) { fetch(data + 'x'); }
+""", "force-app/main/default/lwc/c/c.js")
+    assert [(u.url, u.sources, u.in_query) for u in ir.url_uses] == [
+        (f"https://a.example.com/?s={HANDED_TEXT}", ("client:apex:ctl.getsid",), True),
+        (f"https://b.example.com/?s={HANDED_TEXT}{{…}}", ("client:apex:ctl.getsid",), True),
+        ("https://c.example.com/", ("client:apex:ctl.getsid",), False),
+    ]
+
+
 def test_navigation_image_and_beacon_sinks() -> None:
     code = SID + (
         "window.location.href = 'https://r.example.com/?sid=' + sid;\n"

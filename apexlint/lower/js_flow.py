@@ -15,7 +15,8 @@ request` hold two variables. Everything else shares the page's name space, as gl
 
 What Apex hands to the script is followed too, under a stand-in id (`ir.CLIENT_VALUE`) the
 analysis later replaces with the sessions the Apex member returns: a call of a method the
-module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
+module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter, or
+wired: the `data` of an `@wire` field's value or of a wired function's argument), the
 `result` of a JavaScript remoting callback, a merge field that reads one controller property,
 an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
 send something (what the bundle's controller passes them: `aura_helper_methods`).
@@ -23,7 +24,7 @@ send something (what the bundle's controller passes them: `aura_helper_methods`)
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
-not follow values through the DOM, storage, events, other promises' resolved values, `@wire`,
+not follow values through the DOM, storage, events, other promises' resolved values,
 object methods called through `this`, or other files. Unknown calls return untainted values. A
 sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
 `js_sinks`).
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UrlUse, helper_parameter
+from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UrlUse, client_value, helper_parameter
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
@@ -47,6 +48,7 @@ from apexlint.lower.js_values import (
     UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
+    arguments_of,
     concat,
     dotted,
     either,
@@ -95,7 +97,7 @@ class _Scope:
 def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
     """The parameters of a function and the names it declares (`var`, `let`, `const`, in any
     block), not counting the functions nested in it."""
-    names = {n for n in calls.parameter_names(unit, fn) if n}
+    names = {n for n in calls.parameter_names(unit, fn) if n} | pattern_parameter_names(unit, fn)
     body = fn.child_by_field_name("body")
     pending = [body] if body is not None else []
     while pending:  # iterative: bodies nest as deep as the input likes
@@ -109,6 +111,57 @@ def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
                     names.add(unit.text(target))
             pending.append(child)
     return frozenset(names)
+
+
+_PATTERNS = frozenset({"object_pattern", "array_pattern"})
+
+
+def pattern_parameter_names(unit: ScriptUnit, fn: Node) -> set[str]:
+    """The names a function's destructured parameters bind (`({ data, error: e }) => …`: data, e),
+    not their default values' names."""
+    params = fn.child_by_field_name("parameters")
+    pending = [p for p in params.named_children if p.type in _PATTERNS] if params is not None else []
+    names: set[str] = set()
+    while pending:
+        node = pending.pop()
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            names.add(unit.text(node))
+        elif node.type in ("assignment_pattern", "object_assignment_pattern"):
+            left = node.child_by_field_name("left")
+            if left is not None:
+                pending.append(left)
+        elif node.type == "pair_pattern":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                pending.append(value)
+        else:
+            pending.extend(node.named_children)
+    return names
+
+
+# LWC's `@wire(getSid) sid;` and `@wire(getSid) wiredSid({ data }) {…}`: what the wired Apex
+# method returns is the `data` of the field's value, of the function's argument
+_WIRE = b"@wire"
+WIRED_DATA = "data"
+
+
+def wired_members(unit: ScriptUnit, tree: Tree) -> list[tuple[Node, str]]:
+    """The class fields and methods of an LWC an imported Apex method is wired to, each with the
+    stand-in of what it returns (`ir.client_value("apex", …)`)."""
+    found: list[tuple[Node, str]] = []
+    pos = unit.raw.find(_WIRE)
+    while pos >= 0:
+        node = tree.root_node.descendant_for_byte_range(pos, pos + len(_WIRE))
+        while node is not None and node.type != "decorator":
+            node = node.parent if node.type not in ("class_body", "program") else None
+        call = next((c for c in node.named_children if c.type == "call_expression"), None) if node else None
+        args = arguments_of(call) if call is not None else []
+        apex = unit.apex_method(unit.text(args[0])) if args and args[0].type == "identifier" else None
+        member = node.parent if node is not None else None
+        if apex is not None and member is not None and member.type in ("field_definition", "method_definition"):
+            found.append((member, client_value("apex", apex)))
+        pos = unit.raw.find(_WIRE, pos + 1)
+    return found
 
 
 _AURA_CALLBACK = b"setCallback"
@@ -229,6 +282,40 @@ class ScriptFlow:
         self.depth = 0
         self.calls = 0
         self.has_submit = any(b".submit(" in u.raw for u, _ in units)
+        for unit, tree in units:  # an LWC's wired Apex methods: their results' `data`
+            for member, stand_in in wired_members(unit, tree) if _WIRE in unit.raw else ():
+                self._wire(unit, member, stand_in)
+
+    def _wire(self, unit: ScriptUnit, member: Node, stand_in: str) -> None:
+        """`@wire(getSid) sid;`: `this.sid.data` is what `getSid` returns; `@wire(getSid)
+        wiredSid(result)` / `wiredSid({ data })`: `result.data`, `data` is."""
+        data = handed_over(frozenset({stand_in}))
+        result = JsValue(data.sources, UNKNOWN_TEXT, ((WIRED_DATA, data),))
+        if member.type == "field_definition":
+            prop = member.child_by_field_name("property")
+            if prop is not None:
+                self.env[f"this.{unit.text(prop)}"] = result
+            return
+        params = member.child_by_field_name("parameters")
+        first = next(iter(params.named_children), None) if params is not None else None
+        bound: dict[str, JsValue] = {}
+        if first is not None and first.type == "identifier":
+            bound[unit.text(first)] = result
+        elif first is not None and first.type == "object_pattern":
+            for child in first.named_children:
+                target = child
+                if child.type == "pair_pattern":
+                    key = child.child_by_field_name("key")
+                    if key is None or unit.text(key).strip(_QUOTES) != WIRED_DATA:
+                        continue
+                    target = child.child_by_field_name("value") or child
+                elif child.type == "object_assignment_pattern":
+                    target = child.child_by_field_name("left") or child
+                if target.type in ("identifier", "shorthand_property_identifier_pattern") and (
+                        child.type == "pair_pattern" or unit.text(target) == WIRED_DATA):
+                    bound[unit.text(target)] = data
+        if bound:
+            self.callbacks[(id(unit), member.id)] = bound
 
     # ------------------------------------------------------------------ driving
 
