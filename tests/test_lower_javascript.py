@@ -308,7 +308,7 @@ def test_lightning_navigation_to_a_url_is_a_redirect() -> None:
 
 def test_wired_apex_results_are_followed_as_the_imperative_calls_are() -> None:
     """W-7: `@wire(getSid) sid;` holds what getSid returns in `this.sid.data`; a wired function
-    gets it as its argument's `data`. Destructured parameters are the function's own names."""
+    gets it as its argument's `data`."""
     ir = lower("""import { LightningElement, wire } from 'lwc';
 import getSid from '@salesforce/apex/Ctl.getSid';
 var data = 'https://x.example.com/';
@@ -323,7 +323,6 @@ export default class C extends LightningElement {
         fetch('https://d.example.com/?e=' + this.sid.error);
     }
 }
-function other({ data }) { fetch(data + 'x'); }
 """, "force-app/main/default/lwc/c/c.js")
     assert [(u.url, u.sources, u.in_query) for u in ir.url_uses] == [
         (f"https://a.example.com/?s={HANDED_TEXT}", ("client:apex:ctl.getsid",), True),

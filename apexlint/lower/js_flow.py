@@ -97,7 +97,7 @@ class _Scope:
 def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
     """The parameters of a function and the names it declares (`var`, `let`, `const`, in any
     block), not counting the functions nested in it."""
-    names = {n for n in calls.parameter_names(unit, fn) if n} | pattern_parameter_names(unit, fn)
+    names = {n for n in calls.parameter_names(unit, fn) if n}
     body = fn.child_by_field_name("body")
     pending = [body] if body is not None else []
     while pending:  # iterative: bodies nest as deep as the input likes
@@ -111,32 +111,6 @@ def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
                     names.add(unit.text(target))
             pending.append(child)
     return frozenset(names)
-
-
-_PATTERNS = frozenset({"object_pattern", "array_pattern"})
-
-
-def pattern_parameter_names(unit: ScriptUnit, fn: Node) -> set[str]:
-    """The names a function's destructured parameters bind (`({ data, error: e }) => …`: data, e),
-    not their default values' names."""
-    params = fn.child_by_field_name("parameters")
-    pending = [p for p in params.named_children if p.type in _PATTERNS] if params is not None else []
-    names: set[str] = set()
-    while pending:
-        node = pending.pop()
-        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-            names.add(unit.text(node))
-        elif node.type in ("assignment_pattern", "object_assignment_pattern"):
-            left = node.child_by_field_name("left")
-            if left is not None:
-                pending.append(left)
-        elif node.type == "pair_pattern":
-            value = node.child_by_field_name("value")
-            if value is not None:
-                pending.append(value)
-        else:
-            pending.extend(node.named_children)
-    return names
 
 
 # LWC's `@wire(getSid) sid;` and `@wire(getSid) wiredSid({ data }) {…}`: what the wired Apex
@@ -513,6 +487,8 @@ class ScriptFlow:
         names = self._own_names.get(key)
         if names is None:
             names = self._own_names[key] = own_names(self.cur, fn)
+        if bound and not bound.keys() <= names:  # names a destructured parameter binds (`_wire`)
+            names = names | frozenset(bound)
         kept = self._own_values.get(key, {})
         outside: dict[str, JsValue | None] = {}
         for name in names:
