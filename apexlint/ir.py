@@ -110,10 +110,10 @@ def client_value(way: str, name: str) -> str:
 
 HELPER_PARAMETER = f"{CLIENT_VALUE}helper:"
 # In the URL (or body) of a use of what Apex hands to client code, that value's place: the
-# analysis writes `<session ID>` there once it knows the member returns a session, as Apex
-# messages show one (`apexlint.analyses.client`); other values Apex hands over read `{…}`.
+# analysis writes what the member returns there (`<session ID>`, a URL built with it) once it
+# knows it returns a session, as Apex messages show one (`apexlint.analyses.client`); other
+# values Apex hands over read `{…}`.
 HANDED_TEXT = "{" + CLIENT_VALUE + "}"
-SESSION_TEXT = "<session ID>"
 
 
 def helper_parameter(method: str, index: int) -> str:
