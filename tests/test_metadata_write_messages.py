@@ -214,3 +214,23 @@ def test_anonymous_apex_beside_an_undetermined_write_names_both(findings: dict[t
     f = findings[("AnonymousApex.cls", 86)]
     assert f.level.value == "warning" and "executeAnonymous" in f.message
     assert "also makes a Tooling API DELETE/GET whose metadata type apexlint could not determine" in f.message
+
+
+def test_a_helper_says_what_its_called_wrappers_send_not_an_uncalled_ones(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    """W-3: `createTrigger` and `executeAnonymous` share `send`; the package calls only the first.
+    The message is the called path's, a POST of ApexTrigger, with no anonymous Apex in it."""
+    f = findings[("TriggerToolingClient.cls", 30)]
+    assert f.rule_id == "SID004" and f.level.value == "warning"
+    assert "authenticates a Tooling API POST of ApexTrigger whose names apexlint could not determine" in f.message
+    assert "executeAnonymous" not in f.message and dict(f.properties)["operation"] == "POST"
+
+
+def test_anonymous_apex_beside_a_write_of_a_known_type_names_the_type(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    """Both wrappers called: the helper runs anonymous Apex, and its other request's type is a literal."""
+    f = findings[("ScriptToolingClient.cls", 29)]
+    assert f.rule_id == "SID004" and f.level.value == "warning"
+    assert "authenticates Tooling API executeAnonymous, which runs any Apex" in f.message
+    assert "and the same request also makes a Tooling API POST of ApexTrigger;" in f.message
+    assert "could not determine" not in f.message

@@ -69,6 +69,40 @@ def test_too_many_headers_become_one_the_body_stays_apart() -> None:
     assert "b" not in request_part(req, "header", "H3").deep_taint()
 
 
+def port(**fields: Value) -> Value:
+    out = Value(types=frozenset({"port"}))
+    for name, v in fields.items():
+        out = join(out, Value(facets={name.lower(): v}))
+    return out
+
+
+def test_an_object_of_many_parts_keeps_its_endpoint_and_session_header_apart() -> None:
+    # a WSDL2Apex port: endpoint_x, SessionHeader, and more header objects and `_hns` strings
+    # than MAX_FACETS
+    others = {f"Header{i}_hns": Value(strings=frozenset({(f"Header{i}=urn:x",)})) for i in range(MAX_FACETS)}
+    org = Value(strings=frozenset({("\x00org", "/services/Soap/T/61.0")}))
+    header = Value(facets={"sessionid": session("s")})
+    p = port(endpoint_x=org, **others, SessionHeader=header)
+    assert p.facets["endpoint_x"] == org and p.facets["sessionheader"] == header
+    assert "*" in p.facets and len(p.facets) <= MAX_FACETS
+    assert not any(k.endswith("_hns") for k in p.facets)  # the rest stand as one part
+    # a part set later that the one part stands for joins it; the kept parts stay as they were
+    later = join(p, Value(facets={"timeout_x": Value(types=frozenset({"integer"}))}))
+    assert set(later.facets) == set(p.facets) and later.facets["endpoint_x"] == org
+    assert "integer" in later.facets["*"].types
+    assert set(later.deep_taint()) == {"s"}
+
+
+def test_headers_beside_a_collapsed_object_become_one_header() -> None:
+    others = {f"field{i}": Value(types=frozenset({"string"})) for i in range(MAX_FACETS + 1)}
+    req = join(request(endpoint=Value(strings=frozenset({("https://a.example.com/",)}))), port(**others))
+    assert "*" in req.facets and "endpoint" in req.facets
+    req = join(req, with_facet("header:Authorization", session("h")))
+    assert "header:?" in req.facets and "header:Authorization" not in req.facets
+    assert set(request_part(req, "header", "Authorization").deep_taint()) == {"h"}
+    assert set(request_part(req, "endpoint").deep_taint()) == set()
+
+
 HEADER_BY_NAME = """public with sharing class PartnerConnector {
     private static final String AUTH_HEADER = 'Authorization';
     private static final String PREFIX = 'Bearer ';

@@ -72,3 +72,16 @@ def test_the_global_apis_callers_and_a_flows_inputs_are_named_as_where_the_sessi
     assert "is passed to flow 'Partner_Sync' (Flow.Interview.createInterview)," in messages[21], messages
     assert "(new Flow.Interview)" in messages[28], messages
     assert not [m for m in messages.values() if "reaches no use" in m]
+
+
+def test_a_session_formula_of_another_package_s_field_says_whose_it_is() -> None:
+    """W-8: a field with another namespace prefix, retrieved with the org, is not the package's
+    to remove; the message says whose it is and how to leave it out. The package's own unused
+    formula field still says to remove it."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "metadata-sfdx",), root=REPO, jobs=1))
+    fields = "fixtures/metadata-sfdx/force-app/main/default/objects/Contact/fields/"
+    messages = {f.location.path.rpartition("/")[2]: f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.startswith(fields)}
+    assert "a field of another package (namespace prefix othr__)" in messages["othr__Session_Id__c.field-meta.xml"]
+    assert "remove it" not in messages["othr__Session_Id__c.field-meta.xml"]
+    assert "remove it or document its use" in messages["Unused_Session__c.field-meta.xml"]

@@ -653,8 +653,25 @@ def async_entry_points(model: PackageModel, graph: CallGraph | None = None) -> l
         elif info.trigger is not None and (event := async_trigger_event(info.trigger.sobject)):
             entries.append(AsyncEntry(info.id, f"trigger on {event} {info.trigger.sobject}"))
     entries.extend(_inherited_entries(model, by_class, {e.method_id for e in entries}))
+    entries.extend(_flow_entries(model, {e.method_id for e in entries}))
     starts = [e.method_id for e in entries if e.reason.startswith("Database.Batchable.start")]
     return entries + [AsyncEntry(mid, reason) for mid, reason in _iterated(model, starts, graph)]
+
+
+def _flow_entries(model: PackageModel, found: set[str]) -> list[AsyncEntry]:
+    """The `@InvocableMethod`s that the package's platform-event- and schedule-triggered flows
+    call as Apex actions (`MetadataIR.background_actions`): no user session there either."""
+    out: list[AsyncEntry] = []
+    for md in model.metadata:
+        for name, how in md.background_actions:
+            cls = model.resolve_class(name)
+            for infos in (model.by_class.get(cls, {}).values() if cls else ()):
+                for info in sorted(infos, key=lambda i: i.id):
+                    m = info.method
+                    if "invocablemethod" in m.annotations and not m.is_test and info.id not in found:
+                        found.add(info.id)
+                        out.append(AsyncEntry(info.id, f"@InvocableMethod {info.label}, an action of the {how}"))
+    return out
 
 
 def _inherited_entries(model: PackageModel, by_class: dict[str, tuple[str, ...]], found: set[str]) -> list[AsyncEntry]:

@@ -60,8 +60,8 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         if own:  # a markup URL with the page's own session beside a component's attribute
             out.append(replace(use, sources=own))
         found: dict[str, str] = {}
-        for stand_in, through in _passed_on(model, use.path, stand_ins):
-            for member in _meant(model, use.path, stand_in):
+        for stand_in, through, bundle in _passed_on(model, use.path, stand_ins):
+            for member in _meant(model, use.path, stand_in, bundle):
                 sessions = handed.get(member)
                 if sessions:
                     for sid, label in sessions.items():
@@ -94,17 +94,74 @@ def _returned_text(found: dict[str, str], returned: dict[str, dict[str, set[Shap
     return shape_text(only) if only != _NOT_KNOWN else UNKNOWN_TEXT
 
 
-def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str]]:
+def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str, str]]:
     """The stand-ins, with an Aura helper's parameter (`client:helper:push:1`) replaced by what
-    the bundle's controller passes it (`helper.push(component, sid)`), and how it got there."""
+    the bundle's controller passes it (`helper.push(component, sid)`), or the helper's other
+    methods (`this.push(component, token)`, where `token` is in turn what they were passed), and
+    how it got there; with the bundle whose Apex controller an action's stand-in
+    (`client:aura:getsid`) is of. The helper of a component that extends this one's runs this
+    one's methods too, unless its own defines the method: what that component passes them counts,
+    with its own Apex controller."""
+    folder = path.rpartition("/")[0]
     for stand_in in stand_ins:
         if not stand_in.startswith(HELPER_PARAMETER):
-            yield stand_in, ""
+            yield stand_in, "", folder
             continue
-        method, _, index = stand_in[len(HELPER_PARAMETER):].rpartition(":")
-        passed = model.aura_helper_args.get(path.rpartition("/")[0], {}).get((method, int(index)), set())
-        for given in sorted(passed):
-            yield given, f", passed to helper.{method}"
+        method = stand_in[len(HELPER_PARAMETER):].rpartition(":")[0]
+        for bundle in _running(model, folder, method):
+            args: dict[tuple[str, int], set[str]] = {}
+            for held in _chain(model, bundle):  # what the component's helper methods are passed
+                for key, passed in model.aura_helper_args.get(held, {}).items():
+                    args.setdefault(key, set()).update(passed)
+            note = "" if bundle == folder else \
+                f" (as the helper of {_bundle(bundle)}, which extends {_bundle(folder)})"
+            pending = [(stand_in, note)]
+            seen = {stand_in}
+            while pending:
+                value, through = pending.pop()
+                if not value.startswith(HELPER_PARAMETER):
+                    yield value, through, bundle
+                    continue
+                called, _, index = value[len(HELPER_PARAMETER):].rpartition(":")
+                for given in sorted(args.get((called, int(index)), set()), reverse=True):
+                    if given not in seen:
+                        seen.add(given)
+                        pending.append((given, f", passed to helper.{called}" + through))
+
+
+def _bundle(folder: str) -> str:
+    return folder.rpartition("/")[2]
+
+
+def _chain(model: PackageModel, folder: str) -> list[str]:
+    """An Aura bundle's folder, and those of the components it extends, nearest first."""
+    chain = [folder]
+    while (base := model.aura_extends.get(chain[-1])) is not None:
+        namespace, _, name = base.partition(":")
+        if namespace not in ("c", model.namespace):
+            break  # another package's component: its helper is not in this package
+        found = sorted(f for f in _bundle_folders(model) if _bundle(f).lower() == name)
+        if not found or found[0] in chain:
+            break
+        chain.append(found[0])
+    return chain
+
+
+def _bundle_folders(model: PackageModel) -> set[str]:
+    return set(model.aura_controllers) | set(model.aura_extends) | set(model.aura_helper_methods) | \
+        set(model.aura_helper_args)
+
+
+def _running(model: PackageModel, folder: str, method: str) -> list[str]:
+    """The bundles whose helper runs `method` as the helper in `folder` defines it: that bundle,
+    and each extending it whose chain defines no method of that name before it."""
+    running = [folder]
+    for sub in sorted(model.aura_extends):
+        chain = _chain(model, sub)
+        if sub != folder and folder in chain and not any(
+                method in model.aura_helper_methods.get(b, frozenset()) for b in chain[:chain.index(folder)]):
+            running.append(sub)
+    return running
 
 
 def _members(info: MethodInfo, hit: SourceHit) -> Iterator[_Member]:
@@ -122,8 +179,9 @@ def _members(info: MethodInfo, hit: SourceHit) -> Iterator[_Member]:
         yield "binding", info.cls.name, info.bound_property
 
 
-def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
-    """The Apex members a stand-in may mean, in the order Visualforce looks them up."""
+def _meant(model: PackageModel, path: str, stand_in: str, bundle: str) -> Iterator[_Member]:
+    """The Apex members a stand-in may mean, in the order Visualforce looks them up; an Aura
+    action's (`client:aura:getsid`) is of the Apex controller of the component `bundle`."""
     way, _, name = stand_in[len(CLIENT_VALUE):].partition(":")
     if way == "attribute":
         component, _, attribute = name.partition(":")
@@ -134,7 +192,7 @@ def _meant(model: PackageModel, path: str, stand_in: str) -> Iterator[_Member]:
             yield "binding", cls, name
         return
     if way == "aura":  # an action of the controller the script's bundle names (`lower/aura.py`)
-        controller = model.aura_controllers.get(path.rpartition("/")[0])
+        controller = model.aura_controllers.get(bundle)
         bundle_class = model.resolve_class(controller) if controller else None
         if bundle_class is not None:
             yield "method", bundle_class, name

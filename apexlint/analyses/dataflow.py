@@ -12,7 +12,9 @@ changes (values only grow and are bounded, and a per-method cap guarantees termi
 
 Within a method the analysis is flow-insensitive: statements are iterated to a local fixpoint.
 A write to a local joins what it held, except an assignment lowering marks as replacing it
-(`Assign.kills`: straight-line code in the local's own block, no loop carrying an older value).
+(`Assign.kills`: straight-line code in the local's own block, or to the end of a block nested in
+it, where the earlier value joins again (`Assign.rejoin`); no loop carrying an older value), and
+a request setter that replaces one part of a local request (`Eval.kills`).
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ from apexlint.ir import (
     has_ref,
 )
 from apexlint.model import catalog as api
-from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type
+from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type, formula_field_name
 from apexlint.records import frozen
 
 MAX_VISITS = 25
@@ -564,21 +566,23 @@ class DataFlow:
                 # still depends on its own parameters is left to its callers in the package,
                 # which report what they pass; with none (uncalled, or called from outside) its
                 # parameters are as closed as they get.
-                closed = [h for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
-                          or not self.graph.has_callers(mid)] or [h for _, h in reports]
+                closed = [h for _, h in self._run_first(
+                    [(mid, h) for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
+                     or not self.graph.has_callers(mid)] or reports)]
                 hit = replace(hit, value=join_all([h.value for h in closed]),
                               cases=tuple(h.value for h in closed) if len(closed) > 1 else ())
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
                 # (`addRemoteSite(url)` beside `queryClasses()`)
-                passed = [h for mid, h in reports if mid != first and (
+                passing = [(mid, h) for mid, h in reports if mid != first and (
                     not _open(h.value) or (not _destination_open(h.value) and (
                         self._outside_arguments(mid) or not self.graph.has_callers(mid))))]
-                if not passed and _endpoint_open(hit.value):
+                if not passing and _endpoint_open(hit.value):
                     # callers that say where the request goes, passing on a body of their own
                     # callers' (`create('RemoteProxy', body)`): their endpoints are the ones
-                    passed = [h for mid, h in reports if mid != first and not _endpoint_open(h.value)]
+                    passing = [(mid, h) for mid, h in reports if mid != first and not _endpoint_open(h.value)]
+                passed = [h for _, h in self._run_first(passing)]
                 if passed:
                     value = join_all([h.value for h in passed])
                     # what the other callers send (the metadata a wrapper writes for each) counts
@@ -591,6 +595,28 @@ class DataFlow:
                                   cases=tuple(h.value for h in passed) if len(passed) > 1 else ())
             out.append(hit)
         return sorted(out, key=lambda h: (h.site.path, h.site.span, h.site.kind, h.source_id))
+
+    def _run_first(self, reports: list[tuple[str, SourceHit]]) -> list[tuple[str, SourceHit]]:
+        """Of the callers whose requests a helper sends, those that run, where some do: a wrapper
+        method nothing calls (a Tooling client's `executeAnonymous` beside the `createTrigger` the
+        package uses) is dead code, and what it would send is not what the helper sends."""
+        if len(reports) < 2:
+            return reports
+        run = [(mid, h) for mid, h in reports if not self._never_runs(mid)]
+        return run or reports
+
+    def _never_runs(self, mid: str) -> bool:
+        """Whether nothing can run `mid`: a plain method nothing in the package calls, that code
+        outside the package cannot call (not global, no client's, REST or flow annotation), of a
+        class that implements and extends nothing (whose methods the platform never calls on its
+        own: no `execute` of a Queueable, no `compareTo`), and that no page names."""
+        info = self.model.methods.get(mid)
+        if info is None or info.method.kind != "method" or info.method.annotations or self._outside_arguments(mid):
+            return False
+        ci = self.model.classes.get(info.owner)
+        if ci is None or ci.superclass or ci.interfaces or self.model.page_bound(info):
+            return False
+        return not self.graph.has_callers(mid)
 
     def _outside_arguments(self, mid: str) -> bool:
         """Whether code outside the package may call `mid` with arguments of its own choosing."""
@@ -756,6 +782,10 @@ class _MethodRun:
         self._read: set[str] = set()
         self._backward = False
         self._killing: Expr | None = None  # the call of the `Eval` being run, if it kills (`Eval.kills`)
+        self._at = 0  # the index in the body of the statement being run
+        # (index of the statement after which, local, what it held before) for each kill in a
+        # nested block (`Assign.rejoin`) whose block has not ended yet
+        self._rejoins: list[tuple[int, str, Value]] = []
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
@@ -799,8 +829,12 @@ class _MethodRun:
             self.returns = []
             self._read = set()
             self._backward = False
-            for stmt in body:
+            self._rejoins = []
+            for self._at, stmt in enumerate(body):
                 self.stmt(stmt)
+                while self._rejoins and self._rejoins[-1][0] <= self._at:
+                    _, name, held = self._rejoins.pop()
+                    self._rejoin(name, held)
             # Another round only helps when a local changed after an earlier statement read it
             # (a loop, or a variable reused); straight-line code is done in one pass. A round
             # that ends as the last one did is a fixpoint too (a parameter reset to what it was
@@ -925,6 +959,9 @@ class _MethodRun:
                     and self._rest_response(s.target.obj):
                 self.rest_response(s.target.name, s.span, f"{_describe(s.target)} = ...", v)
             v = add_step(v, Step(self.path, s.span, f"assigned to {_describe(s.target)}"))
+            if s.kills and s.rejoin and isinstance(s.target, Name):
+                # the rest of an `if`'s block sees this value only; where it ends, the earlier joins it
+                self._rejoins.append((self._at + s.rejoin, s.target.name, self.env.get(s.target.name, EMPTY)))
             self.write(s.target, v, kills=s.kills)
             if self.flow.client_getters and v.deep_taint():
                 self.client_property(s.target, s.span, v)
@@ -1197,7 +1234,7 @@ class _MethodRun:
         if isinstance(e, Soql):  # records from the database: their text is unknown...
             for part in e.binds:
                 self.eval(part)
-            return self._held(e.sobject, e.fields, e.span)
+            return self._held(e.sobject, e.fields, e.span, "the SOQL query")
         if isinstance(e, Opaque):
             for part in e.parts:
                 self.eval(part)
@@ -1237,10 +1274,15 @@ class _MethodRun:
             return self.own_field((owner, e.name), e.span)
         return EMPTY
 
-    def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span) -> Value:
+    def _held(self, sobject: str, fields: tuple[str, ...] | None, span: Span, reader: str) -> Value:
         """Records read from the database (a query's, a custom setting's): text unknown, and as
         parts the fields that hold a session, a formula's or one the package stored there, so
-        that only such a field (or the record as a whole) carries it. `fields` None: any."""
+        that only such a field (or the record as a whole) carries it. `fields` None: any.
+
+        A formula field's text is what its formula computes from the session, never a value
+        someone configured: the session alone, so that a URL built from it shows the session
+        where it sits (`?session=<session ID>`, not `<configured value>` and then the session
+        as a second destination). `reader` (the query, the setting's getter) names the step."""
         read = Value(strings=frozenset({(SETTING,)}))
         formulas, stored = self.model.formula_sessions, self.model.stored_sessions
         names = fields if fields is not None else tuple(f for o, f in stored if o == sobject)
@@ -1249,11 +1291,16 @@ class _MethodRun:
             return read
         facets = {}
         for name in names:
-            facets[name] = read
-            for sids, how in zip(held[name], ("session ID read from formula field ", READ_BACK), strict=True):
-                for sid in sids:
-                    step = Step(self.path, span, f"{how}{sobject}.{name}")
-                    facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            computed, kept = held[name]
+            facets[name] = EMPTY if computed else read
+            for sid in computed:
+                named = formula_field_name(self.model.sources[sid])
+                shown = ".".join(named) if named is not None else f"{sobject}.{name}"
+                step = Step(self.path, span, f"{FORMULA_READ}{shown} by {reader}")
+                facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
+            for sid in kept:
+                step = Step(self.path, span, f"{READ_BACK}{sobject}.{name}")
+                facets[name] = join(facets[name], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         return Value(strings=read.strings, facets=facets)
 
     def eval_field(self, e: FieldGet) -> Value:
@@ -1679,7 +1726,7 @@ class _MethodRun:
         if system == ("url", "getprotocol"):
             return Value(strings=frozenset(_scheme_of(s) for s in receiver.strings), types=frozenset({"string"}))
         if cls.endswith(api.SETTING_SUFFIXES) and name in api.SETTING_READERS:
-            return replace(self._held(cls, None, call.span), types=frozenset({cls}))
+            return replace(self._held(cls, None, call.span, _tested_by(call)), types=frozenset({cls}))
         if cls == "url" and name == "toexternalform":
             return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if cls in api.HTTP_REQUEST_TYPES and name in api.HTTP_REQUEST_SETTERS:
@@ -1919,6 +1966,12 @@ class _MethodRun:
             self.replace_part(call.obj.name, part, value)
             return
         self.write(call.obj, with_facet(part, value))
+
+    def _rejoin(self, local: str, held: Value) -> None:
+        """Where a nested block with a kill ends: what the local held before it joins again."""
+        if held.is_empty:
+            return
+        self.env[local] = join(self.env.get(local, EMPTY), held)
 
     def replace_part(self, local: str, part: str, v: Value) -> None:
         """`req.setEndpoint(x)` where it replaces the endpoint the local `req` held (`Eval.kills`):
@@ -2507,6 +2560,7 @@ def _tested_by(call: Call) -> str:
 
 
 READ_BACK = "session ID read back from field "  # the step where a stored session is read
+FORMULA_READ = "session ID read from formula field "  # the step where a formula field's is read
 
 
 def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -2523,5 +2577,5 @@ def stored_sessions(hits: list[SourceHit]) -> dict[tuple[str, str], tuple[str, .
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
 
-__all__ = ["READ_BACK", "UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit", "Summary",
-           "stored_sessions"]
+__all__ = ["FORMULA_READ", "READ_BACK", "UNKNOWN", "DataFlow", "FlowResult", "SinkHit", "SinkSite", "SourceHit",
+           "Summary", "stored_sessions"]

@@ -5,7 +5,9 @@ when the package's Named Credential points at a Salesforce host. External: any o
 host, and `callout:NAME` without such metadata. Unresolved: the endpoint comes from a custom
 setting, a parameter, or anything else apexlint cannot read.
 
-A custom label the package holds (`System.Label.X`, `{!$Label.X}`) is read as the value it is
+A custom label the package holds (`System.Label.X`, `{!$Label.X}`; in scripts, what an LWC imports
+from `@salesforce/label/c.X` and an Aura script's `$A.get('$Label.c.X')`, which the flow writes
+`{!$Label.X}`) is read as the value it is
 packaged with, as a literal would be: a partner's host is an export, the org's URL the org. The
 endpoint keeps the labels it was built from, for messages. A label that is not protected can be
 given another value in a subscriber's org, so where such a label gives the URL its host, the

@@ -256,7 +256,7 @@ def join(a: Value, b: Value) -> Value:
         facets = dict(a.facets)
         for k, v in b.facets.items():
             facets[k] = join(facets[k], v) if k in facets else v
-        if len(facets) > MAX_FACETS or (ANY_PART in facets and len(facets) > 1):
+        if len(facets) > MAX_FACETS or (ANY_PART in facets and _loose(facets)):
             facets = _collapsed(facets)
         return _truncate(Value(taint, params, strings, types, facets), MAX_DEPTH)
     return Value(taint, params, strings, types, facets)
@@ -525,15 +525,29 @@ def _through(v: Value, call_step: Step | None, inner: Trace) -> Value:
 
 
 def _collapsed(facets: dict[str, Value]) -> dict[str, Value]:
-    """Parts too many to tell apart, as fewer: a request's headers (a request object a class keeps
-    holds every request its instances ever held) as one header of unknown name, its endpoint and
-    body still apart; anything else, one part standing for all."""
+    """Parts too many to tell apart, as fewer: the parts that say where a request goes, what it
+    writes and which session header it sends (`PLAIN_FACETS`: `endpoint_x`, `SessionHeader`...)
+    each stay apart; the headers (a request object a class keeps holds every request its
+    instances ever held) become one header of unknown name; anything else, one part standing
+    for all of the rest. A WSDL2Apex port has more fields than MAX_FACETS (its `clientCert*_x`,
+    a header object and its `_hns` namespace for each SOAP header): its endpoint, folded in with
+    them, was lost, and the port read as pointed nowhere (W-4)."""
+    out = {k: v for k, v in facets.items() if k in PLAIN_FACETS}
     headers = sorted(k for k in facets if k.startswith("header:"))
-    if ANY_PART not in facets and headers and len(facets) - len(headers) < MAX_FACETS:
-        out = {k: v for k, v in facets.items() if not k.startswith("header:")}
+    if headers:
         out["header:?"] = join_all([facets[k] for k in headers])
-        return out
-    return {ANY_PART: join_all(list(facets.values()))}
+    rest = sorted(k for k in facets if k not in out and not k.startswith("header:"))
+    if ANY_PART not in facets and len(out) + len(rest) <= MAX_FACETS:
+        out.update((k, facets[k]) for k in rest)  # the headers as one were enough
+    elif rest:
+        out[ANY_PART] = join_all([facets[k] for k in rest])
+    return out
+
+
+def _loose(facets: dict[str, Value]) -> bool:
+    """Whether parts with `ANY_PART` are not all in `_collapsed`'s shape: a part arrived that
+    it stands for (the parts it keeps apart, and the one unnamed header, stay)."""
+    return any(k not in PLAIN_FACETS and k != ANY_PART and k != "header:?" for k in facets)
 
 
 def request_part(request: Value, part: str, header: str | None = None) -> Value:

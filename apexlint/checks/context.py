@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
-from apexlint.analyses.dataflow import READ_BACK, FlowResult, SinkSite, SourceHit
+from apexlint.analyses.dataflow import FORMULA_READ, READ_BACK, FlowResult, SinkSite, SourceHit
 from apexlint.analyses.endpoints import (
     ANONYMOUS_APEX_RESOURCE,
     CalloutUse,
@@ -218,6 +218,11 @@ class CheckContext:
         stored = next((s.message[len(READ_BACK):] for s in trace if s.message.startswith(READ_BACK)), None)
         if stored is not None:  # the flow went through the database: say so, the source is elsewhere
             message += f"; the package stores it in {stored}, and this reads it back"
+        computed = next((s for s in trace if s.message.startswith(FORMULA_READ)), None)
+        if computed is not None:  # the source is a field's formula: name where the code reads the field
+            shown, _, reader = computed.message[len(FORMULA_READ):].partition(" by ")
+            message += (f"; {reader or 'the code'} at {_short_path(computed.path)}:{computed.span.start_line}"
+                        f" reads it from formula field {shown}")
         source = self.source_location(source_id) if source_id else None
         flow = tuple(FlowStep(Location(s.path, s.span), s.message) for s in trace)
         src_text = self.model.sources[source_id].text if source_id else ""

@@ -65,9 +65,11 @@ def _judged(ctx: CheckContext, use: CalloutUse, src: str) -> tuple[Level, str, s
         # package's namespace, with the user's rights (DML on setup objects, callouts, Metadata API
         # calls). What it does is not in the package to judge, hence a warning (see rules/SID004.md).
         anonymous = "Tooling API" if "tooling" in apis else "Apex API"
-        # (a helper that sends every request of a client: its other requests' writes, of no known type)
-        also = f", and the same request also makes a {api_name} {op} whose metadata type apexlint could not " \
-            "determine" if use.metadata_write else ""
+        # (a helper that sends every request of a client: its other requests' writes, of the types
+        # they name, else of no known type)
+        written = f"of {', '.join(use.metadata_types)}" if use.metadata_types \
+            else "whose metadata type apexlint could not determine"
+        also = f", and the same request also makes a {api_name} {op} {written}" if use.metadata_write else ""
         return (Level.WARNING, f"{src} authenticates {anonymous} executeAnonymous, which runs any Apex it is "
                 f"given as the user, outside the package's namespace{also}; apexlint cannot tell what that code "
                 "changes: do the work in the package's own Apex, or have the admin do it", anonymous,

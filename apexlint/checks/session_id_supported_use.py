@@ -106,9 +106,10 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
 def _only_tested(ctx: CheckContext, sid: str) -> Iterator[Verdict]:
     """A session only tested (`!= null`, `String.isBlank`; in a script `if (sid)`, `!sid`) or
     hashed (`Crypto.generateDigest`) and used nowhere else: neither gives anything of it away.
-    Anything else it reaches has its own verdict."""
+    Anything else it reaches has its own verdict; a script's session also handed to code the
+    analysis does not follow (`MyLib.check(sid)`) is not only tested (SID011)."""
     if any(h.source_id == sid for h in ctx.flow.hits if h.site.kind != "test") or any(
-            sid in u.sources for u in ctx.model.url_uses):
+            sid in u.sources for u in ctx.model.url_uses) or sid in ctx.model.unfollowed_calls:
         return
     tests = sorted((h for h in ctx.hits("test") if h.source_id == sid), key=lambda h: (h.site.path, h.site.span))
     script_tests = sorted(ctx.model.session_tests.get(sid, ()), key=lambda t: (t.path, t.span))

@@ -8,8 +8,9 @@ session with a Named Credential.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
-from apexlint.checks.context import CheckContext, Verdict
+from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
 
@@ -38,6 +39,18 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   properties={"confidence": "low"}), (sid,))
 
 
+def _foreign_field(path: str, namespace: str) -> str:
+    """The namespace prefix of a custom field (source format:
+    `objects/Contact/fields/lid__Session_Id__c.field-meta.xml`) whose API name carries another
+    package's: an installed package's field, which a retrieve from an org brings along (W-8); ""
+    for any other file."""
+    name = path.replace("\\", "/").rpartition("/")[2]
+    if not name.lower().endswith(".field-meta.xml"):
+        return ""
+    parts = name[:-len(".field-meta.xml")].split("__")
+    return parts[0] if len(parts) >= 3 and parts[0] and parts[0].lower() != namespace.lower() else ""
+
+
 def _unused_message(ctx: CheckContext, sid: str) -> str:
     src = ctx.model.sources[sid]
     info = ctx.model.method_at(src.path, src.span)
@@ -57,10 +70,23 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     elif src.context == "script comment":
         where = "is rendered inside a JavaScript comment (Visualforce fills merge fields in before the browser " \
                 "sees the comment)"
+    elif src.kind == SourceKind.MERGE_FIELD and (prefix := _foreign_field(src.path, ctx.model.namespace)):
+        # its formula is the other package's; where this package's code reads the field, the
+        # findings there say what happens to the session
+        return (f"{ctx.describe_source(sid)} is the value of a formula of a field of another package (namespace "
+                f"prefix {prefix}__), which a retrieve from the org brought along: this package neither ships nor "
+                "changes it, and nothing in it reads the field; leave the other package's metadata out of the "
+                "scan (--exclude)")
     elif src.kind == SourceKind.MERGE_FIELD:
         where = _merged_where(src.path, src.context)
     else:
         where = "is read"
+    handed = ctx.model.unfollowed_calls.get(sid)
+    if handed:  # a script gave it to code the analysis does not follow
+        calls = sorted({(c.path, c.span.start_line, c.callee or "a call") for c in handed})
+        named = name_some([f"{callee} ({PurePosixPath(path).name}:{line})" for path, line, callee in calls])
+        return (f"{ctx.describe_source(sid)} {where} and passed to {named}, which apexlint cannot follow; "
+                "document what that code does with the session, or remove it")
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
 

@@ -181,9 +181,21 @@ MAY_REQUEST_BYTES = re.compile(MAY_REQUEST.encode())
 _MAY_REQUEST = re.compile(MAY_REQUEST)
 # An Aura controller's action hands its helper something (`helper.push(component, sid)`): the
 # helper (`<Bundle>Helper.js`) may send it, so such a controller is walked for what it passes.
-AURA_HELPER_CALL = rb"\bhelper\s*\.\s*[A-Za-z_$][\w$]*\s*\("
-AURA_HELPER_CALL_BYTES = re.compile(AURA_HELPER_CALL)
-_AURA_HELPER_CALL = re.compile(AURA_HELPER_CALL.decode())
+# The helper is an action's third parameter, under whatever name (`function (cmp, evt, hlp)`),
+# and may be copied to another (`var h = helper;`).
+_HELPER_PARAMETER = re.compile(
+    rb"function\s*\(\s*[\w$]+\s*,\s*[\w$]+\s*,\s*([\w$]+)\s*\)|\(\s*[\w$]+\s*,\s*[\w$]+\s*,\s*([\w$]+)\s*\)\s*=>")
+_HELPER_CALL = rb"\b(?:%s)\s*\.\s*[A-Za-z_$][\w$]*\s*\("
+_HELPER_ALIAS = rb"(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:%s)\s*[;,\n)]"
+
+
+def aura_helper_call(raw: bytes) -> bool:
+    """Whether an Aura controller's script calls a method of its helper (`helper.push(`), under
+    the names its actions give the helper or copy it to."""
+    names = {b"helper"} | {a or b for a, b in _HELPER_PARAMETER.findall(raw)}
+    alternation = b"|".join(re.escape(n) for n in sorted(names))
+    names |= set(re.findall(_HELPER_ALIAS % alternation, raw))
+    return re.search(_HELPER_CALL % b"|".join(re.escape(n) for n in sorted(names)), raw) is not None
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -206,8 +218,18 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
-            not _mentions(text, _LOWERING_WORDS)
+            not _mentions(text, _LOWERING_WORDS) and not _background_flow(job, text)
     return False
+
+
+def _background_flow(job: LoweringJob, text: str) -> bool:
+    """A flow no user starts that calls Apex (`MetadataIR.background_actions`)."""
+    return job.metadata_type == "Flow" and _BACKGROUND_FLOW.search(text) is not None \
+        and _APEX_ACTION.search(text) is not None
+
+
+_BACKGROUND_FLOW = re.compile(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
+_APEX_ACTION = re.compile(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:
@@ -218,7 +240,7 @@ def _aura_hand_off(rel: str, text: str) -> bool:
     from apexlint.lower.aura import is_aura_helper
     if is_aura_helper(rel):
         return _MAY_REQUEST.search(text) is not None
-    return "getReturnValue" in text and _AURA_HELPER_CALL.search(text) is not None
+    return "getReturnValue" in text and aura_helper_call(text.encode("utf-8", "replace"))
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
@@ -227,8 +249,10 @@ def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:
     metadata = (MetadataIR(job.metadata_type or "Unknown", component_name(src.path), src.path,
                            labels=labels_of(job.metadata_type, src.path, src.text)),) \
         if job.kind == FileKind.METADATA else ()
+    from apexlint.lower.aura import helper_method_names, is_aura_helper
+    helper = helper_method_names(src.text) if job.kind == FileKind.JAVASCRIPT and is_aura_helper(src.path) else ()
     return FileIR(path=src.path, kind=job.kind, line_count=src.line_count, metadata=metadata,
-                  extra={"parsed": "no: nothing in it to lower"})
+                  aura_helper_methods=helper, extra={"parsed": "no: nothing in it to lower"})
 
 
 def _is_html_file(rel: str) -> bool:

@@ -108,6 +108,11 @@ class _FileLowering:
         # there are more arguments); and those that may replace a part of the local x's state
         # (`Eval.kills`, `_mark_call_kills`): index in `_stmts`, byte offset
         self._calls: dict[int, tuple[str, str, str | None]] = {}
+        # assignments to a local declared in an enclosing block, as statements of a block of their
+        # own (an `if`'s): index in `_stmts`, local, that block's start byte (`Assign.rejoin`); and
+        # how many statements had been lowered when each block ended, by its start byte
+        self._nested_candidates: list[tuple[int, str, int]] = []
+        self._block_ends: dict[int, int] = {}
         self._call_candidates: list[tuple[int, int]] = []
         self._body_start = -1  # where the body being lowered starts: its own block's statements
         # per class being lowered, innermost last, its body: the names of its fields, and of its
@@ -447,6 +452,7 @@ class _FileLowering:
         self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
         self._in_scope = {}
         self._calls, self._call_candidates = {}, []
+        self._nested_candidates, self._block_ends = [], {}
         self._owner, self._in_test = owner, is_test
 
     def lower_trigger(self, node: Node) -> None:
@@ -513,6 +519,8 @@ class _FileLowering:
             for c in node.children:
                 if c.type not in _STATEMENT_SKIP:
                     self.stmt(c)
+            if t in _STATEMENT_LISTS:
+                self._block_ends[node.start_byte] = len(self._stmts)
 
     def local_decl(self, node: Node) -> None:
         vtype = self.type_text(node.child_by_field_name("type"))
@@ -562,9 +570,13 @@ class _FileLowering:
         if declared is None and name not in self._declared_at and parent.start_byte == self._body_start:
             declared = self._declared_in[name] = parent.start_byte  # before the body, as its parameters are
             self._declared_at[name] = [-1]  # outside every loop (`_mark_kills`)
-        if declared == parent.start_byte and isinstance(last, Assign) \
-                and isinstance(last.target, Name) and last.target.name == name:
+        if not (isinstance(last, Assign) and isinstance(last.target, Name) and last.target.name == name):
+            return
+        if declared == parent.start_byte:
             self._candidates.append((len(self._stmts) - 1, name))
+        elif op is not None and self.text(op) == "=" and self._declared_at.get(name, [-1]) != [-1] \
+                and any(start <= stmt.start_byte < end for start, end in self._in_scope.get(name, ())):
+            self._nested_candidates.append((len(self._stmts) - 1, name, parent.start_byte))
 
     def _call_candidate(self, block: Node | None, call: Node) -> None:
         """A call statement `x.m(a, ...);` (recorded), and whether it may replace the part of the
@@ -595,10 +607,10 @@ class _FileLowering:
         A name the lowering saw in a loop's text counts as mentioned there (a comment too)."""
         if self._call_candidates:
             self._mark_call_kills()
-        if not self._candidates:
+        if not self._candidates and not self._nested_candidates:
             return
         lowered = self._lower_case()
-        names = {name for _, name in self._candidates}
+        names = {name for _, name in self._candidates} | {name for _, name, _ in self._nested_candidates}
         killable = {}
         for name in names:
             pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(name.encode()) + rb"(?![a-z0-9_])")
@@ -609,6 +621,14 @@ class _FileLowering:
             stmt = self._stmts[index]
             if killable[name] and isinstance(stmt, Assign):
                 self._stmts[index] = replace(stmt, kills=True)
+        # In a block of its own, the assignment replaces the local's value for the rest of that
+        # block; where the block ends, the value from before joins again (the block may not have
+        # run: an `if`'s): `request = new HttpRequest()` following a redirect in `if (status == 302)`.
+        for index, name, block in self._nested_candidates:
+            stmt = self._stmts[index]
+            rest = self._block_ends.get(block, index + 1) - index - 1
+            if killable[name] and rest > 0 and isinstance(stmt, Assign):
+                self._stmts[index] = replace(stmt, kills=True, rejoin=rest)
 
     def _mark_call_kills(self) -> None:
         """Mark the calls `x.m(a, ...)` after which what `m` set in x before is gone (`Eval.kills`).

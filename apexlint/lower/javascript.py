@@ -20,10 +20,10 @@ import re
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UrlUse
+from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UnfollowedCall, UrlUse
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_sinks as sinks
-from apexlint.lower.aura import is_aura_bundle, is_aura_helper
+from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_controller, is_aura_helper
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
@@ -42,12 +42,14 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     """Lower a static JavaScript file: sources, where they flow, suppressions, token literals."""
     owner = component_name(src.path).lower()
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path),
-                      aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None)
+                      aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None,
+                      aura_controller=is_aura_controller(src.path))
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
     tests: list[SessionTest] = []
-    uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests) \
+    unfollowed: list[UnfollowedCall] = []
+    uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed) \
         if sources or unit.hands_over or unit.aura_helper else []
     positions = TextPositions(src.parse_text)
     sources += token_literal_sources(src, positions, owner)
@@ -61,6 +63,8 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         url_uses=tuple(uses),
         aura_helper_args=tuple(sorted(helper_args)),
         session_tests=tuple(tests),
+        unfollowed_calls=tuple(unfollowed),
+        aura_helper_methods=helper_method_names(src.text) if is_aura_helper(src.path) else (),
     )
 
 
@@ -87,11 +91,13 @@ _USING_VARIABLE = re.compile(rb"(?<![\w.$])using(?=\s*(?:=(?!=)|[,;)]))")
 def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  remoted: dict[tuple[str, int], set[str]] | None = None,
                  helper_args: set[tuple[str, int, str]] | None = None,
-                 tested: list[SessionTest] | None = None) -> list[UrlUse]:
+                 tested: list[SessionTest] | None = None,
+                 unfollowed: list[UnfollowedCall] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
-    `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`)."""
+    `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`, `_.isEmpty(sid)`),
+    `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -103,6 +109,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         helper_args.update(flow.helper_args)
     if tested is not None:
         tested.extend(flow.session_tests())
+    if unfollowed is not None:
+        unfollowed.extend(flow.unfollowed_calls())
     return uses
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, client_value
+from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
     AURA_NAVIGATE_EVENT,
@@ -31,6 +31,8 @@ from apexlint.lower.js_sinks import (
 )
 from apexlint.lower.js_values import (
     AURA_ACTION,
+    AURA_HELPER_KIND,
+    AURA_LABEL,
     FUNCTION_TYPES,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -40,6 +42,7 @@ from apexlint.lower.js_values import (
     concat,
     dotted,
     handed_over,
+    label_merge_field,
     union,
     unwrap_function,
 )
@@ -67,6 +70,9 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return handed_over(frozenset({client_value("apex", apex)}))
+    if shape.callee == "$A.get" and len(args) == 1 and args[0].type == "string":
+        label = AURA_LABEL.match(flow.cur.text(args[0]))  # `$A.get('$Label.c.Partner_Host')`
+        return JsValue(text=label_merge_field(label.group(1), label.group(2))) if label is not None else UNKNOWN
     if flow.cur.aura and shape.method in ("get", "getReturnValue") and fn is not None:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
@@ -165,11 +171,14 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     elif shape.receiver and shape.receiver.rpartition(".")[2].lower() in flow.cur.remoting:
         action = f"{shape.receiver.rpartition('.')[2]}.{shape.method}"
         handed = frozenset({client_value("remote", action)})
-    if flow.cur.aura and shape.receiver == "helper" and shape.method and flow.emit:
-        # an Aura controller's `helper.push(component, sid)`: the helper's method gets what Apex returned
+    if flow.cur.aura and shape.method and flow.emit and fn is not None and (
+            shape.receiver == "helper" or flow.value(fn.child_by_field_name("object")).kind == AURA_HELPER_KIND):
+        # an Aura controller's `helper.push(component, sid)` (under whatever name the helper has:
+        # `hlp`, `var h = helper`), a helper's `this.send(token)`: the helper's method gets what
+        # Apex returned, or what the calling method was given (`client:helper:relay:1`)
         for i, a in enumerate(args):
             for s in flow.value(a).sources:
-                if s.startswith(CLIENT_VALUE) and not s.startswith(HELPER_PARAMETER):
+                if s.startswith(CLIENT_VALUE):
                     flow.helper_args.add((shape.method, i, s))
     if action and flow.emit:
         # what the script passes the Apex method: its parameters, in order, before the callback

@@ -19,28 +19,35 @@ module imports from `@salesforce/apex/` (awaited, or its `.then` callback's para
 wired: the `data` of an `@wire` field's value or of a wired function's argument), the
 `result` of a JavaScript remoting callback, a merge field that reads one controller property,
 an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
-send something (what the bundle's controller passes them: `aura_helper_methods`).
+send something or call one that may (what the bundle's controller, or the helper's other methods
+through `this`, pass them: `aura_helper_methods`).
+
+A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
+script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
+(`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.
 
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
 not follow values through the DOM, storage, events, other promises' resolved values,
-object methods called through `this`, or other files. Unknown calls return untainted values. A
+object methods called through `this` (but an Aura helper's), or other files. Unknown calls return untainted values. A
 sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
 `js_sinks`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UrlUse, client_value, helper_parameter
+from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, client_value, helper_parameter
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
+    AURA_HELPER_KIND,
     CREDENTIAL_NAME,
     FUNCTION_TYPES,
     MAX_TEXT,
@@ -55,6 +62,7 @@ from apexlint.lower.js_values import (
     handed_over,
     shown,
     union,
+    unwrap_function,
 )
 from apexlint.lower.secrets import clip
 from apexlint.lower.text_scan import shorten, unescaped
@@ -74,7 +82,7 @@ _SITE_TYPES = FUNCTION_TYPES | {
 # scripts that read a session of their own
 _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement", "while_statement",
                          "do_statement", "ternary_expression"})
-_EQUALITY = frozenset({"==", "!=", "===", "!=="})
+_EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
@@ -166,9 +174,25 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
 
 def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
     """The methods of an Aura helper (`({push: function (component, token) {...}})`) that may
-    send something (`MAY_REQUEST`): those a parameter passed by the controller can leave by."""
+    send something (`MAY_REQUEST`), and those that call one of them on the helper
+    (`this.send(token)`, `self.send(token)`, by its name): those a parameter passed by the
+    controller can leave by."""
     if not unit.aura_helper:
         return []
+    methods = bundle_methods(unit, tree)
+    found = {name: fn for name, fn in methods
+             if MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None}
+    while True:  # the methods that call those found, until no more are
+        calling = re.compile(rb"\.\s*(?:%s)\s*\(" % b"|".join(re.escape(n.encode()) for n in found)) if found else None
+        more = {name: fn for name, fn in methods if name not in found and calling is not None
+                and calling.search(unit.raw, fn.start_byte, fn.end_byte) is not None}
+        if not more:
+            return [(name, fn) for name, fn in methods if name in found]
+        found.update(more)
+
+
+def bundle_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
+    """The functions of an Aura controller's or helper's object (`({push: function (...) {...}})`)."""
     found: list[tuple[str, Node]] = []
     for statement in tree.root_node.named_children:
         inner = statement.named_children[0] if statement.type == "expression_statement" and \
@@ -184,10 +208,58 @@ def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
                 key, fn = pair.child_by_field_name("name"), pair
             else:
                 continue
-            if key is not None and fn is not None and fn.type in FUNCTION_TYPES \
-                    and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte) is not None:
+            if key is not None and fn is not None and fn.type in FUNCTION_TYPES:
                 found.append((unit.text(key).strip(_QUOTES), fn))
     return found
+
+
+def helper_this(unit: ScriptUnit, node: Node) -> bool:
+    """Whether `this` at `node` of an Aura helper is the helper: inside one of its methods, through
+    arrow functions and the callbacks an action runs with the method's `this`
+    (`action.setCallback(this, function (response) {...})`, also wrapped in `$A.getCallback`)."""
+    fn = _enclosing_function(node)
+    while fn is not None:
+        if fn.type != "arrow_function" and not _runs_with_this(unit, fn):
+            return _is_bundle_method(fn)
+        fn = _enclosing_function(fn)
+    return False
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    up = node.parent
+    while up is not None and up.type not in FUNCTION_TYPES:
+        up = up.parent
+    return up
+
+
+def _runs_with_this(unit: ScriptUnit, fn: Node) -> bool:
+    """`fn` is the callback of `action.setCallback(this, fn)` (or of `$A.getCallback(fn)` there),
+    which Aura runs with the `this` it is given."""
+    arg, args = fn, fn.parent
+    if args is not None and args.type == "arguments" and (wrap := args.parent) is not None \
+            and dotted(unit, wrap.child_by_field_name("function")) == "$A.getCallback":
+        arg, args = wrap, wrap.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression" or args is None:
+        return False
+    callee = call.child_by_field_name("function")
+    prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
+        else None
+    given = [a for a in args.named_children if a.type != "comment"]
+    return prop is not None and unit.text(prop) == "setCallback" and len(given) >= 2 and given[0].type == "this" \
+        and given[1] == arg
+
+
+def _is_bundle_method(fn: Node) -> bool:
+    """`fn` is a function of the object an Aura bundle's script is made of (`({m: function () {}})`)."""
+    pair = fn if fn.type == "method_definition" else fn.parent
+    if pair is None or pair.type not in ("pair", "method_definition"):
+        return False
+    up = pair.parent.parent if pair.parent is not None and pair.parent.type == "object" else None
+    while up is not None and up.type == "parenthesized_expression":
+        up = up.parent
+    return up is not None and up.type == "expression_statement" and up.parent is not None \
+        and up.parent.type == "program"
 
 
 @dataclass(slots=True)
@@ -243,13 +315,22 @@ class ScriptFlow:
                 self.callbacks[(id(unit), fn.id)] = {
                     name: handed_over(frozenset({helper_parameter(method, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
+            for _, fn in bundle_methods(unit, tree) if unit.aura_controller else ():
+                # an Aura controller's action `function (component, event, helper)`: the helper
+                params = calls.parameter_names(unit, fn)
+                if len(params) >= 3 and params[2]:
+                    self.callbacks[(id(unit), fn.id)] = {params[2]: JsValue(kind=AURA_HELPER_KIND)}
         self.hands_over = any(u.hands_over for u, _ in units)
-        # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`)
+        # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`); an Aura
+        # helper's method may pass what it is given to another (`this.send(token)`)
         self.passes_over = self.hands_over or any(
-            u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)) for u, _ in units)
+            u.aura_helper or (u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)))
+            for u, _ in units)
         # sessions only asked about: (source, span, how); a script with a session of its own is walked for them
         self.tests: dict[tuple[str, Span, str], None] = {}
-        tests_own = any(u.js_sources or any(m.source_id and not m.source_id.startswith(CLIENT_VALUE)
+        # sessions handed to calls the flow does not follow: (source, span, callee)
+        self.unfollowed: dict[tuple[str, Span, str], None] = {}
+        self.tests_own = tests_own = any(u.js_sources or any(m.source_id and not m.source_id.startswith(CLIENT_VALUE)
                                             for m in u.merge_fields) for u, _ in units)
         self._site_types = _SITE_TYPES | _TEST_TYPES if tests_own else _SITE_TYPES
         self.emit = False
@@ -351,6 +432,8 @@ class ScriptFlow:
         elif t == "call_expression":
             if self.passes_over:
                 calls.bind_callbacks(self, node)
+            if self.emit and self.tests_own:
+                self._call_test(node)
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":
             sinks.new_site(self, node)
@@ -393,6 +476,35 @@ class ScriptFlow:
             for source in own:
                 self.tests.setdefault((source, span, how), None)
 
+    def _call_test(self, node: Node) -> None:
+        """A session a call is given (as argument or receiver): asked about, where the call is a
+        predicate (`Ext.isEmpty(sid)`, `_.isEmpty(sid)`, `sid.startsWith('00D')`: `js_sinks.predicate`);
+        else handed to code the flow does not follow (`MyLib.check(sid)`, `sid.charAt(i)`), unless
+        the flow follows the call: a function of the script's, a call whose result carries it
+        (`encodeURIComponent`, `sid.split('!')`), one storing it in its receiver, JavaScript
+        remoting. A sink reached records its use anyway."""
+        fn = node.child_by_field_name("function")
+        shape = sinks.call_shape(self.cur, fn)
+        if shape.callee in self.functions or unwrap_function(fn) is not None:
+            return
+        receiver = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+        given = union(*(self.value(a) for a in arguments_of(node)), self.value(receiver))
+        own = sorted(s for s in given.sources if not s.startswith(CLIENT_VALUE))
+        if not own:
+            return
+        span = self.cur.span(self.src, node)
+        how = sinks.predicate(self.cur, fn, shape)
+        if how is not None:
+            for source in own:
+                self.tests.setdefault((source, span, how), None)
+            return
+        if shape.callee in sinks.PROPAGATING_CALLS or shape.method in sinks.PROPAGATING_METHODS \
+                or shape.method in sinks.MUTATING_METHODS or shape.method == "invokeAction" \
+                or shape.receiver.rpartition(".")[2].lower() in self.cur.remoting:
+            return
+        for source in own:
+            self.unfollowed.setdefault((source, span, shape.callee), None)
+
     def defaults_set(self, prefix: str) -> list[tuple[str, JsValue]]:
         """The names bound under `prefix` (`axios.defaults`: `axios.defaults.baseURL`,
         `axios.defaults.headers.common.Authorization`...) with their values, as the first pass
@@ -411,6 +523,9 @@ class ScriptFlow:
 
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
+
+    def unfollowed_calls(self) -> list[UnfollowedCall]:
+        return [UnfollowedCall(source, self.src.path, span, callee) for source, span, callee in sorted(self.unfollowed)]
 
     # ------------------------------------------------------------------ bindings
 
@@ -617,6 +732,8 @@ class ScriptFlow:
             return union(*(self.value(c) for c in node.named_children if c.type != "comment"))
         if t in FUNCTION_TYPES:
             return JsValue(kind="function")
+        if t == "this" and unit.aura_helper and helper_this(unit, node):
+            return JsValue(kind=AURA_HELPER_KIND)
         if t in _LITERAL_TYPES:
             return JsValue(text=unit.text(node))
         if t in _NO_FLOW_TYPES:
@@ -642,6 +759,8 @@ class ScriptFlow:
         found = self.env.get(name)
         if source is not None:
             return union(JsValue(frozenset({source}), "{" + name + "}"), found or UNKNOWN)
+        if found is None and (label := self.cur.label(name)) is not None:
+            return JsValue(text=label)  # an imported custom label (`@salesforce/label/c.X`)
         return found if found is not None else UNKNOWN
 
     def _member(self, node: Node) -> JsValue:

@@ -111,6 +111,16 @@ PROPAGATING_METHODS = frozenset(
         "join", "toLowerCase", "toUpperCase", "split", "valueOf", "padStart", "padEnd", "at",
     }
 )
+# Calls whose result is only a yes/no about the values they are given: a session asked about
+# this way gives nothing of itself away (SID010, as `if (sid)` and Apex's `String.isBlank`).
+# Every `is…` function of these libraries' namespaces is such a predicate (lodash/underscore,
+# jQuery, Ext JS, AngularJS, Aura's `$A.util`, the built-ins).
+PREDICATE_NAMESPACES = frozenset({"_", "lodash", "Ext", "angular", "$A.util", "Array", "Number", "Object",
+                                  "$", "jQuery", "j$", "$j"})
+PREDICATE_NAME = re.compile(r"^is[A-Z]\w*$")
+PREDICATE_CALLS = frozenset({"Boolean", "isNaN", "isFinite", "Object.is", "window.isNaN", "window.isFinite"})
+# String and array methods answering yes or no about their receiver and argument.
+PREDICATE_METHODS = frozenset({"startsWith", "endsWith", "includes", "hasOwnProperty"})
 # Methods that store their arguments in the receiver (headers, URLSearchParams, arrays, FormData).
 MUTATING_METHODS = frozenset({"append", "set", "push", "unshift", "add"})
 ELEMENT_URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "poster"})
@@ -179,6 +189,18 @@ def call_shape(unit: ScriptUnit, fn: Node | None) -> CallShape:
     prop = fn.child_by_field_name("property")
     receiver = dotted(unit, fn.child_by_field_name("object")) or ""
     return CallShape(callee, receiver, unit.text(prop) if prop is not None else "")
+
+
+def predicate(unit: ScriptUnit, fn: Node | None, shape: CallShape) -> str | None:
+    """How a call asks a yes/no question (`PREDICATE_CALLS`...) as a message names it
+    (`Ext.isEmpty(…)`, `….startsWith(…)`, `/…/.test(…)`); None for any other call."""
+    if shape.callee in PREDICATE_CALLS or (
+            shape.receiver in PREDICATE_NAMESPACES and PREDICATE_NAME.match(shape.method)):
+        return shape.callee + "(…)"
+    if shape.method in PREDICATE_METHODS:
+        return f"….{shape.method}(…)"
+    receiver = fn.child_by_field_name("object") if fn is not None and shape.method == "test" else None
+    return "/…/.test(…)" if receiver is not None and receiver.type == "regex" else None
 
 
 def element_sink(kind: str, attribute: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span
-from apexlint.lower import APEX_HANDS_OVER, AURA_HELPER_CALL_BYTES, MAY_REQUEST_BYTES
+from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES, aura_helper_call
 from apexlint.lower.secrets import clip
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
@@ -35,6 +35,8 @@ FUNCTION_TYPES = frozenset(
 )
 
 
+# The kind of an Aura bundle's helper object: an action's third parameter, a helper method's `this`
+AURA_HELPER_KIND = "aura-helper"
 MAX_PROPS = 64  # named properties an object keeps as parts (`JsValue.with_prop`)
 
 
@@ -161,6 +163,8 @@ class ScriptUnit:
     # an Aura bundle's helper (`CmpHelper.js`) that may send something: its methods' parameters
     # stand for what the controller passes them (`js_flow.aura_helper_methods`)
     aura_helper: bool = False
+    # an Aura bundle's controller (`CmpController.js`): its actions' third parameter is the helper
+    aura_controller: bool = False
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -168,6 +172,7 @@ class ScriptUnit:
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _apex: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _labels: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _hands_over: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -197,6 +202,15 @@ class ScriptUnit:
             self._apex = apex_imports(self.raw)
         return self._apex.get(name)
 
+    def label(self, name: str) -> str | None:
+        """The custom label a name stands for, where the script imports it
+        (`import HOST from '@salesforce/label/c.Partner_Host'`), as a page writes it
+        (`{!$Label.Partner_Host}`, `{!$Label.ns__Partner_Host}`): the analysis reads the package's
+        labels as their packaged values (`endpoints.page_url_labels`)."""
+        if self._labels is None:
+            self._labels = label_imports(self.raw)
+        return self._labels.get(name)
+
     @property
     def hands_over(self) -> bool:
         """Whether Apex can hand this script values (imported Apex methods, remoting, bindings)
@@ -204,7 +218,7 @@ class ScriptUnit:
         flow: the answer is kept."""
         if self._hands_over is None:
             self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
-                self.aura and AURA_HELPER_CALL_BYTES.search(self.raw) is not None))
+                self.aura and aura_helper_call(self.raw)))
         return self._hands_over
 
     @property
@@ -301,6 +315,27 @@ _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/
 # A name that says it holds a credential: what a page binding or a field of a value Apex returns
 # must be called for the session in it to be followed (`visualforce._binding`, `js_flow._member`)
 CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
+
+
+_LABEL_MODULE = b"@salesforce/label/"
+_LABEL_IMPORT = re.compile(
+    r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/label/([A-Za-z_]\w*)\.([A-Za-z]\w*)['"]""")
+# `$A.get('$Label.c.Partner_Host')`: an Aura script's custom label (`c`, or a namespace)
+AURA_LABEL = re.compile(r"""^['"]\$Label\.([A-Za-z_]\w*)\.([A-Za-z]\w*)['"]$""")
+
+
+def label_merge_field(namespace: str, name: str) -> str:
+    """A custom label as a page's merge field names it: `{!$Label.X}`, `{!$Label.ns__X}`."""
+    return "{!$Label." + (name if namespace == "c" else f"{namespace}__{name}") + "}"
+
+
+def label_imports(raw: bytes) -> dict[str, str]:
+    """Local name -> the custom label it is (as `label_merge_field` writes it), for the labels an
+    LWC module imports."""
+    if _LABEL_MODULE not in raw:
+        return {}
+    return {m.group(1): label_merge_field(m.group(2), m.group(3))
+            for m in _LABEL_IMPORT.finditer(raw.decode("utf-8", "replace"))}
 
 
 def apex_imports(raw: bytes) -> dict[str, str]:

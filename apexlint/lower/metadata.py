@@ -32,6 +32,7 @@ from apexlint.ir import (
     SourceKind,
     SourceSite,
     Span,
+    UnfollowedCall,
     UrlUse,
 )
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
@@ -103,6 +104,7 @@ class _MetadataLowering:
         self.sources: list[SourceSite] = []
         self.uses: list[UrlUse] = []
         self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
+        self.unfollowed: list[UnfollowedCall] = []  # sessions its scripts hand to unknown code
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
         self.notes: list[Notification] = []
         self.flow_values: dict[str, tuple[str, ...]] = {}  # a flow's formula/text template -> its sessions
@@ -116,7 +118,8 @@ class _MetadataLowering:
         if self.root_name == "Flow":
             self._flow_emails()
         if self.scripts:
-            self.uses += script_flows(self.src, self.scripts, tested=self.session_tests)
+            self.uses += script_flows(self.src, self.scripts, tested=self.session_tests,
+                                      unfollowed=self.unfollowed)
         starts = [a for a, _ in self.comments]
         self.sources += token_literal_sources(
             self.src, self.positions, self.full_name, lambda off: in_ranges(starts, self.comments, off)
@@ -128,8 +131,10 @@ class _MetadataLowering:
             sources=tuple(self.sources),
             url_uses=tuple(sorted(self.uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests),
+            unfollowed_calls=tuple(self.unfollowed),
             metadata=(MetadataIR(self.type, self.full_name, self.src.path, endpoint,
-                                 labels_of(self.type, self.src.path, self.src.text)),),
+                                 labels_of(self.type, self.src.path, self.src.text),
+                                 self._background_actions() if self.root_name == "Flow" else ()),),
         )
 
     # ------------------------------------------------------------------ elements
@@ -269,6 +274,28 @@ class _MetadataLowering:
                 if value is not None and ids:
                     label = action.child_text("name") or "an e-mail action"
                     self._use(FLOW_EMAIL, f"{label} to {recipients}", tuple(sorted(set(ids))), value, in_query=False)
+
+    def _background_actions(self) -> tuple[tuple[str, str], ...]:
+        """The Apex actions of a flow no user starts: a platform-event-triggered flow runs as the
+        Automated Process user, a schedule-triggered one in the background (as the Default Workflow
+        User, or the Automated Process user): the invocable method runs with no session, as a
+        platform-event trigger's Apex does."""
+        root = self.elements[0] if self.elements else None
+        start = root.child("start") if root is not None else None
+        if root is None or start is None:
+            return ()
+        trigger = (start.child_text("triggerType") or "").strip()
+        if trigger not in ("PlatformEvent", "Scheduled"):
+            return ()
+        if trigger == "PlatformEvent":
+            event = (start.child_text("object") or "").strip()
+            how = f"platform-event-triggered flow {self.full_name}" + (f" on {event}" if event else "")
+        else:
+            how = f"schedule-triggered flow {self.full_name}"
+        classes = {(action.child_text("actionName") or "").strip().lower() for action in root.children
+                   if action.name == "actionCalls"
+                   and (action.child_text("actionType") or "").strip().lower() == "apex"}
+        return tuple((cls, how) for cls in sorted(classes) if cls)
 
     def _flow_value_sources(self, value: XmlElement) -> tuple[str, ...]:
         """The sessions an action's input value holds: a resource it names (`elementReference`),

@@ -64,8 +64,16 @@ def parse_notifications(
         start = shift_point(base, (anchor.start_point[0], anchor.start_point[1]))
         end = shift_point(base, (anchor.end_point[0], anchor.end_point[1]))
         span = src.span(start, end)
-        snippet = node_text(src.buffer if data is None else data, anchor, 60)
-        detail = f"expected {node.type!r}" if node.is_missing else f"unexpected {snippet!r}"
+        text = src.buffer if data is None else data
+        snippet = node_text(text, anchor, 60)
+        if node.is_missing:
+            detail = f"expected {node.type!r}"
+        elif snippet in _OPENERS and node.end_byte >= len(text.rstrip()):
+            # a region that runs to the end from an opening bracket: the bracket is never closed
+            # (an Aura controller without its final `})`), not an unexpected one
+            detail = f"{snippet!r} is never closed"
+        else:
+            detail = f"unexpected {snippet!r}"
         notes.append(Notification(
             code="parse-error", level=NoticeLevel.WARNING, path=src.path, span=span,
             message=f"{what} could not be fully parsed near line {span.start_line}: {detail}; "
@@ -77,6 +85,9 @@ def parse_notifications(
             message=f"{what} has further parse problems beyond the first {MAX_PARSE_NOTICES}",
         ))
     return notes
+
+
+_OPENERS = frozenset({"(", "{", "["})
 
 
 def _first_leaf(node: Node) -> Node:

@@ -36,6 +36,7 @@ from apexlint.ir import (
     SourceSite,
     Span,
     Suppression,
+    UnfollowedCall,
     UrlUse,
     apex_name,
     client_value,
@@ -143,6 +144,7 @@ class _PageLowering:
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
         self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
+        self.unfollowed: list[UnfollowedCall] = []  # sessions its scripts hand to unknown code
         self.root_tag: Tag | None = None
         self.embeds: list[tuple[int, str, str]] = []  # (tag start byte, "component" | "page", name)
         self.open_tags: list[Tag] = []
@@ -225,7 +227,8 @@ class _PageLowering:
             unit.held = self.held
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
-            uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests)
+            uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
+                                 unfollowed=self.unfollowed)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -238,7 +241,7 @@ class _PageLowering:
             path=self.src.path, kind=self.kind, line_count=self.src.line_count,
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
-            session_tests=tuple(self.session_tests),
+            session_tests=tuple(self.session_tests), unfollowed_calls=tuple(self.unfollowed),
         )
 
     def _walk(self) -> None:

@@ -31,6 +31,7 @@ from apexlint.ir import (
     Stmt,
     This,
     TriggerIR,
+    UnfollowedCall,
     UrlUse,
     refs_text,
 )
@@ -225,8 +226,14 @@ class PackageModel:
     # an Aura bundle's folder -> (helper method, argument index) -> the stand-ins its controller
     # passes there (`helper.push(component, response.getReturnValue())`)
     aura_helper_args: dict[str, dict[tuple[str, int], set[str]]] = field(default_factory=dict)
+    # an Aura bundle's folder -> the component its markup extends, `ns:name` lower case ("c:base")
+    aura_extends: dict[str, str] = field(default_factory=dict)
+    # an Aura bundle's folder -> the names of its helper's methods
+    aura_helper_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # a session's id -> where scripts only ask about it (`if (sid)`, `sid == null`)
     session_tests: dict[str, list[SessionTest]] = field(default_factory=dict)
+    # a session's id -> where scripts hand it to calls the flow does not follow (`MyLib.check(sid)`)
+    unfollowed_calls: dict[str, list[UnfollowedCall]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -260,8 +267,14 @@ class PackageModel:
             model.url_uses.extend(f.url_uses)
             if f.aura_controller:
                 model.aura_controllers.setdefault(f.path.rpartition("/")[0], f.aura_controller)
+            if f.aura_extends:
+                model.aura_extends.setdefault(f.path.rpartition("/")[0], f.aura_extends)
+            if f.aura_helper_methods:
+                model.aura_helper_methods.setdefault(f.path.rpartition("/")[0], frozenset(f.aura_helper_methods))
             for test in f.session_tests:
                 model.session_tests.setdefault(test.source_id, []).append(test)
+            for call in f.unfollowed_calls:
+                model.unfollowed_calls.setdefault(call.source_id, []).append(call)
             for method, index, stand_in in f.aura_helper_args:
                 model.aura_helper_args.setdefault(f.path.rpartition("/")[0], {}).setdefault(
                     (method, index), set()).add(stand_in)
@@ -685,15 +698,22 @@ class PackageModel:
 
 
 def _formula_field(src: SourceSite) -> tuple[str, str] | None:
-    """(object, field), lower case, of a session merge field in a custom field's formula: in an
-    SFDX `objects/<Object>/fields/<Field>.field-meta.xml` or an mdapi `objects/<Object>.object`."""
+    """(object, field), lower case, of a session merge field in a custom field's formula."""
+    named = formula_field_name(src)
+    return (named[0].lower(), named[1].lower()) if named is not None else None
+
+
+def formula_field_name(src: SourceSite) -> tuple[str, str] | None:
+    """(object, field), as the package spells them, of a session merge field in a custom field's
+    formula: in an SFDX `objects/<Object>/fields/<Field>.field-meta.xml` or an mdapi
+    `objects/<Object>.object`."""
     if src.kind != SourceKind.MERGE_FIELD or src.context.rpartition("/")[2] != "formula" or not src.owner:
         return None
     parts = src.path.split("/")
     if len(parts) >= 4 and parts[-4] == "objects" and parts[-2] == "fields" and parts[-1].endswith(".field-meta.xml"):
-        return parts[-3].lower(), src.owner.lower()
+        return parts[-3], src.owner
     if len(parts) >= 2 and parts[-2] == "objects" and parts[-1].endswith(".object"):
-        return parts[-1][: -len(".object")].lower(), src.owner.lower()
+        return parts[-1][: -len(".object")], src.owner
     return None
 
 
