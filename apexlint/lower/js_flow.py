@@ -85,6 +85,7 @@ _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement"
 _EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
+_AXIOS = sinks.AXIOS.encode()
 _DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
@@ -295,6 +296,7 @@ class ScriptFlow:
         # scripts send requests through: both complete after the first pass, for the second
         self.defaults: dict[str, sinks.RequestDefaults] = {}
         self.requests_through: set[str] = set()
+        self.uses_axios = any(_AXIOS in u.raw for u, _ in units)  # else no call is axios's
         self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
         self.form_action = JsValue(text="")

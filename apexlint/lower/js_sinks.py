@@ -346,6 +346,8 @@ def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
     `axios.post(url, data, config)`, also of an instance (`api = axios.create(config)`): the
     request goes to `url` (else `config.url`), after the instance's or the defaults' `baseURL`
     unless absolute, with `config.headers` and the defaults' headers, its `params` in the URL."""
+    if not flow.uses_axios:
+        return None
     verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
     if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
         return _axios_create(flow, node, _arg(args, 0))
@@ -475,6 +477,8 @@ def _lightning_navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: 
             url = flow.field(args[0], "url") or JsValue()
         flow.use(AURA_NAVIGATE_KIND, node, url, query=url.sources)
         return False
+    if shape.callee:  # `this[NavigationMixin.Navigate]` is no dotted name
+        return None
     fn = node.child_by_field_name("function")
     index = fn.child_by_field_name("index") if fn is not None and fn.type == "subscript_expression" else None
     if index is None or dotted(flow.cur, index) not in LWC_NAVIGATE or not args:
@@ -828,7 +832,7 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
     if is_location(name):
         flow.use("window.location", site, value, query=value.sources)
         return
-    if value.sources and AXIOS not in flow.requests_through and _axios_default(name):
+    if value.sources and flow.uses_axios and AXIOS not in flow.requests_through and _axios_default(name):
         # `axios.defaults.headers.common['Authorization'] = …` in a script that sends no axios request
         flow.use("axios.defaults", site, defaults_url(AXIOS), carried=value.sources)
         return
