@@ -99,6 +99,9 @@ class SourceKind(StrEnum):
 CLIENT_VALUE = "client:"
 # Where a canvas app's parameters go, until its connected app is found: `canvas:<app name>`.
 CANVAS_PREFIX = "canvas:"
+# Where request defaults (`$.ajaxSetup`, `axios.defaults`) go when the script makes no request
+# through their library that the flow sees: `defaults:<library>` (each later request's URL).
+DEFAULTS_PREFIX = "defaults:"
 
 
 def client_value(way: str, name: str) -> str:
@@ -106,6 +109,11 @@ def client_value(way: str, name: str) -> str:
 
 
 HELPER_PARAMETER = f"{CLIENT_VALUE}helper:"
+# In the URL (or body) of a use of what Apex hands to client code, that value's place: the
+# analysis writes what the member returns there (`<session ID>`, a URL built with it) once it
+# knows it returns a session, as Apex messages show one (`apexlint.analyses.client`); other
+# values Apex hands over read `{…}`.
+HANDED_TEXT = "{" + CLIENT_VALUE + "}"
 
 
 def helper_parameter(method: str, index: int) -> str:

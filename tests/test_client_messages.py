@@ -30,3 +30,44 @@ def test_an_unused_session_says_where_it_is_filled_in() -> None:
     assert _merged_where("workflows/O.workflow-meta.xml", "Workflow/fieldUpdates/formula") == \
         "is computed by a workflow field update's formula"
     assert _merged_where("weblinks/W.weblink", "WebLink/url") == "is filled into WebLink/url"
+
+
+_HANDING_CLASS = b"""public with sharing class Ctl {
+    @AuraEnabled public static String getSid() { return UserInfo.getSessionId(); }
+    @AuraEnabled public static String getBase() { return 'https://p.example.com/'; }
+    @AuraEnabled public static String getDocs() { return '/apex/Docs?sid=' + UserInfo.getSessionId(); }
+}
+"""
+_HANDED_LWC = b"""import { LightningElement } from 'lwc';
+import getSid from '@salesforce/apex/Ctl.getSid';
+import getBase from '@salesforce/apex/Ctl.getBase';
+import getDocs from '@salesforce/apex/Ctl.getDocs';
+export default class Opener extends LightningElement {
+    async go() {
+        const base = await getBase();
+        const sid = await getSid();
+        window.open(base + 'open?sid=' + sid);
+        window.open('https://q.example.com/?s=' + encodeURIComponent(sid) + '&t=' + sid.trim());
+        window.open(await getDocs());
+    }
+}
+"""
+
+
+def test_a_session_apex_hands_to_a_script_reads_as_one_in_its_url(tmp_path: Path) -> None:
+    """W-12: the URL a SID006 message shows writes a session Apex returned as `<session ID>`, as
+    Apex messages do, a URL Apex built with it as that URL (the org's own page: no SID002), and
+    another value Apex returned (a base URL) as one not known, `{…}`."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/classes/Ctl.cls": _HANDING_CLASS,
+        f"{SFDX_SOURCE}/lwc/opener/opener.js": _HANDED_LWC,
+        f"{SFDX_SOURCE}/lwc/opener/opener.js-meta.xml": b'<?xml version="1.0"?><LightningComponentBundle/>',
+    })
+    findings = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1)).findings
+    assert sorted(f.message.partition(" is put into the URL ")[2] for f in findings if f.rule_id == "SID006") == [
+        "/apex/Docs?sid=<session ID> (window.open)",
+        "https://q.example.com/?s=<session ID>&t=<session ID> (window.open)",
+        "{…}open?sid=<session ID> (window.open)",
+    ]
+    assert sorted(f.location.span.start_line for f in findings if f.rule_id == "SID002") == [9, 10]

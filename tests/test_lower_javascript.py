@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apexlint.ir import FileIR, FileKind, SourceKind, UrlUse
+from apexlint.ir import HANDED_TEXT, FileIR, FileKind, SourceKind, UrlUse
 from apexlint.lower.javascript import lower_javascript
 from apexlint.read.decode import read_source
 
@@ -218,6 +218,117 @@ def test_jquery_get_data_lands_in_the_query_string_and_post_data_in_the_body() -
     assert sink(ir, "jQuery.get").in_query
     post = sink(ir, "jQuery.post")
     assert post.header_or_body and not post.in_query
+
+
+def test_jquery_defaults_ride_on_every_request_whatever_the_order() -> None:
+    """W-9: `$.ajaxSetup` sends nothing; its headers go with each jQuery request, also one
+    written above it, its `data` into a GET's URL, its `url` to a request naming none."""
+    ir = lower("function load() { return $.ajax({type: 'POST', data: '{}'}); }\n"
+               "$.get('https://api.partner.example.com/v1/items');\n" + SID +
+               "$.ajaxSetup({url: 'https://api.partner.example.com/v1/orders', headers: {Authorization: sid},\n"
+               "  data: {token: sid}});")
+    assert [u.sink for u in ir.url_uses] == ["jQuery.ajax", "jQuery.get"]
+    ajax, get = ir.url_uses
+    assert ajax.url == "https://api.partner.example.com/v1/orders" and ajax.header_or_body and not ajax.in_query
+    assert get.url == "https://api.partner.example.com/v1/items" and get.header_or_body and get.in_query
+
+
+def test_jquery_before_send_defaults_and_global_hooks() -> None:
+    ir = lower(SID + "$.ajaxSetup({beforeSend: function (x) { x.setRequestHeader('X-Sid', sid); }});\n"
+               "$(document).ajaxSend(function (e, x) { x.setRequestHeader('X-Other', sid); });\n"
+               "$.getJSON('https://api.partner.example.com/v1/items');")
+    assert [(u.sink, u.url) for u in ir.url_uses] == [("jQuery.getJSON", "https://api.partner.example.com/v1/items")]
+    alone = lower(SID + "$.ajaxPrefilter(function (o, orig, x) { x.setRequestHeader('X-Sid', sid); });")
+    assert sink(alone, "XMLHttpRequest.setRequestHeader").url == "defaults:jQuery"
+
+
+def test_jquery_defaults_without_a_session_or_without_requests() -> None:
+    assert not lower("$.ajaxSetup({headers: {Accept: 'application/json'}});\n"
+                     "$.get('https://api.partner.example.com/v1/items');").url_uses
+    alone = lower(SID + "$.ajaxSetup({headers: {Authorization: sid}});")
+    assert sink(alone, "jQuery.ajaxSetup").url == "defaults:jQuery"
+
+
+def test_axios_defaults_and_instances_go_with_their_requests() -> None:
+    """W-9: `axios.defaults.headers` go with every axios request; an instance's `headers` with
+    its own, to its `baseURL` unless the URL is absolute."""
+    ir = lower(SID + "axios.get('https://a.example.com/x');\n"
+               "axios.defaults.headers.common['Authorization'] = 'Bearer ' + sid;\n"
+               "const api = axios.create({baseURL: 'https://b.example.com/v2/', params: {s: sid}});\n"
+               "api.post('/orders', {});\n"
+               "api.get('https://c.example.com/y');\n"
+               "api({url: 'items'});")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        ("axios.get", "https://a.example.com/x", False),
+        ("axios.post", "https://b.example.com/v2/orders", True),
+        ("axios.get", "https://c.example.com/y", True),
+        ("axios", "https://b.example.com/v2/items", True),
+    ]
+
+
+def test_axios_defaults_base_url_and_no_requests() -> None:
+    ir = lower(SID + "axios.defaults.baseURL = 'https://a.example.com/api';\n"
+               "axios.defaults.headers.common.Authorization = sid;\naxios.get('/me');")
+    assert sink(ir, "axios.get").url == "https://a.example.com/api/me"
+    alone = lower(SID + "axios.defaults.headers.common.Authorization = sid;\n"
+                  "const api = axios.create({headers: {'X-Sid': sid}});")
+    assert [(u.sink, u.url) for u in alone.url_uses] == [("axios.defaults", "defaults:axios"),
+                                                         ("axios.create", "defaults:axios")]
+
+
+def test_a_request_to_the_ajax_proxy_goes_to_its_endpoint_header() -> None:
+    """W-1: `/services/proxy` forwards a request to its `SalesforceProxy-Endpoint` header's URL,
+    set before or after the session's header; a session in that URL is in the URL."""
+    ir = lower(SID + "var x = new XMLHttpRequest();\nx.open('POST', '/services/proxy');\n"
+               "x.setRequestHeader('Authorization', 'Bearer ' + sid);\n"
+               "x.setRequestHeader('SalesforceProxy-Endpoint', 'https://f.example.com/up?s=' + sid);\nx.send();")
+    header_uses = [u for u in ir.url_uses if u.sink == "XMLHttpRequest.setRequestHeader"]
+    assert [(u.url, u.in_query, u.header_or_body) for u in header_uses] == [
+        ("https://f.example.com/up?s={sforce.connection.sessionId}", False, True),
+        ("https://f.example.com/up?s={sforce.connection.sessionId}", True, False),
+    ]
+    plain = lower(SID + "var x = new XMLHttpRequest();\nx.open('GET', '/services/data/v60.0/limits');\n"
+                  "x.setRequestHeader('SalesforceProxy-Endpoint', 'https://f.example.com/');\n"
+                  "x.setRequestHeader('Authorization', sid);")
+    assert sink(plain, "XMLHttpRequest.setRequestHeader").url == "/services/data/v60.0/limits"
+
+
+def test_lightning_navigation_to_a_url_is_a_redirect() -> None:
+    """W-13: Aura's `force:navigateToURL` event and an LWC's `NavigationMixin.Navigate` to a web page."""
+    ir = lower(SID + "var e = $A.get('e.force:navigateToURL');\n"
+               "e.setParams({url: 'https://a.example.com/?s=' + sid});\n"
+               "this[NavigationMixin.Navigate]({type: 'standard__webPage', attributes: {url: '/apex/P?s=' + sid}});\n"
+               "$A.get('e.force:refreshView').setParams({url: sid});\n"
+               "this[NavigationMixin.Navigate]({type: 'standard__recordPage', attributes: {url: sid}});")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        ("force:navigateToURL", "https://a.example.com/?s={sforce.connection.sessionId}", True),
+        ("NavigationMixin.Navigate", "/apex/P?s={sforce.connection.sessionId}", True),
+    ]
+
+
+def test_wired_apex_results_are_followed_as_the_imperative_calls_are() -> None:
+    """W-7: `@wire(getSid) sid;` holds what getSid returns in `this.sid.data`; a wired function
+    gets it as its argument's `data`."""
+    ir = lower("""import { LightningElement, wire } from 'lwc';
+import getSid from '@salesforce/apex/Ctl.getSid';
+var data = 'https://x.example.com/';
+export default class C extends LightningElement {
+    @wire(getSid) sid;
+    @wire(getSid) wired({ data: token, error }) { this.token = token; this.error = error; }
+    @wire(getSid) whole(result) { this.held = result.data; }
+    send() {
+        fetch('https://a.example.com/?s=' + this.sid.data);
+        fetch('https://b.example.com/?s=' + this.token + this.error);
+        fetch('https://c.example.com/', {body: this.held});
+        fetch('https://d.example.com/?e=' + this.sid.error);
+    }
+}
+""", "force-app/main/default/lwc/c/c.js")
+    assert [(u.url, u.sources, u.in_query) for u in ir.url_uses] == [
+        (f"https://a.example.com/?s={HANDED_TEXT}", ("client:apex:ctl.getsid",), True),
+        (f"https://b.example.com/?s={HANDED_TEXT}{{…}}", ("client:apex:ctl.getsid",), True),
+        ("https://c.example.com/", ("client:apex:ctl.getsid",), False),
+    ]
 
 
 def test_navigation_image_and_beacon_sinks() -> None:
@@ -534,7 +645,7 @@ def test_aura_helper_parameters_stand_for_what_the_controller_passes() -> None:
     ir = lower(AURA_HELPER, "force-app/main/default/aura/SyncCmp/SyncCmpHelper.js")
     assert [(u.sink, u.sources, u.url) for u in ir.url_uses] == [
         ("fetch", ("client:helper:push:1",), "https://api.partner.example.com/v1/sync"),
-        ("window.open", ("client:helper:open:1",), "{…}")]
+        ("window.open", ("client:helper:open:1",), HANDED_TEXT)]  # the URL is what the controller passes
 
 
 def test_aura_helper_parameters_are_bound_only_in_the_bundles_helper() -> None:

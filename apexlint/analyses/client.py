@@ -23,7 +23,10 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.dataflow import SourceHit
-from apexlint.ir import CLIENT_VALUE, HELPER_PARAMETER, UrlUse
+from apexlint.analyses.endpoints import shape_text
+from apexlint.analyses.values import Shape
+from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, HELPER_PARAMETER, UrlUse
+from apexlint.lower.js_values import UNKNOWN_TEXT
 from apexlint.model.package import MethodInfo, PackageModel
 
 _Member = tuple[str, str, str]  # ("binding" | "method", class, property or method), lower case
@@ -32,12 +35,15 @@ _Member = tuple[str, str, str]  # ("binding" | "method", class, property or meth
 def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[UrlUse]:
     """`model.url_uses` with every stand-in replaced by the sessions its Apex member returns."""
     handed: dict[_Member, dict[str, str]] = {}  # member -> {source id: label of the member}
+    # source id -> label of the member -> the values client code gets it in (`_returned_text`)
+    returned: dict[str, dict[str, set[Shape]]] = {}
     for hit in hits:
         info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
         if info is None or info.cls is None or "rest" in dict(hit.site.detail):
             continue  # a REST response goes to the API's caller, not to a page's or component's script
         prop = dict(hit.site.detail).get("property")
         label = f"set on property {prop} by {info.label}" if prop else f"returned to client code by {info.label}"
+        returned.setdefault(hit.source_id, {}).setdefault(label, set()).update(hit.value.strings or {_NOT_KNOWN})
         for member in _members(info, hit):
             handed.setdefault(member, {}).setdefault(hit.source_id, label)
     for page in model.pages.values():  # sessions pages pass to components' attributes
@@ -64,8 +70,28 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                     # calls the first that declares the member, which may hand none: an over-approximation
         if found:
             labels = sorted(set(found.values()))
-            out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels)))
+            shown = _returned_text(found, returned)  # what the script got in its URL's place
+            out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels),
+                               url=use.url.replace(HANDED_TEXT, shown), body=use.body.replace(HANDED_TEXT, shown)))
     return out
+
+
+_NOT_KNOWN: Shape = ()
+
+
+def _returned_text(found: dict[str, str], returned: dict[str, dict[str, set[Shape]]]) -> str:
+    """How a use's URL writes what client code got from Apex in the place of it (`ir.HANDED_TEXT`):
+    as Apex messages write the one value the member returns (`<session ID>` for the session
+    itself, `/apex/Docs?sid=<session ID>` for a URL built with it), `{…}` when it may be several
+    or apexlint cannot tell. `found`: the sessions the use gets, each with how (the member's
+    label, then how the script passed it on: `, passed to helper.m`)."""
+    shapes: set[Shape] = set()
+    for sid, how in found.items():
+        members = [got for label, got in returned.get(sid, {}).items()
+                   if how == label or how.startswith((label + ",", label + " ("))]
+        shapes.update(*members) if members else shapes.add(_NOT_KNOWN)
+    only = next(iter(shapes)) if len(shapes) == 1 else _NOT_KNOWN
+    return shape_text(only) if only != _NOT_KNOWN else UNKNOWN_TEXT
 
 
 def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str, str]]:

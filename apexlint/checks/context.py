@@ -29,7 +29,7 @@ from apexlint.analyses.endpoints import (
 from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
-from apexlint.ir import CANVAS_PREFIX, SourceKind, SourceSite, Span, UrlUse
+from apexlint.ir import CANVAS_PREFIX, DEFAULTS_PREFIX, SourceKind, SourceSite, Span, UrlUse
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
 
@@ -118,6 +118,12 @@ class CheckContext:
                 "unresolved", f"the canvas app {app or '(unnamed)'}",
                 why="its connected app, which names where the canvas is, is not in the package")
             found = self._page_requests[use] = (endpoint, None)
+        if found is None and use.url.startswith(DEFAULTS_PREFIX):
+            library = use.url[len(DEFAULTS_PREFIX):]
+            found = self._page_requests[use] = (Endpoint(
+                "unresolved", f"each later {library} request",
+                why=f"defaults ride on every request sent through {library}, and this script sends none "
+                    "apexlint can see"), None)
         if found is None:
             # the package's `{!$Label.X}` render their packaged values (`endpoints.page_url_labels`)
             url, labels, default = page_url_labels(use.url, self.model)

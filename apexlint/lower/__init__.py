@@ -171,10 +171,11 @@ AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
 # element URLs, record writes) but an `<object>`'s `.data`, which components assign for everything
 # else: a script that gets values from Apex but has none of them sends them nowhere, and is not
-# walked for them (an LWC's walk costs 40 times its parse).
+# walked for them (an LWC's walk costs 40 times its parse). An LWC navigates to a URL only to a
+# `standard__webPage` (`js_sinks._lightning_navigation`): its other navigation needs no walk.
 MAY_REQUEST = (
-    r"fetch|XMLHttpRequest|ActiveXObject|ajax|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
-    r"|location\.(?:assign|replace)\s*\(|navigateToURL|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
+    r"fetch|XMLHttpRequest|ActiveXObject|ajax|axios|\$\.get|\$\.post|jQuery|\.open\s*\(|location(?:\.href)?\s*=(?!=)"
+    r"|location\.(?:assign|replace)\s*\(|navigateToURL|standard__webPage|sendBeacon|postMessage|\bsforce\.|forcetk|jsforce|cometd"
     r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
     r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"
 )

@@ -15,6 +15,12 @@ from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, client_value
 from apexlint.lower.js_sinks import (
+    AURA_EVENT_GETTERS,
+    AURA_NAVIGATE_EVENT,
+    AURA_NAVIGATE_KIND,
+    AXIOS,
+    AXIOS_CREATE,
+    AXIOS_NAMES,
     CONSTRUCTOR_KINDS,
     JQUERY_NAMES,
     JSFORCE_CONNECTIONS,
@@ -35,6 +41,7 @@ from apexlint.lower.js_values import (
     arguments_of,
     concat,
     dotted,
+    handed_over,
     label_merge_field,
     union,
     unwrap_function,
@@ -59,9 +66,11 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     inner = unwrap_function(fn)
     if inner is not None:
         return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+    if shape.callee in AURA_EVENT_GETTERS and len(args) == 1 and flow.value(args[0]).text == AURA_NAVIGATE_EVENT:
+        return JsValue(kind=AURA_NAVIGATE_KIND)  # the event that navigates to its `url` (`js_sinks`)
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
-        return JsValue(frozenset({client_value("apex", apex)}))
+        return handed_over(frozenset({client_value("apex", apex)}))
     if shape.callee == "$A.get" and len(args) == 1 and args[0].type == "string":
         label = AURA_LABEL.match(flow.cur.text(args[0]))  # `$A.get('$Label.c.Partner_Host')`
         return JsValue(text=label_merge_field(label.group(1), label.group(2))) if label is not None else UNKNOWN
@@ -69,6 +78,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
         return held
+    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+        # an axios instance: its requests carry the config's headers to its `baseURL` (`js_sinks._axios`)
+        config = flow.value(args[0]) if args else UNKNOWN
+        return JsValue(config.sources, UNKNOWN_TEXT, config.props, AXIOS)
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -133,7 +146,7 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         action = AURA_ACTION.match(flow.cur.text(args[0])) if len(args) == 1 else None
         return JsValue(frozenset({client_value("aura", action.group(1))})) if action is not None else UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources
-    return JsValue(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
+    return handed_over(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
 
 
 def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
@@ -178,7 +191,7 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
     params = parameter_names(flow.cur, callback) if callback is not None else []
     if callback is not None and params and params[0]:
-        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: JsValue(handed)}
+        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: handed_over(handed)}
 
 
 def _unwrapped_callback(arg: Node) -> Node:

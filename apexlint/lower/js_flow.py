@@ -6,6 +6,8 @@ methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating
 (`headers.append`, `params.set`), and calls to functions declared in the same page or file,
 including methods of object literals (arguments bound to parameters, return values carried
 back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
+Request defaults (`$.ajaxSetup`, `axios.defaults`, `axios.create`) go with every request made
+through their library (`js_sinks.RequestDefaults`), whatever the order of the two in the text.
 
 Each function's own variables (its parameters and what it declares with `var`, `let` or
 `const`, outside the functions nested in it) are its own: two functions that both say `var
@@ -13,7 +15,8 @@ request` hold two variables. Everything else shares the page's name space, as gl
 
 What Apex hands to the script is followed too, under a stand-in id (`ir.CLIENT_VALUE`) the
 analysis later replaces with the sessions the Apex member returns: a call of a method the
-module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter), the
+module imports from `@salesforce/apex/` (awaited, or its `.then` callback's parameter, or
+wired: the `data` of an `@wire` field's value or of a wired function's argument), the
 `result` of a JavaScript remoting callback, a merge field that reads one controller property,
 an Aura action's return value, and, in an Aura helper, the parameters of its methods that may
 send something or call one that may (what the bundle's controller, or the helper's other methods
@@ -26,7 +29,7 @@ script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge fiel
 Limits, on purpose: the analysis is flow-insensitive (two passes over the code, so a use
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
-not follow values through the DOM, storage, events, other promises' resolved values, `@wire`,
+not follow values through the DOM, storage, events, other promises' resolved values,
 object methods called through `this` (but an Aura helper's), or other files. Unknown calls return untainted values. A
 sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
 `js_sinks`).
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, helper_parameter
+from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, client_value, helper_parameter
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
@@ -56,6 +59,8 @@ from apexlint.lower.js_values import (
     concat,
     dotted,
     either,
+    handed_over,
+    shown,
     union,
     unwrap_function,
 )
@@ -80,6 +85,8 @@ _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement"
 _EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
+_AXIOS = sinks.AXIOS.encode()
+_DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
 )
@@ -113,6 +120,31 @@ def own_names(unit: ScriptUnit, fn: Node) -> frozenset[str]:
                     names.add(unit.text(target))
             pending.append(child)
     return frozenset(names)
+
+
+# LWC's `@wire(getSid) sid;` and `@wire(getSid) wiredSid({ data }) {…}`: what the wired Apex
+# method returns is the `data` of the field's value, of the function's argument
+_WIRE = b"@wire"
+WIRED_DATA = "data"
+
+
+def wired_members(unit: ScriptUnit, tree: Tree) -> list[tuple[Node, str]]:
+    """The class fields and methods of an LWC an imported Apex method is wired to, each with the
+    stand-in of what it returns (`ir.client_value("apex", …)`)."""
+    found: list[tuple[Node, str]] = []
+    pos = unit.raw.find(_WIRE)
+    while pos >= 0:
+        node = tree.root_node.descendant_for_byte_range(pos, pos + len(_WIRE))
+        while node is not None and node.type != "decorator":
+            node = node.parent if node.type not in ("class_body", "program") else None
+        call = next((c for c in node.named_children if c.type == "call_expression"), None) if node else None
+        args = arguments_of(call) if call is not None else []
+        apex = unit.apex_method(unit.text(args[0])) if args and args[0].type == "identifier" else None
+        member = node.parent if node is not None else None
+        if apex is not None and member is not None and member.type in ("field_definition", "method_definition"):
+            found.append((member, client_value("apex", apex)))
+        pos = unit.raw.find(_WIRE, pos + 1)
+    return found
 
 
 _AURA_CALLBACK = b"setCallback"
@@ -256,7 +288,16 @@ class ScriptFlow:
         self.functions: dict[str, tuple[ScriptUnit, Node]] = {}
         self.open_urls: dict[str, JsValue] = {}
         self.open_methods: dict[str, str] = {}  # XHR receiver -> the method its open() names
+        # XHR receiver -> the `SalesforceProxy-Endpoint` header set on it: where a request it
+        # opens to the AJAX Toolkit's proxy (`/services/proxy`) is forwarded (`js_sinks.AJAX_PROXY`)
+        self.proxy_endpoints: dict[str, JsValue] = {}
         self.request_urls: list[JsValue] = []
+        # request defaults by library (`$.ajaxSetup`, `axios.defaults`), and the libraries the
+        # scripts send requests through: both complete after the first pass, for the second
+        self.defaults: dict[str, sinks.RequestDefaults] = {}
+        self.requests_through: set[str] = set()
+        self.uses_axios = any(_AXIOS in u.raw for u, _ in units)  # else no call is axios's
+        self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span, str], _Use] = {}
@@ -274,7 +315,7 @@ class ScriptFlow:
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {
-                    name: JsValue(frozenset({helper_parameter(method, i)}))
+                    name: handed_over(frozenset({helper_parameter(method, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
             for _, fn in bundle_methods(unit, tree) if unit.aura_controller else ():
                 # an Aura controller's action `function (component, event, helper)`: the helper
@@ -298,6 +339,40 @@ class ScriptFlow:
         self.depth = 0
         self.calls = 0
         self.has_submit = any(b".submit(" in u.raw for u, _ in units)
+        for unit, tree in units:  # an LWC's wired Apex methods: their results' `data`
+            for member, stand_in in wired_members(unit, tree) if _WIRE in unit.raw else ():
+                self._wire(unit, member, stand_in)
+
+    def _wire(self, unit: ScriptUnit, member: Node, stand_in: str) -> None:
+        """`@wire(getSid) sid;`: `this.sid.data` is what `getSid` returns; `@wire(getSid)
+        wiredSid(result)` / `wiredSid({ data })`: `result.data`, `data` is."""
+        data = handed_over(frozenset({stand_in}))
+        result = JsValue(data.sources, UNKNOWN_TEXT, ((WIRED_DATA, data),))
+        if member.type == "field_definition":
+            prop = member.child_by_field_name("property")
+            if prop is not None:
+                self.env[f"this.{unit.text(prop)}"] = result
+            return
+        params = member.child_by_field_name("parameters")
+        first = next(iter(params.named_children), None) if params is not None else None
+        bound: dict[str, JsValue] = {}
+        if first is not None and first.type == "identifier":
+            bound[unit.text(first)] = result
+        elif first is not None and first.type == "object_pattern":
+            for child in first.named_children:
+                target = child
+                if child.type == "pair_pattern":
+                    key = child.child_by_field_name("key")
+                    if key is None or unit.text(key).strip(_QUOTES) != WIRED_DATA:
+                        continue
+                    target = child.child_by_field_name("value") or child
+                elif child.type == "object_assignment_pattern":
+                    target = child.child_by_field_name("left") or child
+                if target.type in ("identifier", "shorthand_property_identifier_pattern") and (
+                        child.type == "pair_pattern" or unit.text(target) == WIRED_DATA):
+                    bound[unit.text(target)] = data
+        if bound:
+            self.callbacks[(id(unit), member.id)] = bound
 
     # ------------------------------------------------------------------ driving
 
@@ -305,6 +380,7 @@ class ScriptFlow:
         for emit in (False, True):
             self.emit = emit
             self.memo.clear()
+            self._defaults_index = None
             for unit, tree in self.units:
                 self.cur = unit
                 for start in walked_parts(unit, tree):
@@ -431,6 +507,22 @@ class ScriptFlow:
         for source in own:
             self.unfollowed.setdefault((source, span, shape.callee), None)
 
+    def defaults_set(self, prefix: str) -> list[tuple[str, JsValue]]:
+        """The names bound under `prefix` (`axios.defaults`: `axios.defaults.baseURL`,
+        `axios.defaults.headers.common.Authorization`...) with their values, as the first pass
+        left them; none in the first pass, which reports nothing."""
+        if not self.emit:
+            return []
+        if self._defaults_index is None:
+            index: dict[str, list[tuple[str, JsValue]]] = {}
+            for key, value in self.env.items():
+                at = key.find(_DEFAULTS)
+                end = at + len(_DEFAULTS)
+                if at > 0 and (end == len(key) or key[end] == "."):
+                    index.setdefault(key[:end], []).append((key, value))
+            self._defaults_index = index
+        return self._defaults_index.get(prefix, [])
+
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
 
@@ -512,6 +604,8 @@ class ScriptFlow:
         names = self._own_names.get(key)
         if names is None:
             names = self._own_names[key] = own_names(self.cur, fn)
+        if bound and not bound.keys() <= names:  # names a destructured parameter binds (`_wire`)
+            names = names | frozenset(bound)
         kept = self._own_values.get(key, {})
         outside: dict[str, JsValue | None] = {}
         for name in names:
@@ -799,11 +893,12 @@ class ScriptFlow:
 
     def _finish(self) -> list[UrlUse]:
         out: list[UrlUse] = []
-        for acc in self.uses.values():
+        for (_, _, handed), acc in self.uses.items():
             url = acc.url
             if acc.receiver and not url and acc.receiver in self.open_urls:
                 url = self.open_urls[acc.receiver].text
-            out.append(UrlUse(acc.sink, clip(url, MAX_URL_TEXT), tuple(sorted(acc.sources)), self.src.path, acc.span,
-                              acc.text, acc.in_query, acc.header_or_body, acc.body, acc.method))
+            out.append(UrlUse(acc.sink, clip(shown(url, handed), MAX_URL_TEXT), tuple(sorted(acc.sources)),
+                              self.src.path, acc.span, acc.text, acc.in_query, acc.header_or_body,
+                              shown(acc.body, handed), acc.method))
         out.sort(key=lambda u: (u.span, u.sink, u.sources))
         return out

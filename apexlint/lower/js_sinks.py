@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
+from apexlint.ir import DEFAULTS_PREFIX
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
     UNKNOWN,
+    UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
     arguments_of,
@@ -43,6 +46,15 @@ LOCATION_METHODS = frozenset({"assign", "replace"})
 WINDOW_OPEN = frozenset({"window.open", "top.open", "parent.open", "self.open", "window.top.open"})
 # Salesforce mobile / Lightning Experience navigation from a Visualforce page.
 ONE_NAVIGATION = frozenset({"sforce.one.navigateToURL", "window.sforce.one.navigateToURL"})
+# Lightning navigation to a URL: Aura's `$A.get('e.force:navigateToURL')` event, fired with its
+# `url` parameter (`setParams({url})`, `setParam('url', u)`), and an LWC's
+# `this[NavigationMixin.Navigate]({type: 'standard__webPage', attributes: {url}})`.
+AURA_EVENT_GETTERS = frozenset({"$A.get", "window.$A.get"})
+AURA_NAVIGATE_EVENT = "e.force:navigateToURL"
+AURA_NAVIGATE_KIND = "force:navigateToURL"
+AURA_SET_PARAMS = frozenset({"setParams", "setParam"})
+LWC_NAVIGATE = frozenset({"NavigationMixin.Navigate"})
+LWC_WEB_PAGE = "standard__webPage"
 # The Salesforce Console Integration Toolkit opens a tab on a URL, its second argument
 # (`sforce.console.openSubtab(primaryTabId, url, active, tabLabel, ...)`).
 CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
@@ -50,15 +62,27 @@ CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
 FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
 BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
 JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
+JQUERY = "jQuery"  # the library's name, as request defaults are kept under it
 JQUERY_AJAX = "ajax"
 JQUERY_SHORTHANDS = {"get": "GET", "getJSON": "GET", "post": "POST"}
 JQUERY_SETUP = "ajaxSetup"
+# jQuery's global request hooks: `$.ajaxPrefilter(fn)` and `$(document).ajaxSend(fn)` run `fn`
+# before every jQuery request, so a header set there (`xhr.setRequestHeader`) rides on each.
+JQUERY_HOOKS = ("ajaxPrefilter", "ajaxSend")
 DOCUMENT_WRITE = frozenset({"document.write", "document.writeln"})
 # axios: `axios(config)`, `axios(url, config)`, `axios.request(config)`, and a method per verb
 # (`params` go into the URL; `data` is the body of the verbs that send one).
 AXIOS_NAMES = frozenset({"axios", "window.axios"})
+AXIOS = "axios"  # the library's name, the kind of an instance (`axios.create(config)`)
+AXIOS_CREATE = "create"
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 AXIOS_NO_BODY = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
 AXIOS_BODY = {"post": "POST", "put": "PUT", "patch": "PATCH"}
+# The AJAX Toolkit's proxy: a request to the org's `/services/proxy` is forwarded, with its headers
+# and body, to the URL in its `SalesforceProxy-Endpoint` header (`sforce.connection.remoteFunction`
+# is built on it): that URL, any host, is where the request goes.
+AJAX_PROXY = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?(?://[^/?#]*|\{[^}]*\})?/services/proxy(?:[/?#]|$)", re.IGNORECASE)
+PROXY_ENDPOINT = "salesforceproxy-endpoint"
 # Lightning Out: `$Lightning.use(app, callback, lightningEndPointURI, authToken)` sends the token
 # to the endpoint (none given: the org the page is served from).
 LIGHTNING_OUT = frozenset({"$Lightning.use", "window.$Lightning.use"})
@@ -142,6 +166,23 @@ class CallShape:
         return "cometd" in self.callee.lower()
 
 
+@dataclass(slots=True)
+class RequestDefaults:
+    """What a library's request defaults add to every request made through it (`$.ajaxSetup(
+    {headers, data, url})`, a header set in its `beforeSend`, `axios.defaults.headers`): sessions in
+    headers, sessions in data (the URL of a GET, else the body), and the URL a request that names
+    none goes to. The flow is insensitive to order: every request of the script gets them."""
+
+    headers: set[str] = field(default_factory=set)
+    data: set[str] = field(default_factory=set)
+    url: JsValue | None = None
+
+
+def defaults_url(library: str) -> JsValue:
+    """The URL of request defaults whose script makes no request through their library."""
+    return JsValue(text=DEFAULTS_PREFIX + library)
+
+
 def call_shape(unit: ScriptUnit, fn: Node | None) -> CallShape:
     callee = dotted(unit, fn) or ""
     if fn is None or fn.type != "member_expression":
@@ -219,11 +260,20 @@ def _sources(value: JsValue | None) -> frozenset[str]:
     return value.sources if value is not None else frozenset()
 
 
+def proxied(url: JsValue, headers: JsValue | None) -> JsValue:
+    """Where a request to `url` with `headers` goes: the `SalesforceProxy-Endpoint` header's URL
+    when `url` is the AJAX Toolkit's proxy (`AJAX_PROXY`), else `url`."""
+    if headers is None or not AJAX_PROXY.match(url.text):
+        return url
+    endpoint = next((v for k, v in headers.props if k.lower() == PROXY_ENDPOINT), None)
+    return url if endpoint is None else JsValue(url.sources | endpoint.sources, endpoint.text)
+
+
 def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     if shape.callee not in FETCH_NAMES:
         return None
-    url = flow.value(_arg(args, 0))
     init = _arg(args, 1)
+    url = proxied(flow.value(_arg(args, 0)), flow.field(init, "headers"))
     carried = _sources(flow.field(init, "headers")) | _sources(flow.field(init, "body"))
     flow.use("fetch", node, url, query=url.sources, carried=carried, body=flow.field(init, "body"),
              method=_method(flow.field(init, "method")) or "GET")
@@ -232,12 +282,18 @@ def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
 
 
 def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
-    """`$.ajax(settings)`, `$.ajax(url, settings)`, `$.get/post/getJSON(url, data)`, `$.ajaxSetup`.
+    """`$.ajax(settings)`, `$.ajax(url, settings)`, `$.get/post/getJSON(url, data)`, each with
+    what `$.ajaxSetup` made the defaults (`_jquery_defaults`).
 
     jQuery appends `data` to the URL for GET requests, so a session there is in the URL."""
     method = shape.method
+    if method in JQUERY_HOOKS and (shape.is_jquery or method == "ajaxSend"):
+        return _jquery_defaults(flow, node, method, None)
     if not shape.is_jquery or method not in (JQUERY_AJAX, JQUERY_SETUP, *JQUERY_SHORTHANDS):
         return None
+    if method == JQUERY_SETUP:
+        return _jquery_defaults(flow, node, method, _arg(args, 0))
+    defaults = flow.defaults.get(JQUERY, RequestDefaults())
     if method in JQUERY_SHORTHANDS:
         url = flow.value(_arg(args, 0))
         data_node = _arg(args, 1)
@@ -245,41 +301,138 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
         headers, verb = None, JQUERY_SHORTHANDS[method]
     else:
         settings = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
-        url = flow.value(args[0]) if len(args) >= 2 else (flow.field(settings, "url") or JsValue(text=""))
+        url = flow.value(args[0]) if len(args) >= 2 else (
+            flow.field(settings, "url") or defaults.url or JsValue(text=""))
         headers, data = flow.field(settings, "headers"), flow.field(settings, "data")
         verb_value = flow.field(settings, "type") or flow.field(settings, "method")
         verb = verb_value.text.upper() if verb_value is not None else "GET"
+    url = proxied(url, headers)
     in_url = verb in ("GET", "HEAD", "DELETE")
-    query = url.sources | (_sources(data) if in_url else frozenset())
-    carried = _sources(headers) | (frozenset() if in_url else _sources(data))
+    data_sources = _sources(data) | defaults.data
+    query = url.sources | (data_sources if in_url else frozenset())
+    carried = _sources(headers) | defaults.headers | (frozenset() if in_url else data_sources)
     flow.use(f"jQuery.{method}", node, url, query=query, carried=carried)
+    flow.requests_through.add(JQUERY)
     flow.request_urls.append(url)
+    return True
+
+
+def _jquery_defaults(flow: ScriptFlow, node: Node, method: str, settings: Node | None) -> bool:
+    """`$.ajaxSetup(settings)` sends nothing: its `headers` and `data` ride on every later jQuery
+    request, and a request naming no URL goes to its `url`. So do the headers its `beforeSend`
+    sets, or a global hook's (`$.ajaxPrefilter(fn)`, `$(document).ajaxSend(fn)`): the walk enters
+    them with these defaults as the request context (`_xhr`). Only a script that makes no jQuery
+    request the flow sees has the session reported here, to the setup's `url` or, without one,
+    to each later request's (unresolved: `ir.DEFAULTS_PREFIX`)."""
+    defaults = flow.defaults.setdefault(JQUERY, RequestDefaults())
+    url = flow.field(settings, "url")
+    headers, data = _sources(flow.field(settings, "headers")), _sources(flow.field(settings, "data"))
+    defaults.headers |= headers
+    defaults.data |= data
+    if url is not None:
+        defaults.url = url if defaults.url is None else union(defaults.url, url)
+    target = url or defaults_url(JQUERY)
+    if JQUERY not in flow.requests_through:
+        verb_value = flow.field(settings, "type") or flow.field(settings, "method")
+        in_url = url is not None and (verb_value.text.upper() if verb_value is not None else "GET") in (
+            "GET", "HEAD", "DELETE")
+        flow.use(f"jQuery.{method}", node, target, query=target.sources | (data if in_url else frozenset()),
+                 carried=headers | (frozenset() if in_url else data))
+    flow.request_urls.append(JsValue(target.sources, target.text, target.props, DEFAULTS_PREFIX + JQUERY))
     return True
 
 
 def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     """`axios(config)`, `axios(url, config)`, `axios.request(config)`, `axios.get(url, config)`,
-    `axios.post(url, data, config)`: the request goes to `url` (else `config.url`, else
-    `config.baseURL`) with `config.headers`, its `params` in the URL."""
+    `axios.post(url, data, config)`, also of an instance (`api = axios.create(config)`): the
+    request goes to `url` (else `config.url`), after the instance's or the defaults' `baseURL`
+    unless absolute, with `config.headers` and the defaults' headers, its `params` in the URL."""
+    if not flow.uses_axios:
+        return None
     verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
-    if shape.callee in AXIOS_NAMES or (shape.receiver in AXIOS_NAMES and shape.method == "request"):
+    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+        return _axios_create(flow, node, _arg(args, 0))
+    if _axios_client(flow, shape.callee) is not None:
+        client = shape.callee
+    elif _axios_client(flow, shape.receiver) is not None and (verb is not None or shape.method == "request"):
+        client = shape.receiver
+    else:
+        return None
+    if client == shape.callee or shape.method == "request":
         config = _arg(args, 1) if len(args) >= 2 else _arg(args, 0)
         url = flow.value(args[0]) if len(args) >= 2 else None
         data = flow.field(config, "data")
         verb = _method(flow.field(config, "method")) or "GET"
-    elif shape.receiver in AXIOS_NAMES and verb is not None:
-        url = flow.value(_arg(args, 0))
-        data = flow.value(_arg(args, 1)) if shape.method in AXIOS_BODY and len(args) >= 2 else None
-        config = _arg(args, 2 if shape.method in AXIOS_BODY else 1)
     else:
-        return None
-    url = url or flow.field(config, "url") or flow.field(config, "baseURL") or JsValue(text="")
-    query = url.sources | _sources(flow.field(config, "params"))
-    carried = _sources(flow.field(config, "headers")) | _sources(data)
+        url = flow.value(_arg(args, 0))
+        data = flow.value(args[1]) if shape.method in AXIOS_BODY and len(args) >= 2 else None
+        config = _arg(args, 2 if shape.method in AXIOS_BODY else 1)
+    defaults = axios_defaults(flow, client)
+    url = _axios_url(url or flow.field(config, "url"), flow.field(config, "baseURL") or defaults.url)
+    query = url.sources | _sources(flow.field(config, "params")) | defaults.data
+    carried = _sources(flow.field(config, "headers")) | _sources(data) | defaults.headers
     flow.use(f"axios.{shape.method}" if shape.method else "axios", node, url, query=query, carried=carried,
-             body=data, method=verb)
+             body=data, method=verb or "")
+    flow.requests_through.add(AXIOS)
     flow.request_urls.append(url)
     return True
+
+
+def _axios_client(flow: ScriptFlow, name: str) -> JsValue | None:
+    """What axios client a name is: axios itself, or an instance `axios.create` made; else None."""
+    if name in AXIOS_NAMES:
+        return JsValue(kind=AXIOS)
+    found = flow.env.get(name) if name else None
+    return found if found is not None and found.kind == AXIOS else None
+
+
+def axios_defaults(flow: ScriptFlow, client: str) -> RequestDefaults:
+    """What a client's requests get besides their own config: an instance's (`axios.create(
+    config)`), and whatever the scripts set on `<client>.defaults` (`axios.defaults.headers.common[
+    'Authorization'] = …`, `axios.defaults.baseURL = …`: every request made through it), an
+    instance's also axios's own, which `axios.create` starts from. Read from the names the
+    first pass bound (`ScriptFlow.defaults_set`), so that order does not matter."""
+    out = RequestDefaults()
+    names = [client] if client in AXIOS_NAMES else [client, *sorted(AXIOS_NAMES)]
+    instance = _axios_client(flow, client) if client not in AXIOS_NAMES else None
+    if instance is not None:
+        out.headers |= _sources(instance.prop("headers"))
+        out.data |= _sources(instance.prop("params"))
+        out.url = instance.prop("baseURL")
+    for name in names:
+        for key, value in flow.defaults_set(name + ".defaults"):
+            rest = key[len(name) + len(".defaults"):]
+            if rest == ".baseURL":
+                out.url = out.url or value
+            elif rest.startswith(".params"):
+                out.data |= value.sources
+            else:
+                out.headers |= value.sources
+    return out
+
+
+def _axios_create(flow: ScriptFlow, node: Node, config: Node | None) -> bool:
+    """`axios.create(config)` sends nothing; its requests are reported (`_axios`). In a script
+    that sends no axios request the flow sees, the session in its headers is reported here."""
+    if AXIOS not in flow.requests_through:
+        base = flow.field(config, "baseURL")
+        target = base or defaults_url(AXIOS)
+        params = _sources(flow.field(config, "params"))
+        flow.use(f"axios.{AXIOS_CREATE}", node, target, query=params if base is not None else frozenset(),
+                 carried=_sources(flow.field(config, "headers")) | (params if base is None else frozenset()))
+    return False
+
+
+def _axios_url(url: JsValue | None, base: JsValue | None) -> JsValue:
+    """axios's URL: `url` after `baseURL` unless `url` is absolute (or not known at all)."""
+    if base is None or not base.text:
+        return url or JsValue(text="")
+    if url is None or not url.text:
+        return base
+    if url.text.startswith(UNKNOWN_TEXT) or _ABSOLUTE.match(url.text):
+        return url
+    return concat(JsValue(base.sources, base.text.rstrip("/")), JsValue(text="/"),
+                  JsValue(url.sources, url.text.lstrip("/")))
 
 
 def _lightning_out(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
@@ -308,17 +461,68 @@ def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]
     return False
 
 
+def _lightning_navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """Aura's `force:navigateToURL` event given its `url` (the event is what `$A.get` returns:
+    `js_calls.call_value`), and an LWC's `this[NavigationMixin.Navigate](pageReference)` of a
+    `standard__webPage` reference (or one of no type apexlint can read with a URL attribute):
+    both send the browser to the URL, as `window.open` does."""
+    if shape.method in AURA_SET_PARAMS and args:
+        obj = _receiver(node)
+        if obj is None or flow.value(obj).kind != AURA_NAVIGATE_KIND:
+            return None
+        if shape.method == "setParam":
+            if len(args) < 2 or flow.value(args[0]).text != "url":
+                return False
+            url = flow.value(args[1])
+        else:
+            url = flow.field(args[0], "url") or JsValue()
+        flow.use(AURA_NAVIGATE_KIND, node, url, query=url.sources)
+        return False
+    if shape.callee:  # `this[NavigationMixin.Navigate]` is no dotted name
+        return None
+    fn = node.child_by_field_name("function")
+    index = fn.child_by_field_name("index") if fn is not None and fn.type == "subscript_expression" else None
+    if index is None or dotted(flow.cur, index) not in LWC_NAVIGATE or not args:
+        return None
+    page_type = flow.field(args[0], "type")
+    if page_type is not None and page_type.text not in (LWC_WEB_PAGE, UNKNOWN_TEXT):
+        return False
+    attributes = flow.field(args[0], "attributes")
+    target = attributes.prop("url") if attributes is not None else None
+    if target is not None:
+        flow.use("NavigationMixin.Navigate", node, target, query=target.sources)
+    return False
+
+
 def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     method, receiver = shape.method, shape.receiver
     known = flow.env.get(receiver, UNKNOWN)
     if method == "open" and len(args) >= 2 and receiver not in WINDOW_NAMES:
         url = flow.value(args[1])
+        if AJAX_PROXY.match(url.text) and receiver in flow.proxy_endpoints:
+            # the proxy's target, from a `SalesforceProxy-Endpoint` header the first pass saw
+            url = JsValue(url.sources | flow.proxy_endpoints[receiver].sources, flow.proxy_endpoints[receiver].text)
         flow.open_urls[receiver] = url
         flow.open_methods[receiver] = _method(flow.value(args[0]))
         flow.use("XMLHttpRequest.open", node, url, query=url.sources)
     elif method == "setRequestHeader" and len(args) >= 2:
         request = flow.open_urls.get(receiver) or (flow.request_urls[-1] if flow.request_urls else None)
-        header = union(flow.value(args[0]), flow.value(args[1]))
+        name, value = flow.value(args[0]), flow.value(args[1])
+        header = union(name, value)
+        if name.text.lower() == PROXY_ENDPOINT:
+            # where the AJAX proxy forwards this request (`AJAX_PROXY`): a session in it is in that URL
+            endpoint = flow.proxy_endpoints.get(receiver)
+            flow.proxy_endpoints[receiver] = value if endpoint is None else union(endpoint, value)
+            flow.use("XMLHttpRequest.setRequestHeader", node, value, query=header.sources, receiver=receiver,
+                     method=flow.open_methods.get(receiver, ""))
+            return False
+        if request is not None and request.kind.startswith(DEFAULTS_PREFIX):
+            # in a `beforeSend` of `$.ajaxSetup` or a global hook: a header of every later request
+            library = request.kind[len(DEFAULTS_PREFIX):]
+            flow.defaults.setdefault(library, RequestDefaults()).headers.update(header.sources)
+            if library in flow.requests_through:
+                return False  # reported at each of those requests
+            request = JsValue(request.sources, request.text, request.props)
         flow.use("XMLHttpRequest.setRequestHeader", node, request, carried=header.sources, receiver=receiver,
                  method=flow.open_methods.get(receiver, ""))
     elif method == "send" and known.kind in ("websocket",):
@@ -604,8 +808,8 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _xhr, _beacon, _post_message,
-    _sforce, _forcetk, _jsforce, _cometd,
+    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _lightning_navigation, _xhr,
+    _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
     _remote_object, _set_attribute, _document_write, _mutation,
 )
 
@@ -629,6 +833,10 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
     if is_location(name):
         flow.use("window.location", site, value, query=value.sources)
         return
+    if value.sources and flow.uses_axios and AXIOS not in flow.requests_through and _axios_default(name):
+        # `axios.defaults.headers.common['Authorization'] = …` in a script that sends no axios request
+        flow.use("axios.defaults", site, defaults_url(AXIOS), carried=value.sources)
+        return
     if not base:
         return
     if prop == "action":
@@ -643,6 +851,11 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
         url = markup_url(value.text)
         if url is not None:
             flow.use(f"element.{prop}", site, JsValue(text=url), query=value.sources)
+
+
+def _axios_default(name: str) -> bool:
+    """Whether `name` is a part of axios's request defaults (`axios.defaults.headers.common.X`)."""
+    return any(name.startswith(f"{client}.defaults") for client in AXIOS_NAMES)
 
 
 def new_site(flow: ScriptFlow, node: Node) -> None:

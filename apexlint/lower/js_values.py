@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, Span
+from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span
 from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES, aura_helper_call
 from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText, shift_point
@@ -24,6 +24,7 @@ from apexlint.secrets import clip
 
 UNKNOWN_TEXT = "{…}"
 _UNKNOWN_TWICE = UNKNOWN_TEXT * 2
+_STAND_IN_START = "{" + CLIENT_VALUE
 # characters of a value's text kept: a SOAP envelope sent by XHR names its operation and its
 # metadata types well after the first few hundred (URLs are cut shorter: js_flow.MAX_URL_TEXT)
 MAX_TEXT = 4000
@@ -71,6 +72,35 @@ class JsValue:
 UNKNOWN = JsValue()
 
 
+# What Apex hands to client code (`ir.CLIENT_VALUE`) reads as its stand-in in braces
+# (`{client:apex:ctrl.getsid}`), for a use of it to tell its place in a URL (`shown`): until
+# then it is a value not known, as `{…}` is.
+_STAND_IN_TEXT = re.compile(r"\{" + CLIENT_VALUE + r"[^{}]*\}")
+
+
+def handed_over(stand_ins: frozenset[str]) -> JsValue:
+    """The value Apex hands to client code under `stand_ins` (one: its text names it)."""
+    text = "{" + next(iter(stand_ins)) + "}" if len(stand_ins) == 1 else UNKNOWN_TEXT
+    return JsValue(stand_ins, text)
+
+
+def not_known(text: str) -> bool:
+    """A text that says nothing of the value: `{…}`, or a value Apex hands over, alone."""
+    return text == UNKNOWN_TEXT or (text.startswith(_STAND_IN_START) and _STAND_IN_TEXT.fullmatch(text) is not None)
+
+
+def shown(text: str, handed: str) -> str:
+    """A use's URL or body text with the place of `handed`, the stand-in the use is of, written
+    `ir.HANDED_TEXT` and every other value Apex hands over `{…}`: what is not known."""
+    if _STAND_IN_START not in text:
+        return text
+    mine = "{" + handed + "}" if handed else ""
+    out = _STAND_IN_TEXT.sub(lambda m: HANDED_TEXT if m.group(0) == mine else UNKNOWN_TEXT, text)
+    while _UNKNOWN_TWICE in out:
+        out = out.replace(_UNKNOWN_TWICE, UNKNOWN_TEXT)
+    return out
+
+
 def concat(*parts: JsValue) -> JsValue:
     text = "".join(p.text for p in parts)
     while _UNKNOWN_TWICE in text:  # two unknown parts in a row say no more than one
@@ -82,7 +112,9 @@ def union(*values: JsValue) -> JsValue:
     """Either of several values (branches, `||`): every session, the first known text."""
     if not values:
         return UNKNOWN
-    text = next((v.text for v in values if v.text != UNKNOWN_TEXT), UNKNOWN_TEXT)
+    text = next((v.text for v in values if not not_known(v.text)), None)
+    if text is None:  # none known: a value Apex hands over, if one is there
+        text = next((v.text for v in values if v.text != UNKNOWN_TEXT), UNKNOWN_TEXT)
     kind = next((v.kind for v in values if v.kind), "")
     props = tuple(p for v in values for p in v.props)
     return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind)
@@ -94,7 +126,7 @@ def either(*values: JsValue) -> JsValue:
     text is not known either (`inst ? inst : ""` is not `""`: `"https://" + host + ".force.com"`
     goes to `<unknown>.force.com`); branches all known keep the first one's text, as `union`."""
     joined = union(*values)
-    if any(v.text == UNKNOWN_TEXT for v in values):
+    if any(not_known(v.text) for v in values):
         return JsValue(joined.sources, UNKNOWN_TEXT, joined.props, joined.kind)
     return joined
 
