@@ -18,6 +18,11 @@ def lower(code: str, path: str = "staticresources/app.js") -> FileIR:
     return lower_javascript(src)
 
 
+def uses(ir: FileIR) -> list[tuple[str, str, bool]]:
+    """Each request or redirect a script makes: (sink, URL, whether a session is in its query)."""
+    return [(u.sink, u.url, u.in_query) for u in ir.url_uses]
+
+
 def sink(ir: FileIR, name: str) -> UrlUse:
     found = [u for u in ir.url_uses if u.sink == name]
     assert len(found) == 1, [(u.sink, u.url) for u in ir.url_uses]
@@ -258,7 +263,7 @@ def test_axios_defaults_and_instances_go_with_their_requests() -> None:
                "api.post('/orders', {});\n"
                "api.get('https://c.example.com/y');\n"
                "api({url: 'items'});")
-    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+    assert uses(ir) == [
         ("axios.get", "https://a.example.com/x", False),
         ("axios.post", "https://b.example.com/v2/orders", True),
         ("axios.get", "https://c.example.com/y", True),
@@ -300,7 +305,7 @@ def test_lightning_navigation_to_a_url_is_a_redirect() -> None:
                "this[NavigationMixin.Navigate]({type: 'standard__webPage', attributes: {url: '/apex/P?s=' + sid}});\n"
                "$A.get('e.force:refreshView').setParams({url: sid});\n"
                "this[NavigationMixin.Navigate]({type: 'standard__recordPage', attributes: {url: sid}});")
-    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+    assert uses(ir) == [
         ("force:navigateToURL", "https://a.example.com/?s={sforce.connection.sessionId}", True),
         ("NavigationMixin.Navigate", "/apex/P?s={sforce.connection.sessionId}", True),
     ]
