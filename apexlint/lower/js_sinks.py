@@ -66,6 +66,7 @@ JQUERY = "jQuery"  # the library's name, as request defaults are kept under it
 JQUERY_AJAX = "ajax"
 JQUERY_SHORTHANDS = {"get": "GET", "getJSON": "GET", "post": "POST"}
 JQUERY_SETUP = "ajaxSetup"
+JQUERY_DATA_IN_URL = frozenset({"GET", "HEAD", "DELETE"})  # the methods jQuery puts `data` in the URL of
 # jQuery's global request hooks: `$.ajaxPrefilter(fn)` and `$(document).ajaxSend(fn)` run `fn`
 # before every jQuery request, so a header set there (`xhr.setRequestHeader`) rides on each.
 JQUERY_HOOKS = ("ajaxPrefilter", "ajaxSend")
@@ -263,10 +264,16 @@ def _sources(value: JsValue | None) -> frozenset[str]:
 def proxied(url: JsValue, headers: JsValue | None) -> JsValue:
     """Where a request to `url` with `headers` goes: the `SalesforceProxy-Endpoint` header's URL
     when `url` is the AJAX Toolkit's proxy (`AJAX_PROXY`), else `url`."""
-    if headers is None or not AJAX_PROXY.match(url.text):
+    endpoint = next((v for k, v in headers.props if k.lower() == PROXY_ENDPOINT), None) if headers else None
+    return forwarded(url, endpoint)
+
+
+def forwarded(url: JsValue, endpoint: JsValue | None) -> JsValue:
+    """Where the AJAX Toolkit's proxy forwards a request to `url` whose `SalesforceProxy-Endpoint`
+    header is `endpoint`: there when `url` is the proxy, else `url`."""
+    if endpoint is None or not AJAX_PROXY.match(url.text):
         return url
-    endpoint = next((v for k, v in headers.props if k.lower() == PROXY_ENDPOINT), None)
-    return url if endpoint is None else JsValue(url.sources | endpoint.sources, endpoint.text)
+    return JsValue(url.sources | endpoint.sources, endpoint.text)
 
 
 def _fetch(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
@@ -304,10 +311,9 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
         url = flow.value(args[0]) if len(args) >= 2 else (
             flow.field(settings, "url") or defaults.url or JsValue(text=""))
         headers, data = flow.field(settings, "headers"), flow.field(settings, "data")
-        verb_value = flow.field(settings, "type") or flow.field(settings, "method")
-        verb = verb_value.text.upper() if verb_value is not None else "GET"
+        verb = _jquery_verb(flow, settings)
     url = proxied(url, headers)
-    in_url = verb in ("GET", "HEAD", "DELETE")
+    in_url = verb in JQUERY_DATA_IN_URL
     data_sources = _sources(data) | defaults.data
     query = url.sources | (data_sources if in_url else frozenset())
     carried = _sources(headers) | defaults.headers | (frozenset() if in_url else data_sources)
@@ -315,6 +321,12 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     flow.requests_through.add(JQUERY)
     flow.request_urls.append(url)
     return True
+
+
+def _jquery_verb(flow: ScriptFlow, settings: Node | None) -> str:
+    """The HTTP method of jQuery request settings (`type`, or `method`; GET when neither)."""
+    given = flow.field(settings, "type") or flow.field(settings, "method")
+    return given.text.upper() if given is not None else "GET"
 
 
 def _jquery_defaults(flow: ScriptFlow, node: Node, method: str, settings: Node | None) -> bool:
@@ -333,9 +345,7 @@ def _jquery_defaults(flow: ScriptFlow, node: Node, method: str, settings: Node |
         defaults.url = url if defaults.url is None else union(defaults.url, url)
     target = url or defaults_url(JQUERY)
     if JQUERY not in flow.requests_through:
-        verb_value = flow.field(settings, "type") or flow.field(settings, "method")
-        in_url = url is not None and (verb_value.text.upper() if verb_value is not None else "GET") in (
-            "GET", "HEAD", "DELETE")
+        in_url = url is not None and _jquery_verb(flow, settings) in JQUERY_DATA_IN_URL
         flow.use(f"jQuery.{method}", node, target, query=target.sources | (data if in_url else frozenset()),
                  carried=headers | (frozenset() if in_url else data))
     flow.request_urls.append(JsValue(target.sources, target.text, target.props, DEFAULTS_PREFIX + JQUERY))
@@ -499,9 +509,8 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     known = flow.env.get(receiver, UNKNOWN)
     if method == "open" and len(args) >= 2 and receiver not in WINDOW_NAMES:
         url = flow.value(args[1])
-        if AJAX_PROXY.match(url.text) and receiver in flow.proxy_endpoints:
-            # the proxy's target, from a `SalesforceProxy-Endpoint` header the first pass saw
-            url = JsValue(url.sources | flow.proxy_endpoints[receiver].sources, flow.proxy_endpoints[receiver].text)
+        # the proxy's target, from a `SalesforceProxy-Endpoint` header the first pass saw
+        url = forwarded(url, flow.proxy_endpoints.get(receiver))
         flow.open_urls[receiver] = url
         flow.open_methods[receiver] = _method(flow.value(args[0]))
         flow.use("XMLHttpRequest.open", node, url, query=url.sources)
