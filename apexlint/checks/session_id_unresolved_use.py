@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
+from apexlint.model.metadata_types import namespace_prefix
 
 RULE_ID = "SID011"
 
@@ -44,11 +45,14 @@ def _foreign_field(path: str, namespace: str) -> str:
     `objects/Contact/fields/lid__Session_Id__c.field-meta.xml`) whose API name carries another
     package's: an installed package's field, which a retrieve from an org brings along (W-8); ""
     for any other file."""
-    name = path.replace("\\", "/").rpartition("/")[2]
-    if not name.lower().endswith(".field-meta.xml"):
+    name = PurePosixPath(path.replace("\\", "/")).name
+    if not name.lower().endswith(_FIELD_FILE):
         return ""
-    parts = name[:-len(".field-meta.xml")].split("__")
-    return parts[0] if len(parts) >= 3 and parts[0] and parts[0].lower() != namespace.lower() else ""
+    prefix = namespace_prefix(name[:-len(_FIELD_FILE)])
+    return prefix if prefix.lower() != namespace.lower() else ""
+
+
+_FIELD_FILE = ".field-meta.xml"
 
 
 def _unused_message(ctx: CheckContext, sid: str) -> str:

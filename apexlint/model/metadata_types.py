@@ -35,6 +35,13 @@ def is_prohibited_type(type_name: str) -> bool:
     return t in PROHIBITED_TYPES or (t.endswith("settings") and any(w in t for w in _SECURITY_WORDS))
 
 
+def namespace_prefix(api_name: str) -> str:
+    """The namespace prefix a custom API name carries (`LID` of `LID__Session_Id__c`), or ""
+    (`Session_Id__c`: the packaging org's own, its namespace added when it is packaged)."""
+    parts = api_name.split("__")
+    return parts[0] if len(parts) >= 3 else ""
+
+
 def owned_by(full_name: str, namespace: str) -> bool:
     """A metadata full name belongs to the package when it carries the package's namespace prefix.
 
