@@ -14,8 +14,8 @@ import signal
 import threading
 import time
 
+from apexlint import patterns
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
-from apexlint.patterns import lazy
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
@@ -230,8 +230,8 @@ def _background_flow(job: LoweringJob, text: str) -> bool:
         and _APEX_ACTION.search(text) is not None
 
 
-_BACKGROUND_FLOW = lazy(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
-_APEX_ACTION = lazy(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
+_BACKGROUND_FLOW = patterns.lazy(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s*</triggerType>")
+_APEX_ACTION = patterns.lazy(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:
