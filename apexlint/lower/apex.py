@@ -97,12 +97,12 @@ class _FileLowering:
         self._locals: list[Param] = []
         self._params: tuple[Param, ...] = ()
         # what tells the assignments to a local that replace its value (`Assign.kills`, `_killing`):
-        # the statement list that declares each local (the latest), the byte offsets of every
-        # declaration of each name, the byte ranges of the loops, and the candidates (index in
-        # `_stmts`, local)
+        # the statement list that declares each local (the latest; a parameter the body's own block
+        # assigns: that block), where each declaration of each name is visible (bytes from the
+        # declaration on: `_mark_kills`, `_variable_named`), the byte ranges of the loops, and the
+        # candidates (index in `_stmts`, local)
         self._declared_in: dict[str, int] = {}
-        self._declared_at: dict[str, list[int]] = {}
-        self._in_scope: dict[str, list[tuple[int, int]]] = {}  # bytes where each local is visible
+        self._in_scope: dict[str, list[tuple[int, int]]] = {}
         self._loops: list[tuple[int, int]] = []
         self._candidates: list[tuple[int, str]] = []
         # every call statement `x.m(a, ...)` on a variable, by byte offset: (x, m, the text of a when
@@ -450,8 +450,7 @@ class _FileLowering:
 
     def _begin(self, owner: str, is_test: bool) -> None:
         self._stmts, self._locals, self._refs = [], [], set()
-        self._declared_in, self._declared_at, self._loops, self._candidates = {}, {}, [], []
-        self._in_scope = {}
+        self._declared_in, self._in_scope, self._loops, self._candidates = {}, {}, [], []
         self._calls, self._call_candidates = {}, []
         self._nested_candidates, self._block_ends = [], {}
         self._owner, self._in_test = owner, is_test
@@ -540,7 +539,6 @@ class _FileLowering:
 
     def _declare(self, name: str, node: Node) -> None:
         """A local declared by `node` (a declaration, a loop's or catch's or type pattern's variable)."""
-        self._declared_at.setdefault(name, []).append(node.start_byte)
         parent = node.parent
         # visible from the declaration to the end of what holds it (a block, a `for`); a for-each
         # loop's or a catch's variable in that loop or catch; a pattern's in what holds the pattern
@@ -568,14 +566,14 @@ class _FileLowering:
         name = apex_name(self.text(left))
         last = self._stmts[-1] if self._stmts else None
         declared = self._declared_in.get(name)
-        if declared is None and name not in self._declared_at and parent.start_byte == self._body_start:
-            declared = self._declared_in[name] = parent.start_byte  # before the body, as its parameters are
-            self._declared_at[name] = [-1]  # outside every loop (`_mark_kills`)
+        if declared is None and parent.start_byte == self._body_start:
+            # before the body, as its parameters are, outside every loop (`_declarations`)
+            declared = self._declared_in[name] = parent.start_byte
         if not (isinstance(last, Assign) and isinstance(last.target, Name) and last.target.name == name):
             return
         if declared == parent.start_byte:
             self._candidates.append((len(self._stmts) - 1, name))
-        elif op is not None and self.text(op) == "=" and self._declared_at.get(name, [-1]) != [-1] \
+        elif op is not None and self.text(op) == "=" \
                 and any(start <= stmt.start_byte < end for start, end in self._in_scope.get(name, ())):
             self._nested_candidates.append((len(self._stmts) - 1, name, parent.start_byte))
 
@@ -593,10 +591,15 @@ class _FileLowering:
                                         self.text(given[0]) if len(given) > 1 else None)
         last = self._stmts[-1] if self._stmts else None
         if block is not None and block.type in _STATEMENT_LISTS \
-                and self._declared_in.get(local) == block.start_byte and self._declared_at.get(local) != [-1] \
+                and self._declared_in.get(local) == block.start_byte and local in self._in_scope \
                 and isinstance(last, Eval) and isinstance(last.expr, Call) \
                 and isinstance(last.expr.obj, Name) and last.expr.obj.name == local:
             self._call_candidates.append((len(self._stmts) - 1, call.start_byte))
+
+    def _declarations(self, name: str) -> list[int]:
+        """Where each declaration of a local starts; of a parameter, -1: before the body, outside
+        every loop."""
+        return [start for start, _ in self._in_scope.get(name, ())] or [-1]
 
     def _mark_kills(self) -> None:
         """Mark the candidates whose local no loop carries an older value around (`Assign.kills`;
@@ -617,7 +620,7 @@ class _FileLowering:
         killable = {}
         for name in names:
             pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(name.encode()) + rb"(?![a-z0-9_])")
-            declared = self._declared_at.get(name, [])
+            declared = self._declarations(name)
             killable[name] = all(all(start <= at < end for at in declared)
                                  for start, end in self._loops if pattern.search(lowered, start, end))
         for index, name in self._candidates:
@@ -648,7 +651,7 @@ class _FileLowering:
         lowered = self._lower_case()
         for index, at in self._call_candidates:
             local, method, first = self._calls[at]
-            declared = self._declared_at.get(local, [])
+            declared = self._declarations(local)
             pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(local.encode()) + rb"(?![a-z0-9_])")
             killing = True
             for start, end in self._loops:
