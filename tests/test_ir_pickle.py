@@ -73,3 +73,23 @@ def test_refs_hold_whole_identifiers_not_substrings() -> None:
     assert ir.has_ref(refs, "send") and ir.has_ref(refs, "getsessionid")
     assert not ir.has_ref(refs, "sessionid") and not ir.has_ref(refs, "sen") and not ir.has_ref(refs, "")
     assert ir.refs_text([]) == "" and not ir.has_ref("", "send")
+
+
+def test_a_form_holds_one_copy_of_each_repeated_name_and_modifier_set() -> None:
+    """A class's declarations repeat a few modifier sets, types and parameters; the form shares one
+    object for each, so that its pickle writes it once and loading makes it once (and the sharing
+    survives the round trip)."""
+    method = "    public static String m{}(String name, Integer count) {{ return name; }}"
+    source = "\n".join(["public class Many {"] + [method.format(i) for i in range(4)]
+                       + ["    public static String label;", "    public static String title;", "}"]).encode()
+    job = LoweringJob("classes/Many.cls", ir.FileKind.APEX_CLASS, source, "", lazy=True)  # bodies as BodyRefs
+    for lowered in (lower_job(job, ReadLimits()), pickle.loads(pickle.dumps(lower_job(job, ReadLimits())))):
+        (cls,) = lowered.files[0].classes
+        methods, fields_ = cls.methods, cls.fields
+        assert len(methods) == 4 and len(fields_) == 2
+        shared = {id(x) for m in methods for x in (m.modifiers, m.annotations, m.return_type, *m.params)}
+        assert len(shared) == 5  # one modifier set, one empty annotation set, `string`, two parameters
+        assert fields_[0].modifiers is methods[0].modifiers and fields_[0].type is methods[0].return_type
+        first, second = methods[0].code, methods[1].code
+        assert isinstance(first, ir.BodyRef) and isinstance(second, ir.BodyRef)
+        assert first.node_type is second.node_type
