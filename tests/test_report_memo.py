@@ -9,8 +9,11 @@ import copy
 import dataclasses
 import hashlib
 import io
+import json
 import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +24,9 @@ from apexlint.catalogue import load_catalogue
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import ScanResult
 from apexlint.ir import NoticeLevel, Notification, Span
-from apexlint.report import ReportOptions, render_report
+from apexlint.report import ReportOptions, render_report, sarif
 from apexlint.report import remembered as memo
+from apexlint.report.sarif_parts import ResultPart, SarifParts, render_parts
 from apexlint.scan_command import run_scan
 from tests.cache_files import OUTSIDE_TEXT, obstruct
 from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
@@ -60,7 +64,12 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         rendered.append(fmt)
         render_report(fmt, *args)  # type: ignore[arg-type]
 
+    def counting_parts(result: ScanResult, *args: object) -> object:
+        rendered.append("sarif")
+        return render_parts(result, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(memo, "render_report", counting)
+    monkeypatch.setattr(memo, "render_parts", counting_parts)
     return rendered
 
 
@@ -185,7 +194,8 @@ def test_other_rules_are_rendered_anew(result: ScanResult, renders: list[str]) -
     assert renders == ["sarif", "sarif"]
 
 
-@pytest.mark.parametrize("kept", [None, 7, ("another key", "text"), ("KEY",), ("KEY", b"bytes"), ["KEY", "text"]])
+@pytest.mark.parametrize("kept", [None, 7, ("another key", "text", None), ("KEY",), ("KEY", b"bytes", None),
+                                  ["KEY", "text", None], ("KEY", "text")])
 def test_a_kept_report_not_for_these_inputs_or_not_text_is_not_written(
         result: ScanResult, renders: list[str], kept: object) -> None:
     key = memo.inputs_key("json", result, load_catalogue(), OPTIONS)
@@ -247,8 +257,8 @@ def test_a_report_planted_in_the_cache_is_never_written_out(package: Path, tmp_p
     _run(package, tmp_path / "a.sarif")
     [kept] = package.rglob("scan-*.report-sarif")
     real = (tmp_path / "a.sarif").read_text(encoding="utf-8")
-    key, _ = pickle.loads(pickle.loads(kept.read_bytes().split(b"\n", 2)[2])["report"])
-    forged = pickle.dumps({"report": pickle.dumps((key, '{"runs": []}'))})
+    key, *_ = pickle.loads(pickle.loads(kept.read_bytes().split(b"\n", 2)[2])["report"])
+    forged = pickle.dumps({"report": pickle.dumps((key, '{"runs": []}', None))})
     kept.write_bytes(MAGIC + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
     _run(package, tmp_path / "b.sarif")
     assert (tmp_path / "b.sarif").read_text(encoding="utf-8") == real
@@ -274,3 +284,71 @@ def test_formats_are_kept_side_by_side(package: Path, tmp_path: Path, renders: l
 
 def test_reporters_are_still_registered_by_format() -> None:
     assert set(report.REPORTERS) > memo.REMEMBERED_FORMATS
+
+
+# -- a SARIF log made of the parts the last one shares with it (sarif_parts) -------------------------
+def _parts_of(result: ScanResult, options: ReportOptions = OPTIONS) -> tuple[str, SarifParts]:
+    out = io.StringIO()
+    parts = render_parts(result, load_catalogue(), out, options, None)
+    return out.getvalue(), parts
+
+
+@pytest.mark.parametrize("change", ["a finding moved", "fewer findings", "no findings", "report options", "none"])
+def test_a_log_made_of_kept_parts_is_the_log_rendered_whole(
+        result: ScanResult, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, kept = _parts_of(result)
+    options = OPTIONS
+    changed = result
+    if change == "a finding moved":
+        changed = _moved_finding(result)
+    elif change == "fewer findings":
+        changed = _fewer_findings(result)
+    elif change == "no findings":
+        changed = dataclasses.replace(result, findings=())
+    elif change == "report options":
+        options = dataclasses.replace(OPTIONS, tool_version="9.9.9")
+    fresh = _parts_of(changed, options)[0]
+    made: list[str] = []
+    result_part = sarif.result_part
+    monkeypatch.setattr(sarif, "result_part", lambda f, i: made.append(f.rule_id) or result_part(f, i))
+    out = io.StringIO()
+    parts = render_parts(changed, load_catalogue(), out, options, kept)
+    whole = json.dumps(sarif.sarif_log(changed, load_catalogue(), options), indent=2, ensure_ascii=False) + "\n"
+    assert out.getvalue() == whole == fresh
+    assert len(made) == (1 if change == "a finding moved" else 0), "only the moved finding is rendered again"
+    assert len(parts.results) == len(changed.findings)  # what the next log can take: this one's own
+
+
+def test_parts_are_taken_only_for_the_same_inputs(result: ScanResult) -> None:
+    """A kept part stands for the finding and rule index it was made from, nothing else: parts
+    kept under other inputs' digests (a forged or stale file) are never written."""
+    text, kept = _parts_of(result)
+    keys = list(kept.results)
+    forged = SarifParts("another head", '{"runs": []}', {key + "0": ResultPart(kept.results[key].order, '"forged"')
+                                                         for key in keys})
+    for planted in (forged, SarifParts(kept.head_key, kept.head, {})):
+        out = io.StringIO()
+        render_parts(result, load_catalogue(), out, OPTIONS, planted)
+        assert out.getvalue() == text == _rendered("sarif", result)
+
+
+def test_a_log_of_kept_parts_only_never_imports_sarif_om(tmp_path: Path) -> None:
+    """Every finding of the new result is one the last log held: nothing to build, no sarif-om."""
+    script = f"""
+import dataclasses, io, sys
+from pathlib import Path
+from apexlint.catalogue import load_catalogue
+from apexlint.engine import ScanOptions, scan
+from apexlint.report import ReportOptions
+from apexlint.report.sarif_parts import render_parts
+options = ReportOptions(color=False, tool_version="0.1.0")
+package = Path({str(REPO / "fixtures" / "vulnerable-sfdx")!r})
+result = scan(ScanOptions(paths=(package,), root=package, jobs=1))
+kept = render_parts(result, load_catalogue(), io.StringIO(), options, None)
+for name in [m for m in sys.modules if m.startswith(("sarif_om", "attr")) or m == "apexlint.report.sarif"]:
+    del sys.modules[name]
+render_parts(dataclasses.replace(result, findings=result.findings[1:]), load_catalogue(), io.StringIO(), options, kept)
+print(sorted(m for m in sys.modules if m.startswith(("sarif_om", "attr")) or m == "apexlint.report.sarif"))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.split() == ["[]"]

@@ -4,7 +4,9 @@ Rendering is a pure function of the format, the result, the rules and the report
 determinism tests hold every format to it), and of apexlint's code, which names the cache folder
 the text is kept in. So a scan whose result came out the same as the last one's (the usual case
 when a developer changes a file with no finding in it) writes the kept text: for SARIF that
-saves importing sarif-om, 40 ms, a third of such a re-scan of NPSP.
+saves importing sarif-om, 40 ms, a third of such a re-scan of NPSP. A SARIF log made from other
+inputs is made of the parts it shares with the kept one (`sarif_parts`): only the results whose
+finding changed are rendered again.
 
 The inputs are identified by a SHA-256 of their pickle, made without the pickler's memo, so that
 equal values give equal bytes whether or not they share objects. Of the result, only the fields
@@ -27,6 +29,7 @@ from typing import Protocol, TextIO
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import ScanResult
 from apexlint.report import ReportOptions, render_report
+from apexlint.report.sarif_parts import SarifParts, render_parts
 
 # The fields of a ScanResult each format's reporter reads (directly or through the helpers in
 # `apexlint.report`); a reporter that starts reading another must have it added here.
@@ -55,15 +58,20 @@ def render_remembered(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta
         render_report(fmt, result, rules, out, options)
         return
     kept = keeper.report(fmt)
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key and isinstance(kept[1], str):
+    if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == key and isinstance(kept[1], str):
         out.write(kept[1])
         return
     buffer = io.StringIO()
-    render_report(fmt, result, rules, buffer, options)
+    parts: SarifParts | None = None
+    if fmt == "sarif":  # made of the parts the last log shares with this one (see sarif_parts)
+        earlier = kept[2] if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[2], SarifParts) else None
+        parts = render_parts(result, rules, buffer, options, earlier)
+    else:
+        render_report(fmt, result, rules, buffer, options)
     text = buffer.getvalue()
     out.write(text)
     with contextlib.suppress(Exception):  # what cannot be kept is rendered again next time
-        keeper.put_report(fmt, pickle.dumps((key, text), protocol=pickle.HIGHEST_PROTOCOL))
+        keeper.put_report(fmt, pickle.dumps((key, text, parts), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def inputs_key(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> str | None:

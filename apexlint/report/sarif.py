@@ -32,13 +32,13 @@ from apexlint.ir import Notification, Span
 from apexlint.patterns import lazy
 from apexlint.report import (
     ReportOptions,
-    json_text,
     scrub,
     scrub_snippet,
     shown_findings,
     sorted_notifications,
     sorted_rules,
 )
+from apexlint.report.sarif_parts import RESULTS_MARK, ResultPart, part_text, render_parts
 from apexlint.secrets import redact
 
 Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
@@ -311,9 +311,13 @@ NEWLINE_SEQUENCES = ("\r\n", "\n", "\r")
 
 
 def sarif_log(result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> dict[str, Json]:
-    """The whole SARIF log as JSON values (what `render` writes)."""
-    ordered_rules = sorted_rules(rules)
-    results = _results(shown_findings(result, options), [r.id for r in ordered_rules])
+    """The whole SARIF log as JSON values (what `render` writes, made in parts)."""
+    ordered = sorted_rules(rules)
+    return _log(result, ordered, options, _results(shown_findings(result, options), [r.id for r in ordered]))
+
+
+def _log(result: ScanResult, ordered_rules: list[RuleMeta], options: ReportOptions, results: list[Json]
+         ) -> dict[str, Json]:
     srcroot = om.ArtifactLocation(
         description=om.Message(text="The directory apexlint was run from (or --root)."))
     run = om.Run(
@@ -328,14 +332,24 @@ def sarif_log(result: ScanResult, rules: Mapping[str, RuleMeta], options: Report
     )
     run_json = to_json(run)
     assert isinstance(run_json, dict)
-    run_json["results"] = results  # written even when empty; sorted after conversion
+    run_json["results"] = results  # written even when empty, and last (see sarif_parts)
     log = to_json(om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[]))
     assert isinstance(log, dict)
     log["runs"] = [run_json]
     return log
 
 
+def head_part(result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> str:
+    """The log's text with `sarif_parts.RESULTS_MARK` for its results."""
+    log = _log(result, sorted_rules(rules), options, [RESULTS_MARK])
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def result_part(f: Finding, rule_index: int) -> ResultPart:
+    """One result's text at its place in the log, and where it goes among the others."""
+    return ResultPart(_result_order(f), part_text(to_json(_result(f, rule_index))))
+
+
 def render(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions) -> None:
     """Write the SARIF log: two-space indent, UTF-8 text, trailing newline."""
-    dumped = json.dumps(sarif_log(result, rules, options), indent=2, ensure_ascii=False)
-    out.write(json_text(dumped) + "\n")
+    render_parts(result, rules, out, options, None)
