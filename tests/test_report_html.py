@@ -292,6 +292,28 @@ def test_flow_steps_run_from_source_to_sink() -> None:
     assert flow[0].place.where == "classes/BillingSync.cls:3:22"
 
 
+def test_an_async_call_path_is_labelled_as_calls_not_as_a_source_and_a_sink() -> None:
+    """SID001's flow runs from the async entry point to where the session is read: its first step
+    is no session source, and its last is the source itself, not a sink."""
+    entry = _loc("classes/Jobs.cls", 6, 17, 24, "execute", "async entry point: Queueable.execute")
+    read = _loc("classes/Jobs.cls", 8, 22, 45, "UserInfo.getSessionId()")
+    finding = Finding("SID001", Level.ERROR, "UserInfo.getSessionId() runs in async Apex", read, source=read,
+                      flow=(FlowStep(entry, "async entry point: Queueable.execute"),
+                            FlowStep(_loc("classes/Jobs.cls", 7, 9, 20, "refresh()"), "calls Jobs.refresh"),
+                            FlowStep(read, "UserInfo.getSessionId() evaluated here")),
+                      properties=(("asyncEntry", "Queueable.execute"), ("confidence", "high")))
+    result = ScanResult(PackageInfo("p", "", "files"), (finding,), ())
+    [view] = build_page(result, rules(), OPTIONS).groups[0].findings
+    assert [step.label for step in view.flow] == ["entry point", "call", "session read"]
+    assert [step.role for step in view.flow] == ["source", "step", "sink"]  # the markers stay
+    assert view.flow_caption == "Call path from the async entry point"
+    html = render(result)
+    assert "Call path from the async entry point" in html and "Path from source to sink" not in html
+    [data] = build_page(sample_result(), rules(), OPTIONS).groups[0].findings[:1]
+    assert [step.label for step in data.flow] == ["source", "step", "sink"]
+    assert data.flow_caption == "Path from source to sink"
+
+
 def test_astral_characters_count_two_utf16_columns() -> None:
     line = "s = '😀' + UserInfo.getSessionId();"
     start = len("s = '😀' + ") + 2  # 😀 is two UTF-16 units

@@ -58,9 +58,10 @@ CHART_BAR_W = 220.0  # the longest bar in the summary table, in SVG user units
 
 @frozen
 class Step:
-    role: str  # "source" | "step" | "sink"
+    role: str  # "source" | "step" | "sink": where the step is on the path (its marker)
     message: str
     place: Place
+    label: str = ""  # what the step is called ("source", "entry point"...): see `FLOW_LABELS`
 
 
 @frozen
@@ -81,6 +82,7 @@ class FindingView:
     suppression_kind: str
     baseline_state: str | None
     fingerprint: str
+    flow_caption: str = "Path from source to sink"
 
 
 @frozen
@@ -145,11 +147,26 @@ class PageView:
 # --------------------------------------------------------------------------------------
 
 
+# What a flow's steps are called, by kind of flow: a session's way from its source to a sink, or
+# (a finding with an async entry point, SID001) the calls from the entry point to where the session
+# is read, whose first step is no source and whose last is no sink.
+FLOW_LABELS = {
+    "data": ("Path from source to sink", {"source": "source", "step": "step", "sink": "sink"}),
+    "calls": ("Call path from the async entry point",
+              {"source": "entry point", "step": "call", "sink": "session read"}),
+}
+
+
+def _flow_kind(finding: Finding) -> str:
+    return "calls" if any(key == "asyncEntry" for key, _ in finding.properties) else "data"
+
+
 def _flow(finding: Finding, index: ContextIndex) -> tuple[Step, ...]:
     last = len(finding.flow) - 1
     roles = ["source" if i == 0 else "sink" if i == last else "step" for i in range(len(finding.flow))]
+    labels = FLOW_LABELS[_flow_kind(finding)][1]
     return tuple(
-        Step(role, scrub(step.message), place(step.location, index, around=0))
+        Step(role, scrub(step.message), place(step.location, index, around=0), labels[role])
         for role, step in zip(roles, finding.flow, strict=True)
     )
 
@@ -180,6 +197,7 @@ def _finding_view(number: int, finding: Finding, rules: Mapping[str, RuleMeta], 
         sink=place(finding.location, index),
         source=place(source, index, around=0) if source is not None and show_source else None,
         flow=_flow(finding, index),
+        flow_caption=FLOW_LABELS[_flow_kind(finding)][0],
         properties=tuple((scrub(k), scrub(v)) for k, v in finding.properties),
         fix=_fix(finding),
         justification=scrub(finding.suppression.justification) if finding.suppression else None,
