@@ -150,6 +150,21 @@ def _fewer_findings(r: ScanResult) -> ScanResult:
     return dataclasses.replace(r, findings=r.findings[1:])
 
 
+def _changed(result: ScanResult, change: str) -> tuple[ScanResult, ReportOptions]:
+    """The result and report options after `change` ("none": as they are)."""
+    if change == "report options":
+        return result, dataclasses.replace(OPTIONS, tool_version="9.9.9")
+    changed = {
+        "none": lambda r: r,
+        "fewer findings": _fewer_findings,
+        "a finding moved": _moved_finding,
+        "no findings": lambda r: dataclasses.replace(r, findings=()),
+        "package name": lambda r: dataclasses.replace(r, package=dataclasses.replace(r.package, name="other")),
+        "lines scanned": lambda r: dataclasses.replace(r, lines_scanned=r.lines_scanned + 1),
+    }[change](result)
+    return changed, OPTIONS
+
+
 def _moved_finding(r: ScanResult) -> ScanResult:
     first = r.findings[0]
     span = dataclasses.replace(first.location.span, start_line=first.location.span.start_line + 1,
@@ -164,18 +179,7 @@ def _moved_finding(r: ScanResult) -> ScanResult:
 def test_other_inputs_are_rendered_anew(result: ScanResult, renders: list[str], fmt: str, change: str) -> None:
     keeper = Keeper()
     _written(fmt, result, keeper)
-    options = OPTIONS
-    changed = result
-    if change == "fewer findings":
-        changed = _fewer_findings(result)
-    elif change == "a finding moved":
-        changed = _moved_finding(result)
-    elif change == "package name":
-        changed = dataclasses.replace(result, package=dataclasses.replace(result.package, name="other"))
-    elif change == "lines scanned":
-        changed = dataclasses.replace(result, lines_scanned=result.lines_scanned + 1)
-    else:
-        options = dataclasses.replace(OPTIONS, tool_version="9.9.9")
+    changed, options = _changed(result, change)
     text = _written(fmt, changed, keeper, options)
     assert renders == [fmt, fmt]
     out = io.StringIO()
@@ -297,16 +301,7 @@ def _parts_of(result: ScanResult, options: ReportOptions = OPTIONS) -> tuple[str
 def test_a_log_made_of_kept_parts_is_the_log_rendered_whole(
         result: ScanResult, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _, kept = _parts_of(result)
-    options = OPTIONS
-    changed = result
-    if change == "a finding moved":
-        changed = _moved_finding(result)
-    elif change == "fewer findings":
-        changed = _fewer_findings(result)
-    elif change == "no findings":
-        changed = dataclasses.replace(result, findings=())
-    elif change == "report options":
-        options = dataclasses.replace(OPTIONS, tool_version="9.9.9")
+    changed, options = _changed(result, change)
     fresh = _parts_of(changed, options)[0]
     made: list[str] = []
     result_part = sarif.result_part
