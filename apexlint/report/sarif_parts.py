@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from apexlint.catalogue import RuleMeta
-from apexlint.findings import Finding, ScanResult
+from apexlint.findings import ScanResult
 from apexlint.records import frozen
 from apexlint.report import ReportOptions, json_text, shown_findings, sorted_rules
 
@@ -78,24 +78,19 @@ def render_parts(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO,
     if unknown:
         raise ValueError(f"findings for rules missing from the catalogue: {', '.join(unknown)}")
     earlier = kept.results if kept is not None else {}
-    parts: dict[str, ResultPart] = {}
-    missing: list[tuple[str, Finding]] = []
-    for f in findings:
-        key = digest((f, index[f.rule_id]))
-        part = earlier.get(key)
-        if part is None:
-            missing.append((key, f))
-        else:
-            parts[key] = part
+    keys = [digest((f, index[f.rule_id])) for f in findings]
+    parts = {key: earlier[key] for key in keys if key in earlier}
     head_key = digest(head_inputs(result, rules, options))
     head = kept.head if kept is not None and kept.head_key == head_key else None
-    if missing or head is None:
+    if len(parts) < len(set(keys)) or head is None:
         from apexlint.report import sarif  # sarif-om: only for parts no earlier log holds
-        for key, f in missing:
-            parts[key] = sarif.result_part(f, index[f.rule_id])
+        for key, f in zip(keys, findings, strict=True):
+            if key not in parts:
+                parts[key] = sarif.result_part(f, index[f.rule_id])
         if head is None:
             head = sarif.head_part(result, rules, options)
-    out.write(assemble(head, sorted(parts.values(), key=lambda p: p.order)))
+    # every finding has its result, equal findings too (a part is kept once)
+    out.write(assemble(head, sorted((parts[key] for key in keys), key=lambda p: p.order)))
     return SarifParts(head_key, head, parts)
 
 
