@@ -34,9 +34,9 @@ def _lowered(method: MethodIR, loader: BodyLoader) -> tuple[tuple[Stmt, ...], tu
 
 @pytest.fixture(params=["whole file", "body alone"])
 def parsed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Bodies taken from their file's tree, or parsed alone (as in files of 100 KB and more)."""
-    if request.param == "body alone":
-        monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
+    """Bodies parsed alone, or taken from their file's tree (as when one does not parse alone)."""
+    if request.param == "whole file":
+        monkeypatch.setattr(BodyLoader, "_alone", lambda *args: None)
     return str(request.param)
 
 
@@ -89,9 +89,8 @@ def test_a_file_rewritten_to_the_same_length_is_known_by_its_stamp(tmp_path: Pat
     assert [n.code for n in loader.notes] == ["file-changed"]
 
 
-def test_bodies_of_a_large_file_are_parsed_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Not vacuous: with every file counted large, no fixture body needs its whole file parsed."""
-    monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
+def test_bodies_are_parsed_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not vacuous: no fixture body needs its whole file parsed."""
     whole: list[int] = []
     real = lazy.parse_apex
     monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
@@ -107,7 +106,6 @@ def test_bodies_of_a_large_file_are_parsed_alone(monkeypatch: pytest.MonkeyPatch
 
 def test_a_body_that_does_not_parse_alone_is_taken_from_the_whole_file(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lazy, "BODY_PARSE_BYTES", 0)
     cls = tmp_path / "Odd.cls"
     cls.write_text("public class Odd {\n  public void run() {\n    Integer i = 1;\n  }\n}\n")
     lowered = lower_job(LoweringJob("Odd.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=True), ReadLimits())

@@ -4,15 +4,19 @@ Worker processes lower an Apex file's declarations, and the bodies that hold som
 package model needs before any analysis runs (a session source, a token literal; suppression
 directives are read from the whole file). Every other body stays a `BodyRef`: its byte range in
 the file. The demand-driven analyses read a few hundred bodies of a package's thousands; for
-each, the file is read and parsed again here (a handful of files, each once) and only that block
-is lowered, by the same code, so the statements are the ones the worker would have produced.
+each, the file is read again here, the block parsed, and only that block lowered, by the same
+code, so the statements are the ones the worker would have produced.
 
-A body in a large file is parsed on its own: tree-sitter reads only the block's bytes (its
+Each body is parsed on its own: tree-sitter reads only the block's bytes (its
 `included_ranges`), after a few bytes of declaration written before it (`class _{void _()`) and
 a closing brace after, so the block parses as it does in the file, at the file's positions.
 apex-mdapi's analysis reads 365 bodies of its 1 MB `MetadataService.cls`, 20 KB in all: parsing
-the file took 0.13 s. A block that does not come back whole and free of errors this way (it is
-in a trigger we cannot wrap, or it does not parse alone) is taken from the whole file's tree.
+the file took 0.13 s. Files under 100 KB used to be parsed whole, once, and kept; but the analysis
+comes back to a file in no useful order, and a large org's (AgentOps: 4,940 bodies of 1,213 files
+read) parsed 2,342 files, 31 MB, for 4.1 s of its analysis, against 1.6 s for the bodies alone
+(no other package measured changed). A block that does not come back whole and free of errors
+this way (it is in a trigger we cannot wrap, or it does not parse alone) is taken from the whole
+file's tree, which is then kept with the file.
 
 The package model owns the loader (`PackageModel.body()`), so the analyses never see a tree:
 the lowering stage still does all the tree walking, only later. A file that changed since it
@@ -36,15 +40,13 @@ from apexlint.read.parsers import new_parser
 from apexlint.read.source import SourceText, byte_point, line_starts
 from apexlint.secrets import clip
 
-# Parsed files kept for the next body: the analysis comes back to a file for another body, in no
-# useful order (DLRS: 1,062 bodies from 64 files, which 16 kept files parsed 141 times). Kept
-# by source size: a syntax tree takes about 22 times its file's bytes (58 MB for 2.6 MB of Apex).
+# Files kept read (and the trees of those parsed whole) for the next body: the analysis comes back
+# to a file for another body, in no useful order (DLRS: 1,062 bodies from 64 files, which 16 kept
+# files parsed 141 times when small files were parsed whole). Kept by source size: a syntax tree
+# takes about 22 times its file's bytes (58 MB for 2.6 MB of Apex).
 OPEN_BYTES = 2_000_000
 OPEN_FILES = 16  # kept whatever their size
 EMPTY_BODY: tuple[tuple[Stmt, ...], tuple[Param, ...]] = ((), ())
-# Files from this size on have each body parsed alone (see above); smaller ones are parsed whole,
-# once, which costs no more than their bodies would one by one.
-BODY_PARSE_BYTES = 100_000
 # What makes a body parse as in its file: declaration text before it, a closing brace after.
 _WRAPS: dict[str, tuple[bytes, bytes]] = {
     "block": (b"class _{void _()", b"}"),  # methods, accessors, initializers
@@ -143,7 +145,7 @@ class BodyLoader:
         if src is None:
             self._fail(path, "can no longer be read")
             return None
-        opened = (_FileLowering(src), None if len(src.buffer) >= BODY_PARSE_BYTES else parse_apex(src.buffer))
+        opened: tuple[_FileLowering, Tree | None] = (_FileLowering(src), None)  # parsed whole only if need be
         self._open[path] = opened
         self._open_bytes += len(src.buffer)
         while len(self._open) > OPEN_FILES and self._open_bytes > OPEN_BYTES:
