@@ -594,9 +594,13 @@ def _concat_trace(a: Trace, b: Trace) -> Trace:
     if not b:
         return a
     out = list(a)
+    last = out[-1] if out else None
     for s in b:
-        if not out or (out[-1] is not s and out[-1] != s):
+        # steps with other messages differ: compared first, as plain strings (a Step's `==` is
+        # two calls of generated code, and a large org's analysis made 20 million of them)
+        if last is None or (last is not s and (last.message != s.message or last != s)):
             out.append(s)
+            last = s
     if len(out) > MAX_TRACE:
         return (*out[: MAX_TRACE - 2], *out[-2:])
     return tuple(out)
