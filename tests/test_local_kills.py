@@ -6,11 +6,16 @@ and no loop can carry an older value around to it; everything else stays a may-u
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apexlint.engine import ScanOptions, scan
 from apexlint.ir import Assign, Call, Eval, FileKind, Name, Stmt
 from apexlint.lower import LoweringJob, lower_job
+from apexlint.lower.apex import _word_at
 from apexlint.read.decode import ReadLimits
 
 
@@ -186,3 +191,14 @@ def test_a_nested_assignment_to_a_name_of_a_sibling_block_does_not_kill() -> Non
     """Not in scope there: an assignment to an undeclared name (a field) is no local's."""
     body = "if (sid == null) { String s = 'a'; } else { s = 'b'; System.debug(s); }"
     assert _rejoins(body) == [("s", True, 0), ("s", False, 0)]
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(b"ab_1 .(x"[c % 8] for c in b)),
+       st.sampled_from([b"a", b"ab", b"b_", b"x", b"1"]), st.integers(0, 45), st.integers(0, 45))
+def test_a_local_is_found_in_a_loop_as_a_whole_identifier_pattern_finds_it(
+        text: bytes, word: bytes, start: int, end: int) -> None:
+    """`_word_at` (which loop mentions a local) is the pattern search it replaced, edges included:
+    the byte before the range counts, and the range's end ends the text."""
+    pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(word) + rb"(?![a-z0-9_])")
+    found = pattern.search(text, start, end)
+    assert _word_at(text, word, start, end) == (found.start() if found is not None else -1)

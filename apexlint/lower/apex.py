@@ -74,6 +74,22 @@ _OWN_SCOPES = {"enhanced_for_statement", "catch_clause"}  # what their variables
 _COMMENT_TYPES = ("line_comment", "block_comment")
 _TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 _Shared = TypeVar("_Shared", str, frozenset[str], Param)
+_IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")  # of lower-cased Apex
+
+
+def _word_at(text: bytes, word: bytes, start: int, end: int) -> int:
+    """Where `word` first stands as a whole identifier in `text[start:end]` (lower case), or -1: as
+    the pattern `(?<![a-z0-9_])word(?![a-z0-9_])` searched from `start` to `end` finds it (the
+    byte before `start` counts, and `end` ends the text), without a pattern compiled for each
+    name (a large org's lazily lowered bodies compiled 25,000, a tenth of their lowering)."""
+    at = text.find(word, start, end)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or text[at - 1] not in _IDENTIFIER_BYTES) \
+                and (after >= end or text[after] not in _IDENTIFIER_BYTES):
+            return at
+        at = text.find(word, at + 1, end)
+    return -1
 
 
 class _FileLowering:
@@ -632,10 +648,10 @@ class _FileLowering:
         names = {name for _, name in self._candidates} | {name for _, name, _ in self._nested_candidates}
         killable = {}
         for name in names:
-            pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(name.encode()) + rb"(?![a-z0-9_])")
+            word = name.encode()
             declared = self._declarations(name)
             killable[name] = all(all(start <= at < end for at in declared)
-                                 for start, end in self._loops if pattern.search(lowered, start, end))
+                                 for start, end in self._loops if _word_at(lowered, word, start, end) >= 0)
         for index, name in self._candidates:
             stmt = self._stmts[index]
             if killable[name] and isinstance(stmt, Assign):
@@ -665,7 +681,7 @@ class _FileLowering:
         for index, at in self._call_candidates:
             local, method, first = self._calls[at]
             declared = self._declarations(local)
-            pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(local.encode()) + rb"(?![a-z0-9_])")
+            word = local.encode()
             killing = True
             for start, end in self._loops:
                 if end <= at:
@@ -673,8 +689,8 @@ class _FileLowering:
                 if start <= at:
                     killing = all(start <= d < end for d in declared)
                 else:
-                    mention = pattern.search(lowered, start, end)
-                    killing = mention is None or self._calls.get(mention.start()) == (local, method, first)
+                    mention = _word_at(lowered, word, start, end)
+                    killing = mention < 0 or self._calls.get(mention) == (local, method, first)
                 if not killing:
                     break
             stmt = self._stmts[index]
