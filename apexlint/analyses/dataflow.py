@@ -1818,6 +1818,10 @@ class _MethodRun:
             # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
             return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
                          frozenset({"string"}))
+        if (cls in ("string", "?") or receiver.strings) and _trims_parameter(name, call, receiver):
+            # `url = url.removeEnd('/')` in a helper that normalises the base URL it is given: the
+            # URL still starts where its caller's does (the org's, a partner's), as the caller sees
+            return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if receiver.strings and not receiver.taint and not receiver.params \
                 and (cut := _on_literal(name, call, receiver)) is not None:
             # `'/sobjects/RemoteProxy/{0}'.removeEnd('/{0}')`: text known, so is what is left of it
@@ -2327,13 +2331,36 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     if name in api.PATH_CUTTING_METHODS:
         return isinstance(first, Lit) and first.is_string and first.value.startswith("/") \
             and not first.value.startswith("//")
+    return _cuts_last_characters(name, call)
+
+
+def _cuts_last_characters(name: str, call: Call) -> bool:
+    """`s.substring(0, s.length() - 1)`, `s.left(s.length() - 1)`: a trailing character or two cut off."""
+    first = call.args[0] if call.args else None
     if name == "substring" and len(call.args) == 2:
-        # `base.substring(0, base.length() - 1)`: a trailing character or two cut off
-        end = call.args[1]
-        return isinstance(first, Lit) and not first.is_string and first.value == "0" \
-            and isinstance(end, Binary) and end.op == "-" and isinstance(end.left, Call) \
-            and end.left.name == "length" and isinstance(end.right, Lit) and end.right.value in ("1", "2")
-    return False
+        return isinstance(first, Lit) and not first.is_string and first.value == "0" and _length_less(call.args[1])
+    return name == "left" and len(call.args) == 1 and _length_less(first)
+
+
+def _length_less(e: Expr | None) -> bool:
+    """`s.length() - 1` (or `- 2`)."""
+    return isinstance(e, Binary) and e.op == "-" and isinstance(e.left, Call) and e.left.name == "length" \
+        and isinstance(e.right, Lit) and e.right.value in ("1", "2")
+
+
+def _trims_parameter(name: str, call: Call, receiver: Value) -> bool:
+    """Whether `receiver.<name>(...)` only trims the end of a parameter of this method (or a field of
+    its receiver): whitespace, a trailing `/`, the last character or two. What the caller passes
+    keeps its start, so the summary keeps the parameter, filled in at each call, as the org's URL
+    keeps its start (`_keeps_org_prefix`). Cutting a longer path is not this: its text would stay."""
+    if not receiver.strings or any(len(s) != 1 or marker_param(s[0]) is None for s in receiver.strings):
+        return False
+    if name in api.TRIMMING_METHODS and not call.args:
+        return True
+    first = call.args[0] if call.args else None
+    if name in ("removeend", "removeendignorecase") and len(call.args) == 1:
+        return isinstance(first, Lit) and first.is_string and first.value in ("/", "\\")
+    return _cuts_last_characters(name, call)
 
 
 _FRAGMENT_REMOVERS = frozenset({"remove", "removeignorecase", "removeend", "removeendignorecase"})
