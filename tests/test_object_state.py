@@ -48,6 +48,10 @@ CASES = {
     "28": ("the org's URL from a field initialiser extended by a helper's url +=", ["SID010"]),
     "29": ("a global client's field initialiser points at a partner", ["SID002"]),
     "30": ("a second constructor replaces the initialiser's org URL with its caller's", ["SID002"]),
+    # a SOAP port's header object, its sessionId set before it is attached: what that port sends,
+    # not what another port's header holds
+    "31": ("two ports: the session's header for the org, a connected org's token for another org", ["SID010"]),
+    "32": ("a header attached first, its sessionId set after, on a port pointed at a partner", ["SID002"]),
 }
 
 # The endpoint each case above sends the session to, as its message prints it

@@ -2000,7 +2000,10 @@ class _MethodRun:
         operation, the metadata written, and the session in the port's header come together.
         """
         port = target.owner
-        stub = receiver if receiver.carries_session() else self.object_value(port)
+        # the port object the caller holds, where it carries a session or was given its header's
+        # sessionId before the header was attached; else, as for a port of unknown origin, what
+        # any of the class's objects holds (the field store)
+        stub = receiver if receiver.carries_session() or _header_given(receiver) else self.object_value(port)
         # the endpoint the caller gave this port object, else (and on paths where it gave none)
         # the class's own: its initialiser, or its methods' writes
         endpoint = join(receiver.facets.get("endpoint_x", EMPTY), self.read_field((port, "endpoint_x")))
@@ -2508,6 +2511,15 @@ def _bottom_up(model: PackageModel, graph: CallGraph) -> list[str]:
                 stack.pop()
                 order.append(mid)
     return order
+
+
+def _header_given(port: Value) -> bool:
+    """Whether a port object's `SessionHeader` part was given a `sessionId` (`header.sessionId =
+    token; port.SessionHeader = header;`): that token is what its calls send, not what the other
+    header objects of the package hold (another port's session, in the field store). A header
+    attached first and filled in afterwards through its variable is not seen here."""
+    header = port.facets.get("sessionheader")
+    return header is not None and "sessionid" in header.facets
 
 
 def _soap_header(stub: Value) -> Value:
