@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
@@ -789,6 +789,7 @@ class _MethodRun:
         self._rejoins: list[tuple[int, str, Value]] = []
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
+        self._unshared: frozenset[str] | None = None  # `unshared_objects`
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
         # reads and writes of them
         self.symbolic = flow.receiver_bound(info)
@@ -1074,8 +1075,10 @@ class _MethodRun:
             if owner is not None and not own_port:
                 self.write_field((owner, target.name), v, own=isinstance(target.obj, This))
             if owner is None or own_port or _rooted_in_local(target.obj, self.scope):
-                # the local object itself carries the part too: `service.SessionHeader.sessionId = s`
-                self.write(target.obj, with_facet(target.name, v))
+                # the local object itself carries the part too: `service.SessionHeader.sessionId = s`;
+                # every part, for an object no other code reaches (a call on it reads its parts only)
+                unshared = isinstance(target.obj, Name) and target.obj.name in self.unshared_objects()
+                self.write(target.obj, with_facet(target.name, v, always=unshared))
         elif isinstance(target, Index):
             self.write(target.obj, v)
 
@@ -1586,8 +1589,32 @@ class _MethodRun:
                 continue
             # a parameter's object: that field of whatever the callers pass (`_argument_field`)
             got = Value(receiver.taint, {k: t for k, t in field_of(Value(params=receiver.params), name).params.items()})
-            out[name] = join(got, self.object_field(key, receiver.facets.get(name) if known else None))
+            held = receiver.facets.get(name) if known else None
+            if held is not None and isinstance(call, Call) and isinstance(call.obj, Name) \
+                    and call.obj.name in self.unshared_objects():
+                # an object made here that nothing else can reach: what this method gave it is
+                # all that is in it, not what the package's other objects of its class hold
+                out[name] = join(got, held)
+            else:
+                out[name] = join(got, self.object_field(key, held))
         return out
+
+    def unshared_objects(self) -> frozenset[str]:
+        """Locals that only ever hold an object this method makes (`Client c = new Client();`) and
+        that are only used to set or read its fields and call its methods: never handed on (an
+        argument, another variable or field, a collection, a return). No other code can write
+        those objects' fields, so a field this method set on one is what a call on it reads.
+        (A method called on it could still hand `this` on; no package code seen does.)"""
+        if self._unshared is None:
+            body = self.model.body(self.info)
+            params = {p.name for p in self.info.method.params}
+            # of classes whose objects a `new` makes whole (`whole_state`): no initialiser block,
+            # no superclass whose own initialisers would set fields unseen
+            made = {n for n in self.scope.types if n not in params and (classes := self.scope.made_classes(n))
+                    and all(len(self.model.superclass_chain(c)) == 1
+                            and not self.model.by_class.get(c, {}).get("<init-block>") for c in classes)}
+            self._unshared = frozenset(made - _handed_on(body)) if made else frozenset()
+        return self._unshared
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
         """What a callee wrote to the fields of the object it runs on: for a `new`, the object's
@@ -2075,6 +2102,58 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _handed_on(body: Sequence[Stmt]) -> set[str]:
+    """Names a method body uses as values in their own right, not only as the object of a field
+    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`."""
+    out: set[str] = set()
+
+    def visit(e: Expr | None, as_value: bool) -> None:
+        if e is None:
+            return
+        if isinstance(e, Name):
+            if as_value:
+                out.add(e.name)
+        elif isinstance(e, FieldGet):
+            visit(e.obj, False)
+        elif isinstance(e, Call):
+            visit(e.obj, False)
+            for a in e.args:
+                visit(a, True)
+        elif isinstance(e, Binary):
+            # `x == null`, `'a' + x`: a test or text, not the object; `x ?? y` is either object
+            visit(e.left, e.op == "??")
+            visit(e.right, e.op == "??")
+        elif isinstance(e, Ternary):
+            visit(e.cond, False)
+            visit(e.then, as_value)
+            visit(e.other, as_value)
+        elif isinstance(e, Cast):
+            visit(e.expr, as_value)
+        elif isinstance(e, Index):
+            visit(e.obj, as_value)
+            visit(e.index, True)
+        elif isinstance(e, New):
+            for sub in (*e.args, *e.items):
+                visit(sub, True)
+        elif isinstance(e, Soql):
+            for sub in e.binds:
+                visit(sub, True)
+        elif isinstance(e, Opaque):
+            for sub in e.parts:
+                visit(sub, True)
+
+    for stmt in body:
+        if isinstance(stmt, Assign):
+            if not isinstance(stmt.target, Name):
+                visit(stmt.target, False)
+            visit(stmt.value, True)
+        elif isinstance(stmt, Eval):
+            visit(stmt.expr, False)
+        elif isinstance(stmt, Return | Throw | Dml):
+            visit(stmt.expr, True)
+    return out
 
 
 def _on_this(call: Expr) -> bool:
