@@ -113,3 +113,38 @@ def test_an_experience_cloud_sites_url_is_this_org(tmp_path: Path) -> None:
 def test_a_sites_name_in_a_host_is_not_this_org(tmp_path: Path) -> None:
     [(rule, _)] = _verdicts(tmp_path, "'https://' + Site.getName() + '.partner.example.com/v1'")
     assert rule == "SID002"
+
+
+def test_another_path_of_the_same_named_credential_is_not_another_destination(tmp_path: Path) -> None:
+    """`callout:X` + `path` or + `'/' + path` are one destination: the credential the message names,
+    not a second place the request "may also go to" (X-5). Another credential still is."""
+    client = """public with sharing class ToolingPaths {
+    public static String resolve(String path, Boolean mirror) {
+        String basePath = path.startsWith('/') ? path : '/' + path;
+        return (mirror ? 'callout:Acme_Mirror' : 'callout:Acme_Tooling') + basePath;
+    }
+    public static String composite(String body) {
+        return send(resolve('/services/data/v61.0/tooling/composite', false), body);
+    }
+    public static String mirrored(String body) {
+        return send(resolve('/services/data/v61.0/tooling/composite', true), body);
+    }
+    private static String send(String endpoint, String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(endpoint);
+        req.setHeader('Authorization', 'Bearer ' + UserInfo.getSessionId());
+        req.setBody(body);
+        return new Http().send(req).getBody();
+    }
+}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/ToolingPaths.cls": client.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    [export] = [f for f in result.findings if f.rule_id == "SID002"]
+    named = [n for n in ("Acme_Mirror", "Acme_Tooling") if f"to Named Credential '{n}'" in export.message]
+    assert len(named) == 1, export.message
+    other = "Acme_Tooling" if named == ["Acme_Mirror"] else "Acme_Mirror"
+    assert export.message.count("may also go to") == 1, export.message
+    assert f"may also go to callout:{other}/" in export.message
+    assert export.message.count(f"callout:{other}") == 1, export.message
+    assert f"callout:{named[0]}" not in export.message, export.message

@@ -48,6 +48,15 @@ CASES = {
     "28": ("the org's URL from a field initialiser extended by a helper's url +=", ["SID010"]),
     "29": ("a global client's field initialiser points at a partner", ["SID002"]),
     "30": ("a second constructor replaces the initialiser's org URL with its caller's", ["SID002"]),
+    # a SOAP port's header object, its sessionId set before it is attached: what that port sends,
+    # not what another port's header holds
+    "31": ("two ports: the session's header for the org, a connected org's token for another org", ["SID010"]),
+    "32": ("a header attached first, its sessionId set after, on a port pointed at a partner", ["SID002"]),
+    # objects whose callers set their fields after `new`: what one caller set, on an object
+    # it never hands on, is all a call on it reads; an object handed on may hold what any holds
+    "33": ("two clients set up after new: the session with the org, a key with a partner", ["SID010"]),
+    "34": ("a client set up after new, pointed at a partner through another variable", ["SID002"]),
+    "35": ("a client set up after new, pointed at a partner by a helper it is passed to", ["SID002"]),
 }
 
 # The endpoint each case above sends the session to, as its message prints it

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
@@ -789,6 +789,7 @@ class _MethodRun:
         self._rejoins: list[tuple[int, str, Value]] = []
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
+        self._unshared: frozenset[str] | None = None  # `unshared_objects`
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
         # reads and writes of them
         self.symbolic = flow.receiver_bound(info)
@@ -1074,8 +1075,10 @@ class _MethodRun:
             if owner is not None and not own_port:
                 self.write_field((owner, target.name), v, own=isinstance(target.obj, This))
             if owner is None or own_port or _rooted_in_local(target.obj, self.scope):
-                # the local object itself carries the part too: `service.SessionHeader.sessionId = s`
-                self.write(target.obj, with_facet(target.name, v))
+                # the local object itself carries the part too: `service.SessionHeader.sessionId = s`;
+                # every part, for an object no other code reaches (a call on it reads its parts only)
+                unshared = isinstance(target.obj, Name) and target.obj.name in self.unshared_objects()
+                self.write(target.obj, with_facet(target.name, v, always=unshared))
         elif isinstance(target, Index):
             self.write(target.obj, v)
 
@@ -1586,8 +1589,32 @@ class _MethodRun:
                 continue
             # a parameter's object: that field of whatever the callers pass (`_argument_field`)
             got = Value(receiver.taint, {k: t for k, t in field_of(Value(params=receiver.params), name).params.items()})
-            out[name] = join(got, self.object_field(key, receiver.facets.get(name) if known else None))
+            held = receiver.facets.get(name) if known else None
+            if held is not None and isinstance(call, Call) and isinstance(call.obj, Name) \
+                    and call.obj.name in self.unshared_objects():
+                # an object made here that nothing else can reach: what this method gave it is
+                # all that is in it, not what the package's other objects of its class hold
+                out[name] = join(got, held)
+            else:
+                out[name] = join(got, self.object_field(key, held))
         return out
+
+    def unshared_objects(self) -> frozenset[str]:
+        """Locals that only ever hold an object this method makes (`Client c = new Client();`) and
+        that are only used to set or read its fields and call its methods: never handed on (an
+        argument, another variable or field, a collection, a return). No other code can write
+        those objects' fields, so a field this method set on one is what a call on it reads.
+        (A method called on it could still hand `this` on; no package code seen does.)"""
+        if self._unshared is None:
+            body = self.model.body(self.info)
+            params = {p.name for p in self.info.method.params}
+            # of classes whose objects a `new` makes whole (`whole_state`): no initialiser block,
+            # no superclass whose own initialisers would set fields unseen
+            made = {n for n in self.scope.types if n not in params and (classes := self.scope.made_classes(n))
+                    and all(len(self.model.superclass_chain(c)) == 1
+                            and not self.model.by_class.get(c, {}).get("<init-block>") for c in classes)}
+            self._unshared = frozenset(made - _handed_on(body)) if made else frozenset()
+        return self._unshared
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
         """What a callee wrote to the fields of the object it runs on: for a `new`, the object's
@@ -1818,6 +1845,10 @@ class _MethodRun:
             # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
             return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
                          frozenset({"string"}))
+        if (cls in ("string", "?") or receiver.strings) and _trims_parameter(name, call, receiver):
+            # `url = url.removeEnd('/')` in a helper that normalises the base URL it is given: the
+            # URL still starts where its caller's does (the org's, a partner's), as the caller sees
+            return Value(receiver.taint, receiver.params, receiver.strings, frozenset({"string"}))
         if receiver.strings and not receiver.taint and not receiver.params \
                 and (cut := _on_literal(name, call, receiver)) is not None:
             # `'/sobjects/RemoteProxy/{0}'.removeEnd('/{0}')`: text known, so is what is left of it
@@ -1996,7 +2027,10 @@ class _MethodRun:
         operation, the metadata written, and the session in the port's header come together.
         """
         port = target.owner
-        stub = receiver if receiver.carries_session() else self.object_value(port)
+        # the port object the caller holds, where it carries a session or was given its header's
+        # sessionId before the header was attached; else, as for a port of unknown origin, what
+        # any of the class's objects holds (the field store)
+        stub = receiver if receiver.carries_session() or _header_given(receiver) else self.object_value(port)
         # the endpoint the caller gave this port object, else (and on paths where it gave none)
         # the class's own: its initialiser, or its methods' writes
         endpoint = join(receiver.facets.get("endpoint_x", EMPTY), self.read_field((port, "endpoint_x")))
@@ -2068,6 +2102,58 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+def _handed_on(body: Sequence[Stmt]) -> set[str]:
+    """Names a method body uses as values in their own right, not only as the object of a field
+    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`."""
+    out: set[str] = set()
+
+    def visit(e: Expr | None, as_value: bool) -> None:
+        if e is None:
+            return
+        if isinstance(e, Name):
+            if as_value:
+                out.add(e.name)
+        elif isinstance(e, FieldGet):
+            visit(e.obj, False)
+        elif isinstance(e, Call):
+            visit(e.obj, False)
+            for a in e.args:
+                visit(a, True)
+        elif isinstance(e, Binary):
+            # `x == null`, `'a' + x`: a test or text, not the object; `x ?? y` is either object
+            visit(e.left, e.op == "??")
+            visit(e.right, e.op == "??")
+        elif isinstance(e, Ternary):
+            visit(e.cond, False)
+            visit(e.then, as_value)
+            visit(e.other, as_value)
+        elif isinstance(e, Cast):
+            visit(e.expr, as_value)
+        elif isinstance(e, Index):
+            visit(e.obj, as_value)
+            visit(e.index, True)
+        elif isinstance(e, New):
+            for sub in (*e.args, *e.items):
+                visit(sub, True)
+        elif isinstance(e, Soql):
+            for sub in e.binds:
+                visit(sub, True)
+        elif isinstance(e, Opaque):
+            for sub in e.parts:
+                visit(sub, True)
+
+    for stmt in body:
+        if isinstance(stmt, Assign):
+            if not isinstance(stmt.target, Name):
+                visit(stmt.target, False)
+            visit(stmt.value, True)
+        elif isinstance(stmt, Eval):
+            visit(stmt.expr, False)
+        elif isinstance(stmt, Return | Throw | Dml):
+            visit(stmt.expr, True)
+    return out
 
 
 def _on_this(call: Expr) -> bool:
@@ -2327,13 +2413,36 @@ def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     if name in api.PATH_CUTTING_METHODS:
         return isinstance(first, Lit) and first.is_string and first.value.startswith("/") \
             and not first.value.startswith("//")
+    return _cuts_last_characters(name, call)
+
+
+def _cuts_last_characters(name: str, call: Call) -> bool:
+    """`s.substring(0, s.length() - 1)`, `s.left(s.length() - 1)`: a trailing character or two cut off."""
+    first = call.args[0] if call.args else None
     if name == "substring" and len(call.args) == 2:
-        # `base.substring(0, base.length() - 1)`: a trailing character or two cut off
-        end = call.args[1]
-        return isinstance(first, Lit) and not first.is_string and first.value == "0" \
-            and isinstance(end, Binary) and end.op == "-" and isinstance(end.left, Call) \
-            and end.left.name == "length" and isinstance(end.right, Lit) and end.right.value in ("1", "2")
-    return False
+        return isinstance(first, Lit) and not first.is_string and first.value == "0" and _length_less(call.args[1])
+    return name == "left" and len(call.args) == 1 and _length_less(first)
+
+
+def _length_less(e: Expr | None) -> bool:
+    """`s.length() - 1` (or `- 2`)."""
+    return isinstance(e, Binary) and e.op == "-" and isinstance(e.left, Call) and e.left.name == "length" \
+        and isinstance(e.right, Lit) and e.right.value in ("1", "2")
+
+
+def _trims_parameter(name: str, call: Call, receiver: Value) -> bool:
+    """Whether `receiver.<name>(...)` only trims the end of a parameter of this method (or a field of
+    its receiver): whitespace, a trailing `/`, the last character or two. What the caller passes
+    keeps its start, so the summary keeps the parameter, filled in at each call, as the org's URL
+    keeps its start (`_keeps_org_prefix`). Cutting a longer path is not this: its text would stay."""
+    if not receiver.strings or any(len(s) != 1 or marker_param(s[0]) is None for s in receiver.strings):
+        return False
+    if name in api.TRIMMING_METHODS and not call.args:
+        return True
+    first = call.args[0] if call.args else None
+    if name in ("removeend", "removeendignorecase") and len(call.args) == 1:
+        return isinstance(first, Lit) and first.is_string and first.value in ("/", "\\")
+    return _cuts_last_characters(name, call)
 
 
 _FRAGMENT_REMOVERS = frozenset({"remove", "removeignorecase", "removeend", "removeendignorecase"})
@@ -2481,6 +2590,15 @@ def _bottom_up(model: PackageModel, graph: CallGraph) -> list[str]:
                 stack.pop()
                 order.append(mid)
     return order
+
+
+def _header_given(port: Value) -> bool:
+    """Whether a port object's `SessionHeader` part was given a `sessionId` (`header.sessionId =
+    token; port.SessionHeader = header;`): that token is what its calls send, not what the other
+    header objects of the package hold (another port's session, in the field store). A header
+    attached first and filled in afterwards through its variable is not seen here."""
+    header = port.facets.get("sessionheader")
+    return header is not None and "sessionid" in header.facets
 
 
 def _soap_header(stub: Value) -> Value:

@@ -322,7 +322,8 @@ def _literal_prefix(pieces: tuple[str, ...] | Shape) -> str:
 
 def api_of_path(path: str) -> str:
     """Which Salesforce API a same-org URL path belongs to."""
-    p = path.lower().split("?")[0]
+    # `<org URL>/` + `/services/...`: a base URL's own trailing slash doubles the path's first one
+    p = re.sub(r"^/{2,}", "/", path.lower().split("?")[0])
     if re.search(r"/services/data/v[0-9.]+/tooling", p) or p.startswith("/services/soap/t/"):
         return "tooling"
     if re.search(r"/services/data/v[0-9.]+/metadata", p):

@@ -370,9 +370,10 @@ def keeps_facet(name: str, v: Value) -> bool:
     return name in PLAIN_FACETS or name.startswith("header:") or v.carries_session()
 
 
-def with_facet(name: str, v: Value) -> Value:
-    """A value whose part `name` is `v`; parts deeper than MAX_DEPTH are flattened into it."""
-    if not keeps_facet(name, v):
+def with_facet(name: str, v: Value, *, always: bool = False) -> Value:
+    """A value whose part `name` is `v`; parts deeper than MAX_DEPTH are flattened into it.
+    `always`: kept even where `keeps_facet` would not (an object whose parts are all it holds)."""
+    if not always and not keeps_facet(name, v):
         return EMPTY
     return Value(facets={name: _truncate(v, MAX_DEPTH - 1)})
 

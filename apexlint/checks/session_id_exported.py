@@ -28,8 +28,12 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         for ep in elsewhere[:1]:
             where = " and ".join(use.parts)
             message = f"{ctx.describe_source(hit.source_id)} is sent in the {where} {_destination(ep)}"
-            if len(elsewhere) > 1:
-                message += f"; the request may also go to {name_some([e.url for e in elsewhere[1:]])}"
+            others: list[Endpoint] = []
+            for e in elsewhere[1:]:
+                if not any(_same_destination(e, shown) for shown in (ep, *others)):
+                    others.append(e)
+            if others:
+                message += f"; the request may also go to {name_some([e.url for e in others])}"
             message += ctx.uncalled_note(hit.site.method_id)
             props = {"confidence": "medium" if ep.named_credential else CONFIDENCE[ep.scope],
                      "endpoint": ep.url, "sink": hit.site.api}
@@ -125,6 +129,13 @@ def _url_destination(ep: Endpoint) -> str:
     shown = ep.url.replace(UNKNOWN_TEXT, "<unknown>")
     return (f"to a URL apexlint could not resolve ({shown}: {ep.why}); unless it is this org, "
             "the session leaves Salesforce")
+
+
+def _same_destination(other: Endpoint, named: Endpoint) -> bool:
+    """Whether `other` is where the message already sends the session: the same URL, or another
+    path of the Named Credential it names (`callout:X` + `path` or + `'/' + path`), which the
+    message shows by the credential's name alone."""
+    return other.url == named.url or (bool(named.named_credential) and other.named_credential == named.named_credential)
 
 
 def _destination(ep: Endpoint) -> str:
