@@ -536,13 +536,25 @@ class DataFlow:
         """A source reaches a sink in the method being analysed; reached again in the same run
         (a second call of the same helper), with the values of both (the first path shown)."""
         mine = self.reports.setdefault(self._current, {})
+        # The sources of one value were reported together, so most hold the same earlier value:
+        # it is compared and joined once, not once per source (a value of n sessions reaching the
+        # sink again cost n comparisons of n sources each: minutes for a few thousand)
+        joined: dict[int, tuple[Value, Value]] = {}  # id of the value before -> (it, it joined with this)
         for src, trace in value.deep_taint().items():
             key = (site, src)
             if key not in mine:
                 final = Step(site.path, site.span, f"reaches {site.api}")
                 mine[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final), value)
-            elif value != mine[key].value:
-                mine[key] = replace(mine[key], value=join(mine[key].value, value))
+                continue
+            before = mine[key].value
+            if before is value:
+                continue
+            known = joined.get(id(before))
+            if known is None:  # kept in `joined`, the value before cannot be freed and its id reused
+                known = joined[id(before)] = (before, before if value == before else join(before, value))
+            after = known[1]
+            if after is not before:
+                mine[key] = replace(mine[key], value=after)
 
     def _hits(self) -> list[SourceHit]:
         """One hit per (sink, source): the one reported where the sink is, else by the first
