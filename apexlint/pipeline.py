@@ -265,7 +265,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     ctx = CheckContext(model=model, graph=graph, flow=flow, async_paths=reachable_from(graph, entries, readers),
                        async_entries={e.method_id: e for e in entries}, rules=rules,
                        include_tests=options.include_tests)
-    notes: list[Notification] = []
+    notes: list[Notification] = list(flow.notes)  # methods whose flow could not be followed
     verdicts: list[Verdict] = []
     for group in (VIOLATION_RULES, (VERDICT_RULES[0],), (VERDICT_RULES[1],)):
         found = [v for module in group for v in _run_rule(module, ctx, notes)]

@@ -77,6 +77,8 @@ from apexlint.ir import (
     Lit,
     Name,
     New,
+    NoticeLevel,
+    Notification,
     Opaque,
     PageIR,
     Return,
@@ -96,6 +98,7 @@ from apexlint.model import catalog as api
 from apexlint.model.package import MethodInfo, PackageModel, base_type, element_type, formula_field_name
 from apexlint.patterns import lazy
 from apexlint.records import frozen
+from apexlint.secrets import clip
 
 MAX_VISITS = 25
 MAX_MADE = 8  # objects of one class told apart (`DataFlow.made`); more are joined into the last
@@ -177,6 +180,8 @@ class FlowResult:
     # page name -> the controller member through which it renders a session (`{!sid}:
     # Ctrl.getSid`) and that session's source ids: pages with no session merge field of their own
     rendered: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # methods whose analysis failed (an apexlint bug): each an internal-error note, the rest kept
+    notes: tuple[Notification, ...] = ()
 
 
 class DataFlow:
@@ -196,6 +201,7 @@ class DataFlow:
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
         self.include_tests = include_tests
         self.summaries: dict[str, Summary] = {}
+        self._failures: dict[str, Notification] = {}  # `FlowResult.notes`, by method id
         self.fields: dict[tuple[str, str], Value] = {}
         self.readers: dict[tuple[str, str], set[str]] = {}
         # What each method's latest analysis reported: a later run (with more of the package
@@ -265,7 +271,8 @@ class DataFlow:
                 continue  # analysed ahead of its turn (`settle`), and not queued again since
             self._queued.discard(mid)
             self._analyse(mid)
-        return FlowResult(self._hits(), self.summaries, self.fields, self._total, self._rendered)
+        return FlowResult(self._hits(), self.summaries, self.fields, self._total, self._rendered,
+                          tuple(self._failures[m] for m in sorted(self._failures)))
 
     def _analyse(self, mid: str) -> None:
         """One analysis of `mid`, and what it changes: callers, readers, the demand set."""
@@ -280,6 +287,14 @@ class DataFlow:
             self.reports[mid] = {}
             run = _MethodRun(self, info)
             summary, changed_fields = run.execute()
+        except Exception as exc:  # one method apexlint fails to follow must not lose the package's findings
+            self.reports[mid] = {}
+            summary, changed_fields = Summary(), set()
+            self._failures.setdefault(mid, Notification(
+                code="internal-error", level=NoticeLevel.ERROR, path=info.path, span=info.method.span,
+                message=f"apexlint failed to follow the data flow of {info.label} ({type(exc).__name__}: "
+                        f"{clip(str(exc), 200)}); what it does with a session is missing from this scan, "
+                        "the rest of the scan is unaffected"))
         finally:
             self._running.pop()
             self._current = current
@@ -536,13 +551,25 @@ class DataFlow:
         """A source reaches a sink in the method being analysed; reached again in the same run
         (a second call of the same helper), with the values of both (the first path shown)."""
         mine = self.reports.setdefault(self._current, {})
+        # The sources of one value were reported together, so most hold the same earlier value:
+        # it is compared and joined once, not once per source (a value of n sessions reaching the
+        # sink again cost n comparisons of n sources each: minutes for a few thousand)
+        joined: dict[int, tuple[Value, Value]] = {}  # id of the value before -> (it, it joined with this)
         for src, trace in value.deep_taint().items():
             key = (site, src)
             if key not in mine:
                 final = Step(site.path, site.span, f"reaches {site.api}")
                 mine[key] = SourceHit(site, src, trace if trace and trace[-1] == final else (*trace, final), value)
-            elif value != mine[key].value:
-                mine[key] = replace(mine[key], value=join(mine[key].value, value))
+                continue
+            before = mine[key].value
+            if before is value:
+                continue
+            known = joined.get(id(before))
+            if known is None:  # kept in `joined`, the value before cannot be freed and its id reused
+                known = joined[id(before)] = (before, before if value == before else join(before, value))
+            after = known[1]
+            if after is not before:
+                mine[key] = replace(mine[key], value=after)
 
     def _hits(self) -> list[SourceHit]:
         """One hit per (sink, source): the one reported where the sink is, else by the first
