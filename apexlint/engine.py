@@ -29,7 +29,7 @@ from apexlint.read.decode import ReadLimits
 from apexlint.records import field, frozen
 
 # A timeout depends on the machine's load and an internal error on the code, not on the file.
-UNCACHEABLE = frozenset({"file-timeout", "internal-error"})
+UNCACHEABLE = frozenset({"file-timeout", "analysis-timeout", "internal-error"})
 
 
 @frozen  # not @dataclass: a stdlib dataclass costs every start-up 1 ms (see records.py)
@@ -44,7 +44,7 @@ class ScanOptions:
     cache_dir: Path | None = None  # None: no cache
     limits: ReadLimits = field(default_factory=ReadLimits)
     category: str | None = None
-    file_timeout: float | None = 30.0  # seconds to read and lower one file
+    file_timeout: float | None = 30.0  # seconds to read and lower one file, and to follow one method's data flow
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (done, total) files
     exhaustive: bool = False  # analyse every method, not only the demand set (same result; for tests)
     # modules the caller imports once the scan returns (its report's): imported while workers lower

@@ -244,7 +244,8 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     def data_flow() -> FlowResult:
         return DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
                         _client_getters(model), include_tests=options.include_tests,
-                        exhaustive=options.exhaustive, page_hosts=page_host_properties(model)).run()
+                        exhaustive=options.exhaustive, page_hosts=page_host_properties(model),
+                        method_timeout=options.file_timeout).run()
     flow = data_flow()
     stored = stored_sessions(flow.hits)
     if stored:

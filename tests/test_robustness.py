@@ -484,3 +484,36 @@ def test_a_method_whose_data_flow_fails_is_a_notification_and_the_other_findings
     assert [(n.path, n.span.start_line if n.span else None) for n in errors] == [(rel, 2)]
     assert "Broken.run" in errors[0].message and "ZeroDivisionError" in errors[0].message
     assert rel in {v.path for v in result.verdicts}  # its session still ends in a verdict
+
+
+class _Ticks:
+    """A clock for the data flow that moves one second each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def test_a_method_whose_data_flow_runs_past_the_limit_is_a_notification_and_the_other_findings_stay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, good_alone: list[tuple[object, ...]]) -> None:
+    """The analysis stage has a time limit per method too (the file limit, `file_timeout`): a method
+    too large or hostile to follow in time is left out with a note, and the scan goes on. The
+    clock here moves a second per statement, so a long body runs out and the others do not."""
+    from apexlint.analyses import dataflow
+    long = ("public with sharing class Long {\n    public static void run() {\n        String x = '';\n"
+            + "        x += UserInfo.getSessionId();\n" * 40 + "        System.debug(x);\n    }\n}\n")
+    rel = f"{SFDX_SOURCE}/classes/Long.cls"
+    root = write_sfdx_package(tmp_path / "pkg", {GOOD_REL: GOOD_CLASS.read_bytes(), rel: long.encode()})
+    monkeypatch.setattr(dataflow, "time", _Ticks())
+    result = scan(ScanOptions(paths=(root,), root=root, jobs=1, file_timeout=30.0))
+    assert findings_in(result, GOOD_REL) == good_alone
+    left = [f for f in result.findings if f.location.path.endswith(rel)]
+    assert {f.rule_id for f in left} == {"SID011"} and len(left) == 40  # every source ends in a verdict,
+    assert all("stopped following" in f.message for f in left)  # which says why, not "remove it"
+    late = [n for n in result.notifications if n.code == "analysis-timeout"]
+    assert [(n.path, n.span.start_line if n.span else None) for n in late] == [(rel, 2)]
+    assert "Long.run" in late[0].message and "30-second limit" in late[0].message
+    assert rel in {v.path for v in result.verdicts}  # its sessions still end in a verdict

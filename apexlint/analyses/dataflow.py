@@ -20,6 +20,7 @@ a request setter that replaces one part of a local request (`Eval.kills`).
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -180,16 +181,21 @@ class FlowResult:
     # page name -> the controller member through which it renders a session (`{!sid}:
     # Ctrl.getSid`) and that session's source ids: pages with no session merge field of their own
     rendered: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    # methods whose analysis failed (an apexlint bug): each an internal-error note, the rest kept
+    # methods whose analysis failed (an apexlint bug) or ran out of time: each a note, the rest kept
     notes: tuple[Notification, ...] = ()
+    stopped: frozenset[str] = frozenset()  # those methods' ids
 
 
 class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
                  client_getters: Mapping[tuple[str, str], str] | None = None, include_tests: bool = False,
-                 exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset()) -> None:
+                 exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset(),
+                 method_timeout: float | None = None) -> None:
         self.model = model
         self.graph = graph
+        # seconds one method's analysis may take (the analyses of methods it needs first
+        # included), None: no limit; past it the method's flow is left out with a note
+        self.method_timeout = method_timeout
         self.logger_classes = logger_classes
         # (class, property) a Visualforce page hands to client code -> how ("Visualforce page binding")
         self.client_getters: Mapping[tuple[str, str], str] = client_getters or {}
@@ -272,7 +278,7 @@ class DataFlow:
             self._queued.discard(mid)
             self._analyse(mid)
         return FlowResult(self._hits(), self.summaries, self.fields, self._total, self._rendered,
-                          tuple(self._failures[m] for m in sorted(self._failures)))
+                          tuple(self._failures[m] for m in sorted(self._failures)), frozenset(self._failures))
 
     def _analyse(self, mid: str) -> None:
         """One analysis of `mid`, and what it changes: callers, readers, the demand set."""
@@ -287,6 +293,13 @@ class DataFlow:
             self.reports[mid] = {}
             run = _MethodRun(self, info)
             summary, changed_fields = run.execute()
+        except MethodTimeout:  # a method too large or too hostile to follow in time: the rest goes on
+            self.reports[mid] = {}
+            summary, changed_fields = Summary(), set()
+            self._failures.setdefault(mid, Notification(
+                code="analysis-timeout", level=NoticeLevel.WARNING, path=info.path, span=info.method.span,
+                message=f"the data flow of {info.label} took longer than the {self.method_timeout:g}-second "
+                        "limit and was left out: what it does with a session is missing from this scan"))
         except Exception as exc:  # one method apexlint fails to follow must not lose the package's findings
             self.reports[mid] = {}
             summary, changed_fields = Summary(), set()
@@ -788,12 +801,18 @@ def _beside_parameters(v: Value) -> bool:
     return any(_beside_parameters(f) for f in v.facets.values())
 
 
+class MethodTimeout(Exception):
+    """A method's analysis ran past `DataFlow.method_timeout`."""
+
+
 class _MethodRun:
     """One analysis of one method body against the current summaries and field store."""
 
     def __init__(self, flow: DataFlow, info: MethodInfo) -> None:
         self.flow = flow
         self.model = flow.model
+        timeout = flow.method_timeout
+        self.deadline = time.perf_counter() + timeout if timeout else None
         self.info = info
         self.scope = Scope(flow.model, info)
         self.path = info.path
@@ -862,6 +881,8 @@ class _MethodRun:
             for at, stmt in enumerate(body):
                 self._at = at
                 self.stmt(stmt)
+                if self.deadline is not None and time.perf_counter() > self.deadline:
+                    raise MethodTimeout
                 while self._rejoins and self._rejoins[-1][0] <= self._at:
                     _, name, held = self._rejoins.pop()
                     self._rejoin(name, held)

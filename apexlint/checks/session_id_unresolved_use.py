@@ -58,6 +58,9 @@ _FIELD_FILE = ".field-meta.xml"
 def _unused_message(ctx: CheckContext, sid: str) -> str:
     src = ctx.model.sources[sid]
     info = ctx.model.method_at(src.path, src.span)
+    if info is not None and info.id in ctx.flow.stopped:
+        return (f"{ctx.describe_source(sid)} is read in {info.label}, whose data flow apexlint stopped following "
+                "(see the scan's notification for it): review what it does with the session by hand")
     note = ctx.uncalled_note(info.id) if info is not None else ""
     if src.context.startswith(NOT_ANALYSED):
         why = src.context[len(NOT_ANALYSED):].strip(" ()")
