@@ -193,9 +193,10 @@ class DataFlow:
                  method_timeout: float | None = None) -> None:
         self.model = model
         self.graph = graph
-        # seconds one method's analysis may take (the analyses of methods it needs first
-        # included), None: no limit; past it the method's flow is left out with a note
+        # seconds one method's analysis may take (not counting the analyses of methods it needs
+        # first), None: no limit; past it the method's flow is left out with a note
         self.method_timeout = method_timeout
+        self._runs: list[_MethodRun] = []  # the runs under way, innermost last (`_analyse`)
         self.logger_classes = logger_classes
         # (class, property) a Visualforce page hands to client code -> how ("Visualforce page binding")
         self.client_getters: Mapping[tuple[str, str], str] = client_getters or {}
@@ -289,9 +290,12 @@ class DataFlow:
         info = self.model.methods[mid]
         current, self._current = self._current, mid
         self._running.append(mid)
+        started = time.perf_counter()
+        run: _MethodRun | None = None
         try:
             self.reports[mid] = {}
             run = _MethodRun(self, info)
+            self._runs.append(run)
             summary, changed_fields = run.execute()
         except MethodTimeout:  # a method too large or too hostile to follow in time: the rest goes on
             self.reports[mid] = {}
@@ -309,8 +313,13 @@ class DataFlow:
                         f"{clip(str(exc), 200)}); what it does with a session is missing from this scan, "
                         "the rest of the scan is unaffected"))
         finally:
+            if run is not None:
+                self._runs.pop()
             self._running.pop()
             self._current = current
+            # the method whose run asked for this one (`settle`) is not charged for its time
+            if self._runs and self._runs[-1].deadline is not None:
+                self._runs[-1].deadline += time.perf_counter() - started
         self._analysed.add(mid)
         if summary != self.summaries.get(mid):
             self.summaries[mid] = summary
