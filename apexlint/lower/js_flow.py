@@ -42,7 +42,16 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, client_value, helper_parameter
+from apexlint.ir import (
+    BOUND_PREFIX,
+    CLIENT_VALUE,
+    SessionTest,
+    Span,
+    UnfollowedCall,
+    UrlUse,
+    client_value,
+    helper_parameter,
+)
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
@@ -299,6 +308,7 @@ class ScriptFlow:
         self.uses_axios = any(_AXIOS in u.raw for u, _ in units)  # else no call is axios's
         self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
+        self.getters: list[str] = []  # per function walked: its name if an LWC's getter, else ""
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span, str], _Use] = {}
         self.memo: dict[tuple[object, ...], JsValue] = {}
@@ -415,6 +425,7 @@ class ScriptFlow:
     def _leave(self, action: int) -> None:
         if action == 1:
             self.returns.pop()
+            self.getters.pop()
             self.leave_scope()
         else:
             self.request_urls.pop()
@@ -425,6 +436,7 @@ class ScriptFlow:
         if t in FUNCTION_TYPES:
             self._register_function(node)
             self.returns.append(None)
+            self.getters.append(self._getter(node))
             self.enter_scope(node, self.callbacks.get((id(self.cur), node.id)))
             return 1
         if t == "variable_declarator":
@@ -439,12 +451,28 @@ class ScriptFlow:
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":
             sinks.new_site(self, node)
-        elif t == "return_statement" and self.returns and self.returns[-1] is not None:
-            inner = [c for c in node.named_children if c.type != "comment"]
-            self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+        elif t == "return_statement":
+            if self.returns and self.returns[-1] is not None:
+                inner = [c for c in node.named_children if c.type != "comment"]
+                self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+            if self.emit and self.getters and self.getters[-1]:
+                self._got(self.getters[-1], node)
         elif t in _TEST_TYPES and self.emit:
             self._test(node)
         return 0
+
+    def _getter(self, node: Node) -> str:
+        """The property an LWC's getter (`get url() {…}`) gives, or "" for any other function."""
+        if not self.cur.lwc or node.type != "method_definition" or not any(c.type == "get" for c in node.children):
+            return ""
+        name = node.child_by_field_name("name")
+        return self.cur.text(name) if name is not None else ""
+
+    def _got(self, prop: str, node: Node) -> None:
+        """What an LWC's getter returns is the property its template may bind (`<a href={url}>`)."""
+        inner = [c for c in node.named_children if c.type != "comment"]
+        value = self.value(inner[0]) if inner else UNKNOWN
+        self.use(BOUND_PREFIX + prop, node, value, query=value.sources)
 
     def _test(self, node: Node) -> None:
         """A session only asked about: compared (`sid == null`), negated (`!sid`, `!!sid`), typed

@@ -166,6 +166,8 @@ class ScriptUnit:
     aura_helper: bool = False
     # an Aura bundle's controller (`CmpController.js`): its actions' third parameter is the helper
     aura_controller: bool = False
+    # a script of a Lightning web component: what it sets on `this` its template may bind
+    lwc: bool = False
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -219,8 +221,16 @@ class ScriptUnit:
         flow: the answer is kept."""
         if self._hands_over is None:
             self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
-                self.aura and aura_helper_call(self.raw)))
+                self.aura and aura_helper_call(self.raw)) or self.binds)
         return self._hands_over
+
+    @property
+    def binds(self) -> bool:
+        """Whether the script sets what a component's template may bind into a URL attribute
+        (`lower/templates.py`): an LWC's properties (`this.url = …`, `get url() {…}`), an Aura
+        component's attributes (`component.set('v.url', …)`)."""
+        return (self.lwc and _LWC_PROPERTY_SET.search(self.raw) is not None) or (
+            self.aura and _AURA_ATTRIBUTE_SET.search(self.raw) is not None)
 
     @property
     def aura_only(self) -> bool:
@@ -305,6 +315,8 @@ def module_names(raw: bytes) -> dict[str, str]:
     return out
 
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
+_LWC_PROPERTY_SET = re.compile(rb"\bthis\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)|\bget\s+[A-Za-z_$][\w$]*\s*\(\s*\)\s*\{")
+_AURA_ATTRIBUTE_SET = re.compile(rb"\.set\s*\(\s*[\"']v\.")
 _AURA_RETURN = b"getReturnValue"  # an Aura action's callback's way to what Apex returned
 _APEX_HANDS_OVER_BYTES = tuple(word for word in _HANDS_OVER_BYTES if word != _AURA_RETURN)
 # `component.get('c.getToken')`: the Aura action of the controller's `@AuraEnabled` method
