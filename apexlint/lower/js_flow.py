@@ -92,9 +92,19 @@ _SITE_TYPES = FUNCTION_TYPES | {
 _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement", "while_statement",
                          "do_statement", "ternary_expression"})
 _EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
+_SHORT_CIRCUITS = frozenset({"||", "&&", "??"})
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _AXIOS = sinks.AXIOS.encode()
+
+
+def _dropped(node: Node) -> bool:
+    """Whether an expression's value is dropped: it is a statement of its own (or an operand of
+    one's `,` or parentheses), run only for what it does (`a || b();`)."""
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "sequence_expression"):
+        parent = parent.parent
+    return parent is not None and parent.type == "expression_statement"
 _DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
@@ -476,12 +486,19 @@ class ScriptFlow:
 
     def _test(self, node: Node) -> None:
         """A session only asked about: compared (`sid == null`), negated (`!sid`, `!!sid`), typed
-        (`typeof sid`) or the condition of an `if`, a loop or `?:`. A yes/no gives nothing of it
-        away (SID010 when that is all it meets); the value itself is not followed further."""
+        (`typeof sid`), the condition of an `if`, a loop or `?:`, or the left of a `||`, `&&` or
+        `??` whose result is dropped (`sforce.connection.sessionId || login();`). A yes/no gives
+        nothing of it away (SID010 when that is all it meets); the value itself is not followed
+        further."""
         t = node.type
         op = node.child_by_field_name("operator")
         op_text = op.type if op is not None else ""
-        if t == "binary_expression":
+        if t == "binary_expression" and op_text in _SHORT_CIRCUITS:
+            if not _dropped(node):
+                return
+            how = f"… {op_text} …"
+            value = self.value(node.child_by_field_name("left"))
+        elif t == "binary_expression":
             if op_text not in _EQUALITY:
                 return
             sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
