@@ -801,3 +801,25 @@ def test_a_bracket_left_open_to_the_end_is_named_as_never_closed() -> None:
     assert [s.kind for s in ir.sources] == [SourceKind.JS_SFORCE_SESSION]
     closed = lower("({\n  go : function() {\n    var x = (1;\n  }\n})\n", path="aura/Cmp/CmpController.js")
     assert not any("never closed" in n.message for n in closed.notifications)
+
+
+def test_a_component_setting_a_url_property_from_apex_records_it_for_its_template() -> None:
+    """Y-1: what an LWC sets on a property its template may bind into a URL attribute is a
+    `bound:` use (the package model keeps it where the template binds it, as `iframe.src in …`)."""
+    ir = lower("import getSid from '@salesforce/apex/Ctl.getSid';\n"
+               "export default class V extends LightningElement {\n"
+               "  connectedCallback() {\n"
+               "    getSid().then((s) => { this.frameUrl = 'https://v.example.com/?sid=' + s; });\n  }\n"
+               "}\n", "force-app/main/default/lwc/v/v.js")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        (BOUND_PREFIX + "frameUrl", f"https://v.example.com/?sid={HANDED_TEXT}", True)]
+
+
+def test_a_component_keeping_apex_records_is_not_walked_for_its_template() -> None:
+    """The walk for bound properties is kept to scripts that name one for a URL or a session, or
+    write URL text: most components only keep what Apex returns (`this.records = r`)."""
+    ir = lower("import getRecords from '@salesforce/apex/Ctl.getRecords';\n"
+               "export default class L extends LightningElement {\n"
+               "  connectedCallback() { getRecords().then((r) => { this.records = r; }); }\n"
+               "}\n", "force-app/main/default/lwc/l/l.js")
+    assert ir.url_uses == ()
