@@ -24,12 +24,14 @@ from apexlint.lower.js_values import UNKNOWN_TEXT
 
 # Attributes whose value the browser loads (`src`, `data`, `poster`), opens (`href`) or posts to
 # (`action`, `formaction`); on the base components that render a link, the `value` they link to.
-URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "poster"})
 LINK_VALUE_TAGS = frozenset({"lightning-formatted-url", "lightning:formattedurl", "ui:outputurl"})
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_TAG = re.compile(r"""<([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.S)
-_ATTRIBUTE = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*("[^"]*"|'[^']*'|\{[^}]*\})""")
+URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "poster", "value"})
+# a bound attribute value, `={frameUrl}` (LWC) or `="{!v.url}"` (Aura): what the search looks for
+# first, by its `=` (templates are long, their bindings few); the attribute is the name before it
+_BOUND_VALUE = re.compile(r"""=\s*(\{[^}]*\}|"\s*\{[!#][^"]*"|'\s*\{[!#][^']*')""")
+_TAG_NAME = re.compile(r"<([A-Za-z][\w:.-]*)")
 _LWC_BINDING = re.compile(r"^\{\s*([A-Za-z_$][\w$]*)(?:\.[\w$.]*)?\s*\}$")
 _AURA_EXPRESSION = re.compile(r"\{[!#](.*?)\}", re.S)
 _AURA_ATTRIBUTE = re.compile(r"^v\.([A-Za-z_]\w*)")
@@ -52,24 +54,42 @@ def template_bindings(path: str, text: str) -> tuple[TemplateBinding, ...]:
     `.cmp`/`.app`), binds to the component's properties or attributes."""
     lwc = is_lwc_template(path)
     name = PurePosixPath(path).name
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
     found: dict[tuple[str, str, str], None] = {}
-    for tag in _TAG.finditer(_COMMENT.sub(" ", text)):
+    for bound_value in _BOUND_VALUE.finditer(text):
+        start, attribute = _name_before(text, bound_value.start())
+        key = attribute.lower()
+        if key not in URL_ATTRIBUTES:
+            continue
+        opened = text.rfind("<", 0, start)
+        tag = _TAG_NAME.match(text, opened) if opened >= 0 else None
+        if tag is None:
+            continue
         element = tag.group(1)
-        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
-            key = attribute.group(1).lower()
-            if key not in URL_ATTRIBUTES and not (key == "value" and element.lower() in LINK_VALUE_TAGS):
-                continue
-            sink = f"{element}.{attribute.group(1)} in {name}"
-            value = attribute.group(2)
-            if lwc:
-                bound = _LWC_BINDING.match(value)
-                if bound is not None:
-                    found.setdefault((bound.group(1), sink, "{" + bound.group(1) + "}"))
-                continue
-            url, names = _aura_url(value.strip("\"'"))
-            for bound_name in names:
-                found.setdefault((bound_name, sink, url))
+        if key == "value" and element.lower() not in LINK_VALUE_TAGS:
+            continue
+        sink = f"{element}.{attribute} in {name}"
+        value = bound_value.group(1)
+        if lwc:
+            bound = _LWC_BINDING.match(value)
+            if bound is not None:
+                found.setdefault((bound.group(1), sink, "{" + bound.group(1) + "}"))
+            continue
+        url, names = _aura_url(value.strip("\"'"))
+        for bound_name in names:
+            found.setdefault((bound_name, sink, url))
     return tuple(TemplateBinding(n, s, u) for n, s, u in found)
+
+
+def _name_before(text: str, end: int) -> tuple[int, str]:
+    """The attribute name written before the `=` at `end`, and where it starts."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_:.-"):
+        start -= 1
+    return start, text[start:end]
 
 
 def _aura_url(value: str) -> tuple[str, list[str]]:
