@@ -264,6 +264,9 @@ def _aura_hand_off(rel: str, text: str) -> bool:
 def _with_bindings(job: LoweringJob, lowered: list[FileIR]) -> list[FileIR]:
     """A Lightning component template's forms with the URL attributes it binds to the component's
     properties (`lower/templates.py`); any other text file's as they are."""
+    lowered_rel = job.rel.lower()
+    if not (lowered_rel.endswith(".html") and "lwc/" in lowered_rel) and not job.rel.endswith(AURA_MARKUP_SUFFIXES):
+        return lowered  # most text files: asked by their name alone
     from apexlint.lower.aura import is_aura_bundle
     from apexlint.lower.templates import is_lwc_template, template_bindings
     if not (is_lwc_template(job.rel) or (job.rel.endswith(AURA_MARKUP_SUFFIXES) and is_aura_bundle(job.rel))):

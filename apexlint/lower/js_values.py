@@ -230,11 +230,18 @@ class ScriptUnit:
         (`lower/templates.py`): an LWC's properties (`this.url = …`, `get url() {…}`), an Aura
         component's attributes (`component.set('v.url', …)`). Lowering cannot see the template,
         and most component scripts set properties from what Apex returns (a walk each: +16% on
-        NPSP's scan), so only a script that also names one for a URL or a session (`frameUrl`,
-        `v.sid`) or writes URL text (`'https://…'`, `'/apex/…'`, `'?sid='`) is walked for it."""
-        return ((self.lwc and _LWC_PROPERTY_SET.search(self.raw) is not None) or (
-            self.aura and _AURA_ATTRIBUTE_SET.search(self.raw) is not None)) and (
-            _URL_OR_SESSION_NAME.search(self.raw) is not None or _URL_TEXT.search(self.raw) is not None)
+        NPSP's scan), so only a script that also names one for a URL (`this.frameUrl`; an Aura
+        attribute also for a session, `v.sid`, which its markup may build a URL around) or writes
+        URL text (`'https://…'`, `'/apex/…'`, `'?sid='`) is walked for it."""
+        if self.lwc:  # a template binds a property as it is: one bound into a URL holds the whole URL
+            named = _URL_PROPERTY
+        elif self.aura:  # markup may build the URL around an attribute (`{!'https://…?sid=' + v.sid}`)
+            named = _URL_OR_SESSION_ATTRIBUTE
+        else:
+            return False
+        setting = _LWC_PROPERTY_SET if self.lwc else _AURA_ATTRIBUTE_SET
+        return setting.search(self.raw) is not None and (
+            named.search(self.raw) is not None or _URL_TEXT.search(self.raw) is not None)
 
     @property
     def aura_only(self) -> bool:
@@ -321,10 +328,11 @@ def module_names(raw: bytes) -> dict[str, str]:
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 _LWC_PROPERTY_SET = re.compile(rb"\bthis\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)|\bget\s+[A-Za-z_$][\w$]*\s*\(\s*\)\s*\{")
 _AURA_ATTRIBUTE_SET = re.compile(rb"\.set\s*\(\s*[\"']v\.")
-_NAMED = rb"[\w$]*(?:url|uri|link|src|href|endpoint|sid|session|token)[\w$]*"
-_URL_OR_SESSION_NAME = re.compile(
-    rb"\bthis\s*\.\s*" + _NAMED + rb"\s*=(?!=)|\bget\s+" + _NAMED + rb"\s*\(\s*\)\s*\{|\.set\s*\(\s*[\"']v\."
-    + _NAMED + rb"[\"']", re.IGNORECASE)
+_URL_NAME = rb"[\w$]*(?:url|uri|link|src|href|endpoint)[\w$]*"
+_URL_PROPERTY = re.compile(
+    rb"\bthis\s*\.\s*" + _URL_NAME + rb"\s*=(?!=)|\bget\s+" + _URL_NAME + rb"\s*\(\s*\)\s*\{", re.IGNORECASE)
+_URL_OR_SESSION_ATTRIBUTE = re.compile(
+    rb"\.set\s*\(\s*[\"']v\.[\w$]*(?:url|uri|link|src|href|endpoint|sid|session|token)[\w$]*[\"']", re.IGNORECASE)
 # a string that writes part of a URL: a scheme, an absolute path, a query parameter
 _URL_TEXT = re.compile(rb"""["'`](?:[a-z][a-z0-9+.-]*://|/(?![/*])[\w.~%-]+/|[^"'`\n]*[?&][\w.-]+=)""",
                        re.IGNORECASE)

@@ -32,6 +32,8 @@ URL_ATTRIBUTES = frozenset({"src", "href", "action", "data", "formaction", "post
 # first, by its `=` (templates are long, their bindings few); the attribute is the name before it
 _BOUND_VALUE = re.compile(r"""=\s*(\{[^}]*\}|"\s*\{[!#][^"]*"|'\s*\{[!#][^']*')""")
 _TAG_NAME = re.compile(r"<([A-Za-z][\w:.-]*)")
+_NAME_WINDOW = 40  # characters before a bound value's `=` in which its attribute's name is read
+_NAME_AT_END = re.compile(r"([\w:.-]+)\s*\Z")
 _LWC_BINDING = re.compile(r"^\{\s*([A-Za-z_$][\w$]*)(?:\.[\w$.]*)?\s*\}$")
 _AURA_EXPRESSION = re.compile(r"\{[!#](.*?)\}", re.S)
 _AURA_ATTRIBUTE = re.compile(r"^v\.([A-Za-z_]\w*)")
@@ -40,7 +42,7 @@ _STRING = re.compile(r"""^(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$""", re.S)
 
 def is_lwc_bundle(path: str) -> bool:
     """Whether `path` is a file of a Lightning web component: `.../lwc/<bundle>/<file>`."""
-    parts = PurePosixPath(path).parts
+    parts = path.rsplit("/", 3)  # asked of every script and text file: no path object
     return len(parts) >= 3 and parts[-3].lower() == "lwc"
 
 
@@ -84,12 +86,9 @@ def template_bindings(path: str, text: str) -> tuple[TemplateBinding, ...]:
 
 def _name_before(text: str, end: int) -> tuple[int, str]:
     """The attribute name written before the `=` at `end`, and where it starts."""
-    while end > 0 and text[end - 1].isspace():
-        end -= 1
-    start = end
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_:.-"):
-        start -= 1
-    return start, text[start:end]
+    window = max(0, end - _NAME_WINDOW)
+    found = _NAME_AT_END.search(text, window, end)
+    return (found.start(1), found.group(1)) if found is not None else (end, "")
 
 
 def _aura_url(value: str) -> tuple[str, list[str]]:
