@@ -99,12 +99,24 @@ _AXIOS = sinks.AXIOS.encode()
 
 
 def _dropped(node: Node) -> bool:
-    """Whether an expression's value is dropped: it is a statement of its own (or an operand of
-    one's `,` or parentheses), run only for what it does (`a || b();`)."""
+    """Whether an expression's value is dropped, run only for what it does (`a || b();`): it is a
+    statement of its own, an operand of a `,` but the last, or (in parentheses, a branch of a
+    `?:`, the last operand of a `,`) part of an expression whose value is dropped. Minified code
+    writes statements so: `c ? (a || p(e), m(e)) : b(e);`."""
     parent = node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "sequence_expression"):
-        parent = parent.parent
-    return parent is not None and parent.type == "expression_statement"
+    while parent is not None:
+        t = parent.type
+        if t == "expression_statement":
+            return True
+        if t == "sequence_expression":
+            last = parent.named_children[-1] if parent.named_children else None
+            if last is None or last.id != node.id:
+                return True
+        elif t != "parenthesized_expression" and not (
+                t == "ternary_expression" and parent.child_by_field_name("condition") != node):
+            return False
+        node, parent = parent, parent.parent
+    return False
 _DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
