@@ -102,6 +102,12 @@ CANVAS_PREFIX = "canvas:"
 # Where request defaults (`$.ajaxSetup`, `axios.defaults`) go when the script makes no request
 # through their library that the flow sees: `defaults:<library>` (each later request's URL).
 DEFAULTS_PREFIX = "defaults:"
+# The sink of a value a component's script gives one of its properties (an LWC's `this.frameUrl =
+# u`, a getter's return) or attributes (Aura's `component.set('v.url', u)`), `bound:<name>`
+# (`bound:frameUrl`, `bound:v.url`), until the package model finds the bundle's template binding
+# that name into a URL attribute (`<iframe src={frameUrl}>`, `src="{!v.url}"`), where the browser
+# loads it (`TemplateBinding`); a name no template binds into a URL is no sink.
+BOUND_PREFIX = "bound:"
 
 
 def client_value(way: str, name: str) -> str:
@@ -466,6 +472,21 @@ class UnfollowedCall:
 
 
 @frozen
+class TemplateBinding:
+    """A URL attribute of a Lightning component's template bound to a property or attribute of
+    the component: `<iframe src={frameUrl}>` (LWC), `<lightning:container src="{!'https://…?s=' +
+    v.sid}"/>` (Aura). The browser loads the URL it renders, whatever the script sets there.
+
+    `name` is what the script sets (`frameUrl`, `v.sid`); `sink` the element and attribute as
+    reports show them (`iframe.src in frameLwc.html`); `url` the URL the template renders, the
+    value's place written `{<name>}` (the whole URL when the template binds the value alone)."""
+
+    name: str
+    sink: str
+    url: str
+
+
+@frozen
 class PageIR:
     """A Visualforce page or component: what the package model needs to know about it."""
 
@@ -546,6 +567,8 @@ class FileIR:
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()
+    # a Lightning component's template: the URL attributes it binds to the component's properties
+    template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
     extra: dict[str, str] = field(default_factory=dict)

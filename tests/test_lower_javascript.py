@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apexlint.ir import HANDED_TEXT, FileIR, FileKind, SourceKind, UrlUse
+from apexlint.ir import BOUND_PREFIX, HANDED_TEXT, FileIR, FileKind, SourceKind, UrlUse
 from apexlint.lower.javascript import lower_javascript
 from apexlint.read.decode import read_source
 
@@ -329,7 +329,8 @@ export default class C extends LightningElement {
     }
 }
 """, "force-app/main/default/lwc/c/c.js")
-    assert [(u.url, u.sources, u.in_query) for u in ir.url_uses] == [
+    # what it sets on `this` its template may bind (`bound:` uses, kept or dropped by the package model)
+    assert [(u.url, u.sources, u.in_query) for u in ir.url_uses if not u.sink.startswith(BOUND_PREFIX)] == [
         (f"https://a.example.com/?s={HANDED_TEXT}", ("client:apex:ctl.getsid",), True),
         (f"https://b.example.com/?s={HANDED_TEXT}{{…}}", ("client:apex:ctl.getsid",), True),
         ("https://c.example.com/", ("client:apex:ctl.getsid",), False),
@@ -540,11 +541,12 @@ def test_a_script_that_sends_nothing_is_not_walked_for_what_apex_hands_it() -> N
 
 def test_every_fixture_request_mentions_a_word_of_the_sink_gate() -> None:
     """`MAY_REQUEST` lists the words without which a script has no sink: every script of the
-    fixtures with a request the flow found says one of them."""
+    fixtures with a request the flow found says one of them (or, for a value it sets where its
+    component's template may bind it, `bound:`, sets a property or attribute)."""
     import pathlib
 
     from apexlint.discover import discover
-    from apexlint.lower import MAY_REQUEST_BYTES
+    from apexlint.lower import MAY_REQUEST_BYTES, _component_binds
     from apexlint.pipeline import lower_one
     from apexlint.read.decode import ReadLimits
     fixtures = pathlib.Path(__file__).parent.parent / "fixtures"
@@ -558,7 +560,9 @@ def test_every_fixture_request_mentions_a_word_of_the_sink_gate() -> None:
                     continue
                 for use in form.url_uses:
                     checked += 1
-                    assert MAY_REQUEST_BYTES.search(data), (form.path, use.sink)
+                    gate = _component_binds(form.path, data.decode()) if use.sink.startswith(BOUND_PREFIX) \
+                        else MAY_REQUEST_BYTES.search(data)
+                    assert gate, (form.path, use.sink)
     assert checked > 10
 
 
@@ -797,3 +801,25 @@ def test_a_bracket_left_open_to_the_end_is_named_as_never_closed() -> None:
     assert [s.kind for s in ir.sources] == [SourceKind.JS_SFORCE_SESSION]
     closed = lower("({\n  go : function() {\n    var x = (1;\n  }\n})\n", path="aura/Cmp/CmpController.js")
     assert not any("never closed" in n.message for n in closed.notifications)
+
+
+def test_a_component_setting_a_url_property_from_apex_records_it_for_its_template() -> None:
+    """Y-1: what an LWC sets on a property its template may bind into a URL attribute is a
+    `bound:` use (the package model keeps it where the template binds it, as `iframe.src in …`)."""
+    ir = lower("import getSid from '@salesforce/apex/Ctl.getSid';\n"
+               "export default class V extends LightningElement {\n"
+               "  connectedCallback() {\n"
+               "    getSid().then((s) => { this.frameUrl = 'https://v.example.com/?sid=' + s; });\n  }\n"
+               "}\n", "force-app/main/default/lwc/v/v.js")
+    assert [(u.sink, u.url, u.in_query) for u in ir.url_uses] == [
+        (BOUND_PREFIX + "frameUrl", f"https://v.example.com/?sid={HANDED_TEXT}", True)]
+
+
+def test_a_component_keeping_apex_records_is_not_walked_for_its_template() -> None:
+    """The walk for bound properties is kept to scripts that name one for a URL or a session, or
+    write URL text: most components only keep what Apex returns (`this.records = r`)."""
+    ir = lower("import getRecords from '@salesforce/apex/Ctl.getRecords';\n"
+               "export default class L extends LightningElement {\n"
+               "  connectedCallback() { getRecords().then((r) => { this.records = r; }); }\n"
+               "}\n", "force-app/main/default/lwc/l/l.js")
+    assert ir.url_uses == ()

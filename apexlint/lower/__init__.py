@@ -13,6 +13,7 @@ import re
 import signal
 import threading
 import time
+from dataclasses import replace
 
 from apexlint import patterns
 from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
@@ -129,8 +130,8 @@ def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Not
         from apexlint.lower.plain_text import lower_plain_text
         if job.rel.endswith(AURA_MARKUP_SUFFIXES):
             from apexlint.lower.aura import lower_aura_markup
-            return lower_aura_markup(job.rel, job.data, lower_plain_text(job.rel, job.data)), []
-        return lower_plain_text(job.rel, job.data), []
+            return _with_bindings(job, lower_aura_markup(job.rel, job.data, lower_plain_text(job.rel, job.data))), []
+        return _with_bindings(job, lower_plain_text(job.rel, job.data)), []
     if job.kind == FileKind.STATIC_RESOURCE:
         return _lower_resource(job, limits)
     if job.data.strip() == HIDDEN_SOURCE and job.kind in HIDDEN_KINDS:
@@ -215,7 +216,8 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
-            any(w in text for w in APEX_HANDS_OVER) and _MAY_REQUEST.search(text) is not None) \
+            any(w in text for w in APEX_HANDS_OVER) and (
+                _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
             and not _aura_hand_off(job.rel, text)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
@@ -234,6 +236,20 @@ _BACKGROUND_FLOW = patterns.lazy(r"<triggerType>\s*(?:PlatformEvent|Scheduled)\s
 _APEX_ACTION = patterns.lazy(r"<actionType>\s*apex\s*</actionType>", re.IGNORECASE)
 
 
+def _component_binds(rel: str, text: str) -> bool:
+    """A Lightning component's script that sets what its template may bind into a URL
+    (`lower/templates.py`): walked for what Apex hands it, as one that sends it is."""
+    lowered = rel.lower()
+    if "lwc/" not in lowered and "aura/" not in lowered:
+        return False
+    from apexlint.lower.aura import is_aura_bundle
+    from apexlint.lower.js_values import ScriptUnit
+    from apexlint.lower.templates import is_lwc_bundle
+    lwc, aura = is_lwc_bundle(rel), is_aura_bundle(rel)
+    return (lwc or aura) and ScriptUnit(raw=text.encode("utf-8", "replace"), base_point=(0, 0), aura=aura,
+                                        lwc=lwc).binds
+
+
 def _aura_hand_off(rel: str, text: str) -> bool:
     """An Aura controller that passes what an action returns to its helper, or a helper that
     may send what it is passed (`lower/aura.py`)."""
@@ -243,6 +259,24 @@ def _aura_hand_off(rel: str, text: str) -> bool:
     if is_aura_helper(rel):
         return _MAY_REQUEST.search(text) is not None
     return "getReturnValue" in text and aura_helper_call(text.encode("utf-8", "replace"))
+
+
+def _with_bindings(job: LoweringJob, lowered: list[FileIR]) -> list[FileIR]:
+    """A Lightning component template's forms with the URL attributes it binds to the component's
+    properties (`lower/templates.py`); any other text file's as they are."""
+    lowered_rel = job.rel.lower()
+    if not (lowered_rel.endswith(".html") and "lwc/" in lowered_rel) and not job.rel.endswith(AURA_MARKUP_SUFFIXES):
+        return lowered  # most text files: asked by their name alone
+    from apexlint.lower.aura import is_aura_bundle
+    from apexlint.lower.templates import is_lwc_template, template_bindings
+    if not (is_lwc_template(job.rel) or (job.rel.endswith(AURA_MARKUP_SUFFIXES) and is_aura_bundle(job.rel))):
+        return lowered
+    bindings = template_bindings(job.rel, job.data.decode("utf-8", "replace"))
+    if not bindings:
+        return lowered
+    if lowered:
+        return [replace(lowered[0], template_bindings=bindings), *lowered[1:]]
+    return [FileIR(path=job.rel, kind=FileKind.TEXT, line_count=0, template_bindings=bindings)]
 
 
 def _unparsed(job: LoweringJob, src: SourceText) -> FileIR:

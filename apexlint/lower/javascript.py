@@ -25,6 +25,7 @@ from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_con
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
+from apexlint.lower.templates import is_lwc_bundle
 from apexlint.lower.text_scan import component_name, parse_notifications, source_id, token_literal_sources
 from apexlint.patterns import lazy
 from apexlint.read.merge_fields import TextPositions
@@ -42,7 +43,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     owner = component_name(src.path).lower()
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path),
                       aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None,
-                      aura_controller=is_aura_controller(src.path))
+                      aura_controller=is_aura_controller(src.path), lwc=is_lwc_bundle(src.path))
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()

@@ -42,7 +42,16 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import CLIENT_VALUE, SessionTest, Span, UnfollowedCall, UrlUse, client_value, helper_parameter
+from apexlint.ir import (
+    BOUND_PREFIX,
+    CLIENT_VALUE,
+    SessionTest,
+    Span,
+    UnfollowedCall,
+    UrlUse,
+    client_value,
+    helper_parameter,
+)
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
@@ -83,9 +92,31 @@ _SITE_TYPES = FUNCTION_TYPES | {
 _TEST_TYPES = frozenset({"binary_expression", "unary_expression", "if_statement", "while_statement",
                          "do_statement", "ternary_expression"})
 _EQUALITY = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">="})  # `sid.length > 0` asks too
+_SHORT_CIRCUITS = frozenset({"||", "&&", "??"})
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _AXIOS = sinks.AXIOS.encode()
+
+
+def _dropped(node: Node) -> bool:
+    """Whether an expression's value is dropped, run only for what it does (`a || b();`): it is a
+    statement of its own, an operand of a `,` but the last, or (in parentheses, a branch of a
+    `?:`, the last operand of a `,`) part of an expression whose value is dropped. Minified code
+    writes statements so: `c ? (a || p(e), m(e)) : b(e);`."""
+    parent = node.parent
+    while parent is not None:
+        t = parent.type
+        if t == "expression_statement":
+            return True
+        if t == "sequence_expression":
+            last = parent.named_children[-1] if parent.named_children else None
+            if last is None or last.id != node.id:
+                return True
+        elif t != "parenthesized_expression" and not (
+                t == "ternary_expression" and parent.child_by_field_name("condition") != node):
+            return False
+        node, parent = parent, parent.parent
+    return False
 _DEFAULTS = ".defaults"  # where a request library keeps what every request gets (`axios.defaults`)
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "await_expression", "spread_element", "non_null_expression"}
@@ -299,6 +330,7 @@ class ScriptFlow:
         self.uses_axios = any(_AXIOS in u.raw for u, _ in units)  # else no call is axios's
         self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
+        self.getters: list[str] = []  # per function walked: its name if an LWC's getter, else ""
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span, str], _Use] = {}
         self.memo: dict[tuple[object, ...], JsValue] = {}
@@ -415,6 +447,7 @@ class ScriptFlow:
     def _leave(self, action: int) -> None:
         if action == 1:
             self.returns.pop()
+            self.getters.pop()
             self.leave_scope()
         else:
             self.request_urls.pop()
@@ -425,6 +458,7 @@ class ScriptFlow:
         if t in FUNCTION_TYPES:
             self._register_function(node)
             self.returns.append(None)
+            self.getters.append(self._getter(node))
             self.enter_scope(node, self.callbacks.get((id(self.cur), node.id)))
             return 1
         if t == "variable_declarator":
@@ -439,21 +473,44 @@ class ScriptFlow:
             return 2 if sinks.call_site(self, node) else 0
         elif t == "new_expression":
             sinks.new_site(self, node)
-        elif t == "return_statement" and self.returns and self.returns[-1] is not None:
-            inner = [c for c in node.named_children if c.type != "comment"]
-            self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+        elif t == "return_statement":
+            if self.returns and self.returns[-1] is not None:
+                inner = [c for c in node.named_children if c.type != "comment"]
+                self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
+            if self.emit and self.getters and self.getters[-1]:
+                self._got(self.getters[-1], node)
         elif t in _TEST_TYPES and self.emit:
             self._test(node)
         return 0
 
+    def _getter(self, node: Node) -> str:
+        """The property an LWC's getter (`get url() {…}`) gives, or "" for any other function."""
+        if not self.cur.lwc or node.type != "method_definition" or not any(c.type == "get" for c in node.children):
+            return ""
+        name = node.child_by_field_name("name")
+        return self.cur.text(name) if name is not None else ""
+
+    def _got(self, prop: str, node: Node) -> None:
+        """What an LWC's getter returns is the property its template may bind (`<a href={url}>`)."""
+        inner = [c for c in node.named_children if c.type != "comment"]
+        value = self.value(inner[0]) if inner else UNKNOWN
+        self.use(BOUND_PREFIX + prop, node, value, query=value.sources)
+
     def _test(self, node: Node) -> None:
         """A session only asked about: compared (`sid == null`), negated (`!sid`, `!!sid`), typed
-        (`typeof sid`) or the condition of an `if`, a loop or `?:`. A yes/no gives nothing of it
-        away (SID010 when that is all it meets); the value itself is not followed further."""
+        (`typeof sid`), the condition of an `if`, a loop or `?:`, or the left of a `||`, `&&` or
+        `??` whose result is dropped (`sforce.connection.sessionId || login();`). A yes/no gives
+        nothing of it away (SID010 when that is all it meets); the value itself is not followed
+        further."""
         t = node.type
         op = node.child_by_field_name("operator")
         op_text = op.type if op is not None else ""
-        if t == "binary_expression":
+        if t == "binary_expression" and op_text in _SHORT_CIRCUITS:
+            if not _dropped(node):
+                return
+            how = f"… {op_text} …"
+            value = self.value(node.child_by_field_name("left"))
+        elif t == "binary_expression":
             if op_text not in _EQUALITY:
                 return
             sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]

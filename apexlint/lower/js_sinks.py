@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import DEFAULTS_PREFIX
+from apexlint.ir import BOUND_PREFIX, DEFAULTS_PREFIX
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
     UNKNOWN,
@@ -545,6 +545,19 @@ def _xhr(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bo
     return False
 
 
+def _component_set(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """`component.set('v.url', u)` in an Aura bundle's script: its markup may bind the attribute
+    into a URL attribute (`<iframe src="{!v.url}"/>`)."""
+    if shape.method != "set" or not flow.cur.aura or len(args) < 2 or args[0].type != "string":
+        return None
+    key = flow.cur.text(args[0])[1:-1].strip()
+    if not key.startswith("v.") or len(key) < 3:
+        return None
+    value = flow.value(args[1])
+    flow.use(BOUND_PREFIX + "v." + key[2:].partition(".")[0], node, value, query=value.sources)
+    return False
+
+
 def _beacon(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     if shape.callee not in BEACON_NAMES:
         return None
@@ -819,7 +832,7 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 _CALL_HANDLERS: tuple[Handler, ...] = (
     _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _lightning_navigation, _xhr,
     _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
-    _remote_object, _set_attribute, _document_write, _mutation,
+    _remote_object, _set_attribute, _document_write, _component_set, _mutation,
 )
 
 
@@ -848,6 +861,9 @@ def assignment_sink(flow: ScriptFlow, site: Node, name: str, value: JsValue) -> 
         return
     if not base:
         return
+    if base == "this" and flow.cur.lwc:
+        # an LWC's property: its template may bind it into a URL attribute (`<iframe src={url}>`)
+        flow.use(BOUND_PREFIX + prop, site, value, query=value.sources)
     if prop == "action":
         flow.form_action = value
     if prop in ELEMENT_URL_ATTRIBUTES:

@@ -166,6 +166,8 @@ class ScriptUnit:
     aura_helper: bool = False
     # an Aura bundle's controller (`CmpController.js`): its actions' third parameter is the helper
     aura_controller: bool = False
+    # a script of a Lightning web component: what it sets on `this` its template may bind
+    lwc: bool = False
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -219,8 +221,27 @@ class ScriptUnit:
         flow: the answer is kept."""
         if self._hands_over is None:
             self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
-                self.aura and aura_helper_call(self.raw)))
+                self.aura and aura_helper_call(self.raw)) or self.binds)
         return self._hands_over
+
+    @property
+    def binds(self) -> bool:
+        """Whether the script sets what a component's template may bind into a URL attribute
+        (`lower/templates.py`): an LWC's properties (`this.url = …`, `get url() {…}`), an Aura
+        component's attributes (`component.set('v.url', …)`). Lowering cannot see the template,
+        and most component scripts set properties from what Apex returns (a walk each: +16% on
+        NPSP's scan), so only a script that also names one for a URL (`this.frameUrl`; an Aura
+        attribute also for a session, `v.sid`, which its markup may build a URL around) or writes
+        URL text (`'https://…'`, `'/apex/…'`, `'?sid='`) is walked for it."""
+        if self.lwc:  # a template binds a property as it is: one bound into a URL holds the whole URL
+            named = _URL_PROPERTY
+        elif self.aura:  # markup may build the URL around an attribute (`{!'https://…?sid=' + v.sid}`)
+            named = _URL_OR_SESSION_ATTRIBUTE
+        else:
+            return False
+        setting = _LWC_PROPERTY_SET if self.lwc else _AURA_ATTRIBUTE_SET
+        return setting.search(self.raw) is not None and (
+            named.search(self.raw) is not None or _URL_TEXT.search(self.raw) is not None)
 
     @property
     def aura_only(self) -> bool:
@@ -305,6 +326,16 @@ def module_names(raw: bytes) -> dict[str, str]:
     return out
 
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
+_LWC_PROPERTY_SET = re.compile(rb"\bthis\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)|\bget\s+[A-Za-z_$][\w$]*\s*\(\s*\)\s*\{")
+_AURA_ATTRIBUTE_SET = re.compile(rb"\.set\s*\(\s*[\"']v\.")
+_URL_NAME = rb"[\w$]*(?:url|uri|link|src|href|endpoint)[\w$]*"
+_URL_PROPERTY = re.compile(
+    rb"\bthis\s*\.\s*" + _URL_NAME + rb"\s*=(?!=)|\bget\s+" + _URL_NAME + rb"\s*\(\s*\)\s*\{", re.IGNORECASE)
+_URL_OR_SESSION_ATTRIBUTE = re.compile(
+    rb"\.set\s*\(\s*[\"']v\.[\w$]*(?:url|uri|link|src|href|endpoint|sid|session|token)[\w$]*[\"']", re.IGNORECASE)
+# a string that writes part of a URL: a scheme, an absolute path, a query parameter
+_URL_TEXT = re.compile(rb"""["'`](?:[a-z][a-z0-9+.-]*://|/(?![/*])[\w.~%-]+/|[^"'`\n]*[?&][\w.-]+=)""",
+                       re.IGNORECASE)
 _AURA_RETURN = b"getReturnValue"  # an Aura action's callback's way to what Apex returned
 _APEX_HANDS_OVER_BYTES = tuple(word for word in _HANDS_OVER_BYTES if word != _AURA_RETURN)
 # `component.get('c.getToken')`: the Aura action of the controller's `@AuraEnabled` method

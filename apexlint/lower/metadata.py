@@ -64,6 +64,7 @@ MERGE_ELEMENTS = frozenset({"url", "body", "content", "htmlValue", "textValue", 
 FORMULA_ELEMENTS = frozenset({"formula", "errorConditionFormula", "defaultValue", "booleanFilter"})
 WORKFLOW_FIELD_UPDATE = "workflow field update"  # a UrlUse sink: the formula's value is saved (SID003)
 FLOW_EMAIL = "flow e-mail action"  # a UrlUse sink: a flow's `emailSimple` action mails it (SID002)
+FLOW_SCREEN = "flow screen"  # a UrlUse sink's prefix: a link or image of a screen's display text
 _FLOW_EMAIL_ACTIONS = frozenset({"emailsimple"})
 _FLOW_EMAIL_INPUTS = frozenset({"emailbody", "emailsubject"})
 # (element holding the URL, its parent or the file's root element) -> sink name.
@@ -82,6 +83,8 @@ _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
 _FUNCTION_CALL = lazy(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
 _JS_SESSION_NAMES = ("sessionId", "__sfdcSessionId")
 _REQUIRESCRIPT = lazy(r"\{!\s*REQUIRESCRIPT\s*\(", re.IGNORECASE)
+# a URL attribute of markup, as `<a href="…">` (group 1 the tag, 2 the attribute, 3 its value)
+_MARKUP_URL_ATTRIBUTE = lazy(r"""<([A-Za-z][\w:-]*)\b[^>]*?\b(src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _MARKUP_URL = lazy(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 
 
@@ -118,6 +121,7 @@ class _MetadataLowering:
             endpoint = endpoint or _endpoint(top)
         if self.root_name == "Flow":
             self._flow_emails()
+            self._flow_screens()
         if self.scripts:
             self.uses += script_flows(self.src, self.scripts, tested=self.session_tests,
                                       unfollowed=self.unfollowed)
@@ -275,6 +279,26 @@ class _MetadataLowering:
                 if value is not None and ids:
                     label = action.child_text("name") or "an e-mail action"
                     self._use(FLOW_EMAIL, f"{label} to {recipients}", tuple(sorted(set(ids))), value, in_query=False)
+
+    def _flow_screens(self) -> None:
+        """A flow screen's display text (`<fields><fieldText>`): rich text the screen renders, its
+        merge fields filled in. Each session in it is a source (shown on the screen); a link, image
+        or frame whose URL holds one (`{!$Api.Session_ID}`, or a formula or text template holding
+        it) is opened or loaded by the browser, the session in its URL, as a page's would be."""
+        root = self.elements[0] if self.elements else None
+        for element in root.walk() if root is not None else ():
+            text = element.text() if element.name == "fieldText" else None
+            if text is None or "{!" not in text.text:
+                continue
+            merges = find_merge_fields(text.text, self.notes, self.src.path)
+            own = {m.start: self._session_site(text, m.start, m.end, element).id for m in merges if m.is_session}
+            for url in _MARKUP_URL_ATTRIBUTE.finditer(text.text):
+                inside = [m for m in merges if url.start(3) <= m.start < url.end(3)]
+                ids = {own[m.start] for m in inside if m.start in own}
+                ids.update(i for m in inside for name in m.identifiers for i in self.flow_values.get(name, ()))
+                if ids:
+                    sink = f"{FLOW_SCREEN} {url.group(1).lower()}.{url.group(2).lower()}"
+                    self._use(sink, url.group(3), tuple(sorted(ids)), element, in_query=True)
 
     def _background_actions(self) -> tuple[tuple[str, str], ...]:
         """The Apex actions of a flow no user starts: a platform-event-triggered flow runs as the

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from tree_sitter import Node
 
-from apexlint.ir import CANVAS_PREFIX, UrlUse
+from apexlint.ir import CANVAS_PREFIX, Span, UrlUse
 from apexlint.lower.text_scan import node_text
 from apexlint.patterns import lazy
 from apexlint.read.source import SourceText
@@ -68,6 +68,8 @@ INTERESTING_TAGS = frozenset({"apex:page", "apex:component", "form", "script", "
 # field in one may read a controller property that returns a session.
 URL_TAGS = frozenset({*(tag for tag, _ in URL_ATTRIBUTES), *FORM_FIELD_TAGS, "meta", "apex:param"})
 _MAX_TEXT = 120
+# `url(…)` in CSS, its argument quoted or not (group 2)
+_CSS_URL = re.compile(rb"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 
 
 @frozen
@@ -155,6 +157,8 @@ class MarkupSinks:
             ids = self._ids(attr)
             if sink and ids:
                 self._use(sink, attr.value or "", ids, attr.node, in_query=True)
+            elif attr.name == "style" and ids and attr.value_node is not None:
+                self.css_urls(attr.value_node)
         if tag.name == "apex:canvasapp":
             self._canvas_app(tag)
         if tag.name == "apex:param":
@@ -163,6 +167,20 @@ class MarkupSinks:
             self._form_field(tag, ancestors)
         elif tag.name == "meta":
             self._meta_refresh(tag)
+
+    def css_urls(self, node: Node) -> None:
+        """`url(…)` in a style sheet (`<style>`) or a `style` attribute: the browser loads it (a
+        background image, a font), the session in its URL."""
+        buffer = self.src.buffer
+        for m in _CSS_URL.finditer(buffer, node.start_byte, node.end_byte):
+            ids = self.session_ids(m.start(2), m.end(2)) + (
+                self.bindings(m.start(2), m.end(2)) if self.bindings is not None else ())
+            if not ids:
+                continue
+            span = self.src.span(_point(buffer, m.start()), _point(buffer, m.end()))
+            # a style attribute's own quotes are written as entities: `url(&quot;https://…&quot;)`
+            url = html.unescape(buffer[m.start(2):m.end(2)].decode("utf-8", "replace")).strip().strip("'\"")
+            self._use("css url()", url, ids, node, in_query=True, span=span)
 
     def _ids(self, attr: Attr | None) -> tuple[str, ...]:
         if attr is None or attr.value_node is None:
@@ -227,13 +245,19 @@ class MarkupSinks:
         self._use("meta.refresh", url, ids, content.node, in_query=True)
 
     def _use(self, sink: str, url: str, ids: tuple[str, ...], node: Node, *, in_query: bool = False,
-             header_or_body: bool = False) -> None:
-        span = self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
+             header_or_body: bool = False, span: Span | None = None) -> None:
+        if span is None:
+            span = self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
         self.uses.append(UrlUse(
             sink=sink, url=url_for_literal(html.unescape(url)), sources=tuple(sorted(set(ids))), path=self.src.path,
             span=span, text=node_text(self.src.buffer, node, _MAX_TEXT), in_query=in_query,
             header_or_body=header_or_body,
         ))
+
+
+def _point(buffer: bytes, offset: int) -> tuple[int, int]:
+    """The (row, byte column) of a byte offset of the parse buffer."""
+    return buffer.count(b"\n", 0, offset), offset - (buffer.rfind(b"\n", 0, offset) + 1)
 
 
 # `{!URLFOR('https://host/path', null, [sid=$Api.Session_ID, x=y])}`: a URL written as a literal

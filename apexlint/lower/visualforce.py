@@ -298,6 +298,10 @@ class _PageLowering:
             self._tag(tag)
             if t == "script_element":
                 self._script(node, tag)
+            elif t == "style_element":
+                body = next((c for c in node.children if c.type == "raw_text"), None)
+                if body is not None and self._session_ids(body.start_byte, body.end_byte):
+                    self.sinks.css_urls(body)
             depths.append(depth)
             self.open_tags.append(tag)
             return t == "element"

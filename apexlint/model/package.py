@@ -9,10 +9,11 @@ class does this name mean in this class".
 from __future__ import annotations
 
 from collections.abc import Callable, Container, ItemsView, Iterable, Iterator, KeysView, ValuesView
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from apexlint.ir import (
+    BOUND_PREFIX,
     Assign,
     BodyRef,
     ClassIR,
@@ -29,6 +30,7 @@ from apexlint.ir import (
     SourceSite,
     Span,
     Stmt,
+    TemplateBinding,
     This,
     TriggerIR,
     UnfollowedCall,
@@ -256,6 +258,7 @@ class PackageModel:
         model = cls(namespace=namespace.lower(), lookups=scratch, classes=Recorded(scratch, scratch.classes),
                     methods=Recorded(scratch, scratch.methods), by_class=Recorded(scratch, scratch.classes),
                     bodies=bodies)
+        bindings: dict[str, list[TemplateBinding]] = {}  # bundle folder -> its templates' URL bindings
         for f in sorted(files, key=lambda f: f.path):
             for c in f.classes:
                 model.classes.setdefault(c.name, c)
@@ -265,6 +268,8 @@ class PackageModel:
                 model.views.setdefault(("component" if p.path.lower().endswith(".component") else "page", p.name), p)
             model.metadata.extend(f.metadata)
             model.url_uses.extend(f.url_uses)
+            if f.template_bindings:
+                bindings.setdefault(f.path.rpartition("/")[0], []).extend(f.template_bindings)
             if f.aura_controller:
                 model.aura_controllers.setdefault(f.path.rpartition("/")[0], f.aura_controller)
             if f.aura_extends:
@@ -280,6 +285,7 @@ class PackageModel:
                     (method, index), set()).add(stand_in)
             for s in f.sources:
                 model.sources[s.id] = s
+        model.url_uses = _bind_template_uses(model.url_uses, bindings)
         for name in sorted(model.classes):
             model._add_class_methods(model.classes[name])
         for t in model.triggers:
@@ -734,3 +740,19 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
         modifiers=frozenset(), annotations=frozenset(), code=(tuple(body), ()), span=c.span,
         body_span=c.span, is_test=c.is_test, refs=refs_text(refs))
+
+
+def _bind_template_uses(uses: list[UrlUse], bindings: dict[str, list[TemplateBinding]]) -> list[UrlUse]:
+    """The uses with each value a component's script sets on a property or attribute
+    (`ir.BOUND_PREFIX`) replaced by a use of the URL its bundle's template binds it into (the
+    browser loads, opens or posts to it), and dropped where no template binds it into a URL."""
+    out: list[UrlUse] = []
+    for use in uses:
+        if not use.sink.startswith(BOUND_PREFIX):
+            out.append(use)
+            continue
+        name = use.sink[len(BOUND_PREFIX):]
+        for binding in bindings.get(use.path.rpartition("/")[0], ()):
+            if binding.name == name:
+                out.append(replace(use, sink=binding.sink, url=binding.url.replace("{" + name + "}", use.url)))
+    return out
