@@ -86,7 +86,7 @@ def _word_at(text: bytes, word: bytes, start: int, end: int) -> int:
     while at >= 0:
         after = at + len(word)
         if (at == 0 or text[at - 1] not in _IDENTIFIER_BYTES) \
-                and (after >= end or text[after] not in _IDENTIFIER_BYTES):
+                and (after >= min(end, len(text)) or text[after] not in _IDENTIFIER_BYTES):
             return at
         at = text.find(word, at + 1, end)
     return -1
