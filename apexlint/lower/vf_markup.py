@@ -16,7 +16,7 @@ from tree_sitter import Node
 from apexlint.ir import CANVAS_PREFIX, Span, UrlUse
 from apexlint.lower.text_scan import node_text
 from apexlint.patterns import lazy
-from apexlint.read.source import SourceText
+from apexlint.read.source import SourceText, byte_point, line_starts
 from apexlint.records import frozen
 
 # (tag, attribute) -> sink name. Tags and attributes are compared in lower case (Visualforce
@@ -172,12 +172,14 @@ class MarkupSinks:
         """`url(…)` in a style sheet (`<style>`) or a `style` attribute: the browser loads it (a
         background image, a font), the session in its URL."""
         buffer = self.src.buffer
+        starts: list[int] | None = None
         for m in _CSS_URL.finditer(buffer, node.start_byte, node.end_byte):
             ids = self.session_ids(m.start(2), m.end(2)) + (
                 self.bindings(m.start(2), m.end(2)) if self.bindings is not None else ())
             if not ids:
                 continue
-            span = self.src.span(_point(buffer, m.start()), _point(buffer, m.end()))
+            starts = starts if starts is not None else line_starts(buffer)
+            span = self.src.span(byte_point(starts, m.start()), byte_point(starts, m.end()))
             # a style attribute's own quotes are written as entities: `url(&quot;https://…&quot;)`
             url = html.unescape(buffer[m.start(2):m.end(2)].decode("utf-8", "replace")).strip().strip("'\"")
             self._use("css url()", url, ids, node, in_query=True, span=span)
@@ -253,11 +255,6 @@ class MarkupSinks:
             span=span, text=node_text(self.src.buffer, node, _MAX_TEXT), in_query=in_query,
             header_or_body=header_or_body,
         ))
-
-
-def _point(buffer: bytes, offset: int) -> tuple[int, int]:
-    """The (row, byte column) of a byte offset of the parse buffer."""
-    return buffer.count(b"\n", 0, offset), offset - (buffer.rfind(b"\n", 0, offset) + 1)
 
 
 # `{!URLFOR('https://host/path', null, [sid=$Api.Session_ID, x=y])}`: a URL written as a literal
