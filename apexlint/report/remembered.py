@@ -20,7 +20,6 @@ not part of the code the cache folder is named after.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import pickle
 from collections.abc import Mapping
@@ -29,7 +28,7 @@ from typing import Protocol, TextIO
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import ScanResult
 from apexlint.report import ReportOptions, render_report
-from apexlint.report.sarif_parts import SarifParts, render_parts
+from apexlint.report.sarif_parts import SarifParts, digest, render_parts
 
 # The fields of a ScanResult each format's reporter reads (directly or through the helpers in
 # `apexlint.report`); a reporter that starts reading another must have it added here.
@@ -77,12 +76,8 @@ def render_remembered(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta
 def inputs_key(fmt: str, result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> str | None:
     """A digest of everything the report depends on besides the code: the format, the fields of
     the result it reads, the rules and the options. None if they do not pickle."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
     try:
-        pickler.dump((fmt, {name: getattr(result, name) for name in READS[fmt]}, dict(rules), options))
+        return digest((fmt, {name: getattr(result, name) for name in READS[fmt]}, dict(rules), options))
     except (pickle.PicklingError, RecursionError, TypeError, ValueError):
         return None
-    return hashlib.sha256(buffer.getvalue()).hexdigest()
 

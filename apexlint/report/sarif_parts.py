@@ -54,7 +54,8 @@ class SarifParts:
 
 
 def digest(value: object) -> str:
-    """A SHA-256 of `value`'s pickle, made without the memo: equal values, equal digests."""
+    """A SHA-256 of `value`'s pickle, made without the pickler's memo, so that equal values give
+    equal bytes whether or not they share objects (the key of a kept report or part)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
