@@ -1665,11 +1665,10 @@ class _MethodRun:
         if self._unshared is None:
             body = self.model.body(self.info)
             params = {p.name for p in self.info.method.params}
-            # of classes whose objects a `new` makes whole (`whole_state`): no initialiser block,
-            # no superclass whose own initialisers would set fields unseen
+            # of classes whose objects a `new` makes whole, whatever their constructors (`whole_state`
+            # with none known: no initialiser block, no superclass to set fields unseen)
             made = {n for n in self.scope.types if n not in params and (classes := self.scope.made_classes(n))
-                    and all(len(self.model.superclass_chain(c)) == 1
-                            and not self.model.by_class.get(c, {}).get("<init-block>") for c in classes)}
+                    and all(self.whole_state(c, []) for c in classes)}
             self._unshared = frozenset(made - _handed_on(body)) if made else frozenset()
         return self._unshared
 
