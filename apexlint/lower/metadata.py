@@ -112,6 +112,7 @@ class _MetadataLowering:
         self.scripts: list[tuple[ScriptUnit, Tree]] = []
         self.notes: list[Notification] = []
         self.flow_values: dict[str, tuple[str, ...]] = {}  # a flow's formula/text template -> its sessions
+        self.screen_texts: list[XmlElement] = []  # a flow's screens' display texts, in document order
 
     def lower(self) -> FileIR:
         endpoint: str | None = None
@@ -156,6 +157,8 @@ class _MetadataLowering:
         elif element.name == "text" and element.parent is not None and element.parent.name == "textTemplates" \
                 and self.root_name == "Flow":
             self._flow_text_template(element)
+        elif element.name == "fieldText" and self.root_name == "Flow":
+            self.screen_texts.append(element)  # read once the flow's formulas and templates are (`_flow_screens`)
 
     def _owner(self, element: XmlElement) -> str:
         """The nearest enclosing component's fullName, else the file's full name."""
@@ -285,9 +288,8 @@ class _MetadataLowering:
         merge fields filled in. Each session in it is a source (shown on the screen); a link, image
         or frame whose URL holds one (`{!$Api.Session_ID}`, or a formula or text template holding
         it) is opened or loaded by the browser, the session in its URL, as a page's would be."""
-        root = self.elements[0] if self.elements else None
-        for element in root.walk() if root is not None else ():
-            text = element.text() if element.name == "fieldText" else None
+        for element in self.screen_texts:
+            text = element.text()
             if text is None or "{!" not in text.text:
                 continue
             merges = find_merge_fields(text.text, self.notes, self.src.path)
