@@ -83,9 +83,10 @@ _MAX_ARGUMENT = 10_000  # formulas compile to at most a few thousand characters
 _FUNCTION_CALL = lazy(r"\b(HYPERLINK|IMAGE)\s*\(", re.IGNORECASE)
 _JS_SESSION_NAMES = ("sessionId", "__sfdcSessionId")
 _REQUIRESCRIPT = lazy(r"\{!\s*REQUIRESCRIPT\s*\(", re.IGNORECASE)
-# a URL attribute of markup, as `<a href="…">` (group 1 the tag, 2 the attribute, 3 its value)
-_MARKUP_URL_ATTRIBUTE = lazy(r"""<([A-Za-z][\w:-]*)\b[^>]*?\b(src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
-_MARKUP_URL = lazy(r"""(?:src|href|action)\s*=\s*["']([^"']*)""", re.IGNORECASE)
+_URL_ATTRIBUTE = r"""(src|href|action)\s*=\s*["']([^"']*)"""  # a markup attribute holding a URL, and its value
+_MARKUP_URL = lazy(_URL_ATTRIBUTE, re.IGNORECASE)
+# with its tag, as `<a href="…">` (group 1 the tag, 2 the attribute, 3 its value)
+_MARKUP_URL_ATTRIBUTE = lazy(r"<([A-Za-z][\w:-]*)\b[^>]*?\b" + _URL_ATTRIBUTE, re.IGNORECASE)
 
 
 def lower_metadata(src: SourceText, metadata_type: str | None) -> FileIR:
@@ -409,8 +410,8 @@ def _markup_url_with_session(body: str, merges: list[MergeField]) -> tuple[str, 
     """The URL attribute of a home page component's HTML that carries the session, if any."""
     starts = [m.start for m in merges]
     for m in _MARKUP_URL.finditer(body):
-        if any(m.start(1) <= s < m.end(1) for s in starts):
-            return m.group(1), True
+        if any(m.start(2) <= s < m.end(2) for s in starts):
+            return m.group(2), True
     return "", False
 
 
