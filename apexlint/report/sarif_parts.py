@@ -63,16 +63,12 @@ def digest(value: object) -> str:
     return hashlib.sha256(buffer.getvalue()).hexdigest()
 
 
-def head_inputs(result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> object:
-    """Everything the head's text depends on."""
-    return (sorted_rules(rules), options, result.notifications, result.execution_successful, result.category)
-
-
 def render_parts(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions,
                  kept: SarifParts | None) -> SarifParts:
     """Write the SARIF log, taking from `kept` the parts made from the same inputs; return this
     log's parts (only those it holds: what a scan after it can take)."""
-    rule_ids = [r.id for r in sorted_rules(rules)]
+    ordered = sorted_rules(rules)
+    rule_ids = [r.id for r in ordered]
     index = {rid: i for i, rid in enumerate(rule_ids)}
     findings = shown_findings(result, options)
     unknown = sorted({f.rule_id for f in findings} - index.keys())
@@ -81,7 +77,8 @@ def render_parts(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO,
     earlier = kept.results if kept is not None else {}
     keys = [digest((f, index[f.rule_id])) for f in findings]
     parts = {key: earlier[key] for key in keys if key in earlier}
-    head_key = digest(head_inputs(result, rules, options))
+    # everything the head's text depends on
+    head_key = digest((ordered, options, result.notifications, result.execution_successful, result.category))
     head = kept.head if kept is not None and kept.head_key == head_key else None
     if len(parts) < len(set(keys)) or head is None:
         from apexlint.report import sarif  # sarif-om: only for parts no earlier log holds
