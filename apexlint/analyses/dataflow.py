@@ -196,7 +196,8 @@ class DataFlow:
         # seconds one method's analysis may take (not counting the analyses of methods it needs
         # first), None: no limit; past it the method's flow is left out with a note
         self.method_timeout = method_timeout
-        self._runs: list[_MethodRun] = []  # the runs under way, innermost last (`_analyse`)
+        # the runs under way, innermost last: one, or more while settling a field (`_analyse`)
+        self._runs: list[_MethodRun] = []
         self.logger_classes = logger_classes
         # (class, property) a Visualforce page hands to client code -> how ("Visualforce page binding")
         self.client_getters: Mapping[tuple[str, str], str] = client_getters or {}
@@ -229,7 +230,6 @@ class DataFlow:
         self._writers_of: dict[tuple[str, str], list[str]] = {}  # field -> methods that may write it
         self._visits: dict[str, int] = {}
         self._total = 0
-        self._running: list[str] = []  # methods being analysed: one, or more while settling a field
         self._analysed: set[str] = set()  # methods analysed at least once
         self._queue: deque[str] = deque()  # methods to (re-)analyse, callees first
         self._queued: set[str] = set()
@@ -289,7 +289,6 @@ class DataFlow:
         self._total += 1
         info = self.model.methods[mid]
         current, self._current = self._current, mid
-        self._running.append(mid)
         started = time.perf_counter()
         run: _MethodRun | None = None
         try:
@@ -315,7 +314,6 @@ class DataFlow:
         finally:
             if run is not None:
                 self._runs.pop()
-            self._running.pop()
             self._current = current
             # the method whose run asked for this one (`settle`) is not charged for its time
             if self._runs and self._runs[-1].deadline is not None:
@@ -341,10 +339,11 @@ class DataFlow:
         for their first analysis, before a method reads it while it holds nothing, as Apex runs
         them first: a string built from the field now would be "unknown" (a host read from a
         static final field), and the store, which only grows, would keep that for good."""
-        if len(self._running) >= MAX_SETTLING:
+        if len(self._runs) >= MAX_SETTLING:
             return
+        running = {run.info.id for run in self._runs}
         for writer in self.writers_of(key):
-            if writer in self._queued and writer not in self._analysed and writer not in self._running \
+            if writer in self._queued and writer not in self._analysed and writer not in running \
                     and self.model.methods[writer].method.name == "<fields>":
                 self._queued.discard(writer)
                 try:
