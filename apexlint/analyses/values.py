@@ -262,6 +262,16 @@ def join(a: Value, b: Value) -> Value:
     return Value(taint, params, strings, types, facets)
 
 
+
+def same_but_paths(a: Value, b: Value) -> bool:
+    """Whether two values say the same but for the paths (traces) their sources and parameters
+    came by: the same sources, parameters, texts, types and parts."""
+    if a is b:
+        return True
+    return a.taint.keys() == b.taint.keys() and a.params.keys() == b.params.keys() and a.strings == b.strings \
+        and a.types == b.types and a.facets.keys() == b.facets.keys() \
+        and all(same_but_paths(f, b.facets[k]) for k, f in a.facets.items())
+
 def _join_traces(a: dict[K, Trace], b: dict[K, Trace]) -> dict[K, Trace]:
     if all(k in a for k in b):
         return a
