@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from apexlint.discover import observed
-from apexlint.discover.classify import Classification, classify, text_file
+from apexlint.discover.classify import (
+    RESOURCE_BUNDLES_FOLDER,
+    STATIC_RESOURCE_FOLDER,
+    Classification,
+    classify,
+    text_file,
+)
 from apexlint.discover.markers import (
     PackageScope,
     compile_patterns,
@@ -269,7 +275,16 @@ class TreeWalk:
                 observed.probe(entry.path, content=False)
                 observed.resolved(entry.path)
             if found is None:
-                if not tokens_only and classify(name, folders) is not None:
+                bundle = not tokens_only and folders[-1:] and folders[-1].lower() == RESOURCE_BUNDLES_FOLDER \
+                    and name.lower().endswith(".resource")
+                if bundle and (directory.parent / STATIC_RESOURCE_FOLDER / name).is_file():
+                    # the built resource is scanned (its zip's members): the same code, read once
+                    self._note("resource-bundle", f"{self.rel_of(child)}: not scanned: the source of static resource "
+                               f"{name[:-len('.resource')]}, which is scanned as built "
+                               f"({self.rel_of(directory.parent / STATIC_RESOURCE_FOLDER / name)})",
+                               child, NoticeLevel.NOTE)
+                    continue
+                if not tokens_only and not bundle and classify(name, folders) is not None:
                     self._note_misnamed_folder(child)
                 subdirs.append(_Pending(child, scope, detect, None if link else os.path.join(real, name),
                                         (*folders, name), tokens_only))
