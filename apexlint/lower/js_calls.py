@@ -104,6 +104,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     return UNKNOWN
 
 
+_SESSION_NAMED = lazy(r"(?i)sid|session|token")
 _AURA_ATTRIBUTE = lazy(r"""^['"]v\.([A-Za-z_]\w*)(?:\.[\w.]*)?['"]$""")  # `'v.sessionId'`, `'v.config.sid'`
 _ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
 # `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
@@ -142,9 +143,10 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
     """In an Aura bundle's script: `component.get('c.getToken')` is the action of the bundle's
     controller's `getToken` (what it returns, under a stand-in); `response.getReturnValue()`, in
     the action's callback, is what the response holds (`bind_callbacks`). Anything else `get`s
-    (`map.get(k)`) is not known, but for the bundle's attribute (`component.get('v.sessionId')`):
-    what a page gives it when Lightning Out makes the component, under a stand-in
-    (`ir.LIGHTNING_ATTRIBUTE_OWNER`), which the analysis drops where no page gives it a session."""
+    (`component.get('v.recordId')`, `map.get(k)`) is not known, but for an attribute named for a
+    session (`component.get('v.sessionId')`, as `lower.AURA_SESSION_ATTRIBUTE` finds): what a page
+    gives it when Lightning Out makes the component, under a stand-in (`ir.LIGHTNING_ATTRIBUTE_OWNER`),
+    which the analysis drops where no page gives it a session."""
     if method == "get":
         text = flow.cur.text(args[0]) if len(args) == 1 else ""
         action = AURA_ACTION.match(text)
@@ -152,7 +154,7 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
             return JsValue(frozenset({client_value("aura", action.group(1))}))
         attribute = _AURA_ATTRIBUTE.match(text)
         bundle = flow.src.path.rpartition("/")[0].rpartition("/")[2]
-        if attribute is not None and bundle:
+        if attribute is not None and bundle and _SESSION_NAMED.search(attribute.group(1)):
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
             return JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
         return UNKNOWN
