@@ -453,6 +453,7 @@ def test_a_mavensmate_resource_bundle_is_read_as_its_static_resource(tmp_path: P
     write(bundle / "js/tracker.js", "var sid = window.__sfdcSessionId;\n")
     write(bundle / "demo/index.html", "<html></html>\n")
     write(bundle / "example.page", "<apex:page/>\n")
+    write(bundle / "lib/3.60.0/chat.js", "var c = 1;\n")  # a version folder: no misnamed file
 
     project = discover([tmp_path], root=tmp_path)
 
@@ -470,12 +471,19 @@ def test_a_resource_bundle_whose_resource_is_built_is_read_once(tmp_path: Path) 
     write(tmp_path / "src/staticresources/Kit.resource", "PK")
     write(tmp_path / "src/staticresources/Kit.resource-meta.xml", "<StaticResource/>")
     write(tmp_path / "src/resource-bundles/Kit.resource/kit.js", "var x = 1;\n")
+    # MavensMate names the folder with the resource's content type too
+    write(tmp_path / "src/staticresources/Lib.resource", "PK")
+    write(tmp_path / "src/resource-bundles/Lib.resource.application.x-zip-compressed/lib.js", "var y = 2;\n")
+    write(tmp_path / "src/resource-bundles/Only.resource.application.zip/only.js", "var z = 3;\n")
 
     project = discover([tmp_path], root=tmp_path)
 
-    assert [f.rel for f in project.files if "resource-bundles" in f.rel] == []
-    assert "src/staticresources/Kit.resource" in by_rel(project)
+    assert [f.rel for f in project.files if "resource-bundles" in f.rel] \
+        == ["src/resource-bundles/Only.resource.application.zip/only.js"]
+    assert by_rel(project)["src/resource-bundles/Only.resource.application.zip/only.js"].kind is FileKind.JAVASCRIPT
+    assert {"src/staticresources/Kit.resource", "src/staticresources/Lib.resource"} <= set(by_rel(project))
     assert codes(project) == ["resource-bundle"]
+    assert "2 resource bundles not scanned (Kit, Lib)" in project.notifications[0].message
 
 
 def test_folder_named_like_a_class_is_reported_and_walked(tmp_path: Path) -> None:

@@ -184,10 +184,18 @@ def classify(
     return _classify_mdapi(suffix, lowered_folders, explicit)
 
 
+def bundle_resource(folder: str) -> str | None:
+    """The static resource a resource bundle's folder is the source of: `forcetk` for
+    `forcetk.resource`, or for `forcetk.resource.application.x-zip-compressed` (MavensMate names
+    the folder with the resource's content type too); None for another folder."""
+    name, dot, kind = folder.partition(".resource")
+    return name if name and dot and (not kind or kind.startswith(".")) else None
+
+
 def in_resource_bundle(lowered_folders: Sequence[str]) -> bool:
     """Whether a file in `lowered_folders` (lower case) is in a resource bundle, the unzipped
-    source of a static resource: `resource-bundles/<Name>.resource/...`."""
-    return any(folder == RESOURCE_BUNDLES_FOLDER and following.endswith(".resource")
+    source of a static resource: `resource-bundles/<Name>.resource[.<content type>]/...`."""
+    return any(folder == RESOURCE_BUNDLES_FOLDER and bundle_resource(following) is not None
                for folder, following in itertools.pairwise(lowered_folders))
 
 
