@@ -115,6 +115,11 @@ def client_value(way: str, name: str) -> str:
 
 
 HELPER_PARAMETER = f"{CLIENT_VALUE}helper:"
+# The owner of a Lightning component's attribute, in an "attribute" stand-in: `component.get('v.sid')`
+# in Aura bundle Panel's script, or `this.sid` of an LWC's `@api sid`, reads
+# `client:attribute:lightning.panel:sid`, what a page's Lightning Out
+# `$Lightning.createComponent("c:Panel", {sid: ...})` gives it (`PageIR.lightning_args`)
+LIGHTNING_ATTRIBUTE_OWNER = "lightning."
 # In the URL (or body) of a use of what Apex hands to client code, that value's place: the
 # analysis writes what the member returns there (`<session ID>`, a URL built with it) once it
 # knows it returns a session, as Apex messages show one (`apexlint.analyses.client`); other
@@ -514,6 +519,10 @@ class PageIR:
     # (`[ns.]ctrl.method`, argument index, source id), lower case: a session a page script passes
     # to a `@RemoteAction` through JavaScript remoting
     remoted_args: tuple[tuple[str, int, str], ...] = ()
+    # (component `ns:Name`, attribute, source id), as the script writes them: a session a page's
+    # script gives an attribute of a component Lightning Out makes
+    # (`$Lightning.createComponent("c:Panel", {sessionId: sid}, ...)`)
+    lightning_args: tuple[tuple[str, str, str], ...] = ()
 
 
 @frozen

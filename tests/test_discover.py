@@ -443,6 +443,49 @@ def test_symlinked_folder_is_scanned_once(tmp_path: Path) -> None:
     assert codes(project) == ["duplicate-path"]
 
 
+def test_a_mavensmate_resource_bundle_is_read_as_its_static_resource(tmp_path: Path) -> None:
+    """`src/resource-bundles/<Name>.resource/` is the unzipped source of a static resource: its
+    scripts and HTML are the resource's code, its `.page` a file of the resource (tokens only, as
+    in the zip), not a Visualforce page of the package; the folder is no misnamed file."""
+    write(tmp_path / "src/package.xml", PACKAGE_XML)
+    write(tmp_path / "src/staticresources/Tracker.resource-meta.xml", "<StaticResource/>")
+    bundle = tmp_path / "src/resource-bundles/Tracker.resource"
+    write(bundle / "js/tracker.js", "var sid = window.__sfdcSessionId;\n")
+    write(bundle / "demo/index.html", "<html></html>\n")
+    write(bundle / "example.page", "<apex:page/>\n")
+    write(bundle / "lib/3.60.0/chat.js", "var c = 1;\n")  # a version folder: no misnamed file
+
+    project = discover([tmp_path], root=tmp_path)
+
+    found = by_rel(project)
+    assert found["src/resource-bundles/Tracker.resource/js/tracker.js"].kind is FileKind.JAVASCRIPT
+    assert found["src/resource-bundles/Tracker.resource/demo/index.html"].kind is FileKind.STATIC_RESOURCE
+    assert found["src/resource-bundles/Tracker.resource/example.page"].kind is FileKind.TEXT
+    assert codes(project) == []
+
+
+def test_a_resource_bundle_whose_resource_is_built_is_read_once(tmp_path: Path) -> None:
+    """A bundle next to its built resource (`staticresources/<Name>.resource`, the zip) is the
+    same code: the built resource is scanned, the bundle is not, and a note says so."""
+    write(tmp_path / "src/package.xml", PACKAGE_XML)
+    write(tmp_path / "src/staticresources/Kit.resource", "PK")
+    write(tmp_path / "src/staticresources/Kit.resource-meta.xml", "<StaticResource/>")
+    write(tmp_path / "src/resource-bundles/Kit.resource/kit.js", "var x = 1;\n")
+    # MavensMate names the folder with the resource's content type too
+    write(tmp_path / "src/staticresources/Lib.resource", "PK")
+    write(tmp_path / "src/resource-bundles/Lib.resource.application.x-zip-compressed/lib.js", "var y = 2;\n")
+    write(tmp_path / "src/resource-bundles/Only.resource.application.zip/only.js", "var z = 3;\n")
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert [f.rel for f in project.files if "resource-bundles" in f.rel] \
+        == ["src/resource-bundles/Only.resource.application.zip/only.js"]
+    assert by_rel(project)["src/resource-bundles/Only.resource.application.zip/only.js"].kind is FileKind.JAVASCRIPT
+    assert {"src/staticresources/Kit.resource", "src/staticresources/Lib.resource"} <= set(by_rel(project))
+    assert codes(project) == ["resource-bundle"]
+    assert "2 resource bundles not scanned (Kit, Lib)" in project.notifications[0].message
+
+
 def test_folder_named_like_a_class_is_reported_and_walked(tmp_path: Path) -> None:
     write(tmp_path / "Odd.cls/Inner.cls", APEX)
 

@@ -443,6 +443,27 @@ def test_valid_apex_the_grammar_refuses_is_read_without_a_parse_note(tmp_path: P
                   for f in result.findings) == [("CaseSync.trigger", "SID003", 2), ("SurveyDates.cls", "SID003", 6)]
 
 
+def test_an_alias_after_a_relationship_sub_query_is_read_without_a_parse_note(tmp_path: Path) -> None:
+    """`(SELECT … FROM Rel__r) alias` in a SELECT list: the platform's grammar takes (and ignores)
+    a name there, tree-sitter-apex refuses it. Blanked before parsing, positions unchanged: no
+    parse note, and a finding after it keeps its line and column."""
+    cls = """public with sharing class RepProfiles {
+    public static void load(Id rep) {
+        List<Account> a = [SELECT Id, (SELECT Id, Rating__c FROM Reviews__r) rv, Name FROM Account WHERE Id = :rep];
+        List<Lead> b = [Select l.Id,(Select CampaignId From CampaignMembers)members From Lead l LIMIT 1];
+        List<Account> c = [SELECT Id, (SELECT Id FROM Contacts WHERE Title IN ('A', 'B') LIMIT 1) primary_contact,
+                           (SELECT Id FROM Cases) FROM Account];
+        System.debug('loaded ' + UserInfo.getSessionId());
+    }
+}
+"""
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/RepProfiles.cls": cls.encode()})
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert result.notifications == ()
+    assert [(f.rule_id, f.location.span.start_line, f.location.span.start_col) for f in result.findings] \
+        == [("SID003", 7, 9)]
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
 def test_a_value_gathering_thousands_of_sessions_is_reported_within_seconds(tmp_path: Path) -> None:
     """A value that gathers many sessions (`x += UserInfo.getSessionId();` line after line) and

@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from apexlint.analyses.dataflow import SourceHit
 from apexlint.analyses.endpoints import shape_text
 from apexlint.analyses.values import Shape
-from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, HELPER_PARAMETER, UrlUse
+from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, HELPER_PARAMETER, LIGHTNING_ATTRIBUTE_OWNER, UrlUse
 from apexlint.lower.js_values import UNKNOWN_TEXT
 from apexlint.model.package import MethodInfo, PackageModel
 
@@ -50,6 +50,12 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         for component, attribute, sid in page.component_args:
             handed.setdefault(("attribute", component, attribute), {}).setdefault(
                 sid, f"passed by {PurePosixPath(page.path).name} to <c:{_shown(model, component)}> as {attribute}")
+        for component, attribute, sid in page.lightning_args:  # and to Lightning Out's components
+            namespace, _, name = component.partition(":")
+            if namespace.lower() in ("c", model.namespace.lower()):
+                handed.setdefault(("attribute", f"{LIGHTNING_ATTRIBUTE_OWNER}{name.lower()}", attribute.lower()), {}) \
+                    .setdefault(sid, f"passed by {PurePosixPath(page.path).name} to {component} by "
+                                     f"$Lightning.createComponent (attribute {attribute})")
     out: list[UrlUse] = []
     for use in model.url_uses:
         stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]

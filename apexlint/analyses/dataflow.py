@@ -35,6 +35,7 @@ from apexlint.analyses.values import (
     EMPTY,
     ORG,
     ORG_HOST,
+    REDACTED,
     RESPONSE,
     SESSION,
     SETTING,
@@ -46,6 +47,7 @@ from apexlint.analyses.values import (
     add_step,
     concat,
     derived,
+    extend,
     field_of,
     join,
     join_all,
@@ -62,6 +64,8 @@ from apexlint.analyses.values import (
     param_marker,
     receiver_field,
     receiver_names,
+    redaction_removes,
+    redaction_step,
     request_part,
     same_but_paths,
     substitute,
@@ -1913,6 +1917,8 @@ class _MethodRun:
                 return EMPTY
             if name in api.COLLECTION_READERS:
                 return receiver
+        if name == "replaceall" and (redacted := self.redaction(call, receiver)) is not None:
+            return redacted
         if name == "replace" and (cls in ("string", "?") or receiver.strings) \
                 and (swapped := _swapped(receiver, call)) is not None:
             return swapped
@@ -1967,6 +1973,25 @@ class _MethodRun:
                 self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
+
+    def redaction(self, call: Call, receiver: Value) -> Value | None:
+        """`message.replaceAll('(?i)(?<=<apex:sessionId>).*(?=</apex:sessionId>)', 'REMOVED')`: a
+        pattern that names the session's place (`session`, `sid` in it), a constant replacement.
+        The message's own sessions are gone if the pattern removes each from its known text
+        (`redaction_removes`), else they stay; its parameters' are flagged, checked by each caller
+        against what it passes (`redact`). None: another `replaceAll`, or nothing to remove."""
+        if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
+            return None
+        pattern, replacement = (a.value for a in call.args if isinstance(a, Lit))
+        if not _SESSION_PLACE.search(pattern) or "$" in replacement or "\\" in replacement \
+                or not receiver.carries_session():
+            return None
+        taint = receiver.deep_taint()
+        if taint and redaction_removes(pattern, replacement, receiver.strings):
+            taint = {}
+        step = redaction_step(self.path, call.span, "replaceAll", pattern, replacement)
+        params = {k | REDACTED: extend(t, step) for k, t in receiver.deep_params().items()}
+        return Value(taint, params, frozenset({(SESSION,)} if taint else {(UNKNOWN,)}), frozenset({"string"}))
 
     def _record(self, cls: str, receiver: Value) -> bool:
         """Whether a call's receiver, of declared type `cls`, is a record (`SObject rec`,
@@ -2370,6 +2395,7 @@ def _filled_text(text: str, placeholder: re.Pattern[str], value: Callable[[re.Ma
     return out
 
 
+_SESSION_PLACE = lazy(r"(?i)session|\bsid\b")  # what a redacting pattern names: the session's element, parameter
 _REGEX_CHARS = lazy(r"[\\^$.|?*+()\[\]{}]")
 _ORG_URL_TEXT = lazy(r"[A-Za-z0-9.:/-]+")  # text that the org's URL or host may hold
 

@@ -10,6 +10,7 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from dataclasses import field
 from typing import TypeVar
@@ -70,12 +71,97 @@ def part_param(index: int, part: str) -> int:
 
 def param_part(key: int) -> tuple[int, str | None]:
     """The parameter index a `Value.params` key stands for, and the request part (None: all of it)."""
+    key &= ~REDACTED
     if key < _PART_BASE:
         return key, None
     if key >= _FIELD_BASE:
         return (key - _FIELD_BASE) >> _FIELD_BITS, None
     index, part = divmod(key - _PART_BASE, len(REQUEST_PARTS))
     return index, REQUEST_PARTS[part]
+
+
+# A parameter (or part, or field of one) that went through a redaction, a `replaceAll` whose
+# pattern names the session's place (`(?<=<apex:sessionId>).*(?=</apex:sessionId>)`), as a flag on
+# its `Value.params` key: the caller's argument keeps its sessions unless the pattern, applied to
+# the argument's known text, removes each of them (`redact`). The pattern and its replacement travel
+# in the trace, as the step `redaction_step` writes (summaries hold only keys and traces).
+REDACTED = 1 << 60
+REDACTION = "through the redaction "
+
+
+def redaction_step(path: str, span: Span, method: str, pattern: str, replacement: str) -> Step:
+    return Step(path, span, f"{REDACTION}{method}({_apex_quote(pattern)}, {_apex_quote(replacement)})")
+
+
+def _apex_quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_REDACTION_STEP = re.compile(r"\w+\('((?:[^'\\]|\\.)*)', '((?:[^'\\]|\\.)*)'\)")
+_UNQUOTE = re.compile(r"\\(.)")
+
+
+def _redaction_of(trace: Trace) -> tuple[str, str] | None:
+    """The pattern and replacement of the last redaction step of `trace`, None if it holds none."""
+    for step in reversed(trace):
+        if step.message.startswith(REDACTION):
+            m = _REDACTION_STEP.fullmatch(step.message, len(REDACTION))
+            if m is not None:
+                return _UNQUOTE.sub(r"\1", m.group(1)), _UNQUOTE.sub(r"\1", m.group(2))
+    return None
+
+
+# A session as the probe text of a redaction check: its characters, and a run of it long enough
+# to say that a piece of the session is still there (a pattern that cuts only its first characters)
+_PROBE = "00D5e000000AbCd!AQ4AQHkR7p2xLmNzQvWsTyUi9oP3cE8bF1gJ6hK0"
+_PROBE_RUN = 6
+# what an unknown piece of the text, and the text around it, is tried as: nothing, a line break,
+# other text (an anchored pattern, `^…$`, matches the argument alone but not with text around it)
+_FILLERS = ("", "\n", "x")
+
+
+def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) -> bool:
+    """Whether `text.replaceAll(pattern, replacement)` removes the session from every text of
+    `shapes`: each shape places a session (`SESSION`), and with the session and every unknown piece
+    tried as `_FILLERS`, what is left holds no run of the session. Pieces of unknown text are text
+    the session is not in (a session's value shows as `SESSION`, `derived`), but for a tail cut off
+    (`MAX_PIECES`), which may hold one and is tried as the session; another marker (a parameter's
+    text, whose sessions its own key carries; the org's URL; a setting) is text too. Too many
+    shapes to tell apart (`TOP`), or none, and the session stays."""
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError):
+        return False
+    if not any(SESSION in shape for shape in shapes):
+        return False
+    for shape in shapes:
+        if TOP in shape:
+            return False
+        cut = len(shape) >= MAX_PIECES and shape[-1] == UNKNOWN
+        for filler in _FILLERS:
+            text = filler + "".join(_PROBE if p == SESSION or (cut and i == len(shape) - 1)
+                                    else filler if p.startswith("\x00") else p
+                                    for i, p in enumerate(shape)) + filler
+            try:
+                left = compiled.sub(lambda _: replacement, text)
+            except (re.error, RecursionError):
+                return False
+            if any(_PROBE[i:i + _PROBE_RUN] in left for i in range(len(_PROBE) - _PROBE_RUN + 1)):
+                return False
+    return True
+
+
+def redact(arg: Value, inner: Trace) -> Value:
+    """The caller's argument `arg` where a redaction (found in the callee's trace `inner`) applied
+    to it: without its sessions where the pattern removes them from its known text; its own
+    parameters flagged in turn, for its caller to check."""
+    found = _redaction_of(inner)
+    if found is None:
+        return arg
+    taint = arg.deep_taint()
+    if taint and redaction_removes(found[0], found[1], arg.strings):
+        taint = {}
+    return Value(taint, {k | REDACTED: t for k, t in arg.deep_params().items()}, arg.strings, arg.types)
 
 
 # A field of a parameter that is a record or an object (`c.MailingStreet` of a `Contact c`), as a
@@ -164,8 +250,8 @@ def on_receiver(key: int) -> bool:
 
 def receiver_names(v: Value, names: frozenset[str]) -> frozenset[str]:
     """Of the field `names`, those whose receiver field `v` (or a part of it) depends on."""
-    hashes = {(k - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1) for k in v.deep_params()
-              if k >= _FIELD_BASE and on_receiver(k)}
+    hashes = {((k & ~REDACTED) - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1) for k in v.deep_params()
+              if k & ~REDACTED >= _FIELD_BASE and on_receiver(k)}
     if not hashes:
         return frozenset()
     return frozenset(n for n in names if _field_hash(n) in hashes)
@@ -486,6 +572,8 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
                 {k: substitute(f, args, call_step, receiver, only_receiver=only_receiver)
                  for k, f in v.facets.items()})
     for key, inner in sorted(v.params.items()):
+        redacted = bool(key & REDACTED)
+        key &= ~REDACTED
         i, part = param_part(key)
         if i == RECEIVER:
             if receiver is None:
@@ -502,6 +590,8 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
             arg = _argument_field(args[i], key)
         else:
             arg = args[i] if part is None else request_part(args[i], part)
+        if redacted:
+            arg = redact(arg, inner)
         if part is None and arg.facets:
             # a record, a request: it keeps its parts, each session where it was (a request's
             # header is not its body), on the path through this call

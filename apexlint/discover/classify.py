@@ -8,6 +8,7 @@ companions of classes, triggers, pages and components hold only API versions: sk
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 
 from apexlint.discover.observed import is_editor_scratch
@@ -90,6 +91,9 @@ KIND_METADATA_TYPES: dict[FileKind, str] = {
 
 SCRIPT_FOLDERS = frozenset({"staticresources", "lwc", "aura"})
 STATIC_RESOURCE_FOLDER = "staticresources"
+# MavensMate (and IDEs after it) keep a static resource's unzipped source in
+# `resource-bundles/<Name>.resource/`, zipped into `staticresources/<Name>.resource` at deploy.
+RESOURCE_BUNDLES_FOLDER = "resource-bundles"
 # SFDX keeps a single-file resource under its MIME type's extension: `jquery.js`, `lib.zip`.
 ARCHIVE_SUFFIXES = frozenset({"zip", "bin"})
 HTML_SUFFIXES = frozenset({"html", "htm"})
@@ -163,10 +167,12 @@ def classify(
         return None
     if name.endswith(META_SUFFIX):  # most of a source tree: one per component
         return _classify_source_meta(suffix)
+    lowered_folders = [folder.lower() for folder in folders]
+    if RESOURCE_BUNDLES_FOLDER in lowered_folders and in_resource_bundle(lowered_folders):
+        return _bundle_member(suffix.lower(), name)
     kind = SOURCE_KINDS.get(suffix.lower())
     if kind is not None:
         return Classification(kind, KIND_METADATA_TYPES.get(kind))
-    lowered_folders = [folder.lower() for folder in folders]
     if suffix.lower() == "js" and (js_anywhere or explicit or SCRIPT_FOLDERS.intersection(lowered_folders)):
         return Classification(FileKind.JAVASCRIPT)
     if suffix.lower() in ARCHIVE_SUFFIXES and lowered_folders[-1:] == [STATIC_RESOURCE_FOLDER]:
@@ -176,6 +182,32 @@ def classify(
         # scripts are code, as in a zipped bundle
         return Classification(FileKind.STATIC_RESOURCE, "StaticResource")
     return _classify_mdapi(suffix, lowered_folders, explicit)
+
+
+def bundle_resource(folder: str) -> str | None:
+    """The static resource a resource bundle's folder is the source of: `forcetk` for
+    `forcetk.resource`, or for `forcetk.resource.application.x-zip-compressed` (MavensMate names
+    the folder with the resource's content type too); None for another folder."""
+    name, dot, kind = folder.partition(".resource")
+    return name if name and dot and (not kind or kind.startswith(".")) else None
+
+
+def in_resource_bundle(lowered_folders: Sequence[str]) -> bool:
+    """Whether a file in `lowered_folders` (lower case) is in a resource bundle, the unzipped
+    source of a static resource: `resource-bundles/<Name>.resource[.<content type>]/...`."""
+    return any(folder == RESOURCE_BUNDLES_FOLDER and bundle_resource(following) is not None
+               for folder, following in itertools.pairwise(lowered_folders))
+
+
+def _bundle_member(suffix: str, name: str) -> Classification | None:
+    """A file of a resource bundle, read as the same file in the resource's zip is: a script or an
+    HTML page as the resource's code; anything else (a `.page` among them: a demo page inside the
+    resource, which Visualforce never renders) searched for tokens only."""
+    if suffix in ("js", "mjs", "cjs"):
+        return Classification(FileKind.JAVASCRIPT)
+    if suffix in HTML_SUFFIXES:
+        return Classification(FileKind.STATIC_RESOURCE, "StaticResource")
+    return text_file(name)
 
 
 @functools.cache  # a package has a few dozen suffixes and thousands of companion files

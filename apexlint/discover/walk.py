@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from apexlint.discover import observed
-from apexlint.discover.classify import Classification, classify, text_file
+from apexlint.discover.classify import (
+    RESOURCE_BUNDLES_FOLDER,
+    STATIC_RESOURCE_FOLDER,
+    Classification,
+    bundle_resource,
+    classify,
+    in_resource_bundle,
+    text_file,
+)
 from apexlint.discover.markers import (
     PackageScope,
     compile_patterns,
@@ -242,6 +250,9 @@ class TreeWalk:
         rel = "" if rel == "." else rel
         rules = [scope.ignore, *self._exclude_rules] if scope.ignore is not None else self._exclude_rules
         prefixes = [(r, p) for r in rules if (p := r.prefix(directory)) is not None]
+        # MavensMate's `resource-bundles/`: each static resource's unzipped source
+        in_bundles = not tokens_only and folders[-1:] != () and folders[-1].lower() == RESOURCE_BUNDLES_FOLDER
+        built: list[str] = []
         for entry in entries:
             name = entry.name
             if name in ALWAYS_SKIPPED:
@@ -269,7 +280,13 @@ class TreeWalk:
                 observed.probe(entry.path, content=False)
                 observed.resolved(entry.path)
             if found is None:
-                if not tokens_only and classify(name, folders) is not None:
+                resource = bundle_resource(name) if in_bundles else None
+                if resource is not None and (directory.parent / STATIC_RESOURCE_FOLDER
+                                             / f"{resource}.resource").is_file():
+                    built.append(resource)  # the built resource (its zip's members) is scanned: read once
+                    continue
+                if not tokens_only and resource is None and classify(name, folders) is not None \
+                        and not in_resource_bundle([f.lower() for f in folders]):  # a bundle's `3.60.0/`
                     self._note_misnamed_folder(child)
                 subdirs.append(_Pending(child, scope, detect, None if link else os.path.join(real, name),
                                         (*folders, name), tokens_only))
@@ -277,6 +294,11 @@ class TreeWalk:
                 where = None if rel is None else f"{rel}/{name}" if rel else name
                 known = None if link else os.path.join(real, name)
                 self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
+        if built:
+            shown = ", ".join(built[:3]) + (f" and {len(built) - 3} more" if len(built) > 3 else "")
+            self._note("resource-bundle", f"{self.rel_of(directory)}: {len(built)} resource "
+                       f"bundle{'s' if len(built) > 1 else ''} not scanned ({shown}): the same static "
+                       f"resources are scanned as built, in {STATIC_RESOURCE_FOLDER}/", directory, NoticeLevel.NOTE)
         stack.extend(reversed(subdirs))
 
     def _entry_is_dir(self, entry: os.DirEntry[str], directory: Path) -> bool | None:

@@ -167,6 +167,12 @@ _LOWERING_WORDS = ("session", "apexlint")
 # component's method of that name made a 4.7 MB library be walked for 12 s).
 # An Aura action's callback gets what Apex returns by `response.getReturnValue()`.
 APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction", "getReturnValue")
+# An Aura bundle's script reading an attribute named for a session (`component.get('v.sessionId')`):
+# what a page's Lightning Out `$Lightning.createComponent` may give it (`analyses.client`). Only
+# such names: every Aura script reads `v.recordId`, and walking each would cost for nothing.
+AURA_SESSION_ATTRIBUTE = re.compile(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:sid|session|token)""", re.IGNORECASE)
+# An LWC's public property named for a session (`@api sessionId;`), the same hand-off
+LWC_SESSION_PROPERTY = re.compile(rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:sid|session|token)[\w$]*)\s*[;=]", re.IGNORECASE)
 # An Aura bundle's markup: the controller it names (`lower/aura.py`).
 AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
@@ -216,7 +222,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
-            any(w in text for w in APEX_HANDS_OVER) and (
+            (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
             and not _aura_hand_off(job.rel, text)
     if job.kind == FileKind.METADATA:
@@ -248,6 +254,19 @@ def _component_binds(rel: str, text: str) -> bool:
     lwc, aura = is_lwc_bundle(rel), is_aura_bundle(rel)
     return (lwc or aura) and ScriptUnit(raw=text.encode("utf-8", "replace"), base_point=(0, 0), aura=aura,
                                         lwc=lwc).binds
+
+
+def _aura_session_attribute(rel: str, text: str) -> bool:
+    """An Aura bundle's script that reads an attribute named for a session (`AURA_SESSION_ATTRIBUTE`),
+    an LWC's that declares a public property so named (`LWC_SESSION_PROPERTY`)."""
+    lowered = rel.lower()
+    if "lwc/" in lowered and "@api" in text:
+        from apexlint.lower.templates import is_lwc_bundle
+        return is_lwc_bundle(rel) and LWC_SESSION_PROPERTY.search(text.encode("utf-8", "replace")) is not None
+    if "aura/" not in lowered or ".get" not in text:
+        return False
+    from apexlint.lower.aura import is_aura_bundle
+    return is_aura_bundle(rel) and AURA_SESSION_ATTRIBUTE.search(text.encode("utf-8", "replace")) is not None
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:

@@ -1101,7 +1101,10 @@ def parse_apex(buffer: bytes) -> Tree:
       `boolean` as the type keyword only; written `Boolean`;
     - `trigger T on Case bulk (after insert)`: the old optional `bulk`, blanked;
     - SOQL date-times with an offset without a colon or after fractional seconds
-      (`2014-09-28T00:00:00.000+0000`): written `2014-09-28T00:00:00Z`, then spaces."""
+      (`2014-09-28T00:00:00.000+0000`): written `2014-09-28T00:00:00Z`, then spaces;
+    - a name after a relationship sub-query in a SELECT list, `(SELECT Id FROM Contacts) cs,`
+      (the platform's grammar takes an alias there, `LPAREN subQuery RPAREN soqlId?`, and ignores
+      it; tree-sitter-apex does not): blanked."""
     tree = parse("apex", buffer)
     if not tree.root_node.has_error:
         return tree
@@ -1116,6 +1119,10 @@ def _blank_bulk(m: re.Match[bytes]) -> bytes:
     return m.group(1) + b"    "
 
 
+def _blank_subquery_alias(m: re.Match[bytes]) -> bytes:
+    return m.group(1) + m.group(2) + b" " * len(m.group(3))
+
+
 def _plain_date_time(m: re.Match[bytes]) -> bytes:
     return (m.group(1) + b"Z").ljust(len(m.group(0)))
 
@@ -1125,6 +1132,11 @@ _REWRITES: tuple[tuple[LazyPattern[bytes], Callable[[re.Match[bytes]], bytes] | 
     (lazy(rb"(?i)(\btrigger\s+[\w.]+\s+on\s+[\w.]+\s+)bulk(?=\s*\()"), _blank_bulk),
     (lazy(rb"(\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+(?:Z|[+-]\d{2}:?\d{2})|[+-]\d{4})(?![\w:])"),
      _plain_date_time),
+    # `(SELECT … FROM Rel__r …) alias` followed by the next select entry or the outer FROM; one level
+    # of parentheses inside the sub-query (`IN ('a', 'b')`, `toLabel(x)`)
+    (lazy(rb"(?i)(\(\s*select\b(?:[^()\[\];]|\([^()\[\];]*\))*?\bfrom\s+\w[\w.]*"
+          rb"(?:[^()\[\];]|\([^()\[\];]*\))*?\))(\s*)(?!(?:from|where|select)\b)([a-z_]\w*)(?=\s*(?:,|from\b))"),
+     _blank_subquery_alias),
 )
 
 # A body holding any of these is lowered with its file: lowering records sources (getSessionId,

@@ -92,12 +92,14 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  remoted: dict[tuple[str, int], set[str]] | None = None,
                  helper_args: set[tuple[str, int, str]] | None = None,
                  tested: list[SessionTest] | None = None,
-                 unfollowed: list[UnfollowedCall] | None = None) -> list[UrlUse]:
+                 unfollowed: list[UnfollowedCall] | None = None,
+                 lightning_args: dict[tuple[str, str], set[str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
     `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`, `_.isEmpty(sid)`),
-    `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`)."""
+    `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`),
+    `lightning_args` the sessions given to a component Lightning Out makes (component, attribute)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -111,6 +113,9 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         tested.extend(flow.session_tests())
     if unfollowed is not None:
         unfollowed.extend(flow.unfollowed_calls())
+    if lightning_args is not None:
+        for attribute, given in flow.lightning_args.items():
+            lightning_args.setdefault(attribute, set()).update(given)
     return uses
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, client_value
+from apexlint.ir import CLIENT_VALUE, LIGHTNING_ATTRIBUTE_OWNER, client_value
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
     AURA_NAVIGATE_EVENT,
@@ -104,6 +104,8 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     return UNKNOWN
 
 
+_SESSION_NAMED = lazy(r"(?i)sid|session|token")
+_AURA_ATTRIBUTE = lazy(r"""^['"]v\.([A-Za-z_]\w*)(?:\.[\w.]*)?['"]$""")  # `'v.sessionId'`, `'v.config.sid'`
 _ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
 # `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
 _SELECTOR = lazy(r"""^\s*[\w-]*(?:#([\w-]+)|\[\s*name\s*=\s*["']?([\w.-]+)["']?\s*\])\s*$""")
@@ -141,10 +143,21 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
     """In an Aura bundle's script: `component.get('c.getToken')` is the action of the bundle's
     controller's `getToken` (what it returns, under a stand-in); `response.getReturnValue()`, in
     the action's callback, is what the response holds (`bind_callbacks`). Anything else `get`s
-    (`component.get('v.recordId')`, `map.get(k)`) is not known."""
+    (`component.get('v.recordId')`, `map.get(k)`) is not known, but for an attribute named for a
+    session (`component.get('v.sessionId')`, as `lower.AURA_SESSION_ATTRIBUTE` finds): what a page
+    gives it when Lightning Out makes the component, under a stand-in (`ir.LIGHTNING_ATTRIBUTE_OWNER`),
+    which the analysis drops where no page gives it a session."""
     if method == "get":
-        action = AURA_ACTION.match(flow.cur.text(args[0])) if len(args) == 1 else None
-        return JsValue(frozenset({client_value("aura", action.group(1))})) if action is not None else UNKNOWN
+        text = flow.cur.text(args[0]) if len(args) == 1 else ""
+        action = AURA_ACTION.match(text)
+        if action is not None:
+            return JsValue(frozenset({client_value("aura", action.group(1))}))
+        attribute = _AURA_ATTRIBUTE.match(text)
+        bundle = flow.src.path.rpartition("/")[0].rpartition("/")[2]
+        if attribute is not None and bundle and _SESSION_NAMED.search(attribute.group(1)):
+            owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
+            return JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
+        return UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources
     return handed_over(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
 

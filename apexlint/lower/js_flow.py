@@ -45,6 +45,7 @@ from tree_sitter import Node, Tree
 from apexlint.ir import (
     BOUND_PREFIX,
     CLIENT_VALUE,
+    LIGHTNING_ATTRIBUTE_OWNER,
     SessionTest,
     Span,
     UnfollowedCall,
@@ -52,7 +53,7 @@ from apexlint.ir import (
     client_value,
     helper_parameter,
 )
-from apexlint.lower import MAY_REQUEST_BYTES
+from apexlint.lower import LWC_SESSION_PROPERTY, MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
@@ -342,6 +343,9 @@ class ScriptFlow:
         self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
         # sessions passed to JavaScript remoting (`calls.bind_callbacks`): (`[ns.]Ctrl.m`, index)
         self.remoted: dict[tuple[str, int], set[str]] = {}
+        # sessions given to a component Lightning Out makes (`js_sinks._lightning_create`):
+        # (component as written, `ns:Name`; attribute) -> source ids
+        self.lightning_args: dict[tuple[str, str], set[str]] = {}
         # what an Aura controller's actions pass its helper: (method, argument index, stand-in)
         self.helper_args: set[tuple[str, int, str]] = set()
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
@@ -371,6 +375,13 @@ class ScriptFlow:
         self.depth = 0
         self.calls = 0
         self.has_submit = any(b".submit(" in u.raw for u, _ in units)
+        for unit, _ in units:  # an LWC's public properties named for a session: what a page gives them
+            if unit.lwc and b"@api" in unit.raw:
+                bundle = src.path.rpartition("/")[0].rpartition("/")[2]
+                for m in LWC_SESSION_PROPERTY.finditer(unit.raw):
+                    name = m.group(1).decode("ascii", "replace")
+                    self.env[f"this.{name}"] = JsValue(frozenset({client_value(
+                        "attribute", f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}:{name}")}))
         for unit, tree in units:  # an LWC's wired Apex methods: their results' `data`
             for member, stand_in in wired_members(unit, tree) if _WIRE in unit.raw else ():
                 self._wire(unit, member, stand_in)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import BOUND_PREFIX, DEFAULTS_PREFIX
+from apexlint.ir import BOUND_PREFIX, CLIENT_VALUE, DEFAULTS_PREFIX
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
     UNKNOWN,
@@ -87,6 +87,10 @@ PROXY_ENDPOINT = "salesforceproxy-endpoint"
 # Lightning Out: `$Lightning.use(app, callback, lightningEndPointURI, authToken)` sends the token
 # to the endpoint (none given: the org the page is served from).
 LIGHTNING_OUT = frozenset({"$Lightning.use", "window.$Lightning.use"})
+# `$Lightning.createComponent("c:Panel", {sessionId: sid}, "host", cb)`: Lightning Out makes the
+# component with those attribute values (`ScriptFlow.lightning_args`; `analyses.client` follows
+# each into the component's `component.get('v.sessionId')`)
+LIGHTNING_CREATE = frozenset({"$Lightning.createComponent", "window.$Lightning.createComponent"})
 
 # The AJAX Toolkit (connection.js) reads the session from `sforce.connection.sessionId`, or
 # from a global `__sfdcSessionId` that a Visualforce page sets before loading it.
@@ -451,6 +455,26 @@ def _lightning_out(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     endpoint = flow.value(args[2]) if len(args) >= 3 else JsValue(text="")
     flow.use("$Lightning.use", node, endpoint, query=endpoint.sources, carried=flow.value(_arg(args, 3)).sources)
     return False
+
+
+def _lightning_create(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
+    """Lightning Out's `$Lightning.createComponent(name, attributes, ...)` of a component named
+    by a literal: the sessions each attribute is given, for the component's script to read. Not
+    a use itself: the call stays one the flow does not follow, for a component apexlint cannot
+    read, or one that does nothing with the attribute (SID011)."""
+    if shape.callee not in LIGHTNING_CREATE or len(args) < 2 or not flow.emit:
+        return None
+    name = flow.value(args[0]).text
+    if not _COMPONENT_NAME.fullmatch(name):
+        return None
+    for attribute, value in flow.value(args[1]).props:
+        own = {s for s in value.sources if not s.startswith(CLIENT_VALUE)}
+        if own:
+            flow.lightning_args.setdefault((name, attribute), set()).update(own)
+    return None
+
+
+_COMPONENT_NAME = lazy(r"[A-Za-z_]\w*:[A-Za-z_]\w*")
 
 
 def _navigation(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
@@ -830,7 +854,8 @@ def _property(flow: ScriptFlow, member: Node | None) -> str:
 
 
 _CALL_HANDLERS: tuple[Handler, ...] = (
-    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _navigation, _lightning_navigation, _xhr,
+    _fetch, _console_or_storage, _jquery, _axios, _lightning_out, _lightning_create, _navigation,
+    _lightning_navigation, _xhr,
     _beacon, _post_message, _sforce, _forcetk, _jsforce, _cometd,
     _remote_object, _set_attribute, _document_write, _component_set, _mutation,
 )

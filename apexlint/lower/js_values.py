@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span
-from apexlint.lower import APEX_HANDS_OVER, MAY_REQUEST_BYTES, aura_helper_call
+from apexlint.lower import (
+    APEX_HANDS_OVER,
+    AURA_SESSION_ATTRIBUTE,
+    LWC_SESSION_PROPERTY,
+    MAY_REQUEST_BYTES,
+    aura_helper_call,
+)
 from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.records import frozen
@@ -248,7 +254,7 @@ class ScriptUnit:
         """Whether the only values the flow follows in this script are what its Aura actions
         return: an Aura bundle's script with no session of its own nor other Apex hand-over."""
         return self.aura and not self.js_sources and not self.merge_fields and not self.held and not any(
-            word in self.raw for word in _APEX_HANDS_OVER_BYTES)
+            word in self.raw for word in _APEX_HANDS_OVER_BYTES) and AURA_SESSION_ATTRIBUTE.search(self.raw) is None
 
     @property
     def calls_apex(self) -> bool:
@@ -258,8 +264,10 @@ class ScriptUnit:
     def _receives(self) -> bool:
         if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES):
             return True
-        if self.aura and _AURA_RETURN in self.raw:
-            return True
+        if self.aura and (_AURA_RETURN in self.raw or AURA_SESSION_ATTRIBUTE.search(self.raw) is not None):
+            return True  # what an action returns; what a page gives an attribute (`component.get('v.sid')`)
+        if self.lwc and b"@api" in self.raw and LWC_SESSION_PROPERTY.search(self.raw) is not None:
+            return True  # what a page gives a public property (`@api sessionId`)
         if any(m.source_id and m.source_id.startswith(CLIENT_VALUE) for m in self.merge_fields):
             return True
         lowered = self.raw.lower() if self.remoting else b""

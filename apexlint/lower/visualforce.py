@@ -145,6 +145,7 @@ class _PageLowering:
         self.js_sources: list[SourceSite] = []
         self.sinks = MarkupSinks(src, self._session_ids, self._bindings if kind in PAGE_KINDS else None)
         self.remoted: dict[tuple[str, int], set[str]] = {}  # sessions passed to JavaScript remoting
+        self.lightning: dict[tuple[str, str], set[str]] = {}  # given to Lightning Out components
         self.session_tests: list[SessionTest] = []  # sessions its scripts only ask about
         self.unfollowed: list[UnfollowedCall] = []  # sessions its scripts hand to unknown code
         self.root_tag: Tag | None = None
@@ -230,7 +231,7 @@ class _PageLowering:
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
-                                 unfollowed=self.unfollowed)
+                                 unfollowed=self.unfollowed, lightning_args=self.lightning)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -501,6 +502,8 @@ class _PageLowering:
             posted_args=_posted_args(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
+            lightning_args=tuple(sorted((component, attribute, sid)
+                                        for (component, attribute), sids in self.lightning.items() for sid in sids)),
         ),)
 
 
