@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
@@ -1669,8 +1669,13 @@ class _MethodRun:
             # with none known: no initialiser block, no superclass to set fields unseen)
             made = {n for n in self.scope.types if n not in params and (classes := self.scope.made_classes(n))
                     and all(self.whole_state(c, []) for c in classes)}
-            self._unshared = frozenset(made - _handed_on(body)) if made else frozenset()
+            self._unshared = frozenset(made - _handed_on(body, self.scope.types)) if made else frozenset()
         return self._unshared
+
+    def only_here(self, e: Expr) -> bool:
+        """A local holding an object this method makes and no other code reaches
+        (`unshared_objects`): its parts are all it holds."""
+        return isinstance(e, Name) and e.name in self.unshared_objects()
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
         """What a callee wrote to the fields of the object it runs on: for a `new`, the object's
@@ -1783,8 +1788,10 @@ class _MethodRun:
         arguments are reported as logged already)."""
         cls, name = system
         if system in api.LOG_STATIC or system in api.PROPAGATING_STATIC:
-            # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object
-            args = [self.with_state(a) for a in args]
+            # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object;
+            # of an object made here that no other code reaches, the fields this method gave it
+            args = [a if i < len(call.args) and self.only_here(call.args[i]) else self.with_state(a)
+                    for i, a in enumerate(args)]
         joined = join_all(args)
         if system in api.LOG_STATIC:
             if joined.carries_session():
@@ -2160,9 +2167,12 @@ class _MethodRun:
         return EMPTY
 
 
-def _handed_on(body: Sequence[Stmt]) -> set[str]:
+def _handed_on(body: Sequence[Stmt], local_names: Container[str] = ()) -> set[str]:
     """Names a method body uses as values in their own right, not only as the object of a field
-    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`."""
+    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`.
+    An argument of `System.debug(x)` or `JSON.serialize(x)` is not handed on: those calls turn
+    the object into text and keep nothing of it (`local_names`: the method's own variables, which
+    a `json.serialize(...)` would be a call on instead)."""
     out: set[str] = set()
 
     def visit(e: Expr | None, as_value: bool) -> None:
@@ -2175,8 +2185,9 @@ def _handed_on(body: Sequence[Stmt]) -> set[str]:
             visit(e.obj, False)
         elif isinstance(e, Call):
             visit(e.obj, False)
+            printed = _prints_argument(e, local_names)
             for a in e.args:
-                visit(a, True)
+                visit(a, not (printed and isinstance(a, Name)))
         elif isinstance(e, Binary):
             # `x == null`, `'a' + x`: a test or text, not the object; `x ?? y` is either object
             visit(e.left, e.op == "??")
@@ -2210,6 +2221,17 @@ def _handed_on(body: Sequence[Stmt]) -> set[str]:
         elif isinstance(stmt, Return | Throw | Dml):
             visit(stmt.expr, True)
     return out
+
+
+# System calls that read an object into text (every field) and keep no hold of it
+_PRINTING_CALLS = api.LOG_STATIC | {("json", "serialize"), ("json", "serializepretty"), ("string", "valueof")}
+
+
+def _prints_argument(call: Call, local_names: Container[str]) -> bool:
+    """`System.debug(x)`, `JSON.serialize(x)`, `String.valueOf(x)`: a call of the platform
+    that makes text of its argument."""
+    return isinstance(call.obj, Name) and call.obj.name.lower() not in local_names \
+        and (call.obj.name.lower(), call.name.lower()) in _PRINTING_CALLS
 
 
 def _on_this(call: Expr) -> bool:
