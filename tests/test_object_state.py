@@ -64,6 +64,9 @@ CASES = {
     "38": ("an object made here, given the session, logged", ["SID003"]),
     "39": ("an object made here, given the session by a helper it is passed to, logged", ["SID003"]),
     "40": ("an object made from JSON text that holds the session, logged", ["SID003"]),
+    "41": ("a list of objects made here, sent back as JSON, another given the session", ["SID011"]),
+    "42": ("an object in a list made here, given the session after it was added, logged", ["SID003"]),
+    "43": ("a list made here, each of its objects given the session in a loop, logged", ["SID003"]),
 }
 
 # The endpoint each case above sends the session to, as its message prints it
