@@ -1972,7 +1972,7 @@ class _MethodRun:
             # sessionId, ...)` made), not the session it was given: logging that would be a
             # confident SID003 on a guess, in place of the hand-off that is certain.
             if not logged:  # an installed logger's: logged, a verdict of its own
-                self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
+                self.sink("unresolved", _as_written(call, f"{cls}.{name}"), call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
 
@@ -2315,6 +2315,14 @@ def _made_list(body: Sequence[Stmt], name: str) -> bool:
              and stmt.target.name == name]
     return bool(given) and all(isinstance(v, New) and not v.args and not v.items
                                and (base_type(v.type) == "list" or v.type.endswith("[]")) for v in given)
+
+
+def _as_written(call: Call, label: str) -> str:
+    """`ns.Service.generateDoc` as the code writes it, for the lower-case `label` a call of a
+    class the package does not hold is known by; `label` when the code names it otherwise (a
+    call on a variable: `svc.generateDoc`)."""
+    written = call.text.partition("(")[0].strip()
+    return written if written.lower() == label else label
 
 
 def _on_this(call: Expr) -> bool:
