@@ -57,6 +57,16 @@ CASES = {
     "33": ("two clients set up after new: the session with the org, a key with a partner", ["SID010"]),
     "34": ("a client set up after new, pointed at a partner through another variable", ["SID002"]),
     "35": ("a client set up after new, pointed at a partner by a helper it is passed to", ["SID002"]),
+    # an object printed (System.debug, JSON.serialize) holds what it was given, not every
+    # object's fields, when it is made here and never handed on (AA-1)
+    "36": ("an object made and logged, another of its class given the session and handed on", ["SID011"]),
+    "37": ("an object made from the client's JSON, sent back, another given the session", ["SID011"]),
+    "38": ("an object made here, given the session, logged", ["SID003"]),
+    "39": ("an object made here, given the session by a helper it is passed to, logged", ["SID003"]),
+    "40": ("an object made from JSON text that holds the session, logged", ["SID003"]),
+    "41": ("a list of objects made here, sent back as JSON, another given the session", ["SID011"]),
+    "42": ("an object in a list made here, given the session after it was added, logged", ["SID003"]),
+    "43": ("a list made here, each of its objects given the session in a loop, logged", ["SID003"]),
 }
 
 # The endpoint each case above sends the session to, as its message prints it

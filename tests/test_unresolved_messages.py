@@ -85,3 +85,13 @@ def test_a_session_formula_of_another_package_s_field_says_whose_it_is() -> None
     assert "a field of another package (namespace prefix othr__)" in messages["othr__Session_Id__c.field-meta.xml"]
     assert "remove it" not in messages["othr__Session_Id__c.field-meta.xml"]
     assert "remove it or document its use" in messages["Unused_Session__c.field-meta.xml"]
+
+
+def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
+    """AA-4: the SID011 message names the other package's method as written
+    (`basepk.MergeWebService.generateDoc`), not in the lower case apexlint resolves names in."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "vulnerable-sfdx",), root=REPO, jobs=1))
+    [message] = [f.message for f in result.findings
+                 if f.rule_id == "SID011" and f.location.path.endswith("/ExternalPortUse.cls")
+                 and "generatedoc" in f.message.lower()]
+    assert "is passed to basepk.MergeWebService.generateDoc, which apexlint cannot follow" in message

@@ -110,10 +110,11 @@ class Scope:
 
     def made_classes(self, name: str) -> frozenset[str]:
         """The package classes whose objects local `name` holds, when every value the method gives
-        it is a `new` of one (`Client c = new OrgClient();`): a virtual call on it runs theirs,
-        not every implementation of its declared type. Empty for a parameter (a caller chooses
-        its object) and for a local given anything else anywhere in the method (a loop's
-        element, a call's result, another variable)."""
+        it is a `new` of one (`Client c = new OrgClient();`), or an object `JSON.deserialize` makes
+        of the class it is cast to (`(Packet) JSON.deserialize(text, Packet.class)`): a virtual
+        call on it runs theirs, not every implementation of its declared type. Empty for a
+        parameter (a caller chooses its object) and for a local given anything else anywhere in
+        the method (a loop's element, a call's result, another variable)."""
         if self._made is None:
             params = {p.name for p in self.info.method.params}
             made: dict[str, set[str] | None] = {}
@@ -122,9 +123,11 @@ class Scope:
                         or stmt.target.name not in self.types or stmt.target.name in params:
                     continue
                 value = stmt.value
+                cast = value.type if isinstance(value, Cast) else None
                 while isinstance(value, Cast):
                     value = value.expr
-                pc = self.model.resolve_class(value.type, self.cls) if isinstance(value, New) else None
+                made_type = value.type if isinstance(value, New) else cast if _deserializes(value) else None
+                pc = self.model.resolve_class(made_type, self.cls) if made_type else None
                 known = made.setdefault(stmt.target.name, set())
                 if pc is None or known is None:
                     made[stmt.target.name] = None
@@ -342,6 +345,13 @@ def _literal_type(text: str) -> str | None:
     if t.replace(".", "", 1).isdigit():
         return "decimal"
     return None
+
+
+def _deserializes(expr: Expr) -> bool:
+    """`JSON.deserialize(text, T.class)`, `JSON.deserializeStrict(...)`: a new object of `T`,
+    made from the text (the cast around the call names the class)."""
+    return isinstance(expr, Call) and isinstance(expr.obj, Name) and expr.obj.name.lower() == "json" \
+        and expr.name.lower() in ("deserialize", "deserializestrict") and len(expr.args) == 2
 
 
 def _dotted(expr: Expr) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -879,6 +879,7 @@ class _MethodRun:
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         self._unshared: frozenset[str] | None = None  # `unshared_objects`
+        self._unshared_lists: dict[str, frozenset[str]] = {}  # `unshared_objects`: lists of them, their items
         # reads of its own fields as its receiver's (`DataFlow.receiver_bound`), and what it
         # reads and writes of them
         self.symbolic = flow.receiver_bound(info)
@@ -1695,7 +1696,11 @@ class _MethodRun:
         that are only used to set or read its fields and call its methods: never handed on (an
         argument, another variable or field, a collection, a return). No other code can write
         those objects' fields, so a field this method set on one is what a call on it reads.
-        (A method called on it could still hand `this` on; no package code seen does.)"""
+        (A method called on it could still hand `this` on; no package code seen does.)
+
+        Added to a list this method makes (`rows.add(r)`) and that it only prints or counts
+        (`JSON.serialize(rows)`, `rows.size()`: never handed on, read by index or looped over),
+        such an object is still reached by no other code; those lists are `unshared_lists`."""
         if self._unshared is None:
             body = self.model.body(self.info)
             params = {p.name for p in self.info.method.params}
@@ -1703,8 +1708,39 @@ class _MethodRun:
             # with none known: no initialiser block, no superclass to set fields unseen)
             made = {n for n in self.scope.types if n not in params and (classes := self.scope.made_classes(n))
                     and all(self.whole_state(c, []) for c in classes)}
-            self._unshared = frozenset(made - _handed_on(body)) if made else frozenset()
+            if not made:
+                self._unshared = frozenset()
+                return self._unshared
+            handed = _handed_on(body, self.scope.types)
+            items, other = _list_uses(body, self.scope.types)
+            lists = {n for n in items if n not in params and n not in handed and n not in other
+                     and _made_list(body, n)}
+            # an object in a list is the list's until the list is printed: one made by a single
+            # `new` (in a loop, one per turn), so that what it is given after `add` is its variable's
+            unshared = {n for n in made - handed
+                        if all(c in lists for c in _holders(items, n))
+                        and (not _holders(items, n) or _assigned_once(body, n))}
+            self._unshared = frozenset(unshared)
+            self._unshared_lists = {c: frozenset(items[c]) for c in sorted(lists) if items[c] <= unshared}
         return self._unshared
+
+    def unshared_lists(self) -> dict[str, frozenset[str]]:
+        """Lists this method makes that hold only its `unshared_objects` and are only printed or
+        counted, with the locals that give them their objects."""
+        self.unshared_objects()
+        return self._unshared_lists
+
+    def printed(self, e: Expr, v: Value) -> Value:
+        """What `System.debug(e)` or `JSON.serialize(e)` prints of `e`, whose value is `v`: every
+        field of a package object, as the field store holds them (`with_state`); of an object
+        this method makes and no other code reaches (`unshared_objects`), the parts it was given;
+        of a list of those, the parts of each, as added and as their variables hold them now."""
+        if isinstance(e, Name) and e.name in self.unshared_objects():
+            return v
+        held = self.unshared_lists().get(e.name) if isinstance(e, Name) else None
+        if held is None:
+            return self.with_state(v)
+        return join_all([v, *(self.eval(Name(e.span, n)) for n in sorted(held))])
 
     def receiver_changed(self, call: Expr, state: dict[str, Value]) -> Value:
         """What a callee wrote to the fields of the object it runs on: for a `new`, the object's
@@ -1817,8 +1853,10 @@ class _MethodRun:
         arguments are reported as logged already)."""
         cls, name = system
         if system in api.LOG_STATIC or system in api.PROPAGATING_STATIC:
-            # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object
-            args = [self.with_state(a) for a in args]
+            # `JSON.serialize(doc)`, `System.debug(doc)`: the text holds every field of the object;
+            # of an object made here that no other code reaches, the fields this method gave it
+            args = [self.printed(call.args[i], a) if i < len(call.args) else self.with_state(a)
+                    for i, a in enumerate(args)]
         joined = join_all(args)
         if system in api.LOG_STATIC:
             if joined.carries_session():
@@ -1970,7 +2008,7 @@ class _MethodRun:
             # sessionId, ...)` made), not the session it was given: logging that would be a
             # confident SID003 on a guess, in place of the hand-off that is certain.
             if not logged:  # an installed logger's: logged, a verdict of its own
-                self.sink("unresolved", f"{cls}.{name}", call.span, call.text, both)
+                self.sink("unresolved", _as_written(call, f"{cls}.{name}"), call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
 
@@ -2215,9 +2253,13 @@ class _MethodRun:
         return EMPTY
 
 
-def _handed_on(body: Sequence[Stmt]) -> set[str]:
+def _handed_on(body: Sequence[Stmt], local_names: Container[str] = ()) -> set[str]:
     """Names a method body uses as values in their own right, not only as the object of a field
-    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`."""
+    or a call (`x.f`, `x.m()`): `a = x`, `m(x)`, `return x`, `new C(x)`, `c ? x : y`, `x ?? y`.
+    An argument of `System.debug(x)` or `JSON.serialize(x)` is not handed on: those calls turn
+    the object into text and keep nothing of it (`local_names`: the method's own variables, which
+    a `json.serialize(...)` would be a call on instead). Nor is `r` in `rows.add(r)` on a local
+    `rows`: the list is followed instead (`_list_uses`)."""
     out: set[str] = set()
 
     def visit(e: Expr | None, as_value: bool) -> None:
@@ -2230,8 +2272,10 @@ def _handed_on(body: Sequence[Stmt]) -> set[str]:
             visit(e.obj, False)
         elif isinstance(e, Call):
             visit(e.obj, False)
+            # `rows.add(r)` on a local list: whether that hands `r` on is the list's (`_list_uses`)
+            kept = _printing_call(e, local_names) or _local_list_add(e, local_names)
             for a in e.args:
-                visit(a, True)
+                visit(a, not (kept and isinstance(a, Name)))
         elif isinstance(e, Binary):
             # `x == null`, `'a' + x`: a test or text, not the object; `x ?? y` is either object
             visit(e.left, e.op == "??")
@@ -2265,6 +2309,75 @@ def _handed_on(body: Sequence[Stmt]) -> set[str]:
         elif isinstance(stmt, Return | Throw | Dml):
             visit(stmt.expr, True)
     return out
+
+
+# System calls that read an object into text (every field) and keep no hold of it
+_PRINTING_CALLS = api.LOG_STATIC | {("json", "serialize"), ("json", "serializepretty"), ("string", "valueof")}
+
+
+def _printing_call(call: Call, local_names: Container[str]) -> bool:
+    """`System.debug(x)`, `JSON.serialize(x)`, `String.valueOf(x)`: a call of the platform
+    that makes text of its argument."""
+    return isinstance(call.obj, Name) and call.obj.name.lower() not in local_names \
+        and (call.obj.name.lower(), call.name.lower()) in _PRINTING_CALLS
+
+
+def _local_list_add(call: Call, local_names: Container[str]) -> bool:
+    """`rows.add(r)` on one of the method's own variables."""
+    return isinstance(call.obj, Name) and call.obj.name in local_names and call.name.lower() == "add" \
+        and len(call.args) == 1
+
+
+# What a method may do with a list of objects no other code reaches: add to it, count it
+_LIST_KEEPING = frozenset({"add", "size", "isempty"})
+
+
+def _list_uses(body: Sequence[Stmt], local_names: Container[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """The locals each local list is given with `rows.add(r)` (only those called so), and the
+    locals used otherwise than with `add`, `size` and `isEmpty` calls: another method called
+    on them, read or written by index (`rows[0]`, a loop over them), given anything but a local."""
+    items: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for stmt in body:
+        for e in walk_exprs(stmt):
+            if isinstance(e, Index) and isinstance(e.obj, Name):
+                other.add(e.obj.name)
+            if not isinstance(e, Call) or not isinstance(e.obj, Name) or e.obj.name not in local_names:
+                continue
+            name = e.name.lower()
+            given = e.args[0] if name == "add" and len(e.args) == 1 else None
+            if name not in _LIST_KEEPING or (name == "add" and not isinstance(given, Name)):
+                other.add(e.obj.name)
+            elif isinstance(given, Name):
+                items.setdefault(e.obj.name, set()).add(given.name)
+    return items, other
+
+
+def _assigned_once(body: Sequence[Stmt], name: str) -> bool:
+    """A local given a value by one statement only."""
+    return sum(1 for stmt in body if isinstance(stmt, Assign) and isinstance(stmt.target, Name)
+               and stmt.target.name == name) == 1
+
+
+def _holders(items: Mapping[str, set[str]], name: str) -> list[str]:
+    """The local lists `name` is added to."""
+    return [c for c, held in items.items() if name in held]
+
+
+def _made_list(body: Sequence[Stmt], name: str) -> bool:
+    """A local only ever given a new, empty list (`List<Row> rows = new List<Row>();`)."""
+    given = [stmt.value for stmt in body if isinstance(stmt, Assign) and isinstance(stmt.target, Name)
+             and stmt.target.name == name]
+    return bool(given) and all(isinstance(v, New) and not v.args and not v.items
+                               and (base_type(v.type) == "list" or v.type.endswith("[]")) for v in given)
+
+
+def _as_written(call: Call, label: str) -> str:
+    """`ns.Service.generateDoc` as the code writes it, for the lower-case `label` a call of a
+    class the package does not hold is known by; `label` when the code names it otherwise (a
+    call on a variable: `svc.generateDoc`)."""
+    written = call.text.partition("(")[0].strip()
+    return written if written.lower() == label else label
 
 
 def _on_this(call: Expr) -> bool:
