@@ -3,6 +3,7 @@ checks what they say and which verdict each source ends in)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from apexlint.engine import ScanOptions, scan
@@ -95,3 +96,58 @@ def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
                  if f.rule_id == "SID011" and f.location.path.endswith("/ExternalPortUse.cls")
                  and "generatedoc" in f.message.lower()]
     assert "is passed to basepk.MergeWebService.generateDoc, which apexlint cannot follow" in message
+
+
+def _namespaced_calls(root: Path, namespace: str) -> Path:
+    """A package whose code calls its own class through the prefix `acme` (AA-2), and a class no
+    package holds through another prefix."""
+    classes = root / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    project = {"packageDirectories": [{"path": "force-app", "default": True}], "namespace": namespace}
+    (root / "sfdx-project.json").write_text(json.dumps(project))
+    (classes / "BoardStream.cls").write_text(
+        "global with sharing class BoardStream {\n"
+        "    global static void broadcast(String boardId, String sid) {\n"
+        "        insert new Board_Change__c(Board__c = boardId, Session_Id__c = sid);\n"
+        "    }\n"
+        "}\n")
+    (classes / "CardActions.cls").write_text(
+        "public with sharing class CardActions {\n"
+        "    @InvocableMethod(label='Move card')\n"
+        "    public static void moveCards(List<Id> boardIds) {\n"
+        "        acme.BoardStream.broadcast(boardIds[0], UserInfo.getSessionId());\n"
+        "        other.Relay.push(UserInfo.getSessionId());\n"
+        "    }\n"
+        "}\n")
+    return root
+
+
+def _rules_and_messages(root: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(class file, line) -> the rules and messages of the findings there."""
+    result = scan(ScanOptions(paths=(root,), root=root, jobs=1))
+    out: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for f in result.findings:
+        out.setdefault((Path(f.location.path).name, f.location.span.start_line), []).append((f.rule_id, f.message))
+    return out
+
+
+def test_a_call_of_the_packages_own_class_through_an_undeclared_namespace_says_how_to_follow_it(tmp_path: Path) -> None:
+    """AA-2: with no namespace declared, `acme.BoardStream.broadcast(...)` is another package's as
+    far as apexlint knows (SID011), but the package has a `BoardStream`: the message says that
+    declaring `acme` lets apexlint follow the call. A prefix before a class the package does not
+    hold, or any prefix once a namespace is declared, gets no such hint."""
+    undeclared = _rules_and_messages(_namespaced_calls(tmp_path / "undeclared", ""))
+    [(rule, message)] = undeclared[("CardActions.cls", 4)]
+    assert rule == "SID011" and "passed to acme.BoardStream.broadcast" in message
+    assert "the package has a class BoardStream of its own: if 'acme' is the package's namespace, declare it" \
+        in message, message
+    [(rule, message)] = undeclared[("CardActions.cls", 5)]
+    assert rule == "SID011" and "passed to other.Relay.push" in message and "namespace" not in message, message
+    # declared: the call is followed into the package's class, which stores the session
+    declared = _rules_and_messages(_namespaced_calls(tmp_path / "declared", "acme"))
+    assert "SID011" not in {rule for rule, _ in declared.get(("CardActions.cls", 4), [])}, declared
+    assert any(rule == "SID003" for rule, _ in declared[("BoardStream.cls", 3)]), declared
+    # another namespace declared: `acme.` names another package, whatever the package's class names
+    other = _rules_and_messages(_namespaced_calls(tmp_path / "other", "zeta"))
+    [(rule, message)] = other[("CardActions.cls", 4)]
+    assert rule == "SID011" and "namespace" not in message, message

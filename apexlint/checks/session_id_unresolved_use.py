@@ -29,7 +29,8 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         if unresolved:
             for hit in unresolved:
                 message = (f"{ctx.describe_source(sid)} is passed to {hit.site.api}, which apexlint cannot "
-                           "follow: document what it does with the session, or use a Named Credential")
+                           "follow: document what it does with the session, or use a Named Credential"
+                           f"{_namespace_hint(ctx, hit.site.api)}")
                 loc = Location(hit.site.path, hit.site.span, label="passed on here")
                 yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=sid, trace=hit.trace,
                                           method=hit.site.method_id, anchor_text=hit.site.text,
@@ -39,6 +40,20 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   method=src.owner, anchor_text=src.text,
                                   properties={"confidence": "low"}), (sid,))
 
+
+
+def _namespace_hint(ctx: CheckContext, api: str) -> str:
+    """For `leankor.RealTimeController.manageBulkStreaming` in a package that declares no
+    namespace and holds a `RealTimeController` of its own: the call may well be the package's own
+    (its code names its classes with its namespace), which apexlint would follow were the
+    namespace declared (AA-2). Not said where a namespace is declared: another prefix is then
+    another package's, whose class may share a name with one of the package's."""
+    prefix, dot, rest = api.partition(".")
+    cls = rest.rpartition(".")[0].lower()
+    if ctx.model.namespace or not dot or not cls or cls not in ctx.model.classes:
+        return ""
+    return (f"; the package has a class {rest.rpartition('.')[0]} of its own: if '{prefix}' is the package's "
+            "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
 
 def _foreign_field(path: str, namespace: str) -> str:
     """The namespace prefix of a custom field (source format:
