@@ -170,9 +170,13 @@ APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction", "ge
 # An Aura bundle's script reading an attribute named for a session (`component.get('v.sessionId')`):
 # what a page's Lightning Out `$Lightning.createComponent` may give it (`analyses.client`). Only
 # such names: every Aura script reads `v.recordId`, and walking each would cost for nothing.
-AURA_SESSION_ATTRIBUTE = re.compile(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:sid|session|token)""", re.IGNORECASE)
+# What in a name says it holds a session (`sessionId`, `sid`, `apiToken`), whatever its case.
+SESSION_NAME_WORDS = "sid|session|token"
+AURA_SESSION_ATTRIBUTE = re.compile(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:%s)""" % SESSION_NAME_WORDS.encode(),
+                                    re.IGNORECASE)
 # An LWC's public property named for a session (`@api sessionId;`), the same hand-off
-LWC_SESSION_PROPERTY = re.compile(rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:sid|session|token)[\w$]*)\s*[;=]", re.IGNORECASE)
+LWC_SESSION_PROPERTY = re.compile(rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:%s)[\w$]*)\s*[;=]" % SESSION_NAME_WORDS.encode(),
+                                  re.IGNORECASE)
 # An Aura bundle's markup: the controller it names (`lower/aura.py`).
 AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from apexlint.ir import CLIENT_VALUE, LIGHTNING_ATTRIBUTE_OWNER, client_value
+from apexlint.lower import SESSION_NAME_WORDS
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
     AURA_NAVIGATE_EVENT,
@@ -104,7 +105,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     return UNKNOWN
 
 
-_SESSION_NAMED = lazy(r"(?i)sid|session|token")
+_SESSION_NAMED = lazy(f"(?i){SESSION_NAME_WORDS}")
 _AURA_ATTRIBUTE = lazy(r"""^['"]v\.([A-Za-z_]\w*)(?:\.[\w.]*)?['"]$""")  # `'v.sessionId'`, `'v.config.sid'`
 _ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
 # `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
