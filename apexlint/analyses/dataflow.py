@@ -35,7 +35,6 @@ from apexlint.analyses.values import (
     EMPTY,
     ORG,
     ORG_HOST,
-    REDACTED,
     RESPONSE,
     SESSION,
     SETTING,
@@ -64,6 +63,7 @@ from apexlint.analyses.values import (
     param_marker,
     receiver_field,
     receiver_names,
+    redacted_key,
     redaction_removes,
     redaction_step,
     request_part,
@@ -2028,7 +2028,7 @@ class _MethodRun:
         if taint and redaction_removes(pattern, replacement, receiver.strings):
             taint = {}
         step = redaction_step(self.path, call.span, "replaceAll", pattern, replacement)
-        params = {k | REDACTED: extend(t, step) for k, t in receiver.deep_params().items()}
+        params = {redacted_key(k, pattern, replacement): extend(t, step) for k, t in receiver.deep_params().items()}
         return Value(taint, params, frozenset({(SESSION,)} if taint else {(UNKNOWN,)}), frozenset({"string"}))
 
     def _record(self, cls: str, receiver: Value) -> bool:

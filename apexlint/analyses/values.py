@@ -71,7 +71,7 @@ def part_param(index: int, part: str) -> int:
 
 def param_part(key: int) -> tuple[int, str | None]:
     """The parameter index a `Value.params` key stands for, and the request part (None: all of it)."""
-    key &= ~REDACTED
+    key = unredacted(key)
     if key < _PART_BASE:
         return key, None
     if key >= _FIELD_BASE:
@@ -84,9 +84,26 @@ def param_part(key: int) -> tuple[int, str | None]:
 # pattern names the session's place (`(?<=<apex:sessionId>).*(?=</apex:sessionId>)`), as a flag on
 # its `Value.params` key: the caller's argument keeps its sessions unless the pattern, applied to
 # the argument's known text, removes each of them (`redact`). The pattern and its replacement travel
-# in the trace, as the step `redaction_step` writes (summaries hold only keys and traces).
+# in the trace, as the step `redaction_step` writes (summaries hold only keys and traces), and a
+# hash of them in the key above the flag (`redacted_key`): a parameter redacted by two patterns
+# (a helper returning one of two redactions) is two keys, each with its own path, so that each
+# pattern is checked; under one key, the path found first would have spoken for both.
 REDACTED = 1 << 60
+_REDACTION_HASH_BITS = 16
+_REDACTION_MASK = ((1 << (_REDACTION_HASH_BITS + 1)) - 1) << 60  # the flag and the hash
 REDACTION = "through the redaction "
+
+
+def redacted_key(key: int, pattern: str, replacement: str) -> int:
+    """A `Value.params` key flagged as gone through `replaceAll(pattern, replacement)`; one that
+    went through another redaction before is keyed by this one, the last (`_redaction_of`)."""
+    digest = zlib.crc32(f"{pattern}\0{replacement}".encode("utf-8", "surrogatepass"))
+    return (key & ~_REDACTION_MASK) | REDACTED | (digest & ((1 << _REDACTION_HASH_BITS) - 1)) << 61
+
+
+def unredacted(key: int) -> int:
+    """A `Value.params` key without its redaction flag and hash."""
+    return key & ~_REDACTION_MASK
 
 
 def redaction_step(path: str, span: Span, method: str, pattern: str, replacement: str) -> Step:
@@ -161,7 +178,7 @@ def redact(arg: Value, inner: Trace) -> Value:
     taint = arg.deep_taint()
     if taint and redaction_removes(found[0], found[1], arg.strings):
         taint = {}
-    return Value(taint, {k | REDACTED: t for k, t in arg.deep_params().items()}, arg.strings, arg.types)
+    return Value(taint, {redacted_key(k, *found): t for k, t in arg.deep_params().items()}, arg.strings, arg.types)
 
 
 # A field of a parameter that is a record or an object (`c.MailingStreet` of a `Contact c`), as a
@@ -250,8 +267,8 @@ def on_receiver(key: int) -> bool:
 
 def receiver_names(v: Value, names: frozenset[str]) -> frozenset[str]:
     """Of the field `names`, those whose receiver field `v` (or a part of it) depends on."""
-    hashes = {((k & ~REDACTED) - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1) for k in v.deep_params()
-              if k & ~REDACTED >= _FIELD_BASE and on_receiver(k)}
+    hashes = {(unredacted(k) - _FIELD_BASE) & ((1 << _FIELD_BITS) - 1) for k in v.deep_params()
+              if unredacted(k) >= _FIELD_BASE and on_receiver(k)}
     if not hashes:
         return frozenset()
     return frozenset(n for n in names if _field_hash(n) in hashes)
@@ -573,7 +590,7 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
                  for k, f in v.facets.items()})
     for key, inner in sorted(v.params.items()):
         redacted = bool(key & REDACTED)
-        key &= ~REDACTED
+        key = unredacted(key)
         i, part = param_part(key)
         if i == RECEIVER:
             if receiver is None:
