@@ -1971,6 +1971,10 @@ class _MethodRun:
             # `sid.length()`, `String.isNotBlank(sid)`: a number or a yes/no, not the text
             self.tested(_tested_by(call), call.span, join(receiver, joined))
             return EMPTY
+        if receiver.strings == _A_SESSION and _org_id_of_session(name, call):
+            # `sid.left(15)`, `sid.substringBefore('!')`: a session is its org's 15-character Id, `!`,
+            # then the secret; what is cut before the `!` is the org's Id (`UserInfo.getOrganizationId()`)
+            return Value(strings=frozenset({(UNKNOWN,)}), types=frozenset({"string"}))
         if (cls in ("string", "?") or receiver.strings) and _keeps_org_prefix(name, call, receiver):
             # `base.removeEnd('/')`, `base.substring(0, base.length() - 1)` of the org's URL: still the org
             return Value(receiver.taint, receiver.params, frozenset((s[0],) for s in receiver.strings),
@@ -2619,6 +2623,26 @@ def _printed(v: Value) -> Value:
     """`v` as string concatenation writes it: an `HttpRequest` shows its endpoint and method."""
     return request_part(v, "endpoint") if v.types and v.types <= api.HTTP_REQUEST_TYPES else v
 
+
+
+_A_SESSION = frozenset({(SESSION,)})  # the text of a value that is a session and nothing else
+ORG_ID_LENGTH = 15  # a session ID starts with its org's 15-character Id, then `!`
+
+
+def _org_id_of_session(name: str, call: Call) -> bool:
+    """Whether `sid.<name>(...)` keeps no more of a session than its org's Id: `left(n)` or
+    `substring(0, n)` with n at most 15, `substringBefore('!')`."""
+    args = call.args
+    if name == "substringbefore":
+        return len(args) == 1 and isinstance(args[0], Lit) and args[0].is_string and args[0].value == "!"
+    count = args[0] if name == "left" and len(args) == 1 else \
+        args[1] if name == "substring" and len(args) == 2 and _is_int(args[0], 0) else None
+    return isinstance(count, Lit) and not count.is_string and count.value.isdigit() \
+        and int(count.value) <= ORG_ID_LENGTH
+
+
+def _is_int(e: Expr, value: int) -> bool:
+    return isinstance(e, Lit) and not e.is_string and e.value.isdigit() and int(e.value) == value
 
 def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     """Whether `receiver.<name>(...)` keeps where an org URL starts: every shape of the receiver
