@@ -293,6 +293,44 @@ def test_deeply_nested_visualforce_markup_lowers_in_linear_time() -> None:
     assert [len(f.sources) for f in lowered.files] == [1]
 
 
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
+def test_a_redaction_pattern_that_backtracks_without_end_does_not_stop_the_scan(tmp_path: Path) -> None:
+    """A `replaceAll` pattern that names the session's place is run on the value's text (Y-6): one
+    that backtracks exponentially, `(a|a)*b` after a run of `a`, took the scan past a minute. Such a
+    pattern is not run, and the session stays where it was (SID003)."""
+    classes = tmp_path / "force-app" / "main" / "default" / "classes"
+    classes.mkdir(parents=True)
+    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
+    (classes / "Hostile.cls").write_text(
+        "public with sharing class Hostile {\n"
+        "    public static void run() {\n"
+        f"        String body = '<sessionId>{'a' * 40}' + UserInfo.getSessionId() + '</sessionId>';\n"
+        "        System.debug(body.replaceAll('(?i)sessionId>(a|a)*b', 'X'));\n"
+        "        System.debug(body.replaceAll('(?i)sessionId>a*a*a*a*b', 'X'));\n"
+        "    }\n"
+        "}\n")
+    with deadline(10.0):
+        result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert sorted((f.rule_id, f.location.span.start_line) for f in result.findings) == [("SID003", 4), ("SID003", 5)]
+
+
+@pytest.mark.parametrize(("pattern", "run"), [
+    ("(?i)(?<=<apex:sessionId>).*(?=</apex:sessionId>)", True),
+    ("(?<=<apex:sessionId>)[^<]*", True),
+    ("<sessionId>.*?</sessionId>", True),
+    ("(?i)(?<=sid=)[^&]*", True),
+    ("(?i)sessionId", True),
+    ("(?i)sessionId>(a|a)*b", False),  # a repeat of a group
+    ("(?i)session(x+)+y", False),
+    ("sid=a*a*b", False),  # two repeats
+    ("(sid)\\1", False),  # a back-reference
+    ("(?<=sessionId", False),  # not a pattern
+])
+def test_only_a_redaction_pattern_with_one_repeat_of_one_character_is_run(pattern: str, run: bool) -> None:
+    from apexlint.analyses.values import _linear
+    assert _linear(pattern) is run
+
 def test_deeply_nested_components_rendered_false_lower_in_linear_time() -> None:
     """Each `rendered="false"` is looked for where it is written, not from the root down."""
     panel = b'<apex:outputPanel rendered="false">'

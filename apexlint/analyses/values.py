@@ -9,11 +9,12 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import zlib
 from dataclasses import field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from apexlint.ir import Span
 from apexlint.records import frozen
@@ -147,9 +148,9 @@ def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) 
     shapes to tell apart (`TOP`), or none, and the session stays."""
     try:
         compiled = re.compile(pattern)
-    except (re.error, RecursionError):
+    except (re.error, RecursionError, OverflowError):
         return False
-    if not any(SESSION in shape for shape in shapes):
+    if not any(SESSION in shape for shape in shapes) or not _linear(pattern):
         return False
     for shape in shapes:
         if TOP in shape:
@@ -159,6 +160,8 @@ def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) 
             text = filler + "".join(_PROBE if p == SESSION or (cut and i == len(shape) - 1)
                                     else filler if p.startswith("\x00") else p
                                     for i, p in enumerate(shape)) + filler
+            if len(text) > _MAX_REDACTED_TEXT:
+                return False
             try:
                 left = compiled.sub(lambda _: replacement, text)
             except (re.error, RecursionError):
@@ -167,6 +170,51 @@ def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) 
                 return False
     return True
 
+
+
+# The pattern is the scanned code's, run here on text built from the scanned code: one a backtracking
+# engine cannot run in time (`(a|a)*b`, `a*a*a*b` on a long run of `a`) would stop the scan. So only a
+# pattern with one repeat at most, of a single character (`.*`, `[^<]*`, `\\s+`), and no back-reference
+# is run, on at most this much text (`sub` over n characters is then at most n² steps); any other
+# leaves the session where it was.
+_MAX_REDACTED_TEXT = 4_000
+_SINGLE_CHARACTER = frozenset({"LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY", "RANGE", "RANGE_UNI_IGNORE"})
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+
+
+def _linear(pattern: str) -> bool:
+    """Whether a redaction's pattern has at most one repeat, of a single character, and no
+    back-reference (see `_MAX_REDACTED_TEXT`)."""
+    # the parser `re.compile` uses (private, untyped): the pattern as the engine will run it
+    _parser: Any = importlib.import_module("re._parser")
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    repeats = 0
+    todo: list[object] = [parsed]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, _parser.SubPattern):
+            todo.extend(item.data)
+            continue
+        if not (isinstance(item, tuple) and len(item) == 2):
+            continue
+        op, arg = str(item[0]), item[1]
+        if op.startswith("GROUPREF"):
+            return False
+        if op in _REPEATS:
+            repeats += 1
+            body = arg[2] if isinstance(arg, tuple) and len(arg) == 3 else None
+            if repeats > 1 or not isinstance(body, _parser.SubPattern) \
+                    or any(str(o) not in _SINGLE_CHARACTER for o, _ in body.data):
+                return False
+            continue
+        if isinstance(arg, _parser.SubPattern):
+            todo.append(arg)
+        elif isinstance(arg, tuple | list):
+            todo.extend(a for a in arg if isinstance(a, _parser.SubPattern | tuple | list))
+    return True
 
 def redact(arg: Value, inner: Trace) -> Value:
     """The caller's argument `arg` where a redaction (found in the callee's trace `inner`) applied
