@@ -284,12 +284,13 @@ def resolve_url(given: JsValue, base: JsValue | None) -> JsValue:
     return JsValue(sources, origin + directory.rpartition("/")[0] + "/" + text)
 
 
-def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue]) -> JsValue:
-    """Run a same-page function with bound arguments; its return value."""
+def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue], again: bool = False) -> JsValue:
+    """Run a same-page function with bound arguments; its return value. `again`: run it even if
+    it ran with these arguments before (a callback whose sinks belong to the request it runs for)."""
     if flow.calls >= MAX_CALLS:
         return JsValue(frozenset().union(*(a.sources for a in args)))
     key = (id(unit), fn.id, tuple(a.sources for a in args), flow.emit)
-    if key in flow.memo:
+    if key in flow.memo and not again:
         return flow.memo[key]
     flow.memo[key] = UNKNOWN  # recursion guard
     caller, flow.cur = flow.cur, unit

@@ -903,6 +903,23 @@ class ScriptFlow:
             sources |= value.sources
         return JsValue(frozenset(sources), UNKNOWN_TEXT, tuple(props))
 
+    def run_named_callback(self, settings: Node | None, key: str) -> None:
+        """`{beforeSend: setAuth}` where `setAuth` is a function of the page's: run it now, in the
+        request context the caller just opened (`request_urls`), as an inline callback is when the
+        walk goes through it: the headers it sets are that request's (jQuery calls it with the
+        request, `jqXHR`)."""
+        if settings is None or settings.type != "object":
+            return
+        for pair in settings.named_children:
+            if pair.type != "pair":
+                continue
+            name, given = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if name is None or given is None or self.cur.text(name).strip(_QUOTES) != key:
+                continue
+            found = self.functions.get(dotted(self.cur, given) or "")
+            if found is not None:
+                calls.invoke(self, found[0], found[1], [UNKNOWN, UNKNOWN], again=True)
+
     def field(self, node: Node | None, key: str) -> JsValue | None:
         """Property `key` of the object an argument denotes (literal, variable or property)."""
         if node is None:
@@ -955,6 +972,10 @@ class ScriptFlow:
             return
         if body is not None and not acc.body:
             acc.body = clip(body.text, MAX_TEXT)
+        if url_text and not acc.url:
+            # a header set in a named callback: walked where it is declared, with no request around
+            # it, then run for the request that names it (`run_named_callback`), whose URL this is
+            acc.url = url_text
         acc.sources |= query | carried
         acc.in_query |= bool(query)
         acc.header_or_body |= bool(carried)

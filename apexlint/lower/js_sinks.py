@@ -324,6 +324,8 @@ def _jquery(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     flow.use(f"jQuery.{method}", node, url, query=query, carried=carried)
     flow.requests_through.add(JQUERY)
     flow.request_urls.append(url)
+    if method == JQUERY_AJAX:
+        flow.run_named_callback(settings, "beforeSend")
     return True
 
 
@@ -353,6 +355,7 @@ def _jquery_defaults(flow: ScriptFlow, node: Node, method: str, settings: Node |
         flow.use(f"jQuery.{method}", node, target, query=target.sources | (data if in_url else frozenset()),
                  carried=headers | (frozenset() if in_url else data))
     flow.request_urls.append(JsValue(target.sources, target.text, target.props, DEFAULTS_PREFIX + JQUERY))
+    flow.run_named_callback(settings, "beforeSend")
     return True
 
 
