@@ -50,9 +50,10 @@ def _namespace_hint(ctx: CheckContext, api: str) -> str:
     another package's, whose class may share a name with one of the package's."""
     prefix, dot, rest = api.partition(".")
     cls = rest.rpartition(".")[0].lower()
-    if ctx.model.namespace or not dot or not cls or cls not in ctx.model.classes:
+    held = dict.get(ctx.model.classes, cls) if dot and cls and not ctx.model.namespace else None
+    if held is None:
         return ""
-    return (f"; the package has a class {rest.rpartition('.')[0]} of its own: if '{prefix}' is the package's "
+    return (f"; the package has a class {held.display or cls} of its own: if '{prefix}' is the package's "
             "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
 
 def _foreign_field(path: str, namespace: str) -> str:
