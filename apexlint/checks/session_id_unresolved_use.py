@@ -47,11 +47,14 @@ def _namespace_hint(ctx: CheckContext, api: str) -> str:
     namespace and holds a `RealTimeController` of its own: the call may well be the package's own
     (its code names its classes with its namespace), which apexlint would follow were the
     namespace declared (AA-2). Not said where a namespace is declared: another prefix is then
-    another package's, whose class may share a name with one of the package's."""
+    another package's, whose class may share a name with one of the package's; nor where the class
+    is in a file named for that prefix (`ns__Class.cls`), the stub of an installed package's class
+    that an org retrieve holds (AC-1)."""
     prefix, dot, rest = api.partition(".")
     cls = rest.rpartition(".")[0].lower()
     held = dict.get(ctx.model.classes, cls) if dot and cls and not ctx.model.namespace else None
-    if held is None:
+    if held is None or PurePosixPath(held.path).name.lower().startswith(f"{prefix.lower()}__"):
+        # `Apttus_Proposal__MergeWebService.cls`: the stub an org retrieve holds of that package's class
         return ""
     return (f"; the package has a class {held.display or cls} of its own: if '{prefix}' is the package's "
             "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
