@@ -17,6 +17,7 @@ from apexlint.ir import Assign, Call, Eval, FileKind, Name, Stmt
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.lower.apex import _word_at
 from apexlint.read.decode import ReadLimits
+from tests.fuzz.inputs import source_path, write_sfdx_package
 
 
 def _statements(body: str, params: str = "") -> tuple[Stmt, ...]:
@@ -83,23 +84,20 @@ def test_a_url_built_with_plus_equals_on_a_parameter_is_one_url_in_order(tmp_pat
     """T-15: each `url += …` replaced the parameter's value by itself plus the piece, in order;
     the messages name that one URL and where the session sits in it (not six reordered,
     optional fragments, nor the URL cut short before the session)."""
-    classes = tmp_path / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
-    (classes / "Docs.cls").write_text(
-        "public with sharing class Docs {\n"
-        "    public String build(String id, String url) {\n"
-        "        url += '?ServerUrl=' + URL.getOrgDomainUrl().toExternalForm() + '/services/Soap/u/50.0/';\n"
-        "        url += UserInfo.getOrganizationId() + '&Session=' + UserInfo.getSessionId();\n"
-        "        url += '&id=' + id;\n"
-        "        return url;\n"
-        "    }\n"
-        "    public String call(String id, String base) {\n"
-        "        HttpRequest req = new HttpRequest();\n"
-        "        req.setEndpoint(build(id, base));\n"
-        "        return new Http().send(req).getBody();\n"
-        "    }\n"
-        "}\n")
+    write_sfdx_package(tmp_path, {source_path("Docs.cls"): (
+        b"public with sharing class Docs {\n"
+        b"    public String build(String id, String url) {\n"
+        b"        url += '?ServerUrl=' + URL.getOrgDomainUrl().toExternalForm() + '/services/Soap/u/50.0/';\n"
+        b"        url += UserInfo.getOrganizationId() + '&Session=' + UserInfo.getSessionId();\n"
+        b"        url += '&id=' + id;\n"
+        b"        return url;\n"
+        b"    }\n"
+        b"    public String call(String id, String base) {\n"
+        b"        HttpRequest req = new HttpRequest();\n"
+        b"        req.setEndpoint(build(id, base));\n"
+        b"        return new Http().send(req).getBody();\n"
+        b"    }\n"
+        b"}\n")})
     result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     (url_finding,) = [f for f in result.findings if f.rule_id == "SID006"]
     assert url_finding.message.endswith("is put into the URL of a callout to <parameter>?ServerUrl=<org URL>"

@@ -45,6 +45,7 @@ from tests.fuzz.inputs import (
     internal_errors,
     lying_zips,
     many_member_bomb,
+    source_path,
     write_sfdx_package,
     zip_bomb,
 )
@@ -299,17 +300,14 @@ def test_a_redaction_pattern_that_backtracks_without_end_does_not_stop_the_scan(
     """A `replaceAll` pattern that names the session's place is run on the value's text (Y-6): one
     that backtracks exponentially, `(a|a)*b` after a run of `a`, took the scan past a minute. Such a
     pattern is not run, and the session stays where it was (SID003)."""
-    classes = tmp_path / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    (tmp_path / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
-    (classes / "Hostile.cls").write_text(
+    write_sfdx_package(tmp_path, {source_path("Hostile.cls"): (
         "public with sharing class Hostile {\n"
         "    public static void run() {\n"
         f"        String body = '<sessionId>{'a' * 40}' + UserInfo.getSessionId() + '</sessionId>';\n"
         "        System.debug(body.replaceAll('(?i)sessionId>(a|a)*b', 'X'));\n"
         "        System.debug(body.replaceAll('(?i)sessionId>a*a*a*a*b', 'X'));\n"
         "    }\n"
-        "}\n")
+        "}\n").encode()})
     with deadline(10.0):
         result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
     assert sorted((f.rule_id, f.location.span.start_line) for f in result.findings) == [("SID003", 4), ("SID003", 5)]

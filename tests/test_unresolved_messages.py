@@ -3,10 +3,10 @@ checks what they say and which verdict each source ends in)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from apexlint.engine import ScanOptions, scan
+from tests.fuzz.inputs import source_path, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
 HANDOFF = "fixtures/vulnerable-sfdx/force-app/main/default/classes/SubscriberHandOff.cls"
@@ -101,25 +101,22 @@ def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
 def _namespaced_calls(root: Path, namespace: str) -> Path:
     """A package whose code calls its own class through the prefix `acme` (AA-2), and a class no
     package holds through another prefix."""
-    classes = root / "force-app" / "main" / "default" / "classes"
-    classes.mkdir(parents=True)
-    project = {"packageDirectories": [{"path": "force-app", "default": True}], "namespace": namespace}
-    (root / "sfdx-project.json").write_text(json.dumps(project))
-    (classes / "BoardStream.cls").write_text(
-        "global with sharing class BoardStream {\n"
-        "    global static void broadcast(String boardId, String sid) {\n"
-        "        insert new Board_Change__c(Board__c = boardId, Session_Id__c = sid);\n"
-        "    }\n"
-        "}\n")
-    (classes / "CardActions.cls").write_text(
-        "public with sharing class CardActions {\n"
-        "    @InvocableMethod(label='Move card')\n"
-        "    public static void moveCards(List<Id> boardIds) {\n"
-        "        acme.BoardStream.broadcast(boardIds[0], UserInfo.getSessionId());\n"
-        "        other.Relay.push(UserInfo.getSessionId());\n"
-        "    }\n"
-        "}\n")
-    return root
+    return write_sfdx_package(root, {
+        source_path("BoardStream.cls"): (
+            b"global with sharing class BoardStream {\n"
+            b"    global static void broadcast(String boardId, String sid) {\n"
+            b"        insert new Board_Change__c(Board__c = boardId, Session_Id__c = sid);\n"
+            b"    }\n"
+            b"}\n"),
+        source_path("CardActions.cls"): (
+            b"public with sharing class CardActions {\n"
+            b"    @InvocableMethod(label='Move card')\n"
+            b"    public static void moveCards(List<Id> boardIds) {\n"
+            b"        acme.BoardStream.broadcast(boardIds[0], UserInfo.getSessionId());\n"
+            b"        other.Relay.push(UserInfo.getSessionId());\n"
+            b"    }\n"
+            b"}\n"),
+    }, namespace)
 
 
 def _rules_and_messages(root: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
