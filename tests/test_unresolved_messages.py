@@ -148,9 +148,11 @@ def test_a_call_of_the_packages_own_class_through_an_undeclared_namespace_says_h
     other = _rules_and_messages(_namespaced_calls(tmp_path / "other", "zeta"))
     [(rule, message)] = other[("CardActions.cls", 4)]
     assert rule == "SID011" and "namespace" not in message, message
-    # an org retrieve's stub of the installed package's class (AC-1): `acme__BoardStream.cls`
-    stub = _namespaced_calls(tmp_path / "stub", "")
-    classes = stub / "force-app" / "main" / "default" / "classes"
-    (classes / "BoardStream.cls").rename(classes / "acme__BoardStream.cls")
-    [(rule, message)] = _rules_and_messages(stub)[("CardActions.cls", 4)]
-    assert rule == "SID011" and "namespace" not in message, message
+    # an org retrieve's stub of an installed package's class (AC-1), whichever package's it is:
+    # `acme__BoardStream.cls`, `other__BoardStream.cls`
+    for owner in ("acme", "other"):
+        stub = _namespaced_calls(tmp_path / f"stub-{owner}", "")
+        classes = stub / "force-app" / "main" / "default" / "classes"
+        (classes / "BoardStream.cls").rename(classes / f"{owner}__BoardStream.cls")
+        [(rule, message)] = _rules_and_messages(stub)[("CardActions.cls", 4)]
+        assert rule == "SID011" and "namespace" not in message, (owner, message)

@@ -48,13 +48,15 @@ def _namespace_hint(ctx: CheckContext, api: str) -> str:
     (its code names its classes with its namespace), which apexlint would follow were the
     namespace declared (AA-2). Not said where a namespace is declared: another prefix is then
     another package's, whose class may share a name with one of the package's; nor where the class
-    is in a file named for that prefix (`ns__Class.cls`), the stub of an installed package's class
-    that an org retrieve holds (AC-1)."""
+    is in a file named for a namespace (`ns__Class.cls`), the stub of an installed package's class
+    that an org retrieve holds (AC-1: `Apttus_DocGen__MergeWebService.cls` beside the
+    `Apttus_Proposal.MergeWebService` the code calls)."""
     prefix, dot, rest = api.partition(".")
     cls = rest.rpartition(".")[0].lower()
     held = dict.get(ctx.model.classes, cls) if dot and cls and not ctx.model.namespace else None
-    if held is None or PurePosixPath(held.path).name.lower().startswith(f"{prefix.lower()}__"):
-        # `Apttus_Proposal__MergeWebService.cls`: the stub an org retrieve holds of that package's class
+    if held is None or "__" in PurePosixPath(held.path).stem:
+        # `Apttus_DocGen__MergeWebService.cls`: the stub an org retrieve holds of an installed
+        # package's class (no Apex name holds `__`: the file is named for the package's namespace)
         return ""
     return (f"; the package has a class {held.display or cls} of its own: if '{prefix}' is the package's "
             "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
