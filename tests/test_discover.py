@@ -486,6 +486,23 @@ def test_a_resource_bundle_whose_resource_is_built_is_read_once(tmp_path: Path) 
     assert "2 resource bundles not scanned (Kit, Lib)" in project.notifications[0].message
 
 
+
+def test_a_resource_bundle_at_the_project_root_is_paired_with_its_resource_under_src(tmp_path: Path) -> None:
+    """MavensMate's own layout keeps `resource-bundles/` at the project's root, beside `src/`, where
+    the built resources are (`src/staticresources/`): read once too (AC, visualforce-angular)."""
+    write(tmp_path / "src/package.xml", PACKAGE_XML)
+    write(tmp_path / "src/staticresources/Kit.resource", "PK")
+    write(tmp_path / "src/staticresources/Kit.resource-meta.xml", "<StaticResource/>")
+    write(tmp_path / "resource-bundles/Kit.resource/kit.js", "var x = 1;\n")
+    write(tmp_path / "resource-bundles/Loose.resource/loose.js", "var y = 2;\n")
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert [f.rel for f in project.files if "resource-bundles" in f.rel] == ["resource-bundles/Loose.resource/loose.js"]
+    assert "src/staticresources/Kit.resource" in by_rel(project)
+    assert codes(project) == ["resource-bundle"]
+    assert "1 resource bundle not scanned (Kit)" in project.notifications[0].message
+
 def test_folder_named_like_a_class_is_reported_and_walked(tmp_path: Path) -> None:
     write(tmp_path / "Odd.cls/Inner.cls", APEX)
 

@@ -56,6 +56,13 @@ class _Pending:
     tokens_only: bool = False  # outside the package's directories: its files are searched for tokens only
 
 
+
+def _built_resource_folders(bundles: Path) -> tuple[Path, Path]:
+    """Where the resources a `resource-bundles/` folder is the source of are built: beside it
+    (`src/resource-bundles/`, `src/staticresources/`), or, in MavensMate's own layout, under the
+    project's `src/` (`resource-bundles/` at the root of the project)."""
+    return bundles.parent / STATIC_RESOURCE_FOLDER, bundles.parent / "src" / STATIC_RESOURCE_FOLDER
+
 class TreeWalk:
     """The state of one discovery run: created by `discover()`, discarded after it."""
 
@@ -281,8 +288,8 @@ class TreeWalk:
                 observed.resolved(entry.path)
             if found is None:
                 resource = bundle_resource(name) if in_bundles else None
-                if resource is not None and (directory.parent / STATIC_RESOURCE_FOLDER
-                                             / f"{resource}.resource").is_file():
+                if resource is not None and any((built_in / f"{resource}.resource").is_file()
+                                                for built_in in _built_resource_folders(directory)):
                     built.append(resource)  # the built resource (its zip's members) is scanned: read once
                     continue
                 if not tokens_only and resource is None and classify(name, folders) is not None \
