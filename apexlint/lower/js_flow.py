@@ -738,6 +738,13 @@ class ScriptFlow:
             self._register_callable(name, right)
         if name is not None:
             self.assign_name(name, value)
+            root, dot, rest = name.partition(".")
+            config = self.env.get(root) if dot else None
+            if config is not None and config.kind == sinks.AXIOS_CONFIG:
+                # `config.headers.Authorization = …` in an axios request interceptor: a default of
+                # every request the client makes (`js_sinks.axios_defaults`)
+                self.assign_name(f"{config.text}.defaults.{rest}", value)
+                sinks.assignment_sink(self, node, f"{config.text}.defaults.{rest}", value)
         elif left.type == "subscript_expression":  # arr[i] = sid taints arr
             base = dotted(self.cur, left.child_by_field_name("object"))
             if base:
@@ -916,9 +923,17 @@ class ScriptFlow:
             name, given = pair.child_by_field_name("key"), pair.child_by_field_name("value")
             if name is None or given is None or self.cur.text(name).strip(_QUOTES) != key:
                 continue
-            found = self.functions.get(dotted(self.cur, given) or "")
-            if found is not None:
-                calls.invoke(self, found[0], found[1], [UNKNOWN, UNKNOWN], again=True)
+            self.run_callback(given, [UNKNOWN, UNKNOWN])
+
+    def run_callback(self, fn: Node, args: list[JsValue]) -> None:
+        """Run a function a library calls back (written in place, or a function of the page's named
+        there) with `args`, now, whatever it was run with before."""
+        if fn.type in FUNCTION_TYPES:
+            calls.invoke(self, self.cur, fn, args, again=True)
+            return
+        found = self.functions.get(dotted(self.cur, fn) or "")
+        if found is not None:
+            calls.invoke(self, found[0], found[1], args, again=True)
 
     def field(self, node: Node | None, key: str) -> JsValue | None:
         """Property `key` of the object an argument denotes (literal, variable or property)."""

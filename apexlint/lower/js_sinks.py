@@ -76,6 +76,10 @@ DOCUMENT_WRITE = frozenset({"document.write", "document.writeln"})
 AXIOS_NAMES = frozenset({"axios", "window.axios"})
 AXIOS = "axios"  # the library's name, the kind of an instance (`axios.create(config)`)
 AXIOS_CREATE = "create"
+# `axios.interceptors.request.use(config => {...})`: the interceptor runs on every request made
+# through the client, and what it sets on `config` is as its defaults (`ScriptFlow._assign`)
+AXIOS_INTERCEPTORS = ".interceptors.request"
+AXIOS_CONFIG = "axios-config"  # the kind of that parameter; its text, the client's name
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 AXIOS_NO_BODY = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
 AXIOS_BODY = {"post": "POST", "put": "PUT", "patch": "PATCH"}
@@ -366,6 +370,11 @@ def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
     unless absolute, with `config.headers` and the defaults' headers, its `params` in the URL."""
     if not flow.uses_axios:
         return None
+    if shape.method == "use" and shape.receiver.endswith(AXIOS_INTERCEPTORS):
+        client = shape.receiver[:-len(AXIOS_INTERCEPTORS)]
+        if _axios_client(flow, client) is not None and args:
+            flow.run_callback(args[0], [JsValue(text=client, kind=AXIOS_CONFIG)])
+        return False
     verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
     if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
         return _axios_create(flow, node, _arg(args, 0))
