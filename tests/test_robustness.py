@@ -329,6 +329,12 @@ def test_only_a_redaction_pattern_with_one_repeat_of_one_character_is_run(patter
     from apexlint.analyses.values import _linear
     assert _linear(pattern) is run
 
+
+def test_a_redaction_pattern_that_parses_but_does_not_compile_keeps_the_session() -> None:
+    """`(?<=sessionId=a*)b` parses, and has one repeat, but a look-behind needs a fixed width."""
+    from apexlint.analyses.values import SESSION, redaction_removes
+    assert redaction_removes("(?<=sessionId=a*)b", "X", frozenset({("sessionId=", SESSION)})) is False
+
 def test_deeply_nested_components_rendered_false_lower_in_linear_time() -> None:
     """Each `rendered="false"` is looked for where it is written, not from the root down."""
     panel = b'<apex:outputPanel rendered="false">'

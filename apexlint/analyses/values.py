@@ -9,6 +9,7 @@ Values are immutable and only ever grow by `join`, so the fixpoint terminates.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -83,23 +84,25 @@ def param_part(key: int) -> tuple[int, str | None]:
 
 # A parameter (or part, or field of one) that went through a redaction, a `replaceAll` whose
 # pattern names the session's place (`(?<=<apex:sessionId>).*(?=</apex:sessionId>)`), as a flag on
-# its `Value.params` key: the caller's argument keeps its sessions unless the pattern, applied to
-# the argument's known text, removes each of them (`redact`). The pattern and its replacement travel
-# in the trace, as the step `redaction_step` writes (summaries hold only keys and traces), and a
-# hash of them in the key above the flag (`redacted_key`): a parameter redacted by two patterns
-# (a helper returning one of two redactions) is two keys, each with its own path, so that each
-# pattern is checked; under one key, the path found first would have spoken for both.
+# its `Value.params` key with a hash of the pattern and its replacement above it (`redacted_key`):
+# the caller's argument keeps its sessions unless that pattern, applied to the argument's known
+# text, removes each of them (`redact`). A parameter redacted by two patterns (a helper returning
+# one of two redactions) is two keys, each checked with its own pattern. The path shows the
+# redaction as a step of its own (`redaction_step`), for the reader only.
 REDACTED = 1 << 60
-_REDACTION_HASH_BITS = 16
+_REDACTION_HASH_BITS = 32
 _REDACTION_MASK = ((1 << (_REDACTION_HASH_BITS + 1)) - 1) << 60  # the flag and the hash
-REDACTION = "through the redaction "
+# hash -> the redaction it stands for; None where two redactions share it (then neither is trusted)
+_REDACTIONS: dict[int, tuple[str, str] | None] = {}
 
 
 def redacted_key(key: int, pattern: str, replacement: str) -> int:
     """A `Value.params` key flagged as gone through `replaceAll(pattern, replacement)`; one that
-    went through another redaction before is keyed by this one, the last (`_redaction_of`)."""
+    went through another redaction before is keyed by this one, the last."""
     digest = zlib.crc32(f"{pattern}\0{replacement}".encode("utf-8", "surrogatepass"))
-    return (key & ~_REDACTION_MASK) | REDACTED | (digest & ((1 << _REDACTION_HASH_BITS) - 1)) << 61
+    if _REDACTIONS.setdefault(digest, (pattern, replacement)) not in (None, (pattern, replacement)):
+        _REDACTIONS[digest] = None
+    return (key & ~_REDACTION_MASK) | REDACTED | digest << 61
 
 
 def unredacted(key: int) -> int:
@@ -107,26 +110,18 @@ def unredacted(key: int) -> int:
     return key & ~_REDACTION_MASK
 
 
+def _redaction_of(key: int) -> tuple[str, str] | None:
+    """The pattern and replacement of the redaction a flagged key went through last; None when
+    not known for sure."""
+    return _REDACTIONS.get(key >> 61)
+
+
 def redaction_step(path: str, span: Span, method: str, pattern: str, replacement: str) -> Step:
-    return Step(path, span, f"{REDACTION}{method}({_apex_quote(pattern)}, {_apex_quote(replacement)})")
+    return Step(path, span, f"through the redaction {method}({_apex_quote(pattern)}, {_apex_quote(replacement)})")
 
 
 def _apex_quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-_REDACTION_STEP = re.compile(r"\w+\('((?:[^'\\]|\\.)*)', '((?:[^'\\]|\\.)*)'\)")
-_UNQUOTE = re.compile(r"\\(.)")
-
-
-def _redaction_of(trace: Trace) -> tuple[str, str] | None:
-    """The pattern and replacement of the last redaction step of `trace`, None if it holds none."""
-    for step in reversed(trace):
-        if step.message.startswith(REDACTION):
-            m = _REDACTION_STEP.fullmatch(step.message, len(REDACTION))
-            if m is not None:
-                return _UNQUOTE.sub(r"\1", m.group(1)), _UNQUOTE.sub(r"\1", m.group(2))
-    return None
 
 
 # A session as the probe text of a redaction check: its characters, and a run of it long enough
@@ -138,6 +133,7 @@ _PROBE_RUN = 6
 _FILLERS = ("", "\n", "x")
 
 
+@functools.lru_cache(maxsize=1024)  # asked again at each run of the method, and at each call of a helper
 def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) -> bool:
     """Whether `text.replaceAll(pattern, replacement)` removes the session from every text of
     `shapes`: each shape places a session (`SESSION`), and with the session and every unknown piece
@@ -146,11 +142,11 @@ def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) 
     (`MAX_PIECES`), which may hold one and is tried as the session; another marker (a parameter's
     text, whose sessions its own key carries; the org's URL; a setting) is text too. Too many
     shapes to tell apart (`TOP`), or none, and the session stays."""
-    try:
-        compiled = re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
     if not any(SESSION in shape for shape in shapes) or not _linear(pattern):
+        return False
+    try:
+        compiled = re.compile(pattern)  # `(?<=a*)b` parses, but a look-behind needs a fixed width
+    except (re.error, RecursionError, OverflowError):
         return False
     for shape in shapes:
         if TOP in shape:
@@ -171,7 +167,6 @@ def redaction_removes(pattern: str, replacement: str, shapes: frozenset[Shape]) 
     return True
 
 
-
 # The pattern is the scanned code's, run here on text built from the scanned code: one a backtracking
 # engine cannot run in time (`(a|a)*b`, `a*a*a*b` on a long run of `a`) would stop the scan. So only a
 # pattern with one repeat at most, of a single character (`.*`, `[^<]*`, `\\s+`), and no back-reference
@@ -182,6 +177,7 @@ _SINGLE_CHARACTER = frozenset({"LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
+@functools.lru_cache(maxsize=256)
 def _linear(pattern: str) -> bool:
     """Whether a redaction's pattern has at most one repeat, of a single character, and no
     back-reference (see `_MAX_REDACTED_TEXT`)."""
@@ -216,11 +212,12 @@ def _linear(pattern: str) -> bool:
             todo.extend(a for a in arg if isinstance(a, _parser.SubPattern | tuple | list))
     return True
 
-def redact(arg: Value, inner: Trace) -> Value:
-    """The caller's argument `arg` where a redaction (found in the callee's trace `inner`) applied
-    to it: without its sessions where the pattern removes them from its known text; its own
-    parameters flagged in turn, for its caller to check."""
-    found = _redaction_of(inner)
+
+def redact(arg: Value, key: int) -> Value:
+    """The caller's argument `arg` where the redaction the callee's flagged `key` went through
+    applied to it: without its sessions where the pattern removes them from its known text; its
+    own parameters flagged in turn, for its caller to check."""
+    found = _redaction_of(key)
     if found is None:
         return arg
     taint = arg.deep_taint()
@@ -413,7 +410,6 @@ def join(a: Value, b: Value) -> Value:
     return Value(taint, params, strings, types, facets)
 
 
-
 def same_but_paths(a: Value, b: Value) -> bool:
     """Whether two values say the same but for the paths (traces) their sources and parameters
     came by: the same sources, parameters, texts, types and parts."""
@@ -422,6 +418,7 @@ def same_but_paths(a: Value, b: Value) -> bool:
     return a.taint.keys() == b.taint.keys() and a.params.keys() == b.params.keys() and a.strings == b.strings \
         and a.types == b.types and a.facets.keys() == b.facets.keys() \
         and all(same_but_paths(f, b.facets[k]) for k, f in a.facets.items())
+
 
 def _join_traces(a: dict[K, Trace], b: dict[K, Trace]) -> dict[K, Trace]:
     if all(k in a for k in b):
@@ -637,7 +634,7 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
                 {k: substitute(f, args, call_step, receiver, only_receiver=only_receiver)
                  for k, f in v.facets.items()})
     for key, inner in sorted(v.params.items()):
-        redacted = bool(key & REDACTED)
+        flagged = key if key & REDACTED else None
         key = unredacted(key)
         i, part = param_part(key)
         if i == RECEIVER:
@@ -655,8 +652,8 @@ def substitute(v: Value, args: list[Value], call_step: Step | None,
             arg = _argument_field(args[i], key)
         else:
             arg = args[i] if part is None else request_part(args[i], part)
-        if redacted:
-            arg = redact(arg, inner)
+        if flagged is not None:
+            arg = redact(arg, flagged)
         if part is None and arg.facets:
             # a record, a request: it keeps its parts, each session where it was (a request's
             # header is not its body), on the path through this call
