@@ -153,7 +153,6 @@ class SourceHit:
     cases: tuple[Value, ...] = ()
 
 
-
 def _class_name(e: Expr | None) -> str:
     """`Logger` / `nebula.Logger` as a call's receiver names it (lower case), else ""."""
     if isinstance(e, Name):
@@ -2624,7 +2623,6 @@ def _printed(v: Value) -> Value:
     return request_part(v, "endpoint") if v.types and v.types <= api.HTTP_REQUEST_TYPES else v
 
 
-
 _A_SESSION = frozenset({(SESSION,)})  # the text of a value that is a session and nothing else
 ORG_ID_LENGTH = 15  # a session ID starts with its org's 15-character Id, then `!`
 
@@ -2643,6 +2641,7 @@ def _org_id_of_session(name: str, call: Call) -> bool:
 
 def _is_int(e: Expr, value: int) -> bool:
     return isinstance(e, Lit) and not e.is_string and e.value.isdigit() and int(e.value) == value
+
 
 def _keeps_org_prefix(name: str, call: Call, receiver: Value) -> bool:
     """Whether `receiver.<name>(...)` keeps where an org URL starts: every shape of the receiver
@@ -2669,7 +2668,7 @@ def _cuts_last_characters(name: str, call: Call) -> bool:
     """`s.substring(0, s.length() - 1)`, `s.left(s.length() - 1)`: a trailing character or two cut off."""
     first = call.args[0] if call.args else None
     if name == "substring" and len(call.args) == 2:
-        return isinstance(first, Lit) and not first.is_string and first.value == "0" and _length_less(call.args[1])
+        return first is not None and _is_int(first, 0) and _length_less(call.args[1])
     return name == "left" and len(call.args) == 1 and _length_less(first)
 
 

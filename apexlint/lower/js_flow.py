@@ -38,6 +38,7 @@ sink is recorded only when a session value (or a stand-in) reaches it (sinks the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
@@ -234,17 +235,26 @@ def bundle_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
             inner = inner.named_children[0]
         if inner is None or inner.type != "object":
             continue
-        for pair in inner.named_children:
-            if pair.type == "pair":
-                key, fn = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            elif pair.type == "method_definition":
-                key, fn = pair.child_by_field_name("name"), pair
-            else:
-                continue
-            if key is not None and fn is not None and fn.type in FUNCTION_TYPES:
-                found.append((unit.text(key).strip(_QUOTES), fn))
+        found.extend((key, fn) for key, fn in object_pairs(unit, inner) if fn.type in FUNCTION_TYPES)
     return found
 
+
+
+def object_pairs(unit: ScriptUnit, obj: Node | None) -> Iterator[tuple[str, Node]]:
+    """The members of an object literal, in order: `key: value` (`{url: u, beforeSend: setAuth}`)
+    as the key written, unquoted, and the value's node; a method (`{send(x) {...}}`) as its name
+    and its own node."""
+    if obj is None or obj.type != "object":
+        return
+    for pair in obj.named_children:
+        if pair.type == "pair":
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        elif pair.type == "method_definition":
+            key, value = pair.child_by_field_name("name"), pair
+        else:
+            continue
+        if key is not None and value is not None:
+            yield unit.text(key).strip(_QUOTES), value
 
 def helper_this(unit: ScriptUnit, node: Node) -> bool:
     """Whether `this` at `node` of an Aura helper is the helper: inside one of its methods, through
@@ -621,13 +631,9 @@ class ScriptFlow:
         if init.type in FUNCTION_TYPES:
             self.functions[name] = (self.cur, init)
         elif init.type == "object":
-            for pair in init.named_children:
-                key = pair.child_by_field_name("key") if pair.type == "pair" else None
-                value = pair.child_by_field_name("value") if pair.type == "pair" else None
-                if key is not None and value is not None and value.type in FUNCTION_TYPES:
-                    self.functions[f"{name}.{self.cur.text(key).strip(_QUOTES)}"] = (self.cur, value)
-                elif pair.type == "method_definition" and (method := pair.child_by_field_name("name")):
-                    self.functions[f"{name}.{self.cur.text(method)}"] = (self.cur, pair)
+            for key, value in object_pairs(self.cur, init):
+                if value.type in FUNCTION_TYPES:
+                    self.functions[f"{name}.{key}"] = (self.cur, value)
 
     def _bind_pattern(self, target: Node, value: JsValue) -> None:
         """Bind a name or destructuring pattern; destructured names get the property or taint."""
@@ -915,15 +921,9 @@ class ScriptFlow:
         request context the caller just opened (`request_urls`), as an inline callback is when the
         walk goes through it: the headers it sets are that request's (jQuery calls it with the
         request, `jqXHR`)."""
-        if settings is None or settings.type != "object":
-            return
-        for pair in settings.named_children:
-            if pair.type != "pair":
-                continue
-            name, given = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            if name is None or given is None or self.cur.text(name).strip(_QUOTES) != key:
-                continue
-            self.run_callback(given, [UNKNOWN, UNKNOWN])
+        for name, given in object_pairs(self.cur, settings):
+            if name == key:
+                self.run_callback(given, [UNKNOWN, UNKNOWN])
 
     def run_callback(self, fn: Node, args: list[JsValue]) -> None:
         """Run a function a library calls back (written in place, or a function of the page's named
