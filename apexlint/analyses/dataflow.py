@@ -1712,13 +1712,14 @@ class _MethodRun:
                 return self._unshared
             handed = _handed_on(body, self.scope.types)
             items, other = _list_uses(body, self.scope.types)
+            given = _assigned(body)
             lists = {n for n in items if n not in params and n not in handed and n not in other
-                     and _made_list(body, n)}
+                     and _made_list(given.get(n, []))}
             # an object in a list is the list's until the list is printed: one made by a single
             # `new` (in a loop, one per turn), so that what it is given after `add` is its variable's
             unshared = {n for n in made - handed
                         if all(c in lists for c in _holders(items, n))
-                        and (not _holders(items, n) or _assigned_once(body, n))}
+                        and (not _holders(items, n) or len(given.get(n, [])) == 1)}
             self._unshared = frozenset(unshared)
             self._unshared_lists = {c: frozenset(items[c]) for c in sorted(lists) if items[c] <= unshared}
         return self._unshared
@@ -2356,10 +2357,13 @@ def _list_uses(body: Sequence[Stmt], local_names: Container[str]) -> tuple[dict[
     return items, other
 
 
-def _assigned_once(body: Sequence[Stmt], name: str) -> bool:
-    """A local given a value by one statement only."""
-    return sum(1 for stmt in body if isinstance(stmt, Assign) and isinstance(stmt.target, Name)
-               and stmt.target.name == name) == 1
+def _assigned(body: Sequence[Stmt]) -> dict[str, list[Expr]]:
+    """The values each local is given by the statements of a body (`x = …`), in order."""
+    out: dict[str, list[Expr]] = {}
+    for stmt in body:
+        if isinstance(stmt, Assign) and isinstance(stmt.target, Name):
+            out.setdefault(stmt.target.name, []).append(stmt.value)
+    return out
 
 
 def _holders(items: Mapping[str, set[str]], name: str) -> list[str]:
@@ -2367,10 +2371,8 @@ def _holders(items: Mapping[str, set[str]], name: str) -> list[str]:
     return [c for c, held in items.items() if name in held]
 
 
-def _made_list(body: Sequence[Stmt], name: str) -> bool:
-    """A local only ever given a new, empty list (`List<Row> rows = new List<Row>();`)."""
-    given = [stmt.value for stmt in body if isinstance(stmt, Assign) and isinstance(stmt.target, Name)
-             and stmt.target.name == name]
+def _made_list(given: Sequence[Expr]) -> bool:
+    """Whether a local is only ever given a new, empty list (`List<Row> rows = new List<Row>();`)."""
     return bool(given) and all(isinstance(v, New) and not v.args and not v.items
                                and (base_type(v.type) == "list" or v.type.endswith("[]")) for v in given)
 
