@@ -374,14 +374,17 @@ class MethodIR:
 
 @frozen
 class BodyRef:
-    """A method body not lowered yet: the byte range of its block in the file as read."""
+    """A method body not lowered yet: the byte range of its block in the file as read; or, with
+    `node_type` "fields", a class's field initialisers (its `<fields>` method), from the first
+    declaration with one to the last, each declaration's byte range in `parts`."""
 
     path: str
     start_byte: int
     end_byte: int
-    node_type: str  # "block", "trigger_body": checked when the file is parsed again
+    node_type: str  # "block", "trigger_body", "fields": checked when the file is parsed again
     owner: str  # "cls.method", as sources found in the body name their method
     is_test: bool
+    parts: tuple[int, ...] = ()  # "fields": start and end byte of each field declaration, in order
 
 
 @frozen
@@ -395,6 +398,24 @@ class FieldIR:
     init: Expr | None = None
     is_property: bool = False
     refs: str = ""  # identifiers the initialiser mentions (see MethodIR.refs)
+    # its initialiser is lowered later, with the class's others, as the statements of the class's
+    # `<fields>` method (a `BodyRef` "fields"): `init` is None then, and `refs` are the identifiers
+    # of the initialiser's text outside string literals
+    deferred: bool = False
+    # a deferred initialiser's text has a `(` outside string literals: a call or a `new` with
+    # arguments, which may change what its arguments name (`demand._deferred_written_names`)
+    calls: bool = False
+
+
+def field_assignments(cls: str, fields: Iterable[FieldIR]) -> tuple[Stmt, ...]:
+    """A class's field initialisers as the statements of its `<fields>` method: an assignment to
+    each field (of the class if static, else of `this`) at its name, in declaration order."""
+    return tuple(Assign(f.span, FieldGet(f.span, _field_owner(cls, f), f.name), f.init)
+                 for f in fields if f.init is not None)
+
+
+def _field_owner(cls: str, f: FieldIR) -> Expr:
+    return Name(f.span, cls) if "static" in f.modifiers else This(f.span)
 
 
 @frozen

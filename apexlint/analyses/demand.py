@@ -27,7 +27,7 @@ both on every fixture package).
 from __future__ import annotations
 
 from apexlint.analyses.callgraph import CallGraph, walk_exprs
-from apexlint.ir import Assign, Call, Expr, FieldGet, Index, Name, New, Stmt, This
+from apexlint.ir import Assign, BodyRef, Call, ClassIR, Expr, FieldGet, Index, MethodIR, Name, New, Stmt, This
 from apexlint.model.catalog import PAGE_CONTENT_CALLS
 from apexlint.model.package import PackageModel, base_type
 
@@ -91,7 +91,9 @@ class Demand:
                 continue
             written = self._written.get(mid)
             if written is None:
-                written = self._written[mid] = _written_names(self.model.body(self.model.methods[mid]))
+                info = self.model.methods[mid]
+                written = self._written[mid] = _deferred_written_names(info.cls) if _deferred(info.method) \
+                    else _written_names(self.model.body(info))
             own, qualified = written
             # `f = x` / `this.f = x` in class D writes D's own `f` (or an outer class's), never
             # another class's field of the same name
@@ -154,6 +156,37 @@ def _written_names(body: tuple[Stmt, ...]) -> tuple[frozenset[str], frozenset[st
             elif isinstance(e, New):
                 for a in e.args:
                     _chain_names(a, own, qualified)
+    return frozenset(own), frozenset(qualified)
+
+
+def _deferred(method: MethodIR) -> bool:
+    """Whether `method` is a class's `<fields>` whose initialisers are not lowered yet."""
+    return isinstance(method.code, BodyRef) and method.code.node_type == "fields"
+
+
+def _deferred_written_names(cls: ClassIR | None) -> tuple[frozenset[str], frozenset[str]]:
+    """`_written_names` of the `<fields>` of `cls` left for later, without lowering them (WSDL2Apex
+    classes declare thousands of initialisers, and a field name such as `type` asks for the
+    writers of hundreds): each initialised field through `this` (or its class, if static), and
+    every identifier an initialiser with a call or a `new` with arguments mentions, both ways: a
+    superset of what lowering would find (an array's elements, `new String[]{SOAP_M_URI, 'x'}`,
+    are not changed by it)."""
+    own: set[str] = set()
+    qualified: set[str] = set()
+    if cls is None:
+        return frozenset(), frozenset()
+    for f in cls.fields:
+        if not f.deferred:
+            continue
+        if "static" in f.modifiers:
+            qualified.add(f.name)
+            own.add(cls.name)
+        else:
+            own.add(f.name)
+        if f.calls:
+            mentioned = f.refs.split()
+            own.update(mentioned)
+            qualified.update(mentioned)
     return frozenset(own), frozenset(qualified)
 
 

@@ -53,6 +53,7 @@ from apexlint.ir import (
     Throw,
     TriggerIR,
     apex_name,
+    field_assignments,
     refs_text,
 )
 from apexlint.lower.suppressions import parse_directive
@@ -143,6 +144,9 @@ class _FileLowering:
         self._owner = ""
         self._refs: set[str] = set()
         self._in_test = False
+        # the field declarations of the class being lowered whose initialisers are left for later
+        # (`_deferrable`), as start and end bytes; None while initialisers are lowered now
+        self._deferred: list[int] | None = None
         self._nesting = 0
         self._too_deep_noted = False
 
@@ -322,18 +326,65 @@ class _FileLowering:
         methods: list[MethodIR] = []
         kind = self.same(node.type.split("_")[0])
         full_display = display if outer_display is None else f"{outer_display}.{display}"
+        span = self.span(name_node or node)
         if body is not None:
             self._class_bodies.append(body)
+            outer_deferred, self._deferred = self._deferred, [] if self._deferrable(body) else None
             try:
                 for member in body.children:
                     self.lower_member(member, name, full_display, is_test, fields, methods)
+                if self._deferred:
+                    methods.append(self._deferred_initialisers(name, span, is_test, fields, self._deferred))
             finally:
                 self._class_bodies.pop()
+                self._deferred = outer_deferred
         self.classes.append(ClassIR(
             name=name, display=display if outer_display is None else f"{outer_display}.{display}", kind=kind,
-            path=self.src.path, span=self.span(name_node or node), superclass=superclass,
+            path=self.src.path, span=span, superclass=superclass,
             interfaces=tuple(i for i in interfaces if i), modifiers=mods, annotations=annos,
             fields=tuple(fields), methods=tuple(methods), outer=outer, is_test=is_test))
+
+    def _deferrable(self, body: Node) -> bool:
+        """Whether the initialisers of a class's fields are left for later (see `lower/lazy.py`):
+        when bodies are, and none of them holds what lowering must find now. All of a class's or
+        none: they are the statements of one method, `<fields>`. (WSDL2Apex classes declare
+        thousands, `String[] x_type_info = new String[]{...}`, most never analysed: lowering them
+        was a third of the time apex-mdapi's MetadataService.cls took, and the analysis reads 64
+        of its 1,017 classes' initialisers.)"""
+        if not self.lazy:
+            return False
+        found = False
+        for member in body.children:
+            if member.type != "field_declaration" or not any(
+                    d.child_by_field_name("value") is not None for d in member.children_by_field_name("declarator")):
+                continue
+            if any(c.type == "accessor_list" for c in member.children) \
+                    or self._needed_now(member.start_byte, member.end_byte):
+                return False
+            found = True
+        return found
+
+    def _deferred_initialisers(self, cls: str, span: Span, is_test: bool, fields: list[FieldIR],
+                               parts: list[int]) -> MethodIR:
+        """The `<fields>` method of a class whose initialisers were left for later: the one the
+        package model makes of lowered ones (`model.package._field_initializer`), its statements
+        lowered when an analysis reads them."""
+        refs = {f.name for f in fields if f.deferred}
+        for f in fields:
+            refs.update(f.refs.split())
+        return MethodIR(
+            name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
+            modifiers=frozenset(), annotations=frozenset(),
+            code=BodyRef(self.src.path, parts[0], parts[-1], "fields", f"{cls}.<fields>", is_test, tuple(parts)),
+            span=span, body_span=span, is_test=is_test, refs=refs_text(refs))
+
+    def lower_fields(self, declarations: list[Node], cls: str, is_test: bool) -> tuple[Stmt, ...]:
+        """The statements of a class's `<fields>` method, of its field declarations (lower/lazy.py)."""
+        fields: list[FieldIR] = []
+        methods: list[MethodIR] = []
+        for node in declarations:
+            self.lower_field(node, cls, is_test, fields, methods)
+        return field_assignments(cls, fields)
 
     def _field_names(self, body: Node) -> tuple[frozenset[str], frozenset[str]]:
         """The names of the fields a class body declares, and of those that are static (asked only
@@ -389,6 +440,15 @@ class _FileLowering:
                 continue
             display = self.text(name_node)
             value = decl.child_by_field_name("value")
+            if value is not None and self._deferred is not None:
+                if not self._deferred or self._deferred[-1] != node.end_byte:
+                    self._deferred += (node.start_byte, node.end_byte)
+                text = _STRING_LITERAL.sub(b"''", self._lower_case()[value.start_byte:value.end_byte])
+                fields.append(FieldIR(
+                    name=apex_name(display), display=display, type=ftype, modifiers=mods, annotations=annos,
+                    span=self.span(name_node), refs=refs_text(_IDENTIFIER.findall(text.decode("ascii", "ignore"))),
+                    deferred=True, calls=b"(" in text))
+                continue
             self._begin(f"{cls}.{apex_name(display)}", cls_test)
             init = self.expr(value) if value is not None else None
             self._stmts.clear()
@@ -1072,8 +1132,9 @@ def _unquote_apex(raw: str) -> str:
 
 
 def lower_apex(src: SourceText, kind: FileKind, lazy: bool = False) -> FileIR:
-    """Parse and lower one `.cls` or `.trigger` file; with `lazy`, bodies are lowered only
-    when they hold what lowering itself must find (sources, token literals). Suppression
+    """Parse and lower one `.cls` or `.trigger` file; with `lazy`, bodies (and a class's field
+    initialisers) are lowered only when they hold what lowering itself must find (sources, token
+    literals). Suppression
     directives are found in the whole file, lowered now or not (`_FileLowering.directives`)."""
     tree = parse_apex(src.buffer)
     lowering = _FileLowering(src, lazy)
@@ -1156,6 +1217,9 @@ def _needed_offsets(lowered: bytes, token_starts: list[int]) -> list[int]:
 
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")  # over the lower-cased text: what a lazy body mentions
+# An Apex string literal, in bytes: a deferred initialiser's identifiers are taken from its text
+# without them (a WSDL2Apex `_type_info` array names the fields of its class in strings)
+_STRING_LITERAL = re.compile(rb"'(?:[^'\\\n]|\\.)*'")
 
 
 def _created(type_text: str) -> str:

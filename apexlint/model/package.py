@@ -17,12 +17,10 @@ from apexlint.ir import (
     Assign,
     BodyRef,
     ClassIR,
-    FieldGet,
     FileIR,
     LabelIR,
     MetadataIR,
     MethodIR,
-    Name,
     PageIR,
     Param,
     SessionTest,
@@ -31,10 +29,10 @@ from apexlint.ir import (
     Span,
     Stmt,
     TemplateBinding,
-    This,
     TriggerIR,
     UnfollowedCall,
     UrlUse,
+    field_assignments,
     refs_text,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
@@ -725,20 +723,15 @@ def formula_field_name(src: SourceSite) -> tuple[str, str] | None:
 
 def _field_initializer(c: ClassIR) -> MethodIR | None:
     """Field initialisers as one synthetic method, so the analyses see them as assignments."""
-    body = []
-    for f in c.fields:
-        if f.init is None:
-            continue
-        owner = Name(f.span, c.name) if "static" in f.modifiers else This(f.span)
-        body.append(Assign(f.span, FieldGet(f.span, owner, f.name), f.init))
+    body = field_assignments(c.name, c.fields)
     if not body:
-        return None
+        return None  # none, or lowering left them for later and made the method (ir.FieldIR.deferred)
     refs = {f.name for f in c.fields if f.init is not None}
     for f in c.fields:
         refs.update(f.refs.split())
     return MethodIR(
         name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
-        modifiers=frozenset(), annotations=frozenset(), code=(tuple(body), ()), span=c.span,
+        modifiers=frozenset(), annotations=frozenset(), code=(body, ()), span=c.span,
         body_span=c.span, is_test=c.is_test, refs=refs_text(refs))
 
 
