@@ -31,7 +31,8 @@ class SourceText:
     """Decoded text of one file plus what is needed to map parse positions back to it. (A plain
     class: a stdlib dataclass would cost every scan's start-up its code generation.)"""
 
-    __slots__ = ("_ascii", "_buffer", "_lines", "_parse_lines", "edits", "lossy", "parse_text", "path", "text")
+    __slots__ = ("_ascii", "_ascii_known", "_buffer", "_lines", "_parse_lines", "edits", "lossy", "parse_text", "path",
+                 "text")
 
     def __init__(self, path: str, text: str, parse_text: str, edits: dict[int, tuple[LineEdit, ...]] | None = None,
                  lossy: bool = False) -> None:
@@ -43,7 +44,8 @@ class SourceText:
         self._buffer: bytes | None = None
         self._lines: list[str] | None = None
         self._parse_lines: list[str] | None = None
-        self._ascii: list[bool] | None = None
+        self._ascii: list[bool] | None = None  # see `_ascii_rows`, once `_ascii_known`
+        self._ascii_known = False
 
     @property
     def buffer(self) -> bytes:
@@ -101,19 +103,23 @@ class SourceText:
             return char_col + 1
         return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
 
-    def _ascii_rows(self) -> list[bool]:
-        """Rows where bytes, characters and UTF-16 units coincide (no edits, ASCII only)."""
-        if self._ascii is None:
-            self._ascii = [line.isascii() and i not in self.edits for i, line in enumerate(self.lines)]
+    def _ascii_rows(self) -> list[bool] | None:
+        """Rows where bytes, characters and UTF-16 units coincide (no edits, ASCII only); None
+        when all do (most files: one test of the whole text instead of one list entry a line)."""
+        if not self._ascii_known:
+            self._ascii = None if not self.edits and self.text.isascii() else \
+                [line.isascii() and i not in self.edits for i, line in enumerate(self.lines)]
+            self._ascii_known = True
         return self._ascii
 
     def span(self, start: Point, end: Point) -> Span:
         """Span of the original text between two parse-buffer points (end exclusive)."""
         sr, sc = start
         er, ec = end
-        ascii_rows = self._ascii_rows()
-        if sr < len(ascii_rows) and er < len(ascii_rows) and ascii_rows[sr] and ascii_rows[er] \
-                and (er, ec) > (sr, sc) and sc <= len(self.lines[sr]):
+        lines = self.lines
+        ascii_rows = self._ascii if self._ascii_known else self._ascii_rows()
+        if sr < len(lines) and er < len(lines) and (ascii_rows is None or (ascii_rows[sr] and ascii_rows[er])) \
+                and (er, ec) > (sr, sc) and sc <= len(lines[sr]):
             return Span(sr + 1, sc + 1, er + 1, ec + 1)
         s_char = self._char_col(sr, sc)
         e_char = self._char_col(er, ec)
