@@ -2195,7 +2195,14 @@ class _MethodRun:
             detail.append(("metadataTypes", ",".join(types)))
         if names:
             detail.append(("fullNames", ",".join(names)))
-        request = Value(facets={"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body})
+        facets = {"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body}
+        params = target.method.params
+        if params and params[0].type.lower() == "string" and args and not (
+                isinstance(call.args[0], Lit) and call.args[0].is_string):
+            # `deleteMetadata(type, …)`, `readMetadata(type, …)`: a type name not written here (a
+            # helper's parameter) is read where its callers' values are known
+            facets["metadatatype"] = args[0]
+        request = Value(facets=facets)
         self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
                   call.text, request, tuple(detail))
         return Value(types=frozenset({base_type(target.method.return_type)}))

@@ -381,6 +381,7 @@ _XSI_TYPE = lazy(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
 _FULL_NAME = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|newFullName)>([^<]{1,255})</")
 # deleteMetadata / renameMetadata name their type in an element, not in xsi:type
 _TYPE_ELEMENT = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
+_TYPE_NAME = lazy(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 _TOOLING_TYPE = lazy(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 # Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
 _TOOLING_NOT_WRITES = lazy(
@@ -440,6 +441,9 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         passed = {model.classes[t].display.rpartition(".")[2] for t in facets.get("body", Value()).types
                   if _metadata_class(model, t)} if operation.lower() != "deploy" else set()
         found = set(types) | set(filter(None, details.get("metadataTypes", "").split(","))) | passed
+        # a type name the port method was given through a parameter, as its callers wrote it
+        found.update(t for s in facets.get("metadatatype", Value()).strings
+                     if _TYPE_NAME.fullmatch(t := "".join(s)))
         # the base class alone names no type: "whose metadata type apexlint could not determine"
         types = tuple(sorted(found - _BASE_TYPES))
     if details.get("fullNames"):
