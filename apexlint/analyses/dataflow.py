@@ -1957,8 +1957,8 @@ class _MethodRun:
                 return receiver
         if name == "replaceall" and (redacted := self.redaction(call, receiver)) is not None:
             return redacted
-        if name == "replace" and (cls in ("string", "?") or receiver.strings) \
-                and (swapped := _swapped(receiver, call)) is not None:
+        if (name == "replace" or (name == "replaceall" and _upgrades_scheme(call))) \
+                and (cls in ("string", "?") or receiver.strings) and (swapped := _swapped(receiver, call)) is not None:
             return swapped
         if name in ("replace", "replaceall") and len(args) == 2 \
                 and (filled := _filled(receiver, call, args[1])) is not None:
@@ -2455,11 +2455,21 @@ def _swapped(receiver: Value, call: Call) -> Value | None:
     if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
         return None
     old, new = (a.value for a in call.args if isinstance(a, Lit))
-    if not old or _HOST_CHARS.search(old):
+    if not old or (_HOST_CHARS.search(old) and not _upgrades_scheme(call)):
         return None
     kept = derived(receiver, keep_strings=True, types=frozenset({"string"}))
     shapes = frozenset(tuple(p if p.startswith("\x00") else p.replace(old, new) for p in s) for s in kept.strings)
     return replace(kept, strings=shapes)
+
+
+def _upgrades_scheme(call: Call) -> bool:
+    """`url.replace('http:', 'https:')` (`'http://'`, `'https://'`): the same host over https, as
+    code wrote for `URL.getSalesforceBaseUrl()`, which could give an `http:` URL. No regular
+    expression characters: `replaceAll` reads it the same."""
+    if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
+        return False
+    old, new = (a.value.lower() for a in call.args if isinstance(a, Lit))
+    return old in ("http:", "http://") and new == "https" + old[4:]
 
 
 def _trigger_new_row(e: Expr) -> bool:
