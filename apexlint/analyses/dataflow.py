@@ -2625,7 +2625,10 @@ def _url_built(args: list[Value]) -> Value:
         absolute = spec is not None and _ABSOLUTE_URL.match(spec) is not None
         parts = [args[1]] if absolute else args
     elif len(args) >= 3:  # protocol, `://`, host, [`:` port,] file
-        parts = [args[0], literal("://"), args[1], *([literal(":"), args[2]] if len(args) == 4 else []), args[-1]]
+        # the port is an Integer: its text, where known, else none (`getPort()` is -1 where the URL
+        # names no port, and no number moves the URL to another host)
+        port = [literal(":"), args[2]] if len(args) == 4 and _digits(args[2]) else []
+        parts = [args[0], literal("://"), args[1], *port, args[-1]]
     else:
         parts = args
     out = literal("")  # text, though the one part be of unknown text
@@ -2635,6 +2638,11 @@ def _url_built(args: list[Value]) -> Value:
 
 
 _ABSOLUTE_URL = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+
+
+def _digits(v: Value) -> bool:
+    """Whether every text `v` may be is a number written out (a port)."""
+    return bool(v.strings) and all(len(s) == 1 and s[0].isdigit() for s in v.strings)
 
 
 def _printed(v: Value) -> Value:
