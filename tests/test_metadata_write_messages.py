@@ -240,3 +240,11 @@ def test_a_type_a_port_helper_is_given_is_the_type_its_callers_pass(findings: di
     f = findings[("PortCleanupSteps.cls", 12)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "deleteMetadata of RemoteSiteSetting:" in f.message
+
+
+def test_the_full_names_a_port_delete_is_given_are_the_records_deleted(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    foreign = findings[("ForeignRecordCleanup.cls", 8)]
+    assert (foreign.rule_id, foreign.level.value) == ("SID004", "warning")
+    assert "deleteMetadata of CustomMetadata (Region_Map__mdt.Default), which is not in the package namespace" \
+        in foreign.message

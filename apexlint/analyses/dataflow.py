@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
-from apexlint.analyses.endpoints import url_host
+from apexlint.analyses.endpoints import full_name, url_host
 from apexlint.analyses.run_time_classes import RunTimeClasses
 from apexlint.analyses.values import (
     ANY_PART,
@@ -2196,12 +2196,16 @@ class _MethodRun:
         if names:
             detail.append(("fullNames", ",".join(names)))
         facets = {"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body}
-        params = target.method.params
-        if params and params[0].type.lower() == "string" and args and not (
-                isinstance(call.args[0], Lit) and call.args[0].is_string):
-            # `deleteMetadata(type, …)`, `readMetadata(type, …)`: a type name not written here (a
-            # helper's parameter) is read where its callers' values are known
-            facets["metadatatype"] = args[0]
+        operation = target.method.name
+        if operation in _TYPE_NAMED_OPERATIONS and args:
+            # `deleteMetadata(type, fullNames)`, `readMetadata(…)`, `renameMetadata(type, old, new)`:
+            # a type name not written here (a helper's parameter), and the full names, are read
+            # where the values are known, the callers' through the summary
+            if not (isinstance(call.args[0], Lit) and call.args[0].is_string):
+                facets["metadatatype"] = args[0]
+            named = join_all(args[1:3] if operation == "renamemetadata" else args[1:2])
+            if named.strings:
+                facets["fullnames"] = named
         request = Value(facets=facets)
         self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
                   call.text, request, tuple(detail))
@@ -2233,11 +2237,11 @@ class _MethodRun:
         """Full names written: from the objects passed in, else from the wrapper class's field."""
         local = body.facets.get("fullname")
         if local is not None and local.strings:
-            return {n for shape in local.strings if (n := _full_name(shape, self.model.namespace))}
+            return {n for shape in local.strings if (n := full_name(shape, self.model.namespace))}
         out: set[str] = set()
         for t in body.types:
             v = self.read_field((t, "fullname"))  # a reader: re-run when another method sets it
-            out.update(n for shape in v.strings if (n := _full_name(shape, self.model.namespace)))
+            out.update(n for shape in v.strings if (n := full_name(shape, self.model.namespace)))
         return out
 
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
@@ -2262,6 +2266,10 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+# Metadata API port operations whose first argument names the metadata type, the next the full names
+_TYPE_NAMED_OPERATIONS = frozenset({"deletemetadata", "readmetadata", "renamemetadata"})
 
 
 def _handed_on(body: Sequence[Stmt], local_names: Container[str] = ()) -> set[str]:
@@ -2602,18 +2610,6 @@ def _cannot_carry(type_name: str) -> bool:
 # A page named for the session it renders (`GenerateSessionIdForLWC`, `Session_Id`), not merely
 # for a session of some other kind (`SessionAgendaPdf`)
 _SESSION_PAGE_NAME = lazy(r"session_?id", re.IGNORECASE)
-
-
-def _full_name(shape: tuple[str, ...], namespace: str) -> str:
-    """A metadata full name as far as its text is known: the literal; or, when it starts with the
-    package's namespace, that start and `*` (`'acme__Config__mdt.' + name` is some record of
-    the package's own type); else "" (a name built at run time, owner unknown)."""
-    if not shape or shape[0].startswith("\x00"):
-        return ""
-    if len(shape) == 1:
-        return shape[0]
-    start = shape[0].lower()
-    return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
 
 
 def _url_built(args: list[Value]) -> Value:

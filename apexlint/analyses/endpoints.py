@@ -448,8 +448,24 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         types = tuple(sorted(found - _BASE_TYPES))
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
+    # the full names a port call was given (`deleteMetadata(type, fullNames)`), as its callers wrote them
+    given = {n for s in facets.get("fullnames", Value()).strings if (n := full_name(s, model.namespace))}
+    if write and given:
+        names = tuple(sorted(set(names) | given))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names,
                       runs_anonymous_apex(endpoints, operation, body_text))
+
+
+def full_name(shape: tuple[str, ...], namespace: str) -> str:
+    """A metadata full name as far as its text is known: the literal; or, when it starts with the
+    package's namespace, that start and `*` (`'acme__Config__mdt.' + name` is some record of
+    the package's own type); else "" (a name built at run time, owner unknown)."""
+    if not shape or shape[0].startswith("\x00"):
+        return ""
+    if len(shape) == 1:
+        return shape[0]
+    start = shape[0].lower()
+    return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
 
 
 def runs_anonymous_apex(endpoints: tuple[Endpoint, ...], operation: str, body: str) -> bool:
