@@ -875,6 +875,10 @@ class _MethodRun:
         # (index of the statement after which, local, what it held before) for each kill in a
         # nested block (`Assign.rejoin`) whose block has not ended yet
         self._rejoins: list[tuple[int, str, Value]] = []
+        # text fields of its class this run has set by an assignment that replaces what they held
+        # (`Assign.kills`: in the body's own block, no loop mentions them), and to what: read back
+        # as set until a call into the package (which may set them) (`held_field`)
+        self._field_env: dict[str, Value] = {}
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         self._unshared: frozenset[str] | None = None  # `unshared_objects`
@@ -921,6 +925,7 @@ class _MethodRun:
             self._read = set()
             self._backward = False
             self._rejoins = []
+            self._field_env = {}
             for at, stmt in enumerate(body):
                 self._at = at
                 self.stmt(stmt)
@@ -1149,6 +1154,14 @@ class _MethodRun:
             else:
                 self.env[target.name] = v
             return
+        if isinstance(target, Name) and not self.scope.is_local(target.name):
+            # `url = '/' + id; url = base + url;` on a field: the second reads what the first set,
+            # not the field store, which holds its own result too (a text growing without end);
+            # set again where it may not run (an `if`), it may hold either
+            if kills and self.held_field(target.name):
+                self._field_env[target.name] = v
+            elif target.name in self._field_env:
+                self._field_env[target.name] = join(self._field_env[target.name], v)
         if v.is_empty:
             return
         if isinstance(target, Name):
@@ -1247,11 +1260,23 @@ class _MethodRun:
         decl = next((f for f in ci.fields if f.name == key[1]), None) if ci is not None else None
         return decl is not None and "static" not in decl.modifiers
 
+    def held_field(self, name: str) -> bool:
+        """Whether `name` is a text field of the method's class (no accessor of its own), whose
+        value a run can follow from where an assignment replaces it (`_field_env`)."""
+        owner = self.model.field_owner(self.scope.cls, name) if self.scope.cls else None
+        if not owner or self.flow.getter((owner, name)) is not None \
+                or self.model.by_class.get(owner, {}).get(f"set:{name}"):
+            return False
+        return base_type(self.model.field_type(owner, name) or "") in ("string", "id")
+
     def own_field(self, key: tuple[str, str], span: Span) -> Value:
         """A read of text field `key` of the object the method runs on (`f`, `this.f`): in a
         method bound to its receivers, or read over each object of its class, what the receiver
         holds there (`RECEIVER`); otherwise, and for fields holding collections or objects or read
         through a getter, the field store."""
+        if key[1] in self._field_env and self.scope.cls and self.model.field_owner(self.scope.cls, key[1]) == key[0]:
+            self.read_field(key)  # a reader still (`readers`), though it reads what it set itself
+            return self._field_env[key[1]]
         declared = self.model.field_type(key[0], key[1]) or ""
         # a reader still: re-run, and its writers analysed, as it changes; of the class the field
         # is declared as (`private MetadataService.RemoteSiteSetting site`), as a local would be
@@ -1572,6 +1597,7 @@ class _MethodRun:
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value],
                receiver: Value = EMPTY) -> Value:
         """Apply the callees' summaries at this call, reusing the last round's answer when unchanged."""
+        self._field_env.clear()  # the callee may set the fields (of this object, or static ones)
         summaries = tuple(self.flow.summaries.get(t.id) for t in targets)
         memo = self._calls.get(call.span)
         if memo is not None and memo[0] == summaries and memo[1] == args and memo[3] == receiver:
@@ -2183,6 +2209,7 @@ class _MethodRun:
         # the port object the caller holds, where it carries a session or was given its header's
         # sessionId before the header was attached; else, as for a port of unknown origin, what
         # any of the class's objects holds (the field store)
+        self._field_env.clear()
         stub = receiver if receiver.carries_session() or _header_given(receiver) else self.object_value(port)
         # the endpoint the caller gave this port object, else (and on paths where it gave none)
         # the class's own: its initialiser, or its methods' writes
