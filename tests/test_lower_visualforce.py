@@ -553,3 +553,17 @@ def test_a_script_writing_a_closing_tag_in_pieces_is_still_one_script(closer: st
     assert ir.notifications == ()
     assert [(u.sink, u.url) for u in ir.url_uses] == [("fetch", "https://api.partner.example.com/?s={!$Api.Session_ID}")]
     assert [u.span.start_line for u in ir.url_uses] == [4]
+
+
+def test_a_merge_field_over_two_lines_inside_a_script_string_parses_without_notes() -> None:
+    """`'<img src="{!URLFOR($Resource.Tiles,` / `'Tiles/a.png')}"/>'`: Visualforce writes the value on
+    one line, so the browser's script is valid (triage AD-8); a session use after it is still read,
+    and a field over two lines in code (`{!isAdmin` / `}`) still parses as one identifier."""
+    ir = lower(page("<script>\n"
+                    "var tile = { html: '<img src=\"{!URLFOR($Resource.Tiles,\n"
+                    "    'Tiles/a.png')}\"/>', go: function() { return 1; } };\n"
+                    "var admin = {!isAdmin\n}, other = 2;\n"
+                    "window.open('https://x.example.com/?s={!$Api.Session_ID}');\n"
+                    "</script>"))
+    assert ir.notifications == ()
+    assert sink(ir, "window.open").in_query

@@ -234,3 +234,17 @@ def test_anonymous_apex_beside_a_write_of_a_known_type_names_the_type(
     assert "authenticates Tooling API executeAnonymous, which runs any Apex" in f.message
     assert "and the same request also makes a Tooling API POST of ApexTrigger;" in f.message
     assert "could not determine" not in f.message
+
+
+def test_a_type_a_port_helper_is_given_is_the_type_its_callers_pass(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("PortCleanupSteps.cls", 12)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "deleteMetadata of RemoteSiteSetting:" in f.message
+
+
+def test_the_full_names_a_port_delete_is_given_are_the_records_deleted(
+        findings: dict[tuple[str, int], Finding]) -> None:
+    foreign = findings[("ForeignRecordCleanup.cls", 8)]
+    assert (foreign.rule_id, foreign.level.value) == ("SID004", "warning")
+    assert "deleteMetadata of CustomMetadata (Region_Map__mdt.Default), which is not in the package namespace" \
+        in foreign.message

@@ -277,6 +277,21 @@ def test_deeply_nested_apex_is_lowered_and_keeps_its_other_findings(shape: str) 
     assert [s.span.start_line for f in lowered.files for s in f.sources] == [3]
 
 
+def test_a_long_else_if_chain_is_one_level_deep_and_read_to_its_end(tmp_path: Path) -> None:
+    """Generated code maps hundreds of codes with `if … else if …` (triage AD-9, a country list of
+    250): a chain, not nesting; a session used in its last branch is found, with no note."""
+    branches = "".join(f"        else if (code == 'C{i}') {{ out = 'Country {i}'; }}\n" for i in range(1, 300))
+    (tmp_path / "classes").mkdir()
+    (tmp_path / "classes" / "CountryNames.cls").write_text(
+        "public with sharing class CountryNames {\n    public static String name(String code) {\n"
+        "        String out;\n        if (code == 'C0') { out = 'Country 0'; }\n" + branches +
+        "        else { System.debug('unknown ' + code + UserInfo.getSessionId()); }\n"
+        "        return out;\n    }\n}\n", encoding="utf-8")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert [(f.rule_id, f.location.span.start_line) for f in result.findings] == [("SID003", 304)]
+    assert not [n for n in result.notifications if n.code == "nesting-too-deep"]
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
 def test_a_small_zip_of_scripts_cannot_cost_more_than_a_few_seconds() -> None:
     job = LoweringJob("staticresources/parts.resource", FileKind.STATIC_RESOURCE, many_member_bomb(script=True), "",

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from apexlint.analyses.callgraph import CallGraph, Resolution, Scope, is_exception_class, walk_exprs
 from apexlint.analyses.demand import Demand
-from apexlint.analyses.endpoints import url_host
+from apexlint.analyses.endpoints import full_name, url_host
 from apexlint.analyses.run_time_classes import RunTimeClasses
 from apexlint.analyses.values import (
     ANY_PART,
@@ -875,6 +875,10 @@ class _MethodRun:
         # (index of the statement after which, local, what it held before) for each kill in a
         # nested block (`Assign.rejoin`) whose block has not ended yet
         self._rejoins: list[tuple[int, str, Value]] = []
+        # text fields of its class this run has set by an assignment that replaces what they held
+        # (`Assign.kills`: in the body's own block, no loop mentions them), and to what: read back
+        # as set until a call into the package (which may set them) (`held_field`)
+        self._field_env: dict[str, Value] = {}
         self._mutating = 0
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         self._unshared: frozenset[str] | None = None  # `unshared_objects`
@@ -921,6 +925,7 @@ class _MethodRun:
             self._read = set()
             self._backward = False
             self._rejoins = []
+            self._field_env = {}
             for at, stmt in enumerate(body):
                 self._at = at
                 self.stmt(stmt)
@@ -1149,6 +1154,14 @@ class _MethodRun:
             else:
                 self.env[target.name] = v
             return
+        if isinstance(target, Name) and not self.scope.is_local(target.name):
+            # `url = '/' + id; url = base + url;` on a field: the second reads what the first set,
+            # not the field store, which holds its own result too (a text growing without end);
+            # set again where it may not run (an `if`), it may hold either
+            if kills and self.held_field(target.name):
+                self._field_env[target.name] = v
+            elif target.name in self._field_env:
+                self._field_env[target.name] = join(self._field_env[target.name], v)
         if v.is_empty:
             return
         if isinstance(target, Name):
@@ -1247,11 +1260,23 @@ class _MethodRun:
         decl = next((f for f in ci.fields if f.name == key[1]), None) if ci is not None else None
         return decl is not None and "static" not in decl.modifiers
 
+    def held_field(self, name: str) -> bool:
+        """Whether `name` is a text field of the method's class (no accessor of its own), whose
+        value a run can follow from where an assignment replaces it (`_field_env`)."""
+        owner = self.model.field_owner(self.scope.cls, name) if self.scope.cls else None
+        if not owner or self.flow.getter((owner, name)) is not None \
+                or self.model.by_class.get(owner, {}).get(f"set:{name}"):
+            return False
+        return base_type(self.model.field_type(owner, name) or "") in ("string", "id")
+
     def own_field(self, key: tuple[str, str], span: Span) -> Value:
         """A read of text field `key` of the object the method runs on (`f`, `this.f`): in a
         method bound to its receivers, or read over each object of its class, what the receiver
         holds there (`RECEIVER`); otherwise, and for fields holding collections or objects or read
         through a getter, the field store."""
+        if key[1] in self._field_env and self.scope.cls and self.model.field_owner(self.scope.cls, key[1]) == key[0]:
+            self.read_field(key)  # a reader still (`readers`), though it reads what it set itself
+            return self._field_env[key[1]]
         declared = self.model.field_type(key[0], key[1]) or ""
         # a reader still: re-run, and its writers analysed, as it changes; of the class the field
         # is declared as (`private MetadataService.RemoteSiteSetting site`), as a local would be
@@ -1572,6 +1597,7 @@ class _MethodRun:
     def invoke(self, targets: tuple[MethodInfo, ...] | list[MethodInfo], call: Expr, args: list[Value],
                receiver: Value = EMPTY) -> Value:
         """Apply the callees' summaries at this call, reusing the last round's answer when unchanged."""
+        self._field_env.clear()  # the callee may set the fields (of this object, or static ones)
         summaries = tuple(self.flow.summaries.get(t.id) for t in targets)
         memo = self._calls.get(call.span)
         if memo is not None and memo[0] == summaries and memo[1] == args and memo[3] == receiver:
@@ -1957,8 +1983,8 @@ class _MethodRun:
                 return receiver
         if name == "replaceall" and (redacted := self.redaction(call, receiver)) is not None:
             return redacted
-        if name == "replace" and (cls in ("string", "?") or receiver.strings) \
-                and (swapped := _swapped(receiver, call)) is not None:
+        if (name == "replace" or (name == "replaceall" and _upgrades_scheme(call))) \
+                and (cls in ("string", "?") or receiver.strings) and (swapped := _swapped(receiver, call)) is not None:
             return swapped
         if name in ("replace", "replaceall") and len(args) == 2 \
                 and (filled := _filled(receiver, call, args[1])) is not None:
@@ -2183,6 +2209,7 @@ class _MethodRun:
         # the port object the caller holds, where it carries a session or was given its header's
         # sessionId before the header was attached; else, as for a port of unknown origin, what
         # any of the class's objects holds (the field store)
+        self._field_env.clear()
         stub = receiver if receiver.carries_session() or _header_given(receiver) else self.object_value(port)
         # the endpoint the caller gave this port object, else (and on paths where it gave none)
         # the class's own: its initialiser, or its methods' writes
@@ -2195,7 +2222,18 @@ class _MethodRun:
             detail.append(("metadataTypes", ",".join(types)))
         if names:
             detail.append(("fullNames", ",".join(names)))
-        request = Value(facets={"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body})
+        facets = {"endpoint": endpoint, "header:soap": _soap_header(stub), "body": body}
+        operation = target.method.name
+        if operation in _TYPE_NAMED_OPERATIONS and args:
+            # `deleteMetadata(type, fullNames)`, `readMetadata(…)`, `renameMetadata(type, old, new)`:
+            # a type name not written here (a helper's parameter), and the full names, are read
+            # where the values are known, the callers' through the summary
+            if not (isinstance(call.args[0], Lit) and call.args[0].is_string):
+                facets["metadatatype"] = args[0]
+            named = join_all(args[1:3] if operation == "renamemetadata" else args[1:2])
+            if named.strings:
+                facets["fullnames"] = named
+        request = Value(facets=facets)
         self.sink("soap-callout", f"{self.model.classes[port].display}.{target.method.display}", call.span,
                   call.text, request, tuple(detail))
         return Value(types=frozenset({base_type(target.method.return_type)}))
@@ -2226,11 +2264,11 @@ class _MethodRun:
         """Full names written: from the objects passed in, else from the wrapper class's field."""
         local = body.facets.get("fullname")
         if local is not None and local.strings:
-            return {n for shape in local.strings if (n := _full_name(shape, self.model.namespace))}
+            return {n for shape in local.strings if (n := full_name(shape, self.model.namespace))}
         out: set[str] = set()
         for t in body.types:
             v = self.read_field((t, "fullname"))  # a reader: re-run when another method sets it
-            out.update(n for shape in v.strings if (n := _full_name(shape, self.model.namespace)))
+            out.update(n for shape in v.strings if (n := full_name(shape, self.model.namespace)))
         return out
 
     def soap_invoke(self, call: Call, args: list[Value]) -> Value:
@@ -2255,6 +2293,10 @@ class _MethodRun:
                                 "body": args[1] if len(args) > 1 else EMPTY})
         self.sink("soap-callout", "WebServiceCallout.invoke", call.span, call.text, request, tuple(detail))
         return EMPTY
+
+
+# Metadata API port operations whose first argument names the metadata type, the next the full names
+_TYPE_NAMED_OPERATIONS = frozenset({"deletemetadata", "readmetadata", "renamemetadata"})
 
 
 def _handed_on(body: Sequence[Stmt], local_names: Container[str] = ()) -> set[str]:
@@ -2448,11 +2490,21 @@ def _swapped(receiver: Value, call: Call) -> Value | None:
     if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
         return None
     old, new = (a.value for a in call.args if isinstance(a, Lit))
-    if not old or _HOST_CHARS.search(old):
+    if not old or (_HOST_CHARS.search(old) and not _upgrades_scheme(call)):
         return None
     kept = derived(receiver, keep_strings=True, types=frozenset({"string"}))
     shapes = frozenset(tuple(p if p.startswith("\x00") else p.replace(old, new) for p in s) for s in kept.strings)
     return replace(kept, strings=shapes)
+
+
+def _upgrades_scheme(call: Call) -> bool:
+    """`url.replace('http:', 'https:')` (`'http://'`, `'https://'`): the same host over https, as
+    code wrote for `URL.getSalesforceBaseUrl()`, which could give an `http:` URL. No regular
+    expression characters: `replaceAll` reads it the same."""
+    if len(call.args) != 2 or not all(isinstance(a, Lit) and a.is_string for a in call.args):
+        return False
+    old, new = (a.value.lower() for a in call.args if isinstance(a, Lit))
+    return old in ("http:", "http://") and new == "https" + old[4:]
 
 
 def _trigger_new_row(e: Expr) -> bool:
@@ -2587,18 +2639,6 @@ def _cannot_carry(type_name: str) -> bool:
 _SESSION_PAGE_NAME = lazy(r"session_?id", re.IGNORECASE)
 
 
-def _full_name(shape: tuple[str, ...], namespace: str) -> str:
-    """A metadata full name as far as its text is known: the literal; or, when it starts with the
-    package's namespace, that start and `*` (`'acme__Config__mdt.' + name` is some record of
-    the package's own type); else "" (a name built at run time, owner unknown)."""
-    if not shape or shape[0].startswith("\x00"):
-        return ""
-    if len(shape) == 1:
-        return shape[0]
-    start = shape[0].lower()
-    return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
-
-
 def _url_built(args: list[Value]) -> Value:
     """What `new URL(...)` holds, as text: `new URL(spec)`, `new URL(context, spec)` (a relative
     spec after the context's URL, an absolute one alone), `new URL(protocol, host, file)` and
@@ -2608,7 +2648,10 @@ def _url_built(args: list[Value]) -> Value:
         absolute = spec is not None and _ABSOLUTE_URL.match(spec) is not None
         parts = [args[1]] if absolute else args
     elif len(args) >= 3:  # protocol, `://`, host, [`:` port,] file
-        parts = [args[0], literal("://"), args[1], *([literal(":"), args[2]] if len(args) == 4 else []), args[-1]]
+        # the port is an Integer: its text, where known, else none (`getPort()` is -1 where the URL
+        # names no port, and no number moves the URL to another host)
+        port = [literal(":"), args[2]] if len(args) == 4 and _digits(args[2]) else []
+        parts = [args[0], literal("://"), args[1], *port, args[-1]]
     else:
         parts = args
     out = literal("")  # text, though the one part be of unknown text
@@ -2618,6 +2661,11 @@ def _url_built(args: list[Value]) -> Value:
 
 
 _ABSOLUTE_URL = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+
+
+def _digits(v: Value) -> bool:
+    """Whether every text `v` may be is a number written out (a port)."""
+    return bool(v.strings) and all(len(s) == 1 and s[0].isdigit() for s in v.strings)
 
 
 def _printed(v: Value) -> Value:

@@ -381,6 +381,7 @@ _XSI_TYPE = lazy(r"xsi:type\s*=\s*[\"'](?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)[\"']")
 _FULL_NAME = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:fullName|fullNames|oldFullName|newFullName)>([^<]{1,255})</")
 # deleteMetadata / renameMetadata name their type in an element, not in xsi:type
 _TYPE_ELEMENT = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-Za-z0-9_]{0,79})\s*</")
+_TYPE_NAME = lazy(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 _TOOLING_TYPE = lazy(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 # Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
 _TOOLING_NOT_WRITES = lazy(
@@ -440,12 +441,31 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
         passed = {model.classes[t].display.rpartition(".")[2] for t in facets.get("body", Value()).types
                   if _metadata_class(model, t)} if operation.lower() != "deploy" else set()
         found = set(types) | set(filter(None, details.get("metadataTypes", "").split(","))) | passed
+        # a type name the port method was given through a parameter, as its callers wrote it
+        found.update(t for s in facets.get("metadatatype", Value()).strings
+                     if _TYPE_NAME.fullmatch(t := "".join(s)))
         # the base class alone names no type: "whose metadata type apexlint could not determine"
         types = tuple(sorted(found - _BASE_TYPES))
     if details.get("fullNames"):
         names = tuple(sorted(set(names) | set(details["fullNames"].split(","))))
+    # the full names a port call was given (`deleteMetadata(type, fullNames)`), as its callers wrote them
+    given = {n for s in facets.get("fullnames", Value()).strings if (n := full_name(s, model.namespace))}
+    if write and given:
+        names = tuple(sorted(set(names) | given))
     return CalloutUse(endpoints, tuple(parts), "URL" in parts, methods, operation, write, types, names,
                       runs_anonymous_apex(endpoints, operation, body_text))
+
+
+def full_name(shape: tuple[str, ...], namespace: str) -> str:
+    """A metadata full name as far as its text is known: the literal; or, when it starts with the
+    package's namespace, that start and `*` (`'acme__Config__mdt.' + name` is some record of
+    the package's own type); else "" (a name built at run time, owner unknown)."""
+    if not shape or shape[0].startswith("\x00"):
+        return ""
+    if len(shape) == 1:
+        return shape[0]
+    start = shape[0].lower()
+    return shape[0] + "*" if namespace and start.startswith((namespace.lower() + "__", namespace.lower() + ".")) else ""
 
 
 def runs_anonymous_apex(endpoints: tuple[Endpoint, ...], operation: str, body: str) -> bool:

@@ -597,6 +597,8 @@ class _FileLowering:
             self.switch(node)
         elif t == "explicit_constructor_invocation":
             self.constructor_call(node)
+        elif t == "if_statement":
+            self.if_chain(node)
         elif t == "catch_clause" or t == "formal_parameter":
             self.catch_param(node)
         elif t in _TYPE_DECLS or t == "ERROR":
@@ -610,6 +612,22 @@ class _FileLowering:
                     self.stmt(c)
             if t in _STATEMENT_LISTS:
                 self._block_ends[node.start_byte] = len(self._stmts)
+
+    def if_chain(self, node: Node) -> None:
+        """`if … else if … else …`: its children in order, and each `else if` as one more link of
+        the chain, not a level deeper (generated code maps hundreds of codes this way: past
+        MAX_NESTING the rest of the chain would go unread)."""
+        while True:
+            alternative = node.child_by_field_name("alternative")
+            chained = alternative is not None and alternative.type == "if_statement"
+            for c in node.children:
+                if c.type in _STATEMENT_SKIP or (chained and c == alternative):
+                    continue
+                self.stmt(c)
+            if not chained:
+                return
+            assert alternative is not None
+            node = alternative
 
     def local_decl(self, node: Node) -> None:
         vtype = self.type_text(node.child_by_field_name("type"))

@@ -397,7 +397,15 @@ class _PageLowering:
         )
         base = (node.start_point[0], node.start_point[1])
         unit = ScriptUnit(raw=raw, base_point=base, merge_fields=merges, remoting=self._remoting())
-        tree = parse_script(_without_markup_tags(self.masked[start:end]))
+        script = _without_markup_tags(self.masked[start:end])
+        tree = parse_script(script)
+        if tree.root_node.has_error and (continued := _continued_fields(script, inner, start)) is not None:
+            # a merge field written over several lines inside a string literal (`'<img src="{!URLFOR(
+            # $Resource.X,` / `'X/a.png')}"/>'`): Visualforce puts its value on one line, so the
+            # script the browser gets is valid; read as written, the string ends at the line break
+            retried = parse_script(continued)
+            if not retried.root_node.has_error:
+                tree = retried
         if always:
             self.notes += parse_notifications(self.src, tree.root_node, language, base, raw)
             self.script_trees[start] = tree
@@ -604,6 +612,27 @@ _WHOLE_URL_BEFORE = lazy(
 # `</apex:repeat>`, `<c:widget/>`. Visualforce renders the script text between them, repeated.
 _MARKUP_TAG_IN_SCRIPT = re.compile(
     rb"</?[A-Za-z][A-Za-z0-9_]*:[A-Za-z][A-Za-z0-9_]*(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
+
+
+def _continued_fields(script: bytes, fields: list[_Field], offset: int) -> bytes | None:
+    """The masked script with each line break inside a merge field written in a string literal
+    continued (a backslash before it, as a string may continue a line), same length; None when no
+    such merge field spans lines. In a string: after an odd number of quotes on its line."""
+    out: bytearray | None = None
+    for f in fields:
+        start, end = f.start - offset, f.end - offset
+        before = script[script.rfind(b"\n", 0, start) + 1:start].replace(b"\\\\", b"")  # escaped backslashes
+        if not any((before.count(q) - before.count(b"\\" + q)) % 2 for q in (b"'", b'"')):
+            continue
+        at = script.find(b"\n", start, end)
+        while at > start:
+            if out is None:
+                out = bytearray(script)
+            cut = at - 1 if script[at - 1:at] != b"\r" else at - 2
+            if cut >= start:
+                out[cut] = 0x5C  # `\`
+            at = script.find(b"\n", at + 1, end)
+    return bytes(out) if out is not None else None
 
 
 def _without_markup_tags(script: bytes) -> bytes:

@@ -408,13 +408,16 @@ def _deep_body(shape: str) -> str:
         return "Object x = " + "a > 0 ? b : " * 20_000 + "c;"
     if shape == "string-concatenation":
         return "String q = 'SELECT Id' " + "+ ', Field__c'" * 5_000 + ";"
+    if shape == "else-if-chain":
+        return "if (a == 0) { b = 0; }" + "".join(f" else if (a == {i}) {{ b = {i}; }}" for i in range(1, 20_000))
     prefix, unit, close, depth = DEEP_APEX_SHAPES[shape]
     if shape == "parentheses":
         return prefix + unit * depth + "1" + close * depth + ";"
     return unit * depth + close * depth
 
 
-ALL_DEEP_SHAPES = (*DEEP_APEX_SHAPES, "plus-chain", "method-chain", "ternary-chain", "string-concatenation")
+ALL_DEEP_SHAPES = (*DEEP_APEX_SHAPES, "plus-chain", "method-chain", "ternary-chain", "string-concatenation",
+                   "else-if-chain")
 
 
 def big_class(target_bytes: int = 5 * MB) -> bytes:
