@@ -1162,6 +1162,10 @@ class _MethodRun:
                 self._field_env[target.name] = v
             elif target.name in self._field_env:
                 self._field_env[target.name] = join(self._field_env[target.name], v)
+        elif isinstance(target, FieldGet):
+            # `this.f = x`, `Cls.f = x`, or through another name for this object: read from the
+            # field store again, which has every write (not what an assignment to `f` set before)
+            self._field_env.pop(target.name, None)
         if v.is_empty:
             return
         if isinstance(target, Name):
