@@ -164,6 +164,22 @@ def test_the_writers_of_a_field_are_found_without_lowering_every_classs_initiali
     assert fields == ["svc.<fields>", "svc.item0.<fields>"], fields
 
 
+def test_a_source_in_an_initialiser_is_found_without_lowering_the_others(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The method evaluating a session read in a field initialiser (SID001 asks) is found among the
+    lowered initialisers first: those left for later hold no source."""
+    items = "".join(f"    public class Item{i} {{ private String[] t = new String[]{{'a', 'b'}}; }}\n"
+                    for i in range(20))
+    svc = f"public class Svc {{\n{items}    public class Session {{ String sid = UserInfo.getSessionId(); }}\n}}\n"
+    src = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/classes/Svc.cls": svc.encode()})
+    lowered: list[str] = []
+    real = BodyLoader._lower
+    monkeypatch.setattr(BodyLoader, "_lower", lambda self, ref: lowered.append(ref.owner) or real(self, ref))
+    result = scan(ScanOptions(paths=(src,), root=src, jobs=1))
+    assert [v.rule_ids for v in result.verdicts] == [("SID011",)]
+    assert lowered == []
+
+
 def test_a_file_changed_before_its_body_is_read_is_a_notification(tmp_path: Path, parsed: str) -> None:
     cls = tmp_path / "Late.cls"
     cls.write_text("public class Late {\n  public static void run() {\n    Integer i = 1;\n  }\n}\n")

@@ -574,8 +574,11 @@ class PackageModel:
         info = self.method_at(path, span)
         if info is not None:
             return info
-        for init in (self._by_path or {}).get(path, ()):
-            if init.method.name == "<fields>" and any(
+        # lowered initialisers first: those left for later hold no source (`ir.FieldIR.deferred`),
+        # and a file of a thousand WSDL2Apex classes would have them all lowered to find one
+        inits = [i for i in (self._by_path or {}).get(path, ()) if i.method.name == "<fields>"]
+        for init in sorted(inits, key=lambda i: isinstance(i.method.code, BodyRef)):
+            if any(
                     isinstance(s, Assign) and (s.value.span.start_line, s.value.span.start_col)
                     <= (span.start_line, span.start_col)
                     and (span.end_line, span.end_col) <= (s.value.span.end_line, s.value.span.end_col)
