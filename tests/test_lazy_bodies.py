@@ -128,6 +128,28 @@ def test_a_classs_initialisers_are_lowered_together_and_parsed_alone(tmp_path: P
     assert loader.notes == [] and whole == []
 
 
+def test_a_class_with_more_declarations_than_are_parsed_alone_has_its_file_parsed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `MAX_PARTS` declarations (tree-sitter's time grows with the square of the ranges it is
+    given), the initialisers come from the whole file's tree, the same statements."""
+    cls = tmp_path / "Svc.cls"
+    cls.write_text(WSDL_LIKE)
+    monkeypatch.setattr(lazy, "MAX_PARTS", 2)
+    whole: list[int] = []
+    real = lazy.parse_apex
+    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
+    eager = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
+                                                      lazy=False), ReadLimits()).files[0].classes}
+    left = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
+                                                     lazy=True), ReadLimits()).files[0].classes}
+    loader = BodyLoader({"Svc.cls": (cls, "")}, ReadLimits())
+    deferred = left["svc.item"].methods[-1]
+    made = _field_initializer(eager["svc.item"])
+    assert isinstance(deferred.code, BodyRef) and len(deferred.code.parts) > 4 and made is not None
+    assert loader(deferred.code) == made.code
+    assert loader.notes == [] and whole == [len(WSDL_LIKE)]
+
+
 def test_the_writers_of_a_field_are_found_without_lowering_every_classs_initialisers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A field read where a session flows asks who writes it: every class initialising a field of

@@ -31,6 +31,7 @@ goes on.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
 from itertools import pairwise
@@ -60,6 +61,10 @@ _WRAPS: dict[str, tuple[bytes, bytes]] = {
     "fields": (b"class _{", b"}"),  # a class's field declarations, together (`BodyRef.parts`)
 }
 FIELDS = "fields"
+# Field declarations parsed alone together at most: tree-sitter's time grows with the square of the
+# number of included ranges (20,000 constants of one class: 1.4 s, against 0.09 s for 5,000); a
+# class declaring more has its file parsed whole
+MAX_PARTS = 1000
 
 
 class BodyCache(Protocol):
@@ -178,7 +183,7 @@ class BodyLoader:
         wrap = _WRAPS.get(ref.node_type)
         buffer = src.buffer
         parts = _parts(ref)
-        if wrap is None or not parts or any(s >= e for s, e in parts) \
+        if wrap is None or not parts or len(parts) > MAX_PARTS or any(s >= e for s, e in parts) \
                 or any(e > t for (_, e), (t, _) in pairwise(parts)):
             return None
         start, end = parts[0][0], parts[-1][1]
@@ -188,12 +193,14 @@ class BodyLoader:
         at = start - len(before)
         view = memoryview(buffer)
 
+        starts = [s for s, _ in parts]
+
         def read(byte: int, _: Point) -> bytes:
             if at <= byte < start:
                 return before[byte - at:]
-            for s, e in parts:
-                if s <= byte < e:
-                    return bytes(view[byte:e])
+            i = bisect_right(starts, byte) - 1  # the part it is in (a class may declare thousands)
+            if i >= 0 and byte < parts[i][1]:
+                return bytes(view[byte:parts[i][1]])
             return after[byte - end:] if end <= byte < end + len(after) else b""
         rows = self._rows.get(path)
         if rows is None:
