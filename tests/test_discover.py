@@ -131,6 +131,16 @@ def test_garbage_sfdx_project_file_is_reported_and_the_whole_folder_scanned(tmp_
     assert project.namespace == ""
 
 
+def test_a_project_file_nested_past_the_stack_is_reported_and_the_whole_folder_scanned(tmp_path: Path) -> None:
+    write(tmp_path / "sfdx-project.json", '{"a":' * 100_000 + "1" + "}" * 100_000)
+    write(tmp_path / "src/classes/A.cls", APEX)
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert "bad-project-file" in codes(project)
+    assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
+
+
 def test_missing_package_directory_is_reported(tmp_path: Path) -> None:
     sfdx_project(tmp_path, dirs=("force-app", "gone"))
     write(tmp_path / "force-app/classes/A.cls", APEX)

@@ -236,7 +236,7 @@ def _parse_jsonc(text: str) -> dict[str, Any] | None:
     for candidate in (text, _JSON_TOKENS.sub(_drop_comment, text)):
         try:
             value = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `{"a":{"a":…` nested past the stack (AE-3)
             continue
         return value if isinstance(value, dict) else None
     return None
