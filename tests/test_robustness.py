@@ -263,6 +263,18 @@ def test_a_class_whose_file_name_is_not_utf8_is_reported_in_every_format(tmp_pat
         assert "Raw" in out.getvalue(), fmt
 
 
+def test_a_file_timeout_that_ends_at_once_is_a_notification_not_an_escaped_exception(tmp_path: Path) -> None:
+    # AE-4: a limit shorter than arming the timer ended inside `setitimer`, before the `try`
+    # that turns it into a notification, and the whole scan stopped with an internal error
+    job = LoweringJob(GOOD_REL, FileKind.APEX_CLASS, GOOD_CLASS.read_bytes(), "acme", None)
+    for _ in range(50):
+        lowered = lower_job(job, ReadLimits(), timeout=1e-6)
+        assert lowered.files or [n.code for n in lowered.notifications] == ["file-timeout"]
+    root, _ = _package(tmp_path / "pkg", None)
+    result = scan(ScanOptions(paths=(root,), root=root, jobs=1, file_timeout=1e-6))
+    assert {n.code for n in result.notifications} <= {"file-timeout", "analysis-timeout"}
+
+
 def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
     root, _ = _package(tmp_path / "pkg", Case(billion_laughs_xml), good=False)
     result, seconds = _scan(root)
