@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -588,6 +589,23 @@ def test_invalid_forceignore_pattern_is_reported_and_the_rest_apply(tmp_path: Pa
 
     assert [f.rel for f in analysed(project)] == ["force-app/classes/Keep.cls"]
     assert codes(project) == ["bad-ignore-pattern"]
+
+
+def test_a_forceignore_pattern_of_many_wildcards_costs_no_more_than_a_plain_one(tmp_path: Path) -> None:
+    # AE-5: pathspec's regular expression for `*******a` backtracks through every split of a long
+    # name (3 s for one file, minutes for `*` * 10): a package's .forceignore could stop the scan
+    sfdx_project(tmp_path)
+    write(tmp_path / ".forceignore", "*******a\n*x*y*z*w*v\n**/Skip.cls\n")
+    write(tmp_path / "force-app/classes/Skip.cls", APEX)
+    long_name = "a" * 40
+    write(tmp_path / f"force-app/classes/{long_name}.cls", APEX)
+
+    start = time.process_time()
+    project = discover([tmp_path], root=tmp_path)
+
+    assert time.process_time() - start < 1.5
+    assert [f.rel for f in analysed(project)] == [f"force-app/classes/{long_name}.cls"]
+    assert codes(project) == ["bad-ignore-pattern"]  # `*x*y*z*w*v`: more wildcards than matched
 
 
 def test_a_folder_with_no_salesforce_source_is_reported(tmp_path: Path) -> None:

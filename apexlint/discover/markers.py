@@ -94,16 +94,60 @@ def compile_patterns(
     kept: list[str] = []
     notes: list[Notification] = []
     for line in lines:
+        pattern = _collapse_stars(line)
+        if _too_many_wildcards(pattern):
+            message = (f"{source}: ignore pattern {line!r} has more wildcards than apexlint matches "
+                       f"(over {MAX_WILDCARDS}, or {MAX_SEGMENT_STARS} in one name) and was left out")
+            notes.append(Notification("bad-ignore-pattern", message, NoticeLevel.WARNING, rel_of(base)))
+            continue
         try:
-            pathspec.GitIgnoreSpec.from_lines([line])
+            pathspec.GitIgnoreSpec.from_lines([pattern])
         except ValueError as err:
             message = f"{source}: ignore pattern {line!r} is not valid and was left out ({err})"
             notes.append(Notification("bad-ignore-pattern", message, NoticeLevel.WARNING, rel_of(base)))
             continue
-        kept.append(line)
+        kept.append(pattern)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None, notes
     return IgnoreRules(base, pathspec.GitIgnoreSpec.from_lines(kept)), notes
+
+
+# pathspec matches a pattern with a backtracking regular expression: each wildcard multiplies
+# the work on a path that almost matches, so `*****…a` (or `*a*a*a*a*a*a*a*a`) against one long
+# file name took minutes, and a package's `.forceignore` could stop a scan for good (AE-5). Runs
+# of `*` are one wildcard (git: "other consecutive asterisks are regular asterisks"), and a
+# pattern with more wildcards than real ones have (`**/classes/*__*.*`: 4, 3 in one name) is
+# left out and reported.
+MAX_WILDCARDS = 5
+MAX_SEGMENT_STARS = 3
+_STAR_RUN = lazy(r"\\.|\*+")
+
+
+def _collapse_stars(line: str) -> str:
+    """`line` with every run of `*` made one wildcard: `**` where the run is a whole path
+    segment (git's "any folders"), else `*`; an escaped character (`\\*`) is left as it is."""
+    if "**" not in line:
+        return line
+
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run.startswith("\\") or len(run) == 1:
+            return run
+        before, after = line[:match.start()], line[match.end():]
+        whole = before in ("", "!") or before.endswith("/")
+        return "**" if whole and (not after or after.startswith("/")) else "*"
+
+    return _STAR_RUN.sub(one, line)
+
+
+def _too_many_wildcards(pattern: str) -> bool:
+    if pattern.count("*") <= MAX_SEGMENT_STARS:
+        return False
+    runs = [m.group(0) for m in _STAR_RUN.finditer(pattern) if m.group(0).startswith("*")]
+    if len(runs) > MAX_WILDCARDS:
+        return True
+    return any(sum(1 for m in _STAR_RUN.finditer(part) if m.group(0) == "*") > MAX_SEGMENT_STARS
+               for part in pattern.split("/"))
 
 
 def read_forceignore(directory: Path, rel_of: RelOf) -> tuple[IgnoreRules | None, list[Notification]]:
