@@ -275,6 +275,19 @@ def test_a_file_timeout_that_ends_at_once_is_a_notification_not_an_escaped_excep
     assert {n.code for n in result.notifications} <= {"file-timeout", "analysis-timeout"}
 
 
+def test_a_class_in_a_token_shaped_folder_reports_the_same_with_a_cache_as_without(tmp_path: Path) -> None:
+    # AE-6: the cache keeps the analysis redacted, and the finished findings' snippets were
+    # looked up under the redacted path: found without a cache, missing with one
+    folder = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
+    raw = b"public class Tk {\n    public static void m() { System.debug(UserInfo.getSessionId()); }\n}\n"
+    root = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/{folder}/Tk.cls": raw})
+    plain = scan(ScanOptions(paths=(root,), root=root, jobs=1))
+    cached = scan(ScanOptions(paths=(root,), root=root, jobs=1, cache_dir=tmp_path / "cache"))
+    assert [f.location.snippet for f in plain.findings] == ["System.debug(UserInfo.getSessionId())"]
+    assert cached.findings == plain.findings
+    assert cached.contexts == plain.contexts
+
+
 def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
     root, _ = _package(tmp_path / "pkg", Case(billion_laughs_xml), good=False)
     result, seconds = _scan(root)
