@@ -454,6 +454,17 @@ def test_symlinked_folder_is_scanned_once(tmp_path: Path) -> None:
     assert codes(project) == ["duplicate-path"]
 
 
+def test_a_file_and_a_symlink_to_it_are_read_once_under_the_file_s_own_name(tmp_path: Path) -> None:
+    # AE-9: the first name in name order was kept, `Alias.cls`, a symlink: the class's findings
+    # were reported at a path a code-scanning viewer cannot show, and none at `Leaky.cls`
+    write(tmp_path / "classes/Leaky.cls", APEX)
+    (tmp_path / "classes/Alias.cls").symlink_to("Leaky.cls")
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert [f.rel for f in project.files] == ["classes/Leaky.cls"]
+
+
 def test_a_mavensmate_resource_bundle_is_read_as_its_static_resource(tmp_path: Path) -> None:
     """`src/resource-bundles/<Name>.resource/` is the unzipped source of a static resource: its
     scripts and HTML are the resource's code, its `.page` a file of the resource (tokens only, as
