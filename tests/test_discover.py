@@ -619,6 +619,21 @@ def test_a_forceignore_pattern_of_many_wildcards_costs_no_more_than_a_plain_one(
     assert codes(project) == ["bad-ignore-pattern"]  # `*x*y*z*w*v`: more wildcards than matched
 
 
+def test_a_package_xml_with_a_long_run_of_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
+    # AE-12: `<fullName>\s*([^<]*?)\s*</fullName>` backtracked through every split of the spaces:
+    # 3,000 of them took about 25 s, a 1 MB package.xml never finished
+    write(tmp_path / "src/package.xml", "<Package><fullName>" + " " * 3_000 + "x\n"
+          + "<namespacePrefix>" + " " * 100_000 + "x\n<namespacePrefix> acme </namespacePrefix></Package>")
+    write(tmp_path / "src/classes/A.cls", APEX)
+
+    start = time.process_time()
+    project = discover([tmp_path / "src"], root=tmp_path)
+
+    assert time.process_time() - start < 1.5
+    assert project.namespace == "acme"
+    assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
+
+
 def test_a_folder_with_no_salesforce_source_is_reported(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.txt").write_text("nothing to scan here", encoding="utf-8")
