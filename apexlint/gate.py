@@ -224,6 +224,8 @@ def _read_json(path: Path) -> Any:
     except json.JSONDecodeError as error:
         detail = f"line {error.lineno}: {error.msg}"
         raise BaselineError(f"{path}: baseline is not valid JSON ({detail})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: baseline is not valid JSON (nested too deeply to read)") from None
 
 
 def _sarif_fingerprints(document: Mapping[str, Any], path: Path) -> Counter[str]:

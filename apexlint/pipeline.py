@@ -28,7 +28,7 @@ from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lo
 from apexlint.lower.lazy import BodyLoader
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText
-from apexlint.secrets import clip, has_token
+from apexlint.secrets import clip, has_token, redact
 
 if TYPE_CHECKING:
     from apexlint.checks import CheckContext, Verdict
@@ -343,6 +343,10 @@ def texts_for(findings: list[Finding], project: Project) -> dict[str, SourceText
     """Lines of each file that holds a finding (read again: only files with findings)."""
     wanted = {loc.path for f in findings for loc in (f.location, f.source) if loc is not None}
     by_rel = {f.rel: f for f in project.files}
+    # a cached analysis is kept redacted (`reuse.kept`): a path holding a token-shaped name
+    # (`force-app/00D…!AQ…/X.cls`) is then named as the report names it (AE-6)
+    if any(rel not in by_rel for rel in wanted):
+        by_rel.update({redacted: f for f in project.files if (redacted := redact(f.rel)) not in by_rel})
     texts: dict[str, SourceText | None] = {}
     for rel in sorted(wanted):
         df = by_rel.get(rel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,16 @@ def test_garbage_sfdx_project_file_is_reported_and_the_whole_folder_scanned(tmp_
     assert "bad-project-file" in codes(project)
     assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
     assert project.namespace == ""
+
+
+def test_a_project_file_nested_past_the_stack_is_reported_and_the_whole_folder_scanned(tmp_path: Path) -> None:
+    write(tmp_path / "sfdx-project.json", '{"a":' * 100_000 + "1" + "}" * 100_000)
+    write(tmp_path / "src/classes/A.cls", APEX)
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert "bad-project-file" in codes(project)
+    assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
 
 
 def test_missing_package_directory_is_reported(tmp_path: Path) -> None:
@@ -443,6 +454,17 @@ def test_symlinked_folder_is_scanned_once(tmp_path: Path) -> None:
     assert codes(project) == ["duplicate-path"]
 
 
+def test_a_file_and_a_symlink_to_it_are_read_once_under_the_file_s_own_name(tmp_path: Path) -> None:
+    # AE-9: the first name in name order was kept, `Alias.cls`, a symlink: the class's findings
+    # were reported at a path a code-scanning viewer cannot show, and none at `Leaky.cls`
+    write(tmp_path / "classes/Leaky.cls", APEX)
+    (tmp_path / "classes/Alias.cls").symlink_to("Leaky.cls")
+
+    project = discover([tmp_path], root=tmp_path)
+
+    assert [f.rel for f in project.files] == ["classes/Leaky.cls"]
+
+
 def test_a_mavensmate_resource_bundle_is_read_as_its_static_resource(tmp_path: Path) -> None:
     """`src/resource-bundles/<Name>.resource/` is the unzipped source of a static resource: its
     scripts and HTML are the resource's code, its `.page` a file of the resource (tokens only, as
@@ -578,6 +600,38 @@ def test_invalid_forceignore_pattern_is_reported_and_the_rest_apply(tmp_path: Pa
 
     assert [f.rel for f in analysed(project)] == ["force-app/classes/Keep.cls"]
     assert codes(project) == ["bad-ignore-pattern"]
+
+
+def test_a_forceignore_pattern_of_many_wildcards_costs_no_more_than_a_plain_one(tmp_path: Path) -> None:
+    # AE-5: pathspec's regular expression for `*******a` backtracks through every split of a long
+    # name (3 s for one file, minutes for `*` * 10): a package's .forceignore could stop the scan
+    sfdx_project(tmp_path)
+    write(tmp_path / ".forceignore", "*******a\n*x*y*z*w*v\n**/Skip.cls\n")
+    write(tmp_path / "force-app/classes/Skip.cls", APEX)
+    long_name = "a" * 40
+    write(tmp_path / f"force-app/classes/{long_name}.cls", APEX)
+
+    start = time.process_time()
+    project = discover([tmp_path], root=tmp_path)
+
+    assert time.process_time() - start < 1.5
+    assert [f.rel for f in analysed(project)] == [f"force-app/classes/{long_name}.cls"]
+    assert codes(project) == ["bad-ignore-pattern"]  # `*x*y*z*w*v`: more wildcards than matched
+
+
+def test_a_package_xml_with_a_long_run_of_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
+    # AE-12: `<fullName>\s*([^<]*?)\s*</fullName>` backtracked through every split of the spaces:
+    # 3,000 of them took about 25 s, a 1 MB package.xml never finished
+    write(tmp_path / "src/package.xml", "<Package><fullName>" + " " * 3_000 + "x\n"
+          + "<namespacePrefix>" + " " * 100_000 + "x\n<namespacePrefix> acme </namespacePrefix></Package>")
+    write(tmp_path / "src/classes/A.cls", APEX)
+
+    start = time.process_time()
+    project = discover([tmp_path / "src"], root=tmp_path)
+
+    assert time.process_time() - start < 1.5
+    assert project.namespace == "acme"
+    assert [f.rel for f in analysed(project)] == ["src/classes/A.cls"]
 
 
 def test_a_folder_with_no_salesforce_source_is_reported(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from apexlint.engine import ScanOptions, scan
 from apexlint.ir import FileIR, FileKind, Notification, Span
 from apexlint.lower import Lowered, LoweringJob, lower_job
 from apexlint.read.decode import UTF8_BOM, ReadLimits, decode, read_source
-from apexlint.read.merge_fields import MAX_MERGE_FIELDS, cut_short, find_merge_fields, parse_expression
+from apexlint.read.merge_fields import MAX_EXPRESSION, MAX_MERGE_FIELDS, cut_short, find_merge_fields, parse_expression
 from apexlint.read.static_resources import resource_members
 from apexlint.report import REPORTERS, ReportOptions
 from tests.fuzz.inputs import (
@@ -190,6 +190,22 @@ def test_a_page_cut_short_by_its_merge_fields_says_so() -> None:
     with deadline(5.0):
         lowered = lower_job(LoweringJob("pages/Dense.page", FileKind.VISUALFORCE_PAGE, page, ""), ReadLimits())
     assert "too-many-merge-fields" in {n.code for f in lowered.files for n in f.notifications}
+
+
+def test_a_session_past_the_end_of_an_overlong_merge_field_is_not_lost_in_silence() -> None:
+    # AE-7: `{!((…20,000…($Api.Session_ID))…)}` is read to MAX_EXPRESSION characters only: the
+    # session after that point had no source, no finding and no notification
+    depth = MAX_EXPRESSION
+    page = b"<apex:page>{!" + b"(" * depth + b"$Api.Session_ID" + b")" * depth + b"}</apex:page>"
+    with deadline(5.0):
+        lowered = lower_job(LoweringJob("pages/Deep.page", FileKind.VISUALFORCE_PAGE, page, ""), ReadLimits())
+    sources = [s for f in lowered.files for s in f.sources]
+    notes = [n for f in lowered.files for n in f.notifications if n.code == "merge-field-too-long"]
+    assert sources or notes
+    short = b"<apex:page>{!" + b"(" * 100 + b"$Api.Session_ID" + b")" * 100 + b"}</apex:page>"
+    lowered = lower_job(LoweringJob("pages/Deep.page", FileKind.VISUALFORCE_PAGE, short, ""), ReadLimits())
+    assert [s for f in lowered.files for s in f.sources]
+    assert not [n for f in lowered.files for n in f.notifications if n.code == "merge-field-too-long"]
 
 
 def _best_cpu_time(fn: Callable[[], object], repeat: int = 3) -> float:

@@ -265,6 +265,7 @@ def test_write_baseline_to_a_missing_directory_is_a_baseline_error(tmp_path: Pat
     [
         (None, "baseline file not found"),
         ("{not json", "not valid JSON"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "not valid JSON", id="nested-past-the-stack"),
         ("[1, 2]", "not an apexlint SARIF or JSON report"),
         ('{"runs": {}}', "'runs' is not a list"),
         ('{"runs": [{"tool": {}}]}', "no 'results' list"),

@@ -11,6 +11,7 @@ and a peak memory that shows nothing was expanded.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -23,11 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from apexlint.catalogue import load_catalogue
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import ScanResult
 from apexlint.ir import FileKind
 from apexlint.lower import LoweringJob, lower_job
 from apexlint.read.decode import ReadLimits
+from apexlint.report import REPORTERS, ReportOptions
 from tests.fuzz.inputs import (
     ALL_DEEP_SHAPES,
     BILLION_LAUGHS_SECRET,
@@ -162,6 +165,15 @@ def billion_laughs_xml(src: Path) -> list[str]:
     return []
 
 
+def undecodable_file_name(src: Path) -> list[str]:
+    # bytes 0xFF 0xFE are not UTF-8: the path holds them as lone surrogates, which every
+    # fingerprint, cache key and report must take (AE-1: the rules that fingerprint a finding
+    # there failed, and took every other file's findings of those rules with them)
+    raw = b"public class Raw {\n    public static void m() { System.debug(UserInfo.getSessionId()); }\n}\n"
+    _put(src, os.fsdecode(b"classes/Raw\xff\xfe.cls"), raw)
+    return []
+
+
 def deep_apex_class(shape: str) -> Callable[[Path], list[str]]:
     def build(src: Path) -> list[str]:
         _put(src, "classes/Deep.cls", deep_apex(shape))
@@ -191,6 +203,7 @@ CASES: dict[str, Case] = {
     "many-member-zip": Case(many_member_zip),
     "lying-zip-headers": Case(lying_zip_headers),
     "billion-laughs": Case(billion_laughs_xml),
+    "undecodable-file-name": Case(undecodable_file_name),
     **{f"deep-apex-{shape}": Case(deep_apex_class(shape), internal_error_ok=True) for shape in ALL_DEEP_SHAPES},
 }
 
@@ -234,6 +247,45 @@ def test_a_non_utf8_trigger_is_still_analysed(tmp_path: Path) -> None:
     trigger = f"{SFDX_SOURCE}/triggers/Latin.trigger"
     assert [(f.rule_id, f.location.span.start_line) for f in result.findings if f.location.path == trigger] \
         == [("SID003", 3)]
+
+
+def test_a_class_whose_file_name_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    root, _ = _package(tmp_path / "pkg", Case(undecodable_file_name), good=False)
+    result, _ = _scan(root)
+    name = os.fsdecode(b"Raw\xff\xfe.cls")
+    assert [(f.rule_id, f.location.span.start_line) for f in result.findings
+            if f.location.path.endswith(name)] == [("SID003", 2)]
+    rules = load_catalogue()
+    for fmt, reporter in sorted(REPORTERS.items()):
+        out = io.StringIO()
+        reporter.render(result, rules, out, ReportOptions(color=False, tool_version="0"))
+        out.getvalue().encode("utf-8")  # what the command line writes: no lone surrogate left
+        assert "Raw" in out.getvalue(), fmt
+
+
+def test_a_file_timeout_that_ends_at_once_is_a_notification_not_an_escaped_exception(tmp_path: Path) -> None:
+    # AE-4: a limit shorter than arming the timer ended inside `setitimer`, before the `try`
+    # that turns it into a notification, and the whole scan stopped with an internal error
+    job = LoweringJob(GOOD_REL, FileKind.APEX_CLASS, GOOD_CLASS.read_bytes(), "acme", None)
+    for _ in range(50):
+        lowered = lower_job(job, ReadLimits(), timeout=1e-6)
+        assert lowered.files or [n.code for n in lowered.notifications] == ["file-timeout"]
+    root, _ = _package(tmp_path / "pkg", None)
+    result = scan(ScanOptions(paths=(root,), root=root, jobs=1, file_timeout=1e-6))
+    assert {n.code for n in result.notifications} <= {"file-timeout", "analysis-timeout"}
+
+
+def test_a_class_in_a_token_shaped_folder_reports_the_same_with_a_cache_as_without(tmp_path: Path) -> None:
+    # AE-6: the cache keeps the analysis redacted, and the finished findings' snippets were
+    # looked up under the redacted path: found without a cache, missing with one
+    folder = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
+    raw = b"public class Tk {\n    public static void m() { System.debug(UserInfo.getSessionId()); }\n}\n"
+    root = write_sfdx_package(tmp_path / "pkg", {f"{SFDX_SOURCE}/{folder}/Tk.cls": raw})
+    plain = scan(ScanOptions(paths=(root,), root=root, jobs=1))
+    cached = scan(ScanOptions(paths=(root,), root=root, jobs=1, cache_dir=tmp_path / "cache"))
+    assert [f.location.snippet for f in plain.findings] == ["System.debug(UserInfo.getSessionId())"]
+    assert cached.findings == plain.findings
+    assert cached.contexts == plain.contexts
 
 
 def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:

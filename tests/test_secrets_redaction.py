@@ -310,6 +310,19 @@ def test_a_token_in_a_command_line_error_is_redacted(tmp_path: Path) -> None:
     assert not _leaks(proc.stderr + proc.stdout), proc.stderr
 
 
+def test_a_token_given_as_the_sarif_category_is_redacted() -> None:
+    # AE-10: `--category` went into SARIF's automationDetails.id as given (the HTML report
+    # scrubbed it; its other echoes, in command-line errors, are redacted)
+    from apexlint.catalogue import load_catalogue
+    from apexlint.findings import PackageInfo, ScanResult
+    from apexlint.report import REPORTERS, ReportOptions
+    out = io.StringIO()
+    REPORTERS["sarif"].render(ScanResult(PackageInfo("pkg", "", "sfdx"), (), ()), load_catalogue(), out,
+                              ReportOptions(color=False, tool_version="0", category=TOKEN))
+    assert not _leaks(out.getvalue())
+    assert json.loads(out.getvalue())["runs"][0]["automationDetails"]["id"] == redact(TOKEN) + "/"
+
+
 def test_notification_messages_carry_no_token_from_file_contents(tmp_path: Path) -> None:
     """Notifications are built from file text (parse errors quote it): they must be redacted at the source."""
     root = _contents_package(tmp_path / "pkg")

@@ -272,4 +272,5 @@ def _short_path(path: str) -> str:
 def _fingerprint(*parts: str) -> str:
     """Stable across unrelated edits: no line numbers, only what the finding is about."""
     normalised = "\x1f".join(" ".join(p.split()).lower() for p in parts)
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a file name's undecodable bytes are lone surrogates in its path
+    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:32]

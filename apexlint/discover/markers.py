@@ -30,8 +30,11 @@ MAX_PROJECT_FILE_BYTES = 1_000_000
 RelOf = Callable[[Path], str]
 
 _JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
-_XML_NAMESPACE = lazy(r"<namespacePrefix>\s*([^<\s]*)\s*</namespacePrefix>")
-_XML_FULL_NAME = lazy(r"<fullName>\s*([^<]*?)\s*</fullName>")
+# A tag's text is taken whole and stripped in Python: `\s*([^<]*?)\s*` around it backtracked
+# through every split of a run of spaces, cubic (`<fullName>` and 2,000 spaces: 7 s; a 1 MB
+# package.xml never finished, AE-12).
+_XML_NAMESPACE = lazy(r"<namespacePrefix>([^<]*)</namespacePrefix>")
+_XML_FULL_NAME = lazy(r"<fullName>([^<]*)</fullName>")
 
 
 @frozen
@@ -94,16 +97,60 @@ def compile_patterns(
     kept: list[str] = []
     notes: list[Notification] = []
     for line in lines:
+        pattern = _collapse_stars(line)
+        if _too_many_wildcards(pattern):
+            message = (f"{source}: ignore pattern {line!r} has more wildcards than apexlint matches "
+                       f"(over {MAX_WILDCARDS}, or {MAX_SEGMENT_STARS} in one name) and was left out")
+            notes.append(Notification("bad-ignore-pattern", message, NoticeLevel.WARNING, rel_of(base)))
+            continue
         try:
-            pathspec.GitIgnoreSpec.from_lines([line])
+            pathspec.GitIgnoreSpec.from_lines([pattern])
         except ValueError as err:
             message = f"{source}: ignore pattern {line!r} is not valid and was left out ({err})"
             notes.append(Notification("bad-ignore-pattern", message, NoticeLevel.WARNING, rel_of(base)))
             continue
-        kept.append(line)
+        kept.append(pattern)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None, notes
     return IgnoreRules(base, pathspec.GitIgnoreSpec.from_lines(kept)), notes
+
+
+# pathspec matches a pattern with a backtracking regular expression: each wildcard multiplies
+# the work on a path that almost matches, so `*****…a` (or `*a*a*a*a*a*a*a*a`) against one long
+# file name took minutes, and a package's `.forceignore` could stop a scan for good (AE-5). Runs
+# of `*` are one wildcard (git: "other consecutive asterisks are regular asterisks"), and a
+# pattern with more wildcards than real ones have (`**/classes/*__*.*`: 4, 3 in one name) is
+# left out and reported.
+MAX_WILDCARDS = 5
+MAX_SEGMENT_STARS = 3
+_STAR_RUN = lazy(r"\\.|\*+")
+
+
+def _collapse_stars(line: str) -> str:
+    """`line` with every run of `*` made one wildcard: `**` where the run is a whole path
+    segment (git's "any folders"), else `*`; an escaped character (`\\*`) is left as it is."""
+    if "**" not in line:
+        return line
+
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run.startswith("\\") or len(run) == 1:
+            return run
+        before, after = line[:match.start()], line[match.end():]
+        whole = before in ("", "!") or before.endswith("/")
+        return "**" if whole and (not after or after.startswith("/")) else "*"
+
+    return _STAR_RUN.sub(one, line)
+
+
+def _too_many_wildcards(pattern: str) -> bool:
+    if pattern.count("*") <= MAX_SEGMENT_STARS:
+        return False
+    runs = [m.group(0) for m in _STAR_RUN.finditer(pattern) if m.group(0).startswith("*")]
+    if len(runs) > MAX_WILDCARDS:
+        return True
+    return any(sum(1 for m in _STAR_RUN.finditer(part) if m.group(0) == "*") > MAX_SEGMENT_STARS
+               for part in pattern.split("/"))
 
 
 def read_forceignore(directory: Path, rel_of: RelOf) -> tuple[IgnoreRules | None, list[Notification]]:
@@ -197,10 +244,11 @@ def _missing_dir(directory: Path, why: str, rel_of: RelOf) -> Notification:
 def read_package_xml(directory: Path, rel_of: RelOf) -> tuple[PackageScope, list[Notification]]:
     """A metadata-API tree: `package.xml` names the package and, when retrieved, its namespace."""
     text, notes = _read_small_text(directory / PACKAGE_XML, rel_of)
-    namespace_match = _XML_NAMESPACE.search(text or "")
+    # the first prefix that is one word (`<namespacePrefix>a b</namespacePrefix>` is none)
+    namespace = next((words[0] if words else "" for m in _XML_NAMESPACE.finditer(text or "")
+                      if len(words := m.group(1).split()) <= 1), "")
     name_match = _XML_FULL_NAME.search(text or "")
-    namespace = namespace_match.group(1) if namespace_match else ""
-    name = name_match.group(1) if name_match and name_match.group(1) else directory.name
+    name = name_match.group(1).strip() if name_match and name_match.group(1).strip() else directory.name
     ignore, ignore_notes = read_forceignore(directory, rel_of)
     scope = PackageScope(directory, "mdapi", name, namespace, (directory,), ignore)
     return scope, notes + ignore_notes
@@ -236,7 +284,7 @@ def _parse_jsonc(text: str) -> dict[str, Any] | None:
     for candidate in (text, _JSON_TOKENS.sub(_drop_comment, text)):
         try:
             value = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `{"a":{"a":…` nested past the stack (AE-3)
             continue
         return value if isinstance(value, dict) else None
     return None

@@ -70,6 +70,7 @@ class TreeWalk:
         self.report_root = report_root
         self.namespace_override = namespace_override
         self.files: dict[str, DiscoveredFile] = {}  # by real path
+        self._linked: set[str] = set()  # real paths of the files in `files` named by a symlink to them
         self.notes: list[Notification] = []
         self.packages: list[PackageScope] = []
         self._exclude = [_root_relative(pattern, report_root) for pattern in exclude]
@@ -300,7 +301,8 @@ class TreeWalk:
             else:
                 where = None if rel is None else f"{rel}/{name}" if rel else name
                 known = None if link else os.path.join(real, name)
-                self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where)
+                self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where,
+                               linked=link)
         if built:
             shown = ", ".join(built[:3]) + (f" and {len(built) - 3} more" if len(built) > 3 else "")
             self._note("resource-bundle", f"{self.rel_of(directory)}: {len(built)} resource "
@@ -345,8 +347,10 @@ class TreeWalk:
     # ---- files -------------------------------------------------------------------------
 
     def _add_file(self, path: Path, scope: PackageScope, explicit: bool, entry: os.DirEntry[str] | None = None,
-                  found: Classification | None = None, real: str | None = None, rel: str | None = None) -> None:
-        """Record a file; `entry`, `found`, `real`, `rel`: what the walk already knows of it."""
+                  found: Classification | None = None, real: str | None = None, rel: str | None = None,
+                  linked: bool | None = None) -> None:
+        """Record a file; `entry`, `found`, `real`, `rel`, `linked` (whether `path` is a symlink):
+        what the walk already knows of it."""
         if found is None:
             found = classify(
                 path.name,
@@ -378,9 +382,20 @@ class TreeWalk:
             self._note("unreadable-path", f"{self.rel_of(path)}: cannot be read ({_reason(err)})", path)
             return
         rel = rel or self.rel_of(path)
+        if linked is None:
+            linked = path.is_symlink()
         known = self.files.get(real)
-        if known is not None and known.rel <= rel:  # one file reached twice: keep one name for it
-            return
+        # one file reached twice: keep one name for it, its own before a symlink's (AE-9: a link
+        # `Alias.cls` to `Leaky.cls` beside it had Leaky's findings reported under Alias.cls,
+        # where a code-scanning viewer cannot show them), else the first in name order
+        if known is not None:
+            known_own = real not in self._linked
+            if (known_own and linked) or (known_own == (not linked) and known.rel <= rel):
+                return
+        if linked:
+            self._linked.add(real)
+        else:
+            self._linked.discard(real)
         content_type = _content_type(path) if found.kind is FileKind.STATIC_RESOURCE else None
         namespace = self.namespace_override if self.namespace_override is not None else scope.namespace
         self.files[real] = DiscoveredFile(

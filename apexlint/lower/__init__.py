@@ -83,8 +83,15 @@ class FileTimeout(Exception):
     """Lowering one file took longer than the per-file limit."""
 
 
+_ARMED = [False]  # whether the alarm of the file being lowered may still interrupt it
+
+
 def _on_alarm(signum: int, frame: object) -> None:
-    raise FileTimeout
+    # A signal is handled between two bytecodes, possibly after the timer was disarmed (the file
+    # done), or before the `try` that catches it was entered: only a running lowering is stopped.
+    if _ARMED[0]:
+        _ARMED[0] = False
+        raise FileTimeout
 
 
 # What an org retrieve gives for the Apex and Visualforce of an installed managed package
@@ -101,10 +108,14 @@ def lower_job(job: LoweringJob, limits: ReadLimits, timeout: float | None = None
     alarm = bool(timeout) and job.kind is not FileKind.TEXT and threading.current_thread() is threading.main_thread() \
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
-    if alarm and timeout:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        files, notes = _lower(job, limits)
+        try:
+            if alarm and timeout:
+                _ARMED[0] = True
+                signal.setitimer(signal.ITIMER_REAL, timeout)  # a tiny limit can end inside this call
+            files, notes = _lower(job, limits)
+        finally:
+            _ARMED[0] = False
     except FileTimeout:
         files, notes = [], [Notification(
             code="file-timeout", level=NoticeLevel.WARNING, path=job.rel,

@@ -85,6 +85,16 @@ def find_merge_fields(text: str, notes: list[Notification] | None = None, path: 
         notes.append(Notification(
             code="too-many-merge-fields", level=NoticeLevel.WARNING, path=path,
             message=f"more than {MAX_MERGE_FIELDS:,} merge fields: the rest of the file is not analysed"))
+    if notes is not None:
+        # an expression read only to MAX_EXPRESSION: what it reads past that point (a session
+        # nested in 20,000 parentheses) is not seen, and must not be lost without a word (AE-7)
+        long = next((f for f in found if not f.terminated and f.end - f.start >= MAX_EXPRESSION), None)
+        if long is not None:
+            notes.append(Notification(
+                code="merge-field-too-long", level=NoticeLevel.WARNING, path=path,
+                message=f"a merge field at line {text.count(chr(10), 0, long.start) + 1} runs past "
+                        f"{MAX_EXPRESSION:,} characters: it is read only to there, a session it reads "
+                        "after that point is missing from this scan"))
     return found
 
 

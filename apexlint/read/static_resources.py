@@ -176,7 +176,8 @@ def _zip_members(data: bytes, rel: str, limits: ReadLimits, texts: bool) -> Reso
     archive's budget: searching text for tokens never costs a script its analysis."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError) as err:
+        # NotImplementedError: a central directory that needs a newer zip version ("zip file version 12.2")
         message = f"{rel}: the static resource is not a readable zip archive ({err})"
         return ResourceContents([], [], [Notification("corrupt-zip", message, NoticeLevel.WARNING, rel)])
     notes: list[Notification] = []

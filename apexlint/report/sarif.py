@@ -293,7 +293,7 @@ def _invocation(result: ScanResult, options: ReportOptions) -> Any:
 
 def _automation_id(result: ScanResult, options: ReportOptions) -> str:
     """GitHub's `category/run-id`: the category with an empty run id (one run per category)."""
-    category = options.category or result.category or "apexlint"
+    category = redact(options.category or result.category or "apexlint")  # AE-10: `--category 00D…!AQ…`
     return category.rstrip("/") + "/"
 
 

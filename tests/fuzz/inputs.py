@@ -331,6 +331,13 @@ def _patch_sizes(data: bytes, *, uncompressed: int | None = None, compressed: in
     return bytes(out)
 
 
+def _patch_version(data: bytes, version: int) -> bytes:
+    """Rewrite the version needed to extract that the central header claims."""
+    out = bytearray(data)
+    struct.pack_into("<H", out, data.rfind(b"PK\x01\x02") + 6, version)
+    return bytes(out)
+
+
 @cache
 def lying_zips() -> dict[str, bytes]:
     """Archives whose headers lie about what they hold, or that end early."""
@@ -344,6 +351,8 @@ def lying_zips() -> dict[str, bytes]:
         "header-offset-past-end": _patch_sizes(honest, offset=0x7FFF_0000),
         "truncated": honest[: len(honest) // 2],
         "magic-only": b"PK\x03\x04" + b"\x00" * 26,
+        # "version needed to extract" 12.2: zipfile refuses the whole archive (NotImplementedError)
+        "needs-a-newer-version": _patch_version(honest, 122),
     }
 
 
