@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apexlint.ir import FileIR, FileKind, SourceKind, SourceSite, UrlUse
-from apexlint.lower.visualforce import lower_visualforce
+from apexlint.lower.visualforce import (
+    _attribute_names,
+    _one_unclosed_comment,
+    _without_cdata_markers,
+    lower_visualforce,
+)
 from apexlint.read.decode import read_source
 
 PATH = "force-app/main/default/pages/AcmeSetup.page"
@@ -567,3 +573,36 @@ def test_a_merge_field_over_two_lines_inside_a_script_string_parses_without_note
                     "</script>"))
     assert ir.notifications == ()
     assert sink(ir, "window.open").in_query
+
+
+# The regular expressions AE-13 replaced with searches (each ran many unclosed openers to the end
+# of the file): the searches must find what they found.
+OLD_ATTRIBUTE = re.compile(r"""<apex:attribute\b[^>]*?\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""",
+                           re.IGNORECASE)
+OLD_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<apex:attribute", "<APEX:Attribute", " name", "name", "=", '"', "'", "tok", "x_1", ">", "/>", "<", " ",
+    "\n", "é", "1", "type=\"String\"", "<apex:attributes",
+])).map("".join))
+def test_attribute_names_are_the_ones_the_regular_expression_found(text: str) -> None:
+    assert _attribute_names(text) == {m.group(1).lower() for m in OLD_ATTRIBUTE.finditer(text)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"<![CDATA[", b"]]>", b"]]", b"]", b"<", b"!", b"a", b"\n", b"<![CDATA"]))
+       .map(b"".join))
+def test_cdata_markers_are_blanked_as_the_regular_expression_did(data: bytes) -> None:
+    expected = OLD_CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data) if b"<![CDATA[" in data else data
+    assert _without_cdata_markers(data) == expected
+
+
+def test_only_the_first_unclosed_comment_opener_is_left_for_the_parser() -> None:
+    closed = b"<!-- a --><p>x</p><!-- b -->"
+    assert _one_unclosed_comment(closed) == closed
+    assert _one_unclosed_comment(closed + b"<!-- c") == closed + b"<!-- c"
+    assert _one_unclosed_comment(closed + b"<!-- c <!--<!--d") == closed + b"<!-- c         d"
+    # an opener's own dashes close nothing: the grammar looks for `-->` after them
+    assert _one_unclosed_comment(b"<!-->x<!--") == b"<!-->x    "

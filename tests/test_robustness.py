@@ -363,6 +363,22 @@ def test_deeply_nested_visualforce_markup_lowers_in_linear_time() -> None:
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
+@pytest.mark.parametrize(("kind", "markup"), [
+    (FileKind.VISUALFORCE_PAGE, b"<apex:page>" + b"<!--" * 12_000 + b"</apex:page>"),
+    (FileKind.VISUALFORCE_PAGE, b"<apex:page>" + b"<![CDATA[" * 12_000 + b"</apex:page>"),
+    (FileKind.VISUALFORCE_COMPONENT, b"<apex:component>" + b"<apex:attribute " * 8_000 + b"</apex:component>"),
+], ids=["unclosed comments", "unclosed CDATA", "unended attribute tags"])
+def test_unclosed_markup_repeated_lowers_in_linear_time(kind: FileKind, markup: bytes) -> None:
+    """Each shape ran every opener to the end of the file (AE-13): in tree-sitter's HTML scanner
+    and in regular expressions, C code the file time limit cannot interrupt. 40,000 unclosed
+    comments held a scan for 88 s; at 12,000 each shape took several seconds."""
+    suffix = ".page" if kind == FileKind.VISUALFORCE_PAGE else ".component"
+    with deadline(2.0):
+        lowered = lower_job(LoweringJob(f"pages/Hostile{suffix}", kind, markup, ""), ReadLimits())
+    assert len(lowered.files) == 1 and not internal_errors(lowered.notifications)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
 def test_a_redaction_pattern_that_backtracks_without_end_does_not_stop_the_scan(tmp_path: Path) -> None:
     """A `replaceAll` pattern that names the session's place is run on the value's text (Y-6): one
     that backtracks exponentially, `(a|a)*b` after a run of `a`, took the scan past a minute. Such a

@@ -118,6 +118,7 @@ class _PageLowering:
                 _unended_script_ends(self.masked)))))
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
+        self.masked = _one_unclosed_comment(self.masked)
         self.tree = parse("html", self.masked)
         if self.tree.root_node.has_error and (kind in RENDERED_KINDS or kind == FileKind.STATIC_RESOURCE):
             # `<span>></span>` (a "next" arrow) is well-formed XML text the HTML grammar refuses,
@@ -688,8 +689,8 @@ def _aliased(fields: list[_Field], held: dict[str, SourceSite]) -> list[_Field]:
 
 
 # `<apex:attribute name="token" .../>` in a component: the names its merge fields may read.
-_ATTRIBUTE = lazy(r"""<apex:attribute\b[^>]*?\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""",
-                        re.IGNORECASE)
+_ATTRIBUTE = lazy(r"<apex:attribute\b", re.IGNORECASE)
+_ATTRIBUTE_NAME = lazy(r"""\bname\s*=\s*["']\s*([A-Za-z_][A-Za-z0-9_]*)\s*["']""", re.IGNORECASE)
 # A custom component's tag (`<c:Sender ...>`, `<acme:Sender ...>`), and each attribute's value in it.
 _COMPONENT_TAG = re.compile(
     r"""<(?!apex:)[A-Za-z_][\w]*:([A-Za-z_]\w*)\b((?:[^>"']|"[^"]{0,4000}"|'[^']{0,4000}'){0,400})>""")
@@ -701,10 +702,27 @@ def _through_attributes(text: str, fields: list[_Field], owner: str, path: str) 
     id (`ir.client_value("attribute", "sender:token")`): the analysis puts in its place the
     sessions pages pass to that attribute (`analyses.client`), and drops the uses of it that get
     none. The stand-in is no source of the component's own."""
-    names = {m.group(1).lower() for m in _ATTRIBUTE.finditer(text)}
+    names = _attribute_names(text)
     return _aliased(fields, {name: SourceSite(
         id=client_value("attribute", f"{owner}:{name}"), kind=SourceKind.MERGE_FIELD, path=path,
         span=Span(1, 1, 1, 1), text=f"{{!{name}}}", owner=owner) for name in sorted(names)})
+
+
+def _attribute_names(text: str) -> set[str]:
+    """The names `<apex:attribute name="token" .../>` tags declare, each looked for before its
+    tag's `>`. Once a tag has none there, neither has any other tag that ends at the same `>`:
+    searched again from each, as one regular expression over the page did (a lazy `[^>]*?` before
+    `name`), 40,000 tags with no `>` took 38 s (AE-13)."""
+    names: set[str] = set()
+    tag = _ATTRIBUTE.search(text)
+    while tag is not None:
+        end = text.find(">", tag.end())
+        end = len(text) if end < 0 else end
+        found = _ATTRIBUTE_NAME.search(text, tag.end(), end)
+        if found is not None:
+            names.add(found.group(1).lower())
+        tag = _ATTRIBUTE.search(text, found.end() if found is not None else end)
+    return names
 
 
 def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
@@ -794,9 +812,6 @@ def _email_markup(data: bytes) -> bytes:
 _PLACEHOLDER = lazy(rb"<<([A-Za-z][A-Za-z0-9_.]{0,120})>>")
 
 
-_CDATA = lazy(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
-
-
 def _xml_markup(data: bytes) -> bytes:
     """A page's XML that the HTML grammar refuses, made spaces for the parser only (each byte
     where it was): an XML declaration or processing instruction (`<?xml version="1.0"?>`, which
@@ -807,9 +822,38 @@ def _xml_markup(data: bytes) -> bytes:
     return _without_cdata_markers(_PROCESSING.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data))
 
 
+def _one_unclosed_comment(data: bytes) -> bytes:
+    """`data` with every `<!--` after the first that no `-->` follows (after its own dashes) made
+    spaces (each byte where it was), for the parser only. The HTML grammar runs each unclosed
+    opener to the end of the file before it gives up on it: 40,000 of them (160 KB) held a scan
+    for 88 s, in C code the file time limit cannot interrupt (AE-13). The first is kept, so the
+    page still parses as unclosed there."""
+    last = data.rfind(b"-->")
+    first = data.find(b"<!--", max(0, last - 3))
+    while first >= 0 and data.find(b"-->", first + 4) >= 0:
+        first = data.find(b"<!--", first + 1)
+    if first < 0 or data.find(b"<!--", first + 4) < 0:
+        return data
+    tail = data[first + 4:].replace(b"<!--", b"    ")
+    return data[:first + 4] + tail
+
+
 def _without_cdata_markers(data: bytes) -> bytes:
-    """`<![CDATA[` and `]]>` made spaces: what they wrap is parsed as the markup or text it is."""
-    return _CDATA.sub(lambda m: b" " * 9 + m.group(1) + b" " * 3, data) if b"<![CDATA[" in data else data
+    """`<![CDATA[` and `]]>` made spaces: what they wrap is parsed as the markup or text it is.
+    Found by search: a regular expression with a lazy `.*?` between the markers ran each of many
+    unclosed openers to the end of the file (20,000 of them: 26 s, AE-13)."""
+    if b"<![CDATA[" not in data:
+        return data
+    out = bytearray(data)
+    at = data.find(b"<![CDATA[")
+    while at >= 0:
+        end = data.find(b"]]>", at + 9)
+        if end < 0:
+            break  # none after this opener, nor after any later one
+        out[at:at + 9] = b" " * 9
+        out[end:end + 3] = b" " * 3
+        at = data.find(b"<![CDATA[", end + 3)
+    return bytes(out)
 
 
 _PROCESSING = lazy(rb"<\?[A-Za-z][^>]*\?>")
