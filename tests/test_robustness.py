@@ -288,6 +288,21 @@ def test_a_class_in_a_token_shaped_folder_reports_the_same_with_a_cache_as_witho
     assert cached.contexts == plain.contexts
 
 
+def test_a_token_in_apex_that_does_not_parse_is_a_sid009_finding_once(tmp_path: Path) -> None:
+    """AE-11: a token bare in a class body, or in a literal left unterminated, is in no comment and
+    no literal lowering reaches; one in a literal that error recovery still lowers is reported once."""
+    token = "00D5g000004ABCD!AQ4AQFakeTokenValue1234567890abcdef"
+    root = write_sfdx_package(tmp_path / "pkg", {
+        source_path("Bare.cls"): f"public class Bare {{ {token} }}\n".encode(),
+        source_path("Open.cls"): f"public class Open {{ void m() {{ String s = '{token}; }}\n".encode(),
+        source_path("Both.cls"): f"public class Both {{ void m() {{ String s = '{token}'; x = ; }} }}\n".encode()})
+    result = scan(ScanOptions(paths=(root,), root=root, jobs=1))
+    found = sorted((f.location.path.rpartition("/")[2], f.rule_id) for f in result.findings)
+    assert found == [("Bare.cls", "SID009"), ("Both.cls", "SID009"), ("Open.cls", "SID009")]
+    assert {n.code for n in result.notifications} == {"parse-error"}
+    assert token not in repr(result)
+
+
 def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
     root, _ = _package(tmp_path / "pkg", Case(billion_laughs_xml), good=False)
     result, seconds = _scan(root)

@@ -184,7 +184,9 @@ class _FileLowering:
     def comment_tokens(self, root: Node) -> None:
         """Token-shaped text in `//` and `/* */` comments (SID009). A comment runs nothing, so a
         `getSessionId()` in one is no source; but a token pasted into one (a sample callback URL
-        in a doc comment, a value copied from Workbench) is a credential in the source all the same."""
+        in a doc comment, a value copied from Workbench) is a credential in the source all the same.
+        So is one in text Apex cannot parse (an unterminated literal), which lowering never reaches
+        as a literal (AE-11)."""
         end = 0
         starts: list[int] | None = None
         for at in self.token_starts():
@@ -194,18 +196,28 @@ class _FileLowering:
             if m is None:
                 continue
             end = m.end()
-            comment = root.descendant_for_byte_range(at, at + 1)
+            node = root.descendant_for_byte_range(at, at + 1)
+            comment, error = node, None
             while comment is not None and comment.type not in _COMMENT_TYPES:
+                error = error or (comment if comment.type == "ERROR" else None)
                 comment = comment.parent
-            if comment is None:
+            if comment is None and error is None:
                 continue  # a string literal's token is found where the literal is lowered
             starts = starts or line_starts(self.src.buffer)
             sp = self.src.span(byte_point(starts, at), byte_point(starts, end))
-            owner, in_test = self._comment_owner(comment)
+            if comment is None and any(s.kind == SourceKind.TOKEN_LITERAL and _within(sp, s.span)
+                                       for s in self.sources):
+                continue  # in text Apex cannot parse, but lowered as a literal all the same
+            held = comment if comment is not None else error
+            assert held is not None
+            owner, in_test = self._comment_owner(held)
             self.sources.append(SourceSite(
                 id=f"{self.src.path}:{sp.start_line}:{sp.start_col}", kind=SourceKind.TOKEN_LITERAL,
-                path=self.src.path, span=sp, text=redact(m.group(0).decode("ascii")), context="text in a comment",
+                path=self.src.path, span=sp, text=redact(m.group(0).decode("ascii")),
+                context="text in a comment" if comment is not None else "text Apex cannot parse",
                 owner=owner, in_test=in_test))
+            if comment is None:
+                continue
             first = comment.start_point[0]
             if not self.src.buffer[starts[first]:comment.start_byte].strip():  # the comment opens its line
                 self._comment_token_lines.setdefault(first + 1, sp.start_line)
@@ -1238,6 +1250,11 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")  # over the lower-cased text: what
 # An Apex string literal, in bytes: a deferred initialiser's identifiers are taken from its text
 # without them (a WSDL2Apex `_type_info` array names the fields of its class in strings)
 _STRING_LITERAL = re.compile(rb"'(?:[^'\\\n]|\\.)*'")
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.start_line, outer.start_col) <= (inner.start_line, inner.start_col) \
+        and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
 
 
 def _created(type_text: str) -> str:
