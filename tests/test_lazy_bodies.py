@@ -99,6 +99,19 @@ WSDL_LIKE = """public class Svc {
 """
 
 
+def _whole_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the files the body loader parses whole, as it parses them."""
+    whole: list[int] = []
+    real = lazy.parse_apex
+    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
+    return whole
+
+
+def _classes(path: Path, lazy: bool) -> dict[str, ClassIR]:
+    lowered = lower_job(LoweringJob(path.name, FileKind.APEX_CLASS, path.read_bytes(), "", lazy=lazy), ReadLimits())
+    return {c.name: c for c in lowered.files[0].classes}
+
+
 def test_a_classs_initialisers_are_lowered_together_and_parsed_alone(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Declarations with several declarators, a method and a field without a value between them,
@@ -106,13 +119,8 @@ def test_a_classs_initialisers_are_lowered_together_and_parsed_alone(tmp_path: P
     parsed without the rest of the file."""
     cls = tmp_path / "Svc.cls"
     cls.write_text(WSDL_LIKE)
-    whole: list[int] = []
-    real = lazy.parse_apex
-    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
-    eager = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
-                                                      lazy=False), ReadLimits()).files[0].classes}
-    left = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
-                                                     lazy=True), ReadLimits()).files[0].classes}
+    whole = _whole_parses(monkeypatch)
+    eager, left = _classes(cls, lazy=False), _classes(cls, lazy=True)
     loader = BodyLoader({"Svc.cls": (cls, "")}, ReadLimits())
     for name in ("svc", "svc.item", "svc.port"):
         made = _field_initializer(eager[name])
@@ -135,13 +143,8 @@ def test_a_class_with_more_declarations_than_are_parsed_alone_has_its_file_parse
     cls = tmp_path / "Svc.cls"
     cls.write_text(WSDL_LIKE)
     monkeypatch.setattr(lazy, "MAX_PARTS", 2)
-    whole: list[int] = []
-    real = lazy.parse_apex
-    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
-    eager = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
-                                                      lazy=False), ReadLimits()).files[0].classes}
-    left = {c.name: c for c in lower_job(LoweringJob("Svc.cls", FileKind.APEX_CLASS, cls.read_bytes(), "",
-                                                     lazy=True), ReadLimits()).files[0].classes}
+    whole = _whole_parses(monkeypatch)
+    eager, left = _classes(cls, lazy=False), _classes(cls, lazy=True)
     loader = BodyLoader({"Svc.cls": (cls, "")}, ReadLimits())
     deferred = left["svc.item"].methods[-1]
     made = _field_initializer(eager["svc.item"])
@@ -231,9 +234,7 @@ def test_a_file_rewritten_to_the_same_length_is_known_by_its_stamp(tmp_path: Pat
 
 def test_bodies_are_parsed_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Not vacuous: no fixture body needs its whole file parsed."""
-    whole: list[int] = []
-    real = lazy.parse_apex
-    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
+    whole = _whole_parses(monkeypatch)
     read = 0
     for path in APEX:
         loader = BodyLoader({path.relative_to(REPO).as_posix(): (path, "")}, ReadLimits())
@@ -252,9 +253,7 @@ def test_a_body_that_does_not_parse_alone_is_taken_from_the_whole_file(tmp_path:
     method = lowered.files[0].classes[0].methods[0]
     assert isinstance(method.code, BodyRef)
     monkeypatch.setitem(lazy._WRAPS, "block", (b"class _{int[] x=", b";}"))  # not a block there
-    whole: list[int] = []
-    real = lazy.parse_apex
-    monkeypatch.setattr(lazy, "parse_apex", lambda data: whole.append(len(data)) or real(data))
+    whole = _whole_parses(monkeypatch)
     loader = BodyLoader({"Odd.cls": (cls, "")}, ReadLimits())
     eager = lower_job(LoweringJob("Odd.cls", FileKind.APEX_CLASS, cls.read_bytes(), "", lazy=False), ReadLimits())
     assert loader(method.code) == eager.files[0].classes[0].methods[0].code
