@@ -10,7 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
 from apexlint.records import field, frozen
@@ -40,6 +40,11 @@ class Span:
     start_col: int
     end_line: int
     end_col: int
+
+    def contains(self, other: Span) -> bool:
+        """Whether `other` lies within this region (its ends included)."""
+        return (self.start_line, self.start_col) <= (other.start_line, other.start_col) \
+            and (other.end_line, other.end_col) <= (self.end_line, self.end_col)
 
 
 class FileKind(StrEnum):
@@ -381,7 +386,7 @@ class BodyRef:
     path: str
     start_byte: int
     end_byte: int
-    node_type: str  # "block", "trigger_body", "fields": checked when the file is parsed again
+    node_type: str  # "block", "trigger_body", FIELDS: checked when the file is parsed again
     owner: str  # "cls.method", as sources found in the body name their method
     is_test: bool
     parts: tuple[int, ...] = ()  # "fields": start and end byte of each field declaration, in order
@@ -405,6 +410,22 @@ class FieldIR:
     # a deferred initialiser's text has a `(` outside string literals: a call or a `new` with
     # arguments, which may change what its arguments name (`demand._deferred_written_names`)
     calls: bool = False
+
+
+FIELDS = "fields"  # `BodyRef.node_type` of a class's field initialisers left for later
+
+
+def initialiser_method(span: Span, is_test: bool, fields: Sequence[FieldIR],
+                       code: tuple[tuple[Stmt, ...], tuple[Param, ...]] | BodyRef) -> MethodIR:
+    """A class's `<fields>` method: its field initialisers as one synthetic method, so the analyses
+    see them as assignments (`code`: their statements, or where lowering left them)."""
+    refs = {f.name for f in fields if f.init is not None or f.deferred}
+    for f in fields:
+        refs.update(f.refs.split())
+    return MethodIR(
+        name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
+        modifiers=frozenset(), annotations=frozenset(), code=code, span=span, body_span=span, is_test=is_test,
+        refs=refs_text(refs))
 
 
 def field_assignments(cls: str, fields: Iterable[FieldIR]) -> tuple[Stmt, ...]:

@@ -27,7 +27,7 @@ both on every fixture package).
 from __future__ import annotations
 
 from apexlint.analyses.callgraph import CallGraph, walk_exprs
-from apexlint.ir import Assign, BodyRef, Call, ClassIR, Expr, FieldGet, Index, MethodIR, Name, New, Stmt, This
+from apexlint.ir import FIELDS, Assign, BodyRef, Call, ClassIR, Expr, FieldGet, Index, MethodIR, Name, New, Stmt, This
 from apexlint.model.catalog import PAGE_CONTENT_CALLS
 from apexlint.model.package import PackageModel, base_type
 
@@ -161,7 +161,7 @@ def _written_names(body: tuple[Stmt, ...]) -> tuple[frozenset[str], frozenset[st
 
 def _deferred(method: MethodIR) -> bool:
     """Whether `method` is a class's `<fields>` whose initialisers are not lowered yet."""
-    return isinstance(method.code, BodyRef) and method.code.node_type == "fields"
+    return isinstance(method.code, BodyRef) and method.code.node_type == FIELDS
 
 
 def _deferred_written_names(cls: ClassIR | None) -> tuple[frozenset[str], frozenset[str]]:

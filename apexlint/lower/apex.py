@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from tree_sitter import Node, Tree
 
 from apexlint.ir import (
+    FIELDS,
     Assign,
     Binary,
     BodyRef,
@@ -54,6 +55,7 @@ from apexlint.ir import (
     TriggerIR,
     apex_name,
     field_assignments,
+    initialiser_method,
     refs_text,
 )
 from apexlint.lower.suppressions import parse_directive
@@ -205,7 +207,7 @@ class _FileLowering:
                 continue  # a string literal's token is found where the literal is lowered
             starts = starts or line_starts(self.src.buffer)
             sp = self.src.span(byte_point(starts, at), byte_point(starts, end))
-            if comment is None and any(s.kind == SourceKind.TOKEN_LITERAL and _within(sp, s.span)
+            if comment is None and any(s.kind == SourceKind.TOKEN_LITERAL and s.span.contains(sp)
                                        for s in self.sources):
                 continue  # in text Apex cannot parse, but lowered as a literal all the same
             held = comment if comment is not None else error
@@ -378,17 +380,10 @@ class _FileLowering:
 
     def _deferred_initialisers(self, cls: str, span: Span, is_test: bool, fields: list[FieldIR],
                                parts: list[int]) -> MethodIR:
-        """The `<fields>` method of a class whose initialisers were left for later: the one the
-        package model makes of lowered ones (`model.package._field_initializer`), its statements
+        """The `<fields>` method of a class whose initialisers were left for later, its statements
         lowered when an analysis reads them."""
-        refs = {f.name for f in fields if f.deferred}
-        for f in fields:
-            refs.update(f.refs.split())
-        return MethodIR(
-            name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
-            modifiers=frozenset(), annotations=frozenset(),
-            code=BodyRef(self.src.path, parts[0], parts[-1], "fields", f"{cls}.<fields>", is_test, tuple(parts)),
-            span=span, body_span=span, is_test=is_test, refs=refs_text(refs))
+        return initialiser_method(span, is_test, fields, BodyRef(self.src.path, parts[0], parts[-1], FIELDS,
+                                                                 f"{cls}.<fields>", is_test, tuple(parts)))
 
     def lower_fields(self, declarations: list[Node], cls: str, is_test: bool) -> tuple[Stmt, ...]:
         """The statements of a class's `<fields>` method, of its field declarations (lower/lazy.py)."""
@@ -1250,11 +1245,6 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")  # over the lower-cased text: what
 # An Apex string literal, in bytes: a deferred initialiser's identifiers are taken from its text
 # without them (a WSDL2Apex `_type_info` array names the fields of its class in strings)
 _STRING_LITERAL = re.compile(rb"'(?:[^'\\\n]|\\.)*'")
-
-
-def _within(inner: Span, outer: Span) -> bool:
-    return (outer.start_line, outer.start_col) <= (inner.start_line, inner.start_col) \
-        and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
 
 
 def _created(type_text: str) -> str:

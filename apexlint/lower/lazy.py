@@ -39,7 +39,7 @@ from typing import Protocol
 
 from tree_sitter import Node, Parser, Point, Range, Tree
 
-from apexlint.ir import BodyRef, NoticeLevel, Notification, Param, Stmt
+from apexlint.ir import FIELDS, BodyRef, NoticeLevel, Notification, Param, Stmt
 from apexlint.lower.apex import _FileLowering, parse_apex
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.parsers import new_parser
@@ -58,9 +58,8 @@ _WRAPS: dict[str, tuple[bytes, bytes]] = {
     "block": (b"class _{void _()", b"}"),  # methods, accessors, initializers
     "constructor_body": (b"class _{_()", b"}"),
     "trigger_body": (b"trigger _ on _(before insert)", b""),
-    "fields": (b"class _{", b"}"),  # a class's field declarations, together (`BodyRef.parts`)
+    FIELDS: (b"class _{", b"}"),  # a class's field declarations, together (`BodyRef.parts`)
 }
-FIELDS = "fields"
 # Field declarations parsed alone together at most: tree-sitter's time grows with the square of the
 # number of included ranges (20,000 constants of one class: 1.4 s, against 0.09 s for 5,000); a
 # class declaring more has its file parsed whole

@@ -33,7 +33,7 @@ from apexlint.ir import (
     UnfollowedCall,
     UrlUse,
     field_assignments,
-    refs_text,
+    initialiser_method,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
 from apexlint.records import frozen
@@ -561,9 +561,7 @@ class PackageModel:
             body = info.method.body_span
             if info.method.name == "<fields>":
                 continue
-            inside = (body.start_line, body.start_col) <= (span.start_line, span.start_col) and \
-                (span.end_line, span.end_col) <= (body.end_line, body.end_col)
-            if inside and (best is None or (body.start_line, body.start_col) >=
+            if body.contains(span) and (best is None or (body.start_line, body.start_col) >=
                            (best.method.body_span.start_line, best.method.body_span.start_col)):
                 best = info
         return best
@@ -578,11 +576,7 @@ class PackageModel:
         # and a file of a thousand WSDL2Apex classes would have them all lowered to find one
         inits = [i for i in (self._by_path or {}).get(path, ()) if i.method.name == "<fields>"]
         for init in sorted(inits, key=lambda i: isinstance(i.method.code, BodyRef)):
-            if any(
-                    isinstance(s, Assign) and (s.value.span.start_line, s.value.span.start_col)
-                    <= (span.start_line, span.start_col)
-                    and (span.end_line, span.end_col) <= (s.value.span.end_line, s.value.span.end_col)
-                    for s in self.body(init)):
+            if any(isinstance(s, Assign) and s.value.span.contains(span) for s in self.body(init)):
                 return init
         return None
 
@@ -729,13 +723,7 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
     body = field_assignments(c.name, c.fields)
     if not body:
         return None  # none, or lowering left them for later and made the method (ir.FieldIR.deferred)
-    refs = {f.name for f in c.fields if f.init is not None}
-    for f in c.fields:
-        refs.update(f.refs.split())
-    return MethodIR(
-        name="<fields>", display="field initialisers", kind="initializer", params=(), return_type="void",
-        modifiers=frozenset(), annotations=frozenset(), code=(body, ()), span=c.span,
-        body_span=c.span, is_test=c.is_test, refs=refs_text(refs))
+    return initialiser_method(c.span, c.is_test, c.fields, (body, ()))
 
 
 def _bind_template_uses(uses: list[UrlUse], bindings: dict[str, list[TemplateBinding]]) -> list[UrlUse]:
