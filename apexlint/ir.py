@@ -493,6 +493,10 @@ class UrlUse:
     body: str = ""  # the request's body as far as known (`{…}` where not), clipped: XHR `send`
     method: str = ""  # the request's HTTP method where known (`xhr.open('POST', ...)`), upper case
     via: str = ""  # how client code got the session from Apex ("returned to client code by C.m")
+    # the value Apex hands to client code that the URL starts with, when it is not the session the
+    # use is of (`client:apex:ctrl.getbaseurl`: `fetch(base + '/services/...')`); `url` writes it
+    # `{…}`, and the analysis reads what the member returns to tell where the request goes
+    base: str = ""
 
 
 @frozen

@@ -232,7 +232,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     (what `apexlint.reuse` needs to know a change is unseen)."""
     # imported here: a scan that reuses the last analysis (apexlint.reuse) never loads them
     from apexlint.analyses.callgraph import async_entry_points, build_call_graph, reachable_from
-    from apexlint.analyses.client import resolve_client_uses
+    from apexlint.analyses.client import resolve_client_uses, url_base_methods
     from apexlint.analyses.dataflow import SOAP_REFS, DataFlow, FlowResult, stored_sessions
     from apexlint.analyses.endpoints import page_host_properties
     from apexlint.checks import VERDICT_RULES, VIOLATION_RULES, CheckContext
@@ -245,7 +245,7 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
         return DataFlow(model, graph, frozenset(c.lower() for c in options.logger_classes),
                         _client_getters(model), include_tests=options.include_tests,
                         exhaustive=options.exhaustive, page_hosts=page_host_properties(model),
-                        method_timeout=options.file_timeout).run()
+                        method_timeout=options.file_timeout, url_bases=url_base_methods(model)).run()
     flow = data_flow()
     stored = stored_sessions(flow.hits)
     if stored:

@@ -57,7 +57,8 @@ export default class Opener extends LightningElement {
 def test_a_session_apex_hands_to_a_script_reads_as_one_in_its_url(tmp_path: Path) -> None:
     """W-12: the URL a SID006 message shows writes a session Apex returned as `<session ID>`, as
     Apex messages do, a URL Apex built with it as that URL (the org's own page: no SID002), and
-    another value Apex returned (a base URL) as one not known, `{…}`."""
+    a URL that starts with another value Apex returned (a base URL) as the URL that value makes it,
+    then as the script writes it, the value not known there, `{…}`."""
     from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
     root = write_sfdx_package(tmp_path / "pkg", {
         f"{SFDX_SOURCE}/classes/Ctl.cls": _HANDING_CLASS,
@@ -67,7 +68,7 @@ def test_a_session_apex_hands_to_a_script_reads_as_one_in_its_url(tmp_path: Path
     findings = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1)).findings
     assert sorted(f.message.partition(" is put into the URL ")[2] for f in findings if f.rule_id == "SID006") == [
         "/apex/Docs?sid=<session ID> (window.open)",
+        "https://p.example.com/open?sid=<session ID> ({…}open?sid=<session ID>, window.open)",
         "https://q.example.com/?s=<session ID>&t=<session ID> (window.open)",
-        "{…}open?sid=<session ID> (window.open)",
     ]
     assert sorted(f.location.span.start_line for f in findings if f.rule_id == "SID002") == [9, 10]

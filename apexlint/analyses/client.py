@@ -82,6 +82,27 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
     return out
 
 
+def base_methods(model: PackageModel, use: UrlUse) -> list[MethodInfo]:
+    """The Apex methods whose return value the URL of `use` starts with (`UrlUse.base`: `base` in
+    `fetch(base + '/services/data/...')`, where `base = await getBaseUrl()`), overloads included;
+    none when it starts with anything else, or with a value that is not a method's return (a
+    property a page binds, an Aura helper's parameter)."""
+    if not use.base or use.base.startswith(HELPER_PARAMETER):
+        return []
+    out: list[MethodInfo] = []
+    for way, cls, name in _meant(model, use.path, use.base, use.path.rpartition("/")[0]):
+        if way == "method":
+            out.extend(model.by_class.get(cls, {}).get(name, []))
+    return out
+
+
+def url_base_methods(model: PackageModel) -> frozenset[str]:
+    """Ids of the methods whose return values start the URLs of script requests that carry a
+    session Apex hands over: the data flow analyses them, for the checks to tell where those
+    requests go (`CheckContext.url_endpoint`)."""
+    return frozenset(m.id for use in model.url_uses if use.base and use.sources for m in base_methods(model, use))
+
+
 _NOT_KNOWN: Shape = ()
 
 

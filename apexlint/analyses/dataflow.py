@@ -217,7 +217,7 @@ class DataFlow:
     def __init__(self, model: PackageModel, graph: CallGraph, logger_classes: frozenset[str] = frozenset(),
                  client_getters: Mapping[tuple[str, str], str] | None = None, include_tests: bool = False,
                  exhaustive: bool = False, page_hosts: frozenset[tuple[str, str]] = frozenset(),
-                 method_timeout: float | None = None) -> None:
+                 method_timeout: float | None = None, url_bases: frozenset[str] = frozenset()) -> None:
         self.model = model
         self.graph = graph
         # seconds one method's analysis may take (not counting the analyses of methods it needs
@@ -231,6 +231,9 @@ class DataFlow:
         # (class, property) a page's session-carrying request takes its host from
         # (`https://{!Host}/...`): their values are needed to tell where the request goes
         self.page_hosts = page_hosts
+        # methods whose return values start a session-carrying script request's URL
+        # (`fetch(await getBaseUrl() + ...)`): their values tell where the request goes
+        self.url_bases = url_bases
         self._printed_page: str | None = None  # `printed_session_page`, once asked
         self._rendered: dict[str, tuple[str, tuple[str, ...]]] = {}  # `FlowResult.rendered`
         # Test code is not shipped behaviour: unless asked, it is not analysed at all.
@@ -299,6 +302,8 @@ class DataFlow:
                 for method in self.model.by_class.get(key[0], {}).get(f"get{key[1]}", []):
                     if not method.method.params and self.demand.analysable(method.id):
                         self.activate(method.id)  # `public String getFrameUrl()` for `{!frameUrl}`
+            for mid in sorted(self.url_bases):
+                self.activate(mid)
         while self._queue:
             mid = self._queue.popleft()
             if mid not in self._queued:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from apexlint.analyses.callgraph import AsyncEntry, CallGraph
+from apexlint.analyses.client import base_methods
 from apexlint.analyses.dataflow import FORMULA_READ, READ_BACK, FlowResult, SinkSite, SourceHit
 from apexlint.analyses.endpoints import (
     ANONYMOUS_APEX_RESOURCE,
@@ -26,10 +27,11 @@ from apexlint.analyses.endpoints import (
     resolve_endpoints,
     unknown_page_label,
 )
-from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, join_all
+from apexlint.analyses.values import ORG_HOST, TOP, UNKNOWN, Step, Value, concat, join_all, literal
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import CANVAS_PREFIX, DEFAULTS_PREFIX, SourceKind, SourceSite, Span, UrlUse
+from apexlint.lower.js_values import UNKNOWN_TEXT
 from apexlint.model.package import PackageModel
 from apexlint.records import frozen
 
@@ -137,24 +139,31 @@ class CheckContext:
                                                  "does not hold (its value is not known)")
             prefix = merge_field_prefix(url) if endpoint.scope == "unresolved" else None
             if prefix is not None:
-                endpoint = self._rendered_url(use.path, *prefix) or endpoint
+                endpoint = self._rendered_url(self._property_value(use.path, prefix[0]), prefix[1]) or endpoint
+            elif endpoint.scope == "unresolved" and use.base:
+                head, known, rest = url.partition(UNKNOWN_TEXT)  # `{…}/services/...`, `https://{…}/...`
+                if known and head.lower() in ("", "http://", "https://"):
+                    endpoint = self._rendered_url(self._returned_value(use), rest, head) or endpoint
             found = self._page_requests[use] = (
                 endpoint, page_request(endpoint, use.body, use.method)
                 if use.body or use.method or ANONYMOUS_APEX_RESOURCE.search(use.url) else None)
         return found
 
-    def _rendered_url(self, path: str, prop: str, rest: str = "") -> Endpoint | None:
-        """Where a URL that starts with a controller property goes (`window.open("{!mdUrl}")`,
-        `<iframe src="{!frameUrl}&sid=...">`), from what the data flow found the property holds,
-        then `rest`: one apexlint cannot read, else the first external URL among its values, else
-        (all the org's) the first; None when the data flow knows no value."""
-        value = self._property_value(path, prop)
+    def _rendered_url(self, value: Value | None, rest: str = "", head: str = "") -> Endpoint | None:
+        """Where a URL that starts with `value` goes: a controller property's
+        (`window.open("{!mdUrl}")`, `<iframe src="{!frameUrl}&sid=...">`), or what an Apex method
+        returned to the script (`fetch(base + '/services/...')`, or its host after `head`, a scheme:
+        `'https://' + host + '/...'`), as the data flow found it, then `rest`: one apexlint cannot
+        read, else the first external URL among its values, else (all the org's) the first; None
+        when the data flow knows no value."""
         shapes = sorted(s for s in value.strings if s != ("",)) if value is not None else []
         if not shapes or any(s[0] in (UNKNOWN, TOP) for s in shapes):
             # an empty property renders nothing (the URL is then relative, this org's); one that
             # starts with what apexlint cannot read is said best as the page writes it
             return None
-        endpoints = resolve_endpoints(Value(strings=frozenset((*s, rest) if rest else s for s in shapes)), self.model)
+        url = Value(strings=frozenset(shapes))
+        url = concat(concat(literal(head), url), literal(rest)) if head or rest else url
+        endpoints = resolve_endpoints(url, self.model)
         unresolved = [ep for ep in endpoints if ep.scope == "unresolved"]
         if unresolved:
             return unresolved[0]  # which says why apexlint cannot tell (a custom setting...)
@@ -170,6 +179,14 @@ class CheckContext:
             summaries = [self.flow.summaries.get(g.id) for g in getters]
             return join_all([x.ret for x in summaries if x is not None])
         return self.flow.fields.get(key) if key is not None else None
+
+    def _returned_value(self, use: UrlUse) -> Value | None:
+        """What the Apex method a script's URL starts with returns (`UrlUse.base`), every overload
+        joined; None when one was not analysed or none is known."""
+        summaries = [self.flow.summaries.get(m.id) for m in base_methods(self.model, use)]
+        if not summaries or any(x is None for x in summaries):
+            return None
+        return join_all([x.ret for x in summaries if x is not None])
 
     def _renders_org_host(self, path: str, prop: str) -> bool:
         value = self._property_value(path, prop)

@@ -71,6 +71,7 @@ from apexlint.lower.js_values import (
     dotted,
     either,
     handed_over,
+    leading_stand_in,
     shown,
     union,
     unwrap_function,
@@ -1003,6 +1004,6 @@ class ScriptFlow:
                 url = self.open_urls[acc.receiver].text
             out.append(UrlUse(acc.sink, clip(shown(url, handed), MAX_URL_TEXT), tuple(sorted(acc.sources)),
                               self.src.path, acc.span, acc.text, acc.in_query, acc.header_or_body,
-                              shown(acc.body, handed), acc.method))
+                              shown(acc.body, handed), acc.method, base=leading_stand_in(url, handed)))
         out.sort(key=lambda u: (u.span, u.sink, u.sources))
         return out

@@ -107,6 +107,18 @@ def shown(text: str, handed: str) -> str:
     return out
 
 
+def leading_stand_in(text: str, handed: str) -> str:
+    """The value Apex hands over that the URL `text` starts with, or names its host with after a
+    scheme (`https://{client:apex:ctrl.gethost}/...`): its stand-in, unless it is `handed`, the
+    one the use is of; "" when the URL starts with anything else."""
+    match = _LEADING_STAND_IN.match(text)
+    stand_in = match.group(1) if match is not None else ""
+    return "" if stand_in == handed else stand_in
+
+
+_LEADING_STAND_IN = re.compile(r"(?:https?://)?\{(" + CLIENT_VALUE + r"[^{}]*)\}", re.IGNORECASE)
+
+
 def concat(*parts: JsValue) -> JsValue:
     text = "".join(p.text for p in parts)
     while _UNKNOWN_TWICE in text:  # two unknown parts in a row say no more than one
