@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,30 @@ def test_session_read_on_a_name_that_holds_the_connection_is_a_source() -> None:
     assert [(s.kind, s.text) for s in ir.sources] == [
         (SourceKind.JS_SFORCE_SESSION, "conn.sessionId"), (SourceKind.JS_SFORCE_SESSION, "$soap.sessionId")]
     assert set(sink(ir, "fetch").sources) == {s.id for s in ir.sources}
+
+
+def test_a_long_chain_of_session_reads_is_read_once_not_once_per_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AE-8: each `.sessionId` of `conn.sessionId.sessionId...` asked for the dotted name below it,
+    reading the whole chain again: 3,000 links took 6 s. A chain of more than a few names is no
+    connection's session: doubling the chain now doubles the text read (it quadrupled). The
+    session read on the connection itself, the innermost link, is still found."""
+    from apexlint.lower import js_values
+    reads = 0
+    original = js_values.ScriptUnit.text
+
+    def counted(self: js_values.ScriptUnit, node: object) -> str:
+        nonlocal reads
+        reads += 1
+        return original(self, node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(js_values.ScriptUnit, "text", counted)
+    counts = []
+    for links in (1000, 2000):
+        reads = 0
+        ir = lower("var conn = sforce.connection;\nvar x = conn" + ".sessionId" * links + ";\n")
+        assert [s.text for s in ir.sources] == ["conn.sessionId"]
+        counts.append(reads)
+    assert counts[1] < 2.5 * counts[0], counts
 
 
 def test_session_destructured_out_of_the_connection_is_a_source_and_flows_on() -> None:

@@ -184,7 +184,9 @@ class _Connections:
             return None
         if node is None or node.type not in ("member_expression", "subscript_expression"):
             return None
-        name = dotted(unit, node) or ""
+        # every `.sessionId` of a chain asks: reading each whole chain again made 3,000 of them
+        # (`conn.sessionId.sessionId...`, a hostile file) take 6 s, 12,000 past the file time limit
+        name = dotted(unit, node, _MOST_NAMES) or ""
         if not (name == sinks.SFORCE_SESSION or name.endswith("." + sinks.SFORCE_SESSION)):
             base, _, prop = name.rpartition(".")
             if prop != _SESSION_PROPERTY or not base or base not in self.names():
@@ -193,6 +195,9 @@ class _Connections:
 
 
 _SESSION_PROPERTY = "sessionId"
+# names in a chain read as the connection's session: `window.app.sforce.connection.sessionId`
+# has six; a longer chain (only hostile code writes one) is not read as the session
+_MOST_NAMES = 32
 
 
 def _destructured(connections: _Connections, node: Node, pattern: Node | None) -> tuple[Node, SourceKind] | None:

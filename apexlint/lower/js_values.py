@@ -397,10 +397,13 @@ def apex_imports(raw: bytes) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in _APEX_IMPORT.finditer(raw.decode("utf-8", "replace"))}
 
 
-def dotted(unit: ScriptUnit, node: Node | None) -> str | None:
-    """`a.b.c` / `a["b"]` as text, or None when the chain holds a call or computed index."""
+def dotted(unit: ScriptUnit, node: Node | None, most: int = 0) -> str | None:
+    """`a.b.c` / `a["b"]` as text, or None when the chain holds a call or computed index, or
+    (`most` > 0) more than `most` names."""
     parts: list[str] = []
     while node is not None:
+        if most and len(parts) >= most:
+            return None
         t = node.type
         if t in ("identifier", "this", "property_identifier"):
             parts.append(unit.text(node))
