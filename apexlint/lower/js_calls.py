@@ -35,6 +35,7 @@ from apexlint.lower.js_values import (
     AURA_HELPER_KIND,
     AURA_LABEL,
     FUNCTION_TYPES,
+    STAND_IN_START,
     UNKNOWN,
     UNKNOWN_TEXT,
     JsValue,
@@ -96,9 +97,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
             return concat(receiver, *values)
         text = receiver.text if shape.method in _TEXT_METHODS else UNKNOWN_TEXT
         if shape.method in ("replace", "replaceAll") and len(args) >= 2 and args[0].type == "string" \
-                and UNKNOWN_TEXT not in receiver.text:
+                and UNKNOWN_TEXT not in receiver.text and STAND_IN_START not in receiver.text:
             # `envelope.replace('%%SESSION_ID%%', sid)`: the text around the placeholder is kept (a
-            # SOAP envelope's operation and metadata types still say what the request does)
+            # SOAP envelope's operation and metadata types still say what the request does); in a
+            # value Apex handed over (`base.replace('salesforce', 'partner')`) it may be anywhere
             placeholder = flow.cur.text(args[0])[1:-1]
             text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)

@@ -30,7 +30,7 @@ from apexlint.secrets import clip
 
 UNKNOWN_TEXT = "{…}"
 _UNKNOWN_TWICE = UNKNOWN_TEXT * 2
-_STAND_IN_START = "{" + CLIENT_VALUE
+STAND_IN_START = "{" + CLIENT_VALUE  # how the text of a value Apex hands over starts
 # characters of a value's text kept: a SOAP envelope sent by XHR names its operation and its
 # metadata types well after the first few hundred (URLs are cut shorter: js_flow.MAX_URL_TEXT)
 MAX_TEXT = 4000
@@ -92,13 +92,13 @@ def handed_over(stand_ins: frozenset[str]) -> JsValue:
 
 def not_known(text: str) -> bool:
     """A text that says nothing of the value: `{…}`, or a value Apex hands over, alone."""
-    return text == UNKNOWN_TEXT or (text.startswith(_STAND_IN_START) and _STAND_IN_TEXT.fullmatch(text) is not None)
+    return text == UNKNOWN_TEXT or (text.startswith(STAND_IN_START) and _STAND_IN_TEXT.fullmatch(text) is not None)
 
 
 def shown(text: str, handed: str) -> str:
     """A use's URL or body text with the place of `handed`, the stand-in the use is of, written
     `ir.HANDED_TEXT` and every other value Apex hands over `{…}`: what is not known."""
-    if _STAND_IN_START not in text:
+    if STAND_IN_START not in text:
         return text
     mine = "{" + handed + "}" if handed else ""
     out = _STAND_IN_TEXT.sub(lambda m: HANDED_TEXT if m.group(0) == mine else UNKNOWN_TEXT, text)
