@@ -21,13 +21,13 @@ from apexlint.lower.js_sinks import (
     AURA_NAVIGATE_KIND,
     AXIOS,
     AXIOS_CREATE,
-    AXIOS_NAMES,
     CONSTRUCTOR_KINDS,
     JQUERY_NAMES,
     JSFORCE_CONNECTIONS,
     PROPAGATING_CALLS,
     PROPAGATING_METHODS,
     call_shape,
+    is_axios,
     jsforce_base_url,
 )
 from apexlint.lower.js_values import (
@@ -80,10 +80,12 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return _aura_value(flow, fn, shape.method, args)
     if flow.cur.held and (held := element_value(flow, fn, shape.method, args)) is not None:
         return held
-    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+    if is_axios(flow, shape.receiver) and shape.method == AXIOS_CREATE:
         # an axios instance: its requests carry the config's headers to its `baseURL` (`js_sinks._axios`)
         config = flow.value(args[0]) if args else UNKNOWN
         return JsValue(config.sources, UNKNOWN_TEXT, config.props, AXIOS)
+    if shape.callee in _PROMISE_COMBINATORS and args:
+        return _combined(shape.callee, flow.value(args[0]))
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
@@ -105,6 +107,24 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
             text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)
     return UNKNOWN
+
+
+# `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
+_PROMISE_COMBINATORS = frozenset({"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any",
+                                  "Promise.resolve"})
+
+
+def _combined(callee: str, given: JsValue) -> JsValue:
+    """What awaiting a Promise combinator gives: `all`, the array of what each promise makes, in
+    place (`array_value`); `allSettled`, the same with each one as an outcome's `value`; `race`
+    and `any`, one of them (its sessions); `resolve`, the value itself."""
+    if callee in ("Promise.all", "Promise.resolve"):
+        return given
+    if callee == "Promise.allSettled":
+        places = [(key, JsValue(item.sources, props=(("value", item),))) for key, item in given.props
+                  if key.isdigit()]
+        return JsValue(given.sources, UNKNOWN_TEXT, tuple(places))
+    return JsValue(given.sources)
 
 
 _SESSION_NAMED = lazy(f"(?i){SESSION_NAME_WORDS}")
@@ -208,6 +228,18 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     params = parameter_names(flow.cur, callback) if callback is not None else []
     if callback is not None and params and params[0]:
         flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: handed_over(handed)}
+    elif callback is not None and params and shape.method == "then" and fn is not None:
+        # `Promise.all([getBase(), getSid()]).then(([base, sid]) => ...)`: each name its element
+        pattern = _first_parameter(callback)
+        given = flow.value(fn.child_by_field_name("object"))
+        if pattern is not None and pattern.type in ("array_pattern", "object_pattern"):
+            flow.callbacks[(id(flow.cur), callback.id)] = dict(flow.pattern_values(pattern, given))
+
+
+def _first_parameter(fn: Node) -> Node | None:
+    params = fn.child_by_field_name("parameters")
+    found = [p for p in params.named_children if p.type != "comment"] if params is not None else []
+    return found[0] if found else None
 
 
 def _unwrapped_callback(arg: Node) -> Node:

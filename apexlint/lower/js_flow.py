@@ -67,6 +67,7 @@ from apexlint.lower.js_values import (
     JsValue,
     ScriptUnit,
     arguments_of,
+    array_value,
     concat,
     dotted,
     either,
@@ -638,18 +639,33 @@ class ScriptFlow:
 
     def _bind_pattern(self, target: Node, value: JsValue) -> None:
         """Bind a name or destructuring pattern; destructured names get the property or taint."""
+        for name, bound in self.pattern_values(target, value):
+            self.assign_name(name, bound)
+
+    def pattern_values(self, target: Node, value: JsValue) -> list[tuple[str, JsValue]]:
+        """The names a name or destructuring pattern binds, and what each gets of `value`: the
+        property it names, the element at its place in an array pattern (`const [base, sid] =
+        await Promise.all([getBase(), getSid()])`: `array_value`), else every session in it."""
         if target.type == "identifier":
-            self.assign_name(self.cur.text(target), value)
-            return
-        tainted = JsValue(value.sources)
-        pending = [target]
+            return [(self.cur.text(target), value)]
+        out: list[tuple[str, JsValue]] = []
+        pending = [(target, value)]
         while pending:  # iterative: patterns can nest as deep as the input likes
-            for child in pending.pop().named_children:
+            pattern, whole = pending.pop()
+            tainted = JsValue(whole.sources)
+            place = 0 if pattern.type == "array_pattern" else -1
+            for child in pattern.children:
+                if place >= 0 and child.type == ",":  # `[, sid]`: a hole still takes a place
+                    place += 1
+                    continue
+                if not child.is_named:
+                    continue
+                item = (whole.prop(str(place)) or tainted) if place >= 0 else tainted
                 if child.type == "shorthand_property_identifier_pattern":
                     name = self.cur.text(child)
-                    self.assign_name(name, self._read_out(child, value.prop(name) or tainted))
+                    out.append((name, self._read_out(child, whole.prop(name) or tainted)))
                 elif child.type == "identifier":
-                    self.assign_name(self.cur.text(child), tainted)
+                    out.append((self.cur.text(child), item))
                 elif child.type in ("pair_pattern", "object_pattern", "array_pattern", "rest_pattern",
                                     "assignment_pattern", "object_assignment_pattern"):
                     inner = child.child_by_field_name("value") or child.child_by_field_name("left")
@@ -657,10 +673,15 @@ class ScriptFlow:
                         inner = inner.child_by_field_name("left")  # `{sessionId: sid = ''}`
                     if inner is not None and inner.type in ("identifier", "shorthand_property_identifier_pattern"):
                         # `{sessionId: sid}` (the pair is the read) or `{sessionId = ''}` (the name is)
-                        read = self._read_out(child, self._read_out(inner, tainted))
-                        self.assign_name(self.cur.text(inner), read)
+                        read = self._read_out(child, self._read_out(inner, item if child.type != "pair_pattern"
+                                                                     else tainted))
+                        out.append((self.cur.text(inner), read))
                     else:
-                        pending.append(inner or child)
+                        # an element's own pattern (`[[a, b], sid]`) reads that element; a pattern
+                        # nested in an object pattern reads the object, as names in it do
+                        nested = item if place >= 0 and child.type in ("array_pattern", "object_pattern") else whole
+                        pending.append((inner or child, nested))
+        return out
 
     def _read_out(self, node: Node, value: JsValue) -> JsValue:
         """`value`, with the session when `node` of a destructuring pattern reads it
@@ -813,7 +834,8 @@ class ScriptFlow:
         if t == "object":
             return self._object(node)
         if t == "array":
-            return union(*(self.value(c) for c in node.named_children if c.type != "comment"))
+            return array_value([self.value(c) for c in node.named_children if c.type != "comment"],
+                               any(c.type == "spread_element" for c in node.named_children))
         if t in FUNCTION_TYPES:
             return JsValue(kind="function")
         if t == "this" and unit.aura_helper and helper_this(unit, node):

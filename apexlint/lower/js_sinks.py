@@ -376,7 +376,7 @@ def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
             flow.run_callback(args[0], [JsValue(text=client, kind=AXIOS_CONFIG)])
         return False
     verb = AXIOS_NO_BODY.get(shape.method) or AXIOS_BODY.get(shape.method)
-    if shape.receiver in AXIOS_NAMES and shape.method == AXIOS_CREATE:
+    if is_axios(flow, shape.receiver) and shape.method == AXIOS_CREATE:
         return _axios_create(flow, node, _arg(args, 0))
     if _axios_client(flow, shape.callee) is not None:
         client = shape.callee
@@ -406,10 +406,16 @@ def _axios(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> 
 
 def _axios_client(flow: ScriptFlow, name: str) -> JsValue | None:
     """What axios client a name is: axios itself, or an instance `axios.create` made; else None."""
-    if name in AXIOS_NAMES:
+    if is_axios(flow, name):
         return JsValue(kind=AXIOS)
     found = flow.env.get(name) if name else None
     return found if found is not None and found.kind == AXIOS else None
+
+
+def is_axios(flow: ScriptFlow, name: str) -> bool:
+    """Whether `name` is the axios library: its global, or a name the script imports it under
+    (`import axiosLib from 'c/axios'`, a copy an LWC bundles)."""
+    return name in AXIOS_NAMES or (bool(name) and flow.cur.imported(name) == AXIOS)
 
 
 def axios_defaults(flow: ScriptFlow, client: str) -> RequestDefaults:

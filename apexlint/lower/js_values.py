@@ -138,6 +138,17 @@ def union(*values: JsValue) -> JsValue:
     return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind)
 
 
+def array_value(items: list[JsValue], spread: bool = False) -> JsValue:
+    """An array literal's value: every element's sessions, the first known text, and (up to
+    `MAX_PROPS`, none after a `...spread`, whose length is not known) each element under its
+    index, for an array pattern or `a[1]` to read back (`Promise.all([getBase(), getSid()])`)."""
+    joined = union(*items)
+    if spread or not items:
+        return joined
+    places = tuple((str(i), item) for i, item in enumerate(items[:MAX_PROPS]))
+    return JsValue(joined.sources, joined.text, (*places, *joined.props), joined.kind)
+
+
 def either(*values: JsValue) -> JsValue:
     """The value of one of a conditional's branches (`cond ? a : b`): every session, and the text
     they all have. A branch whose text is not known at all may hold any text, so the value's
@@ -318,13 +329,15 @@ class ScriptUnit:
 
 
 # Modules whose imports `ScriptUnit.imported` follows, as scripts name them without a loader.
-KNOWN_MODULES = ("jsforce",)
+KNOWN_MODULES = ("jsforce", "axios")
 _NAMES = "|".join(KNOWN_MODULES)
+# a module by its name, or a copy of it the package bundles: `c/axios`, `./axios`, `./lib/jsforce.min.js`
+_MODULE = rf"(?:[\w.@$-]*/)*(?P<{{}}>{_NAMES})(?:\.min)?(?:\.js)?"
 _IMPORTS = lazy(
     r"\bimport\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\*\s*as\s+(?P<star>[\w$]+)\s*)?"
-    rf"""(?:\{{(?P<named>[^}}]*)\}}\s*)?from\s*['"](?P<module>{_NAMES})['"]"""
+    rf"""(?:\{{(?P<named>[^}}]*)\}}\s*)?from\s*['"]{_MODULE.format("module")}['"]"""
     r"|\b(?:const|let|var)\s+(?:(?P<whole>[\w$]+)|\{(?P<picked>[^}]*)\})\s*=\s*"
-    rf"""require\(\s*['"](?P<required>{_NAMES})['"]\s*\)""")
+    rf"""require\(\s*['"]{_MODULE.format("required")}['"]\s*\)""")
 
 
 def module_names(raw: bytes) -> dict[str, str]:
