@@ -321,6 +321,17 @@ class _Use:
     method: str = ""  # its HTTP method, where known
 
 
+def _with_path(holder: JsValue, keys: list[str], value: JsValue, holds: bool) -> JsValue | None:
+    """`holder` with `value` at `keys` (`["headers", "Authorization"]`), through the parts it has
+    (None where one between is missing); the part the last key is set on holds the value's
+    sessions, `holder` too if `holds`."""
+    if len(keys) == 1:
+        return holder.with_prop(keys[0], value, holds)
+    part = holder.prop(keys[0])
+    inner = _with_path(part, keys[1:], value, True) if part is not None else None
+    return holder.with_prop(keys[0], inner, False) if inner is not None else None
+
+
 class ScriptFlow:
     """Two passes over a page's scripts: the first builds the environment, the second reports."""
 
@@ -751,9 +762,22 @@ class ScriptFlow:
             value = JsValue(old.sources | value.sources, value.text, value.props or old.props,
                             value.kind or old.kind)
         self.env[name] = value
-        base, _, key = name.rpartition(".")
-        if base and base in self.env:
-            self.env[base] = self.env[base].with_prop(key, value)
+        # the objects it is a part of, as far up as they are known: `opts.headers.Authorization = x`
+        # changes what `fetch(url, opts)` sends though `opts.headers` was never named on its own,
+        # where `opts` has a `headers` part (`{headers: {}}`). The object the name is a property of
+        # holds its sessions (`obj.sid = sid; send(obj)`); those above only have them in their parts
+        path, holds = name, True
+        while "." in path:
+            parts = path.split(".")
+            holder = next((i for i in range(len(parts) - 1, 0, -1) if ".".join(parts[:i]) in self.env), 0)
+            if not holder:
+                break
+            changed = _with_path(self.env[".".join(parts[:holder])], parts[holder:], value, holds)
+            if changed is None:
+                break  # `j$.APTTUS.SessionID = …` where `j$` has no `APTTUS` part: a namespace's, not an option's
+            path = ".".join(parts[:holder])
+            value = self.env[path] = changed
+            holds = False
 
     def _assign(self, node: Node) -> None:
         left = node.child_by_field_name("left")

@@ -62,17 +62,19 @@ class JsValue:
                 return value
         return None
 
-    def with_prop(self, name: str, value: JsValue) -> JsValue:
+    def with_prop(self, name: str, value: JsValue, holds: bool = True) -> JsValue:
         """This object with property `name` set. An object holds its first `MAX_PROPS` named
         properties as parts; more (a library's namespace or prototype, filled one property at a
         time: `edge.Core.js` has thousands) keep only their sessions here, since rebuilding the
         parts at each assignment made a 4.7 MB script take 37 s. The flow keeps every dotted
-        name's value on its own (`ScriptFlow.env`), which is where a property is read back."""
+        name's value on its own (`ScriptFlow.env`), which is where a property is read back.
+        `holds`: whether the object counts as holding the property's sessions itself (what a
+        call on it is given); else they are only in the part."""
+        sources = self.sources | value.sources if holds else self.sources
         if len(self.props) >= MAX_PROPS and self.prop(name) is None:
-            return JsValue(self.sources | value.sources, self.text, self.props, self.kind) \
-                if value.sources - self.sources else self
+            return JsValue(sources, self.text, self.props, self.kind) if sources != self.sources else self
         props = (*((k, v) for k, v in self.props if k != name), (name, value))
-        return JsValue(self.sources | value.sources, self.text, props, self.kind)
+        return JsValue(sources, self.text, props, self.kind)
 
 
 UNKNOWN = JsValue()
