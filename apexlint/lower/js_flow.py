@@ -321,6 +321,12 @@ class _Use:
     method: str = ""  # its HTTP method, where known
 
 
+# names in a dotted name whose objects an assignment updates all the way up (`ScriptFlow.assign_name`):
+# `options.headers.Authorization` has three; climbing every level of a longer one at every
+# assignment made a script of chains thousands of names long take minutes
+_MOST_PARTS = 16
+
+
 def _with_path(holder: JsValue, keys: list[str], value: JsValue, holds: bool) -> JsValue | None:
     """`holder` with `value` at `keys` (`["headers", "Authorization"]`), through the parts it has
     (None where one between is missing); the part the last key is set on holds the value's
@@ -766,17 +772,22 @@ class ScriptFlow:
         # changes what `fetch(url, opts)` sends though `opts.headers` was never named on its own,
         # where `opts` has a `headers` part (`{headers: {}}`). The object the name is a property of
         # holds its sessions (`obj.sid = sid; send(obj)`); those above only have them in their parts
-        path, holds = name, True
-        while "." in path:
-            parts = path.split(".")
+        parts = name.split(".")
+        if len(parts) > _MOST_PARTS:  # only hostile code names more: its parent alone, as ever
+            base = ".".join(parts[:-1])
+            if base in self.env:
+                self.env[base] = self.env[base].with_prop(parts[-1], value)
+            return
+        holds = True
+        while len(parts) > 1:
             holder = next((i for i in range(len(parts) - 1, 0, -1) if ".".join(parts[:i]) in self.env), 0)
             if not holder:
                 break
             changed = _with_path(self.env[".".join(parts[:holder])], parts[holder:], value, holds)
             if changed is None:
                 break  # `j$.APTTUS.SessionID = …` where `j$` has no `APTTUS` part: a namespace's, not an option's
-            path = ".".join(parts[:holder])
-            value = self.env[path] = changed
+            parts = parts[:holder]
+            value = self.env[".".join(parts)] = changed
             holds = False
 
     def _assign(self, node: Node) -> None:
