@@ -493,6 +493,7 @@ class UrlUse:
     body: str = ""  # the request's body as far as known (`{…}` where not), clipped: XHR `send`
     method: str = ""  # the request's HTTP method where known (`xhr.open('POST', ...)`), upper case
     via: str = ""  # how client code got the session from Apex ("returned to client code by C.m")
+    action: str = ""  # a command link's or button's `action` (`{!refresh}`), where it posts back to
 
 
 @frozen
@@ -555,9 +556,14 @@ class PageIR:
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
     component_args: tuple[tuple[str, str, str], ...] = ()
-    # (controller property, source id), lower case: a session a page script passes to an
-    # `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property
-    posted_args: tuple[tuple[str, str], ...] = ()
+    # (controller property, source id, tag), lower case names: a session a page script passes to
+    # an `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property, or a
+    # command link or button posts into it through its own `<apex:param assignTo>`
+    posted_args: tuple[tuple[str, str, str], ...] = ()
+    # (request parameter, source id, tag), lower case names: a session a command link or button
+    # posts back to the controller as `<apex:param name="sid">`, which its action reads with
+    # `ApexPages.currentPage().getParameters().get('sid')`
+    posted_params: tuple[tuple[str, str, str], ...] = ()
     # (`[ns.]ctrl.method`, argument index, source id), lower case: a session a page script passes
     # to a `@RemoteAction` through JavaScript remoting
     remoted_args: tuple[tuple[str, int, str], ...] = ()

@@ -257,7 +257,23 @@ def test_a_session_a_script_posts_through_an_action_function_names_the_property_
         " noop('{!$Api.Session_ID}');</script>"))
     source = min(sessions(ir), key=lambda s: s.span.start_col)  # the first call's
     # only the second argument has a property to go to; the first and a function without params do not
-    assert ir.pages[0].posted_args == (("apisession", source.id),)
+    assert ir.pages[0].posted_args == (("apisession", source.id, "<apex:actionFunction>"),)
+
+
+def test_a_command_link_posts_its_session_params_back_by_name_and_into_assigned_properties() -> None:
+    ir = lower(page(
+        '<apex:form><apex:commandLink action="{!refresh}">'
+        '<apex:param name="licenseSid" value="{!$Api.Session_ID}"/></apex:commandLink>\n'
+        '<apex:commandButton action="{!save}"><apex:param name="Other" value="{!$Api.Session_ID}" '
+        'assignTo="{!postedSid}"/><apex:param name="plain" value="{!x}"/></apex:commandButton>\n'
+        '<apex:outputLink value="/apex/Next"><apex:param name="link" value="{!$Api.Session_ID}"/></apex:outputLink>'
+        '</apex:form>'))
+    by_line = {s.span.start_line: s.id for s in sessions(ir)}
+    link, button = by_line[min(by_line)], by_line[sorted(by_line)[1]]
+    # names lower case; a param without a session, and an output link's (a URL, not a postback), are not posted
+    assert ir.pages[0].posted_params == (("licensesid", link, "<apex:commandLink>"),
+                                         ("other", button, "<apex:commandButton>"))
+    assert ir.pages[0].posted_args == (("postedsid", button, "<apex:commandButton>"),)
 
 
 def test_static_html_does_not_evaluate_merge_fields() -> None:

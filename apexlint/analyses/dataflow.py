@@ -272,12 +272,12 @@ class DataFlow:
         self._tracked: dict[str, bool] = {}
 
     def run(self) -> FlowResult:
-        for key, sids in sorted(self.model.posted_sessions.items()):
-            # `<apex:actionFunction>` + `<apex:param assignTo="{!sessionId}">`: the page posts its
-            # session into the property, where the controller's methods read it
-            for sid in sids:
+        for key, posted in sorted(self.model.posted_sessions.items()):
+            # `<apex:actionFunction>` or a command link + `<apex:param assignTo="{!sessionId}">`:
+            # the page posts its session into the property, where the controller's methods read it
+            for sid, tag in posted:
                 src = self.model.sources[sid]
-                step = Step(src.path, src.span, f"posted to the controller's {key[1]} by <apex:actionFunction>")
+                step = Step(src.path, src.span, f"posted to the controller's {key[1]} by {tag}")
                 self.write_field(key, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         for mid in sorted(self.model.remoted_sessions):
             if not self.exhaustive and self.demand.analysable(mid):
@@ -1903,6 +1903,8 @@ class _MethodRun:
                 self.sink("unresolved", f"flow '{flow}' (Flow.Interview.createInterview)" if flow
                           else "a flow (Flow.Interview.createInterview)", call.span, call.text, joined)
             return Value(types=frozenset({"flow.interview"}))
+        if system == ("currentpage.parameters", "get"):
+            return self.posted_parameter(args)
         if api.is_org_host_call(system) or (system == ("currentpage.headers", "get") and _names_host(call)):
             # `ApexPages.currentPage().getHeaders().get('Host')`: the host the browser reached
             # this org's page on (a Salesforce or Site domain of the org, or the request would
@@ -2045,6 +2047,20 @@ class _MethodRun:
                 self.sink("unresolved", _as_written(call, f"{cls}.{name}"), call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
+
+    def posted_parameter(self, args: list[Value]) -> Value:
+        """`ApexPages.currentPage().getParameters().get('sid')` in a class a page binds to: the
+        session a command link or button of that page posts back as `<apex:param name="sid">`."""
+        name = literal_text(args[0]) if args else None
+        posted = self.model.posted_params.get((self.info.owner, name.lower())) if name else None
+        if not posted:
+            return Value(types=frozenset({"string"}))
+        taint: dict[str, Trace] = {}
+        for sid, tag in posted:
+            src = self.model.sources[sid]
+            taint[sid] = (Step(src.path, src.span, f"posted back as request parameter '{name}' by {tag}"),
+                          Step(self.path, self.info.method.span, f"read by {self.info.label}"))
+        return Value(taint=taint, strings=frozenset({(SESSION,)}), types=frozenset({"string"}))
 
     def redaction(self, call: Call, receiver: Value) -> Value | None:
         """`message.replaceAll('(?i)(?<=<apex:sessionId>).*(?=</apex:sessionId>)', 'REMOVED')`: a

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
+from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
 
 RULE_ID = "SID011"
@@ -109,6 +110,9 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         where = _merged_where(src.path, src.context)
     else:
         where = "is read"
+    posted = _foreign_postback(ctx, sid)
+    if posted:
+        return f"{ctx.describe_source(sid)} {where} and {posted}"
     handed = ctx.model.unfollowed_calls.get(sid)
     if handed:  # a script gave it to code the analysis does not follow
         calls = sorted({(c.path, c.span.start_line, c.callee or "a call") for c in handed})
@@ -117,6 +121,22 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
                 "document what that code does with the session, or remove it")
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
+
+
+def _foreign_postback(ctx: CheckContext, sid: str) -> str:
+    """How a command link or button posts the session back to an action of a controller the
+    package does not hold (`<apex:page controller="Apttus_XApps.LandingController">`), if one:
+    what that action does with it is another package's code."""
+    for u in ctx.model.url_uses:
+        if sid not in u.sources or u.sink not in PAGE_POSTBACKS:
+            continue
+        foreign = ctx.model.foreign_page_classes(u.path, u.action)
+        if foreign:
+            action = f"its action {u.action}" if u.action else "its action"
+            return (f"posted back by {u.sink} ({PurePosixPath(u.path).name}:{u.span.start_line}) to {action} in "
+                    f"{name_some(foreign)}, which is not in the scanned package: apexlint cannot follow it; "
+                    "document what that action does with the session, or use a Named Credential")
+    return ""
 
 
 def _merged_where(path: str, context: str) -> str:

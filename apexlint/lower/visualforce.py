@@ -509,6 +509,7 @@ class _PageLowering:
                                        if not (self.unrendered and self._hidden(at) is not None))),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
+            posted_params=_posted_params(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
             lightning_args=tuple(sorted((component, attribute, sid)
@@ -742,26 +743,71 @@ def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, st
     return tuple(out)
 
 
-def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str], ...]:
-    """(controller property, source id) for each session a page's script passes to one of its
-    `<apex:actionFunction>`s (`sendEmails("{!$Api.Session_ID}")`): the function posts its i-th
-    argument to the controller, into the property its i-th `<apex:param assignTo>` names. Only
-    arguments that are, or hold, a session merge field are followed."""
+def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
+    """(controller property, source id, tag) for each session a page posts into a property of its
+    controller: a script passing it to one of the page's `<apex:actionFunction>`s
+    (`sendEmails("{!$Api.Session_ID}")`), which posts its i-th argument into the property its i-th
+    `<apex:param assignTo>` names; or a command link's or button's `<apex:param
+    value="{!$Api.Session_ID}" assignTo="{!sid}">` (`_postback_params`). Only arguments that are,
+    or hold, a session merge field are followed."""
     sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
-    if not sessions or "actionfunction" not in text.lower():
+    if not sessions:
         return ()
     starts = [at for at, _ in sessions]
-    out: dict[tuple[str, str], None] = {}
-    for function in _ACTION_FUNCTION.finditer(text):
-        props = [(m.group(1) or "").lower() for m in _PARAM_ASSIGN.finditer(function.group(2) or "")]
-        if not any(props):
-            continue
-        for call in re.finditer(rf"(?<![\w.$]){re.escape(function.group(1))}\s*\(", text):
-            for i, (start, end) in enumerate(_arguments(text, call.end())):
-                if i < len(props) and props[i]:
-                    for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
-                        out.setdefault((props[i], sid), None)
+    out: dict[tuple[str, str, str], None] = {}
+    if "actionfunction" in text.lower():
+        for function in _ACTION_FUNCTION.finditer(text):
+            props = [(m.group(1) or "").lower() for m in _PARAM_ASSIGN.finditer(function.group(2) or "")]
+            if not any(props):
+                continue
+            for call in re.finditer(rf"(?<![\w.$]){re.escape(function.group(1))}\s*\(", text):
+                for i, (start, end) in enumerate(_arguments(text, call.end())):
+                    if i < len(props) and props[i]:
+                        for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
+                            out.setdefault((props[i], sid, "<apex:actionFunction>"), None)
+    for tag, _, prop, sids in _postback_params(text, sessions):
+        if prop:
+            for sid in sids:
+                out.setdefault((prop, sid, tag), None)
     return tuple(out)
+
+
+def _posted_params(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
+    """(request parameter, source id, tag), lower case, for each session a command link or button
+    posts back to the page's controller as a named `<apex:param name="sid">`: the action reads it
+    with `ApexPages.currentPage().getParameters().get('sid')`."""
+    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    out: dict[tuple[str, str, str], None] = {}
+    for tag, name, _, sids in _postback_params(text, sessions):
+        if name:
+            for sid in sids:
+                out.setdefault((name, sid, tag), None)
+    return tuple(out)
+
+
+def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[str, str, str, list[str]]]:
+    """(tag, parameter name, assignTo property, source ids) of each `<apex:param>` of a command
+    link or button whose value holds a session merge field: a field of the form the link or button
+    posts back to the page itself (names lower case, "" where not written)."""
+    lowered = text.lower()
+    if not sessions or ("commandlink" not in lowered and "commandbutton" not in lowered):
+        return []
+    starts = [at for at, _ in sessions]
+    out = []
+    for command in _POSTBACK_COMMAND.finditer(text):
+        body = command.group(3)
+        if not body:
+            continue
+        for param in _PARAM_TAG.finditer(text, command.start(3), command.end(3)):
+            sids = [sid for _, sid in sessions[bisect_left(starts, param.start()):bisect_left(starts, param.end())]]
+            if not sids:
+                continue
+            attrs = param.group(0)
+            name = _PARAM_NAME.search(attrs)
+            assign = _PARAM_ASSIGN.match(attrs)
+            out.append((f"<apex:{command.group(1)}>", (name.group(1) if name else "").lower(),
+                        ((assign.group(1) or "") if assign else "").lower(), sids))
+    return out
 
 
 def _arguments(text: str, at: int) -> list[tuple[int, int]]:
@@ -795,6 +841,12 @@ _ACTION_FUNCTION = lazy(
 _PARAM_ASSIGN = lazy(
     r"<apex:param\b(?:[^>]*?\bassignTo\s*=\s*[\"']\s*\{!\s*([A-Za-z_][\w.]*?)\s*\}\s*[\"'])?[^>]*>",
     re.IGNORECASE)
+# `<apex:commandLink action="{!refresh}"> <apex:param name="sid" .../> </apex:commandLink>` (group 1
+# the tag as written, 2 its attributes, 3 its body)
+_POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^>]*?)(?:/>|>(.*?)</apex:\1\s*>)",
+                         re.IGNORECASE | re.DOTALL)
+_PARAM_TAG = lazy(r"<apex:param\b[^>]*>", re.IGNORECASE)
+_PARAM_NAME = lazy(r"\bname\s*=\s*[\"']\s*([\w.$-]+)\s*[\"']", re.IGNORECASE)
 
 
 def _email_markup(data: bytes) -> bytes:
