@@ -88,6 +88,20 @@ def test_a_session_formula_of_another_package_s_field_says_whose_it_is() -> None
     assert "remove it or document its use" in messages["Unused_Session__c.field-meta.xml"]
 
 
+def test_a_session_formula_of_another_package_s_field_in_a_metadata_api_object_says_whose_it_is() -> None:
+    """AF-2: in a metadata-API retrieve the field is a `<fields>` element of `objects/Account.object`
+    named by its `<fullName>`, not a file named for it: the message still says whose it is. The
+    package's own unused formula field still says to remove it."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "metadata-mdapi",), root=REPO, jobs=1))
+    messages = [f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/objects/Account.object")]
+    [foreign] = [m for m in messages if "othr__" in m or "$Api.Session_ID at" in m]
+    assert "a field of another package (namespace prefix othr__)" in foreign, messages
+    assert "remove it" not in foreign
+    [own] = [m for m in messages if m is not foreign]
+    assert "GETSESSIONID()" in own and "remove it or document its use" in own, messages
+
+
 def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
     """AA-4: the SID011 message names the other package's method as written
     (`basepk.MergeWebService.generateDoc`), not in the lower case apexlint resolves names in."""

@@ -12,9 +12,10 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
+from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind, SourceSite
 from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
+from apexlint.model.package import formula_field_name
 
 RULE_ID = "SID011"
 
@@ -62,15 +63,20 @@ def _namespace_hint(ctx: CheckContext, api: str) -> str:
     return (f"; the package has a class {held.display or cls} of its own: if '{prefix}' is the package's "
             "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
 
-def _foreign_field(path: str, namespace: str) -> str:
-    """The namespace prefix of a custom field (source format:
-    `objects/Contact/fields/lid__Session_Id__c.field-meta.xml`) whose API name carries another
-    package's: an installed package's field, which a retrieve from an org brings along (W-8); ""
-    for any other file."""
-    name = PurePosixPath(path.replace("\\", "/")).name
-    if not name.lower().endswith(_FIELD_FILE):
+def _foreign_field(src: SourceSite, namespace: str) -> str:
+    """The namespace prefix of a custom field whose API name carries another package's: an
+    installed package's field, which a retrieve from an org brings along (W-8); "" for any other
+    file. In source format the file is named for the field
+    (`objects/Contact/fields/lid__Session_Id__c.field-meta.xml`); in a metadata-API retrieve the
+    field is one `<fields>` of `objects/Contact.object`, named by its `<fullName>` (AF-2)."""
+    name = PurePosixPath(src.path.replace("\\", "/")).name
+    if name.lower().endswith(_FIELD_FILE):
+        field_name = name[:-len(_FIELD_FILE)]
+    elif (named := formula_field_name(src)) is not None:
+        field_name = named[1]
+    else:
         return ""
-    prefix = namespace_prefix(name[:-len(_FIELD_FILE)])
+    prefix = namespace_prefix(field_name)
     return prefix if prefix.lower() != namespace.lower() else ""
 
 
@@ -99,7 +105,7 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     elif src.context == "script comment":
         where = "is rendered inside a JavaScript comment (Visualforce fills merge fields in before the browser " \
                 "sees the comment)"
-    elif src.kind == SourceKind.MERGE_FIELD and (prefix := _foreign_field(src.path, ctx.model.namespace)):
+    elif src.kind == SourceKind.MERGE_FIELD and (prefix := _foreign_field(src, ctx.model.namespace)):
         # its formula is the other package's; where this package's code reads the field, the
         # findings there say what happens to the session
         return (f"{ctx.describe_source(sid)} is the value of a formula of a field of another package (namespace "
