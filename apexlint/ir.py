@@ -520,6 +520,18 @@ class UnfollowedCall:
 
 
 @frozen
+class SessionGlobal:
+    """A page script's session kept in a global of the page (`var token = '{!$Api.Session_ID}'`,
+    `window.sv = {accessToken: …}`): any script of the page may read it, including those it loads
+    from other files (`loads`, as the page writes their URLs), which the flow does not follow."""
+
+    source_id: str
+    path: str
+    name: str  # as the script writes it, without `window.`
+    loads: tuple[str, ...] = ()
+
+
+@frozen
 class TemplateBinding:
     """A URL attribute of a Lightning component's template bound to a property or attribute of
     the component: `<iframe src={frameUrl}>` (LWC), `<lightning:container src="{!'https://…?s=' +
@@ -628,4 +640,5 @@ class FileIR:
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
+    session_globals: tuple[SessionGlobal, ...] = ()  # sessions a page's scripts keep in its globals
     extra: dict[str, str] = field(default_factory=dict)

@@ -276,6 +276,20 @@ def test_a_command_link_posts_its_session_params_back_by_name_and_into_assigned_
     assert ir.pages[0].posted_args == (("postedsid", button, "<apex:commandButton>"),)
 
 
+def test_a_session_a_page_script_keeps_in_a_global_is_recorded_with_the_scripts_the_page_loads() -> None:
+    ir = lower(page(
+        '<apex:includeScript value="{!$Resource.app}"/><script src="/js/lib.js"></script>\n'
+        "<script>var token = '{!$Api.Session_ID}';\n"
+        "window.cfg = {auth: {sid: '{!$Api.Session_ID}'}};\n"
+        "function f() { var own = '{!$Api.Session_ID}'; return own.length; }\n"
+        "sforce.connection.sessionId = '{!$Api.Session_ID}';</script>"))
+    by_line = {s.span.start_line: s.id for s in sessions(ir)}
+    # the outermost global holding each, without `window.`; not a function's own variable, not
+    # the AJAX Toolkit's connection (a sink of its own)
+    assert {(g.source_id, g.name) for g in ir.session_globals} == {(by_line[3], "token"), (by_line[4], "cfg")}
+    assert {g.loads for g in ir.session_globals} == {("{!$Resource.app}", "/js/lib.js")}
+
+
 def test_static_html_does_not_evaluate_merge_fields() -> None:
     ir = lower('<a href="https://x.example.com/?s={!$Api.Session_ID}">x</a>', FileKind.STATIC_RESOURCE)
     assert ir.sources == () and ir.url_uses == () and ir.pages == ()

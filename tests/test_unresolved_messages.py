@@ -102,6 +102,22 @@ def test_a_session_formula_of_another_package_s_field_in_a_metadata_api_object_s
     assert "GETSESSIONID()" in own and "remove it or document its use" in own, messages
 
 
+def test_a_session_kept_in_a_page_global_names_the_global_and_the_scripts_the_page_loads() -> None:
+    """AF-3: `var token = '{!$Api.Session_ID}'` for a script in a static resource is not a session
+    that "reaches no use": the message names the global and the page's other scripts (not the
+    platform's AJAX Toolkit), whose flow apexlint does not follow. A function's own variable is
+    no global: it keeps the plain message."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+    messages = {f.location.span.start_line: f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/GlobalSession.page")}
+    assert "kept in the page's global 'token'" in messages[8], messages
+    assert "kept in the page's global 'appConfig'" in messages[11], messages
+    for line in (8, 11):
+        assert "($Resource.dashboardApp/js/main.js) may read it" in messages[line], messages
+        assert "soap/ajax" not in messages[line] and "reaches no use" not in messages[line], messages
+    assert "reaches no use apexlint can resolve" in messages[17] and "global" not in messages[17], messages
+
+
 def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
     """AA-4: the SID011 message names the other package's method as written
     (`basepk.MergeWebService.generateDoc`), not in the lower case apexlint resolves names in."""

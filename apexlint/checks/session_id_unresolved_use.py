@@ -7,6 +7,7 @@ session with a Named Credential.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -16,6 +17,7 @@ from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind, SourceSite
 from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
 from apexlint.model.package import formula_field_name
+from apexlint.patterns import lazy
 
 RULE_ID = "SID011"
 
@@ -125,6 +127,14 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         named = name_some([f"{callee} ({PurePosixPath(path).name}:{line})" for path, line, callee in calls])
         return (f"{ctx.describe_source(sid)} {where} and passed to {named}, which apexlint cannot follow; "
                 "document what that code does with the session, or remove it")
+    kept = ctx.model.session_globals.get(sid)
+    if kept:  # a page global: the page's other scripts, in files the flow does not read, may use it
+        names = name_some(sorted({f"'{k.name}'" for k in kept}))
+        loads = list(dict.fromkeys(name for k in kept for url in k.loads if (name := _loaded_script(url))))
+        others = (f"; the scripts the page loads from other files ({name_some(loads)}) may read it, and apexlint "
+                  "does not follow values into other files" if loads else "")
+        return (f"{ctx.describe_source(sid)} {where} and kept in the page's global {names}, which the page's own "
+                f"scripts send nowhere{others}{note}: document what reads it, or remove it")
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
 
@@ -143,6 +153,23 @@ def _foreign_postback(ctx: CheckContext, sid: str) -> str:
                     f"{name_some(foreign)}, which is not in the scanned package: apexlint cannot follow it; "
                     "document what that action does with the session, or use a Named Credential")
     return ""
+
+
+def _loaded_script(url: str) -> str:
+    """A script a page loads, as a message names it: a static resource by its name and the file in
+    it (`$Resource.app/js/main.js`), any other URL as written; "" for the platform's own libraries
+    (the AJAX Toolkit's `/soap/ajax/…`, the console's `/support/console/…`, the canvas SDK), which
+    read no global a page makes up."""
+    if _PLATFORM_SCRIPT.search(url):
+        return ""
+    resource = _RESOURCE.search(url)
+    if resource is None:
+        return url
+    return f"$Resource.{resource.group(1)}" + (f"/{resource.group(2).lstrip('/')}" if resource.group(2) else "")
+
+
+_PLATFORM_SCRIPT = lazy(r"(?:^|/)(?:soap/ajax|support/console|canvas/sdk)/|/lightning\.out\.js", re.IGNORECASE)
+_RESOURCE = lazy(r"\$Resource\.(\w+)(?:\s*,\s*'([^']*)')?", re.IGNORECASE)
 
 
 def _merged_where(path: str, context: str) -> str:

@@ -93,13 +93,15 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  helper_args: set[tuple[str, int, str]] | None = None,
                  tested: list[SessionTest] | None = None,
                  unfollowed: list[UnfollowedCall] | None = None,
-                 lightning_args: dict[tuple[str, str], set[str]] | None = None) -> list[UrlUse]:
+                 lightning_args: dict[tuple[str, str], set[str]] | None = None,
+                 held: list[tuple[str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
     `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`, `_.isEmpty(sid)`),
     `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`),
-    `lightning_args` the sessions given to a component Lightning Out makes (component, attribute)."""
+    `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
+    `held` the sessions the scripts keep in the page's globals (source, name)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -116,6 +118,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     if lightning_args is not None:
         for attribute, given in flow.lightning_args.items():
             lightning_args.setdefault(attribute, set()).update(given)
+    if held is not None:
+        held.extend(flow.held_globals())
     return uses
 
 

@@ -604,6 +604,24 @@ class ScriptFlow:
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
 
+    def held_globals(self) -> list[tuple[str, str]]:
+        """(source, name) of each session a global of the page's scripts holds once they have run
+        (`var token = sid`, `window.sv = {accessToken: sid}`): the outermost name holding it, without
+        `window.`; a function's own variables are not globals, an LWC's `this.` fields are not."""
+        held: dict[tuple[str, str], None] = {}
+        names = sorted(self.env, key=lambda n: (n.count("."), n))
+        for name in names:
+            plain = name.removeprefix("window.")
+            if not plain or plain.startswith("this.") or name in sinks.SFORCE_CONNECTIONS \
+                    or plain.partition(".")[0] in ("sforce", "document", "location"):
+                continue
+            for source in self.env[name].sources:
+                if source.startswith(CLIENT_VALUE) or any(
+                        s == source and (plain == n or plain.startswith(n + ".")) for s, n in held):
+                    continue
+                held.setdefault((source, plain), None)
+        return sorted(held)
+
     def unfollowed_calls(self) -> list[UnfollowedCall]:
         return [UnfollowedCall(source, self.src.path, span, callee) for source, span, callee in sorted(self.unfollowed)]
 

@@ -31,6 +31,7 @@ from apexlint.ir import (
     FileKind,
     Notification,
     PageIR,
+    SessionGlobal,
     SessionTest,
     SourceKind,
     SourceSite,
@@ -227,12 +228,13 @@ class _PageLowering:
         self._walk()
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
+        held: list[tuple[str, str]] = []
         for unit, _ in self.units:
             unit.held = self.held
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
-                                 unfollowed=self.unfollowed, lightning_args=self.lightning)
+                                 unfollowed=self.unfollowed, lightning_args=self.lightning, held=held)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -246,7 +248,18 @@ class _PageLowering:
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests), unfollowed_calls=tuple(self.unfollowed),
+            session_globals=self._session_globals(held),
         )
+
+    def _session_globals(self, held: list[tuple[str, str]]) -> tuple[SessionGlobal, ...]:
+        """The sessions the page's scripts keep in its globals, with the scripts it loads from
+        other files (`<apex:includeScript value>`, `<script src>`), which may read them."""
+        if not held:
+            return ()
+        text = self.src.parse_text
+        loads = tuple(dict.fromkeys(url for m in _LOADED_SCRIPT.finditer(text)
+                                    if (url := (m.group(1) or m.group(2) or "").strip())))
+        return tuple(SessionGlobal(source, self.src.path, name, loads) for source, name in held)
 
     def _walk(self) -> None:
         """One cursor pass over the markup: comments, scripts, tags with their open ancestors."""
@@ -845,6 +858,10 @@ _PARAM_ASSIGN = lazy(
 # the tag as written, 2 its attributes, 3 its body)
 _POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^>]*?)(?:/>|>(.*?)</apex:\1\s*>)",
                          re.IGNORECASE | re.DOTALL)
+# a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
+# `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
+_LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
+                      re.IGNORECASE)
 _PARAM_TAG = lazy(r"<apex:param\b[^>]*>", re.IGNORECASE)
 _PARAM_NAME = lazy(r"\bname\s*=\s*[\"']\s*([\w.$-]+)\s*[\"']", re.IGNORECASE)
 

@@ -23,6 +23,7 @@ from apexlint.ir import (
     MethodIR,
     PageIR,
     Param,
+    SessionGlobal,
     SessionTest,
     SourceKind,
     SourceSite,
@@ -238,6 +239,8 @@ class PackageModel:
     session_tests: dict[str, list[SessionTest]] = field(default_factory=dict)
     # a session's id -> where scripts hand it to calls the flow does not follow (`MyLib.check(sid)`)
     unfollowed_calls: dict[str, list[UnfollowedCall]] = field(default_factory=dict)
+    # a session's id -> the page globals its scripts keep it in (`var token = '{!$Api.Session_ID}'`)
+    session_globals: dict[str, list[SessionGlobal]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -282,6 +285,8 @@ class PackageModel:
                 model.session_tests.setdefault(test.source_id, []).append(test)
             for call in f.unfollowed_calls:
                 model.unfollowed_calls.setdefault(call.source_id, []).append(call)
+            for held in f.session_globals:
+                model.session_globals.setdefault(held.source_id, []).append(held)
             for method, index, stand_in in f.aura_helper_args:
                 model.aura_helper_args.setdefault(f.path.rpartition("/")[0], {}).setdefault(
                     (method, index), set()).add(stand_in)
