@@ -572,10 +572,11 @@ class PageIR:
     # an `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property, or a
     # command link or button posts into it through its own `<apex:param assignTo>`
     posted_args: tuple[tuple[str, str, str], ...] = ()
-    # (request parameter, source id, tag), lower case names: a session a command link or button
-    # posts back to the controller as `<apex:param name="sid">`, which its action reads with
+    # (request parameter, source id, tag, action method), lower case names: a session a command
+    # link or button posts back to the controller as `<apex:param name="sid">`, which its action
+    # (`action="{!refresh}"`, "" when not a plain method) reads with
     # `ApexPages.currentPage().getParameters().get('sid')`
-    posted_params: tuple[tuple[str, str, str], ...] = ()
+    posted_params: tuple[tuple[str, str, str, str], ...] = ()
     # (`[ns.]ctrl.method`, argument index, source id), lower case: a session a page script passes
     # to a `@RemoteAction` through JavaScript remoting
     remoted_args: tuple[tuple[str, int, str], ...] = ()

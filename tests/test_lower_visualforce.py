@@ -271,8 +271,9 @@ def test_a_command_link_posts_its_session_params_back_by_name_and_into_assigned_
     by_line = {s.span.start_line: s.id for s in sessions(ir)}
     link, button = by_line[min(by_line)], by_line[sorted(by_line)[1]]
     # names lower case; a param without a session, and an output link's (a URL, not a postback), are not posted
-    assert ir.pages[0].posted_params == (("licensesid", link, "<apex:commandLink>"),
-                                         ("other", button, "<apex:commandButton>"))
+    # with the action each posts back to, which alone reads what it posts
+    assert ir.pages[0].posted_params == (("licensesid", link, "<apex:commandLink>", "refresh"),
+                                         ("other", button, "<apex:commandButton>", "save"))
     assert ir.pages[0].posted_args == (("postedsid", button, "<apex:commandButton>"),)
 
 

@@ -778,30 +778,31 @@ def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str],
                     if i < len(props) and props[i]:
                         for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
                             out.setdefault((props[i], sid, "<apex:actionFunction>"), None)
-    for tag, _, prop, sids in _postback_params(text, sessions):
+    for tag, _, prop, sids, _ in _postback_params(text, sessions):
         if prop:
             for sid in sids:
                 out.setdefault((prop, sid, tag), None)
     return tuple(out)
 
 
-def _posted_params(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
-    """(request parameter, source id, tag), lower case, for each session a command link or button
-    posts back to the page's controller as a named `<apex:param name="sid">`: the action reads it
-    with `ApexPages.currentPage().getParameters().get('sid')`."""
+def _posted_params(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str, str], ...]:
+    """(request parameter, source id, tag, action method), lower case, for each session a command
+    link or button posts back to the page's controller as a named `<apex:param name="sid">`: the
+    action (`action="{!refresh}"`: "refresh"; "" when not a plain method) reads it with
+    `ApexPages.currentPage().getParameters().get('sid')`."""
     sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
-    out: dict[tuple[str, str, str], None] = {}
-    for tag, name, _, sids in _postback_params(text, sessions):
+    out: dict[tuple[str, str, str, str], None] = {}
+    for tag, name, _, sids, action in _postback_params(text, sessions):
         if name:
             for sid in sids:
-                out.setdefault((name, sid, tag), None)
+                out.setdefault((name, sid, tag, action), None)
     return tuple(out)
 
 
-def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[str, str, str, list[str]]]:
-    """(tag, parameter name, assignTo property, source ids) of each `<apex:param>` of a command
-    link or button whose value holds a session merge field: a field of the form the link or button
-    posts back to the page itself (names lower case, "" where not written)."""
+def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[str, str, str, list[str], str]]:
+    """(tag, parameter name, assignTo property, source ids, action method) of each `<apex:param>`
+    of a command link or button whose value holds a session merge field: a field of the form the
+    link or button posts back to the page itself (names lower case, "" where not written)."""
     lowered = text.lower()
     if not sessions or ("commandlink" not in lowered and "commandbutton" not in lowered):
         return []
@@ -811,6 +812,7 @@ def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[s
         body = command.group(3)
         if not body:
             continue
+        action = _ACTION_METHOD.search(command.group(2))
         for param in _PARAM_TAG.finditer(text, command.start(3), command.end(3)):
             sids = [sid for _, sid in sessions[bisect_left(starts, param.start()):bisect_left(starts, param.end())]]
             if not sids:
@@ -819,7 +821,8 @@ def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[s
             name = _PARAM_NAME.search(attrs)
             assign = _PARAM_ASSIGN.match(attrs)
             out.append((f"<apex:{command.group(1)}>", (name.group(1) if name else "").lower(),
-                        ((assign.group(1) or "") if assign else "").lower(), sids))
+                        ((assign.group(1) or "") if assign else "").lower(), sids,
+                        action.group(1).lower() if action else ""))
     return out
 
 
@@ -862,6 +865,7 @@ _POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^>]*?)(?:/>|>(.*
 # `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
 _LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
                       re.IGNORECASE)
+_ACTION_METHOD = lazy(r"\baction\s*=\s*[\"']\s*\{!\s*([A-Za-z_]\w*)\s*\}\s*[\"']", re.IGNORECASE)
 _PARAM_TAG = lazy(r"<apex:param\b[^>]*>", re.IGNORECASE)
 _PARAM_NAME = lazy(r"\bname\s*=\s*[\"']\s*([\w.$-]+)\s*[\"']", re.IGNORECASE)
 

@@ -218,9 +218,10 @@ class PackageModel:
     # (controller class, property) -> (source id, tag) of the page sessions an
     # `<apex:actionFunction>` or a command link or button posts into it
     posted_sessions: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    # (controller class, request parameter) -> (source id, tag) of the page sessions a command
-    # link or button posts back as that parameter (`<apex:param name="sid">`)
-    posted_params: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # (controller class, request parameter) -> (source id, tag, action method ids) of the page
+    # sessions a command link or button posts back as that parameter (`<apex:param name="sid">`);
+    # the action's methods in the page's classes, () when the action is not known
+    posted_params: dict[tuple[str, str], tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
     # @RemoteAction method id -> (parameter index, source id): sessions page scripts pass it
     remoted_sessions: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
@@ -369,7 +370,7 @@ class PackageModel:
         (`<apex:param name>`), by each class the page binds to and their superclasses: the action
         that runs reads them from `ApexPages.currentPage().getParameters()`."""
         found: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        params: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        params: dict[tuple[str, str], list[tuple[str, str, tuple[str, ...]]]] = {}
         for page in sorted(self.pages.values(), key=lambda p: p.path):
             for prop, sid, tag in page.posted_args:
                 owner = self.page_property_owner(page.path, prop)
@@ -379,10 +380,12 @@ class PackageModel:
                 continue
             classes = dict.fromkeys(sup for cls in self.page_classes(page.path)
                                     for sup in (cls, *self.supertypes(cls)) if sup in self.classes)
-            for name, sid, tag in page.posted_params:
+            for name, sid, tag, action in page.posted_params:
                 if sid in self.sources:
+                    actions = tuple(i.id for cls in classes for i in self.by_class.get(cls, {}).get(action, [])
+                                    if not i.method.params) if action else ()
                     for cls in classes:
-                        params.setdefault((cls, name), []).append((sid, tag))
+                        params.setdefault((cls, name), []).append((sid, tag, actions))
         self.posted_sessions = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
         self.posted_params = {k: tuple(dict.fromkeys(v)) for k, v in params.items()}
 
