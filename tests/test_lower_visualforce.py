@@ -277,6 +277,18 @@ def test_a_command_link_posts_its_session_params_back_by_name_and_into_assigned_
     assert ir.pages[0].posted_args == (("postedsid", button, "<apex:commandButton>"),)
 
 
+def test_an_unclosed_command_link_s_params_end_at_the_next_command() -> None:
+    """Never closed, a command link's body runs to the next command: each param is its own
+    command's, and thousands of unclosed links lower in linear time (no body read to the end)."""
+    ir = lower(page(
+        '<apex:commandLink action="{!first}"><apex:param name="a" value="{!$Api.Session_ID}"/>\n'
+        '<apex:commandButton action="{!second}"><apex:param name="b" value="{!$Api.Session_ID}"/>\n'))
+    assert [(name, action) for name, _, _, action in ir.pages[0].posted_params] == [("a", "first"), ("b", "second")]
+    many = lower(page('<apex:commandLink action="{!go}"><apex:param name="p" value="{!x}"/>\n' * 3_000
+                      + '<apex:commandLink action="{!last}"><apex:param name="q" value="{!$Api.Session_ID}"/>'))
+    assert [(name, action) for name, _, _, action in many.pages[0].posted_params] == [("q", "last")]
+
+
 def test_a_session_a_page_script_keeps_in_a_global_is_recorded_with_the_scripts_the_page_loads() -> None:
     ir = lower(page(
         '<apex:includeScript value="{!$Resource.app}"/><script src="/js/lib.js"></script>\n'

@@ -808,12 +808,16 @@ def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[s
         return []
     starts = [at for at, _ in sessions]
     out = []
-    for command in _POSTBACK_COMMAND.finditer(text):
-        body = command.group(3)
-        if not body:
-            continue
+    # each body ends at its closing tag, or at the next command when it is never closed: the bodies
+    # do not overlap, so unclosed markup is read in linear time
+    commands = [m for m in _POSTBACK_COMMAND.finditer(text) if not m.group(3)]
+    closes = [m.start() for m in _POSTBACK_CLOSE.finditer(text)]
+    for i, command in enumerate(commands):
+        at = bisect_left(closes, command.end())
+        end = min(closes[at] if at < len(closes) else len(text),
+                  commands[i + 1].start() if i + 1 < len(commands) else len(text))
         action = _ACTION_METHOD.search(command.group(2))
-        for param in _PARAM_TAG.finditer(text, command.start(3), command.end(3)):
+        for param in _PARAM_TAG.finditer(text, command.end(), end):
             sids = [sid for _, sid in sessions[bisect_left(starts, param.start()):bisect_left(starts, param.end())]]
             if not sids:
                 continue
@@ -857,10 +861,10 @@ _ACTION_FUNCTION = lazy(
 _PARAM_ASSIGN = lazy(
     r"<apex:param\b(?:[^>]*?\bassignTo\s*=\s*[\"']\s*\{!\s*([A-Za-z_][\w.]*?)\s*\}\s*[\"'])?[^>]*>",
     re.IGNORECASE)
-# `<apex:commandLink action="{!refresh}"> <apex:param name="sid" .../> </apex:commandLink>` (group 1
-# the tag as written, 2 its attributes, 3 its body)
-_POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^>]*?)(?:/>|>(.*?)</apex:\1\s*>)",
-                         re.IGNORECASE | re.DOTALL)
+# `<apex:commandLink action="{!refresh}">` … `</apex:commandLink>` (group 1 the tag as written, 2 its
+# attributes, 3 "/" when it closes itself)
+_POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^<>]*?)(/?)>", re.IGNORECASE)
+_POSTBACK_CLOSE = lazy(r"</apex:(?:commandLink|commandButton)\s*>", re.IGNORECASE)
 # a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
 # `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
 _LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
