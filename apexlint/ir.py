@@ -529,6 +529,9 @@ class SessionGlobal:
     path: str
     name: str  # as the script writes it, without `window.`
     loads: tuple[str, ...] = ()
+    # "global": a global variable holds it; "return": a named function returns it, and no call in
+    # the file passes it on (`window.getKey = function () { return LCC.getRESTAPISessionKey(); }`)
+    how: str = "global"
 
 
 @frozen

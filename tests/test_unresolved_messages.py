@@ -113,9 +113,21 @@ def test_a_session_kept_in_a_page_global_names_the_global_and_the_scripts_the_pa
     assert "kept in the page's global 'token'" in messages[8], messages
     assert "kept in the page's global 'appConfig'" in messages[11], messages
     for line in (8, 11):
-        assert "($Resource.dashboardApp/js/main.js) may read it" in messages[line], messages
+        assert "($Resource.dashboardApp/js/main.js) may use it" in messages[line], messages
         assert "soap/ajax" not in messages[line] and "reaches no use" not in messages[line], messages
     assert "reaches no use apexlint can resolve" in messages[17] and "global" not in messages[17], messages
+
+
+def test_a_session_a_library_function_returns_names_the_function() -> None:
+    """AF-5: a static resource's `window.currentSession = function () { return
+    sforce.connection.sessionId; }` hands the session to callers in other files: the message names
+    the function. A function that returns only its length keeps the plain message."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+    messages = {f.location.span.start_line: f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/sessionAccessor.js")}
+    assert "is read and returned by currentSession(), which this file sends nowhere; scripts in other files " \
+           "may use it" in messages[8], messages
+    assert "reaches no use apexlint can resolve" in messages[14] and "returned" not in messages[14], messages
 
 
 def test_another_packages_method_is_named_as_the_code_writes_it() -> None:

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind, SourceSite
+from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SessionGlobal, SourceKind, SourceSite
 from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
 from apexlint.model.package import formula_field_name
@@ -128,13 +128,8 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         return (f"{ctx.describe_source(sid)} {where} and passed to {named}, which apexlint cannot follow; "
                 "document what that code does with the session, or remove it")
     kept = ctx.model.session_globals.get(sid)
-    if kept:  # a page global: the page's other scripts, in files the flow does not read, may use it
-        names = name_some(sorted({f"'{k.name}'" for k in kept}))
-        loads = list(dict.fromkeys(name for k in kept for url in k.loads if (name := _loaded_script(url))))
-        others = (f"; the scripts the page loads from other files ({name_some(loads)}) may read it, and apexlint "
-                  "does not follow values into other files" if loads else "")
-        return (f"{ctx.describe_source(sid)} {where} and kept in the page's global {names}, which the page's own "
-                f"scripts send nowhere{others}{note}: document what reads it, or remove it")
+    if kept:  # a global or a function's return: scripts in files the flow does not read may use it
+        return _left_for_other_scripts(ctx, sid, where, kept, note)
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
 
@@ -153,6 +148,28 @@ def _foreign_postback(ctx: CheckContext, sid: str) -> str:
                     f"{name_some(foreign)}, which is not in the scanned package: apexlint cannot follow it; "
                     "document what that action does with the session, or use a Named Credential")
     return ""
+
+
+def _left_for_other_scripts(ctx: CheckContext, sid: str, where: str, kept: list[SessionGlobal], note: str) -> str:
+    """A session a script leaves in a global or returns from a named function, which nothing in
+    its file sends anywhere: the scripts of other files (those the page loads, for a page) may."""
+    lowered = kept[0].path.lower()
+    page = lowered.endswith((".page", ".component"))
+    whose = "the page's" if page else "the script's"
+    held = sorted({f"'{k.name}'" for k in kept if k.how == "global"})
+    functions = sorted({f"{k.name}()" for k in kept if k.how == "return"})
+    parts = ([f"kept in {whose} global {name_some(held)}"] if held else []) + (
+        [f"returned by {name_some(functions)}"] if functions else [])
+    loads = list(dict.fromkeys(name for k in kept for url in k.loads if (name := _loaded_script(url))))
+    if page:
+        others = (f"; the scripts the page loads from other files ({name_some(loads)}) may use it, and apexlint "
+                  "does not follow values into other files" if loads else "")
+        what = "the page's own scripts send nowhere"
+    else:
+        others = "; scripts in other files may use it, and apexlint does not follow values into other files"
+        what = "this file sends nowhere"
+    return (f"{ctx.describe_source(sid)} {where} and {' and '.join(parts)}, which {what}{others}{note}: "
+            "document what uses it, or remove it")
 
 
 def _loaded_script(url: str) -> str:

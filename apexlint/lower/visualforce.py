@@ -229,12 +229,14 @@ class _PageLowering:
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
         held: list[tuple[str, str]] = []
+        returned: list[tuple[str, str]] = []
         for unit, _ in self.units:
             unit.held = self.held
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
-                                 unfollowed=self.unfollowed, lightning_args=self.lightning, held=held)
+                                 unfollowed=self.unfollowed, lightning_args=self.lightning, held=held,
+                                 returned=returned)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -248,18 +250,21 @@ class _PageLowering:
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests), unfollowed_calls=tuple(self.unfollowed),
-            session_globals=self._session_globals(held),
+            session_globals=self._session_globals(held, returned),
         )
 
-    def _session_globals(self, held: list[tuple[str, str]]) -> tuple[SessionGlobal, ...]:
-        """The sessions the page's scripts keep in its globals, with the scripts it loads from
-        other files (`<apex:includeScript value>`, `<script src>`), which may read them."""
-        if not held:
+    def _session_globals(self, held: list[tuple[str, str]],
+                         returned: list[tuple[str, str]]) -> tuple[SessionGlobal, ...]:
+        """The sessions the page's scripts keep in its globals or return from their named functions,
+        with the scripts it loads from other files (`<apex:includeScript value>`, `<script src>`),
+        which may read or call them."""
+        if not held and not returned:
             return ()
         text = self.src.parse_text
         loads = tuple(dict.fromkeys(url for m in _LOADED_SCRIPT.finditer(text)
                                     if (url := (m.group(1) or m.group(2) or "").strip())))
-        return tuple(SessionGlobal(source, self.src.path, name, loads) for source, name in held)
+        return tuple([SessionGlobal(source, self.src.path, name, loads) for source, name in held]
+                     + [SessionGlobal(source, self.src.path, name, loads, how="return") for source, name in returned])
 
     def _walk(self) -> None:
         """One cursor pass over the markup: comments, scripts, tags with their open ancestors."""
