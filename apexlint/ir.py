@@ -497,6 +497,7 @@ class UrlUse:
     # use is of (`client:apex:ctrl.getbaseurl`: `fetch(base + '/services/...')`); `url` writes it
     # `{…}`, and the analysis reads what the member returns to tell where the request goes
     base: str = ""
+    action: str = ""  # a command link's or button's `action` (`{!refresh}`), where it posts back to
 
 
 @frozen
@@ -520,6 +521,21 @@ class UnfollowedCall:
     path: str
     span: Span
     callee: str  # as the script writes it ("MyLib.check", "sid.charAt"), "" when not a dotted name
+
+
+@frozen
+class SessionGlobal:
+    """A page script's session kept in a global of the page (`var token = '{!$Api.Session_ID}'`,
+    `window.sv = {accessToken: …}`): any script of the page may read it, including those it loads
+    from other files (`loads`, as the page writes their URLs), which the flow does not follow."""
+
+    source_id: str
+    path: str
+    name: str  # as the script writes it, without `window.`
+    loads: tuple[str, ...] = ()
+    # "global": a global variable holds it; "return": a named function returns it, and no call in
+    # the file passes it on (`window.getKey = function () { return LCC.getRESTAPISessionKey(); }`)
+    how: str = "global"
 
 
 @frozen
@@ -559,9 +575,15 @@ class PageIR:
     # (component, attribute, source id): a session passed to a custom component's attribute
     # (`<c:Sender token="{!$Api.Session_ID}"/>`), lower case names
     component_args: tuple[tuple[str, str, str], ...] = ()
-    # (controller property, source id), lower case: a session a page script passes to an
-    # `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property
-    posted_args: tuple[tuple[str, str], ...] = ()
+    # (controller property, source id, tag), lower case names: a session a page script passes to
+    # an `<apex:actionFunction>` whose `<apex:param assignTo="{!prop}">` sets that property, or a
+    # command link or button posts into it through its own `<apex:param assignTo>`
+    posted_args: tuple[tuple[str, str, str], ...] = ()
+    # (request parameter, source id, tag, action method), lower case names: a session a command
+    # link or button posts back to the controller as `<apex:param name="sid">`, which its action
+    # (`action="{!refresh}"`, "" when not a plain method) reads with
+    # `ApexPages.currentPage().getParameters().get('sid')`
+    posted_params: tuple[tuple[str, str, str, str], ...] = ()
     # (`[ns.]ctrl.method`, argument index, source id), lower case: a session a page script passes
     # to a `@RemoteAction` through JavaScript remoting
     remoted_args: tuple[tuple[str, int, str], ...] = ()
@@ -626,4 +648,5 @@ class FileIR:
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
+    session_globals: tuple[SessionGlobal, ...] = ()  # sessions a page's scripts keep in its globals
     extra: dict[str, str] = field(default_factory=dict)

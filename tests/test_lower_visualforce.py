@@ -257,7 +257,51 @@ def test_a_session_a_script_posts_through_an_action_function_names_the_property_
         " noop('{!$Api.Session_ID}');</script>"))
     source = min(sessions(ir), key=lambda s: s.span.start_col)  # the first call's
     # only the second argument has a property to go to; the first and a function without params do not
-    assert ir.pages[0].posted_args == (("apisession", source.id),)
+    assert ir.pages[0].posted_args == (("apisession", source.id, "<apex:actionFunction>"),)
+
+
+def test_a_command_link_posts_its_session_params_back_by_name_and_into_assigned_properties() -> None:
+    ir = lower(page(
+        '<apex:form><apex:commandLink action="{!refresh}">'
+        '<apex:param name="licenseSid" value="{!$Api.Session_ID}"/></apex:commandLink>\n'
+        '<apex:commandButton action="{!save}"><apex:param name="Other" value="{!$Api.Session_ID}" '
+        'assignTo="{!postedSid}"/><apex:param name="plain" value="{!x}"/></apex:commandButton>\n'
+        '<apex:outputLink value="/apex/Next"><apex:param name="link" value="{!$Api.Session_ID}"/></apex:outputLink>'
+        '</apex:form>'))
+    by_line = {s.span.start_line: s.id for s in sessions(ir)}
+    link, button = by_line[min(by_line)], by_line[sorted(by_line)[1]]
+    # names lower case; a param without a session, and an output link's (a URL, not a postback), are not posted
+    # with the action each posts back to, which alone reads what it posts
+    assert ir.pages[0].posted_params == (("licensesid", link, "<apex:commandLink>", "refresh"),
+                                         ("other", button, "<apex:commandButton>", "save"))
+    assert ir.pages[0].posted_args == (("postedsid", button, "<apex:commandButton>"),)
+
+
+def test_an_unclosed_command_link_s_params_end_at_the_next_command() -> None:
+    """Never closed, a command link's body runs to the next command: each param is its own
+    command's, and thousands of unclosed links lower in linear time (no body read to the end)."""
+    ir = lower(page(
+        '<apex:commandLink action="{!first}"><apex:param name="a" value="{!$Api.Session_ID}"/>\n'
+        '<apex:commandButton action="{!second}"><apex:param name="b" value="{!$Api.Session_ID}"/>\n'))
+    assert [(name, action) for name, _, _, action in ir.pages[0].posted_params] == [("a", "first"), ("b", "second")]
+    many = lower(page('<apex:commandLink action="{!go}"><apex:param name="p" value="{!x}"/>\n' * 3_000
+                      + '<apex:commandLink action="{!last}"><apex:param name="q" value="{!$Api.Session_ID}"/>'))
+    assert [(name, action) for name, _, _, action in many.pages[0].posted_params] == [("q", "last")]
+
+
+def test_a_session_a_page_script_keeps_in_a_global_is_recorded_with_the_scripts_the_page_loads() -> None:
+    ir = lower(page(
+        '<apex:includeScript value="{!$Resource.app}"/><script src="/js/lib.js"></script>\n'
+        "<script>var token = '{!$Api.Session_ID}';\n"
+        "window.cfg = {auth: {sid: '{!$Api.Session_ID}'}};\n"
+        "function f() { var own = '{!$Api.Session_ID}'; return own.length; }\n"
+        "sforce.connection.sessionId = '{!$Api.Session_ID}';</script>"))
+    by_line = {s.span.start_line: s.id for s in sessions(ir)}
+    # the outermost global holding each, without `window.`; not a function's own variable, not
+    # the AJAX Toolkit's connection (a sink of its own)
+    assert {(g.source_id, g.name) for g in ir.session_globals if g.how == "global"} == \
+        {(by_line[3], "token"), (by_line[4], "cfg")}
+    assert {g.loads for g in ir.session_globals} == {("{!$Resource.app}", "/js/lib.js")}
 
 
 def test_static_html_does_not_evaluate_merge_fields() -> None:

@@ -88,6 +88,48 @@ def test_a_session_formula_of_another_package_s_field_says_whose_it_is() -> None
     assert "remove it or document its use" in messages["Unused_Session__c.field-meta.xml"]
 
 
+def test_a_session_formula_of_another_package_s_field_in_a_metadata_api_object_says_whose_it_is() -> None:
+    """AF-2: in a metadata-API retrieve the field is a `<fields>` element of `objects/Account.object`
+    named by its `<fullName>`, not a file named for it: the message still says whose it is. The
+    package's own unused formula field still says to remove it."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "metadata-mdapi",), root=REPO, jobs=1))
+    messages = [f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/objects/Account.object")]
+    [foreign] = [m for m in messages if "othr__" in m or "$Api.Session_ID at" in m]
+    assert "a field of another package (namespace prefix othr__)" in foreign, messages
+    assert "remove it" not in foreign
+    [own] = [m for m in messages if m is not foreign]
+    assert "GETSESSIONID()" in own and "remove it or document its use" in own, messages
+
+
+def test_a_session_kept_in_a_page_global_names_the_global_and_the_scripts_the_page_loads() -> None:
+    """AF-3: `var token = '{!$Api.Session_ID}'` for a script in a static resource is not a session
+    that "reaches no use": the message names the global and the page's other scripts (not the
+    platform's AJAX Toolkit), whose flow apexlint does not follow. A function's own variable is
+    no global: it keeps the plain message."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+    messages = {f.location.span.start_line: f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/GlobalSession.page")}
+    assert "kept in the page's global 'token'" in messages[8], messages
+    assert "kept in the page's global 'appConfig'" in messages[11], messages
+    for line in (8, 11):
+        assert "($Resource.dashboardApp/js/main.js) may use it" in messages[line], messages
+        assert "soap/ajax" not in messages[line] and "reaches no use" not in messages[line], messages
+    assert "reaches no use apexlint can resolve" in messages[17] and "global" not in messages[17], messages
+
+
+def test_a_session_a_library_function_returns_names_the_function() -> None:
+    """AF-5: a static resource's `window.currentSession = function () { return
+    sforce.connection.sessionId; }` hands the session to callers in other files: the message names
+    the function. A function that returns only its length keeps the plain message."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+    messages = {f.location.span.start_line: f.message for f in result.findings
+                if f.rule_id == "SID011" and f.location.path.endswith("/sessionAccessor.js")}
+    assert "is read and returned by currentSession(), which this file sends nowhere; scripts in other files " \
+           "may use it" in messages[8], messages
+    assert "reaches no use apexlint can resolve" in messages[14] and "returned" not in messages[14], messages
+
+
 def test_another_packages_method_is_named_as_the_code_writes_it() -> None:
     """AA-4: the SID011 message names the other package's method as written
     (`basepk.MergeWebService.generateDoc`), not in the lower case apexlint resolves names in."""

@@ -56,6 +56,8 @@ _SYSTEM_RETURNS: dict[tuple[str, str], str] = {
     # the request being served: its Host header names the org (dataflow.py, `system_call`)
     ("apexpages", "currentpage"): "currentpage",
     ("currentpage", "getheaders"): "currentpage.headers",
+    # the request's parameters: what a command link posts back (dataflow.py, `posted_parameter`)
+    ("currentpage", "getparameters"): "currentpage.parameters",
     ("http", "send"): "httpresponse",
     ("type", "forname"): "type",
     ("type", "newinstance"): "object",

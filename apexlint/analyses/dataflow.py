@@ -273,14 +273,15 @@ class DataFlow:
         self._ctor_users: dict[str, set[str]] = {}
         self._enumerable: dict[str, bool] = {}
         self._tracked: dict[str, bool] = {}
+        self._action_reach: dict[tuple[str, ...], set[str]] = {}  # `runs_in_action`
 
     def run(self) -> FlowResult:
-        for key, sids in sorted(self.model.posted_sessions.items()):
-            # `<apex:actionFunction>` + `<apex:param assignTo="{!sessionId}">`: the page posts its
-            # session into the property, where the controller's methods read it
-            for sid in sids:
+        for key, posted in sorted(self.model.posted_sessions.items()):
+            # `<apex:actionFunction>` or a command link + `<apex:param assignTo="{!sessionId}">`:
+            # the page posts its session into the property, where the controller's methods read it
+            for sid, tag in posted:
                 src = self.model.sources[sid]
-                step = Step(src.path, src.span, f"posted to the controller's {key[1]} by <apex:actionFunction>")
+                step = Step(src.path, src.span, f"posted to the controller's {key[1]} by {tag}")
                 self.write_field(key, Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         for mid in sorted(self.model.remoted_sessions):
             if not self.exhaustive and self.demand.analysable(mid):
@@ -803,6 +804,22 @@ class DataFlow:
             if page is not None:
                 return page
         return None
+
+    def runs_in_action(self, mid: str, actions: tuple[str, ...]) -> bool:
+        """Whether method `mid` is one of a command's action methods or one they call, through the
+        package's call graph: what it reads of the request is what that command posted."""
+        key = actions
+        reached = self._action_reach.get(key)
+        if reached is None:
+            reached = set(actions)
+            todo = list(actions)
+            while todo and len(reached) < 5_000:
+                for e in self.graph.edges_of(todo.pop()):
+                    if e.callee not in reached:
+                        reached.add(e.callee)
+                        todo.append(e.callee)
+            self._action_reach[key] = reached
+        return mid in reached
 
     def register_page_source(self, info: MethodInfo, call: Call, page: str, *, chosen_by_caller: bool = False) -> str:
         """A getContent() of a session-emitting page is itself a source (SID007); `chosen_by_caller`:
@@ -1908,6 +1925,12 @@ class _MethodRun:
                 self.sink("unresolved", f"flow '{flow}' (Flow.Interview.createInterview)" if flow
                           else "a flow (Flow.Interview.createInterview)", call.span, call.text, joined)
             return Value(types=frozenset({"flow.interview"}))
+        if system == ("currentpage.parameters", "get") or (
+                name == "get" and PAGE_PARAMETERS in receiver.types):
+            # `ApexPages.currentPage().getParameters().get('sid')`, or through a local holding the map
+            return self.posted_parameter(args)
+        if system == ("currentpage", "getparameters"):
+            return Value(types=frozenset({PAGE_PARAMETERS, "map"}))
         if api.is_org_host_call(system) or (system == ("currentpage.headers", "get") and _names_host(call)):
             # `ApexPages.currentPage().getHeaders().get('Host')`: the host the browser reached
             # this org's page on (a Salesforce or Site domain of the org, or the request would
@@ -2050,6 +2073,22 @@ class _MethodRun:
                 self.sink("unresolved", _as_written(call, f"{cls}.{name}"), call.span, call.text, both)
             return Value(strings=frozenset({(UNKNOWN,)}))
         return derived(both) if both.carries_session() else EMPTY
+
+    def posted_parameter(self, args: list[Value]) -> Value:
+        """`ApexPages.currentPage().getParameters().get('sid')` in a class a page binds to: the
+        session a command link or button of that page posts back as `<apex:param name="sid">`."""
+        name = literal_text(args[0]) if args else None
+        posted = self.model.posted_params.get((self.info.owner, name.lower())) if name else None
+        if not posted:
+            return Value(types=frozenset({"string"}))
+        taint: dict[str, Trace] = {}
+        for sid, tag, actions in posted:
+            if actions and not self.flow.runs_in_action(self.info.id, actions):
+                continue  # another command's action: this one's post never reaches it
+            src = self.model.sources[sid]
+            taint[sid] = (Step(src.path, src.span, f"posted back as request parameter '{name}' by {tag}"),
+                          Step(self.path, self.info.method.span, f"read by {self.info.label}"))
+        return Value(taint=taint, strings=frozenset({(SESSION,)}), types=frozenset({"string"}))
 
     def redaction(self, call: Call, receiver: Value) -> Value | None:
         """`message.replaceAll('(?i)(?<=<apex:sessionId>).*(?=</apex:sessionId>)', 'REMOVED')`: a
@@ -2986,6 +3025,7 @@ def _tested_by(call: Call) -> str:
     return f"{callee}()" if callee and len(callee) <= 60 else f"{call.name}()"
 
 
+PAGE_PARAMETERS = "currentpage.parameters"  # the type of the request's parameters, as `Value.types` holds it
 READ_BACK = "session ID read back from field "  # the step where a stored session is read
 FORMULA_READ = "session ID read from formula field "  # the step where a formula field's is read
 

@@ -57,9 +57,12 @@ class Demand:
 
     def seeds(self) -> list[str]:
         """Methods that read a session: by name, and where they name a formula field that holds one,
-        a field the package stores one in, or a controller property a page posts one into."""
+        a field the package stores one in, or a controller property or request parameter a page
+        posts one into."""
         refs = SEED_REFS | {name for _, name in (*self.model.formula_sessions, *self.model.stored_sessions,
                                                  *self.model.posted_sessions)}
+        if self.model.posted_params:
+            refs |= {"getparameters"}  # a controller reading what a command link posts back
         return sorted({m for ref in sorted(refs) for m in self.mentioning(ref)})
 
     def callees(self, mid: str) -> list[str]:

@@ -53,6 +53,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
         if u.sink in UI_SINKS:
             what = f"standard UI request through {u.sink}"
         elif u.sink in PAGE_POSTBACKS:
+            if ctx.model.foreign_page_classes(u.path, u.action):
+                continue  # its action runs in another package's controller (SID011)
             what = f"a postback of this page's form to its own controller through {u.sink}"
         elif ep.scope == "same-org" and not u.in_query:
             where = f"through {u.sink} ({u.url or 'this page'})"

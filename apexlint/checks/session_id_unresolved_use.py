@@ -7,13 +7,17 @@ session with a Named Credential.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SourceKind
+from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SessionGlobal, SourceKind, SourceSite
+from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
+from apexlint.model.package import formula_field_name
+from apexlint.patterns import lazy
 
 RULE_ID = "SID011"
 
@@ -61,15 +65,20 @@ def _namespace_hint(ctx: CheckContext, api: str) -> str:
     return (f"; the package has a class {held.display or cls} of its own: if '{prefix}' is the package's "
             "namespace, declare it (sfdx-project.json \"namespace\", or --namespace) and apexlint follows the call")
 
-def _foreign_field(path: str, namespace: str) -> str:
-    """The namespace prefix of a custom field (source format:
-    `objects/Contact/fields/lid__Session_Id__c.field-meta.xml`) whose API name carries another
-    package's: an installed package's field, which a retrieve from an org brings along (W-8); ""
-    for any other file."""
-    name = PurePosixPath(path.replace("\\", "/")).name
-    if not name.lower().endswith(_FIELD_FILE):
+def _foreign_field(src: SourceSite, namespace: str) -> str:
+    """The namespace prefix of a custom field whose API name carries another package's: an
+    installed package's field, which a retrieve from an org brings along (W-8); "" for any other
+    file. In source format the file is named for the field
+    (`objects/Contact/fields/lid__Session_Id__c.field-meta.xml`); in a metadata-API retrieve the
+    field is one `<fields>` of `objects/Contact.object`, named by its `<fullName>` (AF-2)."""
+    name = PurePosixPath(src.path.replace("\\", "/")).name
+    if name.lower().endswith(_FIELD_FILE):
+        field_name = name[:-len(_FIELD_FILE)]
+    elif (named := formula_field_name(src)) is not None:
+        field_name = named[1]
+    else:
         return ""
-    prefix = namespace_prefix(name[:-len(_FIELD_FILE)])
+    prefix = namespace_prefix(field_name)
     return prefix if prefix.lower() != namespace.lower() else ""
 
 
@@ -98,7 +107,7 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     elif src.context == "script comment":
         where = "is rendered inside a JavaScript comment (Visualforce fills merge fields in before the browser " \
                 "sees the comment)"
-    elif src.kind == SourceKind.MERGE_FIELD and (prefix := _foreign_field(src.path, ctx.model.namespace)):
+    elif src.kind == SourceKind.MERGE_FIELD and (prefix := _foreign_field(src, ctx.model.namespace)):
         # its formula is the other package's; where this package's code reads the field, the
         # findings there say what happens to the session
         return (f"{ctx.describe_source(sid)} is the value of a formula of a field of another package (namespace "
@@ -109,14 +118,75 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
         where = _merged_where(src.path, src.context)
     else:
         where = "is read"
+    posted = _foreign_postback(ctx, sid)
+    if posted:
+        return f"{ctx.describe_source(sid)} {where} and {posted}"
     handed = ctx.model.unfollowed_calls.get(sid)
     if handed:  # a script gave it to code the analysis does not follow
         calls = sorted({(c.path, c.span.start_line, c.callee or "a call") for c in handed})
         named = name_some([f"{callee} ({PurePosixPath(path).name}:{line})" for path, line, callee in calls])
         return (f"{ctx.describe_source(sid)} {where} and passed to {named}, which apexlint cannot follow; "
                 "document what that code does with the session, or remove it")
+    kept = ctx.model.session_globals.get(sid)
+    if kept:  # a global or a function's return: scripts in files the flow does not read may use it
+        return _left_for_other_scripts(ctx, sid, where, kept, note)
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
+
+
+def _foreign_postback(ctx: CheckContext, sid: str) -> str:
+    """How a command link or button posts the session back to an action of a controller the
+    package does not hold (`<apex:page controller="Apttus_XApps.LandingController">`), if one:
+    what that action does with it is another package's code."""
+    for u in ctx.model.url_uses:
+        if sid not in u.sources or u.sink not in PAGE_POSTBACKS:
+            continue
+        foreign = ctx.model.foreign_page_classes(u.path, u.action)
+        if foreign:
+            action = f"its action {u.action}" if u.action else "its action"
+            return (f"posted back by {u.sink} ({PurePosixPath(u.path).name}:{u.span.start_line}) to {action} in "
+                    f"{name_some(foreign)}, which is not in the scanned package: apexlint cannot follow it; "
+                    "document what that action does with the session, or use a Named Credential")
+    return ""
+
+
+def _left_for_other_scripts(ctx: CheckContext, sid: str, where: str, kept: list[SessionGlobal], note: str) -> str:
+    """A session a script leaves in a global or returns from a named function, which nothing in
+    its file sends anywhere: the scripts of other files (those the page loads, for a page) may."""
+    lowered = kept[0].path.lower()
+    page = lowered.endswith((".page", ".component"))
+    whose = "the page's" if page else "the script's"
+    held = sorted({f"'{k.name}'" for k in kept if k.how == "global"})
+    functions = sorted({f"{k.name}()" for k in kept if k.how == "return"})
+    parts = ([f"kept in {whose} global {name_some(held)}"] if held else []) + (
+        [f"returned by {name_some(functions)}"] if functions else [])
+    loads = list(dict.fromkeys(name for k in kept for url in k.loads if (name := _loaded_script(url))))
+    if page:
+        others = (f"; the scripts the page loads from other files ({name_some(loads)}) may use it, and apexlint "
+                  "does not follow values into other files" if loads else "")
+        what = "the page's own scripts send nowhere"
+    else:
+        others = "; scripts in other files may use it, and apexlint does not follow values into other files"
+        what = "this file sends nowhere"
+    return (f"{ctx.describe_source(sid)} {where} and {' and '.join(parts)}, which {what}{others}{note}: "
+            "document what uses it, or remove it")
+
+
+def _loaded_script(url: str) -> str:
+    """A script a page loads, as a message names it: a static resource by its name and the file in
+    it (`$Resource.app/js/main.js`), any other URL as written; "" for the platform's own libraries
+    (the AJAX Toolkit's `/soap/ajax/…`, the console's `/support/console/…`, the canvas SDK), which
+    read no global a page makes up."""
+    if _PLATFORM_SCRIPT.search(url):
+        return ""
+    resource = _RESOURCE.search(url)
+    if resource is None:
+        return url
+    return f"$Resource.{resource.group(1)}" + (f"/{resource.group(2).lstrip('/')}" if resource.group(2) else "")
+
+
+_PLATFORM_SCRIPT = lazy(r"(?:^|/)(?:soap/ajax|support/console|canvas/sdk)/|/lightning\.out\.js", re.IGNORECASE)
+_RESOURCE = lazy(r"\$Resource\.(\w+)(?:\s*,\s*'([^']*)')?", re.IGNORECASE)
 
 
 def _merged_where(path: str, context: str) -> str:

@@ -18,7 +18,16 @@ from __future__ import annotations
 
 from tree_sitter import Node, Tree
 
-from apexlint.ir import FileIR, FileKind, SessionTest, SourceKind, SourceSite, UnfollowedCall, UrlUse
+from apexlint.ir import (
+    FileIR,
+    FileKind,
+    SessionGlobal,
+    SessionTest,
+    SourceKind,
+    SourceSite,
+    UnfollowedCall,
+    UrlUse,
+)
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_controller, is_aura_helper
@@ -49,8 +58,16 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     helper_args: set[tuple[str, int, str]] = set()
     tests: list[SessionTest] = []
     unfollowed: list[UnfollowedCall] = []
-    uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed) \
+    held: list[tuple[str, str]] = []
+    returned: list[tuple[str, str]] = []
+    uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
+                        held=held, returned=returned) \
         if sources or unit.hands_over or unit.aura_helper else []
+    # a plain script's globals and named functions are other files' too (not an LWC's module, nor
+    # an Aura bundle's, whose callers the bundle names)
+    kept = () if unit.lwc or unit.aura else tuple(
+        [SessionGlobal(source, src.path, name) for source, name in held]
+        + [SessionGlobal(source, src.path, name, how="return") for source, name in returned])
     positions = TextPositions(src.parse_text)
     sources += token_literal_sources(src, positions, owner)
     return FileIR(
@@ -64,6 +81,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         aura_helper_args=tuple(sorted(helper_args)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
+        session_globals=kept,
         aura_helper_methods=helper_method_names(src.text) if is_aura_helper(src.path) else (),
     )
 
@@ -93,13 +111,17 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  helper_args: set[tuple[str, int, str]] | None = None,
                  tested: list[SessionTest] | None = None,
                  unfollowed: list[UnfollowedCall] | None = None,
-                 lightning_args: dict[tuple[str, str], set[str]] | None = None) -> list[UrlUse]:
+                 lightning_args: dict[tuple[str, str], set[str]] | None = None,
+                 held: list[tuple[str, str]] | None = None,
+                 returned: list[tuple[str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
     `tested` where the scripts only ask about a session (`if (sid)`, `sid == null`, `_.isEmpty(sid)`),
     `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`),
-    `lightning_args` the sessions given to a component Lightning Out makes (component, attribute)."""
+    `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
+    `held` the sessions the scripts keep in the page's globals (source, name), `returned` those
+    a named function of theirs returns (source, function)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -116,6 +138,10 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     if lightning_args is not None:
         for attribute, given in flow.lightning_args.items():
             lightning_args.setdefault(attribute, set()).update(given)
+    if held is not None:
+        held.extend(flow.held_globals())
+    if returned is not None:
+        returned.extend(flow.returned_sessions())
     return uses
 
 

@@ -361,6 +361,9 @@ class ScriptFlow:
         self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
         self.getters: list[str] = []  # per function walked: its name if an LWC's getter, else ""
+        self.function_names: list[str] = []  # per function walked: its name as written, "" if none
+        # (source, function name) of each session a named function returns (`returned_sessions`)
+        self.returned: dict[tuple[str, str], None] = {}
         self.form_action = JsValue(text="")
         self.uses: dict[tuple[str, Span, str], _Use] = {}
         self.memo: dict[tuple[object, ...], JsValue] = {}
@@ -488,6 +491,7 @@ class ScriptFlow:
         if action == 1:
             self.returns.pop()
             self.getters.pop()
+            self.function_names.pop()
             self.leave_scope()
         else:
             self.request_urls.pop()
@@ -499,6 +503,7 @@ class ScriptFlow:
             self._register_function(node)
             self.returns.append(None)
             self.getters.append(self._getter(node))
+            self.function_names.append(self._function_name(node))
             self.enter_scope(node, self.callbacks.get((id(self.cur), node.id)))
             return 1
         if t == "variable_declarator":
@@ -519,9 +524,57 @@ class ScriptFlow:
                 self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
             if self.emit and self.getters and self.getters[-1]:
                 self._got(self.getters[-1], node)
+            elif self.emit and self.returns and self.returns[-1] is None and self.function_names[-1]:
+                self._returned(self.function_names[-1], node)
         elif t in _TEST_TYPES and self.emit:
             self._test(node)
         return 0
+
+    def _function_name(self, node: Node) -> str:
+        """A function's name as written: declared (`function getKey()`), assigned
+        (`window.getKey = function () {…}`, `var getKey = () => …`) or an object's method; ""."""
+        name = node.child_by_field_name("name")
+        if name is not None:
+            return self.cur.text(name)
+        parent = node.parent
+        if parent is None:
+            return ""
+        if parent.type == "assignment_expression" and (left := parent.child_by_field_name("left")) is not None:
+            return (dotted(self.cur, left) or "").removeprefix("window.")
+        if parent.type == "variable_declarator" and (named := parent.child_by_field_name("name")) is not None:
+            return self.cur.text(named)
+        if parent.type == "pair" and (key := parent.child_by_field_name("key")) is not None:
+            return self.cur.text(key).strip("'\"")
+        return ""
+
+    def _returned(self, function: str, node: Node) -> None:
+        """A session a named function returns, walked as written rather than for a call: the
+        callers it has in other files get it (`returned_sessions`)."""
+        inner = [c for c in node.named_children if c.type != "comment"]
+        if not inner or not self._may_hand_out(inner[0]):
+            return
+        for source in self.value(inner[0]).sources:
+            if not source.startswith(CLIENT_VALUE):
+                self.returned.setdefault((source, function), None)
+
+    def _may_hand_out(self, node: Node) -> bool:
+        """Whether a returned expression can be the session itself, not a yes/no or a length
+        (`sid.length`, `sid === ''`, `!sid`, `typeof sid`), which the flow's values do not tell apart."""
+        while node.type == "parenthesized_expression" and node.named_children:
+            node = node.named_children[0]
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            return prop is None or self.cur.text(prop) != "length"
+        if node.type == "unary_expression":
+            return False
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            return op is not None and self.cur.text(op) in ("+", "||", "&&", "??")
+        return True
+
+    def returned_sessions(self) -> list[tuple[str, str]]:
+        """(source, function) of each session a named function of the scripts returns."""
+        return sorted(self.returned)
 
     def _getter(self, node: Node) -> str:
         """The property an LWC's getter (`get url() {…}`) gives, or "" for any other function."""
@@ -622,6 +675,24 @@ class ScriptFlow:
 
     def session_tests(self) -> list[SessionTest]:
         return [SessionTest(source, self.src.path, span, how) for source, span, how in sorted(self.tests)]
+
+    def held_globals(self) -> list[tuple[str, str]]:
+        """(source, name) of each session a global of the page's scripts holds once they have run
+        (`var token = sid`, `window.sv = {accessToken: sid}`): the outermost name holding it, without
+        `window.`; a function's own variables are not globals, an LWC's `this.` fields are not."""
+        held: dict[tuple[str, str], None] = {}
+        names = sorted(self.env, key=lambda n: (n.count("."), n))
+        for name in names:
+            plain = name.removeprefix("window.")
+            if not plain or plain.startswith("this.") or name in sinks.SFORCE_CONNECTIONS \
+                    or plain.partition(".")[0] in ("sforce", "document", "location"):
+                continue
+            for source in self.env[name].sources:
+                if source.startswith(CLIENT_VALUE) or any(
+                        s == source and (plain == n or plain.startswith(n + ".")) for s, n in held):
+                    continue
+                held.setdefault((source, plain), None)
+        return sorted(held)
 
     def unfollowed_calls(self) -> list[UnfollowedCall]:
         return [UnfollowedCall(source, self.src.path, span, callee) for source, span, callee in sorted(self.unfollowed)]

@@ -211,7 +211,8 @@ class MarkupSinks:
         if not ids or link is None:
             return
         if link.name in POSTBACK_TAGS:
-            self._use(POSTBACK_TAGS[link.name], "", ids, tag.node, header_or_body=True)
+            self._use(POSTBACK_TAGS[link.name], "", ids, tag.node, header_or_body=True,
+                      action=link.attribute("action") or "")
             return
         sink, url_attribute = LINK_TAGS[link.name]
         base = link.attribute(url_attribute) or ""
@@ -247,13 +248,13 @@ class MarkupSinks:
         self._use("meta.refresh", url, ids, content.node, in_query=True)
 
     def _use(self, sink: str, url: str, ids: tuple[str, ...], node: Node, *, in_query: bool = False,
-             header_or_body: bool = False, span: Span | None = None) -> None:
+             header_or_body: bool = False, span: Span | None = None, action: str = "") -> None:
         if span is None:
             span = self.src.span((node.start_point[0], node.start_point[1]), (node.end_point[0], node.end_point[1]))
         self.uses.append(UrlUse(
             sink=sink, url=url_for_literal(html.unescape(url)), sources=tuple(sorted(set(ids))), path=self.src.path,
             span=span, text=node_text(self.src.buffer, node, _MAX_TEXT), in_query=in_query,
-            header_or_body=header_or_body,
+            header_or_body=header_or_body, action=action.strip(),
         ))
 
 

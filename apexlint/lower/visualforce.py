@@ -31,6 +31,7 @@ from apexlint.ir import (
     FileKind,
     Notification,
     PageIR,
+    SessionGlobal,
     SessionTest,
     SourceKind,
     SourceSite,
@@ -227,12 +228,15 @@ class _PageLowering:
         self._walk()
         self.unit_ranges.sort()
         uses: list[UrlUse] = list(self.sinks.uses)
+        held: list[tuple[str, str]] = []
+        returned: list[tuple[str, str]] = []
         for unit, _ in self.units:
             unit.held = self.held
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
-                                 unfollowed=self.unfollowed, lightning_args=self.lightning)
+                                 unfollowed=self.unfollowed, lightning_args=self.lightning, held=held,
+                                 returned=returned)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -246,7 +250,21 @@ class _PageLowering:
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests), unfollowed_calls=tuple(self.unfollowed),
+            session_globals=self._session_globals(held, returned),
         )
+
+    def _session_globals(self, held: list[tuple[str, str]],
+                         returned: list[tuple[str, str]]) -> tuple[SessionGlobal, ...]:
+        """The sessions the page's scripts keep in its globals or return from their named functions,
+        with the scripts it loads from other files (`<apex:includeScript value>`, `<script src>`),
+        which may read or call them."""
+        if not held and not returned:
+            return ()
+        text = self.src.parse_text
+        loads = tuple(dict.fromkeys(url for m in _LOADED_SCRIPT.finditer(text)
+                                    if (url := (m.group(1) or m.group(2) or "").strip())))
+        return tuple([SessionGlobal(source, self.src.path, name, loads) for source, name in held]
+                     + [SessionGlobal(source, self.src.path, name, loads, how="return") for source, name in returned])
 
     def _walk(self) -> None:
         """One cursor pass over the markup: comments, scripts, tags with their open ancestors."""
@@ -509,6 +527,7 @@ class _PageLowering:
                                        if not (self.unrendered and self._hidden(at) is not None))),
             component_args=_component_args(self.src.parse_text, self.fields),
             posted_args=_posted_args(self.src.parse_text, self.fields),
+            posted_params=_posted_params(self.src.parse_text, self.fields),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
             lightning_args=tuple(sorted((component, attribute, sid)
@@ -742,26 +761,78 @@ def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, st
     return tuple(out)
 
 
-def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str], ...]:
-    """(controller property, source id) for each session a page's script passes to one of its
-    `<apex:actionFunction>`s (`sendEmails("{!$Api.Session_ID}")`): the function posts its i-th
-    argument to the controller, into the property its i-th `<apex:param assignTo>` names. Only
-    arguments that are, or hold, a session merge field are followed."""
+def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
+    """(controller property, source id, tag) for each session a page posts into a property of its
+    controller: a script passing it to one of the page's `<apex:actionFunction>`s
+    (`sendEmails("{!$Api.Session_ID}")`), which posts its i-th argument into the property its i-th
+    `<apex:param assignTo>` names; or a command link's or button's `<apex:param
+    value="{!$Api.Session_ID}" assignTo="{!sid}">` (`_postback_params`). Only arguments that are,
+    or hold, a session merge field are followed."""
     sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
-    if not sessions or "actionfunction" not in text.lower():
+    if not sessions:
         return ()
     starts = [at for at, _ in sessions]
-    out: dict[tuple[str, str], None] = {}
-    for function in _ACTION_FUNCTION.finditer(text):
-        props = [(m.group(1) or "").lower() for m in _PARAM_ASSIGN.finditer(function.group(2) or "")]
-        if not any(props):
-            continue
-        for call in re.finditer(rf"(?<![\w.$]){re.escape(function.group(1))}\s*\(", text):
-            for i, (start, end) in enumerate(_arguments(text, call.end())):
-                if i < len(props) and props[i]:
-                    for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
-                        out.setdefault((props[i], sid), None)
+    out: dict[tuple[str, str, str], None] = {}
+    if "actionfunction" in text.lower():
+        for function in _ACTION_FUNCTION.finditer(text):
+            props = [(m.group(1) or "").lower() for m in _PARAM_ASSIGN.finditer(function.group(2) or "")]
+            if not any(props):
+                continue
+            for call in re.finditer(rf"(?<![\w.$]){re.escape(function.group(1))}\s*\(", text):
+                for i, (start, end) in enumerate(_arguments(text, call.end())):
+                    if i < len(props) and props[i]:
+                        for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
+                            out.setdefault((props[i], sid, "<apex:actionFunction>"), None)
+    for tag, _, prop, sids, _ in _postback_params(text, sessions):
+        if prop:
+            for sid in sids:
+                out.setdefault((prop, sid, tag), None)
     return tuple(out)
+
+
+def _posted_params(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str, str], ...]:
+    """(request parameter, source id, tag, action method), lower case, for each session a command
+    link or button posts back to the page's controller as a named `<apex:param name="sid">`: the
+    action (`action="{!refresh}"`: "refresh"; "" when not a plain method) reads it with
+    `ApexPages.currentPage().getParameters().get('sid')`."""
+    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    out: dict[tuple[str, str, str, str], None] = {}
+    for tag, name, _, sids, action in _postback_params(text, sessions):
+        if name:
+            for sid in sids:
+                out.setdefault((name, sid, tag, action), None)
+    return tuple(out)
+
+
+def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[str, str, str, list[str], str]]:
+    """(tag, parameter name, assignTo property, source ids, action method) of each `<apex:param>`
+    of a command link or button whose value holds a session merge field: a field of the form the
+    link or button posts back to the page itself (names lower case, "" where not written)."""
+    lowered = text.lower()
+    if not sessions or ("commandlink" not in lowered and "commandbutton" not in lowered):
+        return []
+    starts = [at for at, _ in sessions]
+    out = []
+    # each body ends at its closing tag, or at the next command when it is never closed: the bodies
+    # do not overlap, so unclosed markup is read in linear time
+    commands = [m for m in _POSTBACK_COMMAND.finditer(text) if not m.group(3)]
+    closes = [m.start() for m in _POSTBACK_CLOSE.finditer(text)]
+    for i, command in enumerate(commands):
+        at = bisect_left(closes, command.end())
+        end = min(closes[at] if at < len(closes) else len(text),
+                  commands[i + 1].start() if i + 1 < len(commands) else len(text))
+        action = _ACTION_METHOD.search(command.group(2))
+        for param in _PARAM_TAG.finditer(text, command.end(), end):
+            sids = [sid for _, sid in sessions[bisect_left(starts, param.start()):bisect_left(starts, param.end())]]
+            if not sids:
+                continue
+            attrs = param.group(0)
+            name = _PARAM_NAME.search(attrs)
+            assign = _PARAM_ASSIGN.match(attrs)
+            out.append((f"<apex:{command.group(1)}>", (name.group(1) if name else "").lower(),
+                        ((assign.group(1) or "") if assign else "").lower(), sids,
+                        action.group(1).lower() if action else ""))
+    return out
 
 
 def _arguments(text: str, at: int) -> list[tuple[int, int]]:
@@ -795,6 +866,17 @@ _ACTION_FUNCTION = lazy(
 _PARAM_ASSIGN = lazy(
     r"<apex:param\b(?:[^>]*?\bassignTo\s*=\s*[\"']\s*\{!\s*([A-Za-z_][\w.]*?)\s*\}\s*[\"'])?[^>]*>",
     re.IGNORECASE)
+# `<apex:commandLink action="{!refresh}">` … `</apex:commandLink>` (group 1 the tag as written, 2 its
+# attributes, 3 "/" when it closes itself)
+_POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^<>]*?)(/?)>", re.IGNORECASE)
+_POSTBACK_CLOSE = lazy(r"</apex:(?:commandLink|commandButton)\s*>", re.IGNORECASE)
+# a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
+# `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
+_LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
+                      re.IGNORECASE)
+_ACTION_METHOD = lazy(r"\baction\s*=\s*[\"']\s*\{!\s*([A-Za-z_]\w*)\s*\}\s*[\"']", re.IGNORECASE)
+_PARAM_TAG = lazy(r"<apex:param\b[^>]*>", re.IGNORECASE)
+_PARAM_NAME = lazy(r"\bname\s*=\s*[\"']\s*([\w.$-]+)\s*[\"']", re.IGNORECASE)
 
 
 def _email_markup(data: bytes) -> bytes:

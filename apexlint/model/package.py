@@ -23,6 +23,7 @@ from apexlint.ir import (
     MethodIR,
     PageIR,
     Param,
+    SessionGlobal,
     SessionTest,
     SourceKind,
     SourceSite,
@@ -214,8 +215,13 @@ class PackageModel:
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     # (object, field), lower case, of the formula fields that hold the session -> their sources
     formula_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    # (controller class, property) -> page sessions an `<apex:actionFunction>` posts into it
-    posted_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (controller class, property) -> (source id, tag) of the page sessions an
+    # `<apex:actionFunction>` or a command link or button posts into it
+    posted_sessions: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # (controller class, request parameter) -> (source id, tag, action method ids) of the page
+    # sessions a command link or button posts back as that parameter (`<apex:param name="sid">`);
+    # the action's methods in the page's classes, () when the action is not known
+    posted_params: dict[tuple[str, str], tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
     # @RemoteAction method id -> (parameter index, source id): sessions page scripts pass it
     remoted_sessions: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
@@ -234,6 +240,8 @@ class PackageModel:
     session_tests: dict[str, list[SessionTest]] = field(default_factory=dict)
     # a session's id -> where scripts hand it to calls the flow does not follow (`MyLib.check(sid)`)
     unfollowed_calls: dict[str, list[UnfollowedCall]] = field(default_factory=dict)
+    # a session's id -> the page globals its scripts keep it in (`var token = '{!$Api.Session_ID}'`)
+    session_globals: dict[str, list[SessionGlobal]] = field(default_factory=dict)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -278,6 +286,8 @@ class PackageModel:
                 model.session_tests.setdefault(test.source_id, []).append(test)
             for call in f.unfollowed_calls:
                 model.unfollowed_calls.setdefault(call.source_id, []).append(call)
+            for held in f.session_globals:
+                model.session_globals.setdefault(held.source_id, []).append(held)
             for method, index, stand_in in f.aura_helper_args:
                 model.aura_helper_args.setdefault(f.path.rpartition("/")[0], {}).setdefault(
                     (method, index), set()).add(stand_in)
@@ -354,15 +364,30 @@ class PackageModel:
         self.formula_sessions = {k: tuple(v) for k, v in found.items()}
 
     def _index_posted_sessions(self) -> None:
-        """Controller properties a page's `<apex:actionFunction>` posts a session into (its
-        `<apex:param assignTo>`): what the controller reads there is the page's session."""
-        found: dict[tuple[str, str], list[str]] = {}
+        """Controller properties a page's `<apex:actionFunction>`, command link or button posts a
+        session into (its `<apex:param assignTo>`): what the controller reads there is the page's
+        session. Likewise the request parameters a command link or button posts one back as
+        (`<apex:param name>`), by each class the page binds to and their superclasses: the action
+        that runs reads them from `ApexPages.currentPage().getParameters()`."""
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        params: dict[tuple[str, str], list[tuple[str, str, tuple[str, ...]]]] = {}
         for page in sorted(self.pages.values(), key=lambda p: p.path):
-            for prop, sid in page.posted_args:
+            for prop, sid, tag in page.posted_args:
                 owner = self.page_property_owner(page.path, prop)
                 if owner is not None and sid in self.sources:
-                    found.setdefault((owner, prop), []).append(sid)
-        self.posted_sessions = {k: tuple(v) for k, v in found.items()}
+                    found.setdefault((owner, prop), []).append((sid, tag))
+            if not page.posted_params:
+                continue
+            classes = dict.fromkeys(sup for cls in self.page_classes(page.path)
+                                    for sup in (cls, *self.supertypes(cls)) if sup in self.classes)
+            for name, sid, tag, action in page.posted_params:
+                if sid in self.sources:
+                    actions = tuple(i.id for cls in classes for i in self.by_class.get(cls, {}).get(action, [])
+                                    if not i.method.params) if action else ()
+                    for cls in classes:
+                        params.setdefault((cls, name), []).append((sid, tag, actions))
+        self.posted_sessions = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+        self.posted_params = {k: tuple(dict.fromkeys(v)) for k, v in params.items()}
 
     def _index_remoted_sessions(self) -> None:
         """`@RemoteAction` methods a page's scripts pass a session to (`Ctrl.m(sid, cb)`,
@@ -653,6 +678,24 @@ class PackageModel:
         page = self._pages_by_path.get(path)
         names = (*page.extensions, page.controller) if page is not None else ()
         return [cls for name in names if name and (cls := self.resolve_class(name)) is not None]
+
+    def foreign_page_classes(self, path: str, action: str = "") -> list[str]:
+        """The controller and extensions the page (or component) at `path` names that the package
+        does not hold (another package's `ns.Controller`, as written), when the method its command's
+        `action` (`{!refresh}`) names is in none of the classes it does hold: that action runs in
+        code apexlint does not have, with whatever the command posts back."""
+        if self._pages_by_path is None:
+            self._pages_by_path = {p.path: p for p in self.pages.values()}
+        page = self._pages_by_path.get(path)
+        if page is None:
+            return []
+        missing = [name for name in (*page.extensions, page.controller) if name and self.resolve_class(name) is None]
+        method = action.strip().removeprefix("{!").removesuffix("}").strip().lower()
+        if not missing or (method and any(method in self.by_class.get(sup, {})
+                                          for cls in self.page_classes(path)
+                                          for sup in (cls, *self.supertypes(cls)))):
+            return []
+        return missing
 
     def page_bound(self, info: MethodInfo) -> bool:
         """Whether a page or component runs this method: a constructor of a class it binds to,
