@@ -107,6 +107,26 @@ def test_an_assignment_updates_the_objects_above_it_a_bounded_number_of_levels(m
     assert 0 < calls < 20 * links  # every level of each: 20,000
 
 
+def test_functions_nested_deep_are_not_each_asked_for_their_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AF-5 names the function a session is returned from, by its parent node (`var f = function`).
+    tree-sitter finds a parent by walking down from the root: asked for every function walked, 2,000
+    nested functions took 2 s, 10,000 past the file time limit. Only a function returning a session
+    is asked, once."""
+    from apexlint.lower import js_flow
+    asked: list[object] = []
+    original = js_flow.ScriptFlow._function_name
+
+    def counted(self: js_flow.ScriptFlow, node: Any) -> str:
+        asked.append(node)
+        return original(self, node)
+
+    monkeypatch.setattr(js_flow.ScriptFlow, "_function_name", counted)
+    nested = 300
+    lower("var sid = sforce.connection.sessionId;\n" + "var f = function () {\n" * nested + "return sid;\n"
+          + "};\n" * nested)
+    assert len(asked) == 1
+
+
 def test_session_destructured_out_of_the_connection_is_a_source_and_flows_on() -> None:
     ir = lower("const { sessionId } = sforce.connection;\n"
                "var conn = sforce.connection;\n"

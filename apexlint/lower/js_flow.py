@@ -361,7 +361,10 @@ class ScriptFlow:
         self._defaults_index: dict[str, list[tuple[str, JsValue]]] | None = None
         self.returns: list[list[JsValue] | None] = []
         self.getters: list[str] = []  # per function walked: its name if an LWC's getter, else ""
-        self.function_names: list[str] = []  # per function walked: its name as written, "" if none
+        # per function walked: the function, and its name as written once asked ("" if none):
+        # `Node.parent` walks down from the root, so asking for every function was quadratic in
+        # their nesting (2,000 nested functions: 2 s)
+        self.function_names: list[tuple[Node, str | None]] = []
         # (source, function name) of each session a named function returns (`returned_sessions`)
         self.returned: dict[tuple[str, str], None] = {}
         self.form_action = JsValue(text="")
@@ -503,7 +506,7 @@ class ScriptFlow:
             self._register_function(node)
             self.returns.append(None)
             self.getters.append(self._getter(node))
-            self.function_names.append(self._function_name(node))
+            self.function_names.append((node, None))
             self.enter_scope(node, self.callbacks.get((id(self.cur), node.id)))
             return 1
         if t == "variable_declarator":
@@ -524,8 +527,8 @@ class ScriptFlow:
                 self.returns[-1].append(self.value(inner[0]) if inner else UNKNOWN)
             if self.emit and self.getters and self.getters[-1]:
                 self._got(self.getters[-1], node)
-            elif self.emit and self.returns and self.returns[-1] is None and self.function_names[-1]:
-                self._returned(self.function_names[-1], node)
+            elif self.emit and self.returns and self.returns[-1] is None and self.function_names:
+                self._returned(node)
         elif t in _TEST_TYPES and self.emit:
             self._test(node)
         return 0
@@ -547,15 +550,21 @@ class ScriptFlow:
             return self.cur.text(key).strip("'\"")
         return ""
 
-    def _returned(self, function: str, node: Node) -> None:
-        """A session a named function returns, walked as written rather than for a call: the
-        callers it has in other files get it (`returned_sessions`)."""
+    def _returned(self, node: Node) -> None:
+        """A session the innermost function returns, walked as written rather than for a call:
+        the callers it has in other files get it (`returned_sessions`), if it has a name."""
         inner = [c for c in node.named_children if c.type != "comment"]
         if not inner or not self._may_hand_out(inner[0]):
             return
-        for source in self.value(inner[0]).sources:
-            if not source.startswith(CLIENT_VALUE):
-                self.returned.setdefault((source, function), None)
+        sources = [s for s in self.value(inner[0]).sources if not s.startswith(CLIENT_VALUE)]
+        if not sources:
+            return
+        fn, function = self.function_names[-1]
+        if function is None:
+            function = self._function_name(fn)
+            self.function_names[-1] = (fn, function)
+        for source in sources if function else ():
+            self.returned.setdefault((source, function), None)
 
     def _may_hand_out(self, node: Node) -> bool:
         """Whether a returned expression can be the session itself, not a yes/no or a length
