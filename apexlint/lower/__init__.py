@@ -182,12 +182,14 @@ APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction", "ge
 # what a page's Lightning Out `$Lightning.createComponent` may give it (`analyses.client`). Only
 # such names: every Aura script reads `v.recordId`, and walking each would cost for nothing.
 # What in a name says it holds a session (`sessionId`, `sid`, `apiToken`), whatever its case.
+# (The script patterns below are `lazy()`: a re-scan that lowers one changed class again imports
+# this module and never reads a script.)
 SESSION_NAME_WORDS = "sid|session|token"
-AURA_SESSION_ATTRIBUTE = re.compile(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:%s)""" % SESSION_NAME_WORDS.encode(),
-                                    re.IGNORECASE)
+AURA_SESSION_ATTRIBUTE = patterns.lazy(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:%s)""" % SESSION_NAME_WORDS.encode(),
+                                       re.IGNORECASE)
 # An LWC's public property named for a session (`@api sessionId;`), the same hand-off
-LWC_SESSION_PROPERTY = re.compile(rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:%s)[\w$]*)\s*[;=]" % SESSION_NAME_WORDS.encode(),
-                                  re.IGNORECASE)
+LWC_SESSION_PROPERTY = patterns.lazy(
+    rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:%s)[\w$]*)\s*[;=]" % SESSION_NAME_WORDS.encode(), re.IGNORECASE)
 # An Aura bundle's markup: the controller it names (`lower/aura.py`).
 AURA_MARKUP_SUFFIXES = (".cmp", ".app")
 # Words without which a script has none of the sinks of `js_sinks` (requests, navigation, markup and
@@ -201,8 +203,8 @@ MAY_REQUEST = (
     r"|RemoteObject|setAttribute|document\.write|\.(?:src|href|action|formaction|poster|innerHTML|outerHTML)\s*=(?!=)"
     r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"
 )
-MAY_REQUEST_BYTES = re.compile(MAY_REQUEST.encode())
-_MAY_REQUEST = re.compile(MAY_REQUEST)
+MAY_REQUEST_BYTES = patterns.lazy(MAY_REQUEST.encode())
+_MAY_REQUEST = patterns.lazy(MAY_REQUEST)
 # An Aura controller's action hands its helper something (`helper.push(component, sid)`): the
 # helper (`<Bundle>Helper.js`) may send it, so such a controller is walked for what it passes.
 # The helper is an action's third parameter, under whatever name (`function (cmp, evt, hlp)`),
