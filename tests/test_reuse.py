@@ -243,6 +243,24 @@ def test_an_edit_in_a_body_the_analysis_read_analyses_again(
     assert again.findings != cold.findings
 
 
+def test_a_base_url_an_apex_method_returns_to_a_script_is_read_again_when_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """AD-7: an LWC's `fetch(base + ...)` goes where the Apex method `base` came from points. The
+    analysis reads that method for the request only: pointing it at a partner's host is an edit
+    of a body it read, and the request is an export from then on."""
+    src = shutil.copytree(REPO / "fixtures" / "visualforce-sfdx", tmp_path / "pkg")
+    cold = scan(_options(src, tmp_path / "cache"))
+    sender = "lwc/baseUrlSender/baseUrlSender.js"
+    assert not any(f.rule_id == "SID002" and f.location.path.endswith(sender) and f.location.span.start_line == 23
+                   for f in cold.findings), "the org's own URL"
+    org, partner = "return URL.getOrgDomainUrl().toExternalForm();", "return 'https://mirror.example.com';"
+    _edit(src / "force-app/main/default/classes/ApiBaseController.cls", lambda t: t.replace(org, partner, 1))
+    again, analyses = _rescan(src, tmp_path / "cache", monkeypatch)
+    assert analyses == 1
+    assert any(f.rule_id == "SID002" and f.location.path.endswith(sender) and f.location.span.start_line == 23
+               for f in again.findings)
+
+
 def test_an_edit_in_field_initialisers_the_analysis_read_analyses_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Initialisers lowering left for later (`ir.FieldIR.deferred`) are a body the analysis read:
