@@ -72,3 +72,17 @@ def test_a_session_apex_hands_to_a_script_reads_as_one_in_its_url(tmp_path: Path
         "https://q.example.com/?s=<session ID>&t=<session ID> (window.open)",
     ]
     assert sorted(f.location.span.start_line for f in findings if f.rule_id == "SID002") == [9, 10]
+
+
+def test_a_session_the_package_s_scripts_send_only_to_the_org_says_so() -> None:
+    """SID008 stands for a session handed to client code, and where the package's scripts send it
+    only to this org, in a header, the message says so and where (the reviewer's first question);
+    where a script also sends it elsewhere (SID002 there) or puts it in a URL (SID006), it does not."""
+    root = REPO / "fixtures" / "visualforce-sfdx"
+    messages = {f.message.partition(" at ")[2].partition(" ")[0]: f.message
+                for f in scan(ScanOptions(paths=(root,), root=REPO, jobs=1)).findings if f.rule_id == "SID008"}
+    assert messages["OrgQueryController.cls:6"].endswith(
+        "returned to client code from OrgQueryController.getSid (@AuraEnabled); the package's scripts send it "
+        "only to this org (orgQuery.js:10, orgQuery.js:12)")
+    for elsewhere in ("ApiBaseController.cls:6", "LaunchUrlController.cls:6", "LinkTokenController.cls:7"):
+        assert "only to this org" not in messages[elsewhere]
