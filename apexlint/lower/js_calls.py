@@ -195,10 +195,11 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     args = arguments_of(node)
     handed: frozenset[str] = frozenset()
     action: str | None = None
+    given = UNKNOWN  # what a `then` callback is given: what the promise makes
     if (shape.method == "then" or (shape.method == "setCallback" and flow.cur.aura)) and fn is not None:
         # `getSid().then(sid => ...)`; an Aura action's `action.setCallback(this, response => ...)`
-        received = flow.value(fn.child_by_field_name("object")).sources
-        handed = frozenset(s for s in received if s.startswith(CLIENT_VALUE))
+        given = flow.value(fn.child_by_field_name("object"))
+        handed = frozenset(s for s in given.sources if s.startswith(CLIENT_VALUE))
         if shape.method == "setCallback":  # `$A.getCallback(function (response) {...})` wraps it too
             args = [_unwrapped_callback(a) for a in args]
     elif shape.method == "invokeAction" and args:
@@ -226,12 +227,13 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
                 flow.remoted.setdefault((action, i), set()).update(sessions)
     callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
     params = parameter_names(flow.cur, callback) if callback is not None else []
+    # `Promise.all([getBase(), getSid()]).then(results => ...)`: the array, each element in its place
+    elements = shape.method == "then" and given.prop("0") is not None
     if callback is not None and params and params[0]:
-        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: handed_over(handed)}
-    elif callback is not None and params and shape.method == "then" and fn is not None:
-        # `Promise.all([getBase(), getSid()]).then(([base, sid]) => ...)`: each name its element
+        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: given if elements else handed_over(handed)}
+    elif callback is not None and params and elements:
+        # `.then(([base, sid]) => ...)`: each name its element
         pattern = _first_parameter(callback)
-        given = flow.value(fn.child_by_field_name("object"))
         if pattern is not None and pattern.type in ("array_pattern", "object_pattern"):
             flow.callbacks[(id(flow.cur), callback.id)] = dict(flow.pattern_values(pattern, given))
 
