@@ -712,6 +712,10 @@ class ScriptFlow:
         name = node.child_by_field_name("name")
         if name is not None and node.type != "method_definition":
             self.functions[self.cur.text(name)] = (self.cur, node)
+        elif name is not None and self.cur.lwc and not any(c.type in ("get", "set", "static") for c in node.children):
+            # an LWC's own method, called as `this.loadToken()`: what it returns is followed as a
+            # function's (`const sid = await this.loadToken()`); a module holds one component class
+            self.functions["this." + self.cur.text(name)] = (self.cur, node)
 
     def _declare(self, node: Node) -> None:
         target = node.child_by_field_name("name")
