@@ -177,10 +177,13 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
             return JsValue(frozenset({client_value("aura", action.group(1))}))
         attribute = _AURA_ATTRIBUTE.match(text)
         bundle = flow.src.path.rpartition("/")[0].rpartition("/")[2]
+        # what the bundle's own actions set there (`component.set('v.sid', response.getReturnValue())`)
+        held = flow.aura_attributes.get(text[3:-1].strip()) if text.startswith(("'v.", '"v.')) else None
         if attribute is not None and bundle and _SESSION_NAMED.search(attribute.group(1)):
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
-            return JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
-        return UNKNOWN
+            given = JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
+            return union(held, given) if held is not None else given
+        return held if held is not None else UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources
     return handed_over(frozenset(s for s in received if s.startswith(CLIENT_VALUE)))
 

@@ -374,6 +374,10 @@ class ScriptFlow:
         self._own_names: dict[tuple[int, int], frozenset[str]] = {}
         self._own_values: dict[tuple[int, int], dict[str, JsValue]] = {}
         self._scopes: list[_Scope] = []
+        # what an Aura controller's actions set on the component's attributes (`component.set('v.sid',
+        # x)`), by name after `v.`, for its other actions' `component.get('v.sid')`: any order, as
+        # the user may click them in any (both passes set it)
+        self.aura_attributes: dict[str, JsValue] = {}
         # values Apex hands to callbacks (`calls.bind_callbacks`): (unit, function) -> parameters
         self.callbacks: dict[tuple[int, int], dict[str, JsValue]] = {}
         # sessions passed to JavaScript remoting (`calls.bind_callbacks`): (`[ns.]Ctrl.m`, index)

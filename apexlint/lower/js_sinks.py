@@ -596,6 +596,11 @@ def _component_set(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     if not key.startswith("v.") or len(key) < 3:
         return None
     value = flow.value(args[1])
+    # what the bundle's other actions read back (`_aura_value`): sessions accumulate, the latest
+    # text and parts win (as `ScriptFlow.assign_name` binds a name)
+    held = flow.aura_attributes.get(key[2:])
+    flow.aura_attributes[key[2:]] = value if held is None else \
+        JsValue(held.sources | value.sources, value.text, value.props, value.kind)
     flow.use(BOUND_PREFIX + "v." + key[2:].partition(".")[0], node, value, query=value.sources)
     return False
 
