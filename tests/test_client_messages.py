@@ -86,3 +86,27 @@ def test_a_session_the_package_s_scripts_send_only_to_the_org_says_so() -> None:
         "only to this org (orgQuery.js:10, orgQuery.js:12)")
     for elsewhere in ("ApiBaseController.cls:6", "LaunchUrlController.cls:6", "LinkTokenController.cls:7"):
         assert "only to this org" not in messages[elsewhere]
+
+
+def test_a_session_also_kept_in_the_browser_is_not_said_to_go_only_to_the_org(tmp_path: Path) -> None:
+    """Requests to this org only, but the script also keeps the session in `sessionStorage`
+    (SID003 there): the SID008 message does not say the session only goes to this org."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+    lwc = b"""import getSid from '@salesforce/apex/Ctl.getSid';
+export default class Keeper {
+    async go() {
+        const sid = await getSid();
+        await fetch('/services/data/v60.0/limits', { headers: { Authorization: 'Bearer ' + sid } });
+        sessionStorage.setItem('sid', sid);
+    }
+}
+"""
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/classes/Ctl.cls": _HANDING_CLASS,
+        f"{SFDX_SOURCE}/lwc/keeper/keeper.js": lwc,
+        f"{SFDX_SOURCE}/lwc/keeper/keeper.js-meta.xml": b'<?xml version="1.0"?><LightningComponentBundle/>',
+    })
+    findings = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1)).findings
+    assert [f.rule_id for f in findings if f.location.path.endswith("keeper.js")] == ["SID003"]
+    (handed,) = [f.message for f in findings if f.rule_id == "SID008" and "Ctl.getSid" in f.message]
+    assert "only to this org" not in handed

@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict
 from apexlint.findings import Location
+from apexlint.ir import BOUND_PREFIX
+from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
 
 RULE_ID = "SID008"
 
@@ -34,6 +36,11 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
                                   properties={"confidence": "high", "sink": hit.site.api}), (hit.source_id,))
 
 
+# uses of a session that send no request: the browser's storage and console, record writes, a
+# flow's e-mail, a postback (`model.catalog`)
+_NOT_REQUESTS = PAGE_KEEPS | METADATA_EMAILS | PAGE_POSTBACKS
+
+
 def _org_only(ctx: CheckContext, source_id: str, how: str) -> str:
     """What the package's own scripts do with the session, when every request they send it in goes
     to this org in a header or body (`fetch(await getBaseUrl() + '/services/data/...')`): the
@@ -41,8 +48,9 @@ def _org_only(ctx: CheckContext, source_id: str, how: str) -> str:
     SID002 finding and a session in a URL a SID006 one of their own; then, and when no script of
     the package is seen using it, nothing is added."""
     uses = [u for u in ctx.url_uses() if source_id in u.sources and how in u.via]
-    if not uses or any(u.in_query or ctx.url_endpoint(u).scope != "same-org" for u in uses):
-        return ""
+    if not uses or any(u.sink in _NOT_REQUESTS or u.sink.startswith(BOUND_PREFIX) or u.in_query
+                       or ctx.url_endpoint(u).scope != "same-org" for u in uses):
+        return ""  # stored, logged, mailed or bound into markup too (SID003...): not only requests
     where = ", ".join(sorted({f"{PurePosixPath(u.path).name}:{u.span.start_line}" for u in uses},
                              key=lambda w: (w.rpartition(":")[0], int(w.rpartition(":")[2]))))
     return f"; the package's scripts send it only to this org ({where})"
