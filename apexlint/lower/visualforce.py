@@ -517,6 +517,7 @@ class _PageLowering:
         root = self.root_tag
         controller = root.attribute("controller") if root else None
         extensions = root.attribute("extensions") if root else None
+        postbacks = _postback_params(self.src.parse_text, _session_starts(self.fields))  # read once, for both
         return (PageIR(
             name=self.owner, display=component_name(self.src.path), path=self.src.path,
             controller=apex_name(controller) if controller and controller.strip() else None,
@@ -526,8 +527,8 @@ class _PageLowering:
             embeds=tuple(dict.fromkeys((kind, name) for at, kind, name in self.embeds
                                        if not (self.unrendered and self._hidden(at) is not None))),
             component_args=_component_args(self.src.parse_text, self.fields),
-            posted_args=_posted_args(self.src.parse_text, self.fields),
-            posted_params=_posted_params(self.src.parse_text, self.fields),
+            posted_args=_posted_args(self.src.parse_text, self.fields, postbacks),
+            posted_params=_posted_params(postbacks),
             remoted_args=tuple(sorted((action.lower(), i, sid) for (action, i), sids in self.remoted.items()
                                       for sid in sids)),
             lightning_args=tuple(sorted((component, attribute, sid)
@@ -747,7 +748,7 @@ def _attribute_names(text: str) -> set[str]:
 def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
     """(component, attribute, source id) for each session in an attribute of a custom
     component's tag (`<c:Sender token="{!$Api.Session_ID}"/>`)."""
-    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]  # in text order
+    sessions = _session_starts(fields)  # in text order
     if not sessions:
         return ()
     starts = [at for at, _ in sessions]
@@ -761,14 +762,22 @@ def _component_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, st
     return tuple(out)
 
 
-def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str], ...]:
+def _session_starts(fields: list[_Field]) -> list[tuple[int, str]]:
+    """(offset, source id) of each session merge field of the page, in order."""
+    return [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+
+
+_Postback = tuple[str, str, str, list[str], str]  # see `_postback_params`
+
+
+def _posted_args(text: str, fields: list[_Field], postbacks: list[_Postback]) -> tuple[tuple[str, str, str], ...]:
     """(controller property, source id, tag) for each session a page posts into a property of its
     controller: a script passing it to one of the page's `<apex:actionFunction>`s
     (`sendEmails("{!$Api.Session_ID}")`), which posts its i-th argument into the property its i-th
     `<apex:param assignTo>` names; or a command link's or button's `<apex:param
-    value="{!$Api.Session_ID}" assignTo="{!sid}">` (`_postback_params`). Only arguments that are,
-    or hold, a session merge field are followed."""
-    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    value="{!$Api.Session_ID}" assignTo="{!sid}">` (`postbacks`: `_postback_params`). Only
+    arguments that are, or hold, a session merge field are followed."""
+    sessions = _session_starts(fields)
     if not sessions:
         return ()
     starts = [at for at, _ in sessions]
@@ -783,28 +792,27 @@ def _posted_args(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str],
                     if i < len(props) and props[i]:
                         for _, sid in sessions[bisect_left(starts, start):bisect_left(starts, end)]:
                             out.setdefault((props[i], sid, "<apex:actionFunction>"), None)
-    for tag, _, prop, sids, _ in _postback_params(text, sessions):
+    for tag, _, prop, sids, _ in postbacks:
         if prop:
             for sid in sids:
                 out.setdefault((prop, sid, tag), None)
     return tuple(out)
 
 
-def _posted_params(text: str, fields: list[_Field]) -> tuple[tuple[str, str, str, str], ...]:
+def _posted_params(postbacks: list[_Postback]) -> tuple[tuple[str, str, str, str], ...]:
     """(request parameter, source id, tag, action method), lower case, for each session a command
     link or button posts back to the page's controller as a named `<apex:param name="sid">`: the
     action (`action="{!refresh}"`: "refresh"; "" when not a plain method) reads it with
-    `ApexPages.currentPage().getParameters().get('sid')`."""
-    sessions = [(f.merge.start, f.source.id) for f in fields if f.source is not None]
+    `ApexPages.currentPage().getParameters().get('sid')`. `postbacks`: `_postback_params`."""
     out: dict[tuple[str, str, str, str], None] = {}
-    for tag, name, _, sids, action in _postback_params(text, sessions):
+    for tag, name, _, sids, action in postbacks:
         if name:
             for sid in sids:
                 out.setdefault((name, sid, tag, action), None)
     return tuple(out)
 
 
-def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[tuple[str, str, str, list[str], str]]:
+def _postback_params(text: str, sessions: list[tuple[int, str]]) -> list[_Postback]:
     """(tag, parameter name, assignTo property, source ids, action method) of each `<apex:param>`
     of a command link or button whose value holds a session merge field: a field of the form the
     link or button posts back to the page itself (names lower case, "" where not written)."""
