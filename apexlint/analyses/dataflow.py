@@ -808,8 +808,7 @@ class DataFlow:
     def runs_in_action(self, mid: str, actions: tuple[str, ...]) -> bool:
         """Whether method `mid` is one of a command's action methods or one they call, through the
         package's call graph: what it reads of the request is what that command posted."""
-        key = actions
-        reached = self._action_reach.get(key)
+        reached = self._action_reach.get(actions)
         if reached is None:
             reached = set(actions)
             todo = list(actions)
@@ -818,7 +817,7 @@ class DataFlow:
                     if e.callee not in reached:
                         reached.add(e.callee)
                         todo.append(e.callee)
-            self._action_reach[key] = reached
+            self._action_reach[actions] = reached
         return mid in reached
 
     def register_page_source(self, info: MethodInfo, call: Call, page: str, *, chosen_by_caller: bool = False) -> str:

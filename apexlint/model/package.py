@@ -670,12 +670,16 @@ class PackageModel:
                 out.append(found)
         return out
 
+    def page_at(self, path: str) -> PageIR | None:
+        """The page or component whose file is `path`."""
+        if self._pages_by_path is None:
+            self._pages_by_path = {p.path: p for p in self.pages.values()}
+        return self._pages_by_path.get(path)
+
     def page_classes(self, path: str) -> list[str]:
         """The package classes the page (or component) at `path` binds to: its extensions first,
         then its standard-less controller, the order Visualforce looks a name up in."""
-        if self._pages_by_path is None:
-            self._pages_by_path = {p.path: p for p in self.pages.values()}
-        page = self._pages_by_path.get(path)
+        page = self.page_at(path)
         names = (*page.extensions, page.controller) if page is not None else ()
         return [cls for name in names if name and (cls := self.resolve_class(name)) is not None]
 
@@ -684,9 +688,7 @@ class PackageModel:
         does not hold (another package's `ns.Controller`, as written), when the method its command's
         `action` (`{!refresh}`) names is in none of the classes it does hold: that action runs in
         code apexlint does not have, with whatever the command posts back."""
-        if self._pages_by_path is None:
-            self._pages_by_path = {p.path: p for p in self.pages.values()}
-        page = self._pages_by_path.get(path)
+        page = self.page_at(path)
         if page is None:
             return []
         missing = [name for name in (*page.extensions, page.controller) if name and self.resolve_class(name) is None]
