@@ -178,7 +178,8 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         attribute = _AURA_ATTRIBUTE.match(text)
         bundle = flow.src.path.rpartition("/")[0].rpartition("/")[2]
         # what the bundle's own actions set there (`component.set('v.sid', response.getReturnValue())`)
-        held = flow.aura_attributes.get(text[3:-1].strip()) if text.startswith(("'v.", '"v.')) else None
+        key = text[1:-1].strip()  # read as `js_sinks._component_set` reads the key it sets
+        held = flow.aura_attributes.get(key[2:]) if key.startswith("v.") and text[:1] in "'\"" else None
         if attribute is not None and bundle and _SESSION_NAMED.search(attribute.group(1)):
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
             given = JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
