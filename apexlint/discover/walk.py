@@ -256,6 +256,9 @@ class TreeWalk:
         real = real or os.path.realpath(directory)
         rel = relative_path(directory, self.report_root)
         rel = "" if rel == "." else rel
+        # outside the report root (or reached through a symlink into it), the folder's report
+        # path is worked out once, at its first file, not again for each of them
+        rel_via: str | None = rel
         rules = [scope.ignore, *self._exclude_rules] if scope.ignore is not None else self._exclude_rules
         prefixes = [(r, p) for r in rules if (p := r.prefix(directory)) is not None]
         # MavensMate's `resource-bundles/`: each static resource's unzipped source
@@ -299,7 +302,12 @@ class TreeWalk:
                 subdirs.append(_Pending(child, scope, detect, None if link else os.path.join(real, name),
                                         (*folders, name), tokens_only))
             else:
-                where = None if rel is None else f"{rel}/{name}" if rel else name
+                if rel_via is None and not link:
+                    rel_via = self.rel_of(directory)
+                    rel_via = "" if rel_via == "." else rel_via
+                # a link's report path is where it leads when that lies under the root
+                base_rel = rel if link else rel_via
+                where = None if base_rel is None else f"{base_rel}/{name}" if base_rel else name
                 known = None if link else os.path.join(real, name)
                 self._add_file(child, scope, explicit=False, entry=entry, found=found, real=known, rel=where,
                                linked=link)
