@@ -129,8 +129,8 @@ ANALYSIS_MODULES = ("apexlint.analyses.dataflow", "apexlint.analyses.endpoints",
 def _import_meanwhile(more: Sequence[str]) -> None:
     """Import, while the workers lower, the modules this process needs once they are done: the
     analyses and rules, and `more` (the report's, which the caller names). The main process would
-    otherwise wait for the workers, then import them (sarif-om alone is 30 ms of attrs classes):
-    on a small package (apex-recipes, 213 files) that is a tenth of a cold scan. An import that
+    otherwise wait for the workers, then import them (Jinja for the HTML report): on a small
+    package (apex-recipes, 213 files) the analyses are a tenth of a cold scan. An import that
     fails here is left for its caller to meet and report."""
     import importlib
     for name in (*ANALYSIS_MODULES, *more):

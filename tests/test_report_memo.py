@@ -329,8 +329,8 @@ def test_parts_are_taken_only_for_the_same_inputs(result: ScanResult) -> None:
         assert out.getvalue() == text == _rendered("sarif", result)
 
 
-def test_a_log_of_kept_parts_only_never_imports_sarif_om(tmp_path: Path) -> None:
-    """Every finding of the new result is one the last log held: nothing to build, no sarif-om."""
+def test_a_log_of_kept_parts_only_never_imports_the_sarif_writer(tmp_path: Path) -> None:
+    """Every finding of the new result is one the last log held: nothing to build, no writer."""
     script = f"""
 import dataclasses, io, sys
 from pathlib import Path

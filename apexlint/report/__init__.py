@@ -6,7 +6,7 @@ Formatters only format: they never compute anything the findings do not already 
 they share is here: the options, the orders every format uses (so that the same scan gives
 byte-identical output), and the last-line defence that keeps token-shaped secrets out of reports.
 
-Formatter modules are imported on first use, so `--format text` never loads sarif-om, and a
+Formatter modules are imported on first use, so `--format text` never loads Jinja, and a
 formatter module can import `ReportOptions` from this package without an import cycle.
 """
 

@@ -3,8 +3,8 @@
 Rendering is a pure function of the format, the result, the rules and the report options (the
 determinism tests hold every format to it), and of apexlint's code, which names the cache folder
 the text is kept in. So a scan whose result came out the same as the last one's (the usual case
-when a developer changes a file with no finding in it) writes the kept text: for SARIF that
-saves importing sarif-om, 40 ms, a third of such a re-scan of NPSP. A SARIF log made from other
+when a developer changes a file with no finding in it) writes the kept text, with no result or rule
+rendered again. A SARIF log made from other
 inputs is made of the parts it shares with the kept one (`sarif_parts`): only the results whose
 finding changed are rendered again.
 

@@ -1,8 +1,11 @@
 """SARIF 2.1.0 report for GitHub code scanning and the VS Code SARIF Viewer.
 
-The log is built from `sarif-om` objects and serialised here with the SARIF (camelCase) property
-names that sarif-om keeps in each attrs field's metadata; properties left at None or at
-sarif-om's default are dropped, except `level`, which consumers read without applying defaults.
+The log is written as JSON values, each object with its SARIF (camelCase) properties in a fixed
+order; a property with no value, or at the object model's default, is left out, except `level`,
+which consumers read without applying defaults. sarif-om, the SARIF object model, is not
+imported to make it (its 68 attrs classes cost 50–70 ms of every scan that wrote SARIF, a fifth
+of a small package's): tests/test_report_sarif_model.py reads every object of a real log into
+the sarif-om class its place calls for and holds the writer to what comes back.
 
 What the consumers need (see shared/tools/SARIF-NOTES.md), and so what this writes:
 - artifact URIs relative to the scan root, percent-encoded, with `uriBaseId` `%SRCROOT%` and
@@ -20,11 +23,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, TextIO, TypeAlias
+from typing import TextIO, TypeAlias
 from urllib.parse import quote
-
-import attrs
-import sarif_om as om
 
 from apexlint.catalogue import RuleMeta
 from apexlint.findings import FINGERPRINT_KEY, Finding, Fix, FlowStep, Location, ScanResult
@@ -54,58 +54,20 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-
 _LINK_LIKE = re.compile(r"\[[^\]]*\]\(\d+\)")
 # Paths a shared report must not carry: POSIX/home roots, Windows drives, UNC shares.
 _ABSOLUTE_ARG = lazy(r"(?:^|[\s='\"])(?:/|~[/\s]|[A-Za-z]:[\\/]|\\\\)")
-# Written first, in this order, so a reader sees identity before detail; the rest keep
-# sarif-om's field order (deterministic either way).
-_KEY_ORDER = ("$schema", "id", "name", "version", "semanticVersion", "informationUri", "shortDescription",
-              "fullDescription", "ruleId",
-              "ruleIndex", "level", "message", "text", "markdown", "uri", "uriBaseId",
-              "startLine", "startColumn", "endLine", "endColumn", "locations")
-_ALWAYS_WRITTEN = frozenset({"level"})
 
 
 # --------------------------------------------------------------------------------------
-# sarif-om objects -> JSON values
+# SARIF objects as JSON values
 # --------------------------------------------------------------------------------------
 
 
-def to_json(node: Any) -> Json:
-    """Convert a sarif-om object tree to JSON values with SARIF property names."""
-    if attrs.has(type(node)):
-        return _ordered(_attrs_members(node))
-    if isinstance(node, dict):
-        return {str(k): to_json(v) for k, v in node.items()}
-    if isinstance(node, list | tuple):
-        return [to_json(v) for v in node]
-    if node is None or isinstance(node, str | int | float | bool):
-        return node
-    raise TypeError(f"cannot serialise {type(node).__name__} into SARIF")
+def _members(*pairs: tuple[str, Json]) -> dict[str, Json]:
+    """A SARIF object: its properties in the order given, those that are None left out."""
+    return {name: value for name, value in pairs if value is not None}
 
 
-def _attrs_members(node: Any) -> dict[str, Json]:
-    members: dict[str, Json] = {}
-    for f in attrs.fields(type(node)):
-        value = getattr(node, f.name)
-        name = f.metadata["schema_property_name"]
-        if value is None or (name not in _ALWAYS_WRITTEN and _is_default(f, value)):
-            continue
-        members[name] = to_json(value)
-    return members
-
-
-def _is_default(f: attrs.Attribute[Any], value: Any) -> bool:
-    """True when `value` is sarif-om's default, which SARIF readers assume when it is absent."""
-    default: Any = f.default
-    if default is attrs.NOTHING:
-        return False
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # attrs types Factory as a function
-        default = default.factory()
-    return type(value) is type(default) and bool(value == default)
-
-
-def _ordered(members: dict[str, Json]) -> dict[str, Json]:
-    first = [k for k in _KEY_ORDER if k in members]
-    rest = [k for k in members if k not in _KEY_ORDER]
-    return {k: members[k] for k in first + rest}
+def _message(text: str | None) -> dict[str, Json] | None:
+    return None if text is None else {"text": text}
 
 
 # --------------------------------------------------------------------------------------
@@ -123,25 +85,24 @@ def artifact_uri(path: str) -> str:
     return quote(redact(path).encode("utf-8", "surrogateescape"), safe="/")
 
 
-def _artifact(path: str) -> Any:
-    return om.ArtifactLocation(uri=artifact_uri(path), uri_base_id=SRCROOT)
+def _artifact(path: str) -> dict[str, Json]:
+    return {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
 
 
-def _region(span: Span, snippet: str | None = None) -> Any:
+def _region(span: Span, snippet: str | None = None) -> dict[str, Json]:
     shown = scrub_snippet(snippet)
-    return om.Region(start_line=span.start_line, start_column=span.start_col, end_line=span.end_line,
-                     end_column=span.end_col,
-                     snippet=om.ArtifactContent(text=shown) if shown is not None else None)
+    return _members(("startLine", span.start_line), ("startColumn", span.start_col), ("endLine", span.end_line),
+                    ("endColumn", span.end_col), ("snippet", _message(shown)))
 
 
-def _location(loc: Location, message: str | None = None, location_id: int | None = None) -> Any:
+def _physical(path: str, region: dict[str, Json] | None) -> dict[str, Json]:
+    return _members(("artifactLocation", _artifact(path)), ("region", region))
+
+
+def _location(loc: Location, message: str | None = None, location_id: int | None = None) -> dict[str, Json]:
     text = message if message is not None else loc.label
-    return om.Location(
-        id=location_id if location_id is not None else -1,
-        physical_location=om.PhysicalLocation(artifact_location=_artifact(loc.path),
-                                              region=_region(loc.span, loc.snippet)),
-        message=om.Message(text=message_text(text)) if text else None,
-    )
+    return _members(("id", location_id), ("message", _message(message_text(text)) if text else None),
+                    ("physicalLocation", _physical(loc.path, _region(loc.span, loc.snippet))))
 
 
 def _same_place(a: Location, b: Location) -> bool:
@@ -166,18 +127,18 @@ def _rule_properties(meta: RuleMeta) -> dict[str, Json]:
     return props
 
 
-def _rule(meta: RuleMeta) -> Any:
+def _rule(meta: RuleMeta) -> dict[str, Json]:
     """A reportingDescriptor. fullDescription.markdown carries the whole help: it is what VS Code shows."""
-    return om.ReportingDescriptor(
-        id=meta.id,
-        name=meta.name,
-        short_description=om.MultiformatMessageString(text=_clip(meta.short_description)),
-        full_description=om.MultiformatMessageString(text=_clip(meta.full_description),
-                                                     markdown=meta.help_markdown or meta.full_description),
-        help=om.MultiformatMessageString(text=meta.help_text, markdown=meta.help_markdown or None),
-        help_uri=meta.help_uri or None,
-        default_configuration=om.ReportingConfiguration(level=meta.level),
-        properties=_rule_properties(meta),
+    return _members(
+        ("id", meta.id),
+        ("name", meta.name),
+        ("shortDescription", {"text": _clip(meta.short_description)}),
+        ("fullDescription", {"text": _clip(meta.full_description),
+                             "markdown": meta.help_markdown or meta.full_description}),
+        ("defaultConfiguration", {"level": meta.level}),
+        ("help", _members(("text", meta.help_text), ("markdown", meta.help_markdown or None))),
+        ("helpUri", meta.help_uri or None),
+        ("properties", _rule_properties(meta)),
     )
 
 
@@ -201,17 +162,16 @@ def message_text(raw: str, link_to_source: bool = False) -> str:
     return text
 
 
-def _flow(steps: tuple[FlowStep, ...]) -> Any:
-    locations = [om.ThreadFlowLocation(location=_location(s.location, message=s.message)) for s in steps]
-    return om.CodeFlow(thread_flows=[om.ThreadFlow(locations=locations)])
+def _flow(steps: tuple[FlowStep, ...]) -> dict[str, Json]:
+    locations: list[Json] = [{"location": _location(s.location, message=s.message)} for s in steps]
+    return {"threadFlows": [{"locations": locations}]}
 
 
-def _fix(fix: Fix) -> Any:
-    replacements = [om.Replacement(deleted_region=_region(r.span),
-                                   inserted_content=om.ArtifactContent(text=r.text))
-                    for r in fix.replacements]
-    change = om.ArtifactChange(artifact_location=_artifact(fix.path), replacements=replacements)
-    return om.Fix(description=om.Message(text=scrub(fix.description)), artifact_changes=[change])
+def _fix(fix: Fix) -> dict[str, Json]:
+    replacements: list[Json] = [_members(("deletedRegion", _region(r.span)), ("insertedContent", _message(r.text)))
+                                for r in fix.replacements]
+    change: dict[str, Json] = {"artifactLocation": _artifact(fix.path), "replacements": replacements}
+    return _members(("artifactChanges", [change]), ("description", _message(scrub(fix.description))))
 
 
 def _links_source(f: Finding) -> bool:
@@ -219,27 +179,28 @@ def _links_source(f: Finding) -> bool:
     return f.source is not None and not _same_place(f.source, f.location)
 
 
-def _result(f: Finding, rule_index: int) -> Any:
-    related = None
+def _result(f: Finding, rule_index: int) -> dict[str, Json]:
+    related: list[Json] | None = None
     if f.source is not None and _links_source(f):
         related = [_location(f.source, message="session ID source", location_id=SOURCE_LOCATION_ID)]
-    suppressions = None
+    suppressions: list[Json] | None = None
     if f.suppression is not None:
-        suppressions = [om.Suppression(kind=f.suppression.kind,
-                                       justification=scrub(f.suppression.justification))]
-    return om.Result(
-        rule_id=f.rule_id,
-        rule_index=rule_index,
-        level=f.level.value,
-        message=om.Message(text=message_text(f.message, link_to_source=_links_source(f))),
-        locations=[_location(f.location)],
-        related_locations=related,
-        code_flows=[_flow(f.flow)] if f.flow else None,
-        partial_fingerprints={FINGERPRINT_KEY: f.fingerprint} if f.fingerprint else None,
-        properties={k: scrub(v) for k, v in sorted(f.properties)} or None,
-        suppressions=suppressions,
-        baseline_state=f.baseline_state,
-        fixes=[_fix(f.fix)] if f.fix is not None else None,
+        suppressions = [_members(("kind", f.suppression.kind),
+                                 ("justification", scrub(f.suppression.justification)))]
+    properties: dict[str, Json] = {k: scrub(v) for k, v in sorted(f.properties)}
+    return _members(
+        ("ruleId", f.rule_id),
+        ("ruleIndex", rule_index),
+        ("level", f.level.value),
+        ("message", _message(message_text(f.message, link_to_source=_links_source(f)))),
+        ("locations", [_location(f.location)]),
+        ("baselineState", f.baseline_state),
+        ("codeFlows", [_flow(f.flow)] if f.flow else None),
+        ("fixes", [_fix(f.fix)] if f.fix is not None else None),
+        ("partialFingerprints", {FINGERPRINT_KEY: f.fingerprint} if f.fingerprint else None),
+        ("properties", properties or None),
+        ("relatedLocations", related),
+        ("suppressions", suppressions),
     )
 
 
@@ -259,7 +220,7 @@ def _results(findings: list[Finding], rule_ids: list[str]) -> list[Json]:
     unknown = sorted({f.rule_id for f in findings} - index.keys())
     if unknown:
         raise ValueError(f"findings for rules missing from the catalogue: {', '.join(unknown)}")
-    return [to_json(_result(f, index[f.rule_id])) for f in sorted(findings, key=_result_order)]
+    return [_result(f, index[f.rule_id]) for f in sorted(findings, key=_result_order)]
 
 
 # --------------------------------------------------------------------------------------
@@ -267,14 +228,13 @@ def _results(findings: list[Finding], rule_ids: list[str]) -> list[Json]:
 # --------------------------------------------------------------------------------------
 
 
-def _notification(n: Notification) -> Any:
-    locations = None
+def _notification(n: Notification) -> dict[str, Json]:
+    locations: list[Json] | None = None
     if n.path is not None:
         region = _region(n.span) if n.span is not None else None
-        locations = [om.Location(physical_location=om.PhysicalLocation(
-            artifact_location=_artifact(n.path), region=region))]
-    return om.Notification(level=n.level.value, message=om.Message(text=message_text(n.message)),
-                           descriptor=om.ReportingDescriptorReference(id=n.code), locations=locations)
+        locations = [{"physicalLocation": _physical(n.path, region)}]
+    return _members(("level", n.level.value), ("message", _message(message_text(n.message))),
+                    ("locations", locations), ("descriptor", {"id": n.code}))
 
 
 def portable_command_line(command_line: str | None) -> str | None:
@@ -284,11 +244,11 @@ def portable_command_line(command_line: str | None) -> str | None:
     return command_line
 
 
-def _invocation(result: ScanResult, options: ReportOptions) -> Any:
-    notes = [_notification(n) for n in sorted_notifications(result.notifications)]
-    return om.Invocation(execution_successful=result.execution_successful,
-                         command_line=portable_command_line(options.command_line),
-                         tool_execution_notifications=notes or None)
+def _invocation(result: ScanResult, options: ReportOptions) -> dict[str, Json]:
+    notes: list[Json] = [_notification(n) for n in sorted_notifications(result.notifications)]
+    return _members(("executionSuccessful", result.execution_successful),
+                    ("commandLine", portable_command_line(options.command_line)),
+                    ("toolExecutionNotifications", notes or None))
 
 
 def _automation_id(result: ScanResult, options: ReportOptions) -> str:
@@ -297,13 +257,13 @@ def _automation_id(result: ScanResult, options: ReportOptions) -> str:
     return category.rstrip("/") + "/"
 
 
-def _driver(rules: list[RuleMeta], options: ReportOptions) -> Any:
+def _driver(rules: list[RuleMeta], options: ReportOptions) -> dict[str, Json]:
     version = options.tool_version
-    return om.ToolComponent(
-        name="apexlint", version=version,
-        semantic_version=version if _SEMVER.match(version) else None,
-        information_uri=INFORMATION_URI,
-        rules=[_rule(meta) for meta in rules],
+    return _members(
+        ("name", "apexlint"), ("version", version),
+        ("semanticVersion", version if _SEMVER.match(version) else None),
+        ("informationUri", INFORMATION_URI),
+        ("rules", [_rule(meta) for meta in rules]),
     )
 
 
@@ -318,25 +278,19 @@ def sarif_log(result: ScanResult, rules: Mapping[str, RuleMeta], options: Report
 
 def _log(result: ScanResult, ordered_rules: list[RuleMeta], options: ReportOptions, results: list[Json]
          ) -> dict[str, Json]:
-    srcroot = om.ArtifactLocation(
-        description=om.Message(text="The directory apexlint was run from (or --root)."))
-    run = om.Run(
-        tool=om.Tool(driver=_driver(ordered_rules, options)),
-        automation_details=om.RunAutomationDetails(id=_automation_id(result, options)),
-        column_kind="utf16CodeUnits",
+    srcroot: dict[str, Json] = {"description": {"text": "The directory apexlint was run from (or --root)."}}
+    run: dict[str, Json] = {
+        "tool": {"driver": _driver(ordered_rules, options)},
+        "automationDetails": {"id": _automation_id(result, options)},
+        "columnKind": "utf16CodeUnits",
+        "invocations": [_invocation(result, options)],
         # a lone CR ends a line too, as editors count lines (read.decode): SARIF's default is
         # CRLF and LF only, by which a file with old Mac line ends is one line
-        newline_sequences=list(NEWLINE_SEQUENCES),
-        original_uri_base_ids={SRCROOT: srcroot},
-        invocations=[_invocation(result, options)],
-    )
-    run_json = to_json(run)
-    assert isinstance(run_json, dict)
-    run_json["results"] = results  # written even when empty, and last (see sarif_parts)
-    log = to_json(om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[]))
-    assert isinstance(log, dict)
-    log["runs"] = [run_json]
-    return log
+        "newlineSequences": list(NEWLINE_SEQUENCES),
+        "originalUriBaseIds": {SRCROOT: srcroot},
+        "results": results,  # written even when empty, and last (see sarif_parts)
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def head_part(result: ScanResult, rules: Mapping[str, RuleMeta], options: ReportOptions) -> str:
@@ -347,7 +301,7 @@ def head_part(result: ScanResult, rules: Mapping[str, RuleMeta], options: Report
 
 def result_part(f: Finding, rule_index: int) -> ResultPart:
     """One result's text at its place in the log, and where it goes among the others."""
-    return ResultPart(_result_order(f), part_text(to_json(_result(f, rule_index))))
+    return ResultPart(_result_order(f), part_text(_result(f, rule_index)))
 
 
 def render(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO, options: ReportOptions) -> None:

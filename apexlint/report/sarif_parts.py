@@ -7,7 +7,7 @@ notifications and the result's category and success (`sarif.head_part`). A scan 
 changed only in some findings (a re-scan after an edit the analysis had to see: a line added
 moves the findings of that one file) makes only their parts again, and none at all when every
 finding is one the last log held (a finding fixed, a suppression added): the log is then put
-together without importing sarif-om (40 ms, with its 68 attrs classes) or building any object.
+together without importing the SARIF writer or building any object.
 
 Each part is keyed by a SHA-256 of the pickle of its inputs (without the pickler's memo, as
 `remembered.inputs_key`), and its text is what `json.dumps(indent=2)` writes for it at its
@@ -81,7 +81,7 @@ def render_parts(result: ScanResult, rules: Mapping[str, RuleMeta], out: TextIO,
     head_key = digest((ordered, options, result.notifications, result.execution_successful, result.category))
     head = kept.head if kept is not None and kept.head_key == head_key else None
     if len(parts) < len(set(keys)) or head is None:
-        from apexlint.report import sarif  # sarif-om: only for parts no earlier log holds
+        from apexlint.report import sarif  # only for parts no earlier log holds
         for key, f in zip(keys, findings, strict=True):
             if key not in parts:
                 parts[key] = sarif.result_part(f, index[f.rule_id])
