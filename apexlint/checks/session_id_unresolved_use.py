@@ -13,7 +13,15 @@ from pathlib import PurePosixPath
 
 from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
-from apexlint.ir import NOT_ANALYSED, NOT_RENDERED, SessionGlobal, SourceKind, SourceSite
+from apexlint.ir import (
+    NOT_ANALYSED,
+    NOT_RENDERED,
+    RESOURCE_URL,
+    SessionGlobal,
+    SourceKind,
+    SourceSite,
+    loaded_script,
+)
 from apexlint.model.catalog import PAGE_POSTBACKS
 from apexlint.model.metadata_types import namespace_prefix
 from apexlint.model.package import formula_field_name
@@ -160,11 +168,15 @@ def _left_for_other_scripts(ctx: CheckContext, sid: str, where: str, kept: list[
     functions = sorted({f"{k.name}()" for k in kept if k.how == "return"})
     parts = ([f"kept in {whose} global {name_some(held)}"] if held else []) + (
         [f"returned by {name_some(functions)}"] if functions else [])
-    loads = list(dict.fromkeys(name for k in kept for url in k.loads if (name := _loaded_script(url))))
+    urls = list(dict.fromkeys(url for k in kept for url in k.loads if _loaded_script(url)))
+    # the package's own static resource scripts are followed with the page's globals (AF-4)
+    followed = [_loaded_script(url) for url in urls if loaded_script(url) in ctx.model.resource_scripts]
+    loads = [_loaded_script(url) for url in urls if loaded_script(url) not in ctx.model.resource_scripts]
     if page:
-        others = (f"; the scripts the page loads from other files ({name_some(loads)}) may use it, and apexlint "
-                  "does not follow values into other files" if loads else "")
-        what = "the page's own scripts send nowhere"
+        others = (f"; the scripts the page loads from outside the package ({name_some(loads)}) may use it, and "
+                  "apexlint cannot read them" if loads else "")
+        what = "the page's own scripts send nowhere" if not followed else \
+            f"neither the page's own scripts nor those it loads from the package ({name_some(followed)}) send anywhere"
     else:
         others = "; scripts in other files may use it, and apexlint does not follow values into other files"
         what = "this file sends nowhere"
@@ -179,14 +191,13 @@ def _loaded_script(url: str) -> str:
     read no global a page makes up."""
     if _PLATFORM_SCRIPT.search(url):
         return ""
-    resource = _RESOURCE.search(url)
+    resource = RESOURCE_URL.search(url)
     if resource is None:
         return url
     return f"$Resource.{resource.group(1)}" + (f"/{resource.group(2).lstrip('/')}" if resource.group(2) else "")
 
 
 _PLATFORM_SCRIPT = lazy(r"(?:^|/)(?:soap/ajax|support/console|canvas/sdk)/|/lightning\.out\.js", re.IGNORECASE)
-_RESOURCE = lazy(r"\$Resource\.(\w+)(?:\s*,\s*'([^']*)')?", re.IGNORECASE)
 
 
 def _merged_where(path: str, context: str) -> str:

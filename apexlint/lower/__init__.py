@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 
 from apexlint import patterns
-from apexlint.ir import FileIR, FileKind, MetadataIR, NoticeLevel, Notification
+from apexlint.ir import MEMBER_SEPARATOR, FileIR, FileKind, MetadataIR, NoticeLevel, Notification, resource_script
 from apexlint.read.decode import ReadLimits, read_source
 from apexlint.read.source import SourceText
 from apexlint.records import frozen
@@ -27,7 +27,6 @@ from apexlint.secrets import TOKEN_START, clip
 # ctypes and zipfile cost it 5 ms to import. (The reporters' redaction is `apexlint.secrets`: a
 # re-scan whose result is remembered does not import this module at all.)
 
-MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 # Lines of script lowered per zipped static resource. Real archives (libraries, SLDS) hold far
 # fewer; an archive of members padded with blank lines would otherwise cost seconds per member.
 MAX_ARCHIVE_LINES = 1_000_000
@@ -241,12 +240,21 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         return not _mentions(text, _LOWERING_WORDS) and not (
             (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
-            and not _aura_hand_off(job.rel, text)
+            and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, text)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
             not _mentions(text, _LOWERING_WORDS) and not _background_flow(job, text)
     return False
+
+
+def _reads_page_global(rel: str, text: str) -> bool:
+    """A static resource folder's script that may send what a page loading it keeps in a global
+    (`fetch(url + token)`, `lower.page_globals`)."""
+    if resource_script(rel) is None or _MAY_REQUEST.search(text) is None:
+        return False
+    from apexlint.lower.page_globals import reads_page_global
+    return reads_page_global(text.encode("utf-8", "surrogateescape"))
 
 
 def _background_flow(job: LoweringJob, text: str) -> bool:

@@ -27,6 +27,7 @@ from apexlint.ir import (
     SourceSite,
     UnfollowedCall,
     UrlUse,
+    resource_script,
 )
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.lower import js_sinks as sinks
@@ -34,6 +35,7 @@ from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_con
 from apexlint.lower.js_flow import ScriptFlow
 from apexlint.lower.js_values import ScriptUnit, dotted
 from apexlint.lower.markup_comments import js_suppressions
+from apexlint.lower.page_globals import reads_page_global
 from apexlint.lower.templates import is_lwc_bundle
 from apexlint.lower.text_scan import component_name, parse_notifications, source_id, token_literal_sources
 from apexlint.patterns import lazy
@@ -53,6 +55,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     unit = ScriptUnit(raw=src.buffer, base_point=(0, 0), aura=is_aura_bundle(src.path),
                       aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None,
                       aura_controller=is_aura_controller(src.path), lwc=is_lwc_bundle(src.path))
+    unit.page_globals = resource_script(src.path) is not None and not unit.lwc and not unit.aura
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
@@ -62,7 +65,8 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     returned: list[tuple[str, str]] = []
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
                         held=held, returned=returned) \
-        if sources or unit.hands_over or unit.aura_helper else []
+        if sources or unit.hands_over or unit.aura_helper or (unit.page_globals and reads_page_global(unit.raw)) \
+        else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
     # an Aura bundle's, whose callers the bundle names)
     kept = () if unit.lwc or unit.aura else tuple(

@@ -22,6 +22,12 @@ an Aura action's return value, and, in an Aura helper, the parameters of its met
 send something or call one that may (what the bundle's controller, or the helper's other methods
 through `this`, pass them: `aura_helper_methods`).
 
+A static resource's script reads what the pages that load it keep in their globals (AF-4): a
+credential-named global it never sets, declares or defines (`token`, `window.sid`, the
+`appConfig` of `appConfig.accessToken`) is a stand-in (`client:global:token`) the analysis
+replaces with the sessions those pages keep there (`ScriptUnit.page_globals`; whether to follow a
+script at all for them is `page_globals.reads_page_global`).
+
 A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
 script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
 (`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.
@@ -30,7 +36,8 @@ Limits, on purpose: the analysis is flow-insensitive (two passes over the code, 
 before its assignment in the text is still seen, a function's own variables included: each
 keeps what it held when the function was last left); block scopes are the function's; it does
 not follow values through the DOM, storage, events, other promises' resolved values,
-object methods called through `this` (but an Aura helper's), or other files. Unknown calls return untainted values. A
+object methods called through `this` (but an Aura helper's), or other files (but the globals
+of the pages that load a static resource's script). Unknown calls return untainted values. A
 sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
 `js_sinks`).
 """
@@ -77,6 +84,7 @@ from apexlint.lower.js_values import (
     union,
     unwrap_function,
 )
+from apexlint.lower.page_globals import BROWSER_GLOBALS
 from apexlint.lower.text_scan import shorten, unescaped
 from apexlint.read.source import SourceText
 from apexlint.secrets import clip
@@ -990,7 +998,15 @@ class ScriptFlow:
             return union(JsValue(frozenset({source}), "{" + name + "}"), found or UNKNOWN)
         if found is None and (label := self.cur.label(name)) is not None:
             return JsValue(text=label)  # an imported custom label (`@salesforce/label/c.X`)
+        if found is None and CREDENTIAL_NAME.search(name) and self._page_global(name):
+            return handed_over(frozenset({client_value("global", name)}))  # what the loading page keeps there
         return found if found is not None else UNKNOWN
+
+    def _page_global(self, name: str) -> bool:
+        """Whether `name` is a global a page that loads this static resource's script may have set
+        (one the script never sets, declares or defines a function by)."""
+        return self.cur.page_globals and name not in self.env and name not in BROWSER_GLOBALS \
+            and name not in self.functions
 
     def _member(self, node: Node) -> JsValue:
         unit = self.cur
@@ -1005,9 +1021,15 @@ class ScriptFlow:
             return self.env[name]
         if name is not None and sinks.is_browser_location(name):
             return JsValue(text="{" + name + "}")
-        obj = self.value(node.child_by_field_name("object"))
+        obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property") or node.child_by_field_name("index")
         key = "" if prop is None else unit.text(prop).strip("'\"`")
+        if unit.page_globals and key and CREDENTIAL_NAME.search(key) and obj_node is not None:
+            # `window.token`, `appConfig.accessToken`: what a page that loads the script keeps there
+            root = key if unit.text(obj_node) == "window" else unit.text(obj_node)
+            if obj_node.type == "identifier" and self._page_global(root):
+                return handed_over(frozenset({client_value("global", root)}))
+        obj = self.value(obj_node)
         found = obj.prop(key) if key else None
         if found is not None:
             return found

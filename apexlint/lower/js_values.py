@@ -202,6 +202,9 @@ class ScriptUnit:
     # sessions the page's markup holds in fields and meta tags, by `id:x` / `name:x`: what
     # `document.getElementById('x').value` reads (`visualforce._PageLowering._holding`)
     held: dict[str, frozenset[str]] = field(default_factory=dict)
+    # a static resource's script, which pages load: a global it reads and never sets (`token`,
+    # `window.appConfig`) stands for what those pages keep there (`ir.client_value("global", …)`)
+    page_globals: bool = False
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -382,6 +385,7 @@ _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/
 # A name that says it holds a credential: what a page binding or a field of a value Apex returns
 # must be called for the session in it to be followed (`visualforce._binding`, `js_flow._member`)
 CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
+
 
 
 _LABEL_MODULE = b"@salesforce/label/"

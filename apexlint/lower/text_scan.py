@@ -12,14 +12,13 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
-from apexlint.ir import NoticeLevel, Notification, SourceKind, SourceSite, Span
+from apexlint.ir import MEMBER_SEPARATOR, NoticeLevel, Notification, SourceKind, SourceSite, Span
 from apexlint.read.merge_fields import TextPositions
 from apexlint.read.parsers import problem_nodes
 from apexlint.read.source import Point, SourceText, shift_point
 from apexlint.secrets import TOKEN_RE, clip, head, redact
 
 MAX_PARSE_NOTICES = 5
-_MEMBER_SEPARATOR = "!/"  # "staticresources/lib.resource!/js/app.js": a file inside a zip
 
 
 def source_id(path: str, span: Span) -> str:
@@ -32,7 +31,7 @@ def component_name(path: str) -> str:
 
     For a file inside a static-resource archive this is the member's stem.
     """
-    name = PurePosixPath(path.rsplit(_MEMBER_SEPARATOR, 1)[-1].replace("\\", "/")).name
+    name = PurePosixPath(path.rsplit(MEMBER_SEPARATOR, 1)[-1].replace("\\", "/")).name
     name = name.removesuffix("-meta.xml")
     stem, dot, _ = name.rpartition(".")
     return stem if dot and stem else name

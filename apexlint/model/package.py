@@ -18,6 +18,7 @@ from apexlint.ir import (
     BodyRef,
     ClassIR,
     FileIR,
+    FileKind,
     LabelIR,
     MetadataIR,
     MethodIR,
@@ -35,6 +36,7 @@ from apexlint.ir import (
     UrlUse,
     field_assignments,
     initialiser_method,
+    resource_script,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
 from apexlint.records import frozen
@@ -242,6 +244,9 @@ class PackageModel:
     unfollowed_calls: dict[str, list[UnfollowedCall]] = field(default_factory=dict)
     # a session's id -> the page globals its scripts keep it in (`var token = '{!$Api.Session_ID}'`)
     session_globals: dict[str, list[SessionGlobal]] = field(default_factory=dict)
+    # the package's static resource scripts, as pages load them (`ir.resource_script`): followed
+    # with what the pages that load them keep in their globals
+    resource_scripts: set[str] = field(default_factory=set)
     _by_path: dict[str, list[MethodInfo]] | None = field(default=None, repr=False, compare=False)
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -288,6 +293,8 @@ class PackageModel:
                 model.unfollowed_calls.setdefault(call.source_id, []).append(call)
             for held in f.session_globals:
                 model.session_globals.setdefault(held.source_id, []).append(held)
+            if f.kind is FileKind.JAVASCRIPT and (script := resource_script(f.path)) is not None:
+                model.resource_scripts.add(script)
             for method, index, stand_in in f.aura_helper_args:
                 model.aura_helper_args.setdefault(f.path.rpartition("/")[0], {}).setdefault(
                     (method, index), set()).add(stand_in)
