@@ -171,6 +171,17 @@ def helper_parameter(method: str, index: int) -> str:
     return f"{HELPER_PARAMETER}{method}:{index}"
 
 
+# A parameter of a function a Lightning web component's module exports (`export function
+# send(token)` in `lwc/api/api.js`): what the components importing it from `c/api` pass there.
+EXPORT_PARAMETER = f"{CLIENT_VALUE}export:"
+
+
+def export_parameter(module: str, function: str, index: int) -> str:
+    """The stand-in of an exported function's parameter: `client:export:api.send:0`; the module
+    (the bundle's name) in lower case, the function's name as written."""
+    return f"{EXPORT_PARAMETER}{module.lower()}.{function}:{index}"
+
+
 # The context of a merge field in a Visualforce component that `rendered="false"` hides:
 # "not rendered (<apex:outputText rendered="false">)". No output, no use, only a source.
 NOT_RENDERED = "not rendered"
@@ -678,6 +689,10 @@ class FileIR:
     # an Aura bundle's controller script: what its actions hand the bundle's helper, as
     # (helper method, argument index, stand-in of what Apex returned)
     aura_helper_args: tuple[tuple[str, int, str], ...] = ()
+    # what a script passes the functions it imports from Lightning web components' modules
+    # (`send(sid)` after `import { send } from 'c/api'`): (module, function, argument index,
+    # stand-in of what Apex returned or the script was given)
+    module_args: tuple[tuple[str, str, int, str], ...] = ()
     # a Lightning component's template: the URL attributes it binds to the component's properties
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about

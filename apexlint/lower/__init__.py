@@ -240,7 +240,8 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         return not _mentions(text, _LOWERING_WORDS) and not (
             (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
-            and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, text)
+            and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, text) \
+            and not _shares_with_modules(job.rel, text)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
@@ -255,6 +256,35 @@ def _reads_page_global(rel: str, text: str) -> bool:
         return False
     from apexlint.lower.page_globals import reads_page_global
     return reads_page_global(text.encode("utf-8", "surrogateescape"))
+
+
+def exporting_module(path: str, data: bytes) -> str:
+    """The name importers give a Lightning web component's module (`lwc/api/api.js`: "api", as
+    `c/api`), when it exports something and may send something (`js_flow.exported_functions`);
+    "" for any other script."""
+    parts = path.rsplit("/", 3)
+    if len(parts) < 3 or parts[-3].lower() != "lwc" or parts[-1].lower() != f"{parts[-2].lower()}.js" \
+            or b"export" not in data or _EXPORTS_FUNCTION.search(data) is None \
+            or MAY_REQUEST_BYTES.search(data) is None:
+        return ""
+    return parts[-2].lower()
+
+
+# `export function f`, `export default function`, `export const f = (…) =>`, `export { f }`: not
+# a component's `export default class`, which every LWC has
+_EXPORTS_FUNCTION = patterns.lazy(rb"\bexport\s+(?:default\s+)?(?:async\s+)?function\b|\bexport\s+(?:const|let|var)\s+"
+                                  rb"[\w$]+\s*=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)|\bexport\s*\{")
+
+
+def _shares_with_modules(rel: str, text: str) -> bool:
+    """A Lightning web component's script that passes what Apex hands it to a function of a
+    component's module (`import { send } from 'c/api'`), or the module that exports it and may
+    send something (`js_flow.exported_functions`)."""
+    if not rel.lower().endswith(".js") or "/lwc/" not in "/" + rel.lower():
+        return False
+    if ("from 'c/" in text or 'from "c/' in text) and (any(w in text for w in APEX_HANDS_OVER) or "@api" in text):
+        return True
+    return exporting_module(rel, text.encode("utf-8", "surrogateescape")) != ""
 
 
 def _background_flow(job: LoweringJob, text: str) -> bool:

@@ -29,7 +29,7 @@ from apexlint.ir import (
     UrlUse,
     resource_script,
 )
-from apexlint.lower import MAY_REQUEST_BYTES
+from apexlint.lower import MAY_REQUEST_BYTES, exporting_module
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_controller, is_aura_helper
 from apexlint.lower.js_flow import ScriptFlow
@@ -56,6 +56,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
                       aura_helper=is_aura_helper(src.path) and MAY_REQUEST_BYTES.search(src.buffer) is not None,
                       aura_controller=is_aura_controller(src.path), lwc=is_lwc_bundle(src.path))
     unit.page_globals = resource_script(src.path) is not None and not unit.lwc and not unit.aura
+    unit.exports_for = exporting_module(src.path, src.buffer)
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
@@ -63,10 +64,11 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     unfollowed: list[UnfollowedCall] = []
     held: list[tuple[str, str]] = []
     returned: list[tuple[str, str]] = []
+    module_args: set[tuple[str, str, int, str]] = set()
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
-                        held=held, returned=returned) \
-        if sources or unit.hands_over or unit.aura_helper or (unit.page_globals and reads_page_global(unit.raw)) \
-        else []
+                        held=held, returned=returned, module_args=module_args) \
+        if sources or unit.hands_over or unit.aura_helper or unit.exports_for \
+        or (unit.page_globals and reads_page_global(unit.raw)) else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
     # an Aura bundle's, whose callers the bundle names)
     kept = () if unit.lwc or unit.aura else tuple(
@@ -83,6 +85,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         sources=tuple(sources),
         url_uses=tuple(uses),
         aura_helper_args=tuple(sorted(helper_args)),
+        module_args=tuple(sorted(module_args)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
         session_globals=kept,
@@ -117,7 +120,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  unfollowed: list[UnfollowedCall] | None = None,
                  lightning_args: dict[tuple[str, str], set[str]] | None = None,
                  held: list[tuple[str, str]] | None = None,
-                 returned: list[tuple[str, str]] | None = None) -> list[UrlUse]:
+                 returned: list[tuple[str, str]] | None = None,
+                 module_args: set[tuple[str, str, int, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
@@ -125,7 +129,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     `unfollowed` where they hand one to a call the flow does not follow (`MyLib.check(sid)`),
     `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
     `held` the sessions the scripts keep in the page's globals (source, name), `returned` those
-    a named function of theirs returns (source, function)."""
+    a named function of theirs returns (source, function), `module_args` what they pass the
+    functions they import from components' modules (module, function, argument, stand-in)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -135,6 +140,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
             remoted.setdefault(key, set()).update(sessions)
     if helper_args is not None:
         helper_args.update(flow.helper_args)
+    if module_args is not None:
+        module_args.update(flow.module_args)
     if tested is not None:
         tested.extend(flow.session_tests())
     if unfollowed is not None:

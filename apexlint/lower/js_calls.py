@@ -222,6 +222,14 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
             for s in flow.value(a).sources:
                 if s.startswith(CLIENT_VALUE):
                     flow.helper_args.add((shape.method, i, s))
+    if flow.emit and (callee := dotted(flow.cur, fn)) and (imported := flow.cur.component_import(callee)):
+        # `send(sid)` after `import { send } from 'c/api'`: the module's function gets what Apex
+        # returned, or what this script was given (`client:export:other.relay:0`)
+        module, function = imported
+        for i, a in enumerate(args):
+            for s in flow.value(a).sources:
+                if s.startswith(CLIENT_VALUE):
+                    flow.module_args.add((module, function, i, s))
     if action and flow.emit:
         # what the script passes the Apex method: its parameters, in order, before the callback
         passed = [a for a in args if a.type not in FUNCTION_TYPES]

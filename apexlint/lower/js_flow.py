@@ -28,6 +28,11 @@ credential-named global it never sets, declares or defines (`token`, `window.sid
 replaces with the sessions those pages keep there (`ScriptUnit.page_globals`; whether to follow a
 script at all for them is `page_globals.reads_page_global`).
 
+A function a Lightning web component's module exports (`export function send(token)` in
+`lwc/api/api.js`) has parameters that stand for what the components importing it pass there
+(`client:export:api.send:0`), and a script records what it passes the functions it imports from
+components' modules (`module_args`): the analysis joins the two, as it does an Aura helper's.
+
 A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
 script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
 (`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.
@@ -37,9 +42,9 @@ before its assignment in the text is still seen, a function's own variables incl
 keeps what it held when the function was last left); block scopes are the function's; it does
 not follow values through the DOM, storage, events, other promises' resolved values,
 object methods called through `this` (but an Aura helper's), or other files (but the globals
-of the pages that load a static resource's script). Unknown calls return untainted values. A
-sink is recorded only when a session value (or a stand-in) reaches it (sinks themselves are in
-`js_sinks`).
+of the pages that load a static resource's script, and components' modules' exported
+functions). Unknown calls return untainted values. A sink is recorded only when a session
+value (or a stand-in) reaches it (sinks themselves are in `js_sinks`).
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ from apexlint.ir import (
     UnfollowedCall,
     UrlUse,
     client_value,
+    export_parameter,
     helper_parameter,
 )
 from apexlint.lower import LWC_SESSION_PROPERTY, MAY_REQUEST_BYTES
@@ -235,6 +241,51 @@ def aura_helper_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
         found.update(more)
 
 
+def exported_functions(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
+    """The functions a Lightning web component's module exports (`export function send(token)`,
+    `export const query = (token, soql) => …`, `export default function (…)`, `export { send }`),
+    by the name importers use: what they pass those functions' parameters may leave by the
+    module's requests. None unless the module may send something (`ScriptUnit.exports_for`)."""
+    if not unit.exports_for:
+        return []
+    declared: dict[str, Node] = {}
+    exported: list[tuple[str, Node]] = []
+    renamed: list[tuple[str, str]] = []  # `export { inner as send }`: (local, exported)
+    for child in tree.root_node.named_children:
+        if child.type != "export_statement":
+            declared.update(_declared_functions(unit, child))
+            continue
+        default = any(c.type == "default" for c in child.children)
+        declaration = child.child_by_field_name("declaration")
+        value = child.child_by_field_name("value")
+        if declaration is not None:
+            exported += [("default" if default else name, fn) for name, fn in _declared_functions(unit, declaration)]
+        elif value is not None and value.type in FUNCTION_TYPES:
+            exported.append(("default", value))
+        for clause in (c for c in child.named_children if c.type == "export_clause"):
+            for spec in clause.named_children:
+                name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                if name is not None:
+                    renamed.append((unit.text(name), unit.text(alias if alias is not None else name)))
+    exported += [(name, declared[local]) for local, name in renamed if local in declared]
+    return exported
+
+
+def _declared_functions(unit: ScriptUnit, node: Node) -> list[tuple[str, Node]]:
+    """The functions a top-level statement declares: `function f(…)`, `const f = (…) => …`."""
+    if node.type == "function_declaration":
+        name = node.child_by_field_name("name")
+        return [(unit.text(name), node)] if name is not None else []
+    if node.type not in ("lexical_declaration", "variable_declaration"):
+        return []
+    found = []
+    for declarator in node.named_children:
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        if name is not None and value is not None and value.type in FUNCTION_TYPES:
+            found.append((unit.text(name), value))
+    return found
+
+
 def bundle_methods(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
     """The functions of an Aura controller's or helper's object (`({push: function (...) {...}})`)."""
     found: list[tuple[str, Node]] = []
@@ -395,10 +446,17 @@ class ScriptFlow:
         self.lightning_args: dict[tuple[str, str], set[str]] = {}
         # what an Aura controller's actions pass its helper: (method, argument index, stand-in)
         self.helper_args: set[tuple[str, int, str]] = set()
+        # what a script passes the functions it imports from components' modules: (module,
+        # function, argument index, stand-in)
+        self.module_args: set[tuple[str, str, int, str]] = set()
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {
                     name: handed_over(frozenset({helper_parameter(method, i)}))
+                    for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
+            for function, fn in exported_functions(unit, tree):  # a module's: what its importers pass
+                self.callbacks[(id(unit), fn.id)] = {
+                    name: handed_over(frozenset({export_parameter(unit.exports_for, function, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
             for _, fn in bundle_methods(unit, tree) if unit.aura_controller else ():
                 # an Aura controller's action `function (component, event, helper)`: the helper
@@ -409,8 +467,8 @@ class ScriptFlow:
         # a script that calls Apex and holds a session may pass it (`Ctrl.m(sid, cb)`); an Aura
         # helper's method may pass what it is given to another (`this.send(token)`)
         self.passes_over = self.hands_over or any(
-            u.aura_helper or (u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields)))
-            for u, _ in units)
+            u.aura_helper or u.exports_for
+            or (u.calls_apex and (u.js_sources or any(m.source_id for m in u.merge_fields))) for u, _ in units)
         # sessions only asked about: (source, span, how); a script with a session of its own is walked for them
         self.tests: dict[tuple[str, Span, str], None] = {}
         # sessions handed to calls the flow does not follow: (source, span, callee)

@@ -205,11 +205,15 @@ class ScriptUnit:
     # a static resource's script, which pages load: a global it reads and never sets (`token`,
     # `window.appConfig`) stands for what those pages keep there (`ir.client_value("global", …)`)
     page_globals: bool = False
+    # a Lightning web component's module (`lwc/api/api.js`: "api") exporting functions that may
+    # send something: their parameters stand for what its importers pass them (`ir.export_parameter`)
+    exports_for: str = ""
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _apex: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _labels: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _components: dict[str, tuple[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
     _hands_over: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -239,6 +243,19 @@ class ScriptUnit:
             self._apex = apex_imports(self.raw)
         return self._apex.get(name)
 
+    def component_import(self, name: str) -> tuple[str, str] | None:
+        """The module and exported function a name the script calls stands for (`send` or
+        `api.send` after `import { send } from 'c/api'` or `import * as api from 'c/api'`)."""
+        if self._components is None:
+            self._components = component_imports(self.raw)
+        if not self._components:
+            return None
+        first, _, rest = name.partition(".")
+        found = self._components.get(first)
+        if found is None or (found[1] == "*") != bool(rest) or "." in rest:
+            return None
+        return (found[0], rest) if found[1] == "*" else found
+
     def label(self, name: str) -> str | None:
         """The custom label a name stands for, where the script imports it
         (`import HOST from '@salesforce/label/c.Partner_Host'`), as a page writes it
@@ -255,8 +272,14 @@ class ScriptUnit:
         flow: the answer is kept."""
         if self._hands_over is None:
             self._hands_over = self._receives() and (MAY_REQUEST_BYTES.search(self.raw) is not None or (
-                self.aura and aura_helper_call(self.raw)) or self.binds)
+                self.aura and aura_helper_call(self.raw)) or self.binds or self.imports_components)
         return self._hands_over
+
+    @property
+    def imports_components(self) -> bool:
+        """Whether the script imports from Lightning web components' modules (`from 'c/api'`),
+        whose exported functions may send what it passes them."""
+        return _COMPONENT_MODULE in self.raw or _COMPONENT_MODULE_DOUBLE in self.raw
 
     @property
     def binds(self) -> bool:
@@ -407,6 +430,33 @@ def label_imports(raw: bytes) -> dict[str, str]:
         return {}
     return {m.group(1): label_merge_field(m.group(2), m.group(3))
             for m in _LABEL_IMPORT.finditer(raw.decode("utf-8", "replace"))}
+
+
+def component_imports(raw: bytes) -> dict[str, tuple[str, str]]:
+    """Local name -> (module as written, exported name) for what a module imports from Lightning web
+    components' modules (`import { send, query as q } from 'c/api'`: `send`, `q`; a default
+    import is "default", a namespace import `import * as api from 'c/api'` is "*")."""
+    if _COMPONENT_MODULE not in raw and _COMPONENT_MODULE_DOUBLE not in raw:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for m in _COMPONENT_IMPORT.finditer(raw.decode("utf-8", "replace")):
+        clause, module = m.group(1).strip(), m.group(2)
+        if clause.startswith("*"):  # `* as api`
+            found[clause.rpartition(" ")[2]] = (module, "*")
+            continue
+        default, _, names = clause.partition("{")
+        if default.strip(" ,"):
+            found[default.strip(" ,")] = (module, "default")
+        for spec in names.rstrip("}").split(","):
+            exported, _, local = spec.strip().partition(" as ")
+            if exported.strip():
+                found[(local or exported).strip()] = (module, exported.strip())
+    return found
+
+
+_COMPONENT_MODULE = b"from 'c/"
+_COMPONENT_MODULE_DOUBLE = b'from "c/'
+_COMPONENT_IMPORT = re.compile(r"\bimport\s+([\w$\s,{}*]+?)\s+from\s*['\"]c/(\w+)['\"]")
 
 
 def apex_imports(raw: bytes) -> dict[str, str]:

@@ -234,6 +234,10 @@ class PackageModel:
     # an Aura bundle's folder -> (helper method, argument index) -> the stand-ins its controller
     # passes there (`helper.push(component, response.getReturnValue())`)
     aura_helper_args: dict[str, dict[tuple[str, int], set[str]]] = field(default_factory=dict)
+    # (a component module's name in lower case, an exported function, argument index) -> (calling
+    # script, the module as it writes it) -> the stand-ins it passes there (`send(sid)` after
+    # `import { send } from 'c/api'`)
+    module_args: dict[tuple[str, str, int], dict[tuple[str, str], set[str]]] = field(default_factory=dict)
     # an Aura bundle's folder -> the component its markup extends, `ns:name` lower case ("c:base")
     aura_extends: dict[str, str] = field(default_factory=dict)
     # an Aura bundle's folder -> the names of its helper's methods
@@ -293,6 +297,9 @@ class PackageModel:
                 model.unfollowed_calls.setdefault(call.source_id, []).append(call)
             for held in f.session_globals:
                 model.session_globals.setdefault(held.source_id, []).append(held)
+            for module, function, index, stand_in in f.module_args:  # by the calling script
+                model.module_args.setdefault((module.lower(), function, index), {}).setdefault(
+                    (f.path, module), set()).add(stand_in)
             if f.kind is FileKind.JAVASCRIPT and (script := resource_script(f.path)) is not None:
                 model.resource_scripts.add(script)
             for method, index, stand_in in f.aura_helper_args:
