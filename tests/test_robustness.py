@@ -382,7 +382,8 @@ def test_deeply_nested_visualforce_markup_lowers_in_linear_time() -> None:
     (FileKind.VISUALFORCE_PAGE, b"<apex:page>" + b"<!--" * 12_000 + b"</apex:page>"),
     (FileKind.VISUALFORCE_PAGE, b"<apex:page>" + b"<![CDATA[" * 12_000 + b"</apex:page>"),
     (FileKind.VISUALFORCE_COMPONENT, b"<apex:component>" + b"<apex:attribute " * 8_000 + b"</apex:component>"),
-], ids=["unclosed comments", "unclosed CDATA", "unended attribute tags"])
+    (FileKind.VISUALFORCE_PAGE, b"<apex:page>" + b'<div class="x" ' * 40_000 + b"</apex:page>"),
+], ids=["unclosed comments", "unclosed CDATA", "unended attribute tags", "40,000 unended tags"])
 def test_unclosed_markup_repeated_lowers_in_linear_time(kind: FileKind, markup: bytes) -> None:
     """Each shape ran every opener to the end of the file (AE-13): in tree-sitter's HTML scanner
     and in regular expressions, C code the file time limit cannot interrupt. 40,000 unclosed
