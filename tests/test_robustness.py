@@ -395,6 +395,35 @@ def test_unclosed_markup_repeated_lowers_in_linear_time(kind: FileKind, markup: 
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
+def test_metadata_xml_that_never_closes_its_elements_is_not_parsed_but_its_sessions_are_reported() -> None:
+    """100,000 `<a>` never closed (300 KB) held the XML grammar for 28 s, growing with the square
+    of the depth, in C code the file time limit cannot interrupt: such a file is left unparsed,
+    with a notification, and the session it names still ends in a verdict (read by hand)."""
+    xml = (b"<?xml version='1.0'?><CustomObject>" + b"<a>" * 100_000
+           + b"<formula>'x' + $Api.Session_ID</formula></CustomObject>")
+    with deadline(2.0):
+        lowered = lower_job(LoweringJob("objects/Deep.object-meta.xml", FileKind.METADATA, xml, "", "CustomObject"),
+                            ReadLimits())
+    assert [n.code for n in lowered.notifications] == ["nesting-too-deep"]
+    assert "100,000 elements are never closed" in lowered.notifications[0].message
+    [form] = lowered.files
+    assert [(s.text, s.context) for s in form.sources] == [
+        ("$Api.Session_ID", "not analysed (100,000 elements are never closed)")]
+
+
+def test_a_session_in_metadata_too_deep_to_parse_is_reported_for_review_by_hand(tmp_path: Path) -> None:
+    (tmp_path / "objects").mkdir()
+    (tmp_path / "objects" / "Deep.object").write_bytes(
+        b"<?xml version='1.0'?><CustomObject>" + b"<a>" * 5_000 + b"<formula>$Api.Session_ID</formula></CustomObject>")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert [n.code for n in result.notifications] == ["nesting-too-deep"]
+    [finding] = result.findings
+    assert finding.rule_id == "SID011" and finding.message.endswith(
+        "is in a file apexlint did not analyse (5,000 elements are never closed): review what it does with the "
+        "session by hand"), finding.message
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
 def test_a_redaction_pattern_that_backtracks_without_end_does_not_stop_the_scan(tmp_path: Path) -> None:
     """A `replaceAll` pattern that names the session's place is run on the value's text (Y-6): one
     that backtracks exponentially, `(a|a)*b` after a run of `a`, took the scan past a minute. Such a

@@ -102,6 +102,9 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     note = ctx.uncalled_note(info.id) if info is not None else ""
     if src.context.startswith(NOT_ANALYSED):
         why = src.context[len(NOT_ANALYSED):].strip(" ()")
+        if "longer than" not in why:  # not a long line: markup nested past what can be parsed
+            return (f"{ctx.describe_source(sid)} is in a file apexlint did not analyse ({why}): review what it "
+                    "does with the session by hand")
         # a minified line holds many: the column tells them apart
         return (f"{ctx.describe_source(sid)} (column {src.span.start_col:,}) is in a file apexlint did not analyse "
                 f"({why}: minified or generated content): review what it does with the session by hand, or scan "

@@ -157,6 +157,14 @@ def _lower(job: LoweringJob, limits: ReadLimits) -> tuple[list[FileIR], list[Not
             notes
     if job.lazy and is_quiet_script_or_metadata(job, src.text):
         return [_unparsed(job, src)], notes
+    if job.kind == FileKind.METADATA and (unclosed := unclosed_elements(job.data)) >= MOST_UNCLOSED_ELEMENTS:
+        # the XML grammar's time grows with the square of the depth (100,000 `<a>`, 300 KB: 28 s),
+        # in C code the file time limit cannot interrupt; no metadata file nests a hundred deep
+        from apexlint.lower.unanalysed import unanalysed
+        why = f"{unclosed:,} elements are never closed"
+        return unanalysed(job.rel, job.kind, job.data, limits.max_line_chars, why), [*notes, Notification(
+            code="nesting-too-deep", level=NoticeLevel.WARNING, path=job.rel,
+            message=f"not parsed: {why}; the sessions and tokens it names are still reported")]
     ir = lower_source(src, job.kind, job.metadata_type, job.lazy)
     return [ir], notes
 
@@ -285,6 +293,16 @@ def _shares_with_modules(rel: str, text: str) -> bool:
     if ("from 'c/" in text or 'from "c/' in text) and (any(w in text for w in APEX_HANDS_OVER) or "@api" in text):
         return True
     return exporting_module(rel, text.encode("utf-8", "surrogateescape")) != ""
+
+
+def unclosed_elements(data: bytes) -> int:
+    """How many more XML elements `data` opens than it closes, by counting markup (`<a>` opens,
+    `</a>` and `<a/>` close; `<?…?>`, `<!--…-->` and `<![CDATA[` neither): 0 for well-formed XML."""
+    closes = data.count(b"</")
+    return data.count(b"<") - 2 * closes - data.count(b"/>") - data.count(b"<?") - data.count(b"<!")
+
+
+MOST_UNCLOSED_ELEMENTS = 1_000
 
 
 def _background_flow(job: LoweringJob, text: str) -> bool:

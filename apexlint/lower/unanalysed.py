@@ -35,11 +35,12 @@ _MERGE: _Words = ((_PATTERN["$Api.Session_ID"], SourceKind.MERGE_FIELD),
 _MARKUP_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE})
 
 
-def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int) -> list[FileIR]:
-    """The form of a file skipped for a line longer than `max_chars` characters: its session
-    mentions as sources not analysed, and its token literals; none when it has neither."""
+def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str = "") -> list[FileIR]:
+    """The form of a file skipped for a line longer than `max_chars` characters (or for `why`):
+    its session mentions as sources not analysed, and its token literals; none when it has
+    neither."""
     text, lossy, _ = decode(data, rel)
-    line = first_long_line(text, max_chars)
+    why = why or f"line {first_long_line(text, max_chars)} is longer than {max_chars:,} characters"
     if kind in (FileKind.APEX_CLASS, FileKind.APEX_TRIGGER):
         words = _APEX
     elif kind in _MARKUP_KINDS:
@@ -50,7 +51,7 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int) -> list[Fi
         words = _SCRIPT
     src = SourceText(path=rel, text=text, parse_text=text, lossy=lossy)
     positions = TextPositions(text)
-    context = f"{NOT_ANALYSED} (line {line} is longer than {max_chars:,} characters)"
+    context = f"{NOT_ANALYSED} ({why})"
     owner = component_name(rel) if kind in _MARKUP_KINDS else ""
     found = sorted((m.start(), m.end(), source_kind) for pattern, source_kind in words
                    for m in pattern.finditer(text))
@@ -64,4 +65,4 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int) -> list[Fi
         return []
     file_kind = kind if kind is not FileKind.STATIC_RESOURCE else FileKind.JAVASCRIPT
     return [FileIR(path=rel, kind=file_kind, line_count=src.line_count, sources=tuple(sources),
-                   extra={"parsed": "no: a line is over the length limit"})]
+                   extra={"parsed": f"no: {why}"})]
