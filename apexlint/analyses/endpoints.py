@@ -384,8 +384,11 @@ _TYPE_ELEMENT = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-
 _TYPE_NAME = lazy(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 _TOOLING_TYPE = lazy(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 # Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
+# An `ApexTestQueueItem` record is a test class queued to run (what runTestsAsynchronous does; the
+# data API writes the same object): a run, not a change of the org's metadata.
 _TOOLING_NOT_WRITES = lazy(
-    r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions)\b",
+    r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions"
+    r"|sobjects/ApexTestQueueItem)\b",
     re.I)
 # Anonymous Apex: the Tooling REST resource (`GET .../tooling/executeAnonymous/?anonymousBody=`),
 # and the `executeAnonymous` operation of the Apex and Tooling SOAP APIs (a port's, or an envelope's).
