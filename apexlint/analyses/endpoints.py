@@ -31,6 +31,7 @@ from apexlint.analyses.values import (
     RESPONSE,
     SESSION,
     SETTING,
+    UNKNOWN,
     Shape,
     Value,
     marker_field,
@@ -276,9 +277,17 @@ def _resolve_text(shape: Shape, model: PackageModel) -> Endpoint:
 
 def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     rest = head[len("callout:"):]
+    if not rest and len(shape) > 2 and shape[1] == UNKNOWN and _own_credential(shape[2], model):
+        # `'callout:' + namespacePrefix + 'NC'`: a prefix worked out at run time (from the class's
+        # own name) before the name of a credential the package holds: that credential
+        rest = shape[2].removeprefix("__")
+        shape = (f"callout:{rest}", *shape[3:])
+    elif rest.startswith("__") and _own_credential(rest, model):
+        rest = rest[2:]
+        shape = (f"callout:{rest}", *shape[1:])
+    text = shape_text(shape)
     end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))  # `callout:NC?q=...` too
     name, path = rest[:end], rest[end + 1:] if rest[end:end + 1] == "/" else rest[end:]
-    text = shape_text(shape)
     if not name and len(shape) > 1:  # `'callout:' + setting`: the admin names the credential
         which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else _marker_origin(shape[1])
         return Endpoint("unresolved", text, why=f"the Named Credential is chosen at run time, from {which}")
@@ -291,6 +300,19 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
         return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
                         named_credential=name)
     return Endpoint("external", text, host=host or target, named_credential=name)
+
+
+def _own_credential(text: str, model: PackageModel) -> bool:
+    """Whether `text`, the literal after `callout:` and a namespace prefix, names a Named Credential
+    the package holds, after the prefix's `__` (`__NC/path`) or with no `__` (`NC/path`).
+
+    A package refers to its own credential as `ns__NC` once it is installed, so code that runs in
+    its packaging org and in subscribers' orgs both writes `'callout:' + prefix + 'NC'`, the prefix
+    `ns__` or `''`. The value analysis does not weigh conditions, so it also sees `'' + '__'`: a
+    name that starts with `__`, which no API name does (they start with a letter)."""
+    rest = text.removeprefix("__")
+    end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    return end > 0 and model.named_credential_endpoint(rest[:end]) is not None
 
 
 _SALESFORCE_DOMAINS = ("salesforce.com", "force.com", "salesforce.mil", "cloudforce.com", "database.com",
