@@ -248,3 +248,17 @@ def test_the_full_names_a_port_delete_is_given_are_the_records_deleted(
     assert (foreign.rule_id, foreign.level.value) == ("SID004", "warning")
     assert "deleteMetadata of CustomMetadata (Region_Map__mdt.Default), which is not in the package namespace" \
         in foreign.message
+
+
+def test_a_full_name_built_at_run_time_is_not_its_literal_text() -> None:
+    """`<fullNames>` + an object's name + '.' + a field's: the name is not known, and `.`, its
+    literal text, is no name (nor, in a namespaced package, one outside the namespace)."""
+    root = REPO / "fixtures" / "apex-mdapi-style"
+    result = scan(ScanOptions(paths=(root / "force-app/main/default/classes/RunTimeNamesCleanup.cls",),
+                              root=REPO, jobs=1))
+    by_source = {f.source.span.start_line: f.message for f in result.findings
+                 if f.rule_id == "SID004" and f.source is not None}
+    assert "deleteMetadata of CustomField whose names apexlint could not determine" in by_source[11]
+    assert "of CustomField, PermissionSet (Cleanup_Access), which is not in the package namespace" \
+        in by_source[35]
+    assert not any("(." in m or ", ." in m for m in by_source.values()), by_source

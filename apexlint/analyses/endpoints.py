@@ -459,7 +459,7 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     write, types, written_op = _metadata_write(endpoints, methods, operation, body_text)
     # a raw SOAP envelope names its operation in the body; a Tooling port's, without WSDL2Apex's `_x`
     operation = written_op or operation
-    names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
+    names = _written_names(facets.get("body", Value())) if write else ()
     if details.get("metadataTypes") or (operation and write):
         # a port call: the wrapper classes it was given, where the call is, and (through a helper
         # taking the base `Metadata`) what its callers passed
@@ -531,6 +531,15 @@ def _holds_credential(part: Value) -> bool:
 def _literal_text(shape: Shape) -> str:
     """The literal pieces of a value's shape, without its markers (sessions, parameters...)."""
     return "".join(p for p in shape if not p.startswith("\x00"))
+
+
+def _written_names(body: Value) -> tuple[str, ...]:
+    """The full names a raw envelope's `<fullName>` elements give in full. One built at run time
+    (`<fullNames>` + an object's name + '.' + a field's) is not known: its literal text alone
+    (`.`) names no component."""
+    names = {n for shape in body.strings
+             for n in _FULL_NAME.findall("".join("\x00" if p.startswith("\x00") else p for p in shape))}
+    return tuple(sorted(n for n in names if "\x00" not in n))
 
 
 def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,
