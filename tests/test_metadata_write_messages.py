@@ -262,3 +262,18 @@ def test_a_full_name_built_at_run_time_is_not_its_literal_text() -> None:
     assert "of CustomField, PermissionSet (Cleanup_Access), which is not in the package namespace" \
         in by_source[35]
     assert not any("(." in m or ", ." in m for m in by_source.values()), by_source
+
+
+def test_a_helper_s_callers_that_all_name_one_operation_name_it() -> None:
+    """The helper's own joined request may be too widened to show its operation (`POST`); when every
+    caller's request names the same one (deleteMetadata, of different types), the message names it."""
+    from apexlint.analyses.endpoints import CalloutUse, Endpoint
+    from apexlint.checks.context import _writes_of_cases
+
+    org = (Endpoint("same-org", "<org URL>/services/Soap/m/59.0", api="metadata"),)
+    joined = CalloutUse(org, ("body",), False, ("POST",), "", True, ())
+    fields = CalloutUse(org, ("body",), False, ("POST",), "deleteMetadata", True, ("CustomField",))
+    perms = CalloutUse(org, ("body",), False, ("POST",), "deleteMetadata", True, ("PermissionSet",), ("Access",))
+    assert _writes_of_cases(joined, [fields, perms]).operation == "deleteMetadata"
+    created = CalloutUse(org, ("body",), False, ("POST",), "createMetadata", True, ("PermissionSet",))
+    assert _writes_of_cases(joined, [fields, created]).operation == ""
