@@ -277,3 +277,17 @@ def test_a_helper_s_callers_that_all_name_one_operation_name_it() -> None:
     assert _writes_of_cases(joined, [fields, perms]).operation == "deleteMetadata"
     created = CalloutUse(org, ("body",), False, ("POST",), "createMetadata", True, ("PermissionSet",))
     assert _writes_of_cases(joined, [fields, created]).operation == ""
+
+
+@pytest.mark.parametrize("line", [16, 28])  # a subrequest's URL; a collection record's attributes
+def test_a_tooling_composite_request_writes_what_its_body_names(findings: dict[tuple[str, int], Finding],
+                                                                line: int) -> None:
+    f = findings[("ToolingComposite.cls", line)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "Tooling API POST of RemoteProxy:" in f.message
+
+
+def test_a_composite_subrequest_that_only_reads_writes_nothing(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("ToolingComposite.cls", 41)]
+    assert (f.rule_id, f.level.value) == ("SID004", "warning")
+    assert "POST of ValidationRule whose names" in f.message and "RemoteProxy" not in f.message

@@ -20,6 +20,7 @@ subscriber's) is not known, and leaves the endpoint unresolved as any unknown te
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -412,6 +413,13 @@ _TOOLING_NOT_WRITES = lazy(
     r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions"
     r"|sobjects/ApexTestQueueItem)\b",
     re.I)
+# A Tooling composite request (`/tooling/composite`, `/batch`, `/sobjects`, `/tree`): its body
+# names the sObjects written, in each subrequest's URL or each record's attributes.
+_TOOLING_COMPOSITE = lazy(r"/tooling/composite\b", re.I)
+_SUBREQUEST_READS = lazy(
+    r'"method"\s*:\s*"GET"\s*,\s*"url"\s*:\s*"[^"]*?/tooling/sobjects/([A-Za-z0-9_]+)'
+    r'|"url"\s*:\s*"[^"]*?/tooling/sobjects/([A-Za-z0-9_]+)[^"]*"\s*,\s*"method"\s*:\s*"GET"', re.I)
+_RECORD_TYPE = lazy(r'"attributes"\s*:\s*\{\s*"type"\s*:\s*"([A-Za-z][A-Za-z0-9_]{0,79})"')
 # Anonymous Apex: the Tooling REST resource (`GET .../tooling/executeAnonymous/?anonymousBody=`),
 # and the `executeAnonymous` operation of the Apex and Tooling SOAP APIs (a port's, or an envelope's).
 ANONYMOUS_APEX_RESOURCE = lazy(r"/tooling/executeAnonymous\b", re.I)
@@ -528,6 +536,16 @@ def _holds_credential(part: Value) -> bool:
     return any(_CREDENTIAL_MERGE_FIELD in _literal_text(shape).lower() for shape in part.strings)
 
 
+def _composite_types(body: str) -> set[str]:
+    """The sObjects a Tooling composite request's readable body writes: its subrequests' URLs
+    (`"url": "/services/data/v59.0/tooling/sobjects/RemoteProxy"`) but those only read (`"method":
+    "GET"`), and the records of an sObject collection (`"attributes": {"type": "RemoteProxy"}`)."""
+    named = _TOOLING_TYPE.findall(body)
+    written = Counter(t.lower() for t in named) - Counter(
+        t.lower() for m in _SUBREQUEST_READS.finditer(body) for t in m.groups() if t)
+    return {t for t in named if written[t.lower()] > 0} | set(_RECORD_TYPE.findall(body))
+
+
 def _literal_text(shape: Shape) -> str:
     """The literal pieces of a value's shape, without its markers (sessions, parameters...)."""
     return "".join(p for p in shape if not p.startswith("\x00"))
@@ -563,8 +581,10 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                 _TOOLING_NOT_WRITES.search(e.url) for e in endpoints if e.api == "tooling"):
             # every endpoint's sObject: a helper its callers use for RemoteProxy and ApexClass
             # writes both; a POST that runs tests or anonymous Apex writes no metadata
+            composite = any(_TOOLING_COMPOSITE.search(e.url) for e in endpoints if e.api == "tooling")
             return True, tuple(sorted({t for e in endpoints if e.api == "tooling"
-                                       for t in _TOOLING_TYPE.findall(e.url)})), ""
+                                       for t in _TOOLING_TYPE.findall(e.url)}
+                                      | (_composite_types(body) if composite else set()))), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods) and not (
                 operation.lower() in METADATA_READ_OPERATIONS or _METADATA_READ_ELEMENT.search(body)):
             # POST deployRequest: a deployment through the REST Metadata API; a SOAP envelope
