@@ -259,8 +259,8 @@ def test_a_full_name_built_at_run_time_is_not_its_literal_text() -> None:
     by_source = {f.source.span.start_line: f.message for f in result.findings
                  if f.rule_id == "SID004" and f.source is not None}
     assert "deleteMetadata of CustomField whose names apexlint could not determine" in by_source[11]
-    assert "of CustomField, PermissionSet (Cleanup_Access), which is not in the package namespace" \
-        in by_source[35]
+    assert "of CustomField, PermissionSet, PermissionSetGroup (Cleanup_Access, Cleanup_Group), which is not in " \
+        "the package namespace" in by_source[35]
     assert not any("(." in m or ", ." in m for m in by_source.values()), by_source
 
 
@@ -291,3 +291,11 @@ def test_a_composite_subrequest_that_only_reads_writes_nothing(findings: dict[tu
     f = findings[("ToolingComposite.cls", 41)]
     assert (f.rule_id, f.level.value) == ("SID004", "warning")
     assert "POST of ValidationRule whose names" in f.message and "RemoteProxy" not in f.message
+
+
+def test_each_call_of_a_helper_through_a_passed_session_counts(findings: dict[tuple[str, int], Finding]) -> None:
+    """`removeAccess(sid)` calls `deleteItems` for a remote site setting, then for a permission set:
+    the first is a prohibited write, even though the second call is the last one made."""
+    f = findings[("SiteCleanup.cls", 22)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "deleteMetadata of RemoteSiteSetting:" in f.message
