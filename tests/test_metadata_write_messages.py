@@ -299,3 +299,35 @@ def test_each_call_of_a_helper_through_a_passed_session_counts(findings: dict[tu
     f = findings[("SiteCleanup.cls", 22)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")
     assert "deleteMetadata of RemoteSiteSetting:" in f.message
+
+
+def test_a_queued_job_s_calls_of_a_helper_are_each_named(tmp_path: Path) -> None:
+    """The enqueuer deletes a field, the job it queues (given the same session) a permission set
+    group and a permission set, all through one helper: the message names the three types, not
+    the last call's, nor one too wide to read (`PermissionSet` read from `PermissionSetGroup`)."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+
+    code = (REPO / "fixtures/apex-mdapi-style/force-app/main/default/classes/QueuedCleanup.cls").read_text()
+    code = code.replace("'RemoteSiteSetting', 'Partner_Site'", "'PermissionSetGroup', 'Cleanup_Group'")
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/QueuedCleanup.cls": code.encode()}, namespace="ns")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    [f] = [f for f in result.findings if f.rule_id == "SID004"]
+    assert "deleteMetadata of CustomField, PermissionSet, PermissionSetGroup (Account.Cleanup_Flag__c, " \
+        "Cleanup_Access, Cleanup_Group), which is not in the package namespace" in f.message, f.message
+
+
+def test_callers_reports_keep_each_call_s_own_case() -> None:
+    """A queued job that calls the helper twice reports one value joined from both, which may be
+    too wide to read either envelope's type: beside its enqueuer's report, its own two cases are
+    kept, not the joined value (Flowdometer's uninstall helper: CustomField, PermissionSetGroup,
+    PermissionSet)."""
+    from apexlint.analyses.dataflow import SinkSite, SourceHit, _cases
+    from apexlint.analyses.values import Value
+    from apexlint.ir import Span
+
+    site = SinkSite("callout", "Http.send", "c.deleteitem", "C.cls", Span(1, 1, 1, 2), "send")
+    field, group, perms, joined = (Value(strings=frozenset({(t,)})) for t in ("CustomField", "Group", "Set", "Set*"))
+    enqueuer = SourceHit(site, "src", (), field)
+    job = SourceHit(site, "src", (), joined, cases=(group, perms))
+    assert _cases([enqueuer, job]) == (field, group, perms)
+    assert _cases([enqueuer]) == ()

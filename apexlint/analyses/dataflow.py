@@ -668,8 +668,7 @@ class DataFlow:
                 closed = [h for _, h in self._run_first(
                     [(mid, h) for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
                      or not self.graph.has_callers(mid)] or reports)]
-                hit = replace(hit, value=join_all([h.value for h in closed]),
-                              cases=tuple(h.value for h in closed) if len(closed) > 1 else ())
+                hit = replace(hit, value=join_all([h.value for h in closed]), cases=_cases(closed))
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
@@ -2496,6 +2495,15 @@ def _made_list(given: Sequence[Expr]) -> bool:
     """Whether a local is only ever given a new, empty list (`List<Row> rows = new List<Row>();`)."""
     return bool(given) and all(isinstance(v, New) and not v.args and not v.items
                                and (base_type(v.type) == "list" or v.type.endswith("[]")) for v in given)
+
+
+def _cases(hits: list[SourceHit]) -> tuple[Value, ...]:
+    """What each of several callers' reports sends, one case each, or each of a report's own
+    cases (a caller that calls the helper twice: `report`), where there is more than one: a
+    queued job's `deleteItems('PermissionSetGroup', …); deleteItems('PermissionSet', …)` beside
+    its enqueuer's own `deleteItems('CustomField', …)`."""
+    cases = tuple(c for h in hits for c in (h.cases or (h.value,)))
+    return cases if len(cases) > 1 else ()
 
 
 def _as_written(call: Call, label: str) -> str:
