@@ -148,3 +148,60 @@ def test_another_path_of_the_same_named_credential_is_not_another_destination(tm
     assert f"may also go to callout:{other}/" in export.message
     assert export.message.count(f"callout:{other}") == 1, export.message
     assert f"callout:{named[0]}" not in export.message, export.message
+
+
+NAMESPACED = """public with sharing class Client {
+    static String ns {
+        get { return Client.class.getName().contains('.') ? Client.class.getName().split('\\\\.')[0] : ''; }
+    }
+    static String prefix {
+        get { return String.isNotBlank(ns) ? ns + '__' : ''; }
+    }
+    public static void call() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:' + prefix + 'NAME/v1/in');
+        req.setHeader('X-Session', UserInfo.getSessionId());
+        new Http().send(req);
+    }
+}
+"""
+
+CREDENTIAL = """<?xml version="1.0" encoding="UTF-8"?>
+<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">
+    <endpoint>HOST</endpoint>
+    <label>Service</label>
+    <principalType>Anonymous</principalType>
+    <protocol>NoAuthentication</protocol>
+</NamedCredential>
+"""
+
+
+def _namespaced_call(tmp_path: Path, credential: str, host: str) -> list[tuple[str, str]]:
+    write_sfdx_package(tmp_path, {
+        f"{SFDX_SOURCE}/classes/Client.cls": NAMESPACED.replace("NAME", credential).encode(),
+        f"{SFDX_SOURCE}/namedCredentials/Service.namedCredential-meta.xml": CREDENTIAL.replace("HOST", host).encode(),
+    })
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    return [(f.rule_id, f.message) for f in result.findings]
+
+
+def test_the_package_s_credential_after_a_run_time_namespace_prefix_is_that_credential(tmp_path: Path) -> None:
+    """`'callout:' + prefix + 'Service'`, the prefix `ns__` or `''` (worked out from the class's own
+    name): the package's Named Credential, whatever the prefix. One to the org is the org."""
+    [(rule, message)] = _namespaced_call(tmp_path, "Service", "https://acme.my.salesforce.com")
+    assert rule == "SID010", message
+    assert "(callout:Service/v1/in)" in message
+
+
+def test_a_namespaced_credential_to_a_partner_is_named_once(tmp_path: Path) -> None:
+    """The prefix's variants (`__Service`, `<unknown>__Service`) are one destination: no list of them."""
+    [(rule, message)] = _namespaced_call(tmp_path, "Service", "https://api.partner.example")
+    assert rule == "SID002"
+    assert "to callout:Service/v1/in (api.partner.example: not this org)" in message
+    assert "may also go to" not in message and "__Service" not in message, message
+
+
+def test_a_credential_the_package_does_not_hold_after_the_prefix_stays_an_export(tmp_path: Path) -> None:
+    [(rule, message)] = _namespaced_call(tmp_path, "Other", "https://acme.my.salesforce.com")
+    assert rule == "SID002"
+    assert "no Named Credential metadata for 'Other'" in message, message

@@ -248,3 +248,86 @@ def test_the_full_names_a_port_delete_is_given_are_the_records_deleted(
     assert (foreign.rule_id, foreign.level.value) == ("SID004", "warning")
     assert "deleteMetadata of CustomMetadata (Region_Map__mdt.Default), which is not in the package namespace" \
         in foreign.message
+
+
+def test_a_full_name_built_at_run_time_is_not_its_literal_text() -> None:
+    """`<fullNames>` + an object's name + '.' + a field's: the name is not known, and `.`, its
+    literal text, is no name (nor, in a namespaced package, one outside the namespace)."""
+    root = REPO / "fixtures" / "apex-mdapi-style"
+    result = scan(ScanOptions(paths=(root / "force-app/main/default/classes/RunTimeNamesCleanup.cls",),
+                              root=REPO, jobs=1))
+    by_source = {f.source.span.start_line: f.message for f in result.findings
+                 if f.rule_id == "SID004" and f.source is not None}
+    assert "deleteMetadata of CustomField whose names apexlint could not determine" in by_source[11]
+    assert "of CustomField, PermissionSet, PermissionSetGroup (Cleanup_Access, Cleanup_Group), which is not in " \
+        "the package namespace" in by_source[35]
+    assert not any("(." in m or ", ." in m for m in by_source.values()), by_source
+
+
+def test_a_helper_s_callers_that_all_name_one_operation_name_it() -> None:
+    """The helper's own joined request may be too widened to show its operation (`POST`); when every
+    caller's request names the same one (deleteMetadata, of different types), the message names it."""
+    from apexlint.analyses.endpoints import CalloutUse, Endpoint
+    from apexlint.checks.context import _writes_of_cases
+
+    org = (Endpoint("same-org", "<org URL>/services/Soap/m/59.0", api="metadata"),)
+    joined = CalloutUse(org, ("body",), False, ("POST",), "", True, ())
+    fields = CalloutUse(org, ("body",), False, ("POST",), "deleteMetadata", True, ("CustomField",))
+    perms = CalloutUse(org, ("body",), False, ("POST",), "deleteMetadata", True, ("PermissionSet",), ("Access",))
+    assert _writes_of_cases(joined, [fields, perms]).operation == "deleteMetadata"
+    created = CalloutUse(org, ("body",), False, ("POST",), "createMetadata", True, ("PermissionSet",))
+    assert _writes_of_cases(joined, [fields, created]).operation == ""
+
+
+@pytest.mark.parametrize("line", [16, 28])  # a subrequest's URL; a collection record's attributes
+def test_a_tooling_composite_request_writes_what_its_body_names(findings: dict[tuple[str, int], Finding],
+                                                                line: int) -> None:
+    f = findings[("ToolingComposite.cls", line)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "Tooling API POST of RemoteProxy:" in f.message
+
+
+def test_a_composite_subrequest_that_only_reads_writes_nothing(findings: dict[tuple[str, int], Finding]) -> None:
+    f = findings[("ToolingComposite.cls", 41)]
+    assert (f.rule_id, f.level.value) == ("SID004", "warning")
+    assert "POST of ValidationRule whose names" in f.message and "RemoteProxy" not in f.message
+
+
+def test_each_call_of_a_helper_through_a_passed_session_counts(findings: dict[tuple[str, int], Finding]) -> None:
+    """`removeAccess(sid)` calls `deleteItems` for a remote site setting, then for a permission set:
+    the first is a prohibited write, even though the second call is the last one made."""
+    f = findings[("SiteCleanup.cls", 22)]
+    assert (f.rule_id, f.level.value) == ("SID004", "error")
+    assert "deleteMetadata of RemoteSiteSetting:" in f.message
+
+
+def test_a_queued_job_s_calls_of_a_helper_are_each_named(tmp_path: Path) -> None:
+    """The enqueuer deletes a field, the job it queues (given the same session) a permission set
+    group and a permission set, all through one helper: the message names the three types, not
+    the last call's, nor one too wide to read (`PermissionSet` read from `PermissionSetGroup`)."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+
+    code = (REPO / "fixtures/apex-mdapi-style/force-app/main/default/classes/QueuedCleanup.cls").read_text()
+    code = code.replace("'RemoteSiteSetting', 'Partner_Site'", "'PermissionSetGroup', 'Cleanup_Group'")
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/QueuedCleanup.cls": code.encode()}, namespace="ns")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    [f] = [f for f in result.findings if f.rule_id == "SID004"]
+    assert "deleteMetadata of CustomField, PermissionSet, PermissionSetGroup (Account.Cleanup_Flag__c, " \
+        "Cleanup_Access, Cleanup_Group), which is not in the package namespace" in f.message, f.message
+
+
+def test_callers_reports_keep_each_call_s_own_case() -> None:
+    """A queued job that calls the helper twice reports one value joined from both, which may be
+    too wide to read either envelope's type: beside its enqueuer's report, its own two cases are
+    kept, not the joined value (Flowdometer's uninstall helper: CustomField, PermissionSetGroup,
+    PermissionSet)."""
+    from apexlint.analyses.dataflow import SinkSite, SourceHit, _cases
+    from apexlint.analyses.values import Value
+    from apexlint.ir import Span
+
+    site = SinkSite("callout", "Http.send", "c.deleteitem", "C.cls", Span(1, 1, 1, 2), "send")
+    field, group, perms, joined = (Value(strings=frozenset({(t,)})) for t in ("CustomField", "Group", "Set", "Set*"))
+    enqueuer = SourceHit(site, "src", (), field)
+    job = SourceHit(site, "src", (), joined, cases=(group, perms))
+    assert _cases([enqueuer, job]) == (field, group, perms)
+    assert _cases([enqueuer]) == ()

@@ -167,7 +167,10 @@ class Summary:
     ret: Value = EMPTY
     param_effects: dict[int, Value] = field(default_factory=dict)
     field_effects: dict[tuple[str, str], Value] = field(default_factory=dict)
-    sinks: dict[tuple[SinkSite, str], SinkHit] = field(default_factory=dict)
+    # what the callers' arguments make reach each sink, by the call that leads there (its span in
+    # this method, and which of the callee's own values for the site it is): two calls of one
+    # helper keep what each sends (up to _SINK_VALUES a site)
+    sinks: dict[tuple[SinkSite, Span, int], SinkHit] = field(default_factory=dict)
     # the fields of the object it runs on that the values above read (as `RECEIVER` fields)
     receiver_fields: frozenset[tuple[str, str]] = frozenset()
     # what it writes to the fields of the object it runs on (field name -> value): the state a
@@ -179,6 +182,7 @@ class Summary:
 
 
 _NO_SUMMARY = Summary()  # what a method not analysed yet does, as its callers see it
+_SINK_VALUES = 4  # values a summary keeps a sink site: one per call leading there, for a few calls
 _Key = TypeVar("_Key")
 
 
@@ -610,7 +614,8 @@ class DataFlow:
 
     def report(self, site: SinkSite, value: Value) -> None:
         """A source reaches a sink in the method being analysed; reached again in the same run
-        (a second call of the same helper), with the values of both (the first path shown)."""
+        (a second call of the same helper), with the values of both (the first path shown), and
+        each as a case."""
         mine = self.reports.setdefault(self._current, {})
         # The sources of one value were reported together, so most hold the same earlier value:
         # it is compared and joined once, not once per source (a value of n sessions reaching the
@@ -630,7 +635,12 @@ class DataFlow:
                 known = joined[id(before)] = (before, before if value == before else join(before, value))
             after = known[1]
             if after is not before:
-                mine[key] = replace(mine[key], value=after)
+                # each call's own value kept too, a case (`_SINK_VALUES` at most): a value joined
+                # from two calls of a helper may be too wide to read what either writes
+                cases = mine[key].cases or (before,)
+                if len(cases) < _SINK_VALUES and not any(c is value for c in cases):
+                    cases = (*cases, value)
+                mine[key] = replace(mine[key], value=after, cases=cases)
 
     def _hits(self) -> list[SourceHit]:
         """One hit per (sink, source): the one reported where the sink is, else by the first
@@ -658,8 +668,7 @@ class DataFlow:
                 closed = [h for _, h in self._run_first(
                     [(mid, h) for mid, h in reports if not _open(h.value) or self._outside_arguments(mid)
                      or not self.graph.has_callers(mid)] or reports)]
-                hit = replace(hit, value=join_all([h.value for h in closed]),
-                              cases=tuple(h.value for h in closed) if len(closed) > 1 else ())
+                hit = replace(hit, value=join_all([h.value for h in closed]), cases=_cases(closed))
             if _open(hit.value) and not self._outside_arguments(first):
                 # an entry point's own parameters, or those of a method nothing in the package
                 # calls, are as closed as its request gets: no caller of the package says more
@@ -880,7 +889,8 @@ class _MethodRun:
         self.scope = Scope(flow.model, info)
         self.path = info.path
         self.env: dict[str, Value] = {}
-        self.sinks: dict[tuple[SinkSite, str], SinkHit] = {}
+        self.sinks: dict[tuple[SinkSite, Span, int], SinkHit] = {}
+        self._sink_keys: dict[SinkSite, list[tuple[SinkSite, Span, int]]] = {}
         self.field_effects: dict[tuple[str, str], Value] = {}
         self.changed_fields: set[tuple[str, str]] = set()
         self.returns: list[tuple[Span, Value]] = []
@@ -1149,7 +1159,26 @@ class _MethodRun:
         if v.deep_taint() and not self.over_objects(v):
             self.flow.report(site, v)
         if v.deep_params():
-            self.sinks[(site, kind)] = SinkHit(site, v)
+            self.keep_sink(site, span, 0, v)
+
+    def keep_sink(self, site: SinkSite, at: Span, nth: int, v: Value) -> None:
+        """What the method's callers give its parameters reaches `site` through the call at `at`
+        (the callee's `nth` value for the site): kept for its summary beside what the site gets
+        through the method's other calls (`deleteItems('RemoteSiteSetting', …, sid);
+        deleteItems('PermissionSet', …, sid)`: both are sent, and one value joined from both would
+        be too wide to read either's type). The same call walked again (a loop's body) replaces
+        its value: the last walk's holds every pass's. Past _SINK_VALUES calls, the last one kept
+        takes the others' values too."""
+        key = (site, at, nth)
+        if key in self.sinks:
+            self.sinks[key] = SinkHit(site, v)
+            return
+        keys = self._sink_keys.setdefault(site, [])
+        if len(keys) >= _SINK_VALUES:
+            self.sinks[keys[-1]] = SinkHit(site, join(self.sinks[keys[-1]].value, v))
+            return
+        keys.append(key)
+        self.sinks[key] = SinkHit(site, v)
 
     def over_objects(self, v: Value) -> bool:
         """Whether what reaches a sink here depends on fields of the object this method runs on,
@@ -1660,12 +1689,14 @@ class _MethodRun:
             fields = self.receiver_of(s, call, receiver, t) if s.receiver_fields else None
             result = join(result, substitute(s.ret, args, Step(self.path, call.span, f"returned by {t.label}"),
                                              fields))
+            nth: dict[SinkSite, int] = {}
             for hit in s.sinks.values():
+                nth[hit.site] = nth.get(hit.site, -1) + 1
                 v = substitute(hit.value, args, step, fields)
                 if v.deep_taint() and not self.over_objects(v):
                     self.flow.report(hit.site, v)
                 if v.deep_params():
-                    self.sinks[(hit.site, hit.site.kind)] = SinkHit(hit.site, v)
+                    self.keep_sink(hit.site, call.span, nth[hit.site], v)
             for key, eff in s.field_effects.items():
                 self.write_field(key, substitute(eff, args, step, fields))
             for i, eff in s.param_effects.items():
@@ -2464,6 +2495,15 @@ def _made_list(given: Sequence[Expr]) -> bool:
     """Whether a local is only ever given a new, empty list (`List<Row> rows = new List<Row>();`)."""
     return bool(given) and all(isinstance(v, New) and not v.args and not v.items
                                and (base_type(v.type) == "list" or v.type.endswith("[]")) for v in given)
+
+
+def _cases(hits: list[SourceHit]) -> tuple[Value, ...]:
+    """What each of several callers' reports sends, one case each, or each of a report's own
+    cases (a caller that calls the helper twice: `report`), where there is more than one: a
+    queued job's `deleteItems('PermissionSetGroup', …); deleteItems('PermissionSet', …)` beside
+    its enqueuer's own `deleteItems('CustomField', …)`."""
+    cases = tuple(c for h in hits for c in (h.cases or (h.value,)))
+    return cases if len(cases) > 1 else ()
 
 
 def _as_written(call: Call, label: str) -> str:

@@ -20,6 +20,7 @@ subscriber's) is not known, and leaves the endpoint unresolved as any unknown te
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from apexlint.analyses.values import (
     RESPONSE,
     SESSION,
     SETTING,
+    UNKNOWN,
     Shape,
     Value,
     marker_field,
@@ -276,9 +278,17 @@ def _resolve_text(shape: Shape, model: PackageModel) -> Endpoint:
 
 def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
     rest = head[len("callout:"):]
+    if not rest and len(shape) > 2 and shape[1] == UNKNOWN and _own_credential(shape[2], model):
+        # `'callout:' + namespacePrefix + 'NC'`: a prefix worked out at run time (from the class's
+        # own name) before the name of a credential the package holds: that credential
+        rest = shape[2].removeprefix("__")
+        shape = (f"callout:{rest}", *shape[3:])
+    elif rest.startswith("__") and _own_credential(rest, model):
+        rest = rest[2:]
+        shape = (f"callout:{rest}", *shape[1:])
+    text = shape_text(shape)
     end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))  # `callout:NC?q=...` too
     name, path = rest[:end], rest[end + 1:] if rest[end:end + 1] == "/" else rest[end:]
-    text = shape_text(shape)
     if not name and len(shape) > 1:  # `'callout:' + setting`: the admin names the credential
         which = "a custom setting, custom metadata or a query" if shape[1] == SETTING else _marker_origin(shape[1])
         return Endpoint("unresolved", text, why=f"the Named Credential is chosen at run time, from {which}")
@@ -291,6 +301,19 @@ def _named_credential(head: str, shape: Shape, model: PackageModel) -> Endpoint:
         return Endpoint("same-org", text, host=host, api=api_of_path("/" + path + _literal_prefix(shape[1:])),
                         named_credential=name)
     return Endpoint("external", text, host=host or target, named_credential=name)
+
+
+def _own_credential(text: str, model: PackageModel) -> bool:
+    """Whether `text`, the literal after `callout:` and a namespace prefix, names a Named Credential
+    the package holds, after the prefix's `__` (`__NC/path`) or with no `__` (`NC/path`).
+
+    A package refers to its own credential as `ns__NC` once it is installed, so code that runs in
+    its packaging org and in subscribers' orgs both writes `'callout:' + prefix + 'NC'`, the prefix
+    `ns__` or `''`. The value analysis does not weigh conditions, so it also sees `'' + '__'`: a
+    name that starts with `__`, which no API name does (they start with a letter)."""
+    rest = text.removeprefix("__")
+    end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    return end > 0 and model.named_credential_endpoint(rest[:end]) is not None
 
 
 _SALESFORCE_DOMAINS = ("salesforce.com", "force.com", "salesforce.mil", "cloudforce.com", "database.com",
@@ -384,9 +407,19 @@ _TYPE_ELEMENT = lazy(r"<(?:[A-Za-z0-9_]+:)?(?:type|metadataType)>\s*([A-Za-z][A-
 _TYPE_NAME = lazy(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 _TOOLING_TYPE = lazy(r"/tooling/sobjects/([A-Za-z0-9_]+)", re.I)
 # Tooling REST resources a POST calls without writing metadata: tests run, anonymous Apex, queries.
+# An `ApexTestQueueItem` record is a test class queued to run (what runTestsAsynchronous does; the
+# data API writes the same object): a run, not a change of the org's metadata.
 _TOOLING_NOT_WRITES = lazy(
-    r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions)\b",
+    r"/tooling/(?:runTestsSynchronous|runTestsAsynchronous|executeAnonymous|query|queryAll|search|completions"
+    r"|sobjects/ApexTestQueueItem)\b",
     re.I)
+# A Tooling composite request (`/tooling/composite`, `/batch`, `/sobjects`, `/tree`): its body
+# names the sObjects written, in each subrequest's URL or each record's attributes.
+_TOOLING_COMPOSITE = lazy(r"/tooling/composite\b", re.I)
+_SUBREQUEST_READS = lazy(
+    r'"method"\s*:\s*"GET"\s*,\s*"url"\s*:\s*"[^"]*?/tooling/sobjects/([A-Za-z0-9_]+)'
+    r'|"url"\s*:\s*"[^"]*?/tooling/sobjects/([A-Za-z0-9_]+)[^"]*"\s*,\s*"method"\s*:\s*"GET"', re.I)
+_RECORD_TYPE = lazy(r'"attributes"\s*:\s*\{\s*"type"\s*:\s*"([A-Za-z][A-Za-z0-9_]{0,79})"')
 # Anonymous Apex: the Tooling REST resource (`GET .../tooling/executeAnonymous/?anonymousBody=`),
 # and the `executeAnonymous` operation of the Apex and Tooling SOAP APIs (a port's, or an envelope's).
 ANONYMOUS_APEX_RESOURCE = lazy(r"/tooling/executeAnonymous\b", re.I)
@@ -434,7 +467,7 @@ def classify_callout(value: Value, source_id: str, model: PackageModel,
     write, types, written_op = _metadata_write(endpoints, methods, operation, body_text)
     # a raw SOAP envelope names its operation in the body; a Tooling port's, without WSDL2Apex's `_x`
     operation = written_op or operation
-    names = tuple(sorted(set(_FULL_NAME.findall(body_text)))) if write else ()
+    names = _written_names(facets.get("body", Value())) if write else ()
     if details.get("metadataTypes") or (operation and write):
         # a port call: the wrapper classes it was given, where the call is, and (through a helper
         # taking the base `Metadata`) what its callers passed
@@ -503,9 +536,28 @@ def _holds_credential(part: Value) -> bool:
     return any(_CREDENTIAL_MERGE_FIELD in _literal_text(shape).lower() for shape in part.strings)
 
 
+def _composite_types(body: str) -> set[str]:
+    """The sObjects a Tooling composite request's readable body writes: its subrequests' URLs
+    (`"url": "/services/data/v59.0/tooling/sobjects/RemoteProxy"`) but those only read (`"method":
+    "GET"`), and the records of an sObject collection (`"attributes": {"type": "RemoteProxy"}`)."""
+    named = _TOOLING_TYPE.findall(body)
+    written = Counter(t.lower() for t in named) - Counter(
+        t.lower() for m in _SUBREQUEST_READS.finditer(body) for t in m.groups() if t)
+    return {t for t in named if written[t.lower()] > 0} | set(_RECORD_TYPE.findall(body))
+
+
 def _literal_text(shape: Shape) -> str:
     """The literal pieces of a value's shape, without its markers (sessions, parameters...)."""
     return "".join(p for p in shape if not p.startswith("\x00"))
+
+
+def _written_names(body: Value) -> tuple[str, ...]:
+    """The full names a raw envelope's `<fullName>` elements give in full. One built at run time
+    (`<fullNames>` + an object's name + '.' + a field's) is not known: its literal text alone
+    (`.`) names no component."""
+    names = {n for shape in body.strings
+             for n in _FULL_NAME.findall("".join("\x00" if p.startswith("\x00") else p for p in shape))}
+    return tuple(sorted(n for n in names if "\x00" not in n))
 
 
 def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], operation: str,
@@ -529,8 +581,10 @@ def _metadata_write(endpoints: tuple[Endpoint, ...], methods: tuple[str, ...], o
                 _TOOLING_NOT_WRITES.search(e.url) for e in endpoints if e.api == "tooling"):
             # every endpoint's sObject: a helper its callers use for RemoteProxy and ApexClass
             # writes both; a POST that runs tests or anonymous Apex writes no metadata
+            composite = any(_TOOLING_COMPOSITE.search(e.url) for e in endpoints if e.api == "tooling")
             return True, tuple(sorted({t for e in endpoints if e.api == "tooling"
-                                       for t in _TOOLING_TYPE.findall(e.url)})), ""
+                                       for t in _TOOLING_TYPE.findall(e.url)}
+                                      | (_composite_types(body) if composite else set()))), ""
         if ep.api == "metadata" and any(m.lower() in _WRITE_METHODS for m in methods) and not (
                 operation.lower() in METADATA_READ_OPERATIONS or _METADATA_READ_ELEMENT.search(body)):
             # POST deployRequest: a deployment through the REST Metadata API; a SOAP envelope

@@ -272,14 +272,16 @@ def _is_entry_point(annotations: frozenset[str], modifiers: frozenset[str], kind
 
 def _writes_of_cases(joined: CalloutUse, cases: list[CalloutUse]) -> CalloutUse:
     """A helper's request, written only where one caller's own request writes metadata: the
-    types, names and operation those callers' requests write."""
+    types, names and operation those callers' requests write (the operation when they all name
+    the same one: a `deleteMetadata` helper its callers give different types)."""
     writes = [c for c in cases if c.metadata_write]
     if not writes:
         return replace(joined, metadata_write=False, metadata_types=(), full_names=())
+    operations = {c.operation for c in writes}
     return replace(joined, metadata_write=True, methods=tuple(sorted({m for c in writes for m in c.methods})),
                    metadata_types=tuple(sorted({t for c in writes for t in c.metadata_types})),
                    full_names=tuple(sorted({n for c in writes for n in c.full_names})),
-                   operation=writes[0].operation if len(writes) == 1 else joined.operation)
+                   operation=operations.pop() if len(operations) == 1 else joined.operation)
 
 
 def _short_path(path: str) -> str:

@@ -78,6 +78,12 @@ _COMMENT_TYPES = ("line_comment", "block_comment")
 _TOKEN_RULE = "SID009"  # the one rule with findings in comments: its directives may cover a comment line
 _Shared = TypeVar("_Shared", str, frozenset[str], Param)
 _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")  # of lower-cased Apex
+# A condition true only while tests run (`Test.isRunningTest()`, `== true`), or only outside them
+# (`!Test.isRunningTest()`, `== false`), as written without spaces, lower case, outer parentheses off.
+_RUNNING_TEST = r"(?:system\.)?test\.isrunningtest\(\)"
+_IN_TESTS = re.compile(rf"{_RUNNING_TEST}|{_RUNNING_TEST}==true|true=={_RUNNING_TEST}|{_RUNNING_TEST}!=false")
+_OUTSIDE_TESTS = re.compile(
+    rf"!{_RUNNING_TEST}|!\({_RUNNING_TEST}\)|{_RUNNING_TEST}==false|false=={_RUNNING_TEST}|{_RUNNING_TEST}!=true")
 
 
 def _word_at(text: bytes, word: bytes, start: int, end: int) -> int:
@@ -624,17 +630,27 @@ class _FileLowering:
         """`if … else if … else …`: its children in order, and each `else if` as one more link of
         the chain, not a level deeper (generated code maps hundreds of codes this way: past
         MAX_NESTING the rest of the chain would go unread)."""
-        while True:
-            alternative = node.child_by_field_name("alternative")
-            chained = alternative is not None and alternative.type == "if_statement"
-            for c in node.children:
-                if c.type in _STATEMENT_SKIP or (chained and c == alternative):
-                    continue
-                self.stmt(c)
-            if not chained:
-                return
-            assert alternative is not None
-            node = alternative
+        outer = rest_in_test = self._in_test
+        try:
+            while True:
+                alternative = node.child_by_field_name("alternative")
+                chained = alternative is not None and alternative.type == "if_statement"
+                test_only = self._test_only_branch(node.child_by_field_name("condition"))
+                test_branch = node.child_by_field_name("consequence") if test_only == 1 else alternative \
+                    if test_only == 2 else None
+                for c in node.children:
+                    if c.type in _STATEMENT_SKIP or (chained and c == alternative):
+                        continue
+                    self._in_test = rest_in_test or c == test_branch
+                    self.stmt(c)
+                # `if (!Test.isRunningTest()) … else if …`: the rest of the chain runs in tests only
+                rest_in_test = rest_in_test or (test_only == 2 and chained)
+                if not chained:
+                    return
+                assert alternative is not None
+                node = alternative
+        finally:
+            self._in_test = outer
 
     def local_decl(self, node: Node) -> None:
         vtype = self.type_text(node.child_by_field_name("type"))
@@ -930,7 +946,9 @@ class _FileLowering:
         if t == "ternary_expression":
             parts = [c for c in node.named_children if c.type not in ("line_comment", "block_comment", "ERROR")]
             if len(parts) >= 3:
-                return Ternary(sp, self.expr(parts[0]), self.expr(parts[1]), self.expr(parts[2]))
+                test_only = self._test_only_branch(parts[0])
+                return Ternary(sp, self.expr(parts[0]), self._branch_expr(parts[1], test_only == 1),
+                               self._branch_expr(parts[2], test_only == 2))
             return self.opaque(node, sp)
         if t == "cast_expression":
             named = node.named_children
@@ -1028,6 +1046,28 @@ class _FileLowering:
         obj: Expr | None = Super(self.span(target)) if target is not None and target.type == "super" else None
         call = Call(sp, obj, "<init>", self.args(arguments), self.short(node))
         self._stmts.append(Eval(sp, call))
+
+    def _test_only_branch(self, condition: Node | None) -> int:
+        """Which branch of a conditional runs only in tests: 1 the first (`if (Test.isRunningTest())`,
+        `Test.isRunningTest() ? fake : real`), 2 the other (`!Test.isRunningTest()`), 0 neither.
+        A session read there is test code's, as one in a test class is: it never runs in a
+        subscriber's org."""
+        if condition is None or b"isrunningtest" not in \
+                self.src.buffer[condition.start_byte:condition.end_byte].lower():
+            return 0
+        text = "".join(self.text(condition).split()).lower()
+        while text.startswith("(") and text.endswith(")"):
+            text = text[1:-1]
+        return 1 if _IN_TESTS.fullmatch(text) else 2 if _OUTSIDE_TESTS.fullmatch(text) else 0
+
+    def _branch_expr(self, node: Node, test_only: bool) -> Expr:
+        """A conditional's branch, its session reads test code's where only tests run it."""
+        outer = self._in_test
+        self._in_test = outer or test_only
+        try:
+            return self.expr(node)
+        finally:
+            self._in_test = outer
 
     def session_read(self, node: Node, sp: Span, obj: Expr | None) -> Expr:
         qualified = isinstance(obj, FieldGet)
