@@ -36,10 +36,12 @@ _MARKUP_KINDS = frozenset({FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPO
 
 
 def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str = "") -> list[FileIR]:
-    """The form of a file skipped for a line longer than `max_chars` characters (or for `why`):
-    its session mentions as sources not analysed, and its token literals; none when it has
-    neither."""
+    """The form of a file skipped for a line longer than `max_chars` characters: its session
+    mentions as sources not analysed, and its token literals; none when it has neither. Skipped
+    for `why` instead (nesting too deep to parse), the form is there either way, as a parsed
+    file's is."""
     text, lossy, _ = decode(data, rel)
+    why_given = bool(why)
     why = why or f"line {first_long_line(text, max_chars)} is longer than {max_chars:,} characters"
     if kind in (FileKind.APEX_CLASS, FileKind.APEX_TRIGGER):
         words = _APEX
@@ -61,7 +63,7 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str =
         sources.append(SourceSite(id=source_id(rel, span), kind=source_kind, path=rel, span=span,
                                   text=text[start:end], context=context, owner=owner))
     sources.extend(token_literal_sources(src, positions, owner=owner))
-    if not sources:
+    if not sources and not why_given:
         return []
     file_kind = kind if kind is not FileKind.STATIC_RESOURCE else FileKind.JAVASCRIPT
     return [FileIR(path=rel, kind=file_kind, line_count=src.line_count, sources=tuple(sources),
