@@ -214,6 +214,7 @@ class ScriptUnit:
     _apex: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _labels: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _components: dict[str, tuple[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _calls: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _hands_over: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -306,6 +307,33 @@ class ScriptUnit:
         return: an Aura bundle's script with no session of its own nor other Apex hand-over."""
         return self.aura and not self.js_sources and not self.merge_fields and not self.held and not any(
             word in self.raw for word in _APEX_HANDS_OVER_BYTES) and AURA_SESSION_ATTRIBUTE.search(self.raw) is None
+
+    @property
+    def modules_only(self) -> bool:
+        """Whether the flow follows this script only for what it passes the functions it imports
+        from components' modules: a Lightning web component with no session of its own that
+        sends, binds and exports nothing itself (`hands_over` holds by its `c/` imports alone)."""
+        return self.lwc and self.imports_components and not self.js_sources and not self.merge_fields \
+            and not self.held and not self.exports_for and MAY_REQUEST_BYTES.search(self.raw) is None \
+            and not self.binds
+
+    def apex_calls(self) -> list[int]:
+        """Where the script names an Apex method it imports (`getSid(` after `import getSid from
+        '@salesforce/apex/Ctl.getSid'`)."""
+        if self._apex is None:
+            self._apex = apex_imports(self.raw)
+        return sorted(at for local in self._apex for at in _names_at(self.raw, local.encode(), False))
+
+    def component_calls(self) -> list[int]:
+        """Where the script calls a function it imports from a component's module (`send(` after
+        `import { send } from 'c/api'`, `api.send(` after `import * as api from 'c/api'`)."""
+        if self._calls is not None:
+            return self._calls
+        if self._components is None:
+            self._components = component_imports(self.raw)
+        self._calls = sorted(at for local, (_, exported) in self._components.items()
+                             for at in _names_at(self.raw, local.encode(), exported == "*"))
+        return self._calls
 
     @property
     def calls_apex(self) -> bool:
@@ -454,6 +482,23 @@ def component_imports(raw: bytes) -> dict[str, tuple[str, str]]:
     return found
 
 
+def _names_at(raw: bytes, name: bytes, member: bool) -> list[int]:
+    """Where `name` is called (`send(`), or a member of it is (`api.send(`, with `member`): a
+    literal search, as a pattern starting with a look-behind tries every byte."""
+    found = []
+    at = raw.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or raw[at - 1:at] not in _NAME_BYTES) and _CALLED.match(raw, end) is not None \
+                and (raw[end:end + 1] == b".") == member:
+            found.append(at)
+        at = raw.find(name, end)
+    return found
+
+
+# after a name: a call of it (`send(`), or of a member of it (`api.send(`)
+_CALLED = re.compile(rb"\s*(?:\.\s*[\w$]+\s*)?\(")
+_NAME_BYTES = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
 _COMPONENT_MODULE = b"from 'c/"
 _COMPONENT_MODULE_DOUBLE = b'from "c/'
 _COMPONENT_IMPORT = re.compile(r"\bimport\s+([\w$\s,{}*]+?)\s+from\s*['\"]c/(\w+)['\"]")
