@@ -121,5 +121,5 @@ _NAME_CHARS = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGH
 # the words of the names pages keep sessions in (`token`, `sid`, `sessionId`, `accessToken`)
 _CREDENTIAL_WORDS = (b"sid", b"session", b"token")
 _QUOTES = frozenset((b"'", b'"', b"`"))
-_MOST_CANDIDATES = 64  # names to look up: a script reading more than this is followed anyway
+_MOST_CANDIDATES = 64  # names looked up at most (a hostile script may name thousands): judged by these
 _BROWSER_GLOBALS = frozenset(name.encode() for name in BROWSER_GLOBALS) | {b"this"}
