@@ -216,17 +216,13 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
     if not unit.aura_only:
         return [tree.root_node]
     found: dict[int, Node] = {fn.start_byte: fn for _, fn in aura_helper_methods(unit, tree)}
+    callbacks: list[int] = []
     pos = unit.raw.find(_AURA_CALLBACK)
     while pos >= 0:
-        node = tree.root_node.descendant_for_byte_range(pos, pos + len(_AURA_CALLBACK))
-        outermost = None
-        while node is not None:
-            if node.type in FUNCTION_TYPES:
-                outermost = node
-            node = node.parent
-        if outermost is not None:
-            found.setdefault(outermost.start_byte, outermost)
+        callbacks.append(pos)
         pos = unit.raw.find(_AURA_CALLBACK, pos + 1)
+    for fn in _outermost_functions(tree, callbacks):
+        found.setdefault(fn.start_byte, fn)
     return [found[start] for start in sorted(found)]
 
 
