@@ -289,9 +289,11 @@ def _shares_with_modules(rel: str, text: str) -> bool:
     send something (`js_flow.exported_functions`)."""
     if not rel.lower().endswith(".js") or "/lwc/" not in "/" + rel.lower():
         return False
-    if ("from 'c/" in text or 'from "c/' in text) and (any(w in text for w in APEX_HANDS_OVER) or "@api" in text):
+    data = text.encode("utf-8", "surrogateescape")
+    if ("from 'c/" in text or 'from "c/' in text) and (any(w in text for w in APEX_HANDS_OVER) or (
+            "@api" in text and LWC_SESSION_PROPERTY.search(data) is not None)):  # what a page gives it
         return True
-    return exporting_module(rel, text.encode("utf-8", "surrogateescape")) != ""
+    return exporting_module(rel, data) != ""
 
 
 def too_deep(data: bytes) -> str:

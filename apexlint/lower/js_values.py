@@ -438,7 +438,6 @@ _APEX_IMPORT = re.compile(r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/apex/
 CREDENTIAL_NAME = re.compile(r"sid|session|token|auth|bearer|cred|secret|key", re.IGNORECASE)
 
 
-
 _LABEL_MODULE = b"@salesforce/label/"
 _LABEL_IMPORT = re.compile(
     r"""\bimport\s+([\w$]+)\s+from\s*['"]@salesforce/label/([A-Za-z_]\w*)\.([A-Za-z]\w*)['"]""")
