@@ -389,9 +389,11 @@ KNOWN_MODULES = ("jsforce", "axios")
 _NAMES = "|".join(KNOWN_MODULES)
 # a module by its name, or a copy of it the package bundles: `c/axios`, `./axios`, `./lib/jsforce.min.js`
 _MODULE = rf"(?:[\w.@$-]*/)*(?P<{{}}>{_NAMES})(?:\.min)?(?:\.js)?"
+# an ES module import's names, before `from`: `import d, * as ns`, `import { a, b as c }`
+_IMPORT_CLAUSE = (r"\bimport\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\*\s*as\s+(?P<star>[\w$]+)\s*)?"
+                  r"(?:\{(?P<named>[^}]*)\}\s*)?from\s*")
 _IMPORTS = lazy(
-    r"\bimport\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\*\s*as\s+(?P<star>[\w$]+)\s*)?"
-    rf"""(?:\{{(?P<named>[^}}]*)\}}\s*)?from\s*['"]{_MODULE.format("module")}['"]"""
+    _IMPORT_CLAUSE + rf"""['"]{_MODULE.format("module")}['"]"""
     r"|\b(?:const|let|var)\s+(?:(?P<whole>[\w$]+)|\{(?P<picked>[^}]*)\})\s*=\s*"
     rf"""require\(\s*['"]{_MODULE.format("required")}['"]\s*\)""")
 
@@ -404,14 +406,23 @@ def module_names(raw: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in _IMPORTS.finditer(raw.decode("utf-8", "replace")):
         module = m.group("module") or m.group("required")
-        for whole in (m.group("default"), m.group("star"), m.group("whole")):
-            if whole:
-                out[whole] = module
-        for picked, sep in ((m.group("named"), " as "), (m.group("picked"), ":")):
-            for item in (picked or "").split(","):
-                exported, _, local = (part.strip() for part in item.partition(sep))
-                if exported:
-                    out[local or exported] = f"{module}.{exported}"
+        for local, exported in _bindings(m):
+            out[local] = module if exported in ("default", "*") else f"{module}.{exported}"
+    return out
+
+
+def _bindings(m: re.Match[str]) -> list[tuple[str, str]]:
+    """(local name, what of the module it is) for each name an import or `require` of
+    `_IMPORT_CLAUSE`'s groups binds: an export's name, "default", or "*" (the whole module)."""
+    out = [(name, how) for name, how in ((m.group("default"), "default"), (m.group("star"), "*")) if name]
+    whole = m.groupdict().get("whole")
+    if whole:
+        out.append((whole, "*"))
+    for picked, sep in ((m.group("named"), " as "), (m.groupdict().get("picked"), ":")):
+        for item in (picked or "").split(","):
+            exported, _, local = (part.strip() for part in item.partition(sep))
+            if exported:
+                out.append((local or exported, exported))
     return out
 
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
@@ -465,20 +476,8 @@ def component_imports(raw: bytes) -> dict[str, tuple[str, str]]:
     import is "default", a namespace import `import * as api from 'c/api'` is "*")."""
     if _COMPONENT_MODULE not in raw and _COMPONENT_MODULE_DOUBLE not in raw:
         return {}
-    found: dict[str, tuple[str, str]] = {}
-    for m in _COMPONENT_IMPORT.finditer(raw.decode("utf-8", "replace")):
-        clause, module = m.group(1).strip(), m.group(2)
-        if clause.startswith("*"):  # `* as api`
-            found[clause.rpartition(" ")[2]] = (module, "*")
-            continue
-        default, _, names = clause.partition("{")
-        if default.strip(" ,"):
-            found[default.strip(" ,")] = (module, "default")
-        for spec in names.rstrip("}").split(","):
-            exported, _, local = spec.strip().partition(" as ")
-            if exported.strip():
-                found[(local or exported).strip()] = (module, exported.strip())
-    return found
+    return {local: (m.group("component"), exported)
+            for m in _COMPONENT_IMPORT.finditer(raw.decode("utf-8", "replace")) for local, exported in _bindings(m)}
 
 
 def _names_at(raw: bytes, name: bytes, member: bool) -> list[int]:
@@ -500,7 +499,7 @@ _CALLED = re.compile(rb"\s*(?:\.\s*[\w$]+\s*)?\(")
 _NAME_BYTES = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
 _COMPONENT_MODULE = b"from 'c/"
 _COMPONENT_MODULE_DOUBLE = b'from "c/'
-_COMPONENT_IMPORT = re.compile(r"\bimport\s+([\w$\s,{}*]+?)\s+from\s*['\"]c/(\w+)['\"]")
+_COMPONENT_IMPORT = lazy(_IMPORT_CLAUSE + r"""['"]c/(?P<component>\w+)['"]""")
 
 
 def apex_imports(raw: bytes) -> dict[str, str]:
