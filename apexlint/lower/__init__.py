@@ -184,6 +184,7 @@ _LOWERING_WORDS = ("session", "apexlint")
 # component's method of that name made a 4.7 MB library be walked for 12 s).
 # An Aura action's callback gets what Apex returns by `response.getReturnValue()`.
 APEX_HANDS_OVER = ("@salesforce/apex/", "remoting.Manager", "$RemoteAction", "getReturnValue")
+_APEX_HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 # An Aura bundle's script reading an attribute named for a session (`component.get('v.sessionId')`):
 # what a page's Lightning Out `$Lightning.createComponent` may give it (`analyses.client`). Only
 # such names: every Aura script reads `v.recordId`, and walking each would cost for nothing.
@@ -247,8 +248,8 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         return not _mentions(text, _LOWERING_WORDS) and not (
             (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
-            and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, text) \
-            and not _shares_with_modules(job.rel, text)
+            and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, job.data) \
+            and not _shares_with_modules(job.rel, job.data)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \
@@ -256,13 +257,13 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
     return False
 
 
-def _reads_page_global(rel: str, text: str) -> bool:
+def _reads_page_global(rel: str, data: bytes) -> bool:
     """A static resource folder's script that may send what a page loading it keeps in a global
     (`fetch(url + token)`, `lower.page_globals`)."""
-    if resource_script(rel) is None or _MAY_REQUEST.search(text) is None:
+    if resource_script(rel) is None:
         return False
     from apexlint.lower.page_globals import reads_page_global
-    return reads_page_global(text.encode("utf-8", "surrogateescape"))
+    return reads_page_global(data)
 
 
 def exporting_module(path: str, data: bytes) -> str:
@@ -283,15 +284,14 @@ _EXPORTS_FUNCTION = patterns.lazy(rb"\bexport\s+(?:default\s+)?(?:async\s+)?func
                                   rb"[\w$]+\s*=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)|\bexport\s*\{")
 
 
-def _shares_with_modules(rel: str, text: str) -> bool:
+def _shares_with_modules(rel: str, data: bytes) -> bool:
     """A Lightning web component's script that passes what Apex hands it to a function of a
     component's module (`import { send } from 'c/api'`), or the module that exports it and may
     send something (`js_flow.exported_functions`)."""
     if not rel.lower().endswith(".js") or "/lwc/" not in "/" + rel.lower():
         return False
-    data = text.encode("utf-8", "surrogateescape")
-    if ("from 'c/" in text or 'from "c/' in text) and (any(w in text for w in APEX_HANDS_OVER) or (
-            "@api" in text and LWC_SESSION_PROPERTY.search(data) is not None)):  # what a page gives it
+    if (b"from 'c/" in data or b'from "c/' in data) and (any(w in data for w in _APEX_HANDS_OVER_BYTES) or (
+            b"@api" in data and LWC_SESSION_PROPERTY.search(data) is not None)):  # what a page gives it
         return True
     return exporting_module(rel, data) != ""
 

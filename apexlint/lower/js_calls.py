@@ -222,7 +222,7 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
             for s in flow.value(a).sources:
                 if s.startswith(CLIENT_VALUE):
                     flow.helper_args.add((shape.method, i, s))
-    if flow.emit and (callee := dotted(flow.cur, fn)) and (imported := flow.cur.component_import(callee)):
+    if flow.emit and shape.callee and (imported := flow.cur.component_import(shape.callee)):
         # `send(sid)` after `import { send } from 'c/api'`: the module's function gets what Apex
         # returned, or what this script was given (`client:export:other.relay:0`)
         module, function = imported

@@ -544,13 +544,14 @@ class ScriptFlow:
     # ------------------------------------------------------------------ driving
 
     def run(self) -> list[UrlUse]:
+        parts = [(unit, walked_parts(unit, tree)) for unit, tree in self.units]  # the same for both passes
         for emit in (False, True):
             self.emit = emit
             self.memo.clear()
             self._defaults_index = None
-            for unit, tree in self.units:
+            for unit, starts in parts:
                 self.cur = unit
-                for start in walked_parts(unit, tree):
+                for start in starts:
                     self.walk(start)
         return self._finish()
 
