@@ -41,8 +41,7 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str =
     for `why` instead (nesting too deep to parse), the form is there either way, as a parsed
     file's is."""
     text, lossy, _ = decode(data, rel)
-    why_given = bool(why)
-    why = why or f"line {first_long_line(text, max_chars)} is longer than {max_chars:,} characters"
+    reason = why or f"line {first_long_line(text, max_chars)} is longer than {max_chars:,} characters"
     if kind in (FileKind.APEX_CLASS, FileKind.APEX_TRIGGER):
         words = _APEX
     elif kind in _MARKUP_KINDS:
@@ -53,7 +52,7 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str =
         words = _SCRIPT
     src = SourceText(path=rel, text=text, parse_text=text, lossy=lossy)
     positions = TextPositions(text)
-    context = f"{NOT_ANALYSED} ({why})"
+    context = f"{NOT_ANALYSED} ({reason})"
     owner = component_name(rel) if kind in _MARKUP_KINDS else ""
     found = sorted((m.start(), m.end(), source_kind) for pattern, source_kind in words
                    for m in pattern.finditer(text))
@@ -63,8 +62,8 @@ def unanalysed(rel: str, kind: FileKind, data: bytes, max_chars: int, why: str =
         sources.append(SourceSite(id=source_id(rel, span), kind=source_kind, path=rel, span=span,
                                   text=text[start:end], context=context, owner=owner))
     sources.extend(token_literal_sources(src, positions, owner=owner))
-    if not sources and not why_given:
+    if not sources and not why:
         return []
     file_kind = kind if kind is not FileKind.STATIC_RESOURCE else FileKind.JAVASCRIPT
     return [FileIR(path=rel, kind=file_kind, line_count=src.line_count, sources=tuple(sources),
-                   extra={"parsed": f"no: {why}"})]
+                   extra={"parsed": f"no: {reason}"})]

@@ -66,7 +66,8 @@ def _members(*pairs: tuple[str, Json]) -> dict[str, Json]:
     return {name: value for name, value in pairs if value is not None}
 
 
-def _message(text: str | None) -> dict[str, Json] | None:
+def _text(text: str | None) -> dict[str, Json] | None:
+    """A message, or an artifact content, that is text alone (both are `{"text": …}`)."""
     return None if text is None else {"text": text}
 
 
@@ -92,7 +93,7 @@ def _artifact(path: str) -> dict[str, Json]:
 def _region(span: Span, snippet: str | None = None) -> dict[str, Json]:
     shown = scrub_snippet(snippet)
     return _members(("startLine", span.start_line), ("startColumn", span.start_col), ("endLine", span.end_line),
-                    ("endColumn", span.end_col), ("snippet", _message(shown)))
+                    ("endColumn", span.end_col), ("snippet", _text(shown)))
 
 
 def _physical(path: str, region: dict[str, Json] | None) -> dict[str, Json]:
@@ -101,7 +102,7 @@ def _physical(path: str, region: dict[str, Json] | None) -> dict[str, Json]:
 
 def _location(loc: Location, message: str | None = None, location_id: int | None = None) -> dict[str, Json]:
     text = message if message is not None else loc.label
-    return _members(("id", location_id), ("message", _message(message_text(text)) if text else None),
+    return _members(("id", location_id), ("message", _text(message_text(text)) if text else None),
                     ("physicalLocation", _physical(loc.path, _region(loc.span, loc.snippet))))
 
 
@@ -168,10 +169,10 @@ def _flow(steps: tuple[FlowStep, ...]) -> dict[str, Json]:
 
 
 def _fix(fix: Fix) -> dict[str, Json]:
-    replacements: list[Json] = [_members(("deletedRegion", _region(r.span)), ("insertedContent", _message(r.text)))
+    replacements: list[Json] = [_members(("deletedRegion", _region(r.span)), ("insertedContent", _text(r.text)))
                                 for r in fix.replacements]
     change: dict[str, Json] = {"artifactLocation": _artifact(fix.path), "replacements": replacements}
-    return _members(("artifactChanges", [change]), ("description", _message(scrub(fix.description))))
+    return _members(("artifactChanges", [change]), ("description", _text(scrub(fix.description))))
 
 
 def _links_source(f: Finding) -> bool:
@@ -192,7 +193,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Json]:
         ("ruleId", f.rule_id),
         ("ruleIndex", rule_index),
         ("level", f.level.value),
-        ("message", _message(message_text(f.message, link_to_source=_links_source(f)))),
+        ("message", _text(message_text(f.message, link_to_source=_links_source(f)))),
         ("locations", [_location(f.location)]),
         ("baselineState", f.baseline_state),
         ("codeFlows", [_flow(f.flow)] if f.flow else None),
@@ -233,7 +234,7 @@ def _notification(n: Notification) -> dict[str, Json]:
     if n.path is not None:
         region = _region(n.span) if n.span is not None else None
         locations = [{"physicalLocation": _physical(n.path, region)}]
-    return _members(("level", n.level.value), ("message", _message(message_text(n.message))),
+    return _members(("level", n.level.value), ("message", _text(message_text(n.message))),
                     ("locations", locations), ("descriptor", {"id": n.code}))
 
 
