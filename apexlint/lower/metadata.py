@@ -40,7 +40,7 @@ from apexlint.lower.js_values import ScriptMergeField, ScriptUnit
 from apexlint.lower.labels import labels_of
 from apexlint.lower.markup_comments import (
     blank_comment_dashes,
-    one_unclosed_cdata,
+    one_unclosed,
     xml_comment_ranges,
     xml_suppressions,
 )
@@ -105,7 +105,8 @@ class _MetadataLowering:
         self.positions = TextPositions(src.parse_text)
         self.comments = xml_comment_ranges(src.parse_text)
         byte_comments = [(self.positions.byte_offset(a), self.positions.byte_offset(b)) for a, b in self.comments]
-        self.tree: Tree = parse("xml", one_unclosed_cdata(blank_comment_dashes(src.buffer, byte_comments)))
+        parsed = one_unclosed(blank_comment_dashes(src.buffer, byte_comments), b"<![CDATA[", b"]]>")
+        self.tree: Tree = parse("xml", parsed)
         self.elements = read_elements(self.tree.root_node, src.buffer)
         root = self.elements[0] if self.elements else None
         self.root_name = root.name if root is not None else ""

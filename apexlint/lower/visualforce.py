@@ -44,7 +44,7 @@ from apexlint.ir import (
 )
 from apexlint.lower.javascript import find_js_sources, parse_script, script_flows
 from apexlint.lower.js_values import CREDENTIAL_NAME, ScriptMergeField, ScriptUnit
-from apexlint.lower.markup_comments import js_suppressions, markup_suppressions
+from apexlint.lower.markup_comments import js_suppressions, markup_suppressions, one_unclosed
 from apexlint.lower.text_scan import (
     component_name,
     in_ranges,
@@ -913,19 +913,8 @@ def _xml_markup(data: bytes) -> bytes:
 
 
 def _one_unclosed_comment(data: bytes) -> bytes:
-    """`data` with every `<!--` after the first that no `-->` follows (after its own dashes) made
-    spaces (each byte where it was), for the parser only. The HTML grammar runs each unclosed
-    opener to the end of the file before it gives up on it: 40,000 of them (160 KB) held a scan
-    for 88 s, in C code the file time limit cannot interrupt (AE-13). The first is kept, so the
-    page still parses as unclosed there."""
-    last = data.rfind(b"-->")
-    first = data.find(b"<!--", max(0, last - 3))
-    while first >= 0 and data.find(b"-->", first + 4) >= 0:
-        first = data.find(b"<!--", first + 1)
-    if first < 0 or data.find(b"<!--", first + 4) < 0:
-        return data
-    tail = data[first + 4:].replace(b"<!--", b"    ")
-    return data[:first + 4] + tail
+    """`data` with every unclosed `<!--` but the first made spaces (`markup_comments.one_unclosed`)."""
+    return one_unclosed(data, b"<!--", b"-->")
 
 
 def _one_unended_tag(data: bytes) -> bytes:
