@@ -171,10 +171,12 @@ def _left_for_other_scripts(ctx: CheckContext, sid: str, where: str, kept: list[
     functions = sorted({f"{k.name}()" for k in kept if k.how == "return"})
     parts = ([f"kept in {whose} global {name_some(held)}"] if held else []) + (
         [f"returned by {name_some(functions)}"] if functions else [])
-    urls = list(dict.fromkeys(url for k in kept for url in k.loads if _loaded_script(url)))
-    # the package's own static resource scripts are followed with the page's globals (AF-4)
-    followed = [_loaded_script(url) for url in urls if loaded_script(url) in ctx.model.resource_scripts]
-    loads = [_loaded_script(url) for url in urls if loaded_script(url) not in ctx.model.resource_scripts]
+    # each script as a message names it, and whether it is one of the package's static resource
+    # scripts, which are followed with the page's globals (AF-4)
+    shown = dict.fromkeys((name, loaded_script(url) in ctx.model.resource_scripts)
+                          for k in kept for url in k.loads if (name := _loaded_script(url)))
+    followed = [name for name, ours in shown if ours]
+    loads = [name for name, ours in shown if not ours]
     if page:
         others = (f"; the scripts the page loads from outside the package ({name_some(loads)}) may use it, and "
                   "apexlint cannot read them" if loads else "")
