@@ -127,6 +127,26 @@ def test_an_envelope_joined_from_lines_names_its_operation(findings: dict[tuple[
     assert "upsertMetadata of RemoteSiteSetting" in f.message
 
 
+def test_a_list_whose_items_join_the_list_itself_is_read_as_any_call(tmp_path: Path) -> None:
+    """Broken code the parser recovers from can leave a list's items holding the join of that very
+    list (found by fuzzing a truncated envelope): read as a plain call, not followed forever."""
+    classes = tmp_path / "src" / "classes"
+    classes.mkdir(parents=True)
+    (classes / "Joined.cls").write_text(
+        "public with sharing class Joined {\n"
+        "    public static void send(HttpRequest req) {\n"
+        "        List<String> lines = new List<String>{\n"
+        "            '<sessionId>{0}</sessionId>',\n"
+        "            req.setBody(String.format(String.join(lines, '\\n'),\n"
+        "                new List<String>{ UserInfo.getSessionId() }));\n"
+        "        new Http().send(req);\n"
+        "    }\n"
+        "}\n", encoding="utf-8")
+    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+    assert not [n for n in result.notifications if n.code == "internal-error"], result.notifications
+    assert result.verdicts and all(v.rule_ids for v in result.verdicts)
+
+
 def test_a_path_cut_from_a_literal_template_keeps_its_sobject(findings: dict[tuple[str, int], Finding]) -> None:
     f = findings[("ToolingPaths.cls", 15)]
     assert (f.rule_id, f.level.value) == ("SID004", "error")

@@ -911,6 +911,7 @@ class _MethodRun:
         # as set until a call into the package (which may set them) (`held_field`)
         self._field_env: dict[str, Value] = {}
         self._mutating = 0
+        self._joining: set[Span] = set()  # the `String.join` calls being evaluated (`string_join`)
         self._rows: frozenset[str] | None = None  # locals holding a record a before trigger saves
         self._unshared: frozenset[str] | None = None  # `unshared_objects`
         self._unshared_lists: dict[str, frozenset[str]] = {}  # `unshared_objects`: lists of them, their items
@@ -2192,16 +2193,22 @@ class _MethodRun:
         """`String.join(items, sep)` of a list written out in order (`new List<String>{...}`, or a
         local set to one and not changed): the items' texts with the separator between, in order,
         so that a SOAP envelope kept as a list of lines still names its operation and metadata."""
-        if len(call.args) != 2:
+        if len(call.args) != 2 or call.span in self._joining:
+            # (the list's items hold the join itself: `lines` set to a list whose items join
+            # `lines`, which a parser recovering from broken code can make; read as any call)
             return None
         items = self._listed(call.args[0])
         sep = self.eval(call.args[1])
         if items is None or len(items) > MAX_JOINED or len(sep.strings) != 1:
             return None
-        out: Value | None = None
-        for item in items:
-            value = self.eval(item)
-            out = value if out is None else concat(concat(out, sep), value)
+        self._joining.add(call.span)
+        try:
+            out: Value | None = None
+            for item in items:
+                value = self.eval(item)
+                out = value if out is None else concat(concat(out, sep), value)
+        finally:
+            self._joining.discard(call.span)
         return out if out is not None else literal("")
 
     def _listed(self, e: Expr) -> tuple[Expr, ...] | None:
