@@ -182,6 +182,19 @@ def export_parameter(module: str, function: str, index: int) -> str:
     return f"{EXPORT_PARAMETER}{module.lower()}.{function}:{index}"
 
 
+# What a function a Lightning web component's module exports returns (`export async function
+# sessionId() { return getSid(); }` in `lwc/auth/auth.js`), where a script that imports it calls
+# it (`await sessionId()` after `import { sessionId } from 'c/auth'`): `client:module:auth.sessionId`.
+# The module records what each such function returns (`FileIR.module_returns`).
+MODULE_RETURN = f"{CLIENT_VALUE}module:"
+
+
+def module_return(module: str, function: str) -> str:
+    """The stand-in of what an exported function returns: `client:module:auth.sessionId`; the
+    module (the bundle's name) in lower case, the function's name as written."""
+    return f"{MODULE_RETURN}{module.lower()}.{function}"
+
+
 # The context of a merge field in a Visualforce component that `rendered="false"` hides:
 # "not rendered (<apex:outputText rendered="false">)". No output, no use, only a source.
 NOT_RENDERED = "not rendered"
@@ -693,6 +706,9 @@ class FileIR:
     # (`send(sid)` after `import { send } from 'c/api'`): (module, function, argument index,
     # stand-in of what Apex returned or the script was given)
     module_args: tuple[tuple[str, str, int, str], ...] = ()
+    # a Lightning web component's module: what the functions it exports return that Apex handed
+    # it (`export async function sessionId() { return getSid(); }`), as (exported name, stand-in)
+    module_returns: tuple[tuple[str, str], ...] = ()
     # a Lightning component's template: the URL attributes it binds to the component's properties
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about

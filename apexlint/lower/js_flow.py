@@ -31,7 +31,10 @@ script at all for them is `page_globals.reads_page_global`).
 A function a Lightning web component's module exports (`export function send(token)` in
 `lwc/api/api.js`) has parameters that stand for what the components importing it pass there
 (`client:export:api.send:0`), and a script records what it passes the functions it imports from
-components' modules (`module_args`): the analysis joins the two, as it does an Aura helper's.
+components' modules (`module_args`): the analysis joins the two, as it does an Aura helper's. The
+other way, a module records what Apex hands its exported functions that they return
+(`module_returns`: `return getSid()`), and a call of one in a script that imports it stands for
+that (`client:module:auth.sessionId`).
 
 A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
 script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
@@ -42,9 +45,9 @@ before its assignment in the text is still seen, a function's own variables incl
 keeps what it held when the function was last left); block scopes are the function's; it does
 not follow values through the DOM, storage, events, other promises' resolved values,
 object methods called through `this` (but an Aura helper's), or other files (but the globals
-of the pages that load a static resource's script, and components' modules' exported
-functions). Unknown calls return untainted values. A sink is recorded only when a session
-value (or a stand-in) reaches it (sinks themselves are in `js_sinks`).
+of the pages that load a static resource's script, and what components' modules' exported
+functions are passed and return). Unknown calls return untainted values. A sink is recorded
+only when a session value (or a stand-in) reaches it (sinks themselves are in `js_sinks`).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from tree_sitter import Node, Tree
 from apexlint.ir import (
     BOUND_PREFIX,
     CLIENT_VALUE,
+    EXPORT_PARAMETER,
     LIGHTNING_ATTRIBUTE_OWNER,
     SessionTest,
     Span,
@@ -209,10 +213,21 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
     the outermost functions that call one and call Apex, where what Apex returns is passed on
     (`const sid = await getSid(); send(sid)`; a value another method leaves on `this`, or an
     `@wire`'s, is not followed there). Walking the whole of NPSP's such components, which call
-    their utility modules in most methods, cost a tenth of its scan."""
+    their utility modules in most methods, cost a tenth of its scan. A component that Apex hands
+    nothing is walked only in the outermost functions that call a module's function, for what it
+    returns (`ScriptUnit.module_results_only`); a module followed for what its exported functions
+    return, in those that call Apex (`ScriptUnit.returns_only`: NPSP's utility modules import an
+    Apex method or two and export dozens of functions)."""
     if unit.modules_only:
         calling = {fn.start_byte for fn in _outermost_functions(tree, unit.apex_calls())}
         return [fn for fn in _outermost_functions(tree, unit.component_calls()) if fn.start_byte in calling]
+    if unit.module_results_only:  # what a module's function returns (`await sessionId()`), where it is called
+        return _outermost_functions(tree, unit.component_calls())
+    if unit.returns_only:  # a module's exported functions calling Apex, and those passing it on to modules
+        exported = {fn.start_byte for _, fn in exported_functions(unit, tree)}
+        passing = {fn.start_byte for fn in _outermost_functions(tree, unit.component_calls())}
+        return [fn for fn in _outermost_functions(tree, unit.apex_calls())
+                if fn.start_byte in exported or fn.start_byte in passing]
     if not unit.aura_only:
         return [tree.root_node]
     found: dict[int, Node] = {fn.start_byte: fn for _, fn in aura_helper_methods(unit, tree)}
@@ -264,8 +279,10 @@ def exported_functions(unit: ScriptUnit, tree: Tree) -> list[tuple[str, Node]]:
     """The functions a Lightning web component's module exports (`export function send(token)`,
     `export const query = (token, soql) => …`, `export default function (…)`, `export { send }`),
     by the name importers use: what they pass those functions' parameters may leave by the
-    module's requests. None unless the module may send something (`ScriptUnit.exports_for`)."""
-    if not unit.exports_for:
+    module's requests, and what they return may leave by their importers'. None unless the
+    module may send something or return what Apex hands it (`ScriptUnit.exports_for`,
+    `ScriptUnit.returns_for`)."""
+    if not unit.exports_for and not unit.returns_for:
         return []
     declared: dict[str, Node] = {}
     exported: list[tuple[str, Node]] = []
@@ -468,15 +485,22 @@ class ScriptFlow:
         # what a script passes the functions it imports from components' modules: (module,
         # function, argument index, stand-in)
         self.module_args: set[tuple[str, str, int, str]] = set()
+        # a module's exported functions that may return what Apex hands it, by (unit, function
+        # node), and what they return of it: (exported name, stand-in)
+        self.exported: dict[tuple[int, int], str] = {}
+        self.module_returns: set[tuple[str, str]] = set()
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {
                     name: handed_over(frozenset({helper_parameter(method, i)}))
                     for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
-            for function, fn in exported_functions(unit, tree):  # a module's: what its importers pass
-                self.callbacks[(id(unit), fn.id)] = {
-                    name: handed_over(frozenset({export_parameter(unit.exports_for, function, i)}))
-                    for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
+            for function, fn in exported_functions(unit, tree):
+                if unit.exports_for:  # a module's parameters: what its importers pass
+                    self.callbacks[(id(unit), fn.id)] = {
+                        name: handed_over(frozenset({export_parameter(unit.exports_for, function, i)}))
+                        for i, name in enumerate(calls.parameter_names(unit, fn)) if name}
+                if unit.returns_for:
+                    self.exported[(id(unit), fn.id)] = function
             for _, fn in bundle_methods(unit, tree) if unit.aura_controller else ():
                 # an Aura controller's action `function (component, event, helper)`: the helper
                 params = calls.parameter_names(unit, fn)
@@ -582,6 +606,8 @@ class ScriptFlow:
 
     def _leave(self, action: int) -> None:
         if action == 1:
+            if self.exported and self.emit and self.returns[-1] is None:
+                self._arrow_returned(self.function_names[-1][0])
             self.returns.pop()
             self.getters.pop()
             self.function_names.pop()
@@ -642,19 +668,38 @@ class ScriptFlow:
 
     def _returned(self, node: Node) -> None:
         """A session the innermost function returns, walked as written rather than for a call:
-        the callers it has in other files get it (`returned_sessions`), if it has a name."""
+        the callers it has in other files get it (`returned_sessions`), if it has a name; and
+        what Apex handed a module's exported function, its importers (`module_returns`)."""
         inner = [c for c in node.named_children if c.type != "comment"]
         if not inner or not self._may_hand_out(inner[0]):
             return
-        sources = [s for s in self.value(inner[0]).sources if not s.startswith(CLIENT_VALUE)]
+        value = self.value(inner[0])
+        fn, function = self.function_names[-1]
+        self._module_returned(fn, value)
+        sources = [s for s in value.sources if not s.startswith(CLIENT_VALUE)]
         if not sources:
             return
-        fn, function = self.function_names[-1]
         if function is None:
             function = self._function_name(fn)
             self.function_names[-1] = (fn, function)
         for source in sources if function else ():
             self.returned.setdefault((source, function), None)
+
+    def _arrow_returned(self, fn: Node) -> None:
+        """What an exported arrow function without a block returns (`export const bearer = async
+        () => 'Bearer ' + await getSid()`), while its parameters are in scope."""
+        body = fn.child_by_field_name("body") if fn.type == "arrow_function" else None
+        if body is not None and body.type != "statement_block" and (id(self.cur), fn.id) in self.exported \
+                and self._may_hand_out(body):
+            self._module_returned(fn, self.value(body))
+
+    def _module_returned(self, fn: Node, value: JsValue) -> None:
+        """Record what Apex handed a module's exported function `fn` that it returns (`value`):
+        stand-ins for what Apex members return, or what another module's function returns."""
+        exported = self.exported.get((id(self.cur), fn.id)) if self.exported else None
+        if exported is not None:
+            self.module_returns.update((exported, s) for s in value.sources
+                                       if s.startswith(CLIENT_VALUE) and not s.startswith(EXPORT_PARAMETER))
 
     def _may_hand_out(self, node: Node) -> bool:
         """Whether a returned expression can be the session itself, not a yes/no or a length

@@ -208,6 +208,10 @@ class ScriptUnit:
     # a Lightning web component's module (`lwc/api/api.js`: "api") exporting functions that may
     # send something: their parameters stand for what its importers pass them (`ir.export_parameter`)
     exports_for: str = ""
+    # a Lightning web component's module exporting functions that may return what Apex hands it
+    # (`return getSid()`): what they return stands for that in the scripts calling them
+    # (`ir.module_return`, `lower.returning_module`)
+    returns_for: str = ""
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -312,9 +316,10 @@ class ScriptUnit:
     def modules_only(self) -> bool:
         """Whether the flow follows this script only for what it passes the functions it imports
         from components' modules: a Lightning web component with no session of its own that
-        sends, binds and exports nothing itself (`hands_over` holds by its `c/` imports alone)."""
+        sends, binds, exports and returns nothing itself (`hands_over` holds by its `c/` imports alone)."""
         return self.lwc and self.imports_components and not self.js_sources and not self.merge_fields \
-            and not self.held and not self.exports_for and MAY_REQUEST_BYTES.search(self.raw) is None \
+            and not self.held and not self.exports_for and not self.returns_for \
+            and MAY_REQUEST_BYTES.search(self.raw) is None \
             and not self.binds
 
     def apex_calls(self) -> list[int]:
@@ -340,7 +345,31 @@ class ScriptUnit:
         """Whether the script calls Apex (imported methods, remoting) or is handed its values."""
         return self._receives()
 
+    @property
+    def returns_only(self) -> bool:
+        """Whether the flow follows this module only for what its exported functions return of
+        what Apex hands them (`ScriptUnit.returns_for`), and what it passes other modules'
+        functions: it has no session of its own, and sends and binds nothing itself."""
+        return bool(self.returns_for) and not self.js_sources and not self.merge_fields and not self.held \
+            and MAY_REQUEST_BYTES.search(self.raw) is None and not self.binds
+
+    @property
+    def module_results_only(self) -> bool:
+        """Whether the flow follows this script only for what the functions it imports from
+        components' modules return (`await sessionId()` after `import { sessionId } from 'c/auth'`):
+        a Lightning web component that Apex hands nothing, with no session of its own, that exports
+        nothing but may send or bind something."""
+        return self.lwc and self.imports_components and not self._receives_from_apex() and not self.js_sources \
+            and not self.merge_fields and not self.held and not self.exports_for and not self.returns_for \
+            and self._receives()
+
     def _receives(self) -> bool:
+        if self._receives_from_apex():
+            return True
+        # what the functions it imports from components' modules return (`await sessionId()`)
+        return self.lwc and self.imports_components and (MAY_REQUEST_BYTES.search(self.raw) is not None or self.binds)
+
+    def _receives_from_apex(self) -> bool:
         if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES):
             return True
         if self.aura and (_AURA_RETURN in self.raw or AURA_SESSION_ATTRIBUTE.search(self.raw) is not None):

@@ -238,6 +238,9 @@ class PackageModel:
     # script, the module as it writes it) -> the stand-ins it passes there (`send(sid)` after
     # `import { send } from 'c/api'`)
     module_args: dict[tuple[str, str, int], dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+    # (a component module's name in lower case, an exported function) -> the module's script ->
+    # the stand-ins of what Apex handed it that the function returns (`return getSid()`)
+    module_returns: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
     # an Aura bundle's folder -> the component its markup extends, `ns:name` lower case ("c:base")
     aura_extends: dict[str, str] = field(default_factory=dict)
     # an Aura bundle's folder -> the names of its helper's methods
@@ -300,6 +303,9 @@ class PackageModel:
             for module, function, index, stand_in in f.module_args:  # by the calling script
                 model.module_args.setdefault((module.lower(), function, index), {}).setdefault(
                     (f.path, module), set()).add(stand_in)
+            for function, stand_in in f.module_returns:  # by the module's script
+                module = f.path.rpartition("/")[0].rpartition("/")[2].lower()
+                model.module_returns.setdefault((module, function), {}).setdefault(f.path, set()).add(stand_in)
             if f.kind is FileKind.JAVASCRIPT and (script := resource_script(f.path)) is not None:
                 model.resource_scripts.add(script)
             for method, index, stand_in in f.aura_helper_args:
