@@ -120,6 +120,26 @@ def client_value(way: str, name: str) -> str:
     return f"{CLIENT_VALUE}{way}:{name.lower()}"
 
 
+# The response of a script's request of a package page (`fetch('/apex/ApiSession')`), read as the
+# page's output: `client:page:<page as the URL names it, lower case>:<how the script read it>`
+# (`client:page:apisession:fetch`). The browser sends the user's cookies, so the page renders the
+# session into it as it would for Apex's `getContent()` (SPEC's "Visualforce session trick"): the
+# analysis puts in its place the session merge fields of the page's output (`apexlint.analyses.
+# client`), and drops uses of a page that renders none, or that is not the package's.
+PAGE_RESPONSE = f"{CLIENT_VALUE}page:"
+
+
+def page_response(page: str, how: str) -> str:
+    """The stand-in of what a script's request (`how`: "fetch", "$.get"...) of `/apex/<page>` gets."""
+    return f"{PAGE_RESPONSE}{page.lower()}:{how}"
+
+
+def page_response_parts(stand_in: str) -> tuple[str, str]:
+    """The page (lower case, as the URL names it) and the request of a `page_response` stand-in."""
+    page, _, how = stand_in[len(PAGE_RESPONSE):].partition(":")
+    return page, how
+
+
 # A file inside a zipped static resource: "staticresources/lib.resource!/js/app.js".
 MEMBER_SEPARATOR = "!/"
 
@@ -693,6 +713,10 @@ class FileIR:
     # (`send(sid)` after `import { send } from 'c/api'`): (module, function, argument index,
     # stand-in of what Apex returned or the script was given)
     module_args: tuple[tuple[str, str, int, str], ...] = ()
+    # what a Lightning web component passes the Apex methods it imports (`relay({apiSessionId: sid})`
+    # after `import relay from '@salesforce/apex/Relay.relay'`): (`[ns.]class.method`, parameter,
+    # stand-in of a package page's response), lower case but the stand-in's request
+    apex_args: tuple[tuple[str, str, str], ...] = ()
     # a Lightning component's template: the URL attributes it binds to the component's properties
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about

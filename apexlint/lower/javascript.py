@@ -65,8 +65,9 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     held: list[tuple[str, str]] = []
     returned: list[tuple[str, str]] = []
     module_args: set[tuple[str, str, int, str]] = set()
+    apex_args: set[tuple[str, str, str]] = set()
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
-                        held=held, returned=returned, module_args=module_args) \
+                        held=held, returned=returned, module_args=module_args, apex_args=apex_args) \
         if sources or unit.hands_over or unit.aura_helper or unit.exports_for \
         or (unit.page_globals and reads_page_global(unit.raw)) else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
@@ -86,6 +87,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         url_uses=tuple(uses),
         aura_helper_args=tuple(sorted(helper_args)),
         module_args=tuple(sorted(module_args)),
+        apex_args=tuple(sorted(apex_args)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
         session_globals=kept,
@@ -121,7 +123,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  lightning_args: dict[tuple[str, str], set[str]] | None = None,
                  held: list[tuple[str, str]] | None = None,
                  returned: list[tuple[str, str]] | None = None,
-                 module_args: set[tuple[str, str, int, str]] | None = None) -> list[UrlUse]:
+                 module_args: set[tuple[str, str, int, str]] | None = None,
+                 apex_args: set[tuple[str, str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
@@ -130,7 +133,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
     `held` the sessions the scripts keep in the page's globals (source, name), `returned` those
     a named function of theirs returns (source, function), `module_args` what they pass the
-    functions they import from components' modules (module, function, argument, stand-in)."""
+    functions they import from components' modules (module, function, argument, stand-in),
+    `apex_args` what they pass the Apex methods they import (method, parameter, stand-in)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -142,6 +146,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         helper_args.update(flow.helper_args)
     if module_args is not None:
         module_args.update(flow.module_args)
+    if apex_args is not None:
+        apex_args.update(flow.apex_args)
     if tested is not None:
         tested.extend(flow.session_tests())
     if unfollowed is not None:
