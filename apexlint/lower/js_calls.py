@@ -72,6 +72,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     inner = unwrap_function(fn)
     if inner is not None:
         return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+    if shape.callee == _AWAIT and len(args) == 1:
+        # `await (await fetch(url)).json()`: the grammar reads `await (…)` as a call of a function
+        # named `await` (a name outside async functions); in one it awaits what is in parentheses
+        return flow.value(args[0])
     if shape.callee in AURA_EVENT_GETTERS and len(args) == 1 and flow.value(args[0]).text == AURA_NAVIGATE_EVENT:
         return JsValue(kind=AURA_NAVIGATE_KIND)  # the event that navigates to its `url` (`js_sinks`)
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
@@ -161,6 +165,7 @@ def page_read(flow: ScriptFlow, fn: Node | None, shape: CallShape, args: list[No
     return invoke(flow, flow.cur, callback, [received]) if callback is not None else None
 
 
+_AWAIT = "await"
 # Propagating calls whose result has text of its own: JSON's, or the object JSON text makes
 _NEW_TEXT = frozenset({"JSON.stringify", "JSON.parse"})
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
