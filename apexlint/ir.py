@@ -714,8 +714,10 @@ class FileIR:
     # stand-in of what Apex returned or the script was given)
     module_args: tuple[tuple[str, str, int, str], ...] = ()
     # what a Lightning web component passes the Apex methods it imports (`relay({apiSessionId: sid})`
-    # after `import relay from '@salesforce/apex/Relay.relay'`): (`[ns.]class.method`, parameter,
-    # stand-in of a package page's response), lower case but the stand-in's request
+    # after `import relay from '@salesforce/apex/Relay.relay'`), or an Aura script an action of its
+    # bundle's controller (`action.setParams({apiSessionId: sid})`, the method as `client:aura:relay`):
+    # (`[ns.]class.method`, parameter, stand-in of a package page's response), lower case but the
+    # stand-in's request
     apex_args: tuple[tuple[str, str, str], ...] = ()
     # a Lightning component's template: the URL attributes it binds to the component's properties
     template_bindings: tuple[TemplateBinding, ...] = ()

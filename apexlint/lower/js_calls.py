@@ -161,11 +161,15 @@ def page_read(flow: ScriptFlow, fn: Node | None, shape: CallShape, args: list[No
         return None
     if shape.method in _BODY_READS:
         return handed_over(frozenset(s for s in received.sources if s.startswith(PAGE_RESPONSE)))
-    callback = args[0] if args and args[0].type in FUNCTION_TYPES else None
+    first = (_unwrapped_callback(args[0]) if flow.cur.aura else args[0]) if args else None
+    callback = first if first is not None and first.type in FUNCTION_TYPES else None
     return invoke(flow, flow.cur, callback, [received]) if callback is not None else None
 
 
 _AWAIT = "await"
+_AURA_PARAMS = "setParams"  # an Aura action's arguments, by parameter name
+_AURA_ACTION_VALUE = client_value("aura", "")  # `client:aura:<method>`, an action of the bundle's controller
+_JQUERY_SUCCESS = "success"  # `$.ajax` settings: the callback given the response's body
 # Propagating calls whose result has text of its own: JSON's, or the object JSON text makes
 _NEW_TEXT = frozenset({"JSON.stringify", "JSON.parse"})
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
@@ -264,14 +268,17 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
         # jQuery's `$.get('/apex/ApiSession').done(data => ...)`
         given = flow.value(fn.child_by_field_name("object"))
         handed = frozenset(s for s in given.sources if s.startswith(CLIENT_VALUE))
-        if shape.method == "setCallback":  # `$A.getCallback(function (response) {...})` wraps it too
+        if flow.cur.aura:  # `$A.getCallback(function (response) {...})` wraps it too
             args = [_unwrapped_callback(a) for a in args]
         elif shape.method == "done" and not any(s.startswith(PAGE_RESPONSE) for s in handed):
             handed = frozenset()
-    elif flow.cur.requests_page and shape.is_jquery and shape.method in JQUERY_SHORTHANDS and len(args) >= 2:
-        # `$.get('/apex/ApiSession', function (data) {...})`: the callback is given the page's output
+    elif flow.cur.requests_page and shape.is_jquery and shape.method in (JQUERY_AJAX, *JQUERY_SHORTHANDS) and args:
+        # `$.get('/apex/ApiSession', function (data) {...})`, `$.ajax({url: '/apex/ApiSession',
+        # success: function (data) {...}})`: the callback is given the page's output
         given = page_read(flow, fn, shape, args) or UNKNOWN
         handed = frozenset(s for s in given.sources if s.startswith(PAGE_RESPONSE))
+        if handed and shape.method == JQUERY_AJAX:
+            args = _setting(flow.cur, args[0], _JQUERY_SUCCESS)
     elif shape.method == "invokeAction" and args:
         action = remote_action(flow.value(args[0]).text)
         handed = frozenset({client_value("remote", action)}) if action else frozenset()
@@ -297,6 +304,11 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
                 if s.startswith(CLIENT_VALUE):
                     flow.module_args.add((module, function, i, s))
     apex = flow.cur.apex_method(shape.callee) if flow.emit and flow.cur.requests_page and shape.callee else None
+    if flow.emit and flow.cur.requests_page and flow.cur.aura and shape.method == _AURA_PARAMS and fn is not None:
+        # `action.setParams({apiSessionId: data.sid})` of `component.get('c.relay')`: the bundle's
+        # controller's method, as the package finds it (`PackageModel`), named by the action's stand-in
+        received = flow.value(fn.child_by_field_name("object")).sources
+        apex = next((s for s in sorted(received) if s.startswith(_AURA_ACTION_VALUE)), None)
     if apex is not None and args:
         # `relay({apiSessionId: data.sid})` after `import relay from '@salesforce/apex/Relay.relay'`:
         # the page's response the script passes the Apex method, by the parameter its key names
@@ -326,6 +338,15 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
         pattern = _first_parameter(callback)
         if pattern is not None and pattern.type in ("array_pattern", "object_pattern"):
             flow.callbacks[(id(flow.cur), callback.id)] = dict(flow.pattern_values(pattern, given))
+
+
+def _setting(unit: ScriptUnit, settings: Node, key: str) -> list[Node]:
+    """The value written for `key` in an object literal of settings (`{success: function …}`)."""
+    if settings.type != "object":
+        return []
+    return [value for pair in settings.named_children if pair.type == "pair"
+            and (name := pair.child_by_field_name("key")) is not None and unit.text(name).strip("'\"") == key
+            and (value := pair.child_by_field_name("value")) is not None]
 
 
 def _first_parameter(fn: Node) -> Node | None:

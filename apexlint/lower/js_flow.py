@@ -33,6 +33,14 @@ A function a Lightning web component's module exports (`export function send(tok
 (`client:export:api.send:0`), and a script records what it passes the functions it imports from
 components' modules (`module_args`): the analysis joins the two, as it does an Aura helper's.
 
+A script that requests a package page and reads the response (`fetch('/apex/ApiSession')`, `$.get`,
+`$.ajax`, `axios`, an `XMLHttpRequest`'s `responseText`: `ScriptUnit.requests_page`) holds what the
+page renders, as Apex's `getContent()` would: a stand-in (`ir.page_response`) followed through
+`res.text()`, `res.json()`, `.then` / `.done` callbacks (what they return too), `JSON.parse` and
+properties named like a credential (`data.sid`), which the analysis replaces with the page's session
+merge fields. What such a script passes an Apex method it imports, an Aura action or a remote action
+is recorded by parameter (`FileIR.apex_args`, `PageIR.remoted_args`): the Apex is followed with it.
+
 A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
 script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
 (`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.

@@ -37,6 +37,7 @@ from apexlint.ir import (
     TriggerIR,
     UnfollowedCall,
     UrlUse,
+    client_value,
     field_assignments,
     initialiser_method,
     page_response_parts,
@@ -203,6 +204,7 @@ def resolve_type(classes: Container[str], namespace: str, name: str, context: st
     return None
 
 
+_AURA_ACTION = client_value("aura", "")  # an Aura script's action of its bundle's controller: `client:aura:relay`
 # How a path's first step says a script got a session out of a package page it requested
 # (`PackageModel.page_response_sessions`): "rendered by Visualforce page ApiSession, read by ..."
 PAGE_READ = "rendered by Visualforce page "
@@ -269,6 +271,8 @@ class PackageModel:
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
     _emitting: dict[str, tuple[PageIR, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # the rendered session merge fields of each file that has one (`page_response_sessions`)
+    _rendered: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
     bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
         default=None, repr=False, compare=False)
@@ -439,6 +443,8 @@ class PackageModel:
                         found.setdefault(info.id, set()).update((index, s, how) for s, how in sessions.items())
         for script, action, parameter, stand_in in self.apex_args:
             owner, _, name = action.rpartition(".")
+            if action.startswith(_AURA_ACTION):  # an Aura action: of the controller the bundle names
+                owner, name = self.aura_controllers.get(script.rpartition("/")[0], ""), action[len(_AURA_ACTION):]
             cls = self.resolve_class(owner) if owner else None
             sessions = self.page_response_sessions(stand_in, script) if cls is not None else {}
             for info in self.by_class.get(cls, {}).get(name, []) if sessions and cls is not None else ():
@@ -460,10 +466,13 @@ class PackageModel:
         page = self.page_named(name)
         if page is None:
             return {}
-        views = {view.path for view in self.emitting_views(page)}
+        if self._rendered is None:
+            self._rendered = {}
+            for s in sorted(self.sources.values(), key=lambda s: s.id):
+                if s.kind is SourceKind.MERGE_FIELD and not s.context.startswith(NOT_RENDERED):
+                    self._rendered.setdefault(s.path, []).append(s.id)
         label = f"{PAGE_READ}{page.display}, read by {PurePosixPath(script).name} with {how}"
-        return {s.id: label for s in sorted(self.sources.values(), key=lambda s: s.id) if s.path in views
-                and s.kind is SourceKind.MERGE_FIELD and not s.context.startswith(NOT_RENDERED)}
+        return {sid: label for view in self.emitting_views(page) for sid in self._rendered.get(view.path, ())}
 
     def _drop_shadowed_sources(self) -> None:
         """A package class named UserInfo shadows System.UserInfo for unqualified calls; so does
