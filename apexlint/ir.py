@@ -120,6 +120,26 @@ def client_value(way: str, name: str) -> str:
     return f"{CLIENT_VALUE}{way}:{name.lower()}"
 
 
+# The response of a script's request of a package page (`fetch('/apex/ApiSession')`), read as the
+# page's output: `client:page:<page as the URL names it, lower case>:<how the script read it>`
+# (`client:page:apisession:fetch`). The browser sends the user's cookies, so the page renders the
+# session into it as it would for Apex's `getContent()` (SPEC's "Visualforce session trick"): the
+# analysis puts in its place the session merge fields of the page's output (`apexlint.analyses.
+# client`), and drops uses of a page that renders none, or that is not the package's.
+PAGE_RESPONSE = f"{CLIENT_VALUE}page:"
+
+
+def page_response(page: str, how: str) -> str:
+    """The stand-in of what a script's request (`how`: "fetch", "$.get"...) of `/apex/<page>` gets."""
+    return f"{PAGE_RESPONSE}{page.lower()}:{how}"
+
+
+def page_response_parts(stand_in: str) -> tuple[str, str]:
+    """The page (lower case, as the URL names it) and the request of a `page_response` stand-in."""
+    page, _, how = stand_in[len(PAGE_RESPONSE):].partition(":")
+    return page, how
+
+
 # A file inside a zipped static resource: "staticresources/lib.resource!/js/app.js".
 MEMBER_SEPARATOR = "!/"
 
@@ -709,6 +729,12 @@ class FileIR:
     # a Lightning web component's module: what the functions it exports return that Apex handed
     # it (`export async function sessionId() { return getSid(); }`), as (exported name, stand-in)
     module_returns: tuple[tuple[str, str], ...] = ()
+    # what a Lightning web component passes the Apex methods it imports (`relay({apiSessionId: sid})`
+    # after `import relay from '@salesforce/apex/Relay.relay'`), or an Aura script an action of its
+    # bundle's controller (`action.setParams({apiSessionId: sid})`, the method as `client:aura:relay`):
+    # (`[ns.]class.method`, parameter, stand-in of a package page's response), lower case but the
+    # stand-in's request
+    apex_args: tuple[tuple[str, str, str], ...] = ()
     # a Lightning component's template: the URL attributes it binds to the component's properties
     template_bindings: tuple[TemplateBinding, ...] = ()
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about

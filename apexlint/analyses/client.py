@@ -9,8 +9,9 @@ helper's method, stands for what the bundle's controller passes there; `client:g
 global a static resource's script reads, for what the pages that load the script keep in it;
 `client:export:api.send:0`, a parameter of a function a component's module exports, for what the
 scripts importing it pass there; `client:module:auth.sessionId`, what such a function returns where
-a script calls it, for what Apex handed the module there) and records the requests it reaches
-apart from those sessions it knows itself.
+a script calls it, for what Apex handed the module there; `client:page:apisession:fetch`, the
+response of a request of a package page, for the sessions that page renders) and records the
+requests it reaches apart from those sessions it knows itself.
 
 The data flow reports every session an Apex member returns to client code (a "client" hit, which
 SID008 reports). Here each script use of a stand-in becomes a use of those sessions, saying how
@@ -36,6 +37,7 @@ from apexlint.ir import (
     HELPER_PARAMETER,
     LIGHTNING_ATTRIBUTE_OWNER,
     MODULE_RETURN,
+    PAGE_RESPONSE,
     UrlUse,
     loaded_script,
     resource_script,
@@ -88,6 +90,11 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
             out.append(replace(use, sources=own))
         found: dict[str, str] = {}
         for stand_in, through, bundle in _passed_on(model, use.path, stand_ins):
+            if stand_in.startswith(PAGE_RESPONSE):  # what a package page renders into the script's request of it
+                script = use.path if not through else bundle
+                for sid, label in model.page_response_sessions(stand_in, script).items():
+                    found.setdefault(sid, label + through)
+                continue
             for member in _meant(model, use.path, stand_in, bundle):
                 sessions = handed.get(member)
                 if sessions:

@@ -998,9 +998,9 @@ class _MethodRun:
         if not remoted:
             return
         args = [EMPTY] * len(self.info.method.params)
-        for index, sid in remoted:
+        for index, sid, how in remoted:
             src = self.model.sources[sid]
-            step = Step(src.path, src.span, f"passed by JavaScript remoting to {self.info.label}")
+            step = Step(src.path, src.span, f"{how} {self.info.label}")
             args[index] = join(args[index], Value(taint={sid: (step,)}, strings=frozenset({(SESSION,)})))
         self.report_instantiated(args)
         for key, eff in list(self.field_effects.items()):

@@ -32,7 +32,7 @@ from apexlint.catalogue import RuleMeta
 from apexlint.findings import Finding, Fix, FlowStep, Level, Location
 from apexlint.ir import CANVAS_PREFIX, DEFAULTS_PREFIX, SourceKind, SourceSite, Span, UrlUse
 from apexlint.lower.js_values import UNKNOWN_TEXT
-from apexlint.model.package import PackageModel
+from apexlint.model.package import PAGE_READ, PackageModel
 from apexlint.records import frozen
 
 SOURCE_LABELS = {
@@ -199,6 +199,19 @@ class CheckContext:
         if s.kind == SourceKind.MERGE_FIELD:
             what = s.text
         return f"session ID from {what} at {_short_path(s.path)}:{s.span.start_line}"
+
+    def describe_hit(self, hit: SourceHit) -> str:
+        """`describe_source`, with how a script got the session where it read it out of a package
+        page it requested and passed it to Apex (the path's first step): "session ID from
+        {!$Api.Session_ID} at ApiSession.page:1, rendered by Visualforce page ApiSession, read by
+        sender.js with fetch, passed to Relay.relay,"."""
+        return self.describe_path(hit.source_id, hit.trace)
+
+    def describe_path(self, source_id: str, trace: Sequence[Step]) -> str:
+        """`describe_hit` of a session and its path."""
+        what = self.describe_source(source_id)
+        first = trace[0].message if trace else ""
+        return f"{what}, {first}," if first.startswith(PAGE_READ) else what
 
     def describe_use(self, use: UrlUse, sources: Sequence[str]) -> str:
         """The sessions a page's or script's request carries, and how the script got them from

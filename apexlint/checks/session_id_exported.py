@@ -27,7 +27,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         elsewhere = [ep for ep in use.endpoints if ep.scope != "same-org"]
         for ep in elsewhere[:1]:
             where = " and ".join(use.parts)
-            message = f"{ctx.describe_source(hit.source_id)} is sent in the {where} {_destination(ep)}"
+            message = f"{ctx.describe_hit(hit)} is sent in the {where} {_destination(ep)}"
             others: list[Endpoint] = []
             for e in elsewhere[1:]:
                 if not any(_same_destination(e, shown) for shown in (ep, *others)):
@@ -73,7 +73,7 @@ def _redirected(ctx: CheckContext) -> Iterator[Verdict]:
         if not elsewhere:
             continue
         ep = elsewhere[0]
-        message = (f"{ctx.describe_source(hit.source_id)} is sent by a PageReference redirect "
+        message = (f"{ctx.describe_hit(hit)} is sent by a PageReference redirect "
                    f"{_url_destination(ep)}{ctx.uncalled_note(hit.site.method_id)}")
         loc = Location(hit.site.path, hit.site.span, label=f"sent to {ep.url}")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,
@@ -86,7 +86,7 @@ def _mailed(ctx: CheckContext) -> Iterator[Verdict]:
     """An e-mail Apex sends with the session in its body, subject or an attachment: it reaches
     each recipient's mailbox, outside Salesforce, whoever the recipients are."""
     for hit in ctx.hits("email"):
-        message = (f"{ctx.describe_source(hit.source_id)} is sent by e-mail ({hit.site.api}): every recipient's "
+        message = (f"{ctx.describe_hit(hit)} is sent by e-mail ({hit.site.api}): every recipient's "
                    "mailbox, outside Salesforce, receives the session ID" + ctx.uncalled_note(hit.site.method_id))
         loc = Location(hit.site.path, hit.site.span, label="sent by e-mail")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,

@@ -20,7 +20,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("url"):
         urls = sorted({ep.url for ep in resolve_endpoints(hit.value, ctx.model)}) if hit.value.strings else []
         where = f"the URL {' or '.join(urls)}" if urls and len(urls) <= 3 else "a URL"
-        message = f"{ctx.describe_source(hit.source_id)} is put into {where} by {hit.site.api}"
+        message = f"{ctx.describe_hit(hit)} is put into {where} by {hit.site.api}"
         message += ctx.uncalled_note(hit.site.method_id)
         yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
                        message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
@@ -29,7 +29,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         if not use.in_url:
             continue
         url = " or ".join(e.url for e in use.endpoints)
-        message = f"{ctx.describe_source(hit.source_id)} is put into the URL of a callout to {url}"
+        message = f"{ctx.describe_hit(hit)} is put into the URL of a callout to {url}"
         yield _verdict(ctx, hit.source_id, Location(hit.site.path, hit.site.span, label="session in URL"),
                        message, hit.site.text, hit.site.method_id, hit.trace, hit.site.api)
     for page_use in ctx.url_uses():

@@ -25,7 +25,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         verb = WHAT[hit.site.kind]
         if hit.site.api.endswith("message"):
             verb = "put into an exception message by"
-        message = f"{ctx.describe_source(hit.source_id)} is {verb} {hit.site.api}"
+        message = f"{ctx.describe_hit(hit)} is {verb} {hit.site.api}"
         message += ctx.uncalled_note(hit.site.method_id)
         loc = Location(hit.site.path, hit.site.span, label=f"{verb.split(',')[0].split(' by')[0]} here")
         yield Verdict(ctx.finding(RULE_ID, message, loc, source_id=hit.source_id, trace=hit.trace,

@@ -24,7 +24,7 @@ RULE_ID = "SID004"
 def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("callout", "soap-callout"):
         use = ctx.callout_use(hit)
-        judged = _judged(ctx, use, ctx.describe_source(hit.source_id))
+        judged = _judged(ctx, use, ctx.describe_hit(hit))
         if judged is None:
             continue
         level, message, api_name, op = judged

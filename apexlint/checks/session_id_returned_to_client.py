@@ -23,7 +23,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
     for hit in ctx.hits("client"):
         info = ctx.model.methods[hit.site.method_id]
         prop = dict(hit.site.detail).get("property")
-        session = ctx.describe_source(hit.source_id)
+        session = ctx.describe_hit(hit)
         if prop:  # an action sets a property the page renders (`jsonData {get; set;}`)
             message = f"{session} is exposed to client code: {info.label} sets property {prop} ({hit.site.api})"
         else:

@@ -15,6 +15,7 @@ from apexlint.checks.context import CheckContext, Verdict, name_some
 from apexlint.findings import Location
 from apexlint.ir import SessionTest
 from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
+from apexlint.model.package import PAGE_READ
 
 RULE_ID = "SID010"
 UI_SINKS = ("sforce.connection", "cometd")
@@ -68,6 +69,8 @@ def supported_uses(ctx: CheckContext, source_id: str) -> list[tuple[Location, st
                 what += f" ({describe_labels(ep)})"
         else:
             continue
+        if u.via.startswith(PAGE_READ):  # how the script got it out of a package page
+            what += f" ({u.via})"
         uses.append((Location(u.path, u.span, label="supported use"), what, "", (), _confidence(ep)))
     return uses
 
@@ -96,7 +99,7 @@ def check(ctx: CheckContext) -> Iterator[Verdict]:
         loc, what, method, trace, _ = uses[0]
         # medium where any use's host is only a label's packaged default (`supported_uses`)
         confidence = "medium" if any(u[4] == "medium" for u in uses) else "high"
-        message = f"{ctx.describe_source(sid)} is used for {what}: a supported use"
+        message = f"{ctx.describe_path(sid, trace)} is used for {what}: a supported use"
         others = sorted({(u[0].path, u[0].span.start_line) for u in uses[1:]} - {(loc.path, loc.span.start_line)})
         if others:
             message += f", as are its uses at {name_some([f'{PurePosixPath(p).name}:{n}' for p, n in others])}"

@@ -211,6 +211,19 @@ MAY_REQUEST = (
     r"|\.submit\s*\(|WebSocket|EventSource|Image\s*\(|console\.|localStorage|sessionStorage|cookie"
 )
 MAY_REQUEST_BYTES = patterns.lazy(MAY_REQUEST.encode())
+# A script requesting a page of the package and reading the response (`fetch('/apex/ApiSession')`,
+# `$.get('/apex/' + 'ApiSession')`, `xhr.open('GET', '/apex/ApiSession')`): the page may render
+# the session into it, which the script then holds (`ir.PAGE_RESPONSE`). A literal search for the
+# path first: most scripts never name one.
+_PAGE_PATH = b"/apex/"
+_READS_RESPONSE = patterns.lazy(rb"\bfetch\s*\(|XMLHttpRequest|\.(?:ajax|get|getJSON|post)\s*\(|\baxios\b")
+
+
+def requests_page(raw: bytes) -> bool:
+    """Whether a script may request a Visualforce page and read what it renders."""
+    return _PAGE_PATH in raw and _READS_RESPONSE.search(raw) is not None
+
+
 _MAY_REQUEST = patterns.lazy(MAY_REQUEST)
 # An Aura controller's action hands its helper something (`helper.push(component, sid)`): the
 # helper (`<Bundle>Helper.js`) may send it, so such a controller is walked for what it passes.
@@ -249,7 +262,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
             (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
             and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, job.data) \
-            and not _shares_with_modules(job.rel, job.data)
+            and not _shares_with_modules(job.rel, job.data) and not requests_page(job.data)
     if job.kind == FileKind.METADATA:
         from apexlint.lower.metadata import ENDPOINT_TYPES
         return bool(job.metadata_type) and job.metadata_type not in ENDPOINT_TYPES and \

@@ -67,8 +67,10 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     returned: list[tuple[str, str]] = []
     module_args: set[tuple[str, str, int, str]] = set()
     module_returns: set[tuple[str, str]] = set()
+    apex_args: set[tuple[str, str, str]] = set()
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
-                        held=held, returned=returned, module_args=module_args, module_returns=module_returns) \
+                        held=held, returned=returned, module_args=module_args, module_returns=module_returns,
+                        apex_args=apex_args) \
         if sources or unit.hands_over or unit.aura_helper or unit.exports_for or unit.returns_for \
         or (unit.page_globals and reads_page_global(unit.raw)) else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
@@ -89,6 +91,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         aura_helper_args=tuple(sorted(helper_args)),
         module_args=tuple(sorted(module_args)),
         module_returns=tuple(sorted(module_returns)),
+        apex_args=tuple(sorted(apex_args)),
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
         session_globals=kept,
@@ -125,7 +128,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  held: list[tuple[str, str]] | None = None,
                  returned: list[tuple[str, str]] | None = None,
                  module_args: set[tuple[str, str, int, str]] | None = None,
-                 module_returns: set[tuple[str, str]] | None = None) -> list[UrlUse]:
+                 module_returns: set[tuple[str, str]] | None = None,
+                 apex_args: set[tuple[str, str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
@@ -134,8 +138,9 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     `lightning_args` the sessions given to a component Lightning Out makes (component, attribute),
     `held` the sessions the scripts keep in the page's globals (source, name), `returned` those
     a named function of theirs returns (source, function), `module_args` what they pass the
-    functions they import from components' modules (module, function, argument, stand-in), and
+    functions they import from components' modules (module, function, argument, stand-in),
     `module_returns` what a module's exported functions return that Apex handed it (function,
+    stand-in), and `apex_args` what they pass the Apex methods they import (method, parameter,
     stand-in)."""
     if not units:
         return []
@@ -150,6 +155,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         module_args.update(flow.module_args)
     if module_returns is not None:
         module_returns.update(flow.module_returns)
+    if apex_args is not None:
+        apex_args.update(flow.apex_args)
     if tested is not None:
         tested.extend(flow.session_tests())
     if unfollowed is not None:

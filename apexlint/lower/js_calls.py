@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, LIGHTNING_ATTRIBUTE_OWNER, client_value, module_return
+from apexlint.ir import (
+    CLIENT_VALUE,
+    LIGHTNING_ATTRIBUTE_OWNER,
+    PAGE_RESPONSE,
+    client_value,
+    module_return,
+    page_response,
+)
 from apexlint.lower import SESSION_NAME_WORDS
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
@@ -22,10 +29,14 @@ from apexlint.lower.js_sinks import (
     AXIOS,
     AXIOS_CREATE,
     CONSTRUCTOR_KINDS,
+    FETCH_NAMES,
+    JQUERY_AJAX,
     JQUERY_NAMES,
+    JQUERY_SHORTHANDS,
     JSFORCE_CONNECTIONS,
     PROPAGATING_CALLS,
     PROPAGATING_METHODS,
+    CallShape,
     call_shape,
     is_axios,
     jsforce_base_url,
@@ -68,6 +79,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     inner = unwrap_function(fn)
     if inner is not None:
         return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+    if shape.callee == _AWAIT and len(args) == 1:
+        # `await (await fetch(url)).json()`: the grammar reads `await (…)` as a call of a function
+        # named `await` (a name outside async functions); in one it awaits what is in parentheses
+        return flow.value(args[0])
     if shape.callee in AURA_EVENT_GETTERS and len(args) == 1 and flow.value(args[0]).text == AURA_NAVIGATE_EVENT:
         return JsValue(kind=AURA_NAVIGATE_KIND)  # the event that navigates to its `url` (`js_sinks`)
     apex = flow.cur.apex_method(shape.callee) if shape.callee else None
@@ -79,6 +94,8 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         # the value of a call not awaited (`apiNameFor(field)`, most calls of NPSP's utility
         # modules) is not followed
         return handed_over(frozenset({module_return(*imported)}))
+    if flow.cur.requests_page and (read := page_read(flow, fn, shape, args)) is not None:
+        return read
     if shape.callee == "$A.get" and len(args) == 1 and args[0].type == "string":
         label = AURA_LABEL.match(flow.cur.text(args[0]))  # `$A.get('$Label.c.Partner_Host')`
         return JsValue(text=label_merge_field(label.group(1), label.group(2))) if label is not None else UNKNOWN
@@ -94,7 +111,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return _combined(shape.callee, flow.value(args[0]))
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
-        text = values[0].text if len(values) == 1 and shape.callee != "JSON.stringify" else UNKNOWN_TEXT
+        text = values[0].text if len(values) == 1 and shape.callee not in _NEW_TEXT else UNKNOWN_TEXT
         return JsValue(union(*values).sources, text)
     if shape.method == "createElement" and args and args[0].type == "string":
         return JsValue(kind=flow.cur.text(args[0])[1:-1].lower())
@@ -128,6 +145,59 @@ def _awaited(flow: ScriptFlow, call: Node) -> bool:
     return prop is not None and flow.cur.text(prop) == "then"
 
 
+# How a script's request of a package page (`lower.requests_page`) names it: a path of this org
+# (`/apex/ApiSession`, `/apex/ns__ApiSession?x=1`, also after the page's own origin). A URL of
+# another host, or a path the script builds from what it does not know, names no page of the package.
+_PAGE_URL = lazy(r"^(?:\{(?:(?:window|document|self|globalThis)\.)*location\.origin\})?/apex/([A-Za-z]\w*)(?:[?#]|$)")
+# What reads a response's body: `res.text()`, `res.json()` (fetch); `.then(r => ...)` and jQuery's
+# `.done(d => ...)` give their callback what the promise makes, and make what the callback returns
+_BODY_READS = frozenset({"text", "json"})
+_PROMISE_CALLBACKS = frozenset({"then", "done"})
+_RESPONSE_CALLS = _BODY_READS | _PROMISE_CALLBACKS
+_AXIOS_REQUESTS = frozenset({"get", "post", "request"})
+
+
+def page_response_value(url: JsValue, how: str) -> JsValue | None:
+    """What a request of `url` by `how` gets, where `url` names a page of the package: its response,
+    under a stand-in (`ir.page_response`) the analysis replaces with the sessions the page renders;
+    axios's response holds it as `data`. None for any other URL."""
+    match = _PAGE_URL.match(url.text)
+    if match is None:
+        return None
+    body = handed_over(frozenset({page_response(match.group(1), how)}))
+    return JsValue(body.sources, UNKNOWN_TEXT, (("data", body),)) if how.startswith(AXIOS) else body
+
+
+def page_read(flow: ScriptFlow, fn: Node | None, shape: CallShape, args: list[Node]) -> JsValue | None:
+    """The value of a call in a script that requests a package page (`ScriptUnit.requests_page`):
+    the request itself (`fetch('/apex/ApiSession')`, `$.get(...)`, `axios.get(...)`: the
+    response's stand-in, `page_response_value`), a read of the response's body (`res.text()`,
+    `res.json()`: the same), or a promise's callback given it (`.then(r => r.json())`: what the
+    callback returns). None for any other call."""
+    if shape.callee in FETCH_NAMES or (shape.is_jquery and shape.method in (JQUERY_AJAX, *JQUERY_SHORTHANDS)) \
+            or (is_axios(flow, shape.receiver) and shape.method in _AXIOS_REQUESTS) \
+            or (not shape.receiver and is_axios(flow, shape.callee)):
+        first = args[0] if args else None
+        url = flow.field(first, "url") if first is not None and first.type == "object" else flow.value(first)
+        return page_response_value(url, shape.callee) if url is not None else None
+    if fn is None or shape.method not in _RESPONSE_CALLS:
+        return None
+    received = flow.value(fn.child_by_field_name("object"))
+    if not any(s.startswith(PAGE_RESPONSE) for s in received.sources):
+        return None
+    if shape.method in _BODY_READS:
+        return handed_over(frozenset(s for s in received.sources if s.startswith(PAGE_RESPONSE)))
+    first = (_unwrapped_callback(args[0]) if flow.cur.aura else args[0]) if args else None
+    callback = first if first is not None and first.type in FUNCTION_TYPES else None
+    return invoke(flow, flow.cur, callback, [received]) if callback is not None else None
+
+
+_AWAIT = "await"
+_AURA_PARAMS = "setParams"  # an Aura action's arguments, by parameter name
+_AURA_ACTION_VALUE = client_value("aura", "")  # `client:aura:<method>`, an action of the bundle's controller
+_JQUERY_SUCCESS = "success"  # `$.ajax` settings: the callback given the response's body
+# Propagating calls whose result has text of its own: JSON's, or the object JSON text makes
+_NEW_TEXT = frozenset({"JSON.stringify", "JSON.parse"})
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
 _PROMISE_COMBINATORS = frozenset({"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any",
                                   "Promise.resolve"})
@@ -219,12 +289,22 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
     handed: frozenset[str] = frozenset()
     action: str | None = None
     given = UNKNOWN  # what a `then` callback is given: what the promise makes
-    if (shape.method == "then" or (shape.method == "setCallback" and flow.cur.aura)) and fn is not None:
-        # `getSid().then(sid => ...)`; an Aura action's `action.setCallback(this, response => ...)`
+    if (shape.method in _PROMISE_CALLBACKS or (shape.method == "setCallback" and flow.cur.aura)) and fn is not None:
+        # `getSid().then(sid => ...)`; an Aura action's `action.setCallback(this, response => ...)`;
+        # jQuery's `$.get('/apex/ApiSession').done(data => ...)`
         given = flow.value(fn.child_by_field_name("object"))
         handed = frozenset(s for s in given.sources if s.startswith(CLIENT_VALUE))
-        if shape.method == "setCallback":  # `$A.getCallback(function (response) {...})` wraps it too
+        if flow.cur.aura:  # `$A.getCallback(function (response) {...})` wraps it too
             args = [_unwrapped_callback(a) for a in args]
+        elif shape.method == "done" and not any(s.startswith(PAGE_RESPONSE) for s in handed):
+            handed = frozenset()
+    elif flow.cur.requests_page and shape.is_jquery and shape.method in (JQUERY_AJAX, *JQUERY_SHORTHANDS) and args:
+        # `$.get('/apex/ApiSession', function (data) {...})`, `$.ajax({url: '/apex/ApiSession',
+        # success: function (data) {...}})`: the callback is given the page's output
+        given = page_read(flow, fn, shape, args) or UNKNOWN
+        handed = frozenset(s for s in given.sources if s.startswith(PAGE_RESPONSE))
+        if handed and shape.method == JQUERY_AJAX:
+            args = _setting(flow.cur, args[0], _JQUERY_SUCCESS)
     elif shape.method == "invokeAction" and args:
         action = remote_action(flow.value(args[0]).text)
         handed = frozenset({client_value("remote", action)}) if action else frozenset()
@@ -249,24 +329,50 @@ def bind_callbacks(flow: ScriptFlow, node: Node) -> None:
             for s in flow.value(a).sources:
                 if s.startswith(CLIENT_VALUE):
                     flow.module_args.add((module, function, i, s))
+    apex = flow.cur.apex_method(shape.callee) if flow.emit and flow.cur.requests_page and shape.callee else None
+    if flow.emit and flow.cur.requests_page and flow.cur.aura and shape.method == _AURA_PARAMS and fn is not None:
+        # `action.setParams({apiSessionId: data.sid})` of `component.get('c.relay')`: the bundle's
+        # controller's method, as the package finds it (`PackageModel`), named by the action's stand-in
+        received = flow.value(fn.child_by_field_name("object")).sources
+        apex = next((s for s in sorted(received) if s.startswith(_AURA_ACTION_VALUE)), None)
+    if apex is not None and args:
+        # `relay({apiSessionId: data.sid})` after `import relay from '@salesforce/apex/Relay.relay'`:
+        # the page's response the script passes the Apex method, by the parameter its key names
+        for key, value in flow.value(args[0]).props:
+            for s in value.sources:
+                if s.startswith(PAGE_RESPONSE):
+                    flow.apex_args.add((apex.lower(), key.lower(), s))
     if action and flow.emit:
-        # what the script passes the Apex method: its parameters, in order, before the callback
+        # what the script passes the Apex method: its parameters, in order, before the callback;
+        # the sessions of its own, and the responses of package pages it requested
         passed = [a for a in args if a.type not in FUNCTION_TYPES]
         for i, a in enumerate(passed):
-            sessions = {s for s in flow.value(a).sources if not s.startswith(CLIENT_VALUE)}
+            sessions = {s for s in flow.value(a).sources
+                        if not s.startswith(CLIENT_VALUE) or s.startswith(PAGE_RESPONSE)}
             if sessions:
                 flow.remoted.setdefault((action, i), set()).update(sessions)
     callback = next((a for a in args if a.type in FUNCTION_TYPES), None) if handed else None
     params = parameter_names(flow.cur, callback) if callback is not None else []
     # `Promise.all([getBase(), getSid()]).then(results => ...)`: the array, each element in its place
     elements = shape.method == "then" and given.prop("0") is not None
+    # a page's response keeps its parts (axios's `data`)
+    whole = elements or any(s.startswith(PAGE_RESPONSE) for s in handed)
     if callback is not None and params and params[0]:
-        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: given if elements else handed_over(handed)}
+        flow.callbacks[(id(flow.cur), callback.id)] = {params[0]: given if whole else handed_over(handed)}
     elif callback is not None and params and elements:
         # `.then(([base, sid]) => ...)`: each name its element
         pattern = _first_parameter(callback)
         if pattern is not None and pattern.type in ("array_pattern", "object_pattern"):
             flow.callbacks[(id(flow.cur), callback.id)] = dict(flow.pattern_values(pattern, given))
+
+
+def _setting(unit: ScriptUnit, settings: Node, key: str) -> list[Node]:
+    """The value written for `key` in an object literal of settings (`{success: function …}`)."""
+    if settings.type != "object":
+        return []
+    return [value for pair in settings.named_children if pair.type == "pair"
+            and (name := pair.child_by_field_name("key")) is not None and unit.text(name).strip("'\"") == key
+            and (value := pair.child_by_field_name("value")) is not None]
 
 
 def _first_parameter(fn: Node) -> Node | None:

@@ -36,6 +36,14 @@ other way, a module records what Apex hands its exported functions that they ret
 (`module_returns`: `return getSid()`), and a call of one in a script that imports it stands for
 that (`client:module:auth.sessionId`).
 
+A script that requests a package page and reads the response (`fetch('/apex/ApiSession')`, `$.get`,
+`$.ajax`, `axios`, an `XMLHttpRequest`'s `responseText`: `ScriptUnit.requests_page`) holds what the
+page renders, as Apex's `getContent()` would: a stand-in (`ir.page_response`) followed through
+`res.text()`, `res.json()`, `.then` / `.done` callbacks (what they return too), `JSON.parse` and
+properties named like a credential (`data.sid`), which the analysis replaces with the page's session
+merge fields. What such a script passes an Apex method it imports, an Aura action or a remote action
+is recorded by parameter (`FileIR.apex_args`, `PageIR.remoted_args`): the Apex is followed with it.
+
 A custom label an LWC imports (`import HOST from '@salesforce/label/c.Partner_Host'`) or an Aura
 script gets (`$A.get('$Label.c.Partner_Host')`) has the text a page's merge field for it has
 (`{!$Label.Partner_Host}`): the analysis reads it as the label's packaged value.
@@ -107,7 +115,7 @@ _NO_FLOW_TYPES = frozenset({"unary_expression", "update_expression", "string_fra
 _QUOTES = "'\"`"
 _SITE_TYPES = FUNCTION_TYPES | {
     "variable_declarator", "assignment_expression", "augmented_assignment_expression", "call_expression",
-    "new_expression", "return_statement",
+    "new_expression", "return_statement", "for_in_statement",
 }
 # where a script may only ask about a value (`if (sid)`, `sid == null`, `!sid`): walked only in
 # scripts that read a session of their own
@@ -118,6 +126,7 @@ _SHORT_CIRCUITS = frozenset({"||", "&&", "??"})
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _AXIOS = sinks.AXIOS.encode()
+_XHR_RESPONSES = frozenset({"responseText", "response"})
 
 
 def _dropped(node: Node) -> bool:
@@ -489,6 +498,8 @@ class ScriptFlow:
         # node), and what they return of it: (exported name, stand-in)
         self.exported: dict[tuple[int, int], str] = {}
         self.module_returns: set[tuple[str, str]] = set()
+        # what an LWC passes the Apex methods it imports (`ir.FileIR.apex_args`)
+        self.apex_args: set[tuple[str, str, str]] = set()
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {
@@ -627,6 +638,8 @@ class ScriptFlow:
             return 1
         if t == "variable_declarator":
             self._declare(node)
+        elif t == "for_in_statement":
+            self._iterate(node)
         elif t in ("assignment_expression", "augmented_assignment_expression"):
             self._assign(node)
         elif t == "call_expression":
@@ -863,6 +876,18 @@ class ScriptFlow:
         self._bind_pattern(target, value)
         if target.type == "identifier":
             sinks.assignment_sink(self, node, self.cur.text(target), value)
+
+    def _iterate(self, node: Node) -> None:
+        """`for (const url of urls)` in a script that requests a package page: the name is each
+        element in turn (the page under its names with and without the namespace, tried in order:
+        `['/apex/ApiSession', '/apex/ns__ApiSession']`), as far as the first known one tells.
+        Other scripts' loops are left as they were (no name bound)."""
+        target = node.child_by_field_name("left")
+        operator = node.child_by_field_name("operator")
+        if not self.cur.requests_page or target is None or operator is None or operator.type != "of":
+            return
+        items = self.value(node.child_by_field_name("right"))
+        self._bind_pattern(target, JsValue(items.sources, items.text))
 
     def _register_callable(self, name: str, init: Node) -> None:
         """`var f = function…` and the methods of `var api = {send: function…}` (as `api.send`)."""
@@ -1147,6 +1172,12 @@ class ScriptFlow:
         obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property") or node.child_by_field_name("index")
         key = "" if prop is None else unit.text(prop).strip("'\"`")
+        if key in _XHR_RESPONSES and unit.requests_page and obj_node is not None and (
+                opened := self.open_urls.get(unit.text(obj_node))) is not None:
+            # `xhr.responseText` of `xhr.open('GET', '/apex/ApiSession')`: what the page renders
+            read = calls.page_response_value(opened, sinks.XHR_REQUEST)
+            if read is not None:
+                return read
         if unit.page_globals and key and CREDENTIAL_NAME.search(key) and obj_node is not None:
             # `window.token`, `appConfig.accessToken`: what a page that loads the script keeps there
             root = key if unit.text(obj_node) == "window" else unit.text(obj_node)

@@ -59,6 +59,7 @@ LWC_WEB_PAGE = "standard__webPage"
 # (`sforce.console.openSubtab(primaryTabId, url, active, tabLabel, ...)`).
 CONSOLE_TABS = frozenset(f"{w}sforce.console.{m}" for w in ("", "window.")
                          for m in ("openPrimaryTab", "openSubtab", "openConsoleUrl"))
+XHR_REQUEST = "XMLHttpRequest"  # how a script reading an XHR's response requested it, as messages say
 FETCH_NAMES = frozenset({"fetch", "window.fetch", "self.fetch", "globalThis.fetch"})
 BEACON_NAMES = frozenset({"navigator.sendBeacon", "window.navigator.sendBeacon"})
 JQUERY_NAMES = frozenset({"$", "jQuery", "window.$", "window.jQuery", "j$", "$j"})
@@ -112,6 +113,7 @@ PROPAGATING_CALLS = frozenset(
     {
         "encodeURIComponent", "encodeURI", "escape", "btoa", "String", "JSON.stringify",
         "$.param", "jQuery.param", "window.btoa", "window.encodeURIComponent", "Object.assign",
+        "JSON.parse",  # the object JSON text makes holds what the text held (`JSON.parse(body).sid`)
     }
 )
 # Methods whose result is derived from the receiver's (and arguments') text.

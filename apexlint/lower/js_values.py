@@ -22,6 +22,7 @@ from apexlint.lower import (
     LWC_SESSION_PROPERTY,
     MAY_REQUEST_BYTES,
     aura_helper_call,
+    requests_page,
 )
 from apexlint.patterns import lazy
 from apexlint.read.source import Point, SourceText, shift_point
@@ -220,6 +221,7 @@ class ScriptUnit:
     _components: dict[str, tuple[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
     _calls: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _hands_over: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _requests_page: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.merge_starts = [m.start for m in self.merge_fields]
@@ -281,6 +283,14 @@ class ScriptUnit:
         return self._hands_over
 
     @property
+    def requests_page(self) -> bool:
+        """Whether the script may request a package page and read the session it renders
+        (`lower.requests_page`): what it gets is handed over as what Apex returns is."""
+        if self._requests_page is None:
+            self._requests_page = requests_page(self.raw)
+        return self._requests_page
+
+    @property
     def imports_components(self) -> bool:
         """Whether the script imports from Lightning web components' modules (`from 'c/api'`),
         whose exported functions may send what it passes them."""
@@ -310,7 +320,8 @@ class ScriptUnit:
         """Whether the only values the flow follows in this script are what its Aura actions
         return: an Aura bundle's script with no session of its own nor other Apex hand-over."""
         return self.aura and not self.js_sources and not self.merge_fields and not self.held and not any(
-            word in self.raw for word in _APEX_HANDS_OVER_BYTES) and AURA_SESSION_ATTRIBUTE.search(self.raw) is None
+            word in self.raw for word in _APEX_HANDS_OVER_BYTES) and AURA_SESSION_ATTRIBUTE.search(self.raw) is None \
+            and not self.requests_page
 
     @property
     def modules_only(self) -> bool:
@@ -370,7 +381,7 @@ class ScriptUnit:
         return self.lwc and self.imports_components and (MAY_REQUEST_BYTES.search(self.raw) is not None or self.binds)
 
     def _receives_from_apex(self) -> bool:
-        if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES):
+        if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES) or self.requests_page:
             return True
         if self.aura and (_AURA_RETURN in self.raw or AURA_SESSION_ATTRIBUTE.search(self.raw) is not None):
             return True  # what an action returns; what a page gives an attribute (`component.get('v.sid')`)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, ItemsView, Iterable, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import TypeVar
 
 from apexlint.ir import (
     BOUND_PREFIX,
+    NOT_RENDERED,
+    PAGE_RESPONSE,
     Assign,
     BodyRef,
     ClassIR,
@@ -34,8 +37,10 @@ from apexlint.ir import (
     TriggerIR,
     UnfollowedCall,
     UrlUse,
+    client_value,
     field_assignments,
     initialiser_method,
+    page_response_parts,
     resource_script,
 )
 from apexlint.model.catalog import ASYNC_INTERFACES, strip_system
@@ -199,6 +204,12 @@ def resolve_type(classes: Container[str], namespace: str, name: str, context: st
     return None
 
 
+_AURA_ACTION = client_value("aura", "")  # an Aura script's action of its bundle's controller: `client:aura:relay`
+# How a path's first step says a script got a session out of a package page it requested
+# (`PackageModel.page_response_sessions`): "rendered by Visualforce page ApiSession, read by ..."
+PAGE_READ = "rendered by Visualforce page "
+
+
 @dataclass
 class PackageModel:
     namespace: str
@@ -224,8 +235,13 @@ class PackageModel:
     # sessions a command link or button posts back as that parameter (`<apex:param name="sid">`);
     # the action's methods in the page's classes, () when the action is not known
     posted_params: dict[tuple[str, str], tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
-    # @RemoteAction method id -> (parameter index, source id): sessions page scripts pass it
-    remoted_sessions: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # @RemoteAction method id -> (parameter index, source id, how): sessions page scripts pass it,
+    # and (@AuraEnabled too) those of the package pages whose responses scripts pass it; `how` says
+    # how, as a step of the path before the method's name ("passed by JavaScript remoting to")
+    remoted_sessions: dict[str, tuple[tuple[int, str, str], ...]] = field(default_factory=dict)
+    # (script, `[ns.]class.method`, parameter, stand-in): what Lightning web components pass the
+    # Apex methods they import (`FileIR.apex_args`)
+    apex_args: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
     # reads the field back reads them (set by the analysis, `pipeline.analyse`)
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
@@ -258,6 +274,8 @@ class PackageModel:
     _pages_by_path: dict[str, PageIR] | None = field(default=None, repr=False, compare=False)
     _page_refs: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
     _emitting: dict[str, tuple[PageIR, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # the rendered session merge fields of each file that has one (`page_response_sessions`)
+    _rendered: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     # Lowers a body the workers left as a BodyRef (lower/lazy.py), the first time it is read.
     bodies: Callable[[BodyRef], tuple[tuple[Stmt, ...], tuple[Param, ...]]] | None = field(
         default=None, repr=False, compare=False)
@@ -300,6 +318,7 @@ class PackageModel:
                 model.unfollowed_calls.setdefault(call.source_id, []).append(call)
             for held in f.session_globals:
                 model.session_globals.setdefault(held.source_id, []).append(held)
+            model.apex_args.extend((f.path, *passed) for passed in f.apex_args)
             for module, function, index, stand_in in f.module_args:  # by the calling script
                 model.module_args.setdefault((module.lower(), function, index), {}).setdefault(
                     (f.path, module), set()).add(stand_in)
@@ -412,18 +431,54 @@ class PackageModel:
     def _index_remoted_sessions(self) -> None:
         """`@RemoteAction` methods a page's scripts pass a session to (`Ctrl.m(sid, cb)`,
         `invokeAction('{!$RemoteAction.Ctrl.m}', sid, cb)`), by parameter: what the method does
-        with that parameter, the page's session does."""
-        found: dict[str, set[tuple[int, str]]] = {}
+        with that parameter, the page's session does. Likewise the `@AuraEnabled` methods a
+        Lightning web component passes a package page's response to (`relay({apiSessionId:
+        data.sid})` after `fetch('/apex/ApiSession')`): the sessions that page renders."""
+        found: dict[str, set[tuple[int, str, str]]] = {}
         for page in sorted(self.pages.values(), key=lambda p: p.path):
             for action, index, sid in page.remoted_args:
                 owner, _, name = action.rpartition(".")
                 cls = self.resolve_class(owner) if owner else None
-                if cls is None or sid not in self.sources:
+                sessions = {s: f"{how}, passed by JavaScript remoting to" for s, how in
+                            self.page_response_sessions(sid, page.path).items()} if sid.startswith(PAGE_RESPONSE) \
+                    else {sid: "passed by JavaScript remoting to"} if sid in self.sources else {}
+                if cls is None or not sessions:
                     continue
                 for info in self.by_class.get(cls, {}).get(name, []):
                     if "remoteaction" in info.method.annotations and index < len(info.method.params):
-                        found.setdefault(info.id, set()).add((index, sid))
+                        found.setdefault(info.id, set()).update((index, s, how) for s, how in sessions.items())
+        for script, action, parameter, stand_in in self.apex_args:
+            owner, _, name = action.rpartition(".")
+            if action.startswith(_AURA_ACTION):  # an Aura action: of the controller the bundle names
+                owner, name = self.aura_controllers.get(script.rpartition("/")[0], ""), action[len(_AURA_ACTION):]
+            cls = self.resolve_class(owner) if owner else None
+            sessions = self.page_response_sessions(stand_in, script) if cls is not None else {}
+            for info in self.by_class.get(cls, {}).get(name, []) if sessions and cls is not None else ():
+                at = next((i for i, p in enumerate(info.method.params) if p.name == parameter), None)
+                if "auraenabled" in info.method.annotations and at is not None:
+                    found.setdefault(info.id, set()).update((at, s, f"{how}, passed to") for s, how in sessions.items())
         self.remoted_sessions = {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+    def page_response_sessions(self, stand_in: str, script: str) -> dict[str, str]:
+        """The sessions a script's request of a package page gets (`ir.page_response`), each with
+        how, as a step says it ("rendered by Visualforce page ApiSession, read by sender.js with
+        fetch"): the session merge fields of the page's output (its own, its components'
+        and included pages', as `getContent()` reads them). None for a page the package does not
+        hold, a name in another package's namespace, or a page that renders no session."""
+        written, how = page_response_parts(stand_in)
+        prefix, _, name = written.rpartition("__")
+        if prefix and self.namespace and prefix != self.namespace:
+            return {}  # another package's page; with no namespace declared, the package's may be named so
+        page = self.page_named(name)
+        if page is None:
+            return {}
+        if self._rendered is None:
+            self._rendered = {}
+            for s in sorted(self.sources.values(), key=lambda s: s.id):
+                if s.kind is SourceKind.MERGE_FIELD and not s.context.startswith(NOT_RENDERED):
+                    self._rendered.setdefault(s.path, []).append(s.id)
+        label = f"{PAGE_READ}{page.display}, read by {PurePosixPath(script).name} with {how}"
+        return {sid: label for view in self.emitting_views(page) for sid in self._rendered.get(view.path, ())}
 
     def _drop_shadowed_sources(self) -> None:
         """A package class named UserInfo shadows System.UserInfo for unqualified calls; so does
