@@ -933,6 +933,24 @@ def test_whether_a_resource_script_reads_a_page_global_is_told_without_following
     assert not reads_page_global(b"var s = token + 1;")  # no request
 
 
+def test_names_inside_a_long_string_literal_are_not_page_globals() -> None:
+    """A library that inlines a WebAssembly module as base64 (pdf.js's worker) has `Sid`,
+    `tOKeN`... inside one string, far from its quotes: no reads of a global, so the flow does
+    not run over the library. Names in code beside such strings, and in a template literal's
+    `${…}`, still are."""
+    from apexlint.lower.javascript import reads_page_global
+    blob = b"A" * 5000 + b"+Sid+" + b"B" * 5000 + b"/tOKeN=" + b"C" * 100
+    assert not reads_page_global(b'var wasm = "data:application/octet-stream;base64,' + blob + b'"; fetch(wasm)')
+    assert not reads_page_global(b"var wasm = '" + blob + b"';\nfetch(wasm)")
+    assert not reads_page_global(b"fetch(`/a/ token ${page}`)")
+    assert not reads_page_global(b"fetch('/x'); /* a\n token */")
+    assert reads_page_global(b'var wasm = "' + blob + b'"; fetch("/x?s=" + token)')
+    assert reads_page_global(b"fetch('/x', {body: 'it\\'s ' + token})")
+    assert reads_page_global(b'fetch("/x" + "it\'s" + token)')
+    assert reads_page_global(b"fetch(`/x/${token}`)")
+    assert reads_page_global(b"fetch(`/x/${'a' + token}`)")
+
+
 def test_a_resource_script_and_the_url_a_page_loads_it_by_name_the_same_script() -> None:
     from apexlint.ir import loaded_script, resource_script
     assert resource_script("force-app/main/default/staticresources/helper.js") == "helper"
