@@ -678,9 +678,12 @@ AURA_CONTROLLER = """({
 def test_aura_action_return_value_is_handed_over_under_a_stand_in() -> None:
     """U-9: what `c.getToken` returns reaches the callback's `response.getReturnValue()`."""
     ir = lower(AURA_CONTROLLER, "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
-    (use,) = ir.url_uses
+    # the second request carries what `v.id` holds, under its attribute's stand-in (dropped unless
+    # a page or the bundle's other scripts keep a session there)
+    use, state = ir.url_uses
     assert use.sink == "fetch" and use.sources == ("client:aura:gettoken",) and use.header_or_body
     assert use.url == "https://api.partner.example.com/v1/sync"
+    assert state.sink == "fetch" and state.sources == ("client:attribute:lightning.synccmp:id",)
 
 
 def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:

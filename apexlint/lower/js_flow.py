@@ -235,6 +235,11 @@ def _add_attribute_readers(unit: ScriptUnit, tree: Tree, found: dict[int, Node])
     read_at = {m.start(): m.group(1) for m in _AURA_ATTRIBUTE_GET.finditer(unit.raw)}
     if not read_at:
         return
+    # and those that read any attribute and may send something: what the bundle's other scripts
+    # (its helper's callbacks) keep in the attribute is theirs (`analyses.client`)
+    for fn in _outermost_functions(tree, sorted(read_at)):
+        if fn.start_byte not in found and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte):
+            found[fn.start_byte] = fn
     walked: set[int] = set()
     for _ in range(_ATTRIBUTE_ROUNDS):
         fresh = [fn for start, fn in found.items() if start not in walked]
