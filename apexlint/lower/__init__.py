@@ -259,7 +259,8 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # an unzipped resource's page is a script's container: a library's docs and demos say
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
-            (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)) and (
+            (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)
+             or _aura_attribute_read(job.rel, text)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
             and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, job.data) \
             and not _shares_with_modules(job.rel, job.data) and not requests_page(job.data)
@@ -396,6 +397,18 @@ def _aura_session_attribute(rel: str, text: str) -> bool:
         return False
     from apexlint.lower.aura import is_aura_bundle
     return is_aura_bundle(rel) and AURA_SESSION_ATTRIBUTE.search(text.encode("utf-8", "replace")) is not None
+
+
+def _aura_attribute_read(rel: str, text: str) -> bool:
+    """An Aura bundle's script that reads an attribute (`cmp.get('v.details')`), which its bundle's
+    other scripts may keep a session in (`analyses.client`)."""
+    if "aura/" not in rel.lower() or ".get" not in text:
+        return False
+    from apexlint.lower.aura import is_aura_bundle
+    return is_aura_bundle(rel) and _AURA_ATTRIBUTE_READ.search(text) is not None
+
+
+_AURA_ATTRIBUTE_READ = patterns.lazy(r"""\.get\s*\(\s*["']v\.""")
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:

@@ -21,7 +21,6 @@ from apexlint.ir import (
     module_return,
     page_response,
 )
-from apexlint.lower import SESSION_NAME_WORDS
 from apexlint.lower.js_sinks import (
     AURA_EVENT_GETTERS,
     AURA_NAVIGATE_EVENT,
@@ -216,7 +215,6 @@ def _combined(callee: str, given: JsValue) -> JsValue:
     return JsValue(given.sources)
 
 
-_SESSION_NAMED = lazy(f"(?i){SESSION_NAME_WORDS}")
 _AURA_ATTRIBUTE = lazy(r"""^['"]v\.([A-Za-z_]\w*)(?:\.[\w.]*)?['"]$""")  # `'v.sessionId'`, `'v.config.sid'`
 _ELEMENT_LOOKUPS = frozenset({"getElementById", "querySelector"})
 # `#sid`, `input#sid`, `[name=sid]`, `meta[name="sid"]`: the selectors that name one field by id or name
@@ -254,11 +252,12 @@ def element_value(flow: ScriptFlow, fn: Node | None, method: str, args: list[Nod
 def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> JsValue:
     """In an Aura bundle's script: `component.get('c.getToken')` is the action of the bundle's
     controller's `getToken` (what it returns, under a stand-in); `response.getReturnValue()`, in
-    the action's callback, is what the response holds (`bind_callbacks`). Anything else `get`s
-    (`component.get('v.recordId')`, `map.get(k)`) is not known, but for an attribute named for a
-    session (`component.get('v.sessionId')`, as `lower.AURA_SESSION_ATTRIBUTE` finds): what a page
-    gives it when Lightning Out makes the component, under a stand-in (`ir.LIGHTNING_ATTRIBUTE_OWNER`),
-    which the analysis drops where no page gives it a session."""
+    the action's callback, is what the response holds (`bind_callbacks`). An attribute
+    (`component.get('v.details')`) is what the script's own actions set there, and, under a
+    stand-in (`ir.LIGHTNING_ATTRIBUTE_OWNER`), what a page gives it when Lightning Out makes the
+    component and what the bundle's other scripts keep there (its helper's callbacks), which the
+    analysis (`analyses.client`) drops where none is a session. Anything else `get`s (`map.get(k)`)
+    is not known."""
     if method == "get":
         text = flow.cur.text(args[0]) if len(args) == 1 else ""
         action = AURA_ACTION.match(text)
@@ -269,7 +268,7 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         # what the bundle's own actions set there (`component.set('v.sid', response.getReturnValue())`)
         key = text[1:-1].strip()  # read as `js_sinks._component_set` reads the key it sets
         held = flow.aura_attributes.get(key[2:]) if key.startswith("v.") and text[:1] in "'\"" else None
-        if attribute is not None and bundle and _SESSION_NAMED.search(attribute.group(1)):
+        if attribute is not None and bundle:
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
             given = JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
             return union(held, given) if held is not None else given

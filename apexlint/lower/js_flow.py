@@ -247,7 +247,42 @@ def walked_parts(unit: ScriptUnit, tree: Tree) -> list[Node]:
         pos = unit.raw.find(_AURA_CALLBACK, pos + 1)
     for fn in _outermost_functions(tree, callbacks):
         found.setdefault(fn.start_byte, fn)
+    _add_attribute_readers(unit, tree, found)
     return [found[start] for start in sorted(found)]
+
+
+def _add_attribute_readers(unit: ScriptUnit, tree: Tree, found: dict[int, Node]) -> None:
+    """Add to the walked functions the outermost ones that read back an attribute a walked one
+    sets (`component.set('v.details', response.getReturnValue())` in a callback, `cmp.get(
+    'v.details').sfSession` in the action a button runs): what the callback sets is only known to
+    the actions the walk goes through. By literal search, a few rounds (a reader may set another)."""
+    read_at = {m.start(): m.group(1) for m in _AURA_ATTRIBUTE_GET.finditer(unit.raw)}
+    if not read_at:
+        return
+    # and those that read any attribute and may send something: what the bundle's other scripts
+    # (its helper's callbacks) keep in the attribute is theirs (`analyses.client`)
+    for fn in _outermost_functions(tree, sorted(read_at)):
+        if fn.start_byte not in found and MAY_REQUEST_BYTES.search(unit.raw, fn.start_byte, fn.end_byte):
+            found[fn.start_byte] = fn
+    walked: set[int] = set()
+    for _ in range(_ATTRIBUTE_ROUNDS):
+        fresh = [fn for start, fn in found.items() if start not in walked]
+        walked.update(fn.start_byte for fn in fresh)
+        names = {m.group(1) for fn in fresh
+                 for m in _AURA_ATTRIBUTE_SET.finditer(unit.raw, fn.start_byte, fn.end_byte)}
+        readers = [fn for fn in _outermost_functions(tree, sorted(at for at, name in read_at.items() if name in names))
+                   if fn.start_byte not in found]
+        if not readers:
+            return
+        for fn in readers:
+            found[fn.start_byte] = fn
+
+
+# `x.set('v.name', …)` / `x.get("v.name")`: an Aura attribute written or read by its literal key
+# (`js_sinks._component_set` and `js_calls._aura_value` read the same keys)
+_AURA_ATTRIBUTE_SET = re.compile(rb"\.set\(\s*['\"]\s*v\.([\w$.]+)\s*['\"]")
+_AURA_ATTRIBUTE_GET = re.compile(rb"\.get\(\s*['\"]\s*v\.([\w$.]+)\s*['\"]")
+_ATTRIBUTE_ROUNDS = 3
 
 
 def _outermost_functions(tree: Tree, positions: list[int]) -> list[Node]:

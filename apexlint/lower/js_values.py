@@ -383,8 +383,10 @@ class ScriptUnit:
     def _receives_from_apex(self) -> bool:
         if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES) or self.requests_page:
             return True
-        if self.aura and (_AURA_RETURN in self.raw or AURA_SESSION_ATTRIBUTE.search(self.raw) is not None):
-            return True  # what an action returns; what a page gives an attribute (`component.get('v.sid')`)
+        if self.aura and (_AURA_RETURN in self.raw or _AURA_ATTRIBUTE_GET.search(self.raw) is not None):
+            # what an action returns; what a page (`component.get('v.sid')`) or the bundle's other
+            # scripts (`component.get('v.details')`, set by its helper's callback) give an attribute
+            return True
         if self.lwc and b"@api" in self.raw and LWC_SESSION_PROPERTY.search(self.raw) is not None:
             return True  # what a page gives a public property (`@api sessionId`)
         if any(m.source_id and m.source_id.startswith(CLIENT_VALUE) for m in self.merge_fields):
@@ -468,6 +470,7 @@ def _bindings(m: re.Match[str]) -> list[tuple[str, str]]:
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 _LWC_PROPERTY_SET = re.compile(rb"\bthis\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)|\bget\s+[A-Za-z_$][\w$]*\s*\(\s*\)\s*\{")
 _AURA_ATTRIBUTE_SET = re.compile(rb"\.set\s*\(\s*[\"']v\.")
+_AURA_ATTRIBUTE_GET = re.compile(rb"\.get\s*\(\s*[\"']v\.")
 _URL_NAME = rb"[\w$]*(?:url|uri|link|src|href|endpoint)[\w$]*"
 _URL_PROPERTY = re.compile(
     rb"\bthis\s*\.\s*" + _URL_NAME + rb"\s*=(?!=)|\bget\s+" + _URL_NAME + rb"\s*\(\s*\)\s*\{", re.IGNORECASE)

@@ -10,6 +10,8 @@ a resource folder's script is lowered at all (`lower.is_quiet_script_or_metadata
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from apexlint.lower import MAY_REQUEST_BYTES
 from apexlint.patterns import lazy
 
@@ -36,15 +38,44 @@ def reads_page_global(data: bytes) -> bool:
         return False
     lowered = data.lower()
     read: set[bytes] = set()
+    literals = _Literals(data)
     for word in _CREDENTIAL_WORDS:
         at = lowered.find(word)
         while at >= 0 and len(read) < _MOST_CANDIDATES:
             if _word_starts(data, at) and not data[at + len(word):at + len(word) + 1].islower():
                 name = _global_read(data, at)
-                if name:
+                if name and not literals.holds(at):
                     read.add(name)
             at = lowered.find(word, at + len(word))
     return any(not _declared(data, name) for name in sorted(read))
+
+
+class _Literals:
+    """Where a script's string literals and comments lie, found once (one linear pass), the
+    first time a name is asked about: a name inside one is no read of a global. `_global_read`
+    already tells a string's text by the quote beside it (`'sessionId'`); this finds the names
+    inside a longer one, such as the base64 payload of a WebAssembly module a library inlines
+    (pdf.js's worker: 320 KB in one string, where `Sid`, `tOKeN`... are two dozen names that
+    looked undeclared, so the flow ran over all 2.2 MB of it, for 3 s)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def holds(self, at: int) -> bool:
+        if self._starts is None:
+            spans = [m.span() for m in _LITERAL_OR_COMMENT.finditer(self._data)]
+            self._starts = [start for start, _ in spans]
+            self._ends = [end for _, end in spans]
+        i = bisect_right(self._starts, at) - 1
+        if i < 0 or at >= self._ends[i]:
+            return False
+        start = self._starts[i]
+        if self._data[start:start + 1] == b"`":  # a template literal's `${…}` is code
+            opened = self._data.rfind(b"${", max(start, at - _SUBSTITUTION_BYTES), at)
+            return opened < 0 or self._data.find(b"}", opened, at) >= 0
+        return True
 
 
 def _word_starts(data: bytes, at: int) -> bool:
@@ -121,5 +152,11 @@ _NAME_CHARS = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGH
 # the words of the names pages keep sessions in (`token`, `sid`, `sessionId`, `accessToken`)
 _CREDENTIAL_WORDS = (b"sid", b"session", b"token")
 _QUOTES = frozenset((b"'", b'"', b"`"))
+# A string literal (quotes end with their line, a template literal may span lines) or a comment.
+# A quote inside a regular expression literal (`/['"]/`) opens a string here: its line's end
+# closes it, so at worst a name after it on that line is not read as a global.
+_LITERAL_OR_COMMENT = lazy(rb"'(?:[^'\\\n]|\\.)*'?|\"(?:[^\"\\\n]|\\.)*\"?|`(?:[^`\\]|\\[\s\S])*`?"
+                           rb"|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?")
+_SUBSTITUTION_BYTES = 4096  # how far back a name's `${` is looked for (each name's look is bounded)
 _MOST_CANDIDATES = 64  # names looked up at most (a hostile script may name thousands): judged by these
 _BROWSER_GLOBALS = frozenset(name.encode() for name in BROWSER_GLOBALS) | {b"this"}

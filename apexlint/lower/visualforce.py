@@ -119,6 +119,8 @@ class _PageLowering:
                 _unended_script_ends(self.masked)))))
         elif kind == FileKind.EMAIL_TEMPLATE:
             self.masked = _email_markup(self.masked)
+        else:
+            self.masked = _escapable_raw_text(self.masked)
         self.masked = _one_unended_tag(_one_unclosed_comment(self.masked))
         self.tree = parse("html", self.masked)
         if self.tree.root_node.has_error and (kind in RENDERED_KINDS or kind == FileKind.STATIC_RESOURCE):
@@ -915,6 +917,32 @@ def _xml_markup(data: bytes) -> bytes:
 def _one_unclosed_comment(data: bytes) -> bytes:
     """`data` with every unclosed `<!--` but the first made spaces (`markup_comments.one_unclosed`)."""
     return one_unclosed(data, b"<!--", b"-->")
+
+
+def _escapable_raw_text(data: bytes) -> bytes:
+    """`data` with the `<` and `>` inside each `<textarea>` and `<title>` made spaces, for the
+    parser only (positions hold). A browser reads what they hold as text up to their end tag (a
+    demo page of an editor library shows its sample code, markup and all, in a `<textarea>`); the
+    HTML grammar reads tags there, and reported the sample's `<`s as parse errors of the page.
+    Only HTML files: Visualforce is XML, where such text is escaped. Each opener's end tag is found
+    by one search from it; one with none runs to the end of the file, as a browser reads it."""
+    lowered = data.lower()
+    if b"<textarea" not in lowered and b"<title" not in lowered:
+        return data
+    out: bytearray | None = None
+    at = 0
+    while (opened := _ESCAPABLE_RAW_TEXT.search(lowered, at)) is not None:
+        end = lowered.find(b"</" + opened.group(1), opened.end())
+        end = len(data) if end < 0 else end
+        if out is None:
+            out = bytearray(data)
+        out[opened.end():end] = data[opened.end():end].replace(b"<", b" ").replace(b">", b" ")
+        at = end + 2
+    return data if out is None else bytes(out)
+
+
+# a `<textarea>` or `<title>` start tag (quoted attribute values may hold `>`), not `<titles>`
+_ESCAPABLE_RAW_TEXT = lazy(rb"<(textarea|title)(?=[\s/>])(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>")
 
 
 def _one_unended_tag(data: bytes) -> bytes:

@@ -224,6 +224,9 @@ class PackageModel:
     views: dict[tuple[str, str], PageIR] = field(default_factory=dict)
     metadata: list[MetadataIR] = field(default_factory=list)
     url_uses: list[UrlUse] = field(default_factory=list)
+    # what Aura bundles' scripts set on their components' attributes (`component.set('v.details', x)`,
+    # uses named `bound:v.details`): the bundle's other scripts read it back (`analyses.client`)
+    attribute_sets: list[UrlUse] = field(default_factory=list)
     sources: dict[str, SourceSite] = field(default_factory=dict)
     subtypes: dict[str, set[str]] = field(default_factory=dict)  # type -> package classes below it
     # (object, field), lower case, of the formula fields that hold the session -> their sources
@@ -332,6 +335,7 @@ class PackageModel:
                     (method, index), set()).add(stand_in)
             for s in f.sources:
                 model.sources[s.id] = s
+        model.attribute_sets = [u for u in model.url_uses if u.sink.startswith(AURA_ATTRIBUTE_SET)]
         model.url_uses = _bind_template_uses(model.url_uses, bindings)
         for name in sorted(model.classes):
             model._add_class_methods(model.classes[name])
@@ -844,6 +848,9 @@ def _field_initializer(c: ClassIR) -> MethodIR | None:
     if not body:
         return None  # none, or lowering left them for later and made the method (ir.FieldIR.deferred)
     return initialiser_method(c.span, c.is_test, c.fields, (body, ()))
+
+
+AURA_ATTRIBUTE_SET = f"{BOUND_PREFIX}v."  # a use of what a script sets on an Aura attribute
 
 
 def _bind_template_uses(uses: list[UrlUse], bindings: dict[str, list[TemplateBinding]]) -> list[UrlUse]:
