@@ -233,6 +233,13 @@ def test_an_html_resource_is_a_page_of_scripts() -> None:
     assert is_html_resource("src/staticresources/p.resource", None, b"\n <!doctype HTML><html>")
     assert not is_html_resource("src/staticresources/p.resource", "text/css", page)
     assert not is_html_resource("src/staticresources/p.resource", None, b"<?xml version='1.0'?><a/>")
+    # typed as JavaScript, but markup: a snippet an app injects into its pages
+    snippet = b"<!--\n// Name: rule\n-->\n<script>\nvar rule = {};\n</script>\n"
+    assert is_html_resource("src/staticresources/r.resource", "text/javascript", snippet)
+    assert is_html_resource("src/staticresources/r.resource", "application/javascript", b"<script src='x.js'></script>")
+    # an HTML-like comment opening a script is JavaScript (to its line's end), and so is a string holding a tag
+    assert not is_html_resource("src/staticresources/r.resource", "text/javascript", b"<!-- hide\nvar a = 1;\n")
+    assert not is_html_resource("src/staticresources/r.resource", "text/javascript", b"var t = '<script>';\n")
 
 
 def test_highly_compressed_member_is_refused_as_a_zip_bomb() -> None:

@@ -12,6 +12,7 @@ refused as a zip bomb. A bad archive or member becomes a notification; the scan 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -114,11 +115,22 @@ _HTML_START = (b"<!doctype html", b"<html")
 
 def is_html_resource(rel: str, content_type: str | None, data: bytes) -> bool:
     """An HTML page kept as a resource (an app's `index.html`, a `text/html` resource): its
-    `<script>` blocks are code, as in a zipped bundle's `.html` members."""
+    `<script>` blocks are code, as in a zipped bundle's `.html` members. A resource typed as
+    JavaScript whose text is markup (`<script>` first, or after an HTML comment) is a page too: no
+    script starts so (an app that injects such snippets into its pages keeps them so typed, and
+    read as JavaScript each gave a handful of parse warnings and no flow)."""
     kind = _media_type(content_type)
     if kind in HTML_TYPES or rel.lower().endswith(HTML_SUFFIXES):
         return True
-    return kind in UNTYPED and _opening(data).lower().startswith(_HTML_START)
+    opening = _opening(data).lower()
+    if kind in JAVASCRIPT_TYPES:
+        return opening.startswith((*_HTML_START, b"<script")) or (
+            opening.startswith(b"<!--") and _SCRIPT_TAG_LINE.search(opening) is not None)
+    return kind in UNTYPED and opening.startswith(_HTML_START)
+
+
+# a `<script>` tag opening a line: not JavaScript (an HTML-like comment `<!--` is, to its line's end)
+_SCRIPT_TAG_LINE = lazy(rb"^[ \t]*<script\b", re.MULTILINE)
 
 
 def _media_type(content_type: str | None) -> str:
