@@ -209,3 +209,22 @@ def test_a_call_of_the_packages_own_class_through_an_undeclared_namespace_says_h
         (classes / "BoardStream.cls").rename(classes / f"{owner}__BoardStream.cls")
         [(rule, message)] = _rules_and_messages(stub)[("CardActions.cls", 4)]
         assert rule == "SID011" and "namespace" not in message, (owner, message)
+
+
+def test_a_second_page_of_the_same_name_says_it_is_the_copy_the_scan_does_not_follow(tmp_path: Path) -> None:
+    """Two pages named SessionIdPage in one package (`force-app/pages/` beside the default
+    folder): what names the page reaches the first, which the scan follows; the other's unused
+    session says so, where the one of a page nothing reads says it reaches no use."""
+    page = b'<apex:page>{!$Api.Session_ID}</apex:page>\n'
+    root = write_sfdx_package(tmp_path / "pkg", {
+        "force-app/main/default/pages/SessionIdPage.page": page,
+        "force-app/pages/SessionIdPage.page": page,
+        "force-app/main/default/pages/Lonely.page": page,
+    })
+    messages = {f.location.path: f.message for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
+                if f.rule_id == "SID011"}
+    assert "second page named SessionIdPage: Page.SessionIdPage and /apex/SessionIdPage reach the other, " \
+           "force-app/main/default/pages/SessionIdPage.page, which the scan follows" \
+           in messages["force-app/pages/SessionIdPage.page"], messages
+    assert "second page" not in messages["force-app/main/default/pages/SessionIdPage.page"]
+    assert "second page" not in messages["force-app/main/default/pages/Lonely.page"]

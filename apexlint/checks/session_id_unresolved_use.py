@@ -141,8 +141,26 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
     kept = ctx.model.session_globals.get(sid)
     if kept:  # a global or a function's return: scripts in files the flow does not read may use it
         return _left_for_other_scripts(ctx, sid, where, kept, note)
+    other = _same_named_view(ctx, src.path)
+    if other:
+        return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve: {other}; remove the "
+                "copy the package does not ship")
     return (f"{ctx.describe_source(sid)} {where} but reaches no use apexlint can resolve{note}; "
             "remove it or document its use")
+
+
+def _same_named_view(ctx: CheckContext, path: str) -> str:
+    """Why a page or component is read by nothing when the package holds another of its name
+    (`force-app/pages/X.page` beside `force-app/main/default/pages/X.page`): what `Page.X`, `/apex/X`
+    and `<c:X>` reach is the other one, which the scan follows; "" for any other file."""
+    file = PurePosixPath(path)
+    kind = {".page": "page", ".component": "component"}.get(file.suffix.lower())
+    found = ctx.model.views.get((kind, file.stem.lower())) if kind else None
+    if found is None or found.path == path:
+        return ""
+    names = f"Page.{file.stem} and /apex/{file.stem} reach" if kind == "page" else f"<c:{file.stem}> reaches"
+    return (f"this file is a second {kind} named {file.stem}: {names} the other, {found.path}, which the scan "
+            f"follows (two {kind}s of one name cannot both be deployed)")
 
 
 def _foreign_postback(ctx: CheckContext, sid: str) -> str:
