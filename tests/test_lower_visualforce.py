@@ -245,6 +245,18 @@ def test_what_a_textarea_or_title_of_a_static_html_file_holds_is_text() -> None:
     assert unended.notifications == ()
 
 
+def test_textarea_and_title_text_is_found_in_linear_time() -> None:
+    """Hostile markup: start tags never closed, or never ended, by the ten thousand. Reading what
+    they hold costs one search from each (a pattern that skipped quoted attribute values tried
+    every opener to the end of the file: 20,000 unclosed `<title ` took 75 s, in C code no
+    per-file time limit interrupts)."""
+    from apexlint.lower.visualforce import _escapable_raw_text
+    for unit in (b"<title ", b'<title a="', b"<textarea>", b"<title>x</title>"):
+        started = time.process_time()
+        _escapable_raw_text(unit * 100_000)
+        assert time.process_time() - started < 2.0, unit
+
+
 def test_a_line_opening_with_an_html_comment_in_a_script_is_a_comment_after_an_unended_statement() -> None:
     """ECMAScript Annex B: `<!--` and `-->` at a line's start comment out the line in a classic
     script, and the line break ends the statement before it."""
