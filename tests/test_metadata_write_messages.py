@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apexlint.engine import ScanOptions, scan
-from apexlint.findings import Finding
+from apexlint.findings import Finding, ScanResult
 from apexlint.model.metadata_types import owned_by
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,10 +47,16 @@ def test_a_port_endpoint_read_through_its_getter_resolves(findings: dict[tuple[s
     assert "(<org URL>/services/Soap/m/59.0)" in f.message
 
 
-def test_a_package_without_a_namespace_owns_no_metadata(tmp_path: Path) -> None:
+def _scan_class(tmp_path: Path, name: str, text: str) -> ScanResult:
+    """A metadata-API tree holding one class, scanned."""
     classes = tmp_path / "src" / "classes"
     classes.mkdir(parents=True)
-    (classes / "LayoutWriter.cls").write_text(
+    (classes / f"{name}.cls").write_text(text, encoding="utf-8")
+    return scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+
+
+def test_a_package_without_a_namespace_owns_no_metadata(tmp_path: Path) -> None:
+    result = _scan_class(tmp_path, "LayoutWriter",
         "public with sharing class LayoutWriter {\n"
         "    public static void save() {\n"
         "        HttpRequest req = new HttpRequest();\n"
@@ -62,8 +68,8 @@ def test_a_package_without_a_namespace_owns_no_metadata(tmp_path: Path) -> None:
         "            + '</updateMetadata></env:Body></env:Envelope>');\n"
         "        new Http().send(req);\n"
         "    }\n"
-        "}\n", encoding="utf-8")
-    (f,) = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1)).findings
+        "}\n")
+    (f,) = result.findings
     assert (f.rule_id, f.level.value) == ("SID004", "warning")
     assert "of Layout (Account-Account Layout), which the package does not own (it has no namespace)" in f.message
 
@@ -130,9 +136,7 @@ def test_an_envelope_joined_from_lines_names_its_operation(findings: dict[tuple[
 def test_a_list_whose_items_join_the_list_itself_is_read_as_any_call(tmp_path: Path) -> None:
     """Broken code the parser recovers from can leave a list's items holding the join of that very
     list (found by fuzzing a truncated envelope): read as a plain call, not followed forever."""
-    classes = tmp_path / "src" / "classes"
-    classes.mkdir(parents=True)
-    (classes / "Joined.cls").write_text(
+    result = _scan_class(tmp_path, "Joined",
         "public with sharing class Joined {\n"
         "    public static void send(HttpRequest req) {\n"
         "        List<String> lines = new List<String>{\n"
@@ -141,8 +145,7 @@ def test_a_list_whose_items_join_the_list_itself_is_read_as_any_call(tmp_path: P
         "                new List<String>{ UserInfo.getSessionId() }));\n"
         "        new Http().send(req);\n"
         "    }\n"
-        "}\n", encoding="utf-8")
-    result = scan(ScanOptions(paths=(tmp_path,), root=tmp_path, jobs=1))
+        "}\n")
     assert not [n for n in result.notifications if n.code == "internal-error"], result.notifications
     assert result.verdicts and all(v.rule_ids for v in result.verdicts)
 
