@@ -194,6 +194,10 @@ _APEX_HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 SESSION_NAME_WORDS = "sid|session|token"
 AURA_SESSION_ATTRIBUTE = patterns.lazy(rb"""\.get\s*\(\s*["']v\.[\w$]*(?:%s)""" % SESSION_NAME_WORDS.encode(),
                                        re.IGNORECASE)
+# `x.set('v.name', …)` / `x.get("v.name")`: an Aura attribute written or read by its literal key,
+# the name captured (`js_sinks._component_set` and `js_calls._aura_value` read the same keys)
+AURA_ATTRIBUTE_WRITE = patterns.lazy(rb"\.set\s*\(\s*['\"]\s*v\.([\w$.]+)")
+AURA_ATTRIBUTE_READ = patterns.lazy(rb"\.get\s*\(\s*['\"]\s*v\.([\w$.]+)")
 # An LWC's public property named for a session (`@api sessionId;`), the same hand-off
 LWC_SESSION_PROPERTY = patterns.lazy(
     rb"@api\s+(?=[A-Za-z_$])([\w$]*?(?:%s)[\w$]*)\s*[;=]" % SESSION_NAME_WORDS.encode(), re.IGNORECASE)
@@ -260,7 +264,7 @@ def is_quiet_script_or_metadata(job: LoweringJob, text: str) -> bool:
         # nothing of the session, and are not parsed (nor their broken markup noted)
         return not _mentions(text, _LOWERING_WORDS) and not (
             (any(w in text for w in APEX_HANDS_OVER) or _aura_session_attribute(job.rel, text)
-             or _aura_attribute_read(job.rel, text)) and (
+             or _aura_attribute_read(job.rel, job.data)) and (
                 _MAY_REQUEST.search(text) is not None or _component_binds(job.rel, text))) \
             and not _aura_hand_off(job.rel, text) and not _reads_page_global(job.rel, job.data) \
             and not _shares_with_modules(job.rel, job.data) and not requests_page(job.data)
@@ -399,16 +403,13 @@ def _aura_session_attribute(rel: str, text: str) -> bool:
     return is_aura_bundle(rel) and AURA_SESSION_ATTRIBUTE.search(text.encode("utf-8", "replace")) is not None
 
 
-def _aura_attribute_read(rel: str, text: str) -> bool:
+def _aura_attribute_read(rel: str, data: bytes) -> bool:
     """An Aura bundle's script that reads an attribute (`cmp.get('v.details')`), which its bundle's
     other scripts may keep a session in (`analyses.client`)."""
-    if "aura/" not in rel.lower() or ".get" not in text:
+    if "aura/" not in rel.lower() or b".get" not in data:
         return False
     from apexlint.lower.aura import is_aura_bundle
-    return is_aura_bundle(rel) and _AURA_ATTRIBUTE_READ.search(text) is not None
-
-
-_AURA_ATTRIBUTE_READ = patterns.lazy(r"""\.get\s*\(\s*["']v\.""")
+    return is_aura_bundle(rel) and AURA_ATTRIBUTE_READ.search(data) is not None
 
 
 def _aura_hand_off(rel: str, text: str) -> bool:

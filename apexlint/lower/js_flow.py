@@ -79,7 +79,7 @@ from apexlint.ir import (
     export_parameter,
     helper_parameter,
 )
-from apexlint.lower import LWC_SESSION_PROPERTY, MAY_REQUEST_BYTES
+from apexlint.lower import AURA_ATTRIBUTE_READ, AURA_ATTRIBUTE_WRITE, LWC_SESSION_PROPERTY, MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
 from apexlint.lower import js_sinks as sinks
 from apexlint.lower.js_values import (
@@ -256,7 +256,7 @@ def _add_attribute_readers(unit: ScriptUnit, tree: Tree, found: dict[int, Node])
     sets (`component.set('v.details', response.getReturnValue())` in a callback, `cmp.get(
     'v.details').sfSession` in the action a button runs): what the callback sets is only known to
     the actions the walk goes through. By literal search, a few rounds (a reader may set another)."""
-    read_at = {m.start(): m.group(1) for m in _AURA_ATTRIBUTE_GET.finditer(unit.raw)}
+    read_at = {m.start(): m.group(1) for m in AURA_ATTRIBUTE_READ.finditer(unit.raw)}
     if not read_at:
         return
     # and those that read any attribute and may send something: what the bundle's other scripts
@@ -269,7 +269,7 @@ def _add_attribute_readers(unit: ScriptUnit, tree: Tree, found: dict[int, Node])
         fresh = [fn for start, fn in found.items() if start not in walked]
         walked.update(fn.start_byte for fn in fresh)
         names = {m.group(1) for fn in fresh
-                 for m in _AURA_ATTRIBUTE_SET.finditer(unit.raw, fn.start_byte, fn.end_byte)}
+                 for m in AURA_ATTRIBUTE_WRITE.finditer(unit.raw, fn.start_byte, fn.end_byte)}
         readers = [fn for fn in _outermost_functions(tree, sorted(at for at, name in read_at.items() if name in names))
                    if fn.start_byte not in found]
         if not readers:
@@ -278,10 +278,6 @@ def _add_attribute_readers(unit: ScriptUnit, tree: Tree, found: dict[int, Node])
             found[fn.start_byte] = fn
 
 
-# `x.set('v.name', …)` / `x.get("v.name")`: an Aura attribute written or read by its literal key
-# (`js_sinks._component_set` and `js_calls._aura_value` read the same keys)
-_AURA_ATTRIBUTE_SET = re.compile(rb"\.set\(\s*['\"]\s*v\.([\w$.]+)\s*['\"]")
-_AURA_ATTRIBUTE_GET = re.compile(rb"\.get\(\s*['\"]\s*v\.([\w$.]+)\s*['\"]")
 _ATTRIBUTE_ROUNDS = 3
 
 

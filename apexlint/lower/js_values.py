@@ -18,6 +18,8 @@ from tree_sitter import Node
 from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span
 from apexlint.lower import (
     APEX_HANDS_OVER,
+    AURA_ATTRIBUTE_READ,
+    AURA_ATTRIBUTE_WRITE,
     AURA_SESSION_ATTRIBUTE,
     LWC_SESSION_PROPERTY,
     MAY_REQUEST_BYTES,
@@ -311,7 +313,7 @@ class ScriptUnit:
             named = _URL_OR_SESSION_ATTRIBUTE
         else:
             return False
-        setting = _LWC_PROPERTY_SET if self.lwc else _AURA_ATTRIBUTE_SET
+        setting = _LWC_PROPERTY_SET if self.lwc else AURA_ATTRIBUTE_WRITE
         return setting.search(self.raw) is not None and (
             named.search(self.raw) is not None or _URL_TEXT.search(self.raw) is not None)
 
@@ -370,9 +372,9 @@ class ScriptUnit:
         components' modules return (`await sessionId()` after `import { sessionId } from 'c/auth'`):
         a Lightning web component that Apex hands nothing, with no session of its own, that exports
         nothing but may send or bind something."""
-        return self.lwc and self.imports_components and not self._receives_from_apex() and not self.js_sources \
-            and not self.merge_fields and not self.held and not self.exports_for and not self.returns_for \
-            and self._receives()
+        return self.lwc and self.imports_components and not self.js_sources and not self.merge_fields \
+            and not self.held and not self.exports_for and not self.returns_for \
+            and (MAY_REQUEST_BYTES.search(self.raw) is not None or self.binds) and not self._receives_from_apex()
 
     def _receives(self) -> bool:
         if self._receives_from_apex():
@@ -383,7 +385,7 @@ class ScriptUnit:
     def _receives_from_apex(self) -> bool:
         if any(word in self.raw for word in _APEX_HANDS_OVER_BYTES) or self.requests_page:
             return True
-        if self.aura and (_AURA_RETURN in self.raw or _AURA_ATTRIBUTE_GET.search(self.raw) is not None):
+        if self.aura and (_AURA_RETURN in self.raw or AURA_ATTRIBUTE_READ.search(self.raw) is not None):
             # what an action returns; what a page (`component.get('v.sid')`) or the bundle's other
             # scripts (`component.get('v.details')`, set by its helper's callback) give an attribute
             return True
@@ -469,8 +471,6 @@ def _bindings(m: re.Match[str]) -> list[tuple[str, str]]:
 
 _HANDS_OVER_BYTES = tuple(word.encode() for word in APEX_HANDS_OVER)
 _LWC_PROPERTY_SET = re.compile(rb"\bthis\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)|\bget\s+[A-Za-z_$][\w$]*\s*\(\s*\)\s*\{")
-_AURA_ATTRIBUTE_SET = re.compile(rb"\.set\s*\(\s*[\"']v\.")
-_AURA_ATTRIBUTE_GET = re.compile(rb"\.get\s*\(\s*[\"']v\.")
 _URL_NAME = rb"[\w$]*(?:url|uri|link|src|href|endpoint)[\w$]*"
 _URL_PROPERTY = re.compile(
     rb"\bthis\s*\.\s*" + _URL_NAME + rb"\s*=(?!=)|\bget\s+" + _URL_NAME + rb"\s*\(\s*\)\s*\{", re.IGNORECASE)
