@@ -89,22 +89,7 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         own = tuple(s for s in use.sources if not s.startswith(CLIENT_VALUE))
         if own:  # a markup URL with the page's own session beside a component's attribute
             out.append(replace(use, sources=own))
-        found: dict[str, str] = {}
-        for stand_in, through, bundle in _passed_on(model, use.path, stand_ins):
-            if stand_in.startswith(PAGE_RESPONSE):  # what a package page renders into the script's request of it
-                script = use.path if not through else bundle
-                for sid, label in model.page_response_sessions(stand_in, script).items():
-                    found.setdefault(sid, label + through)
-                continue
-            for member in _meant(model, use.path, stand_in, bundle):
-                sessions = {**handed.get(member, {}), **{
-                    sid: label for path, given in attributes_kept.get(member, {}).items() if path != use.path
-                    for sid, label in given.items()}}
-                if sessions:
-                    for sid, label in sessions.items():
-                        found.setdefault(sid, label + through)
-                    break  # the first class (extensions first) that hands a session over; Visualforce
-                    # calls the first that declares the member, which may hand none: an over-approximation
+        found = _sessions_of(model, use.path, stand_ins, handed, attributes_kept)
         if found:
             labels = sorted(set(found.values()))
             shown = _returned_text(found, returned)  # what the script got in its URL's place
@@ -132,14 +117,34 @@ def _kept_in_attributes(model: PackageModel, handed: dict[_Member, dict[str, str
             if not sid.startswith(CLIENT_VALUE):
                 given.setdefault(sid, how)
         stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
-        for stand_in, through, bundle in _passed_on(model, use.path, stand_ins):
-            for meant in _meant(model, use.path, stand_in, bundle):
-                sessions = handed.get(meant)
-                if sessions:
-                    for sid, label in sessions.items():
-                        given.setdefault(sid, f"{label}{through}, {how}")
-                    break
+        for sid, label in _sessions_of(model, use.path, stand_ins, handed).items():
+            given.setdefault(sid, f"{label}, {how}")
     return out
+
+
+def _sessions_of(model: PackageModel, path: str, stand_ins: list[str], handed: dict[_Member, dict[str, str]],
+                 kept: dict[_Member, dict[str, dict[str, str]]] | None = None) -> dict[str, str]:
+    """The sessions the stand-ins of a use in the script at `path` stand for, each with how the
+    script got it: what the Apex members they mean hand over (`handed`), what a package page the
+    script requested renders, and what the bundle's other scripts keep in an attribute (`kept`,
+    `_kept_in_attributes`)."""
+    found: dict[str, str] = {}
+    for stand_in, through, bundle in _passed_on(model, path, stand_ins):
+        if stand_in.startswith(PAGE_RESPONSE):  # what a package page renders into the script's request of it
+            script = path if not through else bundle
+            for sid, label in model.page_response_sessions(stand_in, script).items():
+                found.setdefault(sid, label + through)
+            continue
+        for member in _meant(model, path, stand_in, bundle):
+            sessions = {**handed.get(member, {}), **{
+                sid: label for keeper, given in (kept or {}).get(member, {}).items() if keeper != path
+                for sid, label in given.items()}}
+            if sessions:
+                for sid, label in sessions.items():
+                    found.setdefault(sid, label + through)
+                break  # the first class (extensions first) that hands a session over; Visualforce
+                # calls the first that declares the member, which may hand none: an over-approximation
+    return found
 
 
 def base_methods(model: PackageModel, use: UrlUse) -> list[MethodInfo]:
