@@ -740,4 +740,8 @@ class FileIR:
     session_tests: tuple[SessionTest, ...] = ()  # sessions the file's scripts only ask about
     unfollowed_calls: tuple[UnfollowedCall, ...] = ()  # sessions its scripts hand to unknown code
     session_globals: tuple[SessionGlobal, ...] = ()  # sessions a page's scripts keep in its globals
+    # sessions a page's scripts save in record fields with Visualforce Remote Objects (`new
+    # SObjectModel.Cfg__c({Sid__c: '{!$Api.Session_ID}'}).create()`): (sObject, field, source id),
+    # as the page names them; what Apex reads back from such a field holds the session
+    stored_fields: tuple[tuple[str, str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)

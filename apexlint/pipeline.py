@@ -250,8 +250,11 @@ def analyse(irs: Iterable[FileIR], namespace: str, rules: dict[str, RuleMeta], o
     stored = stored_sessions(flow.hits)
     if stored:
         # a session the package stores in a record field is in what reads that field back (a
-        # custom setting an @AuraEnabled getter returns): once more, with those reads as sources
-        model.stored_sessions = stored
+        # custom setting an @AuraEnabled getter returns): once more, with those reads as sources,
+        # and those of the fields page scripts store one in (read from the first run on)
+        saved = model.stored_sessions
+        model.stored_sessions = {key: tuple(sorted({*saved.get(key, ()), *stored.get(key, ())}))
+                                 for key in sorted(saved.keys() | stored.keys())}
         first = {(h.site, h.source_id): h for h in flow.hits}
         flow = data_flow()
         # where a session is stored, the flow shown is the one that stores it (the second run

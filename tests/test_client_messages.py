@@ -224,3 +224,37 @@ def test_a_session_an_aura_helper_keeps_in_an_attribute_says_where_it_was_kept(t
     assert exported.location.path.endswith("viewerController.js") and exported.location.span.start_line == 3
     assert "returned to client code by Ctl.getSid, kept by viewerHelper.js in attribute v.details, is sent by " \
            "window.open to v.example.com" in exported.message
+
+
+def test_a_session_a_page_saves_with_remote_objects_is_read_back_under_either_spelling(tmp_path: Path) -> None:
+    """The page names the object and field with the package's namespace, the Apex reading them
+    back without (and the other way round): one field either way. A field the page saves no
+    session in is not one."""
+    from tests.fuzz.inputs import SFDX_SOURCE, write_sfdx_package
+    page = b"""<apex:page>
+<apex:remoteObjects><apex:remoteObjectModel name="acme__Vault__c" fields="Id,acme__Token__c"/></apex:remoteObjects>
+<apex:remoteObjects jsNamespace="Plain">
+<apex:remoteObjectModel name="Store__c" fields="Id,Sid__c"/></apex:remoteObjects>
+<script>
+new SObjectModel.acme__Vault__c({ acme__Token__c: '{!$Api.Session_ID}', acme__Note__c: 'x' }).create();
+new Plain.Store__c({ Sid__c: '{!$Api.Session_ID}' }).create();
+</script>
+</apex:page>
+"""
+    reader = b"""public with sharing class Reader {
+    @AuraEnabled public static String token() { return [SELECT Token__c FROM Vault__c LIMIT 1].Token__c; }
+    @AuraEnabled public static String note() { return [SELECT Note__c FROM Vault__c LIMIT 1].Note__c; }
+    @AuraEnabled public static String sid() { return [SELECT acme__Sid__c FROM acme__Store__c LIMIT 1].acme__Sid__c; }
+}
+"""
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SFDX_SOURCE}/pages/Saver.page": page,
+        f"{SFDX_SOURCE}/pages/Saver.page-meta.xml": b'<?xml version="1.0"?><ApexPage><apiVersion>59.0</apiVersion>'
+                                                     b"<label>Saver</label></ApexPage>",
+        f"{SFDX_SOURCE}/classes/Reader.cls": reader,
+    }, namespace="acme")
+    findings = scan(ScanOptions(paths=(root,), root=tmp_path, jobs=1)).findings
+    assert sorted((f.rule_id, f.location.span.start_line) for f in findings if f.location.path.endswith("Reader.cls")) \
+        == [("SID008", 2), ("SID008", 4)]
+    assert sorted((f.rule_id, f.location.span.start_line) for f in findings if f.location.path.endswith(".page")) \
+        == [("SID003", 6), ("SID003", 7)]

@@ -15,6 +15,7 @@ from apexlint.lower.visualforce import (
     _one_unclosed_comment,
     _without_cdata_markers,
     lower_visualforce,
+    remote_models,
 )
 from apexlint.read.decode import read_source
 
@@ -678,3 +679,76 @@ def test_only_the_first_unclosed_comment_opener_is_left_for_the_parser() -> None
     assert _one_unclosed_comment(closed + b"<!-- c <!--<!--d") == closed + b"<!-- c         d"
     # an opener's own dashes close nothing: the grammar looks for `-->` after them
     assert _one_unclosed_comment(b"<!-->x<!--") == b"<!-->x    "
+
+
+# -- Visualforce Remote Objects -------------------------------------------------------------------
+def test_remote_objects_are_known_by_their_base_model_and_short_names() -> None:
+    models = remote_models(
+        '<apex:remoteObjects><apex:remoteObjectModel name="Cfg__c" fields="Id"/></apex:remoteObjects>\n'
+        '<APEX:REMOTEOBJECTS jsNamespace="Acme">\n'
+        '  <apex:remoteObjectModel name="ns__Vault__c" jsShorthand="Vault">\n'
+        '    <apex:remoteObjectField name="ns__Token__c" jsShorthand="token"/>\n'
+        '  </apex:remoteObjectModel>\n'
+        '  <apex:remoteObjectField name="Stray__c" jsShorthand="stray"/>\n'
+        '  <apex:remoteObjectModel name="{!objectName}"/>\n'
+        '</APEX:REMOTEOBJECTS>\n'
+        '<apex:remoteObjectModel name="Outside__c"/>')
+    assert {name: (sobject, fields) for name, (sobject, fields) in models.items()} == {
+        "SObjectModel.Cfg__c": ("Cfg__c", {}),
+        "Acme.ns__Vault__c": ("ns__Vault__c", {"token": "ns__Token__c"}),
+        "Acme.Vault": ("ns__Vault__c", {"token": "ns__Token__c"}),
+    }
+
+
+def test_sessions_saved_with_remote_objects_name_their_object_and_field() -> None:
+    ir = lower(page(
+        '<apex:remoteObjects jsNamespace="Acme">'
+        '<apex:remoteObjectModel name="Vault__c" jsShorthand="Vault">'
+        '<apex:remoteObjectField name="Token__c" jsShorthand="token"/></apex:remoteObjectModel></apex:remoteObjects>\n'
+        "<script>\n"
+        "new Acme.Vault({ token: '{!$Api.Session_ID}', Note__c: 'x' }).create();\n"
+        "var cfg = new SObjectModel.Cfg__c();\n"
+        "cfg.update({ Sid__c: sforce.connection.sessionId, Label__c: '{!$User.Username}' });\n"
+        "new Other.Cfg__c({ Sid__c: '{!$Api.Session_ID}' }).create();\n"
+        "</script>"))
+    ids: dict[str, str] = {}
+    for source in ir.sources:  # the first of each (the last line's base model is not the page's)
+        ids.setdefault(source.text, source.id)
+    assert ir.stored_fields == tuple(sorted([
+        ("Vault__c", "Token__c", ids["{!$Api.Session_ID}"]),
+        ("Cfg__c", "Sid__c", ids["sforce.connection.sessionId"]),
+    ]))
+    assert [u.sink for u in ir.url_uses] == ["RemoteObjectModel.create", "RemoteObjectModel.update"]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may land in gc
+@pytest.mark.parametrize("opener", [
+    "<apex:remoteObjects ", '<apex:remoteObjectModel name="', "<apex:remoteObjectField a='"])
+def test_remote_object_declarations_never_closed_are_read_in_linear_time(opener: str) -> None:
+    from tests.fuzz.inputs import deadline
+    with deadline(2.0):
+        assert remote_models(opener * 100_000) == {}
+
+
+def test_sessions_saved_with_the_ajax_toolkit_name_their_object_and_field() -> None:
+    ir = lower(page(
+        "<script>\n"
+        "function keep() {\n"
+        "    var cfg = new sforce.SObject('Cfg__c');\n"
+        "    cfg.Sid__c = sforce.connection.sessionId;\n"
+        "    cfg.Label__c = 'x';\n"
+        "    sforce.connection.create([cfg]);\n"
+        "}\n"
+        "var one = new sforce.SObject('Other__c');\n"
+        "one.Token__c = '{!$Api.Session_ID}';\n"
+        "sforce.connection.update(one);\n"
+        "var plain = new sforce.SObject('Plain__c');\n"
+        "plain.Name = 'x';\n"
+        "var keyed = new sforce.SObject('Keyed__c');\n"
+        "keyed.Sid__c = __sfdcSessionId;\n"
+        "sforce.connection.upsert('Key__c', [plain, keyed]);\n"
+        "</script>"))
+    ids = {s.text: s.id for s in ir.sources}
+    assert ir.stored_fields == (("Cfg__c", "Sid__c", ids["sforce.connection.sessionId"]),
+                                ("Keyed__c", "Sid__c", ids["__sfdcSessionId"]),
+                                ("Other__c", "Token__c", ids["{!$Api.Session_ID}"]))

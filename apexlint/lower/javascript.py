@@ -68,9 +68,10 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
     module_args: set[tuple[str, str, int, str]] = set()
     module_returns: set[tuple[str, str]] = set()
     apex_args: set[tuple[str, str, str]] = set()
+    stored: set[tuple[str, str, str]] = set()
     uses = script_flows(src, [(unit, tree)], helper_args=helper_args, tested=tests, unfollowed=unfollowed,
                         held=held, returned=returned, module_args=module_args, module_returns=module_returns,
-                        apex_args=apex_args) \
+                        apex_args=apex_args, stored=stored) \
         if sources or unit.hands_over or unit.aura_helper or unit.exports_for or unit.returns_for \
         or (unit.page_globals and reads_page_global(unit.raw)) else []
     # a plain script's globals and named functions are other files' too (not an LWC's module, nor
@@ -95,6 +96,7 @@ def lower_javascript(src: SourceText, kind: FileKind = FileKind.JAVASCRIPT) -> F
         session_tests=tuple(tests),
         unfollowed_calls=tuple(unfollowed),
         session_globals=kept,
+        stored_fields=tuple(sorted(stored)),
         aura_helper_methods=helper_method_names(src.text) if is_aura_helper(src.path) else (),
     )
 
@@ -129,7 +131,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
                  returned: list[tuple[str, str]] | None = None,
                  module_args: set[tuple[str, str, int, str]] | None = None,
                  module_returns: set[tuple[str, str]] | None = None,
-                 apex_args: set[tuple[str, str, str]] | None = None) -> list[UrlUse]:
+                 apex_args: set[tuple[str, str, str]] | None = None,
+                 stored: set[tuple[str, str, str]] | None = None) -> list[UrlUse]:
     """Sinks reached by session values, over scripts that share one page scope; `remoted`
     receives the sessions the scripts pass to JavaScript remoting (`[ns.]Ctrl.m`, argument),
     `helper_args` what an Aura controller passes its helper (method, argument, stand-in),
@@ -140,8 +143,9 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
     a named function of theirs returns (source, function), `module_args` what they pass the
     functions they import from components' modules (module, function, argument, stand-in),
     `module_returns` what a module's exported functions return that Apex handed it (function,
-    stand-in), and `apex_args` what they pass the Apex methods they import (method, parameter,
-    stand-in)."""
+    stand-in), `apex_args` what they pass the Apex methods they import (method, parameter,
+    stand-in), and `stored` the sessions they save in records with Remote Objects (sObject, field,
+    source)."""
     if not units:
         return []
     flow = ScriptFlow(src, units)
@@ -157,6 +161,8 @@ def script_flows(src: SourceText, units: list[tuple[ScriptUnit, Tree]],
         module_returns.update(flow.module_returns)
     if apex_args is not None:
         apex_args.update(flow.apex_args)
+    if stored is not None:
+        stored.update(flow.stored)
     if tested is not None:
         tested.extend(flow.session_tests())
     if unfollowed is not None:

@@ -45,6 +45,8 @@ from apexlint.lower.js_values import (
     AURA_HELPER_KIND,
     AURA_LABEL,
     FUNCTION_TYPES,
+    REMOTE_OBJECT,
+    SFORCE_RECORD,
     STAND_IN_START,
     UNKNOWN,
     UNKNOWN_TEXT,
@@ -413,8 +415,11 @@ def new_value(flow: ScriptFlow, node: Node) -> JsValue:
         return JsValue(text=first.text, kind=kind)
     if kind == "forcetk" and len(values) >= 3:  # `new forcetk.Client(clientId, loginUrl, proxyUrl)`
         return JsValue(kind=kind, props=(("proxyUrl", values[2]),))
-    if ctor.startswith("RemoteObjectModel."):  # a Remote Objects record, with the fields it is made with
-        return JsValue(first.sources, UNKNOWN_TEXT, first.props, "remoteobject")
+    if ctor in (SFORCE_RECORD, "window." + SFORCE_RECORD) and first.text and UNKNOWN_TEXT not in first.text:
+        return JsValue(kind=f"{SFORCE_RECORD}:{first.text}")  # an AJAX Toolkit record: its fields are set on it
+    if (model := flow.cur.remote_object(ctor)) is not None:
+        # a Remote Objects record, with the fields it is made with
+        return JsValue(first.sources, UNKNOWN_TEXT, first.props, f"{REMOTE_OBJECT}:{model}")
     if ctor in JSFORCE_CONNECTIONS and values:  # `new jsforce.Connection({accessToken, ...})`
         return JsValue(kind="jsforce", props=(("accessToken", JsValue(first.sources)),
                                               ("url", jsforce_base_url(flow, arguments_of(node)[0]))))

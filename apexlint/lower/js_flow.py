@@ -538,6 +538,8 @@ class ScriptFlow:
         self.module_returns: set[tuple[str, str]] = set()
         # what an LWC passes the Apex methods it imports (`ir.FileIR.apex_args`)
         self.apex_args: set[tuple[str, str, str]] = set()
+        # sessions saved in record fields with Remote Objects (`ir.FileIR.stored_fields`)
+        self.stored: set[tuple[str, str, str]] = set()
         for unit, tree in units:  # an Aura helper's parameters: what the controller passes there
             for method, fn in aura_helper_methods(unit, tree):
                 self.callbacks[(id(unit), fn.id)] = {

@@ -9,7 +9,7 @@ match on; the rules decide which are exports and which are supported same-org us
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from tree_sitter import Node
 from apexlint.ir import BOUND_PREFIX, CLIENT_VALUE, DEFAULTS_PREFIX
 from apexlint.lower.js_values import (
     FUNCTION_TYPES,
+    REMOTE_OBJECT,
+    SFORCE_RECORD,
     UNKNOWN,
     UNKNOWN_TEXT,
     JsValue,
@@ -660,6 +662,13 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
     if f"sforce.connection.{shape.method}" in PAGE_RECORD_WRITES and carried:
         # `sforce.connection.create([record])`: a session in a record field is stored in the org
         flow.use(f"sforce.connection.{shape.method}", node, JsValue(text=""), carried=carried)
+        # the records (`upsert`'s after the external id field's name), in the call (`[cfg]`) or one alone
+        for given in args[1:2] if shape.method == "upsert" else args[:1]:
+            for record in given.named_children if given.type == "array" else (given,):
+                value = flow.value(record)
+                kind, _, sobject = value.kind.partition(":")
+                if kind == SFORCE_RECORD:
+                    _stored(flow, sobject, value.props)
         return False
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
     flow.use("sforce.connection", node, url, carried=carried)
@@ -695,12 +704,24 @@ def _remote_object(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
         return None
     obj = _receiver(node)
     record = flow.value(obj) if obj is not None else UNKNOWN
-    if record.kind != "remoteobject":
+    kind, _, model = record.kind.partition(":")
+    if kind != REMOTE_OBJECT:
         return None
-    written = union(record, *(flow.value(a) for a in args[:1])).sources
+    given = [flow.value(a) for a in args[:1]]
+    written = union(record, *given).sources
     if written:
         flow.use(f"RemoteObjectModel.{shape.method}", node, JsValue(text=""), carried=written)
+    _stored(flow, model, (*record.props, *(p for g in given for p in g.props)))
     return False
+
+
+def _stored(flow: ScriptFlow, sobject: str, fields: Iterable[tuple[str, JsValue]]) -> None:
+    """Note the sessions a record of `sobject` written with `fields` (name, value) keeps
+    (`ir.FileIR.stored_fields`): the script's own, not the stand-ins for what Apex hands it."""
+    for name, value in fields:
+        for source in value.sources:
+            if not source.startswith(CLIENT_VALUE):
+                flow.stored.add((sobject, flow.cur.remote_field(sobject, name), source))
 
 
 def _forcetk(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:

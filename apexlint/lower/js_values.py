@@ -179,6 +179,14 @@ class ScriptMergeField:
     source_id: str | None  # set when the merge field reads the session
 
 
+# The base model Visualforce Remote Objects make their models under when `<apex:remoteObjects>` names
+# none (`jsNamespace`), and the name Salesforce's documentation gives it in its examples.
+REMOTE_OBJECT_BASES = frozenset({"SObjectModel", "RemoteObjectModel"})
+REMOTE_OBJECT = "remoteobject"  # `JsValue.kind` of a Remote Objects record: `remoteobject:<sObject>`
+# ... and of an AJAX Toolkit record (`new sforce.SObject('Cfg__c')`): `sforce.SObject:<sObject>`
+SFORCE_RECORD = "sforce.SObject"
+
+
 @dataclass(slots=True)
 class ScriptUnit:
     """One piece of JavaScript: a static file, a `<script>` body, an event-handler attribute."""
@@ -215,6 +223,9 @@ class ScriptUnit:
     # (`return getSid()`): what they return stands for that in the scripts calling them
     # (`ir.module_return`, `lower.returning_module`)
     returns_for: str = ""
+    # a page's Visualforce Remote Objects (`<apex:remoteObjects>`): the JavaScript name of each
+    # model (`SObjectModel.Cfg`) -> its sObject and its fields' short names (`visualforce.remote_models`)
+    remote_models: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     merge_starts: list[int] = field(init=False, repr=False, compare=False)
     merge_ends: list[int] = field(init=False, repr=False, compare=False)
     _imported: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -244,6 +255,27 @@ class ScriptUnit:
         first, dot, rest = name.partition(".")
         found = self._imported.get(first)
         return name if found is None else found + dot + rest
+
+    def remote_object(self, name: str) -> str | None:
+        """The sObject a Visualforce Remote Objects model stands for, where `name` is one (`new
+        SObjectModel.Cfg__c(...)`): one the page declares (by its short name too), or any name
+        under the default base model's name (`SObjectModel`, or `RemoteObjectModel`, which
+        Salesforce's examples name theirs; a static resource cannot see the page's declarations)."""
+        declared = self.remote_models.get(name)
+        if declared is not None:
+            return declared[0]
+        base, dot, model = name.partition(".")
+        if dot and model.isidentifier() and (base in REMOTE_OBJECT_BASES or any(
+                m.startswith(base + ".") for m in self.remote_models)):
+            return model
+        return None
+
+    def remote_field(self, model: str, name: str) -> str:
+        """The field a Remote Objects record's property `name` stands for (its short name's field)."""
+        for sobject, fields in self.remote_models.values():
+            if sobject == model and name in fields:
+                return fields[name]
+        return name
 
     def apex_method(self, name: str) -> str | None:
         """The Apex method (`[ns.]Class.method`) a name stands for, where the script imports it

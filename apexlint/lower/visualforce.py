@@ -232,13 +232,16 @@ class _PageLowering:
         uses: list[UrlUse] = list(self.sinks.uses)
         held: list[tuple[str, str]] = []
         returned: list[tuple[str, str]] = []
+        stored: set[tuple[str, str, str]] = set()
+        models = remote_models(self.src.parse_text) if self.units else {}
         for unit, _ in self.units:
             unit.held = self.held
+            unit.remote_models = models
         if self.held or any(u.js_sources or u.hands_over or any(m.source_id for m in u.merge_fields)
                             for u, _ in self.units):
             uses += script_flows(self.src, self.units, self.remoted, tested=self.session_tests,
                                  unfollowed=self.unfollowed, lightning_args=self.lightning, held=held,
-                                 returned=returned)
+                                 returned=returned, stored=stored)
         sources = [self._with_context(f) for f in self.fields if f.source is not None and not f.alias]
         sources += self.unrendered_sources
         sources += self.js_sources
@@ -252,7 +255,7 @@ class _PageLowering:
             notifications=tuple(self.notes), suppressions=tuple(sorted(self.suppressions, key=lambda s: s.span)),
             sources=tuple(sources), pages=self._pages(), url_uses=tuple(sorted(uses, key=lambda u: (u.span, u.sink))),
             session_tests=tuple(self.session_tests), unfollowed_calls=tuple(self.unfollowed),
-            session_globals=self._session_globals(held, returned),
+            session_globals=self._session_globals(held, returned), stored_fields=tuple(sorted(stored)),
         )
 
     def _session_globals(self, held: list[tuple[str, str]],
@@ -882,6 +885,41 @@ _POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^<>]*?)(/?)>", r
 _POSTBACK_CLOSE = lazy(r"</apex:(?:commandLink|commandButton)\s*>", re.IGNORECASE)
 # a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
 # `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
+def remote_models(text: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The Visualforce Remote Objects a page declares, by the name its scripts make records with:
+    `<apex:remoteObjects jsNamespace="M"><apex:remoteObjectModel name="Cfg__c" jsShorthand="Cfg">`
+    gives `M.Cfg__c` and `M.Cfg` (the base model is `SObjectModel` when none is named), each with
+    its sObject and its fields' short names (`<apex:remoteObjectField name="Sid__c" jsShorthand="sid"/>`).
+    Names written with merge fields are not known."""
+    models: dict[str, tuple[str, dict[str, str]]] = {}
+    base: str | None = None  # the open `<apex:remoteObjects>`'s base model
+    model: tuple[str, dict[str, str]] | None = None  # the open `<apex:remoteObjectModel>`
+    for m in _REMOTE_OBJECT_TAG.finditer(text):
+        closing, tag, attributes = m.group(1), m.group(2).lower(), m.group(3)
+        values = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3) or ""
+                  for a in _TAG_ATTRIBUTE.finditer(attributes)}
+        values = {k: v.strip() for k, v in values.items() if "{" not in v}
+        opened = not closing and not attributes.rstrip().endswith("/")
+        if tag == "remoteobjects":
+            base = (values.get("jsnamespace") or "SObjectModel") if opened else None
+            model = None
+        elif tag == "remoteobjectmodel":
+            model = None
+            name = values.get("name", "")
+            if closing or base is None or not name:
+                continue
+            entry: tuple[str, dict[str, str]] = (name, {})
+            for js_name in {name, values.get("jsshorthand") or name}:
+                models[f"{base}.{js_name}"] = entry
+            model = entry if opened else None
+        elif not closing and model is not None and values.get("name") and values.get("jsshorthand"):
+            model[1][values["jsshorthand"]] = values["name"]
+    return models
+
+
+# Remote Objects' tags, up to the next `<` or `>` (linear: no tag spans another's start)
+_REMOTE_OBJECT_TAG = lazy(r"<\s*(/?)\s*apex:(remoteObjects|remoteObjectModel|remoteObjectField)\b([^<>]*)", re.I)
+
 _LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
                       re.IGNORECASE)
 _ACTION_METHOD = lazy(r"\baction\s*=\s*[\"']\s*\{!\s*([A-Za-z_]\w*)\s*\}\s*[\"']", re.IGNORECASE)

@@ -8,6 +8,7 @@ class does this name mean in this class".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Container, ItemsView, Iterable, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -245,8 +246,9 @@ class PackageModel:
     # (script, `[ns.]class.method`, parameter, stand-in): what Lightning web components pass the
     # Apex methods they import (`FileIR.apex_args`)
     apex_args: list[tuple[str, str, str, str]] = field(default_factory=list)
-    # (sObject, field) -> sessions the package stores there (DML of a record holding one): what
-    # reads the field back reads them (set by the analysis, `pipeline.analyse`)
+    # (sObject, field) -> sessions the package stores there (page scripts' Remote Objects writes;
+    # DML of a record holding one, added by the analysis, `pipeline.analyse`): what reads the
+    # field back reads them
     stored_sessions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     # an Aura bundle's folder (`.../aura/SyncCmp`) -> the Apex controller its markup names
     aura_controllers: dict[str, str] = field(default_factory=dict)
@@ -298,7 +300,9 @@ class PackageModel:
                     methods=Recorded(scratch, scratch.methods), by_class=Recorded(scratch, scratch.classes),
                     bodies=bodies)
         bindings: dict[str, list[TemplateBinding]] = {}  # bundle folder -> its templates' URL bindings
+        page_stored: list[tuple[str, str, str]] = []
         for f in sorted(files, key=lambda f: f.path):
+            page_stored.extend(f.stored_fields)
             for c in f.classes:
                 model.classes.setdefault(c.name, c)
             model.triggers.extend(f.triggers)
@@ -346,6 +350,7 @@ class PackageModel:
         model._index_subtypes()
         model._drop_shadowed_sources()
         model._index_formula_sessions()
+        model._index_page_stored(page_stored)
         model._index_posted_sessions()
         model._index_remoted_sessions()
         model._record(Lookups())
@@ -405,6 +410,31 @@ class PackageModel:
             for name in names:
                 found.setdefault((key[0], name), []).append(sid)
         self.formula_sessions = {k: tuple(v) for k, v in found.items()}
+
+    def _index_page_stored(self, stored: list[tuple[str, str, str]]) -> None:
+        """The record fields page scripts save a session in (`FileIR.stored_fields`): what Apex
+        reads back from them holds it, as from a field Apex DML stored one in (the analysis adds
+        those, `pipeline.analyse`). A page names an object and field with or without the package's
+        namespace, as Apex may: each is known by both names."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for sobject, name, sid in stored:
+            if sid not in self.sources:
+                continue
+            for key in itertools.product(self._spellings(sobject), self._spellings(name)):
+                found.setdefault(key, set()).add(sid)
+        self.stored_sessions = {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+    def _spellings(self, name: str) -> set[str]:
+        """A custom object's or field's API name, lower case, with and without a namespace prefix
+        (`ns__Sid__c`, `Sid__c`): the package's namespace, or the one a name is written with."""
+        name = name.lower()
+        names = {name}
+        _, _, rest = name.partition("__")
+        if "__" in rest:
+            names.add(rest)
+        elif self.namespace and rest:
+            names.add(f"{self.namespace}__{name}")
+        return names
 
     def _index_posted_sessions(self) -> None:
         """Controller properties a page's `<apex:actionFunction>`, command link or button posts a
