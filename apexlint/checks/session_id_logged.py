@@ -54,7 +54,10 @@ def _written_by_pages(ctx: CheckContext) -> Iterator[Verdict]:
                        "of the origin can read it")
             label = "stored here"
         else:
-            message = (f"{what} is persisted by {use.sink}: a record field keeps the user's session for "
+            # `RemoteObjectModel.create` stands for any Remote Objects model's (`SObjectModel.X`...)
+            how = f"Visualforce Remote Objects' {method}()" if (
+                method := use.sink.removeprefix("RemoteObjectModel.")) != use.sink else use.sink
+            message = (f"{what} is persisted by {how}: a record field keeps the user's session for "
                        "anyone who can read the record")
             label = "persisted here"
         loc = Location(use.path, use.span, label=label)
