@@ -117,8 +117,9 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     if shape.method in PROPAGATING_METHODS and fn is not None:
         receiver = flow.value(fn.child_by_field_name("object"))
         values = [flow.value(a) for a in args]
-        if shape.method == "concat":
-            return concat(receiver, *values)
+        if shape.method == "concat":  # a string's, or an array's (`[].concat(details)`: what it holds)
+            return JsValue(frozenset().union(receiver.sources, *(v.sources for v in values)),
+                           concat(receiver, *values).text)
         text = receiver.text if shape.method in _TEXT_METHODS else UNKNOWN_TEXT
         if shape.method in ("replace", "replaceAll") and len(args) >= 2 and args[0].type == "string" \
                 and UNKNOWN_TEXT not in receiver.text and STAND_IN_START not in receiver.text:
@@ -270,7 +271,9 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         held = flow.aura_attributes.get(key[2:]) if key.startswith("v.") and text[:1] in "'\"" else None
         if attribute is not None and bundle:
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
-            given = JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
+            stand_in = frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")})
+            # the attribute itself (`'v.details'`), which may hold an object; not a part of it (`'v.details.sid'`)
+            given = JsValue(stand_in, whole=stand_in if "." not in key[2:] else frozenset())
             return union(held, given) if held is not None else given
         return held if held is not None else UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources
