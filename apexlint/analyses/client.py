@@ -18,7 +18,9 @@ SID008 reports). Here each script use of a stand-in becomes a use of those sessi
 the script got them (`UrlUse.via`), so the rules judge a script that sends its controller's
 session off-site (SID002), into a URL (SID006), into a metadata write (SID004) or a record
 (SID003) as they judge one that reads `{!$Api.Session_ID}`. A stand-in for an Apex member
-returning no session is dropped, and so is a use that carries nothing else.
+returning no session is dropped, and so is a use that carries nothing else. A use of the string
+of what a member returns (`ir.as_text`: `'…' + details`) gets only the sessions the member hands
+as its value, not those only in a field of the object it returns, whose string is `[object Object]`.
 """
 
 from __future__ import annotations

@@ -111,7 +111,10 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee not in _NEW_TEXT else UNKNOWN_TEXT
-        return JsValue(union(*values).sources, text)
+        sources = union(*values).sources
+        if shape.callee in _JSON_PARSE and values and _JSON_OBJECT.match(values[0].text):
+            return JsValue(sources, text, in_object=sources)  # an object: its string is `[object Object]`
+        return JsValue(sources, text)
     if shape.method == "createElement" and args and args[0].type == "string":
         return JsValue(kind=flow.cur.text(args[0])[1:-1].lower())
     if shape.method in PROPAGATING_METHODS and fn is not None:
@@ -198,6 +201,10 @@ _AURA_ACTION_VALUE = client_value("aura", "")  # `client:aura:<method>`, an acti
 _JQUERY_SUCCESS = "success"  # `$.ajax` settings: the callback given the response's body
 # Propagating calls whose result has text of its own: JSON's, or the object JSON text makes
 _NEW_TEXT = frozenset({"JSON.stringify", "JSON.parse"})
+_JSON_PARSE = frozenset({"JSON.parse"})
+# JSON text known to be an object (`'{"sid": "' + sid + '"}'`): not a value not known (`{…}`), one
+# Apex hands over (`{client:…}`) or a merge field (`{!…}`), which may be any JSON
+_JSON_OBJECT = lazy(r'\s*\{\s*["}]')
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
 _PROMISE_COMBINATORS = frozenset({"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any",
                                   "Promise.resolve"})

@@ -6,6 +6,10 @@ methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating
 (`headers.append`, `params.set`), and calls to functions declared in the same page or file,
 including methods of object literals (arguments bound to parameters, return values carried
 back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
+The string of an object (`'…' + {sid: s}`, `${details}`) is `[object Object]`: it carries none of
+the sessions in the object's properties (`JsValue.in_object`), and of a value Apex hands over whole,
+which may be such an object, its own stand-in (`ir.as_text`); a property read of it, its JSON and
+an array's string still carry them.
 Request defaults (`$.ajaxSetup`, `axios.defaults`, `axios.create`) go with every request made
 through their library (`js_sinks.RequestDefaults`), whatever the order of the two in the text.
 
