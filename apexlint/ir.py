@@ -215,6 +215,33 @@ def module_return(module: str, function: str) -> str:
     return f"{MODULE_RETURN}{module.lower()}.{function}"
 
 
+# What Apex hands over, converted whole to a string by the script (`'faxDetails = ' + details`,
+# `${details}`): `client:text:aura:getdetails` for `client:aura:getdetails`. Apex hands an
+# `@AuraEnabled`, imported or remote method's object (a wrapper, a record, a map) to the script as
+# a JavaScript object, whose string is `[object Object]`: where the member hands the session only
+# in a field of what it returns, the text carries none (`apexlint.analyses.client`); a `String` or
+# a `List<String>` it returns is written out whole.
+AS_TEXT = f"{CLIENT_VALUE}text:"
+
+
+# The values Apex hands over whose string is told apart so: what a method returns to an LWC, an
+# Aura action or JavaScript remoting (as JSON, made an object or a string), and an Aura attribute
+# (what the bundle's other script kept there of it). A property a page binds is Apex's own text,
+# fields and all; what a helper's or a module's function is given may be a field of it.
+AS_TEXT_WAYS = tuple(f"{CLIENT_VALUE}{way}:" for way in ("apex", "aura", "remote", "attribute"))
+
+
+def as_text(stand_in: str) -> str:
+    """The stand-in of `stand_in`'s value converted whole to a string (`AS_TEXT_WAYS`); any other
+    stand-in itself, which the analysis resolves as the value."""
+    return AS_TEXT + stand_in[len(CLIENT_VALUE):] if stand_in.startswith(AS_TEXT_WAYS) else stand_in
+
+
+def plain_stand_in(stand_in: str) -> str:
+    """The value an `as_text` stand-in is the string of; any other stand-in (or source) itself."""
+    return CLIENT_VALUE + stand_in[len(AS_TEXT):] if stand_in.startswith(AS_TEXT) else stand_in
+
+
 # The context of a merge field in a Visualforce component that `rendered="false"` hides:
 # "not rendered (<apex:outputText rendered="false">)". No output, no use, only a source.
 NOT_RENDERED = "not rendered"

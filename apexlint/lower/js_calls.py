@@ -113,14 +113,18 @@ def call_value(flow: ScriptFlow, node: Node) -> JsValue:
     if shape.callee in PROPAGATING_CALLS:
         values = [flow.value(a) for a in args]
         text = values[0].text if len(values) == 1 and shape.callee not in _NEW_TEXT else UNKNOWN_TEXT
-        return JsValue(union(*values).sources, text)
+        sources = union(*values).sources
+        if shape.callee in _JSON_PARSE and values and _JSON_OBJECT.match(values[0].text):
+            return JsValue(sources, text, in_object=sources)  # an object: its string is `[object Object]`
+        return JsValue(sources, text)
     if shape.method == "createElement" and args and args[0].type == "string":
         return JsValue(kind=flow.cur.text(args[0])[1:-1].lower())
     if shape.method in PROPAGATING_METHODS and fn is not None:
         receiver = flow.value(fn.child_by_field_name("object"))
         values = [flow.value(a) for a in args]
-        if shape.method == "concat":
-            return concat(receiver, *values)
+        if shape.method == "concat":  # a string's, or an array's (`[].concat(details)`: what it holds)
+            return JsValue(frozenset().union(receiver.sources, *(v.sources for v in values)),
+                           concat(receiver, *values).text)
         text = receiver.text if shape.method in _TEXT_METHODS else UNKNOWN_TEXT
         if shape.method in ("replace", "replaceAll") and len(args) >= 2 and args[0].type == "string" \
                 and UNKNOWN_TEXT not in receiver.text and STAND_IN_START not in receiver.text:
@@ -199,6 +203,10 @@ _AURA_ACTION_VALUE = client_value("aura", "")  # `client:aura:<method>`, an acti
 _JQUERY_SUCCESS = "success"  # `$.ajax` settings: the callback given the response's body
 # Propagating calls whose result has text of its own: JSON's, or the object JSON text makes
 _NEW_TEXT = frozenset({"JSON.stringify", "JSON.parse"})
+_JSON_PARSE = frozenset({"JSON.parse"})
+# JSON text known to be an object (`'{"sid": "' + sid + '"}'`): not a value not known (`{…}`), one
+# Apex hands over (`{client:…}`) or a merge field (`{!…}`), which may be any JSON
+_JSON_OBJECT = lazy(r'\s*\{\s*["}]')
 # `Promise.all([getBase(), getSid()])` and its kin: a promise of what the promises given make
 _PROMISE_COMBINATORS = frozenset({"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any",
                                   "Promise.resolve"})
@@ -272,7 +280,9 @@ def _aura_value(flow: ScriptFlow, fn: Node, method: str, args: list[Node]) -> Js
         held = flow.aura_attributes.get(key[2:]) if key.startswith("v.") and text[:1] in "'\"" else None
         if attribute is not None and bundle:
             owner = f"{LIGHTNING_ATTRIBUTE_OWNER}{bundle}"
-            given = JsValue(frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")}))
+            stand_in = frozenset({client_value("attribute", f"{owner}:{attribute.group(1)}")})
+            # the attribute itself (`'v.details'`), which may hold an object; not a part of it (`'v.details.sid'`)
+            given = JsValue(stand_in, whole=stand_in if "." not in key[2:] else frozenset())
             return union(held, given) if held is not None else given
         return held if held is not None else UNKNOWN
     received = flow.value(fn.child_by_field_name("object")).sources

@@ -6,6 +6,10 @@ methods (`encodeURIComponent`, `btoa`, `JSON.stringify`, `.concat`...), mutating
 (`headers.append`, `params.set`), and calls to functions declared in the same page or file,
 including methods of object literals (arguments bound to parameters, return values carried
 back, three calls deep). Every `<script>` of a page shares one scope, as in the browser.
+The string of an object (`'…' + {sid: s}`, `${details}`) is `[object Object]`: it carries none of
+the sessions in the object's properties (`JsValue.in_object`), and of a value Apex hands over whole,
+which may be such an object, its own stand-in (`ir.as_text`); a property read of it, its JSON and
+an array's string still carry them.
 Request defaults (`$.ajaxSetup`, `axios.defaults`, `axios.create`) go with every request made
 through their library (`js_sinks.RequestDefaults`), whatever the order of the two in the text.
 
@@ -67,6 +71,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from apexlint.ir import (
+    AS_TEXT,
     BOUND_PREFIX,
     CLIENT_VALUE,
     EXPORT_PARAMETER,
@@ -78,6 +83,7 @@ from apexlint.ir import (
     client_value,
     export_parameter,
     helper_parameter,
+    plain_stand_in,
 )
 from apexlint.lower import AURA_ATTRIBUTE_READ, AURA_ATTRIBUTE_WRITE, LWC_SESSION_PROPERTY, MAY_REQUEST_BYTES
 from apexlint.lower import js_calls as calls
@@ -91,6 +97,7 @@ from apexlint.lower.js_values import (
     UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
+    accumulated,
     arguments_of,
     array_value,
     concat,
@@ -128,6 +135,8 @@ _SHORT_CIRCUITS = frozenset({"||", "&&", "??"})
 _CONDITIONS = {"if_statement": "if (…)", "while_statement": "while (…)", "do_statement": "while (…)",
                "ternary_expression": "… ? … : …"}
 _AXIOS = sinks.AXIOS.encode()
+# an object's members that make its string (`'…' + obj`) themselves
+_OWN_STRING = frozenset({"toString", "valueOf", "[Symbol.toPrimitive]"})
 _XHR_RESPONSES = frozenset({"responseText", "response"})
 
 
@@ -589,7 +598,7 @@ class ScriptFlow:
         """`@wire(getSid) sid;`: `this.sid.data` is what `getSid` returns; `@wire(getSid)
         wiredSid(result)` / `wiredSid({ data })`: `result.data`, `data` is."""
         data = handed_over(frozenset({stand_in}))
-        result = JsValue(data.sources, UNKNOWN_TEXT, ((WIRED_DATA, data),))
+        result = JsValue(data.sources, UNKNOWN_TEXT, ((WIRED_DATA, data),), in_object=data.sources)
         if member.type == "field_definition":
             prop = member.child_by_field_name("property")
             if prop is not None:
@@ -770,7 +779,10 @@ class ScriptFlow:
         stand-ins for what Apex members return, or what another module's function returns."""
         exported = self.exported.get((id(self.cur), fn.id)) if self.exported else None
         if exported is not None:
-            self.module_returns.update((exported, s) for s in value.sources
+            # what it returns of a value's string (`'Bearer ' + await getSid()`): the value, for
+            # its importers' requests to tell (`ir.as_text` is followed within one script only)
+            plain = {plain_stand_in(s) for s in value.sources}
+            self.module_returns.update((exported, s) for s in plain
                                        if s.startswith(CLIENT_VALUE) and not s.startswith(EXPORT_PARAMETER))
 
     def _may_hand_out(self, node: Node) -> bool:
@@ -1068,8 +1080,7 @@ class ScriptFlow:
             scope.outside.setdefault(name, None)  # a part of a function's own object: its own too
         old = self.env.get(name)
         if old is not None and old.sources - value.sources:
-            value = JsValue(old.sources | value.sources, value.text, value.props or old.props,
-                            value.kind or old.kind)
+            value = accumulated(old, value)
         self.env[name] = value
         # the objects it is a part of, as far up as they are known: `opts.headers.Authorization = x`
         # changes what `fetch(url, opts)` sends though `opts.headers` was never named on its own,
@@ -1295,7 +1306,11 @@ class ScriptFlow:
             else:
                 continue
             sources |= value.sources
-        return JsValue(frozenset(sources), UNKNOWN_TEXT, tuple(props))
+        held = frozenset(sources)
+        # its string is `[object Object]`, which holds none of its properties' sessions, unless it
+        # makes its own (`{toString() {…}}`)
+        own_string = bool(held) and any(key in _OWN_STRING for key, _ in object_pairs(self.cur, node))
+        return JsValue(held, UNKNOWN_TEXT, tuple(props), in_object=held if not own_string else frozenset())
 
     def run_named_callback(self, settings: Node | None, key: str) -> None:
         """`{beforeSend: setAuth}` where `setAuth` is a function of the page's: run it now, in the
@@ -1350,9 +1365,15 @@ class ScriptFlow:
         own_carried = frozenset(s for s in carried if not s.startswith(CLIENT_VALUE))
         if own_query or own_carried:
             self._use(sink, site, url, own_query, own_carried, receiver, body, method, "")
+        handed_over = (query | carried) - own_query - own_carried
+        strings = {s for s in handed_over if s.startswith(AS_TEXT) and plain_stand_in(s) in handed_over}
+        if strings:  # `'…' + details + details.sid`: the value itself is there, its string says no more
+            query = frozenset(plain_stand_in(s) if s in strings else s for s in query)
+            carried = frozenset(plain_stand_in(s) if s in strings else s for s in carried)
+            handed_over -= strings
         # each value Apex hands over, on its own: the analysis puts its sessions, if any, in its
         # place, and where in the request it sits is its own (a base URL, a bearer header)
-        for handed in sorted((query | carried) - own_query - own_carried):
+        for handed in sorted(handed_over):
             self._use(sink, site, url, query & {handed}, carried & {handed}, receiver, body, method, handed)
 
     def _use(self, sink: str, site: Node, url: JsValue | None, query: frozenset[str], carried: frozenset[str],

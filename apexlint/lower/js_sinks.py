@@ -20,6 +20,7 @@ from apexlint.lower.js_values import (
     FUNCTION_TYPES,
     REMOTE_OBJECT,
     SFORCE_RECORD,
+    STAND_IN_START,
     UNKNOWN,
     UNKNOWN_TEXT,
     JsValue,
@@ -27,6 +28,7 @@ from apexlint.lower.js_values import (
     arguments_of,
     concat,
     dotted,
+    string_parts,
     union,
     unwrap_function,
 )
@@ -604,8 +606,12 @@ def _component_set(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     # text and parts win (as `ScriptFlow.assign_name` binds a name)
     held = flow.aura_attributes.get(key[2:])
     flow.aura_attributes[key[2:]] = value if held is None else \
-        JsValue(held.sources | value.sources, value.text, value.props, value.kind)
-    flow.use(BOUND_PREFIX + "v." + key[2:].partition(".")[0], node, value, query=value.sources)
+        JsValue(held.sources | value.sources, value.text, value.props, value.kind, *string_parts((held, value)))
+    # a value Apex hands over, kept whole, reads as itself (`analyses.client` tells its string from
+    # the bundle's other scripts' reads); anything else holding it, as not known
+    kept = value if not value.text.startswith(STAND_IN_START) or value.text[1:-1] in value.whole \
+        else JsValue(value.sources)
+    flow.use(BOUND_PREFIX + "v." + key[2:].partition(".")[0], node, kept, query=value.sources)
     return False
 
 

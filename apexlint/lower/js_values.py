@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span
+from apexlint.ir import CLIENT_VALUE, HANDED_TEXT, Span, as_text, plain_stand_in
 from apexlint.lower import (
     APEX_HANDS_OVER,
     AURA_ATTRIBUTE_READ,
@@ -58,6 +58,12 @@ class JsValue:
     text: str = UNKNOWN_TEXT
     props: tuple[tuple[str, JsValue], ...] = ()
     kind: str = ""  # "xhr", "img", "headers", "websocket", "cometd", "sforce.connection", "function"...
+    # of `sources`, those a string of the value (`'…' + v`, `${v}`: `concat`) does not write out
+    # as they are: those only in named properties of an object (`{sid: s}`, `o.sid = s`), whose
+    # string is `[object Object]`; and the values Apex hands over that the value is, whole
+    # (`handed_over`), which may be such an object (their strings: `ir.as_text`)
+    in_object: frozenset[str] = frozenset()
+    whole: frozenset[str] = frozenset()
 
     def prop(self, name: str) -> JsValue | None:
         for key, value in self.props:
@@ -74,10 +80,18 @@ class JsValue:
         `holds`: whether the object counts as holding the property's sessions itself (what a
         call on it is given); else they are only in the part."""
         sources = self.sources | value.sources if holds else self.sources
+        in_object, whole = self.in_object, self.whole
+        if holds and value.sources and (self.in_object or self.whole or (self.props and not self.kind)):
+            # of an object known to be plain (an object literal's, what Apex hands over: not an
+            # element, a URL or the location, whose strings may be a property), a named property is
+            # not in its string; an array's element (`a[0]`) is, as the element's string is
+            part = value if name.isdigit() else JsValue(value.sources, in_object=value.sources)
+            in_object, whole = string_parts((self, part))
         if len(self.props) >= MAX_PROPS and self.prop(name) is None:
-            return JsValue(sources, self.text, self.props, self.kind) if sources != self.sources else self
+            return JsValue(sources, self.text, self.props, self.kind, in_object, whole) \
+                if sources != self.sources or in_object != self.in_object or whole != self.whole else self
         props = (*((k, v) for k, v in self.props if k != name), (name, value))
-        return JsValue(sources, self.text, props, self.kind)
+        return JsValue(sources, self.text, props, self.kind, in_object, whole)
 
 
 UNKNOWN = JsValue()
@@ -92,7 +106,7 @@ _STAND_IN_TEXT = re.compile(r"\{" + CLIENT_VALUE + r"[^{}]*\}")
 def handed_over(stand_ins: frozenset[str]) -> JsValue:
     """The value Apex hands to client code under `stand_ins` (one: its text names it)."""
     text = "{" + next(iter(stand_ins)) + "}" if len(stand_ins) == 1 else UNKNOWN_TEXT
-    return JsValue(stand_ins, text)
+    return JsValue(stand_ins, text, whole=stand_ins)
 
 
 def not_known(text: str) -> bool:
@@ -102,10 +116,11 @@ def not_known(text: str) -> bool:
 
 def shown(text: str, handed: str) -> str:
     """A use's URL or body text with the place of `handed`, the stand-in the use is of, written
-    `ir.HANDED_TEXT` and every other value Apex hands over `{…}`: what is not known."""
+    `ir.HANDED_TEXT` and every other value Apex hands over `{…}`: what is not known. A use of
+    its string (`ir.as_text`) has it in the same place."""
     if STAND_IN_START not in text:
         return text
-    mine = "{" + handed + "}" if handed else ""
+    mine = "{" + plain_stand_in(handed) + "}" if handed else ""
     out = _STAND_IN_TEXT.sub(lambda m: HANDED_TEXT if m.group(0) == mine else UNKNOWN_TEXT, text)
     while _UNKNOWN_TWICE in out:
         out = out.replace(_UNKNOWN_TWICE, UNKNOWN_TEXT)
@@ -118,17 +133,48 @@ def leading_stand_in(text: str, handed: str) -> str:
     one the use is of; "" when the URL starts with anything else."""
     match = _LEADING_STAND_IN.match(text)
     stand_in = match.group(1) if match is not None else ""
-    return "" if stand_in == handed else stand_in
+    return "" if stand_in == plain_stand_in(handed) else stand_in
 
 
 _LEADING_STAND_IN = re.compile(r"(?:https?://)?\{(" + CLIENT_VALUE + r"[^{}]*)\}", re.IGNORECASE)
 
 
 def concat(*parts: JsValue) -> JsValue:
+    """The string several values make (`+`, a template literal): each one's text and the sessions
+    its string writes out; of an object, none of those in its properties (`JsValue.in_object`),
+    and of a value Apex hands over, whole, its string (`ir.as_text`): the analysis tells whether
+    that is the session or `[object Object]`."""
     text = "".join(p.text for p in parts)
     while _UNKNOWN_TWICE in text:  # two unknown parts in a row say no more than one
         text = text.replace(_UNKNOWN_TWICE, UNKNOWN_TEXT)
-    return JsValue(frozenset().union(*(p.sources for p in parts)), _clip(text))
+    sources = frozenset().union(*(_written(p) if p.in_object or p.whole else p.sources for p in parts))
+    return JsValue(sources, _clip(text))
+
+
+def _written(value: JsValue) -> frozenset[str]:
+    """The sessions the string of `value` carries (`concat`): not those in its object's properties;
+    of a value Apex hands over whole, its string."""
+    return (value.sources - value.in_object - value.whole) | {as_text(s) for s in value.whole}
+
+
+def string_parts(values: tuple[JsValue, ...] | list[JsValue]) -> tuple[frozenset[str], frozenset[str]]:
+    """`JsValue.in_object` and `JsValue.whole` of a value that is one of `values`, or all of them:
+    a session any of them writes out as it is, the value may too; one any of them is whole, the
+    value may be (`ir.as_text`); only one all of them hold in an object's properties is held so."""
+    held = frozenset().union(*(v.in_object for v in values))
+    whole = frozenset().union(*(v.whole for v in values))
+    if not held and not whole:
+        return held, whole
+    written = frozenset().union(*(v.sources - v.in_object - v.whole for v in values))
+    return held - written - whole, whole - written
+
+
+def accumulated(old: JsValue, value: JsValue) -> JsValue:
+    """What a name (or an attribute) holds after `value` is given it: the sessions of both (the
+    flow is flow-insensitive), the latest text, and parts and kind where it has none."""
+    in_object, whole = string_parts((old, value))
+    return JsValue(old.sources | value.sources, value.text, value.props or old.props, value.kind or old.kind,
+                   in_object, whole)
 
 
 def union(*values: JsValue) -> JsValue:
@@ -140,7 +186,7 @@ def union(*values: JsValue) -> JsValue:
         text = next((v.text for v in values if v.text != UNKNOWN_TEXT), UNKNOWN_TEXT)
     kind = next((v.kind for v in values if v.kind), "")
     props = tuple(p for v in values for p in v.props)
-    return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind)
+    return JsValue(frozenset().union(*(v.sources for v in values)), text, props, kind, *string_parts(values))
 
 
 def array_value(items: list[JsValue], spread: bool = False) -> JsValue:
@@ -151,7 +197,8 @@ def array_value(items: list[JsValue], spread: bool = False) -> JsValue:
     if spread or not items:
         return joined
     places = tuple((str(i), item) for i, item in enumerate(items[:MAX_PROPS]))
-    return JsValue(joined.sources, joined.text, (*places, *joined.props), joined.kind)
+    return JsValue(joined.sources, joined.text, (*places, *joined.props), joined.kind, joined.in_object,
+                   joined.whole)
 
 
 def either(*values: JsValue) -> JsValue:
@@ -161,7 +208,7 @@ def either(*values: JsValue) -> JsValue:
     goes to `<unknown>.force.com`); branches all known keep the first one's text, as `union`."""
     joined = union(*values)
     if any(not_known(v.text) for v in values):
-        return JsValue(joined.sources, UNKNOWN_TEXT, joined.props, joined.kind)
+        return JsValue(joined.sources, UNKNOWN_TEXT, joined.props, joined.kind, joined.in_object, joined.whole)
     return joined
 
 
