@@ -16,7 +16,7 @@ ANNOTATION = re.compile(
     r"(?://|<!--)\s*(?P<kind>todoruleid|todook|ruleid|ok):\s*(?P<ids>SID\d{3}(?:\s*,\s*SID\d{3})*)")
 ANNOTATED_SUFFIXES = (".cls", ".trigger", ".page", ".component", ".email", ".js", ".xml", ".workflow",
                       ".object", ".tab", ".weblink", ".namedCredential", ".remoteSite", ".resource",
-                      ".homePageComponent", ".html")
+                      ".homePageComponent", ".html", ".scf")
 
 
 @dataclass

@@ -34,6 +34,9 @@ from apexlint.model.package import PackageModel
     ("{!URLFOR($Page.Landing)}", "same-org", ""),
     ("{!$Api.Partner_Server_URL_590}", "same-org", ""),
     ("{!LEFT($Api.Partner_Server_URL_590, 40)}apex/X?sid={!$Api.Session_ID}", "same-org", "other"),
+    # custom buttons' and links' form of the same global, without the `$`
+    ("{!API.Partner_Server_URL_300}", "same-org", ""),
+    ("{!API.Enterprise_Server_URL_300}/x?sid={!API.Session_ID}", "same-org", "other"),
     ("/services/Soap/s/61.0", "same-org", "apex"),  # the Apex SOAP API (compileClasses, executeAnonymous)
 ])
 def test_same_org(url: str, scope: str, api: str) -> None:
@@ -47,6 +50,8 @@ def test_same_org(url: str, scope: str, api: str) -> None:
     ("wss://push.partner.example.com/live", "push.partner.example.com"),
     ("{location.protocol}//evil.example.com/x", "evil.example.com"),
     ("*", "any origin ('*')"),
+    # the org's server URL only as a parameter: the host is the partner's
+    ("https://docs.partner.example.com/?server={!API.Partner_Server_URL_300}", "docs.partner.example.com"),
 ])
 def test_external(url: str, host: str) -> None:
     ep = classify_url(url)

@@ -228,3 +228,25 @@ def test_a_second_page_of_the_same_name_says_it_is_the_copy_the_scan_does_not_fo
            in messages["force-app/pages/SessionIdPage.page"], messages
     assert "second page" not in messages["force-app/main/default/pages/SessionIdPage.page"]
     assert "second page" not in messages["force-app/main/default/pages/Lonely.page"]
+
+
+def test_a_second_class_of_the_same_name_says_it_is_the_copy_the_scan_does_not_follow(tmp_path: Path) -> None:
+    """Two classes named DeployMetadata in one scan (a repository of several packages, each with its
+    own copy): a call of DeployMetadata's methods reaches the first, which the scan follows; the
+    other's session says so, where the one of a class nothing calls says it reaches no use."""
+    cls = (b"public class DeployMetadata {\n"
+           b"    public static String sid() { return UserInfo.getSessionId(); }\n"
+           b"}\n")
+    lonely = cls.replace(b"DeployMetadata", b"Lonely")
+    root = write_sfdx_package(tmp_path / "pkg", {
+        "force-app/main/default/classes/DeployMetadata.cls": cls,
+        "force-app/other/classes/DeployMetadata.cls": cls,
+        "force-app/main/default/classes/Lonely.cls": lonely,
+    })
+    messages = {f.location.path: f.message for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
+                if f.rule_id == "SID011"}
+    assert "second class named DeployMetadata: calls of DeployMetadata's methods reach the other, " \
+           "force-app/main/default/classes/DeployMetadata.cls, which the scan follows" \
+           in messages["force-app/other/classes/DeployMetadata.cls"], messages
+    assert "second class" not in messages["force-app/main/default/classes/DeployMetadata.cls"]
+    assert "second class" not in messages["force-app/main/default/classes/Lonely.cls"]

@@ -749,10 +749,12 @@ _BROWSER_ORIGIN = lazy(
     re.IGNORECASE | re.DOTALL,
 )
 _PROTOCOL_THEN_HOST = lazy((_LOCATION % r"\.protocol") + r"(?=//[^{/])", re.IGNORECASE)
-# Visualforce globals and functions that render a URL of the org itself.
+# Visualforce globals and functions that render a URL of the org itself. The API server URLs
+# come in custom buttons' and links' form too, `{!API.Partner_Server_URL_300}` without the `$`
+# (as `{!API.Session_ID}` does: `read/merge_fields.py`).
 _ORG_MERGE_FIELD = lazy(
     r"^\{!\s*(?:(?:LEFT|SUBSTITUTE|MID|TRIM)\s*\(\s*)?(?:URLFOR\s*\(|\$(?:Page|Resource|Site|Action)\.|"
-    r"\$Api\.(?:Partner|Enterprise|Metadata|Apex)_Server_URL_\d+)",
+    r"\$?Api\.(?:Partner|Enterprise|Metadata|Apex)_Server_URL_\d+)",
     re.IGNORECASE,
 )
 

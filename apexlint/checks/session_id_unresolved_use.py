@@ -150,11 +150,18 @@ def _unused_message(ctx: CheckContext, sid: str) -> str:
 
 
 def _same_named_view(ctx: CheckContext, path: str) -> str:
-    """Why a page or component is read by nothing when the package holds another of its name
-    (`force-app/pages/X.page` beside `force-app/main/default/pages/X.page`): what `Page.X`, `/apex/X`
-    and `<c:X>` reach is the other one, which the scan follows; "" for any other file."""
+    """Why a page, component or class is read by nothing when the package holds another of its
+    name (`force-app/pages/X.page` beside `force-app/main/default/pages/X.page`; a repository of
+    several packages with a `DeployMetadata.cls` in two of them): what `Page.X`, `/apex/X`, `<c:X>`
+    and a call of `X.m()` reach is the other one, which the scan follows; "" for any other file."""
     file = PurePosixPath(path)
-    kind = {".page": "page", ".component": "component"}.get(file.suffix.lower())
+    kind = {".page": "page", ".component": "component", ".cls": "class"}.get(file.suffix.lower())
+    if kind == "class":
+        found_class = ctx.model.classes.get(file.stem.lower())
+        if found_class is None or found_class.path == path:
+            return ""
+        return (f"this file is a second class named {file.stem}: calls of {file.stem}'s methods reach the other, "
+                f"{found_class.path}, which the scan follows (two classes of one name cannot both be deployed)")
     found = ctx.model.views.get((kind, file.stem.lower())) if kind else None
     if found is None or found.path == path:
         return ""

@@ -88,6 +88,11 @@ KIND_METADATA_TYPES: dict[FileKind, str] = {
     FileKind.EMAIL_TEMPLATE: "EmailTemplate",
     FileKind.STATIC_RESOURCE: "StaticResource",
 }
+# An S-control's content (`scontrols/X.scf`, both formats): HTML Salesforce renders with merge
+# fields filled in, as it does a page's, or a URL it opens (`lower.scontrols`). No other tool
+# uses the suffix.
+SCONTROL_SUFFIX = "scf"
+SCONTROL_TYPE = "Scontrol"
 
 SCRIPT_FOLDERS = frozenset({"staticresources", "lwc", "aura"})
 STATIC_RESOURCE_FOLDER = "staticresources"
@@ -173,6 +178,8 @@ def classify(
     kind = SOURCE_KINDS.get(suffix.lower())
     if kind is not None:
         return Classification(kind, KIND_METADATA_TYPES.get(kind))
+    if suffix.lower() == SCONTROL_SUFFIX:
+        return Classification(FileKind.VISUALFORCE_PAGE, SCONTROL_TYPE)
     if suffix.lower() == "js" and (js_anywhere or explicit or SCRIPT_FOLDERS.intersection(lowered_folders)):
         return Classification(FileKind.JAVASCRIPT)
     if suffix.lower() in ARCHIVE_SUFFIXES and lowered_folders[-1:] == [STATIC_RESOURCE_FOLDER]:

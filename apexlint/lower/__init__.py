@@ -516,6 +516,9 @@ def lower_source(src: SourceText, kind: FileKind, metadata_type: str | None = No
     if kind in (FileKind.APEX_CLASS, FileKind.APEX_TRIGGER):
         from apexlint.lower.apex import lower_apex
         return lower_apex(src, kind, lazy)
+    if kind == FileKind.VISUALFORCE_PAGE and metadata_type == "Scontrol":  # `discover.classify.SCONTROL_TYPE`
+        from apexlint.lower.scontrols import lower_scontrol
+        return lower_scontrol(src)
     if kind in (FileKind.VISUALFORCE_PAGE, FileKind.VISUALFORCE_COMPONENT, FileKind.EMAIL_TEMPLATE):
         from apexlint.lower.visualforce import lower_visualforce
         return lower_visualforce(src, kind)
