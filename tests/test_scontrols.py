@@ -59,3 +59,24 @@ def test_an_html_s_control_does_not_stand_in_for_a_page_of_its_name(tmp_path: Pa
     found = _findings(root)
     [message] = [m for r, m in found["Sessions.cls"] if r == "SID007"]
     assert "Landing.page:1" in message and "Landing.scf" not in message, message
+
+
+def test_the_ajax_toolkit_beta_client_is_the_org_s_ui_client(tmp_path: Path) -> None:
+    """`sforceClient.init(sid, serverUrl)` (`sforceclient.js`, the AJAX Toolkit's beta, in old
+    S-controls) logs in to the server URL it is given, as `sforce.connection.init` does: the org's
+    (SID010), or another host (SID002)."""
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SCONTROLS}/Org_Client.scf":
+            b"<html><script>\n"
+            b'sforceClient.init("{!API.Session_ID}", "{!API.Partner_Server_URL_70}");\n'
+            b"var r = sforceClient.Query('select Id from Account');\n"
+            b"</script></html>\n",
+        f"{SCONTROLS}/Other_Client.scf":
+            b"<html><script>\n"
+            b'window.sforceClient.init("{!API.Session_ID}", "https://proxy.partner.example.com/soap");\n'
+            b"</script></html>\n",
+    })
+    found = _findings(root)
+    [(rule, message)] = found["Org_Client.scf"]
+    assert rule == "SID010" and "standard UI request through sforceClient" in message, found
+    assert [rule for rule, _ in found["Other_Client.scf"]] == ["SID002"], found

@@ -18,7 +18,7 @@ from apexlint.model.catalog import METADATA_EMAILS, PAGE_KEEPS, PAGE_POSTBACKS
 from apexlint.model.package import PAGE_READ
 
 RULE_ID = "SID010"
-UI_SINKS = ("sforce.connection", "cometd")
+UI_SINKS = ("sforce.connection", "sforceClient", "cometd")  # `sforceClient`: the AJAX Toolkit beta's
 API_CLIENT_SINKS = ("jsforce.Connection", "forcetk.Client")  # JavaScript clients of the REST API
 API_LABELS = {"data": "REST data API", "soap-data": "SOAP data API", "metadata": "Metadata API read",
               "tooling": "Tooling API read", "apexrest": "Apex REST service", "oauth": "OAuth endpoint",

@@ -109,6 +109,11 @@ SFORCE_PREFIX = "sforce.connection."
 # (`window.$soap = sforce.connection; $soap.init(sid, url)` is the toolkit's own `init`).
 SFORCE_CONNECTIONS = frozenset({"sforce.connection", "window.sforce.connection"})
 SFORCE_KIND = "sforce.connection"
+# The AJAX Toolkit's beta client (`sforceclient.js`, S-controls' `sforceClient.init(sid, serverUrl)`),
+# the connection's predecessor: its calls go to the server URL it is initialised with, as the
+# connection's do.
+LEGACY_SFORCE_CLIENT = "sforceClient"  # its uses' sink
+LEGACY_SFORCE_CLIENTS = frozenset({LEGACY_SFORCE_CLIENT, "window." + LEGACY_SFORCE_CLIENT})
 SFDC_SESSION_GLOBAL = "__sfdcSessionId"
 SFDC_SESSION_NAMES = frozenset({SFDC_SESSION_GLOBAL, "window." + SFDC_SESSION_GLOBAL})
 
@@ -649,8 +654,9 @@ def holds_sforce_connection(flow: ScriptFlow, name: str) -> bool:
 
 def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) -> bool | None:
     """AJAX Toolkit calls (`sforce.connection.init(sid, serverUrl)`, `.query`...): same org,
-    also through a name that holds the connection (`conn.init(sid, serverUrl)`)."""
-    if not shape.callee.startswith(SFORCE_PREFIX) and not (
+    also through a name that holds the connection (`conn.init(sid, serverUrl)`), and the beta
+    client's (`sforceClient.init(sid, serverUrl)`)."""
+    if not shape.callee.startswith(SFORCE_PREFIX) and shape.receiver not in LEGACY_SFORCE_CLIENTS and not (
             shape.receiver and holds_sforce_connection(flow, shape.receiver)):
         return None
     if shape.method == "remoteFunction" and args:
@@ -677,7 +683,8 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
                     _stored(flow, sobject, value.props)
         return False
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
-    flow.use("sforce.connection", node, url, carried=carried)
+    flow.use(LEGACY_SFORCE_CLIENT if shape.receiver in LEGACY_SFORCE_CLIENTS else "sforce.connection", node, url,
+             carried=carried)
     return False
 
 
