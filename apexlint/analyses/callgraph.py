@@ -209,6 +209,20 @@ class Scope:
             return None
         return self.model.resolve_class(dotted, self.cls)
 
+    def field_target(self, fg: FieldGet) -> str | None:
+        """The package class whose field `fg` writes or reads, if it is one: the class declaring
+        the field of the class `fg.obj` names or is declared as."""
+        cref = self.class_ref(fg.obj)
+        if cref is None:
+            if isinstance(fg.obj, This):
+                cref = self.cls
+            else:
+                t = self.type_of(fg.obj)
+                cref = self.model.resolve_class(t, self.cls) if t else None
+        if cref is None:
+            return None
+        return self.model.field_owner(cref, fg.name) or None
+
     def system_ref(self, expr: Expr) -> str | None:
         """A system class name used as a static receiver (`System.Url`, `Cache.Org`, `JSON`)."""
         dotted = _dotted(expr)

@@ -598,7 +598,8 @@ class DataFlow:
         if self.exhaustive:
             return
         for m in self.writers_of(key):
-            self.activate(m)
+            if self.demand.writes(m, key):
+                self.activate(m)
         for setter in sorted(self._effects_on.get(key, ())):
             for m in self.demand.callers(setter):
                 self.activate(m)
@@ -1268,16 +1269,7 @@ class _MethodRun:
 
     def field_target(self, fg: FieldGet) -> str | None:
         """The package class whose field `fg` writes or reads, if it is one."""
-        cref = self.scope.class_ref(fg.obj)
-        if cref is None:
-            if isinstance(fg.obj, This):
-                cref = self.scope.cls
-            else:
-                t = self.scope.type_of(fg.obj)
-                cref = self.model.resolve_class(t, self.scope.cls) if t else None
-        if cref is None:
-            return None
-        return self.model.field_owner(cref, fg.name) or None
+        return self.scope.field_target(fg)
 
     def write_field(self, key: tuple[str, str], v: Value, own: bool = False) -> None:
         """A write to field `key` (`own`: of the object the method runs on, by `f` or `this.f`):

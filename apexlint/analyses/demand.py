@@ -13,7 +13,10 @@ come from or go to:
   a field, or reaching a sink inside), transitively;
 - **writers** of every class field an analysed method reads (the endpoint a request is sent to
   is often a field), and the callers of a writer whose write depends on its parameters (a setter);
-  reading a collection only to add to it (`buffer.add(x)`) does not count as reading it;
+  reading a collection only to add to it (`buffer.add(x)`) does not count as reading it. A body
+  found by the field's name (`x.name = ...`) is a writer only where the field it names through
+  another object resolves to that class's, as the data flow resolves it (`Scope.field_target`):
+  `acc.Name` on an `Account`, or on another class's object, writes nothing the reader reads;
 - **getters** of every property an analysed method reads;
 - **readers** of a field once a session is stored in it, and the methods that name its class
   (an object serialised or logged whole carries every field).
@@ -26,7 +29,7 @@ both on every fixture package).
 
 from __future__ import annotations
 
-from apexlint.analyses.callgraph import CallGraph, walk_exprs
+from apexlint.analyses.callgraph import CallGraph, Scope, walk_exprs
 from apexlint.ir import FIELDS, Assign, BodyRef, Call, ClassIR, Expr, FieldGet, Index, MethodIR, Name, New, Stmt, This
 from apexlint.model.catalog import PAGE_CONTENT_CALLS
 from apexlint.model.package import PackageModel, base_type
@@ -41,7 +44,8 @@ class Demand:
         self.graph = graph
         self.include_tests = include_tests
         self.soap_ports = soap_ports
-        self._written: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._written: dict[str, _Written] = {}
+        self._scopes: dict[str, Scope] = {}
         # name -> (method id, its class, that class's outermost class) of the analysable methods
         # mentioning it: a name like `fullName` is a field of hundreds of classes (apex-mdapi's
         # MetadataService), each asked for its writers over the same methods
@@ -97,12 +101,35 @@ class Demand:
                 info = self.model.methods[mid]
                 written = self._written[mid] = _deferred_written_names(info.cls) if _deferred(info.method) \
                     else _written_names(self.model.body(info))
-            own, qualified = written
+            own, qualified, _ = written
             # `f = x` / `this.f = x` in class D writes D's own `f` (or an outer class's), never
             # another class's field of the same name
             if name in qualified or (name in own and self.model.field_owner(method_owner, name) == owner):
                 out.append(mid)
         return out
+
+    def writes(self, mid: str, key: tuple[str, str]) -> bool:
+        """Whether `mid`, one of `writers(key)`, may write field `key` itself. Every write of the
+        data flow to a class field goes through an expression naming it: `f` or `this.f` of the
+        method's class, or `x.f` (an assignment's target, a call's receiver, an argument a callee
+        may fill) written to the field `Scope.field_target` resolves it to, statically. A body
+        whose every `x.f` resolves elsewhere (`acc.Name` on a record, `other.name` of another
+        class) or to no class (a field of a record or of a value of unknown type: a part of that
+        value, not the field store) gives `key` nothing: analysing it for `key` is wasted (crabb:
+        a hundred bodies setting some record's `Name` for each inner class with a `name`). What
+        a body gives through a callee it calls is the setter's rule (`DataFlow.demand_field`).
+        The field initialisers left unlowered (`_deferred_written_names`) stay writers by name."""
+        owner, name = key
+        info = self.model.methods[mid]
+        own, qualified, named = self._written[mid]
+        if name in own and self.model.field_owner(info.owner, name) == owner:
+            return True
+        if named is None:
+            return name in qualified
+        scope = self._scopes.get(mid)
+        if scope is None:
+            scope = self._scopes[mid] = Scope(self.model, info)
+        return any(g.name == name and scope.field_target(g) == owner for g in named)
 
     def _mentioned_by(self, name: str) -> list[tuple[str, str, str]]:
         found = self._mentions.get(name)
@@ -141,25 +168,31 @@ class Demand:
         return out
 
 
-def _written_names(body: tuple[Stmt, ...]) -> tuple[frozenset[str], frozenset[str]]:
+# What a body may change (`_written_names`): names unqualified and through another object, and
+# the `x.f` expressions of the latter (None: not known, the names only)
+_Written = tuple[frozenset[str], frozenset[str], tuple[FieldGet, ...] | None]
+
+
+def _written_names(body: tuple[Stmt, ...]) -> _Written:
     """Names a body may change, unqualified (`f`, `this.f`) and through another object
-    (`x.f`): along an assignment target's chain, a call's receiver chain, or an argument's
-    chain (a callee may fill the object it is given)."""
+    (`x.f`, with those expressions): along an assignment target's chain, a call's receiver
+    chain, or an argument's chain (a callee may fill the object it is given)."""
     own: set[str] = set()
     qualified: set[str] = set()
+    named: list[FieldGet] = []
     for stmt in body:
         if isinstance(stmt, Assign):
-            _chain_names(stmt.target, own, qualified)
+            _chain_names(stmt.target, own, qualified, named)
         for e in walk_exprs(stmt):
             if isinstance(e, Call):
                 if e.obj is not None:
-                    _chain_names(e.obj, own, qualified)
+                    _chain_names(e.obj, own, qualified, named)
                 for a in e.args:
-                    _chain_names(a, own, qualified)
+                    _chain_names(a, own, qualified, named)
             elif isinstance(e, New):
                 for a in e.args:
-                    _chain_names(a, own, qualified)
-    return frozenset(own), frozenset(qualified)
+                    _chain_names(a, own, qualified, named)
+    return frozenset(own), frozenset(qualified), tuple(named)
 
 
 def _deferred(method: MethodIR) -> bool:
@@ -167,7 +200,7 @@ def _deferred(method: MethodIR) -> bool:
     return isinstance(method.code, BodyRef) and method.code.node_type == FIELDS
 
 
-def _deferred_written_names(cls: ClassIR | None) -> tuple[frozenset[str], frozenset[str]]:
+def _deferred_written_names(cls: ClassIR | None) -> _Written:
     """`_written_names` of the `<fields>` of `cls` left for later, without lowering them (WSDL2Apex
     classes declare thousands of initialisers, and a field name such as `type` asks for the
     writers of hundreds): each initialised field through `this` (or its class, if static), and
@@ -177,7 +210,7 @@ def _deferred_written_names(cls: ClassIR | None) -> tuple[frozenset[str], frozen
     own: set[str] = set()
     qualified: set[str] = set()
     if cls is None:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), None
     for f in cls.fields:
         if not f.deferred:
             continue
@@ -190,17 +223,22 @@ def _deferred_written_names(cls: ClassIR | None) -> tuple[frozenset[str], frozen
             mentioned = f.refs.split()
             own.update(mentioned)
             qualified.update(mentioned)
-    return frozenset(own), frozenset(qualified)
+    return frozenset(own), frozenset(qualified), None
 
 
-def _chain_names(e: Expr, own: set[str], qualified: set[str]) -> None:
-    """`a.b[i].c` adds a to `own`, b and c to `qualified`; `this.b` adds b to `own`."""
+def _chain_names(e: Expr, own: set[str], qualified: set[str], named: list[FieldGet]) -> None:
+    """`a.b[i].c` adds a to `own`, b and c to `qualified` (`a.b`, `a.b[i].c` to `named`);
+    `this.b` adds b to `own`."""
     while True:
         if isinstance(e, Name):
             own.add(e.name)
             return
         if isinstance(e, FieldGet):
-            (own if isinstance(e.obj, This) else qualified).add(e.name)
+            if isinstance(e.obj, This):
+                own.add(e.name)
+            else:
+                qualified.add(e.name)
+                named.append(e)
             e = e.obj
         elif isinstance(e, Index):
             e = e.obj
