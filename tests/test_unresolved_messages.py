@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from apexlint.engine import ScanOptions, scan
 from tests.fuzz.inputs import source_path, write_sfdx_package
 
@@ -211,42 +213,34 @@ def test_a_call_of_the_packages_own_class_through_an_undeclared_namespace_says_h
         assert rule == "SID011" and "namespace" not in message, (owner, message)
 
 
-def test_a_second_page_of_the_same_name_says_it_is_the_copy_the_scan_does_not_follow(tmp_path: Path) -> None:
-    """Two pages named SessionIdPage in one package (`force-app/pages/` beside the default
-    folder): what names the page reaches the first, which the scan follows; the other's unused
-    session says so, where the one of a page nothing reads says it reaches no use."""
-    page = b'<apex:page>{!$Api.Session_ID}</apex:page>\n'
-    root = write_sfdx_package(tmp_path / "pkg", {
-        "force-app/main/default/pages/SessionIdPage.page": page,
-        "force-app/pages/SessionIdPage.page": page,
-        "force-app/main/default/pages/Lonely.page": page,
-    })
-    messages = {f.location.path: f.message for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
-                if f.rule_id == "SID011"}
-    assert "second page named SessionIdPage: Page.SessionIdPage and /apex/SessionIdPage reach the other, " \
-           "force-app/main/default/pages/SessionIdPage.page, which the scan follows" \
-           in messages["force-app/pages/SessionIdPage.page"], messages
-    assert "second page" not in messages["force-app/main/default/pages/SessionIdPage.page"]
-    assert "second page" not in messages["force-app/main/default/pages/Lonely.page"]
+_PAGE = b"<apex:page>{!$Api.Session_ID}</apex:page>\n"
+_CLASS = (b"public class DeployMetadata {\n"
+          b"    public static String sid() { return UserInfo.getSessionId(); }\n"
+          b"}\n")
 
 
-def test_a_second_class_of_the_same_name_says_it_is_the_copy_the_scan_does_not_follow(tmp_path: Path) -> None:
-    """Two classes named DeployMetadata in one scan (a repository of several packages, each with its
-    own copy): a call of DeployMetadata's methods reaches the first, which the scan follows; the
-    other's session says so, where the one of a class nothing calls says it reaches no use."""
-    cls = (b"public class DeployMetadata {\n"
-           b"    public static String sid() { return UserInfo.getSessionId(); }\n"
-           b"}\n")
-    lonely = cls.replace(b"DeployMetadata", b"Lonely")
-    root = write_sfdx_package(tmp_path / "pkg", {
-        "force-app/main/default/classes/DeployMetadata.cls": cls,
-        "force-app/other/classes/DeployMetadata.cls": cls,
-        "force-app/main/default/classes/Lonely.cls": lonely,
-    })
+@pytest.mark.parametrize(("files", "copy", "says"), [
+    # two pages named SessionIdPage in one package (`force-app/pages/` beside the default folder)
+    ({"force-app/main/default/pages/SessionIdPage.page": _PAGE, "force-app/pages/SessionIdPage.page": _PAGE,
+      "force-app/main/default/pages/Lonely.page": _PAGE},
+     "force-app/pages/SessionIdPage.page",
+     "second page named SessionIdPage: Page.SessionIdPage and /apex/SessionIdPage reach the other, "
+     "force-app/main/default/pages/SessionIdPage.page, which the scan follows"),
+    # two classes named DeployMetadata in one scan (a repository of several packages, each with its own)
+    ({"force-app/main/default/classes/DeployMetadata.cls": _CLASS, "force-app/other/classes/DeployMetadata.cls": _CLASS,
+      "force-app/main/default/classes/Lonely.cls": _CLASS.replace(b"DeployMetadata", b"Lonely")},
+     "force-app/other/classes/DeployMetadata.cls",
+     "second class named DeployMetadata: calls of DeployMetadata's methods reach the other, "
+     "force-app/main/default/classes/DeployMetadata.cls, which the scan follows"),
+], ids=["page", "class"])
+def test_a_second_page_or_class_of_the_same_name_says_it_is_the_copy_the_scan_does_not_follow(
+        tmp_path: Path, files: dict[str, bytes], copy: str, says: str) -> None:
+    """What names the page (`Page.X`, `/apex/X`) or calls the class reaches the first copy, which
+    the scan follows; the other's unused session says so, where the one of a page or class
+    nothing reads says it reaches no use."""
+    root = write_sfdx_package(tmp_path / "pkg", files)
     messages = {f.location.path: f.message for f in scan(ScanOptions(paths=(root,), root=root, jobs=1)).findings
                 if f.rule_id == "SID011"}
-    assert "second class named DeployMetadata: calls of DeployMetadata's methods reach the other, " \
-           "force-app/main/default/classes/DeployMetadata.cls, which the scan follows" \
-           in messages["force-app/other/classes/DeployMetadata.cls"], messages
-    assert "second class" not in messages["force-app/main/default/classes/DeployMetadata.cls"]
-    assert "second class" not in messages["force-app/main/default/classes/Lonely.cls"]
+    assert says in messages[copy], messages
+    for other in set(files) - {copy}:
+        assert "second " not in messages[other], messages
