@@ -752,3 +752,16 @@ def test_sessions_saved_with_the_ajax_toolkit_name_their_object_and_field() -> N
     assert ir.stored_fields == (("Cfg__c", "Sid__c", ids["sforce.connection.sessionId"]),
                                 ("Keyed__c", "Sid__c", ids["__sfdcSessionId"]),
                                 ("Other__c", "Token__c", ids["{!$Api.Session_ID}"]))
+
+
+def test_a_field_set_on_a_remote_objects_record_is_saved_with_it() -> None:
+    ir = lower(page(
+        "<apex:remoteObjects><apex:remoteObjectModel name='Cfg__c'/></apex:remoteObjects><script>\n"
+        "var cfg = new SObjectModel.Cfg__c();\n"
+        "cfg.set('Sid__c', '{!$Api.Session_ID}');\n"
+        "cfg.set('Label__c', 'kept');\n"
+        "cfg.update();\n"
+        "</script>"))
+    (source,) = ir.sources
+    assert ir.stored_fields == (("Cfg__c", "Sid__c", source.id),)
+    assert [u.sink for u in ir.url_uses] == ["RemoteObjectModel.update"]
