@@ -883,8 +883,6 @@ _PARAM_ASSIGN = lazy(
 # attributes, 3 "/" when it closes itself)
 _POSTBACK_COMMAND = lazy(r"<apex:(commandLink|commandButton)\b([^<>]*?)(/?)>", re.IGNORECASE)
 _POSTBACK_CLOSE = lazy(r"</apex:(?:commandLink|commandButton)\s*>", re.IGNORECASE)
-# a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
-# `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
 def remote_models(text: str) -> dict[str, tuple[str, dict[str, str]]]:
     """The Visualforce Remote Objects a page declares, by the name its scripts make records with:
     `<apex:remoteObjects jsNamespace="M"><apex:remoteObjectModel name="Cfg__c" jsShorthand="Cfg">`
@@ -918,8 +916,11 @@ def remote_models(text: str) -> dict[str, tuple[str, dict[str, str]]]:
 
 
 # Remote Objects' tags, up to the next `<` or `>` (linear: no tag spans another's start)
-_REMOTE_OBJECT_TAG = lazy(r"<\s*(/?)\s*apex:(remoteObjects|remoteObjectModel|remoteObjectField)\b([^<>]*)", re.I)
+_REMOTE_OBJECT_TAG = lazy(r"<\s*(/?)\s*apex:(remoteObjects|remoteObjectModel|remoteObjectField)\b([^<>]*)",
+                          re.IGNORECASE)
 
+# a script a page loads from another file: `<apex:includeScript value="{!$Resource.app}"/>`,
+# `<script src="/soap/ajax/59.0/connection.js">` (group 1 or 2 the URL as written)
 _LOADED_SCRIPT = lazy(r"<(?:apex:includeScript\b[^>]*?\bvalue|script\b[^>]*?\bsrc)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
                       re.IGNORECASE)
 _ACTION_METHOD = lazy(r"\baction\s*=\s*[\"']\s*\{!\s*([A-Za-z_]\w*)\s*\}\s*[\"']", re.IGNORECASE)
