@@ -1291,12 +1291,18 @@ class ScriptFlow:
     def _object(self, node: Node) -> JsValue:
         props: list[tuple[str, JsValue]] = []
         sources: set[str] = set()
+        own_string = False  # a member that makes its string (`{toString() {…}}`)
         for child in node.named_children:
+            if child.type == "method_definition":
+                name = child.child_by_field_name("name")
+                own_string = own_string or (name is not None and self.cur.text(name).strip(_QUOTES) in _OWN_STRING)
+                continue
             if child.type == "pair":
                 key_node = child.child_by_field_name("key")
                 value = self.value(child.child_by_field_name("value"))
                 key = self.cur.text(key_node).strip("'\"`") if key_node is not None else ""
                 props.append((key, value))
+                own_string = own_string or key in _OWN_STRING
             elif child.type == "shorthand_property_identifier":
                 value = self.env.get(self.cur.text(child), UNKNOWN)
                 props.append((self.cur.text(child), value))
@@ -1308,8 +1314,7 @@ class ScriptFlow:
             sources |= value.sources
         held = frozenset(sources)
         # its string is `[object Object]`, which holds none of its properties' sessions, unless it
-        # makes its own (`{toString() {…}}`)
-        own_string = bool(held) and any(key in _OWN_STRING for key, _ in object_pairs(self.cur, node))
+        # makes its own
         return JsValue(held, UNKNOWN_TEXT, tuple(props), in_object=held if not own_string else frozenset())
 
     def run_named_callback(self, settings: Node | None, key: str) -> None:
