@@ -80,3 +80,13 @@ def test_the_ajax_toolkit_beta_client_is_the_org_s_ui_client(tmp_path: Path) -> 
     [(rule, message)] = found["Org_Client.scf"]
     assert rule == "SID010" and "standard UI request through sforceClient" in message, found
     assert [rule for rule, _ in found["Other_Client.scf"]] == ["SID002"], found
+
+
+def test_a_token_written_into_a_url_s_control_is_a_hard_coded_token(tmp_path: Path) -> None:
+    """SID009 holds in any file: a URL S-control that carries a live-looking session ID, redacted."""
+    token = "00D5g000004XyZaEAK!ARcAQKz8pT3vNq1xLm0bC4dEfGhIjKlMnOpQrStUvWxYz.1234567890abcdef"
+    root = write_sfdx_package(tmp_path / "pkg", {
+        f"{SCONTROLS}/Fixed_Token.scf": f"https://app.partner.example.com/launch?sid={token}".encode(),
+    })
+    [(rule, message)] = _findings(root)["Fixed_Token.scf"]
+    assert rule == "SID009" and token not in message, message

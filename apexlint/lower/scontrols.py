@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from apexlint.ir import FileIR, FileKind, Notification, SourceKind, SourceSite, UrlUse
-from apexlint.lower.text_scan import component_name, shorten, source_id
+from apexlint.lower.text_scan import component_name, shorten, source_id, token_literal_sources
 from apexlint.lower.visualforce import lower_visualforce
 from apexlint.read.merge_fields import TextPositions, find_merge_fields
 from apexlint.read.source import SourceText
@@ -51,5 +51,6 @@ def _url_scontrol(src: SourceText, url: str) -> FileIR:
         whole = src.span(positions.point(0), positions.point(len(src.parse_text)))
         uses = (UrlUse(sink=SCONTROL_SINK, url=url, sources=tuple(sorted(s.id for s in sources)), path=src.path,
                        span=whole, text=shorten(url), in_query=True),)
+    sources += token_literal_sources(src, positions, owner)  # SID009, in any file
     return FileIR(path=src.path, kind=FileKind.VISUALFORCE_PAGE, line_count=src.line_count,
                   notifications=tuple(notes), sources=tuple(sources), url_uses=uses)
