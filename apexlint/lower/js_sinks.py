@@ -25,10 +25,10 @@ from apexlint.lower.js_values import (
     UNKNOWN_TEXT,
     JsValue,
     ScriptUnit,
+    accumulated,
     arguments_of,
     concat,
     dotted,
-    string_parts,
     union,
     unwrap_function,
 )
@@ -607,11 +607,9 @@ def _component_set(flow: ScriptFlow, node: Node, shape: CallShape, args: list[No
     if not key.startswith("v.") or len(key) < 3:
         return None
     value = flow.value(args[1])
-    # what the bundle's other actions read back (`_aura_value`): sessions accumulate, the latest
-    # text and parts win (as `ScriptFlow.assign_name` binds a name)
+    # what the bundle's other actions read back (`_aura_value`), accumulated as a name's value is
     held = flow.aura_attributes.get(key[2:])
-    flow.aura_attributes[key[2:]] = value if held is None else \
-        JsValue(held.sources | value.sources, value.text, value.props, value.kind, *string_parts((held, value)))
+    flow.aura_attributes[key[2:]] = value if held is None else accumulated(held, value)
     # a value Apex hands over, kept whole, reads as itself (`analyses.client` tells its string from
     # the bundle's other scripts' reads); anything else holding it, as not known
     kept = value if not value.text.startswith(STAND_IN_START) or value.text[1:-1] in value.whole \
