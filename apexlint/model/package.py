@@ -406,8 +406,7 @@ class PackageModel:
             key = _formula_field(src)
             if key is None:
                 continue
-            names = {key[1]} | ({f"{self.namespace}__{key[1]}"} if self.namespace else set())
-            for name in names:
+            for name in self._spellings(key[1]):
                 found.setdefault((key[0], name), []).append(sid)
         self.formula_sessions = {k: tuple(v) for k, v in found.items()}
 
