@@ -673,12 +673,12 @@ def _sforce(flow: ScriptFlow, node: Node, shape: CallShape, args: list[Node]) ->
         # `sforce.connection.create([record])`: a session in a record field is stored in the org
         flow.use(f"sforce.connection.{shape.method}", node, JsValue(text=""), carried=carried)
         # the records (`upsert`'s after the external id field's name), in the call (`[cfg]`) or one alone
-        for given in args[1:2] if shape.method == "upsert" else args[:1]:
-            for record in given.named_children if given.type == "array" else (given,):
-                value = flow.value(record)
-                kind, _, sobject = value.kind.partition(":")
-                if kind == SFORCE_RECORD:
-                    _stored(flow, sobject, value.props)
+        at = 1 if shape.method == "upsert" else 0
+        given = values[at] if at < len(values) else UNKNOWN
+        for key, record in given.props if at < len(args) and args[at].type == "array" else (("", given),):
+            kind, _, sobject = record.kind.partition(":")
+            if kind == SFORCE_RECORD and (key.isdigit() or not key):
+                _stored(flow, sobject, record.props)
         return False
     url = values[1] if shape.method == "init" and len(values) >= 2 else None
     flow.use(LEGACY_SFORCE_CLIENT if shape.receiver in LEGACY_SFORCE_CLIENTS else "sforce.connection", node, url,
